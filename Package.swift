@@ -1,0 +1,75 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "perimeter",
+    products: [.executable(name: "perimeter", targets: ["perimeter"])],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    ],
+    targets: [
+        // MARK: C shims
+        .systemLibrary(
+            /** System zlib, for streaming gunzip */
+            name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // MARK: Model
+        .target(
+            /** AWS vocabulary shared by every layer: ARNs, actions, typed ids, observed usage */
+            name: "AWSModel"),
+        .target(
+            /** IAM policy language: reading, canonical writing, matching, evaluation, action catalog */
+            name: "IAMPolicy", dependencies: ["AWSModel"], resources: [.copy("Resources/iam-actions.tsv")]),
+
+        // MARK: Input
+        .target(
+            /** Streaming gunzip, format detection, CloudTrail and VPC flow log decoding, event to action mapping */
+            name: "AWSLogs",
+            dependencies: ["AWSModel", "CZlib", .product(name: "Logging", package: "swift-log")],
+            resources: [.copy("Resources/event-actions.tsv")]),
+        .target(
+            /** SQLite usage store: file ledger, aggregated events and flows, rejects, queries */
+            name: "UsageStore",
+            dependencies: ["AWSModel", "AWSLogs", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Logging", package: "swift-log")]),
+
+        // MARK: Output
+        .target(
+            /** Least-privilege endpoint and bucket policies, diff, unused permissions, replay, report */
+            name: "PolicySynthesis",
+            dependencies: ["AWSModel", "IAMPolicy"],
+            resources: [.copy("Resources/aws-owned-buckets.tsv")]),
+
+        // MARK: Commands
+        .target(
+            /** Subcommands, progress, files written, exit codes */
+            name: "PerimeterCLI",
+            dependencies: ["AWSModel", "AWSLogs", "UsageStore", "IAMPolicy", "PolicySynthesis",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                           .product(name: "Logging", package: "swift-log")]),
+        .executableTarget(
+            name: "perimeter",
+            dependencies: ["PerimeterCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+
+        // MARK: Tests
+        .target(
+            /** Fixture paths, temporary folders, golden-file comparison */
+            name: "PerimeterTestSupport", dependencies: ["AWSModel"], path: "Tests/PerimeterTestSupport"),
+        .testTarget(name: "AWSModelTests", dependencies: ["AWSModel"]),
+        .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy", "PerimeterTestSupport"]),
+        .testTarget(name: "AWSLogsTests", dependencies: ["AWSLogs", "PerimeterTestSupport"]),
+        .testTarget(name: "UsageStoreTests", dependencies: ["UsageStore", "AWSLogs", "PerimeterTestSupport"]),
+        .testTarget(name: "PolicySynthesisTests", dependencies: ["PolicySynthesis", "IAMPolicy", "PerimeterTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["PerimeterTestSupport"]),
+    ]
+)
+
+for target in package.targets where target.type != .system {
+    target.swiftSettings = (target.swiftSettings ?? []) + [
+        .enableUpcomingFeature("ExistentialAny"),
+        .enableUpcomingFeature("InternalImportsByDefault"),
+        .enableUpcomingFeature("MemberImportVisibility"),
+    ]
+}

@@ -1,0 +1,188 @@
+internal import CZlib
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Size and content hash of a file: its identity in the store's ledger.
+public struct FileFingerprint: Sendable, Hashable {
+    public var size: Int64
+    /// CRC-32 and Adler-32 of the raw bytes with the size, as hex: cheap and enough to tell copies apart.
+    public var hash: String
+}
+
+/// Reads one log file from disk: fingerprint, gunzip if needed, detect the format from content,
+/// and parse it.
+public struct LogFileReader: Sendable {
+    public let cloudTrail: CloudTrailReader
+    static let chunkSize = 256 * 1024
+
+    public init(cloudTrail: CloudTrailReader = CloudTrailReader()) { self.cloudTrail = cloudTrail }
+
+    /// Reads the whole file once to compute its fingerprint.
+    public static func fingerprint(path: String) throws(LogReadError) -> FileFingerprint {
+        var crc: uLong = crc32(0, nil, 0)
+        var adler: uLong = adler32(0, nil, 0)
+        var size: Int64 = 0
+        try forEachChunk(path: path) { chunk in
+            let p = chunk.baseAddress!.assumingMemoryBound(to: Bytef.self)
+            crc = crc32(crc, p, uInt(chunk.count))
+            adler = adler32(adler, p, uInt(chunk.count))
+            size += Int64(chunk.count)
+        }
+        return FileFingerprint(size: size, hash: hex(UInt64(crc) << 32 | UInt64(adler)) + "-" + String(size, radix: 16))
+    }
+
+    static func hex(_ v: UInt64) -> String {
+        let s = String(v, radix: 16)
+        return String(repeating: "0", count: 16 - s.count) + s
+    }
+
+    /// Calls `body` with the file's raw bytes in chunks.
+    static func forEachChunk(path: String, _ body: (UnsafeRawBufferPointer) throws(LogReadError) -> Void) throws(LogReadError) {
+        guard let handle = fopen(path, "rb") else {
+            throw LogReadError.io(path: path, message: String(cString: strerror(errno)))
+        }
+        defer { fclose(handle) }
+        let buffer = UnsafeMutableRawPointer.allocate(byteCount: chunkSize, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let n = fread(buffer, 1, chunkSize, handle)
+            if n > 0 { try body(UnsafeRawBufferPointer(start: buffer, count: n)) }
+            if n < chunkSize {
+                if ferror(handle) != 0 { throw LogReadError.io(path: path, message: String(cString: strerror(errno))) }
+                return
+            }
+        }
+    }
+
+    /// The kind a path declares by itself (CloudTrail digest and Insight folders), before reading.
+    public static func kindFromPath(_ path: String) -> (LogKind, String)? {
+        if path.contains("/CloudTrail-Digest/") || path.contains("_CloudTrail-Digest_") { return (.skipped, "CloudTrail digest file") }
+        if path.contains("/CloudTrail-Insight/") || path.contains("_CloudTrail-Insight_") { return (.skipped, "CloudTrail Insight file") }
+        return nil
+    }
+
+    /// Reads and parses the file. Throws only when the file cannot be read at all (I/O, corrupt or
+    /// truncated gzip); bad records become rejects in the result.
+    public func read(path: String, fingerprint: FileFingerprint) throws(LogReadError) -> ParsedFile {
+        var file = ParsedFile(path: path, size: fingerprint.size, contentHash: fingerprint.hash, kind: .unrecognized)
+        if let (kind, note) = Self.kindFromPath(path) {
+            file.kind = kind
+            file.note = note
+            return file
+        }
+        var sink = Sink()
+        var gzip: GzipDecoder?
+        var first = true
+        var decompressed: Int64 = 0
+        try Self.forEachChunk(path: path) { (chunk) throws(LogReadError) in
+            if first {
+                first = false
+                if chunk.count >= 2, chunk[0] == 0x1f, chunk[1] == 0x8b { gzip = GzipDecoder() }
+            }
+            if gzip != nil {
+                try gzip!.feed(chunk) { out in
+                    decompressed += Int64(out.count)
+                    sink.consume(out)
+                }
+            } else {
+                decompressed += Int64(chunk.count)
+                sink.consume(chunk)
+            }
+        }
+        if gzip != nil { try gzip!.finish() }
+        file.decompressedBytes = decompressed
+        sink.finish(into: &file, cloudTrail: cloudTrail)
+        return file
+    }
+
+    /// Decides the format from the first bytes, then buffers (CloudTrail) or streams (flow logs).
+    struct Sink {
+        enum Mode { case undecided, cloudTrail, flow, unrecognized }
+        var mode = Mode.undecided
+        var buffer: [UInt8] = []
+        var lines = LineSplitter()
+        var flows = FlowLogReader()
+        var offset: Int64 = 0
+        var lineOffset: Int64 = 0
+        static let sniffBytes = 64 * 1024
+
+        mutating func consume(_ chunk: UnsafeRawBufferPointer) {
+            switch mode {
+            case .undecided:
+                buffer.append(contentsOf: chunk)
+                if buffer.count >= Self.sniffBytes { decide() }
+            case .cloudTrail:
+                buffer.append(contentsOf: chunk)
+            case .flow:
+                feedFlow(chunk)
+            case .unrecognized:
+                break
+            }
+        }
+
+        mutating func decide() {
+            mode = Self.detect(buffer)
+            if mode == .flow {
+                let head = buffer
+                buffer = []
+                head.withUnsafeBytes { feedFlow($0) }
+            } else if mode == .unrecognized {
+                buffer = []
+            }
+        }
+
+        mutating func feedFlow(_ chunk: UnsafeRawBufferPointer) {
+            lines.feed(chunk) { line, number in
+                flows.readLine(line, number: number, offset: lineOffset)
+                lineOffset += Int64(line.count) + 1
+            }
+        }
+
+        mutating func finish(into file: inout ParsedFile, cloudTrail: CloudTrailReader) {
+            if mode == .undecided { decide() }
+            switch mode {
+            case .cloudTrail:
+                file.kind = .cloudTrail
+                cloudTrail.read(buffer, into: &file)
+            case .flow:
+                lines.finish { line, number in flows.readLine(line, number: number, offset: lineOffset) }
+                file.kind = .flowLog
+                file.flows = flows.flows()
+                file.flowRecords = flows.records
+                file.rejects = flows.rejects
+                if flows.rejectCount > flows.rejects.count {
+                    file.skippedRecords["rejects beyond the first \(flows.rejects.count) (not stored)"] = Int64(flows.rejectCount - flows.rejects.count)
+                }
+                for (reason, count) in flows.skipped { file.skippedRecords[reason, default: 0] += count }
+            case .unrecognized, .undecided:
+                file.kind = .unrecognized
+                file.note = "neither CloudTrail nor a VPC flow log"
+            }
+        }
+
+        static let cloudTrailMarkers = ["\"eventVersion\"", "\"Records\"", "\"eventSource\"", "\"eventName\"", "\"messageType\"",
+                                        "\"digestStartTime\"", "\"CloudTrailEvent\""]
+        static let flowMarkers = ["\"interface-id\"", "\"interface_id\"", "\"interfaceId\"", "\"srcaddr\"", "\"log-status\"", "\"log_status\""]
+
+        /// The format of a file from its first bytes.
+        static func detect(_ head: [UInt8]) -> Mode {
+            let text = String(decoding: head.prefix(sniffBytes), as: UTF8.self)
+            guard let firstChar = text.first(where: { !$0.isWhitespace }) else { return .unrecognized }
+            if firstChar == "{" || firstChar == "[" || firstChar == "\"" {
+                if cloudTrailMarkers.contains(where: text.contains) { return .cloudTrail }
+                if flowMarkers.contains(where: text.contains) { return .flow }
+                if firstChar != "\"", text.contains("\"message\"") { return .flow }
+                return .unrecognized
+            }
+            let firstLine = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? text
+            let tokens = firstLine.split(whereSeparator: { $0 == " " || $0 == "\t" })
+            if FlowLogFormat.header(tokens) != nil { return .flow }
+            if let first = tokens.first, Int(first) != nil, tokens.count >= 6, !firstLine.contains("{") { return .flow }
+            if firstLine.contains("{"), cloudTrailMarkers.contains(where: firstLine.contains) { return .cloudTrail }
+            return .unrecognized
+        }
+    }
+}

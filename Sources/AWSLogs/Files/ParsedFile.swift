@@ -1,0 +1,70 @@
+public import AWSModel
+
+/// What kind of log a file held, decided from its content.
+public enum LogKind: String, Sendable, Codable, CaseIterable {
+    case cloudTrail = "cloudtrail"
+    case flowLog = "flowlog"
+    /// CloudTrail digest or Insight files: valid, not used.
+    case skipped
+    /// Content that is neither CloudTrail nor a flow log.
+    case unrecognized
+}
+
+/// A record that could not be used, with where it was and why.
+public struct Reject: Sendable, Hashable {
+    public var line: Int?
+    public var byteOffset: Int64?
+    public var reason: String
+    /// A short piece of the input (at most 120 characters) for a human to find it.
+    public var excerpt: String
+
+    public init(line: Int?, byteOffset: Int64?, reason: String, excerpt: String) {
+        self.line = line
+        self.byteOffset = byteOffset
+        self.reason = reason
+        self.excerpt = excerpt
+    }
+
+    static func excerpt(_ bytes: UnsafeRawBufferPointer) -> String {
+        let cut = bytes.count > 120 ? UnsafeRawBufferPointer(rebasing: bytes[0..<120]) : bytes
+        return String(decoding: cut, as: UTF8.self).replacingNewlines
+    }
+
+    static func excerpt(_ bytes: [UInt8], at offset: Int) -> String {
+        let start = min(max(0, offset), bytes.count)
+        let end = min(bytes.count, start + 120)
+        return String(decoding: bytes[start..<end], as: UTF8.self).replacingNewlines
+    }
+}
+
+extension String {
+    var replacingNewlines: String {
+        String(map { $0 == "\n" || $0 == "\r" || $0 == "\t" ? " " : $0 })
+    }
+}
+
+/// Everything read from one file, ready for one store transaction.
+public struct ParsedFile: Sendable {
+    public var path: String
+    public var size: Int64
+    public var contentHash: String
+    public var kind: LogKind
+    /// Why a skipped or unrecognized file was not read.
+    public var note: String?
+    public var events: [NormalizedEvent] = []
+    public var flows: [ObservedFlow] = []
+    /// Flow records read (before folding into ``flows``).
+    public var flowRecords: Int64 = 0
+    public var rejects: [Reject] = []
+    /// Valid records not used, by reason (insight events, NODATA/SKIPDATA flow records, …).
+    public var skippedRecords: [String: Int64] = [:]
+    /// Bytes after decompression.
+    public var decompressedBytes: Int64 = 0
+
+    public init(path: String, size: Int64, contentHash: String, kind: LogKind) {
+        self.path = path
+        self.size = size
+        self.contentHash = contentHash
+        self.kind = kind
+    }
+}

@@ -1,0 +1,85 @@
+internal import CZlib
+
+/// Streaming gunzip over input chunks of any size: multi-member, and loud about truncation.
+///
+/// Feed compressed bytes with ``feed(_:emit:)`` and call ``finish()`` at end of input. Plain
+/// (not gzip) input is refused with ``LogReadError/notGzip``; a stream that ends inside a member is
+/// ``LogReadError/truncatedGzip``, never silence.
+public final class GzipDecoder {
+    private var stream = z_stream()
+    private var output: UnsafeMutablePointer<UInt8>
+    private let outputCapacity: Int
+    private var initialized = false
+    /// True between a member's first byte and its end.
+    private var inMember = false
+    /// Members completely read so far.
+    public private(set) var membersRead = 0
+    /// Compressed bytes consumed so far (for error offsets).
+    public private(set) var bytesIn: Int64 = 0
+    public private(set) var bytesOut: Int64 = 0
+
+    public init(outputCapacity: Int = 256 * 1024) {
+        self.outputCapacity = outputCapacity
+        output = .allocate(capacity: outputCapacity)
+    }
+
+    deinit {
+        if initialized { inflateEnd(&stream) }
+        output.deallocate()
+    }
+
+    /// Inflates `input`, calling `emit` with each run of decompressed bytes.
+    public func feed(_ input: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) -> Void) throws(LogReadError) {
+        guard input.count > 0, let base = input.baseAddress else { return }
+        if !initialized {
+            guard czlib_inflateInit2(&stream, 16 + MAX_WBITS) == Z_OK else { throw LogReadError.gzip(offset: bytesIn, message: "cannot initialize zlib") }
+            initialized = true
+        }
+        stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: Bytef.self))
+        stream.avail_in = uInt(input.count)
+        while stream.avail_in > 0 {
+            if !inMember {
+                // Between members only gzip magic may follow; zero padding (as some writers leave) ends the stream.
+                if stream.next_in[0] == 0 {
+                    var p = 0
+                    while p < Int(stream.avail_in), stream.next_in[p] == 0 { p += 1 }
+                    guard p == Int(stream.avail_in) else {
+                        throw LogReadError.gzip(offset: bytesIn + Int64(p), message: "garbage after gzip member")
+                    }
+                    bytesIn += Int64(p)
+                    stream.avail_in = 0
+                    break
+                }
+                inMember = true
+            }
+            stream.next_out = output
+            stream.avail_out = uInt(outputCapacity)
+            let before = Int64(stream.avail_in)
+            let status = inflate(&stream, Z_NO_FLUSH)
+            bytesIn += before - Int64(stream.avail_in)
+            let produced = outputCapacity - Int(stream.avail_out)
+            if produced > 0 {
+                bytesOut += Int64(produced)
+                emit(UnsafeRawBufferPointer(start: output, count: produced))
+            }
+            switch status {
+            case Z_STREAM_END:
+                membersRead += 1
+                inMember = false
+                inflateReset(&stream)
+            case Z_OK, Z_BUF_ERROR:
+                continue
+            default:
+                let message = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
+                if membersRead == 0 && bytesIn < 10 && status == Z_DATA_ERROR { throw LogReadError.notGzip }
+                throw LogReadError.gzip(offset: bytesIn, message: membersRead > 0 ? "garbage after gzip member: \(message)" : message)
+            }
+        }
+    }
+
+    /// Ends the stream; throws when input stopped inside a member or held no member at all.
+    public func finish() throws(LogReadError) {
+        if inMember { throw LogReadError.truncatedGzip(offset: bytesIn, bytesOut: bytesOut) }
+        if membersRead == 0 { throw LogReadError.gzip(offset: bytesIn, message: "empty gzip stream") }
+    }
+}

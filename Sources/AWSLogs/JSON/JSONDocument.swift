@@ -1,0 +1,214 @@
+/// A parsed JSON text kept as its bytes plus a flat tape of nodes, so that only the fields a reader
+/// asks for are ever turned into Swift strings.
+///
+/// Trades generality for speed: CloudTrail records are wide and Perimeter reads a dozen fields, so
+/// parsing builds no dictionaries and decodes no strings up front (the design simdjson and
+/// swift-foundation's `JSONMap` use). Offsets are 32-bit: one document is at most 4 GiB.
+public final class JSONDocument: @unchecked Sendable {
+    // INVARIANT: immutable after `init`; nodes of a container are followed by its children, and
+    // `next` of any node is the index just past its subtree.
+    public let bytes: [UInt8]
+    let nodes: [JSONNode]
+    /// The root values in the order they appear (more than one for JSON-lines text).
+    public let roots: [JSONValue.Index]
+
+    init(bytes: [UInt8], nodes: [JSONNode], roots: [Int]) {
+        self.bytes = bytes
+        self.nodes = nodes
+        self.roots = roots
+    }
+
+    /// The root values as views.
+    public var values: [JSONValue] { roots.map { JSONValue(document: self, index: $0) } }
+
+    /// 1-based line and column of a byte offset.
+    public static func lineAndColumn(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
+        var line = 1, lineStart = 0
+        let limit = min(offset, bytes.count)
+        var i = 0
+        while i < limit {
+            if bytes[i] == 10 { line += 1; lineStart = i + 1 }
+            i += 1
+        }
+        return (line, limit - lineStart + 1)
+    }
+}
+
+enum JSONKind: UInt8 {
+    case object, array, string, number, bool, null
+}
+
+struct JSONNode {
+    var kind: JSONKind
+    /// For strings: the raw text holds escapes. For bools: the value.
+    var flag: Bool
+    var start: UInt32
+    var end: UInt32
+    var next: UInt32
+}
+
+/// A view of one value inside a ``JSONDocument``.
+public struct JSONValue: @unchecked Sendable {
+    public typealias Index = Int
+    public let document: JSONDocument
+    public let index: Int
+
+    private var node: JSONNode { document.nodes[index] }
+
+    public var isObject: Bool { node.kind == .object }
+    public var isArray: Bool { node.kind == .array }
+    public var isString: Bool { node.kind == .string }
+    public var isNull: Bool { node.kind == .null }
+
+    /// Byte offset of the value's first character in the document.
+    public var offset: Int { Int(node.start) }
+    /// Byte offset just past the value.
+    public var endOffset: Int { Int(node.end) }
+
+    /// The member named `key` of an object, compared byte for byte; nil when absent or not an object.
+    public subscript(key: String) -> JSONValue? {
+        guard node.kind == .object else { return nil }
+        let nodes = document.nodes
+        var i = index + 1
+        let end = Int(nodes[index].next)
+        let utf8 = key.utf8
+        while i < end {
+            let k = nodes[i]
+            let valueIndex = i + 1
+            if !k.flag, Int(k.end - k.start) == utf8.count,
+               document.bytes.withUnsafeBufferPointer({ utf8.elementsEqual(UnsafeBufferPointer(rebasing: $0[Int(k.start)..<Int(k.end)])) }) {
+                return JSONValue(document: document, index: valueIndex)
+            }
+            i = Int(nodes[valueIndex].next)
+        }
+        return nil
+    }
+
+    /// The member whose name equals `key` ignoring ASCII case.
+    public func member(caseInsensitive key: String) -> JSONValue? {
+        if let exact = self[key] { return exact }
+        let wanted = key.lowercased()
+        return members.first { $0.key.lowercased() == wanted }?.value
+    }
+
+    /// The members of an object in document order (empty for other kinds).
+    public var members: [(key: String, value: JSONValue)] {
+        guard node.kind == .object else { return [] }
+        var result: [(String, JSONValue)] = []
+        var i = index + 1
+        let end = Int(node.next)
+        while i < end {
+            let key = JSONValue(document: document, index: i).string ?? ""
+            result.append((key, JSONValue(document: document, index: i + 1)))
+            i = Int(document.nodes[i + 1].next)
+        }
+        return result
+    }
+
+    /// The elements of an array (empty for other kinds).
+    public var elements: [JSONValue] {
+        guard node.kind == .array else { return [] }
+        var result: [JSONValue] = []
+        var i = index + 1
+        let end = Int(node.next)
+        while i < end {
+            result.append(JSONValue(document: document, index: i))
+            i = Int(document.nodes[i].next)
+        }
+        return result
+    }
+
+    /// The decoded text of a string value; nil for other kinds.
+    public var string: String? {
+        let n = node
+        guard n.kind == .string else { return nil }
+        return document.bytes.withUnsafeBufferPointer { buffer in
+            let raw = UnsafeBufferPointer(rebasing: buffer[Int(n.start)..<Int(n.end)])
+            return n.flag ? JSONUnescape.decode(raw) : String(decoding: raw, as: UTF8.self)
+        }
+    }
+
+    /// A string, or the text of a number or bool; nil for null, objects and arrays.
+    public var scalarText: String? {
+        switch node.kind {
+        case .string: return string
+        case .number: return rawText
+        case .bool: return node.flag ? "true" : "false"
+        default: return nil
+        }
+    }
+
+    public var bool: Bool? {
+        switch node.kind {
+        case .bool: return node.flag
+        case .string: return string.flatMap { $0 == "true" ? true : $0 == "false" ? false : nil }
+        default: return nil
+        }
+    }
+
+    public var int64: Int64? {
+        switch node.kind {
+        case .number: return Int64(rawText)
+        case .string: return string.flatMap { Int64($0) }
+        default: return nil
+        }
+    }
+
+    /// The value's JSON text exactly as it stands in the document.
+    public var rawText: String {
+        document.bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[offset..<endOffset]), as: UTF8.self) }
+    }
+}
+
+enum JSONUnescape {
+    static func decode(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var i = 0
+        let n = raw.count
+        func hex4(_ at: Int) -> UInt32? {
+            guard at + 4 <= n else { return nil }
+            var v: UInt32 = 0
+            for j in at..<(at + 4) {
+                let c = raw[j]
+                let d: UInt8
+                switch c {
+                case 48...57: d = c - 48
+                case 65...70: d = c - 55
+                case 97...102: d = c - 87
+                default: return nil
+                }
+                v = v << 4 | UInt32(d)
+            }
+            return v
+        }
+        func appendScalar(_ v: UInt32) {
+            let scalar = Unicode.Scalar(v) ?? "\u{FFFD}"
+            out.append(contentsOf: String(Character(scalar)).utf8)
+        }
+        while i < n {
+            let c = raw[i]
+            guard c == 92, i + 1 < n else { out.append(c); i += 1; continue }
+            let e = raw[i + 1]
+            i += 2
+            switch e {
+            case 110: out.append(10)
+            case 116: out.append(9)
+            case 114: out.append(13)
+            case 98: out.append(8)
+            case 102: out.append(12)
+            case 117:
+                guard var v = hex4(i) else { out.append(contentsOf: [92, 117]); continue }
+                i += 4
+                if (0xD800..<0xDC00).contains(v), i + 6 <= n, raw[i] == 92, raw[i + 1] == 117, let low = hex4(i + 2),
+                   (0xDC00..<0xE000).contains(low) {
+                    v = 0x10000 + ((v - 0xD800) << 10) + (low - 0xDC00)
+                    i += 6
+                }
+                appendScalar(v)
+            default: out.append(e)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,100 @@
+public import AWSModel
+import Foundation
+
+/// The CloudTrail event → IAM action table (`Resources/event-actions.tsv`), parsed once.
+public struct EventActionMap: Sendable {
+    /// How the resources of one event are found.
+    public enum ResourceRule: String, Sendable {
+        case none = "*", bucket, object, bucketObjects = "bucket-objects", copy, table
+        case tableIndex = "table-index", requestItems = "request-items", transactItems = "transact-items"
+        case partiql, stream, resources
+    }
+
+    /// What the table says about one (eventSource, eventName).
+    public struct Rule: Sendable, Equatable {
+        public var actions: [IAMAction]
+        public var resource: ResourceRule
+        public var versionedAction: IAMAction?
+    }
+
+    var prefixes: [String: String] = [:]
+    var noIAM: Set<String> = []
+    var rules: [String: Rule] = [:]
+
+    /// The table shipped with Perimeter.
+    public static let shared: EventActionMap = {
+        guard let url = Bundle.module.url(forResource: "event-actions", withExtension: "tsv"),
+              let text = try? String(contentsOf: url, encoding: .utf8) else {
+            preconditionFailure("event-actions.tsv is missing from the AWSLogs bundle")
+        }
+        do { return try EventActionMap(tsv: text) } catch { preconditionFailure("event-actions.tsv: \(error)") }
+    }()
+
+    /// Parses the table; throws naming the line of a malformed row.
+    public init(tsv: String) throws {
+        for (number, line) in tsv.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            func bad(_ why: String) -> any Error { TableError(line: number + 1, message: why) }
+            switch f[0] {
+            case "prefix":
+                guard f.count == 3 else { throw bad("prefix rows have 3 fields") }
+                prefixes[f[1]] = f[2]
+            case "noiam":
+                guard f.count == 3 else { throw bad("noiam rows have 3 fields") }
+                noIAM.insert("\(f[1]) \(f[2])")
+            case "event":
+                guard f.count == 5 || f.count == 6 else { throw bad("event rows have 5 or 6 fields") }
+                let actions = f[3].split(separator: ",").compactMap { IAMAction(String($0)) }
+                guard !actions.isEmpty else { throw bad("no action in `\(f[3])`") }
+                guard let rule = ResourceRule(rawValue: f[4]) else { throw bad("unknown resource rule `\(f[4])`") }
+                var versioned: IAMAction?
+                if f.count == 6, !f[5].isEmpty {
+                    guard let v = IAMAction(f[5]) else { throw bad("bad versioned action `\(f[5])`") }
+                    versioned = v
+                }
+                rules["\(f[1]) \(f[2])"] = Rule(actions: actions, resource: rule, versionedAction: versioned)
+            default:
+                throw bad("unknown row kind `\(f[0])`")
+            }
+        }
+    }
+
+    struct TableError: Error, CustomStringConvertible {
+        var line: Int
+        var message: String
+        var description: String { "line \(line): \(message)" }
+    }
+
+    /// The IAM prefix of an eventSource: the table's exception, else the first DNS label.
+    public func servicePrefix(eventSource: String) -> String {
+        if let p = prefixes[eventSource] { return p }
+        return String(eventSource.split(separator: ".").first ?? Substring(eventSource))
+    }
+
+    /// True when the event needs no IAM permission.
+    public func needsNoPermission(eventSource: String, eventName: String) -> Bool {
+        noIAM.contains("\(eventSource) \(eventName)") || noIAM.contains("\(eventSource) *")
+    }
+
+    /// The table row for an event, or the general rule's answer.
+    public func rule(eventSource: String, eventName: String) -> Rule {
+        if let r = rules["\(eventSource) \(eventName)"] { return r }
+        let name = Self.strippingVersionSuffix(eventName)
+        return Rule(actions: [IAMAction(service: servicePrefix(eventSource: eventSource), name: name)],
+                    resource: .resources, versionedAction: nil)
+    }
+
+    /// Removes an API-version suffix: `CreateFunction20150331` → `CreateFunction`,
+    /// `GetFunction20150331v2` → `GetFunction`, `CreateDistribution2020_05_31` → `CreateDistribution`.
+    public static func strippingVersionSuffix(_ name: String) -> String {
+        let u = Array(name.utf8)
+        var i = u.count
+        while i > 0, (u[i - 1] >= 48 && u[i - 1] <= 57) || u[i - 1] == 95 || u[i - 1] == 118 { i -= 1 }
+        // Only strip when what was removed holds a year-like run of digits (so `Ec2v2` style names stay).
+        let tail = u[i...]
+        let digits = tail.filter { $0 >= 48 && $0 <= 57 }.count
+        guard i > 0, digits >= 4, tail.first.map({ $0 >= 48 && $0 <= 57 }) == true else { return name }
+        return String(decoding: u[..<i], as: UTF8.self)
+    }
+}

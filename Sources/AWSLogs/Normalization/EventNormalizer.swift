@@ -1,0 +1,117 @@
+public import AWSModel
+
+/// Turns one CloudTrail record into a ``NormalizedEvent``: principal, IAM action(s) with resources,
+/// endpoint, outcome.
+public struct EventNormalizer: Sendable {
+    /// Why a record was not turned into an event.
+    public enum Result: Sendable {
+        case event(NormalizedEvent)
+        /// A record that is valid but not an API call Perimeter uses (Insight events, …).
+        case skipped(reason: String)
+        case rejected(reason: String)
+    }
+
+    public let map: EventActionMap
+
+    public init(map: EventActionMap = .shared) { self.map = map }
+
+    public func normalize(_ record: JSONValue) -> Result {
+        guard record.isObject else { return .rejected(reason: "record is not a JSON object") }
+        let eventType = record["eventType"]?.string
+        if eventType == "AwsCloudTrailInsight" || record["eventCategory"]?.string == "Insight" || record["insightDetails"] != nil {
+            return .skipped(reason: "insight event")
+        }
+        guard let eventSource = record["eventSource"]?.string, !eventSource.isEmpty else { return .rejected(reason: "missing eventSource") }
+        guard let eventName = record["eventName"]?.string, !eventName.isEmpty else { return .rejected(reason: "missing eventName") }
+        guard let timeText = record["eventTime"]?.string ?? record["@timestamp"]?.string else { return .rejected(reason: "missing eventTime") }
+        guard let time = Timestamp.parseISO8601(timeText) else { return .rejected(reason: "malformed eventTime") }
+        let region = record["awsRegion"]?.string ?? ""
+        let recipient = record["recipientAccountId"]?.string.map { AccountID($0) }
+        let (principal, session) = Self.principal(record["userIdentity"], recipient: recipient)
+
+        let errorCode = record["errorCode"]?.string
+        let outcome = Self.outcome(errorCode: errorCode, errorMessage: record["errorMessage"]?.string)
+
+        var accesses: [ResourceAccess] = []
+        if !map.needsNoPermission(eventSource: eventSource, eventName: eventName), eventType != "AwsServiceEvent" {
+            let rule = map.rule(eventSource: eventSource, eventName: eventName)
+            accesses = ResourceResolver(record: record, region: region, recipient: recipient).accesses(for: rule)
+        }
+        return .event(NormalizedEvent(
+            eventID: record["eventID"]?.string, eventTime: time, eventSource: eventSource, eventName: eventName,
+            region: region, principal: principal, sessionName: session, accesses: accesses,
+            vpcEndpointID: record["vpcEndpointId"]?.string.flatMap { $0.isEmpty ? nil : VPCEndpointID($0) },
+            vpcEndpointAccount: record["vpcEndpointAccountId"]?.string.map { AccountID($0) },
+            sourceIP: record["sourceIPAddress"]?.string, userAgent: record["userAgent"]?.string,
+            recipientAccount: recipient, outcome: outcome, errorCode: errorCode,
+            category: record["eventCategory"]?.string))
+    }
+
+    /// The principal a policy would see, and the session name for role sessions.
+    static func principal(_ identity: JSONValue?, recipient: AccountID?) -> (Principal, String?) {
+        guard let identity, identity.isObject else { return (Principal(kind: .unknown, arn: "unknown", account: nil), nil) }
+        let type = identity["type"]?.string ?? ""
+        let account = identity["accountId"]?.string.map { AccountID($0) }
+        let arn = identity["arn"]?.string
+        switch type {
+        case "AssumedRole":
+            let sessionName = arn.flatMap { $0.split(separator: "/").last.map(String.init) }
+            if let issuer = identity["sessionContext"]?["sessionIssuer"]?["arn"]?.string, !issuer.isEmpty {
+                return (Principal(kind: .assumedRole, arn: issuer, account: account), sessionName)
+            }
+            if let arn, let role = roleARN(fromSessionARN: arn) {
+                return (Principal(kind: .assumedRole, arn: role, account: account), sessionName)
+            }
+            return (Principal(kind: .assumedRole, arn: arn ?? identity["principalId"]?.string ?? "unknown", account: account), sessionName)
+        case "IAMUser":
+            let name = identity["userName"]?.string ?? ""
+            return (Principal(kind: .iamUser, arn: arn ?? "arn:aws:iam::\(account?.rawValue ?? ""):user/\(name)", account: account), nil)
+        case "Root":
+            let acct = account ?? recipient
+            return (Principal(kind: .root, arn: "arn:aws:iam::\(acct?.rawValue ?? ""):root", account: acct), nil)
+        case "AWSService":
+            let service = identity["invokedBy"]?.string ?? identity["principalId"]?.string ?? "unknown.amazonaws.com"
+            return (Principal(kind: .awsService, arn: service, account: nil), nil)
+        case "AWSAccount":
+            guard let account, account.rawValue != "ANONYMOUS_PRINCIPAL" else {
+                return (Principal(kind: .anonymous, arn: Principal.anonymousARN, account: nil), nil)
+            }
+            return (Principal(kind: .awsAccount, arn: "arn:aws:iam::\(account.rawValue):root", account: account), nil)
+        case "FederatedUser":
+            return (Principal(kind: .federatedUser, arn: arn ?? identity["principalId"]?.string ?? "unknown", account: account), nil)
+        case "IdentityCenterUser":
+            let user = identity["onBehalfOf"]?["userId"]?.string ?? identity["principalId"]?.string ?? "unknown"
+            return (Principal(kind: .identityCenterUser, arn: arn ?? "identitycenter:\(user)", account: account), nil)
+        case "Role":
+            return (Principal(kind: .role, arn: arn ?? "unknown", account: account), nil)
+        default:
+            if let invokedBy = identity["invokedBy"]?.string {
+                return (Principal(kind: .awsService, arn: invokedBy, account: nil), nil)
+            }
+            return (Principal(kind: .unknown, arn: arn ?? identity["principalId"]?.string ?? "unknown", account: account), nil)
+        }
+    }
+
+    /// `arn:aws:sts::A:assumed-role/R/S` → `arn:aws:iam::A:role/R` (the role path is not in the session ARN).
+    static func roleARN(fromSessionARN text: String) -> String? {
+        guard let arn = ARN(text), arn.service == "sts", arn.resource.hasPrefix("assumed-role/") else { return nil }
+        let parts = arn.resource.split(separator: "/")
+        guard parts.count >= 2 else { return nil }
+        return "arn:\(arn.partition):iam::\(arn.account):role/\(parts[1])"
+    }
+
+    /// Classifies an error code and message. Every denial phrasing AWS documents is a denial; other
+    /// errors happen after authorization, so the permission was exercised.
+    public static func outcome(errorCode: String?, errorMessage: String?) -> Outcome {
+        guard let code = errorCode, !code.isEmpty else { return .success }
+        let message = errorMessage?.lowercased() ?? ""
+        if code == "VpceAccessDenied" || message.contains("vpc endpoint policy") { return .deniedByEndpointPolicy }
+        let lowered = code.lowercased()
+        if lowered.contains("accessdenied") || lowered.contains("unauthorized") || lowered.contains("forbidden")
+            || lowered == "authfailure" || lowered.contains("notauthorized")
+            || message.contains("not authorized to perform") || message.contains("access denied") {
+            return .denied
+        }
+        return .failedAfterAuthorization
+    }
+}

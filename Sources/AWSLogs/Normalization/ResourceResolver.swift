@@ -1,0 +1,247 @@
+import AWSModel
+import Foundation
+
+/// Applies one ``EventActionMap/ResourceRule`` to a record's request parameters.
+struct ResourceResolver {
+    let record: JSONValue
+    let region: String
+    let recipient: AccountID?
+
+    var parameters: JSONValue? { record["requestParameters"] }
+
+    /// `resources[]` entries as (ARN, accountId, type).
+    var loggedResources: [(arn: String, account: AccountID?, type: String?)] {
+        (record["resources"]?.elements ?? []).compactMap { entry in
+            guard let arn = entry["ARN"]?.string ?? entry["arn"]?.string else { return nil }
+            return (arn, entry["accountId"]?.string.map { AccountID($0) }, entry["type"]?.string)
+        }
+    }
+
+    /// The owner of S3 bucket `bucket` as `resources[]` states it.
+    func bucketOwner(_ bucket: String) -> AccountID? {
+        loggedResources.first { $0.type == "AWS::S3::Bucket" && $0.arn == "arn:aws:s3:::\(bucket)" }?.account
+            ?? loggedResources.first { $0.type == "AWS::S3::Bucket" }?.account
+    }
+
+    func accesses(for rule: EventActionMap.Rule) -> [ResourceAccess] {
+        let versioned = parameters?["versionId"]?.string.map { !$0.isEmpty } ?? false
+        let actions = versioned && rule.versionedAction != nil ? [rule.versionedAction!] : rule.actions
+        func all(_ resource: String, _ owner: AccountID?) -> [ResourceAccess] {
+            actions.map { ResourceAccess(action: $0, resource: resource, resourceAccount: owner) }
+        }
+        switch rule.resource {
+        case .none:
+            return all("*", nil)
+        case .bucket, .object, .bucketObjects:
+            guard let bucket = parameters?["bucketName"]?.string, !bucket.isEmpty else { return all(fallbackResource, nil) }
+            let owner = bucketOwner(bucket)
+            switch rule.resource {
+            case .bucket: return all(ARN.s3Bucket(bucket).description, owner)
+            case .bucketObjects: return all(ARN.s3Object(bucket: bucket, key: "*").description, owner)
+            default:
+                let key = parameters?["key"]?.string ?? objectKeyFromResources(bucket) ?? "*"
+                return all(ARN.s3Object(bucket: bucket, key: key).description, owner)
+            }
+        case .copy:
+            guard let bucket = parameters?["bucketName"]?.string, !bucket.isEmpty else { return all(fallbackResource, nil) }
+            let key = parameters?["key"]?.string ?? "*"
+            var result = [ResourceAccess(action: rule.actions[0], resource: ARN.s3Object(bucket: bucket, key: key).description,
+                                         resourceAccount: bucketOwner(bucket))]
+            if let source = parameters?["x-amz-copy-source"]?.string, let copy = Self.copySource(source) {
+                let action = IAMAction(service: "s3", name: copy.versioned ? "GetObjectVersion" : "GetObject")
+                let owner = loggedResources.first { $0.type == "AWS::S3::Bucket" && $0.arn == "arn:aws:s3:::\(copy.bucket)" }?.account
+                result.append(ResourceAccess(action: action, resource: ARN.s3Object(bucket: copy.bucket, key: copy.key).description,
+                                             resourceAccount: owner))
+            }
+            return result
+        case .table:
+            let table = tableName(parameters) ?? loggedTable
+            return table.map { all(tableARN($0), tableOwner) } ?? all(fallbackResource, nil)
+        case .tableIndex:
+            guard let table = tableName(parameters) ?? loggedTable else { return all(fallbackResource, nil) }
+            if let index = parameters?["indexName"]?.string, !index.isEmpty {
+                return all("\(tableARN(table))/index/\(index)", tableOwner)
+            }
+            return all(tableARN(table), tableOwner)
+        case .requestItems:
+            let tables = requestItemTables
+            return tables.isEmpty ? all(fallbackResource, nil) : tables.flatMap { all(tableARN($0), tableOwner) }
+        case .transactItems:
+            return transactAccesses(defaultAction: rule.actions[0])
+        case .partiql:
+            return partiqlAccesses()
+        case .stream:
+            let stream = parameters?["streamArn"]?.string
+                ?? parameters?["shardIterator"]?.string.flatMap { $0.split(separator: "|").first.map(String.init) }
+            return all(stream.flatMap { ARN($0) != nil ? $0 : nil } ?? fallbackResource, tableOwner)
+        case .resources:
+            let logged = loggedResources
+            if !logged.isEmpty {
+                return logged.sorted { $0.arn < $1.arn }.flatMap { all($0.arn, $0.account) }
+            }
+            return all(fallbackResource, nil)
+        }
+    }
+
+    /// What a record names when no rule finds a resource: a queue URL, an ARN-valued parameter, or `*`.
+    var fallbackResource: String {
+        guard let parameters, parameters.isObject else { return "*" }
+        if let url = parameters["queueUrl"]?.string, let arn = Self.queueARN(url: url, region: region) { return arn }
+        for (key, value) in parameters.members where key.hasSuffix("Arn") || key.hasSuffix("ARN") || key == "keyId" || key == "functionName" {
+            if let text = value.string, ARN(text) != nil { return text }
+        }
+        return "*"
+    }
+
+    func objectKeyFromResources(_ bucket: String) -> String? {
+        let prefix = "arn:aws:s3:::\(bucket)/"
+        return loggedResources.first { $0.type == "AWS::S3::Object" && $0.arn.hasPrefix(prefix) }.map { String($0.arn.dropFirst(prefix.count)) }
+    }
+
+    var loggedTable: String? {
+        loggedResources.first { $0.type == "AWS::DynamoDB::Table" }.flatMap { ARN($0.arn)?.resource.split(separator: "/").dropFirst().first.map(String.init) }
+    }
+
+    var tableOwner: AccountID? {
+        loggedResources.first { $0.type == "AWS::DynamoDB::Table" }?.account ?? recipient
+    }
+
+    func tableName(_ value: JSONValue?) -> String? {
+        guard let name = value?.member(caseInsensitive: "tableName")?.string, !name.isEmpty else { return nil }
+        // A table may be named by its ARN.
+        if let arn = ARN(name), arn.resource.hasPrefix("table/") { return String(arn.resource.dropFirst(6)) }
+        return name
+    }
+
+    func tableARN(_ table: String) -> String {
+        let account = loggedResources.first { $0.type == "AWS::DynamoDB::Table" && $0.arn.hasSuffix(":table/\(table)") }
+            .flatMap { ARN($0.arn)?.account } ?? recipient?.rawValue ?? ""
+        return "arn:aws:dynamodb:\(region):\(account):table/\(table)"
+    }
+
+    /// Tables of BatchGetItem / BatchWriteItem: `requestItems` is an object keyed by table, or a list.
+    var requestItemTables: [String] {
+        guard let items = parameters?.member(caseInsensitive: "requestItems") else { return loggedTable.map { [$0] } ?? [] }
+        var names: [String] = items.isObject ? items.members.map(\.key) : items.elements.compactMap { tableName($0) }
+        if names.isEmpty, let t = loggedTable { names = [t] }
+        return Array(Set(names)).sorted()
+    }
+
+    func transactAccesses(defaultAction: IAMAction) -> [ResourceAccess] {
+        let items = parameters?.member(caseInsensitive: "requestItems")?.elements
+            ?? parameters?.member(caseInsensitive: "transactItems")?.elements ?? []
+        var result = Set<ResourceAccess>()
+        for item in items {
+            // Two shapes: {"operation": "Put", "tableName": …} or {"Put": {"TableName": …}}.
+            var operation = item.member(caseInsensitive: "operation")?.string
+            var target: JSONValue? = item
+            if operation == nil, let (key, value) = item.members.first {
+                operation = key
+                target = value
+            }
+            guard let table = tableName(target) ?? loggedTable else { continue }
+            let name: String = switch operation?.lowercased() {
+            case "put": "PutItem"
+            case "update": "UpdateItem"
+            case "delete": "DeleteItem"
+            case "conditioncheck": "ConditionCheckItem"
+            case "get": "GetItem"
+            default: defaultAction.name
+            }
+            result.insert(ResourceAccess(action: IAMAction(service: "dynamodb", name: name), resource: tableARN(table), resourceAccount: tableOwner))
+        }
+        if result.isEmpty, let table = loggedTable {
+            result.insert(ResourceAccess(action: defaultAction, resource: tableARN(table), resourceAccount: tableOwner))
+        }
+        return result.sorted()
+    }
+
+    func partiqlAccesses() -> [ResourceAccess] {
+        var statements: [String] = []
+        if let s = parameters?["statement"]?.string { statements.append(s) }
+        for item in parameters?.member(caseInsensitive: "requestItems")?.elements ?? [] {
+            if let s = item.member(caseInsensitive: "statement")?.string { statements.append(s) }
+        }
+        for item in parameters?.member(caseInsensitive: "transactStatements")?.elements ?? [] {
+            if let s = item.member(caseInsensitive: "statement")?.string { statements.append(s) }
+        }
+        var result = Set<ResourceAccess>()
+        for statement in statements {
+            guard let (verb, table) = Self.partiql(statement) else { continue }
+            let name = ["select": "PartiQLSelect", "insert": "PartiQLInsert", "update": "PartiQLUpdate", "delete": "PartiQLDelete"][verb] ?? "PartiQLSelect"
+            result.insert(ResourceAccess(action: IAMAction(service: "dynamodb", name: name), resource: tableARN(table), resourceAccount: tableOwner))
+        }
+        return result.sorted()
+    }
+
+    /// The verb and table of a PartiQL statement: `SELECT … FROM T`, `INSERT INTO T`, `UPDATE T`, `DELETE FROM T`.
+    static func partiql(_ statement: String) -> (String, String)? {
+        let words = statement.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).map(String.init)
+        guard let verb = words.first?.lowercased() else { return nil }
+        func after(_ keyword: String) -> String? {
+            guard let i = words.firstIndex(where: { $0.lowercased() == keyword }), i + 1 < words.count else { return nil }
+            return words[i + 1].trimmingCharacters(in: "\"")
+        }
+        let table: String? = switch verb {
+        case "select", "delete": after("from")
+        case "insert": after("into")
+        case "update": words.count > 1 ? words[1].trimmingCharacters(in: "\"") : nil
+        default: nil
+        }
+        guard let table, !table.isEmpty else { return nil }
+        // `T.index` addresses an index of T.
+        let base = table.split(separator: ".").first.map(String.init) ?? table
+        return (verb, base)
+    }
+
+    /// Parses `x-amz-copy-source`: `bucket/key[?versionId=…]`, possibly with a leading `/` and URL-encoded.
+    static func copySource(_ text: String) -> (bucket: String, key: String, versioned: Bool)? {
+        var s = text.hasPrefix("/") ? String(text.dropFirst()) : text
+        var versioned = false
+        if let q = s.range(of: "?versionId=") {
+            versioned = true
+            s = String(s[..<q.lowerBound])
+        }
+        s = s.removingPercentEncodingSafe
+        guard let slash = s.firstIndex(of: "/") else { return nil }
+        let bucket = String(s[..<slash]), key = String(s[s.index(after: slash)...])
+        guard !bucket.isEmpty, !key.isEmpty else { return nil }
+        return (bucket, key, versioned)
+    }
+
+    /// `https://sqs.REGION.amazonaws.com/ACCOUNT/NAME` → `arn:aws:sqs:REGION:ACCOUNT:NAME`.
+    static func queueARN(url: String, region: String) -> String? {
+        let parts = url.split(separator: "/")
+        guard parts.count >= 4 else { return nil }
+        let host = parts[parts.count - 3].split(separator: ".")
+        let queueRegion = host.count >= 3 && host[0] == "sqs" ? String(host[1]) : region
+        return "arn:aws:sqs:\(queueRegion):\(parts[parts.count - 2]):\(parts[parts.count - 1])"
+    }
+}
+
+extension String {
+    func trimmingCharacters(in set: Character) -> String {
+        var s = Substring(self)
+        while s.first == set { s = s.dropFirst() }
+        while s.last == set { s = s.dropLast() }
+        return String(s)
+    }
+
+    /// Percent-decoding that keeps the text as is when it holds invalid escapes.
+    var removingPercentEncodingSafe: String {
+        guard contains("%") else { return self }
+        var out: [UInt8] = []
+        let u = Array(utf8)
+        var i = 0
+        while i < u.count {
+            if u[i] == 37, i + 2 < u.count, let h = UInt8(String(decoding: u[(i + 1)...(i + 2)], as: UTF8.self), radix: 16) {
+                out.append(h)
+                i += 3
+            } else {
+                out.append(u[i])
+                i += 1
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

@@ -1,0 +1,99 @@
+import AWSModel
+
+/// A flow log field layout: the field names in order, from a header line or the default v2 format.
+public struct FlowLogFormat: Sendable, Equatable {
+    public var fields: [String]
+
+    /// Every field name of versions 2 to 8 (DOMAIN.md C.6; `reject-reason` for v8).
+    public static let knownFields: Set<String> = [
+        "version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport", "dstport", "protocol", "packets",
+        "bytes", "start", "end", "action", "log-status", "vpc-id", "subnet-id", "instance-id", "tcp-flags", "type",
+        "pkt-srcaddr", "pkt-dstaddr", "region", "az-id", "sublocation-type", "sublocation-id", "pkt-src-aws-service",
+        "pkt-dst-aws-service", "flow-direction", "traffic-path", "ecs-cluster-arn", "ecs-cluster-name",
+        "ecs-container-instance-arn", "ecs-container-instance-id", "ecs-container-id", "ecs-second-container-id",
+        "ecs-service-name", "ecs-task-definition-arn", "ecs-task-arn", "ecs-task-id", "reject-reason",
+    ]
+
+    /// The default format: all v2 fields in order.
+    public static let defaultV2 = FlowLogFormat(fields: ["version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport",
+                                                          "dstport", "protocol", "packets", "bytes", "start", "end", "action", "log-status"])
+
+    /// A field name as written in JSON exports (`interface_id`, `interfaceId`) in its header spelling.
+    public static func canonicalName(_ name: String) -> String {
+        var out = ""
+        for c in name {
+            if c == "_" { out.append("-") }
+            else if c.isUppercase { out.append("-"); out.append(contentsOf: c.lowercased()) }
+            else { out.append(c) }
+        }
+        return out
+    }
+
+    /// The format a header line declares, or nil when the line is not a header (every token must be
+    /// a known field name, `version` or not).
+    public static func header(_ tokens: [Substring]) -> FlowLogFormat? {
+        guard !tokens.isEmpty else { return nil }
+        let names = tokens.map { canonicalName(String($0)) }
+        guard names.allSatisfy(knownFields.contains) else { return nil }
+        return FlowLogFormat(fields: names)
+    }
+
+    /// Builds a record from values aligned with ``fields``; throws a reason on a bad value.
+    func record(_ values: [Substring]) throws(FlowValueError) -> FlowRecord {
+        var r = FlowRecord()
+        for (name, raw) in zip(fields, values) {
+            guard raw != "-" else { continue }
+            try r.set(name, String(raw))
+        }
+        return r
+    }
+}
+
+/// A flow log value that does not fit its field.
+public struct FlowValueError: Error, Sendable {
+    public var reason: String
+}
+
+extension FlowRecord {
+    mutating func set(_ field: String, _ value: String) throws(FlowValueError) {
+        func int() throws(FlowValueError) -> Int {
+            guard let v = Int(value) else { throw FlowValueError(reason: "`\(field)` is not a number") }
+            return v
+        }
+        func int64() throws(FlowValueError) -> Int64 {
+            guard let v = Int64(value) else { throw FlowValueError(reason: "`\(field)` is not a number") }
+            return v
+        }
+        switch field {
+        case "version": version = try int()
+        case "account-id": accountID = value
+        case "interface-id": interfaceID = value
+        case "srcaddr": sourceAddress = value
+        case "dstaddr": destinationAddress = value
+        case "srcport": sourcePort = try int()
+        case "dstport": destinationPort = try int()
+        case "protocol": proto = try int()
+        case "packets": packets = try int64()
+        case "bytes": bytes = try int64()
+        case "start": start = try int64()
+        case "end": end = try int64()
+        case "action":
+            guard value == "ACCEPT" || value == "REJECT" else { throw FlowValueError(reason: "`action` is `\(value)`, not ACCEPT or REJECT") }
+            action = value
+        case "log-status":
+            guard value == "OK" || value == "NODATA" || value == "SKIPDATA" else { throw FlowValueError(reason: "`log-status` is `\(value)`") }
+            logStatus = value
+        case "vpc-id": vpcID = value
+        case "subnet-id": subnetID = value
+        case "instance-id": instanceID = value
+        case "pkt-srcaddr": packetSourceAddress = value
+        case "pkt-dstaddr": packetDestinationAddress = value
+        case "region": region = value
+        case "pkt-src-aws-service": packetSourceAWSService = value
+        case "pkt-dst-aws-service": packetDestinationAWSService = value
+        case "flow-direction": flowDirection = value
+        case "traffic-path": trafficPath = try int()
+        default: break
+        }
+    }
+}

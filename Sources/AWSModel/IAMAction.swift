@@ -1,0 +1,36 @@
+/// An IAM action such as `s3:GetObject`: a service prefix and an action name.
+///
+/// Equality and hashing ignore case, as IAM does ("The prefix and the action name are case
+/// insensitive"); `description` keeps the spelling it was made with.
+public struct IAMAction: Hashable, Sendable, Comparable, CustomStringConvertible {
+    public let service: String
+    public let name: String
+
+    public init(service: String, name: String) {
+        self.service = service
+        self.name = name
+    }
+
+    /// Parses `prefix:Name`; nil when there is no colon or either side is empty.
+    public init?(_ text: String) {
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let service = text[..<colon], name = text[text.index(after: colon)...]
+        guard !service.isEmpty, !name.isEmpty else { return nil }
+        self.init(service: String(service), name: String(name))
+    }
+
+    public var description: String { "\(service):\(name)" }
+
+    public static func == (lhs: IAMAction, rhs: IAMAction) -> Bool {
+        lhs.service.lowercased() == rhs.service.lowercased() && lhs.name.lowercased() == rhs.name.lowercased()
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(service.lowercased())
+        hasher.combine(name.lowercased())
+    }
+
+    public static func < (lhs: IAMAction, rhs: IAMAction) -> Bool {
+        (lhs.service.lowercased(), lhs.name.lowercased()) < (rhs.service.lowercased(), rhs.name.lowercased())
+    }
+}

@@ -1,0 +1,62 @@
+/// UTC calendar arithmetic without Foundation, so that the pure modules stay clock-free and fast.
+public enum Timestamp {
+    /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` (also `+00:00`) into seconds since 1970; nil when malformed.
+    public static func parseISO8601<S: StringProtocol>(_ text: S) -> Int64? {
+        let u = Array(text.utf8)
+        guard u.count >= 19, u[4] == 45, u[7] == 45, u[10] == 84 || u[10] == 32, u[13] == 58, u[16] == 58 else { return nil }
+        func num(_ from: Int, _ len: Int) -> Int64? {
+            var v: Int64 = 0
+            for i in from..<(from + len) {
+                let d = u[i] &- 48
+                guard d < 10 else { return nil }
+                v = v * 10 + Int64(d)
+            }
+            return v
+        }
+        guard let y = num(0, 4), let mo = num(5, 2), let d = num(8, 2), let h = num(11, 2), let mi = num(14, 2),
+              let s = num(17, 2), (1...12).contains(mo), (1...31).contains(d), h < 24, mi < 60, s < 61 else { return nil }
+        return daysFromCivil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s
+    }
+
+    /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
+    public static func daysFromCivil(_ year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let mp = (month + 9) % 12
+        let doy = (153 * mp + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        return era * 146_097 + doe - 719_468
+    }
+
+    /// `YYYY-MM-DD` for the UTC day holding `seconds`.
+    public static func day(_ seconds: Int64) -> String {
+        let (y, m, d) = civil(fromDays: floorDiv(seconds, 86_400))
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SSZ` for `seconds`.
+    public static func iso8601(_ seconds: Int64) -> String {
+        let rem = seconds - floorDiv(seconds, 86_400) * 86_400
+        return "\(day(seconds))T\(pad(rem / 3600, 2)):\(pad(rem % 3600 / 60, 2)):\(pad(rem % 60, 2))Z"
+    }
+
+    static func civil(fromDays z0: Int64) -> (Int64, Int64, Int64) {
+        let z = z0 + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
+    }
+
+    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
+
+    static func pad(_ v: Int64, _ width: Int) -> String {
+        let s = String(v)
+        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+}

@@ -1,0 +1,17 @@
+public import ArgumentParser
+
+/// The `perimeter` command: ingest logs, evaluate policies, synthesize drafts.
+public struct PerimeterCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "perimeter",
+        abstract: "Least-privilege VPC endpoint and S3 bucket policies from the AWS logs you already export.",
+        subcommands: [Ingest.self, Evaluate.self, Run.self, Synthesize.self])
+
+    public init() {}
+}
+
+/// Options every store-backed subcommand takes.
+struct StoreOptions: ParsableArguments {
+    @Option(name: .long, help: "The SQLite usage store.")
+    var db: String = "perimeter.sqlite"
+}

@@ -1,0 +1,135 @@
+public import AWSLogs
+import AWSModel
+public import Logging
+import Foundation
+
+/// What one `ingest` run did: the closing summary the CLI prints.
+public struct IngestSummary: Sendable, Equatable, Codable {
+    public var filesFound = 0
+    public var filesRead = 0
+    public var filesSkipped = 0
+    public var filesAlreadyIngested = 0
+    public var filesUnrecognized: [String] = []
+    public var filesFailed: [FailedFile] = []
+    public var filesByKind: [String: Int] = [:]
+    public var events = 0
+    public var duplicateEvents = 0
+    public var flowRecords: Int64 = 0
+    public var rejects = 0
+    public var rejectsByReason: [String: Int] = [:]
+    public var skippedRecordsByReason: [String: Int64] = [:]
+    public var compressedBytes: Int64 = 0
+    public var decompressedBytes: Int64 = 0
+
+    public struct FailedFile: Sendable, Equatable, Codable {
+        public var path: String
+        public var reason: String
+    }
+
+    public init() {}
+
+    /// Records read from CloudTrail and flow logs together.
+    public var records: Int64 { Int64(events + duplicateEvents) + flowRecords }
+}
+
+/// Progress after each file, for a display.
+public struct IngestProgress: Sendable {
+    public var filesDone: Int
+    public var filesTotal: Int
+    public var decompressedBytes: Int64
+    public var records: Int64
+}
+
+extension UsageStore {
+    /// Ingests every log file under `paths`: files are fingerprinted and parsed by `workers` parallel
+    /// tasks, and written by this one in one transaction each. Files already in the store are not read
+    /// again. Throws only when the store fails or a named path does not exist; unreadable files are
+    /// listed in the summary.
+    public func ingest(paths: [String], workers: Int, progress: @Sendable (IngestProgress) -> Void = { _ in }) async throws -> IngestSummary {
+        let files = try LogFileDiscovery.files(under: paths)
+        let known = try ingestedHashes()
+        var summary = IngestSummary()
+        summary.filesFound = files.count
+        let reader = LogFileReader()
+        let logger = self.logger
+
+        try await withThrowingTaskGroup(of: FileOutcome.self) { group in
+            var next = files.makeIterator()
+            func schedule() {
+                guard let path = next.next() else { return }
+                group.addTask { Self.readFile(path: path, known: known, reader: reader) }
+            }
+            for _ in 0..<max(1, workers) { schedule() }
+            var done = 0
+            while let outcome = try await group.next() {
+                schedule()
+                done += 1
+                try record(outcome, into: &summary, logger: logger)
+                progress(IngestProgress(filesDone: done, filesTotal: files.count, decompressedBytes: summary.decompressedBytes,
+                                        records: summary.records))
+            }
+        }
+        summary.filesUnrecognized.sort()
+        summary.filesFailed.sort { $0.path < $1.path }
+        return summary
+    }
+
+    enum FileOutcome: Sendable {
+        case parsed(ParsedFile)
+        case alreadyIngested(path: String, size: Int64)
+        case failed(path: String, size: Int64, hash: String, reason: String)
+    }
+
+    static func readFile(path: String, known: Set<String>, reader: LogFileReader) -> FileOutcome {
+        let fingerprint: FileFingerprint
+        do { fingerprint = try LogFileReader.fingerprint(path: path) } catch {
+            return .failed(path: path, size: 0, hash: "unreadable:\(path)", reason: error.description)
+        }
+        if known.contains(fingerprint.hash) { return .alreadyIngested(path: path, size: fingerprint.size) }
+        do {
+            return .parsed(try reader.read(path: path, fingerprint: fingerprint))
+        } catch {
+            return .failed(path: path, size: fingerprint.size, hash: fingerprint.hash, reason: error.description)
+        }
+    }
+
+    private func record(_ outcome: FileOutcome, into summary: inout IngestSummary, logger: Logger) throws {
+        switch outcome {
+        case let .alreadyIngested(_, size):
+            summary.filesAlreadyIngested += 1
+            summary.compressedBytes += size
+        case let .failed(path, size, hash, reason):
+            summary.filesFailed.append(.init(path: path, reason: reason))
+            summary.compressedBytes += size
+            try recordFailure(path: path, size: size, contentHash: hash, reason: reason)
+            logger.debug("log file failed", metadata: ["file.path": "\(path)", "error": "\(reason)"])
+        case let .parsed(file):
+            summary.compressedBytes += file.size
+            let result = try ingest(file)
+            if result.alreadyIngested {
+                summary.filesAlreadyIngested += 1
+                return
+            }
+            summary.decompressedBytes += file.decompressedBytes
+            switch file.kind {
+            case .skipped: summary.filesSkipped += 1
+            case .unrecognized: summary.filesUnrecognized.append(file.path)
+            case .cloudTrail, .flowLog: summary.filesRead += 1
+            }
+            summary.filesByKind[file.kind.rawValue, default: 0] += 1
+            summary.events += result.events
+            summary.duplicateEvents += result.duplicateEvents
+            summary.flowRecords += file.flowRecords
+            summary.rejects += file.rejects.count
+            for r in file.rejects { summary.rejectsByReason[Self.reasonClass(r.reason), default: 0] += 1 }
+            for (reason, count) in file.skippedRecords { summary.skippedRecordsByReason[reason, default: 0] += count }
+            logger.debug("ingested log file", metadata: ["file.path": "\(file.path)", "records.count": "\(result.events + Int(file.flowRecords))"])
+        }
+    }
+
+    /// A reject reason without its position details, for counting by kind.
+    static func reasonClass(_ reason: String) -> String {
+        if let colon = reason.range(of: ": ") { return String(reason[..<colon.lowerBound]) }
+        return reason
+    }
+}

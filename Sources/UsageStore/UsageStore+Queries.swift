@@ -1,0 +1,174 @@
+public import AWSModel
+internal import GRDB
+
+/// A window of whole UTC days, both ends inclusive; nil ends are open.
+public struct DayWindow: Sendable, Equatable {
+    public var since: String?
+    public var until: String?
+    public init(since: String? = nil, until: String? = nil) {
+        self.since = since
+        self.until = until
+    }
+
+    var sql: (String, StatementArguments) {
+        ("day >= ? AND day <= ?", [since ?? "0000-00-00", until ?? "9999-99-99"])
+    }
+}
+
+/// Principals seen making requests from a private address: what joins flows to CloudTrail.
+public struct ObservedSource: Sendable, Hashable, Comparable {
+    public var endpoint: VPCEndpointID?
+    public var principalARN: String
+    public var sessionName: String
+    public var sourceIP: String
+    public var userAgent: String
+    public var count: Int64
+    public var firstSeen: Int64
+    public var lastSeen: Int64
+
+    public static func < (lhs: ObservedSource, rhs: ObservedSource) -> Bool {
+        (lhs.sourceIP, lhs.principalARN, lhs.sessionName, lhs.userAgent, lhs.endpoint?.rawValue ?? "")
+            < (rhs.sourceIP, rhs.principalARN, rhs.sessionName, rhs.userAgent, rhs.endpoint?.rawValue ?? "")
+    }
+}
+
+/// Totals over the whole store.
+public struct StoreTotals: Sendable, Equatable {
+    public var filesByKind: [String: Int] = [:]
+    public var failedFiles: [(path: String, reason: String)] = []
+    public var events: Int64 = 0
+    public var duplicateEvents: Int64 = 0
+    public var flowRecords: Int64 = 0
+    public var rejectsByReason: [String: Int64] = [:]
+    public var skippedByReason: [String: Int64] = [:]
+
+    public static func == (lhs: StoreTotals, rhs: StoreTotals) -> Bool {
+        lhs.filesByKind == rhs.filesByKind && lhs.failedFiles.map(\.path) == rhs.failedFiles.map(\.path) && lhs.events == rhs.events
+            && lhs.duplicateEvents == rhs.duplicateEvents && lhs.flowRecords == rhs.flowRecords
+            && lhs.rejectsByReason == rhs.rejectsByReason && lhs.skippedByReason == rhs.skippedByReason
+    }
+}
+
+/// One stored reject, with the file it came from.
+public struct StoredReject: Sendable, Hashable {
+    public var path: String
+    public var line: Int?
+    public var byteOffset: Int64?
+    public var reason: String
+    public var excerpt: String
+}
+
+extension UsageStore {
+    /// Requests folded over `window` by endpoint, principal, action, resource and outcome, sorted.
+    public func observedAccess(window: DayWindow = DayWindow()) throws(StoreError) -> [ObservedAccess] {
+        let (condition, arguments) = window.sql
+        return try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT endpoint, endpoint_account, principal_arn, principal_kind, principal_account, action, resource, resource_account,
+                       outcome, error_code, event_source, region, recipient_account, SUM(count) AS n, MIN(first_seen) AS f,
+                       MAX(last_seen) AS l, MIN(NULLIF(sample_event_id, '')) AS s
+                FROM access WHERE \(condition)
+                GROUP BY endpoint, endpoint_account, principal_arn, principal_kind, principal_account, action, resource, resource_account,
+                         outcome, error_code, event_source, region, recipient_account
+                """, arguments: arguments)
+            let ips = try sourceIPs(db, condition: condition, arguments: arguments)
+            return rows.compactMap { row -> ObservedAccess? in
+                let endpoint: String = row["endpoint"]
+                let principalARN: String = row["principal_arn"]
+                guard let action = IAMAction(row["action"] as String),
+                      let outcome = Outcome(rawValue: row["outcome"]) else { return nil }
+                let kind = Principal.Kind(rawValue: row["principal_kind"]) ?? .unknown
+                return ObservedAccess(
+                    endpoint: endpoint.isEmpty ? nil : VPCEndpointID(endpoint),
+                    endpointAccount: Self.account(row["endpoint_account"]),
+                    principal: Principal(kind: kind, arn: principalARN, account: Self.account(row["principal_account"])),
+                    access: ResourceAccess(action: action, resource: row["resource"], resourceAccount: Self.account(row["resource_account"])),
+                    outcome: outcome, errorCode: Self.nonEmpty(row["error_code"]), eventSource: row["event_source"], region: row["region"],
+                    recipientAccount: Self.account(row["recipient_account"]), count: row["n"], firstSeen: row["f"], lastSeen: row["l"],
+                    sampleEventID: row["s"], sourceIPs: ips["\(endpoint) \(principalARN)"] ?? [])
+            }.sorted()
+        }
+    }
+
+    private func sourceIPs(_ db: Database, condition: String, arguments: StatementArguments) throws -> [String: [String]] {
+        var result: [String: [String]] = [:]
+        let rows = try Row.fetchAll(db, sql: "SELECT DISTINCT endpoint, principal_arn, source_ip FROM source WHERE \(condition) ORDER BY source_ip",
+                                    arguments: arguments)
+        for row in rows {
+            let key = "\(row["endpoint"] as String) \(row["principal_arn"] as String)"
+            if result[key, default: []].count < 5 { result[key, default: []].append(row["source_ip"]) }
+        }
+        return result
+    }
+
+    /// Principals by source address over `window`, sorted.
+    public func sources(window: DayWindow = DayWindow()) throws(StoreError) -> [ObservedSource] {
+        let (condition, arguments) = window.sql
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT endpoint, principal_arn, session_name, source_ip, user_agent, SUM(count) AS n, MIN(first_seen) AS f, MAX(last_seen) AS l
+                FROM source WHERE \(condition)
+                GROUP BY endpoint, principal_arn, session_name, source_ip, user_agent
+                """, arguments: arguments).map { row in
+                let endpoint: String = row["endpoint"]
+                return ObservedSource(endpoint: endpoint.isEmpty ? nil : VPCEndpointID(endpoint), principalARN: row["principal_arn"],
+                                      sessionName: row["session_name"], sourceIP: row["source_ip"], userAgent: row["user_agent"],
+                                      count: row["n"], firstSeen: row["f"], lastSeen: row["l"])
+            }.sorted()
+        }
+    }
+
+    /// Flows folded over `window` (the day column keeps the first day of each group), sorted.
+    public func flows(window: DayWindow = DayWindow()) throws(StoreError) -> [ObservedFlow] {
+        let (condition, arguments) = window.sql
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT MIN(day) AS d, interface_id, instance_id, vpc_id, srcaddr, dstaddr, dstport, protocol, action, traffic_path,
+                       dst_service, flow_direction, SUM(records) AS r, SUM(packets) AS p, SUM(bytes) AS b, MIN(first_seen) AS f,
+                       MAX(last_seen) AS l
+                FROM flow WHERE \(condition)
+                GROUP BY interface_id, instance_id, vpc_id, srcaddr, dstaddr, dstport, protocol, action, traffic_path, dst_service, flow_direction
+                """, arguments: arguments).map { row in
+                ObservedFlow(day: row["d"], interfaceID: row["interface_id"], instanceID: row["instance_id"], vpcID: row["vpc_id"],
+                             sourceAddress: row["srcaddr"], destinationAddress: row["dstaddr"], destinationPort: row["dstport"],
+                             proto: row["protocol"], action: row["action"], trafficPath: row["traffic_path"],
+                             destinationService: row["dst_service"], flowDirection: row["flow_direction"], records: row["r"],
+                             packets: row["p"], bytes: row["b"], firstSeen: row["f"], lastSeen: row["l"])
+            }.sorted()
+        }
+    }
+
+    /// Totals over everything stored.
+    public func totals() throws(StoreError) -> StoreTotals {
+        try read { db in
+            var t = StoreTotals()
+            for row in try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM file WHERE outcome = 'ingested' GROUP BY kind") {
+                t.filesByKind[row["kind"]] = row["n"]
+            }
+            t.failedFiles = try Row.fetchAll(db, sql: "SELECT path, note FROM file WHERE outcome = 'failed' ORDER BY path").map { ($0["path"], $0["note"] ?? "") }
+            if let row = try Row.fetchOne(db, sql: "SELECT COALESCE(SUM(events),0) AS e, COALESCE(SUM(duplicate_events),0) AS d, COALESCE(SUM(flow_records),0) AS f FROM file") {
+                t.events = row["e"]
+                t.duplicateEvents = row["d"]
+                t.flowRecords = row["f"]
+            }
+            for row in try Row.fetchAll(db, sql: "SELECT reason, COUNT(*) AS n FROM reject GROUP BY reason") { t.rejectsByReason[row["reason"]] = row["n"] }
+            for row in try Row.fetchAll(db, sql: "SELECT reason, SUM(count) AS n FROM skipped GROUP BY reason") { t.skippedByReason[row["reason"]] = row["n"] }
+            return t
+        }
+    }
+
+    /// Stored rejects in file and line order (at most `limit`).
+    public func rejects(limit: Int = 1000) throws(StoreError) -> [StoredReject] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT file.path, reject.line, reject.byte_offset, reject.reason, reject.excerpt FROM reject JOIN file ON file.id = reject.file_id
+                ORDER BY file.path, reject.byte_offset LIMIT ?
+                """, arguments: [limit]).map {
+                StoredReject(path: $0["path"], line: $0["line"], byteOffset: $0["byte_offset"], reason: $0["reason"], excerpt: $0["excerpt"])
+            }
+        }
+    }
+
+    static func account(_ text: String) -> AccountID? { text.isEmpty ? nil : AccountID(text) }
+    static func nonEmpty(_ text: String) -> String? { text.isEmpty ? nil : text }
+}

@@ -1,0 +1,98 @@
+internal import GRDB
+
+extension UsageStore {
+    /// Schema migrations, applied in order; never edit a shipped one, add the next.
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE file (
+                    id INTEGER PRIMARY KEY,
+                    path TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    content_hash TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    outcome TEXT NOT NULL,          -- ingested | failed
+                    note TEXT,
+                    events INTEGER NOT NULL,
+                    duplicate_events INTEGER NOT NULL,
+                    flow_records INTEGER NOT NULL,
+                    rejects INTEGER NOT NULL,
+                    skipped INTEGER NOT NULL,
+                    decompressed_bytes INTEGER NOT NULL
+                );
+                CREATE UNIQUE INDEX file_content_hash ON file(content_hash);
+                CREATE TABLE event_seen (event_id TEXT PRIMARY KEY) WITHOUT ROWID;
+                CREATE TABLE access (
+                    day TEXT NOT NULL,
+                    endpoint TEXT NOT NULL,          -- '' when no endpoint
+                    endpoint_account TEXT NOT NULL,
+                    principal_arn TEXT NOT NULL,
+                    principal_kind TEXT NOT NULL,
+                    principal_account TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    resource TEXT NOT NULL,
+                    resource_account TEXT NOT NULL,
+                    outcome TEXT NOT NULL,
+                    error_code TEXT NOT NULL,
+                    event_source TEXT NOT NULL,
+                    region TEXT NOT NULL,
+                    recipient_account TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    first_seen INTEGER NOT NULL,
+                    last_seen INTEGER NOT NULL,
+                    sample_event_id TEXT NOT NULL,
+                    PRIMARY KEY (day, endpoint, principal_arn, action, resource, outcome, error_code, region, recipient_account,
+                                 endpoint_account, principal_kind, principal_account, resource_account, event_source)
+                ) WITHOUT ROWID;
+                CREATE TABLE source (
+                    day TEXT NOT NULL,
+                    endpoint TEXT NOT NULL,
+                    principal_arn TEXT NOT NULL,
+                    session_name TEXT NOT NULL,
+                    source_ip TEXT NOT NULL,
+                    user_agent TEXT NOT NULL,
+                    count INTEGER NOT NULL,
+                    first_seen INTEGER NOT NULL,
+                    last_seen INTEGER NOT NULL,
+                    PRIMARY KEY (day, endpoint, principal_arn, session_name, source_ip, user_agent)
+                ) WITHOUT ROWID;
+                CREATE TABLE flow (
+                    day TEXT NOT NULL,
+                    interface_id TEXT NOT NULL,
+                    instance_id TEXT NOT NULL,
+                    vpc_id TEXT NOT NULL,
+                    srcaddr TEXT NOT NULL,
+                    dstaddr TEXT NOT NULL,
+                    dstport INTEGER NOT NULL,
+                    protocol INTEGER NOT NULL,
+                    action TEXT NOT NULL,
+                    traffic_path INTEGER NOT NULL,
+                    dst_service TEXT NOT NULL,
+                    flow_direction TEXT NOT NULL,
+                    records INTEGER NOT NULL,
+                    packets INTEGER NOT NULL,
+                    bytes INTEGER NOT NULL,
+                    first_seen INTEGER NOT NULL,
+                    last_seen INTEGER NOT NULL,
+                    PRIMARY KEY (day, interface_id, instance_id, vpc_id, srcaddr, dstaddr, dstport, protocol, action, traffic_path,
+                                 dst_service, flow_direction)
+                ) WITHOUT ROWID;
+                CREATE TABLE reject (
+                    file_id INTEGER NOT NULL REFERENCES file(id) ON DELETE CASCADE,
+                    line INTEGER,
+                    byte_offset INTEGER,
+                    reason TEXT NOT NULL,
+                    excerpt TEXT NOT NULL
+                );
+                CREATE INDEX reject_file ON reject(file_id);
+                CREATE TABLE skipped (
+                    file_id INTEGER NOT NULL REFERENCES file(id) ON DELETE CASCADE,
+                    reason TEXT NOT NULL,
+                    count INTEGER NOT NULL
+                );
+                """)
+        }
+        return migrator
+    }
+}

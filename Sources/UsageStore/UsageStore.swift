@@ -1,0 +1,136 @@
+public import AWSModel
+public import AWSLogs
+internal import GRDB
+public import Logging
+
+/// The SQLite usage store: a ledger of ingested files, per-day aggregates of requests and flows,
+/// and the rejects. The only module that touches SQLite; no SQLite type leaves it.
+///
+/// Requests are kept as per-day aggregates (endpoint × principal × action × resource × outcome),
+/// not as rows per event: synthesis only ever asks for those groups, a year of logs folds into a
+/// few thousand rows, and the day keeps `--since/--until` windows exact to the day. Event ids are
+/// kept separately so that a record delivered twice (CloudTrail may) is counted once.
+///
+/// ## Topics
+/// - ``ingest(_:)``
+/// - ``observedAccess(window:)``
+/// - ``flows(window:)``
+public final class UsageStore: @unchecked Sendable {
+    // INVARIANT: every write goes through `queue`, one transaction per input file.
+    let queue: DatabaseQueue
+    let logger: Logger
+
+    /// Opens (creating and migrating when needed) the store at `path`.
+    public init(path: String, logger: Logger) throws(StoreError) {
+        self.logger = logger
+        do {
+            var configuration = Configuration()
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+            }
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            try Self.migrator.migrate(queue)
+        } catch {
+            throw StoreError(message: "cannot open the store `\(path)`: \(error)")
+        }
+    }
+
+    /// The content hashes of the files already ingested (failed files are not listed, so a re-run retries them).
+    public func ingestedHashes() throws(StoreError) -> Set<String> {
+        try read { db in try Set(String.fetchAll(db, sql: "SELECT content_hash FROM file WHERE outcome != 'failed'")) }
+    }
+
+    /// Stores one parsed file in a single transaction: its ledger row, new events (duplicates by
+    /// event id skipped), folded flows, rejects and skipped counts.
+    public func ingest(_ file: ParsedFile) throws(StoreError) -> FileIngestResult {
+        try write { db in
+            if let existing = try Row.fetchOne(db, sql: "SELECT id FROM file WHERE content_hash = ? AND outcome != 'failed'", arguments: [file.contentHash]) {
+                _ = existing
+                return FileIngestResult(events: 0, duplicateEvents: 0, alreadyIngested: true)
+            }
+            try db.execute(sql: "DELETE FROM file WHERE content_hash = ? AND outcome = 'failed'", arguments: [file.contentHash])
+            var aggregates: [AccessKey: AccessCounts] = [:]
+            var sources: [SourceKey: AccessCounts] = [:]
+            var duplicates = 0
+            var stored = 0
+            let seen = try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_seen(event_id) VALUES (?)")
+            for event in file.events {
+                if let id = event.eventID {
+                    try seen.execute(arguments: [id])
+                    if db.changesCount == 0 { duplicates += 1; continue }
+                }
+                stored += 1
+                let day = Timestamp.day(event.eventTime)
+                for access in event.accesses {
+                    let key = AccessKey(day: day, event: event, access: access)
+                    aggregates[key, default: AccessCounts()].add(event)
+                }
+                if let ip = event.sourceIP {
+                    let key = SourceKey(day: day, endpoint: event.vpcEndpointID?.rawValue ?? "", principal: event.principal.arn,
+                                        session: event.sessionName ?? "", sourceIP: ip, userAgent: event.userAgent.map(Self.userAgentFamily) ?? "")
+                    sources[key, default: AccessCounts()].add(event)
+                }
+            }
+            try db.execute(sql: """
+                INSERT INTO file(path, size, content_hash, kind, outcome, note, events, duplicate_events, flow_records, rejects, skipped, decompressed_bytes)
+                VALUES (?, ?, ?, ?, 'ingested', ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [file.path, file.size, file.contentHash, file.kind.rawValue, file.note, stored, duplicates,
+                                 file.flowRecords, file.rejects.count, file.skippedRecords.values.reduce(0, +), file.decompressedBytes])
+            let fileID = db.lastInsertedRowID
+            try upsertAccess(db, aggregates)
+            try upsertSources(db, sources)
+            try upsertFlows(db, file.flows)
+            let reject = try db.cachedStatement(sql: "INSERT INTO reject(file_id, line, byte_offset, reason, excerpt) VALUES (?, ?, ?, ?, ?)")
+            for r in file.rejects { try reject.execute(arguments: [fileID, r.line, r.byteOffset, r.reason, r.excerpt]) }
+            let skip = try db.cachedStatement(sql: "INSERT INTO skipped(file_id, reason, count) VALUES (?, ?, ?)")
+            for (reason, count) in file.skippedRecords.sorted(by: { $0.key < $1.key }) { try skip.execute(arguments: [fileID, reason, count]) }
+            return FileIngestResult(events: stored, duplicateEvents: duplicates, alreadyIngested: false)
+        }
+    }
+
+    /// Records a file that could not be read, so the summary and the ledger name it; a later run retries it.
+    public func recordFailure(path: String, size: Int64, contentHash: String, reason: String) throws(StoreError) {
+        try write { db in
+            try db.execute(sql: "DELETE FROM file WHERE content_hash = ? AND outcome = 'failed'", arguments: [contentHash])
+            try db.execute(sql: """
+                INSERT INTO file(path, size, content_hash, kind, outcome, note, events, duplicate_events, flow_records, rejects, skipped, decompressed_bytes)
+                VALUES (?, ?, ?, 'unrecognized', 'failed', ?, 0, 0, 0, 0, 0, 0)
+                """, arguments: [path, size, contentHash, reason])
+        }
+    }
+
+    /// The user agent reduced to its product and OS tokens (`aws-cli/2 … Linux/…amzn2023…` keeps what
+    /// tells Amazon Linux hosts apart) so that the source table stays small.
+    static func userAgentFamily(_ agent: String) -> String {
+        let tokens = agent.split(separator: " ").prefix(6)
+        return tokens.map { token in
+            let parts = token.split(separator: "/", maxSplits: 1)
+            guard parts.count == 2 else { return String(token) }
+            let name = parts[0]
+            // Keep OS release strings whole (they carry amzn2 / amzn2023 / el7); drop version numbers elsewhere.
+            if name == "Linux" || name == "os" || name == "platform" { return String(token) }
+            return String(name)
+        }.joined(separator: " ")
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try queue.read(body) } catch { throw StoreError(message: "store read failed: \(error)") }
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
+        do { return try queue.write(body) } catch let error as StoreError { throw error } catch { throw StoreError(message: "store write failed: \(error)") }
+    }
+}
+
+/// What storing one file added.
+public struct FileIngestResult: Sendable, Equatable {
+    public var events: Int
+    public var duplicateEvents: Int
+    public var alreadyIngested: Bool
+}
+
+/// A store that could not be opened, read or written.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}

@@ -1,0 +1,9 @@
+import PerimeterCLI
+import ArgumentParser
+
+@main
+struct Entrypoint {
+    static func main() async {
+        await PerimeterCommand.main()
+    }
+}
