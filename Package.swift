@@ -21,7 +21,8 @@ let package = Package(
             name: "AWSModel"),
         .target(
             /** IAM policy language: reading, canonical writing, matching, evaluation, action catalog */
-            name: "IAMPolicy", dependencies: ["AWSModel"], resources: [.copy("Resources/iam-actions.tsv")]),
+            name: "IAMPolicy", dependencies: ["AWSModel"], exclude: ["Resources/generate-iam-actions.py"],
+            resources: [.copy("Resources/iam-actions.tsv")]),
 
         // MARK: Input
         .target(

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 
 /// Writing to the terminal: the only place Perimeter prints.
@@ -10,6 +11,12 @@ enum Terminal {
 
     static func err(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Prints `error: message` and returns the exit code to throw (no usage text: the usage was fine).
+    static func fail(_ message: String, code: Int32) -> ExitCode {
+        err("error: \(message)")
+        return ExitCode(code)
     }
 
     /// Rewrites the status line on an interactive terminal; silent otherwise.

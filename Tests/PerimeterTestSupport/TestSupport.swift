@@ -1,1 +1,44 @@
-public enum TestSupport {}
+public import Foundation
+
+/// Paths and temporary folders for tests.
+public enum TestSupport {
+    /// The repository root (two levels above this file's folder).
+    public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// `Tests/Fixtures/<relative>`.
+    public static func fixture(_ relative: String) -> String {
+        repositoryRoot.appendingPathComponent("Tests/Fixtures").appendingPathComponent(relative).path
+    }
+
+    /// The shared real-data set beside the repository (`../shared/data/real`), or nil where it is absent
+    /// (it exists only on the project's own machines; tests over it skip elsewhere).
+    public static var sharedRealData: String? {
+        let path = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data/real").path
+        return FileManager.default.fileExists(atPath: path) ? path : nil
+    }
+
+    /// A new empty temporary folder.
+    public static func temporaryDirectory(_ name: String = "perimeter-test") -> String {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+        try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url.path
+    }
+
+    /// The bytes of a file.
+    public static func bytes(_ path: String) -> [UInt8] {
+        (try? [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))) ?? []
+    }
+
+    /// Compresses `data` with the system `gzip` (tests only).
+    public static func gzip(_ data: [UInt8]) throws -> [UInt8] {
+        let dir = temporaryDirectory("gzip")
+        let input = URL(fileURLWithPath: dir).appendingPathComponent("data")
+        try Data(data).write(to: input)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        process.arguments = ["-n", "-f", input.path]
+        try process.run()
+        process.waitUntilExit()
+        return bytes(input.path + ".gz")
+    }
+}

@@ -158,7 +158,16 @@ public enum JSONParser {
                 if c == 34 { break }
                 if c == 92 {
                     escaped = true
-                    pos += 2
+                    guard pos + 1 < bytes.count else { throw fail("unterminated string", at: open) }
+                    switch bytes[pos + 1] {
+                    case 34, 92, 47, 98, 102, 110, 114, 116: pos += 2
+                    case 117:
+                        guard pos + 5 < bytes.count, (2...5).allSatisfy({ Self.isHex(bytes[pos + $0]) }) else {
+                            throw fail("invalid \\u escape")
+                        }
+                        pos += 6
+                    default: throw fail("invalid escape `\\\(Character(Unicode.Scalar(bytes[pos + 1])))`")
+                    }
                     continue
                 }
                 if c < 32 { throw fail("control character in a string") }
@@ -167,6 +176,8 @@ public enum JSONParser {
             nodes.append(JSONNode(kind: .string, flag: escaped, start: UInt32(contentStart), end: UInt32(pos), next: UInt32(nodes.count + 1)))
             pos += 1
         }
+
+        static func isHex(_ c: UInt8) -> Bool { (48...57).contains(c) || (65...70).contains(c) || (97...102).contains(c) }
 
         mutating func literal(_ word: StaticString, kind: JSONKind, flag: Bool, into nodes: inout [JSONNode]) throws(JSONSyntaxError) {
             let start = pos

@@ -1,0 +1,66 @@
+/// One condition (operator, key, values) ready to evaluate.
+struct CompiledCondition: Sendable {
+    let op: ConditionOperator?
+    let rawOperator: String
+    let key: String
+    let values: [Template]
+    let rawValues: [String]
+    /// Why this condition can never be evaluated (an unknown operator), if so.
+    let problem: String?
+
+    init(_ c: Condition, variables: Bool) {
+        rawOperator = c.op
+        key = c.key
+        op = ConditionOperator(c.op)
+        rawValues = c.values.map(\.text)
+        let substitutes = variables && (op?.base.takesVariables ?? false)
+        let ignoreCase = op?.base.positive == .stringEqualsIgnoreCase
+        values = c.values.map { Template($0.text, variables: substitutes, caseInsensitive: ignoreCase) }
+        problem = op == nil ? "unknown condition operator `\(c.op)`" : nil
+    }
+
+    func evaluate(_ context: RequestContext) -> MatchResult {
+        guard let op else { return .unknown(problem!) }
+        if context.isUnknown(key) { return .unknown("the value of `\(key)` is not known for this request") }
+        let requestValues = context.values(key)
+        if op.base == .null {
+            guard let wanted = rawValues.first?.lowercased() else { return .noMatch }
+            let absent = requestValues == nil || requestValues!.isEmpty
+            return (wanted == "true") == absent ? .match : .noMatch
+        }
+        guard let requestValues, !requestValues.isEmpty else {
+            switch op.qualifier {
+            case .forAllValues: return .match
+            case .forAnyValue: return .noMatch
+            case .none: return op.ifExists || op.base.isNegated ? .match : .noMatch
+            }
+        }
+        // Does one request value match any policy value (under the positive operator)?
+        func anyPolicyValue(_ value: String) -> Bool? {
+            var unknown = false
+            for template in values {
+                switch ConditionMatch.matches(op.base, request: value, policy: template, context: context) {
+                case true?: return true
+                case false?: continue
+                case nil: unknown = true
+                }
+            }
+            return unknown ? nil : false
+        }
+        var results: [Bool] = []
+        for value in requestValues {
+            guard let hit = anyPolicyValue(value) else {
+                return .unknown("`\(rawOperator)` cannot compare `\(value)` with \(rawValues.map { "`\($0)`" }.joined(separator: ", "))")
+            }
+            // Negated operators: a value satisfies the condition when it matches none of the policy values.
+            results.append(op.base.isNegated ? !hit : hit)
+        }
+        let satisfied: Bool = switch op.qualifier {
+        case .forAllValues: results.allSatisfy { $0 }
+        case .forAnyValue: results.contains(true)
+        // Without a set operator, negated operators need every value to miss; positive ones any value to match.
+        case .none: op.base.isNegated ? results.allSatisfy { $0 } : results.contains(true)
+        }
+        return satisfied ? .match : .noMatch
+    }
+}

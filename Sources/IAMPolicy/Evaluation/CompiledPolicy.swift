@@ -1,0 +1,176 @@
+/// The decision of one policy for one request.
+public enum Decision: String, Sendable, Hashable {
+    case allow
+    case explicitDeny = "explicit-deny"
+    case implicitDeny = "implicit-deny"
+    /// A statement that could decide the request uses an operator or key the engine cannot evaluate.
+    case unevaluable
+}
+
+/// What evaluating one request against one policy found.
+public struct EvaluationResult: Sendable, Hashable {
+    public var decision: Decision
+    /// The Sids (or `#index` for statements without one) of the statements that decided it.
+    public var matchedStatements: [String]
+    /// Why the result is unevaluable, or other notes.
+    public var diagnostics: [String]
+}
+
+/// A policy prepared once and evaluated against many requests (OPA's prepared query).
+///
+/// Evaluation follows the IAM policy evaluation logic: an explicit Deny wins; otherwise an Allow
+/// whose Principal, Action, Resource and Condition all match allows; otherwise the request is
+/// implicitly denied. A statement whose match depends on something the engine cannot evaluate is
+/// `unknown`; it makes the decision unevaluable only when it could change it.
+public struct CompiledPolicy: Sendable {
+    public let document: PolicyDocument
+    let statements: [CompiledStatement]
+    /// Problems found while compiling (unknown operators, …); each also makes its statement unknown.
+    public let diagnostics: [String]
+
+    public init(_ document: PolicyDocument) {
+        self.document = document
+        var diagnostics: [String] = []
+        statements = document.statements.enumerated().map { index, statement in
+            let compiled = CompiledStatement(statement, index: index, variables: document.substitutesVariables)
+            diagnostics += compiled.problems.map { "\(compiled.name): \($0)" }
+            return compiled
+        }
+        self.diagnostics = diagnostics
+    }
+
+    /// Evaluates one request.
+    public func evaluate(_ context: RequestContext) -> EvaluationResult {
+        var denies: [String] = [], allows: [String] = []
+        var unknownDeny: [String] = [], unknownAllow: [String] = []
+        var notes: [String] = []
+        for statement in statements {
+            let result = statement.match(context)
+            switch (result, statement.effect) {
+            case (.match, .deny): denies.append(statement.name)
+            case (.match, .allow): allows.append(statement.name)
+            case (.unknown(let why), .deny): unknownDeny.append(statement.name); notes.append("\(statement.name): \(why)")
+            case (.unknown(let why), .allow): unknownAllow.append(statement.name); notes.append("\(statement.name): \(why)")
+            case (.noMatch, _): break
+            }
+        }
+        if !denies.isEmpty { return EvaluationResult(decision: .explicitDeny, matchedStatements: denies, diagnostics: notes) }
+        if !unknownDeny.isEmpty { return EvaluationResult(decision: .unevaluable, matchedStatements: unknownDeny, diagnostics: notes) }
+        if !allows.isEmpty { return EvaluationResult(decision: .allow, matchedStatements: allows, diagnostics: notes) }
+        if !unknownAllow.isEmpty { return EvaluationResult(decision: .unevaluable, matchedStatements: unknownAllow, diagnostics: notes) }
+        return EvaluationResult(decision: .implicitDeny, matchedStatements: [], diagnostics: notes)
+    }
+}
+
+enum MatchResult: Equatable {
+    case match, noMatch
+    case unknown(String)
+}
+
+struct CompiledStatement: Sendable {
+    let name: String
+    let effect: Effect
+    let actions: [WildcardPattern]
+    let actionsNegated: Bool
+    let resources: [ResourcePattern]?
+    let resourcesNegated: Bool
+    let principal: PrincipalMatcher?
+    let notPrincipal: PrincipalMatcher?
+    let conditions: [CompiledCondition]
+    let problems: [String]
+
+    init(_ s: Statement, index: Int, variables: Bool) {
+        name = s.sid.flatMap { $0.isEmpty ? nil : $0 } ?? "#\(index)"
+        effect = s.effect
+        actions = s.action.patterns.map { WildcardPattern($0, caseInsensitive: true) }
+        actionsNegated = s.action.isNegated
+        resources = s.resource.map { $0.patterns.map { ResourcePattern($0, variables: variables) } }
+        resourcesNegated = s.resource?.isNegated ?? false
+        principal = s.principal.map(PrincipalMatcher.init)
+        notPrincipal = s.notPrincipal.map(PrincipalMatcher.init)
+        conditions = s.conditions.map { CompiledCondition($0, variables: variables) }
+        problems = conditions.compactMap(\.problem)
+    }
+
+    func match(_ context: RequestContext) -> MatchResult {
+        let actionHit = actions.contains { $0.matches(context.action) }
+        guard actionHit != actionsNegated else { return .noMatch }
+        if let resources {
+            let hit = resources.contains { $0.matches(context.resource, context: context) }
+            guard hit != resourcesNegated else { return .noMatch }
+        }
+        if let principal {
+            guard let p = context.principal else { return .unknown("the request names no principal") }
+            switch principal.matches(p) {
+            case .match: break
+            case .noMatch: return .noMatch
+            case .unknown(let why): return .unknown(why)
+            }
+        }
+        if let notPrincipal {
+            guard let p = context.principal else { return .unknown("the request names no principal") }
+            switch notPrincipal.matches(p) {
+            case .match: return .noMatch
+            case .noMatch: break
+            case .unknown(let why): return .unknown(why)
+            }
+        }
+        var unknown: String?
+        for condition in conditions {
+            switch condition.evaluate(context) {
+            case .match: continue
+            case .noMatch: return .noMatch
+            case .unknown(let why): unknown = unknown ?? why
+            }
+        }
+        return unknown.map(MatchResult.unknown) ?? .match
+    }
+}
+
+/// `Principal` matching for resource-based policies.
+struct PrincipalMatcher: Sendable {
+    let any: Bool
+    let aws: [String]
+    let services: Set<String>
+    let federated: Set<String>
+    let canonical: [String]
+
+    init(_ spec: PrincipalSpec) {
+        switch spec {
+        case .any:
+            any = true; aws = []; services = []; federated = []; canonical = []
+        case .map(let entries):
+            var aws: [String] = [], services: Set<String> = [], federated: Set<String> = [], canonical: [String] = []
+            var any = false
+            for e in entries {
+                switch e.type {
+                case "AWS":
+                    for v in e.values { if v == "*" { any = true } else { aws.append(v) } }
+                case "Service": services.formUnion(e.values.map { $0.lowercased() })
+                case "Federated": federated.formUnion(e.values)
+                default: canonical += e.values
+                }
+            }
+            self.any = any; self.aws = aws; self.services = services; self.federated = federated; self.canonical = canonical
+        }
+    }
+
+    func matches(_ p: RequestPrincipal) -> MatchResult {
+        if any { return .match }
+        switch p.kind {
+        case .service:
+            return services.contains(p.arn.lowercased()) ? .match : .noMatch
+        case .anonymous:
+            return .noMatch
+        default:
+            for value in aws {
+                if value == p.arn || (p.sessionARN != nil && value == p.sessionARN) { return .match }
+                // An account id or account root ARN names every principal of that account.
+                if let account = p.account, value == account || value == "arn:aws:iam::\(account):root" { return .match }
+            }
+            if p.kind == .federated, federated.contains(p.arn) { return .match }
+            if !canonical.isEmpty { return .unknown("canonical user ids cannot be matched to ARNs") }
+            return .noMatch
+        }
+    }
+}

@@ -1,0 +1,99 @@
+/// One request as the evaluator sees it: who, what, on which resource, and the condition keys.
+///
+/// Condition key names compare case-insensitively (as IAM does); values keep their case. A key
+/// missing from ``keys`` is absent from the request; a key in ``unknownKeys`` is one whose value the
+/// caller cannot know, and any condition on it makes the statement unevaluable.
+public struct RequestContext: Sendable, Hashable {
+    public var action: String
+    public var resource: String
+    /// For resource-based policies (bucket, endpoint): who is asking. nil means any principal-less request.
+    public var principal: RequestPrincipal?
+    public private(set) var keys: [String: [String]] = [:]
+    public var unknownKeys: Set<String> = []
+
+    public init(action: String, resource: String, principal: RequestPrincipal? = nil, keys: [String: [String]] = [:]) {
+        self.action = action
+        self.resource = resource
+        self.principal = principal
+        for (k, v) in keys { self.keys[k.lowercased()] = v }
+        if let principal {
+            if self.keys["aws:principalarn"] == nil, principal.kind != .anonymous, principal.kind != .service {
+                self.keys["aws:principalarn"] = [principal.arn]
+            }
+            if self.keys["aws:principalaccount"] == nil, let account = principal.account { self.keys["aws:principalaccount"] = [account] }
+            if self.keys["aws:principalisawsservice"] == nil { self.keys["aws:principalisawsservice"] = [principal.kind == .service ? "true" : "false"] }
+            if self.keys["aws:principaltype"] == nil, principal.kind != .service {
+                let type = switch principal.kind {
+                case .user: "User"
+                case .role: "AssumedRole"
+                case .root: "Account"
+                case .federated: "FederatedUser"
+                case .anonymous: "Anonymous"
+                case .service: ""
+                }
+                self.keys["aws:principaltype"] = [type]
+            }
+        }
+    }
+
+    /// Sets (or with nil removes) a condition key.
+    public mutating func set(_ key: String, _ values: [String]?) {
+        keys[key.lowercased()] = values
+    }
+
+    /// The values of `key`, or nil when absent.
+    public func values(_ key: String) -> [String]? { keys[key.lowercased()] }
+
+    /// True when the caller said it cannot know `key` (exact, or by a `prefix/*` entry).
+    public func isUnknown(_ key: String) -> Bool {
+        guard !unknownKeys.isEmpty else { return false }
+        let k = key.lowercased()
+        return unknownKeys.contains(k) || unknownKeys.contains { $0.hasSuffix("*") && k.hasPrefix($0.dropLast()) }
+    }
+}
+
+/// The principal of a request, for matching `Principal` / `NotPrincipal`.
+public struct RequestPrincipal: Sendable, Hashable {
+    public enum Kind: String, Sendable, Hashable { case user, role, root, federated, service, anonymous }
+    public var kind: Kind
+    /// The IAM user, role (not session), root or federated-user ARN; the service name for services.
+    public var arn: String
+    public var account: String?
+    /// For role sessions: `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
+    public var sessionARN: String?
+
+    public init(kind: Kind, arn: String, account: String? = nil, sessionARN: String? = nil) {
+        self.kind = kind
+        self.arn = arn
+        self.account = account ?? Self.account(of: arn)
+        self.sessionARN = sessionARN
+    }
+
+    static func account(of arn: String) -> String? {
+        let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
+        return parts.count >= 5 && !parts[4].isEmpty ? String(parts[4]) : nil
+    }
+
+    /// The principal from an ARN as a user would type it: user, role, assumed-role session, root,
+    /// federated user, a service name, or `anonymous`.
+    public static func from(_ text: String) -> RequestPrincipal {
+        if text == "anonymous" || text == "*" { return RequestPrincipal(kind: .anonymous, arn: "anonymous") }
+        if text.hasSuffix(".amazonaws.com") && !text.hasPrefix("arn:") { return RequestPrincipal(kind: .service, arn: text) }
+        let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        if parts.count == 1, text.count == 12, text.allSatisfy(\.isNumber) {
+            return RequestPrincipal(kind: .root, arn: "arn:aws:iam::\(text):root", account: text)
+        }
+        guard parts.count == 6 else { return RequestPrincipal(kind: .user, arn: text) }
+        let resource = parts[5]
+        if resource == "root" { return RequestPrincipal(kind: .root, arn: text) }
+        if resource.hasPrefix("user/") { return RequestPrincipal(kind: .user, arn: text) }
+        if resource.hasPrefix("role/") { return RequestPrincipal(kind: .role, arn: text) }
+        if resource.hasPrefix("federated-user/") { return RequestPrincipal(kind: .federated, arn: text) }
+        if resource.hasPrefix("assumed-role/") {
+            let pieces = resource.split(separator: "/")
+            let role = pieces.count >= 2 ? "arn:\(parts[1]):iam::\(parts[4]):role/\(pieces[1])" : text
+            return RequestPrincipal(kind: .role, arn: role, account: String(parts[4]), sessionARN: text)
+        }
+        return RequestPrincipal(kind: .user, arn: text)
+    }
+}

@@ -1,0 +1,86 @@
+import Testing
+@testable import AWSLogs
+import AWSModel
+import PerimeterTestSupport
+
+/// The fixture copies of real samples (Tests/Fixtures, attribution in its README).
+struct LogFileReaderTests {
+    static func read(_ relative: String) throws -> ParsedFile {
+        let path = TestSupport.fixture(relative)
+        return try LogFileReader().read(path: path, fingerprint: LogFileReader.fingerprint(path: path))
+    }
+
+    @Test(arguments: [
+        ("cloudtrail/111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json.gz", 2, 0, Int64(0)),
+        ("cloudtrail/cloudtrail-log-file.json.gz", 2, 0, 0),
+        ("cloudtrail/raw-sample.json", 1, 0, 0),
+        ("cloudtrail/ec2_proxy_s3_exfiltration_2020-09-14011940.json", 103, 0, 0),
+        ("cloudtrail/cloudtrail-logging-understanding-s3-entries.block00.json", 3, 0, 0),
+        ("cloudtrail/SubscriptionFilters.block13.json", 0, 3, 0),
+        ("cloudtrail/cloudtrail-integration.block07.json", 0, 1, 0),
+        ("cloudtrail/ct-decrypt.block01.json", 0, 1, 0),
+        ("cloudtrail/cloudtrail-log-file-examples.block09.json", 0, 0, 2),
+        ("cloudtrail/aws_vpce_access_denied.test00.json", 1, 0, 0),
+    ])
+    func cloudTrailShapes(path: String, events: Int, rejects: Int, skipped: Int64) throws {
+        let file = try Self.read(path)
+        #expect(file.kind == .cloudTrail)
+        #expect(file.events.count == events)
+        #expect(file.rejects.count == rejects)
+        #expect(file.skippedRecords.values.reduce(0, +) == skipped)
+    }
+
+    @Test func malformedJSONNamesTheLine() throws {
+        let file = try Self.read("cloudtrail/cloudtrail-integration.block07.json")
+        let reject = try #require(file.rejects.first)
+        #expect(reject.line == 22)
+        #expect(reject.reason.contains("invalid escape"))
+    }
+
+    @Test func endpointDenialIsNotAPermission() throws {
+        let event = try #require(try Self.read("cloudtrail/aws_vpce_access_denied.test00.json").events.first)
+        #expect(event.outcome == .deniedByEndpointPolicy)
+        #expect(event.vpcEndpointID == VPCEndpointID("vpce-EXAMPLE08c1b6b9b7"))
+        #expect(event.accesses.map(\.description) == ["s3:GetObject arn:aws:s3:::example-bucket/sensitive-file.txt"])
+    }
+
+    @Test func transactWriteItemsNeedsOneActionPerOperation() throws {
+        let event = try #require(try Self.read("cloudtrail/understanding-ddb-log-entries.block05.json").events.first)
+        #expect(Set(event.accesses.map(\.action.name)).isSuperset(of: ["PutItem", "UpdateItem"]))
+        #expect(event.accesses.allSatisfy { $0.resource.hasSuffix(":table/Music") })
+    }
+
+    @Test func logstashLinesUseTheirTimestamp() throws {
+        let file = try Self.read("cloudtrail/ec2_proxy_s3_exfiltration_2020-09-14011940.json")
+        #expect(file.events.allSatisfy { $0.eventTime > 1_600_000_000 })
+        #expect(file.events.contains { $0.accesses.contains { $0.action == IAMAction("s3:ListBucket") } })
+    }
+
+    @Test func flowLogHeaderDrivesTheFields() throws {
+        let file = try Self.read("flowlogs/flow-log-example-traffic-path.log")
+        #expect(file.kind == .flowLog)
+        #expect(file.flowRecords == 2)
+        #expect(file.flows.contains { $0.destinationService == "S3" && $0.trafficPath == 8 && $0.flowDirection == "egress" })
+    }
+
+    @Test(arguments: [
+        ("flowlogs/flow-log-example-tcp-flag.log", Int64(8), 0),
+        ("flowlogs/flow-log-example-nat.log", 4, 2),
+        ("flowlogs/flow-log-example-tgw.log", 4, 1),
+        ("flowlogs/vpcflowlog.log.gz", 3, 0),
+        ("flowlogs/flow-log-example-no-data.log", 0, 0),
+    ])
+    func flowLogShapes(path: String, records: Int64, rejects: Int) throws {
+        let file = try Self.read(path)
+        #expect(file.flowRecords == records)
+        #expect(file.rejects.count == rejects)
+    }
+
+    @Test func policiesAreNotLogs() throws {
+        #expect(try Self.read("policies/s3_endpoint_policy.json").kind == .unrecognized)
+    }
+}
+
+extension ResourceAccess {
+    var description: String { "\(action) \(resource)" }
+}

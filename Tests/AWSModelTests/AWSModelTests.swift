@@ -1,0 +1,96 @@
+import Testing
+@testable import AWSModel
+
+struct ARNTests {
+    @Test(arguments: [
+        ("arn:aws:s3:::bucket/key/with:colon", "s3", "", "", "bucket/key/with:colon"),
+        ("arn:aws:dynamodb:us-east-1:111122223333:table/Music", "dynamodb", "us-east-1", "111122223333", "table/Music"),
+        ("arn:aws:iam::111122223333:role/path/app", "iam", "", "111122223333", "role/path/app"),
+    ])
+    func parsesSixParts(text: String, service: String, region: String, account: String, resource: String) throws {
+        let arn = try #require(ARN(text))
+        #expect(arn.service == service && arn.region == region && arn.account == account && arn.resource == resource)
+        #expect(arn.description == text)
+    }
+
+    @Test func rejectsNonARNs() {
+        #expect(ARN("s3://bucket") == nil)
+        #expect(ARN("arn:aws:s3") == nil)
+    }
+
+    @Test func s3Parts() {
+        #expect(ARN("arn:aws:s3:::b/k/x")?.s3BucketName == "b")
+        #expect(ARN("arn:aws:s3:::b/k/x")?.s3ObjectKey == "k/x")
+        #expect(ARN("arn:aws:s3:::b")?.s3ObjectKey == nil)
+    }
+}
+
+struct IAMActionTests {
+    @Test func equalityIgnoresCase() {
+        #expect(IAMAction("s3:GetObject") == IAMAction("S3:getobject"))
+        #expect(Set([IAMAction("s3:GetObject")!, IAMAction("s3:getObject")!]).count == 1)
+        #expect(IAMAction("GetObject") == nil)
+    }
+}
+
+struct TimestampTests {
+    @Test(arguments: [
+        ("1970-01-01T00:00:00Z", Int64(0)),
+        ("2023-07-19T21:25:09Z", Int64(1_689_801_909)),
+        ("2020-09-14T01:19:40.123Z", Int64(1_600_046_380)),
+        ("2024-02-29T12:00:00Z", Int64(1_709_208_000)),
+    ])
+    func parsesISO8601(text: String, seconds: Int64) {
+        #expect(Timestamp.parseISO8601(text) == seconds)
+        #expect(Timestamp.parseISO8601(Timestamp.iso8601(seconds)) == seconds)
+    }
+
+    @Test func rejectsMalformedTimes() {
+        #expect(Timestamp.parseISO8601("2023-13-01T00:00:00Z") == nil)
+        #expect(Timestamp.parseISO8601("yesterday") == nil)
+    }
+
+    @Test func daysAreUTC() {
+        #expect(Timestamp.day(1_689_801_909) == "2023-07-19")
+        #expect(Timestamp.day(0) == "1970-01-01")
+    }
+}
+
+struct JSONParserTests {
+    @Test(arguments: [
+        "{}", "[]", "{\"a\":[1,-2.5e3,true,false,null,\"x\"]}", " \n{\"nested\":{\"deep\":[[[]]]}}\n ",
+        "\"\\u00e9\\n\\\"\"", "0", "-0.0",
+    ])
+    func acceptsValidJSON(text: String) throws {
+        _ = try JSONParser.parse(Array(text.utf8))
+    }
+
+    @Test(arguments: [
+        "{", "{\"a\" 1}", "{\"a\":1,}", "[1,]", "tru", "\"unterminated", "{\"a\":\"\\.\"}", "01x", "{} {}", "\"\u{01}\"", "-", "1.",
+    ])
+    func rejectsInvalidJSON(text: String) {
+        #expect(throws: JSONSyntaxError.self) { _ = try JSONParser.parse(Array(text.utf8)) }
+    }
+
+    @Test func decodesEscapesAndSurrogatePairs() throws {
+        let doc = try JSONParser.parse(Array(#"{"k":"a\"b\\c\/d\u00e9\ud83d\ude00\n"}"#.utf8))
+        #expect(doc.values[0]["k"]?.string == "a\"b\\c/dé😀\n")
+    }
+
+    @Test func looksUpMembersAndElements() throws {
+        let doc = try JSONParser.parse(Array(#"{"a":{"b":[1,{"c":"d"}]},"TableName":"T"}"#.utf8))
+        let root = doc.values[0]
+        #expect(root["a"]?["b"]?.elements.count == 2)
+        #expect(root["a"]?["b"]?.elements[1]["c"]?.string == "d")
+        #expect(root["missing"] == nil)
+        #expect(root.member(caseInsensitive: "tableName")?.string == "T")
+        #expect(root["a"]?["b"]?.elements[0].int64 == 1)
+    }
+
+    @Test func sequenceResumesAtTheNextLineAfterAnError() {
+        let text = "{\"a\":1}\n{\"b\":\n{\"c\":3}\n{bad}\n{\"d\":4}\n"
+        let result = JSONParser.parseSequence(Array(text.utf8))
+        #expect(result.document.values.count == 3)
+        #expect(result.errors.count == 2)
+    }
+}
