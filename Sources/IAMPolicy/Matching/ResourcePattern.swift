@@ -30,6 +30,8 @@ struct ResourcePattern: Sendable {
             }
             return true
         }
+        // An `arn:` pattern with fewer than six parts is malformed (IAM refuses it) and matches nothing.
+        if segments == nil && text.hasPrefix("arn:") { return false }
         return whole.pattern(context: context)?.matches(resource) ?? false
     }
 }
