@@ -61,13 +61,39 @@ extension UsageStore {
             }
             for _ in 0..<max(1, workers) { schedule() }
             var done = 0
+            // Parsed files wait in a batch and are committed together (see `ingest(_ batch:)`); the batch is
+            // bounded by records so memory stays flat however large the corpus is.
+            var batch: [(file: ParsedFile, folded: FoldedEvents)] = []
+            var batchRecords = 0
+            func flush() throws {
+                guard !batch.isEmpty else { return }
+                let results = try ingest(batch)
+                for (entry, result) in zip(batch, results) { Self.count(entry.file, result, into: &summary, logger: logger) }
+                batch.removeAll()
+                batchRecords = 0
+            }
             while let outcome = try await group.next() {
                 schedule()
                 done += 1
-                try record(outcome, into: &summary, logger: logger)
+                switch outcome {
+                case let .parsed(file, folded):
+                    summary.compressedBytes += file.size
+                    batch.append((file, folded))
+                    batchRecords += folded.eventIDs.count + file.flows.count
+                    if batchRecords >= Self.batchRecords { try flush() }
+                case let .alreadyIngested(_, size):
+                    summary.filesAlreadyIngested += 1
+                    summary.compressedBytes += size
+                case let .failed(path, size, hash, reason):
+                    summary.filesFailed.append(.init(path: path, reason: reason))
+                    summary.compressedBytes += size
+                    try recordFailure(path: path, size: size, contentHash: hash, reason: reason)
+                    logger.debug("log file failed", metadata: ["file.path": "\(path)", "error": "\(reason)"])
+                }
                 progress(IngestProgress(filesDone: done, filesTotal: files.count, decompressedBytes: summary.decompressedBytes,
                                         records: summary.records))
             }
+            try flush()
         }
         summary.filesUnrecognized.sort()
         summary.filesFailed.sort { $0.path < $1.path }
@@ -75,7 +101,7 @@ extension UsageStore {
     }
 
     enum FileOutcome: Sendable {
-        case parsed(ParsedFile)
+        case parsed(ParsedFile, FoldedEvents)
         case alreadyIngested(path: String, size: Int64)
         case failed(path: String, size: Int64, hash: String, reason: String)
     }
@@ -87,44 +113,37 @@ extension UsageStore {
         }
         if known.contains(fingerprint.hash) { return .alreadyIngested(path: path, size: fingerprint.size) }
         do {
-            return .parsed(try reader.read(path: path, fingerprint: fingerprint))
+            var file = try reader.read(path: path, fingerprint: fingerprint)
+            let folded = FoldedEvents(file.events)
+            file.events = []  // folded: the batch keeps only the groups
+            return .parsed(file, folded)
         } catch {
             return .failed(path: path, size: fingerprint.size, hash: fingerprint.hash, reason: error.description)
         }
     }
 
-    private func record(_ outcome: FileOutcome, into summary: inout IngestSummary, logger: Logger) throws {
-        switch outcome {
-        case let .alreadyIngested(_, size):
+    /// Records (events and folded flow rows) per commit.
+    static let batchRecords = 50_000
+
+    private static func count(_ file: ParsedFile, _ result: FileIngestResult, into summary: inout IngestSummary, logger: Logger) {
+        if result.alreadyIngested {
             summary.filesAlreadyIngested += 1
-            summary.compressedBytes += size
-        case let .failed(path, size, hash, reason):
-            summary.filesFailed.append(.init(path: path, reason: reason))
-            summary.compressedBytes += size
-            try recordFailure(path: path, size: size, contentHash: hash, reason: reason)
-            logger.debug("log file failed", metadata: ["file.path": "\(path)", "error": "\(reason)"])
-        case let .parsed(file):
-            summary.compressedBytes += file.size
-            let result = try ingest(file)
-            if result.alreadyIngested {
-                summary.filesAlreadyIngested += 1
-                return
-            }
-            summary.decompressedBytes += file.decompressedBytes
-            switch file.kind {
-            case .skipped: summary.filesSkipped += 1
-            case .unrecognized: summary.filesUnrecognized.append(file.path)
-            case .cloudTrail, .flowLog: summary.filesRead += 1
-            }
-            summary.filesByKind[file.kind.rawValue, default: 0] += 1
-            summary.events += result.events
-            summary.duplicateEvents += result.duplicateEvents
-            summary.flowRecords += file.flowRecords
-            summary.rejects += file.rejects.count
-            for r in file.rejects { summary.rejectsByReason[Self.reasonClass(r.reason), default: 0] += 1 }
-            for (reason, count) in file.skippedRecords { summary.skippedRecordsByReason[reason, default: 0] += count }
-            logger.debug("ingested log file", metadata: ["file.path": "\(file.path)", "records.count": "\(result.events + Int(file.flowRecords))"])
+            return
         }
+        summary.decompressedBytes += file.decompressedBytes
+        switch file.kind {
+        case .skipped: summary.filesSkipped += 1
+        case .unrecognized: summary.filesUnrecognized.append(file.path)
+        case .cloudTrail, .flowLog: summary.filesRead += 1
+        }
+        summary.filesByKind[file.kind.rawValue, default: 0] += 1
+        summary.events += result.events
+        summary.duplicateEvents += result.duplicateEvents
+        summary.flowRecords += file.flowRecords
+        summary.rejects += file.rejects.count
+        for r in file.rejects { summary.rejectsByReason[reasonClass(r.reason), default: 0] += 1 }
+        for (reason, count) in file.skippedRecords { summary.skippedRecordsByReason[reason, default: 0] += count }
+        logger.debug("ingested log file", metadata: ["file.path": "\(file.path)", "records.count": "\(result.events + Int(file.flowRecords))"])
     }
 
     /// A reject reason without its position details, for counting by kind.

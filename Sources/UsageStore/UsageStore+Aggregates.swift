@@ -1,7 +1,7 @@
 import AWSModel
 internal import GRDB
 
-struct AccessKey: Hashable {
+struct AccessKey: Hashable, Sendable {
     var day: String
     var endpoint: String
     var endpointAccount: String
@@ -35,16 +35,17 @@ struct AccessKey: Hashable {
     }
 }
 
-struct SourceKey: Hashable {
+struct SourceKey: Hashable, Sendable {
     var day: String
     var endpoint: String
     var principal: String
     var session: String
     var sourceIP: String
     var userAgent: String
+
 }
 
-struct AccessCounts {
+struct AccessCounts: Sendable {
     var count: Int64 = 0
     var first = Int64.max
     var last = Int64.min
@@ -55,6 +56,57 @@ struct AccessCounts {
         first = min(first, event.eventTime)
         last = max(last, event.eventTime)
         if let id = event.eventID, sample.map({ id < $0 }) ?? true { sample = id }
+    }
+}
+
+/// One file's events folded into store groups, remembering which groups each event fed so that an
+/// event found to be a duplicate can be taken out again.
+struct FoldedEvents: Sendable {
+    var access: [AccessKey: AccessCounts] = [:]
+    var sources: [SourceKey: AccessCounts] = [:]
+    var eventIDs: [String?] = []
+    private var eventAccess: [[AccessKey]] = []
+    private var eventSource: [SourceKey?] = []
+
+    init(_ events: [NormalizedEvent]) {
+        eventIDs.reserveCapacity(events.count)
+        // Files hold few distinct days and user agents: compute each once.
+        var days: [Int64: String] = [:]
+        var agents: [String: String] = [:]
+        for event in events {
+            let dayNumber = event.eventTime / 86_400
+            let day = days[dayNumber] ?? { let d = Timestamp.day(event.eventTime); days[dayNumber] = d; return d }()
+            var keys: [AccessKey] = []
+            for a in event.accesses {
+                let key = AccessKey(day: day, event: event, access: a)
+                access[key, default: AccessCounts()].add(event)
+                keys.append(key)
+            }
+            var source: SourceKey?
+            if let ip = event.sourceIP {
+                let key = SourceKey(day: day, endpoint: event.vpcEndpointID?.rawValue ?? "", principal: event.principal.arn,
+                                    session: event.sessionName ?? "", sourceIP: ip, userAgent: event.userAgent.map { agent in
+                                        agents[agent] ?? { let f = UsageStore.userAgentFamily(agent); agents[agent] = f; return f }()
+                                    } ?? "")
+                sources[key, default: AccessCounts()].add(event)
+                source = key
+            }
+            eventIDs.append(event.eventID)
+            eventAccess.append(keys)
+            eventSource.append(source)
+        }
+    }
+
+    /// Takes event `index` out of the counts (its time stays in first/last seen: a duplicate has the same time).
+    mutating func remove(event index: Int) {
+        for key in eventAccess[index] {
+            access[key]!.count -= 1
+            if access[key]!.count == 0 { access[key] = nil }
+        }
+        if let key = eventSource[index] {
+            sources[key]!.count -= 1
+            if sources[key]!.count == 0 { sources[key] = nil }
+        }
     }
 }
 

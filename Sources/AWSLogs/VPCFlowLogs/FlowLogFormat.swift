@@ -20,20 +20,20 @@ public struct FlowLogFormat: Sendable, Equatable {
 
     /// A field name as written in JSON exports (`interface_id`, `interfaceId`) in its header spelling.
     public static func canonicalName(_ name: String) -> String {
-        var out = ""
-        for c in name {
-            if c == "_" { out.append("-") }
-            else if c.isUppercase { out.append("-"); out.append(contentsOf: c.lowercased()) }
+        var out: [UInt8] = []
+        for c in name.utf8 {
+            if c == 95 { out.append(45) }
+            else if c >= 65 && c <= 90 { out.append(45); out.append(c + 32) }
             else { out.append(c) }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The format a header line declares, or nil when the line is not a header (every token must be
     /// a known field name, `version` or not).
     public static func header(_ tokens: [Substring]) -> FlowLogFormat? {
-        guard !tokens.isEmpty else { return nil }
-        let names = tokens.map { canonicalName(String($0)) }
+        guard let first = tokens.first, knownFields.contains(String(first)) || knownFields.contains(canonicalName(String(first))) else { return nil }
+        let names = tokens.map { knownFields.contains(String($0)) ? String($0) : canonicalName(String($0)) }
         guard names.allSatisfy(knownFields.contains) else { return nil }
         return FlowLogFormat(fields: names)
     }

@@ -29,9 +29,16 @@ public struct FlowLogReader {
     }
 
     private mutating func readText(_ text: String, number: Int, offset: Int64, excerpt: UnsafeRawBufferPointer) {
-        let tokens = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        // Split on ASCII blanks by bytes: splitting by Character would segment graphemes on every line.
+        var tokens: [Substring] = []
+        var utf8 = text.utf8[...]
+        while let start = utf8.firstIndex(where: { $0 != 32 && $0 != 9 }) {
+            let end = utf8[start...].firstIndex(where: { $0 == 32 || $0 == 9 }) ?? utf8.endIndex
+            tokens.append(Substring(utf8[start..<end]))
+            utf8 = utf8[end...]
+        }
         guard !tokens.isEmpty else { return }
-        if let header = FlowLogFormat.header(tokens) {
+        if let first = tokens[0].utf8.first, first > 57 || first < 48, let header = FlowLogFormat.header(tokens) {
             format = header
             return
         }
@@ -94,7 +101,10 @@ public struct FlowLogReader {
         let time = r.start ?? r.end ?? 0
         let key = FlowKey(day: time / 86_400, interfaceID: r.interfaceID ?? "", instanceID: r.instanceID ?? "", vpcID: r.vpcID ?? "",
                           sourceAddress: r.packetSourceAddress ?? r.sourceAddress ?? "",
-                          destinationAddress: r.packetDestinationAddress ?? r.destinationAddress ?? "",
+                          // Public AWS service addresses fold into the service (which address of S3 is not evidence of
+                          // anything); private and unknown destinations keep their address (endpoint ENIs, NAT).
+                          destinationAddress: r.packetDestinationAWSService.map { "\($0.lowercased())-service" }
+                              ?? r.packetDestinationAddress ?? r.destinationAddress ?? "",
                           destinationPort: r.destinationPort ?? -1, proto: r.proto ?? -1, action: r.action ?? "",
                           trafficPath: r.trafficPath ?? -1, destinationService: r.packetDestinationAWSService ?? "",
                           flowDirection: r.flowDirection ?? "")

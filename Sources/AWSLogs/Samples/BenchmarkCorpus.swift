@@ -1,0 +1,83 @@
+import AWSModel
+
+/// A deterministic corpus of realistic records in the S3 delivery layout, for benchmarks: CloudTrail
+/// delivery files of 1,000 records and flow log files of 5,000 lines, half the records each.
+public struct BenchmarkCorpus: Sendable {
+    public let records: Int
+    public static let recordsPerTrailFile = 1000
+    public static let linesPerFlowFile = 5000
+
+    public init(records: Int) { self.records = records }
+
+    public var trailFiles: Int { (records / 2 + Self.recordsPerTrailFile - 1) / Self.recordsPerTrailFile }
+    public var flowFiles: Int { (records - records / 2 + Self.linesPerFlowFile - 1) / Self.linesPerFlowFile }
+    public var fileCount: Int { trailFiles + flowFiles }
+
+    /// File `index` (0 ..< fileCount): its relative path and gzipped bytes.
+    public func file(_ index: Int) -> (path: String, bytes: [UInt8]) {
+        var rng = SampleRandom(seed: 0xBE7C_4000 &+ UInt64(index))
+        let P = SampleScenario.prod
+        if index < trailFiles {
+            let count = min(Self.recordsPerTrailFile, records / 2 - index * Self.recordsPerTrailFile)
+            let base = SampleScenario.start + Int64(index) * 300
+            var lines: [String] = []
+            lines.reserveCapacity(count)
+            for _ in 0..<count { lines.append(trailRecord(&rng, base: base)) }
+            let date = Timestamp.day(base)
+            let path = "AWSLogs/\(SampleScenario.org)/\(P)/CloudTrail/us-east-1/\(date.replacingDashesWithSlashes)/\(P)_CloudTrail_us-east-1_\(date.replacingDashes)T\(index)Z_\(SampleScenario.uniqueString("t\(index)")).json.gz"
+            return (path, GzipEncoder.compress(Array(("{\"Records\":[" + lines.joined(separator: ",") + "]}").utf8)))
+        }
+        let flowIndex = index - trailFiles
+        let count = min(Self.linesPerFlowFile, records - records / 2 - flowIndex * Self.linesPerFlowFile)
+        let base = SampleScenario.start + Int64(flowIndex) * 300
+        var lines = ["version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id subnet-id instance-id pkt-srcaddr pkt-dstaddr region pkt-dst-aws-service flow-direction traffic-path"]
+        for _ in 0..<count {
+            let host = rng.int(1..<200)
+            let start = base + Int64(rng.int(0..<300))
+            let (dst, service, path) = rng.pick([("52.216.58.\(rng.int(1..<255))", "S3", 7), ("3.218.182.\(rng.int(1..<255))", "DYNAMODB", 7),
+                                                 ("10.0.8.10", "-", 1), ("10.0.\(rng.int(1..<9)).\(rng.int(1..<255))", "-", 1)])
+            lines.append("5 \(P) eni-0\(host)bench 10.0.\(host % 8).\(host) \(dst) \(rng.int(32768..<60999)) 443 6 \(rng.int(1..<500)) \(rng.int(100..<500_000)) \(start) \(start + 60) \(rng.int(0..<20) == 0 ? "REJECT" : "ACCEPT") OK \(SampleScenario.vpc) subnet-0aa\(host % 3) i-0bench\(host) 10.0.\(host % 8).\(host) \(dst) us-east-1 \(service) egress \(path)")
+        }
+        let date = Timestamp.day(base)
+        let path = "AWSLogs/\(P)/vpcflowlogs/us-east-1/\(date.replacingDashesWithSlashes)/\(P)_vpcflowlogs_us-east-1_fl-0bench_\(date.replacingDashes)T\(flowIndex)Z_\(SampleScenario.uniqueString("f\(flowIndex)")).log.gz"
+        return (path, GzipEncoder.compress(Array((lines.joined(separator: "\n") + "\n").utf8)))
+    }
+
+    static let roles = (0..<50).map { "role-\($0)" }
+    static let buckets = (0..<20).map { "acme-bench-\($0)" }
+    static let tables = (0..<10).map { "table-\($0)" }
+
+    func trailRecord(_ rng: inout SampleRandom, base: Int64) -> String {
+        let P = SampleScenario.prod
+        let host = rng.int(1..<200)
+        let identity = TrailRecordBuilder.Identity.role(account: P, name: rng.pick(Self.roles), session: "i-0bench\(host)")
+        let kind = rng.int(0..<10)
+        var b: TrailRecordBuilder
+        if kind < 6 {
+            let bucket = rng.pick(Self.buckets)
+            let key = rng.int(0..<10) < 7 ? "config/\(rng.int(0..<100)).json" : "uploads/\(rng.uuid()).json"
+            let name = rng.pick(["GetObject", "GetObject", "PutObject", "HeadObject", "ListObjects", "DeleteObject"])
+            b = TrailRecordBuilder(time: base + Int64(rng.int(0..<300)), source: "s3.amazonaws.com", name: name, identity: identity,
+                                   sourceIP: "10.0.\(host % 8).\(host)", recipient: P, eventID: rng.uuid())
+            b.parameters = #"{"bucketName":"\#(bucket)","Host":"\#(bucket).s3.us-east-1.amazonaws.com","key":"\#(key)"}"#
+            b.resources = [(type: "AWS::S3::Object", arn: "arn:aws:s3:::\(bucket)/\(key)", account: nil),
+                           (type: "AWS::S3::Bucket", arn: "arn:aws:s3:::\(bucket)", account: P)]
+            b.endpoint = (id: SampleScenario.s3Endpoint, account: P)
+            if rng.int(0..<50) == 0 { b.error = (code: "AccessDenied", message: "Access Denied") }
+        } else if kind < 9 {
+            let table = rng.pick(Self.tables)
+            b = TrailRecordBuilder(time: base + Int64(rng.int(0..<300)), source: "dynamodb.amazonaws.com",
+                                   name: rng.pick(["GetItem", "PutItem", "Query", "UpdateItem"]), identity: identity,
+                                   sourceIP: "10.0.\(host % 8).\(host)", recipient: P, eventID: rng.uuid())
+            b.parameters = #"{"tableName":"\#(table)","key":{"id":"HIDDEN_DUE_TO_SECURITY_REASONS"}}"#
+            b.resources = [(type: "AWS::DynamoDB::Table", arn: "arn:aws:dynamodb:us-east-1:\(P):table/\(table)", account: P)]
+            b.endpoint = (id: SampleScenario.dynamoDBEndpoint, account: P)
+        } else {
+            b = TrailRecordBuilder(time: base + Int64(rng.int(0..<300)), source: "ec2.amazonaws.com", name: "DescribeInstances",
+                                   identity: identity, sourceIP: "10.0.\(host % 8).\(host)", recipient: P, eventID: rng.uuid())
+            b.parameters = #"{"instancesSet":{},"filterSet":{}}"#
+            b.category = "Management"
+        }
+        return b.json
+    }
+}

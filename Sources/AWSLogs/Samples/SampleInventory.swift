@@ -1,0 +1,71 @@
+/// The scenario's inventory as the AWS CLI prints it: endpoints with their current policies,
+/// the network interfaces of the interface endpoint, the organization's accounts, the buckets of
+/// each account, and current bucket policies.
+extension SampleScenario {
+    public func inventory() -> [String: [UInt8]] {
+        let P = Self.prod, S = Self.shared
+        let allowAll = #"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#
+        let sqsPolicy = #"{"Version":"2012-10-17","Statement":[{"Sid":"AllowQueueUse","Effect":"Allow","Principal":"*","Action":"sqs:*","Resource":"*"},{"Sid":"NoPurge","Effect":"Deny","Principal":"*","Action":"sqs:PurgeQueue","Resource":"*"}]}"#
+        func endpoint(_ id: String, _ type: String, _ service: String, _ policy: String, extra: String) -> String {
+            """
+                    {
+                        "VpcEndpointId": "\(id)",
+                        "VpcEndpointType": "\(type)",
+                        "VpcId": "\(Self.vpc)",
+                        "ServiceName": "\(service)",
+                        "State": "available",
+                        "PolicyDocument": \(TrailRecordBuilder.quote(policy)),
+            \(extra)
+                        "PrivateDnsEnabled": \(type == "Interface" ? "true" : "false"),
+                        "RequesterManaged": false,
+                        "CreationTimestamp": "2025-03-14T09:26:53+00:00",
+                        "OwnerId": "\(P)"
+                    }
+            """
+        }
+        let endpoints = """
+            {
+                "VpcEndpoints": [
+            \(endpoint(Self.s3Endpoint, "Gateway", "com.amazonaws.us-east-1.s3", allowAll, extra: "            \"RouteTableIds\": [\"rtb-0a1b2c3d4e5f60001\", \"rtb-0a1b2c3d4e5f60002\"],")),
+            \(endpoint(Self.dynamoDBEndpoint, "Gateway", "com.amazonaws.us-east-1.dynamodb", allowAll, extra: "            \"RouteTableIds\": [\"rtb-0a1b2c3d4e5f60001\"],")),
+            \(endpoint(Self.sqsEndpoint, "Interface", "com.amazonaws.us-east-1.sqs", sqsPolicy, extra: "            \"SubnetIds\": [\"subnet-0aa1\", \"subnet-0aa2\"],\n            \"NetworkInterfaceIds\": [\"eni-0sqs0000000000001\", \"eni-0sqs0000000000002\"],"))
+                ]
+            }
+
+            """
+        let interfaces = """
+            {
+                "NetworkInterfaces": [
+            \(zip(["eni-0sqs0000000000001", "eni-0sqs0000000000002"], Self.sqsEndpointIPs).map { eni, ip in
+                "        {\n            \"NetworkInterfaceId\": \"\(eni)\",\n            \"Description\": \"VPC Endpoint Interface \(Self.sqsEndpoint)\",\n            \"InterfaceType\": \"vpc_endpoint\",\n            \"PrivateIpAddress\": \"\(ip)\",\n            \"VpcId\": \"\(Self.vpc)\",\n            \"OwnerId\": \"\(P)\"\n        }"
+            }.joined(separator: ",\n"))
+                ]
+            }
+
+            """
+        let accounts = """
+            {
+                "Accounts": [
+                    {"Id": "\(P)", "Arn": "arn:aws:organizations::\(S):account/\(Self.org)/\(P)", "Email": "prod@acme.example", "Name": "acme-prod", "Status": "ACTIVE"},
+                    {"Id": "\(S)", "Arn": "arn:aws:organizations::\(S):account/\(Self.org)/\(S)", "Email": "shared@acme.example", "Name": "acme-shared-services", "Status": "ACTIVE"}
+                ]
+            }
+
+            """
+        func buckets(_ names: [String], owner: String) -> String {
+            "{\n    \"Buckets\": [\n" + names.map { "        {\"Name\": \"\($0)\", \"CreationDate\": \"2024-02-01T10:00:00+00:00\"}" }.joined(separator: ",\n")
+                + "\n    ],\n    \"Owner\": {\"DisplayName\": \"acme-\(owner)\", \"ID\": \"\(owner)\"}\n}\n"
+        }
+        let appDataPolicy = #"{"Version":"2012-10-17","Statement":[{"Sid":"DenyInsecureTransport","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::acme-app-data","arn:aws:s3:::acme-app-data/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#
+        let trailPolicy = #"{"Version":"2012-10-17","Statement":[{"Sid":"AWSCloudTrailAclCheck","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:GetBucketAcl","Resource":"arn:aws:s3:::acme-cloudtrail-logs"},{"Sid":"AWSCloudTrailWrite","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject","Resource":"arn:aws:s3:::acme-cloudtrail-logs/AWSLogs/*","Condition":{"StringEquals":{"s3:x-amz-acl":"bucket-owner-full-control"}}},{"Sid":"LogReaders","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::\#(S):role/log-analytics"},"Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::acme-cloudtrail-logs","arn:aws:s3:::acme-cloudtrail-logs/*"]}]}"#
+        return [
+            "inventory/ec2-describe-vpc-endpoints.json": Array(endpoints.utf8),
+            "inventory/ec2-describe-network-interfaces.json": Array(interfaces.utf8),
+            "inventory/organizations-list-accounts.json": Array(accounts.utf8),
+            "inventory/s3api-list-buckets-\(P).json": Array(buckets(["acme-app-data", "acme-batch-scratch", "acme-reports-eu"], owner: P).utf8),
+            "inventory/s3api-list-buckets-\(S).json": Array(buckets(["acme-artifacts", "acme-cloudtrail-logs"], owner: S).utf8),
+            "inventory/bucket-policies/acme-app-data.json": Array(("{\n    \"Policy\": " + TrailRecordBuilder.quote(appDataPolicy) + "\n}\n").utf8),
+            "inventory/bucket-policies/acme-cloudtrail-logs.json": Array(("{\n    \"Policy\": " + TrailRecordBuilder.quote(trailPolicy) + "\n}\n").utf8),
+        ]
+    }
+}

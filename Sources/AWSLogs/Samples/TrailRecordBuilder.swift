@@ -1,0 +1,124 @@
+import AWSModel
+
+/// Builds CloudTrail records as JSON text, the shape the S3 delivery files hold (for the sample
+/// scenario and the benchmark corpus). Field order and spelling follow real records.
+public struct TrailRecordBuilder: Sendable {
+    public enum Identity: Sendable {
+        case role(account: String, name: String, session: String)
+        case user(account: String, name: String)
+        case service(String)
+        case anonymous
+        case account(String)
+    }
+
+    public var time: Int64
+    public var source: String
+    public var name: String
+    public var region = "us-east-1"
+    public var identity: Identity
+    public var sourceIP: String
+    public var userAgent = "aws-sdk-java/2.25.40 Linux/6.1.112-124.190.amzn2023.x86_64 OpenJDK_64-Bit_Server_VM/17.0.12+7-LTS"
+    /// The `requestParameters` object as JSON text.
+    public var parameters = "null"
+    public var resources: [(type: String, arn: String, account: String?)] = []
+    public var recipient: String
+    public var endpoint: (id: String, account: String)?
+    public var error: (code: String, message: String)?
+    public var category = "Data"
+    public var readOnly = true
+    public var eventID: String
+
+    public init(time: Int64, source: String, name: String, identity: Identity, sourceIP: String, recipient: String, eventID: String) {
+        self.time = time
+        self.source = source
+        self.name = name
+        self.identity = identity
+        self.sourceIP = sourceIP
+        self.recipient = recipient
+        self.eventID = eventID
+    }
+
+    static func quote(_ s: String) -> String {
+        var out = "\""
+        for c in s.unicodeScalars {
+            switch c {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
+    }
+
+    var identityJSON: String {
+        switch identity {
+        case let .role(account, name, session):
+            return """
+                {"type":"AssumedRole","principalId":"AROA\(account.prefix(8))EXAMPLE:\(session)","arn":"arn:aws:sts::\(account):assumed-role/\(name)/\(session)",\
+                "accountId":"\(account)","accessKeyId":"ASIA\(account.suffix(8))EXAMPLE","sessionContext":{"sessionIssuer":{"type":"Role",\
+                "principalId":"AROA\(account.prefix(8))EXAMPLE","arn":"arn:aws:iam::\(account):role/\(name)","accountId":"\(account)",\
+                "userName":"\(name.split(separator: "/").last ?? "")"},"attributes":{"creationDate":"\(Timestamp.iso8601(time - 600))","mfaAuthenticated":"false"},\
+                "ec2RoleDelivery":"2.0"}}
+                """
+        case let .user(account, name):
+            return #"{"type":"IAMUser","principalId":"AIDA\#(account.prefix(8))EXAMPLE","arn":"arn:aws:iam::\#(account):user/\#(name)","accountId":"\#(account)","userName":"\#(name)"}"#
+        case .service(let service):
+            return #"{"type":"AWSService","invokedBy":"\#(service)"}"#
+        case .anonymous:
+            return #"{"type":"AWSAccount","principalId":"","accountId":"ANONYMOUS_PRINCIPAL"}"#
+        case .account(let account):
+            return #"{"type":"AWSAccount","principalId":"AROA\#(account.prefix(8))EXAMPLE:session","accountId":"\#(account)"}"#
+        }
+    }
+
+    /// The record as one line of JSON.
+    public var json: String {
+        var s = #"{"eventVersion":"1.10","userIdentity":"# + identityJSON
+        s += #","eventTime":""# + Timestamp.iso8601(time) + #"","eventSource":""# + source + #"","eventName":""# + name
+        s += #"","awsRegion":""# + region + #"","sourceIPAddress":"# + Self.quote(sourceIP) + #","userAgent":"# + Self.quote(userAgent)
+        if let error { s += #","errorCode":"# + Self.quote(error.code) + #","errorMessage":"# + Self.quote(error.message) }
+        s += #","requestParameters":"# + parameters + #","responseElements":null"#
+        if source == "s3.amazonaws.com" && category == "Data" {
+            s += #","additionalEventData":{"SignatureVersion":"SigV4","CipherSuite":"TLS_AES_128_GCM_SHA256","bytesTransferredIn":0,"AuthenticationMethod":"AuthHeader","x-amz-id-2":"EXAMPLE+ID2","bytesTransferredOut":1024}"#
+        }
+        s += #","requestID":""# + String(eventID.prefix(16)).uppercased() + #"","eventID":""# + eventID + #"","readOnly":"# + (readOnly ? "true" : "false")
+        if !resources.isEmpty {
+            s += #","resources":["# + resources.map { r in
+                #"{"type":""# + r.type + #"","ARN":"# + Self.quote(r.arn) + (r.account.map { #","accountId":""# + $0 + #"""# } ?? "") + "}"
+            }.joined(separator: ",") + "]"
+        }
+        s += #","eventType":"AwsApiCall","managementEvent":"# + (category == "Management" ? "true" : "false")
+        s += #","recipientAccountId":""# + recipient + #"""#
+        if let endpoint { s += #","vpcEndpointId":""# + endpoint.id + #"","vpcEndpointAccountId":""# + endpoint.account + #"""# }
+        s += #","eventCategory":""# + category + #"","tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"s3.us-east-1.amazonaws.com"}}"#
+        return s
+    }
+}
+
+/// A small deterministic random number generator (SplitMix64), so samples are byte-identical per seed.
+public struct SampleRandom: Sendable {
+    var state: UInt64
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    public mutating func int(_ range: Range<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
+
+    public mutating func pick<T>(_ items: [T]) -> T { items[int(0..<items.count)] }
+
+    /// A UUID-shaped id.
+    public mutating func uuid() -> String {
+        let a = next(), b = next()
+        func hex(_ v: UInt64, _ n: Int) -> String {
+            let s = String(v, radix: 16)
+            return String((String(repeating: "0", count: max(0, n - s.count)) + s).suffix(n))
+        }
+        return "\(hex(a >> 32, 8))-\(hex((a >> 16) & 0xffff, 4))-4\(hex(a & 0xfff, 3))-a\(hex(b >> 52, 3))-\(hex(b & 0xffff_ffff_ffff, 12))"
+    }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import AWSLogs
+import Foundation
+
+extension PerimeterCommand {
+    struct Sample: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Write generated logs: the SampleLogs scenario, or a benchmark corpus of N records.",
+            discussion: "Output is deterministic: the same options write the same bytes.")
+
+        @Option(help: "Where to write (created if missing).")
+        var out: String
+
+        @Option(help: "Write a benchmark corpus of this many records (half CloudTrail, half flow log) instead of the scenario.")
+        var records: Int?
+
+        func validate() throws {
+            if let records, records < 1 { throw ValidationError("--records must be positive") }
+        }
+
+        func run() async throws {
+            if let records {
+                let corpus = BenchmarkCorpus(records: records)
+                let files = corpus.fileCount
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    var next = 0
+                    func schedule() {
+                        guard next < files else { return }
+                        let index = next
+                        next += 1
+                        group.addTask { let f = corpus.file(index); try SampleWriter.write(f.bytes, to: out + "/" + f.path) }
+                    }
+                    for _ in 0..<ProcessInfo.processInfo.activeProcessorCount { schedule() }
+                    while try await group.next() != nil { schedule() }
+                }
+                Terminal.out("wrote \(files) files (\(records) records) under \(out)")
+            } else {
+                let scenario = SampleScenario()
+                let files = scenario.files().merging(scenario.inventory()) { a, _ in a }
+                for (path, bytes) in files.sorted(by: { $0.key < $1.key }) { try SampleWriter.write(bytes, to: out + "/" + path) }
+                Terminal.out("wrote \(files.count) files under \(out)")
+            }
+        }
+    }
+}
+
+enum SampleWriter {
+    static func write(_ bytes: [UInt8], to path: String) throws {
+        let url = URL(fileURLWithPath: path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(bytes).write(to: url)
+    }
+}

@@ -1,0 +1,116 @@
+import Testing
+@testable import UsageStore
+import AWSLogs
+import AWSModel
+import Foundation
+import Logging
+import PerimeterTestSupport
+
+struct UsageStoreTests {
+    static func store(_ dir: String) throws -> UsageStore {
+        try UsageStore(path: dir + "/store.sqlite", logger: Logger(label: "test"))
+    }
+
+    static func copyFixtures(_ names: [String], to dir: String) throws {
+        for name in names {
+            try FileManager.default.copyItem(atPath: TestSupport.fixture(name), toPath: dir + "/" + (name as NSString).lastPathComponent)
+        }
+    }
+
+    static let logs = ["cloudtrail/111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json.gz",
+                       "cloudtrail/aws_vpce_access_denied.test00.json", "cloudtrail/ec2_proxy_s3_exfiltration_2020-09-14011940.json",
+                       "cloudtrail/cloudtrail-integration.block07.json", "flowlogs/flow-log-example-tcp-flag.log",
+                       "flowlogs/flow-log-example-nat.log"]
+
+    @Test func reingestingTheSameFilesAddsNothing() async throws {
+        let dir = TestSupport.temporaryDirectory()
+        let logs = dir + "/logs"
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        try Self.copyFixtures(Self.logs, to: logs)
+        let store = try Self.store(dir)
+        let first = try await store.ingest(paths: [logs], workers: 2)
+        #expect(first.filesRead == 6)
+        #expect(first.events == 106)
+        #expect(first.flowRecords == 12)
+        #expect(first.rejects == 3)
+        let totals = try store.totals()
+        let access = try store.observedAccess()
+
+        let second = try await store.ingest(paths: [logs], workers: 2)
+        #expect(second.filesRead == 0)
+        #expect(second.filesAlreadyIngested == 6)
+        #expect(second.events == 0)
+        #expect(try store.totals() == totals)
+        #expect(try store.observedAccess() == access)
+    }
+
+    @Test func aLargerCopyAddsOnlyTheNewFiles() async throws {
+        let dir = TestSupport.temporaryDirectory()
+        let logs = dir + "/logs"
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        try Self.copyFixtures(Array(Self.logs.prefix(2)), to: logs)
+        let store = try Self.store(dir)
+        _ = try await store.ingest(paths: [logs], workers: 1)
+        try Self.copyFixtures(Array(Self.logs.dropFirst(2)), to: logs)
+        let more = try await store.ingest(paths: [logs], workers: 1)
+        #expect(more.filesAlreadyIngested == 2)
+        #expect(more.filesRead == 4)
+    }
+
+    @Test func aRecordDeliveredTwiceIsCountedOnce() async throws {
+        let dir = TestSupport.temporaryDirectory()
+        let record = try String(contentsOfFile: TestSupport.fixture("cloudtrail/aws_vpce_access_denied.test00.json"), encoding: .utf8)
+            .replacingOccurrences(of: "\"eventTime\"", with: "\"eventID\": \"dup-1\", \"eventTime\"")
+        try record.write(toFile: dir + "/a.json", atomically: true, encoding: .utf8)
+        try ("{\"Records\":[" + record + "]}").write(toFile: dir + "/b.json", atomically: true, encoding: .utf8)
+        let store = try Self.store(dir)
+        let summary = try await store.ingest(paths: [dir + "/a.json", dir + "/b.json"], workers: 2)
+        #expect(summary.events == 1)
+        #expect(summary.duplicateEvents == 1)
+        #expect(try store.observedAccess().map(\.count) == [1])
+    }
+
+    @Test func anUnreadableFileIsNamedAndRetriedNextTime() async throws {
+        let dir = TestSupport.temporaryDirectory()
+        let gz = TestSupport.bytes(TestSupport.fixture("flowlogs/vpcflowlog.log.gz"))
+        try Data(gz.prefix(gz.count - 10)).write(to: URL(fileURLWithPath: dir + "/cut.log.gz"))
+        let store = try Self.store(dir)
+        let summary = try await store.ingest(paths: [dir + "/cut.log.gz"], workers: 1)
+        #expect(summary.filesFailed.map(\.path) == [dir + "/cut.log.gz"])
+        #expect(summary.filesFailed.first?.reason.contains("truncated gzip") == true)
+        #expect(try store.totals().failedFiles.count == 1)
+        // The file is complete the next time: it is read, and no longer listed as failed.
+        try Data(gz).write(to: URL(fileURLWithPath: dir + "/cut.log.gz"))
+        let again = try await store.ingest(paths: [dir + "/cut.log.gz"], workers: 1)
+        #expect(again.filesRead == 1)
+        #expect(again.flowRecords == 3)
+    }
+
+    @Test func aggregatesKeepEndpointPrincipalActionResourceAndOutcome() async throws {
+        let dir = TestSupport.temporaryDirectory()
+        let store = try Self.store(dir)
+        _ = try await store.ingest(paths: [TestSupport.fixture("cloudtrail/aws_vpce_access_denied.test00.json")], workers: 1)
+        let access = try #require(try store.observedAccess().first)
+        #expect(access.endpoint == VPCEndpointID("vpce-EXAMPLE08c1b6b9b7"))
+        #expect(access.outcome == .deniedByEndpointPolicy)
+        #expect(access.access.action == IAMAction("s3:GetObject"))
+        #expect(access.principal.arn == "arn:aws:iam::111111111111:root")
+        #expect(access.sourceIPs == ["10.0.0.1"])
+        #expect(try store.observedAccess(window: DayWindow(since: "2023-03-02")).isEmpty)
+    }
+
+    @Test func storedRejectsKeepFileLineAndReason() async throws {
+        let dir = TestSupport.temporaryDirectory()
+        let store = try Self.store(dir)
+        _ = try await store.ingest(paths: [TestSupport.fixture("cloudtrail/cloudtrail-integration.block07.json")], workers: 1)
+        let reject = try #require(try store.rejects().first)
+        #expect(reject.path.hasSuffix("cloudtrail-integration.block07.json"))
+        #expect(reject.line == 22)
+        #expect(reject.reason.hasPrefix("malformed JSON"))
+    }
+
+    @Test func aMissingPathIsAnError() async throws {
+        let store = try Self.store(TestSupport.temporaryDirectory())
+        await #expect(throws: LogReadError.self) { _ = try await store.ingest(paths: ["/nonexistent/logs"], workers: 1) }
+    }
+}
