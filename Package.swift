@@ -34,6 +34,7 @@ let package = Package(
             /** SQLite usage store: file ledger, aggregated events and flows, rejects, queries */
             name: "UsageStore",
             dependencies: ["AWSModel", "AWSLogs", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift"),
                            .product(name: "Logging", package: "swift-log")]),
 
         // MARK: Output

@@ -65,10 +65,22 @@ extension UsageStore {
             // bounded by records so memory stays flat however large the corpus is.
             var batch: [(file: ParsedFile, folded: FoldedEvents)] = []
             var batchRecords = 0
-            func flush() throws {
+            // One batch is written while the next is read: the write runs in its own task, and the
+            // following flush waits for it, so there is still only one writer.
+            var writing: Task<[(ParsedFile, FileIngestResult)], any Error>?
+            func finishWriting() async throws {
+                guard let pending = writing else { return }
+                writing = nil
+                for (file, result) in try await pending.value { Self.count(file, result, into: &summary, logger: logger) }
+            }
+            func flush() async throws {
+                try await finishWriting()
                 guard !batch.isEmpty else { return }
-                let results = try ingest(batch)
-                for (entry, result) in zip(batch, results) { Self.count(entry.file, result, into: &summary, logger: logger) }
+                let entries = batch
+                writing = Task { [self] in
+                    let results = try self.ingest(entries)
+                    return zip(entries.map(\.file), results).map { ($0, $1) }
+                }
                 batch.removeAll()
                 batchRecords = 0
             }
@@ -80,7 +92,7 @@ extension UsageStore {
                     summary.compressedBytes += file.size
                     batch.append((file, folded))
                     batchRecords += folded.eventIDs.count + file.flows.count
-                    if batchRecords >= Self.batchRecords { try flush() }
+                    if batchRecords >= Self.batchRecords { try await flush() }
                 case let .alreadyIngested(_, size):
                     summary.filesAlreadyIngested += 1
                     summary.compressedBytes += size
@@ -93,7 +105,8 @@ extension UsageStore {
                 progress(IngestProgress(filesDone: done, filesTotal: files.count, decompressedBytes: summary.decompressedBytes,
                                         records: summary.records))
             }
-            try flush()
+            try await flush()
+            try await finishWriting()
         }
         summary.filesUnrecognized.sort()
         summary.filesFailed.sort { $0.path < $1.path }
@@ -123,7 +136,7 @@ extension UsageStore {
     }
 
     /// Records (events and folded flow rows) per commit.
-    static let batchRecords = 50_000
+    static let batchRecords = 20_000
 
     private static func count(_ file: ParsedFile, _ result: FileIngestResult, into summary: inout IngestSummary, logger: Logger) {
         if result.alreadyIngested {

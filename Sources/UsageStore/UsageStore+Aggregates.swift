@@ -122,10 +122,15 @@ extension UsageStore {
                 sample_event_id = CASE WHEN sample_event_id = '' OR (excluded.sample_event_id != '' AND excluded.sample_event_id < sample_event_id)
                                        THEN excluded.sample_event_id ELSE sample_event_id END
             """)
+        var fast = FastStatement(statement)
         for (k, c) in aggregates {
-            try statement.execute(arguments: [k.day, k.endpoint, k.endpointAccount, k.principalARN, k.principalKind, k.principalAccount,
-                                              k.action, k.resource, k.resourceAccount, k.outcome, k.errorCode, k.eventSource, k.region,
-                                              k.recipientAccount, c.count, c.first, c.last, c.sample ?? ""])
+            for text in [k.day, k.endpoint, k.endpointAccount, k.principalARN, k.principalKind, k.principalAccount, k.action, k.resource,
+                         k.resourceAccount, k.outcome, k.errorCode, k.eventSource, k.region, k.recipientAccount] { fast.bind(text) }
+            fast.bind(c.count)
+            fast.bind(c.first)
+            fast.bind(c.last)
+            fast.bind(c.sample ?? "")
+            _ = try fast.run(db)
         }
     }
 
@@ -136,8 +141,13 @@ extension UsageStore {
             ON CONFLICT DO UPDATE SET count = count + excluded.count,
                 first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
             """)
+        var fast = FastStatement(statement)
         for (k, c) in sources {
-            try statement.execute(arguments: [k.day, k.endpoint, k.principal, k.session, k.sourceIP, k.userAgent, c.count, c.first, c.last])
+            for text in [k.day, k.endpoint, k.principal, k.session, k.sourceIP, k.userAgent] { fast.bind(text) }
+            fast.bind(c.count)
+            fast.bind(c.first)
+            fast.bind(c.last)
+            _ = try fast.run(db)
         }
     }
 
@@ -150,10 +160,17 @@ extension UsageStore {
                 bytes = bytes + excluded.bytes, first_seen = min(first_seen, excluded.first_seen),
                 last_seen = max(last_seen, excluded.last_seen)
             """)
+        var fast = FastStatement(statement)
         for f in flows {
-            try statement.execute(arguments: [f.day, f.interfaceID, f.instanceID, f.vpcID, f.sourceAddress, f.destinationAddress,
-                                              f.destinationPort, f.proto, f.action, f.trafficPath, f.destinationService, f.flowDirection,
-                                              f.records, f.packets, f.bytes, f.firstSeen, f.lastSeen])
+            for text in [f.day, f.interfaceID, f.instanceID, f.vpcID, f.sourceAddress, f.destinationAddress] { fast.bind(text) }
+            fast.bind(f.destinationPort)
+            fast.bind(f.proto)
+            fast.bind(f.action)
+            fast.bind(f.trafficPath)
+            fast.bind(f.destinationService)
+            fast.bind(f.flowDirection)
+            for value in [f.records, f.packets, f.bytes, f.firstSeen, f.lastSeen] { fast.bind(value) }
+            _ = try fast.run(db)
         }
     }
 }

@@ -62,11 +62,11 @@ public final class UsageStore: @unchecked Sendable {
         try db.execute(sql: "DELETE FROM file WHERE content_hash = ? AND outcome = 'failed'", arguments: [file.contentHash])
         var folded = folded
         var duplicates = 0
-        let seen = try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_seen(event_id) VALUES (?)")
+        var seen = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_seen(event_id) VALUES (?)"))
         for (index, id) in folded.eventIDs.enumerated() {
             guard let id else { continue }
-            try seen.execute(arguments: [id])
-            if db.changesCount == 0 {
+            seen.bind(id)
+            if try seen.run(db) == 0 {
                 duplicates += 1
                 folded.remove(event: index)
             }

@@ -55,7 +55,7 @@ public struct EventNormalizer: Sendable {
         let arn = identity["arn"]?.string
         switch type {
         case "AssumedRole":
-            let sessionName = arn.flatMap { $0.split(separator: "/").last.map(String.init) }
+            let sessionName = arn.flatMap { arn in arn.lastIndex(of: "/").map { String(arn[arn.index(after: $0)...]) } }
             if let issuer = identity["sessionContext"]?["sessionIssuer"]?["arn"]?.string, !issuer.isEmpty {
                 return (Principal(kind: .assumedRole, arn: issuer, account: account), sessionName)
             }

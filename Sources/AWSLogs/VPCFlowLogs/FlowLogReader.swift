@@ -111,7 +111,7 @@ public struct FlowLogReader {
         aggregates[key, default: FlowCounts()].add(packets: r.packets ?? 0, bytes: r.bytes ?? 0, start: r.start ?? time, end: r.end ?? time)
     }
 
-    /// The folded flows, sorted.
+    /// The folded flows (in no particular order: the store's queries sort).
     public func flows() -> [ObservedFlow] {
         aggregates.map { key, c in
             ObservedFlow(day: Timestamp.day(key.day * 86_400), interfaceID: key.interfaceID, instanceID: key.instanceID, vpcID: key.vpcID,
@@ -119,7 +119,7 @@ public struct FlowLogReader {
                          destinationPort: key.destinationPort, proto: key.proto, action: key.action, trafficPath: key.trafficPath,
                          destinationService: key.destinationService, flowDirection: key.flowDirection, records: c.records,
                          packets: c.packets, bytes: c.bytes, firstSeen: c.first, lastSeen: c.last)
-        }.sorted()
+        }
     }
 }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A parsed JSON text kept as its bytes plus a flat tape of nodes, so that only the fields a reader
 /// asks for are ever turned into Swift strings.
 ///
@@ -71,17 +77,21 @@ public struct JSONValue: @unchecked Sendable {
         let nodes = document.nodes
         var i = index + 1
         let end = Int(nodes[index].next)
-        let utf8 = key.utf8
-        while i < end {
-            let k = nodes[i]
-            let valueIndex = i + 1
-            if !k.flag, Int(k.end - k.start) == utf8.count,
-               document.bytes.withUnsafeBufferPointer({ utf8.elementsEqual(UnsafeBufferPointer(rebasing: $0[Int(k.start)..<Int(k.end)])) }) {
-                return JSONValue(document: document, index: valueIndex)
+        var key = key
+        return key.withUTF8 { wanted in
+            document.bytes.withUnsafeBufferPointer { bytes in
+                while i < end {
+                    let k = nodes[i]
+                    let valueIndex = i + 1
+                    if !k.flag, Int(k.end - k.start) == wanted.count,
+                       wanted.isEmpty || memcmp(bytes.baseAddress! + Int(k.start), wanted.baseAddress!, wanted.count) == 0 {
+                        return JSONValue(document: document, index: valueIndex)
+                    }
+                    i = Int(nodes[valueIndex].next)
+                }
+                return nil
             }
-            i = Int(nodes[valueIndex].next)
         }
-        return nil
     }
 
     /// The member whose name equals `key` ignoring ASCII case.

@@ -1,9 +1,12 @@
 /// One condition (operator, key, values) ready to evaluate.
-struct CompiledCondition: Sendable {
+final class CompiledCondition: Sendable {
     let op: ConditionOperator?
     let rawOperator: String
     let key: String
+    let lowercasedKey: String
     let values: [Template]
+    /// For ARN operators: each value compiled as an ARN pattern once, when it holds no variable.
+    let arnPatterns: [ResourcePattern?]
     let rawValues: [String]
     /// Why this condition can never be evaluated (an unknown operator), if so.
     let problem: String?
@@ -11,18 +14,21 @@ struct CompiledCondition: Sendable {
     init(_ c: Condition, variables: Bool) {
         rawOperator = c.op
         key = c.key
+        lowercasedKey = c.key.lowercased()
         op = ConditionOperator(c.op)
         rawValues = c.values.map(\.text)
         let substitutes = variables && (op?.base.takesVariables ?? false)
         let ignoreCase = op?.base.positive == .stringEqualsIgnoreCase
         values = c.values.map { Template($0.text, variables: substitutes, caseInsensitive: ignoreCase) }
+        let isARN = [.arnEquals, .arnLike].contains(op?.base.positive)
+        arnPatterns = values.map { isARN ? $0.literal.map { ResourcePattern($0, variables: false) } : nil }
         problem = op == nil ? "unknown condition operator `\(c.op)`" : nil
     }
 
     func evaluate(_ context: RequestContext) -> MatchResult {
         guard let op else { return .unknown(problem!) }
         if context.isUnknown(key) { return .unknown("the value of `\(key)` is not known for this request") }
-        let requestValues = context.values(key)
+        let requestValues = context.values(lowercasedKey: lowercasedKey)
         if op.base == .null {
             guard let wanted = rawValues.first?.lowercased() else { return .noMatch }
             let absent = requestValues == nil || requestValues!.isEmpty
@@ -38,7 +44,11 @@ struct CompiledCondition: Sendable {
         // Does one request value match any policy value (under the positive operator)?
         func anyPolicyValue(_ value: String) -> Bool? {
             var unknown = false
-            for template in values {
+            for (template, arn) in zip(values, arnPatterns) {
+                if let arn {
+                    if arn.matches(value, context: context) { return true }
+                    continue
+                }
                 switch ConditionMatch.matches(op.base, request: value, policy: template, context: context) {
                 case true?: return true
                 case false?: continue

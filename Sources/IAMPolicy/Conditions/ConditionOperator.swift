@@ -75,7 +75,7 @@ enum ConditionMatch {
     static func matches(_ base: ConditionOperator.Base, request: String, policy: Template, context: RequestContext) -> Bool? {
         switch base.positive {
         case .stringEquals:
-            return literalText(policy, context).map { $0 == request } ?? false
+            return (policy.literal ?? literalText(policy, context)).map { $0 == request } ?? false
         case .stringEqualsIgnoreCase:
             return literalText(policy, context).map { $0.lowercased() == request.lowercased() } ?? false
         case .stringLike:

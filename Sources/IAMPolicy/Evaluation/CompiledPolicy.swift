@@ -44,8 +44,9 @@ public struct CompiledPolicy: Sendable {
         var denies: [String] = [], allows: [String] = []
         var unknownDeny: [String] = [], unknownAllow: [String] = []
         var notes: [String] = []
+        let prepared = PreparedRequest(context)
         for statement in statements {
-            let result = statement.match(context)
+            let result = statement.match(context, prepared)
             switch (result, statement.effect) {
             case (.match, .deny): denies.append(statement.name)
             case (.match, .allow): allows.append(statement.name)
@@ -62,12 +63,24 @@ public struct CompiledPolicy: Sendable {
     }
 }
 
+/// What every statement compares, computed once per request.
+struct PreparedRequest {
+    /// The action in lowercase (actions match case-insensitively).
+    let action: [UInt8]
+    let resource: PreparedResource
+
+    init(_ context: RequestContext) {
+        action = Array(context.action.lowercased().utf8)
+        resource = PreparedResource(context.resource)
+    }
+}
+
 enum MatchResult: Equatable {
     case match, noMatch
     case unknown(String)
 }
 
-struct CompiledStatement: Sendable {
+final class CompiledStatement: Sendable {
     let name: String
     let effect: Effect
     let actions: [WildcardPattern]
@@ -92,11 +105,11 @@ struct CompiledStatement: Sendable {
         problems = conditions.compactMap(\.problem)
     }
 
-    func match(_ context: RequestContext) -> MatchResult {
-        let actionHit = actions.contains { $0.matches(context.action) }
+    func match(_ context: RequestContext, _ prepared: PreparedRequest) -> MatchResult {
+        let actionHit = prepared.action.withUnsafeBufferPointer { action in actions.contains { $0.match(action) } }
         guard actionHit != actionsNegated else { return .noMatch }
         if let resources {
-            let hit = resources.contains { $0.matches(context.resource, context: context) }
+            let hit = resources.contains { $0.matches(prepared.resource, context: context) }
             guard hit != resourcesNegated else { return .noMatch }
         }
         if let principal {
@@ -128,7 +141,7 @@ struct CompiledStatement: Sendable {
 }
 
 /// `Principal` matching for resource-based policies.
-struct PrincipalMatcher: Sendable {
+final class PrincipalMatcher: Sendable {
     let any: Bool
     let aws: [String]
     let services: Set<String>

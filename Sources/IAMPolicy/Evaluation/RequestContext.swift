@@ -44,6 +44,8 @@ public struct RequestContext: Sendable, Hashable {
     /// The values of `key`, or nil when absent.
     public func values(_ key: String) -> [String]? { keys[key.lowercased()] }
 
+    func values(lowercasedKey: String) -> [String]? { keys[lowercasedKey] }
+
     /// True when the caller said it cannot know `key` (exact, or by a `prefix/*` entry).
     public func isUnknown(_ key: String) -> Bool {
         guard !unknownKeys.isEmpty else { return false }

@@ -2,14 +2,19 @@ import Foundation
 
 /// A `Resource` (or ARN condition) pattern: six ARN parts each matched separately with `*` and `?`
 /// (a wildcard never spans a colon between parts), policy variables expanded per request.
-struct ResourcePattern: Sendable {
+final class ResourcePattern: Sendable {
     /// The text as written.
     let text: String
     private let segments: [Template]?
     private let whole: Template
 
+    /// The literal text before the first wildcard or variable: a resource without it cannot match, which
+    /// rejects most statements of a large policy with one comparison.
+    private let prefix: [UInt8]
+
     init(_ text: String, variables: Bool) {
         self.text = text
+        prefix = Array(text.utf8.prefix { $0 != 42 && $0 != 63 && $0 != 36 })
         whole = Template(text, variables: variables)
         let parts = Self.split(text)
         segments = parts.map { $0.map { Template($0, variables: variables) } }
@@ -21,27 +26,59 @@ struct ResourcePattern: Sendable {
         return parts.count == 6 && parts[0] == "arn" ? parts : nil
     }
 
-    /// Matches `resource`; nil when a policy variable it needs is absent from the request (no match, as AWS does).
+    /// Matches `resource`; a policy variable absent from the request makes it no match, as AWS does.
     func matches(_ resource: String, context: RequestContext) -> Bool {
+        matches(PreparedResource(resource), context: context)
+    }
+
+    func matches(_ resource: PreparedResource, context: RequestContext) -> Bool {
         if text == "*" { return true }
-        if let segments, let resourceParts = Self.split(resource) {
-            for (pattern, part) in zip(segments, resourceParts) {
-                guard let compiled = pattern.pattern(context: context), compiled.matches(part) else { return false }
+        guard resource.bytes.count >= prefix.count,
+              prefix.isEmpty || resource.bytes.withUnsafeBufferPointer({ r in
+                  prefix.withUnsafeBufferPointer { memcmp(r.baseAddress!, $0.baseAddress!, prefix.count) == 0 }
+              })
+        else { return false }
+        if let segments, let parts = resource.parts {
+            return resource.bytes.withUnsafeBufferPointer { bytes in
+                for i in 0..<6 {
+                    guard let compiled = segments[i].pattern(context: context),
+                          compiled.match(UnsafeBufferPointer(rebasing: bytes[parts[i]])) else { return false }
+                }
+                return true
             }
-            return true
         }
         // An `arn:` pattern with fewer than six parts is malformed (IAM refuses it) and matches nothing.
         if segments == nil && text.hasPrefix("arn:") { return false }
-        return whole.pattern(context: context)?.matches(resource) ?? false
+        return whole.pattern(context: context).map { p in resource.bytes.withUnsafeBufferPointer { p.match($0) } } ?? false
+    }
+}
+
+/// A resource split into its bytes and ARN part ranges once per request.
+struct PreparedResource {
+    let bytes: [UInt8]
+    let parts: [Range<Int>]?
+
+    init(_ resource: String) {
+        bytes = Array(resource.utf8)
+        var ranges: [Range<Int>] = []
+        var start = 0
+        for (i, b) in bytes.enumerated() where b == 58 && ranges.count < 5 {
+            ranges.append(start..<i)
+            start = i + 1
+        }
+        ranges.append(start..<bytes.count)
+        parts = ranges.count == 6 && bytes.starts(with: [97, 114, 110]) && ranges[0].count == 3 ? ranges : nil
     }
 }
 
 /// Pattern text that may hold policy variables (`${aws:username}`, `${aws:PrincipalTag/team, 'none'}`,
 /// escapes `${*}`, `${?}`, `${$}`), compiled once when it has none.
-struct Template: Sendable {
+final class Template: Sendable {
     enum Piece: Sendable { case text(String), literal(String), variable(key: String, fallback: String?) }
     let pieces: [Piece]
     let compiled: WildcardPattern?
+    /// The text with escapes applied, when it holds no variable (what the Equals operators compare).
+    let literal: String?
     let caseInsensitive: Bool
 
     init(_ text: String, variables: Bool, caseInsensitive: Bool = false) {
@@ -51,8 +88,10 @@ struct Template: Sendable {
             compiled = WildcardPattern(parts: pieces.map {
                 switch $0 { case .text(let t): .text(t); case .literal(let l): .literal(l); case .variable: .text("") }
             }, caseInsensitive: caseInsensitive)
+            literal = pieces.map { if case .text(let t) = $0 { t } else if case .literal(let l) = $0 { l } else { "" } }.joined()
         } else {
             compiled = nil
+            literal = nil
         }
     }
 

@@ -1,19 +1,27 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A pattern with `*` (any run of characters, possibly empty) and `?` (exactly one character),
 /// split into elements once so that matching many strings is cheap (cedar's `PatternElem`).
-public struct WildcardPattern: Sendable, Hashable {
+public final class WildcardPattern: Sendable {
     enum Element: Sendable, Hashable {
-        case literal([UInt8])
+        /// A run of `literalBytes`, by offset and length (no array per element: matching retains nothing).
+        case literal(Int, Int)
         case star
         case one
     }
 
     let elements: [Element]
+    let literalBytes: [UInt8]
     let caseInsensitive: Bool
     /// True when the pattern holds no wildcard.
     public let isLiteral: Bool
 
     /// Compiles `pattern`; with `caseInsensitive` both sides compare in ASCII lowercase.
-    public init(_ pattern: String, caseInsensitive: Bool = false) {
+    public convenience init(_ pattern: String, caseInsensitive: Bool = false) {
         self.init(parts: [.text(caseInsensitive ? pattern.lowercased() : pattern)], caseInsensitive: caseInsensitive)
     }
 
@@ -22,8 +30,11 @@ public struct WildcardPattern: Sendable, Hashable {
 
     init(parts: [Part], caseInsensitive: Bool) {
         var elements: [Element] = []
+        var bytes: [UInt8] = []
         var buffer: [UInt8] = []
-        func flush() { if !buffer.isEmpty { elements.append(.literal(buffer)); buffer = [] } }
+        func flush() {
+            if !buffer.isEmpty { elements.append(.literal(bytes.count, buffer.count)); bytes += buffer; buffer = [] }
+        }
         for part in parts {
             switch part {
             case .literal(let s): buffer += Array((caseInsensitive ? s.lowercased() : s).utf8)
@@ -41,6 +52,7 @@ public struct WildcardPattern: Sendable, Hashable {
         }
         flush()
         self.elements = elements
+        literalBytes = bytes
         self.caseInsensitive = caseInsensitive
         isLiteral = elements.allSatisfy { if case .literal = $0 { true } else { false } }
     }
@@ -49,48 +61,46 @@ public struct WildcardPattern: Sendable, Hashable {
     public func matches(_ text: String) -> Bool {
         var t = text
         if caseInsensitive { t = t.lowercased() }
-        return t.utf8.withContiguousStorageIfAvailable { match($0) } ?? match(Array(t.utf8))
+        return t.utf8.withContiguousStorageIfAvailable { match($0) } ?? Array(t.utf8).withUnsafeBufferPointer { match($0) }
     }
 
-    func match(_ s: Array<UInt8>) -> Bool { s.withUnsafeBufferPointer { match($0) } }
 
     /// Greedy matching with one backtrack point per star (linear in practice, never exponential).
     func match(_ s: UnsafeBufferPointer<UInt8>) -> Bool {
-        var e = 0, i = 0
-        var starE = -1, starI = 0
-        // `one` consumes a whole UTF-8 character.
-        func charLength(_ at: Int) -> Int {
-            let b = s[at]
-            return b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4
-        }
-        while true {
-            if e < elements.count {
-                switch elements[e] {
-                case .star:
-                    starE = e; starI = i; e += 1
-                    continue
-                case .one:
-                    if i < s.count { i += min(charLength(i), s.count - i); e += 1; continue }
-                case .literal(let lit):
-                    if i + lit.count <= s.count, Self.equal(lit, s, at: i) { i += lit.count; e += 1; continue }
+        elements.withUnsafeBufferPointer { elements in
+            literalBytes.withUnsafeBufferPointer { lits in
+                var e = 0, i = 0
+                var starE = -1, starI = 0
+                while true {
+                    if e < elements.count {
+                        switch elements[e] {
+                        case .star:
+                            starE = e; starI = i; e += 1
+                            continue
+                        case .one:
+                            if i < s.count {
+                                // `?` consumes a whole UTF-8 character.
+                                let b = s[i]
+                                i += min(b < 0x80 ? 1 : b < 0xE0 ? 2 : b < 0xF0 ? 3 : 4, s.count - i)
+                                e += 1
+                                continue
+                            }
+                        case .literal(let start, let count):
+                            if i + count <= s.count, memcmp(lits.baseAddress! + start, s.baseAddress! + i, count) == 0 {
+                                i += count; e += 1
+                                continue
+                            }
+                        }
+                    } else if i == s.count {
+                        return true
+                    }
+                    // Backtrack: let the last star take one more character.
+                    guard starE >= 0, starI < s.count else { return false }
+                    starI += 1
+                    i = starI
+                    e = starE + 1
                 }
-            } else if i == s.count {
-                return true
             }
-            // Backtrack: let the last star take one more character.
-            guard starE >= 0, starI < s.count else { return false }
-            starI += 1
-            i = starI
-            e = starE + 1
         }
-    }
-
-    static func equal(_ lit: [UInt8], _ s: UnsafeBufferPointer<UInt8>, at: Int) -> Bool {
-        var k = 0
-        while k < lit.count {
-            if lit[k] != s[at + k] { return false }
-            k += 1
-        }
-        return true
     }
 }
