@@ -45,8 +45,9 @@ extension UsageStore {
     /// tasks, and written by this one in one transaction each. Files already in the store are not read
     /// again. Throws only when the store fails or a named path does not exist; unreadable files are
     /// listed in the summary.
-    public func ingest(paths: [String], workers: Int, progress: @Sendable (IngestProgress) -> Void = { _ in }) async throws -> IngestSummary {
-        let files = try LogFileDiscovery.files(under: paths)
+    public func ingest(paths: [String], workers: Int, excluding: [String] = [],
+                       progress: @Sendable (IngestProgress) -> Void = { _ in }) async throws -> IngestSummary {
+        let files = try LogFileDiscovery.files(under: paths, excluding: excluding)
         let known = try ingestedHashes()
         var summary = IngestSummary()
         summary.filesFound = files.count

@@ -64,7 +64,9 @@ struct AccessCounts: Sendable {
 struct FoldedEvents: Sendable {
     var access: [AccessKey: AccessCounts] = [:]
     var sources: [SourceKey: AccessCounts] = [:]
+    var categories: [String: Int64] = [:]
     var eventIDs: [String?] = []
+    private var eventCategory: [String] = []
     private var eventAccess: [[AccessKey]] = []
     private var eventSource: [SourceKey?] = []
 
@@ -91,6 +93,9 @@ struct FoldedEvents: Sendable {
                 sources[key, default: AccessCounts()].add(event)
                 source = key
             }
+            let category = "\(event.eventSource) \(event.category ?? "")"
+            categories[category, default: 0] += 1
+            eventCategory.append(category)
             eventIDs.append(event.eventID)
             eventAccess.append(keys)
             eventSource.append(source)
@@ -99,6 +104,7 @@ struct FoldedEvents: Sendable {
 
     /// Takes event `index` out of the counts (its time stays in first/last seen: a duplicate has the same time).
     mutating func remove(event index: Int) {
+        categories[eventCategory[index]]! -= 1
         for key in eventAccess[index] {
             access[key]!.count -= 1
             if access[key]!.count == 0 { access[key] = nil }
@@ -131,6 +137,17 @@ extension UsageStore {
             fast.bind(c.last)
             fast.bind(c.sample ?? "")
             _ = try fast.run(db)
+        }
+    }
+
+    func upsertCategories(_ db: Database, _ categories: [String: Int64]) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO event_category(event_source, category, count) VALUES (?, ?, ?)
+            ON CONFLICT DO UPDATE SET count = count + excluded.count
+            """)
+        for (key, count) in categories where count > 0 {
+            let parts = key.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+            try statement.execute(arguments: [String(parts[0]), parts.count > 1 ? String(parts[1]) : "", count])
         }
     }
 

@@ -1,3 +1,4 @@
+import AWSLogs
 public import AWSModel
 internal import GRDB
 
@@ -12,23 +13,6 @@ public struct DayWindow: Sendable, Equatable {
 
     var sql: (String, StatementArguments) {
         ("day >= ? AND day <= ?", [since ?? "0000-00-00", until ?? "9999-99-99"])
-    }
-}
-
-/// Principals seen making requests from a private address: what joins flows to CloudTrail.
-public struct ObservedSource: Sendable, Hashable, Comparable {
-    public var endpoint: VPCEndpointID?
-    public var principalARN: String
-    public var sessionName: String
-    public var sourceIP: String
-    public var userAgent: String
-    public var count: Int64
-    public var firstSeen: Int64
-    public var lastSeen: Int64
-
-    public static func < (lhs: ObservedSource, rhs: ObservedSource) -> Bool {
-        (lhs.sourceIP, lhs.principalARN, lhs.sessionName, lhs.userAgent, lhs.endpoint?.rawValue ?? "")
-            < (rhs.sourceIP, rhs.principalARN, rhs.sessionName, rhs.userAgent, rhs.endpoint?.rawValue ?? "")
     }
 }
 
@@ -135,6 +119,16 @@ extension UsageStore {
                              destinationService: row["dst_service"], flowDirection: row["flow_direction"], records: row["r"],
                              packets: row["p"], bytes: row["b"], firstSeen: row["f"], lastSeen: row["l"])
             }.sorted()
+        }
+    }
+
+    /// Event counts by event source and category (`Data`, `Management`, …) over the whole store.
+    public func eventCategories() throws(StoreError) -> [EventCategoryCount] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT event_source, category, count FROM event_category WHERE count > 0 ORDER BY event_source, category").map {
+                EventCategoryCount(eventSource: $0["event_source"], service: EventActionMap.shared.servicePrefix(eventSource: $0["event_source"]),
+                                   category: $0["category"], count: $0["count"])
+            }
         }
     }
 

@@ -93,6 +93,17 @@ extension UsageStore {
                 );
                 """)
         }
+        migrator.registerMigration("v2") { db in
+            // Which services' events were logged, by category: what tells "unused" from "not observable".
+            try db.execute(sql: """
+                CREATE TABLE event_category (
+                    event_source TEXT NOT NULL,
+                    category TEXT NOT NULL,          -- Management | Data | NetworkActivity | '' (before eventVersion 1.07)
+                    count INTEGER NOT NULL,
+                    PRIMARY KEY (event_source, category)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

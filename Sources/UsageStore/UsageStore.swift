@@ -80,6 +80,7 @@ public final class UsageStore: @unchecked Sendable {
         let fileID = db.lastInsertedRowID
         try upsertAccess(db, folded.access)
         try upsertSources(db, folded.sources)
+        try upsertCategories(db, folded.categories)
         try upsertFlows(db, file.flows)
         let reject = try db.cachedStatement(sql: "INSERT INTO reject(file_id, line, byte_offset, reason, excerpt) VALUES (?, ?, ?, ?, ?)")
         for r in file.rejects { try reject.execute(arguments: [fileID, r.line, r.byteOffset, r.reason, r.excerpt]) }

@@ -2,9 +2,11 @@ import Foundation
 
 /// Finds the log files under the paths a user names.
 public enum LogFileDiscovery {
-    /// Regular files under `paths` (directories searched recursively, hidden entries skipped),
-    /// sorted, without duplicates; throws naming a path that does not exist.
-    public static func files(under paths: [String]) throws(LogReadError) -> [String] {
+    /// Regular files under `paths` (directories searched recursively, hidden entries and Markdown
+    /// notes skipped, nothing under `excluding`), sorted, without duplicates; throws naming a path
+    /// that does not exist.
+    public static func files(under paths: [String], excluding: [String] = []) throws(LogReadError) -> [String] {
+        let excluded = excluding.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         var result = Set<String>()
         let fm = FileManager.default
         for path in paths {
@@ -24,6 +26,9 @@ public enum LogFileDiscovery {
                 }
             }
         }
-        return result.sorted()
+        return result.filter { path in
+            let full = URL(fileURLWithPath: path).standardizedFileURL.path
+            return !path.hasSuffix(".md") && !excluded.contains { full == $0 || full.hasPrefix($0 + "/") }
+        }.sorted()
     }
 }

@@ -39,10 +39,10 @@ extension PerimeterCommand {
 
 /// The ingest step shared by `ingest` and `run`.
 enum IngestStep {
-    static func run(logs: [String], db: String, workers: Int) async throws -> IngestSummary {
+    static func run(logs: [String], db: String, workers: Int, excluding: [String] = []) async throws -> IngestSummary {
         let store = try UsageStore(path: db, logger: Logger(label: "perimeter.store"))
         let clock = Stopwatch()
-        let summary = try await store.ingest(paths: logs, workers: workers) { p in
+        let summary = try await store.ingest(paths: logs, workers: workers, excluding: excluding) { p in
             let rate = Double(p.records) / max(clock.seconds, 0.001)
             Terminal.status("ingest: \(p.filesDone)/\(p.filesTotal) files, \(Terminal.megabytes(p.decompressedBytes)), \(Int(rate)) records/s")
         }

@@ -1,0 +1,58 @@
+import AWSModel
+import IAMPolicy
+
+/// The "bidirectional lock" for our buckets: deny every request that does not come through an endpoint
+/// that really used the bucket, with exceptions for every access the logs show from elsewhere.
+enum BucketLockBuilder {
+    static let lockSid = "PerimeterOnlyExpectedEndpoints"
+
+    static func build(observed: [ObservedAccess], inventory: Inventory, classifier: ResourceClassifier, trusted: Set<AccountID>,
+                      endpoints: [VPCEndpointID: Inventory.Endpoint]) -> [BucketResult] {
+        var byBucket: [String: [ObservedAccess]] = [:]
+        for access in observed {
+            guard let bucket = ARN(access.access.resource)?.s3BucketName else { continue }
+            byBucket[bucket, default: []].append(access)
+        }
+        var results: [BucketResult] = []
+        for (bucket, accesses) in byBucket.sorted(by: { $0.key < $1.key }) {
+            let authorized = accesses.filter(\.outcome.wasAuthorized)
+            let viaEndpoints = Set(authorized.compactMap(\.endpoint))
+            guard !viaEndpoints.isEmpty else { continue }
+            let owner = inventory.buckets[bucket] ?? authorized.compactMap(\.access.resourceAccount).first
+            guard let owner, trusted.contains(owner) || inventory.buckets[bucket] != nil else { continue }
+
+            let outside = authorized.filter { $0.endpoint == nil }
+            let services = Set(outside.filter { $0.principal.kind == .awsService }.map(\.principal.arn)).sorted()
+            let people = Set(outside.filter { $0.principal.kind != .awsService && $0.principal.kind != .anonymous }.map(\.principal.arn)).sorted()
+            var conditions = [Condition("StringNotEquals", "aws:SourceVpce", viaEndpoints.map(\.rawValue).sorted())]
+            if !services.isEmpty { conditions.append(Condition("BoolIfExists", "aws:PrincipalIsAWSService", ["false"])) }
+            if !people.isEmpty { conditions.append(Condition("ArnNotEquals", "aws:PrincipalArn", people)) }
+            let lock = Statement(sid: lockSid, effect: .deny, principal: .any, action: .actions(["s3:*"]),
+                                 resource: .resources(["arn:aws:s3:::\(bucket)", "arn:aws:s3:::\(bucket)/*"]), conditions: conditions)
+            let current = inventory.bucketPolicies[bucket]
+            let kept = (current?.statements ?? []).filter { $0.sid != lockSid }
+            let draft = PolicyDocument(version: "2012-10-17", id: current?.id, statements: kept + [lock])
+
+            var exceptions: [String] = []
+            for service in services {
+                let mine = outside.filter { $0.principal.arn == service }
+                exceptions.append("\(service): AWS service principal, \(mine.reduce(0) { $0 + $1.count }) requests (\(Set(mine.map(\.access.action.name)).sorted().joined(separator: ", "))), exempted with aws:PrincipalIsAWSService")
+            }
+            for person in people {
+                let mine = outside.filter { $0.principal.arn == person }
+                let ips = Set(mine.flatMap(\.sourceIPs)).sorted().prefix(3).joined(separator: ", ")
+                exceptions.append("\(person): \(mine.reduce(0) { $0 + $1.count }) requests outside any endpoint (\(Set(mine.map(\.access.action.name)).sorted().joined(separator: ", ")); from \(ips.isEmpty ? "addresses not logged" : ips)), exempted with aws:PrincipalArn")
+            }
+            let replay = Replay.run(CompiledPolicy(draft), authorized: authorized, held: [], denied: [],
+                                    vpc: { $0.endpoint.flatMap { endpoints[$0]?.vpcID } }, organization: inventory.organizationID,
+                                    trusted: trusted, breaks: { $0 == .explicitDeny })
+            results.append(BucketResult(bucket: bucket, owner: owner, draft: draft, current: current,
+                                        endpoints: viaEndpoints.map(\.rawValue).sorted(), exceptions: exceptions,
+                                        size: PolicyWriter.size(draft), replay: replay,
+                                        diff: PolicyDiff.render(current: current ?? PolicyDocument(statements: []), draft: draft,
+                                                                currentLabel: "current \(bucket)\(current == nil ? " (no bucket policy in the inventory)" : "")",
+                                                                draftLabel: "draft \(bucket)")))
+        }
+        return results
+    }
+}

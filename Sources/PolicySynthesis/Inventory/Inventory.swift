@@ -1,0 +1,56 @@
+public import AWSModel
+public import IAMPolicy
+
+/// What users get from the AWS CLI about their environment: endpoints and their current policies,
+/// the organization's accounts, their buckets and bucket policies.
+public struct Inventory: Sendable {
+    /// One VPC endpoint as `aws ec2 describe-vpc-endpoints` shows it.
+    public struct Endpoint: Sendable, Hashable {
+        public var id: VPCEndpointID
+        /// `Gateway`, `Interface` or `GatewayLoadBalancer`; nil when only the logs named the endpoint.
+        public var type: String?
+        /// `com.amazonaws.us-east-1.s3`.
+        public var serviceName: String?
+        public var vpcID: String?
+        public var owner: AccountID?
+        public var policy: PolicyDocument?
+        /// Private addresses of an interface endpoint's network interfaces.
+        public var addresses: [String] = []
+
+        public init(id: VPCEndpointID, type: String? = nil, serviceName: String? = nil, vpcID: String? = nil, owner: AccountID? = nil,
+                    policy: PolicyDocument? = nil, addresses: [String] = []) {
+            self.id = id
+            self.type = type
+            self.serviceName = serviceName
+            self.vpcID = vpcID
+            self.owner = owner
+            self.policy = policy
+            self.addresses = addresses
+        }
+
+        /// The Region part of the service name.
+        public var region: String? {
+            guard let parts = serviceName?.split(separator: "."), parts.count >= 4 else { return nil }
+            return String(parts[2])
+        }
+
+        /// The service prefix (`s3`, `dynamodb`, `sqs`) the endpoint reaches.
+        public var service: String? { serviceName?.split(separator: ".").last.map(String.init) }
+
+        public var isGateway: Bool { type == "Gateway" }
+    }
+
+    public var endpoints: [VPCEndpointID: Endpoint] = [:]
+    /// Accounts of the organization (`organizations list-accounts`).
+    public var accounts: Set<AccountID> = []
+    /// The organization id (`o-…`), read from the account ARNs of `list-accounts`.
+    public var organizationID: String?
+    /// Buckets by owner account (`s3api list-buckets`, one file per account).
+    public var buckets: [String: AccountID] = [:]
+    /// Current bucket policies by bucket name.
+    public var bucketPolicies: [String: PolicyDocument] = [:]
+    /// Problems met while reading (a file not recognized, a policy that does not read), for the report.
+    public var diagnostics: [String] = []
+
+    public init() {}
+}

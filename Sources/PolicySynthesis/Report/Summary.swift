@@ -1,0 +1,98 @@
+import AWSModel
+import Foundation
+import IAMPolicy
+
+/// `summary.json`: the machine-readable report (its shape is documented in the README).
+struct Summary: Codable {
+    struct Status: Codable {
+        var replayPassed: Bool
+        var unsafeCoverageGaps: Bool
+        var reviewItems: Int
+        var bypassSources: Int
+    }
+    struct StatementSummary: Codable {
+        var sid: String
+        var actions: [String]
+        var resources: [String]
+        var principals: [String]
+        var requests: Int64
+        var firstSeen: String
+        var lastSeen: String
+        var awsOwnedService: String?
+    }
+    struct EndpointSummary: Codable {
+        var id: String
+        var type: String?
+        var service: String
+        var region: String
+        var vpc: String?
+        var currentPolicyKnown: Bool
+        var requests: Int64
+        var principals: [String]
+        var draftCharacters: Int
+        var accessBefore: String
+        var accessAfter: String
+        var replay: ReplayResult
+        var grantCheck: GrantCheck
+        var coarsened: [String]
+        var notes: [String]
+        var statements: [StatementSummary]
+        var unusedPermissions: [StatementUsage]
+    }
+    struct BucketSummary: Codable {
+        var bucket: String
+        var owner: String?
+        var endpoints: [String]
+        var exceptions: [String]
+        var draftCharacters: Int
+        var replay: ReplayResult
+    }
+    var window: [String: String]
+    var granularity: String
+    var status: Status
+    var trustedAccounts: [String]
+    var endpoints: [EndpointSummary]
+    var buckets: [BucketSummary]
+    var awsOwned: [AWSOwnedUse]
+    var review: [ReviewItem]
+    var denials: [Denial]
+    var flows: FlowFindings
+    var assumptions: [String]
+}
+
+extension ReportRenderer {
+    static func summaryJSON(_ r: SynthesisResult) -> String {
+        var window: [String: String] = [:]
+        if let since = r.options.since { window["since"] = since }
+        if let until = r.options.until { window["until"] = until }
+        let summary = Summary(
+            window: window, granularity: r.options.granularity.rawValue,
+            status: .init(replayPassed: r.replayPassed, unsafeCoverageGaps: r.unsafeCoverageGaps, reviewItems: r.review.count,
+                          bypassSources: r.flows.bypass.count),
+            trustedAccounts: r.trustedAccounts.map(\.rawValue),
+            endpoints: r.endpoints.map { e in
+                Summary.EndpointSummary(
+                    id: e.endpoint.id.rawValue, type: e.endpoint.type, service: e.service, region: e.region, vpc: e.endpoint.vpcID,
+                    currentPolicyKnown: e.currentKnown, requests: e.requests, principals: e.principals, draftCharacters: e.size,
+                    accessBefore: PolicyDiff.summary(e.current), accessAfter: PolicyDiff.summary(e.draft), replay: e.replay,
+                    grantCheck: e.grantCheck, coarsened: e.coarsened, notes: e.notes,
+                    statements: e.draft.statements.map { s in
+                        let ev = e.evidence[s.sid ?? ""]
+                        return Summary.StatementSummary(
+                            sid: s.sid ?? "", actions: s.action.patterns, resources: s.resource?.patterns ?? [],
+                            principals: s.conditions.first { $0.key == "aws:PrincipalArn" || $0.key == "aws:PrincipalServiceName" }?.values.map(\.text) ?? ["*"],
+                            requests: ev?.requests ?? 0, firstSeen: time(ev?.firstSeen ?? 0), lastSeen: time(ev?.lastSeen ?? 0),
+                            awsOwnedService: ev?.reason)
+                    },
+                    unusedPermissions: e.usage)
+            },
+            buckets: r.buckets.map {
+                Summary.BucketSummary(bucket: $0.bucket, owner: $0.owner?.rawValue, endpoints: $0.endpoints, exceptions: $0.exceptions,
+                                      draftCharacters: $0.size, replay: $0.replay)
+            },
+            awsOwned: r.awsOwned, review: r.review, denials: r.denials, flows: r.flows, assumptions: r.assumptions)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(summary), as: UTF8.self)).map { $0 + "\n" } ?? "{}\n"
+    }
+}

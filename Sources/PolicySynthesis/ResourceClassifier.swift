@@ -1,0 +1,43 @@
+import AWSModel
+
+/// Who owns a resource a request reached, as far as the policy is concerned.
+enum Ownership: Hashable, Sendable {
+    /// An account-level action (`Resource: "*"`): it stays in the principal's account.
+    case accountLevel
+    case trusted(AccountID)
+    case awsOwned(AWSOwnedCatalog.Entry)
+    /// Outside the trusted accounts (the account when the log says it).
+    case foreign(AccountID?)
+    /// The user accepted it with `--allow-resource`.
+    case reviewedAllowed(String)
+}
+
+/// Classifies resources with the inventory, the trusted accounts, the AWS-owned catalog and the user's allowances.
+struct ResourceClassifier: Sendable {
+    let trusted: Set<AccountID>
+    let ourBuckets: [String: AccountID]
+    let catalog: AWSOwnedCatalog
+    let allowed: [String]
+
+    func classify(_ access: ResourceAccess, region: String) -> Ownership {
+        if access.resource == "*" { return .accountLevel }
+        guard let arn = ARN(access.resource) else { return .foreign(access.resourceAccount) }
+        var owner: AccountID?
+        if let bucket = arn.s3BucketName {
+            if let owned = ourBuckets[bucket], trusted.contains(owned) || owned.rawValue.isEmpty { return .trusted(owned) }
+            if let entry = catalog.entry(bucket: bucket, region: region) { return .awsOwned(entry) }
+            owner = access.resourceAccount
+        } else {
+            owner = arn.account.isEmpty ? access.resourceAccount : AccountID(arn.account)
+        }
+        if let owner, trusted.contains(owner) { return .trusted(owner) }
+        if let pattern = allowed.first(where: { WildcardPatternMatch.matches($0, access.resource) }) { return .reviewedAllowed(pattern) }
+        return .foreign(owner)
+    }
+}
+
+import IAMPolicy
+
+enum WildcardPatternMatch {
+    static func matches(_ pattern: String, _ text: String) -> Bool { WildcardPattern(pattern).matches(text) }
+}

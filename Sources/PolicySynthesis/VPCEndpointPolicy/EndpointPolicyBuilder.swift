@@ -1,0 +1,244 @@
+import AWSModel
+import IAMPolicy
+
+/// Why a statement is in a draft: the requests behind it.
+public struct StatementEvidence: Sendable, Hashable, Codable {
+    public var requests: Int64
+    public var principals: [String]
+    public var firstSeen: Int64
+    public var lastSeen: Int64
+    public var sampleEventID: String?
+    /// For AWS-owned statements: the service and what the catalog says about it.
+    public var reason: String?
+}
+
+/// Who a draft statement speaks for.
+enum Audience: Hashable, Comparable {
+    case principal(String)
+    case service(String)
+    case awsOwned(String)
+
+    var order: (Int, String) {
+        switch self {
+        case .principal(let p): (0, p)
+        case .service(let s): (1, s)
+        case .awsOwned(let s): (2, s)
+        }
+    }
+
+    static func < (a: Audience, b: Audience) -> Bool { a.order < b.order }
+}
+
+/// Builds a least-privilege endpoint policy from the authorized requests that went through one endpoint.
+struct EndpointPolicyBuilder {
+    let region: String
+    let granularity: Granularity
+    /// The policy in force, to keep generalized resources within what it grants.
+    let current: CompiledPolicy
+    let endpoint: VPCEndpointID
+    let catalog: ActionCatalog
+
+    struct Grant: Hashable {
+        var audience: Audience
+        var action: IAMAction
+        var resource: String
+    }
+
+    struct Output {
+        var document: PolicyDocument
+        var evidence: [String: StatementEvidence]
+        var notes: [String]
+    }
+
+    /// `items` are authorized requests through the endpoint that may be allowed, with their classification.
+    func build(_ items: [(ObservedAccess, Ownership)], granularity override: Granularity? = nil, mergePrincipals: Bool = false) -> Output {
+        let granularity = override ?? self.granularity
+        var notes: [String] = []
+        // 1. Each request as (audience, action, exact resource).
+        var exact: [Grant: [ObservedAccess]] = [:]
+        for (access, ownership) in items {
+            let audience: Audience
+            var resource = access.access.resource
+            switch ownership {
+            case .awsOwned(let entry):
+                audience = .awsOwned(entry.service)
+                let bucket = "arn:aws:s3:::\(entry.bucketName(region: region))"
+                resource = ARN(resource)?.s3ObjectKey == nil ? bucket : bucket + "/*"
+            default:
+                audience = access.principal.kind == .awsService ? .service(access.principal.arn) : .principal(access.principal.arn)
+            }
+            exact[Grant(audience: audience, action: access.access.action, resource: resource), default: []].append(access)
+        }
+        // 2. Generalize object keys per audience and bucket.
+        var general: [Grant: [ObservedAccess]] = [:]
+        var byBucket: [String: Set<String>] = [:]   // "audience bucket" → generalized resources
+        var generalized: [Grant: String] = [:]
+        for grant in exact.keys {
+            let g = Self.generalize(grant.resource, granularity)
+            generalized[grant] = g
+            if let bucket = ARN(grant.resource)?.s3BucketName, ARN(grant.resource)?.s3ObjectKey != nil {
+                byBucket["\(grant.audience) \(bucket)", default: []].insert(g)
+            }
+        }
+        var widened = Set<String>()
+        for (grant, requests) in exact.sorted(by: { ($0.key.audience, $0.key.resource) < ($1.key.audience, $1.key.resource) }) {
+            var resource = generalized[grant]!
+            if granularity == .prefix, let arn = ARN(grant.resource), let bucket = arn.s3BucketName, arn.s3ObjectKey != nil,
+               (byBucket["\(grant.audience) \(bucket)"]?.count ?? 0) > SynthesisOptions.prefixLimit {
+                resource = "arn:aws:s3:::\(bucket)/*"
+                widened.insert(bucket)
+            }
+            // Never widen beyond what the current policy grants: fall back to the logged resource.
+            if resource != grant.resource, !allowedByCurrent(grant.audience, grant.action, resource) {
+                notes.append("kept `\(grant.resource)` exact for \(grant.action): the current policy does not grant `\(resource)`")
+                resource = grant.resource
+            }
+            general[Grant(audience: grant.audience, action: grant.action, resource: resource), default: []] += requests
+        }
+        for bucket in widened.sorted() {
+            notes.append("`\(bucket)`: more than \(SynthesisOptions.prefixLimit) key prefixes, generalized to `arn:aws:s3:::\(bucket)/*`")
+        }
+        // 3. Group: per audience, resources with the same action set; then audiences with the same (actions, resources).
+        var perAudience: [Audience: [String: Set<IAMAction>]] = [:]
+        for grant in general.keys { perAudience[grant.audience, default: [:]][grant.resource, default: []].insert(grant.action) }
+        struct Shape: Hashable { var kind: Int; var actions: [IAMAction]; var resources: [String] }
+        var shapes: [Shape: [Audience]] = [:]
+        for (audience, resources) in perAudience {
+            var byActions: [[IAMAction]: [String]] = [:]
+            for (resource, actions) in resources { byActions[actions.sorted(), default: []].append(resource) }
+            if mergePrincipals, case .principal = audience {
+                let allActions = Set(resources.values.flatMap { $0 }).sorted()
+                byActions = [allActions: Array(resources.keys)]
+            }
+            for (actions, resources) in byActions {
+                let kind = audience.order.0
+                // AWS-owned statements stay one per service (their Sid names it).
+                let key = Shape(kind: kind, actions: actions, resources: kind == 2 ? resources.sorted() + [audience.order.1] : resources.sorted())
+                shapes[key, default: []].append(audience)
+            }
+        }
+        if mergePrincipals {
+            // Last resort for the size limit: one statement for every principal.
+            var merged: [Shape: [Audience]] = [:]
+            var principals: [Audience] = [], actions = Set<IAMAction>(), resources = Set<String>()
+            for (shape, audiences) in shapes {
+                if shape.kind == 0 {
+                    principals += audiences
+                    actions.formUnion(shape.actions)
+                    resources.formUnion(shape.resources)
+                } else {
+                    merged[shape] = audiences
+                }
+            }
+            if !principals.isEmpty { merged[Shape(kind: 0, actions: actions.sorted(), resources: resources.sorted())] = principals }
+            shapes = merged
+        }
+        // 4. Statements, in a stable order, with evidence.
+        var statements: [Statement] = []
+        var evidence: [String: StatementEvidence] = [:]
+        var usedSids = Set<String>()
+        let ordered = shapes.map { ($0.key, $0.value.sorted()) }.sorted { a, b in
+            if a.1.first! != b.1.first! { return a.1.first! < b.1.first! }
+            let x = a.0.actions.map(\.description).joined(separator: ","), y = b.0.actions.map(\.description).joined(separator: ",")
+            return x != y ? x < y : a.0.resources.joined(separator: ",") < b.0.resources.joined(separator: ",")
+        }
+        for (shape, audiences) in ordered {
+            let resources = shape.kind == 2 ? Array(shape.resources.dropLast()) : shape.resources
+            var sid = Self.sid(audiences, actions: shape.actions, catalog: catalog)
+            if usedSids.contains(sid) {
+                var n = 2
+                while usedSids.contains("\(sid)\(n)") { n += 1 }
+                sid = "\(sid)\(n)"
+            }
+            usedSids.insert(sid)
+            var conditions: [Condition] = []
+            switch audiences[0] {
+            case .principal:
+                conditions = [Condition("ArnEquals", "aws:PrincipalArn", audiences.compactMap { if case .principal(let p) = $0 { p } else { nil } })]
+            case .service:
+                conditions = [Condition("StringEquals", "aws:PrincipalServiceName", audiences.compactMap { if case .service(let s) = $0 { s } else { nil } })]
+            case .awsOwned:
+                conditions = []
+            }
+            statements.append(Statement(sid: sid, effect: .allow, principal: .any, action: .actions(shape.actions.map(\.description)),
+                                        resource: .resources(resources), conditions: conditions))
+            let requests: [ObservedAccess] = general.filter {
+                audiences.contains($0.key.audience) && shape.actions.contains($0.key.action) && resources.contains($0.key.resource)
+            }.flatMap { $0.value }
+            var reason: String?
+            if case .awsOwned(let service) = audiences[0] { reason = service }
+            evidence[sid] = StatementEvidence(requests: requests.reduce(0) { $0 + $1.count },
+                                              principals: Array(Set(requests.map { $0.principal.arn })).sorted(),
+                                              firstSeen: requests.map { $0.firstSeen }.filter { $0 > 0 }.min() ?? 0,
+                                              lastSeen: requests.map { $0.lastSeen }.max() ?? 0,
+                                              sampleEventID: requests.compactMap { $0.sampleEventID }.min(), reason: reason)
+        }
+        return Output(document: PolicyDocument(statements: statements), evidence: evidence, notes: notes)
+    }
+
+    /// The generalized form of a resource under `granularity` (only S3 object keys change).
+    static func generalize(_ resource: String, _ granularity: Granularity) -> String {
+        guard let arn = ARN(resource), let bucket = arn.s3BucketName, let key = arn.s3ObjectKey, key != "*" else { return resource }
+        switch granularity {
+        case .exact: return resource
+        case .bucket: return "arn:aws:s3:::\(bucket)/*"
+        case .prefix:
+            guard let slash = key.firstIndex(of: "/") else { return resource }
+            return "arn:aws:s3:::\(bucket)/\(key[..<slash])/*"
+        }
+    }
+
+    /// A Sid from the audience, the services and the access levels: `AppServerS3Read`, `AppServerAnd2MoreS3Write`,
+    /// `ServiceCloudtrailS3Write`, `AWSOwnedAmazonLinux`.
+    static func sid(_ audiences: [Audience], actions: [IAMAction], catalog: ActionCatalog) -> String {
+        let levels = Set(actions.map { catalog.entry($0)?.accessLevel ?? "Other" }).sorted().map { level in
+            level == "Permissions management" ? "Permissions" : camel(level)
+        }.joined()
+        let services = Set(actions.map { camel($0.service) }).sorted().joined() + levels
+        let more = audiences.count > 1 ? "And\(audiences.count - 1)More" : ""
+        switch audiences[0] {
+        case .principal(let arn):
+            let name = arn.split(separator: "/").last.map(String.init) ?? arn
+            return camel(name) + more + services
+        case .service(let service):
+            return "Service" + camel(String(service.split(separator: ".").first ?? "")) + more + services
+        case .awsOwned(let service):
+            return "AWSOwned" + camel(service)
+        }
+    }
+
+    /// `app-server` → `AppServer`; keeps only letters and digits.
+    static func camel(_ text: String) -> String {
+        text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+    }
+
+    /// Whether the current policy allows `action` on `resource` (a pattern: wildcards sampled) for the audience.
+    func allowedByCurrent(_ audience: Audience, _ action: IAMAction, _ resource: String) -> Bool {
+        let sample = resource.replacingStars()
+        let principal: RequestPrincipal = switch audience {
+        case .principal(let arn): .from(arn)
+        case .service(let s): RequestPrincipal(kind: .service, arn: s)
+        case .awsOwned: RequestPrincipal(kind: .anonymous, arn: "anonymous")
+        }
+        var context = RequestContext(action: action.description, resource: sample, principal: principal,
+                                     keys: ["aws:SourceVpce": [endpoint.rawValue]])
+        context.unknownKeys = Replay.unknownKeys
+        let decision = current.evaluate(context).decision
+        return decision == .allow || decision == .unevaluable
+    }
+}
+
+extension String {
+    /// A concrete string matching this pattern: `*` → `perimeter-sample`, `?` → `x`.
+    func replacingStars() -> String {
+        var out = ""
+        for c in self {
+            switch c {
+            case "*": out += "perimeter-sample"
+            case "?": out += "x"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}
