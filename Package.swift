@@ -64,7 +64,7 @@ let package = Package(
         .testTarget(name: "AWSLogsTests", dependencies: ["AWSLogs", "PerimeterTestSupport"]),
         .testTarget(name: "UsageStoreTests", dependencies: ["UsageStore", "AWSLogs", "PerimeterTestSupport"]),
         .testTarget(name: "PolicySynthesisTests", dependencies: ["PolicySynthesis", "IAMPolicy", "PerimeterTestSupport"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["PerimeterTestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["PerimeterTestSupport", "UsageStore"]),
     ]
 )
 
