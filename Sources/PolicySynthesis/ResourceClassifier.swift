@@ -18,6 +18,15 @@ struct ResourceClassifier: Sendable {
     let ourBuckets: [String: AccountID]
     let catalog: AWSOwnedCatalog
     let allowed: [String]
+    /// AWS-owned lookups by "bucket region": a window holds many requests to few buckets.
+    private let awsOwnedCache = Cache<String, AWSOwnedCatalog.Entry?>()
+
+    init(trusted: Set<AccountID>, ourBuckets: [String: AccountID], catalog: AWSOwnedCatalog, allowed: [String]) {
+        self.trusted = trusted
+        self.ourBuckets = ourBuckets
+        self.catalog = catalog
+        self.allowed = allowed
+    }
 
     func classify(_ access: ResourceAccess, region: String) -> Ownership {
         if access.resource == "*" { return .accountLevel }
@@ -25,7 +34,7 @@ struct ResourceClassifier: Sendable {
         var owner: AccountID?
         if let bucket = arn.s3BucketName {
             if let owned = ourBuckets[bucket], trusted.contains(owned) || owned.rawValue.isEmpty { return .trusted(owned) }
-            if let entry = catalog.entry(bucket: bucket, region: region) { return .awsOwned(entry) }
+            if let entry = awsOwnedCache.value("\(bucket) \(region)", { catalog.entry(bucket: bucket, region: region) }) { return .awsOwned(entry) }
             owner = access.resourceAccount
         } else {
             owner = arn.account.isEmpty ? access.resourceAccount : AccountID(arn.account)
@@ -36,7 +45,24 @@ struct ResourceClassifier: Sendable {
     }
 }
 
+import Foundation
 import IAMPolicy
+
+/// A small memo table, safe to share.
+final class Cache<Key: Hashable, Value>: @unchecked Sendable {
+    // INVARIANT: `values` is only touched under `lock`.
+    private var values: [Key: Value] = [:]
+    private let lock = NSLock()
+
+    func value(_ key: Key, _ make: () -> Value) -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        if let v = values[key] { return v }
+        let v = make()
+        values[key] = v
+        return v
+    }
+}
 
 enum WildcardPatternMatch {
     static func matches(_ pattern: String, _ text: String) -> Bool { WildcardPattern(pattern).matches(text) }

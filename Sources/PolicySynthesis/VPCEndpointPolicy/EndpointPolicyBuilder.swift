@@ -133,10 +133,11 @@ struct EndpointPolicyBuilder {
             if !principals.isEmpty { merged[Shape(kind: 0, actions: actions.sorted(), resources: resources.sorted())] = principals }
             shapes = merged
         }
-        // 4. Statements, in a stable order, with evidence.
+        // 4. Statements, in a stable order; then evidence in one pass (each audience's resource is in one statement).
         var statements: [Statement] = []
-        var evidence: [String: StatementEvidence] = [:]
         var usedSids = Set<String>()
+        var statementOf: [String: String] = [:]   // "audience resource" → Sid
+        var reasons: [String: String] = [:]
         let ordered = shapes.map { ($0.key, $0.value.sorted()) }.sorted { a, b in
             if a.1.first! != b.1.first! { return a.1.first! < b.1.first! }
             let x = a.0.actions.map(\.description).joined(separator: ","), y = b.0.actions.map(\.description).joined(separator: ",")
@@ -157,21 +158,27 @@ struct EndpointPolicyBuilder {
                 conditions = [Condition("ArnEquals", "aws:PrincipalArn", audiences.compactMap { if case .principal(let p) = $0 { p } else { nil } })]
             case .service:
                 conditions = [Condition("StringEquals", "aws:PrincipalServiceName", audiences.compactMap { if case .service(let s) = $0 { s } else { nil } })]
-            case .awsOwned:
-                conditions = []
+            case .awsOwned(let service):
+                reasons[sid] = service
             }
             statements.append(Statement(sid: sid, effect: .allow, principal: .any, action: .actions(shape.actions.map(\.description)),
                                         resource: .resources(resources), conditions: conditions))
-            let requests: [ObservedAccess] = general.filter {
-                audiences.contains($0.key.audience) && shape.actions.contains($0.key.action) && resources.contains($0.key.resource)
-            }.flatMap { $0.value }
-            var reason: String?
-            if case .awsOwned(let service) = audiences[0] { reason = service }
+            for audience in audiences { for resource in resources { statementOf["\(audience) \(resource)"] = sid } }
+        }
+        var grouped: [String: [ObservedAccess]] = [:]
+        for (grant, requests) in general {
+            guard let sid = statementOf["\(grant.audience) \(grant.resource)"] else { continue }
+            grouped[sid, default: []] += requests
+        }
+        var evidence: [String: StatementEvidence] = [:]
+        for statement in statements {
+            let sid = statement.sid!
+            let requests = grouped[sid] ?? []
             evidence[sid] = StatementEvidence(requests: requests.reduce(0) { $0 + $1.count },
                                               principals: Array(Set(requests.map { $0.principal.arn })).sorted(),
                                               firstSeen: requests.map { $0.firstSeen }.filter { $0 > 0 }.min() ?? 0,
                                               lastSeen: requests.map { $0.lastSeen }.max() ?? 0,
-                                              sampleEventID: requests.compactMap { $0.sampleEventID }.min(), reason: reason)
+                                              sampleEventID: requests.compactMap { $0.sampleEventID }.min(), reason: reasons[sid])
         }
         return Output(document: PolicyDocument(statements: statements), evidence: evidence, notes: notes)
     }
