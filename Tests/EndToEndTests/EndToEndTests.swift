@@ -59,6 +59,14 @@ struct EndToEndTests {
         }
     }
 
+    @Test func theSampleGeneratorWritesTheCommittedSampleLogs() throws {
+        let dir = TestSupport.temporaryDirectory("e2e")
+        #expect(try Binary.run(["sample", "--out", dir]).status == 0)
+        let written = try Self.bytes(dir), committed = try Self.bytes(Self.root + "/SampleLogs").filter { $0.key != "README.md" }
+        #expect(written.keys.sorted() == committed.keys.sorted())
+        for (name, data) in committed { #expect(written[name] == data, "SampleLogs/\(name) differs from the generator's output") }
+    }
+
     @Test func runningTwiceChangesNothing() throws {
         let dir = TestSupport.temporaryDirectory("e2e")
         let args = ["run", Self.root + "/SampleLogs", "--inventory", Self.root + "/SampleLogs/inventory", "--out", dir + "/out",
@@ -130,6 +138,16 @@ struct EndToEndTests {
         #expect(try resumed.totals() == clean.totals())
         #expect(try resumed.observedAccess() == clean.observedAccess())
         #expect(try resumed.flows() == clean.flows())
+    }
+
+    static func bytes(_ dir: String) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        for name in FileManager.default.enumerator(atPath: dir)?.compactMap({ $0 as? String }) ?? [] {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            result[name] = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
+        }
+        return result
     }
 
     static func files(_ dir: String) throws -> [String: String] {

@@ -64,6 +64,13 @@ struct EvaluationTests {
         #expect(try Self.decide(policy, "s3:GetObject", "x", principal: requester) == expected, "\(rule)")
     }
 
+    @Test func principalStarNeedsNoPrincipalButANamedOneDoes() throws {
+        let star = CompiledPolicy(try PolicyReader.read(Self.allow(#""Action":"*","Resource":"*""#)))
+        #expect(star.evaluate(RequestContext(action: "s3:GetObject", resource: "x")).decision == .allow)
+        let named = CompiledPolicy(try PolicyReader.read(#"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"*","Resource":"*"}]}"#))
+        #expect(named.evaluate(RequestContext(action: "s3:GetObject", resource: "x")).decision == .unevaluable)
+    }
+
     @Test func notPrincipalWithDenyDeniesEveryoneElse() throws {
         let policy = #"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:role/admin"},"Action":"s3:PutBucketPolicy","Resource":"*"}]}"#
         #expect(try Self.decide(policy, "s3:PutBucketPolicy", "arn:aws:s3:::b") == .explicitDeny)

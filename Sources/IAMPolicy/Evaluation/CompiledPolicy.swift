@@ -112,7 +112,7 @@ final class CompiledStatement: Sendable {
             let hit = resources.contains { $0.matches(prepared.resource, context: context) }
             guard hit != resourcesNegated else { return .noMatch }
         }
-        if let principal {
+        if let principal, !principal.any {
             guard let p = context.principal else { return .unknown("the request names no principal") }
             switch principal.matches(p) {
             case .match: break

@@ -1,3 +1,4 @@
+import AWSModel
 import Foundation
 
 /// A `Resource` (or ARN condition) pattern: six ARN parts each matched separately with `*` and `?`
@@ -143,14 +144,5 @@ final class Template: Sendable {
         }
         if !rest.isEmpty { pieces.append(.text(String(rest))) }
         return pieces
-    }
-}
-
-extension StringProtocol {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " { s = s.dropFirst() }
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
     }
 }

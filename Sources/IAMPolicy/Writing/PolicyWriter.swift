@@ -1,3 +1,5 @@
+import AWSModel
+
 /// Writes policies as canonical JSON: AWS's element order (Version, Id, Statement; Sid, Effect,
 /// Principal/NotPrincipal, Action/NotAction, Resource/NotResource, Condition), two-space indent,
 /// single values unwrapped, output stable byte for byte.
@@ -111,22 +113,5 @@ public enum PolicyWriter {
         }
     }
 
-    /// A JSON string literal; `/` is not escaped.
-    static func quote(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
+    static func quote(_ s: String) -> String { JSONString.quote(s) }
 }

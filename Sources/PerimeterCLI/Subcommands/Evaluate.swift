@@ -56,13 +56,15 @@ extension PerimeterCommand {
             let context = RequestContext(action: action, resource: resource, principal: principal.map(RequestPrincipal.from), keys: keys)
             let compiled = CompiledPolicy(document)
             let result = compiled.evaluate(context)
+            let unknown = document.statements.flatMap { ActionCatalog.shared.unknownActions(in: $0.action) }
+            let notes = compiled.diagnostics + result.diagnostics + unknown.map { "`\($0)` is not an action of the catalog (a typo, or newer than the catalog)" }
             if json {
                 struct Output: Encodable { var decision: String; var statements: [String]; var diagnostics: [String] }
                 Terminal.out(try Terminal.json(Output(decision: result.decision.rawValue, statements: result.matchedStatements,
-                                                      diagnostics: compiled.diagnostics + result.diagnostics)))
+                                                      diagnostics: notes)))
             } else {
                 Terminal.out(result.decision.rawValue + (result.matchedStatements.isEmpty ? "" : " by \(result.matchedStatements.joined(separator: ", "))"))
-                for d in compiled.diagnostics + result.diagnostics { Terminal.out("note: \(d)") }
+                for d in notes { Terminal.out("note: \(d)") }
             }
             switch result.decision {
             case .allow: return

@@ -1,3 +1,4 @@
+import AWSModel
 import Foundation
 
 /// Turns the report's Markdown (headings, lists, tables, code spans, bold, links) into one
@@ -118,14 +119,5 @@ enum HTMLRenderer {
             }
         }
         return out
-    }
-}
-
-extension StringProtocol {
-    var trimmingSpaces: String {
-        var s = Substring(self)
-        while s.first == " " { s = s.dropFirst() }
-        while s.last == " " { s = s.dropLast() }
-        return String(s)
     }
 }
