@@ -79,7 +79,11 @@ extension UsageStore {
                 guard !batch.isEmpty else { return }
                 let entries = batch
                 writing = Task { [self] in
-                    let results = try self.ingest(entries)
+                    // The write blocks on SQLite: run it on a thread of its own, not on one of the few
+                    // threads the reader tasks share.
+                    let results = try await withCheckedThrowingContinuation { continuation in
+                        Self.writerQueue.async { continuation.resume(with: Result { try self.ingest(entries) }) }
+                    }
                     return zip(entries.map(\.file), results).map { ($0, $1) }
                 }
                 batch.removeAll()
@@ -135,6 +139,8 @@ extension UsageStore {
             return .failed(path: path, size: fingerprint.size, hash: fingerprint.hash, reason: error.description)
         }
     }
+
+    static let writerQueue = DispatchQueue(label: "perimeter.store.writer")
 
     /// Records (events and folded flow rows) per commit.
     static let batchRecords = 20_000

@@ -25,6 +25,8 @@ public final class UsageStore: @unchecked Sendable {
         self.logger = logger
         do {
             var configuration = Configuration()
+            // Another process (or a connection still closing) may hold the file for a moment: wait, don't fail.
+            configuration.busyMode = .timeout(30)
             configuration.prepareDatabase { db in
                 // WAL with NORMAL sync keeps each file's transaction atomic and durable at checkpoints; a larger page
                 // cache and checkpoint interval keep random event-id inserts from re-reading pages (measured in BENCHMARKS.md).

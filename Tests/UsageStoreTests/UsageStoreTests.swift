@@ -113,4 +113,18 @@ struct UsageStoreTests {
         let store = try Self.store(TestSupport.temporaryDirectory())
         await #expect(throws: LogReadError.self) { _ = try await store.ingest(paths: ["/nonexistent/logs"], workers: 1) }
     }
+
+    /// Regression guard for "database is locked" when `run` opened the store for synthesis while the
+    /// ingest connection was still closing: opening now waits for the lock.
+    @Test func openingAStoreWhileAnotherConnectionWritesWaitsInsteadOfFailing() async throws {
+        let dir = TestSupport.temporaryDirectory()
+        let first = try Self.store(dir)
+        let writing = Task.detached {
+            try first.write { _ in Thread.sleep(forTimeInterval: 0.5) }
+        }
+        try await Task.sleep(nanoseconds: 100_000_000)
+        let second = try Self.store(dir)
+        #expect(try second.totals().events == 0)
+        try await writing.value
+    }
 }

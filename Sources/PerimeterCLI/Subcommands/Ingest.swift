@@ -40,7 +40,10 @@ extension PerimeterCommand {
 /// The ingest step shared by `ingest` and `run`.
 enum IngestStep {
     static func run(logs: [String], db: String, workers: Int, excluding: [String] = []) async throws -> IngestSummary {
-        let store = try UsageStore(path: db, logger: Logger(label: "perimeter.store"))
+        try await run(logs: logs, store: try UsageStore(path: db, logger: Logger(label: "perimeter.store")), workers: workers, excluding: excluding)
+    }
+
+    static func run(logs: [String], store: UsageStore, workers: Int, excluding: [String] = []) async throws -> IngestSummary {
         let clock = Stopwatch()
         let summary = try await store.ingest(paths: logs, workers: workers, excluding: excluding) { p in
             let rate = Double(p.records) / max(clock.seconds, 0.001)

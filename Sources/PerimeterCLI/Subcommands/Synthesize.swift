@@ -64,7 +64,7 @@ extension PerimeterCommand {
         @OptionGroup var synthesis: SynthesisOptionGroup
 
         func run() async throws {
-            let result = try SynthesisStep.run(db: store.db, synthesis)
+            let result = try SynthesisStep.run(store: try UsageStore(path: store.db, logger: Logger(label: "perimeter.store")), synthesis)
             try SynthesisStep.finish(result, out: synthesis.out)
         }
     }
@@ -84,9 +84,10 @@ extension PerimeterCommand {
         var workers: Int = ProcessInfo.processInfo.activeProcessorCount
 
         func run() async throws {
-            let summary = try await IngestStep.run(logs: logs, db: store.db, workers: workers, excluding: synthesis.inventory)
+            let usage = try UsageStore(path: store.db, logger: Logger(label: "perimeter.store"))
+            let summary = try await IngestStep.run(logs: logs, store: usage, workers: workers, excluding: synthesis.inventory)
             Terminal.out(IngestStep.render(summary))
-            let result = try SynthesisStep.run(db: store.db, synthesis)
+            let result = try SynthesisStep.run(store: usage, synthesis)
             if !summary.filesFailed.isEmpty { Terminal.err("error: \(summary.filesFailed.count) log file(s) could not be read; the drafts rest on the others") }
             try SynthesisStep.finish(result, out: synthesis.out, ingestFailed: !summary.filesFailed.isEmpty)
         }
@@ -101,8 +102,7 @@ enum SynthesisStep {
         64 for usage errors.
         """
 
-    static func run(db: String, _ group: SynthesisOptionGroup) throws -> SynthesisResult {
-        let store = try UsageStore(path: db, logger: Logger(label: "perimeter.store"))
+    static func run(store: UsageStore, _ group: SynthesisOptionGroup) throws -> SynthesisResult {
         let window = DayWindow(since: group.since, until: group.until)
         let inventory = InventoryReader.read(try readInventory(group.inventory))
         let input = SynthesisInput(observed: try store.observedAccess(window: window), flows: try store.flows(window: window),
