@@ -62,7 +62,8 @@ let package = Package(
         .testTarget(name: "AWSModelTests", dependencies: ["AWSModel"]),
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy", "PerimeterTestSupport"]),
         .testTarget(name: "AWSLogsTests", dependencies: ["AWSLogs", "PerimeterTestSupport"]),
-        .testTarget(name: "UsageStoreTests", dependencies: ["UsageStore", "AWSLogs", "PerimeterTestSupport"]),
+        .testTarget(name: "UsageStoreTests", dependencies: ["UsageStore", "AWSLogs", "PerimeterTestSupport",
+                                                         .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PolicySynthesisTests", dependencies: ["PolicySynthesis", "IAMPolicy", "PerimeterTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["PerimeterTestSupport", "UsageStore"]),
     ]

@@ -1,6 +1,7 @@
 import Testing
 @testable import UsageStore
 import AWSLogs
+import GRDB
 import AWSModel
 import Foundation
 import Logging
@@ -114,17 +115,21 @@ struct UsageStoreTests {
         await #expect(throws: LogReadError.self) { _ = try await store.ingest(paths: ["/nonexistent/logs"], workers: 1) }
     }
 
-    /// Regression guard for "database is locked" when `run` opened the store for synthesis while the
-    /// ingest connection was still closing: opening now waits for the lock.
-    @Test func openingAStoreWhileAnotherConnectionWritesWaitsInsteadOfFailing() async throws {
+    /// Regression guard for "database is locked" when `run` used the store while another connection to
+    /// the same file still held a lock: a second connection now waits for the lock instead of failing.
+    @Test func aSecondConnectionWaitsForTheLockInsteadOfFailing() async throws {
         let dir = TestSupport.temporaryDirectory()
         let first = try Self.store(dir)
+        let second = try Self.store(dir)
         let writing = Task.detached {
-            try first.write { _ in Thread.sleep(forTimeInterval: 0.5) }
+            try first.write { db in
+                try db.execute(sql: "INSERT INTO event_seen(event_id) VALUES ('held')")
+                Thread.sleep(forTimeInterval: 0.3)
+            }
         }
         try await Task.sleep(nanoseconds: 100_000_000)
-        let second = try Self.store(dir)
-        #expect(try second.totals().events == 0)
+        try second.recordFailure(path: "x", size: 1, contentHash: "h", reason: "test")
         try await writing.value
+        #expect(try second.totals().failedFiles.count == 1)
     }
 }
