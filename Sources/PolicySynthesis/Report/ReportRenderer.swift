@@ -51,7 +51,7 @@ public enum ReportRenderer {
             md.append("- **REPLAY FAILED**: \(n(allowed)) of \(n(total)) requests allowed; see the endpoints and buckets marked FAILED below. Do not apply these drafts.")
         }
         if !r.flows.coverageGaps.isEmpty {
-            md.append("- **\(r.options.acceptCoverageGaps ? "Coverage gaps (accepted with --accept-coverage-gaps)" : "UNSAFE: coverage gaps")**: \(r.flows.coverageGaps.count) source\(r.flows.coverageGaps.count == 1 ? "" : "s") send traffic through an endpoint with no CloudTrail request through it; the drafts would break them:")
+            md.append("- **\(r.options.acceptCoverageGaps ? "Coverage gaps (accepted with --accept-coverage-gaps)" : "UNSAFE: coverage gaps")**: \(r.flows.coverageGaps.count) source\(r.flows.coverageGaps.count == 1 ? " sends" : "s send") traffic through an endpoint with no CloudTrail request through it; the drafts would break them:")
             for g in r.flows.coverageGaps {
                 md.append("  - \(code(g.endpoint)): \(code(g.sourceAddress))\(g.instances.isEmpty ? "" : " (\(g.instances.joined(separator: ", ")))"), \(n(g.bytes)) bytes, \(time(g.firstSeen)) to \(time(g.lastSeen))")
             }
@@ -61,7 +61,7 @@ public enum ReportRenderer {
             md.append("- **Review needed**: \(r.review.count) request group\(r.review.count == 1 ? "" : "s") (\(n(heldRequests)) requests) reached resources or came from principals outside the trusted accounts; the drafts do **not** allow them (see [Review](#review)).")
         }
         if !r.flows.bypass.isEmpty {
-            md.append("- **Bypass**: \(r.flows.bypass.count) source\(r.flows.bypass.count == 1 ? "" : "s") reach S3 or DynamoDB without an endpoint; endpoint policies do not protect that traffic (see [Flow evidence](#flow-evidence)).")
+            md.append("- **Bypass**: \(r.flows.bypass.count) source\(r.flows.bypass.count == 1 ? " reaches" : "s reach") S3 or DynamoDB without an endpoint; endpoint policies do not protect that traffic (see [Flow evidence](#flow-evidence)).")
         }
         let vpceDenials = r.denials.filter(\.byEndpointPolicy)
         if !vpceDenials.isEmpty {
