@@ -44,9 +44,9 @@ struct EventMappingTests {
         ("SelectObjectContent", #"{"bucketName":"b","key":"k"}"#, ["s3:GetObject arn:aws:s3:::b/k"]),
         ("PutObject", #"{"bucketName":"b","key":"k"}"#, ["s3:PutObject arn:aws:s3:::b/k"]),
         ("PostObject", #"{"bucketName":"b","key":"k"}"#, ["s3:PutObject arn:aws:s3:::b/k"]),
-        ("CopyObject", #"{"bucketName":"dst","key":"d","x-amz-copy-source":"src/s%20k"}"#,
+        ("CopyObject", #"{"bucketName":"dst","key":"d","x-amz-copy-source":"src/s%20k","x-amz-tagging-directive":"REPLACE"}"#,
          ["s3:PutObject arn:aws:s3:::dst/d", "s3:GetObject arn:aws:s3:::src/s k"]),
-        ("CopyObject", #"{"bucketName":"dst","key":"d","x-amz-copy-source":"/src/k?versionId=3"}"#,
+        ("CopyObject", #"{"bucketName":"dst","key":"d","x-amz-copy-source":"/src/k?versionId=3","x-amz-tagging-directive":"REPLACE"}"#,
          ["s3:PutObject arn:aws:s3:::dst/d", "s3:GetObjectVersion arn:aws:s3:::src/k"]),
         ("UploadPartCopy", #"{"bucketName":"dst","key":"d","x-amz-copy-source":"src/k"}"#,
          ["s3:PutObject arn:aws:s3:::dst/d", "s3:GetObject arn:aws:s3:::src/k"]),
@@ -95,6 +95,18 @@ struct EventMappingTests {
         ("GetBucketIntelligentTieringConfiguration", #"{"bucketName":"b"}"#, ["s3:GetIntelligentTieringConfiguration arn:aws:s3:::b"]),
         ("PutBucketAccelerateConfiguration", #"{"bucketName":"b"}"#, ["s3:PutAccelerateConfiguration arn:aws:s3:::b"]),
         ("PreflightRequest", #"{"bucketName":"b"}"#, []),
+        // Extras called for by request headers (C.1).
+        ("PutObject", #"{"bucketName":"b","key":"k","x-amz-tagging":"a=b","x-amz-acl":"private"}"#,
+         ["s3:PutObject arn:aws:s3:::b/k", "s3:PutObjectTagging arn:aws:s3:::b/k", "s3:PutObjectAcl arn:aws:s3:::b/k"]),
+        ("PutObject", #"{"bucketName":"b","key":"k","x-amz-grant-read":"id=1"}"#, ["s3:PutObject arn:aws:s3:::b/k", "s3:PutObjectAcl arn:aws:s3:::b/k"]),
+        ("CopyObject", #"{"bucketName":"d","key":"k","x-amz-copy-source":"s/k","x-amz-tagging-directive":"REPLACE","x-amz-tagging":"a=b"}"#,
+         ["s3:PutObject arn:aws:s3:::d/k", "s3:GetObject arn:aws:s3:::s/k", "s3:PutObjectTagging arn:aws:s3:::d/k"]),
+        ("CopyObject", #"{"bucketName":"d","key":"k","x-amz-copy-source":"s/k"}"#,
+         ["s3:PutObject arn:aws:s3:::d/k", "s3:GetObject arn:aws:s3:::s/k", "s3:GetObjectTagging arn:aws:s3:::s/k"]),
+        ("CreateBucket", #"{"bucketName":"b","x-amz-bucket-object-lock-enabled":"true","x-amz-object-ownership":"BucketOwnerEnforced"}"#,
+         ["s3:CreateBucket arn:aws:s3:::b", "s3:PutBucketObjectLockConfiguration arn:aws:s3:::b", "s3:PutBucketOwnershipControls arn:aws:s3:::b"]),
+        ("PutObjectRetention", #"{"bucketName":"b","key":"k","x-amz-bypass-governance-retention":"true"}"#,
+         ["s3:PutObjectRetention arn:aws:s3:::b/k", "s3:BypassGovernanceRetention arn:aws:s3:::b/k"]),
     ])
     func s3Events(name: String, parameters: String, expected: [String]) throws {
         #expect(try Self.accesses(Self.s3, name, parameters) == expected)

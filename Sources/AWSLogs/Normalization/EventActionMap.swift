@@ -10,11 +10,35 @@ public struct EventActionMap: Sendable {
         case partiql, stream, resources
     }
 
+    /// An action a call also needs when its request parameters say so (S3 headers, DOMAIN.md C.1).
+    public struct Extra: Sendable, Equatable {
+        /// The request parameter; a trailing `*` matches any parameter with that prefix.
+        public var parameter: String
+        /// When set, the extra applies when the parameter is absent or differs from this value.
+        public var unlessValue: String?
+        public var action: IAMAction
+        /// True when the extra applies to the copy source rather than the call's own resource.
+        public var onSource: Bool
+
+        /// Whether `parameters` call for this extra.
+        func applies(_ parameters: JSONValue?) -> Bool {
+            let names = parameters?.members.map(\.key) ?? []
+            let present: [String] = parameter.hasSuffix("*")
+                ? names.filter { $0.lowercased().hasPrefix(parameter.dropLast().lowercased()) }
+                : names.filter { $0.lowercased() == parameter.lowercased() }
+            if let unlessValue {
+                return !present.contains { parameters?[$0]?.string?.uppercased() == unlessValue.uppercased() }
+            }
+            return !present.isEmpty
+        }
+    }
+
     /// What the table says about one (eventSource, eventName).
     public struct Rule: Sendable, Equatable {
         public var actions: [IAMAction]
         public var resource: ResourceRule
         public var versionedAction: IAMAction?
+        public var extras: [Extra] = []
     }
 
     var prefixes: [String: String] = [:]
@@ -44,16 +68,30 @@ public struct EventActionMap: Sendable {
                 guard f.count == 3 else { throw bad("noiam rows have 3 fields") }
                 noIAM.insert("\(f[1]) \(f[2])")
             case "event":
-                guard f.count == 5 || f.count == 6 else { throw bad("event rows have 5 or 6 fields") }
+                guard (5...7).contains(f.count) else { throw bad("event rows have 5 to 7 fields") }
                 let actions = f[3].split(separator: ",").compactMap { IAMAction(String($0)) }
                 guard !actions.isEmpty else { throw bad("no action in `\(f[3])`") }
                 guard let rule = ResourceRule(rawValue: f[4]) else { throw bad("unknown resource rule `\(f[4])`") }
                 var versioned: IAMAction?
-                if f.count == 6, !f[5].isEmpty {
+                if f.count >= 6, !f[5].isEmpty {
                     guard let v = IAMAction(f[5]) else { throw bad("bad versioned action `\(f[5])`") }
                     versioned = v
                 }
-                rules["\(f[1]) \(f[2])"] = Rule(actions: actions, resource: rule, versionedAction: versioned)
+                var extras: [Extra] = []
+                if f.count == 7 {
+                    for item in f[6].split(separator: ";") {
+                        // `parameter=action`, `parameter*=action`, `parameter!VALUE=action`, each optionally `@source`.
+                        let parts = item.split(separator: "=", maxSplits: 1).map(String.init)
+                        guard parts.count == 2 else { throw bad("extra `\(item)` is not parameter=action") }
+                        var target = parts[1], onSource = false
+                        if target.hasSuffix("@source") { target = String(target.dropLast(7)); onSource = true }
+                        guard let action = IAMAction(target) else { throw bad("bad extra action `\(parts[1])`") }
+                        let condition = parts[0].split(separator: "!", maxSplits: 1).map(String.init)
+                        extras.append(Extra(parameter: condition[0], unlessValue: condition.count == 2 ? condition[1] : nil,
+                                            action: action, onSource: onSource))
+                    }
+                }
+                rules["\(f[1]) \(f[2])"] = Rule(actions: actions, resource: rule, versionedAction: versioned, extras: extras)
             default:
                 throw bad("unknown row kind `\(f[0])`")
             }

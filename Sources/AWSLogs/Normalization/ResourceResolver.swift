@@ -23,7 +23,23 @@ struct ResourceResolver {
             ?? loggedResources.first { $0.type == "AWS::S3::Bucket" }?.account
     }
 
+    /// The rule's accesses plus the extras its request parameters call for.
     func accesses(for rule: EventActionMap.Rule) -> [ResourceAccess] {
+        let base = baseAccesses(for: rule)
+        guard !rule.extras.isEmpty, let primary = base.first else { return base }
+        var result = base
+        for extra in rule.extras where extra.applies(parameters) {
+            if extra.onSource {
+                guard let source = base.dropFirst().first else { continue }
+                result.append(ResourceAccess(action: extra.action, resource: source.resource, resourceAccount: source.resourceAccount))
+            } else {
+                result.append(ResourceAccess(action: extra.action, resource: primary.resource, resourceAccount: primary.resourceAccount))
+            }
+        }
+        return result
+    }
+
+    func baseAccesses(for rule: EventActionMap.Rule) -> [ResourceAccess] {
         let versioned = parameters?["versionId"]?.string.map { !$0.isEmpty } ?? false
         let actions = versioned && rule.versionedAction != nil ? [rule.versionedAction!] : rule.actions
         func all(_ resource: String, _ owner: AccountID?) -> [ResourceAccess] {
