@@ -8,7 +8,8 @@ enum HTMLRenderer {
         var body: [String] = []
         var inList = 0
         var table: [[String]] = []
-        func closeLists() { while inList > 0 { body.append("</ul>"); inList -= 1 } }
+        // INVARIANT: every open <ul> has an open <li> (a nested list sits inside its parent item).
+        func closeLists() { while inList > 0 { body.append("</li></ul>"); inList -= 1 } }
         func flushTable() {
             guard !table.isEmpty else { return }
             var html = "<table><thead><tr>" + table[0].map { "<th>\(inline($0))</th>" }.joined() + "</tr></thead><tbody>"
@@ -30,9 +31,10 @@ enum HTMLRenderer {
                 body.append("<h\(level) id=\"\(anchor(text))\">\(inline(text))</h\(level)>")
             } else if let range = line.range(of: "- "), line[..<range.lowerBound].allSatisfy({ $0 == " " }) {
                 let depth = line.distance(from: line.startIndex, to: range.lowerBound) / 2 + 1
+                while inList > depth { body.append("</li></ul>"); inList -= 1 }
+                if inList == depth { body.append("</li>") }
                 while inList < depth { body.append("<ul>"); inList += 1 }
-                while inList > depth { body.append("</ul>"); inList -= 1 }
-                body.append("<li>\(inline(String(line[range.upperBound...])))</li>")
+                body.append("<li>\(inline(String(line[range.upperBound...])))")
             } else if line.isEmpty {
                 closeLists()
             } else {
