@@ -47,6 +47,12 @@ struct FlowEvidenceTests {
         #expect(result.flows.bypass.first?.principals == [Fixture.app.arn])
     }
 
+    @Test func trafficToS3ThroughANATGatewayIsBypass() {
+        let result = Fixture.run(Self.observed, flows: [Self.flow("10.0.9.9", "s3-service", path: 1, instance: "i-nat-user")], sources: [])
+        #expect(result.flows.bypass.map(\.trafficPath) == [1])
+        #expect(result.flows.coverageGaps.isEmpty)
+    }
+
     @Test func amazonLinuxHostsThroughTheEndpointGetTheirRepositoriesInferred() throws {
         let result = Fixture.run(Self.observed, flows: [Self.flow("10.0.1.21")],
                                  sources: [Self.source("10.0.1.21", agent: "aws-sdk-java Linux/6.1.112-124.190.amzn2023.x86_64")])

@@ -67,12 +67,13 @@ enum FlowEvidence {
             }
         }
 
-        // Bypass: S3/DynamoDB traffic through an internet gateway (path 8), or path 2 where the VPC has no gateway endpoint.
+        // Bypass: S3/DynamoDB traffic through an internet gateway (path 8), path 2 where the VPC has no gateway
+        // endpoint, or path 1 (a same-VPC hop: a NAT gateway) to the service's public addresses.
         let gatewayVPCs = Set(c.endpoints.filter(\.isGateway).compactMap { e in e.service.flatMap { flowService[$0] }.map { "\(e.vpcID ?? "") \($0)" } })
         var bypassGroups: [String: [ObservedFlow]] = [:]
         for flow in egress where ["S3", "DYNAMODB"].contains(flow.destinationService) {
             let viaGateway = flow.trafficPath == 2 && (gatewayVPCs.contains("\(flow.vpcID) \(flow.destinationService)") || gatewayVPCs.contains(" \(flow.destinationService)"))
-            guard flow.trafficPath == 8 || (flow.trafficPath == 2 && !viaGateway) else { continue }
+            guard flow.trafficPath == 8 || flow.trafficPath == 1 || (flow.trafficPath == 2 && !viaGateway) else { continue }
             bypassGroups["\(flow.sourceAddress) \(flow.destinationService) \(flow.trafficPath)", default: []].append(flow)
         }
         for (_, group) in bypassGroups.sorted(by: { $0.key < $1.key }) {

@@ -199,9 +199,9 @@ public enum ReportRenderer {
         if f.coverageGaps.isEmpty { md.append("None: every source of endpoint traffic also made CloudTrail requests through it.") }
         for g in f.coverageGaps { md.append("- \(code(g.endpoint)) \(code(g.sourceAddress)) \(g.instances.joined(separator: ", ")): \(n(g.bytes)) bytes; \(g.reason)") }
         md += ["", "### Bypass", ""]
-        if f.bypass.isEmpty { md.append("None: no S3 or DynamoDB traffic left through an internet gateway.") }
+        if f.bypass.isEmpty { md.append("None: no S3 or DynamoDB traffic left through an internet or NAT gateway.") }
         for b in f.bypass {
-            md.append("- \(code(b.sourceAddress)) \(b.instances.joined(separator: ", ")) → \(b.service) through traffic path \(b.trafficPath) (\(b.trafficPath == 8 ? "internet gateway" : "internet gateway, no gateway endpoint in the VPC")): \(n(b.bytes)) bytes, \(time(b.firstSeen)) to \(time(b.lastSeen)); principals: \(b.principals.isEmpty ? "unknown" : b.principals.map(code).joined(separator: ", ")). Endpoint policies do not apply to this traffic (a bucket in another Region is the usual cause).")
+            md.append("- \(code(b.sourceAddress)) \(b.instances.joined(separator: ", ")) → \(b.service) through traffic path \(b.trafficPath) (\(b.trafficPath == 8 ? "internet gateway" : b.trafficPath == 1 ? "a same-VPC hop to the service's public addresses: a NAT gateway" : "internet gateway, no gateway endpoint in the VPC")): \(n(b.bytes)) bytes, \(time(b.firstSeen)) to \(time(b.lastSeen)); principals: \(b.principals.isEmpty ? "unknown" : b.principals.map(code).joined(separator: ", ")). Endpoint policies do not apply to this traffic (a bucket in another Region is the usual cause).")
         }
         md += ["", "### AWS-owned buckets inferred without CloudTrail", ""]
         if f.inferred.isEmpty { md.append("None.") }
