@@ -117,19 +117,16 @@ struct FoldedEvents: Sendable {
 }
 
 extension UsageStore {
-    func upsertAccess(_ db: Database, _ aggregates: [AccessKey: AccessCounts]) throws {
+    func insertAccess(_ db: Database, file: Int64, _ aggregates: [AccessKey: AccessCounts]) throws {
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO access(day, endpoint, endpoint_account, principal_arn, principal_kind, principal_account, action, resource,
+            INSERT INTO access(file_id, day, endpoint, endpoint_account, principal_arn, principal_kind, principal_account, action, resource,
                                resource_account, outcome, error_code, event_source, region, recipient_account, count, first_seen,
                                last_seen, sample_event_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT DO UPDATE SET count = count + excluded.count,
-                first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen),
-                sample_event_id = CASE WHEN sample_event_id = '' OR (excluded.sample_event_id != '' AND excluded.sample_event_id < sample_event_id)
-                                       THEN excluded.sample_event_id ELSE sample_event_id END
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         var fast = FastStatement(statement)
         for (k, c) in aggregates {
+            fast.bind(file)
             for text in [k.day, k.endpoint, k.endpointAccount, k.principalARN, k.principalKind, k.principalAccount, k.action, k.resource,
                          k.resourceAccount, k.outcome, k.errorCode, k.eventSource, k.region, k.recipientAccount] { fast.bind(text) }
             fast.bind(c.count)
@@ -151,15 +148,14 @@ extension UsageStore {
         }
     }
 
-    func upsertSources(_ db: Database, _ sources: [SourceKey: AccessCounts]) throws {
+    func insertSources(_ db: Database, file: Int64, _ sources: [SourceKey: AccessCounts]) throws {
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO source(day, endpoint, principal_arn, session_name, source_ip, user_agent, count, first_seen, last_seen)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT DO UPDATE SET count = count + excluded.count,
-                first_seen = min(first_seen, excluded.first_seen), last_seen = max(last_seen, excluded.last_seen)
+            INSERT INTO source(file_id, day, endpoint, principal_arn, session_name, source_ip, user_agent, count, first_seen, last_seen)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         var fast = FastStatement(statement)
         for (k, c) in sources {
+            fast.bind(file)
             for text in [k.day, k.endpoint, k.principal, k.session, k.sourceIP, k.userAgent] { fast.bind(text) }
             fast.bind(c.count)
             fast.bind(c.first)
@@ -168,17 +164,15 @@ extension UsageStore {
         }
     }
 
-    func upsertFlows(_ db: Database, _ flows: [ObservedFlow]) throws {
+    func insertFlows(_ db: Database, file: Int64, _ flows: [ObservedFlow]) throws {
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO flow(day, interface_id, instance_id, vpc_id, srcaddr, dstaddr, dstport, protocol, action, traffic_path,
+            INSERT INTO flow(file_id, day, interface_id, instance_id, vpc_id, srcaddr, dstaddr, dstport, protocol, action, traffic_path,
                              dst_service, flow_direction, records, packets, bytes, first_seen, last_seen)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT DO UPDATE SET records = records + excluded.records, packets = packets + excluded.packets,
-                bytes = bytes + excluded.bytes, first_seen = min(first_seen, excluded.first_seen),
-                last_seen = max(last_seen, excluded.last_seen)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         var fast = FastStatement(statement)
         for f in flows {
+            fast.bind(file)
             for text in [f.day, f.interfaceID, f.instanceID, f.vpcID, f.sourceAddress, f.destinationAddress] { fast.bind(text) }
             fast.bind(f.destinationPort)
             fast.bind(f.proto)

@@ -104,6 +104,44 @@ extension UsageStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v3") { db in
+            // Aggregates become append-only rows per ingested file (`file_id`), summed by the queries: an
+            // insert without a conflict check is several times cheaper than an upsert into a composite
+            // key, and a file's contribution stays identifiable. Existing rows move over with file 0.
+            try db.execute(sql: """
+                ALTER TABLE access RENAME TO access_v1;
+                ALTER TABLE source RENAME TO source_v1;
+                ALTER TABLE flow RENAME TO flow_v1;
+                CREATE TABLE access (
+                    file_id INTEGER NOT NULL,
+                    day TEXT NOT NULL, endpoint TEXT NOT NULL, endpoint_account TEXT NOT NULL, principal_arn TEXT NOT NULL,
+                    principal_kind TEXT NOT NULL, principal_account TEXT NOT NULL, action TEXT NOT NULL, resource TEXT NOT NULL,
+                    resource_account TEXT NOT NULL, outcome TEXT NOT NULL, error_code TEXT NOT NULL, event_source TEXT NOT NULL,
+                    region TEXT NOT NULL, recipient_account TEXT NOT NULL,
+                    count INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL, sample_event_id TEXT NOT NULL
+                );
+                CREATE TABLE source (
+                    file_id INTEGER NOT NULL,
+                    day TEXT NOT NULL, endpoint TEXT NOT NULL, principal_arn TEXT NOT NULL, session_name TEXT NOT NULL,
+                    source_ip TEXT NOT NULL, user_agent TEXT NOT NULL,
+                    count INTEGER NOT NULL, first_seen INTEGER NOT NULL, last_seen INTEGER NOT NULL
+                );
+                CREATE TABLE flow (
+                    file_id INTEGER NOT NULL,
+                    day TEXT NOT NULL, interface_id TEXT NOT NULL, instance_id TEXT NOT NULL, vpc_id TEXT NOT NULL, srcaddr TEXT NOT NULL,
+                    dstaddr TEXT NOT NULL, dstport INTEGER NOT NULL, protocol INTEGER NOT NULL, action TEXT NOT NULL,
+                    traffic_path INTEGER NOT NULL, dst_service TEXT NOT NULL, flow_direction TEXT NOT NULL,
+                    records INTEGER NOT NULL, packets INTEGER NOT NULL, bytes INTEGER NOT NULL, first_seen INTEGER NOT NULL,
+                    last_seen INTEGER NOT NULL
+                );
+                INSERT INTO access SELECT 0, * FROM access_v1;
+                INSERT INTO source SELECT 0, * FROM source_v1;
+                INSERT INTO flow SELECT 0, * FROM flow_v1;
+                DROP TABLE access_v1;
+                DROP TABLE source_v1;
+                DROP TABLE flow_v1;
+                """)
+        }
         return migrator
     }
 }

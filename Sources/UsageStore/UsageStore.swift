@@ -80,10 +80,10 @@ public final class UsageStore: @unchecked Sendable {
             """, arguments: [file.path, file.size, file.contentHash, file.kind.rawValue, file.note, stored, duplicates,
                              file.flowRecords, file.rejects.count, file.skippedRecords.values.reduce(0, +), file.decompressedBytes])
         let fileID = db.lastInsertedRowID
-        try upsertAccess(db, folded.access)
-        try upsertSources(db, folded.sources)
+        try insertAccess(db, file: fileID, folded.access)
+        try insertSources(db, file: fileID, folded.sources)
         try upsertCategories(db, folded.categories)
-        try upsertFlows(db, file.flows)
+        try insertFlows(db, file: fileID, file.flows)
         let reject = try db.cachedStatement(sql: "INSERT INTO reject(file_id, line, byte_offset, reason, excerpt) VALUES (?, ?, ?, ?, ?)")
         for r in file.rejects { try reject.execute(arguments: [fileID, r.line, r.byteOffset, r.reason, r.excerpt]) }
         let skip = try db.cachedStatement(sql: "INSERT INTO skipped(file_id, reason, count) VALUES (?, ?, ?)")

@@ -132,4 +132,23 @@ struct UsageStoreTests {
         try await writing.value
         #expect(try second.totals().failedFiles.count == 1)
     }
+
+    @Test func aVersion2StoreKeepsItsAggregatesAfterMigrating() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let queue = try DatabaseQueue(path: dir + "/old.sqlite")
+        try UsageStore.migrator.migrate(queue, upTo: "v2")
+        try queue.write { db in
+            try db.execute(sql: """
+                INSERT INTO access VALUES ('2026-11-01', 'vpce-1', '1', 'arn:aws:iam::1:role/r', 'AssumedRole', '1', 's3:GetObject',
+                                           'arn:aws:s3:::a/1', '1', 'success', '', 's3.amazonaws.com', 'us-east-1', '1', 7, 10, 20, 'e1');
+                INSERT INTO source VALUES ('2026-11-01', 'vpce-1', 'arn:aws:iam::1:role/r', 'i-1', '10.0.0.1', 'aws-cli', 7, 10, 20);
+                INSERT INTO flow VALUES ('2026-11-01', 'eni-1', 'i-1', 'vpc-1', '10.0.0.1', 's3-service', 443, 6, 'ACCEPT', 7, 'S3', 'egress',
+                                         2, 10, 1000, 10, 20);
+                """)
+        }
+        let store = try UsageStore(path: dir + "/old.sqlite", logger: Logger(label: "test"))
+        #expect(try store.observedAccess().map(\.count) == [7])
+        #expect(try store.sources().map(\.sourceIP) == ["10.0.0.1"])
+        #expect(try store.flows().map(\.bytes) == [1000])
+    }
 }

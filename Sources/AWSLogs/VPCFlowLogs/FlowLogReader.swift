@@ -72,8 +72,8 @@ public struct FlowLogReader {
                 let name = FlowLogFormat.canonicalName(key)
                 guard FlowLogFormat.knownFields.contains(name) else { continue }
                 known += 1
-                guard let text = field.scalarText, text != "-" else { continue }
-                try record.set(name, text)
+                guard let code = FlowField(rawValue: name), let text = field.scalarText, text != "-" else { continue }
+                try record.set(code, Substring(text))
             }
         } catch {
             reject(number, offset, error.reason, line)
