@@ -15,8 +15,17 @@ struct FastStatement {
 
     mutating func bind(_ text: String) {
         column += 1
-        let index = column
-        text.withCString { _ = sqlite3_bind_text(statement.sqliteStatement, index, $0, -1, Self.transient) }
+        let index = column, statement = statement.sqliteStatement
+        var text = text
+        text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else {
+                _ = sqlite3_bind_text(statement, index, "", 0, Self.transient)
+                return
+            }
+            base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                _ = sqlite3_bind_text(statement, index, $0, Int32(bytes.count), Self.transient)
+            }
+        }
     }
 
     mutating func bind(_ value: Int64) {

@@ -17,6 +17,15 @@ struct AccessKey: Hashable, Sendable {
     var region: String
     var recipientAccount: String
 
+    /// Hashes the fields that tell groups apart (equality still compares every field): the others
+    /// repeat across a file and would only add bytes to hash.
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(resource)
+        hasher.combine(action)
+        hasher.combine(principalARN)
+        hasher.combine(day)
+    }
+
     init(day: String, event: NormalizedEvent, access: ResourceAccess) {
         self.day = day
         endpoint = event.vpcEndpointID?.rawValue ?? ""
@@ -42,6 +51,12 @@ struct SourceKey: Hashable, Sendable {
     var session: String
     var sourceIP: String
     var userAgent: String
+
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(sourceIP)
+        hasher.combine(principal)
+        hasher.combine(session)
+    }
 
 }
 
@@ -127,8 +142,11 @@ extension UsageStore {
         var fast = FastStatement(statement)
         for (k, c) in aggregates {
             fast.bind(file)
-            for text in [k.day, k.endpoint, k.endpointAccount, k.principalARN, k.principalKind, k.principalAccount, k.action, k.resource,
-                         k.resourceAccount, k.outcome, k.errorCode, k.eventSource, k.region, k.recipientAccount] { fast.bind(text) }
+            // One call per column: an array of the values would allocate for every row.
+            fast.bind(k.day); fast.bind(k.endpoint); fast.bind(k.endpointAccount); fast.bind(k.principalARN)
+            fast.bind(k.principalKind); fast.bind(k.principalAccount); fast.bind(k.action); fast.bind(k.resource)
+            fast.bind(k.resourceAccount); fast.bind(k.outcome); fast.bind(k.errorCode); fast.bind(k.eventSource)
+            fast.bind(k.region); fast.bind(k.recipientAccount)
             fast.bind(c.count)
             fast.bind(c.first)
             fast.bind(c.last)
@@ -156,7 +174,7 @@ extension UsageStore {
         var fast = FastStatement(statement)
         for (k, c) in sources {
             fast.bind(file)
-            for text in [k.day, k.endpoint, k.principal, k.session, k.sourceIP, k.userAgent] { fast.bind(text) }
+            fast.bind(k.day); fast.bind(k.endpoint); fast.bind(k.principal); fast.bind(k.session); fast.bind(k.sourceIP); fast.bind(k.userAgent)
             fast.bind(c.count)
             fast.bind(c.first)
             fast.bind(c.last)
@@ -173,14 +191,15 @@ extension UsageStore {
         var fast = FastStatement(statement)
         for f in flows {
             fast.bind(file)
-            for text in [f.day, f.interfaceID, f.instanceID, f.vpcID, f.sourceAddress, f.destinationAddress] { fast.bind(text) }
+            fast.bind(f.day); fast.bind(f.interfaceID); fast.bind(f.instanceID); fast.bind(f.vpcID); fast.bind(f.sourceAddress)
+            fast.bind(f.destinationAddress)
             fast.bind(f.destinationPort)
             fast.bind(f.proto)
             fast.bind(f.action)
             fast.bind(f.trafficPath)
             fast.bind(f.destinationService)
             fast.bind(f.flowDirection)
-            for value in [f.records, f.packets, f.bytes, f.firstSeen, f.lastSeen] { fast.bind(value) }
+            fast.bind(f.records); fast.bind(f.packets); fast.bind(f.bytes); fast.bind(f.firstSeen); fast.bind(f.lastSeen)
             _ = try fast.run(db)
         }
     }

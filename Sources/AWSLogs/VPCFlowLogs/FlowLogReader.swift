@@ -136,6 +136,14 @@ struct FlowKey: Hashable {
     var trafficPath: Int
     var destinationService: String
     var flowDirection: String
+
+    /// The fields that tell flows apart (equality still compares every field).
+    func hash(into hasher: inout Hasher) {
+        hasher.combine(sourceAddress)
+        hasher.combine(destinationAddress)
+        hasher.combine(destinationPort)
+        hasher.combine(day)
+    }
 }
 
 struct FlowCounts {
