@@ -35,7 +35,4 @@ public struct Principal: Hashable, Sendable, Comparable, CustomStringConvertible
     public var description: String { arn }
 
     public static func < (lhs: Principal, rhs: Principal) -> Bool { (lhs.arn, lhs.kind.rawValue) < (rhs.arn, rhs.kind.rawValue) }
-
-    /// True for requests an AWS service made with its own service principal.
-    public var isAWSService: Bool { kind == .awsService }
 }

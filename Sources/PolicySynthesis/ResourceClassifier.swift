@@ -1,4 +1,6 @@
 import AWSModel
+import Foundation
+import IAMPolicy
 
 /// Who owns a resource a request reached, as far as the policy is concerned.
 enum Ownership: Hashable, Sendable {
@@ -40,13 +42,10 @@ struct ResourceClassifier: Sendable {
             owner = arn.account.isEmpty ? access.resourceAccount : AccountID(arn.account)
         }
         if let owner, trusted.contains(owner) { return .trusted(owner) }
-        if let pattern = allowed.first(where: { WildcardPatternMatch.matches($0, access.resource) }) { return .reviewedAllowed(pattern) }
+        if let pattern = allowed.first(where: { WildcardPattern($0).matches(access.resource) }) { return .reviewedAllowed(pattern) }
         return .foreign(owner)
     }
 }
-
-import Foundation
-import IAMPolicy
 
 /// A small memo table, safe to share.
 final class Cache<Key: Hashable, Value>: @unchecked Sendable {
@@ -62,8 +61,4 @@ final class Cache<Key: Hashable, Value>: @unchecked Sendable {
         values[key] = v
         return v
     }
-}
-
-enum WildcardPatternMatch {
-    static func matches(_ pattern: String, _ text: String) -> Bool { WildcardPattern(pattern).matches(text) }
 }

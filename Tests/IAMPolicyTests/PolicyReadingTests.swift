@@ -76,8 +76,6 @@ struct PolicyReadingTests {
             }
 
             """)
-        #expect(PolicyWriter.compact(document).count < PolicyWriter.size(document))
-        #expect(!PolicyWriter.compact(document).contains(" "))
     }
 
     @Test func fixturePoliciesRoundTrip() throws {

@@ -96,8 +96,6 @@ final class Template: Sendable {
         }
     }
 
-    var hasVariables: Bool { compiled == nil }
-
     /// The pattern for this request; nil when a variable is absent and has no default.
     func pattern(context: RequestContext) -> WildcardPattern? {
         if let compiled { return compiled }

@@ -17,19 +17,6 @@ public enum PolicyWriter {
     /// The number of characters the endpoint (20,480 incl. white space) and bucket (20 KB) limits count.
     public static func size(_ document: PolicyDocument) -> Int { write(document).count }
 
-    /// The same document without white space (what `aws ec2 modify-vpc-endpoint --policy-document` sends).
-    public static func compact(_ document: PolicyDocument) -> String {
-        var inString = false, escaped = false
-        return String(write(document).filter { c in
-            if inString {
-                if escaped { escaped = false } else if c == "\\" { escaped = true } else if c == "\"" { inString = false }
-                return true
-            }
-            if c == "\"" { inString = true; return true }
-            return !(c == " " || c == "\n")
-        })
-    }
-
     indirect enum Node {
         case string(String)
         case raw(String)
