@@ -60,42 +60,38 @@ public enum Synthesizer {
             if endpoint.service == nil {
                 assumptions.append("\(endpoint.id): not in the inventory; service `\(endpointService)` and Region `\(endpointRegion)` taken from its events")
             }
-            var current = endpoint.policy ?? .allowAll
+            let current = endpoint.policy ?? .allowAll
             let currentKnown = endpoint.policy != nil
             if !currentKnown {
-                current = .allowAll
                 assumptions.append("\(endpoint.id): no current policy in the inventory; assumed the default (allow everything)")
             }
             let compiledCurrent = CompiledPolicy(current)
             var draftable: [(ObservedAccess, Ownership)] = []
             var held: [ObservedAccess] = []
-            var authorized: [ObservedAccess] = []
+            func hold(_ access: ObservedAccess, owner: AccountID?, reason: String) {
+                held.append(access)
+                review.append(ReviewItem(endpoint: endpoint.id.rawValue, principal: access.principal.arn, action: access.access.action.description,
+                                         resource: access.access.resource, owner: owner?.rawValue, reason: reason, requests: access.count,
+                                         firstSeen: access.firstSeen, lastSeen: access.lastSeen))
+            }
             for access in accesses where access.outcome.wasAuthorized {
                 let ownership = classifier.classify(access.access, region: access.region.isEmpty ? endpointRegion : access.region)
                 let principalTrusted = access.principal.account.map(trusted.contains) ?? (access.principal.kind == .awsService)
                 switch ownership {
                 case .foreign(let owner):
-                    held.append(access)
-                    review.append(ReviewItem(endpoint: endpoint.id.rawValue, principal: access.principal.arn, action: access.access.action.description,
-                                             resource: access.access.resource, owner: owner?.rawValue,
-                                             reason: owner == nil ? "owner unknown: not in the inventory's buckets and not logged" : "owned by \(owner!.rawValue), outside the trusted accounts",
-                                             requests: access.count, firstSeen: access.firstSeen, lastSeen: access.lastSeen))
+                    hold(access, owner: owner, reason: owner.map { "owned by \($0.rawValue), outside the trusted accounts" }
+                        ?? "owner unknown: not in the inventory's buckets and not logged")
                 case .awsOwned:
                     draftable.append((access, ownership))
-                    authorized.append(access)
                 default:
-                    if !principalTrusted {
-                        held.append(access)
-                        review.append(ReviewItem(endpoint: endpoint.id.rawValue, principal: access.principal.arn, action: access.access.action.description,
-                                                 resource: access.access.resource, owner: access.access.resourceAccount?.rawValue,
-                                                 reason: "principal outside the trusted accounts", requests: access.count,
-                                                 firstSeen: access.firstSeen, lastSeen: access.lastSeen))
-                    } else {
+                    if principalTrusted {
                         draftable.append((access, ownership))
-                        authorized.append(access)
+                    } else {
+                        hold(access, owner: access.access.resourceAccount, reason: "principal outside the trusted accounts")
                     }
                 }
             }
+            let authorized = draftable.map(\.0)
             // AWS-owned buckets the flow evidence calls for.
             var inferredItems: [(ObservedAccess, Ownership)] = []
             for inferred in flows.inferred where inferred.endpoint == endpoint.id.rawValue {
