@@ -42,7 +42,7 @@ public struct IngestProgress: Sendable {
 
 extension UsageStore {
     /// Ingests every log file under `paths`: files are fingerprinted and parsed by `workers` parallel
-    /// tasks, and written by this one in one transaction each. Files already in the store are not read
+    /// tasks, and written by one writer in batched transactions (each file wholly in or out). Files already in the store are not read
     /// again. Throws only when the store fails or a named path does not exist; unreadable files are
     /// listed in the summary.
     public func ingest(paths: [String], workers: Int, excluding: [String] = [],

@@ -7,16 +7,19 @@ public import Logging
 /// and the rejects. The only module that touches SQLite; no SQLite type leaves it.
 ///
 /// Requests are kept as per-day aggregates (endpoint × principal × action × resource × outcome),
-/// not as rows per event: synthesis only ever asks for those groups, a year of logs folds into a
-/// few thousand rows, and the day keeps `--since/--until` windows exact to the day. Event ids are
-/// kept separately so that a record delivered twice (CloudTrail may) is counted once.
+/// not as rows per event: synthesis only ever asks for those groups, and the day keeps
+/// `--since/--until` windows exact to the day. Each ingested file appends its own aggregate rows
+/// (`file_id`), which the queries sum: appending is much cheaper than upserting, and a file's
+/// contribution stays identifiable. Event ids are kept separately so that a record delivered twice
+/// (CloudTrail may) is counted once.
 ///
 /// ## Topics
 /// - ``ingest(_:)``
 /// - ``observedAccess(window:)``
 /// - ``flows(window:)``
 public final class UsageStore: @unchecked Sendable {
-    // INVARIANT: every write goes through `queue`, one transaction per input file.
+    // INVARIANT: every write goes through `queue`; a file's rows are committed in the same transaction
+    // as its ledger row (several files may share a transaction), so a file is wholly in or wholly out.
     let queue: DatabaseQueue
     let logger: Logger
 
