@@ -136,7 +136,7 @@ public enum Synthesizer {
             if draft.statements.isEmpty {
                 // Nothing authorized went through: a policy that allows nothing still needs one statement.
                 draft = PolicyDocument(statements: [Statement(sid: "NoObservedUse", effect: .deny, principal: .any, action: .actions(["*"]), resource: .resources(["*"]))])
-                built.notes.append("no authorized request went through this endpoint in the window: the draft refuses everything")
+                built.notes.append("no authorized request went through this endpoint in the window: the draft refuses everything; apply it only if the trail covers this endpoint (data events, every account that uses it)")
             }
             let compiledDraft = CompiledPolicy(draft)
             let replay = Replay.run(compiledDraft, authorized: authorized, held: held, denied: denied,

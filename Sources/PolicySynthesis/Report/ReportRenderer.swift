@@ -63,6 +63,10 @@ public enum ReportRenderer {
         if !r.flows.bypass.isEmpty {
             md.append("- **Bypass**: \(r.flows.bypass.count) source\(r.flows.bypass.count == 1 ? " reaches" : "s reach") S3 or DynamoDB without an endpoint; endpoint policies do not protect that traffic (see [Flow evidence](#flow-evidence)).")
         }
+        let unused = r.endpoints.filter { $0.replay.requests == 0 && $0.replay.heldForReview == 0 }
+        if !unused.isEmpty {
+            md.append("- **No logged use**: \(unused.map { code($0.endpoint.id.rawValue) }.joined(separator: ", ")) carried no authorized request in the window; \(unused.count == 1 ? "its draft refuses" : "their drafts refuse") everything. Apply only if the trail covers \(unused.count == 1 ? "that endpoint" : "those endpoints") (data events, every account that uses \(unused.count == 1 ? "it" : "them")).")
+        }
         let vpceDenials = r.denials.filter(\.byEndpointPolicy)
         if !vpceDenials.isEmpty {
             md.append("- **Endpoint policy denials in the window**: \(vpceDenials.count) request group\(vpceDenials.count == 1 ? "" : "s") (see [Denials](#denials)).")
