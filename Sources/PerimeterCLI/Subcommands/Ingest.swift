@@ -69,7 +69,8 @@ enum IngestStep {
             lines.append("skipped records:")
             for (reason, count) in s.skippedRecordsByReason.sorted(by: { $0.key < $1.key }) { lines.append("  \(count)  \(reason)") }
         }
-        for path in s.filesUnrecognized { lines.append("unrecognized: \(path)") }
+        for path in s.filesUnrecognized.prefix(20) { lines.append("unrecognized: \(path)") }
+        if s.filesUnrecognized.count > 20 { lines.append("unrecognized: … and \(s.filesUnrecognized.count - 20) more (--json lists them all)") }
         for failed in s.filesFailed { lines.append("failed: \(failed.path): \(failed.reason)") }
         return lines.joined(separator: "\n")
     }
