@@ -87,6 +87,29 @@ struct EndToEndTests {
         #expect(FileManager.default.fileExists(atPath: dir + "/out/report.html"))
     }
 
+    @Test func theWindowAndTheOptionsShapeTheDrafts() throws {
+        let dir = TestSupport.temporaryDirectory("e2e")
+        let common = ["--inventory", Self.root + "/SampleLogs/inventory", "--db", dir + "/store.sqlite", "--accept-coverage-gaps"]
+        #expect(try Binary.run(["ingest", Self.root + "/SampleLogs", "--db", dir + "/store.sqlite", "--json"]).output.contains("\"events\" : 1823"))
+        // Only the first day: the exfiltration attempt of 2026-11-05 is outside the window.
+        let day = try Binary.run(["synthesize", "--out", dir + "/day"] + common + ["--since", "2026-11-01", "--until", "2026-11-01"])
+        #expect(day.status == 0, "\(day.output)")
+        let report = try String(contentsOfFile: dir + "/day/report.md", encoding: .utf8)
+        #expect(report.contains("Window: 2026-11-01 to 2026-11-01"))
+        #expect(!report.contains("exfil-drop-7781"))
+        // Exact keys do not fit 20,480 characters here (hundreds of unique upload keys): coarsened, and said so.
+        // The vendor bucket is accepted after review.
+        let exact = try Binary.run(["synthesize", "--out", dir + "/exact", "--granularity", "exact",
+                                    "--allow-resource", "arn:aws:s3:::vendor-sdk-releases/*"] + common)
+        #expect(exact.status == 0, "\(exact.output)")
+        let exactReport = try String(contentsOfFile: dir + "/exact/report.md", encoding: .utf8)
+        #expect(exactReport.contains("coarsened: object keys generalized to prefixes to fit 20480 characters"))
+        #expect(exactReport.contains("Nothing to review"))
+        let draft = try String(contentsOfFile: dir + "/exact/endpoints/vpce-01a2b3c4d5e6f7a80.json", encoding: .utf8)
+        #expect(draft.contains("arn:aws:s3:::vendor-sdk-releases/sdk/*"))
+        #expect(try Binary.run(["synthesize", "--trusted-account", "12345", "--db", dir + "/store.sqlite"]).status == 64)
+    }
+
     @Test func usageErrorsExit64() throws {
         #expect(try Binary.run(["run"]).status == 64)
         #expect(try Binary.run(["synthesize", "--granularity", "everything"]).status == 64)
