@@ -145,9 +145,13 @@ enum SynthesisStep {
         let allowed = result.endpoints.reduce(Int64(0)) { $0 + $1.replay.allowed }
         Terminal.out("drafts: \(result.endpoints.count) endpoint policies, \(result.buckets.count) bucket policies in \(out)")
         Terminal.out("replay: \(allowed) of \(total) requests allowed\(result.replayPassed ? "" : " — FAILED, see \(out)/report.md")")
-        if !result.review.isEmpty { Terminal.out("review: \(result.review.count) request groups outside the trusted accounts are not allowed; see \(out)/report.md") }
+        if !result.review.isEmpty {
+            let n = result.review.count
+            Terminal.out("review: \(n) request group\(n == 1 ? "" : "s") outside the trusted accounts \(n == 1 ? "is" : "are") not allowed; see \(out)/report.md")
+        }
         if !result.flows.coverageGaps.isEmpty {
-            Terminal.out("coverage gaps: \(result.flows.coverageGaps.count) sources send endpoint traffic CloudTrail does not show\(result.options.acceptCoverageGaps ? " (accepted)" : ": the drafts would break them")")
+            let n = result.flows.coverageGaps.count
+            Terminal.out("coverage gaps: \(n) source\(n == 1 ? " sends" : "s send") endpoint traffic CloudTrail does not show\(result.options.acceptCoverageGaps ? " (accepted)" : ": the drafts would break it")")
         }
         if !result.replayPassed || ingestFailed { throw ExitCode(1) }
         if result.unsafeCoverageGaps { throw ExitCode(3) }
