@@ -96,7 +96,7 @@ extension UsageStore {
                 case let .parsed(file, folded):
                     summary.compressedBytes += file.size
                     batch.append((file, folded))
-                    batchRecords += folded.eventIDs.count + file.flows.count
+                    batchRecords += folded.events.count + file.flows.count
                     if batchRecords >= Self.batchRecords { try await flush() }
                 case let .alreadyIngested(_, size):
                     summary.filesAlreadyIngested += 1
@@ -133,7 +133,7 @@ extension UsageStore {
         do {
             var file = try reader.read(path: path, fingerprint: fingerprint)
             let folded = FoldedEvents(file.events)
-            file.events = []  // folded: the batch keeps only the groups
+            file.events = []  // the folded events keep them: one copy in the batch
             return .parsed(file, folded)
         } catch {
             return .failed(path: path, size: fingerprint.size, hash: fingerprint.hash, reason: error.description)

@@ -80,51 +80,47 @@ struct FoldedEvents: Sendable {
     var access: [AccessKey: AccessCounts] = [:]
     var sources: [SourceKey: AccessCounts] = [:]
     var categories: [String: Int64] = [:]
-    var eventIDs: [String?] = []
-    private var eventCategory: [String] = []
-    private var eventAccess: [[AccessKey]] = []
-    private var eventSource: [SourceKey?] = []
+    /// The events folded, kept so that one found to be a duplicate can be taken out again (rare: its
+    /// keys are recomputed then rather than remembered for every event).
+    let events: [NormalizedEvent]
+    // Files hold few distinct days, user agents and categories: compute each once.
+    private var days: [Int64: String] = [:]
+    private var agents: [String: String] = [:]
 
     init(_ events: [NormalizedEvent]) {
-        eventIDs.reserveCapacity(events.count)
-        // Files hold few distinct days and user agents: compute each once.
-        var days: [Int64: String] = [:]
-        var agents: [String: String] = [:]
+        self.events = events
         for event in events {
-            let dayNumber = event.eventTime / 86_400
-            let day = days[dayNumber] ?? { let d = Timestamp.day(event.eventTime); days[dayNumber] = d; return d }()
-            var keys: [AccessKey] = []
-            for a in event.accesses {
-                let key = AccessKey(day: day, event: event, access: a)
-                access[key, default: AccessCounts()].add(event)
-                keys.append(key)
-            }
-            var source: SourceKey?
-            if let ip = event.sourceIP {
-                let key = SourceKey(day: day, endpoint: event.vpcEndpointID?.rawValue ?? "", principal: event.principal.arn,
-                                    session: event.sessionName ?? "", sourceIP: ip, userAgent: event.userAgent.map { agent in
-                                        agents[agent] ?? { let f = UsageStore.userAgentFamily(agent); agents[agent] = f; return f }()
-                                    } ?? "")
-                sources[key, default: AccessCounts()].add(event)
-                source = key
-            }
-            let category = "\(event.eventSource) \(event.category ?? "")"
+            let (keys, source, category) = keys(event)
+            for key in keys { access[key, default: AccessCounts()].add(event) }
+            if let source { sources[source, default: AccessCounts()].add(event) }
             categories[category, default: 0] += 1
-            eventCategory.append(category)
-            eventIDs.append(event.eventID)
-            eventAccess.append(keys)
-            eventSource.append(source)
         }
+    }
+
+    private mutating func keys(_ event: NormalizedEvent) -> ([AccessKey], SourceKey?, String) {
+        let dayNumber = event.eventTime / 86_400
+        let day = days[dayNumber] ?? { let d = Timestamp.day(event.eventTime); days[dayNumber] = d; return d }()
+        let keys = event.accesses.map { AccessKey(day: day, event: event, access: $0) }
+        var source: SourceKey?
+        if let ip = event.sourceIP {
+            let family = event.userAgent.map { agent in
+                agents[agent] ?? { let f = UsageStore.userAgentFamily(agent); agents[agent] = f; return f }()
+            } ?? ""
+            source = SourceKey(day: day, endpoint: event.vpcEndpointID?.rawValue ?? "", principal: event.principal.arn,
+                               session: event.sessionName ?? "", sourceIP: ip, userAgent: family)
+        }
+        return (keys, source, event.category.map { "\(event.eventSource) \($0)" } ?? "\(event.eventSource) ")
     }
 
     /// Takes event `index` out of the counts (its time stays in first/last seen: a duplicate has the same time).
     mutating func remove(event index: Int) {
-        categories[eventCategory[index]]! -= 1
-        for key in eventAccess[index] {
+        let (keys, source, category) = keys(events[index])
+        categories[category]! -= 1
+        for key in keys {
             access[key]!.count -= 1
             if access[key]!.count == 0 { access[key] = nil }
         }
-        if let key = eventSource[index] {
+        if let key = source {
             sources[key]!.count -= 1
             if sources[key]!.count == 0 { sources[key] = nil }
         }

@@ -68,15 +68,15 @@ public final class UsageStore: @unchecked Sendable {
         var folded = folded
         var duplicates = 0
         var seen = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_seen(event_id) VALUES (?)"))
-        for (index, id) in folded.eventIDs.enumerated() {
-            guard let id else { continue }
+        for (index, event) in folded.events.enumerated() {
+            guard let id = event.eventID else { continue }
             seen.bind(id)
             if try seen.run(db) == 0 {
                 duplicates += 1
                 folded.remove(event: index)
             }
         }
-        let stored = folded.eventIDs.count - duplicates
+        let stored = folded.events.count - duplicates
         try db.execute(sql: """
             INSERT INTO file(path, size, content_hash, kind, outcome, note, events, duplicate_events, flow_records, rejects, skipped, decompressed_bytes)
             VALUES (?, ?, ?, ?, 'ingested', ?, ?, ?, ?, ?, ?, ?)

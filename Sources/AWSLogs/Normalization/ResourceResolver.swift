@@ -6,12 +6,16 @@ struct ResourceResolver {
     let record: JSONValue
     let region: String
     let recipient: AccountID?
+    let parameters: JSONValue?
+    /// `resources[]` entries as (ARN, accountId, type), read once.
+    let loggedResources: [(arn: String, account: AccountID?, type: String?)]
 
-    var parameters: JSONValue? { record["requestParameters"] }
-
-    /// `resources[]` entries as (ARN, accountId, type).
-    var loggedResources: [(arn: String, account: AccountID?, type: String?)] {
-        (record["resources"]?.elements ?? []).compactMap { entry in
+    init(record: JSONValue, region: String, recipient: AccountID?) {
+        self.record = record
+        self.region = region
+        self.recipient = recipient
+        parameters = record["requestParameters"]
+        loggedResources = (record["resources"]?.elements ?? []).compactMap { entry in
             guard let arn = entry["ARN"]?.string ?? entry["arn"]?.string else { return nil }
             return (arn, entry["accountId"]?.string.map { AccountID($0) }, entry["type"]?.string)
         }
