@@ -205,7 +205,11 @@ struct EndpointPolicyBuilder {
         let more = audiences.count > 1 ? "And\(audiences.count - 1)More" : ""
         switch audiences[0] {
         case .principal(let arn):
-            let name = arn.split(separator: "/").last.map(String.init) ?? arn
+            // The last path component of the ARN (`role/app-server` → AppServer); the account when it has none.
+            let parsed = ARN(arn)
+            let name = parsed.flatMap { $0.resource.contains("/") ? $0.resource.split(separator: "/", omittingEmptySubsequences: false).last : nil }
+                .map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+                ?? parsed.map { "Account\($0.account)" } ?? arn
             return camel(name) + more + services
         case .service(let service):
             return "Service" + camel(String(service.split(separator: ".").first ?? "")) + more + services
