@@ -19,18 +19,12 @@ public struct DayWindow: Sendable, Equatable {
 /// Totals over the whole store.
 public struct StoreTotals: Sendable, Equatable {
     public var filesByKind: [String: Int] = [:]
-    public var failedFiles: [(path: String, reason: String)] = []
+    public var failedFiles: [IngestSummary.FailedFile] = []
     public var events: Int64 = 0
     public var duplicateEvents: Int64 = 0
     public var flowRecords: Int64 = 0
     public var rejectsByReason: [String: Int64] = [:]
     public var skippedByReason: [String: Int64] = [:]
-
-    public static func == (lhs: StoreTotals, rhs: StoreTotals) -> Bool {
-        lhs.filesByKind == rhs.filesByKind && lhs.failedFiles.map(\.path) == rhs.failedFiles.map(\.path) && lhs.events == rhs.events
-            && lhs.duplicateEvents == rhs.duplicateEvents && lhs.flowRecords == rhs.flowRecords
-            && lhs.rejectsByReason == rhs.rejectsByReason && lhs.skippedByReason == rhs.skippedByReason
-    }
 }
 
 /// One stored reject, with the file it came from.
@@ -139,7 +133,7 @@ extension UsageStore {
             for row in try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM file WHERE outcome = 'ingested' GROUP BY kind") {
                 t.filesByKind[row["kind"]] = row["n"]
             }
-            t.failedFiles = try Row.fetchAll(db, sql: "SELECT path, note FROM file WHERE outcome = 'failed' ORDER BY path").map { ($0["path"], $0["note"] ?? "") }
+            t.failedFiles = try Row.fetchAll(db, sql: "SELECT path, note FROM file WHERE outcome = 'failed' ORDER BY path").map { IngestSummary.FailedFile(path: $0["path"], reason: $0["note"] ?? "") }
             if let row = try Row.fetchOne(db, sql: "SELECT COALESCE(SUM(events),0) AS e, COALESCE(SUM(duplicate_events),0) AS d, COALESCE(SUM(flow_records),0) AS f FROM file") {
                 t.events = row["e"]
                 t.duplicateEvents = row["d"]

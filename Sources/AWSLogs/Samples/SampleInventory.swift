@@ -1,3 +1,5 @@
+import AWSModel
+
 /// The scenario's inventory as the AWS CLI prints it: endpoints with their current policies,
 /// the network interfaces of the interface endpoint, the organization's accounts, the buckets of
 /// each account, and current bucket policies.
@@ -14,7 +16,7 @@ extension SampleScenario {
                         "VpcId": "\(Self.vpc)",
                         "ServiceName": "\(service)",
                         "State": "available",
-                        "PolicyDocument": \(TrailRecordBuilder.quote(policy)),
+                        "PolicyDocument": \(JSONString.quote(policy)),
             \(extra)
                         "PrivateDnsEnabled": \(type == "Interface" ? "true" : "false"),
                         "RequesterManaged": false,
@@ -64,8 +66,8 @@ extension SampleScenario {
             "inventory/organizations-list-accounts.json": Array(accounts.utf8),
             "inventory/s3api-list-buckets-\(P).json": Array(buckets(["acme-app-data", "acme-batch-scratch", "acme-reports-eu"], owner: P).utf8),
             "inventory/s3api-list-buckets-\(S).json": Array(buckets(["acme-artifacts", "acme-cloudtrail-logs"], owner: S).utf8),
-            "inventory/bucket-policies/acme-app-data.json": Array(("{\n    \"Policy\": " + TrailRecordBuilder.quote(appDataPolicy) + "\n}\n").utf8),
-            "inventory/bucket-policies/acme-cloudtrail-logs.json": Array(("{\n    \"Policy\": " + TrailRecordBuilder.quote(trailPolicy) + "\n}\n").utf8),
+            "inventory/bucket-policies/acme-app-data.json": Array(("{\n    \"Policy\": " + JSONString.quote(appDataPolicy) + "\n}\n").utf8),
+            "inventory/bucket-policies/acme-cloudtrail-logs.json": Array(("{\n    \"Policy\": " + JSONString.quote(trailPolicy) + "\n}\n").utf8),
         ]
     }
 }

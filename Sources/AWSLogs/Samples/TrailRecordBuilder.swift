@@ -38,8 +38,6 @@ public struct TrailRecordBuilder: Sendable {
         self.eventID = eventID
     }
 
-    static func quote(_ s: String) -> String { JSONString.quote(s) }
-
     var identityJSON: String {
         switch identity {
         case let .role(account, name, session):
@@ -65,8 +63,8 @@ public struct TrailRecordBuilder: Sendable {
     public var json: String {
         var s = #"{"eventVersion":"1.10","userIdentity":"# + identityJSON
         s += #","eventTime":""# + Timestamp.iso8601(time) + #"","eventSource":""# + source + #"","eventName":""# + name
-        s += #"","awsRegion":""# + region + #"","sourceIPAddress":"# + Self.quote(sourceIP) + #","userAgent":"# + Self.quote(userAgent)
-        if let error { s += #","errorCode":"# + Self.quote(error.code) + #","errorMessage":"# + Self.quote(error.message) }
+        s += #"","awsRegion":""# + region + #"","sourceIPAddress":"# + JSONString.quote(sourceIP) + #","userAgent":"# + JSONString.quote(userAgent)
+        if let error { s += #","errorCode":"# + JSONString.quote(error.code) + #","errorMessage":"# + JSONString.quote(error.message) }
         s += #","requestParameters":"# + parameters + #","responseElements":null"#
         if source == "s3.amazonaws.com" && category == "Data" {
             s += #","additionalEventData":{"SignatureVersion":"SigV4","CipherSuite":"TLS_AES_128_GCM_SHA256","bytesTransferredIn":0,"AuthenticationMethod":"AuthHeader","x-amz-id-2":"EXAMPLE+ID2","bytesTransferredOut":1024}"#
@@ -74,7 +72,7 @@ public struct TrailRecordBuilder: Sendable {
         s += #","requestID":""# + String(eventID.prefix(16)).uppercased() + #"","eventID":""# + eventID + #"","readOnly":"# + (readOnly ? "true" : "false")
         if !resources.isEmpty {
             s += #","resources":["# + resources.map { r in
-                #"{"type":""# + r.type + #"","ARN":"# + Self.quote(r.arn) + (r.account.map { #","accountId":""# + $0 + #"""# } ?? "") + "}"
+                #"{"type":""# + r.type + #"","ARN":"# + JSONString.quote(r.arn) + (r.account.map { #","accountId":""# + $0 + #"""# } ?? "") + "}"
             }.joined(separator: ",") + "]"
         }
         s += #","eventType":"AwsApiCall","managementEvent":"# + (category == "Management" ? "true" : "false")

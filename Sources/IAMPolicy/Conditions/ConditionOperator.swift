@@ -84,19 +84,19 @@ enum ConditionMatch {
             guard let text = literalText(policy, context) else { return false }
             return ResourcePattern(text, variables: false).matches(request, context: context)
         case .numericEquals, .numericLessThan, .numericLessThanEquals, .numericGreaterThan, .numericGreaterThanEquals:
-            guard let a = Double(request), let b = Double(rawText(policy)) else { return nil }
+            guard let a = Double(request), let b = Double(policy.literal ?? "") else { return nil }
             return compare(base.positive, a, b)
         case .dateEquals, .dateLessThan, .dateLessThanEquals, .dateGreaterThan, .dateGreaterThanEquals:
-            guard let a = date(request), let b = date(rawText(policy)) else { return nil }
+            guard let a = date(request), let b = date(policy.literal ?? "") else { return nil }
             let map: [ConditionOperator.Base: ConditionOperator.Base] = [.dateEquals: .numericEquals, .dateLessThan: .numericLessThan,
                 .dateLessThanEquals: .numericLessThanEquals, .dateGreaterThan: .numericGreaterThan, .dateGreaterThanEquals: .numericGreaterThanEquals]
             return compare(map[base.positive]!, a, b)
         case .bool:
-            return request.lowercased() == rawText(policy).lowercased()
+            return request.lowercased() == (policy.literal ?? "").lowercased()
         case .binaryEquals:
-            return request == rawText(policy)
+            return request == (policy.literal ?? "")
         case .ipAddress:
-            guard let network = CIDR(rawText(policy)), let address = IPAddress(request) else { return nil }
+            guard let network = CIDR(policy.literal ?? ""), let address = IPAddress(request) else { return nil }
             return network.contains(address)
         default:
             return nil
@@ -124,10 +124,6 @@ enum ConditionMatch {
             }
         }
         return out
-    }
-
-    static func rawText(_ template: Template) -> String {
-        template.pieces.map { if case .text(let t) = $0 { t } else if case .literal(let l) = $0 { l } else { "" } }.joined()
     }
 
     /// ISO 8601 date-time (or date) or epoch seconds.

@@ -77,7 +77,7 @@ public enum PolicyWriter {
     static func render(_ node: Node, indent: Int, into out: inout String) {
         let pad = String(repeating: " ", count: indent + 2)
         switch node {
-        case .string(let s): out += quote(s)
+        case .string(let s): out += JSONString.quote(s)
         case .raw(let r): out += r
         case .array(let items):
             if items.isEmpty { out += "[]"; return }
@@ -92,13 +92,11 @@ public enum PolicyWriter {
             if members.isEmpty { out += "{}"; return }
             out += "{\n"
             for (i, (key, value)) in members.enumerated() {
-                out += pad + quote(key) + ": "
+                out += pad + JSONString.quote(key) + ": "
                 render(value, indent: indent + 2, into: &out)
                 out += i == members.count - 1 ? "\n" : ",\n"
             }
             out += String(repeating: " ", count: indent) + "}"
         }
     }
-
-    static func quote(_ s: String) -> String { JSONString.quote(s) }
 }

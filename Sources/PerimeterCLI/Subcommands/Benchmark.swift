@@ -52,10 +52,7 @@ extension PerimeterCommand {
         @discardableResult
         static func child(_ arguments: [String]) async throws -> String {
             let process = Process()
-            process.executableURL = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-            if !FileManager.default.isExecutableFile(atPath: process.executableURL!.path) {
-                process.executableURL = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0])
-            }
+            process.executableURL = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
             process.arguments = arguments
             let pipe = Pipe()
             process.standardOutput = pipe
