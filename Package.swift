@@ -14,6 +14,9 @@ let package = Package(
         .systemLibrary(
             /** System zlib, for streaming gunzip */
             name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            /** glibc's mallopt, for the executable's heap settings */
+            name: "CMalloc"),
 
         // MARK: Model
         .target(
@@ -53,7 +56,7 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "perimeter",
-            dependencies: ["PerimeterCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["PerimeterCLI", "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // MARK: Tests
         .target(

@@ -135,7 +135,7 @@ extension UsageStore {
                                last_seen, sample_event_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        var fast = FastStatement(statement)
+        let fast = FastStatement(statement)
         for (k, c) in aggregates {
             fast.bind(file)
             // One call per column: an array of the values would allocate for every row.
@@ -167,7 +167,7 @@ extension UsageStore {
             INSERT INTO source(file_id, day, endpoint, principal_arn, session_name, source_ip, user_agent, count, first_seen, last_seen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        var fast = FastStatement(statement)
+        let fast = FastStatement(statement)
         for (k, c) in sources {
             fast.bind(file)
             fast.bind(k.day); fast.bind(k.endpoint); fast.bind(k.principal); fast.bind(k.session); fast.bind(k.sourceIP); fast.bind(k.userAgent)
@@ -184,7 +184,7 @@ extension UsageStore {
                              dst_service, flow_direction, records, packets, bytes, first_seen, last_seen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        var fast = FastStatement(statement)
+        let fast = FastStatement(statement)
         for f in flows {
             fast.bind(file)
             fast.bind(f.day); fast.bind(f.interfaceID); fast.bind(f.instanceID); fast.bind(f.vpcID); fast.bind(f.sourceAddress)

@@ -67,7 +67,7 @@ public final class UsageStore: @unchecked Sendable {
         try db.execute(sql: "DELETE FROM file WHERE content_hash = ? AND outcome = 'failed'", arguments: [file.contentHash])
         var folded = folded
         var duplicates = 0
-        var seen = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_seen(event_id) VALUES (?)"))
+        let seen = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_seen(event_id) VALUES (?)"))
         for (index, event) in folded.events.enumerated() {
             guard let id = event.eventID else { continue }
             seen.bind(id)

@@ -1,0 +1,12 @@
+#if defined(__GLIBC__) || defined(__linux__)
+#include <malloc.h>
+
+/// Keeps freed memory in the process instead of returning it to the kernel at once: buffers of up to
+/// `mmapThreshold` bytes come from the heap, and the heap top is trimmed only past `trimThreshold`.
+static inline void cmalloc_keep_heap(int mmapThreshold, int trimThreshold) {
+    mallopt(M_MMAP_THRESHOLD, mmapThreshold);
+    mallopt(M_TRIM_THRESHOLD, trimThreshold);
+}
+#else
+static inline void cmalloc_keep_heap(int mmapThreshold, int trimThreshold) {}
+#endif
