@@ -71,6 +71,23 @@ struct UsageStoreTests {
         #expect(try store.observedAccess().map(\.count) == [1])
     }
 
+    /// Event ids stored before schema v4 (keyed by id alone) stay in `event_seen_v1`: a record delivered
+    /// again after the upgrade is still a duplicate.
+    @Test func anEventStoredBeforeVersion4IsStillADuplicate() async throws {
+        let dir = TestSupport.temporaryDirectory()
+        let record = try String(contentsOfFile: TestSupport.fixture("cloudtrail/aws_vpce_access_denied.test00.json"), encoding: .utf8)
+            .replacingOccurrences(of: "\"eventTime\"", with: "\"eventID\": \"dup-1\", \"eventTime\"")
+        try record.write(toFile: dir + "/a.json", atomically: true, encoding: .utf8)
+        let queue = try DatabaseQueue(path: dir + "/store.sqlite")
+        try UsageStore.migrator.migrate(queue, upTo: "v3")
+        try await queue.write { db in try db.execute(sql: "INSERT INTO event_seen(event_id) VALUES ('dup-1')") }
+        try queue.close()
+        let store = try Self.store(dir)
+        let summary = try await store.ingest(paths: [dir + "/a.json"], workers: 1)
+        #expect(summary.events == 0)
+        #expect(summary.duplicateEvents == 1)
+    }
+
     @Test func anUnreadableFileIsNamedAndRetriedNextTime() async throws {
         let dir = TestSupport.temporaryDirectory()
         let gz = TestSupport.bytes(TestSupport.fixture("flowlogs/vpcflowlog.log.gz"))
@@ -123,7 +140,7 @@ struct UsageStoreTests {
         let second = try Self.store(dir)
         let writing = Task.detached {
             try first.write { db in
-                try db.execute(sql: "INSERT INTO event_seen(event_id) VALUES ('held')")
+                try db.execute(sql: "INSERT INTO event_seen(event_time, event_id) VALUES (0, 'held')")
                 Thread.sleep(forTimeInterval: 0.3)
             }
         }
