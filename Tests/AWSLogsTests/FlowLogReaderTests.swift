@@ -58,3 +58,27 @@ struct FlowLogReaderTests {
         #expect(r.skipped == ["flow record NODATA": 1, "flow record SKIPDATA": 1])
     }
 }
+
+struct FlowValueTests {
+    @Test(arguments: [("0", 0), ("42", 42), ("+7", 7), ("-1", -1), ("9223372036854775807", Int64.max),
+                      ("-9223372036854775808", Int64.min)] as [(String, Int64)])
+    func integersReadAsInt64Does(text: String, value: Int64) {
+        #expect(Array(text.utf8).withUnsafeBytes { FlowRow.integer($0) } == value)
+    }
+
+    @Test(arguments: ["", "-", "+", "1a", "1 ", "9223372036854775808", "-9223372036854775809", "0x10"])
+    func notIntegers(text: String) {
+        #expect(Array(text.utf8).withUnsafeBytes { FlowRow.integer($0) } == nil)
+    }
+
+    @Test func aTableGivesEqualBytesOneIdAcrossGrowth() {
+        var table = StringTable()
+        let values = (0..<5000).map { "eni-\($0 * 7919)" }
+        let ids = values.map { table.id($0) }
+        #expect(Set(ids).count == values.count)
+        #expect(values.map { table.id($0) } == ids)
+        #expect(ids.map { table[$0] } == values)
+        #expect(table.id("") == 0)
+        #expect(table.count == values.count + 1)
+    }
+}

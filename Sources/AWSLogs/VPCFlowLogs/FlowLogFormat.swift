@@ -1,5 +1,3 @@
-import AWSModel
-
 /// A flow log field layout: the field names in order, from a header line or the default v2 format.
 public struct FlowLogFormat: Sendable, Equatable {
     public let fields: [String]
@@ -44,16 +42,6 @@ public struct FlowLogFormat: Sendable, Equatable {
         guard names.allSatisfy(knownFields.contains) else { return nil }
         return FlowLogFormat(fields: names)
     }
-
-    /// Builds a record from values aligned with ``fields``; throws a reason on a bad value.
-    func record(_ values: [Substring]) throws(FlowValueError) -> FlowRecord {
-        var r = FlowRecord()
-        for (code, raw) in zip(codes, values) {
-            guard let code, raw != "-" else { continue }
-            try r.set(code, raw)
-        }
-        return r
-    }
 }
 
 /// A flow log value that does not fit its field.
@@ -61,54 +49,10 @@ public struct FlowValueError: Error, Sendable {
     public var reason: String
 }
 
-/// The flow log fields Perimeter reads.
+/// The flow log fields Perimeter reads (the others are checked against the known names only).
 enum FlowField: String, Sendable {
-    case version, accountID = "account-id", interfaceID = "interface-id", srcaddr, dstaddr, srcport, dstport
+    case version, interfaceID = "interface-id", srcaddr, dstaddr, srcport, dstport
     case proto = "protocol", packets, bytes, start, end, action, logStatus = "log-status", vpcID = "vpc-id"
-    case subnetID = "subnet-id", instanceID = "instance-id", pktSrcaddr = "pkt-srcaddr", pktDstaddr = "pkt-dstaddr", region
-    case pktSrcAWSService = "pkt-src-aws-service", pktDstAWSService = "pkt-dst-aws-service", flowDirection = "flow-direction"
-    case trafficPath = "traffic-path"
-}
-
-extension FlowRecord {
-    mutating func set(_ field: FlowField, _ value: Substring) throws(FlowValueError) {
-        func int() throws(FlowValueError) -> Int {
-            guard let v = Int(value) else { throw FlowValueError(reason: "`\(field.rawValue)` is not a number") }
-            return v
-        }
-        func int64() throws(FlowValueError) -> Int64 {
-            guard let v = Int64(value) else { throw FlowValueError(reason: "`\(field.rawValue)` is not a number") }
-            return v
-        }
-        switch field {
-        case .version: version = try int()
-        case .accountID: accountID = String(value)
-        case .interfaceID: interfaceID = String(value)
-        case .srcaddr: sourceAddress = String(value)
-        case .dstaddr: destinationAddress = String(value)
-        case .srcport: sourcePort = try int()
-        case .dstport: destinationPort = try int()
-        case .proto: proto = try int()
-        case .packets: packets = try int64()
-        case .bytes: bytes = try int64()
-        case .start: start = try int64()
-        case .end: end = try int64()
-        case .action:
-            guard value == "ACCEPT" || value == "REJECT" else { throw FlowValueError(reason: "`action` is `\(value)`, not ACCEPT or REJECT") }
-            action = String(value)
-        case .logStatus:
-            guard value == "OK" || value == "NODATA" || value == "SKIPDATA" else { throw FlowValueError(reason: "`log-status` is `\(value)`") }
-            logStatus = String(value)
-        case .vpcID: vpcID = String(value)
-        case .subnetID: subnetID = String(value)
-        case .instanceID: instanceID = String(value)
-        case .pktSrcaddr: packetSourceAddress = String(value)
-        case .pktDstaddr: packetDestinationAddress = String(value)
-        case .region: region = String(value)
-        case .pktSrcAWSService: packetSourceAWSService = String(value)
-        case .pktDstAWSService: packetDestinationAWSService = String(value)
-        case .flowDirection: flowDirection = String(value)
-        case .trafficPath: trafficPath = try int()
-        }
-    }
+    case instanceID = "instance-id", pktSrcaddr = "pkt-srcaddr", pktDstaddr = "pkt-dstaddr"
+    case pktDstAWSService = "pkt-dst-aws-service", flowDirection = "flow-direction", trafficPath = "traffic-path"
 }

@@ -4,9 +4,15 @@ public import AWSModel
 /// default v2 lines without header, JSON lines with field names or with the text record in
 /// `"message"`) and folds the records into ``ObservedFlow`` aggregates as it goes, so memory grows
 /// with distinct flows, not with records.
+///
+/// Text lines are read as bytes: values become ids in the file's ``StringTable`` and numbers are
+/// parsed in place, so a line allocates nothing unless it brings a value the file has not had yet.
 public struct FlowLogReader {
     private var format: FlowLogFormat?
+    private var strings = StringTable()
     private var aggregates: [FlowKey: FlowCounts] = [:]
+    /// The blank-separated tokens of the current line (reused from line to line).
+    private var tokens: [Range<Int>] = []
     public private(set) var records: Int64 = 0
     public private(set) var rejects: [Reject] = []
     public private(set) var skipped: [String: Int64] = [:]
@@ -24,21 +30,24 @@ public struct FlowLogReader {
         if line[start] == 123 {
             readJSONLine(line, number: number, offset: offset)
         } else {
-            readText(String(decoding: line, as: UTF8.self), number: number, offset: offset, excerpt: line)
+            readText(line, number: number, offset: offset, excerpt: line)
         }
     }
 
-    private mutating func readText(_ text: String, number: Int, offset: Int64, excerpt: UnsafeRawBufferPointer) {
-        // Split on ASCII blanks by bytes: splitting by Character would segment graphemes on every line.
-        var tokens: [Substring] = []
-        var utf8 = text.utf8[...]
-        while let start = utf8.firstIndex(where: { $0 != 32 && $0 != 9 }) {
-            let end = utf8[start...].firstIndex(where: { $0 == 32 || $0 == 9 }) ?? utf8.endIndex
-            tokens.append(Substring(utf8[start..<end]))
-            utf8 = utf8[end...]
+    private mutating func readText(_ line: UnsafeRawBufferPointer, number: Int, offset: Int64, excerpt: UnsafeRawBufferPointer) {
+        tokens.removeAll(keepingCapacity: true)
+        var i = 0
+        let n = line.count
+        while i < n {
+            while i < n, line[i] == 32 || line[i] == 9 { i += 1 }
+            guard i < n else { break }
+            let start = i
+            while i < n, line[i] != 32, line[i] != 9 { i += 1 }
+            tokens.append(start..<i)
         }
-        guard !tokens.isEmpty else { return }
-        if let first = tokens[0].utf8.first, first > 57 || first < 48, let header = FlowLogFormat.header(tokens) {
+        guard let first = tokens.first else { return }
+        if line[first.lowerBound] > 57 || line[first.lowerBound] < 48,
+           let header = FlowLogFormat.header(tokens.map { Substring(String(decoding: UnsafeRawBufferPointer(rebasing: line[$0]), as: UTF8.self)) }) {
             format = header
             return
         }
@@ -47,11 +56,19 @@ public struct FlowLogReader {
             reject(number, offset, "expected \(layout.fields.count) fields, found \(tokens.count)", excerpt)
             return
         }
+        var row = FlowRow()
         do {
-            add(try layout.record(tokens))
+            for (code, range) in zip(layout.codes, tokens) {
+                guard let code else { continue }
+                let value = UnsafeRawBufferPointer(rebasing: line[range])
+                if value.count == 1, value[0] == 45 { continue }  // `-`: no value
+                try row.set(code, value, &strings)
+            }
         } catch {
             reject(number, offset, error.reason, excerpt)
+            return
         }
+        add(row)
     }
 
     private mutating func readJSONLine(_ line: UnsafeRawBufferPointer, number: Int, offset: Int64) {
@@ -61,11 +78,11 @@ public struct FlowLogReader {
             return
         }
         let value = document.values[0]
-        if let message = value["message"]?.string {
-            readText(message, number: number, offset: offset, excerpt: line)
+        if var message = value["message"]?.string {
+            message.withUTF8 { readText(UnsafeRawBufferPointer($0), number: number, offset: offset, excerpt: line) }
             return
         }
-        var record = FlowRecord()
+        var row = FlowRow()
         var known = 0
         do {
             for (key, field) in value.members {
@@ -73,7 +90,7 @@ public struct FlowLogReader {
                 guard FlowLogFormat.knownFields.contains(name) else { continue }
                 known += 1
                 guard let code = FlowField(rawValue: name), let text = field.scalarText, text != "-" else { continue }
-                try record.set(code, Substring(text))
+                try row.set(code, text, &strings)
             }
         } catch {
             reject(number, offset, error.reason, line)
@@ -83,7 +100,7 @@ public struct FlowLogReader {
             reject(number, offset, "JSON line holds no flow log fields", line)
             return
         }
-        add(record)
+        add(row)
     }
 
     private mutating func reject(_ number: Int, _ offset: Int64, _ reason: String, _ excerpt: UnsafeRawBufferPointer) {
@@ -92,58 +109,153 @@ public struct FlowLogReader {
         rejects.append(Reject(line: number, byteOffset: offset, reason: reason, excerpt: Reject.excerpt(excerpt)))
     }
 
-    mutating func add(_ r: FlowRecord) {
-        if let status = r.logStatus, status != "OK" {
-            skipped["flow record \(status)", default: 0] += 1
+    private mutating func add(_ r: FlowRow) {
+        if r.logStatus != .ok {
+            skipped["flow record \(r.logStatus.rawValue)", default: 0] += 1
             return
         }
         records += 1
         let time = r.start ?? r.end ?? 0
-        let key = FlowKey(day: time / 86_400, interfaceID: r.interfaceID ?? "", instanceID: r.instanceID ?? "", vpcID: r.vpcID ?? "",
-                          sourceAddress: r.packetSourceAddress ?? r.sourceAddress ?? "",
+        let key = FlowKey(day: time / 86_400, interfaceID: r.interfaceID, instanceID: r.instanceID, vpcID: r.vpcID,
+                          sourceAddress: r.packetSourceAddress != 0 ? r.packetSourceAddress : r.sourceAddress,
                           // Public AWS service addresses fold into the service (which address of S3 is not evidence of
-                          // anything); private and unknown destinations keep their address (endpoint ENIs, NAT).
-                          destinationAddress: r.packetDestinationAWSService.map { "\($0.lowercased())-service" }
-                              ?? r.packetDestinationAddress ?? r.destinationAddress ?? "",
-                          destinationPort: r.destinationPort ?? -1, proto: r.proto ?? -1, action: r.action ?? "",
-                          trafficPath: r.trafficPath ?? -1, destinationService: r.packetDestinationAWSService ?? "",
-                          flowDirection: r.flowDirection ?? "")
-        aggregates[key, default: FlowCounts()].add(packets: r.packets ?? 0, bytes: r.bytes ?? 0, start: r.start ?? time, end: r.end ?? time)
+                          // anything, see `flows()`); private and unknown destinations keep their address (endpoint ENIs, NAT).
+                          destinationAddress: r.destinationService != 0 ? 0
+                              : r.packetDestinationAddress != 0 ? r.packetDestinationAddress : r.destinationAddress,
+                          destinationPort: r.destinationPort, proto: r.proto, action: r.action, trafficPath: r.trafficPath,
+                          destinationService: r.destinationService, flowDirection: r.flowDirection)
+        aggregates[key, default: FlowCounts()].add(packets: r.packets, bytes: r.bytes, start: r.start ?? time, end: r.end ?? time)
     }
 
     /// The folded flows (in no particular order: the store's queries sort).
     public func flows() -> [ObservedFlow] {
-        aggregates.map { key, c in
-            ObservedFlow(day: Timestamp.day(key.day * 86_400), interfaceID: key.interfaceID, instanceID: key.instanceID, vpcID: key.vpcID,
-                         sourceAddress: key.sourceAddress, destinationAddress: key.destinationAddress,
-                         destinationPort: key.destinationPort, proto: key.proto, action: key.action, trafficPath: key.trafficPath,
-                         destinationService: key.destinationService, flowDirection: key.flowDirection, records: c.records,
-                         packets: c.packets, bytes: c.bytes, firstSeen: c.first, lastSeen: c.last)
+        var days: [Int64: String] = [:]
+        return aggregates.map { key, c in
+            let service = strings[key.destinationService]
+            let day = days[key.day] ?? Timestamp.day(key.day * 86_400)
+            days[key.day] = day
+            return ObservedFlow(day: day, interfaceID: strings[key.interfaceID], instanceID: strings[key.instanceID],
+                                vpcID: strings[key.vpcID], sourceAddress: strings[key.sourceAddress],
+                                destinationAddress: service.isEmpty ? strings[key.destinationAddress] : "\(service.lowercased())-service",
+                                destinationPort: key.destinationPort, proto: key.proto, action: strings[key.action],
+                                trafficPath: key.trafficPath, destinationService: service, flowDirection: strings[key.flowDirection],
+                                records: c.records, packets: c.packets, bytes: c.bytes, firstSeen: c.first, lastSeen: c.last)
         }
     }
 }
 
+/// The fields of one record Perimeter keeps: strings as ids in the file's ``StringTable`` (0 where the
+/// format lacks the field or the record holds `-`), numbers as read (-1 or nil where missing).
+struct FlowRow {
+    enum LogStatus: String { case ok = "OK", noData = "NODATA", skipData = "SKIPDATA" }
+
+    var interfaceID: Int32 = 0
+    var instanceID: Int32 = 0
+    var vpcID: Int32 = 0
+    var sourceAddress: Int32 = 0
+    var destinationAddress: Int32 = 0
+    var packetSourceAddress: Int32 = 0
+    var packetDestinationAddress: Int32 = 0
+    var destinationService: Int32 = 0
+    var action: Int32 = 0
+    var flowDirection: Int32 = 0
+    var destinationPort = -1
+    var proto = -1
+    var trafficPath = -1
+    var packets: Int64 = 0
+    var bytes: Int64 = 0
+    /// Window start and end, seconds since 1970-01-01 UTC.
+    var start: Int64?
+    var end: Int64?
+    /// Records without `log-status` are taken as OK.
+    var logStatus = LogStatus.ok
+
+    /// Sets `field` from its text; throws the reason when the text does not fit the field.
+    mutating func set(_ field: FlowField, _ value: UnsafeRawBufferPointer, _ strings: inout StringTable) throws(FlowValueError) {
+        func number() throws(FlowValueError) -> Int64 {
+            guard let v = Self.integer(value) else { throw FlowValueError(reason: "`\(field.rawValue)` is not a number") }
+            return v
+        }
+        switch field {
+        case .version, .srcport: _ = try number()
+        case .interfaceID: interfaceID = strings.id(value)
+        case .srcaddr: sourceAddress = strings.id(value)
+        case .dstaddr: destinationAddress = strings.id(value)
+        case .dstport: destinationPort = Int(try number())
+        case .proto: proto = Int(try number())
+        case .packets: packets = try number()
+        case .bytes: bytes = try number()
+        case .start: start = try number()
+        case .end: end = try number()
+        case .action:
+            guard Self.equals(value, "ACCEPT") || Self.equals(value, "REJECT") else {
+                throw FlowValueError(reason: "`action` is `\(String(decoding: value, as: UTF8.self))`, not ACCEPT or REJECT")
+            }
+            action = strings.id(value)
+        case .logStatus:
+            guard let status = LogStatus(rawValue: String(decoding: value, as: UTF8.self)) else {
+                throw FlowValueError(reason: "`log-status` is `\(String(decoding: value, as: UTF8.self))`")
+            }
+            logStatus = status
+        case .vpcID: vpcID = strings.id(value)
+        case .instanceID: instanceID = strings.id(value)
+        case .pktSrcaddr: packetSourceAddress = strings.id(value)
+        case .pktDstaddr: packetDestinationAddress = strings.id(value)
+        case .pktDstAWSService: destinationService = strings.id(value)
+        case .flowDirection: flowDirection = strings.id(value)
+        case .trafficPath: trafficPath = Int(try number())
+        }
+    }
+
+    mutating func set(_ field: FlowField, _ text: String, _ strings: inout StringTable) throws(FlowValueError) {
+        var text = text
+        try text.withUTF8 { bytes in
+            Result { () throws(FlowValueError) in try set(field, UnsafeRawBufferPointer(bytes), &strings) }
+        }.get()
+    }
+
+    /// A decimal integer with an optional sign, as `Int64(_:)` reads it, without making a string.
+    static func integer(_ text: UnsafeRawBufferPointer) -> Int64? {
+        var i = 0
+        var negative = false
+        if let sign = text.first, sign == 43 || sign == 45 {
+            negative = sign == 45
+            i = 1
+        }
+        guard i < text.count else { return nil }
+        var value: Int64 = 0
+        while i < text.count {
+            let digit = text[i] &- 48
+            guard digit < 10 else { return nil }
+            let (times10, o1) = value.multipliedReportingOverflow(by: 10)
+            let (next, o2) = negative ? times10.subtractingReportingOverflow(Int64(digit)) : times10.addingReportingOverflow(Int64(digit))
+            guard !o1, !o2 else { return nil }
+            value = next
+            i += 1
+        }
+        return value
+    }
+
+    static func equals(_ bytes: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
+        bytes.count == word.utf8CodeUnitCount && bytes.elementsEqual(UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+    }
+}
+
+/// Flows folded by everything but time and source port; strings are ``StringTable`` ids.
 struct FlowKey: Hashable {
     var day: Int64
-    var interfaceID: String
-    var instanceID: String
-    var vpcID: String
-    var sourceAddress: String
-    var destinationAddress: String
+    var interfaceID: Int32
+    var instanceID: Int32
+    var vpcID: Int32
+    var sourceAddress: Int32
+    /// 0 when the destination is an AWS service (``destinationService``).
+    var destinationAddress: Int32
     var destinationPort: Int
     var proto: Int
-    var action: String
+    var action: Int32
     var trafficPath: Int
-    var destinationService: String
-    var flowDirection: String
-
-    /// The fields that tell flows apart (equality still compares every field).
-    func hash(into hasher: inout Hasher) {
-        hasher.combine(sourceAddress)
-        hasher.combine(destinationAddress)
-        hasher.combine(destinationPort)
-        hasher.combine(day)
-    }
+    var destinationService: Int32
+    var flowDirection: Int32
 }
 
 struct FlowCounts {

@@ -1,35 +1,3 @@
-/// One VPC flow log record, with the fields Perimeter uses (nil where the format lacks the field or
-/// the record holds `-`).
-public struct FlowRecord: Sendable, Hashable {
-    public var version: Int?
-    public var accountID: String?
-    public var interfaceID: String?
-    public var sourceAddress: String?
-    public var destinationAddress: String?
-    public var sourcePort: Int?
-    public var destinationPort: Int?
-    public var proto: Int?
-    public var packets: Int64?
-    public var bytes: Int64?
-    /// Window start and end, seconds since 1970-01-01 UTC.
-    public var start: Int64?
-    public var end: Int64?
-    public var action: String?
-    public var logStatus: String?
-    public var vpcID: String?
-    public var subnetID: String?
-    public var instanceID: String?
-    public var packetSourceAddress: String?
-    public var packetDestinationAddress: String?
-    public var region: String?
-    public var packetSourceAWSService: String?
-    public var packetDestinationAWSService: String?
-    public var flowDirection: String?
-    public var trafficPath: Int?
-
-    public init() {}
-}
-
 /// Flow records folded by everything but time and source port: what the store keeps.
 public struct ObservedFlow: Sendable, Hashable, Comparable {
     public var day: String
