@@ -87,6 +87,20 @@ struct JSONParserTests {
         #expect(root["a"]?["b"]?.elements[0].int64 == 1)
     }
 
+    @Test func findsManyMembersInOnePassAsTheSubscriptDoes() throws {
+        let doc = try JSONParser.parse(Array(#"{"b":1,"a":"x","b":2,"c\u0041":3,"abc":[true],"cA":4}"#.utf8))
+        let root = doc.values[0]
+        let names = ["a", "b", "abc", "cA", "missing", "z"]
+        let fields = root.members(JSONKeys(names))
+        for (slot, name) in names.enumerated() {
+            #expect(fields[slot]?.offset == root[name]?.offset, "\(name)")
+        }
+        #expect(fields[1]?.rawText == "1")
+        #expect(fields[3]?.rawText == "4")
+        #expect(fields[4] == nil)
+        #expect(doc.values[0]["abc"]?.elements.first?.members(JSONKeys(["a"]))[0] == nil)
+    }
+
     @Test func sequenceResumesAtTheNextLineAfterAnError() {
         let text = "{\"a\":1}\n{\"b\":\n{\"c\":3}\n{bad}\n{\"d\":4}\n"
         let result = JSONParser.parseSequence(Array(text.utf8))

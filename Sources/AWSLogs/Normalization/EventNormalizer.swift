@@ -15,62 +15,83 @@ public struct EventNormalizer: Sendable {
 
     public init(map: EventActionMap = .shared) { self.map = map }
 
+    /// The record members the normalizer reads, found in one pass over the record.
+    enum Field: Int, CaseIterable {
+        case eventType, eventCategory, insightDetails, eventSource, eventName, eventTime, timestamp, awsRegion
+        case recipientAccountId, userIdentity, errorCode, errorMessage, eventID, vpcEndpointId, vpcEndpointAccountId
+        case sourceIPAddress, userAgent, requestParameters, resources
+
+        static let keys = JSONKeys(allCases.map { $0 == .timestamp ? "@timestamp" : "\($0)" })
+    }
+
+    /// The `userIdentity` members the normalizer reads.
+    enum IdentityField: Int, CaseIterable {
+        case type, accountId, arn, sessionContext, principalId, userName, invokedBy, onBehalfOf
+
+        static let keys = JSONKeys(allCases.map { "\($0)" })
+    }
+
     public func normalize(_ record: JSONValue) -> Result {
         guard record.isObject else { return .rejected(reason: "record is not a JSON object") }
-        let eventType = record["eventType"]?.string
-        if eventType == "AwsCloudTrailInsight" || record["eventCategory"]?.string == "Insight" || record["insightDetails"] != nil {
+        let fields = record.members(Field.keys)
+        func string(_ field: Field) -> String? { fields[field.rawValue]?.string }
+        let eventType = string(.eventType)
+        let category = string(.eventCategory)
+        if eventType == "AwsCloudTrailInsight" || category == "Insight" || fields[Field.insightDetails.rawValue] != nil {
             return .skipped(reason: "insight event")
         }
-        guard let eventSource = record["eventSource"]?.string, !eventSource.isEmpty else { return .rejected(reason: "missing eventSource") }
-        guard let eventName = record["eventName"]?.string, !eventName.isEmpty else { return .rejected(reason: "missing eventName") }
-        guard let timeText = record["eventTime"]?.string ?? record["@timestamp"]?.string else { return .rejected(reason: "missing eventTime") }
+        guard let eventSource = string(.eventSource), !eventSource.isEmpty else { return .rejected(reason: "missing eventSource") }
+        guard let eventName = string(.eventName), !eventName.isEmpty else { return .rejected(reason: "missing eventName") }
+        guard let timeText = string(.eventTime) ?? string(.timestamp) else { return .rejected(reason: "missing eventTime") }
         guard let time = Timestamp.parseISO8601(timeText) else { return .rejected(reason: "malformed eventTime") }
-        let region = record["awsRegion"]?.string ?? ""
-        let recipient = record["recipientAccountId"]?.string.map { AccountID($0) }
-        let (principal, session) = Self.principal(record["userIdentity"], recipient: recipient)
+        let region = string(.awsRegion) ?? ""
+        let recipient = string(.recipientAccountId).map { AccountID($0) }
+        let (principal, session) = Self.principal(fields[Field.userIdentity.rawValue], recipient: recipient)
 
-        let errorCode = record["errorCode"]?.string
-        let outcome = Self.outcome(errorCode: errorCode, errorMessage: record["errorMessage"]?.string)
+        let errorCode = string(.errorCode)
+        let outcome = Self.outcome(errorCode: errorCode, errorMessage: string(.errorMessage))
 
         var accesses: [ResourceAccess] = []
         if !map.needsNoPermission(eventSource: eventSource, eventName: eventName), eventType != "AwsServiceEvent" {
             let rule = map.rule(eventSource: eventSource, eventName: eventName)
-            accesses = ResourceResolver(record: record, region: region, recipient: recipient).accesses(for: rule)
+            accesses = ResourceResolver(parameters: fields[Field.requestParameters.rawValue], resources: fields[Field.resources.rawValue],
+                                        region: region, recipient: recipient).accesses(for: rule)
         }
         return .event(NormalizedEvent(
-            eventID: record["eventID"]?.string, eventTime: time, eventSource: eventSource, eventName: eventName,
+            eventID: string(.eventID), eventTime: time, eventSource: eventSource, eventName: eventName,
             region: region, principal: principal, sessionName: session, accesses: accesses,
-            vpcEndpointID: record["vpcEndpointId"]?.string.flatMap { $0.isEmpty ? nil : VPCEndpointID($0) },
-            vpcEndpointAccount: record["vpcEndpointAccountId"]?.string.map { AccountID($0) },
-            sourceIP: record["sourceIPAddress"]?.string, userAgent: record["userAgent"]?.string,
-            recipientAccount: recipient, outcome: outcome, errorCode: errorCode,
-            category: record["eventCategory"]?.string))
+            vpcEndpointID: string(.vpcEndpointId).flatMap { $0.isEmpty ? nil : VPCEndpointID($0) },
+            vpcEndpointAccount: string(.vpcEndpointAccountId).map { AccountID($0) },
+            sourceIP: string(.sourceIPAddress), userAgent: string(.userAgent),
+            recipientAccount: recipient, outcome: outcome, errorCode: errorCode, category: category))
     }
 
     /// The principal a policy would see, and the session name for role sessions.
     static func principal(_ identity: JSONValue?, recipient: AccountID?) -> (Principal, String?) {
         guard let identity, identity.isObject else { return (Principal(kind: .unknown, arn: "unknown", account: nil), nil) }
-        let type = identity["type"]?.string ?? ""
-        let account = identity["accountId"]?.string.map { AccountID($0) }
-        let arn = identity["arn"]?.string
+        let fields = identity.members(IdentityField.keys)
+        func string(_ field: IdentityField) -> String? { fields[field.rawValue]?.string }
+        let type = string(.type) ?? ""
+        let account = string(.accountId).map { AccountID($0) }
+        let arn = string(.arn)
         switch type {
         case "AssumedRole":
             let sessionName = arn.flatMap { arn in arn.lastIndex(of: "/").map { String(arn[arn.index(after: $0)...]) } }
-            if let issuer = identity["sessionContext"]?["sessionIssuer"]?["arn"]?.string, !issuer.isEmpty {
+            if let issuer = fields[IdentityField.sessionContext.rawValue]?["sessionIssuer"]?["arn"]?.string, !issuer.isEmpty {
                 return (Principal(kind: .assumedRole, arn: issuer, account: account), sessionName)
             }
             if let arn, let role = roleARN(fromSessionARN: arn) {
                 return (Principal(kind: .assumedRole, arn: role, account: account), sessionName)
             }
-            return (Principal(kind: .assumedRole, arn: arn ?? identity["principalId"]?.string ?? "unknown", account: account), sessionName)
+            return (Principal(kind: .assumedRole, arn: arn ?? string(.principalId) ?? "unknown", account: account), sessionName)
         case "IAMUser":
-            let name = identity["userName"]?.string ?? ""
+            let name = string(.userName) ?? ""
             return (Principal(kind: .iamUser, arn: arn ?? "arn:aws:iam::\(account?.rawValue ?? ""):user/\(name)", account: account), nil)
         case "Root":
             let acct = account ?? recipient
             return (Principal(kind: .root, arn: "arn:aws:iam::\(acct?.rawValue ?? ""):root", account: acct), nil)
         case "AWSService":
-            let service = identity["invokedBy"]?.string ?? identity["principalId"]?.string ?? "unknown.amazonaws.com"
+            let service = string(.invokedBy) ?? string(.principalId) ?? "unknown.amazonaws.com"
             return (Principal(kind: .awsService, arn: service, account: nil), nil)
         case "AWSAccount":
             guard let account, account.rawValue != "ANONYMOUS_PRINCIPAL" else {
@@ -78,17 +99,17 @@ public struct EventNormalizer: Sendable {
             }
             return (Principal(kind: .awsAccount, arn: "arn:aws:iam::\(account.rawValue):root", account: account), nil)
         case "FederatedUser":
-            return (Principal(kind: .federatedUser, arn: arn ?? identity["principalId"]?.string ?? "unknown", account: account), nil)
+            return (Principal(kind: .federatedUser, arn: arn ?? string(.principalId) ?? "unknown", account: account), nil)
         case "IdentityCenterUser":
-            let user = identity["onBehalfOf"]?["userId"]?.string ?? identity["principalId"]?.string ?? "unknown"
+            let user = fields[IdentityField.onBehalfOf.rawValue]?["userId"]?.string ?? string(.principalId) ?? "unknown"
             return (Principal(kind: .identityCenterUser, arn: arn ?? "identitycenter:\(user)", account: account), nil)
         case "Role":
             return (Principal(kind: .role, arn: arn ?? "unknown", account: account), nil)
         default:
-            if let invokedBy = identity["invokedBy"]?.string {
+            if let invokedBy = string(.invokedBy) {
                 return (Principal(kind: .awsService, arn: invokedBy, account: nil), nil)
             }
-            return (Principal(kind: .unknown, arn: arn ?? identity["principalId"]?.string ?? "unknown", account: account), nil)
+            return (Principal(kind: .unknown, arn: arn ?? string(.principalId) ?? "unknown", account: account), nil)
         }
     }
 

@@ -3,19 +3,18 @@ import Foundation
 
 /// Applies one ``EventActionMap/ResourceRule`` to a record's request parameters.
 struct ResourceResolver {
-    let record: JSONValue
     let region: String
     let recipient: AccountID?
+    /// The record's `requestParameters`.
     let parameters: JSONValue?
     /// `resources[]` entries as (ARN, accountId, type), read once.
     let loggedResources: [(arn: String, account: AccountID?, type: String?)]
 
-    init(record: JSONValue, region: String, recipient: AccountID?) {
-        self.record = record
+    init(parameters: JSONValue?, resources: JSONValue?, region: String, recipient: AccountID?) {
         self.region = region
         self.recipient = recipient
-        parameters = record["requestParameters"]
-        loggedResources = (record["resources"]?.elements ?? []).compactMap { entry in
+        self.parameters = parameters
+        loggedResources = (resources?.elements ?? []).compactMap { entry in
             guard let arn = entry["ARN"]?.string ?? entry["arn"]?.string else { return nil }
             return (arn, entry["accountId"]?.string.map { AccountID($0) }, entry["type"]?.string)
         }

@@ -94,6 +94,32 @@ public struct JSONValue: @unchecked Sendable {
         }
     }
 
+    /// The members named by `keys`, found in one pass over the object (the first of repeated names, as
+    /// the subscript finds): cheaper than a subscript per key when a reader wants many members.
+    public func members(_ keys: JSONKeys) -> JSONFields {
+        var found = [Int32](repeating: -1, count: keys.count)
+        guard node.kind == .object else { return JSONFields(document: document, indices: found) }
+        let nodes = document.nodes
+        var i = index + 1
+        let end = Int(nodes[index].next)
+        document.bytes.withUnsafeBufferPointer { bytes in
+            while i < end {
+                let k = nodes[i]
+                let length = Int(k.end - k.start)
+                if !k.flag, length < keys.byLength.count {
+                    for slot in keys.byLength[length] where found[slot] < 0 {
+                        if keys.keys[slot].withUnsafeBufferPointer({ memcmp(bytes.baseAddress! + Int(k.start), $0.baseAddress!, length) }) == 0 {
+                            found[slot] = Int32(i + 1)
+                            break
+                        }
+                    }
+                }
+                i = Int(nodes[i + 1].next)
+            }
+        }
+        return JSONFields(document: document, indices: found)
+    }
+
     /// The member whose name equals `key` ignoring ASCII case.
     public func member(caseInsensitive key: String) -> JSONValue? {
         if let exact = self[key] { return exact }
@@ -167,6 +193,34 @@ public struct JSONValue: @unchecked Sendable {
     /// The value's JSON text exactly as it stands in the document.
     public var rawText: String {
         document.bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[offset..<endOffset]), as: UTF8.self) }
+    }
+}
+
+/// Member names to look up together with ``JSONValue/members(_:)``, by position.
+public struct JSONKeys: Sendable {
+    let keys: [[UInt8]]
+    /// Positions of the keys of each byte length.
+    let byLength: [[Int]]
+
+    public var count: Int { keys.count }
+
+    /// Non-empty names without escapes.
+    public init(_ names: [String]) {
+        keys = names.map { Array($0.utf8) }
+        var byLength = [[Int]](repeating: [], count: (keys.map(\.count).max() ?? 0) + 1)
+        for (slot, key) in keys.enumerated() { byLength[key.count].append(slot) }
+        self.byLength = byLength
+    }
+}
+
+/// The members ``JSONValue/members(_:)`` found, by the position of their name in the ``JSONKeys``.
+public struct JSONFields: @unchecked Sendable {
+    let document: JSONDocument
+    let indices: [Int32]
+
+    public subscript(slot: Int) -> JSONValue? {
+        let index = indices[slot]
+        return index < 0 ? nil : JSONValue(document: document, index: Int(index))
     }
 }
 
