@@ -31,9 +31,10 @@ public final class UsageStore: @unchecked Sendable {
             // Another process (or a connection still closing) may hold the file for a moment: wait, don't fail.
             configuration.busyMode = .timeout(30)
             configuration.prepareDatabase { db in
-                // WAL with NORMAL sync keeps each file's transaction atomic and durable at checkpoints; a larger page
-                // cache and checkpoint interval keep random event-id inserts from re-reading pages (measured in BENCHMARKS.md).
-                try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 16384")
+                // WAL with NORMAL sync keeps each file's transaction atomic and durable at checkpoints; SQLite's default
+                // checkpoint interval (1,000 pages) copies the log into the database as ingest goes, so closing has
+                // little left to copy; a 64 MB page cache (measured in BENCHMARKS.md).
+                try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536")
             }
             queue = try DatabaseQueue(path: path, configuration: configuration)
             try Self.migrator.migrate(queue)
