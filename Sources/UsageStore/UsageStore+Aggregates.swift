@@ -89,6 +89,8 @@ struct FoldedEvents: Sendable {
 
     init(_ events: [NormalizedEvent]) {
         self.events = events
+        access.reserveCapacity(events.count)
+        sources.reserveCapacity(events.count)
         for event in events {
             let (keys, source, category) = keys(event)
             for key in keys { access[key, default: AccessCounts()].add(event) }

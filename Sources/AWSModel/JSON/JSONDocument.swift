@@ -99,22 +99,30 @@ public struct JSONValue: @unchecked Sendable {
     public func members(_ keys: JSONKeys) -> JSONFields {
         var found = [Int32](repeating: -1, count: keys.count)
         guard node.kind == .object else { return JSONFields(document: document, indices: found) }
-        let nodes = document.nodes
-        var i = index + 1
-        let end = Int(nodes[index].next)
-        document.bytes.withUnsafeBufferPointer { bytes in
-            while i < end {
-                let k = nodes[i]
-                let length = Int(k.end - k.start)
-                if !k.flag, length < keys.byLength.count {
-                    for slot in keys.byLength[length] where found[slot] < 0 {
-                        if keys.keys[slot].withUnsafeBufferPointer({ memcmp(bytes.baseAddress! + Int(k.start), $0.baseAddress!, length) }) == 0 {
-                            found[slot] = Int32(i + 1)
-                            break
+        found.withUnsafeMutableBufferPointer { found in
+            document.nodes.withUnsafeBufferPointer { nodes in
+                document.bytes.withUnsafeBufferPointer { bytes in
+                    keys.names.withUnsafeBufferPointer { names in
+                        keys.entries.withUnsafeBufferPointer { entries in
+                            keys.firstEntry.withUnsafeBufferPointer { firstEntry in
+                                var i = index + 1
+                                let end = Int(nodes[index].next)
+                                while i < end {
+                                    let k = nodes[i]
+                                    let length = Int(k.end - k.start)
+                                    if !k.flag, length + 1 < firstEntry.count {
+                                        for e in firstEntry[length]..<firstEntry[length + 1] where found[entries[e].slot] < 0
+                                            && memcmp(bytes.baseAddress! + Int(k.start), names.baseAddress! + entries[e].offset, length) == 0 {
+                                            found[entries[e].slot] = Int32(i + 1)
+                                            break
+                                        }
+                                    }
+                                    i = Int(nodes[i + 1].next)
+                                }
+                            }
                         }
                     }
                 }
-                i = Int(nodes[i + 1].next)
             }
         }
         return JSONFields(document: document, indices: found)
@@ -198,18 +206,27 @@ public struct JSONValue: @unchecked Sendable {
 
 /// Member names to look up together with ``JSONValue/members(_:)``, by position.
 public struct JSONKeys: Sendable {
-    let keys: [[UInt8]]
-    /// Positions of the keys of each byte length.
-    let byLength: [[Int]]
-
-    public var count: Int { keys.count }
+    /// The names' bytes one after another.
+    let names: [UInt8]
+    /// The names ordered by byte length: their position and where their bytes start in ``names``.
+    let entries: [(slot: Int, offset: Int)]
+    /// `entries[firstEntry[n]..<firstEntry[n + 1]]` are the names `n` bytes long.
+    let firstEntry: [Int]
+    public let count: Int
 
     /// Non-empty names without escapes.
-    public init(_ names: [String]) {
-        keys = names.map { Array($0.utf8) }
-        var byLength = [[Int]](repeating: [], count: (keys.map(\.count).max() ?? 0) + 1)
-        for (slot, key) in keys.enumerated() { byLength[key.count].append(slot) }
-        self.byLength = byLength
+    public init(_ keys: [String]) {
+        count = keys.count
+        var names: [UInt8] = []
+        var offsets: [Int] = []
+        for key in keys {
+            offsets.append(names.count)
+            names.append(contentsOf: key.utf8)
+        }
+        let lengths = keys.map(\.utf8.count)
+        entries = keys.indices.sorted { (lengths[$0], $0) < (lengths[$1], $1) }.map { ($0, offsets[$0]) }
+        firstEntry = (0...(lengths.max() ?? 0) + 1).map { n in lengths.filter { $0 < n }.count }
+        self.names = names
     }
 }
 
