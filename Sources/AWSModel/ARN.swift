@@ -20,10 +20,10 @@ public struct ARN: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Parses `text`, or returns nil when it is not an ARN.
     public init?(_ text: String) {
-        let parts = text.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        // Split the UTF-8 bytes: `:` is ASCII, and splitting by Character would segment graphemes.
+        let parts = text.utf8.split(separator: 58, maxSplits: 5, omittingEmptySubsequences: false).map { String(Substring($0)) }
         guard parts.count == 6, parts[0] == "arn" else { return nil }
-        self.init(partition: String(parts[1]), service: String(parts[2]), region: String(parts[3]),
-                  account: String(parts[4]), resource: String(parts[5]))
+        self.init(partition: parts[1], service: parts[2], region: parts[3], account: parts[4], resource: parts[5])
     }
 
     public var description: String { "arn:\(partition):\(service):\(region):\(account):\(resource)" }

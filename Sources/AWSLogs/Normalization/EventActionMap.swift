@@ -41,9 +41,11 @@ public struct EventActionMap: Sendable {
         public var extras: [Extra] = []
     }
 
+    // Keyed by eventSource, then eventName (`*` in `noIAM` for every event of the source): looked up
+    // with the record's own strings, no key built per event.
     var prefixes: [String: String] = [:]
-    var noIAM: Set<String> = []
-    var rules: [String: Rule] = [:]
+    var noIAM: [String: Set<String>] = [:]
+    var rules: [String: [String: Rule]] = [:]
 
     /// The table shipped with Perimeter.
     public static let shared: EventActionMap = {
@@ -66,7 +68,7 @@ public struct EventActionMap: Sendable {
                 prefixes[f[1]] = f[2]
             case "noiam":
                 guard f.count == 3 else { throw bad("noiam rows have 3 fields") }
-                noIAM.insert("\(f[1]) \(f[2])")
+                noIAM[f[1], default: []].insert(f[2])
             case "event":
                 guard (5...7).contains(f.count) else { throw bad("event rows have 5 to 7 fields") }
                 let actions = f[3].split(separator: ",").compactMap { IAMAction(String($0)) }
@@ -91,7 +93,7 @@ public struct EventActionMap: Sendable {
                                             action: action, onSource: onSource))
                     }
                 }
-                rules["\(f[1]) \(f[2])"] = Rule(actions: actions, resource: rule, versionedAction: versioned, extras: extras)
+                rules[f[1], default: [:]][f[2]] = Rule(actions: actions, resource: rule, versionedAction: versioned, extras: extras)
             default:
                 throw bad("unknown row kind `\(f[0])`")
             }
@@ -112,12 +114,13 @@ public struct EventActionMap: Sendable {
 
     /// True when the event needs no IAM permission.
     public func needsNoPermission(eventSource: String, eventName: String) -> Bool {
-        noIAM.contains("\(eventSource) \(eventName)") || noIAM.contains("\(eventSource) *")
+        guard let names = noIAM[eventSource] else { return false }
+        return names.contains(eventName) || names.contains("*")
     }
 
     /// The table row for an event, or the general rule's answer.
     public func rule(eventSource: String, eventName: String) -> Rule {
-        if let r = rules["\(eventSource) \(eventName)"] { return r }
+        if let r = rules[eventSource]?[eventName] { return r }
         let name = Self.strippingVersionSuffix(eventName)
         return Rule(actions: [IAMAction(service: servicePrefix(eventSource: eventSource), name: name)],
                     resource: .resources, versionedAction: nil)

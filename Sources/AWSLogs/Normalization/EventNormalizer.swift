@@ -76,7 +76,7 @@ public struct EventNormalizer: Sendable {
         let arn = string(.arn)
         switch type {
         case "AssumedRole":
-            let sessionName = arn.flatMap { arn in arn.lastIndex(of: "/").map { String(arn[arn.index(after: $0)...]) } }
+            let sessionName = arn.flatMap { arn in arn.utf8.lastIndex(of: 47).map { String(arn[arn.index(after: $0)...]) } }
             if let issuer = fields[IdentityField.sessionContext.rawValue]?["sessionIssuer"]?["arn"]?.string, !issuer.isEmpty {
                 return (Principal(kind: .assumedRole, arn: issuer, account: account), sessionName)
             }
