@@ -13,21 +13,30 @@ public struct EventActionMap: Sendable {
     /// An action a call also needs when its request parameters say so (S3 headers, DOMAIN.md C.1).
     public struct Extra: Sendable, Equatable {
         /// The request parameter; a trailing `*` matches any parameter with that prefix.
-        public var parameter: String
+        public let parameter: String
         /// When set, the extra applies when the parameter is absent or differs from this value.
-        public var unlessValue: String?
-        public var action: IAMAction
+        public let unlessValue: String?
+        public let action: IAMAction
         /// True when the extra applies to the copy source rather than the call's own resource.
-        public var onSource: Bool
+        public let onSource: Bool
+        /// ``parameter`` lowercased without its `*`, and whether it is a prefix.
+        private let name: String
+        private let isPrefix: Bool
 
-        /// Whether `parameters` call for this extra.
-        func applies(_ parameters: JSONValue?) -> Bool {
-            let names = parameters?.members.map(\.key) ?? []
-            let present: [String] = parameter.hasSuffix("*")
-                ? names.filter { $0.lowercased().hasPrefix(parameter.dropLast().lowercased()) }
-                : names.filter { $0.lowercased() == parameter.lowercased() }
+        public init(parameter: String, unlessValue: String?, action: IAMAction, onSource: Bool) {
+            self.parameter = parameter
+            self.unlessValue = unlessValue
+            self.action = action
+            self.onSource = onSource
+            isPrefix = parameter.hasSuffix("*")
+            name = String(parameter.lowercased().dropLast(isPrefix ? 1 : 0))
+        }
+
+        /// Whether request parameters (their members with names lowercased, read once per record) call for this extra.
+        func applies(_ parameters: [(name: String, value: JSONValue)]) -> Bool {
+            let present = parameters.lazy.filter { self.isPrefix ? $0.name.hasPrefix(self.name) : $0.name == self.name }
             if let unlessValue {
-                return !present.contains { parameters?[$0]?.string?.uppercased() == unlessValue.uppercased() }
+                return !present.contains { $0.value.string?.uppercased() == unlessValue.uppercased() }
             }
             return !present.isEmpty
         }

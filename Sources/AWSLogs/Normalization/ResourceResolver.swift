@@ -9,6 +9,8 @@ struct ResourceResolver {
     let parameters: JSONValue?
     /// `resources[]` entries as (ARN, accountId, type), read once.
     let loggedResources: [(arn: String, account: AccountID?, type: String?)]
+    /// The DynamoDB table entries of `resources[]`, their ARN parsed once.
+    let loggedTables: [(arn: ARN?, owner: AccountID?)]
 
     init(parameters: JSONValue?, resources: JSONValue?, region: String, recipient: AccountID?) {
         self.region = region
@@ -18,6 +20,7 @@ struct ResourceResolver {
             guard let arn = entry["ARN"]?.string ?? entry["arn"]?.string else { return nil }
             return (arn, entry["accountId"]?.string.map { AccountID($0) }, entry["type"]?.string)
         }
+        loggedTables = loggedResources.filter { $0.type == "AWS::DynamoDB::Table" }.map { (ARN($0.arn), $0.account) }
     }
 
     /// The owner of S3 bucket `bucket` as `resources[]` states it.
@@ -31,7 +34,8 @@ struct ResourceResolver {
         let base = baseAccesses(for: rule)
         guard !rule.extras.isEmpty, let primary = base.first else { return base }
         var result = base
-        for extra in rule.extras where extra.applies(parameters) {
+        let members = parameters?.members.map { (name: $0.key.lowercased(), value: $0.value) } ?? []
+        for extra in rule.extras where extra.applies(members) {
             if extra.onSource {
                 guard let source = base.dropFirst().first else { continue }
                 result.append(ResourceAccess(action: extra.action, resource: source.resource, resourceAccount: source.resourceAccount))
@@ -118,11 +122,11 @@ struct ResourceResolver {
     }
 
     var loggedTable: String? {
-        loggedResources.first { $0.type == "AWS::DynamoDB::Table" }.flatMap { ARN($0.arn)?.resource.split(separator: "/").dropFirst().first.map(String.init) }
+        loggedTables.first.flatMap { $0.arn?.resource.split(separator: "/").dropFirst().first.map(String.init) }
     }
 
     var tableOwner: AccountID? {
-        loggedResources.first { $0.type == "AWS::DynamoDB::Table" }?.account ?? recipient
+        loggedTables.first?.owner ?? recipient
     }
 
     func tableName(_ value: JSONValue?) -> String? {
@@ -133,8 +137,8 @@ struct ResourceResolver {
     }
 
     func tableARN(_ table: String) -> String {
-        let account = loggedResources.first { $0.type == "AWS::DynamoDB::Table" && $0.arn.hasSuffix(":table/\(table)") }
-            .flatMap { ARN($0.arn)?.account } ?? recipient?.rawValue ?? ""
+        let resource = "table/\(table)"
+        let account = loggedTables.first { $0.arn?.resource == resource }?.arn?.account ?? recipient?.rawValue ?? ""
         return "arn:aws:dynamodb:\(region):\(account):table/\(table)"
     }
 
