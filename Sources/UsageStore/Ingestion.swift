@@ -41,8 +41,8 @@ public struct IngestProgress: Sendable {
 }
 
 extension UsageStore {
-    /// Ingests every log file under `paths`: files are fingerprinted and parsed by `workers` parallel
-    /// tasks, and written by one writer in batched transactions (each file wholly in or out). Files already in the store are not read
+    /// Ingests every log file under `paths`: files are fingerprinted and parsed on `workers` reader
+    /// threads, and written by one writer in batched transactions (each file wholly in or out). Files already in the store are not read
     /// again. Throws only when the store fails or a named path does not exist; unreadable files are
     /// listed in the summary.
     public func ingest(paths: [String], workers: Int, excluding: [String] = [],
@@ -53,12 +53,14 @@ extension UsageStore {
         summary.filesFound = files.count
         let reader = LogFileReader()
         let logger = self.logger
+        let readers = ReaderThreads(count: workers)
+        defer { readers.close() }
 
         try await withThrowingTaskGroup(of: FileOutcome.self) { group in
             var next = files.makeIterator()
             func schedule() {
                 guard let path = next.next() else { return }
-                group.addTask { Self.readFile(path: path, known: known, reader: reader) }
+                group.addTask { await readers.run { Self.readFile(path: path, known: known, reader: reader) } }
             }
             for _ in 0..<max(1, workers) { schedule() }
             var done = 0
@@ -80,7 +82,7 @@ extension UsageStore {
                 let entries = batch
                 writing = Task { [self] in
                     // The write blocks on SQLite: run it on a thread of its own, not on one of the few
-                    // threads the reader tasks share.
+                    // threads of the concurrency pool.
                     let results = try await withCheckedThrowingContinuation { continuation in
                         Self.writerQueue.async { continuation.resume(with: Result { try self.ingest(entries) }) }
                     }
@@ -143,7 +145,7 @@ extension UsageStore {
     static let writerQueue = DispatchQueue(label: "perimeter.store.writer")
 
     /// Records (events and folded flow rows) per commit.
-    static let batchRecords = 20_000
+    static let batchRecords = 5_000
 
     private static func count(_ file: ParsedFile, _ result: FileIngestResult, into summary: inout IngestSummary, logger: Logger) {
         if result.alreadyIngested {

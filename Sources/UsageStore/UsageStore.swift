@@ -54,7 +54,7 @@ public final class UsageStore: @unchecked Sendable {
         try ingest([(file, FoldedEvents(file.events))])[0]
     }
 
-    /// Stores several parsed files (events already folded, as ingest does on the reader tasks) in one
+    /// Stores several parsed files (events already folded, as ingest does on its reader threads) in one
     /// transaction: each file is entirely in the store or not at all, and fewer commits make bulk
     /// ingest faster. A file whose content is already stored is reported as such and adds nothing.
     func ingest(_ batch: [(file: ParsedFile, folded: FoldedEvents)]) throws(StoreError) -> [FileIngestResult] {

@@ -169,3 +169,25 @@ struct UsageStoreTests {
         #expect(try store.flows().map(\.bytes) == [1000])
     }
 }
+
+struct ReaderThreadsTests {
+    @Test func runsEveryJobAndReturnsItsResult() async {
+        let threads = ReaderThreads(count: 2)
+        defer { threads.close() }
+        let results = await withTaskGroup(of: Int.self) { group in
+            for n in 0..<100 { group.addTask { await threads.run { n * n } } }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(results.sorted() == (0..<100).map { $0 * $0 })
+    }
+
+    #if os(Linux)
+    @Test func readersRunNicerThanTheRestOfTheProcess() async {
+        let threads = ReaderThreads(count: 1)
+        defer { threads.close() }
+        let outside = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
+        let inside = await threads.run { getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0) }
+        #expect(inside == min(19, outside + ReaderThreads.niceness))
+    }
+    #endif
+}
