@@ -18,8 +18,6 @@ struct StringTable {
     private var storage: [UInt8] = []
     private var slots = [Int32](repeating: 0, count: 256)
 
-    var count: Int { strings.count }
-
     subscript(id: Int32) -> String { strings[Int(id)] }
 
     /// The id of `bytes`, adding it when new.
@@ -45,12 +43,6 @@ struct StringTable {
         slots[slot] = id
         if strings.count * 2 > slots.count { grow() }
         return id
-    }
-
-    /// The id of a string value.
-    mutating func id(_ text: String) -> Int32 {
-        var text = text
-        return text.withUTF8 { id(UnsafeRawBufferPointer($0)) }
     }
 
     private mutating func grow() {
