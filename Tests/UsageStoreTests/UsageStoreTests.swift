@@ -191,3 +191,27 @@ struct ReaderThreadsTests {
     }
     #endif
 }
+
+struct FastStatementTests {
+    /// Text is bound from the statement's 64 KB row buffer; what does not fit is bound as a copy. Every
+    /// value must read back as written, small (inline) strings, empty ones and values past the buffer.
+    @Test func boundTextReadsBackWhateverItsSize() throws {
+        let queue = try DatabaseQueue()
+        let values = ["", "short", String(repeating: "é", count: 40), String(repeating: "a", count: 40_000),
+                      String(repeating: "b", count: 30_000), String(repeating: "c", count: 70_000), "tail"]
+        try queue.write { db in
+            try db.execute(sql: "CREATE TABLE t (row INTEGER, a TEXT, b TEXT, c TEXT, d TEXT, e TEXT, f TEXT, g TEXT)")
+            let insert = FastStatement(try db.makeStatement(sql: "INSERT INTO t VALUES (?, ?, ?, ?, ?, ?, ?, ?)"))
+            for row in 0..<3 {
+                insert.bind(row)
+                for value in values { insert.bind(value) }
+                try insert.run(db)
+            }
+        }
+        let rows = try queue.read { db in try Row.fetchAll(db, sql: "SELECT * FROM t ORDER BY row") }
+        #expect(rows.count == 3)
+        for row in rows {
+            #expect((1...7).map { row[$0] as String } == values)
+        }
+    }
+}
