@@ -29,7 +29,6 @@ final class ReaderThreads: @unchecked Sendable {
                 #endif
                 work()
             }
-            thread.name = "perimeter.reader"
             thread.start()
         }
     }
