@@ -42,9 +42,9 @@ public struct IngestProgress: Sendable {
 
 extension UsageStore {
     /// Ingests every log file under `paths`: files are fingerprinted and parsed on `workers` reader
-    /// threads, and written by one writer in batched transactions (each file wholly in or out). Files already in the store are not read
-    /// again. Throws only when the store fails or a named path does not exist; unreadable files are
-    /// listed in the summary.
+    /// threads, and written by one writer in batched transactions (each file wholly in or out). Files
+    /// already in the store are not read again. Throws only when the store fails or a named path does
+    /// not exist; unreadable files are listed in the summary.
     public func ingest(paths: [String], workers: Int, excluding: [String] = [],
                        progress: @Sendable (IngestProgress) -> Void = { _ in }) async throws -> IngestSummary {
         let files = try LogFileDiscovery.files(under: paths, excluding: excluding)
