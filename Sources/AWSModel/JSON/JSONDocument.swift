@@ -99,29 +99,22 @@ public struct JSONValue: @unchecked Sendable {
     public func members(_ keys: JSONKeys) -> JSONFields {
         var found = [Int32](repeating: -1, count: keys.count)
         guard node.kind == .object else { return JSONFields(document: document, indices: found) }
-        found.withUnsafeMutableBufferPointer { found in
-            document.nodes.withUnsafeBufferPointer { nodes in
-                document.bytes.withUnsafeBufferPointer { bytes in
-                    keys.names.withUnsafeBufferPointer { names in
-                        keys.entries.withUnsafeBufferPointer { entries in
-                            keys.firstEntry.withUnsafeBufferPointer { firstEntry in
-                                var i = index + 1
-                                let end = Int(nodes[index].next)
-                                while i < end {
-                                    let k = nodes[i]
-                                    let length = Int(k.end - k.start)
-                                    if !k.flag, length + 1 < firstEntry.count {
-                                        for e in firstEntry[length]..<firstEntry[length + 1] where found[entries[e].slot] < 0
-                                            && memcmp(bytes.baseAddress! + Int(k.start), names.baseAddress! + entries[e].offset, length) == 0 {
-                                            found[entries[e].slot] = Int32(i + 1)
-                                            break
-                                        }
-                                    }
-                                    i = Int(nodes[i + 1].next)
-                                }
-                            }
+        let nodes = document.nodes
+        var i = index + 1
+        let end = Int(nodes[index].next)
+        document.bytes.withUnsafeBytes { bytes in
+            keys.names.withUnsafeBytes { names in
+                while i < end {
+                    let k = nodes[i]
+                    let length = Int(k.end - k.start)
+                    if !k.flag, length + 1 < keys.firstEntry.count {
+                        for (slot, offset) in keys.entries[keys.firstEntry[length]..<keys.firstEntry[length + 1]] where found[slot] < 0
+                            && memcmp(bytes.baseAddress! + Int(k.start), names.baseAddress! + offset, length) == 0 {
+                            found[slot] = Int32(i + 1)
+                            break
                         }
                     }
+                    i = Int(nodes[i + 1].next)
                 }
             }
         }

@@ -32,7 +32,7 @@ public struct AWSOwnedCatalog: Sendable {
     }()
 
     public init(tsv: String) {
-        entries = tsv.split(separator: "\n").dropFirst(0).compactMap { line in
+        entries = tsv.split(separator: "\n").compactMap { line in
             guard !line.hasPrefix("#"), !line.hasPrefix("service\t") else { return nil }
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard f.count == 7 else { return nil }
