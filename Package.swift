@@ -32,7 +32,7 @@ let package = Package(
             /** Streaming gunzip, format detection, CloudTrail and VPC flow log decoding, event to action mapping */
             name: "AWSLogs",
             dependencies: ["AWSModel", "CZlib", .product(name: "Logging", package: "swift-log")],
-            resources: [.copy("Resources/event-actions.tsv")]),
+            resources: [.copy("Resources/event-actions.tsv"), .copy("Resources/error-codes.tsv")]),
         .target(
             /** SQLite usage store: file ledger, aggregated events and flows, rejects, queries */
             name: "UsageStore",

@@ -9,6 +9,11 @@ public enum Outcome: String, Sendable, Hashable, CaseIterable, Codable, Comparab
     case deniedByEndpointPolicy = "denied-by-endpoint-policy"
     /// Denied by any other policy.
     case denied
+    /// The request never reached policy evaluation as the logged principal (`SignatureDoesNotMatch`,
+    /// `InvalidAccessKeyId`, `ExpiredToken`, …).
+    case unauthenticated
+    /// An error code Perimeter's table does not know: not taken as authorized, and listed in the report.
+    case unclassifiedError = "unclassified-error"
 
     /// True when the request got past authorization, so the draft must keep allowing it.
     public var wasAuthorized: Bool { self == .success || self == .failedAfterAuthorization }

@@ -47,7 +47,8 @@ enum Replay {
 
     /// The request context of one group of logged requests, with what the logs say and what the inventory adds.
     static func context(_ access: ObservedAccess, vpc: String?, organization: String?, trusted: Set<AccountID>) -> RequestContext {
-        var context = RequestContext(action: access.access.action.description, resource: access.access.resource,
+        // The request as it was: a logged resource is its literal text, never a pattern.
+        var context = RequestContext(action: access.access.action.description, resource: PolicyText.sample(of: access.access.resource),
                                      principal: principal(access.principal))
         if let endpoint = access.endpoint {
             context.set("aws:SourceVpce", [endpoint.rawValue])

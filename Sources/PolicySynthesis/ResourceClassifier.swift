@@ -42,7 +42,8 @@ struct ResourceClassifier: Sendable {
             owner = arn.account.isEmpty ? access.resourceAccount : AccountID(arn.account)
         }
         if let owner, trusted.contains(owner) { return .trusted(owner) }
-        if let pattern = allowed.first(where: { WildcardPattern($0).matches(access.resource) }) { return .reviewedAllowed(pattern) }
+        let literal = PolicyText.literalValue(of: access.resource) ?? access.resource
+        if let pattern = allowed.first(where: { WildcardPattern($0).matches(literal) }) { return .reviewedAllowed(pattern) }
         return .foreign(owner)
     }
 }

@@ -36,6 +36,8 @@ public struct Denial: Sendable, Hashable, Codable {
     public var resource: String
     public var errorCode: String?
     public var byEndpointPolicy: Bool
+    /// Why the request is not authorized: denied, unauthenticated, or an error code Perimeter does not know.
+    public var outcome: Outcome
     public var requests: Int64
     public var firstSeen: Int64
     public var lastSeen: Int64

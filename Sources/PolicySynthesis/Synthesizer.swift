@@ -75,6 +75,17 @@ public enum Synthesizer {
                                          firstSeen: access.firstSeen, lastSeen: access.lastSeen))
             }
             for access in accesses where access.outcome.wasAuthorized {
+                // Never a grant the log cannot name exactly, nor an action IAM does not have.
+                if access.access.resource == PolicyText.notLogged {
+                    hold(access, owner: access.access.resourceAccount, reason: "resource not logged: the record names no resource for this action")
+                    continue
+                }
+                if actions.entry(access.access.action) == nil {
+                    hold(access, owner: access.access.resourceAccount, reason: actions.covers(service: access.access.action.service)
+                         ? "not an IAM action: `\(access.access.action)` is not in the Service Authorization Reference"
+                         : "not an IAM action Perimeter can check: the action catalog does not cover `\(access.access.action.service)`")
+                    continue
+                }
                 let ownership = classifier.classify(access.access, region: access.region.isEmpty ? endpointRegion : access.region)
                 let principalTrusted = access.principal.account.map(trusted.contains) ?? (access.principal.kind == .awsService)
                 switch ownership {
@@ -159,7 +170,7 @@ public enum Synthesizer {
                                               endpoints: endpoints)
         let denials = input.observed.filter { !$0.outcome.wasAuthorized }.map {
             Denial(endpoint: $0.endpoint?.rawValue, principal: $0.principal.arn, action: $0.access.action.description, resource: $0.access.resource,
-                   errorCode: $0.errorCode, byEndpointPolicy: $0.outcome == .deniedByEndpointPolicy, requests: $0.count,
+                   errorCode: $0.errorCode, byEndpointPolicy: $0.outcome == .deniedByEndpointPolicy, outcome: $0.outcome, requests: $0.count,
                    firstSeen: $0.firstSeen, lastSeen: $0.lastSeen)
         }
         return SynthesisResult(endpoints: results, buckets: buckets, review: review.sorted { ($0.endpoint, $0.resource, $0.principal) < ($1.endpoint, $1.resource, $1.principal) },
@@ -184,7 +195,7 @@ public enum Synthesizer {
                 for resource in statement.resource?.patterns ?? ["*"] {
                     for principal in principals {
                         check.checked += 1
-                        var context = RequestContext(action: action, resource: resource.replacingStars(), principal: principal,
+                        var context = RequestContext(action: action, resource: PolicyText.sample(of: resource), principal: principal,
                                                      keys: ["aws:SourceVpce": [endpoint.id.rawValue]])
                         if let vpc = endpoint.vpcID { context.set("aws:SourceVpc", [vpc]) }
                         if principal.kind == .service { context.set("aws:PrincipalServiceName", [principal.arn]) }

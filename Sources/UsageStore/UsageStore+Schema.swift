@@ -156,6 +156,23 @@ extension UsageStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v5") { db in
+            // Resources are stored as policy text from v5 on (logged `*`, `?`, `$` escaped, see
+            // `PolicyText`), and error codes are classified by a table (authentication failures and unknown
+            // codes are no longer authorized). Rows written before cannot be told apart from wildcards, so
+            // CloudTrail's aggregates are dropped with their files' ledger rows: the next ingest reads those
+            // files again. Flow rows keep their meaning and stay.
+            try db.execute(sql: """
+                DELETE FROM access;
+                DELETE FROM source;
+                DELETE FROM event_category;
+                DELETE FROM event_seen;
+                DROP TABLE event_seen_v1;
+                DELETE FROM reject WHERE file_id IN (SELECT id FROM file WHERE kind = 'cloudtrail');
+                DELETE FROM skipped WHERE file_id IN (SELECT id FROM file WHERE kind = 'cloudtrail');
+                DELETE FROM file WHERE kind = 'cloudtrail';
+                """)
+        }
         return migrator
     }
 }

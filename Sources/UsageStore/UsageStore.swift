@@ -58,13 +58,10 @@ public final class UsageStore: @unchecked Sendable {
     /// transaction: each file is entirely in the store or not at all, and fewer commits make bulk
     /// ingest faster. A file whose content is already stored is reported as such and adds nothing.
     func ingest(_ batch: [(file: ParsedFile, folded: FoldedEvents)]) throws(StoreError) -> [FileIngestResult] {
-        try write { db in
-            let legacyIDs = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM event_seen_v1)") ?? false
-            return try batch.map { try store($0.file, folded: $0.folded, legacyIDs: legacyIDs, db) }
-        }
+        try write { db in try batch.map { try store($0.file, folded: $0.folded, db) } }
     }
 
-    private func store(_ file: ParsedFile, folded: FoldedEvents, legacyIDs: Bool, _ db: Database) throws -> FileIngestResult {
+    private func store(_ file: ParsedFile, folded: FoldedEvents, _ db: Database) throws -> FileIngestResult {
         if try Row.fetchOne(db, sql: "SELECT id FROM file WHERE content_hash = ? AND outcome != 'failed'", arguments: [file.contentHash]) != nil {
             return FileIngestResult(events: 0, duplicateEvents: 0, alreadyIngested: true)
         }
@@ -72,14 +69,11 @@ public final class UsageStore: @unchecked Sendable {
         var folded = folded
         var duplicates = 0
         let seen = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_seen(event_time, event_id) VALUES (?, ?)"))
-        let seenBefore = legacyIDs ? try db.cachedStatement(sql: "SELECT 1 FROM event_seen_v1 WHERE event_id = ?") : nil
         for (index, event) in folded.events.enumerated() {
             guard let id = event.eventID else { continue }
             seen.bind(event.eventTime)
             seen.bind(id)
-            let isNew = try seen.run(db) == 1
-            let seenEarlier = try isNew ? seenBefore.map { try Row.fetchOne($0, arguments: [id]) != nil } ?? false : true
-            if seenEarlier {
+            if try seen.run(db) == 0 {
                 duplicates += 1
                 folded.remove(event: index)
             }

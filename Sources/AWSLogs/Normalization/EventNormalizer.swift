@@ -42,6 +42,9 @@ public struct EventNormalizer: Sendable {
         }
         guard let eventSource = string(.eventSource), !eventSource.isEmpty else { return .rejected(reason: "missing eventSource") }
         guard let eventName = string(.eventName), !eventName.isEmpty else { return .rejected(reason: "missing eventName") }
+        // An action is made of these two: text AWS never writes could only widen it (`s3:*`).
+        guard Self.isEventSource(eventSource) else { return .rejected(reason: "eventSource holds characters AWS does not use") }
+        guard Self.isEventName(eventName) else { return .rejected(reason: "eventName holds characters AWS does not use") }
         guard let timeText = string(.eventTime) ?? string(.timestamp) else { return .rejected(reason: "missing eventTime") }
         guard let time = Timestamp.parseISO8601(timeText) else { return .rejected(reason: "malformed eventTime") }
         let region = string(.awsRegion) ?? ""
@@ -65,6 +68,18 @@ public struct EventNormalizer: Sendable {
             sourceIP: string(.sourceIPAddress), userAgent: string(.userAgent),
             recipientAccount: recipient, outcome: outcome, errorCode: errorCode, category: category))
     }
+
+    /// `s3.amazonaws.com`: ASCII letters, digits, `.` and `-`, at most 128 bytes.
+    static func isEventSource(_ text: String) -> Bool {
+        text.utf8.count <= 128 && text.utf8.allSatisfy { isAlphanumeric($0) || $0 == 46 || $0 == 45 }
+    }
+
+    /// `GetObject`, `CreateDistribution2020_05_31`: ASCII letters, digits and `_`, at most 128 bytes.
+    static func isEventName(_ text: String) -> Bool {
+        text.utf8.count <= 128 && text.utf8.allSatisfy { isAlphanumeric($0) || $0 == 95 }
+    }
+
+    static func isAlphanumeric(_ b: UInt8) -> Bool { (48...57).contains(b) || (65...90).contains(b) || (97...122).contains(b) }
 
     /// The principal a policy would see, and the session name for role sessions.
     static func principal(_ identity: JSONValue?, recipient: AccountID?) -> (Principal, String?) {
@@ -121,18 +136,9 @@ public struct EventNormalizer: Sendable {
         return "arn:\(arn.partition):iam::\(arn.account):role/\(parts[1])"
     }
 
-    /// Classifies an error code and message. Every denial phrasing AWS documents is a denial; other
-    /// errors happen after authorization, so the permission was exercised.
+    /// Classifies an error code and message with ``ErrorCodeTable``: only codes AWS documents as
+    /// returned after authorization count as authorized.
     public static func outcome(errorCode: String?, errorMessage: String?) -> Outcome {
-        guard let code = errorCode, !code.isEmpty else { return .success }
-        let message = errorMessage?.lowercased() ?? ""
-        if code == "VpceAccessDenied" || message.contains("vpc endpoint policy") { return .deniedByEndpointPolicy }
-        let lowered = code.lowercased()
-        if lowered.contains("accessdenied") || lowered.contains("unauthorized") || lowered.contains("forbidden")
-            || lowered == "authfailure" || lowered.contains("notauthorized")
-            || message.contains("not authorized to perform") || message.contains("access denied") {
-            return .denied
-        }
-        return .failedAfterAuthorization
+        ErrorCodeTable.shared.outcome(errorCode: errorCode, errorMessage: errorMessage)
     }
 }

@@ -56,39 +56,40 @@ struct ResourceResolver {
         case .none:
             return all("*", nil)
         case .bucket, .object, .bucketObjects:
-            guard let bucket = parameters?["bucketName"]?.string, !bucket.isEmpty else { return all(fallbackResource, nil) }
+            guard let bucket = parameters?["bucketName"]?.string, !bucket.isEmpty else { return all(PolicyText.notLogged, nil) }
             let owner = bucketOwner(bucket)
             switch rule.resource {
-            case .bucket: return all(ARN.s3Bucket(bucket).description, owner)
-            case .bucketObjects: return all(ARN.s3Object(bucket: bucket, key: "*").description, owner)
+            case .bucket: return all(PolicyText.literal(ARN.s3Bucket(bucket).description), owner)
+            // DeleteObjects logs no keys (DOMAIN.md C.1): the one documented wildcard on objects.
+            case .bucketObjects: return all(PolicyText.allObjects(inBucketARN: PolicyText.literal(ARN.s3Bucket(bucket).description)), owner)
             default:
-                let key = parameters?["key"]?.string ?? objectKeyFromResources(bucket) ?? "*"
-                return all(ARN.s3Object(bucket: bucket, key: key).description, owner)
+                guard let key = parameters?["key"]?.string ?? objectKeyFromResources(bucket) else { return all(PolicyText.notLogged, owner) }
+                return all(PolicyText.literal(ARN.s3Object(bucket: bucket, key: key).description), owner)
             }
         case .copy:
-            guard let bucket = parameters?["bucketName"]?.string, !bucket.isEmpty else { return all(fallbackResource, nil) }
-            let key = parameters?["key"]?.string ?? "*"
-            var result = [ResourceAccess(action: rule.actions[0], resource: ARN.s3Object(bucket: bucket, key: key).description,
+            guard let bucket = parameters?["bucketName"]?.string, !bucket.isEmpty else { return all(PolicyText.notLogged, nil) }
+            let destination = parameters?["key"]?.string.map { PolicyText.literal(ARN.s3Object(bucket: bucket, key: $0).description) }
+            var result = [ResourceAccess(action: rule.actions[0], resource: destination ?? PolicyText.notLogged,
                                          resourceAccount: bucketOwner(bucket))]
             if let source = parameters?["x-amz-copy-source"]?.string, let copy = Self.copySource(source) {
                 let action = IAMAction(service: "s3", name: copy.versioned ? "GetObjectVersion" : "GetObject")
                 let owner = loggedResources.first { $0.type == "AWS::S3::Bucket" && $0.arn == "arn:aws:s3:::\(copy.bucket)" }?.account
-                result.append(ResourceAccess(action: action, resource: ARN.s3Object(bucket: copy.bucket, key: copy.key).description,
+                result.append(ResourceAccess(action: action, resource: PolicyText.literal(ARN.s3Object(bucket: copy.bucket, key: copy.key).description),
                                              resourceAccount: owner))
             }
             return result
         case .table:
             let table = tableName(parameters) ?? loggedTable
-            return table.map { all(tableARN($0), tableOwner) } ?? all(fallbackResource, nil)
+            return table.map { all(tableARN($0), tableOwner) } ?? all(PolicyText.notLogged, nil)
         case .tableIndex:
-            guard let table = tableName(parameters) ?? loggedTable else { return all(fallbackResource, nil) }
+            guard let table = tableName(parameters) ?? loggedTable else { return all(PolicyText.notLogged, nil) }
             if let index = parameters?["indexName"]?.string, !index.isEmpty {
-                return all("\(tableARN(table))/index/\(index)", tableOwner)
+                return all(tableARN(table) + "/index/" + PolicyText.literal(index), tableOwner)
             }
             return all(tableARN(table), tableOwner)
         case .requestItems:
             let tables = requestItemTables
-            return tables.isEmpty ? all(fallbackResource, nil) : tables.flatMap { all(tableARN($0), tableOwner) }
+            return tables.isEmpty ? all(PolicyText.notLogged, nil) : tables.flatMap { all(tableARN($0), tableOwner) }
         case .transactItems:
             return transactAccesses(defaultAction: rule.actions[0])
         case .partiql:
@@ -96,24 +97,25 @@ struct ResourceResolver {
         case .stream:
             let stream = parameters?["streamArn"]?.string
                 ?? parameters?["shardIterator"]?.string.flatMap { $0.split(separator: "|").first.map(String.init) }
-            return all(stream.flatMap { ARN($0) != nil ? $0 : nil } ?? fallbackResource, tableOwner)
+            return all(stream.flatMap { ARN($0) != nil ? PolicyText.literal($0) : nil } ?? PolicyText.notLogged, tableOwner)
         case .resources:
             let logged = loggedResources
             if !logged.isEmpty {
-                return logged.sorted { $0.arn < $1.arn }.flatMap { all($0.arn, $0.account) }
+                return logged.sorted { $0.arn < $1.arn }.flatMap { all(PolicyText.literal($0.arn), $0.account) }
             }
-            return all(fallbackResource, nil)
+            return all(loggedParameterResource, nil)
         }
     }
 
-    /// What a record names when no rule finds a resource: a queue URL, an ARN-valued parameter, or `*`.
-    var fallbackResource: String {
-        guard let parameters, parameters.isObject else { return "*" }
-        if let url = parameters["queueUrl"]?.string, let arn = Self.queueARN(url: url, region: region) { return arn }
+    /// What a record names when `resources[]` does not: a queue URL or an ARN-valued parameter, as a
+    /// literal; ``PolicyText/notLogged`` when it names none (never `*`).
+    var loggedParameterResource: String {
+        guard let parameters, parameters.isObject else { return PolicyText.notLogged }
+        if let url = parameters["queueUrl"]?.string, let arn = Self.queueARN(url: url, region: region) { return PolicyText.literal(arn) }
         for (key, value) in parameters.members where key.hasSuffix("Arn") || key.hasSuffix("ARN") || key == "keyId" || key == "functionName" {
-            if let text = value.string, ARN(text) != nil { return text }
+            if let text = value.string, ARN(text) != nil { return PolicyText.literal(text) }
         }
-        return "*"
+        return PolicyText.notLogged
     }
 
     func objectKeyFromResources(_ bucket: String) -> String? {
@@ -136,10 +138,11 @@ struct ResourceResolver {
         return name
     }
 
+    /// The table's ARN as policy text (every part of it is logged, so all of it is literal).
     func tableARN(_ table: String) -> String {
         let resource = "table/\(table)"
         let account = loggedTables.first { $0.arn?.resource == resource }?.arn?.account ?? recipient?.rawValue ?? ""
-        return "arn:aws:dynamodb:\(region):\(account):table/\(table)"
+        return PolicyText.literal("arn:aws:dynamodb:\(region):\(account):table/\(table)")
     }
 
     /// Tables of BatchGetItem / BatchWriteItem: `requestItems` is an object keyed by table, or a list.

@@ -67,6 +67,11 @@ public enum ReportRenderer {
         if !unused.isEmpty {
             md.append("- **No logged use**: \(unused.map { code($0.endpoint.id.rawValue) }.joined(separator: ", ")) carried no authorized request in the window; \(unused.count == 1 ? "its draft refuses" : "their drafts refuse") everything. Apply only if the trail covers \(unused.count == 1 ? "that endpoint" : "those endpoints") (data events, every account that uses \(unused.count == 1 ? "it" : "them")).")
         }
+        let unknownCodes = Dictionary(grouping: r.denials.filter { $0.outcome == .unclassifiedError }, by: { $0.errorCode ?? "(no code)" })
+        if !unknownCodes.isEmpty {
+            let list = unknownCodes.sorted { $0.key < $1.key }.map { "\(code($0.key)) (\(n($0.value.reduce(0) { $0 + $1.requests })))" }
+            md.append("- **Unknown error codes**: \(list.joined(separator: ", ")); Perimeter does not know whether these requests were authorized, so the drafts do not allow them (see [Denials](#denials)).")
+        }
         let vpceDenials = r.denials.filter(\.byEndpointPolicy)
         if !vpceDenials.isEmpty {
             md.append("- **Endpoint policy denials in the window**: \(vpceDenials.count) request group\(vpceDenials.count == 1 ? "" : "s") (see [Denials](#denials)).")
@@ -112,12 +117,12 @@ public enum ReportRenderer {
         if r.denials.isEmpty {
             md += ["No denied request in the window.", ""]
         } else {
-            md.append("Denied requests are never turned into permissions.")
+            md.append("Denied, unauthenticated and unclassified requests are never turned into permissions.")
             md.append("")
-            md.append("| endpoint | principal | action | resource | error | by endpoint policy | requests | first seen |")
-            md.append("|---|---|---|---|---|---|---|---|")
+            md.append("| endpoint | principal | action | resource | error | outcome | by endpoint policy | requests | first seen |")
+            md.append("|---|---|---|---|---|---|---|---|---|")
             for d in r.denials.sorted(by: { ($0.endpoint ?? "", $0.resource, $0.principal) < ($1.endpoint ?? "", $1.resource, $1.principal) }) {
-                md.append("| \(d.endpoint.map(code) ?? "none") | \(code(d.principal)) | \(d.action) | \(code(d.resource)) | \(d.errorCode ?? "") | \(d.byEndpointPolicy ? "yes" : "no") | \(n(d.requests)) | \(time(d.firstSeen)) |")
+                md.append("| \(d.endpoint.map(code) ?? "none") | \(code(d.principal)) | \(d.action) | \(code(d.resource)) | \(d.errorCode ?? "") | \(d.outcome.rawValue) | \(d.byEndpointPolicy ? "yes" : "no") | \(n(d.requests)) | \(time(d.firstSeen)) |")
             }
             md.append("")
         }

@@ -225,7 +225,7 @@ struct EndpointPolicyBuilder {
 
     /// Whether the current policy allows `action` on `resource` (a pattern: wildcards sampled) for the audience.
     func allowedByCurrent(_ audience: Audience, _ action: IAMAction, _ resource: String) -> Bool {
-        let sample = resource.replacingStars()
+        let sample = PolicyText.sample(of: resource)
         let principal: RequestPrincipal = switch audience {
         case .principal(let arn): .from(arn)
         case .service(let s): RequestPrincipal(kind: .service, arn: s)
@@ -236,20 +236,5 @@ struct EndpointPolicyBuilder {
         context.unknownKeys = Replay.unknownKeys
         let decision = current.evaluate(context).decision
         return decision == .allow || decision == .unevaluable
-    }
-}
-
-extension String {
-    /// A concrete string matching this pattern: `*` → `perimeter-sample`, `?` → `x`.
-    func replacingStars() -> String {
-        var out = ""
-        for c in self {
-            switch c {
-            case "*": out += "perimeter-sample"
-            case "?": out += "x"
-            default: out.append(c)
-            }
-        }
-        return out
     }
 }

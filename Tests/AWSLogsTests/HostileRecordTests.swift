@@ -1,0 +1,135 @@
+import Testing
+@testable import AWSLogs
+import AWSModel
+
+/// Logged text chosen by an attacker: it never widens what a record asks for.
+struct HostileRecordTests {
+    static func record(eventSource: String = "s3.amazonaws.com", eventName: String = "GetObject", parameters: String,
+                       errorCode: String? = nil, errorMessage: String? = nil, resources: String? = nil) -> String {
+        var fields = [
+            #""eventVersion":"1.09""#, #""eventTime":"2026-11-02T10:00:00Z""#, #""awsRegion":"us-east-1""#,
+            "\"eventSource\":\(JSONString.quote(eventSource))", "\"eventName\":\(JSONString.quote(eventName))",
+            #""userIdentity":{"type":"AssumedRole","accountId":"111122223333","arn":"arn:aws:sts::111122223333:assumed-role/app/i-1","sessionContext":{"sessionIssuer":{"arn":"arn:aws:iam::111122223333:role/app"}}}"#,
+            "\"requestParameters\":\(parameters)", #""recipientAccountId":"111122223333""#, #""eventID":"e1""#,
+        ]
+        if let errorCode { fields.append("\"errorCode\":\(JSONString.quote(errorCode))") }
+        if let errorMessage { fields.append("\"errorMessage\":\(JSONString.quote(errorMessage))") }
+        if let resources { fields.append("\"resources\":\(resources)") }
+        return "{" + fields.joined(separator: ",") + "}"
+    }
+
+    static func normalize(_ text: String) throws -> EventNormalizer.Result {
+        EventNormalizer().normalize(try JSONParser.parse(Array(text.utf8)).values[0])
+    }
+
+    static func event(_ text: String) throws -> NormalizedEvent {
+        guard case .event(let event) = try normalize(text) else { throw Failure.notAnEvent }
+        return event
+    }
+
+    enum Failure: Error { case notAnEvent }
+
+    @Test(arguments: [
+        ("*", "arn:aws:s3:::app-data/${*}"),
+        ("secret*", "arn:aws:s3:::app-data/secret${*}"),
+        ("?", "arn:aws:s3:::app-data/${?}"),
+        ("*/x", "arn:aws:s3:::app-data/${*}/x"),
+        ("${aws:username}", "arn:aws:s3:::app-data/${$}{aws:username}"),
+        ("plain/key.txt", "arn:aws:s3:::app-data/plain/key.txt"),
+    ])
+    func anObjectKeyIsALiteralNotAWildcard(key: String, resource: String) throws {
+        let event = try Self.event(Self.record(eventName: "DeleteObject", parameters: "{\"bucketName\":\"app-data\",\"key\":\(JSONString.quote(key))}"))
+        #expect(event.accesses.map(\.resource) == [resource])
+        #expect(PolicyText.literalValue(of: resource) == "arn:aws:s3:::app-data/\(key)")
+    }
+
+    @Test func aBucketNamedStarIsALiteral() throws {
+        let event = try Self.event(Self.record(eventName: "ListObjects", parameters: #"{"bucketName":"*"}"#))
+        #expect(event.accesses.map(\.resource) == ["arn:aws:s3:::${*}"])
+    }
+
+    @Test func aTableNameWithWildcardsIsALiteral() throws {
+        let event = try Self.event(Self.record(eventSource: "dynamodb.amazonaws.com", eventName: "GetItem", parameters: #"{"tableName":"orders*"}"#))
+        #expect(event.accesses.map(\.resource) == ["arn:aws:dynamodb:us-east-1:111122223333:table/orders${*}"])
+    }
+
+    @Test func aLoggedResourceARNWithAStarIsALiteral() throws {
+        let event = try Self.event(Self.record(eventSource: "kms.amazonaws.com", eventName: "Decrypt", parameters: "{}",
+                                               resources: #"[{"ARN":"arn:aws:kms:us-east-1:111122223333:key/*","accountId":"111122223333"}]"#))
+        #expect(event.accesses.map(\.resource) == ["arn:aws:kms:us-east-1:111122223333:key/${*}"])
+    }
+
+    @Test(arguments: [
+        ("GetObject", #"{"bucketName":"app-data"}"#),
+        ("CopyObject", #"{"bucketName":"app-data","x-amz-copy-source":"src/k"}"#),
+        ("PutObject", "{}"),
+    ])
+    func anObjectCallWithoutAKeyHasNoResource(eventName: String, parameters: String) throws {
+        let event = try Self.event(Self.record(eventName: eventName, parameters: parameters))
+        #expect(event.accesses.first?.resource == PolicyText.notLogged)
+        #expect(!event.accesses.contains { $0.resource.hasSuffix("*") })
+    }
+
+    @Test func aDynamoDBItemCallWithoutATableHasNoResource() throws {
+        let event = try Self.event(Self.record(eventSource: "dynamodb.amazonaws.com", eventName: "GetItem", parameters: "{}"))
+        #expect(event.accesses.map(\.resource) == [PolicyText.notLogged])
+    }
+
+    @Test func onlyTheDocumentedCasesGetAWildcard() throws {
+        let deleteObjects = try Self.event(Self.record(eventName: "DeleteObjects", parameters: #"{"bucketName":"app-data","delete":""}"#))
+        #expect(deleteObjects.accesses.map(\.resource).contains("arn:aws:s3:::app-data/*"))
+        let listBuckets = try Self.event(Self.record(eventName: "ListBuckets", parameters: "{}"))
+        #expect(listBuckets.accesses.map(\.resource) == ["*"])
+    }
+
+    @Test(arguments: ["Get*", "GetObject ", "Get?bject", "*", "Get/Object", "GetObject\u{1B}[2J"])
+    func anEventNameThatCouldWidenIsARejectNotAnAction(name: String) throws {
+        guard case .rejected(let reason) = try Self.normalize(Self.record(eventName: name, parameters: #"{"bucketName":"b","key":"k"}"#)) else {
+            Issue.record("`\(name)` was not rejected")
+            return
+        }
+        #expect(reason.contains("eventName"))
+    }
+
+    @Test(arguments: ["s3.amazonaws.com*", "*", "s3 amazonaws com", "s3.amazonaws.com/.."])
+    func anEventSourceThatCouldWidenIsARejectNotAnAction(source: String) throws {
+        guard case .rejected(let reason) = try Self.normalize(Self.record(eventSource: source, parameters: "{}")) else {
+            Issue.record("`\(source)` was not rejected")
+            return
+        }
+        #expect(reason.contains("eventSource"))
+    }
+}
+
+/// The error code → authorization table: only what AWS documents as after authorization is authorized.
+struct AuthorizationTableTests {
+    @Test(arguments: [
+        (nil, nil, Outcome.success),
+        ("NoSuchKey", "The specified key does not exist.", .failedAfterAuthorization),
+        ("ConditionalCheckFailedException", "The conditional request failed", .failedAfterAuthorization),
+        ("SignatureDoesNotMatch", "The request signature we calculated does not match", .unauthenticated),
+        ("InvalidAccessKeyId", nil, .unauthenticated),
+        ("ExpiredToken", "The provided token has expired.", .unauthenticated),
+        ("InvalidToken", nil, .unauthenticated),
+        ("AllAccessDisabled", "All access to this object has been disabled", .unauthenticated),
+        ("Client.AuthFailure", nil, .unauthenticated),
+        ("NoSuchBucket", "The specified bucket does not exist", .denied),
+        ("SomethingNewException", "a failure Perimeter has never seen", .unclassifiedError),
+        ("InternalError", nil, .unclassifiedError),
+        (nil, "User: arn:aws:iam::1:user/u is not authorized to perform: s3:GetObject", .denied),
+        (nil, "Failed authentication", .unauthenticated),
+        (nil, "something went wrong", .unclassifiedError),
+        ("", "Access Denied", .denied),
+    ] as [(String?, String?, Outcome)])
+    func authenticationFailuresAndUnknownCodesAreNotAuthorized(code: String?, message: String?, expected: Outcome) {
+        let outcome = EventNormalizer.outcome(errorCode: code, errorMessage: message)
+        #expect(outcome == expected)
+        #expect(outcome.wasAuthorized == (expected == .success || expected == .failedAfterAuthorization))
+    }
+
+    @Test func theShippedTableReads() {
+        #expect(ErrorCodeTable.shared.classify("NoSuchKey") == .authorized)
+        #expect(ErrorCodeTable.shared.classify("Server.NoSuchKey") == .authorized)
+        #expect(throws: (any Error).self) { try ErrorCodeTable(tsv: "NoSuchKey\tmaybe\tS3\n") }
+    }
+}
