@@ -1,5 +1,8 @@
 /// UTC calendar arithmetic without Foundation, so that the pure modules stay clock-free and fast.
 public enum Timestamp {
+    /// 9999-12-31T23:59:59Z: the last second a timestamp Perimeter reads may name.
+    public static let latest: Int64 = 253_402_300_799
+
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` (also `+00:00`) into seconds since 1970; nil when malformed.
     public static func parseISO8601<S: StringProtocol>(_ text: S) -> Int64? {
         let u = Array(text.utf8)
@@ -37,7 +40,7 @@ public enum Timestamp {
 
     /// `YYYY-MM-DDTHH:MM:SSZ` for `seconds`.
     public static func iso8601(_ seconds: Int64) -> String {
-        let rem = seconds - floorDiv(seconds, 86_400) * 86_400
+        let rem = (seconds % 86_400 + 86_400) % 86_400
         return "\(day(seconds))T\(pad(rem / 3600, 2)):\(pad(rem % 3600 / 60, 2)):\(pad(rem % 60, 2))Z"
     }
 
@@ -53,10 +56,23 @@ public enum Timestamp {
         return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
-    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 { a >= 0 ? a / b : -((-a + b - 1) / b) }
+    /// Division rounding toward negative infinity, for every `a` (no negation that could overflow).
+    static func floorDiv(_ a: Int64, _ b: Int64) -> Int64 {
+        let q = a / b
+        return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q
+    }
 
     static func pad(_ v: Int64, _ width: Int) -> String {
         let s = String(v)
         return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
+    }
+}
+
+extension Int64 {
+    /// `self + other`, held at `Int64.max` or `Int64.min` instead of trapping: sums of logged numbers
+    /// never overflow.
+    public func addingSaturated(_ other: Int64) -> Int64 {
+        let (sum, overflow) = addingReportingOverflow(other)
+        return overflow ? (other > 0 ? .max : .min) : sum
     }
 }

@@ -37,13 +37,17 @@ public struct StoredReject: Sendable, Hashable {
 }
 
 extension UsageStore {
+    /// `SUM(column)` that cannot fail: SQLite's SUM raises "integer overflow" past Int64, so the sum is
+    /// taken in floating point (TOTAL) and held at 2^62. Exact below 2^53.
+    static func boundedSum(_ column: String) -> String { "CAST(MIN(TOTAL(\(column)), 4611686018427387904.0) AS INTEGER)" }
+
     /// Requests folded over `window` by endpoint, principal, action, resource and outcome, sorted.
     public func observedAccess(window: DayWindow = DayWindow()) throws(StoreError) -> [ObservedAccess] {
         let (condition, arguments) = window.sql
         return try read { db in
             let rows = try Row.fetchAll(db, sql: """
                 SELECT endpoint, endpoint_account, principal_arn, principal_kind, principal_account, action, resource, resource_account,
-                       outcome, error_code, event_source, region, recipient_account, SUM(count) AS n, MIN(first_seen) AS f,
+                       outcome, error_code, event_source, region, recipient_account, \(Self.boundedSum("count")) AS n, MIN(first_seen) AS f,
                        MAX(last_seen) AS l, MIN(NULLIF(sample_event_id, '')) AS s
                 FROM access WHERE \(condition)
                 GROUP BY endpoint, endpoint_account, principal_arn, principal_kind, principal_account, action, resource, resource_account,
@@ -84,7 +88,7 @@ extension UsageStore {
         let (condition, arguments) = window.sql
         return try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT endpoint, principal_arn, session_name, source_ip, user_agent, SUM(count) AS n, MIN(first_seen) AS f, MAX(last_seen) AS l
+                SELECT endpoint, principal_arn, session_name, source_ip, user_agent, \(Self.boundedSum("count")) AS n, MIN(first_seen) AS f, MAX(last_seen) AS l
                 FROM source WHERE \(condition)
                 GROUP BY endpoint, principal_arn, session_name, source_ip, user_agent
                 """, arguments: arguments).map { row in
@@ -102,7 +106,7 @@ extension UsageStore {
         return try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT MIN(day) AS d, interface_id, instance_id, vpc_id, srcaddr, dstaddr, dstport, protocol, action, traffic_path,
-                       dst_service, flow_direction, SUM(records) AS r, SUM(packets) AS p, SUM(bytes) AS b, MIN(first_seen) AS f,
+                       dst_service, flow_direction, \(Self.boundedSum("records")) AS r, \(Self.boundedSum("packets")) AS p, \(Self.boundedSum("bytes")) AS b, MIN(first_seen) AS f,
                        MAX(last_seen) AS l
                 FROM flow WHERE \(condition)
                 GROUP BY interface_id, instance_id, vpc_id, srcaddr, dstaddr, dstport, protocol, action, traffic_path, dst_service, flow_direction

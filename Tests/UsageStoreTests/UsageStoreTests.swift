@@ -97,6 +97,22 @@ struct UsageStoreTests {
         #expect(!(try store.observedAccess().contains { $0.access.resource == "arn:aws:s3:::b/*" }))
     }
 
+    /// Two files whose flow sums are at Int64.max each: SQLite's SUM would fail every later query.
+    @Test func flowSumsOverTwoHugeFilesDoNotOverflowTheStoresAggregates() async throws {
+        let dir = TestSupport.temporaryDirectory()
+        let header = "version interface-id srcaddr dstaddr dstport protocol packets bytes start end action log-status\n"
+        let line = "2 eni-1 10.0.0.1 10.0.0.2 443 6 \(1 << 50) \(1 << 50) 1700000000 1700000060 ACCEPT OK\n"
+        for (name, lines) in [("a.log", 9000), ("b.log", 9001)] {
+            try (header + String(repeating: line, count: lines)).write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
+        }
+        let store = try Self.store(dir)
+        let summary = try await store.ingest(paths: [dir + "/a.log", dir + "/b.log"], workers: 1)
+        #expect(summary.filesRead == 2)
+        let flows = try store.flows()
+        #expect(flows.count == 1)
+        #expect(flows[0].bytes == 1 << 62)
+    }
+
     @Test func anUnreadableFileIsNamedAndRetriedNextTime() async throws {
         let dir = TestSupport.temporaryDirectory()
         let gz = TestSupport.bytes(TestSupport.fixture("flowlogs/vpcflowlog.log.gz"))

@@ -172,21 +172,23 @@ struct FlowRow {
 
     /// Sets `field` from its text; throws the reason when the text does not fit the field.
     mutating func set(_ field: FlowField, _ value: UnsafeRawBufferPointer, _ strings: inout StringTable) throws(FlowValueError) {
-        func number() throws(FlowValueError) -> Int64 {
+        func number(_ range: ClosedRange<Int64>) throws(FlowValueError) -> Int64 {
             guard let v = Self.integer(value) else { throw FlowValueError(reason: "`\(field.rawValue)` is not a number") }
+            guard range.contains(v) else { throw FlowValueError(reason: "`\(field.rawValue)` is out of range (\(range.lowerBound) to \(range.upperBound))") }
             return v
         }
         switch field {
-        case .version, .srcport: _ = try number()
+        case .version: _ = try number(0...255)
+        case .srcport: _ = try number(0...65_535)
         case .interfaceID: interfaceID = strings.id(value)
         case .srcaddr: sourceAddress = strings.id(value)
         case .dstaddr: destinationAddress = strings.id(value)
-        case .dstport: destinationPort = Int(try number())
-        case .proto: proto = Int(try number())
-        case .packets: packets = try number()
-        case .bytes: bytes = try number()
-        case .start: start = try number()
-        case .end: end = try number()
+        case .dstport: destinationPort = Int(try number(0...65_535))
+        case .proto: proto = Int(try number(0...255))
+        case .packets: packets = try number(0...Self.counterLimit)
+        case .bytes: bytes = try number(0...Self.counterLimit)
+        case .start: start = try number(0...Timestamp.latest)
+        case .end: end = try number(0...Timestamp.latest)
         case .action:
             guard Self.equals(value, "ACCEPT") || Self.equals(value, "REJECT") else {
                 throw FlowValueError(reason: "`action` is `\(String(decoding: value, as: UTF8.self))`, not ACCEPT or REJECT")
@@ -203,7 +205,7 @@ struct FlowRow {
         case .pktDstaddr: packetDestinationAddress = strings.id(value)
         case .pktDstAWSService: destinationService = strings.id(value)
         case .flowDirection: flowDirection = strings.id(value)
-        case .trafficPath: trafficPath = Int(try number())
+        case .trafficPath: trafficPath = Int(try number(0...255))
         }
     }
 
@@ -213,6 +215,10 @@ struct FlowRow {
             Result { () throws(FlowValueError) in try set(field, UnsafeRawBufferPointer(bytes), &strings) }
         }.get()
     }
+
+    /// The largest `packets` or `bytes` one record may hold: 2^50, about 150 times what a 100 Gb/s
+    /// interface carries in the longest (10-minute) aggregation interval. Larger is a forged record.
+    static let counterLimit: Int64 = 1 << 50
 
     /// A decimal integer with an optional sign, as `Int64(_:)` reads it, without making a string.
     static func integer(_ text: UnsafeRawBufferPointer) -> Int64? {
@@ -267,8 +273,8 @@ struct FlowCounts {
 
     mutating func add(packets p: Int64, bytes b: Int64, start: Int64, end: Int64) {
         records += 1
-        packets += p
-        bytes += b
+        packets = packets.addingSaturated(p)
+        bytes = bytes.addingSaturated(b)
         first = min(first, start)
         last = max(last, end)
     }

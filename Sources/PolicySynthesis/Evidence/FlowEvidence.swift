@@ -54,7 +54,7 @@ enum FlowEvidence {
                 let instances = Set(group.map(\.instanceID).filter { !$0.isEmpty && $0 != "-" })
                 let source = EndpointSource(endpoint: endpoint, sourceAddress: ip, interfaces: Array(Set(group.map(\.interfaceID))).sorted(),
                                             instances: instances.sorted(), principals: principals(ip, instances),
-                                            bytes: group.reduce(0) { $0 + $1.bytes }, flows: group.reduce(0) { $0 + $1.records },
+                                            bytes: group.reduce(0) { $0.addingSaturated($1.bytes) }, flows: group.reduce(0) { $0 + $1.records },
                                             firstSeen: group.map(\.firstSeen).min()!, lastSeen: group.map(\.lastSeen).max()!)
                 findings.sources.append(source)
                 if !(requestIPsByEndpoint[endpoint]?.contains(ip) ?? false) {
@@ -81,7 +81,7 @@ enum FlowEvidence {
             let instances = Set(group.map(\.instanceID).filter { !$0.isEmpty && $0 != "-" })
             findings.bypass.append(Bypass(sourceAddress: f.sourceAddress, instances: instances.sorted(), service: f.destinationService,
                                           destinations: Array(Set(group.map(\.destinationAddress))).sorted(), trafficPath: f.trafficPath,
-                                          bytes: group.reduce(0) { $0 + $1.bytes }, firstSeen: group.map(\.firstSeen).min()!,
+                                          bytes: group.reduce(0) { $0.addingSaturated($1.bytes) }, firstSeen: group.map(\.firstSeen).min()!,
                                           lastSeen: group.map(\.lastSeen).max()!, principals: principals(f.sourceAddress, instances)))
         }
 
