@@ -68,6 +68,7 @@ let package = Package(
         .testTarget(name: "UsageStoreTests", dependencies: ["UsageStore", "AWSLogs", "PerimeterTestSupport",
                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PolicySynthesisTests", dependencies: ["PolicySynthesis", "IAMPolicy", "PerimeterTestSupport"]),
+        .testTarget(name: "PerimeterCLITests", dependencies: ["PerimeterCLI", "PerimeterTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["PerimeterTestSupport", "UsageStore"]),
     ]
 )

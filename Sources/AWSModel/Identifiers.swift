@@ -17,6 +17,26 @@ public struct VPCEndpointID: Hashable, Sendable, Comparable, RawRepresentable, C
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
+
+    /// `vpce-` and 1 to 32 ASCII letters or digits (AWS writes 8 or 17 hex digits; its documentation
+    /// also `vpce-EXAMPLE…`): the only ids that name a file or enter a policy.
+    public static func isWellFormed(_ text: String) -> Bool {
+        let u = text.utf8
+        guard u.count > 5, u.count <= 37, text.hasPrefix("vpce-") else { return false }
+        return u.dropFirst(5).allSatisfy { (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }
+    }
+}
+
+/// S3 bucket naming, as far as a name may become a file name.
+public enum BucketName {
+    /// 3 to 255 of ASCII letters, digits, `.`, `-` and `_` (the general rules plus legacy us-east-1
+    /// names), beginning and ending with a letter or digit, without `..`.
+    public static func isWellFormed(_ name: String) -> Bool {
+        let u = Array(name.utf8)
+        func alnum(_ b: UInt8) -> Bool { (48...57).contains(b) || (65...90).contains(b) || (97...122).contains(b) }
+        guard (3...255).contains(u.count), alnum(u[0]), alnum(u[u.count - 1]), !name.contains("..") else { return false }
+        return u.allSatisfy { alnum($0) || $0 == 46 || $0 == 45 || $0 == 95 }
+    }
 }
 
 extension Character {

@@ -1,6 +1,7 @@
 import Testing
 @testable import AWSLogs
 import AWSModel
+import Foundation
 
 /// Logged text chosen by an attacker: it never widens what a record asks for.
 struct HostileRecordTests {
@@ -80,6 +81,17 @@ struct HostileRecordTests {
         #expect(deleteObjects.accesses.map(\.resource).contains("arn:aws:s3:::app-data/*"))
         let listBuckets = try Self.event(Self.record(eventName: "ListBuckets", parameters: "{}"))
         #expect(listBuckets.accesses.map(\.resource) == ["*"])
+    }
+
+    @Test(arguments: ["vpce-../../../tmp/x", "vpce-", "vpce-0abc/..", "vpce-0a b"])
+    func aVPCEndpointIDThatCouldNameAPathIsAReject(id: String) throws {
+        let text = Self.record(parameters: #"{"bucketName":"b","key":"k"}"#).replacingOccurrences(of: #""eventID":"e1""#,
+                                                                                                  with: "\"eventID\":\"e1\",\"vpcEndpointId\":\(JSONString.quote(id))")
+        guard case .rejected(let reason) = try Self.normalize(text) else {
+            Issue.record("`\(id)` was not rejected")
+            return
+        }
+        #expect(reason.contains("vpcEndpointId"))
     }
 
     @Test(arguments: ["Get*", "GetObject ", "Get?bject", "*", "Get/Object", "GetObject\u{1B}[2J"])

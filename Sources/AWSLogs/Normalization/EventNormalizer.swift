@@ -47,6 +47,8 @@ public struct EventNormalizer: Sendable {
         guard Self.isEventName(eventName) else { return .rejected(reason: "eventName holds characters AWS does not use") }
         guard let timeText = string(.eventTime) ?? string(.timestamp) else { return .rejected(reason: "missing eventTime") }
         guard let time = Timestamp.parseISO8601(timeText) else { return .rejected(reason: "malformed eventTime") }
+        let endpointText = string(.vpcEndpointId) ?? ""
+        guard endpointText.isEmpty || VPCEndpointID.isWellFormed(endpointText) else { return .rejected(reason: "vpcEndpointId is not a VPC endpoint id") }
         let region = string(.awsRegion) ?? ""
         let recipient = string(.recipientAccountId).map { AccountID($0) }
         let (principal, session) = Self.principal(fields[Field.userIdentity.rawValue], recipient: recipient)
@@ -63,7 +65,7 @@ public struct EventNormalizer: Sendable {
         return .event(NormalizedEvent(
             eventID: string(.eventID), eventTime: time, eventSource: eventSource, eventName: eventName,
             region: region, principal: principal, sessionName: session, accesses: accesses,
-            vpcEndpointID: string(.vpcEndpointId).flatMap { $0.isEmpty ? nil : VPCEndpointID($0) },
+            vpcEndpointID: endpointText.isEmpty ? nil : VPCEndpointID(endpointText),
             vpcEndpointAccount: string(.vpcEndpointAccountId).map { AccountID($0) },
             sourceIP: string(.sourceIPAddress), userAgent: string(.userAgent),
             recipientAccount: recipient, outcome: outcome, errorCode: errorCode, category: category))

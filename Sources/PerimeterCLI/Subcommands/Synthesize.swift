@@ -132,14 +132,10 @@ enum SynthesisStep {
         }
     }
 
-    /// Writes the files (replacing earlier drafts) and maps the result to an exit code.
+    /// Writes the files (replacing the ones Perimeter wrote before, see ``OutputWriter``) and maps the result to an exit code.
     static func finish(_ result: SynthesisResult, out: String, ingestFailed: Bool = false) throws {
-        let fm = FileManager.default
-        for folder in ["endpoints", "buckets"] { try? fm.removeItem(atPath: out + "/" + folder) }
-        for (path, content) in ReportRenderer.files(result).sorted(by: { $0.key < $1.key }) {
-            let url = URL(fileURLWithPath: out + "/" + path)
-            try fm.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(content.utf8).write(to: url)
+        do { try OutputWriter(folder: out).write(ReportRenderer.files(result)) } catch let error as OutputError {
+            throw Terminal.fail(error.description, code: 1)
         }
         let total = result.endpoints.reduce(Int64(0)) { $0 + $1.replay.requests }
         let allowed = result.endpoints.reduce(Int64(0)) { $0 + $1.replay.allowed }

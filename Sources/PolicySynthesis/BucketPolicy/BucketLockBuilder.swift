@@ -10,7 +10,8 @@ enum BucketLockBuilder {
                       endpoints: [VPCEndpointID: Inventory.Endpoint]) -> [BucketResult] {
         var byBucket: [String: [ObservedAccess]] = [:]
         for access in observed {
-            guard let bucket = ARN(access.access.resource)?.s3BucketName else { continue }
+            // Only a well-formed name becomes a lock (and a file name); logged text that is not one never does.
+            guard let bucket = ARN(access.access.resource)?.s3BucketName, BucketName.isWellFormed(bucket) else { continue }
             byBucket[bucket, default: []].append(access)
         }
         var results: [BucketResult] = []

@@ -19,6 +19,10 @@ public enum InventoryReader {
             if let endpoints = root["VpcEndpoints"]?.elements {
                 for e in endpoints {
                     guard let id = e["VpcEndpointId"]?.string else { continue }
+                    guard VPCEndpointID.isWellFormed(id) else {
+                        inventory.diagnostics.append("`\(path)`: `\(id)` is not a VPC endpoint id: ignored")
+                        continue
+                    }
                     var endpoint = inventory.endpoints[VPCEndpointID(id)] ?? Inventory.Endpoint(id: VPCEndpointID(id))
                     endpoint.type = e["VpcEndpointType"]?.string
                     endpoint.serviceName = e["ServiceName"]?.string
@@ -54,7 +58,7 @@ public enum InventoryReader {
             } else if root["Policy"] != nil || root["Statement"] != nil || root["PolicyDocument"] != nil {
                 do {
                     let policy = try PolicyReader.read(text)
-                    if stem.hasPrefix("vpce-") {
+                    if VPCEndpointID.isWellFormed(stem) {
                         var endpoint = inventory.endpoints[VPCEndpointID(stem)] ?? Inventory.Endpoint(id: VPCEndpointID(stem))
                         endpoint.policy = policy
                         inventory.endpoints[endpoint.id] = endpoint
@@ -68,7 +72,7 @@ public enum InventoryReader {
                 inventory.diagnostics.append("`\(path)`: not an inventory file Perimeter knows")
             }
         }
-        for (id, addresses) in interfaceAddresses {
+        for (id, addresses) in interfaceAddresses where VPCEndpointID.isWellFormed(id) {
             var endpoint = inventory.endpoints[VPCEndpointID(id)] ?? Inventory.Endpoint(id: VPCEndpointID(id))
             endpoint.addresses = addresses.sorted()
             inventory.endpoints[endpoint.id] = endpoint
