@@ -62,6 +62,10 @@ let package = Package(
         .target(
             /** Fixture paths, temporary folders, golden-file comparison */
             name: "PerimeterTestSupport", dependencies: ["AWSModel"], path: "Tests/PerimeterTestSupport"),
+        .target(
+            /** libFuzzer targets for the parsers (Tests/Fuzz/run.sh builds them with -sanitize=fuzzer,address) */
+            name: "PerimeterFuzz", dependencies: ["AWSModel", "AWSLogs", "IAMPolicy", "PolicySynthesis"], path: "Tests/Fuzz",
+            exclude: ["run.sh", "corpus"]),
         .testTarget(name: "AWSModelTests", dependencies: ["AWSModel"]),
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy", "PerimeterTestSupport"]),
         .testTarget(name: "AWSLogsTests", dependencies: ["AWSLogs", "PerimeterTestSupport"]),

@@ -98,6 +98,17 @@ public struct LogFileReader: Sendable {
         return file
     }
 
+    /// Parses content already in memory (plain, not gzipped) as a file at `path` would be: the same
+    /// detection and readers as ``read(path:fingerprint:)``.
+    public func read(bytes: [UInt8], path: String) -> ParsedFile {
+        var file = ParsedFile(path: path, size: Int64(bytes.count), contentHash: "", kind: .unrecognized)
+        var sink = Sink()
+        bytes.withUnsafeBytes { sink.consume($0) }
+        file.decompressedBytes = Int64(bytes.count)
+        sink.finish(into: &file, cloudTrail: cloudTrail)
+        return file
+    }
+
     /// Decides the format from the first bytes, then buffers (CloudTrail) or streams (flow logs).
     struct Sink {
         enum Mode { case undecided, cloudTrail, flow, unrecognized }

@@ -1,0 +1,110 @@
+// libFuzzer targets for every parser Perimeter feeds with outside input. One binary holds them all;
+// `PERIMETER_FUZZ_TARGET` picks one (json, cloudtrail, flowlog, policy, inventory). Built and run by
+// `Tests/Fuzz/run.sh`; see the README's section on fuzzing.
+import AWSLogs
+import AWSModel
+import Foundation
+import IAMPolicy
+import PolicySynthesis
+
+/// The parsers under test, each a function of the input bytes. A crash, a trap or a sanitizer report
+/// is a finding; an `invariant` that does not hold traps on purpose.
+enum FuzzTarget: String, CaseIterable {
+    case json, cloudtrail, flowlog, policy, inventory
+
+    func run(_ bytes: [UInt8]) {
+        switch self {
+        case .json: Self.json(bytes)
+        case .cloudtrail: Self.cloudTrail(bytes)
+        case .flowlog: Self.flowLog(bytes)
+        case .policy: Self.policy(bytes)
+        case .inventory: Self.inventory(bytes)
+        }
+    }
+
+    static func invariant(_ condition: Bool, _ message: @autoclosure () -> String) {
+        if !condition { fatalError("invariant: \(message())") }
+    }
+
+    static func json(_ bytes: [UInt8]) {
+        let sequence = JSONParser.parseSequence(bytes)
+        for value in sequence.document.values { walk(value, depth: 0) }
+        if let document = try? JSONParser.parse(bytes) { walk(document.values[0], depth: 0) }
+    }
+
+    static func walk(_ value: JSONValue, depth: Int) {
+        _ = value.string
+        for element in value.elements { walk(element, depth: depth + 1) }
+        for (key, member) in value.members {
+            // A key that is not valid UTF-8 decodes with U+FFFD and cannot be looked up by its text.
+            invariant(key.contains("\u{FFFD}") || value[key] != nil, "member `\(key)` not found by subscript")
+            walk(member, depth: depth + 1)
+        }
+    }
+
+    static func cloudTrail(_ bytes: [UInt8]) {
+        let file = LogFileReader().read(bytes: bytes, path: "fuzz.json")
+        for event in file.events {
+            for access in event.accesses {
+                // Logged text never becomes a wildcard: only Perimeter's own rules make `*`.
+                invariant(access.resource == PolicyText.anyResource || access.resource.hasSuffix("/*")
+                          || PolicyText.literalValue(of: access.resource) != nil, "resource `\(access.resource)` is a pattern")
+            }
+            invariant(event.vpcEndpointID.map { VPCEndpointID.isWellFormed($0.rawValue) } ?? true, "endpoint id not validated")
+        }
+    }
+
+    static func flowLog(_ bytes: [UInt8]) {
+        var reader = FlowLogReader()
+        var number = 0, offset: Int64 = 0
+        bytes.withUnsafeBytes { raw in
+            var start = 0
+            for i in 0...raw.count where i == raw.count || raw[i] == 10 {
+                number += 1
+                reader.readLine(UnsafeRawBufferPointer(rebasing: raw[start..<i]), number: number, offset: offset)
+                offset += Int64(i - start + 1)
+                start = i + 1
+            }
+        }
+        for flow in reader.flows() { invariant(flow.bytes >= 0 && flow.packets >= 0, "negative counter") }
+    }
+
+    static func policy(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let document = try? PolicyReader.read(text) else { return }
+        let written = PolicyWriter.write(document)
+        invariant((try? PolicyReader.read(written)) != nil, "a written policy does not read back")
+        let compiled = CompiledPolicy(document)
+        for (action, resource) in [("s3:GetObject", "arn:aws:s3:::b/k"), ("s3:ListBucket", "arn:aws:s3:::b"), ("dynamodb:GetItem", "*")] {
+            var context = RequestContext(action: action, resource: resource, principal: .from("arn:aws:iam::111122223333:role/r"),
+                                         keys: ["aws:SourceVpce": ["vpce-1"], "aws:SourceIp": ["10.0.0.1"]])
+            context.unknownKeys = ["aws:principaltag/*"]
+            _ = compiled.evaluate(context)
+        }
+    }
+
+    static func inventory(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        let inventory = InventoryReader.read([(path: "inventory/fuzz.json", text: text), (path: "inventory/vpce-0abc.json", text: text)])
+        for id in inventory.endpoints.keys { invariant(VPCEndpointID.isWellFormed(id.rawValue), "endpoint id `\(id)` not validated") }
+    }
+}
+
+nonisolated(unsafe) private var selected = FuzzTarget.json
+
+@_cdecl("LLVMFuzzerInitialize")
+public func fuzzInitialize(_ argc: UnsafeMutablePointer<Int32>?, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?) -> Int32 {
+    let name = ProcessInfo.processInfo.environment["PERIMETER_FUZZ_TARGET"] ?? "json"
+    guard let target = FuzzTarget(rawValue: name) else {
+        fatalError("PERIMETER_FUZZ_TARGET `\(name)` is not one of \(FuzzTarget.allCases.map(\.rawValue))")
+    }
+    selected = target
+    return 0
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzTestOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
+    selected.run(bytes)
+    return 0
+}
