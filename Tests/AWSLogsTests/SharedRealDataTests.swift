@@ -24,7 +24,7 @@ struct SharedRealDataTests {
         ("cloudtrail/awsdocs/amazon-dynamodb-developer-guide/understanding-ddb-log-entries.block07.json", 1, false),
         ("cloudtrail/awsdocs/amazon-dynamodb-developer-guide/understanding-ddb-log-entries.block08.json", 1, false),
         ("cloudtrail/awsdocs/amazon-dynamodb-developer-guide/understanding-ddb-log-entries.block09.json", 1, false),
-        ("cloudtrail/awsdocs/amazon-s3-developer-guide/invalid-json-as-published/cloudtrail-logging.block00.json", 0, true),
+        ("cloudtrail/awsdocs/amazon-s3-developer-guide/invalid-json-as-published/cloudtrail-logging.block00.json", 1, true),
         ("cloudtrail/awsdocs/amazon-s3-userguide/cloudtrail-logging-understanding-s3-entries.block00.json", 3, false),
         ("cloudtrail/awsdocs/amazon-s3-userguide/cloudtrail-logging-understanding-s3-entries.block01.json", 1, false),
         ("cloudtrail/awsdocs/aws-cloudtrail-user-guide/cloudtrail-event-reference-aws-console-sign-in-events.block00.json", 1, false),
@@ -317,8 +317,9 @@ struct SharedRealDataTests {
         return try LogFileReader().read(path: path, fingerprint: LogFileReader.fingerprint(path: path))
     }
 
-    @Test func everyCloudTrailFileReadsWithTheExpectedCount() throws {
-        guard let root = TestSupport.sharedRealData else { return }
+    @Test(.enabled(if: TestSupport.sharedRealData != nil, "the shared real-data set (../shared/data/real) is absent"))
+    func everyCloudTrailFileReadsWithTheExpectedCount() throws {
+        let root = try #require(TestSupport.sharedRealData)
         for (path, events, malformed) in Self.cloudTrail {
             let file = try Self.read(root, path)
             #expect(file.kind == .cloudTrail, "\(path)")
@@ -327,8 +328,9 @@ struct SharedRealDataTests {
         }
     }
 
-    @Test func everyFlowLogFileReadsWithTheExpectedCount() throws {
-        guard let root = TestSupport.sharedRealData else { return }
+    @Test(.enabled(if: TestSupport.sharedRealData != nil, "the shared real-data set (../shared/data/real) is absent"))
+    func everyFlowLogFileReadsWithTheExpectedCount() throws {
+        let root = try #require(TestSupport.sharedRealData)
         for (path, records, rejects, skipped) in Self.flowLogs {
             let file = try Self.read(root, path)
             #expect(file.kind == .flowLog, "\(path)")
@@ -338,8 +340,9 @@ struct SharedRealDataTests {
         }
     }
 
-    @Test func theTableCoversEveryFileOfTheSharedSet() throws {
-        guard let root = TestSupport.sharedRealData else { return }
+    @Test(.enabled(if: TestSupport.sharedRealData != nil, "the shared real-data set (../shared/data/real) is absent"))
+    func theTableCoversEveryFileOfTheSharedSet() throws {
+        let root = try #require(TestSupport.sharedRealData)
         let files = try LogFileDiscovery.files(under: [root + "/cloudtrail", root + "/flowlogs"])
             .map { String($0.dropFirst(root.count + 1)) }.filter { !$0.hasSuffix(".csv") }
         #expect(Set(files) == Set(Self.cloudTrail.map(\.path) + Self.flowLogs.map(\.path)))

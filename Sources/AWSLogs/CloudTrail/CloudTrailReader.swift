@@ -1,8 +1,12 @@
 import AWSModel
 
-/// Reads the CloudTrail export shapes users have from decompressed bytes: delivery objects
-/// `{"Records":[…]}`, one event per line (with or without a timestamp prefix), single events,
-/// arrays of events, CloudWatch Logs subscription payloads and `LookupEvents` output.
+/// Reads the CloudTrail export shapes users have: delivery objects `{"Records":[…]}`, one event per
+/// line (with or without a timestamp prefix), single events, arrays of events, CloudWatch Logs
+/// subscription payloads and `LookupEvents` output.
+///
+/// Streams: bytes arrive in chunks (``CloudTrailStream``) and are cut into records by
+/// ``RecordSplitter``, so a file is never held whole, and a record that does not parse is one reject
+/// at its own offset while the records around it are read.
 public struct CloudTrailReader: Sendable {
     public let normalizer: EventNormalizer
 
@@ -13,110 +17,147 @@ public struct CloudTrailReader: Sendable {
         value["digestStartTime"] != nil || value["digestS3Bucket"] != nil
     }
 
-    /// Reads `bytes` into `file`'s events, rejects and skipped counts.
+    /// Reads a whole text already in memory (see ``CloudTrailStream`` for files).
     public func read(_ bytes: [UInt8], into file: inout ParsedFile) {
-        let firstLine = bytes.prefix { $0 != 10 }
-        if let first = firstLine.first(where: { $0 != 32 && $0 != 9 && $0 != 13 }), first != 123, first != 91, first != 34, firstLine.contains(123) {
-            readPrefixedLines(bytes, into: &file)
+        var stream = CloudTrailStream(reader: self)
+        bytes.withUnsafeBytes { stream.feed($0, into: &file) }
+        stream.finish(into: &file)
+    }
+
+    /// One unit the splitter cut: parse it, then read what it holds.
+    func read(_ unit: RecordSplitter.Unit, into file: inout ParsedFile) {
+        if let size = unit.oversize {
+            file.rejects.append(Reject(line: unit.line, byteOffset: unit.offset,
+                                       reason: "record larger than \(RecordSplitter.recordLimit >> 20) MiB (\(size) bytes): not read", excerpt: ""))
             return
         }
-        let sequence = JSONParser.parseSequence(bytes)
-        for error in sequence.errors {
-            let (line, _) = JSONDocument.lineAndColumn(of: error.offset, in: bytes)
-            file.rejects.append(Reject(line: line, byteOffset: Int64(error.offset), reason: "malformed JSON: \(error.message)",
-                                       excerpt: Reject.excerpt(bytes, at: lineStart(bytes, error.offset))))
+        let place = Place(unit: unit)
+        let document: JSONDocument
+        do { document = try JSONParser.parse(unit.bytes) } catch {
+            file.rejects.append(place.reject(at: error.offset, reason: "malformed JSON: \(error.message)"))
+            return
         }
-        for root in sequence.document.values {
-            if Self.isDigest(root) {
-                file.kind = .skipped
-                file.note = "CloudTrail digest file"
-                return
-            }
-            readContainer(root, bytes: bytes, into: &file)
+        let value = document.values[0]
+        switch unit.kind {
+        case .root, .element: readContainer(value, place, into: &file)
+        case .lookupEvent: readEmbedded(value["CloudTrailEvent"], container: value, place, into: &file)
         }
     }
 
-    private func lineStart(_ bytes: [UInt8], _ offset: Int) -> Int {
-        var i = min(offset, bytes.count)
-        while i > 0, bytes[i - 1] != 10 { i -= 1 }
-        return i
+    /// Where a unit sits in the file, to locate rejects by line and byte offset.
+    struct Place {
+        var unit: RecordSplitter.Unit
+
+        func line(at offset: Int) -> Int {
+            unit.line + unit.bytes.prefix(max(0, min(offset, unit.bytes.count))).reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+        }
+
+        func reject(at offset: Int, reason: String) -> Reject {
+            Reject(line: line(at: offset), byteOffset: unit.offset + Int64(offset), reason: reason,
+                   excerpt: Reject.excerpt(unit.bytes, at: offset))
+        }
     }
 
-    /// One root value: a wrapper holding records, or a record.
-    private func readContainer(_ value: JSONValue, bytes: [UInt8], into file: inout ParsedFile) {
-        if value.isArray {
-            for element in value.elements { readContainer(element, bytes: bytes, into: &file) }
+    /// One value: a wrapper holding records, or a record.
+    private func readContainer(_ value: JSONValue, _ place: Place, into file: inout ParsedFile) {
+        if Self.isDigest(value) {
+            file.kind = .skipped
+            file.note = "CloudTrail digest file"
+        } else if value.isArray {
+            for element in value.elements { readContainer(element, place, into: &file) }
         } else if let records = value["Records"], records.isArray {
-            for record in records.elements { readRecord(record, bytes: bytes, into: &file) }
+            for record in records.elements { readRecord(record, place, into: &file) }
         } else if let type = value["messageType"]?.string {
             guard type == "DATA_MESSAGE" else {
                 file.skippedRecords["CloudWatch Logs control message", default: 0] += 1
                 return
             }
             for logEvent in value["logEvents"]?.elements ?? [] {
-                readEmbedded(logEvent["message"], container: logEvent, bytes: bytes, into: &file)
+                readEmbedded(logEvent["message"], container: logEvent, place, into: &file)
             }
         } else if let events = value["Events"], events.isArray {
-            for event in events.elements { readEmbedded(event["CloudTrailEvent"], container: event, bytes: bytes, into: &file) }
+            for event in events.elements { readEmbedded(event["CloudTrailEvent"], container: event, place, into: &file) }
         } else {
-            readRecord(value, bytes: bytes, into: &file)
+            readRecord(value, place, into: &file)
         }
     }
 
     /// A record held as a JSON string inside another document.
-    private func readEmbedded(_ message: JSONValue?, container: JSONValue, bytes: [UInt8], into file: inout ParsedFile) {
-        let line = JSONDocument.lineAndColumn(of: container.offset, in: bytes).line
+    private func readEmbedded(_ message: JSONValue?, container: JSONValue, _ place: Place, into file: inout ParsedFile) {
         guard let text = message?.string else {
-            file.rejects.append(Reject(line: line, byteOffset: Int64(container.offset), reason: "log event without a message string",
-                                       excerpt: Reject.excerpt(bytes, at: container.offset)))
+            file.rejects.append(place.reject(at: container.offset, reason: "log event without a message string"))
             return
         }
         do {
             let document = try JSONParser.parse(Array(text.utf8))
-            record(document.values[0], line: line, offset: container.offset, excerptBytes: bytes, into: &file)
+            readRecord(document.values[0], place, at: container.offset, into: &file)
         } catch {
-            file.rejects.append(Reject(line: line, byteOffset: Int64(container.offset),
-                                       reason: "malformed JSON in embedded event: \(error.message) at character \(error.offset)",
-                                       excerpt: String(text.prefix(120)).replacingNewlines))
+            file.rejects.append(place.reject(at: container.offset, reason: "malformed JSON in embedded event: \(error.message) at byte \(error.offset) of the event"))
         }
     }
 
-    private func readRecord(_ value: JSONValue, bytes: [UInt8], into file: inout ParsedFile) {
-        record(value, line: nil, offset: value.offset, excerptBytes: bytes, into: &file)
-    }
-
-    private func record(_ value: JSONValue, line: Int?, offset: Int, excerptBytes: [UInt8], into file: inout ParsedFile) {
+    /// Normalizes one record found at `offset` of the unit (by default, where the value is).
+    private func readRecord(_ value: JSONValue, _ place: Place, at offset: Int? = nil, into file: inout ParsedFile) {
         switch normalizer.normalize(value) {
         case .event(let event): file.events.append(event)
         case .skipped(let reason): file.skippedRecords[reason, default: 0] += 1
-        case .rejected(let reason):
-            let at = line ?? JSONDocument.lineAndColumn(of: offset, in: excerptBytes).line
-            file.rejects.append(Reject(line: at, byteOffset: Int64(offset), reason: reason, excerpt: Reject.excerpt(excerptBytes, at: offset)))
+        case .rejected(let reason): file.rejects.append(place.reject(at: offset ?? value.offset, reason: reason))
+        }
+    }
+}
+
+/// A CloudTrail file read as it arrives: records are cut, parsed and normalized chunk by chunk, so
+/// memory holds one record's bytes at a time (at most ``RecordSplitter/recordLimit``), not the file.
+public struct CloudTrailStream {
+    let reader: CloudTrailReader
+    private var splitter = RecordSplitter()
+    /// Lines of `PREFIX {json}` (CloudWatch Logs exports to S3 put a timestamp before each event),
+    /// decided from the first line.
+    private var prefixedLines: LineSplitter?
+    private var decided = false
+    private var lineOffset: Int64 = 0
+
+    public init(reader: CloudTrailReader) { self.reader = reader }
+
+    public mutating func feed(_ chunk: UnsafeRawBufferPointer, into file: inout ParsedFile) {
+        if !decided {
+            decided = true
+            let firstLine = chunk.prefix { $0 != 10 }
+            if let first = firstLine.first(where: { $0 != 32 && $0 != 9 && $0 != 13 }), first != 123, first != 91, first != 34,
+               firstLine.contains(123) {
+                prefixedLines = LineSplitter(lengthLimit: RecordSplitter.recordLimit)
+            }
+        }
+        if var lines = prefixedLines {
+            lines.feed(chunk) { line, number in readPrefixed(line, number: number, into: &file) }
+            prefixedLines = lines
+        } else {
+            splitter.feed(chunk) { unit in reader.read(unit, into: &file) }
         }
     }
 
-    /// Lines of `PREFIX {json}` (CloudWatch Logs exports to S3 put a timestamp before each event).
-    private func readPrefixedLines(_ bytes: [UInt8], into file: inout ParsedFile) {
-        var lineNumber = 0
-        var start = 0
-        while start < bytes.count {
-            let end = bytes[start...].firstIndex(of: 10) ?? bytes.count
-            lineNumber += 1
-            defer { start = end + 1 }
-            let line = bytes[start..<end]
-            guard line.contains(where: { $0 != 32 && $0 != 13 && $0 != 9 }) else { continue }
-            guard let brace = line.firstIndex(of: 123) else {
-                file.rejects.append(Reject(line: lineNumber, byteOffset: Int64(start), reason: "line holds no JSON event",
-                                           excerpt: Reject.excerpt(bytes, at: start)))
-                continue
-            }
-            do {
-                let document = try JSONParser.parse(Array(bytes[brace..<end]))
-                record(document.values[0], line: lineNumber, offset: brace, excerptBytes: bytes, into: &file)
-            } catch {
-                file.rejects.append(Reject(line: lineNumber, byteOffset: Int64(brace + error.offset),
-                                           reason: "malformed JSON: \(error.message)", excerpt: Reject.excerpt(bytes, at: start)))
-            }
+    public mutating func finish(into file: inout ParsedFile) {
+        if var lines = prefixedLines {
+            lines.finish { line, number in readPrefixed(line, number: number, into: &file) }
+            prefixedLines = lines
+        } else {
+            splitter.finish { unit in reader.read(unit, into: &file) }
         }
+    }
+
+    private mutating func readPrefixed(_ line: UnsafeRawBufferPointer, number: Int, into file: inout ParsedFile) {
+        let offset = lineOffset
+        lineOffset += Int64(line.count) + 1
+        guard line.contains(where: { $0 != 32 && $0 != 13 && $0 != 9 }) else { return }
+        guard line.count <= RecordSplitter.recordLimit else {
+            file.rejects.append(Reject(line: number, byteOffset: offset, reason: "record larger than \(RecordSplitter.recordLimit >> 20) MiB: not read", excerpt: ""))
+            return
+        }
+        guard let brace = line.firstIndex(of: 123) else {
+            file.rejects.append(Reject(line: number, byteOffset: offset, reason: "line holds no JSON event", excerpt: Reject.excerpt(line)))
+            return
+        }
+        let unit = RecordSplitter.Unit(kind: .root, bytes: Array(line[brace...]), offset: offset + Int64(brace), line: number, oversize: nil)
+        reader.read(unit, into: &file)
     }
 }

@@ -73,7 +73,7 @@ public struct LogFileReader: Sendable {
             file.note = note
             return file
         }
-        var sink = Sink()
+        var sink = Sink(file: file, reader: cloudTrail)
         var gzip: GzipDecoder?
         var first = true
         var decompressed: Int64 = 0
@@ -93,28 +93,28 @@ public struct LogFileReader: Sendable {
             }
         }
         if gzip != nil { try gzip!.finish() }
-        file.decompressedBytes = decompressed
-        sink.finish(into: &file, cloudTrail: cloudTrail)
-        return file
+        sink.file.decompressedBytes = decompressed
+        return sink.finish()
     }
 
     /// Parses content already in memory (plain, not gzipped) as a file at `path` would be: the same
     /// detection and readers as ``read(path:fingerprint:)``.
     public func read(bytes: [UInt8], path: String) -> ParsedFile {
-        var file = ParsedFile(path: path, size: Int64(bytes.count), contentHash: "", kind: .unrecognized)
-        var sink = Sink()
+        var sink = Sink(file: ParsedFile(path: path, size: Int64(bytes.count), contentHash: "", kind: .unrecognized), reader: cloudTrail)
         bytes.withUnsafeBytes { sink.consume($0) }
-        file.decompressedBytes = Int64(bytes.count)
-        sink.finish(into: &file, cloudTrail: cloudTrail)
-        return file
+        sink.file.decompressedBytes = Int64(bytes.count)
+        return sink.finish()
     }
 
-    /// Decides the format from the first bytes, then buffers (CloudTrail) or streams (flow logs).
+    /// Decides the format from the first bytes, then streams the rest to the CloudTrail or flow-log reader.
     struct Sink {
         enum Mode { case undecided, cloudTrail, flow, unrecognized }
+        var file: ParsedFile
+        let reader: CloudTrailReader
         var mode = Mode.undecided
         var buffer: [UInt8] = []
-        var lines = LineSplitter()
+        var cloudTrail: CloudTrailStream?
+        var lines = LineSplitter(lengthLimit: FlowLogReader.lineLimit)
         var flows = FlowLogReader()
         var offset: Int64 = 0
         var lineOffset: Int64 = 0
@@ -126,7 +126,7 @@ public struct LogFileReader: Sendable {
                 buffer.append(contentsOf: chunk)
                 if buffer.count >= Self.sniffBytes { decide() }
             case .cloudTrail:
-                buffer.append(contentsOf: chunk)
+                cloudTrail!.feed(chunk, into: &file)
             case .flow:
                 feedFlow(chunk)
             case .unrecognized:
@@ -136,7 +136,12 @@ public struct LogFileReader: Sendable {
 
         mutating func decide() {
             mode = Self.detect(buffer)
-            if mode == .flow {
+            if mode == .cloudTrail {
+                var stream = CloudTrailStream(reader: reader)
+                buffer.withUnsafeBytes { stream.feed($0, into: &file) }
+                cloudTrail = stream
+                buffer = []
+            } else if mode == .flow {
                 let head = buffer
                 buffer = []
                 head.withUnsafeBytes { feedFlow($0) }
@@ -152,12 +157,12 @@ public struct LogFileReader: Sendable {
             }
         }
 
-        mutating func finish(into file: inout ParsedFile, cloudTrail: CloudTrailReader) {
+        mutating func finish() -> ParsedFile {
             if mode == .undecided { decide() }
             switch mode {
             case .cloudTrail:
-                file.kind = .cloudTrail
-                cloudTrail.read(buffer, into: &file)
+                if file.kind == .unrecognized { file.kind = .cloudTrail }
+                cloudTrail!.finish(into: &file)
             case .flow:
                 lines.finish { line, number in flows.readLine(line, number: number, offset: lineOffset) }
                 file.kind = .flowLog
@@ -172,6 +177,7 @@ public struct LogFileReader: Sendable {
                 file.kind = .unrecognized
                 file.note = "neither CloudTrail nor a VPC flow log"
             }
+            return file
         }
 
         static let cloudTrailMarkers = ["\"eventVersion\"", "\"Records\"", "\"eventSource\"", "\"eventName\"", "\"messageType\"",

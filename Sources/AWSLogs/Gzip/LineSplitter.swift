@@ -1,10 +1,14 @@
 /// Splits a byte stream arriving in chunks of any size into lines (without the `\n`, with a trailing
 /// `\r` removed), numbering them from 1.
+///
+/// A line longer than ``lengthLimit`` is not held whole: its first `lengthLimit + 1` bytes are passed
+/// on (so the consumer sees that it is over the limit and rejects it) and the rest is skipped.
 public struct LineSplitter {
     private var pending: [UInt8] = []
     public private(set) var lineNumber = 0
+    public let lengthLimit: Int
 
-    public init() {}
+    public init(lengthLimit: Int = 4 << 20) { self.lengthLimit = lengthLimit }
 
     /// Calls `line` for every complete line in `chunk` (joined with what earlier chunks left over).
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, line: (UnsafeRawBufferPointer, Int) throws -> Void) rethrows {
@@ -12,14 +16,14 @@ public struct LineSplitter {
         let count = chunk.count
         while start < count {
             guard let nl = memchrIndex(chunk, from: start) else {
-                pending.append(contentsOf: chunk[start..<count])
+                pending.append(contentsOf: chunk[start..<min(count, start + max(0, lengthLimit + 1 - pending.count))])
                 return
             }
             lineNumber += 1
             if pending.isEmpty {
-                try emit(UnsafeRawBufferPointer(rebasing: chunk[start..<nl]), line)
+                try emit(UnsafeRawBufferPointer(rebasing: chunk[start..<min(nl, start + lengthLimit + 1)]), line)
             } else {
-                pending.append(contentsOf: chunk[start..<nl])
+                pending.append(contentsOf: chunk[start..<min(nl, start + max(0, lengthLimit + 1 - pending.count))])
                 try pending.withUnsafeBytes { try emit($0, line) }
                 pending.removeAll(keepingCapacity: true)
             }

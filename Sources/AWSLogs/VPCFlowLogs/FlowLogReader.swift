@@ -23,7 +23,13 @@ public struct FlowLogReader {
     public init() {}
 
     /// Reads one line (without its newline) at 1-based `number`, starting at byte `offset`.
+    /// The longest flow record read: 64 KiB (a record of every version-8 field is under 1 KiB).
+    public static let lineLimit = 64 << 10
+
     public mutating func readLine(_ line: UnsafeRawBufferPointer, number: Int, offset: Int64) {
+        guard line.count <= Self.lineLimit else {
+            return reject(number, offset, "line longer than \(Self.lineLimit) bytes", UnsafeRawBufferPointer(rebasing: line[0..<120]))
+        }
         var start = 0
         while start < line.count, line[start] == 32 || line[start] == 9 { start += 1 }
         guard start < line.count else { return }

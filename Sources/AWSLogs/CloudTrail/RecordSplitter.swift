@@ -1,0 +1,206 @@
+/// Cuts a stream of CloudTrail JSON into records without holding the file: the elements of a
+/// `{"Records": […]}` or `{"Events": […]}` wrapper and of a top-level array one by one, and any other
+/// top-level value (JSON lines, a CloudWatch Logs payload, a digest) whole.
+///
+/// It tracks only strings and nesting, so a record with a syntax error inside still ends where its
+/// braces close and costs that record alone. Where the nesting itself is broken (a lost quote or
+/// brace), the next record start ends the broken record: `{"eventVersion"` inside a wrapper's record
+/// (raw, those bytes cannot occur inside a valid record), and a line that begins with `{` inside a
+/// top-level value. A unit longer than ``recordLimit`` is not kept: it is reported with its size and
+/// skipped in linear time.
+struct RecordSplitter {
+    /// Where a unit sat in the file.
+    enum Kind: Equatable {
+        /// A whole top-level value.
+        case root
+        /// An element of a `Records` array or of a top-level array.
+        case element
+        /// An element of a `lookup-events` `Events` array (the record is in its `CloudTrailEvent` string).
+        case lookupEvent
+    }
+
+    /// One cut piece of the stream.
+    struct Unit {
+        var kind: Kind
+        /// The unit's bytes; empty when it was over the limit.
+        var bytes: [UInt8]
+        /// Offset of the first byte in the decompressed stream, and its 1-based line.
+        var offset: Int64
+        var line: Int
+        /// The unit's size when it was over the limit and not kept.
+        var oversize: Int64?
+    }
+
+    /// The largest unit kept: 4 MiB. CloudTrail delivers events of at most 256 KB (it omits larger
+    /// request or response elements), and a CloudWatch Logs payload holds at most 1 MB of events.
+    static let recordLimit = 4 << 20
+
+    private static let marker = Array(#"{"eventVersion""#.utf8)
+    private static let records = Array("Records".utf8)
+    private static let events = Array("Events".utf8)
+
+    private var depth = 0
+    private var inString = false
+    private var escaped = false
+    /// Offset of the next byte in the stream, its line, and the byte before it.
+    private var offset: Int64 = 0
+    private var line = 1
+    private var previous: UInt8 = 10
+
+    /// Depth at which the elements of a wrapper or top-level array begin; nil outside one.
+    private var elementDepth: Int?
+    private var elementKind = Kind.element
+    /// For a root object: the key of its last member at depth 1, and the wrapper kind once `:` follows it.
+    private var key: [UInt8] = []
+    private var keyOpen = false
+    private var wrapperAfterColon: Kind?
+
+    private var unit: (kind: Kind, depth: Int, offset: Int64, line: Int, isObject: Bool)?
+    private var size: Int64 = 0
+    private var buffer: [UInt8] = []
+    private var keeping = true
+    /// The last bytes of a chunk, kept back so that a marker split across chunks is still seen.
+    private var pending: [UInt8] = []
+
+    init() {}
+
+    /// Feeds the next chunk of the stream, calling `emit` with each unit it completes.
+    mutating func feed(_ chunk: UnsafeRawBufferPointer, _ emit: (Unit) -> Void) {
+        guard !pending.isEmpty else { return scan(chunk, final: false, emit) }
+        var joined = pending
+        joined.append(contentsOf: chunk)
+        pending = []
+        joined.withUnsafeBytes { scan($0, final: false, emit) }
+    }
+
+    /// Ends the stream; a unit still open is emitted as it stands (its parse says what is wrong).
+    mutating func finish(_ emit: (Unit) -> Void) {
+        let rest = pending
+        pending = []
+        rest.withUnsafeBytes { scan($0, final: true, emit) }
+        if unit != nil { close(emit) }
+    }
+
+    private mutating func scan(_ bytes: UnsafeRawBufferPointer, final: Bool, _ emit: (Unit) -> Void) {
+        let limit = final ? bytes.count : max(0, bytes.count - (Self.marker.count - 1))
+        var start = unit != nil ? 0 : -1   // where the open unit's bytes begin in this chunk
+        var i = 0
+        // Keeps the open unit's bytes up to `end` (exclusive).
+        func keep(_ end: Int) {
+            guard start >= 0, end > start else { return }
+            size += Int64(end - start)
+            if keeping {
+                buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
+                if buffer.count > Self.recordLimit { keeping = false; buffer = [] }
+            }
+            start = end
+        }
+        func endUnit(_ end: Int) {
+            keep(end)
+            close(emit)
+            start = -1
+        }
+        func beginUnit(_ kind: Kind, at index: Int, isObject: Bool) {
+            unit = (kind, depth, offset, line, isObject)
+            size = 0
+            buffer = []
+            keeping = true
+            start = index
+        }
+        while i < limit {
+            let b = bytes[i]
+            if b == 10 { line += 1 }
+            if b == 123, let open = unit {
+                // A record start inside a record means the one before was broken: end it there.
+                let broken = open.kind != .root ? offset > open.offset && startsMarker(bytes, i)
+                                                : previous == 10 && (depth > 0 || inString)
+                if broken {
+                    endUnit(i)
+                    depth = open.depth
+                    inString = false
+                    escaped = false
+                }
+            }
+            if inString {
+                if escaped {
+                    escaped = false
+                } else if b == 92 {
+                    escaped = true
+                } else if b == 34 {
+                    inString = false
+                    if keyOpen { keyOpen = false }
+                    if let open = unit, depth == open.depth { endUnit(i + 1) }
+                } else if keyOpen {
+                    if key.count < 16 { key.append(b) } else { keyOpen = false; key = [] }
+                }
+                step(b)
+                i += 1
+                continue
+            }
+            switch b {
+            case 32, 9, 10, 13:
+                if let open = unit, depth == open.depth { endUnit(i) }   // a scalar ends
+            case 44:
+                if let open = unit, depth == open.depth { endUnit(i) }
+                if depth == 1 { wrapperAfterColon = nil }
+            case 58:
+                if depth == 1, unit?.kind == .root, unit?.isObject == true {
+                    wrapperAfterColon = key == Self.records ? .element : key == Self.events ? .lookupEvent : nil
+                }
+            case 125, 93:
+                depth = max(0, depth - 1)
+                if let open = unit, depth == open.depth { endUnit(i + 1) }
+                if depth == 0 { elementDepth = nil }
+            default:
+                // The start of a value.
+                if unit == nil {
+                    if depth == 0 {
+                        if b == 91 { elementDepth = 1; elementKind = .element } else { beginUnit(.root, at: i, isObject: b == 123) }
+                    } else if depth == elementDepth {
+                        beginUnit(elementKind, at: i, isObject: b == 123)
+                    }
+                } else if b == 91, depth == 1, let kind = wrapperAfterColon {
+                    // `"Records": [`: its elements are the units from here on; the wrapper is not kept.
+                    wrapperAfterColon = nil
+                    unit = nil
+                    buffer = []
+                    start = -1
+                    elementDepth = 2
+                    elementKind = kind
+                }
+                if b == 34 {
+                    inString = true
+                    if depth == 1, unit?.kind == .root, unit?.isObject == true { keyOpen = true; key = [] }
+                } else if b == 123 || b == 91 {
+                    depth += 1
+                }
+            }
+            step(b)
+            i += 1
+        }
+        keep(limit)
+        if limit < bytes.count { pending = Array(UnsafeRawBufferPointer(rebasing: bytes[limit...])) }
+    }
+
+    private mutating func step(_ b: UInt8) {
+        offset += 1
+        previous = b
+    }
+
+    private func startsMarker(_ bytes: UnsafeRawBufferPointer, _ i: Int) -> Bool {
+        guard bytes.count - i >= Self.marker.count else { return false }
+        for k in 1..<Self.marker.count where bytes[i + k] != Self.marker[k] { return false }
+        return true
+    }
+
+    private mutating func close(_ emit: (Unit) -> Void) {
+        guard let open = unit else { return }
+        emit(Unit(kind: open.kind, bytes: keeping ? buffer : [], offset: open.offset, line: open.line, oversize: keeping ? nil : size))
+        unit = nil
+        buffer = []
+        keeping = true
+        inString = false
+        escaped = false
+        keyOpen = false
+    }
+}
