@@ -20,7 +20,9 @@ public enum PolicyText {
 
     /// `text` as policy text that matches only itself.
     public static func literal(_ text: String) -> String {
-        guard text.utf8.contains(where: { $0 == 42 || $0 == 63 || $0 == 36 }) else { return text }
+        let special = text.utf8.withContiguousStorageIfAvailable { bytes in bytes.contains { $0 == 42 || $0 == 63 || $0 == 36 } }
+            ?? text.utf8.contains { $0 == 42 || $0 == 63 || $0 == 36 }
+        guard special else { return text }
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
         for scalar in text.unicodeScalars {

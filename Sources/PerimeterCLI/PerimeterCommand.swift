@@ -5,7 +5,7 @@ public struct PerimeterCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "perimeter",
         abstract: "Least-privilege VPC endpoint and S3 bucket policies from the AWS logs you already export.",
-        subcommands: [Ingest.self, Run.self, Synthesize.self, Evaluate.self, Sample.self, Benchmark.self])
+        subcommands: [Ingest.self, Run.self, Synthesize.self, Rejects.self, Evaluate.self, Sample.self, Benchmark.self])
 
     public init() {}
 }

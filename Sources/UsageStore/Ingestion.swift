@@ -11,12 +11,16 @@ public struct IngestSummary: Sendable, Equatable, Codable {
     public var filesAlreadyIngested = 0
     public var filesUnrecognized: [String] = []
     public var filesFailed: [FailedFile] = []
+    /// Entries under the LOGS paths that are not regular files (FIFOs, devices, broken links, link loops): not read.
+    public var notRegular: [LogFileDiscovery.NotRegular] = []
     public var filesByKind: [String: Int] = [:]
     public var events = 0
     public var duplicateEvents = 0
     public var flowRecords: Int64 = 0
     public var rejects = 0
     public var rejectsByReason: [String: Int] = [:]
+    /// Where the first few rejects of each reason are, as `path:line` or `path@offset`.
+    public var rejectPlaces: [String: [String]] = [:]
     public var skippedRecordsByReason: [String: Int64] = [:]
     public var compressedBytes: Int64 = 0
     public var decompressedBytes: Int64 = 0
@@ -47,9 +51,11 @@ extension UsageStore {
     /// not exist; unreadable files are listed in the summary.
     public func ingest(paths: [String], workers: Int, excluding: [String] = [],
                        progress: @Sendable (IngestProgress) -> Void = { _ in }) async throws -> IngestSummary {
-        let files = try LogFileDiscovery.files(under: paths, excluding: excluding)
+        let found = try LogFileDiscovery.find(under: paths, excluding: excluding)
+        let files = found.files
         let known = try ingestedHashes()
         var summary = IngestSummary()
+        summary.notRegular = found.notRegular
         summary.filesFound = files.count
         let reader = LogFileReader()
         let logger = self.logger
@@ -163,7 +169,13 @@ extension UsageStore {
         summary.duplicateEvents += result.duplicateEvents
         summary.flowRecords += file.flowRecords
         summary.rejects += file.rejects.count
-        for r in file.rejects { summary.rejectsByReason[reasonClass(r.reason), default: 0] += 1 }
+        for r in file.rejects {
+            let reason = reasonClass(r.reason)
+            summary.rejectsByReason[reason, default: 0] += 1
+            if summary.rejectPlaces[reason, default: []].count < 3 {
+                summary.rejectPlaces[reason, default: []].append(r.line.map { "\(file.path):\($0)" } ?? "\(file.path)@\(r.byteOffset ?? 0)")
+            }
+        }
         for (reason, count) in file.skippedRecords { summary.skippedRecordsByReason[reason, default: 0] += count }
         logger.debug("ingested log file", metadata: ["file.path": "\(file.path)", "records.count": "\(result.events + Int(file.flowRecords))"])
     }

@@ -1,4 +1,9 @@
 import AWSModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Reads the CloudTrail export shapes users have: delivery objects `{"Records":[…]}`, one event per
 /// line (with or without a timestamp prefix), single events, arrays of events, CloudWatch Logs
@@ -37,8 +42,14 @@ public struct CloudTrailReader: Sendable {
             file.rejects.append(place.reject(at: error.offset, reason: "malformed JSON: \(error.message)"))
             return
         }
-        let value = document.values[0]
+        read(document.values[0], unit, into: &file)
+    }
+
+    /// One unit already parsed.
+    func read(_ value: JSONValue, _ unit: RecordSplitter.Unit, into file: inout ParsedFile) {
+        let place = Place(unit: unit)
         switch unit.kind {
+        case .record: readRecord(value, place, into: &file)
         case .root, .element: readContainer(value, place, into: &file)
         case .lookupEvent: readEmbedded(value["CloudTrailEvent"], container: value, place, into: &file)
         }
@@ -48,13 +59,15 @@ public struct CloudTrailReader: Sendable {
     struct Place {
         var unit: RecordSplitter.Unit
 
-        func line(at offset: Int) -> Int {
-            unit.line + unit.bytes.prefix(max(0, min(offset, unit.bytes.count))).reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
+        /// The line of `index` in the unit's bytes, counted from the unit's start (one record, not the file).
+        func line(at index: Int) -> Int {
+            let end = max(unit.start, min(index, unit.bytes.count))
+            return unit.line + unit.bytes[unit.start..<end].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
         }
 
-        func reject(at offset: Int, reason: String) -> Reject {
-            Reject(line: line(at: offset), byteOffset: unit.offset + Int64(offset), reason: reason,
-                   excerpt: Reject.excerpt(unit.bytes, at: offset))
+        func reject(at index: Int, reason: String) -> Reject {
+            Reject(line: line(at: index), byteOffset: unit.offset + Int64(index - unit.start), reason: reason,
+                   excerpt: Reject.excerpt(unit.bytes, at: index))
         }
     }
 
@@ -107,15 +120,35 @@ public struct CloudTrailReader: Sendable {
 }
 
 /// A CloudTrail file read as it arrives: records are cut, parsed and normalized chunk by chunk, so
-/// memory holds one record's bytes at a time (at most ``RecordSplitter/recordLimit``), not the file.
+/// memory holds a chunk and one record's bytes (at most ``RecordSplitter/recordLimit``), not the file.
+///
+/// Trades a second reader for speed: while the input is well-formed, each record is parsed straight
+/// out of a window of the stream (`JSONParser.parseValue`), one pass over its bytes. At the first
+/// syntax error or a value over the limit, ``RecordSplitter`` takes over from that record to the end of
+/// the file, which recovers at record boundaries but scans every byte once more (BENCHMARKS.md).
 public struct CloudTrailStream {
     let reader: CloudTrailReader
-    private var splitter = RecordSplitter()
-    /// Lines of `PREFIX {json}` (CloudWatch Logs exports to S3 put a timestamp before each event),
-    /// decided from the first line.
-    private var prefixedLines: LineSplitter?
+    private enum Mode {
+        /// Before the first value, or between top-level values.
+        case top
+        /// Inside the elements of a `Records`/`Events` wrapper (`inObject`) or a top-level array.
+        case elements(RecordSplitter.Kind, inObject: Bool)
+        /// After a wrapper's array: `}` expected.
+        case wrapperEnd
+        case split(RecordSplitter)
+        /// Lines of `PREFIX {json}` (CloudWatch Logs exports to S3 put a timestamp before each event).
+        case prefixed(LineSplitter)
+    }
+    private var mode = Mode.top
     private var decided = false
+    private var window: [UInt8] = []
+    /// Stream offset of `window[0]`; the line of `window[counted]` is `countedLine`.
+    private var windowOffset: Int64 = 0
+    private var counted = 0
+    private var countedLine = 1
     private var lineOffset: Int64 = 0
+    /// The tape of the record being read, kept between records so it is allocated once per file.
+    private var nodes = JSONParser.Tape()
 
     public init(reader: CloudTrailReader) { self.reader = reader }
 
@@ -125,24 +158,158 @@ public struct CloudTrailStream {
             let firstLine = chunk.prefix { $0 != 10 }
             if let first = firstLine.first(where: { $0 != 32 && $0 != 9 && $0 != 13 }), first != 123, first != 91, first != 34,
                firstLine.contains(123) {
-                prefixedLines = LineSplitter(lengthLimit: RecordSplitter.recordLimit)
+                mode = .prefixed(LineSplitter(lengthLimit: RecordSplitter.recordLimit))
             }
         }
-        if var lines = prefixedLines {
+        switch mode {
+        case .prefixed(var lines):
             lines.feed(chunk) { line, number in readPrefixed(line, number: number, into: &file) }
-            prefixedLines = lines
-        } else {
+            mode = .prefixed(lines)
+        case .split(var splitter):
             splitter.feed(chunk) { unit in reader.read(unit, into: &file) }
+            mode = .split(splitter)
+        default:
+            window.append(contentsOf: chunk)
+            advance(final: false, into: &file)
         }
     }
 
     public mutating func finish(into file: inout ParsedFile) {
-        if var lines = prefixedLines {
+        switch mode {
+        case .prefixed(var lines):
             lines.finish { line, number in readPrefixed(line, number: number, into: &file) }
-            prefixedLines = lines
-        } else {
+            mode = .prefixed(lines)
+        case .split(var splitter):
             splitter.finish { unit in reader.read(unit, into: &file) }
+            mode = .split(splitter)
+        default:
+            advance(final: true, into: &file)
+            if case .split(var splitter) = mode {
+                splitter.finish { unit in reader.read(unit, into: &file) }
+                mode = .split(splitter)
+            }
         }
+    }
+
+    /// Reads what the window holds in the fast modes; leaves an incomplete value for the next chunk.
+    private mutating func advance(final: Bool, into file: inout ParsedFile) {
+        var p = 0
+        loop: while true {
+            p = skipSpace(from: p)
+            guard p < window.count else { break }
+            switch mode {
+            case .top:
+                if window[p] == 91 {
+                    mode = .elements(.element, inObject: false)
+                    p += 1
+                } else if window[p] == 123, let (kind, after) = wrapperStart(at: p) {
+                    mode = .elements(kind, inObject: true)
+                    p = after
+                } else if window[p] == 123, !final, window.count - p < 64 {
+                    break loop   // too little to tell a wrapper from a record
+                } else {
+                    guard let end = readValue(at: p, kind: .root, depth: 0, final: final, into: &file) else { break loop }
+                    p = end
+                }
+            case .elements(let kind, let inObject):
+                if window[p] == 93 {
+                    p += 1
+                    mode = inObject ? .wrapperEnd : .top
+                } else if window[p] == 44 {
+                    p += 1
+                } else {
+                    guard let end = readValue(at: p, kind: kind, depth: inObject ? 2 : 1, final: final, into: &file) else { break loop }
+                    p = end
+                }
+            case .wrapperEnd:
+                if window[p] == 125 {
+                    p += 1
+                    mode = .top
+                } else {
+                    handOver(at: p, depth: 1, elementDepth: nil, kind: .element)   // more members after the array
+                }
+            case .split, .prefixed:
+                break loop
+            }
+            if case .split = mode { break }
+        }
+        if case .split(var splitter) = mode {
+            // The rest of the window goes to the splitter, which then reads every later chunk.
+            if p < window.count { window[p...].withUnsafeBytes { raw in splitter.feed(raw) { unit in reader.read(unit, into: &file) } } }
+            mode = .split(splitter)
+            window = []
+            return
+        }
+        consume(upTo: p)
+    }
+
+    /// Parses the value at `p`; returns where it ends, or nil when it needs more input. A syntax error
+    /// or a value over the limit hands the stream to the splitter from `p`.
+    private mutating func readValue(at p: Int, kind: RecordSplitter.Kind, depth: Int, final: Bool, into file: inout ParsedFile) -> Int? {
+        do {
+            let (document, end) = try JSONParser.parseValue(window, at: p, nodes: &nodes)
+            let over = end - p > RecordSplitter.recordLimit
+            let unit = RecordSplitter.Unit(kind: kind, bytes: over ? [] : window, start: over ? 0 : p, offset: windowOffset + Int64(p),
+                                           line: line(at: p), oversize: over ? Int64(end - p) : nil)
+            if over { reader.read(unit, into: &file) } else { reader.read(document.values[0], unit, into: &file) }
+            return end
+        } catch {
+            if error.atEndOfInput && !final && window.count - p <= RecordSplitter.recordLimit { return nil }
+            handOver(at: p, depth: depth, elementDepth: depth == 0 ? nil : depth, kind: kind)
+            return nil
+        }
+    }
+
+    private mutating func handOver(at p: Int, depth: Int, elementDepth: Int?, kind: RecordSplitter.Kind) {
+        let splitter = RecordSplitter(offset: windowOffset + Int64(p), line: line(at: p), depth: depth, elementDepth: elementDepth,
+                                      elementKind: kind)
+        mode = .split(splitter)   // `advance` feeds it the window from `p`
+    }
+
+    /// `{"Records": [` or `{"Events": [` at `p` (white space allowed): the kind and the offset after `[`.
+    private func wrapperStart(at p: Int) -> (RecordSplitter.Kind, Int)? {
+        for (name, kind) in [("\"Records\"", RecordSplitter.Kind.record), ("\"Events\"", .lookupEvent)] {
+            var q = skipSpace(from: p + 1)
+            let key = Array(name.utf8)
+            guard q + key.count <= window.count, Array(window[q..<(q + key.count)]) == key else { continue }
+            q = skipSpace(from: q + key.count)
+            guard q < window.count, window[q] == 58 else { continue }
+            q = skipSpace(from: q + 1)
+            guard q < window.count, window[q] == 91 else { continue }
+            return (kind, q + 1)
+        }
+        return nil
+    }
+
+    private func skipSpace(from p: Int) -> Int {
+        var q = p
+        while q < window.count, window[q] == 32 || window[q] == 10 || window[q] == 13 || window[q] == 9 { q += 1 }
+        return q
+    }
+
+    /// The 1-based line of `window[p]`, counting each byte once over the whole stream.
+    private mutating func line(at p: Int) -> Int {
+        if p > counted {
+            // memchr: delivery files are one line, so this is a skip, not a byte loop.
+            window.withUnsafeBytes { raw in
+                var q = counted
+                while q < p, let hit = memchr(raw.baseAddress! + q, 10, p - q) {
+                    countedLine += 1
+                    q = raw.baseAddress!.distance(to: UnsafeRawPointer(hit)) + 1
+                }
+            }
+            counted = p
+        }
+        return countedLine
+    }
+
+    /// Drops `window[..<p]`, read.
+    private mutating func consume(upTo p: Int) {
+        guard p > 0 else { return }
+        _ = line(at: p)
+        window.removeFirst(p)
+        windowOffset += Int64(p)
+        counted -= p
     }
 
     private mutating func readPrefixed(_ line: UnsafeRawBufferPointer, number: Int, into file: inout ParsedFile) {

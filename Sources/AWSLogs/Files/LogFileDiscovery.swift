@@ -1,34 +1,78 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Finds the log files under the paths a user names.
 public enum LogFileDiscovery {
-    /// Regular files under `paths` (directories searched recursively, hidden entries and Markdown
-    /// notes skipped, nothing under `excluding`), sorted, without duplicates; throws naming a path
-    /// that does not exist.
-    public static func files(under paths: [String], excluding: [String] = []) throws(LogReadError) -> [String] {
+    /// What a search found: the files to read, and the entries passed over because they are not regular
+    /// files (a FIFO or a device would be read forever), each with its kind.
+    public struct Found: Sendable, Equatable {
+        public var files: [String] = []
+        public var notRegular: [NotRegular] = []
+    }
+
+    /// An entry that is not a regular file, or a link that leads nowhere or back into the search.
+    public struct NotRegular: Sendable, Equatable, Codable {
+        public var path: String
+        /// `FIFO`, `socket`, `device`, `broken link`, `link loop`.
+        public var kind: String
+    }
+
+    /// Regular files under `paths` (directories searched recursively, symbolic links followed with loop
+    /// detection, hidden entries and Markdown notes skipped, nothing under `excluding`), sorted, without
+    /// duplicates.
+    /// - Throws: ``LogReadError`` naming a path that does not exist.
+    public static func find(under paths: [String], excluding: [String] = []) throws(LogReadError) -> Found {
         let excluded = excluding.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
-        var result = Set<String>()
-        let fm = FileManager.default
-        for path in paths {
-            var isDirectory: ObjCBool = false
-            guard fm.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw LogReadError.io(path: path, message: "no such file or directory")
+        var found = Found()
+        var files = Set<String>()
+        var visited = Set<FileID>()
+        func isExcluded(_ path: String) -> Bool {
+            let full = URL(fileURLWithPath: path).standardizedFileURL.path
+            return excluded.contains { full == $0 || full.hasPrefix($0 + "/") }
+        }
+        func visit(_ path: String, named: Bool) {
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                found.notRegular.append(NotRegular(path: path, kind: "broken link"))
+                return
             }
-            guard isDirectory.boolValue else {
-                result.insert(path)
-                continue
-            }
-            guard let enumerator = fm.enumerator(at: URL(fileURLWithPath: path), includingPropertiesForKeys: [.isRegularFileKey],
-                                                 options: [.skipsHiddenFiles]) else { continue }
-            for case let url as URL in enumerator {
-                if (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
-                    result.insert(url.path)
+            switch info.st_mode & S_IFMT {
+            case S_IFREG:
+                if named || (!path.hasSuffix(".md") && !isExcluded(path)) { files.insert(path) }
+            case S_IFDIR:
+                guard !isExcluded(path) else { return }
+                // A directory reached twice (a link back up the tree) is searched once.
+                guard visited.insert(FileID(device: UInt64(info.st_dev), inode: UInt64(info.st_ino))).inserted else {
+                    found.notRegular.append(NotRegular(path: path, kind: "link loop"))
+                    return
                 }
+                let names = ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []).filter { !$0.hasPrefix(".") }.sorted()
+                for name in names { visit(path.hasSuffix("/") ? path + name : path + "/" + name, named: false) }
+            case S_IFIFO: found.notRegular.append(NotRegular(path: path, kind: "FIFO"))
+            case S_IFSOCK: found.notRegular.append(NotRegular(path: path, kind: "socket"))
+            default: found.notRegular.append(NotRegular(path: path, kind: "device"))
             }
         }
-        return result.filter { path in
-            let full = URL(fileURLWithPath: path).standardizedFileURL.path
-            return !path.hasSuffix(".md") && !excluded.contains { full == $0 || full.hasPrefix($0 + "/") }
-        }.sorted()
+        for path in paths {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { throw LogReadError.io(path: path, message: "no such file or directory") }
+            visit(path, named: true)
+        }
+        found.files = files.filter { !$0.hasSuffix(".md") || paths.contains($0) }.sorted()
+        return found
+    }
+
+    /// The regular files of ``find(under:excluding:)``.
+    public static func files(under paths: [String], excluding: [String] = []) throws(LogReadError) -> [String] {
+        try find(under: paths, excluding: excluding).files
+    }
+
+    struct FileID: Hashable {
+        var device: UInt64
+        var inode: UInt64
     }
 }

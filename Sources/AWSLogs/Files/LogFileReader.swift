@@ -135,6 +135,8 @@ public struct LogFileReader: Sendable {
         }
 
         mutating func decide() {
+            // A UTF-8 byte-order mark (PowerShell's `Out-File -Encoding utf8BOM`) is not content.
+            if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { buffer.removeFirst(3) }
             mode = Self.detect(buffer)
             if mode == .cloudTrail {
                 var stream = CloudTrailStream(reader: reader)

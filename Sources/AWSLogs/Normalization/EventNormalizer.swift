@@ -73,12 +73,19 @@ public struct EventNormalizer: Sendable {
 
     /// `s3.amazonaws.com`: ASCII letters, digits, `.` and `-`, at most 128 bytes.
     static func isEventSource(_ text: String) -> Bool {
-        text.utf8.count <= 128 && text.utf8.allSatisfy { isAlphanumeric($0) || $0 == 46 || $0 == 45 }
+        all(text) { isAlphanumeric($0) || $0 == 46 || $0 == 45 }
     }
 
     /// `GetObject`, `CreateDistribution2020_05_31`: ASCII letters, digits and `_`, at most 128 bytes.
     static func isEventName(_ text: String) -> Bool {
-        text.utf8.count <= 128 && text.utf8.allSatisfy { isAlphanumeric($0) || $0 == 95 }
+        all(text) { isAlphanumeric($0) || $0 == 95 }
+    }
+
+    /// True when `text` has at most 128 bytes, each satisfying `allowed` (read in place, no iterator).
+    @inline(__always)
+    static func all(_ text: String, _ allowed: (UInt8) -> Bool) -> Bool {
+        guard text.utf8.count <= 128 else { return false }
+        return text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(allowed) } ?? text.utf8.allSatisfy(allowed)
     }
 
     static func isAlphanumeric(_ b: UInt8) -> Bool { (48...57).contains(b) || (65...90).contains(b) || (97...122).contains(b) }

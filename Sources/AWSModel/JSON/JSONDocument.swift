@@ -24,6 +24,9 @@ public final class JSONDocument: @unchecked Sendable {
         self.roots = roots
     }
 
+    /// How many nodes the tape holds (a size hint for parsing the next, similar document).
+    public var nodeCount: Int { nodes.count }
+
     /// The root values as views.
     public var values: [JSONValue] { roots.map { JSONValue(document: self, index: $0) } }
 

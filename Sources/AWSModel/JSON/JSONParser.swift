@@ -2,6 +2,8 @@
 public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     public var offset: Int
     public var message: String
+    /// True when the text ended inside the value: more input may complete it.
+    public var atEndOfInput = false
     public var description: String { "\(message) at byte \(offset)" }
 }
 
@@ -23,6 +25,31 @@ public enum JSONParser {
             if p.pos < buffer.count { throw JSONSyntaxError(offset: p.pos, message: "extra data after the JSON value") }
         }
         return JSONDocument(bytes: bytes, nodes: nodes, roots: roots)
+    }
+
+    /// Parses the one value that begins at `start` (no white space before it), reading no further than
+    /// its end. The document shares `bytes` (no copy), and every offset counts from the start of `bytes`.
+    /// `tape` is storage reused from one value to the next: once the previous document is gone, its
+    /// nodes' memory serves the next (one allocation per file, not per record).
+    public static func parseValue(_ bytes: [UInt8], at start: Int, nodes tape: inout Tape) throws(JSONSyntaxError) -> (document: JSONDocument, end: Int) {
+        var nodes = tape.nodes
+        tape.nodes = []
+        nodes.removeAll(keepingCapacity: true)
+        defer { tape.nodes = nodes }
+        var end = start
+        try bytes.withUnsafeBufferPointer { (buffer) throws(JSONSyntaxError) in
+            var p = Scanner(bytes: buffer)
+            p.pos = start
+            try p.value(into: &nodes, depth: 0)
+            end = p.pos
+        }
+        return (JSONDocument(bytes: bytes, nodes: nodes, roots: [0]), end)
+    }
+
+    /// Node storage for ``parseValue(_:at:nodes:)`` to reuse.
+    public struct Tape {
+        var nodes: [JSONNode] = []
+        public init() {}
     }
 
     /// The outcome of parsing a text that holds a sequence of values (JSON lines, or values one after
@@ -81,7 +108,7 @@ public enum JSONParser {
         }
 
         func fail(_ message: String, at offset: Int? = nil) -> JSONSyntaxError {
-            JSONSyntaxError(offset: offset ?? pos, message: message)
+            JSONSyntaxError(offset: offset ?? pos, message: message, atEndOfInput: pos >= bytes.count)
         }
 
         mutating func value(into nodes: inout [JSONNode], depth: Int) throws(JSONSyntaxError) {

@@ -63,8 +63,10 @@ enum IngestStep {
         lines.append("records: \(s.events) CloudTrail events (\(s.duplicateEvents) duplicates ignored), \(s.flowRecords) flow records")
         lines.append("rejects: \(s.rejects)")
         for (reason, count) in s.rejectsByReason.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {
-            lines.append("  \(count)  \(reason)")
+            let places = s.rejectPlaces[reason] ?? []
+            lines.append("  \(count)  \(reason)" + (places.isEmpty ? "" : " (\(places.joined(separator: ", "))\(count > places.count ? ", …" : ""))"))
         }
+        if s.rejects > 0 { lines.append("  (`perimeter rejects` lists every stored reject with its file, line and offset)") }
         if !s.skippedRecordsByReason.isEmpty {
             lines.append("skipped records:")
             for (reason, count) in s.skippedRecordsByReason.sorted(by: { $0.key < $1.key }) { lines.append("  \(count)  \(reason)") }
@@ -72,6 +74,37 @@ enum IngestStep {
         for path in s.filesUnrecognized.prefix(20) { lines.append("unrecognized: \(path)") }
         if s.filesUnrecognized.count > 20 { lines.append("unrecognized: … and \(s.filesUnrecognized.count - 20) more (--json lists them all)") }
         for failed in s.filesFailed { lines.append("failed: \(failed.path): \(failed.reason)") }
+        for entry in s.notRegular { lines.append("not read: \(entry.path): \(entry.kind == "FIFO" || entry.kind == "socket" || entry.kind == "device" ? "a \(entry.kind), not a regular file" : entry.kind)") }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension PerimeterCommand {
+    struct Rejects: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "List the records the store rejected, with file, line, byte offset and reason.")
+
+        @OptionGroup var store: StoreOptions
+
+        @Option(help: "At most this many rejects.")
+        var limit = 1000
+
+        @Flag(help: "Print them as JSON lines.")
+        var json = false
+
+        func run() async throws {
+            guard FileManager.default.fileExists(atPath: store.db) else { throw Terminal.fail("no store at `\(store.db)`", code: 64) }
+            let rejects = try UsageStore(path: store.db, logger: Logger(label: "perimeter.store")).rejects(limit: limit)
+            for r in rejects {
+                if json {
+                    Terminal.out(try Terminal.json(["path": r.path, "line": r.line.map(String.init) ?? "", "offset": r.byteOffset.map(String.init) ?? "",
+                                                    "reason": r.reason, "excerpt": r.excerpt]).replacingOccurrences(of: "\n", with: ""))
+                } else {
+                    let place = [r.line.map { "line \($0)" }, r.byteOffset.map { "byte \($0)" }].compactMap { $0 }.joined(separator: ", ")
+                    Terminal.out("\(r.path): \(place): \(r.reason)\n    \(Terminal.printable(r.excerpt))")
+                }
+            }
+            if rejects.isEmpty { Terminal.out("no rejects in `\(store.db)`") }
+        }
     }
 }
