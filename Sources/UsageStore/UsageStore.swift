@@ -1,6 +1,11 @@
 public import AWSModel
 public import AWSLogs
 internal import GRDB
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 public import Logging
 
 /// The SQLite usage store: a ledger of ingested files, per-day aggregates of requests and flows,
@@ -36,6 +41,12 @@ public final class UsageStore: @unchecked Sendable {
                 // the log as ingest goes, and the 2 MB page cache keeps memory flat at no cost in speed.
                 try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
             }
+            // Two processes opening a new store at once would both set WAL and both migrate: the second
+            // fails ("database is locked", "table file already exists"). An advisory lock on the file
+            // (flock, which SQLite's own fcntl locks do not see) makes the second wait for the first.
+            let lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            if lock >= 0 { flock(lock, LOCK_EX) }
+            defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
             queue = try DatabaseQueue(path: path, configuration: configuration)
             try Self.migrator.migrate(queue)
         } catch {

@@ -78,8 +78,9 @@ struct EndToEndTests {
         #expect(try Self.files(dir + "/out") == first)
     }
 
-    @Test func theSharedRealDataRuns() throws {
-        guard let shared = TestSupport.sharedRealData else { return }
+    @Test(.enabled(if: TestSupport.sharedRealData != nil, "the shared real-data set (../shared/data/real) is absent"))
+    func theSharedRealDataRuns() throws {
+        let shared = try #require(TestSupport.sharedRealData)
         let dir = TestSupport.temporaryDirectory("e2e")
         let result = try Binary.run(["run", shared + "/cloudtrail", shared + "/flowlogs", "--out", dir + "/out", "--db", dir + "/store.sqlite"])
         #expect(result.status == 0, "\(result.output)")
@@ -136,6 +137,21 @@ struct EndToEndTests {
 
     /// Regression guard for "an interrupted run leaves the database consistent": kill an ingest, re-run it,
     /// and compare with one clean run.
+    /// Two `ingest` processes started together on a new store used to fail the second ("database is
+    /// locked" on the WAL switch, or "table file already exists" from a second migration).
+    @Test func twoIngestsStartedTogetherOnANewStoreBothSucceed() async throws {
+        for _ in 0..<3 {
+            let dir = TestSupport.temporaryDirectory("e2e-concurrent")
+            let arguments = ["ingest", Self.root + "/SampleLogs", "--db", dir + "/store.sqlite"]
+            async let first = Task.detached { try Binary.run(arguments) }.value
+            async let second = Task.detached { try Binary.run(arguments) }.value
+            let results = try await [first, second]
+            #expect(results.map(\.status) == [0, 0], "\(results.map(\.output))")
+            let store = try UsageStore(path: dir + "/store.sqlite", logger: Logger(label: "test"))
+            #expect(try store.totals().events == 1823)
+        }
+    }
+
     @Test func anInterruptedIngestFinishesWithTheSameTotalsAsACleanRun() async throws {
         let dir = TestSupport.temporaryDirectory("e2e")
         #expect(try Binary.run(["sample", "--records", "60000", "--out", dir + "/corpus"]).status == 0)
