@@ -1,10 +1,11 @@
 import AWSModel
 import Foundation
 
-/// Turns the report's Markdown (headings, lists, tables, code spans, bold, links) into one
-/// self-contained HTML page.
+/// Renders the report's lines into one self-contained HTML page, from their pieces: structure
+/// (headings, lists, tables, bold, section links) comes only from Perimeter's own markup, and every
+/// value is escaped, so no logged text can open a tag, a link, a heading or a code span.
 enum HTMLRenderer {
-    static func page(title: String, markdown: String) -> String {
+    static func page(title: String, lines: [ReportLine]) -> String {
         var body: [String] = []
         var inList = 0
         var table: [[String]] = []
@@ -12,30 +13,32 @@ enum HTMLRenderer {
         func closeLists() { while inList > 0 { body.append("</li></ul>"); inList -= 1 } }
         func flushTable() {
             guard !table.isEmpty else { return }
-            var html = "<table><thead><tr>" + table[0].map { "<th>\(inline($0))</th>" }.joined() + "</tr></thead><tbody>"
-            for row in table.dropFirst(2) { html += "<tr>" + row.map { "<td>\(inline($0))</td>" }.joined() + "</tr>" }
+            var html = "<table><thead><tr>" + table[0].map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>"
+            for row in table.dropFirst() { html += "<tr>" + row.map { "<td>\($0)</td>" }.joined() + "</tr>" }
             body.append(html + "</tbody></table>")
             table = []
         }
-        for line in markdown.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            if line.hasPrefix("|") {
+        for line in lines {
+            let lead: String = if case .markup(let m)? = line.pieces.first { m } else { "" }
+            if line.isTableRow {
                 closeLists()
-                table.append(cells(line))
+                if !lead.hasPrefix("|---") { table.append(cells(line)) }
                 continue
             }
             flushTable()
-            if line.hasPrefix("#") {
+            if lead.hasPrefix("#") {
                 closeLists()
-                let level = line.prefix { $0 == "#" }.count
-                let text = String(line.dropFirst(level + 1))
-                body.append("<h\(level) id=\"\(anchor(text))\">\(inline(text))</h\(level)>")
-            } else if let range = line.range(of: "- "), line[..<range.lowerBound].allSatisfy({ $0 == " " }) {
-                let depth = line.distance(from: line.startIndex, to: range.lowerBound) / 2 + 1
+                let level = lead.prefix { $0 == "#" }.count
+                let content = dropping(level + 1, from: line)
+                body.append("<h\(level) id=\"\(anchor(plainText(content)))\">\(inline(content))</h\(level)>")
+            } else if let dash = lead.range(of: "- "), lead[..<dash.lowerBound].allSatisfy({ $0 == " " }) {
+                let indent = lead.distance(from: lead.startIndex, to: dash.lowerBound)
+                let depth = indent / 2 + 1
                 while inList > depth { body.append("</li></ul>"); inList -= 1 }
                 if inList == depth { body.append("</li>") }
                 while inList < depth { body.append("<ul>"); inList += 1 }
-                body.append("<li>\(inline(String(line[range.upperBound...])))")
-            } else if line.isEmpty {
+                body.append("<li>\(inline(dropping(indent + 2, from: line)))")
+            } else if line.pieces.isEmpty {
                 closeLists()
             } else {
                 closeLists()
@@ -68,52 +71,115 @@ enum HTMLRenderer {
             """
     }
 
-    static func cells(_ line: String) -> [String] {
-        var cells: [String] = []
-        var current = ""
-        var escaped = false
-        for c in line.dropFirst() {
-            if escaped { current.append(c); escaped = false; continue }
-            if c == "\\" { escaped = true; continue }
-            if c == "|" { cells.append(current.trimmingSpaces); current = "" } else { current.append(c) }
+    /// The line without its first `count` characters of markup (a heading's `## `, a list's `- `).
+    static func dropping(_ count: Int, from line: ReportLine) -> ReportLine {
+        guard case .markup(let m)? = line.pieces.first else { return line }
+        let rest = String(m.dropFirst(count))
+        return ReportLine(pieces: (rest.isEmpty ? [] : [.markup(rest)]) + line.pieces.dropFirst())
+    }
+
+    /// A table row's cells, split only at the `|` of Perimeter's markup (a `|` in a value is text).
+    static func cells(_ line: ReportLine) -> [String] {
+        var cells: [ReportLine] = []
+        var current: [ReportLine.Piece] = []
+        for piece in line.pieces {
+            guard case .markup(let m) = piece else { current.append(piece); continue }
+            var text = ""
+            for c in m {
+                if c == "|" {
+                    if !text.isEmpty { current.append(.markup(text)); text = "" }
+                    cells.append(ReportLine(pieces: current))
+                    current = []
+                } else {
+                    text.append(c)
+                }
+            }
+            if !text.isEmpty { current.append(.markup(text)) }
         }
-        return cells
+        // A row begins and ends with `|`: drop the empty piece before the first one.
+        return cells.dropFirst().map { inline(trimmed($0)) }
+    }
+
+    static func trimmed(_ line: ReportLine) -> ReportLine {
+        var pieces = line.pieces
+        if case .markup(let m)? = pieces.first { pieces[0] = .markup(String(m.drop { $0 == " " })) }
+        if case .markup(let m)? = pieces.last { pieces[pieces.count - 1] = .markup(String(m.reversed().drop { $0 == " " }.reversed())) }
+        return ReportLine(pieces: pieces.filter { $0 != .markup("") })
+    }
+
+    static func plainText(_ line: ReportLine) -> String {
+        line.pieces.map { piece in
+            switch piece {
+            case .markup(let m): m
+            case .value(let v), .code(let v): v
+            case .link(let label, _): label
+            }
+        }.joined()
     }
 
     static func anchor(_ text: String) -> String {
-        String(text.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "-" })
+        String(text.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })
     }
 
     static func escape(_ s: String) -> String {
         var out = ""
-        for c in s {
+        for c in ReportLine.visible(s) {
             switch c {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
+            case "'": out += "&#39;"
             default: out.append(c)
             }
         }
         return out
     }
 
-    /// Code spans, bold and links; everything else escaped.
-    static func inline(_ text: String) -> String {
+    /// A link target Perimeter may write: a section of the page, one of its own relative output files,
+    /// or an https page of the AWS documentation its catalog cites. Nothing else becomes a link.
+    static func isSafeLink(_ href: String) -> Bool {
+        if href.hasPrefix("#") { return href.dropFirst().allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") } }
+        if href.hasPrefix("https://docs.aws.amazon.com/") || href.hasPrefix("https://github.com/") {
+            return !href.contains { $0 == "\"" || $0 == "<" || $0 == ">" || $0 == " " || $0 == "\\" }
+        }
+        return !href.contains(":") && !href.hasPrefix("/") && !href.split(separator: "/").contains("..")
+            && href.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./".contains($0)) }
+    }
+
+    /// The pieces of one line as HTML: bold, code spans and section links from the markup only.
+    static func inline(_ line: ReportLine) -> String {
+        var out = ""
+        var strong = false
+        for piece in line.pieces {
+            switch piece {
+            case .value(let v): out += escape(v)
+            case .code(let c): out += "<code>\(escape(c))</code>"
+            case .link(let label, let href): out += isSafeLink(href) ? "<a href=\"\(escape(href))\">\(escape(label))</a>" : escape(label)
+            case .markup(let m): out += markup(m, strong: &strong)
+            }
+        }
+        if strong { out += "</strong>" }
+        return out
+    }
+
+    /// Perimeter's own inline markup: `**` toggles bold, `` `x` `` is code, `[label](#anchor)` a link.
+    static func markup(_ text: String, strong: inout Bool) -> String {
         var out = ""
         var rest = Substring(text)
         while let c = rest.first {
-            if c == "`", let end = rest.dropFirst().firstIndex(of: "`") {
+            if rest.hasPrefix("**") {
+                out += strong ? "</strong>" : "<strong>"
+                strong.toggle()
+                rest = rest.dropFirst(2)
+            } else if c == "`", let end = rest.dropFirst().firstIndex(of: "`") {
                 out += "<code>\(escape(String(rest[rest.index(after: rest.startIndex)..<end])))</code>"
                 rest = rest[rest.index(after: end)...]
-            } else if rest.hasPrefix("**"), let end = rest.dropFirst(2).range(of: "**") {
-                out += "<strong>\(inline(String(rest[rest.index(rest.startIndex, offsetBy: 2)..<end.lowerBound])))</strong>"
-                rest = rest[end.upperBound...]
             } else if c == "[", let close = rest.firstIndex(of: "]"), rest[rest.index(after: close)...].hasPrefix("("),
                       let paren = rest[close...].firstIndex(of: ")") {
                 let label = String(rest[rest.index(after: rest.startIndex)..<close])
                 let href = String(rest[rest.index(close, offsetBy: 2)..<paren])
-                out += "<a href=\"\(escape(href))\">\(inline(label))</a>"
+                out += isSafeLink(href) ? "<a href=\"\(escape(href))\">\(escape(label))</a>" : escape(label)
                 rest = rest[rest.index(after: paren)...]
             } else {
                 out += escape(String(c))

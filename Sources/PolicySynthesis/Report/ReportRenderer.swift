@@ -16,9 +16,9 @@ public enum ReportRenderer {
             files["buckets/\(b.bucket).json"] = PolicyWriter.write(b.draft)
             files["buckets/\(b.bucket).diff"] = b.diff
         }
-        let markdown = self.markdown(r)
-        files["report.md"] = markdown
-        files["report.html"] = HTMLRenderer.page(title: "Perimeter report", markdown: markdown)
+        let lines = reportLines(r)
+        files["report.md"] = lines.map(\.markdown).joined(separator: "\n")
+        files["report.html"] = HTMLRenderer.page(title: "Perimeter report", lines: lines)
         files["summary.json"] = summaryJSON(r)
         return files
     }
@@ -33,12 +33,14 @@ public enum ReportRenderer {
         }
         return String(out.reversed())
     }
-    static func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
-    static func code(_ s: String) -> String { "`\(s)`" }
+    static func code(_ s: String) -> ReportLine { "\(code: s)" }
 
-    /// The report as Markdown; its first lines say what is unsafe.
-    public static func markdown(_ r: SynthesisResult) -> String {
-        var md: [String] = ["# Perimeter report", ""]
+    /// The report as Markdown.
+    public static func markdown(_ r: SynthesisResult) -> String { reportLines(r).map(\.markdown).joined(separator: "\n") }
+
+    /// The report's lines; its first lines say what is unsafe.
+    static func reportLines(_ r: SynthesisResult) -> [ReportLine] {
+        var md: [ReportLine] = ["# Perimeter report", ""]
         let window = "\(r.options.since ?? "the first logged day") to \(r.options.until ?? "the last logged day")"
         md.append("Window: \(window). Granularity: `\(r.options.granularity.rawValue)`. Trusted accounts: \(r.trustedAccounts.map { code($0.rawValue) }.joined(separator: ", ")).")
         md.append("")
@@ -69,7 +71,7 @@ public enum ReportRenderer {
         }
         let unknownCodes = Dictionary(grouping: r.denials.filter { $0.outcome == .unclassifiedError }, by: { $0.errorCode ?? "(no code)" })
         if !unknownCodes.isEmpty {
-            let list = unknownCodes.sorted { $0.key < $1.key }.map { "\(code($0.key)) (\(n($0.value.reduce(0) { $0 + $1.requests })))" }
+            let list = unknownCodes.sorted { $0.key < $1.key }.map { "\(code($0.key)) (\(n($0.value.reduce(0) { $0 + $1.requests })))" as ReportLine }
             md.append("- **Unknown error codes**: \(list.joined(separator: ", ")); Perimeter does not know whether these requests were authorized, so the drafts do not allow them (see [Denials](#denials)).")
         }
         let vpceDenials = r.denials.filter(\.byEndpointPolicy)
@@ -82,7 +84,7 @@ public enum ReportRenderer {
         md.append("| endpoint | service | requests | principals | replay | draft size | access removed |")
         md.append("|---|---|---|---|---|---|---|")
         for e in r.endpoints {
-            md.append("| \(code(e.endpoint.id.rawValue)) | \(e.service) \(e.endpoint.type?.lowercased() ?? "(type unknown)") | \(n(e.requests)) | \(e.principals.count) | \(e.replay.passed && e.grantCheck.exceeding.isEmpty ? "" : "FAILED ")\(n(e.replay.allowed)) of \(n(e.replay.requests)) | \(n(Int64(e.size))) | \(cell(PolicyDiff.summary(e.current))) → \(cell(PolicyDiff.summary(e.draft))) |")
+            md.append("| \(code(e.endpoint.id.rawValue)) | \(e.service) \(e.endpoint.type?.lowercased() ?? "(type unknown)") | \(n(e.requests)) | \(e.principals.count) | \(e.replay.passed && e.grantCheck.exceeding.isEmpty ? "" : "FAILED ")\(n(e.replay.allowed)) of \(n(e.replay.requests)) | \(n(Int64(e.size))) | \((PolicyDiff.summary(e.current))) → \((PolicyDiff.summary(e.draft))) |")
         }
         md.append("")
         for e in r.endpoints { md += endpointSection(e) }
@@ -94,7 +96,7 @@ public enum ReportRenderer {
             md.append("| endpoint | service | bucket | how accessed | evidence | source |")
             md.append("|---|---|---|---|---|---|")
             for o in r.awsOwned {
-                md.append("| \(code(o.endpoint)) | \(o.service): \(o.feature) | \(code(o.bucket)) | \(o.access) | \(o.inferred ? "inferred: " : "")\(cell(o.evidence)) | [source](\(o.source)) |")
+                md.append("| \(code(o.endpoint)) | \(o.service): \(o.feature) | \(code(o.bucket)) | \(o.access) | \(o.inferred ? "inferred: " : "")\((o.evidence)) | \(link: "source", to: o.source) |")
             }
             md.append("")
         }
@@ -149,12 +151,12 @@ public enum ReportRenderer {
         md += ["## Assumptions", ""]
         for a in r.assumptions { md.append("- \(a)") }
         md.append("")
-        return md.joined(separator: "\n")
+        return md
     }
 
-    static func endpointSection(_ e: EndpointResult) -> [String] {
-        var md = ["### \(e.endpoint.id)", ""]
-        md.append("- \(e.service) \(e.endpoint.type?.lowercased() ?? "endpoint (type unknown)") in \(e.region)\(e.endpoint.vpcID.map { ", \(code($0))" } ?? "")")
+    static func endpointSection(_ e: EndpointResult) -> [ReportLine] {
+        var md: [ReportLine] = ["### \(e.endpoint.id.rawValue)", ""]
+        md.append("- \(e.service) \(e.endpoint.type?.lowercased() ?? "endpoint (type unknown)") in \(e.region)\(e.endpoint.vpcID.map { ", \(code($0))" as ReportLine } ?? "")")
         md.append("- requests: \(n(e.requests)) from \(e.principals.count) principal\(e.principals.count == 1 ? "" : "s")")
         md.append("- replay: \(e.replay.passed ? "" : "FAILED: ")\(n(e.replay.allowed)) of \(n(e.replay.requests)) authorized requests allowed; \(n(e.replay.heldForReview)) held for review (blocked on purpose); \(n(e.replay.deniedRequests)) denied in the window, \(n(e.replay.deniedStillRefused)) still refused")
         for f in e.replay.failures { md.append("  - FAILED: \(code(f.principal)) \(f.action) \(code(f.resource)) (\(f.requests)) → \(f.decision)") }
@@ -170,7 +172,7 @@ public enum ReportRenderer {
         md.append("|---|---|---|---|---|---|---|")
         for s in e.draft.statements {
             let ev = e.evidence[s.sid ?? ""]
-            let who: String
+            let who: ReportLine
             if let c = s.conditions.first(where: { $0.key == "aws:PrincipalArn" || $0.key == "aws:PrincipalServiceName" }) {
                 who = c.values.map { code($0.text) }.joined(separator: ", ")
             } else {
@@ -191,8 +193,8 @@ public enum ReportRenderer {
         return md
     }
 
-    static func flowSection(_ f: FlowFindings) -> [String] {
-        var md = ["## Flow evidence", ""]
+    static func flowSection(_ f: FlowFindings) -> [ReportLine] {
+        var md: [ReportLine] = ["## Flow evidence", ""]
         guard f.flowRecords > 0 else {
             return md + ["No flow log records in the store: coverage gaps, bypass and AWS-owned buckets used without CloudTrail cannot be seen.", ""]
         }
@@ -216,7 +218,7 @@ public enum ReportRenderer {
         if f.inferred.isEmpty { md.append("None.") }
         for i in f.inferred { md.append("- \(code(i.endpoint)): \(i.service), \(i.feature) → \(code(i.bucket)); evidence: \(i.evidence)") }
         md += ["", "### Not needed per the logs", ""]
-        md.append(f.notNeeded.isEmpty ? "None." : "Catalog entries nothing in the logs supports, left out of the drafts: " + f.notNeeded.joined(separator: "; ") + ".")
+        md.append(f.notNeeded.isEmpty ? "None." : "Catalog entries nothing in the logs supports, left out of the drafts: \(f.notNeeded.joined(separator: "; ")).")
         md.append("")
         return md
     }

@@ -1,0 +1,118 @@
+import Foundation
+
+/// One line of the report, written as Markdown whose markup is Perimeter's own and whose values are
+/// kept apart, so that no value (an object key, a principal, an error code or message Perimeter read
+/// from a log) is ever read as markup, in report.md or report.html.
+///
+/// A string literal is markup; every interpolated `String` is a value; `\(code: x)` is a value shown
+/// as code; a nested line keeps its pieces.
+///
+/// ```swift
+/// let line: ReportLine = "- **Review**: \(code: principal) reached \(code: resource)"
+/// line.markdown   // "- **Review**: `arn:…` reached `arn:…`" with backticks in values fenced
+/// HTMLRenderer.page(title: "…", lines: [line])
+/// ```
+struct ReportLine: ExpressibleByStringInterpolation, ExpressibleByStringLiteral, Equatable {
+    enum Piece: Equatable {
+        /// Perimeter's own Markdown.
+        case markup(String)
+        /// Text from the data: escaped wherever it is shown.
+        case value(String)
+        /// Text from the data shown as code.
+        case code(String)
+        /// A link made by Perimeter: to a section (`#review`), to one of its own output files, or to the
+        /// AWS documentation a catalog entry cites.
+        case link(label: String, href: String)
+    }
+
+    var pieces: [Piece]
+
+    init(pieces: [Piece]) { self.pieces = pieces }
+
+    init(stringLiteral value: String) { pieces = value.isEmpty ? [] : [.markup(value)] }
+
+    init(stringInterpolation: Interpolation) { pieces = stringInterpolation.pieces }
+
+    struct Interpolation: StringInterpolationProtocol {
+        var pieces: [Piece] = []
+        init(literalCapacity: Int, interpolationCount: Int) {}
+        mutating func appendLiteral(_ literal: String) { if !literal.isEmpty { pieces.append(.markup(literal)) } }
+        mutating func appendInterpolation(_ value: String) { pieces.append(.value(value)) }
+        mutating func appendInterpolation(_ value: some BinaryInteger) { pieces.append(.value(String(value))) }
+        mutating func appendInterpolation(code value: String) { pieces.append(.code(value)) }
+        mutating func appendInterpolation(_ line: ReportLine) { pieces += line.pieces }
+        mutating func appendInterpolation(link label: String, to href: String) { pieces.append(.link(label: label, href: href)) }
+    }
+
+    /// Lines joined with markup between them.
+    static func joined(_ lines: [ReportLine], separator: String) -> ReportLine {
+        var pieces: [Piece] = []
+        for (i, line) in lines.enumerated() {
+            if i > 0 { pieces.append(.markup(separator)) }
+            pieces += line.pieces
+        }
+        return ReportLine(pieces: pieces)
+    }
+
+    /// True when the line is a table row (its first markup begins with `|`).
+    var isTableRow: Bool {
+        if case .markup(let m)? = pieces.first { return m.hasPrefix("|") }
+        return false
+    }
+
+    // MARK: Markdown
+
+    /// The line as Markdown: values escaped, code spans fenced with more backticks than they hold.
+    var markdown: String {
+        let table = isTableRow
+        return pieces.map { piece in
+            switch piece {
+            case .markup(let m): m
+            case .value(let v): Self.markdownText(v, inTable: table)
+            case .code(let c): Self.markdownCode(c, inTable: table)
+            case .link(let label, let href): "[\(Self.markdownText(label, inTable: table))](\(href.replacingOccurrences(of: " ", with: "%20").replacingOccurrences(of: ")", with: "%29")))"
+            }
+        }.joined()
+    }
+
+    /// Characters that could start markup are backslash-escaped; control characters are shown as `\u{…}`.
+    static func markdownText(_ text: String, inTable: Bool) -> String {
+        var out = ""
+        for scalar in visible(text).unicodeScalars {
+            if "\\`*_[]<>|&".unicodeScalars.contains(scalar) { out += "\\" }
+            out.unicodeScalars.append(scalar)
+        }
+        return out
+    }
+
+    /// A code span that no backtick inside can close (CommonMark: a fence longer than any run inside).
+    static func markdownCode(_ text: String, inTable: Bool) -> String {
+        var content = visible(text)
+        if inTable { content = content.replacingOccurrences(of: "|", with: "\\|") }
+        var longest = 0, run = 0
+        for c in content { if c == "`" { run += 1; longest = max(longest, run) } else { run = 0 } }
+        let fence = String(repeating: "`", count: longest + 1)
+        let pad = content.hasPrefix("`") || content.hasSuffix("`") || longest > 0 ? " " : ""
+        return fence + pad + content + pad + fence
+    }
+
+    /// `text` with line breaks, ESC and every other control character written as `\u{…}`.
+    static func visible(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if isControl(scalar) { out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}" } else { out.unicodeScalars.append(scalar) }
+        }
+        return out
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        return v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
+    }
+}
+
+extension Array where Element == ReportLine {
+    /// The lines joined into one, with markup between them.
+    func joined(separator: String) -> ReportLine { ReportLine.joined(self, separator: separator) }
+}
