@@ -168,7 +168,8 @@ extension UsageStore {
         summary.events += result.events
         summary.duplicateEvents += result.duplicateEvents
         summary.flowRecords += file.flowRecords
-        summary.rejects += file.rejects.count
+        summary.rejects += Int(file.rejectCount)
+        if file.unstoredRejects > 0 { summary.rejectsByReason["beyond the first \(ParsedFile.rejectDetailLimit) of a file (not stored)", default: 0] += Int(file.unstoredRejects) }
         for r in file.rejects {
             let reason = reasonClass(r.reason)
             summary.rejectsByReason[reason, default: 0] += 1

@@ -94,7 +94,7 @@ public final class UsageStore: @unchecked Sendable {
             INSERT INTO file(path, size, content_hash, kind, outcome, note, events, duplicate_events, flow_records, rejects, skipped, decompressed_bytes)
             VALUES (?, ?, ?, ?, 'ingested', ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [file.path, file.size, file.contentHash, file.kind.rawValue, file.note, stored, duplicates,
-                             file.flowRecords, file.rejects.count, file.skippedRecords.values.reduce(0, +), file.decompressedBytes])
+                             file.flowRecords, file.rejectCount, file.skippedRecords.values.reduce(0, +), file.decompressedBytes])
         let fileID = db.lastInsertedRowID
         try insertAccess(db, file: fileID, folded.access)
         try insertSources(db, file: fileID, folded.sources)

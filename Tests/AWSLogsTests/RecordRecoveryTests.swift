@@ -98,7 +98,17 @@ struct RecordRecoveryTests {
     @Test func sixteenThousandRejectsEachNameTheirOwnLine() {
         let lines = Array(repeating: #"{"eventVersion":"1.08","eventTime":"broken"}"#, count: 16_000).joined(separator: "\n")
         let file = Self.read(Array(lines.utf8), chunk: 256 << 10)
-        #expect(file.rejects.count == 16_000)
-        #expect(file.rejects.last?.line == 16_000)
+        #expect(file.rejectCount == 16_000)
+        #expect(file.rejects.count == ParsedFile.rejectDetailLimit)
+        #expect(file.rejects.last?.line == ParsedFile.rejectDetailLimit)
+    }
+
+    /// A file of garbage keeps the first rejects in detail and counts the rest: memory stays flat.
+    @Test func rejectsPastTheDetailLimitAreCountedNotKept() {
+        let bytes = Array(("{\"Records\":[" + Array(repeating: "1", count: 50_000).joined(separator: ",") + "]}").utf8)
+        let file = Self.read(bytes, chunk: 4096)
+        #expect(file.rejectCount == 50_000)
+        #expect(file.rejects.count == ParsedFile.rejectDetailLimit)
+        #expect(file.unstoredRejects == 49_000)
     }
 }

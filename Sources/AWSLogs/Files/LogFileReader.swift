@@ -171,9 +171,7 @@ public struct LogFileReader: Sendable {
                 file.flows = flows.flows()
                 file.flowRecords = flows.records
                 file.rejects = flows.rejects
-                if flows.rejectCount > flows.rejects.count {
-                    file.skippedRecords["rejects beyond the first \(flows.rejects.count) (not stored)"] = Int64(flows.rejectCount - flows.rejects.count)
-                }
+                file.unstoredRejects = Int64(flows.rejectCount - flows.rejects.count)
                 for (reason, count) in flows.skipped { file.skippedRecords[reason, default: 0] += count }
             case .unrecognized, .undecided:
                 file.kind = .unrecognized

@@ -55,11 +55,24 @@ public struct ParsedFile: Sendable {
     public var flows: [ObservedFlow] = []
     /// Flow records read (before folding into ``flows``).
     public var flowRecords: Int64 = 0
+    /// The first ``rejectDetailLimit`` rejects, with place and excerpt (see ``reject(_:)``).
     public var rejects: [Reject] = []
+    /// Rejects past the first ``rejectDetailLimit``: counted, not kept, so a garbage file cannot fill memory.
+    public var unstoredRejects: Int64 = 0
+    public static let rejectDetailLimit = 1000
     /// Valid records not used, by reason (insight events, NODATA/SKIPDATA flow records, …).
     public var skippedRecords: [String: Int64] = [:]
     /// Bytes after decompression.
     public var decompressedBytes: Int64 = 0
+
+    /// Every reject of the file, stored or only counted.
+    public var rejectCount: Int64 { Int64(rejects.count) + unstoredRejects }
+
+    /// Records a reject: kept in detail while fewer than ``rejectDetailLimit`` are, counted after.
+    /// The reject is only made (its excerpt cut) when it is kept.
+    public mutating func reject(_ reject: @autoclosure () -> Reject) {
+        if rejects.count < Self.rejectDetailLimit { rejects.append(reject()) } else { unstoredRejects += 1 }
+    }
 
     public init(path: String, size: Int64, contentHash: String, kind: LogKind) {
         self.path = path

@@ -17,7 +17,7 @@ public struct FlowLogReader {
     public private(set) var rejects: [Reject] = []
     public private(set) var skipped: [String: Int64] = [:]
     /// Rejects beyond this many are counted but keep no excerpt, so a garbage file cannot fill memory.
-    let rejectDetailLimit = 1000
+    let rejectDetailLimit = ParsedFile.rejectDetailLimit
     public private(set) var rejectCount = 0
 
     public init() {}
