@@ -37,9 +37,13 @@ public struct SynthesisInput: Sendable {
     public var eventCategories: [EventCategoryCount]
     public var inventory: Inventory
     public var options: SynthesisOptions
+    /// Records the store could not read (rejects): the drafts cannot rest on them, and the report says so.
+    public var rejectedRecords: Int64
 
     public init(observed: [ObservedAccess], flows: [ObservedFlow] = [], sources: [ObservedSource] = [],
-                eventCategories: [EventCategoryCount] = [], inventory: Inventory = Inventory(), options: SynthesisOptions = SynthesisOptions()) {
+                eventCategories: [EventCategoryCount] = [], inventory: Inventory = Inventory(), options: SynthesisOptions = SynthesisOptions(),
+                rejectedRecords: Int64 = 0) {
+        self.rejectedRecords = rejectedRecords
         self.observed = observed
         self.flows = flows
         self.sources = sources

@@ -99,6 +99,8 @@ public struct SynthesisResult: Sendable {
     public var assumptions: [String]
     public var flows: FlowFindings
     public var options: SynthesisOptions
+    /// Records the store rejected (see ``SynthesisInput/rejectedRecords``).
+    public var rejectedRecords: Int64 = 0
 
     /// True when every draft kept every request it must keep and grants nothing beyond the current policy.
     public var replayPassed: Bool {

@@ -173,10 +173,12 @@ public enum Synthesizer {
                    errorCode: $0.errorCode, byEndpointPolicy: $0.outcome == .deniedByEndpointPolicy, outcome: $0.outcome, requests: $0.count,
                    firstSeen: $0.firstSeen, lastSeen: $0.lastSeen)
         }
-        return SynthesisResult(endpoints: results, buckets: buckets, review: review.sorted { ($0.endpoint, $0.resource, $0.principal) < ($1.endpoint, $1.resource, $1.principal) },
+        var result = SynthesisResult(endpoints: results, buckets: buckets, review: review.sorted { ($0.endpoint, $0.resource, $0.principal) < ($1.endpoint, $1.resource, $1.principal) },
                                awsOwned: Array(Set(owned)).sorted { ($0.endpoint, $0.bucket, $0.evidence) < ($1.endpoint, $1.bucket, $1.evidence) },
                                denials: denials, trustedAccounts: trusted.sorted(), assumptions: assumptions + inventory.diagnostics,
                                flows: flows, options: input.options)
+        result.rejectedRecords = input.rejectedRecords
+        return result
     }
 
     /// Every (action, resource, principal) a draft grants, checked against the current policy.

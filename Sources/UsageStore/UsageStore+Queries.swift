@@ -25,6 +25,8 @@ public struct StoreTotals: Sendable, Equatable {
     public var flowRecords: Int64 = 0
     public var rejectsByReason: [String: Int64] = [:]
     public var skippedByReason: [String: Int64] = [:]
+    /// Every rejected record, with those counted past a file's detail limit.
+    public var rejects: Int64 = 0
 }
 
 /// One stored reject, with the file it came from.
@@ -138,7 +140,8 @@ extension UsageStore {
                 t.filesByKind[row["kind"]] = row["n"]
             }
             t.failedFiles = try Row.fetchAll(db, sql: "SELECT path, note FROM file WHERE outcome = 'failed' ORDER BY path").map { IngestSummary.FailedFile(path: $0["path"], reason: $0["note"] ?? "") }
-            if let row = try Row.fetchOne(db, sql: "SELECT COALESCE(SUM(events),0) AS e, COALESCE(SUM(duplicate_events),0) AS d, COALESCE(SUM(flow_records),0) AS f FROM file") {
+            if let row = try Row.fetchOne(db, sql: "SELECT COALESCE(SUM(events),0) AS e, COALESCE(SUM(duplicate_events),0) AS d, COALESCE(SUM(flow_records),0) AS f, COALESCE(SUM(rejects),0) AS r FROM file WHERE outcome = 'ingested'") {
+                t.rejects = row["r"]
                 t.events = row["e"]
                 t.duplicateEvents = row["d"]
                 t.flowRecords = row["f"]

@@ -107,7 +107,7 @@ enum SynthesisStep {
         let inventory = InventoryReader.read(try readInventory(group.inventory))
         let input = SynthesisInput(observed: try store.observedAccess(window: window), flows: try store.flows(window: window),
                                    sources: try store.sources(window: window), eventCategories: try store.eventCategories(),
-                                   inventory: inventory, options: group.options)
+                                   inventory: inventory, options: group.options, rejectedRecords: try store.totals().rejects)
         return Synthesizer.synthesize(input)
     }
 

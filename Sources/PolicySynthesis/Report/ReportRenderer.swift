@@ -69,6 +69,9 @@ public enum ReportRenderer {
         if !unused.isEmpty {
             md.append("- **No logged use**: \(unused.map { code($0.endpoint.id.rawValue) }.joined(separator: ", ")) carried no authorized request in the window; \(unused.count == 1 ? "its draft refuses" : "their drafts refuse") everything. Apply only if the trail covers \(unused.count == 1 ? "that endpoint" : "those endpoints") (data events, every account that uses \(unused.count == 1 ? "it" : "them")).")
         }
+        if r.rejectedRecords > 0 {
+            md.append("- **Rejected records**: \(n(r.rejectedRecords)) record\(r.rejectedRecords == 1 ? "" : "s") in the store could not be read; what they did is not in the drafts (`perimeter rejects` lists each with its file, line and reason).")
+        }
         let unknownCodes = Dictionary(grouping: r.denials.filter { $0.outcome == .unclassifiedError }, by: { $0.errorCode ?? "(no code)" })
         if !unknownCodes.isEmpty {
             let list = unknownCodes.sorted { $0.key < $1.key }.map { "\(code($0.key)) (\(n($0.value.reduce(0) { $0 + $1.requests })))" as ReportLine }

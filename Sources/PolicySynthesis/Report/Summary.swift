@@ -9,6 +9,7 @@ struct Summary: Codable {
         var unsafeCoverageGaps: Bool
         var reviewItems: Int
         var bypassSources: Int
+        var rejectedRecords: Int64
     }
     struct StatementSummary: Codable {
         var sid: String
@@ -68,7 +69,7 @@ extension ReportRenderer {
         let summary = Summary(
             window: window, granularity: r.options.granularity.rawValue,
             status: .init(replayPassed: r.replayPassed, unsafeCoverageGaps: r.unsafeCoverageGaps, reviewItems: r.review.count,
-                          bypassSources: r.flows.bypass.count),
+                          bypassSources: r.flows.bypass.count, rejectedRecords: r.rejectedRecords),
             trustedAccounts: r.trustedAccounts.map(\.rawValue),
             endpoints: r.endpoints.map { e in
                 Summary.EndpointSummary(
