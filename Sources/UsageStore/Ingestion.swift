@@ -90,7 +90,7 @@ extension UsageStore {
                     // The write blocks on SQLite: run it on a thread of its own, not on one of the few
                     // threads of the concurrency pool.
                     let results = try await withCheckedThrowingContinuation { continuation in
-                        Self.writerQueue.async { continuation.resume(with: Result { try self.ingest(entries) }) }
+                        Self.writerQueue.async { continuation.resume(with: Result { try self.ingestIsolatingFailures(entries) }) }
                     }
                     return zip(entries.map(\.file), results).map { ($0, $1) }
                 }
@@ -126,6 +126,22 @@ extension UsageStore {
         return summary
     }
 
+    /// Writes a batch in one transaction; when that fails, writes its files one by one, so that a file
+    /// the store cannot take is recorded as failed with the reason and the others still commit.
+    func ingestIsolatingFailures(_ batch: [(file: ParsedFile, folded: FoldedEvents)]) throws(StoreError) -> [FileIngestResult] {
+        do { return try ingest(batch) } catch {
+            guard batch.count > 1 else { return [try storeOrRecordFailure(batch[0])] }
+            return try batch.map { entry throws(StoreError) in try storeOrRecordFailure(entry) }
+        }
+    }
+
+    private func storeOrRecordFailure(_ entry: (file: ParsedFile, folded: FoldedEvents)) throws(StoreError) -> FileIngestResult {
+        do { return try ingest([entry])[0] } catch {
+            try recordFailure(path: entry.file.path, size: entry.file.size, contentHash: entry.file.contentHash, reason: "the store refused the file: \(error)")
+            return FileIngestResult(events: 0, duplicateEvents: 0, alreadyIngested: false, failure: "the store refused the file: \(error)")
+        }
+    }
+
     enum FileOutcome: Sendable {
         case parsed(ParsedFile, FoldedEvents)
         case alreadyIngested(path: String, size: Int64)
@@ -156,6 +172,10 @@ extension UsageStore {
     private static func count(_ file: ParsedFile, _ result: FileIngestResult, into summary: inout IngestSummary, logger: Logger) {
         if result.alreadyIngested {
             summary.filesAlreadyIngested += 1
+            return
+        }
+        if let failure = result.failure {
+            summary.filesFailed.append(.init(path: file.path, reason: failure))
             return
         }
         summary.decompressedBytes += file.decompressedBytes

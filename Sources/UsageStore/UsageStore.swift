@@ -146,6 +146,8 @@ public struct FileIngestResult: Sendable, Equatable {
     public var events: Int
     public var duplicateEvents: Int
     public var alreadyIngested: Bool
+    /// Why the store refused the file (it is recorded as failed, and the others of its batch committed).
+    public var failure: String? = nil
 }
 
 /// A store that could not be opened, read or written.

@@ -113,6 +113,26 @@ struct UsageStoreTests {
         #expect(flows[0].bytes == 1 << 62)
     }
 
+    /// One file the store cannot take (here a trigger refuses it) used to fail its whole batch and the run.
+    @Test func aFileTheStoreRefusesFailsAloneAndTheOthersCommit() async throws {
+        let dir = TestSupport.temporaryDirectory()
+        let record = try String(contentsOfFile: TestSupport.fixture("cloudtrail/aws_vpce_access_denied.test00.json"), encoding: .utf8)
+        try record.write(toFile: dir + "/good.json", atomically: true, encoding: .utf8)
+        try record.replacingOccurrences(of: "\"eventTime\"", with: "\"eventID\": \"other\", \"eventTime\"")
+            .write(toFile: dir + "/bad.json", atomically: true, encoding: .utf8)
+        let store = try Self.store(dir)
+        let queue = try DatabaseQueue(path: dir + "/store.sqlite")
+        try await queue.write { db in
+            try db.execute(sql: "CREATE TRIGGER refuse BEFORE INSERT ON file WHEN NEW.path LIKE '%bad.json' AND NEW.outcome = 'ingested' BEGIN SELECT RAISE(ABORT, 'refused'); END")
+        }
+        try queue.close()
+        let summary = try await store.ingest(paths: [dir + "/good.json", dir + "/bad.json"], workers: 1)
+        #expect(summary.filesFailed.map(\.path) == [dir + "/bad.json"])
+        #expect(summary.filesFailed.first?.reason.contains("refused") == true)
+        #expect(summary.filesRead == 1)
+        #expect(try store.totals().events == 1)
+    }
+
     @Test func anUnreadableFileIsNamedAndRetriedNextTime() async throws {
         let dir = TestSupport.temporaryDirectory()
         let gz = TestSupport.bytes(TestSupport.fixture("flowlogs/vpcflowlog.log.gz"))

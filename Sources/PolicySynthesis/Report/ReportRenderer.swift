@@ -70,7 +70,7 @@ public enum ReportRenderer {
             md.append("- **No logged use**: \(unused.map { code($0.endpoint.id.rawValue) }.joined(separator: ", ")) carried no authorized request in the window; \(unused.count == 1 ? "its draft refuses" : "their drafts refuse") everything. Apply only if the trail covers \(unused.count == 1 ? "that endpoint" : "those endpoints") (data events, every account that uses \(unused.count == 1 ? "it" : "them")).")
         }
         if r.rejectedRecords > 0 {
-            md.append("- **Rejected records**: \(n(r.rejectedRecords)) record\(r.rejectedRecords == 1 ? "" : "s") in the store could not be read; what they did is not in the drafts (`perimeter rejects` lists each with its file, line and reason).")
+            md.append("- **Rejected records**: \(n(r.rejectedRecords)) record\(r.rejectedRecords == 1 ? "" : "s") in the store could not be read; what \(r.rejectedRecords == 1 ? "it" : "they") did is not in the drafts (`perimeter rejects` lists each with its file, line and reason).")
         }
         let unknownCodes = Dictionary(grouping: r.denials.filter { $0.outcome == .unclassifiedError }, by: { $0.errorCode ?? "(no code)" })
         if !unknownCodes.isEmpty {
