@@ -31,7 +31,7 @@ let package = Package(
         .target(
             /** Streaming gunzip, format detection, CloudTrail and VPC flow log decoding, event to action mapping */
             name: "AWSLogs",
-            dependencies: ["AWSModel", "CZlib", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["AWSModel", "CZlib"],
             resources: [.copy("Resources/event-actions.tsv"), .copy("Resources/error-codes.tsv")]),
         .target(
             /** SQLite usage store: file ledger, aggregated events and flows, rejects, queries */

@@ -1,4 +1,4 @@
-public import AWSModel
+import AWSModel
 import IAMPolicy
 
 /// A group of logged requests a draft decided differently than the window did.

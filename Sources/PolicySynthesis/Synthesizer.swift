@@ -1,4 +1,4 @@
-public import AWSModel
+import AWSModel
 public import IAMPolicy
 
 /// Turns observed usage and the inventory into draft endpoint and bucket policies, with the replay,

@@ -1,6 +1,6 @@
 public import AWSLogs
 import AWSModel
-public import Logging
+import Logging
 import Foundation
 
 /// What one `ingest` run did: the closing summary the CLI prints.

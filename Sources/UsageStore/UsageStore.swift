@@ -1,4 +1,4 @@
-public import AWSModel
+import AWSModel
 public import AWSLogs
 internal import GRDB
 #if canImport(Glibc)

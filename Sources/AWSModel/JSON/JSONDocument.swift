@@ -66,7 +66,6 @@ public struct JSONValue: @unchecked Sendable {
 
     public var isObject: Bool { node.kind == .object }
     public var isArray: Bool { node.kind == .array }
-    public var isString: Bool { node.kind == .string }
     public var isNull: Bool { node.kind == .null }
 
     /// Byte offset of the value's first character in the document.

@@ -14,8 +14,6 @@ public struct ActionCatalog: Sendable {
     }
 
     public let entries: [IAMAction: Entry]
-    /// Resource ARN templates by service and type (`s3` / `object` → `arn:${Partition}:s3:::${BucketName}/${ObjectName}`).
-    public let resourceTemplates: [String: [String: String]]
     public let services: Set<String>
 
     /// The catalog shipped with Perimeter.
@@ -29,17 +27,14 @@ public struct ActionCatalog: Sendable {
 
     public init(tsv: String) {
         var entries: [IAMAction: Entry] = [:]
-        var templates: [String: [String: String]] = [:]
+        // `resource` rows (ARN templates) are in the table for reference; nothing reads them.
         for line in tsv.split(separator: "\n") where !line.hasPrefix("#") {
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             if f[0] == "action", f.count == 4, let action = IAMAction(f[1]) {
                 entries[action] = Entry(action: action, accessLevel: f[2], resourceTypes: f[3].split(separator: ",").map(String.init))
-            } else if f[0] == "resource", f.count == 4 {
-                templates[f[1], default: [:]][f[2]] = f[3]
             }
         }
         self.entries = entries
-        resourceTemplates = templates
         services = Set(entries.keys.map { $0.service.lowercased() })
     }
 

@@ -1,4 +1,4 @@
-public import AWSModel
+import AWSModel
 import IAMPolicy
 
 /// What one statement of a current policy grants, in cloudtracker's four groups.

@@ -1,4 +1,4 @@
-public import AWSModel
+import AWSModel
 
 /// One source of traffic through an endpoint, joined to the principals CloudTrail shows from it.
 public struct EndpointSource: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-public import AWSModel
+import AWSModel
 import IAMPolicy
 
 /// Recognizes inventory files by content: `ec2 describe-vpc-endpoints`, `ec2 describe-network-interfaces`,
