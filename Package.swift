@@ -20,18 +20,21 @@ let package = Package(
 
         // MARK: Model
         .target(
+            /** A JSON tape parser: bytes plus a flat node list, strings decoded only when asked for */
+            name: "JSONTape"),
+        .target(
             /** AWS vocabulary shared by every layer: ARNs, actions, typed ids, observed usage */
             name: "AWSModel"),
         .target(
             /** IAM policy language: reading, canonical writing, matching, evaluation, action catalog */
-            name: "IAMPolicy", dependencies: ["AWSModel"], exclude: ["Resources/generate-iam-actions.py"],
+            name: "IAMPolicy", dependencies: ["AWSModel", "JSONTape"], exclude: ["Resources/generate-iam-actions.py"],
             resources: [.copy("Resources/iam-actions.tsv")]),
 
         // MARK: Input
         .target(
             /** Streaming gunzip, format detection, CloudTrail and VPC flow log decoding, event to action mapping */
             name: "AWSLogs",
-            dependencies: ["AWSModel", "CZlib"],
+            dependencies: ["AWSModel", "JSONTape", "CZlib"],
             resources: [.copy("Resources/event-actions.tsv"), .copy("Resources/error-codes.tsv")]),
         .target(
             /** SQLite usage store: file ledger, aggregated events and flows, rejects, queries */
@@ -44,7 +47,7 @@ let package = Package(
         .target(
             /** Least-privilege endpoint and bucket policies, diff, unused permissions, replay, report */
             name: "PolicySynthesis",
-            dependencies: ["AWSModel", "IAMPolicy"],
+            dependencies: ["AWSModel", "IAMPolicy", "JSONTape"],
             resources: [.copy("Resources/aws-owned-buckets.tsv")]),
 
         // MARK: Commands
@@ -64,14 +67,14 @@ let package = Package(
             name: "PerimeterTestSupport", dependencies: ["AWSModel"], path: "Tests/PerimeterTestSupport"),
         .target(
             /** libFuzzer targets for the parsers (Tests/Fuzz/run.sh builds them with -sanitize=fuzzer,address) */
-            name: "PerimeterFuzz", dependencies: ["AWSModel", "AWSLogs", "IAMPolicy", "PolicySynthesis"], path: "Tests/Fuzz",
+            name: "PerimeterFuzz", dependencies: ["AWSModel", "JSONTape", "AWSLogs", "IAMPolicy", "PolicySynthesis"], path: "Tests/Fuzz",
             exclude: ["run.sh", "corpus"]),
-        .testTarget(name: "AWSModelTests", dependencies: ["AWSModel"]),
+        .testTarget(name: "AWSModelTests", dependencies: ["AWSModel", "JSONTape"]),
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy", "PerimeterTestSupport"]),
-        .testTarget(name: "AWSLogsTests", dependencies: ["AWSLogs", "PerimeterTestSupport"]),
+        .testTarget(name: "AWSLogsTests", dependencies: ["AWSLogs", "JSONTape", "PerimeterTestSupport"]),
         .testTarget(name: "UsageStoreTests", dependencies: ["UsageStore", "AWSLogs", "PerimeterTestSupport",
                                                          .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "PolicySynthesisTests", dependencies: ["PolicySynthesis", "IAMPolicy", "AWSLogs", "PerimeterTestSupport"]),
+        .testTarget(name: "PolicySynthesisTests", dependencies: ["PolicySynthesis", "IAMPolicy", "AWSLogs", "JSONTape", "PerimeterTestSupport"]),
         .testTarget(name: "PerimeterCLITests", dependencies: ["PerimeterCLI", "PerimeterTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["PerimeterTestSupport", "UsageStore"]),
     ]

@@ -1,6 +1,7 @@
 import Testing
 @testable import AWSLogs
 import AWSModel
+import JSONTape
 
 /// One row per mapping rule of DOMAIN.md C.1 (S3) and C.2 (DynamoDB): the record's source, name and
 /// request parameters, and the (action, resource) pairs the call needs.

@@ -2,6 +2,7 @@ import Testing
 @testable import AWSLogs
 import AWSModel
 import Foundation
+import JSONTape
 
 /// Logged text chosen by an attacker: it never widens what a record asks for.
 struct HostileRecordTests {

@@ -2,6 +2,7 @@ import Testing
 import Foundation
 @testable import AWSLogs
 import AWSModel
+import JSONTape
 
 /// One malformed record costs that record only, at its own offset; files are read as a stream.
 struct RecordRecoveryTests {

@@ -1,5 +1,6 @@
 import Testing
 @testable import AWSModel
+import JSONTape
 
 struct ARNTests {
     @Test(arguments: [

@@ -6,6 +6,7 @@ import AWSModel
 import Foundation
 import IAMPolicy
 import PolicySynthesis
+import JSONTape
 
 /// The parsers under test, each a function of the input bytes. A crash, a trap or a sanitizer report
 /// is a finding; an `invariant` that does not hold traps on purpose.

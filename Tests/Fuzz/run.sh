@@ -20,7 +20,7 @@ swift build -c release --build-path "$build" --target PerimeterFuzz \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >/dev/null
 bin=$(swift build -c release --build-path "$build" --show-bin-path)
 objects=()
-for module in AWSModel IAMPolicy AWSLogs PolicySynthesis PerimeterFuzz; do
+for module in JSONTape AWSModel IAMPolicy AWSLogs PolicySynthesis PerimeterFuzz; do
     objects+=("$bin/$module.build/"*.o)
 done
 # gold warns once per ASan helper symbol it cannot export; that is noise, errors still stop the script.

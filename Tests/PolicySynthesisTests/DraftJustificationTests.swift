@@ -3,6 +3,7 @@ import Testing
 import AWSLogs
 import AWSModel
 import IAMPolicy
+import JSONTape
 
 /// A property over random well-formed records: every grant of a draft is one the records justify,
 /// the logged resource itself or Perimeter's documented generalization of it, for a principal that

@@ -4,6 +4,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import JSONTape
 
 /// Reads the CloudTrail export shapes users have: delivery objects `{"Records":[…]}`, one event per
 /// line (with or without a timestamp prefix), single events, arrays of events, CloudWatch Logs

@@ -1,5 +1,6 @@
 public import AWSModel
 import Foundation
+import JSONTape
 
 /// The CloudTrail event → IAM action table (`Resources/event-actions.tsv`), parsed once.
 public struct EventActionMap: Sendable {

@@ -1,4 +1,5 @@
 public import AWSModel
+public import JSONTape
 
 /// Turns one CloudTrail record into a ``NormalizedEvent``: principal, IAM action(s) with resources,
 /// endpoint, outcome.

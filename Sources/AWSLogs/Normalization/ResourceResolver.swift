@@ -1,5 +1,6 @@
 import AWSModel
 import Foundation
+import JSONTape
 
 /// Applies one ``EventActionMap/ResourceRule`` to a record's request parameters.
 struct ResourceResolver {

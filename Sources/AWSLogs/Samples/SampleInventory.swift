@@ -1,4 +1,5 @@
 import AWSModel
+import JSONTape
 
 /// The scenario's inventory as the AWS CLI prints it: endpoints with their current policies,
 /// the network interfaces of the interface endpoint, the organization's accounts, the buckets of

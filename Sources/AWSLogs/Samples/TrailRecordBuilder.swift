@@ -1,4 +1,5 @@
 import AWSModel
+import JSONTape
 
 /// Builds CloudTrail records as JSON text, the shape the S3 delivery files hold (for the sample
 /// scenario and the benchmark corpus). Field order and spelling follow real records.

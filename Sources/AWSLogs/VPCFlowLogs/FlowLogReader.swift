@@ -1,4 +1,5 @@
 public import AWSModel
+import JSONTape
 
 /// Reads VPC flow log lines (text with a header in any field order, header repeated mid-file,
 /// default v2 lines without header, JSON lines with field names or with the text record in

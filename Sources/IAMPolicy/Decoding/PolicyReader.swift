@@ -1,4 +1,5 @@
-public import AWSModel
+import AWSModel
+public import JSONTape
 
 /// Reads policy documents from the JSON shapes users have: a plain policy, `aws s3api
 /// get-bucket-policy` output (`{"Policy": "<json>"}`), or a `PolicyDocument` string.

@@ -1,5 +1,6 @@
 import AWSModel
 import Foundation
+import JSONTape
 
 /// A `Resource` (or ARN condition) pattern: six ARN parts each matched separately with `*` and `?`
 /// (a wildcard never spans a colon between parts), policy variables expanded per request.

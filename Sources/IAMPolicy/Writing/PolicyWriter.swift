@@ -1,4 +1,5 @@
 import AWSModel
+import JSONTape
 
 /// Writes policies as canonical JSON: AWS's element order (Version, Id, Statement; Sid, Effect,
 /// Principal/NotPrincipal, Action/NotAction, Resource/NotResource, Condition), two-space indent,

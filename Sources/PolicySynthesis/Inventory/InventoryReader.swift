@@ -1,5 +1,6 @@
 import AWSModel
 import IAMPolicy
+import JSONTape
 
 /// Recognizes inventory files by content: `ec2 describe-vpc-endpoints`, `ec2 describe-network-interfaces`,
 /// `s3api get-bucket-policy` output or a plain bucket policy in `<bucket>.json`, a plain endpoint policy in
