@@ -43,6 +43,10 @@ let package = Package(
                            .product(name: "GRDBSQLite", package: "GRDB.swift"),
                            .product(name: "Logging", package: "swift-log")]),
 
+        .target(
+            /** Writers of sample logs, inventory and benchmark corpora (the `sample` and `benchmark` commands) */
+            name: "PerimeterSamples", dependencies: ["AWSModel", "JSONTape", "CZlib"]),
+
         // MARK: Output
         .target(
             /** Least-privilege endpoint and bucket policies, diff, unused permissions, replay, report */
@@ -54,7 +58,7 @@ let package = Package(
         .target(
             /** Subcommands, progress, files written, exit codes */
             name: "PerimeterCLI",
-            dependencies: ["AWSModel", "AWSLogs", "UsageStore", "IAMPolicy", "PolicySynthesis",
+            dependencies: ["AWSModel", "AWSLogs", "UsageStore", "IAMPolicy", "PolicySynthesis", "PerimeterSamples",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]),
         .executableTarget(

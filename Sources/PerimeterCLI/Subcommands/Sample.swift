@@ -1,5 +1,6 @@
 import ArgumentParser
 import AWSLogs
+import PerimeterSamples
 import Foundation
 
 extension PerimeterCommand {
