@@ -60,9 +60,3 @@ enum Terminal {
 
     static func megabytes(_ bytes: Int64) -> String { String(format: "%.1f MB", Double(bytes) / 1_000_000) }
 }
-
-/// Monotonic seconds, for rates on the progress line.
-struct Stopwatch {
-    let start = DispatchTime.now().uptimeNanoseconds
-    var seconds: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
-}

@@ -37,48 +37,6 @@ extension PerimeterCommand {
     }
 }
 
-/// The ingest step shared by `ingest` and `run`.
-enum IngestStep {
-    static func run(logs: [String], db: String, workers: Int, excluding: [String] = []) async throws -> IngestSummary {
-        try await run(logs: logs, store: try UsageStore(path: db, logger: Logger(label: "perimeter.store")), workers: workers, excluding: excluding)
-    }
-
-    static func run(logs: [String], store: UsageStore, workers: Int, excluding: [String] = []) async throws -> IngestSummary {
-        let clock = Stopwatch()
-        let summary = try await store.ingest(paths: logs, workers: workers, excluding: excluding) { p in
-            let rate = Double(p.records) / max(clock.seconds, 0.001)
-            Terminal.status("ingest: \(p.filesDone)/\(p.filesTotal) files, \(Terminal.megabytes(p.decompressedBytes)), \(Int(rate)) records/s")
-        }
-        Terminal.endStatus()
-        return summary
-    }
-
-    /// The closing summary as text.
-    static func render(_ s: IngestSummary) -> String {
-        var lines: [String] = []
-        lines.append("files: \(s.filesFound) found, \(s.filesRead) read, \(s.filesSkipped) skipped, \(s.filesAlreadyIngested) already ingested, \(s.filesUnrecognized.count) unrecognized, \(s.filesFailed.count) failed")
-        if s.filesRead == 0 && s.filesAlreadyIngested > 0 && s.filesFailed.isEmpty {
-            lines.append("nothing new: every file was already in the store")
-        }
-        lines.append("records: \(s.events) CloudTrail events (\(s.duplicateEvents) duplicates ignored), \(s.flowRecords) flow records")
-        lines.append("rejects: \(s.rejects)")
-        for (reason, count) in s.rejectsByReason.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {
-            let places = s.rejectPlaces[reason] ?? []
-            lines.append("  \(count)  \(reason)" + (places.isEmpty ? "" : " (\(places.joined(separator: ", "))\(count > places.count ? ", …" : ""))"))
-        }
-        if s.rejects > 0 { lines.append("  (`perimeter rejects` lists every stored reject with its file, line and offset)") }
-        if !s.skippedRecordsByReason.isEmpty {
-            lines.append("skipped records:")
-            for (reason, count) in s.skippedRecordsByReason.sorted(by: { $0.key < $1.key }) { lines.append("  \(count)  \(reason)") }
-        }
-        for path in s.filesUnrecognized.prefix(20) { lines.append("unrecognized: \(path)") }
-        if s.filesUnrecognized.count > 20 { lines.append("unrecognized: … and \(s.filesUnrecognized.count - 20) more (--json lists them all)") }
-        for failed in s.filesFailed { lines.append("failed: \(failed.path): \(failed.reason)") }
-        for entry in s.notRegular { lines.append("not read: \(entry.path): \(entry.kind == "FIFO" || entry.kind == "socket" || entry.kind == "device" ? "a \(entry.kind), not a regular file" : entry.kind)") }
-        return lines.joined(separator: "\n")
-    }
-}
-
 extension PerimeterCommand {
     struct Rejects: AsyncParsableCommand {
         static let configuration = CommandConfiguration(

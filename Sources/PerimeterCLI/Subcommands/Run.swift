@@ -1,0 +1,34 @@
+import ArgumentParser
+import Foundation
+import Logging
+import UsageStore
+
+extension PerimeterCommand {
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The batch job: ingest LOGS, then write the drafts and the report.",
+            discussion: SynthesisStep.exitCodes)
+
+        @Argument(help: "Log files or folders (files under an --inventory path are not read as logs).")
+        var logs: [String]
+
+        @OptionGroup var store: StoreOptions
+        @OptionGroup var synthesis: SynthesisOptionGroup
+
+        @Option(help: "Parallel file readers (default: the number of cores).")
+        var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+
+        func validate() throws {
+            guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+        }
+
+        func run() async throws {
+            let usage = try UsageStore(path: store.db, logger: Logger(label: "perimeter.store"))
+            let summary = try await IngestStep.run(logs: logs, store: usage, workers: workers, excluding: synthesis.inventory)
+            Terminal.out(IngestStep.render(summary))
+            let result = try SynthesisStep.run(store: usage, synthesis)
+            if !summary.filesFailed.isEmpty { Terminal.err("error: \(summary.filesFailed.count) log file(s) could not be read; the drafts rest on the others") }
+            try SynthesisStep.finish(result, out: synthesis.out, ingestFailed: !summary.filesFailed.isEmpty)
+        }
+    }
+}

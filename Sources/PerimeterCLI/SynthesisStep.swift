@@ -1,0 +1,66 @@
+import ArgumentParser
+import AWSModel
+import Foundation
+import IAMPolicy
+import PolicySynthesis
+import UsageStore
+
+/// The synthesis step shared by `synthesize` and `run`.
+enum SynthesisStep {
+    static let exitCodes = """
+        Exit 0 when every draft passed the replay, 1 when a replay or the grant check failed, a file could not be read or the store failed, \
+        3 when flow logs show endpoint traffic CloudTrail does not explain (coverage gaps) and --accept-coverage-gaps was not given, \
+        64 for usage errors.
+        """
+
+    static func run(store: UsageStore, _ group: SynthesisOptionGroup) throws -> SynthesisResult {
+        let window = DayWindow(since: group.since, until: group.until)
+        let inventory = InventoryReader.read(try readInventory(group.inventory))
+        let input = SynthesisInput(observed: try store.observedAccess(window: window), flows: try store.flows(window: window),
+                                   sources: try store.sources(window: window), eventCategories: try store.eventCategories(),
+                                   inventory: inventory, options: group.options, rejectedRecords: try store.totals().rejects)
+        return Synthesizer.synthesize(input)
+    }
+
+    static func readInventory(_ paths: [String]) throws -> [(path: String, text: String)] {
+        var files: [String] = []
+        for path in paths {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+                throw Terminal.fail("inventory `\(path)` does not exist", code: 64)
+            }
+            if isDirectory.boolValue {
+                let names = FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []
+                files += names.filter { $0.hasSuffix(".json") }.map { path + "/" + $0 }
+            } else {
+                files.append(path)
+            }
+        }
+        return try files.sorted().map { file in
+            do { return (file, try String(contentsOfFile: file, encoding: .utf8)) } catch {
+                throw Terminal.fail("cannot read inventory `\(file)`: \(error.localizedDescription)", code: 1)
+            }
+        }
+    }
+
+    /// Writes the files (replacing the ones Perimeter wrote before, see ``OutputWriter``) and maps the result to an exit code.
+    static func finish(_ result: SynthesisResult, out: String, ingestFailed: Bool = false) throws {
+        do { try OutputWriter(folder: out).write(ReportRenderer.files(result)) } catch let error as OutputError {
+            throw Terminal.fail(error.description, code: 1)
+        }
+        let total = result.endpoints.reduce(Int64(0)) { $0 + $1.replay.requests }
+        let allowed = result.endpoints.reduce(Int64(0)) { $0 + $1.replay.allowed }
+        Terminal.out("drafts: \(result.endpoints.count) endpoint policies, \(result.buckets.count) bucket policies in \(out)")
+        Terminal.out("replay: \(allowed) of \(total) requests allowed\(result.replayPassed ? "" : " — FAILED, see \(out)/report.md")")
+        if !result.review.isEmpty {
+            let n = result.review.count
+            Terminal.out("review: \(n) request group\(n == 1 ? "" : "s") outside the trusted accounts \(n == 1 ? "is" : "are") not allowed; see \(out)/report.md")
+        }
+        if !result.flows.coverageGaps.isEmpty {
+            let n = result.flows.coverageGaps.count
+            Terminal.out("coverage gaps: \(n) source\(n == 1 ? " sends" : "s send") endpoint traffic CloudTrail does not show\(result.options.acceptCoverageGaps ? " (accepted)" : ": the drafts would break it")")
+        }
+        if !result.replayPassed || ingestFailed { throw ExitCode(1) }
+        if result.unsafeCoverageGaps { throw ExitCode(3) }
+    }
+}
