@@ -1,5 +1,22 @@
+/// An Amazon Linux release, as a user agent's OS token names it (`Linux/6.1.…amzn2023.x86_64`).
+public enum AmazonLinuxRelease: String, Sendable, Hashable, CaseIterable {
+    case al1 = "AL1"
+    case al2 = "Linux 2 "
+    case al2023 = "2023"
+
+    /// The release a user agent names, if any: `amzn2023`, `amzn2.` / `amzn2 `, `amzn1`.
+    public init?(userAgent: String) {
+        let agent = userAgent.lowercased()
+        if agent.contains("amzn2023") { self = .al2023 } else if agent.contains("amzn2.") || agent.contains("amzn2 ") { self = .al2 }
+        else if agent.contains("amzn1") { self = .al1 } else { return nil }
+    }
+}
+
 /// A principal seen making requests from one source address (with its user agent family): what joins
 /// flow records to CloudTrail.
+///
+/// INVARIANT: `userAgent` is a family (versions dropped) that keeps the OS release token whole, so
+/// that ``amazonLinux`` can be read from it; the store writes it so.
 public struct ObservedSource: Sendable, Hashable, Comparable {
     public init(endpoint: VPCEndpointID?, principalARN: String, sessionName: String, sourceIP: String, userAgent: String,
                 count: Int64, firstSeen: Int64, lastSeen: Int64) {
@@ -18,6 +35,8 @@ public struct ObservedSource: Sendable, Hashable, Comparable {
     public var sessionName: String
     public var sourceIP: String
     public var userAgent: String
+    /// The Amazon Linux release the user agent names: evidence that the host reads AWS-owned yum repositories.
+    public var amazonLinux: AmazonLinuxRelease? { AmazonLinuxRelease(userAgent: userAgent) }
     public var count: Int64
     public var firstSeen: Int64
     public var lastSeen: Int64

@@ -126,7 +126,8 @@ public final class UsageStore: @unchecked Sendable {
             let parts = token.split(separator: "/", maxSplits: 1)
             guard parts.count == 2 else { return String(token) }
             let name = parts[0]
-            // Keep OS release strings whole (they carry amzn2 / amzn2023 / el7); drop version numbers elsewhere.
+            // Keep OS release strings whole (they carry amzn2 / amzn2023 / el7: `ObservedSource.amazonLinux`
+            // reads them); drop version numbers elsewhere.
             if name == "Linux" || name == "os" || name == "platform" { return String(token) }
             return String(name)
         }.joined(separator: " ")

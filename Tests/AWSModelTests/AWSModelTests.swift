@@ -109,3 +109,18 @@ struct JSONParserTests {
         #expect(result.errors.count == 2)
     }
 }
+
+struct AmazonLinuxReleaseTests {
+    @Test(arguments: [
+        ("aws-sdk-java Linux/6.1.112-124.190.amzn2023.x86_64 OpenJDK_64-Bit_Server_VM", AmazonLinuxRelease.al2023),
+        ("aws-cli/2 Python/3 Linux/5.10.226-214.880.amzn2.x86_64 exe/x86_64.amzn.2", .al2),
+        ("aws-sdk-go Linux/4.14.355-1.amzn1.x86_64", .al1),
+    ] as [(String, AmazonLinuxRelease)])
+    func aUserAgentNamesItsRelease(agent: String, release: AmazonLinuxRelease) {
+        #expect(AmazonLinuxRelease(userAgent: agent) == release)
+    }
+
+    @Test func otherSystemsNameNone() {
+        #expect(AmazonLinuxRelease(userAgent: "aws-cli/2 Python/3 Linux/5.15.0-1051-aws Ubuntu") == nil)
+    }
+}

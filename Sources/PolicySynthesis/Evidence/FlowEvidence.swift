@@ -88,10 +88,8 @@ enum FlowEvidence {
         // Evidence per address for services that need AWS-owned buckets.
         var triggers: [String: [String: String]] = [:]   // ip → trigger → evidence
         for s in c.sources {
-            let agent = s.userAgent.lowercased()
-            let variant = agent.contains("amzn2023") ? "2023" : agent.contains("amzn2.") || agent.contains("amzn2 ") ? "Linux 2 " : agent.contains("amzn1") ? "AL1" : nil
-            if let variant {
-                triggers[s.sourceIP, default: [:]]["amazon-linux:\(variant)"] = "user agent `\(s.userAgent)` from \(s.principalARN)"
+            if let release = s.amazonLinux {
+                triggers[s.sourceIP, default: [:]]["amazon-linux:\(release.rawValue)"] = "user agent `\(s.userAgent)` from \(s.principalARN)"
             }
         }
         var ipsByPrincipal: [String: Set<String>] = [:]
