@@ -1,0 +1,39 @@
+import AWSModel
+import IAMPolicy
+
+/// Stage 7: the grant check.
+extension GrantCheck {
+    /// Every (action, resource, principal) a draft grants, checked against the current policy.
+    static func run(_ draft: PolicyDocument, current: CompiledPolicy, endpoint: Inventory.Endpoint) -> GrantCheck {
+        var check = GrantCheck()
+        for statement in draft.statements where statement.effect == .allow {
+            let principals: [RequestPrincipal]
+            if let arns = statement.conditions.first(where: { $0.key == "aws:PrincipalArn" })?.values.map(\.text) {
+                principals = arns.map(RequestPrincipal.from)
+            } else if let services = statement.conditions.first(where: { $0.key == "aws:PrincipalServiceName" })?.values.map(\.text) {
+                principals = services.map { RequestPrincipal(kind: .service, arn: $0) }
+            } else {
+                principals = [RequestPrincipal(kind: .anonymous, arn: "anonymous")]
+            }
+            for action in statement.action.patterns {
+                for resource in statement.resource?.patterns ?? ["*"] {
+                    for principal in principals {
+                        check.checked += 1
+                        var context = RequestContext(action: action, resource: PolicyText.sample(of: resource), principal: principal,
+                                                     keys: ["aws:SourceVpce": [endpoint.id.rawValue]])
+                        if let vpc = endpoint.vpcID { context.set("aws:SourceVpc", [vpc]) }
+                        if principal.kind == .service { context.set("aws:PrincipalServiceName", [principal.arn]) }
+                        context.unknownKeys = Replay.unknownKeys.union(["aws:principalorgid", "aws:resourceorgid", "aws:resourceaccount"])
+                        let line = "\(statement.sid ?? "?"): \(action) on \(resource) for \(principal.arn)"
+                        switch current.evaluate(context).decision {
+                        case .allow: break
+                        case .unevaluable: check.unprovable.append(line)
+                        case .implicitDeny, .explicitDeny: check.exceeding.append(line)
+                        }
+                    }
+                }
+            }
+        }
+        return check
+    }
+}
