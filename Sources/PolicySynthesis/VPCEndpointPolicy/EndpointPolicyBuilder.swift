@@ -51,10 +51,19 @@ struct EndpointPolicyBuilder {
     }
 
     /// `items` are authorized requests through the endpoint that may be allowed, with their classification.
+    /// Four steps: each request as an exact grant, generalized within what the current policy grants,
+    /// grouped into statement shapes, written as statements with their evidence.
     func build(_ items: [(ObservedAccess, Ownership)], granularity override: Granularity? = nil, mergePrincipals: Bool = false) -> Output {
         let granularity = override ?? self.granularity
-        var notes: [String] = []
-        // 1. Each request as (audience, action, exact resource).
+        let (general, notes) = generalize(exactGrants(items), granularity)
+        var shapes = self.shapes(general, mergePrincipals: mergePrincipals)
+        if mergePrincipals { shapes = Self.mergingPrincipals(shapes) }
+        let (statements, statementOf, reasons) = self.statements(shapes)
+        return Output(document: PolicyDocument(statements: statements), evidence: Self.evidence(statements, general, statementOf, reasons), notes: notes)
+    }
+
+    /// Step 1: each request as (audience, action, exact resource); AWS-owned buckets by the catalog's name.
+    func exactGrants(_ items: [(ObservedAccess, Ownership)]) -> [Grant: [ObservedAccess]] {
         var exact: [Grant: [ObservedAccess]] = [:]
         for (access, ownership) in items {
             let audience: Audience
@@ -69,7 +78,12 @@ struct EndpointPolicyBuilder {
             }
             exact[Grant(audience: audience, action: access.access.action, resource: resource), default: []].append(access)
         }
-        // 2. Generalize object keys per audience and bucket.
+        return exact
+    }
+
+    /// Step 2: object keys generalized per audience and bucket, never beyond what the current policy grants.
+    func generalize(_ exact: [Grant: [ObservedAccess]], _ granularity: Granularity) -> ([Grant: [ObservedAccess]], [String]) {
+        var notes: [String] = []
         var general: [Grant: [ObservedAccess]] = [:]
         var byBucket: [String: Set<String>] = [:]   // "audience bucket" → generalized resources
         var generalized: [Grant: String] = [:]
@@ -98,10 +112,16 @@ struct EndpointPolicyBuilder {
         for bucket in widened.sorted() {
             notes.append("`\(bucket)`: more than \(SynthesisOptions.prefixLimit) key prefixes, generalized to `arn:aws:s3:::\(bucket)/*`")
         }
-        // 3. Group: per audience, resources with the same action set; then audiences with the same (actions, resources).
+        return (general, notes)
+    }
+
+    /// A statement to be: who it is for (kind 0 principals, 1 services, 2 AWS-owned), its actions and resources.
+    struct Shape: Hashable { var kind: Int; var actions: [IAMAction]; var resources: [String] }
+
+    /// Step 3: per audience, resources with the same action set; then audiences with the same (actions, resources).
+    func shapes(_ general: [Grant: [ObservedAccess]], mergePrincipals: Bool) -> [Shape: [Audience]] {
         var perAudience: [Audience: [String: Set<IAMAction>]] = [:]
         for grant in general.keys { perAudience[grant.audience, default: [:]][grant.resource, default: []].insert(grant.action) }
-        struct Shape: Hashable { var kind: Int; var actions: [IAMAction]; var resources: [String] }
         var shapes: [Shape: [Audience]] = [:]
         for (audience, resources) in perAudience {
             var byActions: [[IAMAction]: [String]] = [:]
@@ -117,23 +137,29 @@ struct EndpointPolicyBuilder {
                 shapes[key, default: []].append(audience)
             }
         }
-        if mergePrincipals {
-            // Last resort for the size limit: one statement for every principal.
-            var merged: [Shape: [Audience]] = [:]
-            var principals: [Audience] = [], actions = Set<IAMAction>(), resources = Set<String>()
-            for (shape, audiences) in shapes {
-                if shape.kind == 0 {
-                    principals += audiences
-                    actions.formUnion(shape.actions)
-                    resources.formUnion(shape.resources)
-                } else {
-                    merged[shape] = audiences
-                }
+        return shapes
+    }
+
+    /// The last resort for the size limit: one statement for every principal.
+    static func mergingPrincipals(_ shapes: [Shape: [Audience]]) -> [Shape: [Audience]] {
+        var merged: [Shape: [Audience]] = [:]
+        var principals: [Audience] = [], actions = Set<IAMAction>(), resources = Set<String>()
+        for (shape, audiences) in shapes {
+            if shape.kind == 0 {
+                principals += audiences
+                actions.formUnion(shape.actions)
+                resources.formUnion(shape.resources)
+            } else {
+                merged[shape] = audiences
             }
-            if !principals.isEmpty { merged[Shape(kind: 0, actions: actions.sorted(), resources: resources.sorted())] = principals }
-            shapes = merged
         }
-        // 4. Statements, in a stable order; then evidence in one pass (each audience's resource is in one statement).
+        if !principals.isEmpty { merged[Shape(kind: 0, actions: actions.sorted(), resources: resources.sorted())] = principals }
+        return merged
+    }
+
+    /// Step 4: statements in a stable order, with unique Sids; which statement holds each audience's
+    /// resource, and the service of each AWS-owned statement.
+    func statements(_ shapes: [Shape: [Audience]]) -> ([Statement], [String: String], [String: String]) {
         var statements: [Statement] = []
         var usedSids = Set<String>()
         var statementOf: [String: String] = [:]   // "audience resource" → Sid
@@ -165,6 +191,12 @@ struct EndpointPolicyBuilder {
                                         resource: .resources(resources), conditions: conditions))
             for audience in audiences { for resource in resources { statementOf["\(audience) \(resource)"] = sid } }
         }
+        return (statements, statementOf, reasons)
+    }
+
+    /// The requests behind each statement (each audience's resource is in one statement).
+    static func evidence(_ statements: [Statement], _ general: [Grant: [ObservedAccess]], _ statementOf: [String: String],
+                         _ reasons: [String: String]) -> [String: StatementEvidence] {
         var grouped: [String: [ObservedAccess]] = [:]
         for (grant, requests) in general {
             guard let sid = statementOf["\(grant.audience) \(grant.resource)"] else { continue }
@@ -180,7 +212,7 @@ struct EndpointPolicyBuilder {
                                               lastSeen: requests.map { $0.lastSeen }.max() ?? 0,
                                               sampleEventID: requests.compactMap { $0.sampleEventID }.min(), reason: reasons[sid])
         }
-        return Output(document: PolicyDocument(statements: statements), evidence: evidence, notes: notes)
+        return evidence
     }
 
     /// The generalized form of a resource under `granularity` (only S3 object keys change).
