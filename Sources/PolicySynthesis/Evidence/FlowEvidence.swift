@@ -14,32 +14,66 @@ enum FlowEvidence {
     /// Flow service names (`pkt-dst-aws-service`) by endpoint service.
     static let flowService = ["s3": "S3", "dynamodb": "DYNAMODB"]
 
+    /// `traffic-path` values (VPC flow logs version 5) Perimeter reads.
+    enum TrafficPath {
+        /// Through a resource in the same VPC (a NAT gateway, for public service addresses).
+        static let sameVPC = 1
+        /// Through an internet gateway or a gateway VPC endpoint.
+        static let internetGatewayOrGatewayEndpoint = 2
+        /// Through a VPC endpoint (gateway endpoints in some Regions) or a transit gateway attachment.
+        static let endpoint = 7
+        /// Through an internet gateway.
+        static let internetGateway = 8
+    }
+
+    /// Who uses each endpoint, coverage gaps, bypass, AWS-owned buckets the evidence calls for, and
+    /// catalog entries nothing supports.
     static func analyze(_ flows: [ObservedFlow], _ c: Context) -> FlowFindings {
         var findings = FlowFindings()
         findings.flowRecords = flows.reduce(0) { $0 + $1.records }
         let egress = flows.filter { $0.action == "ACCEPT" && ($0.flowDirection.isEmpty || $0.flowDirection == "egress") }
+        let people = PrincipalIndex(c.sources)
+        let byEndpoint = sourcesByEndpoint(egress, c.endpoints)
+        (findings.sources, findings.coverageGaps) = sourcesAndGaps(byEndpoint, people)
+        findings.bypass = bypass(egress, c.endpoints, people)
+        let logged = Set(c.observed.compactMap { ARN($0.access.resource)?.s3BucketName })
+        let (inferred, supported) = inferAWSOwned(byEndpoint, triggers(c), logged: logged, c)
+        findings.inferred = inferred
+        findings.notNeeded = notNeeded(c, supported: supported, logged: logged)
+        return findings
+    }
 
-        // Principals by address and by instance (EC2 role sessions are named after the instance).
-        var principalsByIP: [String: Set<String>] = [:]
-        var principalsByInstance: [String: Set<String>] = [:]
+    /// Principals by address and by instance (EC2 role sessions are named after the instance), and the
+    /// addresses each endpoint's CloudTrail requests came from.
+    struct PrincipalIndex {
+        var byIP: [String: Set<String>] = [:]
+        var byInstance: [String: Set<String>] = [:]
         var requestIPsByEndpoint: [String: Set<String>] = [:]
-        for s in c.sources {
-            principalsByIP[s.sourceIP, default: []].insert(s.principalARN)
-            if s.sessionName.hasPrefix("i-") { principalsByInstance[s.sessionName, default: []].insert(s.principalARN) }
-            if let e = s.endpoint { requestIPsByEndpoint[e.rawValue, default: []].insert(s.sourceIP) }
+
+        init(_ sources: [ObservedSource]) {
+            for s in sources {
+                byIP[s.sourceIP, default: []].insert(s.principalARN)
+                if s.sessionName.hasPrefix("i-") { byInstance[s.sessionName, default: []].insert(s.principalARN) }
+                if let e = s.endpoint { requestIPsByEndpoint[e.rawValue, default: []].insert(s.sourceIP) }
+            }
         }
+
         func principals(_ ip: String, _ instances: Set<String>) -> [String] {
-            var p = principalsByIP[ip] ?? []
-            for i in instances { p.formUnion(principalsByInstance[i] ?? []) }
+            var p = byIP[ip] ?? []
+            for i in instances { p.formUnion(byInstance[i] ?? []) }
             return p.sorted()
         }
+    }
 
-        // Who uses each endpoint.
-        var sourcesByEndpoint: [String: [String: [ObservedFlow]]] = [:]
-        for endpoint in c.endpoints {
+    /// Flows into each endpoint, by source address: gateway endpoints by service and traffic path,
+    /// interface endpoints by their network interfaces' addresses.
+    static func sourcesByEndpoint(_ egress: [ObservedFlow], _ endpoints: [Inventory.Endpoint]) -> [String: [String: [ObservedFlow]]] {
+        var result: [String: [String: [ObservedFlow]]] = [:]
+        for endpoint in endpoints {
             let matching: [ObservedFlow]
             if endpoint.isGateway, let service = endpoint.service.flatMap({ flowService[$0] }) {
-                matching = egress.filter { $0.destinationService == service && ($0.trafficPath == 7 || $0.trafficPath == 2)
+                matching = egress.filter { $0.destinationService == service
+                    && ($0.trafficPath == TrafficPath.endpoint || $0.trafficPath == TrafficPath.internetGatewayOrGatewayEndpoint)
                     && (endpoint.vpcID == nil || $0.vpcID.isEmpty || $0.vpcID == endpoint.vpcID) }
             } else if !endpoint.addresses.isEmpty {
                 let addresses = Set(endpoint.addresses)
@@ -47,18 +81,24 @@ enum FlowEvidence {
             } else {
                 matching = []
             }
-            for flow in matching { sourcesByEndpoint[endpoint.id.rawValue, default: [:]][flow.sourceAddress, default: []].append(flow) }
+            for flow in matching { result[endpoint.id.rawValue, default: [:]][flow.sourceAddress, default: []].append(flow) }
         }
-        for (endpoint, bySource) in sourcesByEndpoint.sorted(by: { $0.key < $1.key }) {
+        return result
+    }
+
+    /// Each endpoint's sources, and those with no CloudTrail request through it: coverage gaps.
+    static func sourcesAndGaps(_ byEndpoint: [String: [String: [ObservedFlow]]], _ people: PrincipalIndex) -> ([EndpointSource], [CoverageGap]) {
+        var sources: [EndpointSource] = [], gaps: [CoverageGap] = []
+        for (endpoint, bySource) in byEndpoint.sorted(by: { $0.key < $1.key }) {
             for (ip, group) in bySource.sorted(by: { $0.key < $1.key }) {
-                let instances = Set(group.map(\.instanceID).filter { !$0.isEmpty && $0 != "-" })
+                let instances = Self.instances(group)
                 let source = EndpointSource(endpoint: endpoint, sourceAddress: ip, interfaces: Array(Set(group.map(\.interfaceID))).sorted(),
-                                            instances: instances.sorted(), principals: principals(ip, instances),
+                                            instances: instances.sorted(), principals: people.principals(ip, instances),
                                             bytes: group.reduce(0) { $0.addingSaturated($1.bytes) }, flows: group.reduce(0) { $0 + $1.records },
                                             firstSeen: group.map(\.firstSeen).min()!, lastSeen: group.map(\.lastSeen).max()!)
-                findings.sources.append(source)
-                if !(requestIPsByEndpoint[endpoint]?.contains(ip) ?? false) {
-                    findings.coverageGaps.append(CoverageGap(
+                sources.append(source)
+                if !(people.requestIPsByEndpoint[endpoint]?.contains(ip) ?? false) {
+                    gaps.append(CoverageGap(
                         endpoint: endpoint, sourceAddress: ip, instances: source.instances, bytes: source.bytes,
                         firstSeen: source.firstSeen, lastSeen: source.lastSeen,
                         reason: "traffic through the endpoint but no CloudTrail request through it from this address "
@@ -66,27 +106,39 @@ enum FlowEvidence {
                 }
             }
         }
+        return (sources, gaps)
+    }
 
-        // Bypass: S3/DynamoDB traffic through an internet gateway (path 8), path 2 where the VPC has no gateway
-        // endpoint, or path 1 (a same-VPC hop: a NAT gateway) to the service's public addresses.
-        let gatewayVPCs = Set(c.endpoints.filter(\.isGateway).compactMap { e in e.service.flatMap { flowService[$0] }.map { "\(e.vpcID ?? "") \($0)" } })
-        var bypassGroups: [String: [ObservedFlow]] = [:]
-        for flow in egress where ["S3", "DYNAMODB"].contains(flow.destinationService) {
-            let viaGateway = flow.trafficPath == 2 && (gatewayVPCs.contains("\(flow.vpcID) \(flow.destinationService)") || gatewayVPCs.contains(" \(flow.destinationService)"))
-            guard flow.trafficPath == 8 || flow.trafficPath == 1 || (flow.trafficPath == 2 && !viaGateway) else { continue }
-            bypassGroups["\(flow.sourceAddress) \(flow.destinationService) \(flow.trafficPath)", default: []].append(flow)
+    static func instances(_ group: [ObservedFlow]) -> Set<String> {
+        Set(group.map(\.instanceID).filter { !$0.isEmpty && $0 != "-" })
+    }
+
+    /// S3/DynamoDB traffic no endpoint policy sees: through an internet gateway, through path 2 where
+    /// the VPC has no gateway endpoint, or a same-VPC hop (a NAT gateway) to the service's public addresses.
+    static func bypass(_ egress: [ObservedFlow], _ endpoints: [Inventory.Endpoint], _ people: PrincipalIndex) -> [Bypass] {
+        let gatewayVPCs = Set(endpoints.filter(\.isGateway).compactMap { e in e.service.flatMap { flowService[$0] }.map { "\(e.vpcID ?? "") \($0)" } })
+        var groups: [String: [ObservedFlow]] = [:]
+        for flow in egress where flowService.values.contains(flow.destinationService) {
+            let path = flow.trafficPath
+            let viaGateway = path == TrafficPath.internetGatewayOrGatewayEndpoint
+                && (gatewayVPCs.contains("\(flow.vpcID) \(flow.destinationService)") || gatewayVPCs.contains(" \(flow.destinationService)"))
+            guard path == TrafficPath.internetGateway || path == TrafficPath.sameVPC
+                    || (path == TrafficPath.internetGatewayOrGatewayEndpoint && !viaGateway) else { continue }
+            groups["\(flow.sourceAddress) \(flow.destinationService) \(path)", default: []].append(flow)
         }
-        for (_, group) in bypassGroups.sorted(by: { $0.key < $1.key }) {
+        return groups.sorted(by: { $0.key < $1.key }).map { _, group in
             let f = group[0]
-            let instances = Set(group.map(\.instanceID).filter { !$0.isEmpty && $0 != "-" })
-            findings.bypass.append(Bypass(sourceAddress: f.sourceAddress, instances: instances.sorted(), service: f.destinationService,
-                                          destinations: Array(Set(group.map(\.destinationAddress))).sorted(), trafficPath: f.trafficPath,
-                                          bytes: group.reduce(0) { $0.addingSaturated($1.bytes) }, firstSeen: group.map(\.firstSeen).min()!,
-                                          lastSeen: group.map(\.lastSeen).max()!, principals: principals(f.sourceAddress, instances)))
+            let instances = Self.instances(group)
+            return Bypass(sourceAddress: f.sourceAddress, instances: instances.sorted(), service: f.destinationService,
+                          destinations: Array(Set(group.map(\.destinationAddress))).sorted(), trafficPath: f.trafficPath,
+                          bytes: group.reduce(0) { $0.addingSaturated($1.bytes) }, firstSeen: group.map(\.firstSeen).min()!,
+                          lastSeen: group.map(\.lastSeen).max()!, principals: people.principals(f.sourceAddress, instances))
         }
+    }
 
-        // Evidence per address for services that need AWS-owned buckets.
-        var triggers: [String: [String: String]] = [:]   // ip → trigger → evidence
+    /// Evidence per address for services that need AWS-owned buckets: address → trigger → evidence.
+    static func triggers(_ c: Context) -> [String: [String: String]] {
+        var triggers: [String: [String: String]] = [:]
         for s in c.sources {
             if let release = s.amazonLinux {
                 triggers[s.sourceIP, default: [:]]["amazon-linux:\(release.rawValue)"] = "user agent `\(s.userAgent)` from \(s.principalARN)"
@@ -106,38 +158,49 @@ enum FlowEvidence {
                 triggers[ip, default: [:]][trigger] = "\(a.count) × \(a.access.action) by \(a.principal.arn)"
             }
         }
+        return triggers
+    }
+
+    /// AWS-owned buckets a host's evidence calls for on an S3 endpoint it sends traffic through, one
+    /// piece of evidence per (endpoint, bucket); and every (service, bucket) the evidence supports.
+    static func inferAWSOwned(_ byEndpoint: [String: [String: [ObservedFlow]]], _ triggers: [String: [String: String]],
+                              logged: Set<String>, _ c: Context) -> ([InferredAWSOwned], Set<String>) {
+        var inferred: [InferredAWSOwned] = []
         var supported = Set<String>()
-        let logged = Set(c.observed.compactMap { ARN($0.access.resource)?.s3BucketName })
         for endpoint in c.endpoints where endpoint.service == "s3" {
             let region = c.regionOf(endpoint)
-            for (ip, _) in sourcesByEndpoint[endpoint.id.rawValue] ?? [:] {
+            for (ip, _) in byEndpoint[endpoint.id.rawValue] ?? [:] {
                 for (trigger, evidence) in (triggers[ip] ?? [:]).sorted(by: { $0.key < $1.key }) {
                     let parts = trigger.split(separator: ":", maxSplits: 1).map(String.init)
                     for entry in c.catalog.entries(trigger: parts[0]) where parts.count == 1 || Self.variant(entry, parts[1]) {
                         let bucket = entry.bucketName(region: region)
                         supported.insert("\(entry.service) \(bucket)")
                         if logged.contains(bucket) { continue }
-                        findings.inferred.append(InferredAWSOwned(
+                        inferred.append(InferredAWSOwned(
                             endpoint: endpoint.id.rawValue, service: entry.service, feature: entry.feature, bucket: bucket,
                             evidence: "\(ip) sends S3 traffic through \(endpoint.id); \(evidence)"))
                     }
                 }
             }
         }
-        findings.inferred = Array(Set(findings.inferred)).sorted { ($0.endpoint, $0.bucket, $0.evidence) < ($1.endpoint, $1.bucket, $1.evidence) }
-        // Keep one piece of evidence per (endpoint, bucket).
         var seen = Set<String>()
-        findings.inferred = findings.inferred.filter { seen.insert("\($0.endpoint) \($0.bucket)").inserted }
+        let unique = Array(Set(inferred)).sorted { ($0.endpoint, $0.bucket, $0.evidence) < ($1.endpoint, $1.bucket, $1.evidence) }
+        return (unique.filter { seen.insert("\($0.endpoint) \($0.bucket)").inserted }, supported)
+    }
+
+    /// Catalog entries nothing in the logs supports, for the Regions of the S3 endpoints.
+    static func notNeeded(_ c: Context, supported: Set<String>, logged: Set<String>) -> [String] {
         let regions = Set(c.endpoints.filter { $0.service == "s3" }.map(c.regionOf))
+        var result: [String] = []
         for entry in c.catalog.entries {
             for region in regions.sorted() {
                 let bucket = entry.bucketName(region: region)
                 if !supported.contains("\(entry.service) \(bucket)") && !logged.contains(bucket) {
-                    findings.notNeeded.append("\(entry.service): \(entry.feature) (`\(bucket)`)")
+                    result.append("\(entry.service): \(entry.feature) (`\(bucket)`)")
                 }
             }
         }
-        return findings
+        return result
     }
 
     /// Whether a catalog entry belongs to the Amazon Linux version the evidence shows.
