@@ -16,6 +16,8 @@ enum IngestStep {
             Terminal.status("ingest: \(p.filesDone)/\(p.filesTotal) files, \(Terminal.megabytes(p.decompressedBytes)), \(Int(rate)) records/s")
         }
         Terminal.endStatus()
+        // The log is copied into the store file at the end, so `perimeter.sqlite` alone holds the data.
+        try store.checkpoint()
         return summary
     }
 

@@ -54,6 +54,15 @@ public final class UsageStore: @unchecked Sendable {
         }
     }
 
+    /// Copies the write-ahead log into the database file and truncates it, so that the `.sqlite` file
+    /// alone holds everything (a store copied without its `-wal` file is complete).
+    /// - Throws: ``StoreError`` when SQLite cannot checkpoint (another connection reading holds it).
+    public func checkpoint() throws(StoreError) {
+        do { _ = try queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) } } catch {
+            throw StoreError(message: "cannot checkpoint the store: \(error)")
+        }
+    }
+
     /// The content hashes of the files already ingested (failed files are not listed, so a re-run retries them).
     public func ingestedHashes() throws(StoreError) -> Set<String> {
         try read { db in try Set(String.fetchAll(db, sql: "SELECT content_hash FROM file WHERE outcome != 'failed'")) }

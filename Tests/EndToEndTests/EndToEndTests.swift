@@ -137,6 +137,25 @@ struct EndToEndTests {
 
     /// Regression guard for "an interrupted run leaves the database consistent": kill an ingest, re-run it,
     /// and compare with one clean run.
+    /// 5 of 12 runs used to leave every row in the `-wal` file: a store copied alone was empty.
+    @Test func aStoreCopiedWithoutItsWriteAheadLogHoldsEverything() throws {
+        let dir = TestSupport.temporaryDirectory("e2e-wal")
+        try Binary.run(["ingest", Self.root + "/SampleLogs", "--db", dir + "/store.sqlite"])
+        try FileManager.default.createDirectory(atPath: dir + "/copy", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: dir + "/store.sqlite", toPath: dir + "/copy/store.sqlite")
+        let store = try UsageStore(path: dir + "/copy/store.sqlite", logger: Logger(label: "test"))
+        #expect(try store.totals().events == 1823)
+    }
+
+    @Test func synthesizeRefusesAStoreThatDoesNotExistAndAnInvertedWindow() throws {
+        let dir = TestSupport.temporaryDirectory("e2e-usage")
+        let missing = try Binary.run(["synthesize", "--db", dir + "/typo.sqlite", "--out", dir + "/out"])
+        #expect(missing.status == 64, "\(missing.output)")
+        #expect(!FileManager.default.fileExists(atPath: dir + "/typo.sqlite"))
+        let inverted = try Binary.run(["run", Self.root + "/SampleLogs", "--db", dir + "/s.sqlite", "--since", "2026-11-09", "--until", "2026-11-01"])
+        #expect(inverted.status == 64, "\(inverted.output)")
+    }
+
     /// Two `ingest` processes started together on a new store used to fail the second ("database is
     /// locked" on the WAL switch, or "table file already exists" from a second migration).
     @Test func twoIngestsStartedTogetherOnANewStoreBothSucceed() async throws {

@@ -38,6 +38,9 @@ struct SynthesisOptionGroup: ParsableArguments {
         for day in [since, until].compactMap({ $0 }) where Timestamp.parseISO8601(day + "T00:00:00Z") == nil {
             throw ValidationError("`\(day)` is not a date of the form YYYY-MM-DD")
         }
+        if let since, let until, since > until {
+            throw ValidationError("--since `\(since)` is after --until `\(until)`: the window is empty")
+        }
     }
 
     var options: SynthesisOptions {
@@ -62,6 +65,13 @@ extension PerimeterCommand {
 
         @OptionGroup var store: StoreOptions
         @OptionGroup var synthesis: SynthesisOptionGroup
+
+        func validate() throws {
+            // Synthesis reads an existing store: a misspelt --db must not become a new, empty one.
+            guard FileManager.default.fileExists(atPath: store.db) else {
+                throw ValidationError("no store at `\(store.db)`: run `perimeter ingest LOGS --db \(store.db)` first, or `perimeter run`")
+            }
+        }
 
         func run() async throws {
             let result = try SynthesisStep.run(store: try UsageStore(path: store.db, logger: Logger(label: "perimeter.store")), synthesis)
