@@ -48,9 +48,9 @@ public struct GrantCheck: Sendable, Hashable, Codable {
     /// (action, resource, principal) combinations checked against the current policy.
     public var checked: Int = 0
     /// Combinations the current policy refuses: the draft would grant more.
-    public var exceeding: [String] = []
+    public var exceeding: [Diagnostic] = []
     /// Combinations the current policy's conditions make unevaluable from logs alone.
-    public var unprovable: [String] = []
+    public var unprovable: [Diagnostic] = []
 }
 
 /// The draft for one endpoint.
@@ -63,8 +63,8 @@ public struct EndpointResult: Sendable {
     /// False when the inventory had no policy for the endpoint and the default allow-all was assumed.
     public var currentKnown: Bool
     public var evidence: [String: StatementEvidence]
-    public var coarsened: [String]
-    public var notes: [String]
+    public var coarsened: [Diagnostic]
+    public var notes: [Diagnostic]
     public var size: Int
     public var replay: ReplayResult
     public var grantCheck: GrantCheck
@@ -82,7 +82,7 @@ public struct BucketResult: Sendable {
     public var current: PolicyDocument?
     public var endpoints: [String]
     /// Who reaches the bucket outside the endpoints and is exempted, with why.
-    public var exceptions: [String]
+    public var exceptions: [Message]
     public var size: Int
     public var replay: ReplayResult
     public var diff: String
@@ -96,7 +96,7 @@ public struct SynthesisResult: Sendable {
     public var awsOwned: [AWSOwnedUse]
     public var denials: [Denial]
     public var trustedAccounts: [AccountID]
-    public var assumptions: [String]
+    public var assumptions: [Diagnostic]
     public var flows: FlowFindings
     public var options: SynthesisOptions
     /// Records the store rejected (see ``SynthesisInput/rejectedRecords``).

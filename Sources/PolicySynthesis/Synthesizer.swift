@@ -23,9 +23,10 @@ public enum Synthesizer {
                                   actions: ActionCatalog = .shared) -> SynthesisResult {
         let inventory = input.inventory
         let trust = TrustedAccounts.resolve(input)
-        var assumptions = [trust.assumption, "requests in the logs were made over TLS (aws:SecureTransport is true in the replay)"]
+        var assumptions = [trust.assumption,
+                           Diagnostic("tls-assumed", .note, "requests in the logs were made over TLS (aws:SecureTransport is true in the replay)")]
         if inventory.organizationID == nil {
-            assumptions.append("the organization id is unknown: conditions on aws:PrincipalOrgID and aws:ResourceOrgID are unevaluable in the replay")
+            assumptions.append(Diagnostic("organization-unknown", .note, "the organization id is unknown: conditions on aws:PrincipalOrgID and aws:ResourceOrgID are unevaluable in the replay"))
         }
         let classifier = ResourceClassifier(trusted: trust.accounts, ourBuckets: inventory.buckets, catalog: catalog,
                                             allowed: input.options.allowedResources)
@@ -40,10 +41,11 @@ public enum Synthesizer {
                                           accesses: directory.observed[endpoint.id] ?? [], trusted: trust.accounts,
                                           organization: inventory.organizationID, dataEventServices: dataEventServices)
             if endpoint.service == nil {
-                assumptions.append("\(endpoint.id): not in the inventory; service `\(context.service)` and Region `\(context.region)` taken from its events")
+                assumptions.append(Diagnostic("endpoint-not-in-inventory", .warning,
+                                              "\(endpoint.id): not in the inventory; service \(value: context.service) and Region \(value: context.region) taken from its events"))
             }
             if endpoint.policy == nil {
-                assumptions.append("\(endpoint.id): no current policy in the inventory; assumed the default (allow everything)")
+                assumptions.append(Diagnostic("current-policy-assumed", .warning, "\(endpoint.id): no current policy in the inventory; assumed the default (allow everything)"))
             }
             let triage = AccessTriage.split(context.accesses, endpoint: endpoint.id, region: context.region, classifier: classifier,
                                             trusted: trust.accounts, actions: actions)

@@ -127,7 +127,7 @@ struct EndpointDraftTests {
         let endpoint = result.endpoints[0]
         #expect(endpoint.draft.statements.first?.resource == .resources(["arn:aws:s3:::app-data/uploads/2026/x.json"]))
         #expect(endpoint.grantCheck.exceeding.isEmpty)
-        #expect(endpoint.notes.contains { $0.contains("kept") })
+        #expect(endpoint.notes.contains { $0.code == "kept-exact" })
     }
 
     @Test func grantCheckCatchesADraftBroaderThanTheCurrentPolicy() throws {

@@ -34,15 +34,15 @@ enum BucketLockBuilder {
             let kept = (current?.statements ?? []).filter { $0.sid != lockSid }
             let draft = PolicyDocument(version: "2012-10-17", id: current?.id, statements: kept + [lock])
 
-            var exceptions: [String] = []
+            var exceptions: [Message] = []
             for service in services {
                 let mine = outside.filter { $0.principal.arn == service }
-                exceptions.append("\(service): AWS service principal, \(mine.reduce(0) { $0 + $1.count }) requests (\(Set(mine.map(\.access.action.name)).sorted().joined(separator: ", "))), exempted with aws:PrincipalIsAWSService")
+                exceptions.append("\(value: service): AWS service principal, \(mine.reduce(0) { $0 + $1.count }) requests (\(Set(mine.map(\.access.action.name)).sorted().joined(separator: ", "))), exempted with aws:PrincipalIsAWSService")
             }
             for person in people {
                 let mine = outside.filter { $0.principal.arn == person }
                 let ips = Set(mine.flatMap(\.sourceIPs)).sorted().prefix(3).joined(separator: ", ")
-                exceptions.append("\(person): \(mine.reduce(0) { $0 + $1.count }) requests outside any endpoint (\(Set(mine.map(\.access.action.name)).sorted().joined(separator: ", ")); from \(ips.isEmpty ? "addresses not logged" : ips)), exempted with aws:PrincipalArn")
+                exceptions.append("\(value: person): \(mine.reduce(0) { $0 + $1.count }) requests outside any endpoint (\(Set(mine.map(\.access.action.name)).sorted().joined(separator: ", ")); from \(ips.isEmpty ? "addresses not logged" : ips)), exempted with aws:PrincipalArn")
             }
             let replay = Replay.run(CompiledPolicy(draft), authorized: authorized, held: [], denied: [],
                                     vpc: { $0.endpoint.flatMap { endpoints[$0]?.vpcID } }, organization: inventory.organizationID,

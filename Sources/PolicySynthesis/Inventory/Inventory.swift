@@ -50,7 +50,7 @@ public struct Inventory: Sendable {
     /// Current bucket policies by bucket name.
     public var bucketPolicies: [String: PolicyDocument] = [:]
     /// Problems met while reading (a file not recognized, a policy that does not read), for the report.
-    public var diagnostics: [String] = []
+    public var diagnostics: [Diagnostic] = []
 
     public init() {}
 }

@@ -14,14 +14,14 @@ public enum InventoryReader {
             let name = String(path.split(separator: "/").last ?? Substring(path))
             let stem = name.hasSuffix(".json") ? String(name.dropLast(5)) : name
             guard let root = try? JSONParser.parse(Array(text.utf8)).values[0] else {
-                inventory.diagnostics.append("`\(path)`: not JSON")
+                inventory.diagnostics.append(Diagnostic("inventory-not-json", .warning, "not JSON", at: .init(file: path)))
                 continue
             }
             if let endpoints = root["VpcEndpoints"]?.elements {
                 for e in endpoints {
                     guard let id = e["VpcEndpointId"]?.string else { continue }
                     guard VPCEndpointID.isWellFormed(id) else {
-                        inventory.diagnostics.append("`\(path)`: `\(id)` is not a VPC endpoint id: ignored")
+                        inventory.diagnostics.append(Diagnostic("inventory-bad-endpoint-id", .warning, "\(value: id) is not a VPC endpoint id: ignored", at: .init(file: path)))
                         continue
                     }
                     var endpoint = inventory.endpoints[VPCEndpointID(id)] ?? Inventory.Endpoint(id: VPCEndpointID(id))
@@ -31,7 +31,7 @@ public enum InventoryReader {
                     endpoint.owner = e["OwnerId"]?.string.map { AccountID($0) }
                     if let document = e["PolicyDocument"]?.string {
                         do { endpoint.policy = try PolicyReader.read(document) } catch {
-                            inventory.diagnostics.append("`\(path)`: \(id): policy does not read: \(error)")
+                            inventory.diagnostics.append(Diagnostic("inventory-policy-unreadable", .warning, "\(value: id): policy does not read: \(error)", at: .init(file: path)))
                         }
                     }
                     inventory.endpoints[endpoint.id] = endpoint
@@ -67,10 +67,10 @@ public enum InventoryReader {
                         inventory.bucketPolicies[stem] = policy
                     }
                 } catch {
-                    inventory.diagnostics.append("`\(path)`: policy does not read: \(error)")
+                    inventory.diagnostics.append(Diagnostic("inventory-policy-unreadable", .warning, "policy does not read: \(error)", at: .init(file: path)))
                 }
             } else {
-                inventory.diagnostics.append("`\(path)`: not an inventory file Perimeter knows")
+                inventory.diagnostics.append(Diagnostic("inventory-unrecognized", .warning, "not an inventory file Perimeter knows", at: .init(file: path)))
             }
         }
         for (id, addresses) in interfaceAddresses where VPCEndpointID.isWellFormed(id) {

@@ -1,3 +1,4 @@
+import AWSModel
 import Foundation
 
 /// One line of the report, written as Markdown whose markup is Perimeter's own and whose values are
@@ -41,6 +42,23 @@ struct ReportLine: ExpressibleByStringInterpolation, ExpressibleByStringLiteral,
         mutating func appendInterpolation(_ value: some BinaryInteger) { pieces.append(.value(String(value))) }
         mutating func appendInterpolation(code value: String) { pieces.append(.code(value)) }
         mutating func appendInterpolation(_ line: ReportLine) { pieces += line.pieces }
+        /// A diagnostic's message: its words as text, its values as code.
+        mutating func appendInterpolation(_ message: Message) {
+            for piece in message.pieces {
+                switch piece {
+                case .text(let t): pieces.append(.value(t))
+                case .value(let v): pieces.append(.code(v))
+                }
+            }
+        }
+        /// A diagnostic: its location (when it has one) and message, then its code.
+        mutating func appendInterpolation(_ d: Diagnostic) {
+            if let location = d.location { pieces.append(.code(location.description)); pieces.append(.markup(": ")) }
+            appendInterpolation(d.message)
+            pieces.append(.markup(" ("))
+            pieces.append(.value(d.code.rawValue))
+            pieces.append(.markup(")"))
+        }
         mutating func appendInterpolation(link label: String, to href: String) { pieces.append(.link(label: label, href: href)) }
     }
 

@@ -35,8 +35,8 @@ struct Summary: Codable {
         var accessAfter: String
         var replay: ReplayResult
         var grantCheck: GrantCheck
-        var coarsened: [String]
-        var notes: [String]
+        var coarsened: [Diagnostic]
+        var notes: [Diagnostic]
         var statements: [StatementSummary]
         var unusedPermissions: [StatementUsage]
     }
@@ -44,7 +44,7 @@ struct Summary: Codable {
         var bucket: String
         var owner: String?
         var endpoints: [String]
-        var exceptions: [String]
+        var exceptions: [Message]
         var draftCharacters: Int
         var replay: ReplayResult
     }
@@ -58,7 +58,7 @@ struct Summary: Codable {
     var review: [ReviewItem]
     var denials: [Denial]
     var flows: FlowFindings
-    var assumptions: [String]
+    var assumptions: [Diagnostic]
 }
 
 extension ReportRenderer {

@@ -5,8 +5,8 @@ import IAMPolicy
 struct EndpointDraft {
     var document: PolicyDocument
     var evidence: [String: StatementEvidence]
-    var notes: [String]
-    var coarsened: [String]
+    var notes: [Diagnostic]
+    var coarsened: [Diagnostic]
     /// The draft's size in characters, measured once.
     var size: Int
 
@@ -14,7 +14,7 @@ struct EndpointDraft {
                     limit: Int) -> EndpointDraft {
         var built = builder.build(items)
         var size = PolicyWriter.size(built.document)
-        var coarsened: [String] = []
+        var coarsened: [Diagnostic] = []
         var steps: [(String, Granularity, Bool)] = []
         if granularity == .exact { steps.append(("object keys generalized to prefixes", .prefix, false)) }
         if granularity != .bucket { steps.append(("object keys generalized to whole buckets", .bucket, false)) }
@@ -22,10 +22,10 @@ struct EndpointDraft {
         for (description, coarser, merge) in steps where size > limit {
             built = builder.build(items, granularity: coarser, mergePrincipals: merge)
             size = PolicyWriter.size(built.document)
-            coarsened.append("\(description) to fit \(limit) characters (now \(size))")
+            coarsened.append(Diagnostic("coarsened", .note, "\(description) to fit \(limit) characters (now \(size))"))
         }
         if size > limit {
-            coarsened.append("still \(size) characters after every coarsening step: split the workloads across endpoints")
+            coarsened.append(Diagnostic("over-size-limit", .error, "still \(size) characters after every coarsening step: split the workloads across endpoints"))
         }
         var draft = EndpointDraft(document: built.document, evidence: built.evidence, notes: built.notes, coarsened: coarsened, size: size)
         if draft.document.statements.isEmpty {
@@ -33,7 +33,7 @@ struct EndpointDraft {
             draft.document = PolicyDocument(statements: [Statement(sid: "NoObservedUse", effect: .deny, principal: .any, action: .actions(["*"]),
                                                                    resource: .resources(["*"]))])
             draft.size = PolicyWriter.size(draft.document)
-            draft.notes.append("no authorized request went through this endpoint in the window: the draft refuses everything; apply it only if the trail covers this endpoint (data events, every account that uses it)")
+            draft.notes.append(Diagnostic("no-logged-use", .warning, "no authorized request went through this endpoint in the window: the draft refuses everything; apply it only if the trail covers this endpoint (data events, every account that uses it)"))
         }
         return draft
     }

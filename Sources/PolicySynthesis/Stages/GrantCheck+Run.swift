@@ -24,11 +24,11 @@ extension GrantCheck {
                         if let vpc = endpoint.vpcID { context.set("aws:SourceVpc", [vpc]) }
                         if principal.kind == .service { context.set("aws:PrincipalServiceName", [principal.arn]) }
                         context.unknownKeys = Replay.unknownKeys.union(["aws:principalorgid", "aws:resourceorgid", "aws:resourceaccount"])
-                        let line = "\(statement.sid ?? "?"): \(action) on \(resource) for \(principal.arn)"
+                        let line: Message = "\(statement.sid ?? "?"): \(action) on \(value: resource) for \(value: principal.arn)"
                         switch current.evaluate(context).decision {
                         case .allow: break
-                        case .unevaluable: check.unprovable.append(line)
-                        case .implicitDeny, .explicitDeny: check.exceeding.append(line)
+                        case .unevaluable: check.unprovable.append(Diagnostic("grant-unprovable", .note, line))
+                        case .implicitDeny, .explicitDeny: check.exceeding.append(Diagnostic("grant-exceeds-current", .error, line))
                         }
                     }
                 }

@@ -4,21 +4,22 @@ import AWSModel
 struct TrustedAccounts {
     var accounts: Set<AccountID>
     /// How they were found, for the report's assumptions.
-    var assumption: String
+    var assumption: Diagnostic
 
     static func resolve(_ input: SynthesisInput) -> TrustedAccounts {
         let given = Set(input.options.trustedAccounts)
         let inventory = input.inventory
         if !given.isEmpty {
-            return TrustedAccounts(accounts: given, assumption: "trusted accounts given: \(list(given))")
+            return TrustedAccounts(accounts: given, assumption: Diagnostic("trusted-accounts-given", .note, "trusted accounts given: \(list(given))"))
         }
         if !inventory.accounts.isEmpty {
             return TrustedAccounts(accounts: inventory.accounts,
-                                   assumption: "trusted accounts are the organization's (\(list(inventory.accounts))), from `organizations list-accounts`")
+                                   assumption: Diagnostic("trusted-accounts-organization", .note,
+                                                          "trusted accounts are the organization's (\(list(inventory.accounts))), from \(value: "organizations list-accounts")"))
         }
         let learned = Set(input.observed.compactMap(\.endpointAccount) + input.observed.compactMap(\.recipientAccount)
                           + inventory.endpoints.values.compactMap(\.owner)).filter(\.isNumeric)
-        return TrustedAccounts(accounts: learned, assumption: "no trusted accounts were given: assumed the endpoint owners and the accounts the logs were delivered to (\(list(learned))); pass --trusted-account or an `organizations list-accounts` file to be exact")
+        return TrustedAccounts(accounts: learned, assumption: Diagnostic("trusted-accounts-learned", .warning, "no trusted accounts were given: assumed the endpoint owners and the accounts the logs were delivered to (\(list(learned))); pass --trusted-account or an \(value: "organizations list-accounts") file to be exact"))
     }
 
     static func list(_ accounts: Set<AccountID>) -> String { accounts.map(\.rawValue).sorted().joined(separator: ", ") }

@@ -47,7 +47,7 @@ struct EndpointPolicyBuilder {
     struct Output {
         var document: PolicyDocument
         var evidence: [String: StatementEvidence]
-        var notes: [String]
+        var notes: [Diagnostic]
     }
 
     /// `items` are authorized requests through the endpoint that may be allowed, with their classification.
@@ -82,8 +82,8 @@ struct EndpointPolicyBuilder {
     }
 
     /// Step 2: object keys generalized per audience and bucket, never beyond what the current policy grants.
-    func generalize(_ exact: [Grant: [ObservedAccess]], _ granularity: Granularity) -> ([Grant: [ObservedAccess]], [String]) {
-        var notes: [String] = []
+    func generalize(_ exact: [Grant: [ObservedAccess]], _ granularity: Granularity) -> ([Grant: [ObservedAccess]], [Diagnostic]) {
+        var notes: [Diagnostic] = []
         var general: [Grant: [ObservedAccess]] = [:]
         var byBucket: [String: Set<String>] = [:]   // "audience bucket" → generalized resources
         var generalized: [Grant: String] = [:]
@@ -104,13 +104,13 @@ struct EndpointPolicyBuilder {
             }
             // Never widen beyond what the current policy grants: fall back to the logged resource.
             if resource != grant.resource, !allowedByCurrent(grant.audience, grant.action, resource) {
-                notes.append("kept `\(grant.resource)` exact for \(grant.action): the current policy does not grant `\(resource)`")
+                notes.append(Diagnostic("kept-exact", .note, "kept \(value: grant.resource) exact for \(grant.action): the current policy does not grant \(value: resource)"))
                 resource = grant.resource
             }
             general[Grant(audience: grant.audience, action: grant.action, resource: resource), default: []] += requests
         }
         for bucket in widened.sorted() {
-            notes.append("`\(bucket)`: more than \(SynthesisOptions.prefixLimit) key prefixes, generalized to `arn:aws:s3:::\(bucket)/*`")
+            notes.append(Diagnostic("prefixes-to-bucket", .note, "\(value: bucket): more than \(SynthesisOptions.prefixLimit) key prefixes, generalized to \(value: "arn:aws:s3:::\(bucket)/*")"))
         }
         return (general, notes)
     }
