@@ -34,22 +34,11 @@ enum Replay {
                                            "aws:resourceorgpaths", "aws:sourceip", "aws:referer", "aws:multifactorauthpresent",
                                            "aws:calledvia", "aws:viaawsservice", "s3:*", "dynamodb:*", "sqs:*", "kms:*"]
 
-    static func principal(_ p: Principal) -> RequestPrincipal {
-        switch p.kind {
-        case .assumedRole, .role: RequestPrincipal(kind: .role, arn: p.arn, account: p.account?.rawValue)
-        case .iamUser, .identityCenterUser, .unknown: RequestPrincipal(kind: .user, arn: p.arn, account: p.account?.rawValue)
-        case .root, .awsAccount: RequestPrincipal(kind: .root, arn: p.arn, account: p.account?.rawValue)
-        case .awsService: RequestPrincipal(kind: .service, arn: p.arn)
-        case .anonymous: RequestPrincipal(kind: .anonymous, arn: Principal.anonymousARN)
-        case .federatedUser: RequestPrincipal(kind: .federated, arn: p.arn, account: p.account?.rawValue)
-        }
-    }
-
     /// The request context of one group of logged requests, with what the logs say and what the inventory adds.
     static func context(_ access: ObservedAccess, vpc: String?, organization: String?, trusted: Set<AccountID>) -> RequestContext {
         // The request as it was: a logged resource is its literal text, never a pattern.
         var context = RequestContext(action: access.access.action.description, resource: PolicyText.sample(of: access.access.resource),
-                                     principal: principal(access.principal))
+                                     principal: RequestPrincipal(access.principal))
         if let endpoint = access.endpoint {
             context.set("aws:SourceVpce", [endpoint.rawValue])
             if let vpc { context.set("aws:SourceVpc", [vpc]) }

@@ -63,6 +63,8 @@ public struct EndpointResult: Sendable {
     /// False when the inventory had no policy for the endpoint and the default allow-all was assumed.
     public var currentKnown: Bool
     public var evidence: [String: StatementEvidence]
+    /// Who each statement of the draft speaks for, by Sid, with the kind the log gave (none for AWS-owned statements).
+    public var statementPrincipals: [String: [Principal]]
     public var coarsened: [Diagnostic]
     public var notes: [Diagnostic]
     public var size: Int

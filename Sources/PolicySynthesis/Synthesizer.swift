@@ -98,8 +98,8 @@ public enum Synthesizer {
                                              dataEventServices: c.dataEventServices, catalog: actions)
         return EndpointResult(
             endpoint: c.endpoint, region: c.region, service: c.service, draft: fitted.document, current: current, currentKnown: currentKnown,
-            evidence: fitted.evidence, coarsened: fitted.coarsened, notes: fitted.notes, size: fitted.size, replay: replay,
-            grantCheck: GrantCheck.run(fitted.document, current: compiledCurrent, endpoint: c.endpoint),
+            evidence: fitted.evidence, statementPrincipals: fitted.principals, coarsened: fitted.coarsened, notes: fitted.notes, size: fitted.size, replay: replay,
+            grantCheck: GrantCheck.run(fitted.document, principals: fitted.principals, current: compiledCurrent, endpoint: c.endpoint),
             requests: c.accesses.reduce(0) { $0 + $1.count }, principals: Array(Set(c.accesses.map(\.principal.arn))).sorted(), usage: usage,
             diff: PolicyDiff.render(current: current, draft: fitted.document,
                                     currentLabel: "current \(c.endpoint.id)\(currentKnown ? "" : " (assumed default)")",

@@ -1,3 +1,5 @@
+public import AWSModel
+
 /// One request as the evaluator sees it: who, what, on which resource, and the condition keys.
 ///
 /// Condition key names compare case-insensitively (as IAM does); values keep their case. A key
@@ -74,6 +76,19 @@ public struct RequestPrincipal: Sendable, Hashable {
     static func account(of arn: String) -> String? {
         let parts = arn.split(separator: ":", omittingEmptySubsequences: false)
         return parts.count >= 5 && !parts[4].isEmpty ? String(parts[4]) : nil
+    }
+
+    /// The principal a logged request was made as: the one conversion from Perimeter's ``Principal``,
+    /// its kind kept (assumed roles and roles are roles, IAM and Identity Center users are users).
+    public init(_ p: Principal) {
+        switch p.kind {
+        case .assumedRole, .role: self.init(kind: .role, arn: p.arn, account: p.account?.rawValue)
+        case .iamUser, .identityCenterUser, .unknown: self.init(kind: .user, arn: p.arn, account: p.account?.rawValue)
+        case .root, .awsAccount: self.init(kind: .root, arn: p.arn, account: p.account?.rawValue)
+        case .awsService: self.init(kind: .service, arn: p.arn)
+        case .anonymous: self.init(kind: .anonymous, arn: Principal.anonymousARN)
+        case .federatedUser: self.init(kind: .federated, arn: p.arn, account: p.account?.rawValue)
+        }
     }
 
     /// The principal from an ARN as a user would type it: user, role, assumed-role session, root,

@@ -175,12 +175,9 @@ public enum ReportRenderer {
         md.append("|---|---|---|---|---|---|---|")
         for s in e.draft.statements {
             let ev = e.evidence[s.sid ?? ""]
-            let who: ReportLine
-            if let c = s.conditions.first(where: { $0.key == "aws:PrincipalArn" || $0.key == "aws:PrincipalServiceName" }) {
-                who = c.values.map { code($0.text) }.joined(separator: ", ")
-            } else {
-                who = ev?.reason.map { "anyone (AWS-owned: \($0))" } ?? "anyone"
-            }
+            let named = e.statementPrincipals[s.sid ?? ""] ?? []
+            let who: ReportLine = named.isEmpty ? (ev?.reason.map { "anyone (AWS-owned: \($0))" } ?? "anyone")
+                : named.map { code($0.arn) }.joined(separator: ", ")
             md.append("| \(s.sid ?? "") | \(s.action.patterns.joined(separator: ", ")) | \(s.resource?.patterns.map(code).joined(separator: ", ") ?? "") | \(who) | \(n(ev?.requests ?? 0)) | \(time(ev?.firstSeen ?? 0)) | \(time(ev?.lastSeen ?? 0)) |")
         }
         md.append("")

@@ -81,7 +81,7 @@ extension ReportRenderer {
                         let ev = e.evidence[s.sid ?? ""]
                         return Summary.StatementSummary(
                             sid: s.sid ?? "", actions: s.action.patterns, resources: s.resource?.patterns ?? [],
-                            principals: s.conditions.first { $0.key == "aws:PrincipalArn" || $0.key == "aws:PrincipalServiceName" }?.values.map(\.text) ?? ["*"],
+                            principals: (e.statementPrincipals[s.sid ?? ""] ?? []).map(\.arn).nonEmpty ?? ["*"],
                             requests: ev?.requests ?? 0, firstSeen: time(ev?.firstSeen ?? 0), lastSeen: time(ev?.lastSeen ?? 0),
                             awsOwnedService: ev?.reason)
                     },
@@ -96,4 +96,9 @@ extension ReportRenderer {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? String(decoding: encoder.encode(summary), as: UTF8.self)).map { $0 + "\n" } ?? "{}\n"
     }
+}
+
+extension Array {
+    /// Nil for an empty array.
+    var nonEmpty: Self? { isEmpty ? nil : self }
 }

@@ -7,6 +7,8 @@ struct EndpointDraft {
     var evidence: [String: StatementEvidence]
     var notes: [Diagnostic]
     var coarsened: [Diagnostic]
+    /// Who each statement speaks for, by Sid.
+    var principals: [String: [Principal]]
     /// The draft's size in characters, measured once.
     var size: Int
 
@@ -27,7 +29,8 @@ struct EndpointDraft {
         if size > limit {
             coarsened.append(Diagnostic("over-size-limit", .error, "still \(size) characters after every coarsening step: split the workloads across endpoints"))
         }
-        var draft = EndpointDraft(document: built.document, evidence: built.evidence, notes: built.notes, coarsened: coarsened, size: size)
+        var draft = EndpointDraft(document: built.document, evidence: built.evidence, notes: built.notes, coarsened: coarsened,
+                                  principals: built.principals, size: size)
         if draft.document.statements.isEmpty {
             // Nothing authorized went through: a policy that allows nothing still needs one statement.
             draft.document = PolicyDocument(statements: [Statement(sid: "NoObservedUse", effect: .deny, principal: .any, action: .actions(["*"]),

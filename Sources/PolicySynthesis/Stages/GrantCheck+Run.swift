@@ -3,18 +3,14 @@ import IAMPolicy
 
 /// Stage 7: the grant check.
 extension GrantCheck {
-    /// Every (action, resource, principal) a draft grants, checked against the current policy.
-    static func run(_ draft: PolicyDocument, current: CompiledPolicy, endpoint: Inventory.Endpoint) -> GrantCheck {
+    /// Every (action, resource, principal) a draft grants, checked against the current policy; the
+    /// principals are the draft's own (`principals` by Sid), not read back from its conditions.
+    static func run(_ draft: PolicyDocument, principals byStatement: [String: [Principal]], current: CompiledPolicy,
+                    endpoint: Inventory.Endpoint) -> GrantCheck {
         var check = GrantCheck()
         for statement in draft.statements where statement.effect == .allow {
-            let principals: [RequestPrincipal]
-            if let arns = statement.conditions.first(where: { $0.key == "aws:PrincipalArn" })?.values.map(\.text) {
-                principals = arns.map(RequestPrincipal.from)
-            } else if let services = statement.conditions.first(where: { $0.key == "aws:PrincipalServiceName" })?.values.map(\.text) {
-                principals = services.map { RequestPrincipal(kind: .service, arn: $0) }
-            } else {
-                principals = [RequestPrincipal(kind: .anonymous, arn: "anonymous")]
-            }
+            let named = byStatement[statement.sid ?? ""] ?? []
+            let principals = named.isEmpty ? [RequestPrincipal(kind: .anonymous, arn: Principal.anonymousARN)] : named.map(RequestPrincipal.init)
             for action in statement.action.patterns {
                 for resource in statement.resource?.patterns ?? ["*"] {
                     for principal in principals {

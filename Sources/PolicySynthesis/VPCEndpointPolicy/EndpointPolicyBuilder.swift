@@ -14,19 +14,29 @@ public struct StatementEvidence: Sendable, Hashable, Codable {
 
 /// Who a draft statement speaks for.
 enum Audience: Hashable, Comparable {
-    case principal(String)
+    /// A principal, with its kind (an assumed role, a user, …) kept from the log.
+    case principal(Principal)
     case service(String)
     case awsOwned(String)
 
     var order: (Int, String) {
         switch self {
-        case .principal(let p): (0, p)
+        case .principal(let p): (0, p.arn)
         case .service(let s): (1, s)
         case .awsOwned(let s): (2, s)
         }
     }
 
     static func < (a: Audience, b: Audience) -> Bool { a.order < b.order }
+
+    /// The principal a request of this audience is made as (services too); nil for AWS-owned grants.
+    var principal: Principal? {
+        switch self {
+        case .principal(let p): p
+        case .service(let s): Principal(kind: .awsService, arn: s, account: nil)
+        case .awsOwned: nil
+        }
+    }
 }
 
 /// Builds a least-privilege endpoint policy from the authorized requests that went through one endpoint.
@@ -48,6 +58,8 @@ struct EndpointPolicyBuilder {
         var document: PolicyDocument
         var evidence: [String: StatementEvidence]
         var notes: [Diagnostic]
+        /// Who each statement speaks for, by Sid (AWS-owned statements: none).
+        var principals: [String: [Principal]]
     }
 
     /// `items` are authorized requests through the endpoint that may be allowed, with their classification.
@@ -58,8 +70,9 @@ struct EndpointPolicyBuilder {
         let (general, notes) = generalize(exactGrants(items), granularity)
         var shapes = self.shapes(general, mergePrincipals: mergePrincipals)
         if mergePrincipals { shapes = Self.mergingPrincipals(shapes) }
-        let (statements, statementOf, reasons) = self.statements(shapes)
-        return Output(document: PolicyDocument(statements: statements), evidence: Self.evidence(statements, general, statementOf, reasons), notes: notes)
+        let (statements, statementOf, reasons, audiences) = self.statements(shapes)
+        return Output(document: PolicyDocument(statements: statements), evidence: Self.evidence(statements, general, statementOf, reasons),
+                      notes: notes, principals: audiences.mapValues { $0.compactMap(\.principal) })
     }
 
     /// Step 1: each request as (audience, action, exact resource); AWS-owned buckets by the catalog's name.
@@ -74,7 +87,7 @@ struct EndpointPolicyBuilder {
                 let bucket = "arn:aws:s3:::\(entry.bucketName(region: region))"
                 resource = ARN(resource)?.s3ObjectKey == nil ? bucket : bucket + "/*"
             default:
-                audience = access.principal.kind == .awsService ? .service(access.principal.arn) : .principal(access.principal.arn)
+                audience = access.principal.kind == .awsService ? .service(access.principal.arn) : .principal(access.principal)
             }
             exact[Grant(audience: audience, action: access.access.action, resource: resource), default: []].append(access)
         }
@@ -85,20 +98,20 @@ struct EndpointPolicyBuilder {
     func generalize(_ exact: [Grant: [ObservedAccess]], _ granularity: Granularity) -> ([Grant: [ObservedAccess]], [Diagnostic]) {
         var notes: [Diagnostic] = []
         var general: [Grant: [ObservedAccess]] = [:]
-        var byBucket: [String: Set<String>] = [:]   // "audience bucket" → generalized resources
+        var byBucket: [Placed: Set<String>] = [:]   // generalized resources of each audience's bucket
         var generalized: [Grant: String] = [:]
         for grant in exact.keys {
             let g = Self.generalize(grant.resource, granularity)
             generalized[grant] = g
             if let bucket = ARN(grant.resource)?.s3BucketName, ARN(grant.resource)?.s3ObjectKey != nil {
-                byBucket["\(grant.audience) \(bucket)", default: []].insert(g)
+                byBucket[Placed(audience: grant.audience, place: bucket), default: []].insert(g)
             }
         }
         var widened = Set<String>()
         for (grant, requests) in exact.sorted(by: { ($0.key.audience, $0.key.resource) < ($1.key.audience, $1.key.resource) }) {
             var resource = generalized[grant]!
             if granularity == .prefix, let arn = ARN(grant.resource), let bucket = arn.s3BucketName, arn.s3ObjectKey != nil,
-               (byBucket["\(grant.audience) \(bucket)"]?.count ?? 0) > SynthesisOptions.prefixLimit {
+               (byBucket[Placed(audience: grant.audience, place: bucket)]?.count ?? 0) > SynthesisOptions.prefixLimit {
                 resource = "arn:aws:s3:::\(bucket)/*"
                 widened.insert(bucket)
             }
@@ -113,6 +126,12 @@ struct EndpointPolicyBuilder {
             notes.append(Diagnostic("prefixes-to-bucket", .note, "\(value: bucket): more than \(SynthesisOptions.prefixLimit) key prefixes, generalized to \(value: "arn:aws:s3:::\(bucket)/*")"))
         }
         return (general, notes)
+    }
+
+    /// An audience and a bucket or resource: the key of the builder's lookups.
+    struct Placed: Hashable {
+        var audience: Audience
+        var place: String
     }
 
     /// A statement to be: who it is for (kind 0 principals, 1 services, 2 AWS-owned), its actions and resources.
@@ -159,10 +178,11 @@ struct EndpointPolicyBuilder {
 
     /// Step 4: statements in a stable order, with unique Sids; which statement holds each audience's
     /// resource, and the service of each AWS-owned statement.
-    func statements(_ shapes: [Shape: [Audience]]) -> ([Statement], [String: String], [String: String]) {
+    func statements(_ shapes: [Shape: [Audience]]) -> ([Statement], [Placed: String], [String: String], [String: [Audience]]) {
         var statements: [Statement] = []
         var usedSids = Set<String>()
-        var statementOf: [String: String] = [:]   // "audience resource" → Sid
+        var statementOf: [Placed: String] = [:]   // (audience, resource) → Sid
+        var audiencesOf: [String: [Audience]] = [:]
         var reasons: [String: String] = [:]
         let ordered = shapes.map { ($0.key, $0.value.sorted()) }.sorted { a, b in
             if a.1.first! != b.1.first! { return a.1.first! < b.1.first! }
@@ -181,7 +201,7 @@ struct EndpointPolicyBuilder {
             var conditions: [Condition] = []
             switch audiences[0] {
             case .principal:
-                conditions = [Condition("ArnEquals", "aws:PrincipalArn", audiences.compactMap { if case .principal(let p) = $0 { p } else { nil } })]
+                conditions = [Condition("ArnEquals", "aws:PrincipalArn", audiences.compactMap { if case .principal(let p) = $0 { p.arn } else { nil } })]
             case .service:
                 conditions = [Condition("StringEquals", "aws:PrincipalServiceName", audiences.compactMap { if case .service(let s) = $0 { s } else { nil } })]
             case .awsOwned(let service):
@@ -189,17 +209,18 @@ struct EndpointPolicyBuilder {
             }
             statements.append(Statement(sid: sid, effect: .allow, principal: .any, action: .actions(shape.actions.map(\.description)),
                                         resource: .resources(resources), conditions: conditions))
-            for audience in audiences { for resource in resources { statementOf["\(audience) \(resource)"] = sid } }
+            for audience in audiences { for resource in resources { statementOf[Placed(audience: audience, place: resource)] = sid } }
+            audiencesOf[sid] = audiences
         }
-        return (statements, statementOf, reasons)
+        return (statements, statementOf, reasons, audiencesOf)
     }
 
     /// The requests behind each statement (each audience's resource is in one statement).
-    static func evidence(_ statements: [Statement], _ general: [Grant: [ObservedAccess]], _ statementOf: [String: String],
+    static func evidence(_ statements: [Statement], _ general: [Grant: [ObservedAccess]], _ statementOf: [Placed: String],
                          _ reasons: [String: String]) -> [String: StatementEvidence] {
         var grouped: [String: [ObservedAccess]] = [:]
         for (grant, requests) in general {
-            guard let sid = statementOf["\(grant.audience) \(grant.resource)"] else { continue }
+            guard let sid = statementOf[Placed(audience: grant.audience, place: grant.resource)] else { continue }
             grouped[sid, default: []] += requests
         }
         var evidence: [String: StatementEvidence] = [:]
@@ -236,8 +257,9 @@ struct EndpointPolicyBuilder {
         let services = Set(actions.map { camel($0.service) }).sorted().joined() + levels
         let more = audiences.count > 1 ? "And\(audiences.count - 1)More" : ""
         switch audiences[0] {
-        case .principal(let arn):
+        case .principal(let principal):
             // The last path component of the ARN (`role/app-server` → AppServer); the account when it has none.
+            let arn = principal.arn
             let parsed = ARN(arn)
             let name = parsed.flatMap { $0.resource.contains("/") ? $0.resource.split(separator: "/", omittingEmptySubsequences: false).last : nil }
                 .map(String.init).flatMap { $0.isEmpty ? nil : $0 }
@@ -258,11 +280,7 @@ struct EndpointPolicyBuilder {
     /// Whether the current policy allows `action` on `resource` (a pattern: wildcards sampled) for the audience.
     func allowedByCurrent(_ audience: Audience, _ action: IAMAction, _ resource: String) -> Bool {
         let sample = PolicyText.sample(of: resource)
-        let principal: RequestPrincipal = switch audience {
-        case .principal(let arn): .from(arn)
-        case .service(let s): RequestPrincipal(kind: .service, arn: s)
-        case .awsOwned: RequestPrincipal(kind: .anonymous, arn: "anonymous")
-        }
+        let principal = audience.principal.map(RequestPrincipal.init) ?? RequestPrincipal(kind: .anonymous, arn: Principal.anonymousARN)
         var context = RequestContext(action: action.description, resource: sample, principal: principal,
                                      keys: ["aws:SourceVpce": [endpoint.rawValue]])
         context.unknownKeys = Replay.unknownKeys
