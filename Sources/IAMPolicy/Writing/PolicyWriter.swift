@@ -5,6 +5,7 @@ import JSONTape
 /// Principal/NotPrincipal, Action/NotAction, Resource/NotResource, Condition), two-space indent,
 /// single values unwrapped, output stable byte for byte.
 public enum PolicyWriter {
+    /// The document as canonical JSON, ending with a newline.
     public static func write(_ document: PolicyDocument) -> String {
         var members: [(String, Node)] = []
         if let v = document.version { members.append(("Version", .string(v))) }
@@ -13,6 +14,13 @@ public enum PolicyWriter {
         var out = ""
         render(.object(members), indent: 0, into: &out)
         return out + "\n"
+    }
+
+    /// One statement alone, as canonical JSON at no indent (what a diff compares, line by line).
+    public static func write(_ statement: Statement) -> String {
+        var out = ""
+        render(node(statement), indent: 0, into: &out)
+        return out
     }
 
     /// The number of characters the endpoint (20,480 incl. white space) and bucket (20 KB) limits count.

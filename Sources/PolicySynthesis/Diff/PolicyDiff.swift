@@ -5,10 +5,7 @@ import IAMPolicy
 enum PolicyDiff {
     /// `  ` unchanged, `-` only in the current policy, `+` only in the draft; then what access is removed.
     static func render(current: PolicyDocument, draft: PolicyDocument, currentLabel: String, draftLabel: String) -> String {
-        func lines(_ s: Statement) -> [String] {
-            PolicyWriter.write(PolicyDocument(version: nil, statements: [s])).split(separator: "\n").map(String.init)
-                .dropFirst(2).dropLast(2).map { String($0.dropFirst(4)) }
-        }
+        func lines(_ s: Statement) -> [String] { PolicyWriter.write(s).split(separator: "\n").map(String.init) }
         let currentSet = Set(current.statements), draftSet = Set(draft.statements)
         var out = ["--- \(currentLabel) (\(current.statements.count) statements, \(PolicyWriter.size(current)) characters)",
                    "+++ \(draftLabel) (\(draft.statements.count) statements, \(PolicyWriter.size(draft)) characters)"]

@@ -1,0 +1,70 @@
+import Testing
+@testable import PolicySynthesis
+import AWSModel
+import IAMPolicy
+
+struct PolicyDiffTests {
+    static let draft = PolicyDocument(statements: [
+        Statement(sid: "AppS3Read", effect: .allow, principal: .any, action: .actions(["s3:GetObject"]),
+                  resource: .resources(["arn:aws:s3:::app-data/config/*"]),
+                  conditions: [Condition("ArnEquals", "aws:PrincipalArn", ["arn:aws:iam::111122223333:role/app"])]),
+    ])
+
+    @Test func removedStatementsAreMinusAddedArePlusKeptAreBlank() {
+        let kept = Self.draft.statements[0]
+        let current = PolicyDocument(statements: [PolicyDocument.allowAll.statements[0], kept])
+        let diff = PolicyDiff.render(current: current, draft: Self.draft, currentLabel: "current", draftLabel: "draft")
+        let lines = diff.split(separator: "\n").map(String.init)
+        #expect(lines[0].hasPrefix("--- current (2 statements"))
+        #expect(lines[1].hasPrefix("+++ draft (1 statements"))
+        #expect(lines.contains("- {"))
+        #expect(lines.contains("  {"))
+        #expect(!lines.contains("+ {"))
+        #expect(lines.last == "access: * on * → s3:GetObject on arn:aws:s3:::app-data/config/*")
+    }
+
+    @Test(arguments: [
+        (PolicyDocument.allowAll, "* on *"),
+        (draft, "s3:GetObject on arn:aws:s3:::app-data/config/*"),
+        (PolicyDocument(statements: [Statement(sid: "D", effect: .deny, principal: .any, action: .actions(["*"]), resource: .resources(["*"]))]),
+         "no Allow statement (1 Deny)"),
+    ])
+    func accessSummaries(policy: PolicyDocument, summary: String) {
+        #expect(PolicyDiff.summary(policy) == summary)
+    }
+
+    @Test func aStatementIsWrittenAloneAsTheDocumentWritesIt() {
+        let alone = PolicyWriter.write(Self.draft.statements[0])
+        let indented = alone.split(separator: "\n").map { "    " + $0 }.joined(separator: "\n")
+        #expect(PolicyWriter.write(Self.draft).contains(indented))
+    }
+}
+
+struct ReportLineTests {
+    @Test(arguments: [
+        ("plain", "`plain`"),
+        ("a`b", "`` a`b ``"),
+        ("``x", "``` ``x ```"),
+        ("line\nbreak", "`line\\u{A}break`"),
+    ])
+    func codeSpansAreFencedPastTheirBackticks(value: String, markdown: String) {
+        #expect(("\(code: value)" as ReportLine).markdown == markdown)
+    }
+
+    @Test func valuesAreEscapedAndMarkupIsNot() {
+        let line: ReportLine = "- **note**: \("*x* [y](z) <b>")"
+        #expect(line.markdown == "- **note**: \\*x\\* \\[y\\](z) \\<b\\>")
+    }
+
+    @Test func aPipeInATableValueIsNotACellBoundary() {
+        let row: ReportLine = "| \(code: "a|b") | \("c|d") |"
+        #expect(row.markdown == "| `a\\|b` | c\\|d |")
+        #expect(HTMLRenderer.cells(row) == ["<code>a|b</code>", "c|d"])
+    }
+
+    @Test func aDiagnosticShowsItsValuesAsCodeAndItsCode() {
+        let d = Diagnostic("kept-exact", .note, "kept \(value: "arn:aws:s3:::b/k`") exact")
+        #expect(("- \(d)" as ReportLine).markdown == "- kept `` arn:aws:s3:::b/k` `` exact (kept-exact)")
+        #expect(d.description == "kept-exact: kept `arn:aws:s3:::b/k`` exact")
+    }
+}
