@@ -1,15 +1,54 @@
+/// A resource a request reached, as policy text (logged text escaped, see ``PolicyText``), with its
+/// ARN parsed once where it has one.
+///
+/// Equality, hashing and order are those of the text; `arn` is derived from it.
+public struct Resource: Hashable, Sendable, Comparable, CustomStringConvertible, ExpressibleByStringLiteral {
+    /// The resource as it appears in a policy.
+    public let text: String
+    /// The ARN of `text` (its parts keep the escapes), nil for `*` and for text that is not an ARN.
+    public let arn: ARN?
+
+    public init(policyText: String) {
+        text = policyText
+        arn = ARN(policyText)
+    }
+
+    public init(stringLiteral value: String) { self.init(policyText: value) }
+
+    /// Every resource (`*`): actions that take none.
+    public static let any = Resource(policyText: PolicyText.anyResource)
+    /// The log names no resource for the request: never granted.
+    public static let notLogged = Resource(policyText: PolicyText.notLogged)
+
+    /// For an S3 ARN, the bucket name (as policy text).
+    public var s3BucketName: String? { arn?.s3BucketName }
+    /// For an S3 object ARN, the key (as policy text).
+    public var s3ObjectKey: String? { arn?.s3ObjectKey }
+
+    public var description: String { text }
+
+    public static func == (lhs: Resource, rhs: Resource) -> Bool { lhs.text == rhs.text }
+    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
+    public static func < (lhs: Resource, rhs: Resource) -> Bool { lhs.text < rhs.text }
+}
+
 /// One (action, resource) pair a request needed, with the account that owns the resource.
 public struct ResourceAccess: Hashable, Sendable, Comparable {
     public var action: IAMAction
-    /// The resource ARN, or `*` when the action takes no resource or the log does not name it.
-    public var resource: String
+    /// The resource, or ``Resource/any`` when the action takes none, ``Resource/notLogged`` when the log does not name it.
+    public var resource: Resource
     /// The account that owns the resource, when the log says (`resources[].accountId`) or the ARN holds it.
     public var resourceAccount: AccountID?
 
-    public init(action: IAMAction, resource: String, resourceAccount: AccountID? = nil) {
+    public init(action: IAMAction, resource: Resource, resourceAccount: AccountID? = nil) {
         self.action = action
         self.resource = resource
         self.resourceAccount = resourceAccount
+    }
+
+    /// An access to the resource with policy text `resource`.
+    public init(action: IAMAction, resource: String, resourceAccount: AccountID? = nil) {
+        self.init(action: action, resource: Resource(policyText: resource), resourceAccount: resourceAccount)
     }
 
     public static func < (lhs: ResourceAccess, rhs: ResourceAccess) -> Bool {

@@ -37,7 +37,7 @@ enum Replay {
     /// The request context of one group of logged requests, with what the logs say and what the inventory adds.
     static func context(_ access: ObservedAccess, vpc: String?, organization: String?, trusted: Set<AccountID>) -> RequestContext {
         // The request as it was: a logged resource is its literal text, never a pattern.
-        var context = RequestContext(action: access.access.action.description, resource: PolicyText.sample(of: access.access.resource),
+        var context = RequestContext(action: access.access.action.description, resource: PolicyText.sample(of: access.access.resource.text),
                                      principal: RequestPrincipal(access.principal))
         if let endpoint = access.endpoint {
             context.set("aws:SourceVpce", [endpoint.rawValue])
@@ -72,7 +72,7 @@ enum Replay {
         // Denied requests the draft would allow: not a failure (another policy denied them), but said.
         var result = ReplayResult()
         func mismatch(_ a: ObservedAccess, _ r: EvaluationResult) -> ReplayMismatch {
-            ReplayMismatch(principal: a.principal.arn, action: a.access.action.description, resource: a.access.resource, requests: a.count,
+            ReplayMismatch(principal: a.principal.arn, action: a.access.action.description, resource: a.access.resource.text, requests: a.count,
                            decision: r.decision.rawValue, statements: r.matchedStatements)
         }
         for access in authorized {

@@ -32,7 +32,7 @@ struct ResourceClassifier: Sendable {
 
     func classify(_ access: ResourceAccess, region: String) -> Ownership {
         if access.resource == "*" { return .accountLevel }
-        guard let arn = ARN(access.resource) else { return .foreign(access.resourceAccount) }
+        guard let arn = access.resource.arn else { return .foreign(access.resourceAccount) }
         var owner: AccountID?
         if let bucket = arn.s3BucketName {
             if let owned = ourBuckets[bucket], trusted.contains(owned) || owned.rawValue.isEmpty { return .trusted(owned) }
@@ -42,7 +42,7 @@ struct ResourceClassifier: Sendable {
             owner = arn.account.isEmpty ? access.resourceAccount : AccountID(arn.account)
         }
         if let owner, trusted.contains(owner) { return .trusted(owner) }
-        let literal = PolicyText.literalValue(of: access.resource) ?? access.resource
+        let literal = PolicyText.literalValue(of: access.resource.text) ?? access.resource.text
         if let pattern = allowed.first(where: { WildcardPattern($0).matches(literal) }) { return .reviewedAllowed(pattern) }
         return .foreign(owner)
     }

@@ -58,7 +58,7 @@ public enum Synthesizer {
         let buckets = BucketLockBuilder.build(observed: input.observed, inventory: inventory, classifier: classifier, trusted: trust.accounts,
                                               endpoints: directory.endpoints)
         let denials = input.observed.filter { !$0.outcome.wasAuthorized }.map {
-            Denial(endpoint: $0.endpoint?.rawValue, principal: $0.principal.arn, action: $0.access.action.description, resource: $0.access.resource,
+            Denial(endpoint: $0.endpoint?.rawValue, principal: $0.principal.arn, action: $0.access.action.description, resource: $0.access.resource.text,
                    errorCode: $0.errorCode, byEndpointPolicy: $0.outcome == .deniedByEndpointPolicy, outcome: $0.outcome, requests: $0.count,
                    firstSeen: $0.firstSeen, lastSeen: $0.lastSeen)
         }

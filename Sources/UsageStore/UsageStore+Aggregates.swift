@@ -34,7 +34,7 @@ struct AccessKey: Hashable, Sendable {
         principalKind = event.principal.kind.rawValue
         principalAccount = event.principal.account?.rawValue ?? ""
         action = access.action.description
-        resource = access.resource
+        resource = access.resource.text
         resourceAccount = access.resourceAccount?.rawValue ?? ""
         outcome = event.outcome.rawValue
         errorCode = event.errorCode ?? ""

@@ -47,7 +47,7 @@ struct LogFileReaderTests {
     @Test func transactWriteItemsNeedsOneActionPerOperation() throws {
         let event = try #require(try Self.read("cloudtrail/understanding-ddb-log-entries.block05.json").events.first)
         #expect(Set(event.accesses.map(\.action.name)).isSuperset(of: ["PutItem", "UpdateItem"]))
-        #expect(event.accesses.allSatisfy { $0.resource.hasSuffix(":table/Music") })
+        #expect(event.accesses.allSatisfy { $0.resource.text.hasSuffix(":table/Music") })
     }
 
     @Test func logstashLinesUseTheirTimestamp() throws {

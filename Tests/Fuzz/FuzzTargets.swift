@@ -50,8 +50,9 @@ enum FuzzTarget: String, CaseIterable {
         for event in file.events {
             for access in event.accesses {
                 // Logged text never becomes a wildcard: only Perimeter's own rules make `*`.
-                invariant(access.resource == PolicyText.anyResource || access.resource.hasSuffix("/*")
-                          || PolicyText.literalValue(of: access.resource) != nil, "resource `\(access.resource)` is a pattern")
+                let text = access.resource.text
+                invariant(text == PolicyText.anyResource || text.hasSuffix("/*") || PolicyText.literalValue(of: text) != nil,
+                          "resource `\(text)` is a pattern")
             }
             invariant(event.vpcEndpointID.map { VPCEndpointID.isWellFormed($0.rawValue) } ?? true, "endpoint id not validated")
         }

@@ -11,7 +11,7 @@ enum BucketLockBuilder {
         var byBucket: [String: [ObservedAccess]] = [:]
         for access in observed {
             // Only a well-formed name becomes a lock (and a file name); logged text that is not one never does.
-            guard let bucket = ARN(access.access.resource)?.s3BucketName, BucketName.isWellFormed(bucket) else { continue }
+            guard let bucket = access.access.resource.s3BucketName, BucketName.isWellFormed(bucket) else { continue }
             byBucket[bucket, default: []].append(access)
         }
         var results: [BucketResult] = []

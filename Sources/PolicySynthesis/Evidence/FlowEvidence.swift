@@ -36,7 +36,7 @@ enum FlowEvidence {
         let byEndpoint = sourcesByEndpoint(egress, c.endpoints)
         (findings.sources, findings.coverageGaps) = sourcesAndGaps(byEndpoint, people)
         findings.bypass = bypass(egress, c.endpoints, people)
-        let logged = Set(c.observed.compactMap { ARN($0.access.resource)?.s3BucketName })
+        let logged = Set(c.observed.compactMap(\.access.resource.s3BucketName))
         let (inferred, supported) = inferAWSOwned(byEndpoint, triggers(c), logged: logged, c)
         findings.inferred = inferred
         findings.notNeeded = notNeeded(c, supported: supported, logged: logged)

@@ -27,7 +27,7 @@ struct AWSOwnedGrants {
         for (access, ownership) in draftable {
             guard case .awsOwned(let entry) = ownership else { continue }
             grants.uses.append(AWSOwnedUse(endpoint: endpoint.id.rawValue, service: entry.service, feature: entry.feature,
-                                           bucket: ARN(access.access.resource)?.s3BucketName ?? access.access.resource, access: entry.access,
+                                           bucket: access.access.resource.s3BucketName ?? access.access.resource.text, access: entry.access,
                                            source: entry.source, evidence: "\(access.count) logged \(access.access.action) by \(access.principal.arn)",
                                            inferred: false))
         }

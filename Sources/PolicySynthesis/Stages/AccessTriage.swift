@@ -45,7 +45,7 @@ struct AccessTriage {
 
     /// Why a request can never be granted as logged: its resource is not named, or its action is not IAM's.
     static func refusal(_ access: ObservedAccess, actions: ActionCatalog) -> String? {
-        if access.access.resource == PolicyText.notLogged {
+        if access.access.resource == .notLogged {
             return "resource not logged: the record names no resource for this action"
         }
         if actions.entry(access.access.action) == nil {
@@ -59,7 +59,7 @@ struct AccessTriage {
     mutating func hold(_ access: ObservedAccess, endpoint: VPCEndpointID, owner: AccountID?, reason: String) {
         held.append(access)
         review.append(ReviewItem(endpoint: endpoint.rawValue, principal: access.principal.arn, action: access.access.action.description,
-                                 resource: access.access.resource, owner: owner?.rawValue, reason: reason, requests: access.count,
+                                 resource: access.access.resource.text, owner: owner?.rawValue, reason: reason, requests: access.count,
                                  firstSeen: access.firstSeen, lastSeen: access.lastSeen))
     }
 }

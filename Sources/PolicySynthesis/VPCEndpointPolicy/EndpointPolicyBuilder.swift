@@ -51,7 +51,7 @@ struct EndpointPolicyBuilder {
     struct Grant: Hashable {
         var audience: Audience
         var action: IAMAction
-        var resource: String
+        var resource: Resource
     }
 
     struct Output {
@@ -85,7 +85,7 @@ struct EndpointPolicyBuilder {
             case .awsOwned(let entry):
                 audience = .awsOwned(entry.service)
                 let bucket = "arn:aws:s3:::\(entry.bucketName(region: region))"
-                resource = ARN(resource)?.s3ObjectKey == nil ? bucket : bucket + "/*"
+                resource = Resource(policyText: resource.s3ObjectKey == nil ? bucket : PolicyText.allObjects(inBucketARN: bucket))
             default:
                 audience = access.principal.kind == .awsService ? .service(access.principal.arn) : .principal(access.principal)
             }
@@ -98,25 +98,25 @@ struct EndpointPolicyBuilder {
     func generalize(_ exact: [Grant: [ObservedAccess]], _ granularity: Granularity) -> ([Grant: [ObservedAccess]], [Diagnostic]) {
         var notes: [Diagnostic] = []
         var general: [Grant: [ObservedAccess]] = [:]
-        var byBucket: [Placed: Set<String>] = [:]   // generalized resources of each audience's bucket
-        var generalized: [Grant: String] = [:]
+        var byBucket: [Placed: Set<Resource>] = [:]   // generalized resources of each audience's bucket
+        var generalized: [Grant: Resource] = [:]
         for grant in exact.keys {
             let g = Self.generalize(grant.resource, granularity)
             generalized[grant] = g
-            if let bucket = ARN(grant.resource)?.s3BucketName, ARN(grant.resource)?.s3ObjectKey != nil {
+            if let bucket = grant.resource.s3BucketName, grant.resource.s3ObjectKey != nil {
                 byBucket[Placed(audience: grant.audience, place: bucket), default: []].insert(g)
             }
         }
         var widened = Set<String>()
         for (grant, requests) in exact.sorted(by: { ($0.key.audience, $0.key.resource) < ($1.key.audience, $1.key.resource) }) {
             var resource = generalized[grant]!
-            if granularity == .prefix, let arn = ARN(grant.resource), let bucket = arn.s3BucketName, arn.s3ObjectKey != nil,
+            if granularity == .prefix, let bucket = grant.resource.s3BucketName, grant.resource.s3ObjectKey != nil,
                (byBucket[Placed(audience: grant.audience, place: bucket)]?.count ?? 0) > SynthesisOptions.prefixLimit {
-                resource = "arn:aws:s3:::\(bucket)/*"
+                resource = Resource(policyText: PolicyText.allObjects(inBucketARN: "arn:aws:s3:::\(bucket)"))
                 widened.insert(bucket)
             }
             // Never widen beyond what the current policy grants: fall back to the logged resource.
-            if resource != grant.resource, !allowedByCurrent(grant.audience, grant.action, resource) {
+            if resource != grant.resource, !allowedByCurrent(grant.audience, grant.action, resource.text) {
                 notes.append(Diagnostic("kept-exact", .note, "kept \(value: grant.resource) exact for \(grant.action): the current policy does not grant \(value: resource)"))
                 resource = grant.resource
             }
@@ -140,7 +140,7 @@ struct EndpointPolicyBuilder {
     /// Step 3: per audience, resources with the same action set; then audiences with the same (actions, resources).
     func shapes(_ general: [Grant: [ObservedAccess]], mergePrincipals: Bool) -> [Shape: [Audience]] {
         var perAudience: [Audience: [String: Set<IAMAction>]] = [:]
-        for grant in general.keys { perAudience[grant.audience, default: [:]][grant.resource, default: []].insert(grant.action) }
+        for grant in general.keys { perAudience[grant.audience, default: [:]][grant.resource.text, default: []].insert(grant.action) }
         var shapes: [Shape: [Audience]] = [:]
         for (audience, resources) in perAudience {
             var byActions: [[IAMAction]: [String]] = [:]
@@ -220,7 +220,7 @@ struct EndpointPolicyBuilder {
                          _ reasons: [String: String]) -> [String: StatementEvidence] {
         var grouped: [String: [ObservedAccess]] = [:]
         for (grant, requests) in general {
-            guard let sid = statementOf[Placed(audience: grant.audience, place: grant.resource)] else { continue }
+            guard let sid = statementOf[Placed(audience: grant.audience, place: grant.resource.text)] else { continue }
             grouped[sid, default: []] += requests
         }
         var evidence: [String: StatementEvidence] = [:]
@@ -236,15 +236,17 @@ struct EndpointPolicyBuilder {
         return evidence
     }
 
-    /// The generalized form of a resource under `granularity` (only S3 object keys change).
-    static func generalize(_ resource: String, _ granularity: Granularity) -> String {
-        guard let arn = ARN(resource), let bucket = arn.s3BucketName, let key = arn.s3ObjectKey, key != "*" else { return resource }
+    /// The generalized form of a resource under `granularity` (only S3 object keys change; the key's
+    /// escapes hold no `/`, so its first segment is the escaped first segment).
+    static func generalize(_ resource: Resource, _ granularity: Granularity) -> Resource {
+        guard let bucket = resource.s3BucketName, let key = resource.s3ObjectKey, key != "*" else { return resource }
+        let bucketARN = "arn:aws:s3:::\(bucket)"
         switch granularity {
         case .exact: return resource
-        case .bucket: return "arn:aws:s3:::\(bucket)/*"
+        case .bucket: return Resource(policyText: PolicyText.allObjects(inBucketARN: bucketARN))
         case .prefix:
             guard let slash = key.firstIndex(of: "/") else { return resource }
-            return "arn:aws:s3:::\(bucket)/\(key[..<slash])/*"
+            return Resource(policyText: PolicyText.allObjects(inBucketARN: "\(bucketARN)/\(key[..<slash])"))
         }
     }
 
