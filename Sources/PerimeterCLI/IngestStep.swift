@@ -11,7 +11,7 @@ enum IngestStep {
 
     static func run(logs: [String], store: UsageStore, workers: Int, excluding: [String] = []) async throws -> IngestSummary {
         let clock = Stopwatch()
-        let summary = try await store.ingest(paths: logs, workers: workers, excluding: excluding) { p in
+        let summary = try await IngestPipeline(store: store).run(paths: logs, workers: workers, excluding: excluding) { p in
             let rate = Double(p.records) / max(clock.seconds, 0.001)
             Terminal.status("ingest: \(p.filesDone)/\(p.filesTotal) files, \(Terminal.megabytes(p.decompressedBytes)), \(Int(rate)) records/s")
         }

@@ -44,21 +44,35 @@ public struct IngestProgress: Sendable {
     public var records: Int64
 }
 
-extension UsageStore {
+/// The ingest pipeline: finds the log files, reads them on niced reader threads, folds them, and
+/// hands batches to the store's single writer. The store itself only keeps SQLite.
+///
+/// ```swift
+/// let summary = try await IngestPipeline(store: try UsageStore(path: "perimeter.sqlite", logger: logger))
+///     .run(paths: ["logs"], workers: 2)
+/// print(summary.events, summary.rejects)
+/// ```
+public struct IngestPipeline: Sendable {
+    public let store: UsageStore
+
+    public init(store: UsageStore) { self.store = store }
+
     /// Ingests every log file under `paths`: files are fingerprinted and parsed on `workers` reader
     /// threads, and written by one writer in batched transactions (each file wholly in or out). Files
     /// already in the store are not read again. Throws only when the store fails or a named path does
     /// not exist; unreadable files are listed in the summary.
-    public func ingest(paths: [String], workers: Int, excluding: [String] = [],
+    /// - Throws: ``StoreError`` when the store fails, ``LogReadError`` when a named path does not exist.
+    public func run(paths: [String], workers: Int, excluding: [String] = [],
                        progress: @Sendable (IngestProgress) -> Void = { _ in }) async throws -> IngestSummary {
         let found = try LogFileDiscovery.find(under: paths, excluding: excluding)
         let files = found.files
-        let known = try ingestedHashes()
+        let store = self.store
+        let known = try store.ingestedHashes()
         var summary = IngestSummary()
         summary.notRegular = found.notRegular
         summary.filesFound = files.count
         let reader = LogFileReader()
-        let logger = self.logger
+        let logger = store.logger
         let readers = ReaderThreads(count: workers)
         defer { readers.close() }
 
@@ -86,11 +100,11 @@ extension UsageStore {
                 try await finishWriting()
                 guard !batch.isEmpty else { return }
                 let entries = batch
-                writing = Task { [self] in
+                writing = Task {
                     // The write blocks on SQLite: run it on a thread of its own, not on one of the few
                     // threads of the concurrency pool.
                     let results = try await withCheckedThrowingContinuation { continuation in
-                        Self.writerQueue.async { continuation.resume(with: Result { try self.ingestIsolatingFailures(entries) }) }
+                        Self.writerQueue.async { continuation.resume(with: Result { try store.ingestIsolatingFailures(entries) }) }
                     }
                     return zip(entries.map(\.file), results).map { ($0, $1) }
                 }
@@ -112,7 +126,7 @@ extension UsageStore {
                 case let .failed(path, size, hash, reason):
                     summary.filesFailed.append(.init(path: path, reason: reason))
                     summary.compressedBytes += size
-                    try recordFailure(path: path, size: size, contentHash: hash, reason: reason)
+                    try store.recordFailure(path: path, size: size, contentHash: hash, reason: reason)
                     logger.debug("log file failed", metadata: ["file.path": "\(path)", "error": "\(reason)"])
                 }
                 progress(IngestProgress(filesDone: done, filesTotal: files.count, decompressedBytes: summary.decompressedBytes,
@@ -124,22 +138,6 @@ extension UsageStore {
         summary.filesUnrecognized.sort()
         summary.filesFailed.sort { $0.path < $1.path }
         return summary
-    }
-
-    /// Writes a batch in one transaction; when that fails, writes its files one by one, so that a file
-    /// the store cannot take is recorded as failed with the reason and the others still commit.
-    func ingestIsolatingFailures(_ batch: [(file: ParsedFile, folded: FoldedEvents)]) throws(StoreError) -> [FileIngestResult] {
-        do { return try ingest(batch) } catch {
-            guard batch.count > 1 else { return [try storeOrRecordFailure(batch[0])] }
-            return try batch.map { entry throws(StoreError) in try storeOrRecordFailure(entry) }
-        }
-    }
-
-    private func storeOrRecordFailure(_ entry: (file: ParsedFile, folded: FoldedEvents)) throws(StoreError) -> FileIngestResult {
-        do { return try ingest([entry])[0] } catch {
-            try recordFailure(path: entry.file.path, size: entry.file.size, contentHash: entry.file.contentHash, reason: "the store refused the file: \(error)")
-            return FileIngestResult(events: 0, duplicateEvents: 0, alreadyIngested: false, failure: "the store refused the file: \(error)")
-        }
     }
 
     enum FileOutcome: Sendable {

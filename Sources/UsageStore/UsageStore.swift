@@ -116,6 +116,22 @@ public final class UsageStore: @unchecked Sendable {
         return FileIngestResult(events: stored, duplicateEvents: duplicates, alreadyIngested: false)
     }
 
+/// Writes a batch in one transaction; when that fails, writes its files one by one, so that a file
+    /// the store cannot take is recorded as failed with the reason and the others still commit.
+    func ingestIsolatingFailures(_ batch: [(file: ParsedFile, folded: FoldedEvents)]) throws(StoreError) -> [FileIngestResult] {
+        do { return try ingest(batch) } catch {
+            guard batch.count > 1 else { return [try storeOrRecordFailure(batch[0])] }
+            return try batch.map { entry throws(StoreError) in try storeOrRecordFailure(entry) }
+        }
+    }
+
+    private func storeOrRecordFailure(_ entry: (file: ParsedFile, folded: FoldedEvents)) throws(StoreError) -> FileIngestResult {
+        do { return try ingest([entry])[0] } catch {
+            try recordFailure(path: entry.file.path, size: entry.file.size, contentHash: entry.file.contentHash, reason: "the store refused the file: \(error)")
+            return FileIngestResult(events: 0, duplicateEvents: 0, alreadyIngested: false, failure: "the store refused the file: \(error)")
+        }
+    }
+
     /// Records a file that could not be read, so the summary and the ledger name it; a later run retries it.
     public func recordFailure(path: String, size: Int64, contentHash: String, reason: String) throws(StoreError) {
         try write { db in

@@ -29,7 +29,7 @@ struct UsageStoreTests {
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
         try Self.copyFixtures(Self.logs, to: logs)
         let store = try Self.store(dir)
-        let first = try await store.ingest(paths: [logs], workers: 2)
+        let first = try await IngestPipeline(store: store).run(paths: [logs], workers: 2)
         #expect(first.filesRead == 6)
         #expect(first.events == 106)
         #expect(first.flowRecords == 12)
@@ -37,7 +37,7 @@ struct UsageStoreTests {
         let totals = try store.totals()
         let access = try store.observedAccess()
 
-        let second = try await store.ingest(paths: [logs], workers: 2)
+        let second = try await IngestPipeline(store: store).run(paths: [logs], workers: 2)
         #expect(second.filesRead == 0)
         #expect(second.filesAlreadyIngested == 6)
         #expect(second.events == 0)
@@ -51,9 +51,9 @@ struct UsageStoreTests {
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
         try Self.copyFixtures(Array(Self.logs.prefix(2)), to: logs)
         let store = try Self.store(dir)
-        _ = try await store.ingest(paths: [logs], workers: 1)
+        _ = try await IngestPipeline(store: store).run(paths: [logs], workers: 1)
         try Self.copyFixtures(Array(Self.logs.dropFirst(2)), to: logs)
-        let more = try await store.ingest(paths: [logs], workers: 1)
+        let more = try await IngestPipeline(store: store).run(paths: [logs], workers: 1)
         #expect(more.filesAlreadyIngested == 2)
         #expect(more.filesRead == 4)
     }
@@ -65,7 +65,7 @@ struct UsageStoreTests {
         try record.write(toFile: dir + "/a.json", atomically: true, encoding: .utf8)
         try ("{\"Records\":[" + record + "]}").write(toFile: dir + "/b.json", atomically: true, encoding: .utf8)
         let store = try Self.store(dir)
-        let summary = try await store.ingest(paths: [dir + "/a.json", dir + "/b.json"], workers: 2)
+        let summary = try await IngestPipeline(store: store).run(paths: [dir + "/a.json", dir + "/b.json"], workers: 2)
         #expect(summary.events == 1)
         #expect(summary.duplicateEvents == 1)
         #expect(try store.observedAccess().map(\.count) == [1])
@@ -81,7 +81,7 @@ struct UsageStoreTests {
         try UsageStore.migrator.migrate(queue, upTo: "v4")
         try queue.close()
         let old = try Self.store(dir)
-        _ = try await old.ingest(paths: [dir + "/a.json"], workers: 1)
+        _ = try await IngestPipeline(store: old).run(paths: [dir + "/a.json"], workers: 1)
         let queue2 = try DatabaseQueue(path: dir + "/store.sqlite")
         try await queue2.write { db in
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v5'")
@@ -91,7 +91,7 @@ struct UsageStoreTests {
         try queue2.close()
         let store = try Self.store(dir)
         #expect(try store.observedAccess().isEmpty)
-        let summary = try await store.ingest(paths: [dir + "/a.json"], workers: 1)
+        let summary = try await IngestPipeline(store: store).run(paths: [dir + "/a.json"], workers: 1)
         #expect(summary.filesRead == 1)
         #expect(summary.duplicateEvents == 0)
         #expect(!(try store.observedAccess().contains { $0.access.resource == "arn:aws:s3:::b/*" }))
@@ -106,7 +106,7 @@ struct UsageStoreTests {
             try (header + String(repeating: line, count: lines)).write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
         }
         let store = try Self.store(dir)
-        let summary = try await store.ingest(paths: [dir + "/a.log", dir + "/b.log"], workers: 1)
+        let summary = try await IngestPipeline(store: store).run(paths: [dir + "/a.log", dir + "/b.log"], workers: 1)
         #expect(summary.filesRead == 2)
         let flows = try store.flows()
         #expect(flows.count == 1)
@@ -126,7 +126,7 @@ struct UsageStoreTests {
             try db.execute(sql: "CREATE TRIGGER refuse BEFORE INSERT ON file WHEN NEW.path LIKE '%bad.json' AND NEW.outcome = 'ingested' BEGIN SELECT RAISE(ABORT, 'refused'); END")
         }
         try queue.close()
-        let summary = try await store.ingest(paths: [dir + "/good.json", dir + "/bad.json"], workers: 1)
+        let summary = try await IngestPipeline(store: store).run(paths: [dir + "/good.json", dir + "/bad.json"], workers: 1)
         #expect(summary.filesFailed.map(\.path) == [dir + "/bad.json"])
         #expect(summary.filesFailed.first?.reason.contains("refused") == true)
         #expect(summary.filesRead == 1)
@@ -138,13 +138,13 @@ struct UsageStoreTests {
         let gz = TestSupport.bytes(TestSupport.fixture("flowlogs/vpcflowlog.log.gz"))
         try Data(gz.prefix(gz.count - 10)).write(to: URL(fileURLWithPath: dir + "/cut.log.gz"))
         let store = try Self.store(dir)
-        let summary = try await store.ingest(paths: [dir + "/cut.log.gz"], workers: 1)
+        let summary = try await IngestPipeline(store: store).run(paths: [dir + "/cut.log.gz"], workers: 1)
         #expect(summary.filesFailed.map(\.path) == [dir + "/cut.log.gz"])
         #expect(summary.filesFailed.first?.reason.contains("truncated gzip") == true)
         #expect(try store.totals().failedFiles.count == 1)
         // The file is complete the next time: it is read, and no longer listed as failed.
         try Data(gz).write(to: URL(fileURLWithPath: dir + "/cut.log.gz"))
-        let again = try await store.ingest(paths: [dir + "/cut.log.gz"], workers: 1)
+        let again = try await IngestPipeline(store: store).run(paths: [dir + "/cut.log.gz"], workers: 1)
         #expect(again.filesRead == 1)
         #expect(again.flowRecords == 3)
     }
@@ -152,7 +152,7 @@ struct UsageStoreTests {
     @Test func aggregatesKeepEndpointPrincipalActionResourceAndOutcome() async throws {
         let dir = TestSupport.temporaryDirectory()
         let store = try Self.store(dir)
-        _ = try await store.ingest(paths: [TestSupport.fixture("cloudtrail/aws_vpce_access_denied.test00.json")], workers: 1)
+        _ = try await IngestPipeline(store: store).run(paths: [TestSupport.fixture("cloudtrail/aws_vpce_access_denied.test00.json")], workers: 1)
         let access = try #require(try store.observedAccess().first)
         #expect(access.endpoint == VPCEndpointID("vpce-EXAMPLE08c1b6b9b7"))
         #expect(access.outcome == .deniedByEndpointPolicy)
@@ -165,7 +165,7 @@ struct UsageStoreTests {
     @Test func storedRejectsKeepFileLineAndReason() async throws {
         let dir = TestSupport.temporaryDirectory()
         let store = try Self.store(dir)
-        _ = try await store.ingest(paths: [TestSupport.fixture("cloudtrail/cloudtrail-integration.block07.json")], workers: 1)
+        _ = try await IngestPipeline(store: store).run(paths: [TestSupport.fixture("cloudtrail/cloudtrail-integration.block07.json")], workers: 1)
         let reject = try #require(try store.rejects().first)
         #expect(reject.path.hasSuffix("cloudtrail-integration.block07.json"))
         #expect(reject.line == 22)
@@ -174,7 +174,7 @@ struct UsageStoreTests {
 
     @Test func aMissingPathIsAnError() async throws {
         let store = try Self.store(TestSupport.temporaryDirectory())
-        await #expect(throws: LogReadError.self) { _ = try await store.ingest(paths: ["/nonexistent/logs"], workers: 1) }
+        await #expect(throws: LogReadError.self) { _ = try await IngestPipeline(store: store).run(paths: ["/nonexistent/logs"], workers: 1) }
     }
 
     /// Regression guard for "database is locked" when `run` used the store while another connection to
