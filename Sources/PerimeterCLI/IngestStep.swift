@@ -30,9 +30,10 @@ enum IngestStep {
         }
         lines.append("records: \(s.events) CloudTrail events (\(s.duplicateEvents) duplicates ignored), \(s.flowRecords) flow records")
         lines.append("rejects: \(s.rejects)")
-        for (reason, count) in s.rejectsByReason.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {
-            let places = s.rejectPlaces[reason] ?? []
-            lines.append("  \(count)  \(reason)" + (places.isEmpty ? "" : " (\(places.joined(separator: ", "))\(count > places.count ? ", …" : ""))"))
+        for (code, count) in s.rejectsByCode.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {
+            let places = s.rejectPlaces[code] ?? []
+            let example = s.rejectExamples[code].map { ": \($0)" } ?? ""
+            lines.append("  \(count)  \(code)\(example)" + (places.isEmpty ? "" : " (\(places.joined(separator: ", "))\(count > places.count ? ", …" : ""))"))
         }
         if s.rejects > 0 { lines.append("  (`perimeter rejects` lists every stored reject with its file, line and offset)") }
         if !s.skippedRecordsByReason.isEmpty {

@@ -18,8 +18,10 @@ public struct IngestSummary: Sendable, Equatable, Codable {
     public var duplicateEvents = 0
     public var flowRecords: Int64 = 0
     public var rejects = 0
-    public var rejectsByReason: [String: Int] = [:]
-    /// Where the first few rejects of each reason are, as `path:line` or `path@offset`.
+    /// Rejects by code (`malformed-json`, …), and the message of the first of each.
+    public var rejectsByCode: [String: Int] = [:]
+    public var rejectExamples: [String: String] = [:]
+    /// Where the first few rejects of each code are, as `path:line` or `path@offset`.
     public var rejectPlaces: [String: [String]] = [:]
     public var skippedRecordsByReason: [String: Int64] = [:]
     public var compressedBytes: Int64 = 0
@@ -187,21 +189,20 @@ public struct IngestPipeline: Sendable {
         summary.duplicateEvents += result.duplicateEvents
         summary.flowRecords += file.flowRecords
         summary.rejects += Int(file.rejectCount)
-        if file.unstoredRejects > 0 { summary.rejectsByReason["beyond the first \(ParsedFile.rejectDetailLimit) of a file (not stored)", default: 0] += Int(file.unstoredRejects) }
+        if file.unstoredRejects > 0 {
+            summary.rejectsByCode["not-stored", default: 0] += Int(file.unstoredRejects)
+            summary.rejectExamples["not-stored"] = "rejects beyond the first \(ParsedFile.rejectDetailLimit) of a file: counted, not stored"
+        }
         for r in file.rejects {
-            let reason = reasonClass(r.reason)
-            summary.rejectsByReason[reason, default: 0] += 1
-            if summary.rejectPlaces[reason, default: []].count < 3 {
-                summary.rejectPlaces[reason, default: []].append(r.line.map { "\(file.path):\($0)" } ?? "\(file.path)@\(r.byteOffset ?? 0)")
+            let code = r.code.rawValue
+            summary.rejectsByCode[code, default: 0] += 1
+            if summary.rejectExamples[code] == nil { summary.rejectExamples[code] = r.reason }
+            if summary.rejectPlaces[code, default: []].count < 3 {
+                summary.rejectPlaces[code, default: []].append(r.line.map { "\(file.path):\($0)" } ?? "\(file.path)@\(r.byteOffset ?? 0)")
             }
         }
         for (reason, count) in file.skippedRecords { summary.skippedRecordsByReason[reason, default: 0] += count }
         logger.debug("ingested log file", metadata: ["file.path": "\(file.path)", "records.count": "\(result.events + Int(file.flowRecords))"])
     }
 
-    /// A reject reason without its position details, for counting by kind.
-    static func reasonClass(_ reason: String) -> String {
-        if let colon = reason.range(of: ": ") { return String(reason[..<colon.lowerBound]) }
-        return reason
-    }
 }

@@ -23,7 +23,8 @@ public struct StoreTotals: Sendable, Equatable {
     public var events: Int64 = 0
     public var duplicateEvents: Int64 = 0
     public var flowRecords: Int64 = 0
-    public var rejectsByReason: [String: Int64] = [:]
+    /// Stored rejects by code (`''` for rows written before codes).
+    public var rejectsByCode: [String: Int64] = [:]
     public var skippedByReason: [String: Int64] = [:]
     /// Every rejected record, with those counted past a file's detail limit.
     public var rejects: Int64 = 0
@@ -32,6 +33,7 @@ public struct StoreTotals: Sendable, Equatable {
 /// One stored reject, with the file it came from.
 public struct StoredReject: Sendable, Hashable {
     public var path: String
+    public var code: String
     public var line: Int?
     public var byteOffset: Int64?
     public var reason: String
@@ -146,7 +148,7 @@ extension UsageStore {
                 t.duplicateEvents = row["d"]
                 t.flowRecords = row["f"]
             }
-            for row in try Row.fetchAll(db, sql: "SELECT reason, COUNT(*) AS n FROM reject GROUP BY reason") { t.rejectsByReason[row["reason"]] = row["n"] }
+            for row in try Row.fetchAll(db, sql: "SELECT code, COUNT(*) AS n FROM reject GROUP BY code") { t.rejectsByCode[row["code"]] = row["n"] }
             for row in try Row.fetchAll(db, sql: "SELECT reason, SUM(count) AS n FROM skipped GROUP BY reason") { t.skippedByReason[row["reason"]] = row["n"] }
             return t
         }
@@ -156,10 +158,10 @@ extension UsageStore {
     public func rejects(limit: Int = 1000) throws(StoreError) -> [StoredReject] {
         try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT file.path, reject.line, reject.byte_offset, reject.reason, reject.excerpt FROM reject JOIN file ON file.id = reject.file_id
+                SELECT file.path, reject.code, reject.line, reject.byte_offset, reject.reason, reject.excerpt FROM reject JOIN file ON file.id = reject.file_id
                 ORDER BY file.path, reject.byte_offset LIMIT ?
                 """, arguments: [limit]).map {
-                StoredReject(path: $0["path"], line: $0["line"], byteOffset: $0["byte_offset"], reason: $0["reason"], excerpt: $0["excerpt"])
+                StoredReject(path: $0["path"], code: $0["code"], line: $0["line"], byteOffset: $0["byte_offset"], reason: $0["reason"], excerpt: $0["excerpt"])
             }
         }
     }

@@ -173,6 +173,10 @@ extension UsageStore {
                 DELETE FROM file WHERE kind = 'cloudtrail';
                 """)
         }
+        migrator.registerMigration("v6") { db in
+            // Rejects carry a code (`malformed-json`, `flow-bad-value`, …) to group by; older rows keep ''.
+            try db.execute(sql: "ALTER TABLE reject ADD COLUMN code TEXT NOT NULL DEFAULT ''")
+        }
         return migrator
     }
 }

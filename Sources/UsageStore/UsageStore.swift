@@ -109,8 +109,8 @@ public final class UsageStore: @unchecked Sendable {
         try insertSources(db, file: fileID, folded.sources)
         try upsertCategories(db, folded.categories)
         try insertFlows(db, file: fileID, file.flows)
-        let reject = try db.cachedStatement(sql: "INSERT INTO reject(file_id, line, byte_offset, reason, excerpt) VALUES (?, ?, ?, ?, ?)")
-        for r in file.rejects { try reject.execute(arguments: [fileID, r.line, r.byteOffset, r.reason, r.excerpt]) }
+        let reject = try db.cachedStatement(sql: "INSERT INTO reject(file_id, code, line, byte_offset, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?)")
+        for r in file.rejects { try reject.execute(arguments: [fileID, r.code.rawValue, r.line, r.byteOffset, r.reason, r.excerpt]) }
         let skip = try db.cachedStatement(sql: "INSERT INTO skipped(file_id, reason, count) VALUES (?, ?, ?)")
         for (reason, count) in file.skippedRecords.sorted(by: { $0.key < $1.key }) { try skip.execute(arguments: [fileID, reason, count]) }
         return FileIngestResult(events: stored, duplicateEvents: duplicates, alreadyIngested: false)

@@ -33,14 +33,14 @@ public struct CloudTrailReader: Sendable {
     /// One unit the splitter cut: parse it, then read what it holds.
     func read(_ unit: RecordSplitter.Unit, into file: inout ParsedFile) {
         if let size = unit.oversize {
-            file.reject(Reject(line: unit.line, byteOffset: unit.offset,
+            file.reject(Reject("record-too-large", line: unit.line, byteOffset: unit.offset,
                                        reason: "record larger than \(RecordSplitter.recordLimit >> 20) MiB (\(size) bytes): not read", excerpt: ""))
             return
         }
         let place = Place(unit: unit)
         let document: JSONDocument
         do { document = try JSONParser.parse(unit.bytes) } catch {
-            file.reject(place.reject(at: error.offset, reason: "malformed JSON: \(error.message)"))
+            file.reject(place.reject(at: error.offset, "malformed-json", reason: "malformed JSON: \(error.message)"))
             return
         }
         read(document.values[0], unit, into: &file)
@@ -66,8 +66,8 @@ public struct CloudTrailReader: Sendable {
             return unit.line + unit.bytes[unit.start..<end].reduce(0) { $0 + ($1 == 10 ? 1 : 0) }
         }
 
-        func reject(at index: Int, reason: String) -> Reject {
-            Reject(line: line(at: index), byteOffset: unit.offset + Int64(index - unit.start), reason: reason,
+        func reject(at index: Int, _ code: Diagnostic.Code, reason: String) -> Reject {
+            Reject(code, line: line(at: index), byteOffset: unit.offset + Int64(index - unit.start), reason: reason,
                    excerpt: Reject.excerpt(unit.bytes, at: index))
         }
     }
@@ -99,14 +99,14 @@ public struct CloudTrailReader: Sendable {
     /// A record held as a JSON string inside another document.
     private func readEmbedded(_ message: JSONValue?, container: JSONValue, _ place: Place, into file: inout ParsedFile) {
         guard let text = message?.string else {
-            file.reject(place.reject(at: container.offset, reason: "log event without a message string"))
+            file.reject(place.reject(at: container.offset, "event-without-message", reason: "log event without a message string"))
             return
         }
         do {
             let document = try JSONParser.parse(Array(text.utf8))
             readRecord(document.values[0], place, at: container.offset, into: &file)
         } catch {
-            file.reject(place.reject(at: container.offset, reason: "malformed JSON in embedded event: \(error.message) at byte \(error.offset) of the event"))
+            file.reject(place.reject(at: container.offset, "malformed-json", reason: "malformed JSON in embedded event: \(error.message) at byte \(error.offset) of the event"))
         }
     }
 
@@ -115,7 +115,7 @@ public struct CloudTrailReader: Sendable {
         switch normalizer.normalize(value) {
         case .event(let event): file.events.append(event)
         case .skipped(let reason): file.skippedRecords[reason, default: 0] += 1
-        case .rejected(let reason): file.reject(place.reject(at: offset ?? value.offset, reason: reason))
+        case .rejected(let code, let reason): file.reject(place.reject(at: offset ?? value.offset, code, reason: reason))
         }
     }
 }
@@ -318,11 +318,11 @@ public struct CloudTrailStream {
         lineOffset += Int64(line.count) + 1
         guard line.contains(where: { $0 != 32 && $0 != 13 && $0 != 9 }) else { return }
         guard line.count <= RecordSplitter.recordLimit else {
-            file.reject(Reject(line: number, byteOffset: offset, reason: "record larger than \(RecordSplitter.recordLimit >> 20) MiB: not read", excerpt: ""))
+            file.reject(Reject("record-too-large", line: number, byteOffset: offset, reason: "record larger than \(RecordSplitter.recordLimit >> 20) MiB: not read", excerpt: ""))
             return
         }
         guard let brace = line.firstIndex(of: 123) else {
-            file.reject(Reject(line: number, byteOffset: offset, reason: "line holds no JSON event", excerpt: Reject.excerpt(line)))
+            file.reject(Reject("line-without-json", line: number, byteOffset: offset, reason: "line holds no JSON event", excerpt: Reject.excerpt(line)))
             return
         }
         let unit = RecordSplitter.Unit(kind: .root, bytes: Array(line[brace...]), offset: offset + Int64(brace), line: number, oversize: nil)

@@ -12,13 +12,17 @@ public enum LogKind: String, Sendable, Codable, CaseIterable {
 
 /// A record that could not be used, with where it was and why.
 public struct Reject: Sendable, Hashable {
+    /// What kind of reject it is (`malformed-json`, `record-too-large`, `flow-bad-value`, …): what the
+    /// console, the report and `perimeter rejects` group by.
+    public var code: Diagnostic.Code
     public var line: Int?
     public var byteOffset: Int64?
     public var reason: String
     /// A short piece of the input (at most 120 characters) for a human to find it.
     public var excerpt: String
 
-    public init(line: Int?, byteOffset: Int64?, reason: String, excerpt: String) {
+    public init(_ code: Diagnostic.Code, line: Int?, byteOffset: Int64?, reason: String, excerpt: String) {
+        self.code = code
         self.line = line
         self.byteOffset = byteOffset
         self.reason = reason

@@ -9,7 +9,7 @@ public struct EventNormalizer: Sendable {
         case event(NormalizedEvent)
         /// A record that is valid but not an API call Perimeter uses (Insight events, …).
         case skipped(reason: String)
-        case rejected(reason: String)
+        case rejected(code: Diagnostic.Code, reason: String)
     }
 
     public let map: EventActionMap
@@ -33,7 +33,7 @@ public struct EventNormalizer: Sendable {
     }
 
     public func normalize(_ record: JSONValue) -> Result {
-        guard record.isObject else { return .rejected(reason: "record is not a JSON object") }
+        guard record.isObject else { return .rejected(code: "not-an-object", reason: "record is not a JSON object") }
         let fields = record.members(Field.keys)
         func string(_ field: Field) -> String? { fields[field.rawValue]?.string }
         let eventType = string(.eventType)
@@ -41,15 +41,15 @@ public struct EventNormalizer: Sendable {
         if eventType == "AwsCloudTrailInsight" || category == "Insight" || fields[Field.insightDetails.rawValue] != nil {
             return .skipped(reason: "insight event")
         }
-        guard let eventSource = string(.eventSource), !eventSource.isEmpty else { return .rejected(reason: "missing eventSource") }
-        guard let eventName = string(.eventName), !eventName.isEmpty else { return .rejected(reason: "missing eventName") }
+        guard let eventSource = string(.eventSource), !eventSource.isEmpty else { return .rejected(code: "missing-event-source", reason: "missing eventSource") }
+        guard let eventName = string(.eventName), !eventName.isEmpty else { return .rejected(code: "missing-event-name", reason: "missing eventName") }
         // An action is made of these two: text AWS never writes could only widen it (`s3:*`).
-        guard Self.isEventSource(eventSource) else { return .rejected(reason: "eventSource holds characters AWS does not use") }
-        guard Self.isEventName(eventName) else { return .rejected(reason: "eventName holds characters AWS does not use") }
-        guard let timeText = string(.eventTime) ?? string(.timestamp) else { return .rejected(reason: "missing eventTime") }
-        guard let time = Timestamp.parseISO8601(timeText) else { return .rejected(reason: "malformed eventTime") }
+        guard Self.isEventSource(eventSource) else { return .rejected(code: "event-source-characters", reason: "eventSource holds characters AWS does not use") }
+        guard Self.isEventName(eventName) else { return .rejected(code: "event-name-characters", reason: "eventName holds characters AWS does not use") }
+        guard let timeText = string(.eventTime) ?? string(.timestamp) else { return .rejected(code: "missing-event-time", reason: "missing eventTime") }
+        guard let time = Timestamp.parseISO8601(timeText) else { return .rejected(code: "malformed-event-time", reason: "malformed eventTime") }
         let endpointText = string(.vpcEndpointId) ?? ""
-        guard endpointText.isEmpty || VPCEndpointID.isWellFormed(endpointText) else { return .rejected(reason: "vpcEndpointId is not a VPC endpoint id") }
+        guard endpointText.isEmpty || VPCEndpointID.isWellFormed(endpointText) else { return .rejected(code: "bad-endpoint-id", reason: "vpcEndpointId is not a VPC endpoint id") }
         let region = string(.awsRegion) ?? ""
         let recipient = string(.recipientAccountId).map { AccountID($0) }
         let (principal, session) = Self.principal(fields[Field.userIdentity.rawValue], recipient: recipient)

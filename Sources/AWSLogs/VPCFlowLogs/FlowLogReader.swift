@@ -29,7 +29,7 @@ public struct FlowLogReader {
 
     public mutating func readLine(_ line: UnsafeRawBufferPointer, number: Int, offset: Int64) {
         guard line.count <= Self.lineLimit else {
-            return reject(number, offset, "line longer than \(Self.lineLimit) bytes", UnsafeRawBufferPointer(rebasing: line[0..<120]))
+            return reject(number, offset, "flow-line-too-long", "line longer than \(Self.lineLimit) bytes", UnsafeRawBufferPointer(rebasing: line[0..<120]))
         }
         var start = 0
         while start < line.count, line[start] == 32 || line[start] == 9 { start += 1 }
@@ -60,7 +60,7 @@ public struct FlowLogReader {
         }
         let layout = format ?? FlowLogFormat.defaultV2
         guard tokens.count == layout.fields.count else {
-            reject(number, offset, "expected \(layout.fields.count) fields, found \(tokens.count)", excerpt)
+            reject(number, offset, "flow-field-count", "expected \(layout.fields.count) fields, found \(tokens.count)", excerpt)
             return
         }
         var row = FlowRow()
@@ -72,7 +72,7 @@ public struct FlowLogReader {
                 try row.set(code, value, &strings)
             }
         } catch {
-            reject(number, offset, error.reason, excerpt)
+            reject(number, offset, "flow-bad-value", error.reason, excerpt)
             return
         }
         add(row)
@@ -81,7 +81,7 @@ public struct FlowLogReader {
     private mutating func readJSONLine(_ line: UnsafeRawBufferPointer, number: Int, offset: Int64) {
         let document: JSONDocument
         do { document = try JSONParser.parse(Array(line)) } catch {
-            reject(number, offset + Int64(error.offset), "malformed JSON: \(error.message)", line)
+            reject(number, offset + Int64(error.offset), "malformed-json", "malformed JSON: \(error.message)", line)
             return
         }
         let value = document.values[0]
@@ -100,20 +100,20 @@ public struct FlowLogReader {
                 try row.set(code, text, &strings)
             }
         } catch {
-            reject(number, offset, error.reason, line)
+            reject(number, offset, "flow-bad-value", error.reason, line)
             return
         }
         guard known > 0 else {
-            reject(number, offset, "JSON line holds no flow log fields", line)
+            reject(number, offset, "flow-no-fields", "JSON line holds no flow log fields", line)
             return
         }
         add(row)
     }
 
-    private mutating func reject(_ number: Int, _ offset: Int64, _ reason: String, _ excerpt: UnsafeRawBufferPointer) {
+    private mutating func reject(_ number: Int, _ offset: Int64, _ code: Diagnostic.Code, _ reason: String, _ excerpt: UnsafeRawBufferPointer) {
         rejectCount += 1
         guard rejects.count < rejectDetailLimit else { return }
-        rejects.append(Reject(line: number, byteOffset: offset, reason: reason, excerpt: Reject.excerpt(excerpt)))
+        rejects.append(Reject(code, line: number, byteOffset: offset, reason: reason, excerpt: Reject.excerpt(excerpt)))
     }
 
     private mutating func add(_ r: FlowRow) {

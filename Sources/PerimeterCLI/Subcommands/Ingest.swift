@@ -55,11 +55,11 @@ extension PerimeterCommand {
             let rejects = try UsageStore(path: store.db, logger: Logger(label: "perimeter.store")).rejects(limit: limit)
             for r in rejects {
                 if json {
-                    Terminal.out(try Terminal.json(["path": r.path, "line": r.line.map(String.init) ?? "", "offset": r.byteOffset.map(String.init) ?? "",
+                    Terminal.out(try Terminal.json(["path": r.path, "code": r.code, "line": r.line.map(String.init) ?? "", "offset": r.byteOffset.map(String.init) ?? "",
                                                     "reason": r.reason, "excerpt": r.excerpt]).replacingOccurrences(of: "\n", with: ""))
                 } else {
                     let place = [r.line.map { "line \($0)" }, r.byteOffset.map { "byte \($0)" }].compactMap { $0 }.joined(separator: ", ")
-                    Terminal.out("\(r.path): \(place): \(r.reason)\n    \(Terminal.printable(r.excerpt))")
+                    Terminal.out("\(r.path): \(place): \(r.code.isEmpty ? "" : r.code + ": ")\(r.reason)\n    \(Terminal.printable(r.excerpt))")
                 }
             }
             if rejects.isEmpty { Terminal.out("no rejects in `\(store.db)`") }
