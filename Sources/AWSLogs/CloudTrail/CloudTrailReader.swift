@@ -68,7 +68,7 @@ public struct CloudTrailReader: Sendable {
 
         func reject(at index: Int, _ code: Diagnostic.Code, reason: String) -> Reject {
             Reject(code, line: line(at: index), byteOffset: unit.offset + Int64(index - unit.start), reason: reason,
-                   excerpt: Reject.excerpt(unit.bytes, at: index))
+                   excerpt: Reject.excerpt(unit.bytes, at: max(unit.start, index - 40)))   // some context before the place
         }
     }
 
