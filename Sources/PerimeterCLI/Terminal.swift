@@ -1,4 +1,5 @@
 import ArgumentParser
+import AWSModel
 import Foundation
 
 /// Writing to the terminal: the only place Perimeter prints.
@@ -14,25 +15,8 @@ enum Terminal {
         FileHandle.standardError.write(Data((printable(text, keepingNewlines: true) + "\n").utf8))
     }
 
-    /// `text` with every control character (C0, DEL, C1, and the bidirectional overrides) written as
-    /// `\u{…}`, so that logged text can never move the cursor, clear the screen or reorder a line.
-    static func printable(_ text: String, keepingNewlines: Bool = false) -> String {
-        guard text.unicodeScalars.contains(where: { isControl($0) && !(keepingNewlines && $0 == "\n") }) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if isControl(scalar) && !(keepingNewlines && scalar == "\n") {
-                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
-            } else {
-                out.unicodeScalars.append(scalar)
-            }
-        }
-        return out
-    }
-
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        let v = scalar.value
-        return v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
-    }
+    /// `text` with control characters shown escaped (see `String.visible(keepingNewlines:)`).
+    static func printable(_ text: String, keepingNewlines: Bool = false) -> String { text.visible(keepingNewlines: keepingNewlines) }
 
     /// Prints `error: message` and returns the exit code to throw (no usage text: the usage was fine).
     static func fail(_ message: String, code: Int32) -> ExitCode {

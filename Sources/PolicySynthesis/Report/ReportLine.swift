@@ -115,19 +115,7 @@ struct ReportLine: ExpressibleByStringInterpolation, ExpressibleByStringLiteral,
     }
 
     /// `text` with line breaks, ESC and every other control character written as `\u{…}`.
-    static func visible(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: isControl) else { return text }
-        var out = ""
-        for scalar in text.unicodeScalars {
-            if isControl(scalar) { out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}" } else { out.unicodeScalars.append(scalar) }
-        }
-        return out
-    }
-
-    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-        let v = scalar.value
-        return v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
-    }
+    static func visible(_ text: String) -> String { text.visible() }
 }
 
 extension Array where Element == ReportLine {
