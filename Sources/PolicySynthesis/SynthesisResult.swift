@@ -55,51 +55,80 @@ public struct GrantCheck: Sendable, Hashable, Codable {
 
 /// The draft for one endpoint.
 public struct EndpointResult: Sendable {
+    /// The endpoint, as the inventory and the logs describe it.
     public var endpoint: Inventory.Endpoint
+    /// Its Region and service (`s3`, `dynamodb`, …), from the inventory or its requests.
     public var region: String
     public var service: String
+    /// The draft endpoint policy, and the policy in force it was compared with.
     public var draft: PolicyDocument
     public var current: PolicyDocument
     /// False when the inventory had no policy for the endpoint and the default allow-all was assumed.
     public var currentKnown: Bool
+    /// The requests behind each statement of the draft, by Sid.
     public var evidence: [String: StatementEvidence]
     /// Who each statement of the draft speaks for, by Sid, with the kind the log gave (none for AWS-owned statements).
     public var statementPrincipals: [String: [Principal]]
+    /// The coarsening steps taken to fit the size limit, each said.
     public var coarsened: [Diagnostic]
+    /// What else the draft's making decided (resources kept exact, prefixes widened, no logged use).
     public var notes: [Diagnostic]
+    /// The draft's size in characters (the limit is ``Synthesizer/endpointPolicyLimit``).
     public var size: Int
+    /// The draft evaluated against the window's requests.
     public var replay: ReplayResult
+    /// Every grant of the draft evaluated against the current policy.
     public var grantCheck: GrantCheck
+    /// Requests through the endpoint in the window, and the principals that made them.
     public var requests: Int64
     public var principals: [String]
+    /// The current policy's statements, their actions used, unused and not observable.
     public var usage: [StatementUsage]
+    /// The draft against the current policy, statement by statement.
     public var diff: String
 }
 
 /// The lock for one of our buckets.
 public struct BucketResult: Sendable {
+    /// The bucket and the account that owns it.
     public var bucket: String
     public var owner: AccountID?
+    /// The draft bucket policy: the current statements kept, the lock added.
     public var draft: PolicyDocument
+    /// The policy in force, when the inventory has it.
     public var current: PolicyDocument?
+    /// The endpoints the lock answers: those that used the bucket in the window.
     public var endpoints: [String]
     /// Who reaches the bucket outside the endpoints and is exempted, with why.
     public var exceptions: [Message]
+    /// The draft's size in characters (the limit is ``Synthesizer/bucketPolicyLimit``).
     public var size: Int
+    /// The lock evaluated against the window's requests to the bucket: none may be explicitly denied.
     public var replay: ReplayResult
+    /// The draft against the current policy.
     public var diff: String
 }
 
 /// Everything one synthesis produced.
 public struct SynthesisResult: Sendable {
+    /// One draft per endpoint, sorted by id.
     public var endpoints: [EndpointResult]
+    /// One lock per bucket of ours reached through an endpoint.
     public var buckets: [BucketResult]
+    /// Authorized requests the drafts refuse until a human decides (outside the trusted accounts,
+    /// resource not logged, not an IAM action).
     public var review: [ReviewItem]
+    /// AWS-owned buckets the drafts allow, with the evidence.
     public var awsOwned: [AWSOwnedUse]
+    /// Requests that were not authorized: never permissions.
     public var denials: [Denial]
+    /// The accounts taken as ours.
     public var trustedAccounts: [AccountID]
+    /// What synthesis assumed, said out loud.
     public var assumptions: [Diagnostic]
+    /// Who uses each endpoint per the flow logs, coverage gaps, bypass, AWS-owned buckets inferred.
     public var flows: FlowFindings
+    /// The options the drafts were made with.
     public var options: SynthesisOptions
     /// Records the store rejected (see ``SynthesisInput/rejectedRecords``).
     public var rejectedRecords: Int64 = 0
