@@ -79,7 +79,7 @@ let package = Package(
         .testTarget(name: "UsageStoreTests", dependencies: ["UsageStore", "AWSLogs", "PerimeterTestSupport",
                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PolicySynthesisTests", dependencies: ["PolicySynthesis", "IAMPolicy", "AWSLogs", "JSONTape", "PerimeterTestSupport"]),
-        .testTarget(name: "PerimeterCLITests", dependencies: ["PerimeterCLI", "PerimeterTestSupport"]),
+        .testTarget(name: "PerimeterCLITests", dependencies: ["PerimeterCLI", "PolicySynthesis", "PerimeterTestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["PerimeterTestSupport", "UsageStore"]),
     ]
 )

@@ -17,7 +17,7 @@ enum IngestStep {
         }
         Terminal.endStatus()
         // The log is copied into the store file at the end, so `perimeter.sqlite` alone holds the data.
-        try store.checkpoint()
+        store.checkpoint()
         return summary
     }
 

@@ -8,10 +8,13 @@ import UsageStore
 /// The synthesis step shared by `synthesize` and `run`.
 enum SynthesisStep {
     static let exitCodes = """
-        Exit 0 when every draft passed the replay, 1 when a replay or the grant check failed, a file could not be read or the store failed, \
-        3 when flow logs show endpoint traffic CloudTrail does not explain (coverage gaps) and --accept-coverage-gaps was not given, \
-        64 for usage errors.
+        Each draft gets a verdict: ready, review (the logs cannot vouch for everything; reasons in the report) or unsafe \
+        (the replay or the grant check failed, or flow logs show traffic the draft would refuse). \
+        Exit 0 when every draft is ready, 4 when some need review and none is unsafe, 3 when any is unsafe \
+        (--fail-on sets which verdicts make the exit non-zero), 1 when a log file could not be read or the store failed, 64 for usage errors.
         """
+
+
 
     static func run(store: UsageStore, _ group: SynthesisOptionGroup) throws -> SynthesisResult {
         let window = DayWindow(since: group.since, until: group.until)
@@ -44,7 +47,7 @@ enum SynthesisStep {
     }
 
     /// Writes the files (replacing the ones Perimeter wrote before, see ``OutputWriter``) and maps the result to an exit code.
-    static func finish(_ result: SynthesisResult, out: String, ingestFailed: Bool = false) throws {
+    static func finish(_ result: SynthesisResult, out: String, failOn: FailOn, ingestFailed: Bool = false) throws {
         do { try OutputWriter(folder: out).write(ReportRenderer.files(result)) } catch let error as OutputError {
             throw Terminal.fail(error.description, code: 1)
         }
@@ -60,7 +63,12 @@ enum SynthesisStep {
             let n = result.flows.coverageGaps.count
             Terminal.out("coverage gaps: \(n) source\(n == 1 ? " sends" : "s send") endpoint traffic CloudTrail does not show\(result.options.acceptCoverageGaps ? " (accepted)" : ": the drafts would break it")")
         }
-        if !result.replayPassed || ingestFailed { throw ExitCode(1) }
-        if result.unsafeCoverageGaps { throw ExitCode(3) }
+        let drafts = result.endpoints.map { ($0.verdict, $0.endpoint.id.rawValue, $0.reasons) } + result.buckets.map { ($0.verdict, $0.bucket, $0.reasons) }
+        for (verdict, name, reasons) in drafts.filter({ $0.0 != .ready }).sorted(by: { ($1.0, $0.1) < ($0.0, $1.1) }) {
+            Terminal.out("\(verdict.rawValue): \(name): \(reasons.map { "\($0.code)" }.joined(separator: ", "))")
+        }
+        Terminal.out("verdict: \(result.verdict.rawValue) (\(drafts.filter { $0.0 == .ready }.count) of \(drafts.count) drafts ready; reasons in \(out)/report.md)")
+        if ingestFailed { throw ExitCode(1) }
+        if let code = failOn.exitCode(for: result.verdict) { throw ExitCode(code) }
     }
 }

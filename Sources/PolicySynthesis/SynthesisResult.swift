@@ -86,6 +86,9 @@ public struct EndpointResult: Sendable {
     public var usage: [StatementUsage]
     /// The draft against the current policy, statement by statement.
     public var diff: String
+    /// How far the draft can be trusted, and why (see ``Verdict``).
+    public var verdict: Verdict = .ready
+    public var reasons: [Diagnostic] = []
 }
 
 /// The lock for one of our buckets.
@@ -107,6 +110,9 @@ public struct BucketResult: Sendable {
     public var replay: ReplayResult
     /// The draft against the current policy.
     public var diff: String
+    /// How far the lock can be trusted, and why.
+    public var verdict: Verdict = .ready
+    public var reasons: [Diagnostic] = []
 }
 
 /// Everything one synthesis produced.
@@ -137,6 +143,9 @@ public struct SynthesisResult: Sendable {
     public var replayPassed: Bool {
         endpoints.allSatisfy { $0.replay.passed && $0.grantCheck.exceeding.isEmpty } && buckets.allSatisfy { $0.replay.passed }
     }
+
+    /// The worst verdict of any draft (ready when there is none).
+    public var verdict: Verdict { (endpoints.map(\.verdict) + buckets.map(\.verdict)).max() ?? .ready }
 
     /// True when flow logs show traffic the drafts would break and the user has not accepted it.
     public var unsafeCoverageGaps: Bool { !flows.coverageGaps.isEmpty && !options.acceptCoverageGaps }

@@ -55,13 +55,20 @@ public enum Synthesizer {
             results.append(draft(context, triage, grants, granularity: input.options.granularity, actions: actions))
         }
 
-        let buckets = BucketLockBuilder.build(observed: input.observed, inventory: inventory, classifier: classifier, trusted: trust.accounts,
+        var buckets = BucketLockBuilder.build(observed: input.observed, inventory: inventory, classifier: classifier, trusted: trust.accounts,
                                               endpoints: directory.endpoints)
         let denials = input.observed.filter { !$0.outcome.wasAuthorized }.map {
             Denial(endpoint: $0.endpoint?.rawValue, principal: $0.principal.arn, action: $0.access.action.description, resource: $0.access.resource.text,
                    errorCode: $0.errorCode, byEndpointPolicy: $0.outcome == .deniedByEndpointPolicy, outcome: $0.outcome, requests: $0.count,
                    firstSeen: $0.firstSeen, lastSeen: $0.lastSeen)
         }
+        let seen = Verdicts.Visibility(dataEventServices: dataEventServices, flowLogs: !input.flows.isEmpty,
+                                       acceptCoverageGaps: input.options.acceptCoverageGaps)
+        for i in results.indices {
+            let id = results[i].endpoint.id.rawValue
+            (results[i].verdict, results[i].reasons) = Verdicts.endpoint(results[i], review: review, gaps: flows.coverageGaps.filter { $0.endpoint == id }, seen)
+        }
+        for i in buckets.indices { (buckets[i].verdict, buckets[i].reasons) = Verdicts.bucket(buckets[i], seen) }
         var result = SynthesisResult(endpoints: results, buckets: buckets, review: review.sorted { ($0.endpoint, $0.resource, $0.principal) < ($1.endpoint, $1.resource, $1.principal) },
                                      awsOwned: Array(Set(owned)).sorted { ($0.endpoint, $0.bucket, $0.evidence) < ($1.endpoint, $1.bucket, $1.evidence) },
                                      denials: denials, trustedAccounts: trust.accounts.sorted(), assumptions: assumptions + inventory.diagnostics,

@@ -55,11 +55,15 @@ public final class UsageStore: @unchecked Sendable {
     }
 
     /// Copies the write-ahead log into the database file and truncates it, so that the `.sqlite` file
-    /// alone holds everything (a store copied without its `-wal` file is complete).
-    /// - Throws: ``StoreError`` when SQLite cannot checkpoint (another connection reading holds it).
-    public func checkpoint() throws(StoreError) {
-        do { _ = try queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) } } catch {
-            throw StoreError(message: "cannot checkpoint the store: \(error)")
+    /// alone holds everything (a store copied without its `-wal` file is complete). Returns false when
+    /// another connection still reads or writes the store: the last one to finish checkpoints it.
+    @discardableResult
+    public func checkpoint() -> Bool {
+        do {
+            _ = try queue.writeWithoutTransaction { db in try db.checkpoint(.truncate) }
+            return true
+        } catch {
+            return false
         }
     }
 

@@ -2,6 +2,7 @@ import Testing
 import Foundation
 @testable import PerimeterCLI
 import PerimeterTestSupport
+import PolicySynthesis
 
 /// `--out` is Perimeter's only where Perimeter wrote: nothing escapes it, nothing of the user's goes.
 struct OutputWriterTests {
@@ -66,5 +67,16 @@ struct TerminalTests {
 
     @Test func linesKeepTheirBreaksOnTheConsole() {
         #expect(Terminal.printable("a\nb\u{1B}", keepingNewlines: true) == "a\nb\\u{1B}")
+    }
+}
+
+struct FailOnTests {
+    @Test(arguments: [
+        (FailOn.review, Verdict.ready, nil), (.review, .review, 4), (.review, .unsafe, 3),
+        (.unsafe, .ready, nil), (.unsafe, .review, nil), (.unsafe, .unsafe, 3),
+        (.never, .review, nil), (.never, .unsafe, nil),
+    ] as [(FailOn, Verdict, Int32?)])
+    func theExitFollowsTheVerdict(failOn: FailOn, verdict: Verdict, code: Int32?) {
+        #expect(failOn.exitCode(for: verdict) == code)
     }
 }

@@ -28,7 +28,7 @@ extension PerimeterCommand {
             Terminal.out(IngestStep.render(summary))
             let result = try SynthesisStep.run(store: usage, synthesis)
             if !summary.filesFailed.isEmpty { Terminal.err("error: \(summary.filesFailed.count) log file(s) could not be read; the drafts rest on the others") }
-            try SynthesisStep.finish(result, out: synthesis.out, ingestFailed: !summary.filesFailed.isEmpty)
+            try SynthesisStep.finish(result, out: synthesis.out, failOn: synthesis.failOn, ingestFailed: !summary.filesFailed.isEmpty)
         }
     }
 }

@@ -28,8 +28,11 @@ struct SynthesisOptionGroup: ParsableArguments {
     @Option(name: .customLong("allow-resource"), help: "A resource ARN pattern outside the trusted accounts that you reviewed and accept (repeat for several).")
     var allowedResources: [String] = []
 
-    @Flag(help: "Write the drafts although flow logs show endpoint traffic CloudTrail does not explain (exit 0 instead of 3).")
+    @Flag(help: "Count coverage gaps (flow logs show endpoint traffic CloudTrail does not explain) as needing review instead of unsafe.")
     var acceptCoverageGaps = false
+
+    @Option(name: .customLong("fail-on"), help: "Which verdicts make the exit non-zero: unsafe (3), review (4 for review, 3 for unsafe), or never.")
+    var failOn: FailOn = .review
 
     func validate() throws {
         for account in trustedAccounts where !AccountID(account).isNumeric {
@@ -57,6 +60,21 @@ struct SynthesisOptionGroup: ParsableArguments {
 
 extension Granularity: ExpressibleByArgument {}
 
+/// Which verdicts make `run` and `synthesize` exit non-zero.
+enum FailOn: String, ExpressibleByArgument, CaseIterable {
+    case unsafe, review, never
+
+    /// 3 for unsafe, 4 for review, as far as this setting fails on them; nil for a zero exit.
+    func exitCode(for verdict: Verdict) -> Int32? {
+        switch (self, verdict) {
+        case (_, .ready), (.never, _): nil
+        case (_, .unsafe): 3
+        case (.review, .review): 4
+        case (.unsafe, .review): nil
+        }
+    }
+}
+
 extension PerimeterCommand {
     struct Synthesize: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -75,7 +93,7 @@ extension PerimeterCommand {
 
         func run() async throws {
             let result = try SynthesisStep.run(store: try UsageStore(path: store.db, logger: Logger(label: "perimeter.store")), synthesis)
-            try SynthesisStep.finish(result, out: synthesis.out)
+            try SynthesisStep.finish(result, out: synthesis.out, failOn: synthesis.failOn)
         }
     }
 }

@@ -44,7 +44,8 @@ public enum ReportRenderer {
         let window = "\(r.options.since ?? "the first logged day") to \(r.options.until ?? "the last logged day")"
         md.append("Window: \(window). Granularity: `\(r.options.granularity.rawValue)`. Trusted accounts: \(r.trustedAccounts.map { code($0.rawValue) }.joined(separator: ", ")).")
         md.append("")
-        // The first lines: every risk, out loud.
+        md += verdictLines(r)
+        // Then every risk, out loud.
         let total = r.endpoints.reduce(Int64(0)) { $0 + $1.replay.requests }
         let allowed = r.endpoints.reduce(Int64(0)) { $0 + $1.replay.allowed }
         if r.replayPassed {
@@ -154,6 +155,22 @@ public enum ReportRenderer {
         md += ["## Assumptions", ""]
         for a in r.assumptions { md.append("- \(a)") }
         md.append("")
+        return md
+    }
+
+    /// The first lines: each draft that is not ready, the worst first, with its reasons.
+    static func verdictLines(_ r: SynthesisResult) -> [ReportLine] {
+        let drafts: [(verdict: Verdict, name: String, file: String, reasons: [Diagnostic])] =
+            r.endpoints.map { ($0.verdict, $0.endpoint.id.rawValue, "endpoints/\($0.endpoint.id.rawValue).json", $0.reasons) }
+            + r.buckets.map { ($0.verdict, $0.bucket, "buckets/\($0.bucket).json", $0.reasons) }
+        let ready = drafts.filter { $0.verdict == .ready }.count
+        var md: [ReportLine] = ["## Verdicts", ""]
+        md.append("**\(r.verdict.rawValue.uppercased())** overall: \(ready) of \(drafts.count) drafts ready.")
+        md.append("")
+        for d in drafts.filter({ $0.verdict != .ready }).sorted(by: { ($1.verdict, $0.name) < ($0.verdict, $1.name) }) {
+            md.append("- **\(d.verdict.rawValue.uppercased())** \(link: d.name, to: d.file): \(d.reasons.map { "\($0.message) (\($0.code.rawValue))" as ReportLine }.joined(separator: "; "))")
+        }
+        if ready < drafts.count { md.append("") }
         return md
     }
 

@@ -10,6 +10,7 @@ struct Summary: Codable {
         var reviewItems: Int
         var bypassSources: Int
         var rejectedRecords: Int64
+        var verdict: Verdict
     }
     struct StatementSummary: Codable {
         var sid: String
@@ -39,6 +40,8 @@ struct Summary: Codable {
         var notes: [Diagnostic]
         var statements: [StatementSummary]
         var unusedPermissions: [StatementUsage]
+        var verdict: Verdict
+        var reasons: [Diagnostic]
     }
     struct BucketSummary: Codable {
         var bucket: String
@@ -47,6 +50,8 @@ struct Summary: Codable {
         var exceptions: [Message]
         var draftCharacters: Int
         var replay: ReplayResult
+        var verdict: Verdict
+        var reasons: [Diagnostic]
     }
     var window: [String: String]
     var granularity: String
@@ -69,7 +74,7 @@ extension ReportRenderer {
         let summary = Summary(
             window: window, granularity: r.options.granularity.rawValue,
             status: .init(replayPassed: r.replayPassed, unsafeCoverageGaps: r.unsafeCoverageGaps, reviewItems: r.review.count,
-                          bypassSources: r.flows.bypass.count, rejectedRecords: r.rejectedRecords),
+                          bypassSources: r.flows.bypass.count, rejectedRecords: r.rejectedRecords, verdict: r.verdict),
             trustedAccounts: r.trustedAccounts.map(\.rawValue),
             endpoints: r.endpoints.map { e in
                 Summary.EndpointSummary(
@@ -85,11 +90,11 @@ extension ReportRenderer {
                             requests: ev?.requests ?? 0, firstSeen: time(ev?.firstSeen ?? 0), lastSeen: time(ev?.lastSeen ?? 0),
                             awsOwnedService: ev?.reason)
                     },
-                    unusedPermissions: e.usage)
+                    unusedPermissions: e.usage, verdict: e.verdict, reasons: e.reasons)
             },
             buckets: r.buckets.map {
                 Summary.BucketSummary(bucket: $0.bucket, owner: $0.owner?.rawValue, endpoints: $0.endpoints, exceptions: $0.exceptions,
-                                      draftCharacters: $0.size, replay: $0.replay)
+                                      draftCharacters: $0.size, replay: $0.replay, verdict: $0.verdict, reasons: $0.reasons)
             },
             awsOwned: r.awsOwned, review: r.review, denials: r.denials, flows: r.flows, assumptions: r.assumptions)
         let encoder = JSONEncoder()

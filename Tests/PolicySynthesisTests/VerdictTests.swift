@@ -1,0 +1,65 @@
+import Testing
+@testable import PolicySynthesis
+import AWSModel
+import IAMPolicy
+
+/// Verdicts follow the evidence: ready only when every check passed and the logs could see.
+struct VerdictTests {
+    static let observed = [Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k")]
+    static let current = PolicyDocument.allowAll
+
+    /// A window that can vouch for the endpoint: its policy known, flow logs and data events present.
+    static func run(_ observed: [ObservedAccess] = observed, flows: [ObservedFlow] = [FlowEvidenceTests.flow("10.0.1.21")],
+                    categories: [EventCategoryCount] = [EventCategoryCount(eventSource: "s3.amazonaws.com", service: "s3", category: "Data", count: 1)],
+                    options: SynthesisOptions = SynthesisOptions(), bucketPolicy: Bool = true) -> SynthesisResult {
+        var inventory = Fixture.inventory(policy: current)
+        if bucketPolicy { inventory.bucketPolicies["app-data"] = PolicyDocument(statements: []) }
+        return Fixture.run(observed, inventory: inventory, options: options, flows: flows, sources: [FlowEvidenceTests.source("10.0.1.21")],
+                           categories: categories)
+    }
+
+    static func reasons(_ r: SynthesisResult) -> [String] { r.endpoints[0].reasons.map(\.code.rawValue) }
+
+    @Test func aWindowThatSeesEverythingIsReady() {
+        let r = Self.run()
+        #expect(r.endpoints[0].verdict == .ready, "\(Self.reasons(r))")
+        #expect(r.buckets.map(\.verdict) == [.ready])
+        #expect(r.verdict == .ready)
+    }
+
+    @Test func aCoverageGapIsUnsafeAndAcceptingItMakesItReview() {
+        let gap = [FlowEvidenceTests.flow("10.0.1.21"), FlowEvidenceTests.flow("10.0.3.77", instance: "i-batch")]
+        #expect(Self.run(flows: gap).endpoints[0].verdict == .unsafe)
+        var options = SynthesisOptions()
+        options.acceptCoverageGaps = true
+        let accepted = Self.run(flows: gap, options: options)
+        #expect(accepted.endpoints[0].verdict == .review)
+        #expect(Self.reasons(accepted).contains("coverage-gap"))
+    }
+
+    @Test(arguments: [
+        ("no-logged-use", true), ("data-events-missing", true), ("coverage-not-checked", true), ("review-items", true),
+    ])
+    func missingEvidenceNeedsReviewNeverReady(code: String, _: Bool) {
+        let r: SynthesisResult = switch code {
+        case "no-logged-use": Self.run([])
+        case "data-events-missing": Self.run(categories: [])
+        case "coverage-not-checked": Self.run(flows: [])
+        default: Self.run(Self.observed + [Fixture.access("s3:GetObject", "arn:aws:s3:::vendor/x", owner: Fixture.vendor)])
+        }
+        #expect(r.endpoints[0].verdict == .review)
+        #expect(Self.reasons(r).contains(code), "\(Self.reasons(r))")
+    }
+
+    @Test func aBucketWithoutItsCurrentPolicyOrDataEventsNeedsReview() {
+        let unknown = Self.run(bucketPolicy: false)
+        #expect(unknown.buckets[0].verdict == .review)
+        #expect(unknown.buckets[0].reasons.map(\.code.rawValue) == ["current-policy-unknown"])
+        #expect(Self.run(categories: []).buckets[0].reasons.map(\.code.rawValue).contains("object-access-not-observable"))
+    }
+
+    @Test func theWorstVerdictIsTheResults() {
+        #expect([Verdict.ready, .unsafe, .review].max() == .unsafe)
+        #expect(Self.run([]).verdict == .review)
+    }
+}
