@@ -104,6 +104,8 @@ public struct BucketResult: Sendable {
     public var endpoints: [String]
     /// Who reaches the bucket outside the endpoints and is exempted, with why.
     public var exceptions: [Message]
+    /// False when no logged request touched the bucket's objects: the lock then covers bucket-level actions only.
+    public var objectAccessObserved: Bool
     /// The draft's size in characters (the limit is ``Synthesizer/bucketPolicyLimit``).
     public var size: Int
     /// The lock evaluated against the window's requests to the bucket: none may be explicitly denied.

@@ -30,7 +30,10 @@ public enum Synthesizer {
         }
         let classifier = ResourceClassifier(trusted: trust.accounts, ourBuckets: inventory.buckets, catalog: catalog,
                                             allowed: input.options.allowedResources)
-        let directory = EndpointDirectory(input)
+        let directory = EndpointDirectory(input, trusted: trust.accounts)
+        for id in directory.awsManaged.sorted() {
+            assumptions.append(Diagnostic("aws-managed-endpoint", .note, "\(value: id.rawValue) belongs to AWS (not in the inventory, no trusted owner, used only by AWS services or the console): no draft, and no bucket lock answers it"))
+        }
         let flows = FlowEvidence.analyze(input.flows, FlowEvidence.Context(
             endpoints: directory.sorted, regionOf: directory.region, observed: input.observed, sources: input.sources, catalog: catalog))
         let dataEventServices = Set(input.eventCategories.filter { $0.category == "Data" && $0.count > 0 }.map(\.service))
@@ -56,7 +59,7 @@ public enum Synthesizer {
         }
 
         var buckets = BucketLockBuilder.build(observed: input.observed, inventory: inventory, classifier: classifier, trusted: trust.accounts,
-                                              endpoints: directory.endpoints)
+                                              endpoints: directory.endpoints, awsManaged: directory.awsManaged)
         let denials = input.observed.filter { !$0.outcome.wasAuthorized }.map {
             Denial(endpoint: $0.endpoint?.rawValue, principal: $0.principal.arn, action: $0.access.action.description, resource: $0.access.resource.text,
                    errorCode: $0.errorCode, byEndpointPolicy: $0.outcome == .deniedByEndpointPolicy, outcome: $0.outcome, requests: $0.count,

@@ -17,8 +17,8 @@ struct TrustedAccounts {
                                    assumption: Diagnostic("trusted-accounts-organization", .note,
                                                           "trusted accounts are the organization's (\(list(inventory.accounts))), from \(value: "organizations list-accounts")"))
         }
-        let learned = Set(input.observed.compactMap(\.endpointAccount) + input.observed.compactMap(\.recipientAccount)
-                          + inventory.endpoints.values.compactMap(\.owner)).filter(\.isNumeric)
+        // A `vpcEndpointAccountId` alone never makes an account trusted: AWS-managed endpoints carry AWS's.
+        let learned = Set(input.observed.compactMap(\.recipientAccount) + inventory.endpoints.values.compactMap(\.owner)).filter(\.isNumeric)
         return TrustedAccounts(accounts: learned, assumption: Diagnostic("trusted-accounts-learned", .warning, "no trusted accounts were given: assumed the endpoint owners and the accounts the logs were delivered to (\(list(learned))); pass --trusted-account or an \(value: "organizations list-accounts") file to be exact"))
     }
 

@@ -71,8 +71,8 @@ enum Verdicts {
         if b.current == nil {
             reasons.append(Diagnostic("current-policy-unknown", .warning, "the bucket's current policy is not in the inventory: applying the draft replaces its whole policy"))
         }
-        if !seen.dataEventServices.contains("s3") {
-            reasons.append(Diagnostic("object-access-not-observable", .warning, "the window holds no S3 data events: who reads or writes the bucket's objects cannot be seen; enable S3 data events for this bucket, or supply them"))
+        if !seen.dataEventServices.contains("s3") || !b.objectAccessObserved {
+            reasons.append(Diagnostic("object-access-not-observable", .warning, "no logged request touched the bucket's objects (S3 data events off, or none in the window)\(b.objectAccessObserved ? "" : ": the lock covers bucket-level actions only"); enable S3 data events for this bucket, or supply them"))
         }
         return (verdict(reasons), reasons)
     }

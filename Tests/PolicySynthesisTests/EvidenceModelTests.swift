@@ -1,0 +1,58 @@
+import Testing
+@testable import PolicySynthesis
+import AWSModel
+import IAMPolicy
+
+/// Whose endpoint it is, and what a lock may deny, follow what the logs could see.
+struct EvidenceModelTests {
+    static let managed = VPCEndpointID("vpce-61638908")
+    static let configRole = Principal(kind: .assumedRole, arn: "arn:aws:iam::111122223333:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
+                                      account: Fixture.prod)
+
+    /// The S3 console and AWS Config reach our bucket through an endpoint that is not ours.
+    static func run() -> SynthesisResult {
+        var config = Fixture.access(configRole, "s3:GetBucketAcl", "arn:aws:s3:::app-data", endpoint: managed)
+        config.endpointAccount = AccountID("999999999999")
+        let sources = [ObservedSource(endpoint: managed, principalARN: configRole.arn, sessionName: "AWSConfig-Describe", sourceIP: "config.amazonaws.com",
+                                      userAgent: "AWS Internal", count: 1, firstSeen: 0, lastSeen: 0)]
+        return Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"), config], sources: sources)
+    }
+
+    @Test func anEndpointThatBelongsToAWSGetsNoDraftAndNoLockAnswersIt() throws {
+        let result = Self.run()
+        #expect(result.endpoints.map(\.endpoint.id) == [Fixture.s3Endpoint])
+        #expect(result.assumptions.contains { $0.code == "aws-managed-endpoint" })
+        let lock = try #require(result.buckets.first?.draft.statements.last)
+        let sourceVpce = try #require(lock.conditions.first { $0.key == "aws:SourceVpce" })
+        #expect(sourceVpce.values.map(\.text) == [Fixture.s3Endpoint.rawValue])
+        #expect(result.buckets[0].replay.passed)
+    }
+
+    @Test func aVPCEndpointAccountAloneNeverMakesAnAccountTrusted() {
+        var access = Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k")
+        access.endpointAccount = AccountID("999999999999")
+        access.recipientAccount = Fixture.prod
+        var inventory = Fixture.inventory()
+        inventory.accounts = []
+        let result = Fixture.run([access], inventory: inventory)
+        #expect(!result.trustedAccounts.contains(AccountID("999999999999")))
+    }
+
+    @Test func aLockAlwaysKeepsAWSServicePrincipalsAccess() throws {
+        let result = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k")])
+        let lock = try #require(result.buckets.first?.draft)
+        let delivery = RequestContext(action: "s3:PutObject", resource: "arn:aws:s3:::app-data/AWSLogs/x.gz",
+                                      principal: RequestPrincipal(kind: .service, arn: "delivery.logs.amazonaws.com"),
+                                      keys: ["aws:PrincipalIsAWSService": ["true"]])
+        #expect(CompiledPolicy(lock).evaluate(delivery).decision != .explicitDeny)
+    }
+
+    @Test func aBucketWhoseObjectsNoRequestTouchedIsLockedForBucketActionsOnly() throws {
+        let result = Fixture.run([Fixture.access("s3:ListBucket", "arn:aws:s3:::app-data")])
+        let bucket = try #require(result.buckets.first)
+        #expect(!bucket.objectAccessObserved)
+        #expect(bucket.draft.statements.last?.resource == .resources(["arn:aws:s3:::app-data"]))
+        #expect(bucket.verdict == .review)
+        #expect(bucket.reasons.contains { $0.code == "object-access-not-observable" })
+    }
+}
