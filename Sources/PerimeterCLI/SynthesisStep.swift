@@ -19,9 +19,15 @@ enum SynthesisStep {
     static func run(store: UsageStore, _ group: SynthesisOptionGroup) throws -> SynthesisResult {
         let window = DayWindow(since: group.since, until: group.until)
         let inventory = InventoryReader.read(try readInventory(group.inventory))
-        let input = SynthesisInput(observed: try store.observedAccess(window: window), flows: try store.flows(window: window),
-                                   sources: try store.sources(window: window), eventCategories: try store.eventCategories(),
-                                   inventory: inventory, options: group.options, rejectedRecords: try store.totals().rejects)
+        let observed = try store.observedAccess(window: window), flows = try store.flows(window: window)
+        let totals = try store.totals()
+        if group.since != nil || group.until != nil, observed.isEmpty, flows.isEmpty, totals.events + totals.flowRecords > 0 {
+            // A window beside the data would draft deny-everything policies from nothing.
+            throw Terminal.fail("the window \(group.since ?? "…") to \(group.until ?? "…") holds none of the store's records; widen it or omit --since/--until", code: 64)
+        }
+        let input = SynthesisInput(observed: observed, flows: flows, sources: try store.sources(window: window),
+                                   eventCategories: try store.eventCategories(), inventory: inventory, options: group.options,
+                                   rejectedRecords: totals.rejects)
         return Synthesizer.synthesize(input)
     }
 

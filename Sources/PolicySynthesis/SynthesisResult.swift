@@ -79,6 +79,8 @@ public struct EndpointResult: Sendable {
     public var replay: ReplayResult
     /// Every grant of the draft evaluated against the current policy.
     public var grantCheck: GrantCheck
+    /// Days from the first to the last authorized request through the endpoint (0 when none).
+    public var historyDays: Int = 0
     /// Requests through the endpoint in the window, and the principals that made them.
     public var requests: Int64
     public var principals: [String]
@@ -146,8 +148,9 @@ public struct SynthesisResult: Sendable {
         endpoints.allSatisfy { $0.replay.passed && $0.grantCheck.exceeding.isEmpty } && buckets.allSatisfy { $0.replay.passed }
     }
 
-    /// The worst verdict of any draft (ready when there is none).
-    public var verdict: Verdict { (endpoints.map(\.verdict) + buckets.map(\.verdict)).max() ?? .ready }
+    /// The worst verdict of any draft; review when there is no draft at all (nothing the logs showed
+    /// went through an endpoint: that is never "ready").
+    public var verdict: Verdict { (endpoints.map(\.verdict) + buckets.map(\.verdict)).max() ?? .review }
 
     /// True when flow logs show traffic the drafts would break and the user has not accepted it.
     public var unsafeCoverageGaps: Bool { !flows.coverageGaps.isEmpty && !options.acceptCoverageGaps }

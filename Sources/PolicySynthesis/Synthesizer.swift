@@ -31,6 +31,10 @@ public enum Synthesizer {
         let classifier = ResourceClassifier(trusted: trust.accounts, ourBuckets: inventory.buckets, catalog: catalog,
                                             allowed: input.options.allowedResources)
         let directory = EndpointDirectory(input, trusted: trust.accounts)
+        let matched = Set(inventory.buckets.keys).union(input.observed.compactMap(\.access.resource.s3BucketName))
+        for bucket in inventory.bucketPolicies.keys.sorted() where !matched.contains(bucket) {
+            assumptions.append(Diagnostic("policy-matches-no-bucket", .warning, "the bucket policy for \(value: bucket) matches no bucket in the inventory or the logs: not used (the file name must be the bucket name)"))
+        }
         for id in directory.awsManaged.sorted() {
             assumptions.append(Diagnostic("aws-managed-endpoint", .note, "\(value: id.rawValue) belongs to AWS (not in the inventory, no trusted owner, used only by AWS services or the console): no draft, and no bucket lock answers it"))
         }
@@ -101,6 +105,8 @@ public enum Synthesizer {
                                             catalog: actions)
         let fitted = EndpointDraft.fit(builder, triage.draftable + grants.inferred, granularity: granularity, limit: endpointPolicyLimit)
         let authorized = triage.draftable.map(\.0)
+        let first = authorized.map(\.firstSeen).filter { $0 > 0 }.min(), last = authorized.map(\.lastSeen).max()
+        let historyDays = first.flatMap { f in last.map { Int(($0 - f) / 86_400) + 1 } } ?? 0
         let replay = Replay.run(CompiledPolicy(fitted.document), authorized: authorized, held: triage.held, denied: triage.denied,
                                 vpc: { _ in c.endpoint.vpcID }, organization: c.organization, trusted: c.trusted, breaks: { $0 != .allow })
         let services: Set<String> = c.endpoint.service.map { [$0] } ?? Set(c.accesses.map { $0.access.action.service.lowercased() })
@@ -110,7 +116,7 @@ public enum Synthesizer {
             endpoint: c.endpoint, region: c.region, service: c.service, draft: fitted.document, current: current, currentKnown: currentKnown,
             evidence: fitted.evidence, statementPrincipals: fitted.principals, coarsened: fitted.coarsened, notes: fitted.notes, size: fitted.size, replay: replay,
             grantCheck: GrantCheck.run(fitted.document, principals: fitted.principals, current: compiledCurrent, endpoint: c.endpoint),
-            requests: c.accesses.reduce(0) { $0 + $1.count }, principals: Array(Set(c.accesses.map(\.principal.arn))).sorted(), usage: usage,
+            historyDays: historyDays, requests: c.accesses.reduce(0) { $0 + $1.count }, principals: Array(Set(c.accesses.map(\.principal.arn))).sorted(), usage: usage,
             diff: PolicyDiff.render(current: current, draft: fitted.document,
                                     currentLabel: "current \(c.endpoint.id)\(currentKnown ? "" : " (assumed default)")",
                                     draftLabel: "draft \(c.endpoint.id)"))

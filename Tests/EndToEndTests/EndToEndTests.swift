@@ -159,6 +159,9 @@ struct EndToEndTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/typo.sqlite"))
         let inverted = try Binary.run(["run", Self.root + "/SampleLogs", "--db", dir + "/s.sqlite", "--since", "2026-11-09", "--until", "2026-11-01"])
         #expect(inverted.status == 64, "\(inverted.output)")
+        let beside = try Binary.run(["run", Self.root + "/SampleLogs", "--db", dir + "/s.sqlite", "--out", dir + "/out", "--since", "2025-01-01", "--until", "2025-01-31"])
+        #expect(beside.status == 64, "\(beside.output)")
+        #expect(beside.output.contains("holds none of the store's records"))
     }
 
     /// Two `ingest` processes started together on a new store used to fail the second ("database is

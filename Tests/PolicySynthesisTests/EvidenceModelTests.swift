@@ -56,3 +56,18 @@ struct EvidenceModelTests {
         #expect(bucket.reasons.contains { $0.code == "object-access-not-observable" })
     }
 }
+
+struct WithinCurrentPolicyTests {
+    /// A catalog grant the tightened policy in force refuses used to fail every run ("REPLAY FAILED").
+    @Test func anInferredCatalogGrantTheCurrentPolicyRefusesIsLeftOutWithANote() throws {
+        let current = try PolicyReader.read(#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::app-data/*"}]}"#)
+        let result = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k")], inventory: Fixture.inventory(policy: current),
+                                 flows: [FlowEvidenceTests.flow("10.0.1.21")],
+                                 sources: [FlowEvidenceTests.source("10.0.1.21", agent: "aws-sdk-java Linux/6.1.112-124.190.amzn2023.x86_64")])
+        let endpoint = try #require(result.endpoints.first)
+        #expect(!PolicyWriter.write(endpoint.draft).contains("al2023"))
+        #expect(endpoint.notes.contains { $0.code == "refused-by-current" })
+        #expect(endpoint.grantCheck.exceeding.isEmpty)
+        #expect(endpoint.replay.passed)
+    }
+}

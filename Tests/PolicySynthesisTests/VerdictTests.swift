@@ -5,7 +5,12 @@ import IAMPolicy
 
 /// Verdicts follow the evidence: ready only when every check passed and the logs could see.
 struct VerdictTests {
-    static let observed = [Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k")]
+    /// A week of logged use.
+    static let observed: [ObservedAccess] = {
+        var a = Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k")
+        a.lastSeen = a.firstSeen + 7 * 86_400
+        return [a]
+    }()
     static let current = PolicyDocument.allowAll
 
     /// A window that can vouch for the endpoint: its policy known, flow logs and data events present.
@@ -38,13 +43,14 @@ struct VerdictTests {
     }
 
     @Test(arguments: [
-        ("no-logged-use", true), ("data-events-missing", true), ("coverage-not-checked", true), ("review-items", true),
+        ("no-logged-use", true), ("data-events-missing", true), ("coverage-not-checked", true), ("review-items", true), ("short-history", true),
     ])
     func missingEvidenceNeedsReviewNeverReady(code: String, _: Bool) {
         let r: SynthesisResult = switch code {
         case "no-logged-use": Self.run([])
         case "data-events-missing": Self.run(categories: [])
         case "coverage-not-checked": Self.run(flows: [])
+        case "short-history": Self.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k")])
         default: Self.run(Self.observed + [Fixture.access("s3:GetObject", "arn:aws:s3:::vendor/x", owner: Fixture.vendor)])
         }
         #expect(r.endpoints[0].verdict == .review)
@@ -58,8 +64,9 @@ struct VerdictTests {
         #expect(Self.run(categories: []).buckets[0].reasons.map(\.code.rawValue).contains("object-access-not-observable"))
     }
 
-    @Test func theWorstVerdictIsTheResults() {
+    @Test func theWorstVerdictIsTheResultsAndNoDraftIsNeverReady() {
         #expect([Verdict.ready, .unsafe, .review].max() == .unsafe)
         #expect(Self.run([]).verdict == .review)
+        #expect(Fixture.run([], inventory: Inventory()).verdict == .review)
     }
 }

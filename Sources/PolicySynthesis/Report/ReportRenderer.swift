@@ -165,7 +165,8 @@ public enum ReportRenderer {
             + r.buckets.map { ($0.verdict, $0.bucket, "buckets/\($0.bucket).json", $0.reasons) }
         let ready = drafts.filter { $0.verdict == .ready }.count
         var md: [ReportLine] = ["## Verdicts", ""]
-        md.append("**\(r.verdict.rawValue.uppercased())** overall: \(ready) of \(drafts.count) drafts ready.")
+        md.append(drafts.isEmpty ? "**REVIEW** overall: no draft; nothing the store holds went through a VPC endpoint."
+                  : "**\(r.verdict.rawValue.uppercased())** overall: \(ready) of \(drafts.count) drafts ready.")
         md.append("")
         for d in drafts.filter({ $0.verdict != .ready }).sorted(by: { ($1.verdict, $0.name) < ($0.verdict, $1.name) }) {
             md.append("- **\(d.verdict.rawValue.uppercased())** \(link: d.name, to: d.file): \(d.reasons.map { "\($0.message) (\($0.code.rawValue))" as ReportLine }.joined(separator: "; "))")

@@ -17,6 +17,10 @@ public enum Verdict: String, Sendable, Hashable, Codable, Comparable, CaseIterab
 /// Stage 9: each draft's verdict and its reasons. A reason of severity `error` makes a draft unsafe,
 /// one of severity `warning` makes it need review.
 enum Verdicts {
+    /// Days of logged use below which a draft needs review: a week, so that a weekly job has had a
+    /// chance to run in the window.
+    static let minimumHistoryDays = 7
+
     /// What the window could see, for every draft.
     struct Visibility {
         /// Services with data events in the window (object- and item-level S3 and DynamoDB calls).
@@ -40,6 +44,8 @@ enum Verdicts {
         }
         if e.replay.requests == 0 {
             reasons.append(Diagnostic("no-logged-use", .warning, "no authorized request went through the endpoint in the window: the draft refuses everything"))
+        } else if e.historyDays < minimumHistoryDays {
+            reasons.append(Diagnostic("short-history", .warning, "the endpoint's logged use spans \(e.historyDays) day\(e.historyDays == 1 ? "" : "s"), fewer than \(minimumHistoryDays): weekly jobs may not be in the draft"))
         }
         let held = review.filter { $0.endpoint == e.endpoint.id.rawValue }
         if !held.isEmpty {
@@ -53,6 +59,8 @@ enum Verdicts {
         }
         if !seen.flowLogs {
             reasons.append(Diagnostic("coverage-not-checked", .warning, "no flow logs in the store: traffic CloudTrail does not show cannot be seen"))
+        } else if e.endpoint.service == nil {
+            reasons.append(Diagnostic("coverage-not-checked", .warning, "the endpoint is not in the inventory (\(value: "describe-vpc-endpoints")): its flows cannot be told apart"))
         } else if !e.endpoint.isGateway && e.endpoint.addresses.isEmpty {
             reasons.append(Diagnostic("coverage-not-checked", .warning, "the endpoint's network interfaces are not in the inventory (\(value: "describe-network-interfaces")): its flows cannot be told apart"))
         }

@@ -67,7 +67,9 @@ struct EndpointPolicyBuilder {
     /// grouped into statement shapes, written as statements with their evidence.
     func build(_ items: [(ObservedAccess, Ownership)], granularity override: Granularity? = nil, mergePrincipals: Bool = false) -> Output {
         let granularity = override ?? self.granularity
-        let (general, notes) = generalize(exactGrants(items), granularity)
+        let (exact, refused) = withinCurrent(exactGrants(items))
+        var (general, notes) = generalize(exact, granularity)
+        notes = refused + notes
         var shapes = self.shapes(general, mergePrincipals: mergePrincipals)
         if mergePrincipals { shapes = Self.mergingPrincipals(shapes) }
         let (statements, statementOf, reasons, audiences) = self.statements(shapes)
@@ -92,6 +94,21 @@ struct EndpointPolicyBuilder {
             exact[Grant(audience: audience, action: access.access.action, resource: resource), default: []].append(access)
         }
         return exact
+    }
+
+    /// Step 1b: AWS-owned grants inferred from evidence (no logged request behind them) that the current
+    /// policy refuses are dropped, said: a draft never grants more than the policy in force.
+    func withinCurrent(_ exact: [Grant: [ObservedAccess]]) -> ([Grant: [ObservedAccess]], [Diagnostic]) {
+        var kept: [Grant: [ObservedAccess]] = [:], notes: [Diagnostic] = []
+        for (grant, requests) in exact.sorted(by: { ($0.key.audience, $0.key.resource, $0.key.action) < ($1.key.audience, $1.key.resource, $1.key.action) }) {
+            if case .awsOwned(let service) = grant.audience, requests.allSatisfy({ $0.count == 0 }),
+               !allowedByCurrent(grant.audience, grant.action, grant.resource.text) {
+                notes.append(Diagnostic("refused-by-current", .note, "\(service): \(grant.action) on \(value: grant.resource.text) left out: today's policy already refuses it"))
+                continue
+            }
+            kept[grant] = requests
+        }
+        return (kept, notes)
     }
 
     /// Step 2: object keys generalized per audience and bucket, never beyond what the current policy grants.
