@@ -17,8 +17,19 @@ enum SynthesisStep {
 
 
     static func run(store: UsageStore, _ group: SynthesisOptionGroup) throws -> SynthesisResult {
-        let window = DayWindow(since: group.since, until: group.until)
         let inventory = InventoryReader.read(try readInventory(group.inventory))
+        var window = DayWindow(since: group.since, until: group.until)
+        var heldOut: (window: DayWindow, from: String, through: String)?
+        if let days = group.holdoutDays, let logged = try store.loggedDays(window: window) {
+            // Learn on the window minus its last `days` logged days; those days are the test.
+            let last = Timestamp.parseISO8601(logged.last + "T00:00:00Z")!
+            let from = Timestamp.day(last - Int64(days - 1) * 86_400)
+            guard from > logged.first else {
+                throw Terminal.fail("--holdout-days \(days) leaves nothing to learn from: the window's logged days are \(logged.first) to \(logged.last)", code: 64)
+            }
+            heldOut = (DayWindow(since: from, until: logged.last), from, logged.last)
+            window = DayWindow(since: group.since, until: Timestamp.day(last - Int64(days) * 86_400))
+        }
         let observed = try store.observedAccess(window: window), flows = try store.flows(window: window)
         let totals = try store.totals()
         if group.since != nil || group.until != nil, observed.isEmpty, flows.isEmpty, totals.events + totals.flowRecords > 0 {
@@ -28,7 +39,12 @@ enum SynthesisStep {
         let input = SynthesisInput(observed: observed, flows: flows, sources: try store.sources(window: window),
                                    eventCategories: try store.eventCategories(), inventory: inventory, options: group.options,
                                    rejectedRecords: totals.rejects)
-        return Synthesizer.synthesize(input)
+        var result = Synthesizer.synthesize(input)
+        if let heldOut {
+            Synthesizer.backtest(&result, heldOut: try store.observedAccess(window: heldOut.window), from: heldOut.from, through: heldOut.through,
+                                 inventory: inventory)
+        }
+        return result
     }
 
     static func readInventory(_ paths: [String]) throws -> [(path: String, text: String)] {

@@ -88,6 +88,8 @@ public struct EndpointResult: Sendable {
     public var usage: [StatementUsage]
     /// The draft against the current policy, statement by statement.
     public var diff: String
+    /// With `--holdout-days`: what the draft, learned without the last days, does to them.
+    public var backtest: Backtest?
     /// How far the draft can be trusted, and why (see ``Verdict``).
     public var verdict: Verdict = .ready
     public var reasons: [Diagnostic] = []

@@ -45,6 +45,16 @@ extension UsageStore {
     /// taken in floating point (TOTAL) and held at 2^62. Exact below 2^53.
     static func boundedSum(_ column: String) -> String { "CAST(MIN(TOTAL(\(column)), 4611686018427387904.0) AS INTEGER)" }
 
+    /// The first and last day with a logged request in `window`, or nil when it holds none.
+    public func loggedDays(window: DayWindow = DayWindow()) throws(StoreError) -> (first: String, last: String)? {
+        let (condition, arguments) = window.sql
+        return try read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT MIN(day) AS f, MAX(day) AS l FROM access WHERE \(condition)", arguments: arguments),
+                  let first: String = row["f"], let last: String = row["l"] else { return nil }
+            return (first, last)
+        }
+    }
+
     /// Requests folded over `window` by endpoint, principal, action, resource and outcome, sorted.
     public func observedAccess(window: DayWindow = DayWindow()) throws(StoreError) -> [ObservedAccess] {
         let (condition, arguments) = window.sql

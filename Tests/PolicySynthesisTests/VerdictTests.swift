@@ -70,3 +70,29 @@ struct VerdictTests {
         #expect(Fixture.run([], inventory: Inventory()).verdict == .review)
     }
 }
+
+struct BacktestTests {
+    @Test func aDraftLearnedWithoutTheLastDaysIsReplayedOnThem() throws {
+        var result = VerdictTests.run()
+        let learned = try #require(result.endpoints.first)
+        #expect(learned.verdict == .ready)
+        // The held-out days bring a use the learning window never saw.
+        let new = Fixture.access("s3:PutObject", "arn:aws:s3:::app-data/exports/2026/x.csv")
+        let vendor = Fixture.access("s3:GetObject", "arn:aws:s3:::vendor/x", owner: Fixture.vendor)
+        Synthesizer.backtest(&result, heldOut: VerdictTests.observed + [new, vendor], from: "2026-11-06", through: "2026-11-07",
+                             inventory: Fixture.inventory())
+        let test = try #require(result.endpoints[0].backtest)
+        #expect(test.requests == 6)   // the vendor request would be held for review: not counted
+        #expect(test.refused == 3)
+        #expect(test.refusedRequests.map(\.action) == ["s3:PutObject"])
+        #expect(result.endpoints[0].verdict == .review)
+        #expect(result.endpoints[0].reasons.contains { $0.code == "backtest-refused" })
+    }
+
+    @Test func aDraftThatCoversTheHeldOutDaysKeepsItsVerdict() {
+        var result = VerdictTests.run()
+        Synthesizer.backtest(&result, heldOut: VerdictTests.observed, from: "2026-11-06", through: "2026-11-07", inventory: Fixture.inventory())
+        #expect(result.endpoints[0].backtest?.refused == 0)
+        #expect(result.endpoints[0].verdict == .ready)
+    }
+}

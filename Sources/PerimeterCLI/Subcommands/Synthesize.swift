@@ -31,6 +31,9 @@ struct SynthesisOptionGroup: ParsableArguments {
     @Flag(help: "Count coverage gaps (flow logs show endpoint traffic CloudTrail does not explain) as needing review instead of unsafe.")
     var acceptCoverageGaps = false
 
+    @Option(name: .customLong("holdout-days"), help: "Backtest: learn the drafts without the window's last N days, then replay those days against them.")
+    var holdoutDays: Int?
+
     @Option(name: .customLong("fail-on"), help: "Which verdicts make the exit non-zero: unsafe (3), review (4 for review, 3 for unsafe), or never.")
     var failOn: FailOn = .review
 
@@ -41,6 +44,7 @@ struct SynthesisOptionGroup: ParsableArguments {
         for day in [since, until].compactMap({ $0 }) where Timestamp.parseISO8601(day + "T00:00:00Z") == nil {
             throw ValidationError("`\(day)` is not a date of the form YYYY-MM-DD")
         }
+        if let holdoutDays, holdoutDays < 1 { throw ValidationError("--holdout-days must be at least 1") }
         if let since, let until, since > until {
             throw ValidationError("--since `\(since)` is after --until `\(until)`: the window is empty")
         }

@@ -172,6 +172,15 @@ public enum ReportRenderer {
             md.append("- **\(d.verdict.rawValue.uppercased())** \(link: d.name, to: d.file): \(d.reasons.map { "\($0.message) (\($0.code.rawValue))" as ReportLine }.joined(separator: "; "))")
         }
         if ready < drafts.count { md.append("") }
+        let tested = r.endpoints.compactMap { e in e.backtest.map { (e.endpoint.id.rawValue, $0) } }
+        if let first = tested.first?.1 {
+            md.append("Backtest (drafts learned without \(first.from) to \(first.through), replayed on those days):")
+            md.append("")
+            for (id, t) in tested {
+                md.append("- \(code(id)): \(t.refused) of \(t.requests) held-out requests refused (\(String(format: "%.1f", t.refusedShare * 100))%)\(t.refusedRequests.isEmpty ? "" : ": ")\(t.refusedRequests.prefix(5).map { "\(code($0.principal)) \($0.action) \(code($0.resource))" as ReportLine }.joined(separator: "; "))")
+            }
+            md.append("")
+        }
         return md
     }
 

@@ -42,6 +42,7 @@ struct Summary: Codable {
         var unusedPermissions: [StatementUsage]
         var verdict: Verdict
         var reasons: [Diagnostic]
+        var backtest: Backtest?
     }
     struct BucketSummary: Codable {
         var bucket: String
@@ -90,7 +91,7 @@ extension ReportRenderer {
                             requests: ev?.requests ?? 0, firstSeen: time(ev?.firstSeen ?? 0), lastSeen: time(ev?.lastSeen ?? 0),
                             awsOwnedService: ev?.reason)
                     },
-                    unusedPermissions: e.usage, verdict: e.verdict, reasons: e.reasons)
+                    unusedPermissions: e.usage, verdict: e.verdict, reasons: e.reasons, backtest: e.backtest)
             },
             buckets: r.buckets.map {
                 Summary.BucketSummary(bucket: $0.bucket, owner: $0.owner?.rawValue, endpoints: $0.endpoints, exceptions: $0.exceptions,

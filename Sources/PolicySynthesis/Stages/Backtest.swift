@@ -1,0 +1,59 @@
+public import AWSModel
+public import IAMPolicy
+
+/// What a draft learned on the window without its last days would have done to those days: the
+/// figure that tells whether the window was long enough.
+public struct Backtest: Sendable, Hashable, Codable {
+    /// The held-out days, `YYYY-MM-DD`, inclusive.
+    public var from: String
+    public var through: String
+    /// Authorized requests through the endpoint in the held-out days that a draft may allow (requests
+    /// a run would hold for review are not counted), and how many the draft refuses.
+    public var requests: Int64 = 0
+    public var refused: Int64 = 0
+    /// The refused request groups (the draft would have broken them).
+    public var refusedRequests: [ReplayMismatch] = []
+
+    /// Refused requests as a share of the held-out ones (0 when there were none).
+    public var refusedShare: Double { requests == 0 ? 0 : Double(refused) / Double(requests) }
+
+    /// Above this share of refused held-out requests a draft needs review: 1%.
+    public static let reviewThreshold = 0.01
+}
+
+extension Synthesizer {
+    /// Replays `heldOut` (the requests of the days after the learning window) against each draft of
+    /// `result`, learned without them, and sets each endpoint's ``EndpointResult/backtest``; a refused
+    /// share above ``Backtest/reviewThreshold`` makes the verdict at least review.
+    ///
+    /// ```swift
+    /// var result = Synthesizer.synthesize(learning)                    // the window minus its last 7 days
+    /// Synthesizer.backtest(&result, heldOut: lastSevenDays, from: "2026-11-24", through: "2026-11-30", organization: nil)
+    /// ```
+    public static func backtest(_ result: inout SynthesisResult, heldOut: [ObservedAccess], from: String, through: String,
+                                inventory: Inventory, catalog: AWSOwnedCatalog = .shared, actions: ActionCatalog = .shared) {
+        let trusted = Set(result.trustedAccounts)
+        let classifier = ResourceClassifier(trusted: trusted, ourBuckets: inventory.buckets, catalog: catalog, allowed: result.options.allowedResources)
+        let byEndpoint = Dictionary(grouping: heldOut.filter { $0.endpoint != nil && $0.outcome.wasAuthorized }, by: { $0.endpoint! })
+        for i in result.endpoints.indices {
+            let endpoint = result.endpoints[i].endpoint
+            // The same triage as a run: what would be held for review is not the draft's to allow.
+            let triage = AccessTriage.split(byEndpoint[endpoint.id] ?? [], endpoint: endpoint.id, region: result.endpoints[i].region,
+                                            classifier: classifier, trusted: trusted, actions: actions)
+            let organization = inventory.organizationID
+            let replay = Replay.run(CompiledPolicy(result.endpoints[i].draft), authorized: triage.draftable.map(\.0), held: [], denied: [],
+                                    vpc: { _ in endpoint.vpcID }, organization: organization, trusted: trusted, breaks: { $0 != .allow })
+            let test = Backtest(from: from, through: through, requests: replay.requests, refused: replay.requests - replay.allowed,
+                                refusedRequests: replay.failures)
+            result.endpoints[i].backtest = test
+            if test.refusedShare > Backtest.reviewThreshold {
+                result.endpoints[i].reasons.append(Diagnostic("backtest-refused", .warning, "learned without \(from) to \(through), the draft refuses \(test.refused) of \(test.requests) requests of those days (\(Int((test.refusedShare * 100).rounded()))%): the window is too short for this endpoint"))
+                result.endpoints[i].verdict = max(result.endpoints[i].verdict, .review)
+            }
+        }
+        let drafted = Set(result.endpoints.map(\.endpoint.id))
+        for id in byEndpoint.keys.filter({ !drafted.contains($0) }).sorted() {
+            result.assumptions.append(Diagnostic("backtest-new-endpoint", .warning, "\(value: id.rawValue) appears only in the held-out days \(from) to \(through): no draft was learned for it"))
+        }
+    }
+}
