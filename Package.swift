@@ -35,7 +35,7 @@ let package = Package(
             /** Streaming gunzip, format detection, CloudTrail and VPC flow log decoding, event to action mapping */
             name: "AWSLogs",
             dependencies: ["AWSModel", "JSONTape", "CZlib"],
-            resources: [.copy("Resources/event-actions.tsv"), .copy("Resources/error-codes.tsv")]),
+            resources: [.copy("Resources/event-actions.tsv"), .copy("Resources/error-codes.tsv"), .copy("Resources/companion-actions.tsv")]),
         .target(
             /** SQLite usage store: file ledger, aggregated events and flows, rejects, queries */
             name: "UsageStore",

@@ -146,3 +146,37 @@ struct AuthorizationTableTests {
         #expect(throws: (any Error).self) { try ErrorCodeTable(tsv: "NoSuchKey\tmaybe\tS3\n") }
     }
 }
+
+/// Calls authorized together with a companion action draft it too (tag-on-create, iam:PassRole).
+struct CompanionActionTests {
+    @Test(arguments: [
+        ("ec2.amazonaws.com", "RunInstances", #"{"instanceType":"t3.micro","tagSpecificationSet":{"items":[{"resourceType":"instance"}]}}"#, "ec2:CreateTags"),
+        ("iam.amazonaws.com", "CreateRole", #"{"roleName":"r","tags":[{"key":"team","value":"a"}]}"#, "iam:TagRole"),
+        ("ssm.amazonaws.com", "PutParameter", #"{"name":"/p","tags":[{"key":"k","value":"v"}]}"#, "ssm:AddTagsToResource"),
+        ("lambda.amazonaws.com", "CreateFunction20150331", #"{"functionName":"f","tags":{"team":"a"},"role":"arn:aws:iam::111122223333:role/fn"}"#, "lambda:TagResource"),
+    ])
+    func tagOnCreateNeedsTheTaggingAction(source: String, name: String, parameters: String, companion: String) throws {
+        let event = try HostileRecordTests.event(HostileRecordTests.record(eventSource: source, eventName: name, parameters: parameters))
+        #expect(event.accesses.map(\.action.description).contains(companion))
+    }
+
+    @Test func passingARoleNeedsPassRoleOnThatRole() throws {
+        let event = try HostileRecordTests.event(HostileRecordTests.record(
+            eventSource: "lambda.amazonaws.com", eventName: "CreateFunction20150331",
+            parameters: #"{"functionName":"f","role":"arn:aws:iam::111122223333:role/fn*"}"#))
+        let pass = try #require(event.accesses.first { $0.action == IAMAction("iam:PassRole") })
+        #expect(pass.resource.text == "arn:aws:iam::111122223333:role/fn${*}")
+    }
+
+    @Test func withoutTheParameterNoCompanion() throws {
+        let event = try HostileRecordTests.event(HostileRecordTests.record(eventSource: "ec2.amazonaws.com", eventName: "RunInstances",
+                                                                           parameters: #"{"instanceType":"t3.micro"}"#))
+        #expect(!event.accesses.map(\.action.description).contains("ec2:CreateTags"))
+    }
+
+    @Test func theShippedTableReads() throws {
+        var map = try EventActionMap(tsv: "")
+        #expect(throws: (any Error).self) { try map.readCompanions("ec2.amazonaws.com\tRunInstances\tx\tec2:CreateTags\tsomewhere\tS\n") }
+        #expect(EventActionMap.shared.rule(eventSource: "lambda.amazonaws.com", eventName: "CreateFunction20150331").companions.count == 2)
+    }
+}

@@ -43,12 +43,23 @@ public struct EventActionMap: Sendable {
         }
     }
 
+    /// An action authorized together with a call when a request parameter is present
+    /// (`Resources/companion-actions.tsv`: tag-on-create, `iam:PassRole`).
+    public struct Companion: Sendable, Equatable {
+        /// The request parameter, lowercased.
+        public let parameter: String
+        public let action: IAMAction
+        /// True when the companion's resource is the parameter's value (a role ARN); else the call's own.
+        public let onParameterValue: Bool
+    }
+
     /// What the table says about one (eventSource, eventName).
     public struct Rule: Sendable, Equatable {
         public var actions: [IAMAction]
         public var resource: ResourceRule
         public var versionedAction: IAMAction?
         public var extras: [Extra] = []
+        public var companions: [Companion] = []
     }
 
     // Keyed by eventSource, then eventName (`*` in `noIAM` for every event of the source): looked up
@@ -56,6 +67,7 @@ public struct EventActionMap: Sendable {
     var prefixes: [String: String] = [:]
     var noIAM: [String: Set<String>] = [:]
     var rules: [String: [String: Rule]] = [:]
+    var companions: [String: [String: [Companion]]] = [:]
 
     /// The table shipped with Perimeter.
     public static let shared: EventActionMap = {
@@ -63,8 +75,30 @@ public struct EventActionMap: Sendable {
               let text = try? String(contentsOf: url, encoding: .utf8) else {
             preconditionFailure("event-actions.tsv is missing from the AWSLogs bundle")
         }
-        do { return try EventActionMap(tsv: text) } catch { preconditionFailure("event-actions.tsv: \(error)") }
+        guard let companionURL = Bundle.module.url(forResource: "companion-actions", withExtension: "tsv"),
+              let companions = try? String(contentsOf: companionURL, encoding: .utf8) else {
+            preconditionFailure("companion-actions.tsv is missing from the AWSLogs bundle")
+        }
+        do {
+            var map = try EventActionMap(tsv: text)
+            try map.readCompanions(companions)
+            return map
+        } catch { preconditionFailure("event-actions.tsv or companion-actions.tsv: \(error)") }
     }()
+
+    /// Reads the companion-action table.
+    /// - Throws: naming the line of a row that is not source, name, parameter, action, `call`|`parameter`, source.
+    public mutating func readCompanions(_ tsv: String) throws {
+        for (number, line) in tsv.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            guard f.count == 6, let action = IAMAction(f[3]), f[4] == "call" || f[4] == "parameter" else {
+                throw TableError(line: number + 1, message: "companion rows are eventSource, eventName, parameter, action, call|parameter, source")
+            }
+            companions[f[0], default: [:]][f[1], default: []].append(Companion(parameter: f[2].lowercased(), action: action,
+                                                                                  onParameterValue: f[4] == "parameter"))
+        }
+    }
 
     /// Parses the table; throws naming the line of a malformed row.
     public init(tsv: String) throws {
@@ -133,7 +167,7 @@ public struct EventActionMap: Sendable {
         if let r = rules[eventSource]?[eventName] { return r }
         let name = Self.strippingVersionSuffix(eventName)
         return Rule(actions: [IAMAction(service: servicePrefix(eventSource: eventSource), name: name)],
-                    resource: .resources, versionedAction: nil)
+                    resource: .resources, versionedAction: nil, companions: companions[eventSource]?[name] ?? [])
     }
 
     /// Removes an API-version suffix: `CreateFunction20150331` → `CreateFunction`,

@@ -33,9 +33,19 @@ struct ResourceResolver {
     /// The rule's accesses plus the extras its request parameters call for.
     func accesses(for rule: EventActionMap.Rule) -> [ResourceAccess] {
         let base = baseAccesses(for: rule)
-        guard !rule.extras.isEmpty, let primary = base.first else { return base }
+        guard !rule.extras.isEmpty || !rule.companions.isEmpty, let primary = base.first else { return base }
         var result = base
         let members = parameters?.members.map { (name: $0.key.lowercased(), value: $0.value) } ?? []
+        for companion in rule.companions {
+            guard let value = members.first(where: { $0.name == companion.parameter })?.value else { continue }
+            if companion.onParameterValue {
+                let arn = value.string.flatMap { ARN($0) != nil ? PolicyText.literal($0) : nil }
+                result.append(ResourceAccess(action: companion.action, resource: arn ?? PolicyText.notLogged,
+                                             resourceAccount: value.string.flatMap { ARN($0) }.map { AccountID($0.account) }))
+            } else {
+                result.append(ResourceAccess(action: companion.action, resource: primary.resource, resourceAccount: primary.resourceAccount))
+            }
+        }
         for extra in rule.extras where extra.applies(members) {
             if extra.onSource {
                 guard let source = base.dropFirst().first else { continue }
