@@ -73,6 +73,7 @@ enum SynthesisStep {
         do { try OutputWriter(folder: out).write(ReportRenderer.files(result)) } catch let error as OutputError {
             throw Terminal.fail(error.description, code: 1)
         }
+        for warning in result.assumptions where warning.severity != .note { Terminal.err("warning: \(warning)") }
         let total = result.endpoints.reduce(Int64(0)) { $0 + $1.replay.requests }
         let allowed = result.endpoints.reduce(Int64(0)) { $0 + $1.replay.allowed }
         Terminal.out("drafts: \(result.endpoints.count) endpoint policies, \(result.buckets.count) bucket policies in \(out)")
