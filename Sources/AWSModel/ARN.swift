@@ -20,10 +20,30 @@ public struct ARN: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// Parses `text`, or returns nil when it is not an ARN.
     public init?(_ text: String) {
-        // Split the UTF-8 bytes: `:` is ASCII, and splitting by Character would segment graphemes.
-        let parts = text.utf8.split(separator: 58, maxSplits: 5, omittingEmptySubsequences: false).map { String(Substring($0)) }
-        guard parts.count == 6, parts[0] == "arn" else { return nil }
-        self.init(partition: parts[1], service: parts[2], region: parts[3], account: parts[4], resource: parts[5])
+        // Find the first five colons in the UTF-8 bytes (`:` is ASCII; splitting by Character would
+        // segment graphemes), without an array of parts: this runs once per logged resource.
+        guard text.utf8.starts(with: "arn:".utf8) else { return nil }
+        let utf8 = text.utf8
+        var c = (utf8.startIndex, utf8.startIndex, utf8.startIndex, utf8.startIndex, utf8.startIndex)
+        var found = 0
+        var i = utf8.startIndex
+        while i < utf8.endIndex, found < 5 {
+            if utf8[i] == 58 {
+                switch found {
+                case 0: c.0 = i
+                case 1: c.1 = i
+                case 2: c.2 = i
+                case 3: c.3 = i
+                default: c.4 = i
+                }
+                found += 1
+            }
+            i = utf8.index(after: i)
+        }
+        guard found == 5 else { return nil }
+        func part(_ from: String.Index, _ to: String.Index) -> String { String(Substring(utf8[utf8.index(after: from)..<to])) }
+        self.init(partition: part(c.0, c.1), service: part(c.1, c.2), region: part(c.2, c.3), account: part(c.3, c.4),
+                  resource: String(Substring(utf8[utf8.index(after: c.4)...])))
     }
 
     public var description: String { "arn:\(partition):\(service):\(region):\(account):\(resource)" }
