@@ -19,9 +19,14 @@ build=.build-fuzz
 swift build -c release --build-path "$build" --target PerimeterFuzz \
     -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library >/dev/null
 bin=$(swift build -c release --build-path "$build" --show-bin-path)
+# The objects of each module's current sources (its output file map), not every .o in the folder:
+# a file moved or removed since an earlier build leaves a stale object behind.
 objects=()
 for module in JSONTape AWSModel IAMPolicy AWSLogs PolicySynthesis PerimeterFuzz; do
-    objects+=("$bin/$module.build/"*.o)
+    while IFS= read -r object; do objects+=("$object"); done < <(python3 -c '
+import json, sys
+for source, outputs in json.load(open(sys.argv[1])).items():
+    if source and "object" in outputs: print(outputs["object"])' "$bin/$module.build/output-file-map.json")
 done
 # gold warns once per ASan helper symbol it cannot export; that is noise, errors still stop the script.
 swiftc -sanitize=fuzzer,address "${objects[@]}" -lz -o "$bin/perimeter-fuzz" 2> >(grep -v "Cannot export local symbol" >&2)
