@@ -115,7 +115,8 @@ public enum Synthesizer {
         return EndpointResult(
             endpoint: c.endpoint, region: c.region, service: c.service, draft: fitted.document, current: current, currentKnown: currentKnown,
             evidence: fitted.evidence, statementPrincipals: fitted.principals, coarsened: fitted.coarsened, notes: fitted.notes, size: fitted.size, replay: replay,
-            grantCheck: GrantCheck.run(fitted.document, principals: fitted.principals, current: compiledCurrent, endpoint: c.endpoint),
+            grantCheck: GrantCheck.run(fitted.document, principals: fitted.principals, current: compiledCurrent, currentDocument: current,
+                                       endpoint: c.endpoint),
             historyDays: historyDays, requests: c.accesses.reduce(0) { $0 + $1.count }, principals: Array(Set(c.accesses.map(\.principal.arn))).sorted(), usage: usage,
             diff: PolicyDiff.render(current: current, draft: fitted.document,
                                     currentLabel: "current \(c.endpoint.id)\(currentKnown ? "" : " (assumed default)")",

@@ -71,3 +71,42 @@ struct WithinCurrentPolicyTests {
         #expect(endpoint.replay.passed)
     }
 }
+
+struct GrantContainmentTests {
+    static let endpoint = Fixture.inventory().endpoints[Fixture.s3Endpoint]!
+
+    static func check(draft resource: String, current: String) throws -> GrantCheck {
+        let current = try PolicyReader.read(current)
+        let draft = PolicyDocument(statements: [Statement(sid: "Draft", effect: .allow, principal: .any, action: .actions(["s3:GetObject"]),
+                                                          resource: .resources([resource]))])
+        return GrantCheck.run(draft, principals: ["Draft": [Fixture.app]], current: CompiledPolicy(current), currentDocument: current, endpoint: endpoint)
+    }
+
+    /// A Deny on `secret*` is never hit by the sample key `perimeter-sample`: sampling used to call this contained.
+    @Test func aWildcardGrantOverlappingADenyIsNotProven() throws {
+        let check = try Self.check(draft: "arn:aws:s3:::app-data/*", current: #"""
+            {"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},
+                          {"Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::app-data/secret*"}]}
+            """#)
+        #expect(check.exceeding.isEmpty)
+        #expect(check.unprovable.count == 1)
+    }
+
+    @Test(arguments: [
+        (#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::app-data/*"}]}"#, "arn:aws:s3:::app-data/uploads/*", true),
+        (#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#, "arn:aws:s3:::app-data/*", true),
+        (#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::app-data/perimeter-sample*"}]}"#, "arn:aws:s3:::app-data/*", false),
+        (#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"*"}]}"#, "arn:aws:s3:::app-data/*", true),
+    ])
+    func containmentIsStructural(current: String, draft: String, contained: Bool) throws {
+        let check = try Self.check(draft: draft, current: current)
+        #expect(check.exceeding.isEmpty && check.unprovable.isEmpty == contained, "\(check)")
+    }
+
+    @Test func aLiteralGrantIsEvaluatedExactly() throws {
+        let check = try Self.check(draft: PolicyText.literal("arn:aws:s3:::app-data/a*b"), current: #"""
+            {"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::app-data/a*b"}]}
+            """#)
+        #expect(check.exceeding.isEmpty && check.unprovable.isEmpty)
+    }
+}

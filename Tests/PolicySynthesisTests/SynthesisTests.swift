@@ -133,7 +133,7 @@ struct EndpointDraftTests {
     @Test func grantCheckCatchesADraftBroaderThanTheCurrentPolicy() throws {
         let current = try PolicyReader.read(#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#)
         let draft = try PolicyReader.read(#"{"Statement":[{"Sid":"Broad","Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::b/*"}]}"#)
-        let check = GrantCheck.run(draft, principals: ["Broad": [Fixture.app]], current: CompiledPolicy(current), endpoint: Fixture.inventory().endpoints[Fixture.s3Endpoint]!)
+        let check = GrantCheck.run(draft, principals: ["Broad": [Fixture.app]], current: CompiledPolicy(current), currentDocument: current, endpoint: Fixture.inventory().endpoints[Fixture.s3Endpoint]!)
         #expect(check.exceeding.count == 1)
     }
 

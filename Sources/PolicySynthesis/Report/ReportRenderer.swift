@@ -48,8 +48,12 @@ public enum ReportRenderer {
         // Then every risk, out loud.
         let total = r.endpoints.reduce(Int64(0)) { $0 + $1.replay.requests }
         let allowed = r.endpoints.reduce(Int64(0)) { $0 + $1.replay.allowed }
+        let replayed = r.endpoints.allSatisfy(\.replay.passed) && r.buckets.allSatisfy(\.replay.passed)
+        let exceeding = r.endpoints.reduce(0) { $0 + $1.grantCheck.exceeding.count }
         if r.replayPassed {
             md.append("- **Replay passed**: the drafts allow \(n(allowed)) of \(n(total)) requests that succeeded through the endpoints, every bucket lock keeps every logged request, and no draft grants more than the policy in force.")
+        } else if replayed {
+            md.append("- **GRANT CHECK FAILED**: the replay passed (\(n(allowed)) of \(n(total)) requests allowed), but \(exceeding) grant\(exceeding == 1 ? "" : "s") of the drafts go beyond the policy in force; see the endpoints below. Do not apply these drafts.")
         } else {
             md.append("- **REPLAY FAILED**: \(n(allowed)) of \(n(total)) requests allowed; see the endpoints and buckets marked FAILED below. Do not apply these drafts.")
         }

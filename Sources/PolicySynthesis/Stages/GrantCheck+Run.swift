@@ -5,8 +5,14 @@ import IAMPolicy
 extension GrantCheck {
     /// Every (action, resource, principal) a draft grants, checked against the current policy; the
     /// principals are the draft's own (`principals` by Sid), not read back from its conditions.
+    ///
+    /// A literal resource is evaluated as itself, exactly. A resource with a wildcard (Perimeter's own
+    /// `…/*` or `*`) is contained only when a statement of the current policy that allowed the sample
+    /// provably covers every resource it matches (its pattern is `*` or a literal prefix of the draft's
+    /// followed by `*`) and no Deny statement could match any of them; otherwise it is "unprovable",
+    /// never taken as contained.
     static func run(_ draft: PolicyDocument, principals byStatement: [String: [Principal]], current: CompiledPolicy,
-                    endpoint: Inventory.Endpoint) -> GrantCheck {
+                    currentDocument: PolicyDocument, endpoint: Inventory.Endpoint) -> GrantCheck {
         var check = GrantCheck()
         for statement in draft.statements where statement.effect == .allow {
             let named = byStatement[statement.sid ?? ""] ?? []
@@ -21,8 +27,13 @@ extension GrantCheck {
                         if principal.kind == .service { context.set("aws:PrincipalServiceName", [principal.arn]) }
                         context.unknownKeys = Replay.unknownKeys.union(["aws:principalorgid", "aws:resourceorgid", "aws:resourceaccount"])
                         let line: Message = "\(statement.sid ?? "?"): \(action) on \(value: resource) for \(value: principal.arn)"
-                        switch current.evaluate(context).decision {
-                        case .allow: break
+                        let result = current.evaluate(context)
+                        switch result.decision {
+                        case .allow where !PolicyText.isPattern(resource): break
+                        case .allow:
+                            if !contained(resource, action: action, in: currentDocument, allowedBy: Set(result.matchedStatements)) {
+                                check.unprovable.append(Diagnostic("grant-unprovable", .note, line))
+                            }
                         case .unevaluable: check.unprovable.append(Diagnostic("grant-unprovable", .note, line))
                         case .implicitDeny, .explicitDeny: check.exceeding.append(Diagnostic("grant-exceeds-current", .error, line))
                         }
@@ -31,5 +42,33 @@ extension GrantCheck {
             }
         }
         return check
+    }
+
+    /// Whether `pattern` (`L*`, or `*`) is covered by an Allow statement among `allowedBy` and overlapped
+    /// by no Deny statement of `current`. Sound, not complete: false means "not proven".
+    static func contained(_ pattern: String, action: String, in current: PolicyDocument, allowedBy: Set<String>) -> Bool {
+        guard pattern.hasSuffix("*") else { return false }
+        let prefix = String(pattern.dropLast())
+        guard !PolicyText.isPattern(prefix) else { return false }
+        func name(_ i: Int, _ s: Statement) -> String { s.sid.flatMap { $0.isEmpty ? nil : $0 } ?? "#\(i)" }
+        let statements = Array(current.statements.enumerated())
+        let covered = statements.contains { i, s in
+            guard s.effect == .allow, allowedBy.contains(name(i, s)), !s.action.isNegated, case .resources(let patterns)? = s.resource else { return false }
+            return patterns.contains { q in
+                q == "*" || (q.hasSuffix("*") && !PolicyText.isPattern(String(q.dropLast())) && prefix.hasPrefix(String(q.dropLast())))
+            }
+        }
+        let denied = statements.contains { _, s in
+            guard s.effect == .deny else { return false }
+            let actionMay = s.action.isNegated || s.action.patterns.contains { WildcardPattern($0, caseInsensitive: true).matches(action) }
+            guard actionMay else { return false }
+            guard case .resources(let patterns)? = s.resource else { return true }
+            // A Deny pattern can match a resource starting with `prefix` unless its own literal start diverges from it.
+            return patterns.contains { d in
+                let literal = String(d.prefix { $0 != "*" && $0 != "?" && $0 != "$" })
+                return literal.hasPrefix(prefix) || prefix.hasPrefix(literal)
+            }
+        }
+        return covered && !denied
     }
 }
