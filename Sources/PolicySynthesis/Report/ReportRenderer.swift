@@ -238,7 +238,9 @@ public enum ReportRenderer {
             md.append("| \(code(s.endpoint)) | \(code(s.sourceAddress)) | \(s.instances.joined(separator: ", ")) | \(s.principals.isEmpty ? "none" : s.principals.map(code).joined(separator: ", ")) | \(n(s.bytes)) | \(n(s.flows)) | \(time(s.firstSeen)) | \(time(s.lastSeen)) |")
         }
         md += ["", "### Coverage gaps", ""]
-        if f.coverageGaps.isEmpty { md.append("None: every source of endpoint traffic also made CloudTrail requests through it.") }
+        if f.coverageGaps.isEmpty {
+            md.append("None found: every source of traffic to an endpoint the flow logs can tell apart also made CloudTrail requests through it. An endpoint whose traffic cannot be told apart says so in its verdict (`coverage-not-checked`).")
+        }
         for g in f.coverageGaps { md.append("- \(code(g.endpoint)) \(code(g.sourceAddress)) \(g.instances.joined(separator: ", ")): \(n(g.bytes)) bytes; \(g.reason)") }
         md += ["", "### Bypass", ""]
         if f.bypass.isEmpty { md.append("None: no S3 or DynamoDB traffic left through an internet or NAT gateway.") }
