@@ -45,7 +45,7 @@ public enum Synthesizer {
         var review: [ReviewItem] = [], owned: [AWSOwnedUse] = [], results: [EndpointResult] = []
         for endpoint in directory.sorted {
             let context = EndpointContext(endpoint: endpoint, region: directory.region(endpoint), service: directory.service(endpoint),
-                                          accesses: directory.observed[endpoint.id] ?? [], trusted: trust.accounts,
+                                          accesses: VersionedDeletes.adding(to: directory.observed[endpoint.id] ?? []), trusted: trust.accounts,
                                           organization: inventory.organizationID, dataEventServices: dataEventServices)
             if endpoint.service == nil {
                 assumptions.append(Diagnostic("endpoint-not-in-inventory", .warning,

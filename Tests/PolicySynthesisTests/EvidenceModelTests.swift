@@ -110,3 +110,18 @@ struct GrantContainmentTests {
         #expect(check.exceeding.isEmpty && check.unprovable.isEmpty)
     }
 }
+
+struct VersionedDeleteTests {
+    @Test func aBatchDeleteOnABucketWithVersionedRequestsDraftsDeleteObjectVersion() throws {
+        let result = Fixture.run([Fixture.access("s3:DeleteObject", "arn:aws:s3:::app-data/*"),
+                                  Fixture.access("s3:GetObjectVersion", "arn:aws:s3:::app-data/k")])
+        let draft = PolicyWriter.write(try #require(result.endpoints.first).draft)
+        #expect(draft.contains("s3:DeleteObjectVersion"))
+        #expect(result.endpoints[0].replay.passed)
+    }
+
+    @Test func withoutVersionedRequestsNoVersionGrant() throws {
+        let result = Fixture.run([Fixture.access("s3:DeleteObject", "arn:aws:s3:::app-data/*")])
+        #expect(!PolicyWriter.write(try #require(result.endpoints.first).draft).contains("DeleteObjectVersion"))
+    }
+}
