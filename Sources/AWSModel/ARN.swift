@@ -4,12 +4,18 @@
 /// and slashes as written. Parsing never fails on well-formed prefixes; `init?(_:)` returns nil
 /// only when fewer than six parts are present.
 public struct ARN: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// `aws`, `aws-cn`, `aws-us-gov`.
     public var partition: String
+    /// The service (`s3`, `dynamodb`).
     public var service: String
+    /// The Region, empty for global resources (S3 buckets).
     public var region: String
+    /// The account id, empty where the ARN has none (S3 buckets).
     public var account: String
+    /// The resource part, with any further colons and slashes.
     public var resource: String
 
+    /// An ARN from its parts.
     public init(partition: String = "aws", service: String, region: String = "", account: String = "", resource: String) {
         self.partition = partition
         self.service = service

@@ -3,9 +3,12 @@
 /// Equality and hashing ignore case, as IAM does ("The prefix and the action name are case
 /// insensitive"); `description` keeps the spelling it was made with.
 public struct IAMAction: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The service prefix (`s3`).
     public let service: String
+    /// The action name (`GetObject`).
     public let name: String
 
+    /// The action `service:name`.
     public init(service: String, name: String) {
         self.service = service
         self.name = name

@@ -3,22 +3,34 @@
 public struct ObservedAccess: Sendable, Hashable, Comparable {
     /// The endpoint the requests went through; nil for requests that used no endpoint.
     public var endpoint: VPCEndpointID?
+    /// The account that owns the endpoint, as CloudTrail's `vpcEndpointAccountId` says (never a reason to trust it).
     public var endpointAccount: AccountID?
+    /// Who made the requests.
     public var principal: Principal
+    /// The action and the resource they needed.
     public var access: ResourceAccess
+    /// Whether they got past authorization.
     public var outcome: Outcome
+    /// The error code CloudTrail logged, if any.
     public var errorCode: String?
+    /// The service endpoint that logged them (`s3.amazonaws.com`).
     public var eventSource: String
+    /// The Region they were made in.
     public var region: String
+    /// The account whose trail logged them.
     public var recipientAccount: AccountID?
+    /// How many requests the group holds.
     public var count: Int64
+    /// Seconds since 1970 of the first request of the group.
     public var firstSeen: Int64
+    /// Seconds since 1970 of the last request of the group.
     public var lastSeen: Int64
     /// The smallest event id of the group, so that a sample is stable across runs.
     public var sampleEventID: String?
     /// Private source addresses the requests came from (at most a few, sorted).
     public var sourceIPs: [String]
 
+    /// A group of requests, as the store's aggregates give it.
     public init(endpoint: VPCEndpointID?, endpointAccount: AccountID?, principal: Principal, access: ResourceAccess,
                 outcome: Outcome, errorCode: String?, eventSource: String, region: String,
                 recipientAccount: AccountID?, count: Int64, firstSeen: Int64, lastSeen: Int64,

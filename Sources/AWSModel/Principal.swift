@@ -19,17 +19,21 @@ public struct Principal: Hashable, Sendable, Comparable, CustomStringConvertible
         case unknown = "Unknown"
     }
 
+    /// The identity type.
     public var kind: Kind
+    /// What `aws:PrincipalArn` holds (see above).
     public var arn: String
     /// The account the principal belongs to, when known.
     public var account: AccountID?
 
+    /// A principal of `kind` with `arn`.
     public init(kind: Kind, arn: String, account: AccountID?) {
         self.kind = kind
         self.arn = arn
         self.account = account
     }
 
+    /// The `arn` of unsigned requests.
     public static let anonymousARN = "anonymous"
 
     public var description: String { arn }
