@@ -80,7 +80,7 @@ enum SynthesisStep {
         Terminal.out("replay: \(allowed) of \(total) requests allowed\(result.replayPassed ? "" : " — FAILED, see \(out)/report.md")")
         if !result.review.isEmpty {
             let n = result.review.count
-            Terminal.out("review: \(n) request group\(n == 1 ? "" : "s") outside the trusted accounts \(n == 1 ? "is" : "are") not allowed; see \(out)/report.md")
+            Terminal.out("held for review: \(n) request group\(n == 1 ? "" : "s") (outside the trusted accounts, resource not logged, or not an IAM action) \(n == 1 ? "is" : "are") not allowed; see \(out)/report.md")
         }
         if !result.flows.coverageGaps.isEmpty {
             let n = result.flows.coverageGaps.count

@@ -65,7 +65,7 @@ public enum ReportRenderer {
         }
         let heldRequests = r.review.reduce(Int64(0)) { $0 + $1.requests }
         if !r.review.isEmpty {
-            md.append("- **Review needed**: \(r.review.count) request group\(r.review.count == 1 ? "" : "s") (\(n(heldRequests)) requests) reached resources or came from principals outside the trusted accounts; the drafts do **not** allow them (see [Review](#review)).")
+            md.append("- **Review needed**: \(r.review.count) request group\(r.review.count == 1 ? "" : "s") (\(n(heldRequests)) requests) reached resources or came from principals outside the trusted accounts, named no resource, or were not IAM actions; the drafts do **not** allow them (see [Review](#review)).")
         }
         if !r.flows.bypass.isEmpty {
             md.append("- **Bypass**: \(r.flows.bypass.count) source\(r.flows.bypass.count == 1 ? " reaches" : "s reach") S3 or DynamoDB without an endpoint; endpoint policies do not protect that traffic (see [Flow evidence](#flow-evidence)).")
