@@ -5,9 +5,13 @@ public struct PerimeterCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "perimeter",
         abstract: "Least-privilege VPC endpoint and S3 bucket policies from the AWS logs you already export.",
+        version: PerimeterCommand.version,
         subcommands: [Ingest.self, Run.self, Synthesize.self, Rejects.self, Evaluate.self, Sample.self, Benchmark.self])
 
     public init() {}
+
+    /// The release, shown by `perimeter --version`.
+    static let version = "0.5.0"
 }
 
 /// Options every store-backed subcommand takes.

@@ -69,11 +69,17 @@ enum SynthesisStep {
     }
 
     /// Writes the files (replacing the ones Perimeter wrote before, see ``OutputWriter``) and maps the result to an exit code.
-    static func finish(_ result: SynthesisResult, out: String, failOn: FailOn, ingestFailed: Bool = false) throws {
+    static func finish(_ result: SynthesisResult, out: String, failOn: FailOn, json: Bool = false, ingestFailed: Bool = false) throws {
         do { try OutputWriter(folder: out).write(ReportRenderer.files(result)) } catch let error as OutputError {
             throw Terminal.fail(error.description, code: 1)
         }
         for warning in result.assumptions where warning.severity != .note { Terminal.err("warning: \(warning)") }
+        if json {
+            Terminal.out(ReportRenderer.statusJSON(result))
+            if ingestFailed { throw ExitCode(1) }
+            if let code = failOn.exitCode(for: result.verdict) { throw ExitCode(code) }
+            return
+        }
         let total = result.endpoints.reduce(Int64(0)) { $0 + $1.replay.requests }
         let allowed = result.endpoints.reduce(Int64(0)) { $0 + $1.replay.allowed }
         Terminal.out("drafts: \(result.endpoints.count) endpoint policies, \(result.buckets.count) bucket policies in \(out)")

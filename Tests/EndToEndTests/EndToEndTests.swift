@@ -116,6 +116,17 @@ struct EndToEndTests {
         #expect(try Binary.run(["synthesize", "--trusted-account", "12345", "--db", dir + "/store.sqlite"]).status == 64)
     }
 
+    @Test func jsonPrintsTheVerdictsForCIAndVersionPrintsTheRelease() throws {
+        let dir = TestSupport.temporaryDirectory("e2e-json")
+        let result = try Binary.run(["run", Self.root + "/SampleLogs", "--inventory", Self.root + "/SampleLogs/inventory", "--out", dir + "/out",
+                                     "--db", dir + "/store.sqlite", "--json"])
+        #expect(result.status == 3)
+        let json = try #require(result.output.range(of: "{\n  \"drafts\"").map { String(result.output[$0.lowerBound...]) })
+        let object = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
+        #expect((object?["status"] as? [String: Any])?["verdict"] as? String == "unsafe")
+        #expect(try Binary.run(["--version"]).output.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+    }
+
     @Test func usageErrorsExit64() throws {
         #expect(try Binary.run(["run"]).status == 64)
         #expect(try Binary.run(["synthesize", "--granularity", "everything"]).status == 64)

@@ -25,10 +25,11 @@ extension PerimeterCommand {
         func run() async throws {
             let usage = try UsageStore(path: store.db, logger: Logger(label: "perimeter.store"))
             let summary = try await IngestStep.run(logs: logs, store: usage, workers: workers, excluding: synthesis.inventory)
-            Terminal.out(IngestStep.render(summary))
+            // With --json, stdout carries only the verdicts.
+            if synthesis.json { Terminal.err(IngestStep.render(summary)) } else { Terminal.out(IngestStep.render(summary)) }
             let result = try SynthesisStep.run(store: usage, synthesis)
             if !summary.filesFailed.isEmpty { Terminal.err("error: \(summary.filesFailed.count) log file(s) could not be read; the drafts rest on the others") }
-            try SynthesisStep.finish(result, out: synthesis.out, failOn: synthesis.failOn, ingestFailed: !summary.filesFailed.isEmpty)
+            try SynthesisStep.finish(result, out: synthesis.out, failOn: synthesis.failOn, json: synthesis.json, ingestFailed: !summary.filesFailed.isEmpty)
         }
     }
 }

@@ -31,6 +31,9 @@ struct SynthesisOptionGroup: ParsableArguments {
     @Flag(help: "Count coverage gaps (flow logs show endpoint traffic CloudTrail does not explain) as needing review instead of unsafe.")
     var acceptCoverageGaps = false
 
+    @Flag(help: "Print the verdicts as JSON on stdout (summary.json's status and each draft's verdict) instead of the summary lines.")
+    var json = false
+
     @Option(name: .customLong("holdout-days"), help: "Backtest: learn the drafts without the window's last N days, then replay those days against them.")
     var holdoutDays: Int?
 
@@ -97,7 +100,7 @@ extension PerimeterCommand {
 
         func run() async throws {
             let result = try SynthesisStep.run(store: try UsageStore(path: store.db, logger: Logger(label: "perimeter.store")), synthesis)
-            try SynthesisStep.finish(result, out: synthesis.out, failOn: synthesis.failOn)
+            try SynthesisStep.finish(result, out: synthesis.out, failOn: synthesis.failOn, json: synthesis.json)
         }
     }
 }

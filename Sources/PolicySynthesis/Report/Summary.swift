@@ -68,14 +68,29 @@ struct Summary: Codable {
 }
 
 extension ReportRenderer {
+    /// summary.json's `status`, with each draft's verdict and reason codes: what `--json` prints for CI.
+    public static func statusJSON(_ r: SynthesisResult) -> String {
+        struct Draft: Encodable { var draft: String; var verdict: Verdict; var reasons: [String] }
+        struct Output: Encodable { var status: Summary.Status; var drafts: [Draft] }
+        let drafts = r.endpoints.map { Draft(draft: "endpoints/\($0.endpoint.id.rawValue).json", verdict: $0.verdict, reasons: $0.reasons.map(\.code.rawValue)) }
+            + r.buckets.map { Draft(draft: "buckets/\($0.bucket).json", verdict: $0.verdict, reasons: $0.reasons.map(\.code.rawValue)) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(Output(status: status(r), drafts: drafts)), as: UTF8.self)) ?? "{}"
+    }
+
+    static func status(_ r: SynthesisResult) -> Summary.Status {
+        Summary.Status(replayPassed: r.replayPassed, unsafeCoverageGaps: r.unsafeCoverageGaps, reviewItems: r.review.count,
+                       bypassSources: r.flows.bypass.count, rejectedRecords: r.rejectedRecords, verdict: r.verdict)
+    }
+
     static func summaryJSON(_ r: SynthesisResult) -> String {
         var window: [String: String] = [:]
         if let since = r.options.since { window["since"] = since }
         if let until = r.options.until { window["until"] = until }
         let summary = Summary(
             window: window, granularity: r.options.granularity.rawValue,
-            status: .init(replayPassed: r.replayPassed, unsafeCoverageGaps: r.unsafeCoverageGaps, reviewItems: r.review.count,
-                          bypassSources: r.flows.bypass.count, rejectedRecords: r.rejectedRecords, verdict: r.verdict),
+            status: status(r),
             trustedAccounts: r.trustedAccounts.map(\.rawValue),
             endpoints: r.endpoints.map { e in
                 Summary.EndpointSummary(
