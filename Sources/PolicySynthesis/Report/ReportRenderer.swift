@@ -45,6 +45,20 @@ public enum ReportRenderer {
         md.append("Window: \(window). Granularity: `\(r.options.granularity.rawValue)`. Trusted accounts: \(r.trustedAccounts.map { code($0.rawValue) }.joined(separator: ", ")).")
         md.append("")
         md += verdictLines(r)
+        md += riskLines(r)
+        md += endpointsTable(r)
+        for e in r.endpoints { md += endpointSection(e) }
+        md += awsOwnedSection(r) + reviewSection(r) + denialsSection(r) + lockSection(r)
+        md += flowSection(r.flows)
+        md += ["## Assumptions", ""]
+        for a in r.assumptions { md.append("- \(a)") }
+        md.append("")
+        return md
+    }
+
+    /// The report's first lines after the verdicts: every risk, out loud.
+    static func riskLines(_ r: SynthesisResult) -> [ReportLine] {
+        var md: [ReportLine] = []
         // Then every risk, out loud.
         let total = r.endpoints.reduce(Int64(0)) { $0 + $1.replay.requests }
         let allowed = r.endpoints.reduce(Int64(0)) { $0 + $1.replay.allowed }
@@ -88,6 +102,12 @@ public enum ReportRenderer {
         }
         md.append("")
 
+        return md
+    }
+
+    /// One row per endpoint draft.
+    static func endpointsTable(_ r: SynthesisResult) -> [ReportLine] {
+        var md: [ReportLine] = []
         md += ["## Endpoints", ""]
         md.append("| endpoint | service | requests | principals | replay | draft size | access removed |")
         md.append("|---|---|---|---|---|---|---|")
@@ -95,8 +115,13 @@ public enum ReportRenderer {
             md.append("| \(code(e.endpoint.id.rawValue)) | \(e.service) \(e.endpoint.type?.lowercased() ?? "(type unknown)") | \(n(e.requests)) | \(e.principals.count) | \(e.replay.passed && e.grantCheck.exceeding.isEmpty ? "" : "FAILED ")\(n(e.replay.allowed)) of \(n(e.replay.requests)) | \(n(Int64(e.size))) | \((PolicyDiff.summary(e.current))) → \((PolicyDiff.summary(e.draft))) |")
         }
         md.append("")
-        for e in r.endpoints { md += endpointSection(e) }
 
+        return md
+    }
+
+    /// The AWS-owned buckets the drafts allow, with the evidence.
+    static func awsOwnedSection(_ r: SynthesisResult) -> [ReportLine] {
+        var md: [ReportLine] = []
         md += ["## AWS-owned buckets", ""]
         if r.awsOwned.isEmpty {
             md += ["None recognized.", ""]
@@ -109,6 +134,12 @@ public enum ReportRenderer {
             md.append("")
         }
 
+        return md
+    }
+
+    /// Requests held for review.
+    static func reviewSection(_ r: SynthesisResult) -> [ReportLine] {
+        var md: [ReportLine] = []
         md += ["## Review", ""]
         if r.review.isEmpty {
             md += ["Nothing to review: every request that succeeded stayed within the trusted accounts or reached AWS-owned buckets.", ""]
@@ -123,6 +154,12 @@ public enum ReportRenderer {
             md.append("")
         }
 
+        return md
+    }
+
+    /// Requests that were not authorized.
+    static func denialsSection(_ r: SynthesisResult) -> [ReportLine] {
+        var md: [ReportLine] = []
         md += ["## Denials", ""]
         if r.denials.isEmpty {
             md += ["No denied request in the window.", ""]
@@ -137,6 +174,12 @@ public enum ReportRenderer {
             md.append("")
         }
 
+        return md
+    }
+
+    /// One subsection per bucket lock.
+    static func lockSection(_ r: SynthesisResult) -> [ReportLine] {
+        var md: [ReportLine] = []
         md += ["## Bucket locks", ""]
         if r.buckets.isEmpty { md += ["No bucket of ours was reached through an endpoint.", ""] }
         for b in r.buckets {
@@ -155,12 +198,9 @@ public enum ReportRenderer {
             md.append("")
         }
 
-        md += flowSection(r.flows)
-        md += ["## Assumptions", ""]
-        for a in r.assumptions { md.append("- \(a)") }
-        md.append("")
         return md
     }
+
 
     /// The first lines: each draft that is not ready, the worst first, with its reasons.
     static func verdictLines(_ r: SynthesisResult) -> [ReportLine] {
