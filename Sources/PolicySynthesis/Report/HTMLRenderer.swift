@@ -47,29 +47,38 @@ enum HTMLRenderer {
         }
         flushTable()
         closeLists()
-        return """
+        return document(title: title, body: body.joined(separator: "\n"))
+    }
+
+    /// The page around the body: one self-contained file, no script, no resource from elsewhere.
+    static func document(title: String, body: String) -> String {
+        """
             <!DOCTYPE html>
             <html lang="en">
             <head>
             <meta charset="utf-8">
             <title>\(escape(title))</title>
             <style>
-            body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2rem auto; max-width: 80rem; padding: 0 1rem; color: #1b1f24; }
-            table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; font-size: 0.9rem; }
-            th, td { border: 1px solid #d0d7de; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
-            th { background: #f6f8fa; }
-            code { background: #f6f8fa; padding: 0 0.2rem; border-radius: 3px; font-size: 0.85rem; word-break: break-all; }
-            h1, h2 { border-bottom: 1px solid #d0d7de; padding-bottom: 0.3rem; }
-            strong { color: #9a2b00; }
+            \(style)
             </style>
             </head>
             <body>
-            \(body.joined(separator: "\n"))
+            \(body)
             </body>
             </html>
 
             """
     }
+
+    static let style = """
+        body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2rem auto; max-width: 80rem; padding: 0 1rem; color: #1b1f24; }
+        table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; font-size: 0.9rem; }
+        th, td { border: 1px solid #d0d7de; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
+        th { background: #f6f8fa; }
+        code { background: #f6f8fa; padding: 0 0.2rem; border-radius: 3px; font-size: 0.85rem; word-break: break-all; }
+        h1, h2 { border-bottom: 1px solid #d0d7de; padding-bottom: 0.3rem; }
+        strong { color: #9a2b00; }
+        """
 
     /// The line without its first `count` characters of markup (a heading's `## `, a list's `- `).
     static func dropping(_ count: Int, from line: ReportLine) -> ReportLine {
