@@ -87,6 +87,17 @@ struct EndToEndTests {
         // Samples from many accounts, without inventory or a whole window of data events: review, never ready.
         #expect(result.status == 4, "\(result.output)")
         #expect(result.output.contains("verdict: review"))
+        // Endpoints that belong to AWS (AWS Config's "AWS Internal" calls, log delivery) get no draft.
+        let drafts = try FileManager.default.contentsOfDirectory(atPath: dir + "/out/endpoints")
+        #expect(!drafts.contains { $0.hasPrefix("vpce-61638908") || $0.hasPrefix("vpce-0ebef659b2671eea7") })
+        // No lock denies object access on a bucket whose objects no logged request touched.
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/out/summary.json"))) as? [String: Any]
+        for bucket in summary?["buckets"] as? [[String: Any]] ?? [] {
+            let name = try #require(bucket["bucket"] as? String)
+            let lock = try String(contentsOfFile: dir + "/out/buckets/\(name).json", encoding: .utf8)
+            let reasons = (bucket["reasons"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
+            if reasons.contains("object-access-not-observable") { #expect(!lock.contains("arn:aws:s3:::\(name)/*"), "\(name)") }
+        }
         #expect(result.output.contains("0 failed"))
         #expect(FileManager.default.fileExists(atPath: dir + "/out/report.html"))
     }
