@@ -18,9 +18,9 @@ enum Terminal {
     /// `text` with control characters shown escaped (see `String.visible(keepingNewlines:)`).
     static func printable(_ text: String, keepingNewlines: Bool = false) -> String { text.visible(keepingNewlines: keepingNewlines) }
 
-    /// Prints `error: message` and returns the exit code to throw (no usage text: the usage was fine).
+    /// Prints `Error: message` and returns the exit code to throw (no usage text: the usage was fine).
     static func fail(_ message: String, code: Int32) -> ExitCode {
-        err("error: \(message)")
+        err("Error: \(message)")   // ArgumentParser's spelling, so one binary has one
         return ExitCode(code)
     }
 

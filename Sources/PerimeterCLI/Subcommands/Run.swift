@@ -28,7 +28,7 @@ extension PerimeterCommand {
             // With --json, stdout carries only the verdicts.
             if synthesis.json { Terminal.err(IngestStep.render(summary)) } else { Terminal.out(IngestStep.render(summary)) }
             let result = try SynthesisStep.run(store: usage, synthesis)
-            if !summary.filesFailed.isEmpty { Terminal.err("error: \(summary.filesFailed.count) log file(s) could not be read; the drafts rest on the others") }
+            if !summary.filesFailed.isEmpty { Terminal.err("Error: \(summary.filesFailed.count) log file(s) could not be read; the drafts rest on the others") }
             try SynthesisStep.finish(result, out: synthesis.out, failOn: synthesis.failOn, json: synthesis.json, ingestFailed: !summary.filesFailed.isEmpty)
         }
     }
