@@ -8,13 +8,16 @@ public enum ReportRenderer {
     /// Relative path → file content.
     public static func files(_ r: SynthesisResult) -> [String: String] {
         var files: [String: String] = [:]
+        // Beside each draft, the policy it was compared with (`current/`): what a rollback restores.
         for e in r.endpoints {
             files["endpoints/\(e.endpoint.id).json"] = PolicyWriter.write(e.draft)
             files["endpoints/\(e.endpoint.id).diff"] = e.diff
+            if e.currentKnown { files["current/endpoints/\(e.endpoint.id).json"] = PolicyWriter.write(e.current) }
         }
         for b in r.buckets {
             files["buckets/\(b.bucket).json"] = PolicyWriter.write(b.draft)
             files["buckets/\(b.bucket).diff"] = b.diff
+            if let current = b.current { files["current/buckets/\(b.bucket).json"] = PolicyWriter.write(current) }
         }
         let lines = reportLines(r)
         files["report.md"] = lines.map(\.markdown).joined(separator: "\n")
