@@ -5,33 +5,47 @@ import Foundation
 
 /// What one `ingest` run did: the closing summary the CLI prints.
 public struct IngestSummary: Sendable, Equatable, Codable {
+    /// Files under the LOGS paths.
     public var filesFound = 0
+    /// Files read as CloudTrail or flow logs.
     public var filesRead = 0
+    /// Digest and Insight files: valid, not used.
     public var filesSkipped = 0
+    /// Files whose content the store already holds: not read again.
     public var filesAlreadyIngested = 0
+    /// Files that are neither CloudTrail nor flow logs.
     public var filesUnrecognized: [String] = []
+    /// Files that could not be read or stored, with why (retried next time).
     public var filesFailed: [FailedFile] = []
     /// Entries under the LOGS paths that are not regular files (FIFOs, devices, broken links, link loops): not read.
     public var notRegular: [LogFileDiscovery.NotRegular] = []
+    /// Files read, by kind (`cloudtrail`, `flowlog`, …).
     public var filesByKind: [String: Int] = [:]
+    /// CloudTrail events stored, and those ignored as already stored (same event id).
     public var events = 0
     public var duplicateEvents = 0
+    /// Flow log records read.
     public var flowRecords: Int64 = 0
+    /// Records rejected, stored or only counted.
     public var rejects = 0
     /// Rejects by code (`malformed-json`, …), and the message of the first of each.
     public var rejectsByCode: [String: Int] = [:]
     public var rejectExamples: [String: String] = [:]
     /// Where the first few rejects of each code are, as `path:line` or `path@offset`.
     public var rejectPlaces: [String: [String]] = [:]
+    /// Valid records not used (Insight events, NODATA flow records, …), by reason.
     public var skippedRecordsByReason: [String: Int64] = [:]
+    /// Bytes read from disk, and after decompression.
     public var compressedBytes: Int64 = 0
     public var decompressedBytes: Int64 = 0
 
+    /// A file that could not be read or stored.
     public struct FailedFile: Sendable, Equatable, Codable {
         public var path: String
         public var reason: String
     }
 
+    /// An empty summary.
     public init() {}
 
     /// Records read from CloudTrail and flow logs together.
