@@ -5,10 +5,14 @@
 /// - ``PolicyWriter``
 /// - ``CompiledPolicy``
 public struct PolicyDocument: Sendable, Hashable {
+    /// `Version` (`2012-10-17`, `2008-10-17`), nil when absent.
     public var version: String?
+    /// `Id`, when the document has one.
     public var id: String?
+    /// `Statement`, in the order written.
     public var statements: [Statement]
 
+    /// A document of `statements` (2012-10-17 unless told).
     public init(version: String? = "2012-10-17", id: String? = nil, statements: [Statement]) {
         self.version = version
         self.id = id
@@ -32,12 +36,18 @@ public enum Effect: String, Sendable, Hashable {
 
 /// One statement of a policy.
 public struct Statement: Sendable, Hashable {
+    /// `Sid`, when the statement has one.
     public var sid: String?
+    /// Allow or Deny.
     public var effect: Effect
+    /// `Principal` and `NotPrincipal` (resource and endpoint policies).
     public var principal: PrincipalSpec?
     public var notPrincipal: PrincipalSpec?
+    /// `Action` or `NotAction`.
     public var action: ActionSpec
+    /// `Resource` or `NotResource`; nil when absent.
     public var resource: ResourceSpec?
+    /// `Condition`, one entry per operator and key.
     public var conditions: [Condition]
 
     public init(sid: String? = nil, effect: Effect, principal: PrincipalSpec? = nil, notPrincipal: PrincipalSpec? = nil,
