@@ -180,3 +180,39 @@ struct CompanionActionTests {
         #expect(EventActionMap.shared.rule(eventSource: "lambda.amazonaws.com", eventName: "CreateFunction20150331").companions.count == 2)
     }
 }
+
+/// Fields that reach a policy through a condition or a catalog name are refused when they could widen it.
+struct HostileIdentityTests {
+    /// A principal ARN with `*` became an `ArnEquals aws:PrincipalArn` value, where `*` is a wildcard:
+    /// one forged record granted every role of the account.
+    @Test(arguments: ["arn:aws:iam::111122223333:role/*", "arn:aws:iam::111122223333:role/a?", "arn:aws:iam::1:role/${aws:username}",
+                      "arn:aws:iam::1:role/a\u{1B}[2J"])
+    func aPrincipalThatCouldBeAWildcardIsAReject(arn: String) throws {
+        let text = HostileRecordTests.record(parameters: #"{"bucketName":"b","key":"k"}"#)
+            .replacingOccurrences(of: #""arn":"arn:aws:iam::111122223333:role/app""#, with: "\"arn\":\(JSONString.quote(arn))")
+        guard case .rejected(let code, _) = try HostileRecordTests.normalize(text) else {
+            Issue.record("`\(arn)` was not rejected")
+            return
+        }
+        #expect(code == "principal-characters")
+    }
+
+    /// A Region named AWS-owned catalog buckets (`al2023-repos-REGION-…`): `*` made one a wildcard.
+    @Test(arguments: ["*", "us-east-1*", "../x", "US EAST"])
+    func aRegionThatCouldWidenACatalogBucketIsAReject(region: String) throws {
+        let text = HostileRecordTests.record(parameters: #"{"bucketName":"b","key":"k"}"#)
+            .replacingOccurrences(of: #""awsRegion":"us-east-1""#, with: "\"awsRegion\":\(JSONString.quote(region))")
+        guard case .rejected(let code, _) = try HostileRecordTests.normalize(text) else {
+            Issue.record("`\(region)` was not rejected")
+            return
+        }
+        #expect(code == "aws-region-characters")
+    }
+
+    @Test func AWSInternalServicePrincipalsAreRead() throws {
+        let text = HostileRecordTests.record(parameters: #"{"bucketName":"b","key":"k"}"#)
+            .replacingOccurrences(of: #""type":"AssumedRole""#, with: #""type":"AWSService","invokedBy":"AWS Internal""#)
+        guard case .event(let event) = try HostileRecordTests.normalize(text) else { Issue.record("not read"); return }
+        #expect(event.principal.arn == "AWS Internal")
+    }
+}

@@ -51,8 +51,13 @@ public struct EventNormalizer: Sendable {
         let endpointText = string(.vpcEndpointId) ?? ""
         guard endpointText.isEmpty || VPCEndpointID.isWellFormed(endpointText) else { return .rejected(code: "bad-endpoint-id", reason: "vpcEndpointId is not a VPC endpoint id") }
         let region = string(.awsRegion) ?? ""
+        // A Region names catalog buckets (`al2023-repos-REGION-…`) and ARNs: a `*` there would be a wildcard.
+        guard Self.isRegion(region) else { return .rejected(code: "aws-region-characters", reason: "awsRegion is not a Region name") }
         let recipient = string(.recipientAccountId).map { AccountID($0) }
         let (principal, session) = Self.principal(fields[Field.userIdentity.rawValue], recipient: recipient)
+        // A principal's ARN becomes an `ArnEquals aws:PrincipalArn` value, where `*` and `?` are wildcards:
+        // IAM names never hold them, so a record whose principal does is forged.
+        guard Self.isPrincipalName(principal.arn) else { return .rejected(code: "principal-characters", reason: "the principal holds characters IAM names do not use") }
 
         let errorCode = string(.errorCode)
         let outcome = Self.outcome(errorCode: errorCode, errorMessage: string(.errorMessage))
@@ -87,6 +92,18 @@ public struct EventNormalizer: Sendable {
     static func all(_ text: String, _ allowed: (UInt8) -> Bool) -> Bool {
         guard text.utf8.count <= 128 else { return false }
         return text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(allowed) } ?? text.utf8.allSatisfy(allowed)
+    }
+
+    /// `us-east-1`: lowercase ASCII letters, digits and `-`, at most 32 bytes (empty when not logged).
+    static func isRegion(_ text: String) -> Bool {
+        text.utf8.count <= 32 && text.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }
+    }
+
+    /// A principal a condition may name: no `*`, `?` or `$` (wildcards and variables in `ArnEquals`),
+    /// no control character, at most 2,048 bytes. IAM names never hold them; AWS writes service
+    /// principals such as `AWS Internal` with a space, which is allowed.
+    static func isPrincipalName(_ text: String) -> Bool {
+        text.utf8.count <= 2048 && !text.utf8.contains { $0 == 42 || $0 == 63 || $0 == 36 || $0 < 32 || $0 == 127 }
     }
 
     static func isAlphanumeric(_ b: UInt8) -> Bool { (48...57).contains(b) || (65...90).contains(b) || (97...122).contains(b) }
