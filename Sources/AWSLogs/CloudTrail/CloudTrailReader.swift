@@ -164,9 +164,11 @@ public struct CloudTrailStream {
         }
         switch mode {
         case .prefixed(var lines):
+            mode = .top   // the enum lets go of its copy, so the buffers below are mutated in place
             lines.feed(chunk) { line, number in readPrefixed(line, number: number, into: &file) }
             mode = .prefixed(lines)
         case .split(var splitter):
+            mode = .top
             splitter.feed(chunk) { unit in reader.read(unit, into: &file) }
             mode = .split(splitter)
         default:
@@ -178,14 +180,17 @@ public struct CloudTrailStream {
     public mutating func finish(into file: inout ParsedFile) {
         switch mode {
         case .prefixed(var lines):
+            mode = .top
             lines.finish { line, number in readPrefixed(line, number: number, into: &file) }
             mode = .prefixed(lines)
         case .split(var splitter):
+            mode = .top
             splitter.finish { unit in reader.read(unit, into: &file) }
             mode = .split(splitter)
         default:
             advance(final: true, into: &file)
             if case .split(var splitter) = mode {
+                mode = .top
                 splitter.finish { unit in reader.read(unit, into: &file) }
                 mode = .split(splitter)
             }
@@ -235,6 +240,7 @@ public struct CloudTrailStream {
             if case .split = mode { break }
         }
         if case .split(var splitter) = mode {
+            mode = .top
             // The rest of the window goes to the splitter, which then reads every later chunk.
             if p < window.count { window[p...].withUnsafeBytes { raw in splitter.feed(raw) { unit in reader.read(unit, into: &file) } } }
             mode = .split(splitter)

@@ -198,12 +198,12 @@ struct FlowRow {
         case .end: end = try number(0...Timestamp.latest)
         case .action:
             guard Self.equals(value, "ACCEPT") || Self.equals(value, "REJECT") else {
-                throw FlowValueError(reason: "`action` is `\(String(decoding: value, as: UTF8.self))`, not ACCEPT or REJECT")
+                throw FlowValueError(reason: "`action` is `\(Self.shown(value))`, not ACCEPT or REJECT")
             }
             action = strings.id(value)
         case .logStatus:
             guard let status = LogStatus(rawValue: String(decoding: value, as: UTF8.self)) else {
-                throw FlowValueError(reason: "`log-status` is `\(String(decoding: value, as: UTF8.self))`")
+                throw FlowValueError(reason: "`log-status` is `\(Self.shown(value))`")
             }
             logStatus = status
         case .vpcID: vpcID = strings.id(value)
@@ -221,6 +221,12 @@ struct FlowRow {
         try text.withUTF8 { bytes in
             Result { () throws(FlowValueError) in try set(field, UnsafeRawBufferPointer(bytes), &strings) }
         }.get()
+    }
+
+    /// A logged value as a reject reason quotes it: its first 40 bytes (a 64 KiB token would otherwise
+    /// be kept in each of a file's 1,000 stored rejects).
+    static func shown(_ value: UnsafeRawBufferPointer) -> String {
+        String(decoding: UnsafeRawBufferPointer(rebasing: value.prefix(40)), as: UTF8.self) + (value.count > 40 ? "…" : "")
     }
 
     /// The largest `packets` or `bytes` one record may hold: 2^50, about 150 times what a 100 Gb/s
