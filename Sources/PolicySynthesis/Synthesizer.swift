@@ -58,8 +58,11 @@ public enum Synthesizer {
                                             trusted: trust.accounts, actions: actions)
             let grants = AWSOwnedGrants.make(endpoint: endpoint, region: context.region, draftable: triage.draftable, flows: flows, catalog: catalog)
             review += triage.review
-            owned += grants.uses
-            results.append(draft(context, triage, grants, granularity: input.options.granularity, actions: actions))
+            let result = draft(context, triage, grants, granularity: input.options.granularity, actions: actions)
+            // An inferred bucket the current policy already refuses was left out of the draft: not listed as allowed.
+            let granted = Set(result.draft.statements.flatMap { $0.resource?.patterns ?? [] })
+            owned += grants.uses.filter { !$0.inferred || granted.contains(PolicyText.allObjects(inBucketARN: "arn:aws:s3:::\($0.bucket)")) }
+            results.append(result)
         }
 
         var buckets = BucketLockBuilder.build(observed: input.observed, inventory: inventory, classifier: classifier, trusted: trust.accounts,

@@ -67,6 +67,7 @@ struct WithinCurrentPolicyTests {
         let endpoint = try #require(result.endpoints.first)
         #expect(!PolicyWriter.write(endpoint.draft).contains("al2023"))
         #expect(endpoint.notes.contains { $0.code == "refused-by-current" })
+        #expect(!result.awsOwned.contains { $0.bucket.hasPrefix("al2023") })
         #expect(endpoint.grantCheck.exceeding.isEmpty)
         #expect(endpoint.replay.passed)
     }
