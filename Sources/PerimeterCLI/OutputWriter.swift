@@ -1,3 +1,4 @@
+import AWSModel
 import Foundation
 
 /// Writes Perimeter's files under `--out`: only inside it, each file whole or not at all, and on
@@ -93,8 +94,8 @@ enum OutputError: Error, CustomStringConvertible {
 
     var description: String {
         switch self {
-        case .outside(let path): "refusing to write `\(Terminal.printable(path))`: it is not inside the output folder"
-        case .write(let path, let why): "cannot write `\(Terminal.printable(path))`: \(why)"
+        case .outside(let path): "refusing to write `\(path.visible())`: it is not inside the output folder"
+        case .write(let path, let why): "cannot write `\(path.visible())`: \(why)"
         }
     }
 }

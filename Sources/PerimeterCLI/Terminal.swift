@@ -6,17 +6,15 @@ import Foundation
 enum Terminal {
     static let isInteractive = isatty(STDERR_FILENO) == 1
 
-    /// Prints `text`: control characters other than line breaks are shown escaped (see ``printable(_:)``).
+    /// Prints `text`: control characters other than line breaks are shown escaped (see `String.visible(keepingNewlines:)`).
     static func out(_ text: String) {
-        FileHandle.standardOutput.write(Data((printable(text, keepingNewlines: true) + "\n").utf8))
+        FileHandle.standardOutput.write(Data((text.visible(keepingNewlines: true) + "\n").utf8))
     }
 
     static func err(_ text: String) {
-        FileHandle.standardError.write(Data((printable(text, keepingNewlines: true) + "\n").utf8))
+        FileHandle.standardError.write(Data((text.visible(keepingNewlines: true) + "\n").utf8))
     }
 
-    /// `text` with control characters shown escaped (see `String.visible(keepingNewlines:)`).
-    static func printable(_ text: String, keepingNewlines: Bool = false) -> String { text.visible(keepingNewlines: keepingNewlines) }
 
     /// Prints `Error: message` and returns the exit code to throw (no usage text: the usage was fine).
     static func fail(_ message: String, code: Int32) -> ExitCode {

@@ -1,4 +1,5 @@
 import Testing
+import AWSModel
 import Foundation
 @testable import PerimeterCLI
 import PerimeterTestSupport
@@ -62,11 +63,11 @@ struct TerminalTests {
         ("c1\u{9B}31m", "c1\\u{9B}31m"),
     ])
     func controlCharactersInLoggedTextAreShownEscaped(text: String, shown: String) {
-        #expect(Terminal.printable(text) == shown)
+        #expect(text.visible() == shown)
     }
 
     @Test func linesKeepTheirBreaksOnTheConsole() {
-        #expect(Terminal.printable("a\nb\u{1B}", keepingNewlines: true) == "a\nb\\u{1B}")
+        #expect("a\nb\u{1B}".visible(keepingNewlines: true) == "a\nb\\u{1B}")
     }
 }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import AWSLogs
+import AWSModel
 import Foundation
 import Logging
 import UsageStore
@@ -59,7 +60,7 @@ extension PerimeterCommand {
                                                     "reason": r.reason, "excerpt": r.excerpt]).replacingOccurrences(of: "\n", with: ""))
                 } else {
                     let place = [r.line.map { "line \($0)" }, r.byteOffset.map { "byte \($0)" }].compactMap { $0 }.joined(separator: ", ")
-                    Terminal.out("\(r.path): \(place): \(r.code.isEmpty ? "" : r.code + ": ")\(r.reason)\n    \(Terminal.printable(r.excerpt))")
+                    Terminal.out("\(r.path): \(place): \(r.code.isEmpty ? "" : r.code + ": ")\(r.reason)\n    \(r.excerpt.visible())")
                 }
             }
             if rejects.isEmpty { Terminal.out("no rejects in `\(store.db)`") }

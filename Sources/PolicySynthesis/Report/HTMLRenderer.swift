@@ -132,7 +132,7 @@ enum HTMLRenderer {
 
     static func escape(_ s: String) -> String {
         var out = ""
-        for c in ReportLine.visible(s) {
+        for c in s.visible() {
             switch c {
             case "&": out += "&amp;"
             case "<": out += "&lt;"

@@ -96,7 +96,7 @@ struct ReportLine: ExpressibleByStringInterpolation, ExpressibleByStringLiteral,
     /// Characters that could start markup are backslash-escaped; control characters are shown as `\u{…}`.
     static func markdownText(_ text: String, inTable: Bool) -> String {
         var out = ""
-        for scalar in visible(text).unicodeScalars {
+        for scalar in text.visible().unicodeScalars {
             if "\\`*_[]<>|&".unicodeScalars.contains(scalar) { out += "\\" }
             out.unicodeScalars.append(scalar)
         }
@@ -105,7 +105,7 @@ struct ReportLine: ExpressibleByStringInterpolation, ExpressibleByStringLiteral,
 
     /// A code span that no backtick inside can close (CommonMark: a fence longer than any run inside).
     static func markdownCode(_ text: String, inTable: Bool) -> String {
-        var content = visible(text)
+        var content = text.visible()
         if inTable { content = content.replacingOccurrences(of: "|", with: "\\|") }
         var longest = 0, run = 0
         for c in content { if c == "`" { run += 1; longest = max(longest, run) } else { run = 0 } }
@@ -114,8 +114,6 @@ struct ReportLine: ExpressibleByStringInterpolation, ExpressibleByStringLiteral,
         return fence + pad + content + pad + fence
     }
 
-    /// `text` with line breaks, ESC and every other control character written as `\u{…}`.
-    static func visible(_ text: String) -> String { text.visible() }
 }
 
 extension Array where Element == ReportLine {
