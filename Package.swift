@@ -74,7 +74,7 @@ let package = Package(
             name: "PerimeterFuzz", dependencies: ["AWSModel", "JSONTape", "AWSLogs", "IAMPolicy", "PolicySynthesis"], path: "Tests/Fuzz",
             exclude: ["run.sh", "corpus"]),
         .testTarget(name: "AWSModelTests", dependencies: ["AWSModel", "JSONTape"]),
-        .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy", "PerimeterTestSupport"]),
+        .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy", "AWSModel", "PerimeterTestSupport"]),
         .testTarget(name: "AWSLogsTests", dependencies: ["AWSLogs", "JSONTape", "PerimeterTestSupport"]),
         .testTarget(name: "UsageStoreTests", dependencies: ["UsageStore", "AWSLogs", "PerimeterTestSupport",
                                                          .product(name: "GRDB", package: "GRDB.swift")]),

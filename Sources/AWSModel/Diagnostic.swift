@@ -3,7 +3,7 @@
 /// show the same code.
 ///
 /// ```swift
-/// let note = Diagnostic(.keptExact, .note, "kept \(value: resource) exact for \(action): the current policy does not grant \(value: wider)")
+/// let note = Diagnostic("kept-exact", .note, "kept \(value: resource) exact for \(action): the current policy does not grant \(value: wider)")
 /// note.description   // "kept-exact: kept `arn:aws:s3:::b/k` exact for s3:GetObject: …"
 /// ```
 public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
@@ -15,6 +15,7 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
         public var description: String { rawValue }
     }
 
+    /// How much a finding matters.
     public enum Severity: String, Sendable, Hashable, Codable {
         /// Said for the record: an assumption, a generalization.
         case note
@@ -26,12 +27,16 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
 
     /// Where a diagnostic was found: a file, with a line or byte offset, or a JSON path in it.
     public struct Location: Sendable, Hashable, Codable, CustomStringConvertible {
+        /// The file, as the user named or discovery found it.
         public var file: String?
+        /// 1-based line in the (decompressed) file.
         public var line: Int?
+        /// Byte offset in the (decompressed) file.
         public var byteOffset: Int64?
         /// A JSON path such as `VpcEndpoints[2].PolicyDocument`.
         public var path: String?
 
+        /// A location; every part is optional.
         public init(file: String? = nil, line: Int? = nil, byteOffset: Int64? = nil, path: String? = nil) {
             self.file = file
             self.line = line
@@ -44,11 +49,16 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
+    /// The stable code (`malformed-json`, `coverage-gap`, …).
     public var code: Code
+    /// How much it matters.
     public var severity: Severity
+    /// What was found, values kept apart from words.
     public var message: Message
+    /// Where it was found, when it has a place.
     public var location: Location?
 
+    /// A diagnostic with `code`, `severity` and `message`, found `at` a location.
     public init(_ code: Code, _ severity: Severity, _ message: Message, at location: Location? = nil) {
         self.code = code
         self.severity = severity
@@ -65,17 +75,21 @@ public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
 /// A diagnostic's message: Perimeter's words, and values (from logs, the inventory or a policy) kept
 /// as such, so that every renderer can show a value as a value and never read it as markup.
 public struct Message: Sendable, Hashable, ExpressibleByStringInterpolation, CustomStringConvertible, Codable {
+    /// A stretch of a message: Perimeter's words, or a value shown as code.
     public enum Piece: Sendable, Hashable {
         case text(String)
         case value(String)
     }
 
+    /// The message's pieces in order.
     public var pieces: [Piece]
 
+    /// A message from its pieces.
     public init(pieces: [Piece]) { self.pieces = pieces }
     public init(stringLiteral value: String) { pieces = [.text(value)] }
     public init(stringInterpolation: Interpolation) { pieces = stringInterpolation.pieces }
 
+    /// Builds a message from a string literal: literal text and `\(x)` are words, `\(value: x)` is a value.
     public struct Interpolation: StringInterpolationProtocol {
         var pieces: [Piece] = []
         public init(literalCapacity: Int, interpolationCount: Int) {}

@@ -1,7 +1,9 @@
 /// A twelve-digit AWS account id (or a marker such as `ANONYMOUS_PRINCIPAL` as CloudTrail writes it).
 public struct AccountID: Hashable, Sendable, Comparable, RawRepresentable, CustomStringConvertible, Codable {
+    /// The id as written.
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// An account id from its text (not checked: markers are accounts too).
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }
@@ -12,8 +14,10 @@ public struct AccountID: Hashable, Sendable, Comparable, RawRepresentable, Custo
 
 /// A VPC endpoint id, `vpce-…`.
 public struct VPCEndpointID: Hashable, Sendable, Comparable, RawRepresentable, CustomStringConvertible, Codable {
+    /// The id as written.
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
+    /// An endpoint id from its text (check it with ``isValid`` before it names a file).
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -18,6 +18,7 @@ public enum AmazonLinuxRelease: String, Sendable, Hashable, CaseIterable {
 /// INVARIANT: `userAgent` is a family (versions dropped) that keeps the OS release token whole, so
 /// that ``amazonLinux`` can be read from it; the store writes it so.
 public struct ObservedSource: Sendable, Hashable, Comparable {
+    /// A source with every field given.
     public init(endpoint: VPCEndpointID?, principalARN: String, sessionName: String, sourceIP: String, userAgent: String,
                 count: Int64, firstSeen: Int64, lastSeen: Int64) {
         self.endpoint = endpoint
@@ -30,15 +31,23 @@ public struct ObservedSource: Sendable, Hashable, Comparable {
         self.lastSeen = lastSeen
     }
 
+    /// The endpoint the requests went through; nil when none.
     public var endpoint: VPCEndpointID?
+    /// The principal (role ARN for role sessions).
     public var principalARN: String
+    /// The role session name (the instance id for EC2 instance roles), empty when none.
     public var sessionName: String
+    /// `sourceIPAddress` as logged.
     public var sourceIP: String
+    /// The user agent family (see the invariant above).
     public var userAgent: String
     /// The Amazon Linux release the user agent names: evidence that the host reads AWS-owned yum repositories.
     public var amazonLinux: AmazonLinuxRelease? { AmazonLinuxRelease(userAgent: userAgent) }
+    /// Requests from this source.
     public var count: Int64
+    /// Seconds since 1970 of the first request.
     public var firstSeen: Int64
+    /// Seconds since 1970 of the last request.
     public var lastSeen: Int64
 
     public static func < (lhs: ObservedSource, rhs: ObservedSource) -> Bool {

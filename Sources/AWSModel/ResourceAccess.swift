@@ -8,6 +8,7 @@ public struct Resource: Hashable, Sendable, Comparable, CustomStringConvertible,
     /// The ARN of `text` (its parts keep the escapes), nil for `*` and for text that is not an ARN.
     public let arn: ARN?
 
+    /// A resource from its policy text (already escaped); its ARN is parsed here, once.
     public init(policyText: String) {
         text = policyText
         arn = ARN(policyText)
@@ -34,12 +35,14 @@ public struct Resource: Hashable, Sendable, Comparable, CustomStringConvertible,
 
 /// One (action, resource) pair a request needed, with the account that owns the resource.
 public struct ResourceAccess: Hashable, Sendable, Comparable {
+    /// The IAM action the request needed.
     public var action: IAMAction
     /// The resource, or ``Resource/any`` when the action takes none, ``Resource/notLogged`` when the log does not name it.
     public var resource: Resource
     /// The account that owns the resource, when the log says (`resources[].accountId`) or the ARN holds it.
     public var resourceAccount: AccountID?
 
+    /// An access of `action` to `resource`, owned by `resourceAccount` when known.
     public init(action: IAMAction, resource: Resource, resourceAccount: AccountID? = nil) {
         self.action = action
         self.resource = resource

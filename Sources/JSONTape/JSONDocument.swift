@@ -13,6 +13,7 @@ import Darwin
 public final class JSONDocument: @unchecked Sendable {
     // INVARIANT: immutable after `init`; nodes of a container are followed by its children, and
     // `next` of any node is the index just past its subtree.
+    /// The text the tape points into.
     public let bytes: [UInt8]
     let nodes: [JSONNode]
     /// The root values in the order they appear (more than one for JSON-lines text).
@@ -58,14 +59,20 @@ struct JSONNode {
 
 /// A view of one value inside a ``JSONDocument``.
 public struct JSONValue: @unchecked Sendable {
+    /// A node's position in the tape.
     public typealias Index = Int
+    /// The document the value is in.
     public let document: JSONDocument
+    /// The value's node in the tape.
     public let index: Int
 
     private var node: JSONNode { document.nodes[index] }
 
+    /// True for an object.
     public var isObject: Bool { node.kind == .object }
+    /// True for an array.
     public var isArray: Bool { node.kind == .array }
+    /// True for `null`.
     public var isNull: Bool { node.kind == .null }
 
     /// Byte offset of the value's first character in the document.
@@ -177,6 +184,7 @@ public struct JSONValue: @unchecked Sendable {
         }
     }
 
+    /// The value as a Bool: `true` / `false`, or the strings `"true"` / `"false"`; nil otherwise.
     public var bool: Bool? {
         switch node.kind {
         case .bool: return node.flag
@@ -185,6 +193,7 @@ public struct JSONValue: @unchecked Sendable {
         }
     }
 
+    /// The value as an Int64: an integer number or a string holding one; nil otherwise (and on overflow).
     public var int64: Int64? {
         switch node.kind {
         case .number: return Int64(rawText)
@@ -207,6 +216,7 @@ public struct JSONKeys: Sendable {
     let entries: [(slot: Int, offset: Int)]
     /// `entries[firstEntry[n]..<firstEntry[n + 1]]` are the names `n` bytes long.
     let firstEntry: [Int]
+    /// How many names.
     public let count: Int
 
     /// Non-empty names without escapes.
@@ -230,6 +240,7 @@ public struct JSONFields: @unchecked Sendable {
     let document: JSONDocument
     let indices: [Int32]
 
+    /// The member whose name was at `slot` in the ``JSONKeys``, when the object has it.
     public subscript(slot: Int) -> JSONValue? {
         let index = indices[slot]
         return index < 0 ? nil : JSONValue(document: document, index: Int(index))

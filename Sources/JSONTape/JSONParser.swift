@@ -1,6 +1,8 @@
 /// A JSON syntax error with the byte offset where it was found.
 public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Byte offset of the problem in the input.
     public var offset: Int
+    /// What is wrong.
     public var message: String
     /// True when the text ended inside the value: more input may complete it.
     public var atEndOfInput = false
@@ -12,6 +14,8 @@ public enum JSONParser {
     static let maxDepth = 256
 
     /// Parses exactly one value (surrounded by optional white space).
+    ///
+    /// - Throws: ``JSONSyntaxError`` at the offset of the first syntax error, or for nesting deeper than ``maxDepth``.
     public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONDocument {
         var nodes: [JSONNode] = []
         nodes.reserveCapacity(bytes.count / 12)
@@ -31,6 +35,8 @@ public enum JSONParser {
     /// its end. The document shares `bytes` (no copy), and every offset counts from the start of `bytes`.
     /// `tape` is storage reused from one value to the next: once the previous document is gone, its
     /// nodes' memory serves the next (one allocation per file, not per record).
+    ///
+    /// - Throws: ``JSONSyntaxError`` at the offset of the first syntax error in the value.
     public static func parseValue(_ bytes: [UInt8], at start: Int, nodes tape: inout Tape) throws(JSONSyntaxError) -> (document: JSONDocument, end: Int) {
         var nodes = tape.nodes
         tape.nodes = []
@@ -49,13 +55,16 @@ public enum JSONParser {
     /// Node storage for ``parseValue(_:at:nodes:)`` to reuse.
     public struct Tape {
         var nodes: [JSONNode] = []
+        /// An empty tape.
         public init() {}
     }
 
     /// The outcome of parsing a text that holds a sequence of values (JSON lines, or values one after
     /// another): the values that parsed, and one error per stretch that did not.
     public struct Sequence {
+        /// The values that parsed, as roots of one document.
         public var document: JSONDocument
+        /// One error per stretch that did not parse.
         public var errors: [JSONSyntaxError]
     }
 
@@ -114,64 +123,69 @@ public enum JSONParser {
         mutating func value(into nodes: inout [JSONNode], depth: Int) throws(JSONSyntaxError) {
             guard depth < JSONParser.maxDepth else { throw fail("nesting deeper than \(JSONParser.maxDepth)") }
             guard pos < bytes.count else { throw fail("unexpected end of input") }
-            let start = pos
             switch bytes[pos] {
-            case 123: // {
-                let me = nodes.count
-                nodes.append(JSONNode(kind: .object, flag: false, start: UInt32(start), end: 0, next: 0))
-                pos += 1
-                skipWhitespace()
-                if pos < bytes.count, bytes[pos] == 125 {
-                    pos += 1
-                } else {
-                    while true {
-                        skipWhitespace()
-                        guard pos < bytes.count, bytes[pos] == 34 else { throw fail("expected a string key") }
-                        try string(into: &nodes)
-                        skipWhitespace()
-                        guard pos < bytes.count, bytes[pos] == 58 else { throw fail("expected `:` after key") }
-                        pos += 1
-                        skipWhitespace()
-                        try value(into: &nodes, depth: depth + 1)
-                        skipWhitespace()
-                        guard pos < bytes.count else { throw fail("unexpected end of input inside an object") }
-                        if bytes[pos] == 44 { pos += 1; continue }
-                        if bytes[pos] == 125 { pos += 1; break }
-                        throw fail("expected `,` or `}` in an object")
-                    }
-                }
-                nodes[me].end = UInt32(pos)
-                nodes[me].next = UInt32(nodes.count)
-            case 91: // [
-                let me = nodes.count
-                nodes.append(JSONNode(kind: .array, flag: false, start: UInt32(start), end: 0, next: 0))
-                pos += 1
-                skipWhitespace()
-                if pos < bytes.count, bytes[pos] == 93 {
-                    pos += 1
-                } else {
-                    while true {
-                        skipWhitespace()
-                        try value(into: &nodes, depth: depth + 1)
-                        skipWhitespace()
-                        guard pos < bytes.count else { throw fail("unexpected end of input inside an array") }
-                        if bytes[pos] == 44 { pos += 1; continue }
-                        if bytes[pos] == 93 { pos += 1; break }
-                        throw fail("expected `,` or `]` in an array")
-                    }
-                }
-                nodes[me].end = UInt32(pos)
-                nodes[me].next = UInt32(nodes.count)
-            case 34:
-                try string(into: &nodes)
+            case 123: try object(into: &nodes, depth: depth)
+            case 91: try array(into: &nodes, depth: depth)
+            case 34: try string(into: &nodes)
             case 116: try literal("true", kind: .bool, flag: true, into: &nodes)
             case 102: try literal("false", kind: .bool, flag: false, into: &nodes)
             case 110: try literal("null", kind: .null, flag: false, into: &nodes)
-            case 45, 48...57:
-                try number(into: &nodes)
+            case 45, 48...57: try number(into: &nodes)
             default:
                 throw fail("unexpected character `\(Character(Unicode.Scalar(bytes[pos])))`")
             }
+        }
+
+        /// An object from its `{`: one node for the object, then its keys and values in order.
+        mutating func object(into nodes: inout [JSONNode], depth: Int) throws(JSONSyntaxError) {
+            let me = nodes.count
+            nodes.append(JSONNode(kind: .object, flag: false, start: UInt32(pos), end: 0, next: 0))
+            pos += 1
+            skipWhitespace()
+            if pos < bytes.count, bytes[pos] == 125 {
+                pos += 1
+            } else {
+                while true {
+                    skipWhitespace()
+                    guard pos < bytes.count, bytes[pos] == 34 else { throw fail("expected a string key") }
+                    try string(into: &nodes)
+                    skipWhitespace()
+                    guard pos < bytes.count, bytes[pos] == 58 else { throw fail("expected `:` after key") }
+                    pos += 1
+                    skipWhitespace()
+                    try value(into: &nodes, depth: depth + 1)
+                    skipWhitespace()
+                    guard pos < bytes.count else { throw fail("unexpected end of input inside an object") }
+                    if bytes[pos] == 44 { pos += 1; continue }
+                    if bytes[pos] == 125 { pos += 1; break }
+                    throw fail("expected `,` or `}` in an object")
+                }
+            }
+            nodes[me].end = UInt32(pos)
+            nodes[me].next = UInt32(nodes.count)
+        }
+
+        /// An array from its `[`: one node for the array, then its elements in order.
+        mutating func array(into nodes: inout [JSONNode], depth: Int) throws(JSONSyntaxError) {
+            let me = nodes.count
+            nodes.append(JSONNode(kind: .array, flag: false, start: UInt32(pos), end: 0, next: 0))
+            pos += 1
+            skipWhitespace()
+            if pos < bytes.count, bytes[pos] == 93 {
+                pos += 1
+            } else {
+                while true {
+                    skipWhitespace()
+                    try value(into: &nodes, depth: depth + 1)
+                    skipWhitespace()
+                    guard pos < bytes.count else { throw fail("unexpected end of input inside an array") }
+                    if bytes[pos] == 44 { pos += 1; continue }
+                    if bytes[pos] == 93 { pos += 1; break }
+                    throw fail("expected `,` or `]` in an array")
+                }
+            }
+            nodes[me].end = UInt32(pos)
+            nodes[me].next = UInt32(nodes.count)
         }
 
         mutating func string(into nodes: inout [JSONNode]) throws(JSONSyntaxError) {

@@ -3,14 +3,21 @@ import AWSModel
 /// A deterministic corpus of realistic records in the S3 delivery layout, for benchmarks: CloudTrail
 /// delivery files of 1,000 records and flow log files of 5,000 lines, half the records each.
 public struct BenchmarkCorpus: Sendable {
+    /// Records in the corpus, half CloudTrail and half flow records.
     public let records: Int
+    /// CloudTrail records per delivery file.
     public static let recordsPerTrailFile = 1000
+    /// Flow records per flow log file.
     public static let linesPerFlowFile = 5000
 
+    /// A corpus of `records` records.
     public init(records: Int) { self.records = records }
 
+    /// CloudTrail delivery files written.
     public var trailFiles: Int { (records / 2 + Self.recordsPerTrailFile - 1) / Self.recordsPerTrailFile }
+    /// Flow log files written.
     public var flowFiles: Int { (records - records / 2 + Self.linesPerFlowFile - 1) / Self.linesPerFlowFile }
+    /// Every file written.
     public var fileCount: Int { trailFiles + flowFiles }
 
     /// File `index` (0 ..< fileCount): its relative path and gzipped bytes.

@@ -2,6 +2,7 @@ internal import CZlib
 
 /// Compresses bytes into one gzip member (for the sample writer and tests).
 public enum GzipEncoder {
+    /// `input` as one gzip member at zlib `level`.
     public static func compress(_ input: [UInt8], level: Int32 = 6) -> [UInt8] {
         var stream = z_stream()
         guard czlib_deflateInit2(&stream, level) == Z_OK else { preconditionFailure("deflateInit2 failed") }

@@ -5,47 +5,10 @@ import JSONTape
 /// the network interfaces of the interface endpoint, the organization's accounts, the buckets of
 /// each account, and current bucket policies.
 extension SampleScenario {
+    /// Every inventory file: relative path → bytes.
     public func inventory() -> [String: [UInt8]] {
         let P = Self.prod, S = Self.shared
-        let allowAll = #"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#
-        let sqsPolicy = #"{"Version":"2012-10-17","Statement":[{"Sid":"AllowQueueUse","Effect":"Allow","Principal":"*","Action":"sqs:*","Resource":"*"},{"Sid":"NoPurge","Effect":"Deny","Principal":"*","Action":"sqs:PurgeQueue","Resource":"*"}]}"#
-        func endpoint(_ id: String, _ type: String, _ service: String, _ policy: String, extra: String) -> String {
-            """
-                    {
-                        "VpcEndpointId": "\(id)",
-                        "VpcEndpointType": "\(type)",
-                        "VpcId": "\(Self.vpc)",
-                        "ServiceName": "\(service)",
-                        "State": "available",
-                        "PolicyDocument": \(JSONString.quote(policy)),
-            \(extra)
-                        "PrivateDnsEnabled": \(type == "Interface" ? "true" : "false"),
-                        "RequesterManaged": false,
-                        "CreationTimestamp": "2025-03-14T09:26:53+00:00",
-                        "OwnerId": "\(P)"
-                    }
-            """
-        }
-        let endpoints = """
-            {
-                "VpcEndpoints": [
-            \(endpoint(Self.s3Endpoint, "Gateway", "com.amazonaws.us-east-1.s3", allowAll, extra: "            \"RouteTableIds\": [\"rtb-0a1b2c3d4e5f60001\", \"rtb-0a1b2c3d4e5f60002\"],")),
-            \(endpoint(Self.dynamoDBEndpoint, "Gateway", "com.amazonaws.us-east-1.dynamodb", allowAll, extra: "            \"RouteTableIds\": [\"rtb-0a1b2c3d4e5f60001\"],")),
-            \(endpoint(Self.sqsEndpoint, "Interface", "com.amazonaws.us-east-1.sqs", sqsPolicy, extra: "            \"SubnetIds\": [\"subnet-0aa1\", \"subnet-0aa2\"],\n            \"NetworkInterfaceIds\": [\"eni-0sqs0000000000001\", \"eni-0sqs0000000000002\"],"))
-                ]
-            }
-
-            """
-        let interfaces = """
-            {
-                "NetworkInterfaces": [
-            \(zip(["eni-0sqs0000000000001", "eni-0sqs0000000000002"], Self.sqsEndpointIPs).map { eni, ip in
-                "        {\n            \"NetworkInterfaceId\": \"\(eni)\",\n            \"Description\": \"VPC Endpoint Interface \(Self.sqsEndpoint)\",\n            \"InterfaceType\": \"vpc_endpoint\",\n            \"PrivateIpAddress\": \"\(ip)\",\n            \"VpcId\": \"\(Self.vpc)\",\n            \"OwnerId\": \"\(P)\"\n        }"
-            }.joined(separator: ",\n"))
-                ]
-            }
-
-            """
+        let endpoints = describeVpcEndpoints(), interfaces = describeNetworkInterfaces()
         let accounts = """
             {
                 "Accounts": [
@@ -70,5 +33,54 @@ extension SampleScenario {
             "inventory/bucket-policies/acme-app-data.json": Array(("{\n    \"Policy\": " + JSONString.quote(appDataPolicy) + "\n}\n").utf8),
             "inventory/bucket-policies/acme-cloudtrail-logs.json": Array(("{\n    \"Policy\": " + JSONString.quote(trailPolicy) + "\n}\n").utf8),
         ]
+    }
+
+    /// `aws ec2 describe-vpc-endpoints`: the three endpoints with their current policies.
+    func describeVpcEndpoints() -> String {
+        let P = Self.prod
+        let allowAll = #"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#
+        let sqsPolicy = #"{"Version":"2012-10-17","Statement":[{"Sid":"AllowQueueUse","Effect":"Allow","Principal":"*","Action":"sqs:*","Resource":"*"},{"Sid":"NoPurge","Effect":"Deny","Principal":"*","Action":"sqs:PurgeQueue","Resource":"*"}]}"#
+        func endpoint(_ id: String, _ type: String, _ service: String, _ policy: String, extra: String) -> String {
+            """
+                    {
+                        "VpcEndpointId": "\(id)",
+                        "VpcEndpointType": "\(type)",
+                        "VpcId": "\(Self.vpc)",
+                        "ServiceName": "\(service)",
+                        "State": "available",
+                        "PolicyDocument": \(JSONString.quote(policy)),
+            \(extra)
+                        "PrivateDnsEnabled": \(type == "Interface" ? "true" : "false"),
+                        "RequesterManaged": false,
+                        "CreationTimestamp": "2025-03-14T09:26:53+00:00",
+                        "OwnerId": "\(P)"
+                    }
+            """
+        }
+        return """
+            {
+                "VpcEndpoints": [
+            \(endpoint(Self.s3Endpoint, "Gateway", "com.amazonaws.us-east-1.s3", allowAll, extra: "            \"RouteTableIds\": [\"rtb-0a1b2c3d4e5f60001\", \"rtb-0a1b2c3d4e5f60002\"],")),
+            \(endpoint(Self.dynamoDBEndpoint, "Gateway", "com.amazonaws.us-east-1.dynamodb", allowAll, extra: "            \"RouteTableIds\": [\"rtb-0a1b2c3d4e5f60001\"],")),
+            \(endpoint(Self.sqsEndpoint, "Interface", "com.amazonaws.us-east-1.sqs", sqsPolicy, extra: "            \"SubnetIds\": [\"subnet-0aa1\", \"subnet-0aa2\"],\n            \"NetworkInterfaceIds\": [\"eni-0sqs0000000000001\", \"eni-0sqs0000000000002\"],"))
+                ]
+            }
+
+            """
+    }
+
+    /// `aws ec2 describe-network-interfaces`: the interface endpoint's network interfaces.
+    func describeNetworkInterfaces() -> String {
+        let P = Self.prod
+        return """
+            {
+                "NetworkInterfaces": [
+            \(zip(["eni-0sqs0000000000001", "eni-0sqs0000000000002"], Self.sqsEndpointIPs).map { eni, ip in
+                "        {\n            \"NetworkInterfaceId\": \"\(eni)\",\n            \"Description\": \"VPC Endpoint Interface \(Self.sqsEndpoint)\",\n            \"InterfaceType\": \"vpc_endpoint\",\n            \"PrivateIpAddress\": \"\(ip)\",\n            \"VpcId\": \"\(Self.vpc)\",\n            \"OwnerId\": \"\(P)\"\n        }"
+            }.joined(separator: ",\n"))
+                ]
+            }
+
+            """
     }
 }

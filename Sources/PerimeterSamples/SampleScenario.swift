@@ -8,18 +8,29 @@ import AWSModel
 ///
 /// Deterministic: the same seed gives the same bytes.
 public struct SampleScenario: Sendable {
+    /// The production account.
     public static let prod = "111122223333"
+    /// The shared-services account (CI, log archive).
     public static let shared = "444455556666"
+    /// A vendor outside the organization whose bucket the CI role reads.
     public static let vendor = "222233334444"
+    /// The account of the exfiltration attempt's bucket.
     public static let attacker = "999988887777"
+    /// The organization id.
     public static let org = "o-acme1234ab"
+    /// The VPC of the three endpoints.
     public static let vpc = "vpc-0a1b2c3d4e5f60718"
+    /// The S3 gateway endpoint.
     public static let s3Endpoint = "vpce-01a2b3c4d5e6f7a80"
+    /// The DynamoDB gateway endpoint.
     public static let dynamoDBEndpoint = "vpce-02b3c4d5e6f7a8b91"
+    /// The SQS interface endpoint.
     public static let sqsEndpoint = "vpce-03c4d5e6f7a8b9c02"
+    /// The private addresses of the SQS endpoint's network interfaces.
     public static let sqsEndpointIPs = ["10.0.8.10", "10.0.9.10"]
     /// 2026-11-01T00:00:00Z.
     public static let start: Int64 = 1_793_491_200
+    /// Days of traffic.
     public static let days = 7
 
     struct Host {
@@ -40,6 +51,7 @@ public struct SampleScenario: Sendable {
 
     let seed: UInt64
 
+    /// The scenario drawn from `seed`.
     public init(seed: UInt64 = 20261101) { self.seed = seed }
 
     /// Every file of the scenario: relative path → bytes.
@@ -92,178 +104,17 @@ public struct SampleScenario: Sendable {
         return String((0..<16).map { i in alphabet[Int((h >> UInt64(i * 4)) % UInt64(alphabet.count))] })
     }
 
-    struct Event {
-        var account: String
-        var builder: TrailRecordBuilder
-    }
-
-    // MARK: events
-
     func events(day: Int, dayStart: Int64, rng: inout SampleRandom) -> [Event] {
-        var out: [Event] = []
-        let P = Self.prod, S = Self.shared
-        let s3GW = (Self.s3Endpoint, P), ddbGW = (Self.dynamoDBEndpoint, P), sqsIF = (Self.sqsEndpoint, P)
-        func at(_ hour: Int) -> Int64 { dayStart + Int64(hour) * 3600 + Int64(rng.int(0..<3600)) }
-        func add(_ account: String, _ time: Int64, _ source: String, _ name: String, _ identity: TrailRecordBuilder.Identity,
-                 ip: String, endpoint: (String, String)? = nil, parameters: String = "null", resources: [(String, String, String?)] = [],
-                 error: (String, String)? = nil, category: String = "Data", readOnly: Bool = true, region: String = "us-east-1",
-                 agent: String? = nil) {
-            var b = TrailRecordBuilder(time: time, source: source, name: name, identity: identity, sourceIP: ip, recipient: account, eventID: rng.uuid())
-            b.endpoint = endpoint.map { (id: $0.0, account: $0.1) }
-            b.parameters = parameters
-            b.resources = resources.map { (type: $0.0, arn: $0.1, account: $0.2) }
-            b.error = error.map { (code: $0.0, message: $0.1) }
-            b.category = category
-            b.readOnly = readOnly
-            b.region = region
-            if let agent { b.userAgent = agent }
-            out.append(Event(account: account, builder: b))
-        }
-        func object(_ bucket: String, _ key: String, owner: String?) -> [(String, String, String?)] {
-            [("AWS::S3::Object", "arn:aws:s3:::\(bucket)/\(key)", nil), ("AWS::S3::Bucket", "arn:aws:s3:::\(bucket)", owner)]
-        }
-        func bucketOnly(_ bucket: String, owner: String?) -> [(String, String, String?)] { [("AWS::S3::Bucket", "arn:aws:s3:::\(bucket)", owner)] }
-        func s3(_ bucket: String, _ key: String) -> String { #"{"bucketName":"\#(bucket)","Host":"\#(bucket).s3.us-east-1.amazonaws.com","key":"\#(key)"}"# }
-        let date = Timestamp.day(dayStart)
-
-        // Application servers (EC2 instance role; sessions are named after the instance).
-        for host in [Self.app1, Self.app2] {
-            let me = TrailRecordBuilder.Identity.role(account: P, name: "app-server", session: host.instance)
-            for _ in 0..<10 {
-                add(P, at(rng.int(0..<24)), "s3.amazonaws.com", "GetObject", me, ip: host.ip, endpoint: s3GW,
-                    parameters: s3("acme-app-data", "config/app.yaml"), resources: object("acme-app-data", "config/app.yaml", owner: P))
-            }
-            for _ in 0..<20 {
-                let key = "uploads/\(date)/\(rng.uuid()).json"
-                add(P, at(rng.int(6..<22)), "s3.amazonaws.com", "PutObject", me, ip: host.ip, endpoint: s3GW,
-                    parameters: s3("acme-app-data", key), resources: object("acme-app-data", key, owner: P), readOnly: false)
-            }
-            for _ in 0..<3 {
-                add(P, at(rng.int(0..<24)), "s3.amazonaws.com", "ListObjects", me, ip: host.ip, endpoint: s3GW,
-                    parameters: #"{"bucketName":"acme-app-data","Host":"acme-app-data.s3.us-east-1.amazonaws.com","prefix":"uploads/","list-type":"2"}"#,
-                    resources: bucketOnly("acme-app-data", owner: P))
-            }
-            for _ in 0..<2 {
-                let key = "cache/\(rng.uuid())"
-                add(P, at(rng.int(0..<24)), "s3.amazonaws.com", "GetObject", me, ip: host.ip, endpoint: s3GW,
-                    parameters: s3("acme-app-data", key), resources: object("acme-app-data", key, owner: P),
-                    error: ("NoSuchKey", "The specified key does not exist."))
-            }
-            let table = "arn:aws:dynamodb:us-east-1:\(P):table/orders"
-            for (name, count) in [("GetItem", 15), ("PutItem", 10)] {
-                for _ in 0..<count {
-                    add(P, at(rng.int(0..<24)), "dynamodb.amazonaws.com", name, me, ip: host.ip, endpoint: ddbGW,
-                        parameters: #"{"tableName":"orders","key":{"orderId":"HIDDEN_DUE_TO_SECURITY_REASONS"}}"#,
-                        resources: [("AWS::DynamoDB::Table", table, P)], readOnly: name == "GetItem")
-                }
-            }
-            for _ in 0..<5 {
-                add(P, at(rng.int(0..<24)), "dynamodb.amazonaws.com", "Query", me, ip: host.ip, endpoint: ddbGW,
-                    parameters: #"{"tableName":"orders","indexName":"byCustomer","keyConditionExpression":"customerId = :c"}"#,
-                    resources: [("AWS::DynamoDB::Table", table, P)])
-            }
-            add(P, at(12), "dynamodb.amazonaws.com", "UpdateItem", me, ip: host.ip, endpoint: ddbGW,
-                parameters: ##"{"tableName":"orders","key":{"orderId":"HIDDEN_DUE_TO_SECURITY_REASONS"},"conditionExpression":"#s = :open"}"##,
-                resources: [("AWS::DynamoDB::Table", table, P)], error: ("ConditionalCheckFailedException", "The conditional request failed"),
-                readOnly: false)
-            // ECR pulls and SSM agent check-ins (through interface endpoints this scenario does not model).
-            add(P, at(1), "ecr.amazonaws.com", "GetAuthorizationToken", me, ip: host.ip, parameters: "{}", category: "Management")
-            for _ in 0..<3 {
-                add(P, at(1), "ecr.amazonaws.com", "GetDownloadUrlForLayer", me, ip: host.ip,
-                    parameters: #"{"repositoryName":"app","layerDigest":"sha256:4f5e3d2c1b0a"}"#,
-                    resources: [("AWS::ECR::Repository", "arn:aws:ecr:us-east-1:\(P):repository/app", P)], category: "Management")
-            }
-            for hour in [0, 6, 12, 18] {
-                add(P, at(hour), "ssm.amazonaws.com", "UpdateInstanceInformation", me, ip: host.ip,
-                    parameters: #"{"instanceId":"\#(host.instance)","agentVersion":"3.3.1142.0","agentStatus":"Active","platformType":"Linux","platformName":"Amazon Linux","platformVersion":"2023","iPAddress":"\#(host.ip)","computerName":"ip-\#(host.ip.replacingDots).ec2.internal","agentName":"amazon-ssm-agent","availabilityZone":"us-east-1a"}"#,
-                    category: "Management", readOnly: false, agent: "aws-sdk-go/1.44.260 (go1.22.5; linux; amd64) amazon-ssm-agent/3.3.1142.0")
-            }
-            if day == 2 {
-                let key = "amazon-ssm-agent/3.3.1142.0/linux_amd64/amazon-ssm-agent.rpm"
-                add(P, at(3), "s3.amazonaws.com", "GetObject", me, ip: host.ip, endpoint: s3GW,
-                    parameters: #"{"bucketName":"aws-ssm-us-east-1","Host":"aws-ssm-us-east-1.s3.us-east-1.amazonaws.com","key":"\#(key)"}"#,
-                    resources: object("aws-ssm-us-east-1", key, owner: nil))
-            }
-        }
-        // The denied exfiltration attempt.
-        if day == 4 {
-            let me = TrailRecordBuilder.Identity.role(account: P, name: "app-server", session: Self.app2.instance)
-            add(P, at(3), "s3.amazonaws.com", "PutObject", me, ip: Self.app2.ip, endpoint: s3GW,
-                parameters: s3("exfil-drop-7781", "dump.tar.gz"), resources: object("exfil-drop-7781", "dump.tar.gz", owner: Self.attacker),
-                error: ("AccessDenied", "User: arn:aws:sts::\(P):assumed-role/app-server/\(Self.app2.instance) is not authorized to perform: s3:PutObject on resource: \"arn:aws:s3:::exfil-drop-7781/dump.tar.gz\" because no identity-based policy allows the s3:PutObject action"),
-                readOnly: false, agent: "aws-cli/2.17.20 md/awscrt#0.20.11 ua/2.0 os/linux#6.1.112-124.190.amzn2023.x86_64 md/arch#x86_64")
-        }
-        // Lambda function writing invoices.
-        let fn = TrailRecordBuilder.Identity.role(account: P, name: "invoice-fn-role", session: "invoice-fn")
-        for _ in 0..<8 {
-            let key = "invoices/\(date)/\(rng.int(10000..<99999)).pdf"
-            add(P, at(rng.int(8..<20)), "s3.amazonaws.com", "PutObject", fn, ip: Self.lambda.ip, endpoint: s3GW,
-                parameters: s3("acme-app-data", key), resources: object("acme-app-data", key, owner: P), readOnly: false,
-                agent: "aws-sdk-nodejs/3.637.0 linux/v20.17.0 exec-env/AWS_Lambda_nodejs20.x")
-            add(P, at(rng.int(8..<20)), "dynamodb.amazonaws.com", "UpdateItem", fn, ip: Self.lambda.ip, endpoint: ddbGW,
-                parameters: #"{"tableName":"invoices","key":{"invoiceId":"HIDDEN_DUE_TO_SECURITY_REASONS"}}"#,
-                resources: [("AWS::DynamoDB::Table", "arn:aws:dynamodb:us-east-1:\(P):table/invoices", P)], readOnly: false)
-        }
-        // ECS task talking to SQS through the interface endpoint.
-        let task = TrailRecordBuilder.Identity.role(account: P, name: "order-worker-task", session: "a1b2c3d4e5f6a7b8c9d0")
-        let queueURL = "https://sqs.us-east-1.amazonaws.com/\(P)/order-events"
-        for (name, count) in [("SendMessage", 20), ("ReceiveMessage", 40), ("DeleteMessage", 20)] {
-            for _ in 0..<count {
-                add(P, at(rng.int(0..<24)), "sqs.amazonaws.com", name, task, ip: Self.ecs.ip, endpoint: sqsIF,
-                    parameters: #"{"queueUrl":"\#(queueURL)"}"#, readOnly: name == "ReceiveMessage")
-            }
-        }
-        if day == 5 {
-            add(P, at(9), "sqs.amazonaws.com", "PurgeQueue", task, ip: Self.ecs.ip, endpoint: sqsIF, parameters: #"{"queueUrl":"\#(queueURL)"}"#,
-                error: ("AccessDenied", "User: arn:aws:sts::\(P):assumed-role/order-worker-task/a1b2c3d4e5f6a7b8c9d0 is not authorized to perform: sqs:PurgeQueue on resource: arn:aws:sqs:us-east-1:\(P):order-events with an explicit deny in a VPC endpoint policy"),
-                category: "Management", readOnly: false)
-        }
-        // The CI pipeline role of the shared-services account, running on a runner in this VPC.
-        let ci = TrailRecordBuilder.Identity.role(account: S, name: "ci-deploy", session: "gitlab-runner-812")
-        for _ in 0..<3 {
-            let key = "releases/app-\(rng.int(1000..<9999)).tar.gz"
-            add(S, at(rng.int(9..<18)), "s3.amazonaws.com", "PutObject", ci, ip: Self.runner.ip, endpoint: s3GW,
-                parameters: s3("acme-artifacts", key), resources: object("acme-artifacts", key, owner: S), readOnly: false)
-        }
-        add(S, at(10), "s3.amazonaws.com", "GetObject", ci, ip: Self.runner.ip, endpoint: s3GW,
-            parameters: s3("vendor-sdk-releases", "sdk/v4.2.1/sdk-linux-x64.tar.gz"),
-            resources: object("vendor-sdk-releases", "sdk/v4.2.1/sdk-linux-x64.tar.gz", owner: Self.vendor))
-        // Log analytics reading the CloudTrail bucket through the endpoint.
-        let analytics = TrailRecordBuilder.Identity.role(account: S, name: "log-analytics", session: Self.logs.instance)
-        add(S, at(2), "s3.amazonaws.com", "ListObjects", analytics, ip: Self.logs.ip, endpoint: s3GW,
-            parameters: #"{"bucketName":"acme-cloudtrail-logs","prefix":"AWSLogs/","list-type":"2"}"#, resources: bucketOnly("acme-cloudtrail-logs", owner: S))
-        for _ in 0..<5 {
-            let key = "AWSLogs/\(Self.org)/\(P)/CloudTrail/us-east-1/\(date.replacingDashesWithSlashes)/\(P)_CloudTrail_us-east-1_\(rng.int(1000..<9999)).json.gz"
-            add(S, at(rng.int(2..<5)), "s3.amazonaws.com", "GetObject", analytics, ip: Self.logs.ip, endpoint: s3GW,
-                parameters: s3("acme-cloudtrail-logs", key), resources: object("acme-cloudtrail-logs", key, owner: S))
-        }
-        // CloudTrail delivering logs (no endpoint: the service writes from its own network).
-        let cloudtrail = TrailRecordBuilder.Identity.service("cloudtrail.amazonaws.com")
-        for _ in 0..<2 {
-            add(S, at(rng.int(0..<24)), "s3.amazonaws.com", "GetBucketAcl", cloudtrail, ip: "cloudtrail.amazonaws.com",
-                parameters: #"{"bucketName":"acme-cloudtrail-logs","Host":"acme-cloudtrail-logs.s3.us-east-1.amazonaws.com","acl":""}"#,
-                resources: bucketOnly("acme-cloudtrail-logs", owner: S), category: "Management", agent: "cloudtrail.amazonaws.com")
-            let key = "AWSLogs/\(Self.org)/\(P)/CloudTrail/us-east-1/\(date.replacingDashesWithSlashes)/\(P)_CloudTrail_us-east-1_\(rng.int(1000..<9999)).json.gz"
-            add(S, at(rng.int(0..<24)), "s3.amazonaws.com", "PutObject", cloudtrail, ip: "cloudtrail.amazonaws.com",
-                parameters: s3("acme-cloudtrail-logs", key), resources: object("acme-cloudtrail-logs", key, owner: S), readOnly: false,
-                agent: "cloudtrail.amazonaws.com")
-        }
-        // An administrator in the console, from the office network (no endpoint).
-        if day == 1 || day == 6 {
-            let admin = TrailRecordBuilder.Identity.role(account: P, name: "aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_5f1e2d3c4b5a6978", session: "jane@acme.example")
-            add(P, at(14), "s3.amazonaws.com", "ListObjects", admin, ip: "198.51.100.23",
-                parameters: #"{"bucketName":"acme-app-data","prefix":"","delimiter":"/"}"#, resources: bucketOnly("acme-app-data", owner: P),
-                agent: "[Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15]")
-            add(P, at(14), "s3.amazonaws.com", "GetBucketPolicy", admin, ip: "198.51.100.23",
-                parameters: #"{"bucketName":"acme-app-data","policy":""}"#, resources: bucketOnly("acme-app-data", owner: P), category: "Management",
-                agent: "[Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15]")
-        }
-        // A reporting host writing to a bucket in another Region: no gateway endpoint can carry it.
-        let reporting = TrailRecordBuilder.Identity.role(account: P, name: "reporting", session: Self.legacy.instance)
-        add(P, at(23), "s3.amazonaws.com", "PutObject", reporting, ip: "203.0.113.40",
-            parameters: #"{"bucketName":"acme-reports-eu","Host":"acme-reports-eu.s3.eu-west-1.amazonaws.com","key":"daily/\#(date).csv"}"#,
-            resources: object("acme-reports-eu", "daily/\(date).csv", owner: P), readOnly: false, region: "eu-west-1")
-        return out
+        let log = DayLog(day: day, dayStart: dayStart, rng: rng)
+        for host in [Self.app1, Self.app2] { appServer(host, log) }
+        if day == 4 { exfiltrationAttempt(log) }
+        invoiceFunction(log)
+        orderWorker(log)
+        pipelines(log)
+        if day == 1 || day == 6 { consoleAdministrator(log) }
+        crossRegionReporting(log)
+        rng = log.rng
+        return log.out
     }
 
     // MARK: flows

@@ -4,6 +4,7 @@ import JSONTape
 /// Builds CloudTrail records as JSON text, the shape the S3 delivery files hold (for the sample
 /// scenario and the benchmark corpus). Field order and spelling follow real records.
 public struct TrailRecordBuilder: Sendable {
+    /// Who made the request, as `userIdentity` shows it.
     public enum Identity: Sendable {
         case role(account: String, name: String, session: String)
         case user(account: String, name: String)
@@ -12,23 +13,38 @@ public struct TrailRecordBuilder: Sendable {
         case account(String)
     }
 
+    /// `eventTime`, seconds since 1970.
     public var time: Int64
+    /// `eventSource` (`s3.amazonaws.com`).
     public var source: String
+    /// `eventName` (`GetObject`).
     public var name: String
+    /// `awsRegion`.
     public var region = "us-east-1"
+    /// `userIdentity`.
     public var identity: Identity
+    /// `sourceIPAddress`.
     public var sourceIP: String
+    /// `userAgent`.
     public var userAgent = "aws-sdk-java/2.25.40 Linux/6.1.112-124.190.amzn2023.x86_64 OpenJDK_64-Bit_Server_VM/17.0.12+7-LTS"
     /// The `requestParameters` object as JSON text.
     public var parameters = "null"
+    /// `resources`: type, ARN and owner account.
     public var resources: [(type: String, arn: String, account: String?)] = []
+    /// `recipientAccountId`.
     public var recipient: String
+    /// `vpcEndpointId` and `vpcEndpointAccountId`, when the request went through one.
     public var endpoint: (id: String, account: String)?
+    /// `errorCode` and `errorMessage`.
     public var error: (code: String, message: String)?
+    /// `eventCategory`.
     public var category = "Data"
+    /// `readOnly`.
     public var readOnly = true
+    /// `eventID`.
     public var eventID: String
 
+    /// A record with the fields every record has.
     public init(time: Int64, source: String, name: String, identity: Identity, sourceIP: String, recipient: String, eventID: String) {
         self.time = time
         self.source = source
@@ -87,8 +103,10 @@ public struct TrailRecordBuilder: Sendable {
 /// A small deterministic random number generator (SplitMix64), so samples are byte-identical per seed.
 public struct SampleRandom: Sendable {
     var state: UInt64
+    /// A generator drawn from `seed`.
     public init(seed: UInt64) { state = seed }
 
+    /// The next 64 random bits.
     public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
@@ -97,8 +115,10 @@ public struct SampleRandom: Sendable {
         return z ^ (z >> 31)
     }
 
+    /// A number in `range` (which must not be empty).
     public mutating func int(_ range: Range<Int>) -> Int { range.lowerBound + Int(next() % UInt64(range.count)) }
 
+    /// One of `items` (which must not be empty).
     public mutating func pick<T>(_ items: [T]) -> T { items[int(0..<items.count)] }
 
     /// A UUID-shaped id.

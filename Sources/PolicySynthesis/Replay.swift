@@ -3,11 +3,17 @@ import IAMPolicy
 
 /// A group of logged requests a draft decided differently than the window did.
 public struct ReplayMismatch: Sendable, Hashable, Codable {
+    /// The principal of the requests.
     public var principal: String
+    /// The action requested.
     public var action: String
+    /// The resource requested, as logged.
     public var resource: String
+    /// Requests in the group.
     public var requests: Int64
+    /// What the draft decided (`implicit-deny`, `explicit-deny`, `allow`, `unevaluable`).
     public var decision: String
+    /// The statements that decided it.
     public var statements: [String]
 }
 
@@ -15,15 +21,20 @@ public struct ReplayMismatch: Sendable, Hashable, Codable {
 public struct ReplayResult: Sendable, Hashable, Codable {
     /// Authorized requests the draft must keep allowing, and how many it does.
     public var requests: Int64 = 0
+    /// Authorized requests the draft allows.
     public var allowed: Int64 = 0
+    /// Authorized request groups the draft does not allow.
     public var failures: [ReplayMismatch] = []
     /// Authorized requests to resources held for review: the draft blocks them on purpose.
     public var heldForReview: Int64 = 0
     /// Requests denied in the window, and how many the draft also refuses.
     public var deniedRequests: Int64 = 0
+    /// Denied requests the draft refuses too.
     public var deniedStillRefused: Int64 = 0
+    /// Denied request groups the draft would allow (it must not widen).
     public var deniedNowAllowed: [ReplayMismatch] = []
 
+    /// True when every authorized request the draft must keep is allowed.
     public var passed: Bool { failures.isEmpty && allowed == requests }
 }
 

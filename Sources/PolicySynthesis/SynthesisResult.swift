@@ -4,42 +4,67 @@ public import IAMPolicy
 /// A resource reached successfully from outside the trusted accounts (or by a principal outside them):
 /// not allowed by the drafts until a human decides.
 public struct ReviewItem: Sendable, Hashable, Codable {
+    /// The endpoint the requests went through.
     public var endpoint: String
+    /// Who made them.
     public var principal: String
+    /// The action.
     public var action: String
+    /// The resource, as policy text.
     public var resource: String
+    /// The account that owns the resource, when known.
     public var owner: String?
+    /// Why it is held (outside the trusted accounts, resource not logged, not an IAM action, …).
     public var reason: String
+    /// Requests in the group.
     public var requests: Int64
+    /// Seconds since 1970 of the first request.
     public var firstSeen: Int64
+    /// Seconds since 1970 of the last request.
     public var lastSeen: Int64
 }
 
 /// An AWS-owned bucket a draft allows, with why.
 public struct AWSOwnedUse: Sendable, Hashable, Codable {
+    /// The endpoint whose draft allows the bucket.
     public var endpoint: String
+    /// The AWS service that owns the bucket.
     public var service: String
+    /// What the bucket serves.
     public var feature: String
+    /// The bucket name (a pattern for families such as `prod-{region}-starport-layer-bucket`).
     public var bucket: String
+    /// `read` or `write`.
     public var access: String
+    /// The AWS documentation page that names the bucket.
     public var source: String
     /// `logged requests (N)` or the inferred evidence (issue: flow evidence).
     public var evidence: String
+    /// True when no logged request shows the use (the flow logs or a user agent call for it).
     public var inferred: Bool
 }
 
 /// A denied request group, listed (never a permission).
 public struct Denial: Sendable, Hashable, Codable {
+    /// The endpoint the requests went through; nil when none.
     public var endpoint: String?
+    /// Who made them.
     public var principal: String
+    /// The action.
     public var action: String
+    /// The resource, as policy text.
     public var resource: String
+    /// The logged `errorCode`.
     public var errorCode: String?
+    /// True when the message says a VPC endpoint policy denied it.
     public var byEndpointPolicy: Bool
     /// Why the request is not authorized: denied, unauthenticated, or an error code Perimeter does not know.
     public var outcome: Outcome
+    /// Requests in the group.
     public var requests: Int64
+    /// Seconds since 1970 of the first request.
     public var firstSeen: Int64
+    /// Seconds since 1970 of the last request.
     public var lastSeen: Int64
 }
 
@@ -59,9 +84,11 @@ public struct EndpointResult: Sendable {
     public var endpoint: Inventory.Endpoint
     /// Its Region and service (`s3`, `dynamodb`, …), from the inventory or its requests.
     public var region: String
+    /// The service prefix (`s3`, `dynamodb`, …).
     public var service: String
     /// The draft endpoint policy, and the policy in force it was compared with.
     public var draft: PolicyDocument
+    /// The policy in force the draft was compared with.
     public var current: PolicyDocument
     /// False when the inventory had no policy for the endpoint and the default allow-all was assumed.
     public var currentKnown: Bool
@@ -83,6 +110,7 @@ public struct EndpointResult: Sendable {
     public var historyDays: Int = 0
     /// Requests through the endpoint in the window, and the principals that made them.
     public var requests: Int64
+    /// The principals of those requests.
     public var principals: [String]
     /// The current policy's statements, their actions used, unused and not observable.
     public var usage: [StatementUsage]
@@ -92,6 +120,7 @@ public struct EndpointResult: Sendable {
     public var backtest: Backtest?
     /// How far the draft can be trusted, and why (see ``Verdict``).
     public var verdict: Verdict = .ready
+    /// The reasons for the verdict, each coded.
     public var reasons: [Diagnostic] = []
 }
 
@@ -99,6 +128,7 @@ public struct EndpointResult: Sendable {
 public struct BucketResult: Sendable {
     /// The bucket and the account that owns it.
     public var bucket: String
+    /// The account that owns the bucket, when known.
     public var owner: AccountID?
     /// The draft bucket policy: the current statements kept, the lock added.
     public var draft: PolicyDocument
@@ -118,6 +148,7 @@ public struct BucketResult: Sendable {
     public var diff: String
     /// How far the lock can be trusted, and why.
     public var verdict: Verdict = .ready
+    /// The reasons for the verdict, each coded.
     public var reasons: [Diagnostic] = []
 }
 

@@ -23,6 +23,7 @@ public struct IngestSummary: Sendable, Equatable, Codable {
     public var filesByKind: [String: Int] = [:]
     /// CloudTrail events stored, and those ignored as already stored (same event id).
     public var events = 0
+    /// CloudTrail events already stored (same event id): not counted twice.
     public var duplicateEvents = 0
     /// Flow log records read.
     public var flowRecords: Int64 = 0
@@ -30,6 +31,7 @@ public struct IngestSummary: Sendable, Equatable, Codable {
     public var rejects = 0
     /// Rejects by code (`malformed-json`, …), and the message of the first of each.
     public var rejectsByCode: [String: Int] = [:]
+    /// The message of the first reject of each code.
     public var rejectExamples: [String: String] = [:]
     /// Where the first few rejects of each code are, as `path:line` or `path@offset`.
     public var rejectPlaces: [String: [String]] = [:]
@@ -37,11 +39,14 @@ public struct IngestSummary: Sendable, Equatable, Codable {
     public var skippedRecordsByReason: [String: Int64] = [:]
     /// Bytes read from disk, and after decompression.
     public var compressedBytes: Int64 = 0
+    /// Bytes after decompression.
     public var decompressedBytes: Int64 = 0
 
     /// A file that could not be read or stored.
     public struct FailedFile: Sendable, Equatable, Codable {
+        /// The file.
         public var path: String
+        /// Why it failed.
         public var reason: String
     }
 
@@ -54,9 +59,13 @@ public struct IngestSummary: Sendable, Equatable, Codable {
 
 /// Progress after each file, for a display.
 public struct IngestProgress: Sendable {
+    /// Files read so far (stored, failed or already stored).
     public var filesDone: Int
+    /// Files found.
     public var filesTotal: Int
+    /// Bytes decompressed so far.
     public var decompressedBytes: Int64
+    /// Records read so far.
     public var records: Int64
 }
 
@@ -69,8 +78,10 @@ public struct IngestProgress: Sendable {
 /// print(summary.events, summary.rejects)
 /// ```
 public struct IngestPipeline: Sendable {
+    /// The store batches are written to.
     public let store: UsageStore
 
+    /// A pipeline writing to `store`.
     public init(store: UsageStore) { self.store = store }
 
     /// Ingests every log file under `paths`: files are fingerprinted and parsed on `workers` reader

@@ -4,8 +4,11 @@ internal import GRDB
 
 /// A window of whole UTC days, both ends inclusive; nil ends are open.
 public struct DayWindow: Sendable, Equatable {
+    /// The first day, `YYYY-MM-DD`; nil is open.
     public var since: String?
+    /// The last day, `YYYY-MM-DD`; nil is open.
     public var until: String?
+    /// A window from `since` through `until`.
     public init(since: String? = nil, until: String? = nil) {
         self.since = since
         self.until = until
@@ -18,13 +21,19 @@ public struct DayWindow: Sendable, Equatable {
 
 /// Totals over the whole store.
 public struct StoreTotals: Sendable, Equatable {
+    /// Files stored, by kind.
     public var filesByKind: [String: Int] = [:]
+    /// Files that could not be read or stored (retried on the next ingest).
     public var failedFiles: [IngestSummary.FailedFile] = []
+    /// CloudTrail events stored.
     public var events: Int64 = 0
+    /// Events ignored as already stored (same event id).
     public var duplicateEvents: Int64 = 0
+    /// Flow records read.
     public var flowRecords: Int64 = 0
     /// Stored rejects by code (`''` for rows written before codes).
     public var rejectsByCode: [String: Int64] = [:]
+    /// Valid records not used, by reason.
     public var skippedByReason: [String: Int64] = [:]
     /// Every rejected record, with those counted past a file's detail limit.
     public var rejects: Int64 = 0
@@ -32,11 +41,17 @@ public struct StoreTotals: Sendable, Equatable {
 
 /// One stored reject, with the file it came from.
 public struct StoredReject: Sendable, Hashable {
+    /// The file the record came from.
     public var path: String
+    /// The reject's code (empty for rows written before codes).
     public var code: String
+    /// 1-based line, when the input has lines.
     public var line: Int?
+    /// Byte offset in the decompressed file.
     public var byteOffset: Int64?
+    /// Why it was rejected.
     public var reason: String
+    /// A short piece of the input.
     public var excerpt: String
 }
 
@@ -46,6 +61,8 @@ extension UsageStore {
     static func boundedSum(_ column: String) -> String { "CAST(MIN(TOTAL(\(column)), 4611686018427387904.0) AS INTEGER)" }
 
     /// The first and last day with a logged request in `window`, or nil when it holds none.
+    ///
+    /// - Throws: ``StoreError`` when the store cannot be read.
     public func loggedDays(window: DayWindow = DayWindow()) throws(StoreError) -> (first: String, last: String)? {
         let (condition, arguments) = window.sql
         return try read { db in
@@ -56,6 +73,8 @@ extension UsageStore {
     }
 
     /// Requests folded over `window` by endpoint, principal, action, resource and outcome, sorted.
+    ///
+    /// - Throws: ``StoreError`` when the store cannot be read.
     public func observedAccess(window: DayWindow = DayWindow()) throws(StoreError) -> [ObservedAccess] {
         let (condition, arguments) = window.sql
         return try read { db in
@@ -98,6 +117,8 @@ extension UsageStore {
     }
 
     /// Principals by source address over `window`, sorted.
+    ///
+    /// - Throws: ``StoreError`` when the store cannot be read.
     public func sources(window: DayWindow = DayWindow()) throws(StoreError) -> [ObservedSource] {
         let (condition, arguments) = window.sql
         return try read { db in
@@ -115,6 +136,8 @@ extension UsageStore {
     }
 
     /// Flows folded over `window` (the day column keeps the first day of each group), sorted.
+    ///
+    /// - Throws: ``StoreError`` when the store cannot be read.
     public func flows(window: DayWindow = DayWindow()) throws(StoreError) -> [ObservedFlow] {
         let (condition, arguments) = window.sql
         return try read { db in
@@ -135,6 +158,8 @@ extension UsageStore {
     }
 
     /// Event counts by event source and category (`Data`, `Management`, …) over the whole store.
+    ///
+    /// - Throws: ``StoreError`` when the store cannot be read.
     public func eventCategories() throws(StoreError) -> [EventCategoryCount] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT event_source, category, count FROM event_category WHERE count > 0 ORDER BY event_source, category").map {
@@ -145,6 +170,8 @@ extension UsageStore {
     }
 
     /// Totals over everything stored.
+    ///
+    /// - Throws: ``StoreError`` when the store cannot be read.
     public func totals() throws(StoreError) -> StoreTotals {
         try read { db in
             var t = StoreTotals()
@@ -165,6 +192,8 @@ extension UsageStore {
     }
 
     /// Stored rejects in file and line order (at most `limit`).
+    ///
+    /// - Throws: ``StoreError`` when the store cannot be read.
     public func rejects(limit: Int = 1000) throws(StoreError) -> [StoredReject] {
         try read { db in
             try Row.fetchAll(db, sql: """

@@ -29,6 +29,8 @@ public final class UsageStore: @unchecked Sendable {
     let logger: Logger
 
     /// Opens (creating and migrating when needed) the store at `path`.
+    ///
+    /// - Throws: ``StoreError`` when the file cannot be opened or created, is not a Perimeter store, or a migration fails.
     public init(path: String, logger: Logger) throws(StoreError) {
         self.logger = logger
         do {
@@ -68,12 +70,16 @@ public final class UsageStore: @unchecked Sendable {
     }
 
     /// The content hashes of the files already ingested (failed files are not listed, so a re-run retries them).
+    ///
+    /// - Throws: ``StoreError`` when the store cannot be read.
     public func ingestedHashes() throws(StoreError) -> Set<String> {
         try read { db in try Set(String.fetchAll(db, sql: "SELECT content_hash FROM file WHERE outcome != 'failed'")) }
     }
 
     /// Stores one parsed file in a single transaction: its ledger row, new events (duplicates by
     /// event id skipped), folded flows, rejects and skipped counts.
+    ///
+    /// - Throws: ``StoreError`` when the transaction fails; nothing of the file is then stored.
     public func ingest(_ file: ParsedFile) throws(StoreError) -> FileIngestResult {
         try ingest([(file, FoldedEvents(file.events))])[0]
     }
@@ -137,6 +143,8 @@ public final class UsageStore: @unchecked Sendable {
     }
 
     /// Records a file that could not be read, so the summary and the ledger name it; a later run retries it.
+    ///
+    /// - Throws: ``StoreError`` when the store cannot be written.
     public func recordFailure(path: String, size: Int64, contentHash: String, reason: String) throws(StoreError) {
         try write { db in
             try db.execute(sql: "DELETE FROM file WHERE content_hash = ? AND outcome = 'failed'", arguments: [contentHash])
@@ -173,8 +181,11 @@ public final class UsageStore: @unchecked Sendable {
 
 /// What storing one file added.
 public struct FileIngestResult: Sendable, Equatable {
+    /// Events stored.
     public var events: Int
+    /// Events already stored (same event id).
     public var duplicateEvents: Int
+    /// True when the file's content was stored before: nothing was added.
     public var alreadyIngested: Bool
     /// Why the store refused the file (it is recorded as failed, and the others of its batch committed).
     public var failure: String? = nil
@@ -182,6 +193,7 @@ public struct FileIngestResult: Sendable, Equatable {
 
 /// A store that could not be opened, read or written.
 public struct StoreError: Error, Sendable, CustomStringConvertible {
+    /// What went wrong, with the store's path.
     public var message: String
     public var description: String { message }
 }

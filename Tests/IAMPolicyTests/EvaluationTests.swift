@@ -1,4 +1,5 @@
 import Testing
+import AWSModel
 @testable import IAMPolicy
 
 /// Evaluation semantics, one row per documented rule (IAM User Guide, DOMAIN.md C.7 and C.9).
@@ -142,10 +143,10 @@ struct EvaluationTests {
 
     @Test func unknownOperatorIsUnevaluableNeverAGuess() throws {
         let compiled = CompiledPolicy(try PolicyReader.read(Self.condition(#"{"StringEqualz":{"aws:SourceVpce":"vpce-1"}}"#)))
-        #expect(compiled.diagnostics == ["#0: unknown condition operator `StringEqualz`"])
+        #expect(compiled.diagnostics.map(\.description) == ["unevaluable-statement: Statement[0]: unknown condition operator `StringEqualz`"])
         let result = compiled.evaluate(RequestContext(action: "s3:GetObject", resource: "x", principal: .from(Self.role)))
         #expect(result.decision == .unevaluable)
-        #expect(result.diagnostics.first?.contains("StringEqualz") == true)
+        #expect(result.diagnostics.first?.description.contains("StringEqualz") == true)
     }
 
     @Test func unknownKeyIsUnevaluable() throws {

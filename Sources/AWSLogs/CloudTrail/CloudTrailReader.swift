@@ -14,8 +14,10 @@ import JSONTape
 /// ``RecordSplitter``, so a file is never held whole, and a record that does not parse is one reject
 /// at its own offset while the records around it are read.
 public struct CloudTrailReader: Sendable {
+    /// Turns each record into normalized events (the event → action table).
     public let normalizer: EventNormalizer
 
+    /// A reader that normalizes with `normalizer` (the shipped event → action table by default).
     public init(normalizer: EventNormalizer = EventNormalizer()) { self.normalizer = normalizer }
 
     /// True when the bytes look like a CloudTrail digest file (skipped, never rejected).
@@ -151,8 +153,10 @@ public struct CloudTrailStream {
     /// The tape of the record being read, kept between records so it is allocated once per file.
     private var nodes = JSONParser.Tape()
 
+    /// A stream that reads records with `reader`.
     public init(reader: CloudTrailReader) { self.reader = reader }
 
+    /// Feeds the next decompressed chunk; the records it completes are added to `file` (events, rejects, skips).
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, into file: inout ParsedFile) {
         if !decided {
             decided = true
@@ -177,6 +181,7 @@ public struct CloudTrailStream {
         }
     }
 
+    /// Ends the stream: the last record, and a record cut short by the end of the file (a reject).
     public mutating func finish(into file: inout ParsedFile) {
         switch mode {
         case .prefixed(var lines):

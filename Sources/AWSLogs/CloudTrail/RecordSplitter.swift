@@ -61,6 +61,8 @@ struct RecordSplitter {
     private var wrapperAfterColon: Kind?
 
     private var unit: (kind: Kind, depth: Int, offset: Int64, line: Int, isObject: Bool)?
+    /// Where the open unit's bytes begin in the chunk being scanned (-1 when none is open).
+    private var from = -1
     private var size: Int64 = 0
     private var buffer: [UInt8] = []
     private var keeping = true
@@ -98,123 +100,23 @@ struct RecordSplitter {
 
     private mutating func scan(_ bytes: UnsafeRawBufferPointer, final: Bool, _ emit: (Unit) -> Void) {
         let limit = final ? bytes.count : max(0, bytes.count - (Self.marker.count - 1))
-        var start = unit != nil ? 0 : -1   // where the open unit's bytes begin in this chunk
+        from = unit != nil ? 0 : -1
         keyFrom = -1
-        var i = 0
-        // Keeps the open unit's bytes up to `end` (exclusive).
-        func keep(_ end: Int) {
-            guard start >= 0, end > start else { return }
-            size += Int64(end - start)
-            if keeping {
-                buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<end]))
-                if buffer.count > Self.recordLimit { keeping = false; buffer = [] }
-            }
-            start = end
-        }
-        func endUnit(_ end: Int) {
-            keep(end)
-            close(emit)
-            start = -1
-        }
-        func beginUnit(_ kind: Kind, at index: Int, isObject: Bool) {
-            unit = (kind, depth, offset, line, isObject)
-            size = 0
-            buffer = []
-            keeping = true
-            start = index
-        }
         let base = offset
-        let origin = bytes.baseAddress
+        var i = 0
         // INVARIANT: `offset` and `previous` describe byte `i` while the loop runs; they are set from `i`
         // where needed (not per byte), and stored for the next chunk at the end.
         while i < limit {
-            if inString && !escaped, let origin {
-                // Fast path through string content, 8 bytes at a time, to the next byte that matters.
-                while i + 8 <= limit {
-                    let word = origin.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-                    if Self.holds(word, 0x22) || Self.holds(word, 0x5C) || Self.holds(word, 0x0A) || Self.holds(word, 0x7B) { break }
-                    i += 8
-                }
-                while i < limit {
-                    let c = bytes[i]
-                    if c == 34 || c == 92 || c == 10 || c == 123 { break }
-                    i += 1
-                }
+            if inString && !escaped {
+                i = Self.skipStringContent(bytes, from: i, limit: limit)
                 guard i < limit else { break }
             }
             offset = base + Int64(i)
             previous = i > 0 ? bytes[i - 1] : previous
             let b = bytes[i]
             if b == 10 { line += 1 }
-            if b == 123, let open = unit {
-                // A record start inside a record means the one before was broken: end it there.
-                let broken = open.kind != .root ? offset > open.offset && startsMarker(bytes, i)
-                                                : previous == 10 && (depth > 0 || inString)
-                if broken {
-                    endUnit(i)
-                    depth = open.depth
-                    inString = false
-                    escaped = false
-                }
-            }
-            if inString {
-                if escaped {
-                    escaped = false
-                } else if b == 92 {
-                    escaped = true
-                } else if b == 34 {
-                    inString = false
-                    if keyOpen {
-                        keyOpen = false
-                        // The key may have begun in an earlier chunk: its first bytes are then in `key`.
-                        if keyFrom < 0 { key += UnsafeRawBufferPointer(rebasing: bytes[0..<i]) } else {
-                            key = Array(UnsafeRawBufferPointer(rebasing: bytes[keyFrom..<i]))
-                        }
-                        if key.count > 16 { key = [] }
-                    }
-                    if let open = unit, depth == open.depth { endUnit(i + 1) }
-                }
-                i += 1
-                continue
-            }
-            switch b {
-            case 32, 9, 10, 13:
-                if let open = unit, depth == open.depth { endUnit(i) }   // a scalar ends
-            case 44:
-                if let open = unit, depth == open.depth { endUnit(i) }
-                if depth == 1 { wrapperAfterColon = nil }
-            case 58:
-                if depth == 1, unit?.kind == .root, unit?.isObject == true {
-                    wrapperAfterColon = key == Self.records ? .record : key == Self.events ? .lookupEvent : nil
-                }
-            case 125, 93:
-                depth = max(0, depth - 1)
-                if let open = unit, depth == open.depth { endUnit(i + 1) }
-                if depth == 0 { elementDepth = nil }
-            default:
-                // The start of a value.
-                if unit == nil {
-                    if depth == 0 {
-                        if b == 91 { elementDepth = 1; elementKind = .element } else { beginUnit(.root, at: i, isObject: b == 123) }
-                    } else if depth == elementDepth {
-                        beginUnit(elementKind, at: i, isObject: b == 123)
-                    }
-                } else if b == 91, depth == 1, let kind = wrapperAfterColon {
-                    // `"Records": [`: its elements are the units from here on; the wrapper is not kept.
-                    wrapperAfterColon = nil
-                    unit = nil
-                    buffer = []
-                    start = -1
-                    elementDepth = 2
-                    elementKind = kind
-                }
-                if b == 34 {
-                    inString = true
-                    if depth == 1, unit?.kind == .root, unit?.isObject == true { keyOpen = true; key = []; keyFrom = i + 1 }
-                } else if b == 123 || b == 91 {
-                    depth += 1
-                }
-            }
+            if b == 123 { endBrokenUnit(bytes, at: i, emit) }
+            if inString { stringByte(b, bytes, at: i, emit) } else { structuralByte(b, bytes, at: i, emit) }
             i += 1
         }
         offset = base + Int64(limit)
@@ -223,8 +125,133 @@ struct RecordSplitter {
             key += UnsafeRawBufferPointer(rebasing: bytes[max(0, keyFrom)..<limit])
             if key.count > 16 { keyOpen = false; key = [] }
         }
-        keep(limit)
+        keep(bytes, upTo: limit)
         if limit < bytes.count { pending = Array(UnsafeRawBufferPointer(rebasing: bytes[limit...])) }
+    }
+
+    /// The index of the next byte from `i` that can end string content (`"`, `\`) or start a record
+    /// (newline, `{`), 8 bytes at a time; `limit` when there is none.
+    @inline(__always)
+    private static func skipStringContent(_ bytes: UnsafeRawBufferPointer, from i: Int, limit: Int) -> Int {
+        guard let origin = bytes.baseAddress else { return i }
+        var i = i
+        while i + 8 <= limit {
+            let word = origin.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            if holds(word, 0x22) || holds(word, 0x5C) || holds(word, 0x0A) || holds(word, 0x7B) { break }
+            i += 8
+        }
+        while i < limit {
+            let c = bytes[i]
+            if c == 34 || c == 92 || c == 10 || c == 123 { break }
+            i += 1
+        }
+        return i
+    }
+
+    /// At a `{`: a record start inside a record means the one before was broken; it ends there.
+    @inline(__always)
+    private mutating func endBrokenUnit(_ bytes: UnsafeRawBufferPointer, at i: Int, _ emit: (Unit) -> Void) {
+        guard let open = unit else { return }
+        let broken = open.kind != .root ? offset > open.offset && startsMarker(bytes, i)
+                                        : previous == 10 && (depth > 0 || inString)
+        guard broken else { return }
+        endUnit(bytes, at: i, emit)
+        depth = open.depth
+        inString = false
+        escaped = false
+    }
+
+    /// A byte inside a string: escapes, and the closing quote (which may end a key or a string unit).
+    @inline(__always)
+    private mutating func stringByte(_ b: UInt8, _ bytes: UnsafeRawBufferPointer, at i: Int, _ emit: (Unit) -> Void) {
+        if escaped { escaped = false; return }
+        if b == 92 { escaped = true; return }
+        guard b == 34 else { return }
+        inString = false
+        if keyOpen {
+            keyOpen = false
+            // The key may have begun in an earlier chunk: its first bytes are then in `key`.
+            if keyFrom < 0 { key += UnsafeRawBufferPointer(rebasing: bytes[0..<i]) } else {
+                key = Array(UnsafeRawBufferPointer(rebasing: bytes[keyFrom..<i]))
+            }
+            if key.count > 16 { key = [] }
+        }
+        if let open = unit, depth == open.depth { endUnit(bytes, at: i + 1, emit) }
+    }
+
+    /// A byte outside strings: white space, `,` `:` and closing brackets end or shape units; anything
+    /// else starts a value.
+    @inline(__always)
+    private mutating func structuralByte(_ b: UInt8, _ bytes: UnsafeRawBufferPointer, at i: Int, _ emit: (Unit) -> Void) {
+        switch b {
+        case 32, 9, 10, 13:
+            if let open = unit, depth == open.depth { endUnit(bytes, at: i, emit) }   // a scalar ends
+        case 44:
+            if let open = unit, depth == open.depth { endUnit(bytes, at: i, emit) }
+            if depth == 1 { wrapperAfterColon = nil }
+        case 58:
+            if depth == 1, unit?.kind == .root, unit?.isObject == true {
+                wrapperAfterColon = key == Self.records ? .record : key == Self.events ? .lookupEvent : nil
+            }
+        case 125, 93:
+            depth = max(0, depth - 1)
+            if let open = unit, depth == open.depth { endUnit(bytes, at: i + 1, emit) }
+            if depth == 0 { elementDepth = nil }
+        default:
+            startValue(b, at: i)
+        }
+    }
+
+    /// The first byte of a value: it may begin a unit, or turn the open root into a wrapper whose
+    /// elements are the units.
+    @inline(__always)
+    private mutating func startValue(_ b: UInt8, at i: Int) {
+        if unit == nil {
+            if depth == 0 {
+                if b == 91 { elementDepth = 1; elementKind = .element } else { beginUnit(.root, at: i, isObject: b == 123) }
+            } else if depth == elementDepth {
+                beginUnit(elementKind, at: i, isObject: b == 123)
+            }
+        } else if b == 91, depth == 1, let kind = wrapperAfterColon {
+            // `"Records": [`: its elements are the units from here on; the wrapper is not kept.
+            wrapperAfterColon = nil
+            unit = nil
+            buffer = []
+            from = -1
+            elementDepth = 2
+            elementKind = kind
+        }
+        if b == 34 {
+            inString = true
+            if depth == 1, unit?.kind == .root, unit?.isObject == true { keyOpen = true; key = []; keyFrom = i + 1 }
+        } else if b == 123 || b == 91 {
+            depth += 1
+        }
+    }
+
+    /// Keeps the open unit's bytes of this chunk up to `end` (exclusive).
+    private mutating func keep(_ bytes: UnsafeRawBufferPointer, upTo end: Int) {
+        guard from >= 0, end > from else { return }
+        size += Int64(end - from)
+        if keeping {
+            buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[from..<end]))
+            if buffer.count > Self.recordLimit { keeping = false; buffer = [] }
+        }
+        from = end
+    }
+
+    private mutating func endUnit(_ bytes: UnsafeRawBufferPointer, at end: Int, _ emit: (Unit) -> Void) {
+        keep(bytes, upTo: end)
+        close(emit)
+        from = -1
+    }
+
+    private mutating func beginUnit(_ kind: Kind, at index: Int, isObject: Bool) {
+        unit = (kind, depth, offset, line, isObject)
+        size = 0
+        buffer = []
+        keeping = true
+        from = index
     }
 
     /// True when any byte of `word` is `byte` (the zero-byte test on `word ^ byte…byte`).

@@ -5,12 +5,17 @@
 /// on (so the consumer sees that it is over the limit and rejects it) and the rest is skipped.
 public struct LineSplitter {
     private var pending: [UInt8] = []
+    /// The 1-based number of the last line handed out.
     public private(set) var lineNumber = 0
+    /// The longest line kept; a longer one is handed out empty, with its number, so the reader can reject it.
     public let lengthLimit: Int
 
+    /// A splitter that keeps lines of up to `lengthLimit` bytes (4 MiB by default).
     public init(lengthLimit: Int = 4 << 20) { self.lengthLimit = lengthLimit }
 
     /// Calls `line` for every complete line in `chunk` (joined with what earlier chunks left over).
+    ///
+    /// - Throws: What `line` throws; the splitter keeps its state up to the line that threw.
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, line: (UnsafeRawBufferPointer, Int) throws -> Void) rethrows {
         var start = 0
         let count = chunk.count
@@ -32,6 +37,8 @@ public struct LineSplitter {
     }
 
     /// Emits the last line when the input did not end with a newline.
+    ///
+    /// - Throws: What `line` throws.
     public mutating func finish(line: (UnsafeRawBufferPointer, Int) throws -> Void) rethrows {
         guard !pending.isEmpty else { return }
         lineNumber += 1

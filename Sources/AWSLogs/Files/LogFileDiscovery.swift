@@ -10,12 +10,15 @@ public enum LogFileDiscovery {
     /// What a search found: the files to read, and the entries passed over because they are not regular
     /// files (a FIFO or a device would be read forever), each with its kind.
     public struct Found: Sendable, Equatable {
+        /// The regular files found (links followed), sorted, each once.
         public var files: [String] = []
+        /// Entries passed over, with their kind.
         public var notRegular: [NotRegular] = []
     }
 
     /// An entry that is not a regular file, or a link that leads nowhere or back into the search.
     public struct NotRegular: Sendable, Equatable, Codable {
+        /// The entry as found under the searched path.
         public var path: String
         /// `FIFO`, `socket`, `device`, `broken link`, `link loop`.
         public var kind: String
@@ -67,6 +70,8 @@ public enum LogFileDiscovery {
     }
 
     /// The regular files of ``find(under:excluding:)``.
+    ///
+    /// - Throws: ``LogReadError`` when a named path does not exist or a folder cannot be listed.
     public static func files(under paths: [String], excluding: [String] = []) throws(LogReadError) -> [String] {
         try find(under: paths, excluding: excluding).files
     }

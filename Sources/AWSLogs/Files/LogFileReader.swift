@@ -7,6 +7,7 @@ import Darwin
 
 /// Size and content hash of a file: its identity in the store's ledger.
 public struct FileFingerprint: Sendable, Hashable {
+    /// The file's size in bytes.
     public var size: Int64
     /// CRC-32 and Adler-32 of the raw bytes with the size, as hex: cheap and enough to tell copies apart.
     public var hash: String
@@ -15,12 +16,16 @@ public struct FileFingerprint: Sendable, Hashable {
 /// Reads one log file from disk: fingerprint, gunzip if needed, detect the format from content,
 /// and parse it.
 public struct LogFileReader: Sendable {
+    /// How CloudTrail files are read.
     public let cloudTrail: CloudTrailReader
     static let chunkSize = 256 * 1024
 
+    /// A reader using `cloudTrail` for CloudTrail content.
     public init(cloudTrail: CloudTrailReader = CloudTrailReader()) { self.cloudTrail = cloudTrail }
 
     /// Reads the whole file once to compute its fingerprint.
+    ///
+    /// - Throws: ``LogReadError`` when the file cannot be opened or read.
     public static func fingerprint(path: String) throws(LogReadError) -> FileFingerprint {
         var crc: uLong = crc32(0, nil, 0)
         var adler: uLong = adler32(0, nil, 0)
@@ -66,6 +71,12 @@ public struct LogFileReader: Sendable {
 
     /// Reads and parses the file. Throws only when the file cannot be read at all (I/O, corrupt or
     /// truncated gzip); bad records become rejects in the result.
+    ///
+    /// ```swift
+    /// let reader = LogFileReader()
+    /// let file = try reader.read(path: path, fingerprint: try LogFileReader.fingerprint(path: path))
+    /// print(file.kind, file.events.count, file.rejectCount)
+    /// ```
     public func read(path: String, fingerprint: FileFingerprint) throws(LogReadError) -> ParsedFile {
         var file = ParsedFile(path: path, size: fingerprint.size, contentHash: fingerprint.hash, kind: .unrecognized)
         if let (kind, note) = Self.kindFromPath(path) {

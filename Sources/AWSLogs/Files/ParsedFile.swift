@@ -15,12 +15,16 @@ public struct Reject: Sendable, Hashable {
     /// What kind of reject it is (`malformed-json`, `record-too-large`, `flow-bad-value`, …): what the
     /// console, the report and `perimeter rejects` group by.
     public var code: Diagnostic.Code
+    /// 1-based line of the rejected record, when the input has lines.
     public var line: Int?
+    /// Byte offset of the rejected record in the decompressed stream.
     public var byteOffset: Int64?
+    /// Why the record was rejected, in Perimeter's words (logged values quoted, at most 40 bytes each).
     public var reason: String
     /// A short piece of the input (at most 120 characters) for a human to find it.
     public var excerpt: String
 
+    /// A reject of kind `code` at `line` / `byteOffset`, with why and a piece of the input.
     public init(_ code: Diagnostic.Code, line: Int?, byteOffset: Int64?, reason: String, excerpt: String) {
         self.code = code
         self.line = line
@@ -49,13 +53,19 @@ extension String {
 
 /// Everything read from one file, ready for one store transaction.
 public struct ParsedFile: Sendable {
+    /// The path as discovered.
     public var path: String
+    /// Size in bytes on disk.
     public var size: Int64
+    /// The content fingerprint (``FileFingerprint/hash``): the file's identity in the ledger.
     public var contentHash: String
+    /// What the content was recognized as.
     public var kind: LogKind
     /// Why a skipped or unrecognized file was not read.
     public var note: String?
+    /// CloudTrail events read, normalized.
     public var events: [NormalizedEvent] = []
+    /// Flow records read, folded by everything but time and source port.
     public var flows: [ObservedFlow] = []
     /// Flow records read (before folding into ``flows``).
     public var flowRecords: Int64 = 0
@@ -63,6 +73,7 @@ public struct ParsedFile: Sendable {
     public var rejects: [Reject] = []
     /// Rejects past the first ``rejectDetailLimit``: counted, not kept, so a garbage file cannot fill memory.
     public var unstoredRejects: Int64 = 0
+    /// Rejects kept in detail per file: 1,000.
     public static let rejectDetailLimit = 1000
     /// Valid records not used, by reason (insight events, NODATA/SKIPDATA flow records, …).
     public var skippedRecords: [String: Int64] = [:]
@@ -78,6 +89,7 @@ public struct ParsedFile: Sendable {
         if rejects.count < Self.rejectDetailLimit { rejects.append(reject()) } else { unstoredRejects += 1 }
     }
 
+    /// An empty result for the file at `path`.
     public init(path: String, size: Int64, contentHash: String, kind: LogKind) {
         self.path = path
         self.size = size

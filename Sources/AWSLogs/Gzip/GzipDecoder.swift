@@ -16,8 +16,10 @@ public final class GzipDecoder {
     public private(set) var membersRead = 0
     /// Compressed bytes consumed so far (for error offsets).
     public private(set) var bytesIn: Int64 = 0
+    /// Decompressed bytes handed out so far, over all members.
     public private(set) var bytesOut: Int64 = 0
 
+    /// A decoder that hands out decompressed bytes in chunks of at most `outputCapacity`.
     public init(outputCapacity: Int = 256 * 1024) {
         self.outputCapacity = outputCapacity
         output = .allocate(capacity: outputCapacity)
@@ -29,6 +31,8 @@ public final class GzipDecoder {
     }
 
     /// Inflates `input`, calling `emit` with each run of decompressed bytes.
+    ///
+    /// - Throws: ``LogReadError`` for data that is not gzip or is corrupt (a bad header, block or checksum).
     public func feed(_ input: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) -> Void) throws(LogReadError) {
         guard input.count > 0, let base = input.baseAddress else { return }
         if !initialized {
@@ -78,6 +82,8 @@ public final class GzipDecoder {
     }
 
     /// Ends the stream; throws when input stopped inside a member or held no member at all.
+    ///
+    /// - Throws: ``LogReadError`` when the stream ends inside a member (a truncated file).
     public func finish() throws(LogReadError) {
         if inMember { throw LogReadError.truncatedGzip(offset: bytesIn, bytesOut: bytesOut) }
         if membersRead == 0 { throw LogReadError.gzip(offset: bytesIn, message: "empty gzip stream") }

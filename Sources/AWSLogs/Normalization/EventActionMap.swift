@@ -17,6 +17,7 @@ public struct EventActionMap: Sendable {
         public let parameter: String
         /// When set, the extra applies when the parameter is absent or differs from this value.
         public let unlessValue: String?
+        /// The extra IAM action.
         public let action: IAMAction
         /// True when the extra applies to the copy source rather than the call's own resource.
         public let onSource: Bool
@@ -24,6 +25,7 @@ public struct EventActionMap: Sendable {
         private let name: String
         private let isPrefix: Bool
 
+        /// An extra from one row of the table.
         public init(parameter: String, unlessValue: String?, action: IAMAction, onSource: Bool) {
             self.parameter = parameter
             self.unlessValue = unlessValue
@@ -48,6 +50,7 @@ public struct EventActionMap: Sendable {
     public struct Companion: Sendable, Equatable {
         /// The request parameter, lowercased.
         public let parameter: String
+        /// The companion IAM action.
         public let action: IAMAction
         /// True when the companion's resource is the parameter's value (a role ARN); else the call's own.
         public let onParameterValue: Bool
@@ -55,10 +58,15 @@ public struct EventActionMap: Sendable {
 
     /// What the table says about one (eventSource, eventName).
     public struct Rule: Sendable, Equatable {
+        /// The IAM actions the call needs.
         public var actions: [IAMAction]
+        /// How the call's resource is found in the record.
         public var resource: ResourceRule
+        /// The action needed instead when the request names an object version (`s3:GetObjectVersion`).
         public var versionedAction: IAMAction?
+        /// Actions the request parameters may add (S3 headers).
         public var extras: [Extra] = []
+        /// Actions authorized together with the call when a parameter is present.
         public var companions: [Companion] = []
     }
 
@@ -101,6 +109,8 @@ public struct EventActionMap: Sendable {
     }
 
     /// Parses the table; throws naming the line of a malformed row.
+    ///
+    /// - Throws: An error naming the line of a row that does not read (wrong column count, bad action).
     public init(tsv: String) throws {
         for (number, line) in tsv.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             if line.isEmpty || line.hasPrefix("#") { continue }

@@ -12,8 +12,10 @@ public struct EventNormalizer: Sendable {
         case rejected(code: Diagnostic.Code, reason: String)
     }
 
+    /// The event → action table.
     public let map: EventActionMap
 
+    /// A normalizer using `map` (the shipped table by default).
     public init(map: EventActionMap = .shared) { self.map = map }
 
     /// The record members the normalizer reads, found in one pass over the record.
@@ -32,6 +34,12 @@ public struct EventNormalizer: Sendable {
         static let keys = JSONKeys(allCases.map { "\($0)" })
     }
 
+    /// Normalizes one CloudTrail record: an event, a skip with its reason, or a reject with its code.
+    ///
+    /// ```swift
+    /// let record = try JSONParser.parse(Array(text.utf8)).values[0]
+    /// if case .event(let event) = EventNormalizer().normalize(record) { print(event.accesses) }
+    /// ```
     public func normalize(_ record: JSONValue) -> Result {
         guard record.isObject else { return .rejected(code: "not-an-object", reason: "record is not a JSON object") }
         let fields = record.members(Field.keys)

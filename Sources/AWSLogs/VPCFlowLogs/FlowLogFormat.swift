@@ -1,9 +1,11 @@
 /// A flow log field layout: the field names in order, from a header line or the default v2 format.
 public struct FlowLogFormat: Sendable, Equatable {
+    /// The field names in order (`version`, `account-id`, …).
     public let fields: [String]
     /// The fields Perimeter reads, by position (nil for the others), decided once per header.
     let codes: [FlowField?]
 
+    /// A layout from field names as a header line gives them.
     public init(fields: [String]) {
         self.fields = fields
         codes = fields.map(FlowField.init(rawValue:))
@@ -46,6 +48,7 @@ public struct FlowLogFormat: Sendable, Equatable {
 
 /// A flow log value that does not fit its field.
 public struct FlowValueError: Error, Sendable {
+    /// Why the value does not fit (the field and its range).
     public var reason: String
 }
 

@@ -14,19 +14,25 @@ public struct FlowLogReader {
     private var aggregates: [FlowKey: FlowCounts] = [:]
     /// The blank-separated tokens of the current line (reused from line to line).
     private var tokens: [Range<Int>] = []
+    /// Flow records read (every line that is a record, used or not).
     public private(set) var records: Int64 = 0
+    /// The first rejects, with place and excerpt.
     public private(set) var rejects: [Reject] = []
+    /// Valid records not used, by reason (`NODATA`, `SKIPDATA`).
     public private(set) var skipped: [String: Int64] = [:]
     /// Rejects beyond this many are counted but keep no excerpt, so a garbage file cannot fill memory.
     let rejectDetailLimit = ParsedFile.rejectDetailLimit
+    /// Every reject, kept in detail or only counted.
     public private(set) var rejectCount = 0
 
+    /// A reader before the first line (the default v2 layout until a header says otherwise).
     public init() {}
 
-    /// Reads one line (without its newline) at 1-based `number`, starting at byte `offset`.
     /// The longest flow record read: 64 KiB (a record of every version-8 field is under 1 KiB).
     public static let lineLimit = 64 << 10
 
+    /// Reads one line (without its newline) at 1-based `number`, starting at byte `offset`: a header sets
+    /// the layout, a record is folded, anything else is a reject.
     public mutating func readLine(_ line: UnsafeRawBufferPointer, number: Int, offset: Int64) {
         guard line.count <= Self.lineLimit else {
             return reject(number, offset, "flow-line-too-long", "line longer than \(Self.lineLimit) bytes", UnsafeRawBufferPointer(rebasing: line[0..<120]))

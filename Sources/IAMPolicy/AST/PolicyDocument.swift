@@ -42,6 +42,7 @@ public struct Statement: Sendable, Hashable {
     public var effect: Effect
     /// `Principal` and `NotPrincipal` (resource and endpoint policies).
     public var principal: PrincipalSpec?
+    /// `NotPrincipal`, when the statement has one instead.
     public var notPrincipal: PrincipalSpec?
     /// `Action` or `NotAction`.
     public var action: ActionSpec
@@ -50,6 +51,7 @@ public struct Statement: Sendable, Hashable {
     /// `Condition`, one entry per operator and key.
     public var conditions: [Condition]
 
+    /// A statement from its elements.
     public init(sid: String? = nil, effect: Effect, principal: PrincipalSpec? = nil, notPrincipal: PrincipalSpec? = nil,
                 action: ActionSpec, resource: ResourceSpec?, conditions: [Condition] = []) {
         self.sid = sid
@@ -69,10 +71,15 @@ public enum PrincipalSpec: Sendable, Hashable {
     /// written as a string rather than an array.
     case map([PrincipalEntry])
 
+    /// One principal type and its values (`"AWS": ["arn:…", …]`).
     public struct PrincipalEntry: Sendable, Hashable {
+        /// `AWS`, `Service`, `Federated` or `CanonicalUser`.
         public var type: String
+        /// The values in the order written.
         public var values: [String]
+        /// True when written as one string rather than an array (kept for round-trips).
         public var single: Bool
+        /// An entry; `single` defaults to whether there is exactly one value.
         public init(type: String, values: [String], single: Bool? = nil) {
             self.type = type
             self.values = values
@@ -89,9 +96,11 @@ public enum ActionSpec: Sendable, Hashable {
     case actions([String])
     case notActions([String])
 
+    /// The action patterns, allowed or excluded.
     public var patterns: [String] {
         switch self { case .actions(let a), .notActions(let a): a }
     }
+    /// True for `NotAction`.
     public var isNegated: Bool { if case .notActions = self { true } else { false } }
 }
 
@@ -100,9 +109,11 @@ public enum ResourceSpec: Sendable, Hashable {
     case resources([String])
     case notResources([String])
 
+    /// The resource patterns, allowed or excluded.
     public var patterns: [String] {
         switch self { case .resources(let r), .notResources(let r): r }
     }
+    /// True for `NotResource`.
     public var isNegated: Bool { if case .notResources = self { true } else { false } }
 }
 
@@ -110,11 +121,14 @@ public enum ResourceSpec: Sendable, Hashable {
 public struct Condition: Sendable, Hashable {
     /// The operator as written, e.g. `ForAnyValue:StringLikeIfExists`.
     public var op: String
+    /// The condition key as written (`aws:SourceVpce`); keys compare case-insensitively.
     public var key: String
+    /// The values, any of which may match.
     public var values: [ConditionValue]
     /// True when the values were written as a single JSON value rather than an array.
     public var single: Bool
 
+    /// A condition; `single` defaults to whether there is exactly one value.
     public init(op: String, key: String, values: [ConditionValue], single: Bool? = nil) {
         self.op = op
         self.key = key

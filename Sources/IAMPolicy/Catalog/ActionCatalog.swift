@@ -7,13 +7,17 @@ import Foundation
 public struct ActionCatalog: Sendable {
     /// One action of the catalog.
     public struct Entry: Sendable, Hashable {
+        /// The action (`s3:GetObject`).
         public var action: IAMAction
         /// `List`, `Read`, `Write`, `Permissions management` or `Tagging`.
         public var accessLevel: String
+        /// The resource types the action takes (`object*`, `bucket`); empty when it takes none (`Resource: "*"`).
         public var resourceTypes: [String]
     }
 
+    /// Every action of the catalog.
     public let entries: [IAMAction: Entry]
+    /// The service prefixes the catalog covers; an action of another service is not known to be wrong.
     public let services: Set<String>
 
     /// The catalog shipped with Perimeter.
@@ -25,6 +29,7 @@ public struct ActionCatalog: Sendable {
         return ActionCatalog(tsv: text)
     }()
 
+    /// A catalog from the TSV table (`action`, access level, resource types).
     public init(tsv: String) {
         var entries: [IAMAction: Entry] = [:]
         // `resource` rows (ARN templates) are in the table for reference; nothing reads them.

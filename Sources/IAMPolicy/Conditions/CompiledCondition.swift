@@ -1,3 +1,5 @@
+import AWSModel
+
 /// One condition (operator, key, values) ready to evaluate.
 final class CompiledCondition: Sendable {
     let op: ConditionOperator?
@@ -9,7 +11,7 @@ final class CompiledCondition: Sendable {
     let arnPatterns: [ResourcePattern?]
     let rawValues: [String]
     /// Why this condition can never be evaluated (an unknown operator), if so.
-    let problem: String?
+    let problem: Message?
 
     init(_ c: Condition, variables: Bool) {
         rawOperator = c.op
@@ -22,12 +24,12 @@ final class CompiledCondition: Sendable {
         values = c.values.map { Template($0.text, variables: substitutes, caseInsensitive: ignoreCase) }
         let isARN = [.arnEquals, .arnLike].contains(op?.base.positive)
         arnPatterns = values.map { isARN ? $0.literal.map { ResourcePattern($0, variables: false) } : nil }
-        problem = op == nil ? "unknown condition operator `\(c.op)`" : nil
+        problem = op == nil ? "unknown condition operator \(value: c.op)" : nil
     }
 
     func evaluate(_ context: RequestContext) -> MatchResult {
         guard let op else { return .unknown(problem!) }
-        if context.isUnknown(key) { return .unknown("the value of `\(key)` is not known for this request") }
+        if context.isUnknown(key) { return .unknown("the value of \(value: key) is not known for this request") }
         let requestValues = context.values(lowercasedKey: lowercasedKey)
         if op.base == .null {
             guard let wanted = rawValues.first?.lowercased() else { return .noMatch }
@@ -60,7 +62,8 @@ final class CompiledCondition: Sendable {
         var results: [Bool] = []
         for value in requestValues {
             guard let hit = anyPolicyValue(value) else {
-                return .unknown("`\(rawOperator)` cannot compare `\(value)` with \(rawValues.map { "`\($0)`" }.joined(separator: ", "))")
+                return .unknown(Message(pieces: [.value(rawOperator), .text(" cannot compare "), .value(value), .text(" with ")]
+                                       + rawValues.enumerated().flatMap { $0 == 0 ? [Message.Piece.value($1)] : [.text(", "), .value($1)] }))
             }
             // Negated operators: a value satisfies the condition when it matches none of the policy values.
             results.append(op.base.isNegated ? !hit : hit)

@@ -5,6 +5,13 @@ public import JSONTape
 /// get-bucket-policy` output (`{"Policy": "<json>"}`), or a `PolicyDocument` string.
 public enum PolicyReader {
     /// Reads a policy from JSON text, unwrapping `{"Policy": "…"}` and `{"PolicyDocument": "…"}`.
+    ///
+    /// ```swift
+    /// let policy = try PolicyReader.read(#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#)
+    /// print(policy.statements[0].action.patterns)   // ["s3:GetObject"]
+    /// ```
+    ///
+    /// - Throws: ``PolicyError`` with the JSON path of the first problem (malformed JSON, a missing or conflicting element, a bad value).
     public static func read(_ text: String) throws(PolicyError) -> PolicyDocument {
         let root = try parse(text, path: "")
         for wrapper in ["Policy", "PolicyDocument"] {
@@ -29,6 +36,8 @@ public enum PolicyReader {
     }
 
     /// Reads a document from an already parsed JSON object.
+    ///
+    /// - Throws: ``PolicyError`` with the JSON path (under `path`) of the first problem.
     public static func document(_ value: JSONValue, path: String) throws(PolicyError) -> PolicyDocument {
         guard value.isObject else { throw PolicyError(code: .malformedDocument, path: path, message: "expected a JSON object") }
         let known: Set<String> = ["Version", "Id", "Statement"]

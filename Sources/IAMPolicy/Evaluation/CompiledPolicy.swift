@@ -1,3 +1,5 @@
+public import AWSModel
+
 /// The decision of one policy for one request.
 public enum Decision: String, Sendable, Hashable {
     case allow
@@ -9,11 +11,13 @@ public enum Decision: String, Sendable, Hashable {
 
 /// What evaluating one request against one policy found.
 public struct EvaluationResult: Sendable, Hashable {
+    /// Allow, explicit or implicit deny, or unevaluable.
     public var decision: Decision
     /// The Sids (or `#index` for statements without one) of the statements that decided it.
     public var matchedStatements: [String]
-    /// Why the result is unevaluable, or other notes.
-    public var diagnostics: [String]
+    /// Why the result is unevaluable, or other notes: one per statement that could not be evaluated,
+    /// located at the statement (`Statement[2]`).
+    public var diagnostics: [Diagnostic]
 }
 
 /// A policy prepared once and evaluated against many requests (OPA's prepared query).
@@ -23,17 +27,25 @@ public struct EvaluationResult: Sendable, Hashable {
 /// implicitly denied. A statement whose match depends on something the engine cannot evaluate is
 /// `unknown`; it makes the decision unevaluable only when it could change it.
 public struct CompiledPolicy: Sendable {
+    /// The policy as read.
     public let document: PolicyDocument
     let statements: [CompiledStatement]
     /// Problems found while compiling (unknown operators, …); each also makes its statement unknown.
-    public let diagnostics: [String]
+    public let diagnostics: [Diagnostic]
 
+    /// Compiles `document` once: patterns, principals and conditions prepared for many requests.
+    ///
+    /// ```swift
+    /// let policy = CompiledPolicy(try PolicyReader.read(text))
+    /// let result = policy.evaluate(RequestContext(action: "s3:GetObject", resource: "arn:aws:s3:::b/k"))
+    /// print(result.decision)   // allow, explicit-deny, implicit-deny or unevaluable
+    /// ```
     public init(_ document: PolicyDocument) {
         self.document = document
-        var diagnostics: [String] = []
+        var diagnostics: [Diagnostic] = []
         statements = document.statements.enumerated().map { index, statement in
             let compiled = CompiledStatement(statement, index: index, variables: document.substitutesVariables)
-            diagnostics += compiled.problems.map { "\(compiled.name): \($0)" }
+            diagnostics += compiled.problems.map { compiled.diagnostic($0) }
             return compiled
         }
         self.diagnostics = diagnostics
@@ -43,15 +55,15 @@ public struct CompiledPolicy: Sendable {
     public func evaluate(_ context: RequestContext) -> EvaluationResult {
         var denies: [String] = [], allows: [String] = []
         var unknownDeny: [String] = [], unknownAllow: [String] = []
-        var notes: [String] = []
+        var notes: [Diagnostic] = []
         let prepared = PreparedRequest(context)
         for statement in statements {
             let result = statement.match(context, prepared)
             switch (result, statement.effect) {
             case (.match, .deny): denies.append(statement.name)
             case (.match, .allow): allows.append(statement.name)
-            case (.unknown(let why), .deny): unknownDeny.append(statement.name); notes.append("\(statement.name): \(why)")
-            case (.unknown(let why), .allow): unknownAllow.append(statement.name); notes.append("\(statement.name): \(why)")
+            case (.unknown(let why), .deny): unknownDeny.append(statement.name); notes.append(statement.diagnostic(why))
+            case (.unknown(let why), .allow): unknownAllow.append(statement.name); notes.append(statement.diagnostic(why))
             case (.noMatch, _): break
             }
         }
@@ -77,7 +89,7 @@ struct PreparedRequest {
 
 enum MatchResult: Equatable {
     case match, noMatch
-    case unknown(String)
+    case unknown(Message)
 }
 
 final class CompiledStatement: Sendable {
@@ -90,9 +102,11 @@ final class CompiledStatement: Sendable {
     let principal: PrincipalMatcher?
     let notPrincipal: PrincipalMatcher?
     let conditions: [CompiledCondition]
-    let problems: [String]
+    let index: Int
+    let problems: [Message]
 
     init(_ s: Statement, index: Int, variables: Bool) {
+        self.index = index
         name = s.sid.flatMap { $0.isEmpty ? nil : $0 } ?? "#\(index)"
         effect = s.effect
         actions = s.action.patterns.map { WildcardPattern($0, caseInsensitive: true) }
@@ -103,6 +117,12 @@ final class CompiledStatement: Sendable {
         notPrincipal = s.notPrincipal.map(PrincipalMatcher.init)
         conditions = s.conditions.map { CompiledCondition($0, variables: variables) }
         problems = conditions.compactMap(\.problem)
+    }
+
+    /// A statement that cannot be evaluated, and why, located at the statement (and named by its Sid).
+    func diagnostic(_ why: Message) -> Diagnostic {
+        let sid = name.hasPrefix("#") ? [] : [Message.Piece.text("Sid "), .value(name), .text(": ")]
+        return Diagnostic("unevaluable-statement", .warning, Message(pieces: sid + why.pieces), at: .init(path: "Statement[\(index)]"))
     }
 
     func match(_ context: RequestContext, _ prepared: PreparedRequest) -> MatchResult {
@@ -128,7 +148,7 @@ final class CompiledStatement: Sendable {
             case .unknown(let why): return .unknown(why)
             }
         }
-        var unknown: String?
+        var unknown: Message?
         for condition in conditions {
             switch condition.evaluate(context) {
             case .match: continue

@@ -6,13 +6,18 @@ public import AWSModel
 /// missing from ``keys`` is absent from the request; a key in ``unknownKeys`` is one whose value the
 /// caller cannot know, and any condition on it makes the statement unevaluable.
 public struct RequestContext: Sendable, Hashable {
+    /// The action requested (`s3:GetObject`); compared case-insensitively.
     public var action: String
+    /// The resource ARN requested, or `*`.
     public var resource: String
     /// For resource-based policies (bucket, endpoint): who is asking. nil means any principal-less request.
     public var principal: RequestPrincipal?
+    /// The condition keys, names lowercased.
     public private(set) var keys: [String: [String]] = [:]
+    /// Keys whose value the caller cannot know (lowercased; `prefix/*` covers a family).
     public var unknownKeys: Set<String> = []
 
+    /// A request; the principal's own keys (`aws:PrincipalArn`, `aws:PrincipalAccount`, …) are derived unless `keys` gives them.
     public init(action: String, resource: String, principal: RequestPrincipal? = nil, keys: [String: [String]] = [:]) {
         self.action = action
         self.resource = resource
@@ -58,14 +63,18 @@ public struct RequestContext: Sendable, Hashable {
 
 /// The principal of a request, for matching `Principal` / `NotPrincipal`.
 public struct RequestPrincipal: Sendable, Hashable {
+    /// What kind of principal it is.
     public enum Kind: String, Sendable, Hashable { case user, role, root, federated, service, anonymous }
+    /// What kind of principal it is.
     public var kind: Kind
     /// The IAM user, role (not session), root or federated-user ARN; the service name for services.
     public var arn: String
+    /// The principal's account, derived from the ARN when not given.
     public var account: String?
     /// For role sessions: `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
     public var sessionARN: String?
 
+    /// A principal of `kind`; `account` is read from `arn` when not given.
     public init(kind: Kind, arn: String, account: String? = nil, sessionARN: String? = nil) {
         self.kind = kind
         self.arn = arn

@@ -59,12 +59,16 @@ extension PerimeterCommand {
             let result = compiled.evaluate(context)
             let unknown = document.statements.flatMap { ActionCatalog.shared.unknownActions(in: $0.action) }
             // The request itself may be mistyped: say so rather than answer about something else.
-            var request: [String] = []
+            var request: [Diagnostic] = []
             if let parsed = IAMAction(action), ActionCatalog.shared.covers(service: parsed.service), ActionCatalog.shared.entry(parsed) == nil {
-                request.append("the requested action `\(action)` is not in the action catalog (a typo, or newer than the catalog)")
+                request.append(Diagnostic("unknown-action", .warning, "the requested action \(value: action) is not in the action catalog (a typo, or newer than the catalog)"))
             }
-            if resource != "*", ARN(resource) == nil { request.append("the requested resource `\(resource)` is not an ARN") }
-            let notes = request + compiled.diagnostics + result.diagnostics + unknown.map { "`\($0)` is not an action of the catalog (a typo, or newer than the catalog)" }
+            if resource != "*", ARN(resource) == nil {
+                request.append(Diagnostic("resource-not-arn", .warning, "the requested resource \(value: resource) is not an ARN"))
+            }
+            let notes = (request + compiled.diagnostics + result.diagnostics
+                + unknown.map { Diagnostic("unknown-action", .warning, "\(value: $0) is not an action of the catalog (a typo, or newer than the catalog)") })
+                .map(\.description)
             if json {
                 struct Output: Encodable { var decision: String; var statements: [String]; var diagnostics: [String] }
                 Terminal.out(try Terminal.json(Output(decision: result.decision.rawValue, statements: result.matchedStatements,

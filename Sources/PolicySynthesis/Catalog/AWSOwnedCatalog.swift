@@ -4,14 +4,21 @@ import IAMPolicy
 
 /// The AWS-owned S3 buckets workloads may need (`Resources/aws-owned-buckets.tsv`): data, not code.
 public struct AWSOwnedCatalog: Sendable {
+    /// One AWS-owned bucket family and what needs it.
     public struct Entry: Sendable, Hashable {
+        /// The AWS service that owns the buckets (`SSM`, `ECR`, `Amazon Linux`).
         public var service: String
+        /// What the buckets hold or serve.
         public var feature: String
         /// Bucket name pattern with `{region}` / `{regionnodash}` placeholders and `*` for ids.
         public var bucket: String
+        /// The actions a workload needs on them.
         public var actions: [IAMAction]
+        /// `read` or `write`, as the catalog says.
         public var access: String
+        /// The evidence that calls for the entry (a user agent token, an event, a flow).
         public var trigger: String
+        /// The AWS documentation page that names the buckets.
         public var source: String
 
         /// The bucket name for `region`, as a wildcard pattern.
@@ -21,8 +28,10 @@ public struct AWSOwnedCatalog: Sendable {
         }
     }
 
+    /// Every entry, in the table's order.
     public let entries: [Entry]
 
+    /// The catalog shipped with Perimeter.
     public static let shared: AWSOwnedCatalog = {
         guard let url = Bundle.module.url(forResource: "aws-owned-buckets", withExtension: "tsv"),
               let text = try? String(contentsOf: url, encoding: .utf8) else {
@@ -31,6 +40,7 @@ public struct AWSOwnedCatalog: Sendable {
         return AWSOwnedCatalog(tsv: text)
     }()
 
+    /// A catalog from the TSV table.
     public init(tsv: String) {
         entries = tsv.split(separator: "\n").compactMap { line in
             guard !line.hasPrefix("#"), !line.hasPrefix("service\t") else { return nil }

@@ -18,6 +18,7 @@ public struct EndpointSource: Sendable, Hashable, Codable {
     public var flows: Int64
     /// Seconds since 1970 of the first and last flow.
     public var firstSeen: Int64
+    /// Seconds since 1970 of the last flow.
     public var lastSeen: Int64
 }
 
@@ -33,6 +34,7 @@ public struct CoverageGap: Sendable, Hashable, Codable {
     public var bytes: Int64
     /// Seconds since 1970 of the first and last flow.
     public var firstSeen: Int64
+    /// Seconds since 1970 of the last flow.
     public var lastSeen: Int64
     /// Why it matters for the draft.
     public var reason: String
@@ -54,6 +56,7 @@ public struct Bypass: Sendable, Hashable, Codable {
     public var bytes: Int64
     /// Seconds since 1970 of the first and last flow.
     public var firstSeen: Int64
+    /// Seconds since 1970 of the last flow.
     public var lastSeen: Int64
     /// The principals CloudTrail shows from the same address or instance.
     public var principals: [String]
@@ -88,5 +91,6 @@ public struct FlowFindings: Sendable, Hashable, Codable {
     /// Catalog entries nothing in the logs supports: left out of the drafts.
     public var notNeeded: [String] = []
 
+    /// No findings.
     public init() {}
 }

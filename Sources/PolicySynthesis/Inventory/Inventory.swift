@@ -6,17 +6,22 @@ public import IAMPolicy
 public struct Inventory: Sendable {
     /// One VPC endpoint as `aws ec2 describe-vpc-endpoints` shows it.
     public struct Endpoint: Sendable, Hashable {
+        /// The endpoint id.
         public var id: VPCEndpointID
         /// `Gateway`, `Interface` or `GatewayLoadBalancer`; nil when only the logs named the endpoint.
         public var type: String?
         /// `com.amazonaws.us-east-1.s3`.
         public var serviceName: String?
+        /// The VPC the endpoint is in.
         public var vpcID: String?
+        /// The account that owns the endpoint (`OwnerId`).
         public var owner: AccountID?
+        /// The policy in force; nil when the inventory has none (the allow-all default is then assumed).
         public var policy: PolicyDocument?
         /// Private addresses of an interface endpoint's network interfaces.
         public var addresses: [String] = []
 
+        /// An endpoint with what is known of it.
         public init(id: VPCEndpointID, type: String? = nil, serviceName: String? = nil, vpcID: String? = nil, owner: AccountID? = nil,
                     policy: PolicyDocument? = nil, addresses: [String] = []) {
             self.id = id
@@ -37,9 +42,11 @@ public struct Inventory: Sendable {
         /// The service prefix (`s3`, `dynamodb`, `sqs`) the endpoint reaches.
         public var service: String? { serviceName?.split(separator: ".").last.map(String.init) }
 
+        /// True for a gateway endpoint (S3, DynamoDB).
         public var isGateway: Bool { type == "Gateway" }
     }
 
+    /// The endpoints by id.
     public var endpoints: [VPCEndpointID: Endpoint] = [:]
     /// Accounts of the organization (`organizations list-accounts`).
     public var accounts: Set<AccountID> = []
@@ -52,5 +59,6 @@ public struct Inventory: Sendable {
     /// Problems met while reading (a file not recognized, a policy that does not read), for the report.
     public var diagnostics: [Diagnostic] = []
 
+    /// An empty inventory: nothing known beyond the logs.
     public init() {}
 }

@@ -6,10 +6,12 @@ public import IAMPolicy
 public struct Backtest: Sendable, Hashable, Codable {
     /// The held-out days, `YYYY-MM-DD`, inclusive.
     public var from: String
+    /// The last held-out day.
     public var through: String
     /// Authorized requests through the endpoint in the held-out days that a draft may allow (requests
     /// a run would hold for review are not counted), and how many the draft refuses.
     public var requests: Int64 = 0
+    /// Held-out requests the draft refuses.
     public var refused: Int64 = 0
     /// The refused request groups (the draft would have broken them).
     public var refusedRequests: [ReplayMismatch] = []

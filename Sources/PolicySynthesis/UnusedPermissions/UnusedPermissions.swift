@@ -3,6 +3,7 @@ import IAMPolicy
 
 /// What one statement of a current policy grants, in cloudtracker's four groups.
 public struct StatementUsage: Sendable, Hashable, Codable {
+    /// The statement's Sid, or `#index`.
     public var statement: String
     /// Granted and used by an authorized request.
     public var used: [String]

@@ -3,10 +3,15 @@ import IAMPolicy
 
 /// Why a statement is in a draft: the requests behind it.
 public struct StatementEvidence: Sendable, Hashable, Codable {
+    /// Authorized requests the statement covers.
     public var requests: Int64
+    /// Their principals.
     public var principals: [String]
+    /// Seconds since 1970 of the first request.
     public var firstSeen: Int64
+    /// Seconds since 1970 of the last request.
     public var lastSeen: Int64
+    /// The `eventID` of one of them, to find it in the trail.
     public var sampleEventID: String?
     /// For AWS-owned statements: the service and what the catalog says about it.
     public var reason: String?
