@@ -8,6 +8,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MARK: C shims
@@ -51,7 +52,7 @@ let package = Package(
         .target(
             /** Least-privilege endpoint and bucket policies, diff, unused permissions, replay, report */
             name: "PolicySynthesis",
-            dependencies: ["AWSModel", "IAMPolicy", "JSONTape"],
+            dependencies: ["AWSModel", "IAMPolicy", "JSONTape", .product(name: "Yams", package: "Yams")],
             resources: [.copy("Resources/aws-owned-buckets.tsv")]),
 
         // MARK: Commands

@@ -21,6 +21,18 @@ enum IngestStep {
         return summary
     }
 
+    /// Warnings for the console (standard error): files named on the command line that are not logs,
+    /// and recognized files that yielded no record.
+    static func warnings(_ s: IngestSummary, named logs: [String]) -> [String] {
+        let named = Set(logs.map { URL(fileURLWithPath: $0).standardizedFileURL.path })
+        let unrecognized = s.filesUnrecognized.filter { named.contains(URL(fileURLWithPath: $0.path).standardizedFileURL.path) }
+        return unrecognized.map { "warning: \($0.path) (named on the command line): \($0.reason)" }
+            + s.filesWithoutRecords.map { "warning: \($0.path): \($0.reason)" }
+    }
+
+    /// The error when the inputs hold no record: nothing to learn from.
+    static let nothingRead = "the inputs hold no CloudTrail or flow log record (see the warnings above); nothing to learn from"
+
     /// The closing summary as text.
     static func render(_ s: IngestSummary) -> String {
         var lines: [String] = []
@@ -40,7 +52,7 @@ enum IngestStep {
             lines.append("skipped records:")
             for (reason, count) in s.skippedRecordsByReason.sorted(by: { $0.key < $1.key }) { lines.append("  \(count)  \(reason)") }
         }
-        for path in s.filesUnrecognized.prefix(20) { lines.append("unrecognized: \(path)") }
+        for note in s.filesUnrecognized.prefix(20) { lines.append("unrecognized: \(note.path): \(note.reason)") }
         if s.filesUnrecognized.count > 20 { lines.append("unrecognized: … and \(s.filesUnrecognized.count - 20) more (--json lists them all)") }
         for failed in s.filesFailed { lines.append("failed: \(failed.path): \(failed.reason)") }
         for entry in s.notRegular { lines.append("not read: \(entry.path): \(entry.kind == "FIFO" || entry.kind == "socket" || entry.kind == "device" ? "a \(entry.kind), not a regular file" : entry.kind)") }

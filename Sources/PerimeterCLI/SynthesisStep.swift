@@ -1,4 +1,5 @@
 import ArgumentParser
+import AWSLogs
 import AWSModel
 import Foundation
 import IAMPolicy
@@ -11,13 +12,11 @@ enum SynthesisStep {
         Each draft gets a verdict: ready, review (the logs cannot vouch for everything; reasons in the report) or unsafe \
         (the replay or the grant check failed, or flow logs show traffic the draft would refuse). \
         Exit 0 when every draft is ready, 4 when some need review and none is unsafe, 3 when any is unsafe \
-        (--fail-on sets which verdicts make the exit non-zero), 1 when a log file could not be read or the store failed, 64 for usage errors.
+        (--fail-on sets which verdicts make the exit non-zero), 1 when a log file could not be read, the store failed or the logs hold no record, 64 for usage errors.
         """
 
-
-
     static func run(store: UsageStore, _ group: SynthesisOptionGroup) throws -> SynthesisResult {
-        let inventory = InventoryReader.read(try readInventory(group.inventory))
+        let inventory = InventoryReader.read(try readInventory(group.inventory), trustedAccounts: group.options.trustedAccounts)
         var window = DayWindow(since: group.since, until: group.until)
         var heldOut: (window: DayWindow, from: String, through: String)?
         if let days = group.holdoutDays, let logged = try store.loggedDays(window: window) {
@@ -47,6 +46,8 @@ enum SynthesisStep {
         return result
     }
 
+    /// The inventory files under `paths` (folders searched recursively; hidden files and `*.md` notes
+    /// skipped), decoded (gzip, byte-order marks, UTF-16) and recognized by content.
     static func readInventory(_ paths: [String]) throws -> [(path: String, text: String)] {
         var files: [String] = []
         for path in paths {
@@ -54,15 +55,21 @@ enum SynthesisStep {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
                 throw Terminal.fail("inventory `\(path)` does not exist", code: 64)
             }
-            if isDirectory.boolValue {
-                let names = FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? []
-                files += names.filter { $0.hasSuffix(".json") }.map { path + "/" + $0 }
-            } else {
-                files.append(path)
+            guard isDirectory.boolValue else { files.append(path); continue }
+            let found: LogFileDiscovery.Found
+            do { found = try LogFileDiscovery.find(under: [path]) } catch { throw Terminal.fail(error.description, code: 1) }
+            files += found.files.filter { file in
+                let name = file.split(separator: "/").last.map(String.init) ?? file
+                return !name.hasPrefix(".") && !name.lowercased().hasSuffix(".md")
             }
         }
         return try files.sorted().map { file in
-            do { return (file, try String(contentsOfFile: file, encoding: .utf8)) } catch {
+            do {
+                let bytes = try TextDecoding.utf8([UInt8](try Data(contentsOf: URL(fileURLWithPath: file))))
+                return (file, String(decoding: bytes, as: UTF8.self))
+            } catch let error as LogReadError {
+                throw Terminal.fail("cannot read inventory `\(file)`: \(error)", code: 1)
+            } catch {
                 throw Terminal.fail("cannot read inventory `\(file)`: \(error.localizedDescription)", code: 1)
             }
         }

@@ -134,6 +134,8 @@ public struct BucketResult: Sendable {
     public var draft: PolicyDocument
     /// The policy in force, when the inventory has it.
     public var current: PolicyDocument?
+    /// Which inventory file or resource the current policy came from.
+    public var currentSource: String?
     /// The endpoints the lock answers: those that used the bucket in the window.
     public var endpoints: [String]
     /// Who reaches the bucket outside the endpoints and is exempted, with why.

@@ -13,10 +13,13 @@ public struct IngestSummary: Sendable, Equatable, Codable {
     public var filesSkipped = 0
     /// Files whose content the store already holds: not read again.
     public var filesAlreadyIngested = 0
-    /// Files that are neither CloudTrail nor flow logs.
-    public var filesUnrecognized: [String] = []
+    /// Files that are neither CloudTrail nor flow logs, with why.
+    public var filesUnrecognized: [FileNote] = []
+    /// Files recognized as CloudTrail or flow logs that yielded no record (all rejected, only skipped, or
+    /// empty), with why: they add nothing to the drafts.
+    public var filesWithoutRecords: [FileNote] = []
     /// Files that could not be read or stored, with why (retried next time).
-    public var filesFailed: [FailedFile] = []
+    public var filesFailed: [FileNote] = []
     /// Entries under the LOGS paths that are not regular files (FIFOs, devices, broken links, link loops): not read.
     public var notRegular: [LogFileDiscovery.NotRegular] = []
     /// Files read, by kind (`cloudtrail`, `flowlog`, …).
@@ -42,8 +45,8 @@ public struct IngestSummary: Sendable, Equatable, Codable {
     /// Bytes after decompression.
     public var decompressedBytes: Int64 = 0
 
-    /// A file that could not be read or stored.
-    public struct FailedFile: Sendable, Equatable, Codable {
+    /// A file, and what is to be said of it (why it failed, was not recognized, or yielded nothing).
+    public struct FileNote: Sendable, Equatable, Codable {
         /// The file.
         public var path: String
         /// Why it failed.
@@ -55,6 +58,9 @@ public struct IngestSummary: Sendable, Equatable, Codable {
 
     /// Records read from CloudTrail and flow logs together.
     public var records: Int64 { Int64(events + duplicateEvents) + flowRecords }
+
+    /// True when the inputs hold no record at all, neither read now nor stored before.
+    public var yieldedNothing: Bool { records == 0 && filesAlreadyIngested == 0 }
 }
 
 /// Progress after each file, for a display.
@@ -162,7 +168,8 @@ public struct IngestPipeline: Sendable {
             try await flush()
             try await finishWriting()
         }
-        summary.filesUnrecognized.sort()
+        summary.filesUnrecognized.sort { $0.path < $1.path }
+        summary.filesWithoutRecords.sort { $0.path < $1.path }
         summary.filesFailed.sort { $0.path < $1.path }
         return summary
     }
@@ -194,6 +201,17 @@ public struct IngestPipeline: Sendable {
     /// Records (events and folded flow rows) per commit.
     static let batchRecords = 5_000
 
+    /// Why a recognized file yielded no record.
+    static func whyNoRecord(_ file: ParsedFile) -> String {
+        let kind = file.kind == .flowLog ? "flow log" : "CloudTrail"
+        let skipped = file.skippedRecords.values.reduce(0, +)
+        if file.rejectCount > 0 { return "\(kind), but every record was rejected (\(file.rejectCount))" }
+        if skipped > 0 {
+            return "\(kind), but only records Perimeter does not use (\(file.skippedRecords.keys.sorted().joined(separator: ", ")))"
+        }
+        return "\(kind), but it holds no record"
+    }
+
     private static func count(_ file: ParsedFile, _ result: FileIngestResult, into summary: inout IngestSummary, logger: Logger) {
         if result.alreadyIngested {
             summary.filesAlreadyIngested += 1
@@ -206,8 +224,12 @@ public struct IngestPipeline: Sendable {
         summary.decompressedBytes += file.decompressedBytes
         switch file.kind {
         case .skipped: summary.filesSkipped += 1
-        case .unrecognized: summary.filesUnrecognized.append(file.path)
-        case .cloudTrail, .flowLog: summary.filesRead += 1
+        case .unrecognized: summary.filesUnrecognized.append(.init(path: file.path, reason: file.note ?? "not a log Perimeter reads"))
+        case .cloudTrail, .flowLog:
+            summary.filesRead += 1
+            if result.events + result.duplicateEvents == 0, file.flowRecords == 0 {
+                summary.filesWithoutRecords.append(.init(path: file.path, reason: Self.whyNoRecord(file)))
+            }
         }
         summary.filesByKind[file.kind.rawValue, default: 0] += 1
         summary.events += result.events

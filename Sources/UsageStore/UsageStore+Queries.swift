@@ -24,7 +24,7 @@ public struct StoreTotals: Sendable, Equatable {
     /// Files stored, by kind.
     public var filesByKind: [String: Int] = [:]
     /// Files that could not be read or stored (retried on the next ingest).
-    public var failedFiles: [IngestSummary.FailedFile] = []
+    public var failedFiles: [IngestSummary.FileNote] = []
     /// CloudTrail events stored.
     public var events: Int64 = 0
     /// Events ignored as already stored (same event id).
@@ -178,7 +178,7 @@ extension UsageStore {
             for row in try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM file WHERE outcome = 'ingested' GROUP BY kind") {
                 t.filesByKind[row["kind"]] = row["n"]
             }
-            t.failedFiles = try Row.fetchAll(db, sql: "SELECT path, note FROM file WHERE outcome = 'failed' ORDER BY path").map { IngestSummary.FailedFile(path: $0["path"], reason: $0["note"] ?? "") }
+            t.failedFiles = try Row.fetchAll(db, sql: "SELECT path, note FROM file WHERE outcome = 'failed' ORDER BY path").map { IngestSummary.FileNote(path: $0["path"], reason: $0["note"] ?? "") }
             if let row = try Row.fetchOne(db, sql: "SELECT COALESCE(SUM(events),0) AS e, COALESCE(SUM(duplicate_events),0) AS d, COALESCE(SUM(flow_records),0) AS f, COALESCE(SUM(rejects),0) AS r FROM file WHERE outcome = 'ingested'") {
                 t.rejects = row["r"]
                 t.events = row["e"]

@@ -1,4 +1,5 @@
 import AWSModel
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -93,8 +94,81 @@ public struct CloudTrailReader: Sendable {
             }
         } else if let events = value["Events"], events.isArray {
             for event in events.elements { readEmbedded(event["CloudTrailEvent"], container: event, place, into: &file) }
+        } else if value["CloudTrailEvent"] != nil, value["eventVersion"] == nil {
+            // One `lookup-events` Event (a bare array of them, or one per line).
+            readEmbedded(value["CloudTrailEvent"], container: value, place, into: &file)
+        } else if let type = value["detail-type"]?.string, value["detail"] != nil {
+            readEventBridge(value, type: type, place, into: &file)
+        } else if let data = value["awslogs"]?["data"] {
+            readSubscriptionData(data, place, into: &file)
+        } else if let rows = value["QueryResultRows"], rows.isArray {
+            for row in rows.elements { readLakeRow(row, place, into: &file) }
         } else {
             readRecord(value, place, into: &file)
+        }
+    }
+
+    /// An EventBridge event: the CloudTrail record is its `detail` when the event came from CloudTrail
+    /// (`AWS API Call via CloudTrail`, `AWS Console Sign In via CloudTrail`, …); other events are skipped.
+    private func readEventBridge(_ value: JSONValue, type: String, _ place: Place, into file: inout ParsedFile) {
+        guard type.hasSuffix("via CloudTrail") else {
+            file.skippedRecords["EventBridge event not from CloudTrail", default: 0] += 1
+            return
+        }
+        guard let detail = value["detail"], detail.isObject else {
+            file.reject(place.reject(at: value.offset, "eventbridge-without-detail", reason: "EventBridge event whose `detail` is not an object"))
+            return
+        }
+        readRecord(detail, place, into: &file)
+    }
+
+    /// The largest CloudWatch Logs payload inflated from a Lambda subscription event: 16 MiB (CloudWatch
+    /// Logs sends at most 1 MB of events per payload; a larger one is not one AWS wrote).
+    static let subscriptionLimit = 16 << 20
+
+    /// `{"awslogs": {"data": "<base64 gzip>"}}`, as a Lambda subscription receives it and forwarders
+    /// archive it: the data is a CloudWatch Logs payload.
+    private func readSubscriptionData(_ data: JSONValue, _ place: Place, into file: inout ParsedFile) {
+        func reject(_ reason: String) {
+            file.reject(place.reject(at: data.offset, "bad-subscription-data", reason: "`awslogs.data` \(reason)"))
+        }
+        guard let text = data.string, let compressed = Data(base64Encoded: text) else { return reject("is not base64") }
+        var payload: [UInt8] = []
+        let decoder = GzipDecoder()
+        let failure = compressed.withUnsafeBytes { bytes -> LogReadError? in
+            do throws(LogReadError) {
+                try decoder.feed(bytes) { chunk in if payload.count <= Self.subscriptionLimit { payload.append(contentsOf: chunk) } }
+                try decoder.finish()
+                return nil
+            } catch { return error }
+        }
+        if let failure { return reject("is not gzip: \(failure)") }
+        guard payload.count <= Self.subscriptionLimit else { return reject("inflates past \(Self.subscriptionLimit >> 20) MiB") }
+        do {
+            readContainer(try JSONParser.parse(payload).values[0], place, into: &file)
+        } catch {
+            reject("holds malformed JSON: \(error.message) at byte \(error.offset) of the payload")
+        }
+    }
+
+    /// One row of CloudTrail Lake's `GetQueryResults` (`QueryResultRows`): a list of one-member objects,
+    /// column → text. Columns named with dots (`userIdentity.arn`) nest; a column whose text is a JSON
+    /// object or array is that value. The row is then read as a record.
+    private func readLakeRow(_ row: JSONValue, _ place: Place, into file: inout ParsedFile) {
+        var columns: [(path: [String], json: String)] = []
+        for cell in row.elements {
+            for (name, value) in cell.members {
+                guard let text = value.string else { continue }
+                let first = text.first
+                let isJSON = (first == "{" || first == "[") && (try? JSONParser.parse(Array(text.utf8))) != nil
+                columns.append((name.split(separator: ".", omittingEmptySubsequences: false).map(String.init), isJSON ? text : JSONString.quote(text)))
+            }
+        }
+        let record = LakeRecord(columns).json
+        do {
+            readRecord(try JSONParser.parse(Array(record.utf8)).values[0], place, at: row.offset, into: &file)
+        } catch {
+            file.reject(place.reject(at: row.offset, "malformed-json", reason: "CloudTrail Lake row: \(error.message)"))
         }
     }
 
@@ -338,5 +412,34 @@ public struct CloudTrailStream {
         }
         let unit = RecordSplitter.Unit(kind: .root, bytes: Array(line[brace...]), offset: offset + Int64(brace), line: number, oversize: nil)
         reader.read(unit, into: &file)
+    }
+}
+
+/// A CloudTrail Lake result row turned back into a record: columns nested by the dots in their names.
+private struct LakeRecord {
+    var value: String?
+    var members: [(String, LakeRecord)] = []
+
+    init(_ columns: [(path: [String], json: String)]) {
+        for column in columns { insert(column.path[...], column.json) }
+    }
+
+    private init() {}
+
+    private mutating func insert(_ path: ArraySlice<String>, _ json: String) {
+        guard let head = path.first else { value = json; return }
+        if let i = members.firstIndex(where: { $0.0 == head }) {
+            members[i].1.insert(path.dropFirst(), json)
+        } else {
+            var child = LakeRecord()
+            child.insert(path.dropFirst(), json)
+            members.append((head, child))
+        }
+    }
+
+    /// The record as JSON text; a column that is both a value and a prefix keeps its members.
+    var json: String {
+        if members.isEmpty { return value ?? "null" }
+        return "{" + members.map { JSONString.quote($0.0) + ":" + $0.1.json }.joined(separator: ",") + "}"
     }
 }

@@ -131,7 +131,28 @@ public struct LogFileReader: Sendable {
         var lineOffset: Int64 = 0
         static let sniffBytes = 64 * 1024
 
+        /// Set when the text is UTF-16 (it began with a UTF-16 byte-order mark): chunks are turned into UTF-8 first.
+        var utf16: UTF16Transcoder?
+        var started = false
+
         mutating func consume(_ chunk: UnsafeRawBufferPointer) {
+            var chunk = chunk
+            if !started, chunk.count >= 2 {
+                started = true
+                // Windows PowerShell 5's `Out-File` writes UTF-16LE with a byte-order mark; some tools UTF-16BE.
+                if chunk[0] == 0xFF, chunk[1] == 0xFE { utf16 = UTF16Transcoder(bigEndian: false) }
+                if chunk[0] == 0xFE, chunk[1] == 0xFF { utf16 = UTF16Transcoder(bigEndian: true) }
+                if utf16 != nil {
+                    file.note = "UTF-16 text (offsets are of its UTF-8 form)"
+                    chunk = UnsafeRawBufferPointer(rebasing: chunk[2...])
+                }
+            }
+            guard utf16 != nil else { return consumeUTF8(chunk) }
+            let converted = utf16!.transcode(chunk)
+            converted.withUnsafeBytes { consumeUTF8($0) }
+        }
+
+        mutating func consumeUTF8(_ chunk: UnsafeRawBufferPointer) {
             switch mode {
             case .undecided:
                 buffer.append(contentsOf: chunk)
@@ -171,6 +192,7 @@ public struct LogFileReader: Sendable {
         }
 
         mutating func finish() -> ParsedFile {
+            if let rest = utf16?.finish(), !rest.isEmpty { rest.withUnsafeBytes { consumeUTF8($0) } }
             if mode == .undecided { decide() }
             switch mode {
             case .cloudTrail:
@@ -192,7 +214,8 @@ public struct LogFileReader: Sendable {
         }
 
         static let cloudTrailMarkers = ["\"eventVersion\"", "\"Records\"", "\"eventSource\"", "\"eventName\"", "\"messageType\"",
-                                        "\"digestStartTime\"", "\"CloudTrailEvent\""]
+                                        "\"digestStartTime\"", "\"CloudTrailEvent\"", "\"detail-type\"", "\"awslogs\"",
+                                        "\"QueryResultRows\""]
         static let flowMarkers = ["\"interface-id\"", "\"interface_id\"", "\"interfaceId\"", "\"srcaddr\"", "\"log-status\"", "\"log_status\""]
 
         /// The format of a file from its first bytes.

@@ -12,7 +12,7 @@ extension PerimeterCommand {
             discussion: """
                 LOGS are files or folders (searched recursively), gzipped or plain: a copy of an S3 log bucket or loose files. \
                 Files already in the store are not read again. Exit 0 when every file was read (rejected records included), \
-                1 when a file could not be read or the store failed.
+                1 when a file could not be read, the store failed, or the inputs hold no record at all.
                 """)
 
         @Argument(help: "Log files or folders.")
@@ -33,6 +33,8 @@ extension PerimeterCommand {
         func run() async throws {
             let summary = try await IngestStep.run(logs: logs, db: store.db, workers: workers)
             Terminal.out(json ? try Terminal.json(summary) : IngestStep.render(summary))
+            for warning in IngestStep.warnings(summary, named: logs) { Terminal.err(warning) }
+            if summary.yieldedNothing { throw Terminal.fail(IngestStep.nothingRead, code: 1) }
             if !summary.filesFailed.isEmpty { throw ExitCode(1) }
         }
     }

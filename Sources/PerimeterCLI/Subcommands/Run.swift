@@ -27,6 +27,8 @@ extension PerimeterCommand {
             let summary = try await IngestStep.run(logs: logs, store: usage, workers: workers, excluding: synthesis.inventory)
             // With --json, stdout carries only the verdicts.
             if synthesis.json { Terminal.err(IngestStep.render(summary)) } else { Terminal.out(IngestStep.render(summary)) }
+            for warning in IngestStep.warnings(summary, named: logs) { Terminal.err(warning) }
+            if summary.yieldedNothing { throw Terminal.fail(IngestStep.nothingRead, code: 1) }
             let result = try SynthesisStep.run(store: usage, synthesis)
             if !summary.filesFailed.isEmpty { Terminal.err("Error: \(summary.filesFailed.count) log file(s) could not be read; the drafts rest on the others") }
             try SynthesisStep.finish(result, out: synthesis.out, failOn: synthesis.failOn, json: synthesis.json, ingestFailed: !summary.filesFailed.isEmpty)

@@ -7,7 +7,8 @@ import UsageStore
 
 /// Options of `synthesize` and `run`.
 struct SynthesisOptionGroup: ParsableArguments {
-    @Option(name: .customLong("inventory"), help: "AWS CLI output: describe-vpc-endpoints, describe-network-interfaces, get-bucket-policy (or <bucket>.json / <vpce-id>.json), organizations list-accounts, s3api list-buckets. Files or folders.")
+    @Option(name: .customLong("inventory"), parsing: .upToNextOption,
+            help: "Inventory files or folders, recognized by content: AWS CLI output (describe-vpc-endpoints, describe-network-interfaces, get-bucket-policy or <bucket>.json / <vpce-id>.json, organizations list-accounts, s3api list-buckets), Terraform state or plan JSON, CloudFormation templates (JSON or YAML) with describe-stack-resources, AWS Config items. Several may follow one --inventory.")
     var inventory: [String] = []
 
     @Option(help: "Where to write the drafts and the report.")
@@ -41,6 +42,9 @@ struct SynthesisOptionGroup: ParsableArguments {
     var failOn: FailOn = .review
 
     func validate() throws {
+        for path in inventory where !FileManager.default.fileExists(atPath: path) {
+            throw ValidationError("--inventory `\(path)` does not exist")
+        }
         for account in trustedAccounts where !AccountID(account).isNumeric {
             throw ValidationError("--trusted-account `\(account)` is not a twelve-digit account id")
         }

@@ -55,6 +55,7 @@ enum BucketLockBuilder {
                                     vpc: { $0.endpoint.flatMap { endpoints[$0]?.vpcID } }, organization: inventory.organizationID,
                                     trusted: trusted, breaks: { $0 == .explicitDeny })
             results.append(BucketResult(bucket: bucket, owner: owner, draft: draft, current: current,
+                                        currentSource: inventory.bucketPolicySources[bucket],
                                         endpoints: viaEndpoints.map(\.rawValue).sorted(), exceptions: exceptions, objectAccessObserved: objectsSeen,
                                         size: PolicyWriter.size(draft), replay: replay,
                                         diff: PolicyDiff.render(current: current ?? PolicyDocument(statements: []), draft: draft,

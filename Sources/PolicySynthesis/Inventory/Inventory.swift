@@ -20,6 +20,9 @@ public struct Inventory: Sendable {
         public var policy: PolicyDocument?
         /// Private addresses of an interface endpoint's network interfaces.
         public var addresses: [String] = []
+        /// Where the policy came from (`ec2-describe-vpc-endpoints.json`, a Terraform address, a
+        /// CloudFormation logical id, an AWS Config item), for the report.
+        public var policySource: String?
 
         /// An endpoint with what is known of it.
         public init(id: VPCEndpointID, type: String? = nil, serviceName: String? = nil, vpcID: String? = nil, owner: AccountID? = nil,
@@ -56,6 +59,8 @@ public struct Inventory: Sendable {
     public var buckets: [String: AccountID] = [:]
     /// Current bucket policies by bucket name.
     public var bucketPolicies: [String: PolicyDocument] = [:]
+    /// Where each bucket policy came from, by bucket name (as for ``Endpoint/policySource``).
+    public var bucketPolicySources: [String: String] = [:]
     /// Problems met while reading (a file not recognized, a policy that does not read), for the report.
     public var diagnostics: [Diagnostic] = []
 

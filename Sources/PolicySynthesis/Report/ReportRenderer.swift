@@ -190,7 +190,7 @@ public enum ReportRenderer {
             md.append("")
             md.append("- owner: \(b.owner.map { code($0.rawValue) } ?? "unknown"); answers only \(b.endpoints.map(code).joined(separator: ", ")) and the exceptions below")
             md.append("- replay: \(b.replay.passed ? "" : "FAILED: ")\(n(b.replay.allowed)) of \(n(b.replay.requests)) logged requests keep working (none is explicitly denied)")
-            md.append("- size: \(n(Int64(b.size))) of \(n(Int64(Synthesizer.bucketPolicyLimit))) characters; current policy \(b.current == nil ? "not in the inventory (none assumed)" : "kept, with the lock added")")
+            md.append("- size: \(n(Int64(b.size))) of \(n(Int64(Synthesizer.bucketPolicyLimit))) characters; current policy \(b.current == nil ? "not in the inventory (none assumed)" : "kept, with the lock added")\(b.currentSource.map { " (from \(code($0)))" as ReportLine } ?? "")")
             if b.exceptions.isEmpty {
                 md.append("- exceptions: none (no access from outside the endpoints in the window)")
             } else {
@@ -244,6 +244,7 @@ public enum ReportRenderer {
         for c in e.coarsened { md.append("- coarsened: \(c)") }
         for note in e.notes { md.append("- note: \(note)") }
         md.append("- access: \(PolicyDiff.summary(e.current)) → \(PolicyDiff.summary(e.draft))")
+        md.append(e.currentKnown ? "- current policy: from \(code(e.endpoint.policySource ?? "the inventory"))" : "- current policy: not in the inventory; the allow-all default is assumed")
         md.append("")
         md.append("| statement | actions | resources | principals | requests | first seen | last seen |")
         md.append("|---|---|---|---|---|---|---|")

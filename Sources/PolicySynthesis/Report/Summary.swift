@@ -29,6 +29,8 @@ struct Summary: Codable {
         var region: String
         var vpc: String?
         var currentPolicyKnown: Bool
+        /// The inventory file or resource (Terraform address, CloudFormation logical id) it came from.
+        var currentPolicySource: String?
         var requests: Int64
         var principals: [String]
         var draftCharacters: Int
@@ -47,6 +49,7 @@ struct Summary: Codable {
     struct BucketSummary: Codable {
         var bucket: String
         var owner: String?
+        var currentPolicySource: String?
         var endpoints: [String]
         var exceptions: [Message]
         var draftCharacters: Int
@@ -95,7 +98,7 @@ extension ReportRenderer {
             endpoints: r.endpoints.map { e in
                 Summary.EndpointSummary(
                     id: e.endpoint.id.rawValue, type: e.endpoint.type, service: e.service, region: e.region, vpc: e.endpoint.vpcID,
-                    currentPolicyKnown: e.currentKnown, requests: e.requests, principals: e.principals, draftCharacters: e.size,
+                    currentPolicyKnown: e.currentKnown, currentPolicySource: e.endpoint.policySource, requests: e.requests, principals: e.principals, draftCharacters: e.size,
                     accessBefore: PolicyDiff.summary(e.current), accessAfter: PolicyDiff.summary(e.draft), replay: e.replay,
                     grantCheck: e.grantCheck, coarsened: e.coarsened, notes: e.notes,
                     statements: e.draft.statements.map { s in
@@ -109,7 +112,7 @@ extension ReportRenderer {
                     unusedPermissions: e.usage, verdict: e.verdict, reasons: e.reasons, backtest: e.backtest)
             },
             buckets: r.buckets.map {
-                Summary.BucketSummary(bucket: $0.bucket, owner: $0.owner?.rawValue, endpoints: $0.endpoints, exceptions: $0.exceptions,
+                Summary.BucketSummary(bucket: $0.bucket, owner: $0.owner?.rawValue, currentPolicySource: $0.currentSource, endpoints: $0.endpoints, exceptions: $0.exceptions,
                                       draftCharacters: $0.size, replay: $0.replay, verdict: $0.verdict, reasons: $0.reasons)
             },
             awsOwned: r.awsOwned, review: r.review, denials: r.denials, flows: r.flows, assumptions: r.assumptions)

@@ -1,0 +1,142 @@
+import AWSModel
+import Foundation
+import IAMPolicy
+import JSONTape
+
+/// One inventory being read, file by file: the dispatch by content, and what ties files together
+/// (interface addresses, CloudFormation templates waiting for their stack's ids, bucket listings
+/// waiting for an owner).
+struct InventoryReading {
+    var inventory = Inventory()
+    let trustedAccounts: [AccountID]
+    /// Interface endpoint addresses by endpoint id (`describe-network-interfaces`).
+    var interfaceAddresses: [String: [String]] = [:]
+    /// CloudFormation templates, resolved at the end against every stack's resources.
+    var templates: [(path: String, root: JSONValue)] = []
+    /// Deployed ids by CloudFormation logical id, and what the stack ARNs say (partition, Region, account).
+    var stack = CloudFormationStack()
+    /// Buckets whose file does not name their account (a listing by canonical user id, Terraform
+    /// state), with why: the owner is decided at the end.
+    var bucketsWithoutOwner: [(path: String, names: [String], reason: String)] = []
+
+    init(trustedAccounts: [AccountID]) { self.trustedAccounts = trustedAccounts }
+
+    mutating func read(path: String, text: String) {
+        let first = text.first { !$0.isWhitespace }
+        guard first == "{" || first == "[" else { return readNonJSON(path: path, text: text) }
+        guard let root = try? JSONParser.parse(Array(text.utf8)).values[0] else {
+            return note("inventory-not-json", "not JSON", path)
+        }
+        readJSON(root, path: path, text: text)
+    }
+
+    /// A JSON file, by the members that say what it is.
+    mutating func readJSON(_ root: JSONValue, path: String, text: String) {
+        if let endpoints = root["VpcEndpoints"]?.elements {
+            readEndpoints(endpoints, path: path)
+        } else if let interfaces = root["NetworkInterfaces"]?.elements {
+            readInterfaces(interfaces)
+        } else if let accounts = root["Accounts"]?.elements {
+            for a in accounts { addAccount(id: a["Id"]?.string, arn: a["Arn"]?.string) }
+        } else if let buckets = root["Buckets"]?.elements {
+            readBuckets(buckets.compactMap { $0["Name"]?.string }, ownerID: root["Owner"]?["ID"]?.string, path: path)
+        } else if root["configurationItems"] != nil || root["configurationItem"] != nil || root["ConfigurationItems"] != nil
+                    || (root["Results"]?.elements.first?.string?.contains("resourceType") ?? false) {
+            readConfig(root, path: path)
+        } else if root["format_version"] != nil, root["values"] != nil || root["planned_values"] != nil || root["prior_state"] != nil {
+            readTerraformJSON(root, path: path)
+        } else if root["terraform_version"] != nil, let resources = root["resources"]?.elements {
+            readTerraformState(resources, path: path)
+        } else if let resources = root["Resources"], resources.isObject {
+            templates.append((path, root))
+        } else if let resources = root["StackResources"]?.elements ?? root["StackResourceSummaries"]?.elements {
+            stack.add(resources)
+        } else if root["Policy"] != nil || root["Statement"] != nil || root["PolicyDocument"] != nil {
+            readPolicyFile(text, path: path)
+        } else {
+            note("inventory-unrecognized", "not an inventory file Perimeter knows", path)
+        }
+    }
+
+    /// A file that is not JSON: a CloudFormation template in YAML, or AWS CLI `--output text`.
+    mutating func readNonJSON(path: String, text: String) {
+        if CloudFormationYAML.looksLikeTemplate(text) {
+            do {
+                let json = try CloudFormationYAML.json(text)
+                guard let root = try? JSONParser.parse(Array(json.utf8)).values[0] else { return }
+                templates.append((path, root))
+            } catch {
+                note("inventory-yaml-unreadable", "YAML does not read: \(error)", path)
+            }
+        } else if !readCLIText(text, path: path) {
+            note("inventory-unrecognized", "not an inventory file Perimeter knows (not JSON, not a CloudFormation template, not AWS CLI text output it can read)", path)
+        }
+    }
+
+    mutating func finish() -> Inventory {
+        for (path, root) in templates { readTemplate(root, path: path) }
+        assignBucketOwners()
+        for (id, addresses) in interfaceAddresses where VPCEndpointID.isWellFormed(id) {
+            update(VPCEndpointID(id)) { $0.addresses = addresses.sorted() }
+        }
+        return inventory
+    }
+
+    // MARK: shared steps
+
+    mutating func note(_ code: Diagnostic.Code, _ message: Message, _ path: String, severity: Diagnostic.Severity = .warning) {
+        inventory.diagnostics.append(Diagnostic(code, severity, message, at: .init(file: path)))
+    }
+
+    /// The endpoint id if it is one; a diagnostic if not (it would name a file).
+    mutating func endpointID(_ text: String?, _ path: String) -> VPCEndpointID? {
+        guard let text else { return nil }
+        guard VPCEndpointID.isWellFormed(text) else {
+            note("inventory-bad-endpoint-id", "\(value: text) is not a VPC endpoint id: ignored", path)
+            return nil
+        }
+        return VPCEndpointID(text)
+    }
+
+    mutating func update(_ id: VPCEndpointID, _ change: (inout Inventory.Endpoint) -> Void) {
+        var endpoint = inventory.endpoints[id] ?? Inventory.Endpoint(id: id)
+        change(&endpoint)
+        inventory.endpoints[id] = endpoint
+    }
+
+    /// Sets an endpoint's current policy from `source`; a different policy from another source is said.
+    mutating func setPolicy(_ policy: PolicyDocument, endpoint id: VPCEndpointID, source: String, _ path: String) {
+        if let known = inventory.endpoints[id], let before = known.policy, before != policy, let from = known.policySource {
+            note("inventory-conflict", "\(value: id.rawValue): the policy from \(value: source) differs from the one from \(value: from); the former is used", path)
+        }
+        update(id) { $0.policy = policy; $0.policySource = source }
+    }
+
+    mutating func setBucketPolicy(_ policy: PolicyDocument, bucket: String, source: String, _ path: String) {
+        if let before = inventory.bucketPolicies[bucket], before != policy, let from = inventory.bucketPolicySources[bucket] {
+            note("inventory-conflict", "bucket \(value: bucket): the policy from \(value: source) differs from the one from \(value: from); the former is used", path)
+        }
+        inventory.bucketPolicies[bucket] = policy
+        inventory.bucketPolicySources[bucket] = source
+    }
+
+    /// Reads a policy given as JSON text or as an object; nil (and a diagnostic) when it does not read.
+    mutating func policy(_ value: JSONValue?, what: String, _ path: String) -> PolicyDocument? {
+        guard let value, !value.isNull else { return nil }
+        do {
+            if let text = value.string {
+                guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return nil }
+                return try PolicyReader.read(text)
+            }
+            return try PolicyReader.document(value, path: "")
+        } catch {
+            note("inventory-policy-unreadable", "\(value: what): policy does not read: \(error)", path)
+            return nil
+        }
+    }
+
+    mutating func addAccount(id: String?, arn: String?) {
+        if let id, AccountID(id).isNumeric { inventory.accounts.insert(AccountID(id)) }
+        if let arn, let org = arn.split(separator: "/").first(where: { $0.hasPrefix("o-") }) { inventory.organizationID = String(org) }
+    }
+}
