@@ -202,7 +202,8 @@ public struct JSONValue: @unchecked Sendable {
         }
     }
 
-    /// The value's JSON text exactly as it stands in the document.
+    /// The value's JSON text as it stands in the document; for a string, its content between the
+    /// quotes (escapes kept), so use ``string`` to read one and ``JSONString/quote(_:)`` to write one.
     public var rawText: String {
         document.bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[offset..<endOffset]), as: UTF8.self) }
     }

@@ -33,8 +33,9 @@ struct UnresolvedIntrinsic: Error, CustomStringConvertible {
 }
 
 /// CloudFormation templates: `AWS::EC2::VPCEndpoint` and `AWS::S3::BucketPolicy` resources. `Ref` to a
-/// pseudo parameter or to a resource, and `Fn::Sub` over those, are resolved from the stack's resources;
-/// any other intrinsic makes the value unresolved, reported and not used.
+/// pseudo parameter or to a resource, and `Fn::Sub` and `Fn::Join` over those, are resolved from the
+/// stack's resources; any other intrinsic (a parameter, `Fn::GetAtt`, `Fn::ImportValue`, …) makes the
+/// value unresolved, reported and not used.
 extension InventoryReading {
     mutating func readTemplate(_ root: JSONValue, path: String) {
         let file = String(path.split(separator: "/").last ?? Substring(path))
@@ -95,8 +96,10 @@ extension InventoryReading {
     /// - Throws: ``UnresolvedIntrinsic`` naming the first intrinsic that cannot be resolved.
     func resolve(_ value: JSONValue) throws(UnresolvedIntrinsic) -> JSONValue {
         let text = try resolvedText(value)
-        // The text is built from parsed JSON and quoted strings: it parses.
-        return (try? JSONParser.parse(Array(text.utf8)).values[0]) ?? value
+        do { return try JSONParser.parse(Array(text.utf8)).values[0] } catch {
+            // Built from parsed JSON and quoted strings, the text parses; if it ever did not, nothing is guessed.
+            throw UnresolvedIntrinsic(description: "a value Perimeter could not rebuild (\(error.message))")
+        }
     }
 
     private func resolvedText(_ value: JSONValue) throws(UnresolvedIntrinsic) -> String {
@@ -105,6 +108,7 @@ extension InventoryReading {
             for element in value.elements { parts.append(try resolvedText(element)) }
             return "[" + parts.joined(separator: ",") + "]"
         }
+        if let string = value.string { return JSONString.quote(string) }
         guard value.isObject else { return value.rawText }
         let members = value.members
         if members.count == 1, let (name, argument) = members.first, name == "Ref" || name.hasPrefix("Fn::") {
@@ -123,6 +127,15 @@ extension InventoryReading {
             return value
         case "Fn::Sub" where argument.string != nil:
             return try substitute(argument.string!)
+        case "Fn::Join":
+            let parts = argument.elements
+            guard parts.count == 2, let delimiter = parts[0].string, parts[1].isArray else { throw UnresolvedIntrinsic(description: "a malformed `Fn::Join`") }
+            var strings: [String] = []
+            for item in parts[1].elements {
+                guard let text = try resolve(item).string else { throw UnresolvedIntrinsic(description: "a non-string in `Fn::Join`") }
+                strings.append(text)
+            }
+            return strings.joined(separator: delimiter)
         default:
             throw UnresolvedIntrinsic(description: "`\(name)`")
         }

@@ -104,9 +104,10 @@ struct InventoryReading {
         inventory.endpoints[id] = endpoint
     }
 
-    /// Sets an endpoint's current policy from `source`; a different policy from another source is said.
-    mutating func setPolicy(_ policy: PolicyDocument, endpoint id: VPCEndpointID, source: String, _ path: String) {
-        if let known = inventory.endpoints[id], let before = known.policy, before != policy, let from = known.policySource {
+    /// Sets an endpoint's current policy from `source`; a different policy from another source is said,
+    /// unless the new one `supersedes` it by design (Terraform's `aws_vpc_endpoint_policy`).
+    mutating func setPolicy(_ policy: PolicyDocument, endpoint id: VPCEndpointID, source: String, _ path: String, supersedes: Bool = false) {
+        if !supersedes, let known = inventory.endpoints[id], let before = known.policy, before != policy, let from = known.policySource {
             note("inventory-conflict", "\(value: id.rawValue): the policy from \(value: source) differs from the one from \(value: from); the former is used", path)
         }
         update(id) { $0.policy = policy; $0.policySource = source }

@@ -72,7 +72,9 @@ extension InventoryReading {
             }
         case "aws_vpc_endpoint_policy":
             guard let id = endpointID(a["vpc_endpoint_id"]?.string, path), let policy = policy(a["policy"], what: address, path) else { return }
-            setPolicy(policy, endpoint: id, source: source, path)
+            let known = inventory.endpoints[id]?.policySource ?? ""
+            let ownAttribute = known.hasPrefix("Terraform ") && !known.contains("aws_vpc_endpoint_policy.")
+            setPolicy(policy, endpoint: id, source: source, path, supersedes: ownAttribute)
         case "aws_s3_bucket":
             guard let bucket = a["bucket"]?.string else { return }
             if inventory.buckets[bucket] == nil { bucketsWithoutOwner.append((path, [bucket], "Terraform's state does not name a bucket's account")) }
