@@ -164,3 +164,25 @@ struct CloudTrailFormTests {
 private func JSONStringQuote(_ text: String) -> String {
     String(decoding: try! JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes]), as: UTF8.self).dropFirst().dropLast().description
 }
+
+/// Inventory files as people save them: gzipped, with a byte-order mark, UTF-16.
+struct TextDecodingTests {
+    static let text = #"{"Buckets":[{"Name":"caf\#u{e9}-logs"}]}"#
+
+    @Test func gzipAndByteOrderMarksAndUTF16AllGiveTheSameText() throws {
+        let utf8 = Array(Self.text.utf8)
+        let forms: [[UInt8]] = [
+            utf8,
+            [0xEF, 0xBB, 0xBF] + utf8,
+            [0xFF, 0xFE] + Self.text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] },
+            [0xFE, 0xFF] + Self.text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] },
+            try TestSupport.gzip([0xFF, 0xFE] + Self.text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }),
+        ]
+        for form in forms { #expect(try TextDecoding.utf8(form) == utf8) }
+    }
+
+    @Test func aTruncatedGzipIsAnErrorNotAShortText() throws {
+        let gz = try TestSupport.gzip(Array(String(repeating: Self.text, count: 100).utf8))
+        #expect(throws: LogReadError.self) { try TextDecoding.utf8(Array(gz.prefix(gz.count / 2))) }
+    }
+}

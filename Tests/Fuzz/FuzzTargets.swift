@@ -87,9 +87,14 @@ enum FuzzTarget: String, CaseIterable {
         }
     }
 
+    /// Stack resources beside the input, so that a CloudFormation template's `Ref`s resolve.
+    static let stack = #"{"StackResources":[{"StackId":"arn:aws:cloudformation:us-east-1:111122223333:stack/s/1","LogicalResourceId":"S3Endpoint","PhysicalResourceId":"vpce-0d4"}]}"#
+
     static func inventory(_ bytes: [UInt8]) {
-        let text = String(decoding: bytes, as: UTF8.self)
-        let inventory = InventoryReader.read([(path: "inventory/fuzz.json", text: text), (path: "inventory/vpce-0abc.json", text: text)])
+        // As the CLI reads an inventory file: gzip, byte-order marks and UTF-16 first.
+        let text = String(decoding: (try? TextDecoding.utf8(bytes)) ?? bytes, as: UTF8.self)
+        let inventory = InventoryReader.read([(path: "inventory/fuzz.json", text: text), (path: "inventory/vpce-0abc.json", text: text),
+                                              (path: "inventory/stack.json", text: stack)])
         for id in inventory.endpoints.keys { invariant(VPCEndpointID.isWellFormed(id.rawValue), "endpoint id `\(id)` not validated") }
     }
 }

@@ -22,12 +22,14 @@ bin=$(swift build -c release --build-path "$build" --show-bin-path)
 # The objects of each module's current sources (its output file map), not every .o in the folder:
 # a file moved or removed since an earlier build leaves a stale object behind.
 objects=()
-for module in JSONTape AWSModel IAMPolicy AWSLogs PolicySynthesis PerimeterFuzz; do
+for module in JSONTape AWSModel IAMPolicy AWSLogs Yams PolicySynthesis PerimeterFuzz; do
     while IFS= read -r object; do objects+=("$object"); done < <(python3 -c '
 import json, sys
 for source, outputs in json.load(open(sys.argv[1])).items():
     if source and "object" in outputs: print(outputs["object"])' "$bin/$module.build/output-file-map.json")
 done
+# Yams's C parser (libyaml) is a C target: no output file map, its objects are the folder's.
+objects+=("$bin"/CYaml.build/src/*.o)
 # gold warns once per ASan helper symbol it cannot export; that is noise, errors still stop the script.
 swiftc -sanitize=fuzzer,address "${objects[@]}" -lz -o "$bin/perimeter-fuzz" 2> >(grep -v "Cannot export local symbol" >&2)
 
@@ -36,7 +38,7 @@ seeds() {   # target -> seed files
         json|cloudtrail) find Tests/Fixtures/cloudtrail Tests/Fuzz/corpus/cloudtrail -type f -name '*.json' 2>/dev/null ;;
         flowlog) find Tests/Fixtures/flowlogs Tests/Fuzz/corpus/flowlog -type f ! -name '*.gz' 2>/dev/null ;;
         policy) find Tests/Fixtures/policies Tests/Fuzz/corpus/policy -type f 2>/dev/null ;;
-        inventory) find SampleLogs/inventory Tests/Fixtures/policies Tests/Fuzz/corpus/inventory -type f -name '*.json' 2>/dev/null ;;
+        inventory) find SampleLogs/inventory Tests/Fixtures/policies Tests/Fixtures/inventory Tests/Fuzz/corpus/inventory -type f 2>/dev/null ;;
     esac
 }
 

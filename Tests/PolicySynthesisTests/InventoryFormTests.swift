@@ -191,6 +191,12 @@ struct InventoryFormTests {
         #expect(inventory.diagnostics.first?.location?.file == "endpoints.txt")
     }
 
+    @Test(arguments: ["acme-logs.json.gz", "acme-logs.JSON.GZ", "acme-logs.json", "acme-logs"])
+    func aPolicyFileIsNamedByItsStemWhateverItsExtensions(file: String) {
+        let inventory = InventoryReader.read([("inventory/bucket-policies/" + file, "{\"Policy\":" + JSONString(Self.denyPut) + "}")])
+        #expect(inventory.bucketPolicies.keys.sorted() == ["acme-logs"])
+    }
+
     @Test(arguments: [
         (["111122223333"], "s3api-list-buckets.json", "bucket-owner-inferred", "111122223333"),
         ([], "s3api-list-buckets-444455556666.json", "bucket-owner-inferred", "444455556666"),

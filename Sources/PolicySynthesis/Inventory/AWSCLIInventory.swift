@@ -69,8 +69,9 @@ extension InventoryReading {
     /// `s3api get-bucket-policy` output or a plain policy: `<vpce-id>.json` is an endpoint's, any other name a bucket's.
     mutating func readPolicyFile(_ text: String, path: String) {
         let name = String(path.split(separator: "/").last ?? Substring(path))
+        // `my-bucket.json`, `my-bucket.JSON.gz`, `vpce-0a1.policy`: the stem names the bucket or endpoint.
         var stem = name
-        for suffix in [".json", ".JSON", ".policy"] where stem.hasSuffix(suffix) { stem = String(stem.dropLast(suffix.count)) }
+        for suffix in [".gz", ".json", ".policy", ".txt"] where stem.lowercased().hasSuffix(suffix) { stem = String(stem.dropLast(suffix.count)) }
         do {
             let policy = try PolicyReader.read(text)
             if VPCEndpointID.isWellFormed(stem) {
