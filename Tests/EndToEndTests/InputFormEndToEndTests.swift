@@ -27,7 +27,8 @@ struct InputFormEndToEndTests {
 
     /// Every record of the SampleLogs CloudTrail files, once more, in each other form: `lookup-events`
     /// (bare array and one Event per line), EventBridge lines, a Lambda `awslogs` event, CloudTrail Lake
-    /// rows are left out (their columns are the user's choice), UTF-16 JSON lines.
+    /// rows (nested members as dotted columns, request parameters and resources as JSON text), UTF-16
+    /// JSON lines.
     static func otherForms(into dir: String) throws {
         let trail = try FileManager.default.subpathsOfDirectory(atPath: root + "/SampleLogs/AWSLogs").filter { $0.contains("/CloudTrail/") && $0.hasSuffix(".json.gz") }.sorted()
         var records: [[String: Any]] = []
@@ -36,8 +37,8 @@ struct InputFormEndToEndTests {
             records += object?["Records"] as? [[String: Any]] ?? []
         }
         #expect(records.count > 1000)
-        let quarter = records.count / 4
-        let parts = [Array(records[..<quarter]), Array(records[quarter..<2 * quarter]), Array(records[2 * quarter..<3 * quarter]), Array(records[(3 * quarter)...])]
+        let fifth = records.count / 5
+        let parts = (0..<5).map { i in Array(records[(i * fifth)..<(i == 4 ? records.count : (i + 1) * fifth)]) }
         let lookup = try parts[0].map { ["EventId": $0["eventID"] as? String ?? "", "EventName": $0["eventName"] as? String ?? "", "CloudTrailEvent": try json($0)] }
         try Data(try json(Array(lookup.prefix(lookup.count / 2))).utf8).write(to: URL(fileURLWithPath: dir + "/lookup-events.json"))
         try Data(try lookup.suffix(from: lookup.count / 2).map { try json($0) }.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: dir + "/lookup-events.jsonl"))
@@ -48,6 +49,26 @@ struct InputFormEndToEndTests {
         let data = Data(try TestSupport.gzip(Array(payload.utf8))).base64EncodedString()
         try Data(try json(["awslogs": ["data": data]]).utf8).write(to: URL(fileURLWithPath: dir + "/lambda-event.json"))
         try Data(utf16LE(try parts[3].map { try json($0) }.joined(separator: "\r\n"))).write(to: URL(fileURLWithPath: dir + "/powershell-export.json"))
+        let rows = try parts[4].map { try lakeRow($0) }
+        try Data(try json(["QueryStatus": "FINISHED", "QueryResultRows": rows]).utf8).write(to: URL(fileURLWithPath: dir + "/lake-results.json"))
+    }
+
+    /// A record as a CloudTrail Lake `GetQueryResults` row: one-member objects, column → text.
+    static func lakeRow(_ record: [String: Any]) throws -> [[String: String]] {
+        var row: [[String: String]] = []
+        func add(_ name: String, _ value: Any) throws {
+            if let nested = value as? [String: Any], !["requestParameters", "responseElements", "additionalEventData"].contains(name) {
+                for key in nested.keys.sorted() { try add(name + "." + key, nested[key]!) }
+            } else if value is [Any] || value is [String: Any] {
+                row.append([name: try json(value)])
+            } else if let text = value as? String {
+                row.append([name: text])
+            } else if !(value is NSNull) {
+                row.append([name: "\(value)"])
+            }
+        }
+        for key in record.keys.sorted() { try add(key, record[key]!) }
+        return row
     }
 
     static func drafts(_ out: String) throws -> [String: Data] {
