@@ -121,8 +121,7 @@ public enum Synthesizer {
             grantCheck: GrantCheck.run(fitted.document, principals: fitted.principals, current: compiledCurrent, currentDocument: current,
                                        endpoint: c.endpoint),
             historyDays: historyDays, requests: c.accesses.reduce(0) { $0 + $1.count }, principals: Array(Set(c.accesses.map(\.principal.arn))).sorted(), usage: usage,
-            diff: PolicyDiff.render(current: current, draft: fitted.document,
-                                    currentLabel: "current \(c.endpoint.id)\(currentKnown ? "" : " (assumed default)")",
-                                    draftLabel: "draft \(c.endpoint.id)"))
+            diff: PolicyDiff.render(currentKnown ? .current(current) : .assumedDefault(current), draft: fitted.document,
+                                    name: "\(c.endpoint.id).json"))
     }
 }

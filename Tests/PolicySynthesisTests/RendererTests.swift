@@ -10,17 +10,27 @@ struct PolicyDiffTests {
                   conditions: [Condition("ArnEquals", "aws:PrincipalArn", ["arn:aws:iam::111122223333:role/app"])]),
     ])
 
-    @Test func removedStatementsAreMinusAddedArePlusKeptAreBlank() {
+    @Test func theDiffSaysWhatAccessGoesThenHoldsUnifiedHunks() {
         let kept = Self.draft.statements[0]
         let current = PolicyDocument(statements: [PolicyDocument.allowAll.statements[0], kept])
-        let diff = PolicyDiff.render(current: current, draft: Self.draft, currentLabel: "current", draftLabel: "draft")
-        let lines = diff.split(separator: "\n").map(String.init)
-        #expect(lines[0].hasPrefix("--- current (2 statements"))
-        #expect(lines[1].hasPrefix("+++ draft (1 statements"))
-        #expect(lines.contains("- {"))
-        #expect(lines.contains("  {"))
-        #expect(!lines.contains("+ {"))
-        #expect(lines.last == "access: * on * → s3:GetObject on arn:aws:s3:::app-data/config/*")
+        let diff = PolicyDiff.render(.current(current), draft: Self.draft, name: "vpce-1.json")
+        let lines = diff.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(lines[0] == "Perimeter: the draft vpce-1.json against the policy in force (current/endpoints/vpce-1.json)")
+        #expect(lines[1] == "access: * on * → s3:GetObject on arn:aws:s3:::app-data/config/*")
+        #expect(lines.contains("--- a/vpce-1.json") && lines.contains("+++ b/vpce-1.json"))
+        #expect(lines.contains { $0.hasPrefix("@@ -") })
+        // The kept statement is context or untouched; the allow-all one is removed.
+        #expect(lines.contains("-      \"Action\": \"*\","))
+        #expect(!lines.contains { $0.hasPrefix("+") && $0.contains("s3:GetObject") && !$0.hasPrefix("+++") })
+    }
+
+    @Test func aBucketWithoutAPolicyGetsADiffThatCreatesTheFile() {
+        let diff = PolicyDiff.render(.none, draft: Self.draft, name: "logs.json")
+        #expect(diff.contains("--- /dev/null\n+++ b/logs.json\n@@ -0,0 +1,"))
+    }
+
+    @Test func equalPoliciesSayNoChange() {
+        #expect(PolicyDiff.render(.current(Self.draft), draft: Self.draft, name: "b.json").hasSuffix("(no change)\n"))
     }
 
     @Test(arguments: [

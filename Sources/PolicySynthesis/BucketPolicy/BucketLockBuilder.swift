@@ -58,9 +58,7 @@ enum BucketLockBuilder {
                                         currentSource: inventory.bucketPolicySources[bucket],
                                         endpoints: viaEndpoints.map(\.rawValue).sorted(), exceptions: exceptions, objectAccessObserved: objectsSeen,
                                         size: PolicyWriter.size(draft), replay: replay,
-                                        diff: PolicyDiff.render(current: current ?? PolicyDocument(statements: []), draft: draft,
-                                                                currentLabel: "current \(bucket)\(current == nil ? " (no bucket policy in the inventory)" : "")",
-                                                                draftLabel: "draft \(bucket)")))
+                                        diff: PolicyDiff.render(current.map { .current($0) } ?? .none, draft: draft, name: "\(bucket).json")))
         }
         return results
     }

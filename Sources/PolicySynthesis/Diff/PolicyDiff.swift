@@ -1,27 +1,39 @@
 import AWSModel
 import IAMPolicy
 
-/// A readable statement-level diff of a draft against the policy in force.
+/// A draft against the policy it replaces, as a unified diff that `git apply` and `patch -p1` accept
+/// on a copy of the current policy (`current/…/<name>.json`, as Perimeter writes it), after a few lines
+/// that say what changes.
 enum PolicyDiff {
-    /// `  ` unchanged, `-` only in the current policy, `+` only in the draft; then what access is removed.
-    static func render(current: PolicyDocument, draft: PolicyDocument, currentLabel: String, draftLabel: String) -> String {
-        func lines(_ s: Statement) -> [String] { PolicyWriter.write(s).split(separator: "\n").map(String.init) }
-        let currentSet = Set(current.statements), draftSet = Set(draft.statements)
-        var out = ["--- \(currentLabel) (\(current.statements.count) statements, \(PolicyWriter.size(current)) characters)",
-                   "+++ \(draftLabel) (\(draft.statements.count) statements, \(PolicyWriter.size(draft)) characters)"]
-        for s in current.statements {
-            out.append("")
-            let marker = draftSet.contains(s) ? "  " : "- "
-            out += lines(s).map { marker + $0 }
-        }
-        for s in draft.statements where !currentSet.contains(s) {
-            out.append("")
-            out += lines(s).map { "+ " + $0 }
-        }
-        out.append("")
-        out.append("access: \(summary(current)) → \(summary(draft))")
-        return out.joined(separator: "\n") + "\n"
+    /// What the draft is compared with.
+    enum Base {
+        /// The policy in force, from the inventory.
+        case current(PolicyDocument)
+        /// Not in the inventory: AWS's default for an endpoint (full access), assumed.
+        case assumedDefault(PolicyDocument)
+        /// No bucket policy in the inventory: the draft creates one.
+        case none
     }
+
+    /// The diff of `draft` against `base`, for the file `name` (`vpce-….json`, `<bucket>.json`).
+    static func render(_ base: Base, draft: PolicyDocument, name: String) -> String {
+        let before: PolicyDocument?, what: String
+        switch base {
+        case .current(let p): before = p; what = "the policy in force (current/\(folder(name))/\(name))"
+        case .assumedDefault(let p): before = p; what = "the assumed default full-access policy (the inventory has none)"
+        case .none: before = nil; what = "no policy (the inventory has none; the draft creates one)"
+        }
+        let empty = PolicyDocument(statements: [])
+        var out = "Perimeter: the draft \(name) against \(what)\n"
+        out += "access: \(summary(before ?? empty)) → \(summary(draft))\n"
+        out += "statements: \(before?.statements.count ?? 0) → \(draft.statements.count); characters: \(before.map(PolicyWriter.size) ?? 0) → \(PolicyWriter.size(draft))\n"
+        out += "apply to a copy of the current policy: git apply \(name.dropLast(5)).diff (or patch -p1)\n\n"
+        let hunks = UnifiedDiff.make(old: before.map(PolicyWriter.write) ?? "", new: PolicyWriter.write(draft),
+                                     oldName: before == nil ? "/dev/null" : "a/\(name)", newName: "b/\(name)")
+        return out + (hunks.isEmpty ? "(no change)\n" : hunks)
+    }
+
+    private static func folder(_ name: String) -> String { name.hasPrefix("vpce-") ? "endpoints" : "buckets" }
 
     /// `s3:* on *` or `9 actions on 4 buckets, 2 tables`.
     static func summary(_ policy: PolicyDocument) -> String {
