@@ -67,6 +67,8 @@ struct OutputWriter {
         let temporary = target.deletingLastPathComponent().appendingPathComponent(".\(target.lastPathComponent).perimeter-tmp")
         do {
             try data.write(to: temporary)
+            // Scripts (apply.sh, rollback.sh) are run as they are: executable, like a checked-out script.
+            if target.pathExtension == "sh" { chmod(temporary.path, 0o755) }
             if rename(temporary.path, target.path) != 0 { throw OutputError.write(target.path, String(cString: strerror(errno))) }
         } catch let error as OutputError {
             try? FileManager.default.removeItem(at: temporary)

@@ -76,9 +76,15 @@ enum SynthesisStep {
     }
 
     /// Writes the files (replacing the ones Perimeter wrote before, see ``OutputWriter``) and maps the result to an exit code.
-    static func finish(_ result: SynthesisResult, out: String, failOn: FailOn, json: Bool = false, ingestFailed: Bool = false) throws {
+    static func finish(_ result: SynthesisResult, _ group: SynthesisOptionGroup, ingestFailed: Bool = false) throws {
+        let out = group.out, failOn = group.failOn, json = group.json
         do { try OutputWriter(folder: out).write(ReportRenderer.files(result)) } catch let error as OutputError {
             throw Terminal.fail(error.description, code: 1)
+        }
+        if let sarif = group.sarif {
+            do { try Data(SARIF.log(result, out: out, toolVersion: PerimeterCommand.version).utf8).write(to: URL(fileURLWithPath: sarif)) } catch {
+                throw Terminal.fail("cannot write `\(sarif)`: \(error.localizedDescription)", code: 1)
+            }
         }
         for warning in result.assumptions where warning.severity != .note { Terminal.err("warning: \(warning)") }
         if json {

@@ -41,3 +41,94 @@ struct WorkflowTests {
         #expect(applied == 6)
     }
 }
+
+extension WorkflowTests {
+    /// Runs a script of Output/ with a stand-in `aws` on PATH that records its arguments.
+    static func commands(of script: String) throws -> [String] {
+        let dir = TestSupport.temporaryDirectory("aws")
+        let log = dir + "/calls"
+        try Data("#!/bin/sh\nprintf '%s\\n' \"$*\" >> \(log)\n".utf8).write(to: URL(fileURLWithPath: dir + "/aws"))
+        chmod(dir + "/aws", 0o755)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: output + "/" + script)
+        var environment = ProcessInfo.processInfo.environment
+        environment["PATH"] = dir + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+        process.environment = environment
+        process.currentDirectoryURL = URL(fileURLWithPath: "/")   // the script finds its files itself
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0, "\(script) failed")
+        return ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+    }
+
+    @Test func applyChangesOnlyTheReadyDraftsAndRollbackPutsBackWhatWasSaved() throws {
+        let applied = try Self.commands(of: "apply.sh")
+        #expect(applied == [
+            "ec2 modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-02b3c4d5e6f7a8b91 --policy-document file://endpoints/vpce-02b3c4d5e6f7a8b91.json",
+            "ec2 modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-03c4d5e6f7a8b9c02 --policy-document file://endpoints/vpce-03c4d5e6f7a8b9c02.json",
+            "s3api put-bucket-policy --bucket acme-app-data --policy file://buckets/acme-app-data.json",
+            "s3api put-bucket-policy --bucket acme-cloudtrail-logs --policy file://buckets/acme-cloudtrail-logs.json",
+        ])
+        let rolledBack = try Self.commands(of: "rollback.sh")
+        #expect(rolledBack.count == applied.count)
+        // Every file a command names is in Output/, and each rollback restores the file `current/` saved.
+        for command in applied + rolledBack {
+            let file = try #require(command.split(separator: " ").last { $0.hasPrefix("file://") }).dropFirst("file://".count)
+            #expect(FileManager.default.fileExists(atPath: Self.output + "/" + file), "\(file)")
+        }
+        #expect(rolledBack.allSatisfy { $0.contains("file://current/") })
+        // The unsafe endpoint is neither applied nor rolled back; the review bucket is there, commented out.
+        let apply = try String(contentsOfFile: Self.output + "/apply.sh", encoding: .utf8)
+        #expect(apply.contains("# aws s3api put-bucket-policy --bucket acme-artifacts"))
+        #expect(!applied.joined().contains("vpce-01a2b3c4d5e6f7a80"))
+    }
+
+    /// The Terraform file holds the ready drafts, byte for byte once its heredocs are read back.
+    @Test func theTerraformFileHoldsTheReadyDraftsAsTheyAre() throws {
+        let tf = try String(contentsOfFile: Self.output + "/perimeter.tf", encoding: .utf8)
+        var drafts: [String: String] = [:]
+        var current: (id: String, lines: [String])?
+        var id: String?
+        for line in tf.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
+            if let value = line.split(separator: "\"").dropFirst().first, line.hasPrefix("  vpc_endpoint_id = ") || line.hasPrefix("  bucket = ") { id = String(value) }
+            else if line.hasSuffix("<<-EOT"), let id { current = (id, []) }
+            else if line == "  EOT", let c = current { drafts[c.id] = c.lines.joined(separator: "\n") + "\n"; current = nil }
+            else if current != nil { current!.lines.append(line.isEmpty ? "" : String(line.dropFirst(4)).replacingOccurrences(of: "$${", with: "${").replacingOccurrences(of: "%%{", with: "%{")) }
+        }
+        #expect(drafts.keys.sorted() == ["acme-app-data", "acme-cloudtrail-logs", "vpce-02b3c4d5e6f7a8b91", "vpce-03c4d5e6f7a8b9c02"])
+        for (id, text) in drafts {
+            let file = Self.output + (id.hasPrefix("vpce-") ? "/endpoints/" : "/buckets/") + id + ".json"
+            #expect(text == (try String(contentsOfFile: file, encoding: .utf8)), "\(id)")
+        }
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/local/bin/terraform") || FileManager.default.isExecutableFile(atPath: "/usr/bin/terraform"),
+                   "terraform is not installed: `terraform fmt -check` not run"))
+    func theTerraformFileIsFmtClean() throws {
+        #expect(try Self.run("terraform", ["fmt", "-check", "perimeter.tf"], in: Self.output) == 0)
+    }
+}
+
+extension WorkflowTests {
+    @Test func sarifHasOneResultPerDraftThatIsNotReadyLocatedAtItsFile() throws {
+        let dir = TestSupport.temporaryDirectory("sarif")
+        let root = TestSupport.repositoryRoot.path
+        let result = try Binary.run(["run", root + "/SampleLogs", "--inventory", root + "/SampleLogs/inventory", "--out", "out", "--db", "store.sqlite",
+                                     "--sarif", "perimeter.sarif"], in: dir)
+        #expect(result.status == 3, "\(result.output)")
+        let log = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/perimeter.sarif"))) as? [String: Any])
+        #expect(log["version"] as? String == "2.1.0")
+        let run = try #require((log["runs"] as? [[String: Any]])?.first)
+        let rules = ((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]] ?? []
+        let results = run["results"] as? [[String: Any]] ?? []
+        #expect(results.map { $0["level"] as? String } == ["error", "warning"])
+        for r in results {
+            let index = try #require(r["ruleIndex"] as? Int)
+            #expect(rules[index]["id"] as? String == r["ruleId"] as? String)
+            let location = ((r["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["artifactLocation"] as? [String: Any]
+            let uri = try #require(location?["uri"] as? String)
+            #expect(FileManager.default.fileExists(atPath: dir + "/" + uri), "\(uri)")
+        }
+        #expect(((results[0]["message"] as? [String: Any])?["text"] as? String)?.contains("coverage-gap") == true)
+    }
+}

@@ -78,3 +78,37 @@ struct ReportLineTests {
         #expect(d.description == "kept-exact: kept `arn:aws:s3:::b/k`` exact")
     }
 }
+
+struct ChangeFilesTests {
+    static func draft(_ resource: String) -> ChangeFiles.Draft {
+        let policy = PolicyDocument(statements: [Statement(sid: "S", effect: .allow, principal: .any, action: .actions(["s3:GetObject"]),
+                                                           resource: .resources([resource]))])
+        return ChangeFiles.Draft(kind: .bucket, id: "b-1", verdict: .ready, reasons: [], currentSaved: false, draft: policy)
+    }
+
+    /// A policy variable or a literal `${*}` in a heredoc would be a Terraform template sequence.
+    @Test(arguments: [("arn:aws:s3:::b-1/home/${aws:username}/*", "$${aws:username}"), ("arn:aws:s3:::b-1/a${*}b", "a$${*}b"), ("arn:aws:s3:::b-1/%{x}", "%%{x}")])
+    func terraformTemplateSequencesInAPolicyStayText(resource: String, written: String) {
+        let tf = ChangeFiles.terraform([Self.draft(resource)])
+        #expect(tf.contains(written))
+        #expect(!tf.replacingOccurrences(of: "$${", with: "").contains("${"))
+    }
+
+    @Test func onlyReadyDraftsBecomeResourcesOrCommands() {
+        var review = Self.draft("arn:aws:s3:::b-1/*")
+        review.verdict = .review
+        var unsafe = review
+        unsafe.id = "b-2"
+        unsafe.verdict = .unsafe
+        #expect(!ChangeFiles.terraform([review, unsafe]).contains("resource "))
+        let apply = ChangeFiles.apply([review, unsafe])
+        #expect(apply.contains("# aws s3api put-bucket-policy --bucket b-1"))
+        #expect(!apply.contains("--bucket b-2"))
+        #expect(apply.contains("nothing applied"))
+    }
+
+    @Test(arguments: [("vpce-0abc", "vpce_0abc"), ("3d-assets", "_3d_assets"), ("my.bucket", "my_bucket")])
+    func resourcesAreNamedAfterTheirIds(id: String, name: String) {
+        #expect(ChangeFiles.resourceName(id) == name)
+    }
+}

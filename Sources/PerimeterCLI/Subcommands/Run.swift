@@ -31,7 +31,7 @@ extension PerimeterCommand {
             if summary.yieldedNothing { throw Terminal.fail(IngestStep.nothingRead, code: 1) }
             let result = try SynthesisStep.run(store: usage, synthesis)
             if !summary.filesFailed.isEmpty { Terminal.err("Error: \(summary.filesFailed.count) log file(s) could not be read; the drafts rest on the others") }
-            try SynthesisStep.finish(result, out: synthesis.out, failOn: synthesis.failOn, json: synthesis.json, ingestFailed: !summary.filesFailed.isEmpty)
+            try SynthesisStep.finish(result, synthesis, ingestFailed: !summary.filesFailed.isEmpty)
         }
     }
 }

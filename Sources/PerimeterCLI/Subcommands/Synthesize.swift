@@ -35,6 +35,9 @@ struct SynthesisOptionGroup: ParsableArguments {
     @Flag(help: "Print the verdicts as JSON on stdout (summary.json's status and each draft's verdict) instead of the summary lines.")
     var json = false
 
+    @Option(help: "Also write the drafts that are not ready as SARIF 2.1.0 to FILE (one result per draft), for GitHub code scanning.")
+    var sarif: String?
+
     @Option(name: .customLong("holdout-days"), help: "Backtest: learn the drafts without the window's last N days, then replay those days against them.")
     var holdoutDays: Int?
 
@@ -104,7 +107,7 @@ extension PerimeterCommand {
 
         func run() async throws {
             let result = try SynthesisStep.run(store: try UsageStore(path: store.db, logger: Logger(label: "perimeter.store")), synthesis)
-            try SynthesisStep.finish(result, out: synthesis.out, failOn: synthesis.failOn, json: synthesis.json)
+            try SynthesisStep.finish(result, synthesis)
         }
     }
 }

@@ -19,6 +19,10 @@ public enum ReportRenderer {
             files["buckets/\(b.bucket).diff"] = b.diff
             if let current = b.current { files["current/buckets/\(b.bucket).json"] = PolicyWriter.write(current) }
         }
+        let drafts = ChangeFiles.drafts(r)
+        files["apply.sh"] = ChangeFiles.apply(drafts)
+        files["rollback.sh"] = ChangeFiles.rollback(drafts)
+        files["perimeter.tf"] = ChangeFiles.terraform(drafts)
         let lines = reportLines(r)
         files["report.md"] = lines.map(\.markdown).joined(separator: "\n")
         files["report.html"] = HTMLRenderer.page(title: "Perimeter report", lines: lines)

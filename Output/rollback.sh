@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Written by Perimeter from the drafts beside it. Read report.md and each .diff first.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+# Puts back, for each draft apply.sh applies, the policy in force when Perimeter ran (current/).
+
+# endpoint vpce-02b3c4d5e6f7a8b91: ready
+aws ec2 modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-02b3c4d5e6f7a8b91 --policy-document file://current/endpoints/vpce-02b3c4d5e6f7a8b91.json
+
+# endpoint vpce-03c4d5e6f7a8b9c02: ready
+aws ec2 modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-03c4d5e6f7a8b9c02 --policy-document file://current/endpoints/vpce-03c4d5e6f7a8b9c02.json
+
+# bucket acme-app-data: ready
+aws s3api put-bucket-policy --bucket acme-app-data --policy file://current/buckets/acme-app-data.json
+
+# bucket acme-artifacts: review (current-policy-unknown)
+#   (apply.sh leaves this draft commented out)
+# aws s3api delete-bucket-policy --bucket acme-artifacts
+
+# bucket acme-cloudtrail-logs: ready
+aws s3api put-bucket-policy --bucket acme-cloudtrail-logs --policy file://current/buckets/acme-cloudtrail-logs.json

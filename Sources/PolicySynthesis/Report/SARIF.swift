@@ -1,0 +1,74 @@
+import AWSModel
+import Foundation
+
+/// The drafts that are not ready as SARIF 2.1.0, one result per draft, for GitHub code scanning and
+/// other SARIF viewers: *unsafe* is an error, *review* a warning, each located at its draft file and
+/// carrying its reason codes.
+public enum SARIF {
+    struct Log: Encodable {
+        var schema = "https://json.schemastore.org/sarif-2.1.0.json"
+        var version = "2.1.0"
+        var runs: [Run]
+        enum CodingKeys: String, CodingKey { case schema = "$schema", version, runs }
+    }
+    struct Run: Encodable { var tool: Tool; var results: [Result] }
+    struct Tool: Encodable { var driver: Driver }
+    struct Driver: Encodable {
+        var name = "Perimeter"
+        var version: String
+        var informationUri = "https://docs.aws.amazon.com/vpc/latest/privatelink/vpc-endpoints-access.html"
+        var rules: [Rule]
+    }
+    struct Text: Encodable { var text: String }
+    struct Rule: Encodable {
+        var id: String
+        var name: String
+        var shortDescription: Text
+        var fullDescription: Text
+        var defaultConfiguration: [String: String]
+    }
+    struct Result: Encodable {
+        var ruleId: String
+        var ruleIndex: Int
+        var level: String
+        var message: Text
+        var locations: [Location]
+        var partialFingerprints: [String: String]
+    }
+    struct Location: Encodable { var physicalLocation: Physical }
+    struct Physical: Encodable { var artifactLocation: Artifact; var region: Region }
+    struct Artifact: Encodable { var uri: String }
+    struct Region: Encodable { var startLine: Int }
+
+    static let rules = [
+        Rule(id: "draft-unsafe", name: "DraftUnsafe", shortDescription: Text(text: "A draft policy would break traffic or grant more than today"),
+             fullDescription: Text(text: "The replay or the grant check failed, or flow logs show traffic the draft would refuse. Do not apply it."),
+             defaultConfiguration: ["level": "error"]),
+        Rule(id: "draft-review", name: "DraftNeedsReview", shortDescription: Text(text: "The logs cannot vouch for everything a draft policy governs"),
+             fullDescription: Text(text: "Nothing known breaks, but a reason in the report (no data events, a short window, an unknown current policy, …) needs a human."),
+             defaultConfiguration: ["level": "warning"]),
+    ]
+
+    /// The log for `result`, with each draft located under `out` (the `--out` folder as given, so that a
+    /// relative one is relative to the repository CI runs in).
+    public static func log(_ result: SynthesisResult, out: String, toolVersion: String) -> String {
+        let folder = out.hasSuffix("/") ? String(out.dropLast()) : out
+        let results = ChangeFiles.drafts(result).filter { $0.verdict != .ready }.map { d in
+            let unsafe = d.verdict == .unsafe
+            let reasons = d.reasons.map { "\($0.code): \($0.message)" }.joined(separator: "; ")
+            return Result(ruleId: unsafe ? "draft-unsafe" : "draft-review", ruleIndex: unsafe ? 0 : 1, level: unsafe ? "error" : "warning",
+                          message: Text(text: "\(d.kind.isEndpoint ? "Endpoint" : "Bucket") \(d.id): \(d.verdict.rawValue). \(reasons)"),
+                          locations: [Location(physicalLocation: Physical(artifactLocation: Artifact(uri: uri(folder + "/" + d.file)), region: Region(startLine: 1)))],
+                          partialFingerprints: ["perimeterDraft/v1": "\(d.kind.isEndpoint ? "endpoint" : "bucket")/\(d.id)"])
+        }
+        let log = Log(runs: [Run(tool: Tool(driver: Driver(version: toolVersion, rules: rules)), results: results)])
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(log)) ?? Data(), as: UTF8.self) + "\n"
+    }
+
+    /// A relative path as it is (SARIF's URI reference, relative to the run's folder); an absolute one as a file URI.
+    static func uri(_ path: String) -> String {
+        path.hasPrefix("/") ? URL(fileURLWithPath: path).absoluteString : path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+    }
+}
