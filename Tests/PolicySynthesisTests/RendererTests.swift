@@ -101,7 +101,7 @@ struct ChangeFilesTests {
         var unsafe = review
         unsafe.id = "b-2"
         unsafe.verdict = .unsafe
-        #expect(!ChangeFiles.terraform([review, unsafe]).contains("resource "))
+        #expect(!ChangeFiles.terraform([review, unsafe]).contains("resource \""))
         let apply = ChangeFiles.apply([review, unsafe])
         #expect(apply.contains("# aws s3api put-bucket-policy --bucket b-1"))
         #expect(!apply.contains("--bucket b-2"))
