@@ -35,9 +35,13 @@ enum SynthesisStep {
             // A window beside the data would draft deny-everything policies from nothing.
             throw Terminal.fail("the window \(group.since ?? "…") to \(group.until ?? "…") holds none of the store's records; widen it or omit --since/--until", code: 64)
         }
-        let input = SynthesisInput(observed: observed, flows: flows, sources: try store.sources(window: window),
+        var input = SynthesisInput(observed: observed, flows: flows, sources: try store.sources(window: window),
                                    eventCategories: try store.eventCategories(), inventory: inventory, options: group.options,
                                    rejectedRecords: totals.rejects)
+        // For the report: the days learned from and any held-out ones.
+        let shown = DayWindow(since: group.since, until: group.until)
+        input.dailyRequests = try store.dailyRequests(window: shown)
+        input.loggedDays = try store.loggedDays(window: shown).map { LoggedDays(first: $0.first, last: $0.last) }
         var result = Synthesizer.synthesize(input)
         if let heldOut {
             Synthesizer.backtest(&result, heldOut: try store.observedAccess(window: heldOut.window), from: heldOut.from, through: heldOut.through,

@@ -48,6 +48,10 @@ public struct SynthesisInput: Sendable {
     public var options: SynthesisOptions
     /// Records the store could not read (rejects): the drafts cannot rest on them, and the report says so.
     public var rejectedRecords: Int64
+    /// Authorized requests per endpoint and day, over the window and any held-out days, for the report.
+    public var dailyRequests: [DailyRequests] = []
+    /// The first and last day the store holds records for in the window (`YYYY-MM-DD`), for the report.
+    public var loggedDays: LoggedDays?
 
     /// An input; everything but the observed requests may be empty.
     public init(observed: [ObservedAccess], flows: [ObservedFlow] = [], sources: [ObservedSource] = [],
@@ -60,5 +64,19 @@ public struct SynthesisInput: Sendable {
         self.eventCategories = eventCategories
         self.inventory = inventory
         self.options = options
+    }
+}
+
+/// The first and last logged day of a window, `YYYY-MM-DD`, both inclusive.
+public struct LoggedDays: Sendable, Hashable, Codable {
+    /// The first day with a record.
+    public var first: String
+    /// The last day with a record.
+    public var last: String
+
+    /// The days from `first` through `last`.
+    public init(first: String, last: String) {
+        self.first = first
+        self.last = last
     }
 }

@@ -56,6 +56,8 @@ public struct Denial: Sendable, Hashable, Codable {
     public var resource: String
     /// The logged `errorCode`.
     public var errorCode: String?
+    /// The account that owns the resource, as the log or the inventory says; nil when neither does.
+    public var owner: String?
     /// True when the message says a VPC endpoint policy denied it.
     public var byEndpointPolicy: Bool
     /// Why the request is not authorized: denied, unauthenticated, or an error code Perimeter does not know.
@@ -177,6 +179,10 @@ public struct SynthesisResult: Sendable {
     public var options: SynthesisOptions
     /// Records the store rejected (see ``SynthesisInput/rejectedRecords``).
     public var rejectedRecords: Int64 = 0
+    /// Authorized requests per endpoint and day (see ``SynthesisInput/dailyRequests``).
+    public var dailyRequests: [DailyRequests] = []
+    /// The window's first and last logged days (see ``SynthesisInput/loggedDays``).
+    public var loggedDays: LoggedDays?
 
     /// True when every draft kept every request it must keep and grants nothing beyond the current policy.
     public var replayPassed: Bool {

@@ -69,7 +69,8 @@ public enum Synthesizer {
                                               endpoints: directory.endpoints, awsManaged: directory.awsManaged)
         let denials = input.observed.filter { !$0.outcome.wasAuthorized }.map {
             Denial(endpoint: $0.endpoint?.rawValue, principal: $0.principal.arn, action: $0.access.action.description, resource: $0.access.resource.text,
-                   errorCode: $0.errorCode, byEndpointPolicy: $0.outcome == .deniedByEndpointPolicy, outcome: $0.outcome, requests: $0.count,
+                   errorCode: $0.errorCode, owner: ($0.access.resourceAccount ?? $0.access.resource.s3BucketName.flatMap { inventory.buckets[$0] })?.rawValue,
+                   byEndpointPolicy: $0.outcome == .deniedByEndpointPolicy, outcome: $0.outcome, requests: $0.count,
                    firstSeen: $0.firstSeen, lastSeen: $0.lastSeen)
         }
         let seen = Verdicts.Visibility(dataEventServices: dataEventServices, flowLogs: !input.flows.isEmpty,
@@ -84,6 +85,8 @@ public enum Synthesizer {
                                      denials: denials, trustedAccounts: trust.accounts.sorted(), assumptions: assumptions + inventory.diagnostics,
                                      flows: flows, options: input.options)
         result.rejectedRecords = input.rejectedRecords
+        result.dailyRequests = input.dailyRequests
+        result.loggedDays = input.loggedDays
         return result
     }
 

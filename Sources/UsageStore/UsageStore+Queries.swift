@@ -105,6 +105,21 @@ extension UsageStore {
         }
     }
 
+    /// Authorized requests per endpoint and day, in the window (for the report's chart of what each draft learned from).
+    ///
+    /// - Throws: ``StoreError`` when the store cannot be read.
+    public func dailyRequests(window: DayWindow = DayWindow()) throws(StoreError) -> [DailyRequests] {
+        let (condition, arguments) = window.sql
+        let authorized = Outcome.allCases.filter(\.wasAuthorized).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT endpoint, day, \(Self.boundedSum("count")) AS n FROM access
+                WHERE \(condition) AND endpoint != '' AND outcome IN (\(authorized))
+                GROUP BY endpoint, day ORDER BY endpoint, day
+                """, arguments: arguments).map { DailyRequests(endpoint: VPCEndpointID($0["endpoint"] as String), day: $0["day"], requests: $0["n"]) }
+        }
+    }
+
     private func sourceIPs(_ db: Database, condition: String, arguments: StatementArguments) throws -> [String: [String]] {
         var result: [String: [String]] = [:]
         let rows = try Row.fetchAll(db, sql: "SELECT DISTINCT endpoint, principal_arn, source_ip FROM source WHERE \(condition) ORDER BY source_ip",

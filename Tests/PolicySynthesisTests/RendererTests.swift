@@ -59,24 +59,46 @@ struct ReportLineTests {
         ("line\nbreak", "`line\\u{A}break`"),
     ])
     func codeSpansAreFencedPastTheirBackticks(value: String, markdown: String) {
-        #expect(("\(code: value)" as ReportLine).markdown == markdown)
+        #expect(("\(code: value)" as ReportLine).markdown() == markdown)
     }
 
-    @Test func valuesAreEscapedAndMarkupIsNot() {
-        let line: ReportLine = "- **note**: \("*x* [y](z) <b>")"
-        #expect(line.markdown == "- **note**: \\*x\\* \\[y\\](z) \\<b\\>")
+    @Test func valuesAreEscapedAndPerimetersWordsNeedNoMarkup() {
+        let line: ReportLine = "\(bold: "note"): \("*x* [y](z) <b>")"
+        #expect(line.markdown() == "**note**: \\*x\\* \\[y\\](z) \\<b\\>")
+        #expect(HTMLRenderer.inline(line) == "<strong>note</strong>: *x* [y](z) &lt;b&gt;")
     }
 
     @Test func aPipeInATableValueIsNotACellBoundary() {
-        let row: ReportLine = "| \(code: "a|b") | \("c|d") |"
-        #expect(row.markdown == "| `a\\|b` | c\\|d |")
-        #expect(HTMLRenderer.cells(row) == ["<code>a|b</code>", "c|d"])
+        let table = ReportTable(header: ["a", "b"], rows: [[Self.code("a|b"), "\("c|d")"]])
+        #expect(MarkdownRenderer.table(table).split(separator: "\n").last == "| `a\\|b` | c\\|d |")
+        #expect(HTMLRenderer.table(table).contains("<td><code>a|b</code></td><td>c|d</td>"))
+    }
+
+    @Test func rowsPastTheShownOnesAreFoldedAndCounted() {
+        let table = ReportTable(header: ["n"], rows: (1...20).map { ["\($0)"] }, shown: 15, noun: "request groups")
+        #expect(MarkdownRenderer.table(table).contains("… and 5 more request groups"))
+        #expect(!MarkdownRenderer.table(table).contains("| 16 |"))
+        let html = HTMLRenderer.table(table)
+        #expect(html.contains("<details><summary>5 more request groups</summary>"))
+        #expect(html.contains("<td>20</td>"))
     }
 
     @Test func aDiagnosticShowsItsValuesAsCodeAndItsCode() {
         let d = Diagnostic("kept-exact", .note, "kept \(value: "arn:aws:s3:::b/k`") exact")
-        #expect(("- \(d)" as ReportLine).markdown == "- kept `` arn:aws:s3:::b/k` `` exact (kept-exact)")
+        #expect(("\(d)" as ReportLine).markdown() == "kept `` arn:aws:s3:::b/k` `` exact (kept-exact)")
         #expect(d.description == "kept-exact: kept `arn:aws:s3:::b/k`` exact")
+    }
+
+    static func code(_ s: String) -> ReportLine { "\(code: s)" }
+
+    @Test(arguments: [(Int64(512), "512 bytes"), (1, "1 byte"), (1_234, "1.2 kB"), (413_432_000, "413 MB"), (9_990_000_000, "10.0 GB"), (Int64.max, "9.2 EB")])
+    func bytesReadAsPeopleReadThem(value: Int64, text: String) {
+        #expect(ReportRenderer.bytes(value) == text)
+    }
+
+    @Test func namesSortAsPeopleReadThem() {
+        let names = ["acme-bench-10", "acme-bench-2", "acme-bench-1", "a01", "a1", "b"]
+        #expect(names.sorted(by: naturalOrder) == ["a01", "a1", "acme-bench-1", "acme-bench-2", "acme-bench-10", "b"])
     }
 }
 

@@ -1,53 +1,67 @@
 import AWSModel
 import Foundation
 
-/// Renders the report's lines into one self-contained HTML page, from their pieces: structure
-/// (headings, lists, tables, bold, section links) comes only from Perimeter's own markup, and every
-/// value is escaped, so no logged text can open a tag, a link, a heading or a code span.
+/// Renders the report's blocks into one self-contained HTML page (report.html): structure comes from
+/// the blocks, words and values from their lines, every value escaped, so no logged text can open a
+/// tag, a link, a heading or a code span. Pictures are inline SVG; there is no script and nothing is
+/// loaded from elsewhere.
 enum HTMLRenderer {
-    static func page(title: String, lines: [ReportLine]) -> String {
-        var body: [String] = []
-        var inList = 0
-        var table: [[String]] = []
-        // INVARIANT: every open <ul> has an open <li> (a nested list sits inside its parent item).
-        func closeLists() { while inList > 0 { body.append("</li></ul>"); inList -= 1 } }
-        func flushTable() {
-            guard !table.isEmpty else { return }
-            var html = "<table><thead><tr>" + table[0].map { "<th>\($0)</th>" }.joined() + "</tr></thead><tbody>"
-            for row in table.dropFirst() { html += "<tr>" + row.map { "<td>\($0)</td>" }.joined() + "</tr>" }
-            body.append(html + "</tbody></table>")
-            table = []
+    static func page(title: String, blocks: [ReportBlock]) -> String {
+        document(title: title, body: blocks.map(render).joined(separator: "\n"))
+    }
+
+    static func render(_ block: ReportBlock) -> String {
+        switch block {
+        case .heading(let level, let line, let id):
+            return "<h\(level) id=\"\(escape(anchor(id)))\">\(inline(line))</h\(level)>"
+        case .paragraph(let line):
+            return "<p>\(inline(line))</p>"
+        case .list(let items):
+            return list(items)
+        case .callout(let verdict, let items):
+            return "<div class=\"callout \(verdict.rawValue)\">\(list(items))</div>"
+        case .table(let t):
+            return table(t)
+        case .verdicts(let rows):
+            return verdicts(rows)
+        case .chart(let chart):
+            return "<figure id=\"\(escape(anchor(chart.id)))\" class=\"chart\">\(chart.svg)<figcaption>\(escape(chart.title))</figcaption></figure>"
+        case .contents(let entries):
+            return "<nav class=\"contents\"><ol>" + entries.map { "<li><a href=\"#\(escape(anchor($0.id)))\">\(escape($0.label))</a></li>" }.joined() + "</ol></nav>"
         }
-        for line in lines {
-            let lead: String = if case .markup(let m)? = line.pieces.first { m } else { "" }
-            if line.isTableRow {
-                closeLists()
-                if !lead.hasPrefix("|---") { table.append(cells(line)) }
-                continue
-            }
-            flushTable()
-            if lead.hasPrefix("#") {
-                closeLists()
-                let level = lead.prefix { $0 == "#" }.count
-                let content = dropping(level + 1, from: line)
-                body.append("<h\(level) id=\"\(anchor(plainText(content)))\">\(inline(content))</h\(level)>")
-            } else if let dash = lead.range(of: "- "), lead[..<dash.lowerBound].allSatisfy({ $0 == " " }) {
-                let indent = lead.distance(from: lead.startIndex, to: dash.lowerBound)
-                let depth = indent / 2 + 1
-                while inList > depth { body.append("</li></ul>"); inList -= 1 }
-                if inList == depth { body.append("</li>") }
-                while inList < depth { body.append("<ul>"); inList += 1 }
-                body.append("<li>\(inline(dropping(indent + 2, from: line)))")
-            } else if line.pieces.isEmpty {
-                closeLists()
-            } else {
-                closeLists()
-                body.append("<p>\(inline(line))</p>")
-            }
+    }
+
+    static func list(_ items: [ReportItem]) -> String {
+        "<ul>" + items.map { "<li>\(inline($0.line))\($0.children.isEmpty ? "" : list($0.children))</li>" }.joined() + "</ul>"
+    }
+
+    static func rows(_ rows: ArraySlice<[ReportLine]>) -> String {
+        rows.map { "<tr>" + $0.map { "<td>\(inline($0))</td>" }.joined() + "</tr>" }.joined()
+    }
+
+    /// A table; rows past `shown` are folded into a `<details>` below it.
+    static func table(_ t: ReportTable) -> String {
+        let head = "<thead><tr>" + t.header.map { "<th>\(escape($0))</th>" }.joined() + "</tr></thead>"
+        var html = "<div class=\"table\"><table>\(head)<tbody>\(rows(t.rows.prefix(t.shown)))</tbody></table></div>"
+        if t.rows.count > t.shown {
+            let more = ReportRenderer.n(Int64(t.rows.count - t.shown))
+            html += "<details><summary>\(more) more \(escape(t.noun))</summary><div class=\"table\"><table>\(head)<tbody>\(rows(t.rows.dropFirst(t.shown)))</tbody></table></div></details>"
         }
-        flushTable()
-        closeLists()
-        return document(title: title, body: body.joined(separator: "\n"))
+        return html
+    }
+
+    static func badge(_ verdict: Verdict) -> String {
+        "<span class=\"verdict \(verdict.rawValue)\">\(verdict.rawValue.uppercased())</span>"
+    }
+
+    static func verdicts(_ rows: [VerdictRow]) -> String {
+        var html = "<div class=\"table\"><table class=\"verdicts\"><thead><tr><th>draft</th><th>verdict</th><th>what it changes</th><th>why</th><th>files</th></tr></thead><tbody>"
+        for r in rows {
+            let why: ReportLine = r.reasons.isEmpty ? "every check passed" : r.reasons.map { "\($0.message) (\($0.code.rawValue))" as ReportLine }.joined(separator: "; ")
+            html += "<tr class=\"\(r.verdict.rawValue)\"><td><code>\(escape(r.name))</code> \(escape(r.kind))</td><td>\(badge(r.verdict))</td><td>\(escape(r.change))</td>"
+            html += "<td>\(inline(why))</td><td>\(inline("\(link: "draft", to: r.draft) · \(link: "diff", to: r.diff)"))</td></tr>"
+        }
+        return html + "</tbody></table></div>"
     }
 
     /// The page around the body: one self-contained file, no script, no resource from elsewhere.
@@ -57,6 +71,7 @@ enum HTMLRenderer {
             <html lang="en">
             <head>
             <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
             <title>\(escape(title))</title>
             <style>
             \(style)
@@ -70,61 +85,25 @@ enum HTMLRenderer {
             """
     }
 
+    /// Colour that means something: red is unsafe, amber review, green ready; ids never break inside.
     static let style = """
-        body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2rem auto; max-width: 80rem; padding: 0 1rem; color: #1b1f24; }
-        table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; font-size: 0.9rem; }
+        body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2rem auto; max-width: 84rem; padding: 0 1rem; color: #1b1f24; line-height: 1.45; }
+        div.table { overflow-x: auto; margin: 0.5rem 0 1.5rem; }
+        table { border-collapse: collapse; font-size: 0.9rem; }
         th, td { border: 1px solid #d0d7de; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
         th { background: #f6f8fa; }
-        code { background: #f6f8fa; padding: 0 0.2rem; border-radius: 3px; font-size: 0.85rem; word-break: break-all; }
+        code { background: #f6f8fa; padding: 0 0.2rem; border-radius: 3px; font-size: 0.85rem; white-space: nowrap; }
         h1, h2 { border-bottom: 1px solid #d0d7de; padding-bottom: 0.3rem; }
-        strong { color: #9a2b00; }
+        .verdict { display: inline-block; padding: 0.05rem 0.5rem; border-radius: 1rem; font-weight: 600; font-size: 0.8rem; color: #fff; }
+        .verdict.ready { background: #1a7f37; } .verdict.review { background: #9a6700; } .verdict.unsafe { background: #cf222e; }
+        tr.unsafe td { background: #ffebe9; } tr.review td { background: #fff8c5; }
+        .callout { border-left: 4px solid #57606a; padding: 0.2rem 1rem; margin: 1rem 0; background: #f6f8fa; }
+        .callout.unsafe { border-color: #cf222e; background: #ffebe9; } .callout.review { border-color: #9a6700; background: #fff8c5; }
+        .callout.ready { border-color: #1a7f37; background: #dafbe1; }
+        nav.contents ol { columns: 2; }
+        figure.chart { margin: 1rem 0 2rem; } figure.chart svg { max-width: 100%; height: auto; } figcaption { font-size: 0.85rem; color: #57606a; }
+        details { margin: -1rem 0 1.5rem; } summary { cursor: pointer; color: #0969da; }
         """
-
-    /// The line without its first `count` characters of markup (a heading's `## `, a list's `- `).
-    static func dropping(_ count: Int, from line: ReportLine) -> ReportLine {
-        guard case .markup(let m)? = line.pieces.first else { return line }
-        let rest = String(m.dropFirst(count))
-        return ReportLine(pieces: (rest.isEmpty ? [] : [.markup(rest)]) + line.pieces.dropFirst())
-    }
-
-    /// A table row's cells, split only at the `|` of Perimeter's markup (a `|` in a value is text).
-    static func cells(_ line: ReportLine) -> [String] {
-        var cells: [ReportLine] = []
-        var current: [ReportLine.Piece] = []
-        for piece in line.pieces {
-            guard case .markup(let m) = piece else { current.append(piece); continue }
-            var text = ""
-            for c in m {
-                if c == "|" {
-                    if !text.isEmpty { current.append(.markup(text)); text = "" }
-                    cells.append(ReportLine(pieces: current))
-                    current = []
-                } else {
-                    text.append(c)
-                }
-            }
-            if !text.isEmpty { current.append(.markup(text)) }
-        }
-        // A row begins and ends with `|`: drop the empty piece before the first one.
-        return cells.dropFirst().map { inline(trimmed($0)) }
-    }
-
-    static func trimmed(_ line: ReportLine) -> ReportLine {
-        var pieces = line.pieces
-        if case .markup(let m)? = pieces.first { pieces[0] = .markup(String(m.drop { $0 == " " })) }
-        if case .markup(let m)? = pieces.last { pieces[pieces.count - 1] = .markup(String(m.reversed().drop { $0 == " " }.reversed())) }
-        return ReportLine(pieces: pieces.filter { $0 != .markup("") })
-    }
-
-    static func plainText(_ line: ReportLine) -> String {
-        line.pieces.map { piece in
-            switch piece {
-            case .markup(let m): m
-            case .value(let v), .code(let v): v
-            case .link(let label, _): label
-            }
-        }.joined()
-    }
 
     static func anchor(_ text: String) -> String {
         String(text.lowercased().map { $0.isASCII && ($0.isLetter || $0.isNumber) ? $0 : "-" })
@@ -156,45 +135,17 @@ enum HTMLRenderer {
             && href.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "-_./".contains($0)) }
     }
 
-    /// The pieces of one line as HTML: bold, code spans and section links from the markup only.
+    /// The pieces of one line as HTML: Perimeter's words and values escaped alike; bold, code and
+    /// links from the pieces, never from characters in the text.
     static func inline(_ line: ReportLine) -> String {
-        var out = ""
-        var strong = false
-        for piece in line.pieces {
+        line.pieces.map { piece in
             switch piece {
-            case .value(let v): out += escape(v)
-            case .code(let c): out += "<code>\(escape(c))</code>"
-            case .link(let label, let href): out += isSafeLink(href) ? "<a href=\"\(escape(href))\">\(escape(label))</a>" : escape(label)
-            case .markup(let m): out += markup(m, strong: &strong)
+            case .markup(let m): escape(m)
+            case .strong(let s): "<strong>\(escape(s))</strong>"
+            case .value(let v): escape(v)
+            case .code(let c): "<code>\(escape(c))</code>"
+            case .link(let label, let href): isSafeLink(href) ? "<a href=\"\(escape(href))\">\(escape(label))</a>" : escape(label)
             }
-        }
-        if strong { out += "</strong>" }
-        return out
-    }
-
-    /// Perimeter's own inline markup: `**` toggles bold, `` `x` `` is code, `[label](#anchor)` a link.
-    static func markup(_ text: String, strong: inout Bool) -> String {
-        var out = ""
-        var rest = Substring(text)
-        while let c = rest.first {
-            if rest.hasPrefix("**") {
-                out += strong ? "</strong>" : "<strong>"
-                strong.toggle()
-                rest = rest.dropFirst(2)
-            } else if c == "`", let end = rest.dropFirst().firstIndex(of: "`") {
-                out += "<code>\(escape(String(rest[rest.index(after: rest.startIndex)..<end])))</code>"
-                rest = rest[rest.index(after: end)...]
-            } else if c == "[", let close = rest.firstIndex(of: "]"), rest[rest.index(after: close)...].hasPrefix("("),
-                      let paren = rest[close...].firstIndex(of: ")") {
-                let label = String(rest[rest.index(after: rest.startIndex)..<close])
-                let href = String(rest[rest.index(close, offsetBy: 2)..<paren])
-                out += isSafeLink(href) ? "<a href=\"\(escape(href))\">\(escape(label))</a>" : escape(label)
-                rest = rest[rest.index(after: paren)...]
-            } else {
-                out += escape(String(c))
-                rest = rest.dropFirst()
-            }
-        }
-        return out
+        }.joined()
     }
 }

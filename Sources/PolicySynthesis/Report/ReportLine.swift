@@ -1,22 +1,24 @@
 import AWSModel
 import Foundation
 
-/// One line of the report, written as Markdown whose markup is Perimeter's own and whose values are
-/// kept apart, so that no value (an object key, a principal, an error code or message Perimeter read
-/// from a log) is ever read as markup, in report.md or report.html.
+/// One run of text in the report (a paragraph, a list item, a table cell), whose words are
+/// Perimeter's and whose values are kept apart, so that no value (an object key, a principal, an error
+/// code or message Perimeter read from a log) is ever read as markup, in report.md or report.html.
+/// Structure (headings, lists, tables) is not in the text: it is the ``ReportBlock`` around it.
 ///
-/// A string literal is markup; every interpolated `String` is a value; `\(code: x)` is a value shown
-/// as code; a nested line keeps its pieces.
+/// A string literal is Perimeter's own text; every interpolated `String` is a value; `\(code: x)` is a
+/// value shown as code, `\(bold: x)` Perimeter's words in bold; a nested line keeps its pieces.
 ///
 /// ```swift
-/// let line: ReportLine = "- **Review**: \(code: principal) reached \(code: resource)"
-/// line.markdown   // "- **Review**: `arn:…` reached `arn:…`" with backticks in values fenced
-/// HTMLRenderer.page(title: "…", lines: [line])
+/// let line: ReportLine = "\(bold: "Review"): \(code: principal) reached \(code: resource)"
+/// line.markdown()   // "**Review**: `arn:…` reached `arn:…`" with backticks in values fenced
 /// ```
 struct ReportLine: ExpressibleByStringInterpolation, ExpressibleByStringLiteral, Equatable {
     enum Piece: Equatable {
-        /// Perimeter's own Markdown.
+        /// Perimeter's own words (never parsed as markup by either renderer).
         case markup(String)
+        /// Perimeter's own words, in bold.
+        case strong(String)
         /// Text from the data: escaped wherever it is shown.
         case value(String)
         /// Text from the data shown as code.
@@ -41,6 +43,7 @@ struct ReportLine: ExpressibleByStringInterpolation, ExpressibleByStringLiteral,
         mutating func appendInterpolation(_ value: String) { pieces.append(.value(value)) }
         mutating func appendInterpolation(_ value: some BinaryInteger) { pieces.append(.value(String(value))) }
         mutating func appendInterpolation(code value: String) { pieces.append(.code(value)) }
+        mutating func appendInterpolation(bold words: String) { pieces.append(.strong(words)) }
         mutating func appendInterpolation(_ line: ReportLine) { pieces += line.pieces }
         /// A diagnostic's message: its words as text, its values as code.
         mutating func appendInterpolation(_ message: Message) {
@@ -72,20 +75,15 @@ struct ReportLine: ExpressibleByStringInterpolation, ExpressibleByStringLiteral,
         return ReportLine(pieces: pieces)
     }
 
-    /// True when the line is a table row (its first markup begins with `|`).
-    var isTableRow: Bool {
-        if case .markup(let m)? = pieces.first { return m.hasPrefix("|") }
-        return false
-    }
-
     // MARK: Markdown
 
-    /// The line as Markdown: values escaped, code spans fenced with more backticks than they hold.
-    var markdown: String {
-        let table = isTableRow
-        return pieces.map { piece in
+    /// The line as Markdown: values escaped, code spans fenced with more backticks than they hold; in a
+    /// table cell, a `|` of a value is escaped too.
+    func markdown(inTable table: Bool = false) -> String {
+        pieces.map { piece in
             switch piece {
-            case .markup(let m): m
+            case .markup(let m): table ? m.replacingOccurrences(of: "|", with: "\\|") : m
+            case .strong(let s): "**" + Self.markdownText(s, inTable: table) + "**"
             case .value(let v): Self.markdownText(v, inTable: table)
             case .code(let c): Self.markdownCode(c, inTable: table)
             case .link(let label, let href): "[\(Self.markdownText(label, inTable: table))](\(href.replacingOccurrences(of: " ", with: "%20").replacingOccurrences(of: ")", with: "%29")))"

@@ -23,9 +23,9 @@ public enum ReportRenderer {
         files["apply.sh"] = ChangeFiles.apply(drafts)
         files["rollback.sh"] = ChangeFiles.rollback(drafts)
         files["perimeter.tf"] = ChangeFiles.terraform(drafts)
-        let lines = reportLines(r)
-        files["report.md"] = lines.map(\.markdown).joined(separator: "\n")
-        files["report.html"] = HTMLRenderer.page(title: "Perimeter report", lines: lines)
+        let blocks = report(r)
+        files["report.md"] = MarkdownRenderer.document(blocks)
+        files["report.html"] = HTMLRenderer.page(title: "Perimeter report", blocks: blocks)
         files["summary.json"] = summaryJSON(r)
         return files
     }
@@ -40,267 +40,262 @@ public enum ReportRenderer {
         }
         return String(out.reversed())
     }
+    /// Bytes as people read them: `413 MB`, `1.2 kB`, `512 bytes` (decimal units, as AWS bills them).
+    static func bytes(_ v: Int64) -> String {
+        let units = ["kB", "MB", "GB", "TB", "PB", "EB"]
+        guard v >= 1000 else { return "\(v) byte\(v == 1 ? "" : "s")" }
+        var value = Double(v), unit = -1
+        while value >= 1000, unit < units.count - 1 { value /= 1000; unit += 1 }
+        return (value < 10 ? String(format: "%.1f", value) : String(Int(value.rounded()))) + " " + units[unit]
+    }
     static func code(_ s: String) -> ReportLine { "\(code: s)" }
+    static func plural(_ count: Int, _ noun: String) -> String { "\(n(Int64(count))) \(noun)\(count == 1 ? "" : "s")" }
 
     /// The report as Markdown.
-    public static func markdown(_ r: SynthesisResult) -> String { reportLines(r).map(\.markdown).joined(separator: "\n") }
+    public static func markdown(_ r: SynthesisResult) -> String { MarkdownRenderer.document(report(r)) }
 
-    /// The report's lines; its first lines say what is unsafe.
-    static func reportLines(_ r: SynthesisResult) -> [ReportLine] {
-        var md: [ReportLine] = ["# Perimeter report", ""]
-        let window = "\(r.options.since ?? "the first logged day") to \(r.options.until ?? "the last logged day")"
-        md.append("Window: \(window). Granularity: `\(r.options.granularity.rawValue)`. Trusted accounts: \(r.trustedAccounts.map { code($0.rawValue) }.joined(separator: ", ")).")
-        md.append("")
-        md += verdictLines(r)
-        md += riskLines(r)
-        md += endpointsTable(r)
-        for e in r.endpoints { md += endpointSection(e) }
-        md += awsOwnedSection(r) + reviewSection(r) + denialsSection(r) + lockSection(r)
-        md += flowSection(r.flows)
-        md += ["## Assumptions", ""]
-        for a in r.assumptions { md.append("- \(a)") }
-        md.append("")
-        return md
+    /// The report's blocks: the verdicts first, then every risk, the pictures, and the evidence.
+    static func report(_ r: SynthesisResult) -> [ReportBlock] {
+        var blocks: [ReportBlock] = [.heading(level: 1, "Perimeter report", id: "perimeter-report")]
+        blocks += verdictBlocks(r)
+        blocks.append(.contents(sections(r)))
+        blocks += riskBlocks(r)
+        let charts = ReportCharts.all(r)
+        if !charts.isEmpty { blocks += [.heading(level: 2, "At a glance", id: "at-a-glance")] + charts.map(ReportBlock.chart) }
+        blocks += endpointsTable(r)
+        for e in r.endpoints.sorted(by: { naturalOrder($0.endpoint.id.rawValue, $1.endpoint.id.rawValue) }) { blocks += endpointSection(e) }
+        blocks += awsOwnedSection(r) + reviewSection(r) + denialsSection(r) + lockSection(r) + flowSection(r.flows)
+        blocks.append(.heading(level: 2, "Assumptions", id: "assumptions"))
+        blocks.append(r.assumptions.isEmpty ? .paragraph("None.") : .list(r.assumptions.map { ReportItem("\($0)") }))
+        return blocks
     }
 
-    /// The report's first lines after the verdicts: every risk, out loud.
-    static func riskLines(_ r: SynthesisResult) -> [ReportLine] {
-        var md: [ReportLine] = []
-        // Then every risk, out loud.
+    static func sections(_ r: SynthesisResult) -> [(label: String, id: String)] {
+        [("Risks", "risks")] + (r.endpoints.isEmpty ? [] : [("At a glance", "at-a-glance")])
+            + [("Endpoints", "endpoints"), ("AWS-owned buckets", "aws-owned-buckets"), ("Review", "review"), ("Denials", "denials"),
+               ("Bucket locks", "bucket-locks"), ("Flow evidence", "flow-evidence"), ("Assumptions", "assumptions")]
+    }
+
+    /// The window as the data has it: the days asked for, and the first and last day logged.
+    static func window(_ r: SynthesisResult) -> String {
+        let asked = r.options.since != nil || r.options.until != nil ? " (asked: \(r.options.since ?? "…") to \(r.options.until ?? "…"))" : ""
+        guard let logged = r.loggedDays else { return "no logged day\(asked)" }
+        let days = (Timestamp.parseISO8601(logged.last + "T00:00:00Z").flatMap { last in
+            Timestamp.parseISO8601(logged.first + "T00:00:00Z").map { Int((last - $0) / 86_400) + 1 } }) ?? 0
+        return "\(logged.first) to \(logged.last), \(plural(days, "day"))\(asked)"
+    }
+
+    /// The first screen: the overall verdict, and each draft's, the worst first, with what it changes and its files.
+    static func verdictBlocks(_ r: SynthesisResult) -> [ReportBlock] {
+        let rows = ChangeFiles.drafts(r).map { d in
+            let diff = d.file.replacingOccurrences(of: ".json", with: ".diff")
+            let change: String
+            if let e = r.endpoints.first(where: { $0.endpoint.id.rawValue == d.id && d.kind.isEndpoint }) {
+                change = "\(PolicyDiff.summary(e.current)) → \(PolicyDiff.summary(e.draft))"
+            } else {
+                let endpoints = r.buckets.first { $0.bucket == d.id }?.endpoints ?? []
+                change = "answers only \(endpoints.joined(separator: ", ")) (and its exceptions)"
+            }
+            return VerdictRow(name: d.id, kind: d.kind.isEndpoint ? "endpoint" : "bucket", verdict: d.verdict, change: change,
+                              reasons: d.reasons, draft: d.file, diff: diff)
+        }.sorted { $0.verdict != $1.verdict ? $0.verdict > $1.verdict : naturalOrder($0.name, $1.name) }
+        let ready = rows.filter { $0.verdict == .ready }.count
+        let summary: ReportLine = rows.isEmpty
+            ? "\(bold: "REVIEW") overall: no draft; nothing the store holds went through a VPC endpoint."
+            : "\(bold: r.verdict.rawValue.uppercased()) overall: \(ready) of \(plural(rows.count, "draft")) ready. Window: \(window(r)). Granularity: \(code: r.options.granularity.rawValue). Trusted accounts: \(r.trustedAccounts.map { code($0.rawValue) }.joined(separator: ", "))."
+        var blocks: [ReportBlock] = [.paragraph(summary)]
+        if !rows.isEmpty { blocks.append(.verdicts(rows)) }
+        let tested = r.endpoints.compactMap { e in e.backtest.map { (e.endpoint.id.rawValue, $0) } }
+        if let first = tested.first?.1 {
+            let items = tested.map { id, t in
+                ReportItem("\(code: id): \(t.refused) of \(t.requests) held-out requests refused (\(String(format: "%.1f", t.refusedShare * 100))%)\(t.refusedRequests.isEmpty ? "" : ": ")\(t.refusedRequests.prefix(5).map { "\(code($0.principal)) \($0.action) \(code($0.resource))" as ReportLine }.joined(separator: "; "))")
+            }
+            blocks.append(.paragraph("Backtest (drafts learned without \(first.from) to \(first.through), replayed on those days):"))
+            blocks.append(.callout(tested.contains { $0.1.refusedShare > Backtest.reviewThreshold } ? .review : .ready, items))
+        }
+        return blocks
+    }
+
+    /// Every risk, out loud: the checks, coverage gaps, exfiltration attempts, what needs review.
+    static func riskBlocks(_ r: SynthesisResult) -> [ReportBlock] {
+        var unsafe: [ReportItem] = [], review: [ReportItem] = [], fine: [ReportItem] = []
         let total = r.endpoints.reduce(Int64(0)) { $0 + $1.replay.requests }
         let allowed = r.endpoints.reduce(Int64(0)) { $0 + $1.replay.allowed }
         let replayed = r.endpoints.allSatisfy(\.replay.passed) && r.buckets.allSatisfy(\.replay.passed)
         let exceeding = r.endpoints.reduce(0) { $0 + $1.grantCheck.exceeding.count }
         if r.replayPassed {
-            md.append("- **Replay passed**: the drafts allow \(n(allowed)) of \(n(total)) requests that succeeded through the endpoints, every bucket lock keeps every logged request, and no draft grants more than the policy in force.")
+            fine.append(ReportItem("\(bold: "Replay passed"): the drafts allow \(n(allowed)) of \(n(total)) requests that succeeded through the endpoints, every bucket lock keeps every logged request, and no draft grants more than the policy in force."))
         } else if replayed {
-            md.append("- **GRANT CHECK FAILED**: the replay passed (\(n(allowed)) of \(n(total)) requests allowed), but \(exceeding) grant\(exceeding == 1 ? "" : "s") of the drafts go beyond the policy in force; see the endpoints below. Do not apply these drafts.")
+            unsafe.append(ReportItem("\(bold: "GRANT CHECK FAILED"): the replay passed (\(n(allowed)) of \(n(total)) requests allowed), but \(plural(exceeding, "grant")) of the drafts go beyond the policy in force; see the endpoints below. Do not apply these drafts."))
         } else {
-            md.append("- **REPLAY FAILED**: \(n(allowed)) of \(n(total)) requests allowed; see the endpoints and buckets marked FAILED below. Do not apply these drafts.")
+            unsafe.append(ReportItem("\(bold: "REPLAY FAILED"): \(n(allowed)) of \(n(total)) requests allowed; see the endpoints and buckets marked FAILED below. Do not apply these drafts."))
         }
         if !r.flows.coverageGaps.isEmpty {
-            md.append("- **\(r.options.acceptCoverageGaps ? "Coverage gaps (accepted with --accept-coverage-gaps)" : "UNSAFE: coverage gaps")**: \(r.flows.coverageGaps.count) source\(r.flows.coverageGaps.count == 1 ? " sends" : "s send") traffic through an endpoint with no CloudTrail request through it; the drafts would break them:")
-            for g in r.flows.coverageGaps {
-                md.append("  - \(code(g.endpoint)): \(code(g.sourceAddress))\(g.instances.isEmpty ? "" : " (\(g.instances.joined(separator: ", ")))"), \(n(g.bytes)) bytes, \(time(g.firstSeen)) to \(time(g.lastSeen))")
+            let items = r.flows.coverageGaps.map { g in
+                ReportItem("\(code: g.endpoint): \(code: g.sourceAddress)\(g.instances.isEmpty ? "" : " (\(g.instances.joined(separator: ", ")))"), \(bytes(g.bytes)), \(time(g.firstSeen)) to \(time(g.lastSeen))")
             }
+            let line: ReportLine = "\(bold: r.options.acceptCoverageGaps ? "Coverage gaps (accepted with --accept-coverage-gaps)" : "UNSAFE: coverage gaps"): \(plural(r.flows.coverageGaps.count, "source")) send\(r.flows.coverageGaps.count == 1 ? "s" : "") traffic through an endpoint with no CloudTrail request through it; the drafts would break them:"
+            if r.options.acceptCoverageGaps { review.append(ReportItem(line, items)) } else { unsafe.append(ReportItem(line, items)) }
         }
-        let heldRequests = r.review.reduce(Int64(0)) { $0 + $1.requests }
+        let exfiltration = exfiltrationAttempts(r)
+        if !exfiltration.isEmpty {
+            unsafe.append(ReportItem("\(bold: "Possible exfiltration"): \(plural(exfiltration.count, "denied write")) to buckets outside the trusted accounts (the drafts keep refusing them; who tried deserves a look):",
+                                     exfiltration.map { d in ReportItem("\(code: d.principal) \(d.action) \(code: d.resource) (owner \(d.owner.map(code) ?? "unknown"), \(plural(Int(d.requests), "request")), \(time(d.firstSeen)))") }))
+        }
         if !r.review.isEmpty {
-            md.append("- **Review needed**: \(r.review.count) request group\(r.review.count == 1 ? "" : "s") (\(n(heldRequests)) requests) reached resources or came from principals outside the trusted accounts, named no resource, or were not IAM actions; the drafts do **not** allow them (see [Review](#review)).")
+            let held = r.review.reduce(Int64(0)) { $0 + $1.requests }
+            review.append(ReportItem("\(bold: "Review needed"): \(plural(r.review.count, "request group")) (\(n(held)) requests) reached resources or came from principals outside the trusted accounts, named no resource, or were not IAM actions; the drafts do not allow them (see \(link: "Review", to: "#review"))."))
         }
         if !r.flows.bypass.isEmpty {
-            md.append("- **Bypass**: \(r.flows.bypass.count) source\(r.flows.bypass.count == 1 ? " reaches" : "s reach") S3 or DynamoDB without an endpoint; endpoint policies do not protect that traffic (see [Flow evidence](#flow-evidence)).")
+            review.append(ReportItem("\(bold: "Bypass"): \(plural(r.flows.bypass.count, "source")) reach\(r.flows.bypass.count == 1 ? "es" : "") S3 or DynamoDB without an endpoint; endpoint policies do not protect that traffic (see \(link: "Flow evidence", to: "#flow-evidence"))."))
         }
         let unused = r.endpoints.filter { $0.replay.requests == 0 && $0.replay.heldForReview == 0 }
         if !unused.isEmpty {
-            md.append("- **No logged use**: \(unused.map { code($0.endpoint.id.rawValue) }.joined(separator: ", ")) carried no authorized request in the window; \(unused.count == 1 ? "its draft refuses" : "their drafts refuse") everything. Apply only if the trail covers \(unused.count == 1 ? "that endpoint" : "those endpoints") (data events, every account that uses \(unused.count == 1 ? "it" : "them")).")
+            review.append(ReportItem("\(bold: "No logged use"): \(unused.map { code($0.endpoint.id.rawValue) }.joined(separator: ", ")) carried no authorized request in the window; \(unused.count == 1 ? "its draft refuses" : "their drafts refuse") everything. Apply only if the trail covers \(unused.count == 1 ? "that endpoint" : "those endpoints") (data events, every account that uses \(unused.count == 1 ? "it" : "them"))."))
         }
         if r.rejectedRecords > 0 {
-            md.append("- **Rejected records**: \(n(r.rejectedRecords)) record\(r.rejectedRecords == 1 ? "" : "s") in the store could not be read; what \(r.rejectedRecords == 1 ? "it" : "they") did is not in the drafts (`perimeter rejects` lists each with its file, line and reason).")
+            review.append(ReportItem("\(bold: "Rejected records"): \(plural(Int(r.rejectedRecords), "record")) in the store could not be read; what \(r.rejectedRecords == 1 ? "it" : "they") did is not in the drafts (\(code: "perimeter rejects") lists each with its file, line and reason)."))
         }
         let unknownCodes = Dictionary(grouping: r.denials.filter { $0.outcome == .unclassifiedError }, by: { $0.errorCode ?? "(no code)" })
         if !unknownCodes.isEmpty {
             let list = unknownCodes.sorted { $0.key < $1.key }.map { "\(code($0.key)) (\(n($0.value.reduce(0) { $0 + $1.requests })))" as ReportLine }
-            md.append("- **Unknown error codes**: \(list.joined(separator: ", ")); Perimeter does not know whether these requests were authorized, so the drafts do not allow them (see [Denials](#denials)).")
+            review.append(ReportItem("\(bold: "Unknown error codes"): \(list.joined(separator: ", ")); Perimeter does not know whether these requests were authorized, so the drafts do not allow them (see \(link: "Denials", to: "#denials"))."))
         }
         let vpceDenials = r.denials.filter(\.byEndpointPolicy)
         if !vpceDenials.isEmpty {
-            md.append("- **Endpoint policy denials in the window**: \(vpceDenials.count) request group\(vpceDenials.count == 1 ? "" : "s") (see [Denials](#denials)).")
+            fine.append(ReportItem("\(bold: "Endpoint policy denials in the window"): \(plural(vpceDenials.count, "request group")) (see \(link: "Denials", to: "#denials"))."))
         }
-        md.append("")
+        var blocks: [ReportBlock] = [.heading(level: 2, "Risks", id: "risks")]
+        if !unsafe.isEmpty { blocks.append(.callout(.unsafe, unsafe)) }
+        if !review.isEmpty { blocks.append(.callout(.review, review)) }
+        if !fine.isEmpty { blocks.append(.callout(.ready, fine)) }
+        return blocks
+    }
 
-        return md
+    /// Denied writes to S3 buckets whose owner is not a trusted account (or is not known): what an
+    /// exfiltration attempt through an endpoint looks like in CloudTrail.
+    static func exfiltrationAttempts(_ r: SynthesisResult) -> [Denial] {
+        let trusted = Set(r.trustedAccounts.map(\.rawValue))
+        return r.denials.filter { d in
+            guard d.outcome != .unauthenticated, d.outcome != .unclassifiedError, let action = IAMAction(d.action), action.service == "s3",
+                  ActionCatalog.shared.entry(action)?.accessLevel == "Write", ARN(d.resource)?.s3BucketName != nil else { return false }
+            return d.owner.map { !trusted.contains($0) } ?? true
+        }.sorted { ($0.firstSeen, $0.resource) < ($1.firstSeen, $1.resource) }
     }
 
     /// One row per endpoint draft.
-    static func endpointsTable(_ r: SynthesisResult) -> [ReportLine] {
-        var md: [ReportLine] = []
-        md += ["## Endpoints", ""]
-        md.append("| endpoint | service | requests | principals | replay | draft size | access removed |")
-        md.append("|---|---|---|---|---|---|---|")
-        for e in r.endpoints {
-            md.append("| \(code(e.endpoint.id.rawValue)) | \(e.service) \(e.endpoint.type?.lowercased() ?? "(type unknown)") | \(n(e.requests)) | \(e.principals.count) | \(e.replay.passed && e.grantCheck.exceeding.isEmpty ? "" : "FAILED ")\(n(e.replay.allowed)) of \(n(e.replay.requests)) | \(n(Int64(e.size))) | \((PolicyDiff.summary(e.current))) → \((PolicyDiff.summary(e.draft))) |")
+    static func endpointsTable(_ r: SynthesisResult) -> [ReportBlock] {
+        let rows: [[ReportLine]] = r.endpoints.sorted { naturalOrder($0.endpoint.id.rawValue, $1.endpoint.id.rawValue) }.map { e in
+            ["\(link: e.endpoint.id.rawValue, to: "#" + HTMLRenderer.anchor(e.endpoint.id.rawValue))", "\(e.service) \(e.endpoint.type?.lowercased() ?? "(type unknown)")",
+             "\(n(e.requests))", "\(e.principals.count)",
+             "\(e.replay.passed && e.grantCheck.exceeding.isEmpty ? "" : "FAILED ")\(n(e.replay.allowed)) of \(n(e.replay.requests))", "\(n(Int64(e.size)))",
+             "\(PolicyDiff.summary(e.current)) → \(PolicyDiff.summary(e.draft))"]
         }
-        md.append("")
-
-        return md
+        return [.heading(level: 2, "Endpoints", id: "endpoints"),
+                .table(ReportTable(header: ["endpoint", "service", "requests", "principals", "replay", "draft size", "access removed"], rows: rows, noun: "endpoints"))]
     }
 
     /// The AWS-owned buckets the drafts allow, with the evidence.
-    static func awsOwnedSection(_ r: SynthesisResult) -> [ReportLine] {
-        var md: [ReportLine] = []
-        md += ["## AWS-owned buckets", ""]
-        if r.awsOwned.isEmpty {
-            md += ["None recognized.", ""]
-        } else {
-            md.append("| endpoint | service | bucket | how accessed | evidence | source |")
-            md.append("|---|---|---|---|---|---|")
-            for o in r.awsOwned {
-                md.append("| \(code(o.endpoint)) | \(o.service): \(o.feature) | \(code(o.bucket)) | \(o.access) | \(o.inferred ? "inferred: " : "")\((o.evidence)) | \(link: "source", to: o.source) |")
-            }
-            md.append("")
+    static func awsOwnedSection(_ r: SynthesisResult) -> [ReportBlock] {
+        let head = ReportBlock.heading(level: 2, "AWS-owned buckets", id: "aws-owned-buckets")
+        guard !r.awsOwned.isEmpty else { return [head, .paragraph("None recognized.")] }
+        let rows: [[ReportLine]] = r.awsOwned.map { o in
+            [code(o.endpoint), "\(o.service): \(o.feature)", code(o.bucket), "\(o.access)", "\(o.inferred ? "inferred: " : "")\(o.evidence)", "\(link: "source", to: o.source)"]
         }
-
-        return md
+        return [head, .table(ReportTable(header: ["endpoint", "service", "bucket", "how accessed", "evidence", "source"], rows: rows, noun: "buckets"))]
     }
 
-    /// Requests held for review.
-    static func reviewSection(_ r: SynthesisResult) -> [ReportLine] {
-        var md: [ReportLine] = []
-        md += ["## Review", ""]
-        if r.review.isEmpty {
-            md += ["Nothing to review: every request that succeeded stayed within the trusted accounts or reached AWS-owned buckets.", ""]
-        } else {
-            md.append("Not allowed by the drafts. To allow one after review, run again with `--allow-resource ARN-PATTERN`.")
-            md.append("")
-            md.append("| endpoint | principal | action | resource | owner | why | requests | first seen | last seen |")
-            md.append("|---|---|---|---|---|---|---|---|---|")
-            for i in r.review {
-                md.append("| \(code(i.endpoint)) | \(code(i.principal)) | \(i.action) | \(code(i.resource)) | \(i.owner ?? "unknown") | \(i.reason) | \(n(i.requests)) | \(time(i.firstSeen)) | \(time(i.lastSeen)) |")
-            }
-            md.append("")
+    /// Requests held for review, the most requested first.
+    static func reviewSection(_ r: SynthesisResult) -> [ReportBlock] {
+        let head = ReportBlock.heading(level: 2, "Review", id: "review")
+        guard !r.review.isEmpty else {
+            return [head, .paragraph("Nothing to review: every request that succeeded stayed within the trusted accounts or reached AWS-owned buckets.")]
         }
-
-        return md
+        let rows: [[ReportLine]] = r.review.sorted { $0.requests != $1.requests ? $0.requests > $1.requests : ($0.endpoint, $0.resource, $0.principal) < ($1.endpoint, $1.resource, $1.principal) }.map { i in
+            [code(i.endpoint), code(i.principal), "\(i.action)", code(i.resource), "\(i.owner ?? "unknown")", "\(i.reason)", "\(n(i.requests))", "\(time(i.firstSeen))", "\(time(i.lastSeen))"]
+        }
+        return [head, .paragraph("Not allowed by the drafts. To allow one after review, run again with \(code: "--allow-resource ARN-PATTERN")."),
+                .table(ReportTable(header: ["endpoint", "principal", "action", "resource", "owner", "why", "requests", "first seen", "last seen"], rows: rows, noun: "request groups"))]
     }
 
-    /// Requests that were not authorized.
-    static func denialsSection(_ r: SynthesisResult) -> [ReportLine] {
-        var md: [ReportLine] = []
-        md += ["## Denials", ""]
-        if r.denials.isEmpty {
-            md += ["No denied request in the window.", ""]
-        } else {
-            md.append("Denied, unauthenticated and unclassified requests are never turned into permissions.")
-            md.append("")
-            md.append("| endpoint | principal | action | resource | error | outcome | by endpoint policy | requests | first seen |")
-            md.append("|---|---|---|---|---|---|---|---|---|")
-            for d in r.denials.sorted(by: { ($0.endpoint ?? "", $0.resource, $0.principal) < ($1.endpoint ?? "", $1.resource, $1.principal) }) {
-                md.append("| \(d.endpoint.map(code) ?? "none") | \(code(d.principal)) | \(d.action) | \(code(d.resource)) | \(d.errorCode ?? "") | \(d.outcome.rawValue) | \(d.byEndpointPolicy ? "yes" : "no") | \(n(d.requests)) | \(time(d.firstSeen)) |")
-            }
-            md.append("")
+    /// Requests that were not authorized, the most requested first.
+    static func denialsSection(_ r: SynthesisResult) -> [ReportBlock] {
+        let head = ReportBlock.heading(level: 2, "Denials", id: "denials")
+        guard !r.denials.isEmpty else { return [head, .paragraph("No denied request in the window.")] }
+        let rows: [[ReportLine]] = r.denials.sorted { $0.requests != $1.requests ? $0.requests > $1.requests : ($0.endpoint ?? "", $0.resource, $0.principal) < ($1.endpoint ?? "", $1.resource, $1.principal) }.map { d in
+            [d.endpoint.map(code) ?? "none", code(d.principal), "\(d.action)", code(d.resource), "\(d.errorCode ?? "")", "\(d.outcome.rawValue)", "\(d.byEndpointPolicy ? "yes" : "no")", "\(n(d.requests))", "\(time(d.firstSeen))"]
         }
-
-        return md
+        return [head, .paragraph("Denied, unauthenticated and unclassified requests are never turned into permissions."),
+                .table(ReportTable(header: ["endpoint", "principal", "action", "resource", "error", "outcome", "by endpoint policy", "requests", "first seen"], rows: rows, noun: "request groups"))]
     }
 
-    /// One subsection per bucket lock.
-    static func lockSection(_ r: SynthesisResult) -> [ReportLine] {
-        var md: [ReportLine] = []
-        md += ["## Bucket locks", ""]
-        if r.buckets.isEmpty { md += ["No bucket of ours was reached through an endpoint.", ""] }
-        for b in r.buckets {
-            md.append("### \(b.bucket)")
-            md.append("")
-            md.append("- owner: \(b.owner.map { code($0.rawValue) } ?? "unknown"); answers only \(b.endpoints.map(code).joined(separator: ", ")) and the exceptions below")
-            md.append("- replay: \(b.replay.passed ? "" : "FAILED: ")\(n(b.replay.allowed)) of \(n(b.replay.requests)) logged requests keep working (none is explicitly denied)")
-            md.append("- size: \(n(Int64(b.size))) of \(n(Int64(Synthesizer.bucketPolicyLimit))) characters; current policy \(b.current == nil ? "not in the inventory (none assumed)" : "kept, with the lock added")\(b.currentSource.map { " (from \(code($0)))" as ReportLine } ?? "")")
-            if b.exceptions.isEmpty {
-                md.append("- exceptions: none (no access from outside the endpoints in the window)")
-            } else {
-                md.append("- exceptions:")
-                for x in b.exceptions { md.append("  - \(x)") }
-            }
-            for f in b.replay.failures { md.append("- FAILED: \(f.principal) \(f.action) \(f.resource) (\(f.requests) requests) → \(f.decision)") }
-            md.append("")
+    /// The bucket locks.
+    static func lockSection(_ r: SynthesisResult) -> [ReportBlock] {
+        var blocks: [ReportBlock] = [.heading(level: 2, "Bucket locks", id: "bucket-locks")]
+        if r.buckets.isEmpty { blocks.append(.paragraph("No bucket of ours was reached through an endpoint.")) }
+        for b in r.buckets.sorted(by: { naturalOrder($0.bucket, $1.bucket) }) {
+            var items = [ReportItem("owner: \(b.owner.map { code($0.rawValue) } ?? "unknown"); answers only \(b.endpoints.map(code).joined(separator: ", ")) and the exceptions below"),
+                         ReportItem("replay: \(b.replay.passed ? "" : "FAILED: ")\(n(b.replay.allowed)) of \(n(b.replay.requests)) logged requests keep working (none is explicitly denied)"),
+                         ReportItem("size: \(n(Int64(b.size))) of \(n(Int64(Synthesizer.bucketPolicyLimit))) characters; current policy \(b.current == nil ? "not in the inventory (none assumed)" : "kept, with the lock added")\(b.currentSource.map { " (from \(code($0)))" as ReportLine } ?? "")")]
+            items.append(b.exceptions.isEmpty ? ReportItem("exceptions: none (no access from outside the endpoints in the window)")
+                                              : ReportItem("exceptions:", b.exceptions.map { ReportItem("\($0)") }))
+            items += b.replay.failures.map { f in ReportItem("FAILED: \(f.principal) \(f.action) \(f.resource) (\(f.requests) requests) → \(f.decision)") }
+            blocks += [.heading(level: 3, "\(b.bucket)", id: "bucket-" + b.bucket), .list(items)]
         }
-
-        return md
+        return blocks
     }
 
-
-    /// The first lines: each draft that is not ready, the worst first, with its reasons.
-    static func verdictLines(_ r: SynthesisResult) -> [ReportLine] {
-        let drafts: [(verdict: Verdict, name: String, file: String, reasons: [Diagnostic])] =
-            r.endpoints.map { ($0.verdict, $0.endpoint.id.rawValue, "endpoints/\($0.endpoint.id.rawValue).json", $0.reasons) }
-            + r.buckets.map { ($0.verdict, $0.bucket, "buckets/\($0.bucket).json", $0.reasons) }
-        let ready = drafts.filter { $0.verdict == .ready }.count
-        var md: [ReportLine] = ["## Verdicts", ""]
-        md.append(drafts.isEmpty ? "**REVIEW** overall: no draft; nothing the store holds went through a VPC endpoint."
-                  : "**\(r.verdict.rawValue.uppercased())** overall: \(ready) of \(drafts.count) drafts ready.")
-        md.append("")
-        for d in drafts.filter({ $0.verdict != .ready }).sorted(by: { ($1.verdict, $0.name) < ($0.verdict, $1.name) }) {
-            md.append("- **\(d.verdict.rawValue.uppercased())** \(link: d.name, to: d.file): \(d.reasons.map { "\($0.message) (\($0.code.rawValue))" as ReportLine }.joined(separator: "; "))")
-        }
-        if ready < drafts.count { md.append("") }
-        let tested = r.endpoints.compactMap { e in e.backtest.map { (e.endpoint.id.rawValue, $0) } }
-        if let first = tested.first?.1 {
-            md.append("Backtest (drafts learned without \(first.from) to \(first.through), replayed on those days):")
-            md.append("")
-            for (id, t) in tested {
-                md.append("- \(code(id)): \(t.refused) of \(t.requests) held-out requests refused (\(String(format: "%.1f", t.refusedShare * 100))%)\(t.refusedRequests.isEmpty ? "" : ": ")\(t.refusedRequests.prefix(5).map { "\(code($0.principal)) \($0.action) \(code($0.resource))" as ReportLine }.joined(separator: "; "))")
-            }
-            md.append("")
-        }
-        return md
-    }
-
-    static func endpointSection(_ e: EndpointResult) -> [ReportLine] {
-        var md: [ReportLine] = ["### \(e.endpoint.id.rawValue)", ""]
-        md.append("- \(e.service) \(e.endpoint.type?.lowercased() ?? "endpoint (type unknown)") in \(e.region)\(e.endpoint.vpcID.map { ", \(code($0))" as ReportLine } ?? "")")
-        md.append("- requests: \(n(e.requests)) from \(e.principals.count) principal\(e.principals.count == 1 ? "" : "s")")
-        md.append("- replay: \(e.replay.passed ? "" : "FAILED: ")\(n(e.replay.allowed)) of \(n(e.replay.requests)) authorized requests allowed; \(n(e.replay.heldForReview)) held for review (blocked on purpose); \(n(e.replay.deniedRequests)) denied in the window, \(n(e.replay.deniedStillRefused)) still refused")
-        for f in e.replay.failures { md.append("  - FAILED: \(code(f.principal)) \(f.action) \(code(f.resource)) (\(f.requests)) → \(f.decision)") }
-        for d in e.replay.deniedNowAllowed { md.append("  - note: \(code(d.principal)) \(d.action) \(code(d.resource)) was denied by another policy; the draft would let it through the endpoint") }
-        md.append("- grant check: \(e.grantCheck.checked) action × resource × principal combinations; \(e.grantCheck.exceeding.count) exceed the \(e.currentKnown ? "current" : "assumed default") policy; \(e.grantCheck.unprovable.count) cannot be proven from logs alone")
-        for x in e.grantCheck.exceeding { md.append("  - EXCEEDS: \(x)") }
-        md.append("- size: \(n(Int64(e.size))) of \(n(Int64(Synthesizer.endpointPolicyLimit))) characters")
-        for c in e.coarsened { md.append("- coarsened: \(c)") }
-        for note in e.notes { md.append("- note: \(note)") }
-        md.append("- access: \(PolicyDiff.summary(e.current)) → \(PolicyDiff.summary(e.draft))")
-        md.append(e.currentKnown ? "- current policy: from \(code(e.endpoint.policySource ?? "the inventory"))" : "- current policy: not in the inventory; the allow-all default is assumed")
-        md.append("")
-        md.append("| statement | actions | resources | principals | requests | first seen | last seen |")
-        md.append("|---|---|---|---|---|---|---|")
-        for s in e.draft.statements {
+    static func endpointSection(_ e: EndpointResult) -> [ReportBlock] {
+        var items = [ReportItem("\(e.service) \(e.endpoint.type?.lowercased() ?? "endpoint (type unknown)") in \(e.region)\(e.endpoint.vpcID.map { ", \(code($0))" as ReportLine } ?? "")"),
+                     ReportItem("requests: \(n(e.requests)) from \(plural(e.principals.count, "principal"))"),
+                     ReportItem("replay: \(e.replay.passed ? "" : "FAILED: ")\(n(e.replay.allowed)) of \(n(e.replay.requests)) authorized requests allowed; \(n(e.replay.heldForReview)) held for review (blocked on purpose); \(n(e.replay.deniedRequests)) denied in the window, \(n(e.replay.deniedStillRefused)) still refused",
+                                e.replay.failures.map { f in ReportItem("FAILED: \(code(f.principal)) \(f.action) \(code(f.resource)) (\(f.requests)) → \(f.decision)") }
+                                + e.replay.deniedNowAllowed.map { d in ReportItem("note: \(code(d.principal)) \(d.action) \(code(d.resource)) was denied by another policy; the draft would let it through the endpoint") }),
+                     ReportItem("grant check: \(e.grantCheck.checked) action × resource × principal combinations; \(e.grantCheck.exceeding.count) exceed the \(e.currentKnown ? "current" : "assumed default") policy; \(e.grantCheck.unprovable.count) cannot be proven from logs alone",
+                                e.grantCheck.exceeding.map { ReportItem("EXCEEDS: \($0)") }),
+                     ReportItem("size: \(n(Int64(e.size))) of \(n(Int64(Synthesizer.endpointPolicyLimit))) characters")]
+        items += e.coarsened.map { ReportItem("coarsened: \($0)") } + e.notes.map { ReportItem("note: \($0)") }
+        items.append(ReportItem("access: \(PolicyDiff.summary(e.current)) → \(PolicyDiff.summary(e.draft))"))
+        items.append(ReportItem(e.currentKnown ? "current policy: from \(code(e.endpoint.policySource ?? "the inventory"))" : "current policy: not in the inventory; the allow-all default is assumed"))
+        let statements: [[ReportLine]] = e.draft.statements.map { s in
             let ev = e.evidence[s.sid ?? ""]
             let named = e.statementPrincipals[s.sid ?? ""] ?? []
-            let who: ReportLine = named.isEmpty ? (ev?.reason.map { "anyone (AWS-owned: \($0))" } ?? "anyone")
-                : named.map { code($0.arn) }.joined(separator: ", ")
-            md.append("| \(s.sid ?? "") | \(s.action.patterns.joined(separator: ", ")) | \(s.resource?.patterns.map(code).joined(separator: ", ") ?? "") | \(who) | \(n(ev?.requests ?? 0)) | \(time(ev?.firstSeen ?? 0)) | \(time(ev?.lastSeen ?? 0)) |")
+            let who: ReportLine = named.isEmpty ? (ev?.reason.map { "anyone (AWS-owned: \($0))" } ?? "anyone") : named.map { code($0.arn) }.joined(separator: ", ")
+            return ["\(s.sid ?? "")", "\(s.action.patterns.joined(separator: ", "))", s.resource?.patterns.map(code).joined(separator: ", ") ?? "", who,
+                    "\(n(ev?.requests ?? 0))", "\(time(ev?.firstSeen ?? 0))", "\(time(ev?.lastSeen ?? 0))"]
         }
-        md.append("")
-        md.append("Unused permissions of the \(e.currentKnown ? "current" : "assumed default") policy (actions of \(e.service)):")
-        md.append("")
-        md.append("| statement | used | used but denied | granted, unused | granted, not observable |")
-        md.append("|---|---|---|---|---|")
-        for u in e.usage {
-            func list(_ a: [String]) -> String { a.isEmpty ? "0" : "\(a.count): \(a.prefix(6).joined(separator: ", "))\(a.count > 6 ? ", …" : "")" }
-            md.append("| \(u.statement) | \(list(u.used)) | \(list(u.usedButDenied)) | \(list(u.unused)) | \(list(u.notObservable)) |")
-        }
-        md.append("")
-        return md
+        func list(_ a: [String]) -> String { a.isEmpty ? "0" : "\(a.count): \(a.prefix(6).joined(separator: ", "))\(a.count > 6 ? ", …" : "")" }
+        let usage: [[ReportLine]] = e.usage.map { u in ["\(u.statement)", "\(list(u.used))", "\(list(u.usedButDenied))", "\(list(u.unused))", "\(list(u.notObservable))"] }
+        return [.heading(level: 3, "\(e.endpoint.id.rawValue)", id: e.endpoint.id.rawValue), .list(items),
+                .table(ReportTable(header: ["statement", "actions", "resources", "principals", "requests", "first seen", "last seen"], rows: statements, noun: "statements")),
+                .paragraph("Unused permissions of the \(e.currentKnown ? "current" : "assumed default") policy (actions of \(e.service)):"),
+                .table(ReportTable(header: ["statement", "used", "used but denied", "granted, unused", "granted, not observable"], rows: usage, noun: "statements"))]
     }
 
-    static func flowSection(_ f: FlowFindings) -> [ReportLine] {
-        var md: [ReportLine] = ["## Flow evidence", ""]
+    static func flowSection(_ f: FlowFindings) -> [ReportBlock] {
+        var blocks: [ReportBlock] = [.heading(level: 2, "Flow evidence", id: "flow-evidence")]
         guard f.flowRecords > 0 else {
-            return md + ["No flow log records in the store: coverage gaps, bypass and AWS-owned buckets used without CloudTrail cannot be seen.", ""]
+            return blocks + [.paragraph("No flow log records in the store: coverage gaps, bypass and AWS-owned buckets used without CloudTrail cannot be seen.")]
         }
-        md.append("\(n(f.flowRecords)) flow records.")
-        md.append("")
-        md += ["### Who uses each endpoint", ""]
-        md.append("| endpoint | source | instances | principals (CloudTrail, same address or instance) | bytes | flows | first seen | last seen |")
-        md.append("|---|---|---|---|---|---|---|---|")
-        for s in f.sources {
-            md.append("| \(code(s.endpoint)) | \(code(s.sourceAddress)) | \(s.instances.joined(separator: ", ")) | \(s.principals.isEmpty ? "none" : s.principals.map(code).joined(separator: ", ")) | \(n(s.bytes)) | \(n(s.flows)) | \(time(s.firstSeen)) | \(time(s.lastSeen)) |")
+        blocks.append(.paragraph("\(n(f.flowRecords)) flow records."))
+        let sources: [[ReportLine]] = f.sources.sorted { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : ($0.endpoint, $0.sourceAddress) < ($1.endpoint, $1.sourceAddress) }.map { s in
+            [code(s.endpoint), code(s.sourceAddress), "\(s.instances.joined(separator: ", "))", s.principals.isEmpty ? "none" : s.principals.map(code).joined(separator: ", "),
+             "\(bytes(s.bytes))", "\(n(s.flows))", "\(time(s.firstSeen))", "\(time(s.lastSeen))"]
         }
-        md += ["", "### Coverage gaps", ""]
-        if f.coverageGaps.isEmpty {
-            md.append("None found: every source of traffic to an endpoint the flow logs can tell apart also made CloudTrail requests through it. An endpoint whose traffic cannot be told apart says so in its verdict (`coverage-not-checked`).")
-        }
-        for g in f.coverageGaps { md.append("- \(code(g.endpoint)) \(code(g.sourceAddress)) \(g.instances.joined(separator: ", ")): \(n(g.bytes)) bytes; \(g.reason)") }
-        md += ["", "### Bypass", ""]
-        if f.bypass.isEmpty { md.append("None: no S3 or DynamoDB traffic left through an internet or NAT gateway.") }
-        for b in f.bypass {
-            md.append("- \(code(b.sourceAddress)) \(b.instances.joined(separator: ", ")) → \(b.service) through traffic path \(b.trafficPath) (\(b.trafficPath == 8 ? "internet gateway" : b.trafficPath == 1 ? "a same-VPC hop to the service's public addresses: a NAT gateway" : "internet gateway, no gateway endpoint in the VPC")): \(n(b.bytes)) bytes, \(time(b.firstSeen)) to \(time(b.lastSeen)); principals: \(b.principals.isEmpty ? "unknown" : b.principals.map(code).joined(separator: ", ")). Endpoint policies do not apply to this traffic (a bucket in another Region is the usual cause).")
-        }
-        md += ["", "### AWS-owned buckets inferred without CloudTrail", ""]
-        if f.inferred.isEmpty { md.append("None.") }
-        for i in f.inferred { md.append("- \(code(i.endpoint)): \(i.service), \(i.feature) → \(code(i.bucket)); evidence: \(i.evidence)") }
-        md += ["", "### Not needed per the logs", ""]
-        md.append(f.notNeeded.isEmpty ? "None." : "Catalog entries nothing in the logs supports, left out of the drafts: \(f.notNeeded.joined(separator: "; ")).")
-        md.append("")
-        return md
+        blocks += [.heading(level: 3, "Who uses each endpoint", id: "who-uses-each-endpoint"),
+                   .table(ReportTable(header: ["endpoint", "source", "instances", "principals (CloudTrail, same address or instance)", "bytes", "flows", "first seen", "last seen"], rows: sources, noun: "sources"))]
+        blocks.append(.heading(level: 3, "Coverage gaps", id: "coverage-gaps"))
+        blocks.append(f.coverageGaps.isEmpty
+            ? .paragraph("None found: every source of traffic to an endpoint the flow logs can tell apart also made CloudTrail requests through it. An endpoint whose traffic cannot be told apart says so in its verdict (\(code: "coverage-not-checked")).")
+            : .list(f.coverageGaps.map { g in ReportItem("\(code(g.endpoint)) \(code(g.sourceAddress)) \(g.instances.joined(separator: ", ")): \(bytes(g.bytes)); \(g.reason)") }))
+        blocks.append(.heading(level: 3, "Bypass", id: "bypass"))
+        blocks.append(f.bypass.isEmpty ? .paragraph("None: no S3 or DynamoDB traffic left through an internet or NAT gateway.") : .list(f.bypass.map { b in
+            ReportItem("\(code(b.sourceAddress)) \(b.instances.joined(separator: ", ")) → \(b.service) through traffic path \(b.trafficPath) (\(b.trafficPath == 8 ? "internet gateway" : b.trafficPath == 1 ? "a same-VPC hop to the service's public addresses: a NAT gateway" : "internet gateway, no gateway endpoint in the VPC")): \(bytes(b.bytes)), \(time(b.firstSeen)) to \(time(b.lastSeen)); principals: \(b.principals.isEmpty ? "unknown" : b.principals.map(code).joined(separator: ", ")). Endpoint policies do not apply to this traffic (a bucket in another Region is the usual cause).")
+        }))
+        blocks.append(.heading(level: 3, "AWS-owned buckets inferred without CloudTrail", id: "aws-owned-buckets-inferred"))
+        blocks.append(f.inferred.isEmpty ? .paragraph("None.") : .list(f.inferred.map { i in ReportItem("\(code(i.endpoint)): \(i.service), \(i.feature) → \(code(i.bucket)); evidence: \(i.evidence)") }))
+        blocks.append(.heading(level: 3, "Not needed per the logs", id: "not-needed"))
+        blocks.append(.paragraph(f.notNeeded.isEmpty ? "None." : "Catalog entries nothing in the logs supports, left out of the drafts: \(f.notNeeded.joined(separator: "; "))."))
+        return blocks
     }
 }

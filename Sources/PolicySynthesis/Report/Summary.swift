@@ -67,6 +67,8 @@ struct Summary: Codable {
     var review: [ReviewItem]
     var denials: [Denial]
     var flows: FlowFindings
+    /// Authorized requests per endpoint and day: the data of the report's first picture.
+    var dailyRequests: [DailyRequests]
     var assumptions: [Diagnostic]
 }
 
@@ -91,6 +93,7 @@ extension ReportRenderer {
         var window: [String: String] = [:]
         if let since = r.options.since { window["since"] = since }
         if let until = r.options.until { window["until"] = until }
+        if let logged = r.loggedDays { window["firstLoggedDay"] = logged.first; window["lastLoggedDay"] = logged.last }
         let summary = Summary(
             window: window, granularity: r.options.granularity.rawValue,
             status: status(r),
@@ -115,7 +118,7 @@ extension ReportRenderer {
                 Summary.BucketSummary(bucket: $0.bucket, owner: $0.owner?.rawValue, currentPolicySource: $0.currentSource, endpoints: $0.endpoints, exceptions: $0.exceptions,
                                       draftCharacters: $0.size, replay: $0.replay, verdict: $0.verdict, reasons: $0.reasons)
             },
-            awsOwned: r.awsOwned, review: r.review, denials: r.denials, flows: r.flows, assumptions: r.assumptions)
+            awsOwned: r.awsOwned, review: r.review, denials: r.denials, flows: r.flows, dailyRequests: r.dailyRequests, assumptions: r.assumptions)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? String(decoding: encoder.encode(summary), as: UTF8.self)).map { $0 + "\n" } ?? "{}\n"

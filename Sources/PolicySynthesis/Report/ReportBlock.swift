@@ -1,0 +1,85 @@
+import AWSModel
+
+/// The report as values: the blocks Perimeter lays out, each holding ``ReportLine``s. report.md and
+/// report.html are two renderings of the same blocks (``MarkdownRenderer``, ``HTMLRenderer``), and
+/// summary.json is written from the same result; neither renderer parses the other's output.
+indirect enum ReportBlock {
+    /// A heading; `id` is its anchor (`#review`), chosen by Perimeter.
+    case heading(level: Int, ReportLine, id: String)
+    case paragraph(ReportLine)
+    case list([ReportItem])
+    /// A list that matters: `unsafe` and `review` ones are coloured as their verdicts.
+    case callout(Verdict, [ReportItem])
+    case table(ReportTable)
+    /// The verdict of each draft, worst first: the report's first screen.
+    case verdicts([VerdictRow])
+    /// A picture (inline SVG in report.html) with what it shows in words for report.md.
+    case chart(ReportChart)
+    /// Links to the sections.
+    case contents([(label: String, id: String)])
+}
+
+/// A list item and the items under it.
+struct ReportItem {
+    var line: ReportLine
+    var children: [ReportItem] = []
+
+    init(_ line: ReportLine, _ children: [ReportItem] = []) {
+        self.line = line
+        self.children = children
+    }
+}
+
+/// A table; past `shown` rows, the rest are folded (`<details>` in report.html) or, in report.md,
+/// counted with a pointer to summary.json, which holds every row.
+struct ReportTable {
+    var header: [String]
+    var rows: [[ReportLine]]
+    var shown: Int = 15
+    /// What a reader is told about the folded rows (`… and N more request groups`).
+    var noun: String = "rows"
+}
+
+/// One draft on the first screen.
+struct VerdictRow {
+    var name: String
+    var kind: String
+    var verdict: Verdict
+    /// What the draft removes, as the diff summary says it (`* on * → 3 actions on 13 buckets`).
+    var change: String
+    var reasons: [Diagnostic]
+    /// The draft's file and its diff, relative to the report.
+    var draft: String
+    var diff: String
+}
+
+/// A picture: its SVG (built from escaped values only) and the same facts as text.
+struct ReportChart {
+    var id: String
+    var title: String
+    var svg: String
+    var text: [ReportItem]
+}
+
+/// Names compared as people read them: `acme-bench-2` before `acme-bench-10`; names equal that way
+/// (`a01`, `a1`) fall back to plain order, so the order is total and the output deterministic.
+func naturalOrder(_ a: String, _ b: String) -> Bool {
+    let digits: ClosedRange<Unicode.Scalar> = "0"..."9"
+    var i = a.unicodeScalars.makeIterator(), j = b.unicodeScalars.makeIterator()
+    var x = i.next(), y = j.next()
+    while let p = x, let q = y {
+        if digits.contains(p), digits.contains(q) {
+            var m = "", n = ""
+            while let c = x, digits.contains(c) { m.unicodeScalars.append(c); x = i.next() }
+            while let c = y, digits.contains(c) { n.unicodeScalars.append(c); y = j.next() }
+            let mt = m.drop { $0 == "0" }, nt = n.drop { $0 == "0" }
+            if mt.count != nt.count { return mt.count < nt.count }
+            if mt != nt { return mt < nt }
+            continue
+        }
+        if p != q { return p < q }
+        x = i.next(); y = j.next()
+    }
+    if (x == nil) != (y == nil) { return x == nil }
+    return a < b
+}
