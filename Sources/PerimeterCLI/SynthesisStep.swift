@@ -42,7 +42,11 @@ enum SynthesisStep {
         let shown = DayWindow(since: group.since, until: group.until)
         input.dailyRequests = try store.dailyRequests(window: shown)
         input.loggedDays = try store.loggedDays(window: shown).map { LoggedDays(first: $0.first, last: $0.last) }
-        var result = Synthesizer.synthesize(input)
+        Terminal.status("synthesis: reading the store")
+        var result = Synthesizer.synthesize(input) { done, total, endpoint in
+            Terminal.status("synthesis: endpoint \(done + 1)/\(total) \(endpoint.rawValue)")
+        }
+        Terminal.endStatus()
         if let heldOut {
             Synthesizer.backtest(&result, heldOut: try store.observedAccess(window: heldOut.window), from: heldOut.from, through: heldOut.through,
                                  inventory: inventory)

@@ -1,4 +1,4 @@
-import AWSModel
+public import AWSModel
 public import IAMPolicy
 
 /// Turns observed usage and the inventory into draft endpoint and bucket policies, with the replay,
@@ -18,9 +18,11 @@ public enum Synthesizer {
     /// The bucket policy limit (20 KB).
     public static let bucketPolicyLimit = 20_480
 
-    /// Synthesizes every draft from `input`; `catalog` and `actions` are the shipped tables unless a test gives others.
+    /// Synthesizes every draft from `input`; `catalog` and `actions` are the shipped tables unless a test
+    /// gives others. `progress` hears of each endpoint as its draft begins (done, total, endpoint).
     public static func synthesize(_ input: SynthesisInput, catalog: AWSOwnedCatalog = .shared,
-                                  actions: ActionCatalog = .shared) -> SynthesisResult {
+                                  actions: ActionCatalog = .shared,
+                                  progress: (_ done: Int, _ total: Int, _ endpoint: VPCEndpointID) -> Void = { _, _, _ in }) -> SynthesisResult {
         let inventory = input.inventory
         let trust = TrustedAccounts.resolve(input)
         var assumptions = [trust.assumption,
@@ -43,7 +45,8 @@ public enum Synthesizer {
         let dataEventServices = Set(input.eventCategories.filter { $0.category == "Data" && $0.count > 0 }.map(\.service))
 
         var review: [ReviewItem] = [], owned: [AWSOwnedUse] = [], results: [EndpointResult] = []
-        for endpoint in directory.sorted {
+        for (done, endpoint) in directory.sorted.enumerated() {
+            progress(done, directory.sorted.count, endpoint.id)
             let context = EndpointContext(endpoint: endpoint, region: directory.region(endpoint), service: directory.service(endpoint),
                                           accesses: VersionedDeletes.adding(to: directory.observed[endpoint.id] ?? []), trusted: trust.accounts,
                                           organization: inventory.organizationID, dataEventServices: dataEventServices)

@@ -162,6 +162,14 @@ struct EndToEndTests {
         #expect(denied.status == 1)
     }
 
+    @Test func evaluateWarnsOfAMistypedActionAndAResourceThatIsNoARN() throws {
+        let policy = Self.root + "/Output/endpoints/vpce-01a2b3c4d5e6f7a80.json"
+        let result = try Binary.run(["evaluate", "--policy", policy, "--action", "s3:GetObjekt", "--resource", "acme-app-data/x"])
+        #expect(result.status == 1)
+        #expect(result.output.contains("note: unknown-action: the requested action `s3:GetObjekt` is not in the action catalog"), "\(result.output)")
+        #expect(result.output.contains("note: resource-not-arn: the requested resource `acme-app-data/x` is not an ARN"))
+    }
+
     /// Regression guard for "an interrupted run leaves the database consistent": kill an ingest, re-run it,
     /// and compare with one clean run.
     /// 5 of 12 runs used to leave every row in the `-wal` file: a store copied alone was empty.

@@ -135,3 +135,41 @@ struct ChangeFilesTests {
         #expect(ChangeFiles.resourceName(id) == name)
     }
 }
+
+struct ReportChartTests {
+    static func result() -> SynthesisResult {
+        var r = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k")])
+        r.loggedDays = LoggedDays(first: "2026-11-01", last: "2026-11-05")
+        r.dailyRequests = ["2026-11-01": 10, "2026-11-02": 40, "2026-11-04": 20, "2026-11-05": 5].map {
+            DailyRequests(endpoint: Fixture.s3Endpoint, day: $0.key, requests: $0.value)
+        }
+        r.endpoints[0].backtest = Backtest(from: "2026-11-05", through: "2026-11-05")
+        return r
+    }
+
+    @Test func theRequestsChartDrawsEveryDayAndMarksTheHeldOutOnes() throws {
+        let chart = try #require(ReportCharts.requestsPerDay(Self.result()))
+        #expect(chart.svg.components(separatedBy: "<rect ").count - 1 == 5)   // a day without requests is a bar of height 0
+        #expect(chart.svg.contains("2026-11-05: 5 requests (held out)"))
+        #expect(chart.svg.components(separatedBy: "fill=\"\(ReportCharts.amber)\"").count - 1 == 1)
+        #expect(chart.title.contains("held out for the backtest (2026-11-05 to 2026-11-05)"))
+        #expect(ReportCharts.sparkline([10, 40, 0, 20, 5]) == "▂█ ▄▁")
+    }
+
+    @Test func actionsAreCountedInTheCatalog() {
+        let all = PolicyDocument.allowAll, draft = PolicyDocument(statements: [
+            Statement(sid: "S", effect: .allow, principal: .any, action: .actions(["s3:GetObject", "s3:List*"]), resource: .resources(["*"]))])
+        let everything = ReportCharts.actionsGranted(all, service: "s3"), some = ReportCharts.actionsGranted(draft, service: "s3")
+        #expect(everything > 100)
+        #expect(some > 2 && some < 20)
+        #expect(ReportCharts.glob("s3:list*", "s3:listbucket") && !ReportCharts.glob("s3:list*", "s3:getobject"))
+    }
+
+    @Test func aLoggedPrincipalInAChartIsText() throws {
+        let evil = Principal(kind: .assumedRole, arn: "arn:aws:iam::111122223333:role/a<svg onload=alert(1)>&\"b", account: Fixture.prod)
+        let r = Fixture.run([Fixture.access(evil, "s3:GetObject", "arn:aws:s3:::app-data/k")])
+        let svg = try #require(ReportCharts.whoReachesWhat(r)).svg
+        #expect(svg.contains("a&lt;svg onload=alert(1)&gt;&amp;&quot;b"))
+        #expect(svg.components(separatedBy: "<svg").count == 2)   // the chart's own only
+    }
+}

@@ -24,14 +24,14 @@ extension PerimeterCommand {
         var json = false
 
         @Option(help: "Parallel file readers (default: the number of cores).")
-        var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+        var workers: Int?
 
         func validate() throws {
-            guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+            guard (workers ?? 1) >= 1 else { throw ValidationError("--workers must be at least 1") }
         }
 
         func run() async throws {
-            let summary = try await IngestStep.run(logs: logs, db: store.db, workers: workers)
+            let summary = try await IngestStep.run(logs: logs, db: store.db, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
             Terminal.out(json ? try Terminal.json(summary) : IngestStep.render(summary))
             for warning in IngestStep.warnings(summary, named: logs) { Terminal.err(warning) }
             if summary.yieldedNothing { throw Terminal.fail(IngestStep.nothingRead, code: 1) }

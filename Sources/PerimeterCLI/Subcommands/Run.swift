@@ -16,15 +16,15 @@ extension PerimeterCommand {
         @OptionGroup var synthesis: SynthesisOptionGroup
 
         @Option(help: "Parallel file readers (default: the number of cores).")
-        var workers: Int = ProcessInfo.processInfo.activeProcessorCount
+        var workers: Int?
 
         func validate() throws {
-            guard workers >= 1 else { throw ValidationError("--workers must be at least 1") }
+            guard (workers ?? 1) >= 1 else { throw ValidationError("--workers must be at least 1") }
         }
 
         func run() async throws {
             let usage = try UsageStore(path: store.db, logger: Logger(label: "perimeter.store"))
-            let summary = try await IngestStep.run(logs: logs, store: usage, workers: workers, excluding: synthesis.inventory)
+            let summary = try await IngestStep.run(logs: logs, store: usage, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, excluding: synthesis.inventory)
             // With --json, stdout carries only the verdicts.
             if synthesis.json { Terminal.err(IngestStep.render(summary)) } else { Terminal.out(IngestStep.render(summary)) }
             for warning in IngestStep.warnings(summary, named: logs) { Terminal.err(warning) }
