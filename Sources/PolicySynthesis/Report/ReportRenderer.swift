@@ -49,6 +49,11 @@ public enum ReportRenderer {
         return (value < 10 ? String(format: "%.1f", value) : String(Int(value.rounded()))) + " " + units[unit]
     }
     static func code(_ s: String) -> ReportLine { "\(code: s)" }
+
+    /// The first `limit` items, and one saying how many more there are (summary.json has every one).
+    static func capped(_ items: [ReportItem], _ limit: Int = 10, noun: String) -> [ReportItem] {
+        items.count <= limit ? items : Array(items.prefix(limit)) + [ReportItem("… and \(n(Int64(items.count - limit))) more \(noun) (summary.json has every one)")]
+    }
     static func plural(_ count: Int, _ noun: String) -> String { "\(n(Int64(count))) \(noun)\(count == 1 ? "" : "s")" }
 
     /// The report as Markdown.
@@ -238,8 +243,8 @@ public enum ReportRenderer {
                          ReportItem("replay: \(b.replay.passed ? "" : "FAILED: ")\(n(b.replay.allowed)) of \(n(b.replay.requests)) logged requests keep working (none is explicitly denied)"),
                          ReportItem("size: \(n(Int64(b.size))) of \(n(Int64(Synthesizer.bucketPolicyLimit))) characters; current policy \(b.current == nil ? "not in the inventory (none assumed)" : "kept, with the lock added")\(b.currentSource.map { " (from \(code($0)))" as ReportLine } ?? "")")]
             items.append(b.exceptions.isEmpty ? ReportItem("exceptions: none (no access from outside the endpoints in the window)")
-                                              : ReportItem("exceptions:", b.exceptions.map { ReportItem("\($0)") }))
-            items += b.replay.failures.map { f in ReportItem("FAILED: \(f.principal) \(f.action) \(f.resource) (\(f.requests) requests) → \(f.decision)") }
+                                              : ReportItem("exceptions:", capped(b.exceptions.map { ReportItem("\($0)") }, 15, noun: "exceptions")))
+            items += capped(b.replay.failures.map { f in ReportItem("FAILED: \(f.principal) \(f.action) \(f.resource) (\(f.requests) requests) → \(f.decision)") }, noun: "failures")
             blocks += [.heading(level: 3, "\(b.bucket)", id: "bucket-" + b.bucket), .list(items)]
         }
         return blocks
@@ -249,10 +254,10 @@ public enum ReportRenderer {
         var items = [ReportItem("\(e.service) \(e.endpoint.type?.lowercased() ?? "endpoint (type unknown)") in \(e.region)\(e.endpoint.vpcID.map { ", \(code($0))" as ReportLine } ?? "")"),
                      ReportItem("requests: \(n(e.requests)) from \(plural(e.principals.count, "principal"))"),
                      ReportItem("replay: \(e.replay.passed ? "" : "FAILED: ")\(n(e.replay.allowed)) of \(n(e.replay.requests)) authorized requests allowed; \(n(e.replay.heldForReview)) held for review (blocked on purpose); \(n(e.replay.deniedRequests)) denied in the window, \(n(e.replay.deniedStillRefused)) still refused",
-                                e.replay.failures.map { f in ReportItem("FAILED: \(code(f.principal)) \(f.action) \(code(f.resource)) (\(f.requests)) → \(f.decision)") }
-                                + e.replay.deniedNowAllowed.map { d in ReportItem("note: \(code(d.principal)) \(d.action) \(code(d.resource)) was denied by another policy; the draft would let it through the endpoint") }),
+                                capped(e.replay.failures.sorted { $0.requests > $1.requests }.map { f in ReportItem("FAILED: \(code(f.principal)) \(f.action) \(code(f.resource)) (\(f.requests)) → \(f.decision)") }, noun: "failures")
+                                + capped(e.replay.deniedNowAllowed.sorted { $0.requests > $1.requests }.map { d in ReportItem("note: \(code(d.principal)) \(d.action) \(code(d.resource)) was denied by another policy; the draft would let it through the endpoint") }, noun: "such denied request groups")),
                      ReportItem("grant check: \(e.grantCheck.checked) action × resource × principal combinations; \(e.grantCheck.exceeding.count) exceed the \(e.currentKnown ? "current" : "assumed default") policy; \(e.grantCheck.unprovable.count) cannot be proven from logs alone",
-                                e.grantCheck.exceeding.map { ReportItem("EXCEEDS: \($0)") }),
+                                capped(e.grantCheck.exceeding.map { ReportItem("EXCEEDS: \($0)") }, noun: "grants beyond the current policy")),
                      ReportItem("size: \(n(Int64(e.size))) of \(n(Int64(Synthesizer.endpointPolicyLimit))) characters")]
         items += e.coarsened.map { ReportItem("coarsened: \($0)") } + e.notes.map { ReportItem("note: \($0)") }
         items.append(ReportItem("access: \(PolicyDiff.summary(e.current)) → \(PolicyDiff.summary(e.draft))"))
