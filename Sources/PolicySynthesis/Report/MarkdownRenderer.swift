@@ -49,7 +49,7 @@ enum MarkdownRenderer {
             let why: ReportLine = r.reasons.isEmpty ? "every check passed" : r.reasons.map { "\($0.message) (\($0.code.rawValue))" as ReportLine }.joined(separator: "; ")
             let files: ReportLine = "\(link: "draft", to: r.draft), \(link: "diff", to: r.diff)"
             lines.append(row([("\(code: r.name) (\(r.kind))" as ReportLine).markdown(inTable: true), "**\(r.verdict.rawValue.uppercased())**",
-                              ReportLine.markdownText(r.change, inTable: true), why.markdown(inTable: true), files.markdown(inTable: true)]))
+                              r.change.markdown(inTable: true), why.markdown(inTable: true), files.markdown(inTable: true)]))
         }
         return lines.joined(separator: "\n")
     }

@@ -46,7 +46,7 @@ struct VerdictRow {
     var kind: String
     var verdict: Verdict
     /// What the draft removes, as the diff summary says it (`* on * → 3 actions on 13 buckets`).
-    var change: String
+    var change: ReportLine
     var reasons: [Diagnostic]
     /// The draft's file and its diff, relative to the report.
     var draft: String

@@ -94,12 +94,12 @@ public enum ReportRenderer {
     static func verdictBlocks(_ r: SynthesisResult) -> [ReportBlock] {
         let rows = ChangeFiles.drafts(r).map { d in
             let diff = d.file.replacingOccurrences(of: ".json", with: ".diff")
-            let change: String
+            let change: ReportLine
             if let e = r.endpoints.first(where: { $0.endpoint.id.rawValue == d.id && d.kind.isEndpoint }) {
                 change = "\(PolicyDiff.summary(e.current)) → \(PolicyDiff.summary(e.draft))"
             } else {
                 let endpoints = r.buckets.first { $0.bucket == d.id }?.endpoints ?? []
-                change = "answers only \(endpoints.joined(separator: ", ")) (and its exceptions)"
+                change = "answers only \(endpoints.map(code).joined(separator: ", ")) (and its exceptions)"
             }
             return VerdictRow(name: d.id, kind: d.kind.isEndpoint ? "endpoint" : "bucket", verdict: d.verdict, change: change,
                               reasons: d.reasons, draft: d.file, diff: diff)
