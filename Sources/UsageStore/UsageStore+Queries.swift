@@ -87,20 +87,21 @@ extension UsageStore {
                          outcome, error_code, event_source, region, recipient_account
                 """, arguments: arguments)
             let ips = try sourceIPs(db, condition: condition, arguments: arguments)
+            // Columns by position, in the SELECT's order: a name lookup lowercases the name for every row.
             return rows.compactMap { row -> ObservedAccess? in
-                let endpoint: String = row["endpoint"]
-                let principalARN: String = row["principal_arn"]
-                guard let action = IAMAction(row["action"] as String),
-                      let outcome = Outcome(rawValue: row["outcome"]) else { return nil }
-                let kind = Principal.Kind(rawValue: row["principal_kind"]) ?? .unknown
+                let endpoint: String = row[0]
+                let principalARN: String = row[2]
+                guard let action = IAMAction(row[5] as String),
+                      let outcome = Outcome(rawValue: row[8]) else { return nil }
+                let kind = Principal.Kind(rawValue: row[3]) ?? .unknown
                 return ObservedAccess(
                     endpoint: endpoint.isEmpty ? nil : VPCEndpointID(endpoint),
-                    endpointAccount: Self.account(row["endpoint_account"]),
-                    principal: Principal(kind: kind, arn: principalARN, account: Self.account(row["principal_account"])),
-                    access: ResourceAccess(action: action, resource: row["resource"], resourceAccount: Self.account(row["resource_account"])),
-                    outcome: outcome, errorCode: Self.nonEmpty(row["error_code"]), eventSource: row["event_source"], region: row["region"],
-                    recipientAccount: Self.account(row["recipient_account"]), count: row["n"], firstSeen: row["f"], lastSeen: row["l"],
-                    sampleEventID: row["s"], sourceIPs: ips["\(endpoint) \(principalARN)"] ?? [])
+                    endpointAccount: Self.account(row[1]),
+                    principal: Principal(kind: kind, arn: principalARN, account: Self.account(row[4])),
+                    access: ResourceAccess(action: action, resource: Resource(policyText: row[6]), resourceAccount: Self.account(row[7])),
+                    outcome: outcome, errorCode: Self.nonEmpty(row[9]), eventSource: row[10], region: row[11],
+                    recipientAccount: Self.account(row[12]), count: row[13], firstSeen: row[14], lastSeen: row[15],
+                    sampleEventID: row[16], sourceIPs: ips["\(endpoint) \(principalARN)"] ?? [])
             }.sorted()
         }
     }

@@ -53,10 +53,39 @@ struct EndpointPolicyBuilder {
     let endpoint: VPCEndpointID
     let catalog: ActionCatalog
 
-    struct Grant: Hashable {
+    struct Grant: Hashable, Comparable {
         var audience: Audience
         var action: IAMAction
         var resource: Resource
+
+        static func < (a: Grant, b: Grant) -> Bool { (a.audience, a.resource, a.action) < (b.audience, b.resource, b.action) }
+    }
+
+    /// The requests behind a grant, folded: all the evidence needs (sums, extremes, a set), so that
+    /// merging grants costs no copy of the requests.
+    struct Tally {
+        var requests: Int64 = 0
+        var principals: Set<String> = []
+        /// The earliest request (0 when none is dated).
+        var firstSeen: Int64 = 0
+        var lastSeen: Int64 = 0
+        var sampleEventID: String?
+
+        mutating func add(_ access: ObservedAccess) {
+            requests = requests.addingSaturated(access.count)
+            principals.insert(access.principal.arn)
+            if access.firstSeen > 0 { firstSeen = firstSeen == 0 ? access.firstSeen : min(firstSeen, access.firstSeen) }
+            lastSeen = max(lastSeen, access.lastSeen)
+            if let id = access.sampleEventID { sampleEventID = sampleEventID.map { min($0, id) } ?? id }
+        }
+
+        mutating func merge(_ other: Tally) {
+            requests = requests.addingSaturated(other.requests)
+            principals.formUnion(other.principals)
+            if other.firstSeen > 0 { firstSeen = firstSeen == 0 ? other.firstSeen : min(firstSeen, other.firstSeen) }
+            lastSeen = max(lastSeen, other.lastSeen)
+            if let id = other.sampleEventID { sampleEventID = sampleEventID.map { min($0, id) } ?? id }
+        }
     }
 
     struct Output {
@@ -83,8 +112,8 @@ struct EndpointPolicyBuilder {
     }
 
     /// Step 1: each request as (audience, action, exact resource); AWS-owned buckets by the catalog's name.
-    func exactGrants(_ items: [(ObservedAccess, Ownership)]) -> [Grant: [ObservedAccess]] {
-        var exact: [Grant: [ObservedAccess]] = [:]
+    func exactGrants(_ items: [(ObservedAccess, Ownership)]) -> [Grant: Tally] {
+        var exact: [Grant: Tally] = [:]
         for (access, ownership) in items {
             let audience: Audience
             var resource = access.access.resource
@@ -96,30 +125,32 @@ struct EndpointPolicyBuilder {
             default:
                 audience = access.principal.kind == .awsService ? .service(access.principal.arn) : .principal(access.principal)
             }
-            exact[Grant(audience: audience, action: access.access.action, resource: resource), default: []].append(access)
+            exact[Grant(audience: audience, action: access.access.action, resource: resource), default: Tally()].add(access)
         }
         return exact
     }
 
     /// Step 1b: AWS-owned grants inferred from evidence (no logged request behind them) that the current
     /// policy refuses are dropped, said: a draft never grants more than the policy in force.
-    func withinCurrent(_ exact: [Grant: [ObservedAccess]]) -> ([Grant: [ObservedAccess]], [Diagnostic]) {
-        var kept: [Grant: [ObservedAccess]] = [:], notes: [Diagnostic] = []
-        for (grant, requests) in exact.sorted(by: { ($0.key.audience, $0.key.resource, $0.key.action) < ($1.key.audience, $1.key.resource, $1.key.action) }) {
-            if case .awsOwned(let service) = grant.audience, requests.allSatisfy({ $0.count == 0 }),
-               !allowedByCurrent(grant.audience, grant.action, grant.resource.text) {
+    func withinCurrent(_ exact: [Grant: Tally]) -> ([Grant: Tally], [Diagnostic]) {
+        var kept = exact
+        let refused = exact.filter { grant, tally in
+            guard case .awsOwned = grant.audience, tally.requests == 0 else { return false }
+            return !allowedByCurrent(grant.audience, grant.action, grant.resource.text)
+        }.keys.sorted(by: <)
+        var notes: [Diagnostic] = []
+        for grant in refused {
+            kept[grant] = nil
+            if case .awsOwned(let service) = grant.audience {
                 notes.append(Diagnostic("refused-by-current", .note, "\(service): \(grant.action) on \(value: grant.resource.text) left out: today's policy already refuses it"))
-                continue
             }
-            kept[grant] = requests
         }
         return (kept, notes)
     }
 
     /// Step 2: object keys generalized per audience and bucket, never beyond what the current policy grants.
-    func generalize(_ exact: [Grant: [ObservedAccess]], _ granularity: Granularity) -> ([Grant: [ObservedAccess]], [Diagnostic]) {
-        var notes: [Diagnostic] = []
-        var general: [Grant: [ObservedAccess]] = [:]
+    func generalize(_ exact: [Grant: Tally], _ granularity: Granularity) -> ([Grant: Tally], [Diagnostic]) {
+        var general: [Grant: Tally] = [:]
         var byBucket: [Placed: Set<Resource>] = [:]   // generalized resources of each audience's bucket
         var generalized: [Grant: Resource] = [:]
         for grant in exact.keys {
@@ -130,7 +161,8 @@ struct EndpointPolicyBuilder {
             }
         }
         var widened = Set<String>()
-        for (grant, requests) in exact.sorted(by: { ($0.key.audience, $0.key.resource) < ($1.key.audience, $1.key.resource) }) {
+        var keptExact: [(grant: Grant, wide: Resource)] = []
+        for (grant, tally) in exact {
             var resource = generalized[grant]!
             if granularity == .prefix, let bucket = grant.resource.s3BucketName, grant.resource.s3ObjectKey != nil,
                (byBucket[Placed(audience: grant.audience, place: bucket)]?.count ?? 0) > SynthesisOptions.prefixLimit {
@@ -139,10 +171,14 @@ struct EndpointPolicyBuilder {
             }
             // Never widen beyond what the current policy grants: fall back to the logged resource.
             if resource != grant.resource, !allowedByCurrent(grant.audience, grant.action, resource.text) {
-                notes.append(Diagnostic("kept-exact", .note, "kept \(value: grant.resource) exact for \(grant.action): the current policy does not grant \(value: resource)"))
+                keptExact.append((grant, resource))
                 resource = grant.resource
             }
-            general[Grant(audience: grant.audience, action: grant.action, resource: resource), default: []] += requests
+            general[Grant(audience: grant.audience, action: grant.action, resource: resource), default: Tally()].merge(tally)
+        }
+        // Notes in a stable order: the grants' order, not the dictionary's.
+        var notes = keptExact.sorted { $0.grant < $1.grant }.map { grant, wide in
+            Diagnostic("kept-exact", .note, "kept \(value: grant.resource) exact for \(grant.action): the current policy does not grant \(value: wide)")
         }
         for bucket in widened.sorted() {
             notes.append(Diagnostic("prefixes-to-bucket", .note, "\(value: bucket): more than \(SynthesisOptions.prefixLimit) key prefixes, generalized to \(value: "arn:aws:s3:::\(bucket)/*")"))
@@ -160,7 +196,7 @@ struct EndpointPolicyBuilder {
     struct Shape: Hashable { var kind: Int; var actions: [IAMAction]; var resources: [String] }
 
     /// Step 3: per audience, resources with the same action set; then audiences with the same (actions, resources).
-    func shapes(_ general: [Grant: [ObservedAccess]], mergePrincipals: Bool) -> [Shape: [Audience]] {
+    func shapes(_ general: [Grant: Tally], mergePrincipals: Bool) -> [Shape: [Audience]] {
         var perAudience: [Audience: [String: Set<IAMAction>]] = [:]
         for grant in general.keys { perAudience[grant.audience, default: [:]][grant.resource.text, default: []].insert(grant.action) }
         var shapes: [Shape: [Audience]] = [:]
@@ -238,22 +274,19 @@ struct EndpointPolicyBuilder {
     }
 
     /// The requests behind each statement (each audience's resource is in one statement).
-    static func evidence(_ statements: [Statement], _ general: [Grant: [ObservedAccess]], _ statementOf: [Placed: String],
+    static func evidence(_ statements: [Statement], _ general: [Grant: Tally], _ statementOf: [Placed: String],
                          _ reasons: [String: String]) -> [String: StatementEvidence] {
-        var grouped: [String: [ObservedAccess]] = [:]
-        for (grant, requests) in general {
+        var grouped: [String: Tally] = [:]
+        for (grant, tally) in general {
             guard let sid = statementOf[Placed(audience: grant.audience, place: grant.resource.text)] else { continue }
-            grouped[sid, default: []] += requests
+            grouped[sid, default: Tally()].merge(tally)
         }
         var evidence: [String: StatementEvidence] = [:]
         for statement in statements {
             let sid = statement.sid!
-            let requests = grouped[sid] ?? []
-            evidence[sid] = StatementEvidence(requests: requests.reduce(0) { $0 + $1.count },
-                                              principals: Array(Set(requests.map { $0.principal.arn })).sorted(),
-                                              firstSeen: requests.map { $0.firstSeen }.filter { $0 > 0 }.min() ?? 0,
-                                              lastSeen: requests.map { $0.lastSeen }.max() ?? 0,
-                                              sampleEventID: requests.compactMap { $0.sampleEventID }.min(), reason: reasons[sid])
+            let t = grouped[sid] ?? Tally()
+            evidence[sid] = StatementEvidence(requests: t.requests, principals: t.principals.sorted(), firstSeen: t.firstSeen, lastSeen: t.lastSeen,
+                                              sampleEventID: t.sampleEventID, reason: reasons[sid])
         }
         return evidence
     }
