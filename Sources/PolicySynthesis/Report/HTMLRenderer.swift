@@ -57,9 +57,9 @@ enum HTMLRenderer {
     static func verdicts(_ rows: [VerdictRow]) -> String {
         var html = "<div class=\"table\"><table class=\"verdicts\"><thead><tr><th>draft</th><th>verdict</th><th>what it changes</th><th>why</th><th>files</th></tr></thead><tbody>"
         for r in rows {
-            let why: ReportLine = r.reasons.isEmpty ? "every check passed" : r.reasons.map { "\($0.message) (\($0.code.rawValue))" as ReportLine }.joined(separator: "; ")
-            html += "<tr class=\"\(r.verdict.rawValue)\"><td><code>\(escape(r.name))</code> \(escape(r.kind))</td><td>\(badge(r.verdict))</td><td>\(inline(r.change))</td>"
-            html += "<td>\(inline(why))</td><td>\(inline("\(link: "draft", to: r.draft) · \(link: "diff", to: r.diff)"))</td></tr>"
+            let d = r.draft
+            html += "<tr class=\"\(d.verdict.rawValue)\"><td><code>\(escape(d.id))</code> \(escape(r.kind))</td><td>\(badge(d.verdict))</td><td>\(inline(r.change))</td>"
+            html += "<td>\(inline(r.why))</td><td>\(inline("\(link: "draft", to: d.file) · \(link: "diff", to: r.diff)"))</td></tr>"
         }
         return html + "</tbody></table></div>"
     }

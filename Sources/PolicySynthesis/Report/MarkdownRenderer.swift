@@ -46,10 +46,10 @@ enum MarkdownRenderer {
     static func verdicts(_ rows: [VerdictRow]) -> String {
         var lines = [row(["draft", "verdict", "what it changes", "why", "files"]), row(Array(repeating: "---", count: 5))]
         for r in rows {
-            let why: ReportLine = r.reasons.isEmpty ? "every check passed" : r.reasons.map { "\($0.message) (\($0.code.rawValue))" as ReportLine }.joined(separator: "; ")
-            let files: ReportLine = "\(link: "draft", to: r.draft), \(link: "diff", to: r.diff)"
-            lines.append(row([("\(code: r.name) (\(r.kind))" as ReportLine).markdown(inTable: true), "**\(r.verdict.rawValue.uppercased())**",
-                              r.change.markdown(inTable: true), why.markdown(inTable: true), files.markdown(inTable: true)]))
+            let d = r.draft
+            let files: ReportLine = "\(link: "draft", to: d.file), \(link: "diff", to: r.diff)"
+            lines.append(row([("\(code: d.id) (\(r.kind))" as ReportLine).markdown(inTable: true), "**\(d.verdict.rawValue.uppercased())**",
+                              r.change.markdown(inTable: true), r.why.markdown(inTable: true), files.markdown(inTable: true)]))
         }
         return lines.joined(separator: "\n")
     }

@@ -40,17 +40,18 @@ struct ReportTable {
     var noun: String = "rows"
 }
 
-/// One draft on the first screen.
+/// One draft on the first screen: the draft as the change files see it, and what it changes.
 struct VerdictRow {
-    var name: String
-    var kind: String
-    var verdict: Verdict
+    var draft: ChangeFiles.Draft
     /// What the draft removes, as the diff summary says it (`* on * → 3 actions on 13 buckets`).
     var change: ReportLine
-    var reasons: [Diagnostic]
-    /// The draft's file and its diff, relative to the report.
-    var draft: String
-    var diff: String
+
+    var kind: String { draft.kind.isEndpoint ? "endpoint" : "bucket" }
+    var diff: String { String(draft.file.dropLast(".json".count)) + ".diff" }
+    /// The reasons for the verdict, each with its code.
+    var why: ReportLine {
+        draft.reasons.isEmpty ? "every check passed" : draft.reasons.map { "\($0.message) (\($0.code.rawValue))" as ReportLine }.joined(separator: "; ")
+    }
 }
 
 /// A picture: its SVG (built from escaped values only) and the same facts as text.

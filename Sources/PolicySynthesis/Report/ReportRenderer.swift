@@ -93,7 +93,6 @@ public enum ReportRenderer {
     /// The first screen: the overall verdict, and each draft's, the worst first, with what it changes and its files.
     static func verdictBlocks(_ r: SynthesisResult) -> [ReportBlock] {
         let rows = ChangeFiles.drafts(r).map { d in
-            let diff = d.file.replacingOccurrences(of: ".json", with: ".diff")
             let change: ReportLine
             if let e = r.endpoints.first(where: { $0.endpoint.id.rawValue == d.id && d.kind.isEndpoint }) {
                 change = "\(PolicyDiff.summary(e.current)) → \(PolicyDiff.summary(e.draft))"
@@ -101,10 +100,9 @@ public enum ReportRenderer {
                 let endpoints = r.buckets.first { $0.bucket == d.id }?.endpoints ?? []
                 change = "answers only \(endpoints.map(code).joined(separator: ", ")) (and its exceptions)"
             }
-            return VerdictRow(name: d.id, kind: d.kind.isEndpoint ? "endpoint" : "bucket", verdict: d.verdict, change: change,
-                              reasons: d.reasons, draft: d.file, diff: diff)
-        }.sorted { $0.verdict != $1.verdict ? $0.verdict > $1.verdict : naturalOrder($0.name, $1.name) }
-        let ready = rows.filter { $0.verdict == .ready }.count
+            return VerdictRow(draft: d, change: change)
+        }.sorted { $0.draft.verdict != $1.draft.verdict ? $0.draft.verdict > $1.draft.verdict : naturalOrder($0.draft.id, $1.draft.id) }
+        let ready = rows.filter { $0.draft.verdict == .ready }.count
         let summary: ReportLine = rows.isEmpty
             ? "\(bold: "REVIEW") overall: no draft; nothing the store holds went through a VPC endpoint."
             : "\(bold: r.verdict.rawValue.uppercased()) overall: \(ready) of \(plural(rows.count, "draft")) ready. Window: \(window(r)). Granularity: \(code: r.options.granularity.rawValue). Trusted accounts: \(r.trustedAccounts.map { code($0.rawValue) }.joined(separator: ", "))."
