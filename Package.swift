@@ -40,7 +40,7 @@ let package = Package(
         .target(
             /** SQLite usage store: file ledger, aggregated events and flows, rejects, queries */
             name: "UsageStore",
-            dependencies: ["AWSModel", "AWSLogs", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["AWSModel", "AWSLogs", "JSONTape", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift"),
                            .product(name: "Logging", package: "swift-log")]),
 

@@ -26,6 +26,12 @@ struct AccessKey: Hashable, Sendable {
         hasher.combine(day)
     }
 
+    /// A key from its 14 fields in the table's order (as the aggregate exchange writes them).
+    init(_ k: [String]) {
+        (day, endpoint, endpointAccount, principalARN, principalKind, principalAccount, action) = (k[0], k[1], k[2], k[3], k[4], k[5], k[6])
+        (resource, resourceAccount, outcome, errorCode, eventSource, region, recipientAccount) = (k[7], k[8], k[9], k[10], k[11], k[12], k[13])
+    }
+
     init(day: String, event: NormalizedEvent, access: ResourceAccess) {
         self.day = day
         endpoint = event.vpcEndpointID?.rawValue ?? ""
@@ -83,40 +89,46 @@ struct FoldedEvents: Sendable {
     /// The events folded, kept so that one found to be a duplicate can be taken out again (rare: its
     /// keys are recomputed then rather than remembered for every event).
     let events: [NormalizedEvent]
-    // Files hold few distinct days, user agents and categories: compute each once.
-    private var days: [Int64: String] = [:]
-    private var agents: [String: String] = [:]
+    private var keyMaker = KeyMaker()
 
     init(_ events: [NormalizedEvent]) {
         self.events = events
         access.reserveCapacity(events.count)
         sources.reserveCapacity(events.count)
         for event in events {
-            let (keys, source, category) = keys(event)
+            let (keys, source, category) = keyMaker.keys(event)
             for key in keys { access[key, default: AccessCounts()].add(event) }
             if let source { sources[source, default: AccessCounts()].add(event) }
             categories[category, default: 0] += 1
         }
     }
 
-    private mutating func keys(_ event: NormalizedEvent) -> ([AccessKey], SourceKey?, String) {
-        let dayNumber = event.eventTime / 86_400
-        let day = days[dayNumber] ?? { let d = Timestamp.day(event.eventTime); days[dayNumber] = d; return d }()
-        let keys = event.accesses.map { AccessKey(day: day, event: event, access: $0) }
-        var source: SourceKey?
-        if let ip = event.sourceIP {
-            let family = event.userAgent.map { agent in
-                agents[agent] ?? { let f = UsageStore.userAgentFamily(agent); agents[agent] = f; return f }()
-            } ?? ""
-            source = SourceKey(day: day, endpoint: event.vpcEndpointID?.rawValue ?? "", principal: event.principal.arn,
-                               session: event.sessionName ?? "", sourceIP: ip, userAgent: family)
+    /// The store's keys of an event: its access groups, its source, its category. The one place they
+    /// are made (the store's ingest and `perimeter normalize` both use it).
+    struct KeyMaker {
+        // Files hold few distinct days, user agents and categories: compute each once.
+        private var days: [Int64: String] = [:]
+        private var agents: [String: String] = [:]
+
+        mutating func keys(_ event: NormalizedEvent) -> ([AccessKey], SourceKey?, String) {
+            let dayNumber = event.eventTime / 86_400
+            let day = days[dayNumber] ?? { let d = Timestamp.day(event.eventTime); days[dayNumber] = d; return d }()
+            let keys = event.accesses.map { AccessKey(day: day, event: event, access: $0) }
+            var source: SourceKey?
+            if let ip = event.sourceIP {
+                let family = event.userAgent.map { agent in
+                    agents[agent] ?? { let f = UsageStore.userAgentFamily(agent); agents[agent] = f; return f }()
+                } ?? ""
+                source = SourceKey(day: day, endpoint: event.vpcEndpointID?.rawValue ?? "", principal: event.principal.arn,
+                                   session: event.sessionName ?? "", sourceIP: ip, userAgent: family)
+            }
+            return (keys, source, event.category.map { "\(event.eventSource) \($0)" } ?? "\(event.eventSource) ")
         }
-        return (keys, source, event.category.map { "\(event.eventSource) \($0)" } ?? "\(event.eventSource) ")
     }
 
     /// Takes event `index` out of the counts (its time stays in first/last seen: a duplicate has the same time).
     mutating func remove(event index: Int) {
-        let (keys, source, category) = keys(events[index])
+        let (keys, source, category) = keyMaker.keys(events[index])
         categories[category]! -= 1
         for key in keys {
             access[key]!.count -= 1

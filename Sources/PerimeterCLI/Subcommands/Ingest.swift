@@ -16,7 +16,10 @@ extension PerimeterCommand {
                 """)
 
         @Argument(help: "Log files or folders.")
-        var logs: [String]
+        var logs: [String] = []
+
+        @Option(help: "Load a folder of aggregates made elsewhere (Spark/perimeter_aggregate.py) instead of reading logs.")
+        var aggregates: String?
 
         @OptionGroup var store: StoreOptions
 
@@ -28,9 +31,16 @@ extension PerimeterCommand {
 
         func validate() throws {
             guard (workers ?? 1) >= 1 else { throw ValidationError("--workers must be at least 1") }
+            guard logs.isEmpty != (aggregates == nil) else { throw ValidationError("give log files or folders, or --aggregates DIR (not both)") }
         }
 
         func run() async throws {
+            if let aggregates {
+                let load = try UsageStore(path: store.db, logger: Logger(label: "perimeter.store")).loadAggregates(folder: aggregates)
+                Terminal.out(load.alreadyLoaded ? "nothing new: these aggregates are already in the store"
+                             : "aggregates: \(load.files) files, \(load.events) CloudTrail events, \(load.rows) grouped rows loaded")
+                return
+            }
             let summary = try await IngestStep.run(logs: logs, db: store.db, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
             Terminal.out(json ? try Terminal.json(summary) : IngestStep.render(summary))
             for warning in IngestStep.warnings(summary, named: logs) { Terminal.err(warning) }

@@ -1,0 +1,146 @@
+"""The aggregation of `perimeter ingest`, on Spark, for an organization's trail.
+
+    spark-submit Spark/perimeter_aggregate.py --perimeter PATH/TO/perimeter --out AGG LOGS...
+    perimeter ingest --aggregates AGG --db perimeter.sqlite
+    perimeter synthesize --db perimeter.sqlite --inventory inventory --out Output
+
+LOGS are local paths or URIs Hadoop reads (s3:// with the cluster's S3 connector), searched
+recursively. The event -> action rules are not rewritten here: each executor pipes its files through
+the Perimeter binary (`perimeter normalize`), which prints the store's own rows as JSON lines. Spark
+does the distribution, drops files whose content it has seen (by content hash) and events whose
+(time, id) it has seen, and groups what remains by the store's keys. The tables are written to AGG
+as JSON lines, partitioned by day where they have one.
+
+Ship the binary with `--files` (it then sits in each executor's working folder; pass
+`--perimeter ./perimeter`) together with its `perimeter_*.resources` folders (`--archives`), built
+with `swift build -c release --static-swift-stdlib`.
+"""
+import argparse
+import json
+import os
+import subprocess
+import tempfile
+
+from pyspark.sql import SparkSession, Window
+from pyspark.sql import functions as F
+from pyspark.sql import types as T
+
+
+def normalize_partition(perimeter, rows):
+    """Writes each (uri, bytes) of the partition to a temporary file and pipes them all through
+    `perimeter normalize --from-stdin`; yields its JSON lines."""
+    with tempfile.TemporaryDirectory() as work:
+        listing = []
+        for i, (uri, content) in enumerate(rows):
+            path = os.path.join(work, str(i))
+            with open(path, "wb") as f:
+                f.write(content)
+            listing.append(f"{path}\t{uri}")
+        if not listing:
+            return
+        result = subprocess.run([perimeter, "normalize", "--from-stdin"], input="\n".join(listing) + "\n",
+                                capture_output=True, text=True, check=False)
+        if result.returncode != 0:
+            raise RuntimeError(f"perimeter normalize failed: {result.stderr.strip()}")
+        for line in result.stdout.splitlines():
+            if line:
+                yield line
+
+
+def is_log(uri, excluded):
+    # The rules of LogFileDiscovery: notes (`*.md`) and excluded folders are not logs.
+    return not uri.endswith(".md") and not any(uri.startswith(prefix) for prefix in excluded)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--perimeter", required=True, help="the perimeter binary, on every executor")
+    parser.add_argument("--out", required=True, help="where the aggregate tables are written (replaced)")
+    parser.add_argument("--exclude", action="append", default=[], help="a folder or URI prefix that holds no logs (the inventory)")
+    parser.add_argument("--partitions", type=int, default=0, help="file partitions (default: Spark's parallelism)")
+    parser.add_argument("logs", nargs="+")
+    args = parser.parse_args()
+
+    spark = SparkSession.builder.appName("perimeter-aggregate").getOrCreate()
+    sc = spark.sparkContext
+    sc._jsc.hadoopConfiguration().set("mapreduce.input.fileinputformat.input.dir.recursive", "true")
+    perimeter = os.path.abspath(args.perimeter) if os.path.exists(args.perimeter) else args.perimeter
+    excluded = [("file:" + os.path.abspath(p)) if "://" not in p else p for p in args.exclude]
+
+    files = None
+    for root in args.logs:
+        uri = root if "://" in root else "file://" + os.path.abspath(root)
+        part = sc.binaryFiles(uri)
+        files = part if files is None else files.union(part)
+    files = files.filter(lambda f: is_log(f[0], excluded))
+    # Names as the native ingest writes them: the local path without `file:`.
+    files = files.map(lambda f: (f[0][len("file:"):] if f[0].startswith("file:") else f[0], f[1]))
+    if args.partitions:
+        files = files.repartition(args.partitions)
+    lines = files.mapPartitions(lambda rows: normalize_partition(perimeter, rows))
+    rows = spark.read.json(lines.map(lambda l: l), schema=row_schema()).cache()
+
+    # One copy of each file content: the first path in order, as a re-ingest would skip the others.
+    file_rows = rows.where("t = 'file'")
+    chosen = file_rows.groupBy("file").agg(F.min("path").alias("path"))
+    kept = rows.join(chosen, ["file", "path"], "inner")
+
+    # Events: the first of each (time, id), by path; events without an id all count.
+    events = kept.where("t = 'event'")
+    order = Window.partitionBy("time", "id").orderBy("path")
+    with_id = events.where("id IS NOT NULL").withColumn("n", F.row_number().over(order))
+    stored = with_id.where("n = 1").drop("n").unionByName(events.where("id IS NULL"))
+    per_file = stored.groupBy("file", "path").agg(F.count("*").alias("stored"))
+
+    access = (stored.select(F.explode("access").alias("k"), "time", "id")
+              .groupBy("k").agg(F.count("*").alias("count"), F.min("time").alias("first"), F.max("time").alias("last"),
+                                F.min(F.coalesce("id", F.lit(""))).alias("sample")))
+    # The store keeps no empty sample: the smallest non-empty id, else none.
+    access = access.withColumn("sample", F.when(F.col("sample") == "", F.lit(None)).otherwise(F.col("sample")))
+    sources = (stored.where("source IS NOT NULL").groupBy(F.col("source").alias("k"))
+               .agg(F.count("*").alias("count"), F.min("time").alias("first"), F.max("time").alias("last")))
+    categories = stored.groupBy("category").agg(F.count("*").alias("count"))
+    flows = (kept.where("t = 'flow'").groupBy("k")
+             .agg(F.sum("records").alias("records"), F.sum("packets").alias("packets"), F.sum("bytes").alias("bytes"),
+                  F.min("first").alias("first"), F.max("last").alias("last")))
+    files_out = (kept.where("t = 'file'").join(per_file, ["file", "path"], "left")
+                 .select("path", F.col("file").alias("hash"), "size", "kind", "note", F.coalesce("stored", F.lit(0)).alias("events"),
+                         (F.col("events") - F.coalesce("stored", F.lit(0))).alias("duplicates"), "flowRecords", "rejects", "skipped", "bytes"))
+    rejects = kept.where("t = 'reject'").select("path", "code", "line", "offset", "reason", "excerpt")
+    skipped = kept.where("t = 'skipped'").select("path", "reason", F.col("count").cast("long").alias("count"))
+
+    day = F.element_at("k", 1)
+    write(files_out, args.out, "files")
+    write(access.repartition(day), args.out, "access")
+    write(sources.repartition(day), args.out, "sources")
+    write(categories, args.out, "categories")
+    write(flows.repartition(day), args.out, "flows")
+    write(rejects, args.out, "rejects")
+    write(skipped, args.out, "skipped")
+    spark.stop()
+
+
+def write(frame, out, table):
+    frame.write.mode("overwrite").json(os.path.join(out, table))
+
+
+def row_schema():
+    """The lines of `perimeter normalize`: one schema for every kind (`t`), absent fields null."""
+    strings = T.ArrayType(T.StringType())
+    return T.StructType([
+        T.StructField("t", T.StringType()), T.StructField("file", T.StringType()), T.StructField("path", T.StringType()),
+        T.StructField("size", T.LongType()), T.StructField("kind", T.StringType()), T.StructField("note", T.StringType()),
+        T.StructField("events", T.LongType()), T.StructField("flowRecords", T.LongType()), T.StructField("rejects", T.LongType()),
+        T.StructField("skipped", T.LongType()), T.StructField("bytes", T.LongType()),
+        T.StructField("time", T.LongType()), T.StructField("id", T.StringType()),
+        T.StructField("access", T.ArrayType(strings)), T.StructField("source", strings), T.StructField("category", T.StringType()),
+        T.StructField("k", T.ArrayType(T.StringType())),
+        T.StructField("records", T.LongType()), T.StructField("packets", T.LongType()),
+        T.StructField("first", T.LongType()), T.StructField("last", T.LongType()),
+        T.StructField("code", T.StringType()), T.StructField("line", T.LongType()), T.StructField("offset", T.LongType()),
+        T.StructField("reason", T.StringType()), T.StructField("excerpt", T.StringType()), T.StructField("count", T.LongType()),
+    ])
+
+
+if __name__ == "__main__":
+    main()

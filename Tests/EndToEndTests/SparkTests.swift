@@ -1,0 +1,73 @@
+import Foundation
+import PerimeterTestSupport
+import Testing
+
+/// The Spark job in local mode gives a store from which `synthesize` writes what the SQLite path
+/// writes, byte for byte. `.ci/run` installs pyspark (PyPI) and Java 17 (Debian).
+@Suite(.serialized)
+struct SparkTests {
+    static var sparkSubmit: String? {
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { String($0) + "/spark-submit" }
+        let java = ["/usr/bin/java"].contains { FileManager.default.isExecutableFile(atPath: $0) } || ProcessInfo.processInfo.environment["JAVA_HOME"] != nil
+        return java ? paths.first { FileManager.default.isExecutableFile(atPath: $0) } : nil
+    }
+
+    static let root = TestSupport.repositoryRoot.path
+
+    static func aggregate(_ logs: String, out: String, exclude: [String] = []) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try #require(sparkSubmit))
+        process.arguments = ["--master", "local[2]", "--conf", "spark.ui.enabled=false", root + "/Spark/perimeter_aggregate.py",
+                             "--perimeter", Binary.path, "--out", out] + exclude.flatMap { ["--exclude", $0] } + [logs]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// What `synthesize` writes, without the manifest.
+    static func outputs(_ dir: String) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for name in try FileManager.default.subpathsOfDirectory(atPath: dir) where !name.hasPrefix(".") {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[name] = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
+            }
+        }
+        return files
+    }
+
+    /// Both paths over `logs`: native ingest, and Spark then `ingest --aggregates` (twice: the second adds nothing).
+    static func compare(_ logs: String, inventory: [String] = [], exclude: [String] = []) throws {
+        let dir = TestSupport.temporaryDirectory("spark")
+        let inventoryArgs = inventory.isEmpty ? [] : ["--inventory"] + inventory
+        #expect(try Binary.run(["ingest", logs, "--db", dir + "/native.sqlite"]).status == 0)
+        _ = try Binary.run(["synthesize", "--db", dir + "/native.sqlite", "--out", dir + "/native"] + inventoryArgs)
+        #expect(try aggregate(logs, out: dir + "/agg", exclude: exclude) == 0)
+        let load = try Binary.run(["ingest", "--aggregates", dir + "/agg", "--db", dir + "/spark.sqlite"])
+        #expect(load.status == 0, "\(load.output)")
+        #expect(try Binary.run(["ingest", "--aggregates", dir + "/agg", "--db", dir + "/spark.sqlite"]).output.contains("nothing new"))
+        _ = try Binary.run(["synthesize", "--db", dir + "/spark.sqlite", "--out", dir + "/spark"] + inventoryArgs)
+        let native = try outputs(dir + "/native"), spark = try outputs(dir + "/spark")
+        #expect(native.keys.sorted() == spark.keys.sorted())
+        for (name, data) in native { #expect(spark[name] == data, "\(name) differs between the SQLite and the Spark paths") }
+        #expect(native["summary.json"] != nil)
+    }
+
+    @Test(.enabled(if: sparkSubmit != nil, "pyspark (spark-submit) or Java is not installed: the Spark job is not run"))
+    func theSparkPathWritesWhatTheSQLitePathWritesForTheSample() throws {
+        // The sample's inventory sits under its logs: the native ingest of the folder reads it as unrecognized files; so does Spark.
+        try Self.compare(Self.root + "/SampleLogs", inventory: [Self.root + "/SampleLogs/inventory"])
+    }
+
+    @Test(.enabled(if: sparkSubmit != nil, "pyspark (spark-submit) or Java is not installed: the Spark job is not run"))
+    func theSparkPathWritesWhatTheSQLitePathWritesForAGeneratedCorpus() throws {
+        let dir = TestSupport.temporaryDirectory("spark-corpus")
+        #expect(try Binary.run(["sample", "--out", dir, "--records", "20000"]).status == 0)
+        // The same content twice, under two names: counted once on both paths.
+        let trail = try #require(try FileManager.default.subpathsOfDirectory(atPath: dir).first { $0.hasSuffix(".json.gz") })
+        try FileManager.default.copyItem(atPath: dir + "/" + trail, toPath: dir + "/copy-of-a-delivery-file.json.gz")
+        try Self.compare(dir)
+    }
+}
