@@ -83,7 +83,8 @@ def main():
     # One copy of each file content: the first path in order, as a re-ingest would skip the others.
     file_rows = rows.where("t = 'file'")
     chosen = file_rows.groupBy("file").agg(F.min("path").alias("path"))
-    kept = rows.join(chosen, ["file", "path"], "inner")
+    # One row per distinct content: small enough to send to every executor instead of shuffling the rows.
+    kept = rows.join(F.broadcast(chosen), ["file", "path"], "inner")
 
     # Events: the first of each (time, id), by path; events without an id all count.
     events = kept.where("t = 'event'")

@@ -75,8 +75,11 @@ extension UsageStore {
     /// - Throws: ``StoreError`` for a folder that is not aggregates, a line that does not read (named by
     ///   file and line), overlap with files already stored, or a failed write.
     public func loadAggregates(folder: String) throws(StoreError) -> AggregateLoad {
-        let tables = try Self.readTables(folder)
-        let fileRows = tables["files"] ?? []
+        guard FileManager.default.fileExists(atPath: folder + "/files") else {
+            throw StoreError(message: "`\(folder)` holds no aggregates (no `files/` folder; see `Spark/perimeter_aggregate.py`)")
+        }
+        var fileRows: [JSONValue] = []
+        try Self.forEachPart(folder, "files") { fileRows += $0 }
         let identity = "aggregates:" + Self.setHash(fileRows.compactMap { $0["hash"]?.string }.sorted())
         return try write { db in
             var load = AggregateLoad()
@@ -105,77 +108,85 @@ extension UsageStore {
                 load.files += 1
                 load.events += f["events"]?.int64 ?? 0
             }
-            load.rows = try insert(tables, groups: groups, files: fileIDs, db)
+            // The grouped tables part file by part file: memory holds one part, not the aggregates.
+            for table in AggregateExchange.tables.dropFirst() {
+                try Self.forEachPart(folder, table) { rows in load.rows += try insert(table, rows, groups: groups, files: fileIDs, db) }
+            }
             return load
         }
     }
 
-    /// The grouped rows, attached to the aggregates' ledger row (rejects and skipped counts to their files').
-    private func insert(_ tables: [String: [JSONValue]], groups: Int64, files: [String: Int64], _ db: Database) throws -> Int {
-        var access: [AccessKey: AccessCounts] = [:], sources: [SourceKey: AccessCounts] = [:], categories: [String: Int64] = [:]
-        var flows: [ObservedFlow] = []
-        for row in tables["access"] ?? [] {
-            let k = row["k"]?.elements.compactMap(\.string) ?? []
-            guard k.count == 14 else { throw StoreError(message: "an access row without its 14 keys") }
-            access[AccessKey(k)] = AccessCounts(count: row["count"]?.int64 ?? 0, first: row["first"]?.int64 ?? 0, last: row["last"]?.int64 ?? 0,
-                                                sample: row["sample"]?.string.flatMap { $0.isEmpty ? nil : $0 })
+    /// One part file's rows of `table`, attached to the aggregates' ledger row (rejects and skipped
+    /// counts to their files'). Returns the grouped rows inserted.
+    private func insert(_ table: String, _ rows: [JSONValue], groups: Int64, files: [String: Int64], _ db: Database) throws -> Int {
+        switch table {
+        case "access":
+            var access: [AccessKey: AccessCounts] = [:]
+            for row in rows {
+                let k = row["k"]?.elements.compactMap(\.string) ?? []
+                guard k.count == 14 else { throw StoreError(message: "an access row without its 14 keys") }
+                access[AccessKey(k)] = AccessCounts(count: row["count"]?.int64 ?? 0, first: row["first"]?.int64 ?? 0, last: row["last"]?.int64 ?? 0,
+                                                    sample: row["sample"]?.string.flatMap { $0.isEmpty ? nil : $0 })
+            }
+            try insertAccess(db, file: groups, access)
+            return access.count
+        case "sources":
+            var sources: [SourceKey: AccessCounts] = [:]
+            for row in rows {
+                let k = row["k"]?.elements.compactMap(\.string) ?? []
+                guard k.count == 6 else { throw StoreError(message: "a source row without its 6 keys") }
+                sources[SourceKey(day: k[0], endpoint: k[1], principal: k[2], session: k[3], sourceIP: k[4], userAgent: k[5])] =
+                    AccessCounts(count: row["count"]?.int64 ?? 0, first: row["first"]?.int64 ?? 0, last: row["last"]?.int64 ?? 0)
+            }
+            try insertSources(db, file: groups, sources)
+            return sources.count
+        case "categories":
+            var categories: [String: Int64] = [:]
+            for row in rows { if let category = row["category"]?.string { categories[category, default: 0] += row["count"]?.int64 ?? 0 } }
+            try upsertCategories(db, categories)
+            return categories.count
+        case "flows":
+            let flows = try rows.map { row throws -> ObservedFlow in
+                let k = row["k"]?.elements.compactMap(\.string) ?? []
+                guard k.count == 12 else { throw StoreError(message: "a flow row without its 12 keys") }
+                return ObservedFlow(day: k[0], interfaceID: k[1], instanceID: k[2], vpcID: k[3], sourceAddress: k[4], destinationAddress: k[5],
+                                    destinationPort: Int(k[6]) ?? 0, proto: Int(k[7]) ?? 0, action: k[8], trafficPath: Int(k[9]) ?? 0,
+                                    destinationService: k[10], flowDirection: k[11], records: row["records"]?.int64 ?? 0,
+                                    packets: row["packets"]?.int64 ?? 0, bytes: row["bytes"]?.int64 ?? 0,
+                                    firstSeen: row["first"]?.int64 ?? 0, lastSeen: row["last"]?.int64 ?? 0)
+            }
+            try insertFlows(db, file: groups, flows)
+            return flows.count
+        case "rejects":
+            let reject = try db.cachedStatement(sql: "INSERT INTO reject(file_id, code, line, byte_offset, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?)")
+            for r in rows {
+                try reject.execute(arguments: [files[r["path"]?.string ?? ""] ?? groups, r["code"]?.string ?? "", r["line"]?.int64, r["offset"]?.int64,
+                                               r["reason"]?.string ?? "", r["excerpt"]?.string ?? ""])
+            }
+            return 0
+        default:   // skipped
+            let skip = try db.cachedStatement(sql: "INSERT INTO skipped(file_id, reason, count) VALUES (?, ?, ?)")
+            for r in rows { try skip.execute(arguments: [files[r["path"]?.string ?? ""] ?? groups, r["reason"]?.string ?? "", r["count"]?.int64 ?? 0]) }
+            return 0
         }
-        for row in tables["sources"] ?? [] {
-            let k = row["k"]?.elements.compactMap(\.string) ?? []
-            guard k.count == 6 else { throw StoreError(message: "a source row without its 6 keys") }
-            sources[SourceKey(day: k[0], endpoint: k[1], principal: k[2], session: k[3], sourceIP: k[4], userAgent: k[5])] =
-                AccessCounts(count: row["count"]?.int64 ?? 0, first: row["first"]?.int64 ?? 0, last: row["last"]?.int64 ?? 0)
-        }
-        for row in tables["categories"] ?? [] {
-            if let category = row["category"]?.string { categories[category, default: 0] += row["count"]?.int64 ?? 0 }
-        }
-        for row in tables["flows"] ?? [] {
-            let k = row["k"]?.elements ?? []
-            guard k.count == 12 else { throw StoreError(message: "a flow row without its 12 keys") }
-            func s(_ i: Int) -> String { k[i].string ?? "" }
-            func n(_ i: Int) -> Int { Int(k[i].string ?? "") ?? 0 }
-            flows.append(ObservedFlow(day: s(0), interfaceID: s(1), instanceID: s(2), vpcID: s(3), sourceAddress: s(4), destinationAddress: s(5),
-                                      destinationPort: n(6), proto: n(7), action: s(8), trafficPath: n(9), destinationService: s(10), flowDirection: s(11),
-                                      records: row["records"]?.int64 ?? 0, packets: row["packets"]?.int64 ?? 0, bytes: row["bytes"]?.int64 ?? 0,
-                                      firstSeen: row["first"]?.int64 ?? 0, lastSeen: row["last"]?.int64 ?? 0))
-        }
-        try insertAccess(db, file: groups, access)
-        try insertSources(db, file: groups, sources)
-        try upsertCategories(db, categories)
-        try insertFlows(db, file: groups, flows)
-        let reject = try db.cachedStatement(sql: "INSERT INTO reject(file_id, code, line, byte_offset, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?)")
-        for r in tables["rejects"] ?? [] {
-            try reject.execute(arguments: [files[r["path"]?.string ?? ""] ?? groups, r["code"]?.string ?? "", r["line"]?.int64, r["offset"]?.int64,
-                                           r["reason"]?.string ?? "", r["excerpt"]?.string ?? ""])
-        }
-        let skip = try db.cachedStatement(sql: "INSERT INTO skipped(file_id, reason, count) VALUES (?, ?, ?)")
-        for r in tables["skipped"] ?? [] {
-            try skip.execute(arguments: [files[r["path"]?.string ?? ""] ?? groups, r["reason"]?.string ?? "", r["count"]?.int64 ?? 0])
-        }
-        return access.count + sources.count + categories.count + flows.count
     }
 
-    /// Every table's rows, from the JSON-lines part files of its folder.
-    static func readTables(_ folder: String) throws(StoreError) -> [String: [JSONValue]] {
-        var tables: [String: [JSONValue]] = [:]
-        guard FileManager.default.fileExists(atPath: folder + "/files") else {
-            throw StoreError(message: "`\(folder)` holds no aggregates (no `files/` folder; see `Spark/perimeter_aggregate.py`)")
-        }
-        for table in AggregateExchange.tables {
-            let dir = folder + "/" + table
-            let parts = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { !$0.hasPrefix(".") && !$0.hasPrefix("_") }.sorted()
-            for part in parts {
-                let path = dir + "/" + part
-                guard let data = FileManager.default.contents(atPath: path) else { throw StoreError(message: "cannot read `\(path)`") }
-                let sequence = JSONParser.parseSequence([UInt8](data))
-                if let error = sequence.errors.first {
-                    let (line, _) = JSONDocument.lineAndColumn(of: error.offset, in: [UInt8](data))
-                    throw StoreError(message: "`\(path)` line \(line): \(error.message)")
-                }
-                tables[table, default: []] += sequence.document.values
+    /// Calls `body` with the rows of each JSON-lines part file of `table`, in name order.
+    static func forEachPart(_ folder: String, _ table: String, _ body: ([JSONValue]) throws -> Void) throws(StoreError) {
+        let dir = folder + "/" + table
+        let parts = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { !$0.hasPrefix(".") && !$0.hasPrefix("_") }.sorted()
+        for part in parts {
+            let path = dir + "/" + part
+            guard let data = FileManager.default.contents(atPath: path) else { throw StoreError(message: "cannot read `\(path)`") }
+            let bytes = [UInt8](data)
+            let sequence = JSONParser.parseSequence(bytes)
+            if let error = sequence.errors.first {
+                throw StoreError(message: "`\(path)` line \(JSONDocument.lineAndColumn(of: error.offset, in: bytes).line): \(error.message)")
+            }
+            do { try body(sequence.document.values) } catch let error as StoreError { throw error } catch {
+                throw StoreError(message: "`\(path)`: \(error)")
             }
         }
-        return tables
     }
 
     /// A short hash of the aggregates' file hashes: their identity in the ledger.
