@@ -1,22 +1,32 @@
 import AWSModel
 
-/// A deterministic corpus of realistic records in the S3 delivery layout, for benchmarks: CloudTrail
-/// delivery files of 1,000 records and flow log files of 5,000 lines, half the records each.
+/// A deterministic corpus of realistic records in the S3 delivery layout, for benchmarks, half the
+/// records each CloudTrail and flow records: in large files (1,000 records per delivery file, 5,000
+/// lines per flow file), or in the small files real trails deliver (23 records per delivery file and
+/// 12 lines per flow file: a 200k corpus is 4,348 CloudTrail and 8,334 flow files).
 public struct BenchmarkCorpus: Sendable {
+    /// How records are spread over files.
+    public enum Layout: String, Sendable, CaseIterable {
+        case large, small
+    }
+
     /// Records in the corpus, half CloudTrail and half flow records.
     public let records: Int
     /// CloudTrail records per delivery file.
-    public static let recordsPerTrailFile = 1000
+    public let recordsPerTrailFile: Int
     /// Flow records per flow log file.
-    public static let linesPerFlowFile = 5000
+    public let linesPerFlowFile: Int
 
-    /// A corpus of `records` records.
-    public init(records: Int) { self.records = records }
+    /// A corpus of `records` records in `layout`.
+    public init(records: Int, layout: Layout = .large) {
+        self.records = records
+        (recordsPerTrailFile, linesPerFlowFile) = layout == .large ? (1000, 5000) : (23, 12)
+    }
 
     /// CloudTrail delivery files written.
-    public var trailFiles: Int { (records / 2 + Self.recordsPerTrailFile - 1) / Self.recordsPerTrailFile }
+    public var trailFiles: Int { (records / 2 + recordsPerTrailFile - 1) / recordsPerTrailFile }
     /// Flow log files written.
-    public var flowFiles: Int { (records - records / 2 + Self.linesPerFlowFile - 1) / Self.linesPerFlowFile }
+    public var flowFiles: Int { (records - records / 2 + linesPerFlowFile - 1) / linesPerFlowFile }
     /// Every file written.
     public var fileCount: Int { trailFiles + flowFiles }
 
@@ -25,7 +35,7 @@ public struct BenchmarkCorpus: Sendable {
         var rng = SampleRandom(seed: 0xBE7C_4000 &+ UInt64(index))
         let P = SampleScenario.prod
         if index < trailFiles {
-            let count = min(Self.recordsPerTrailFile, records / 2 - index * Self.recordsPerTrailFile)
+            let count = min(recordsPerTrailFile, records / 2 - index * recordsPerTrailFile)
             let base = SampleScenario.start + Int64(index) * 300
             var lines: [String] = []
             lines.reserveCapacity(count)
@@ -35,7 +45,7 @@ public struct BenchmarkCorpus: Sendable {
             return (path, GzipEncoder.compress(Array(("{\"Records\":[" + lines.joined(separator: ",") + "]}").utf8)))
         }
         let flowIndex = index - trailFiles
-        let count = min(Self.linesPerFlowFile, records - records / 2 - flowIndex * Self.linesPerFlowFile)
+        let count = min(linesPerFlowFile, records - records / 2 - flowIndex * linesPerFlowFile)
         let base = SampleScenario.start + Int64(flowIndex) * 300
         var lines = ["version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id subnet-id instance-id pkt-srcaddr pkt-dstaddr region pkt-dst-aws-service flow-direction traffic-path"]
         for _ in 0..<count {

@@ -180,14 +180,28 @@ public struct IngestPipeline: Sendable {
         case failed(path: String, size: Int64, hash: String, reason: String)
     }
 
+    /// Files up to this size are read from disk once, into memory, and fingerprinted and parsed from
+    /// there (real trails deliver thousands of files of a few KB), instead of opened and read twice.
+    static let smallFile = 1 << 20
+
     static func readFile(path: String, known: Set<String>, reader: LogFileReader) -> FileOutcome {
         let fingerprint: FileFingerprint
-        do { fingerprint = try LogFileReader.fingerprint(path: path) } catch {
+        var contents: [UInt8]?
+        do throws(LogReadError) {
+            if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size <= smallFile,
+               let data = FileManager.default.contents(atPath: path) {
+                contents = [UInt8](data)
+                fingerprint = LogFileReader.fingerprint(bytes: contents!)
+            } else {
+                fingerprint = try LogFileReader.fingerprint(path: path)
+            }
+        } catch {
             return .failed(path: path, size: 0, hash: "unreadable:\(path)", reason: error.description)
         }
         if known.contains(fingerprint.hash) { return .alreadyIngested(path: path, size: fingerprint.size) }
-        do {
-            var file = try reader.read(path: path, fingerprint: fingerprint)
+        do throws(LogReadError) {
+            var file = if let contents { try reader.read(contents: contents, path: path, fingerprint: fingerprint) }
+                       else { try reader.read(path: path, fingerprint: fingerprint) }
             let folded = FoldedEvents(file.events)
             file.events = []  // the folded events keep them: one copy in the batch
             return .parsed(file, folded)

@@ -92,10 +92,12 @@ public final class UsageStore: @unchecked Sendable {
     }
 
     private func store(_ file: ParsedFile, folded: FoldedEvents, _ db: Database) throws -> FileIngestResult {
-        if try Row.fetchOne(db, sql: "SELECT id FROM file WHERE content_hash = ? AND outcome != 'failed'", arguments: [file.contentHash]) != nil {
+        // Statements compiled once per store, not per file (GRDB's authorizer runs at every compilation).
+        if try Row.fetchOne(try db.cachedStatement(sql: "SELECT id FROM file WHERE content_hash = ? AND outcome != 'failed'"),
+                            arguments: [file.contentHash]) != nil {
             return FileIngestResult(events: 0, duplicateEvents: 0, alreadyIngested: true)
         }
-        try db.execute(sql: "DELETE FROM file WHERE content_hash = ? AND outcome = 'failed'", arguments: [file.contentHash])
+        try db.cachedStatement(sql: "DELETE FROM file WHERE content_hash = ? AND outcome = 'failed'").execute(arguments: [file.contentHash])
         var folded = folded
         var duplicates = 0
         let seen = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_seen(event_time, event_id) VALUES (?, ?)"))
@@ -109,10 +111,10 @@ public final class UsageStore: @unchecked Sendable {
             }
         }
         let stored = folded.events.count - duplicates
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO file(path, size, content_hash, kind, outcome, note, events, duplicate_events, flow_records, rejects, skipped, decompressed_bytes)
             VALUES (?, ?, ?, ?, 'ingested', ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [file.path, file.size, file.contentHash, file.kind.rawValue, file.note, stored, duplicates,
+            """).execute(arguments: [file.path, file.size, file.contentHash, file.kind.rawValue, file.note, stored, duplicates,
                              file.flowRecords, file.rejectCount, file.skippedRecords.values.reduce(0, +), file.decompressedBytes])
         let fileID = db.lastInsertedRowID
         try insertAccess(db, file: fileID, folded.access)

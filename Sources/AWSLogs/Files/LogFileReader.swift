@@ -27,16 +27,33 @@ public struct LogFileReader: Sendable {
     ///
     /// - Throws: ``LogReadError`` when the file cannot be opened or read.
     public static func fingerprint(path: String) throws(LogReadError) -> FileFingerprint {
+        var hash = Hash()
+        try forEachChunk(path: path) { chunk in hash.add(chunk) }
+        return hash.fingerprint
+    }
+
+    /// The fingerprint of content already in memory (the same as ``fingerprint(path:)`` of a file holding it).
+    public static func fingerprint(bytes: [UInt8]) -> FileFingerprint {
+        var hash = Hash()
+        bytes.withUnsafeBytes { hash.add($0) }
+        return hash.fingerprint
+    }
+
+    /// CRC-32 and Adler-32 over chunks, with the size.
+    struct Hash {
         var crc: uLong = crc32(0, nil, 0)
         var adler: uLong = adler32(0, nil, 0)
         var size: Int64 = 0
-        try forEachChunk(path: path) { chunk in
-            let p = chunk.baseAddress!.assumingMemoryBound(to: Bytef.self)
+
+        mutating func add(_ chunk: UnsafeRawBufferPointer) {
+            guard let base = chunk.baseAddress, chunk.count > 0 else { return }
+            let p = base.assumingMemoryBound(to: Bytef.self)
             crc = crc32(crc, p, uInt(chunk.count))
             adler = adler32(adler, p, uInt(chunk.count))
             size += Int64(chunk.count)
         }
-        return FileFingerprint(size: size, hash: hex(UInt64(crc) << 32 | UInt64(adler)) + "-" + String(size, radix: 16))
+
+        var fingerprint: FileFingerprint { FileFingerprint(size: size, hash: hex(UInt64(crc) << 32 | UInt64(adler)) + "-" + String(size, radix: 16)) }
     }
 
     static func hex(_ v: UInt64) -> String {
@@ -78,6 +95,25 @@ public struct LogFileReader: Sendable {
     /// print(file.kind, file.events.count, file.rejectCount)
     /// ```
     public func read(path: String, fingerprint: FileFingerprint) throws(LogReadError) -> ParsedFile {
+        try parse(path: path, fingerprint: fingerprint) { (body) throws(LogReadError) in try Self.forEachChunk(path: path, body) }
+    }
+
+    /// Reads a file whose raw bytes (gzipped or not) are already in memory: one read of the disk for a
+    /// small file, fingerprint and parse alike.
+    ///
+    /// - Throws: ``LogReadError`` for corrupt or truncated gzip.
+    public func read(contents: [UInt8], path: String, fingerprint: FileFingerprint) throws(LogReadError) -> ParsedFile {
+        try parse(path: path, fingerprint: fingerprint) { (body) throws(LogReadError) in
+            let failure = contents.withUnsafeBytes { bytes -> LogReadError? in
+                do throws(LogReadError) { try body(bytes); return nil } catch { return error }
+            }
+            if let failure { throw failure }
+        }
+    }
+
+    /// Detects gzip from the first chunk, inflates and streams to the format's reader.
+    private func parse(path: String, fingerprint: FileFingerprint,
+                       chunks: ((UnsafeRawBufferPointer) throws(LogReadError) -> Void) throws(LogReadError) -> Void) throws(LogReadError) -> ParsedFile {
         var file = ParsedFile(path: path, size: fingerprint.size, contentHash: fingerprint.hash, kind: .unrecognized)
         if let (kind, note) = Self.kindFromPath(path) {
             file.kind = kind
@@ -88,7 +124,7 @@ public struct LogFileReader: Sendable {
         var gzip: GzipDecoder?
         var first = true
         var decompressed: Int64 = 0
-        try Self.forEachChunk(path: path) { (chunk) throws(LogReadError) in
+        try chunks { (chunk) throws(LogReadError) in
             if first {
                 first = false
                 if chunk.count >= 2, chunk[0] == 0x1f, chunk[1] == 0x8b { gzip = GzipDecoder() }
@@ -219,15 +255,36 @@ public struct LogFileReader: Sendable {
         static let flowMarkers = ["\"interface-id\"", "\"interface_id\"", "\"interfaceId\"", "\"srcaddr\"", "\"log-status\"", "\"log_status\""]
 
         /// The format of a file from its first bytes.
-        static func detect(_ head: [UInt8]) -> Mode {
-            let text = String(decoding: head.prefix(sniffBytes), as: UTF8.self)
-            guard let firstChar = text.first(where: { !$0.isWhitespace }) else { return .unrecognized }
-            if firstChar == "{" || firstChar == "[" || firstChar == "\"" {
-                if cloudTrailMarkers.contains(where: text.contains) { return .cloudTrail }
-                if flowMarkers.contains(where: text.contains) { return .flow }
-                if firstChar != "\"", text.contains("\"message\"") { return .flow }
-                return .unrecognized
+        static let cloudTrailMarkerBytes = cloudTrailMarkers.map { Array($0.utf8) }
+        static let flowMarkerBytes = flowMarkers.map { Array($0.utf8) }
+
+        /// True when `bytes` hold `marker` (a byte search: most files are decided by their first bytes).
+        static func holds(_ bytes: UnsafeRawBufferPointer, _ marker: [UInt8]) -> Bool {
+            guard let lead = marker.first, marker.count <= bytes.count else { return false }
+            var i = 0
+            while i <= bytes.count - marker.count {
+                if bytes[i] == lead {
+                    var k = 1
+                    while k < marker.count, bytes[i + k] == marker[k] { k += 1 }
+                    if k == marker.count { return true }
+                }
+                i += 1
             }
+            return false
+        }
+
+        static func detect(_ head: [UInt8]) -> Mode {
+            let head = Array(head.prefix(sniffBytes))
+            guard let first = head.first(where: { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 }) else { return .unrecognized }
+            if first == 123 || first == 91 || first == 34 {   // { [ "
+                return head.withUnsafeBytes { bytes in
+                    if cloudTrailMarkerBytes.contains(where: { holds(bytes, $0) }) { return .cloudTrail }
+                    if flowMarkerBytes.contains(where: { holds(bytes, $0) }) { return .flow }
+                    if first != 34, holds(bytes, Array("\"message\"".utf8)) { return .flow }
+                    return .unrecognized
+                }
+            }
+            let text = String(decoding: head, as: UTF8.self)
             let firstLine = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? text
             let tokens = firstLine.split(whereSeparator: { $0 == " " || $0 == "\t" })
             if FlowLogFormat.header(tokens) != nil { return .flow }

@@ -1,6 +1,6 @@
-import ArgumentParser
+public import ArgumentParser
 import AWSLogs
-import PerimeterSamples
+public import PerimeterSamples
 import Foundation
 
 extension PerimeterCommand {
@@ -15,13 +15,16 @@ extension PerimeterCommand {
         @Option(help: "Write a benchmark corpus of this many records (half CloudTrail, half flow log) instead of the scenario.")
         var records: Int?
 
+        @Option(help: "How the benchmark corpus spreads its records: large files (1,000 / 5,000 records) or small ones as trails deliver them (23 / 12).")
+        var layout: BenchmarkCorpus.Layout = .large
+
         func validate() throws {
             if let records, records < 1 { throw ValidationError("--records must be positive") }
         }
 
         func run() async throws {
             if let records {
-                let corpus = BenchmarkCorpus(records: records)
+                let corpus = BenchmarkCorpus(records: records, layout: layout)
                 let files = corpus.fileCount
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     var next = 0
@@ -52,3 +55,5 @@ enum SampleWriter {
         try Data(bytes).write(to: url)
     }
 }
+
+extension BenchmarkCorpus.Layout: ExpressibleByArgument {}
