@@ -162,6 +162,13 @@ struct EndToEndTests {
         #expect(denied.status == 1)
     }
 
+    @Test(arguments: ["ingest", "run"])
+    func workersHelpSaysItsDefaultOnce(command: String) throws {
+        let help = try Binary.run([command, "--help"]).output
+        #expect(help.components(separatedBy: "(default: the number of cores)").count == 2, "\(help)")
+        #expect(!help.contains("--workers <workers>     Parallel file readers (default: the number of cores).\n                          (default:"))
+    }
+
     @Test func evaluateWarnsOfAMistypedActionAndAResourceThatIsNoARN() throws {
         let policy = Self.root + "/Output/endpoints/vpce-01a2b3c4d5e6f7a80.json"
         let result = try Binary.run(["evaluate", "--policy", policy, "--action", "s3:GetObjekt", "--resource", "acme-app-data/x"])
