@@ -78,7 +78,8 @@ extension UsageStore {
     public func observedAccess(window: DayWindow = DayWindow()) throws(StoreError) -> [ObservedAccess] {
         let (condition, arguments) = window.sql
         return try read { db in
-            let rows = try Row.fetchAll(db, sql: """
+            // A cursor, not fetchAll: the rows are turned into values one by one, not all held twice.
+            let rows = try Row.fetchCursor(db, sql: """
                 SELECT endpoint, endpoint_account, principal_arn, principal_kind, principal_account, action, resource, resource_account,
                        outcome, error_code, event_source, region, recipient_account, \(Self.boundedSum("count")) AS n, MIN(first_seen) AS f,
                        MAX(last_seen) AS l, MIN(NULLIF(sample_event_id, '')) AS s
@@ -88,7 +89,13 @@ extension UsageStore {
                 """, arguments: arguments)
             let ips = try sourceIPs(db, condition: condition, arguments: arguments)
             // Columns by position, in the SELECT's order: a name lookup lowercases the name for every row.
-            return rows.compactMap { row -> ObservedAccess? in
+            var accesses: [ObservedAccess] = []
+            while let row = try rows.next() {
+                if let access = decode(row) { accesses.append(access) }
+            }
+            return accesses.sorted()
+
+            func decode(_ row: Row) -> ObservedAccess? {
                 let endpoint: String = row[0]
                 let principalARN: String = row[2]
                 guard let action = IAMAction(row[5] as String),
@@ -102,7 +109,7 @@ extension UsageStore {
                     outcome: outcome, errorCode: Self.nonEmpty(row[9]), eventSource: row[10], region: row[11],
                     recipientAccount: Self.account(row[12]), count: row[13], firstSeen: row[14], lastSeen: row[15],
                     sampleEventID: row[16], sourceIPs: ips["\(endpoint) \(principalARN)"] ?? [])
-            }.sorted()
+            }
         }
     }
 
