@@ -73,7 +73,7 @@ let package = Package(
         .target(
             /** libFuzzer targets for the parsers (Tests/Fuzz/run.sh builds them with -sanitize=fuzzer,address) */
             name: "PerimeterFuzz", dependencies: ["AWSModel", "JSONTape", "AWSLogs", "IAMPolicy", "PolicySynthesis"], path: "Tests/Fuzz",
-            exclude: ["run.sh", "corpus"]),
+            exclude: ["run.sh"]),
         .testTarget(name: "AWSModelTests", dependencies: ["AWSModel", "JSONTape"]),
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy", "AWSModel", "PerimeterTestSupport"]),
         .testTarget(name: "AWSLogsTests", dependencies: ["AWSLogs", "JSONTape", "PerimeterTestSupport"]),

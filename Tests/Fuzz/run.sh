@@ -5,8 +5,8 @@
 #
 # SwiftPM cannot link a libFuzzer executable itself (an executable target's renamed entry point
 # collides with libFuzzer's main), so the modules are compiled by SwiftPM with the sanitizers and the
-# object files linked here with `swiftc -sanitize=fuzzer,address`. Seeds: Tests/Fuzz/corpus/<target>
-# (copied from Tests/Fixtures and SampleLogs on each run). New inputs and crashes are written under
+# object files linked here with `swiftc -sanitize=fuzzer,address`. Seeds: the fixtures and the sample
+# inventory, copied into the target's corpus on each run. New inputs and crashes are written under
 # .build-fuzz/, never into the repository. Exits non-zero on the first target that finds a crash.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -35,10 +35,10 @@ swiftc -sanitize=fuzzer,address "${objects[@]}" -lz -o "$bin/perimeter-fuzz" 2> 
 
 seeds() {   # target -> seed files
     case "$1" in
-        json|cloudtrail) find Tests/Fixtures/cloudtrail Tests/Fuzz/corpus/cloudtrail -type f -name '*.json' 2>/dev/null ;;
-        flowlog) find Tests/Fixtures/flowlogs Tests/Fuzz/corpus/flowlog -type f ! -name '*.gz' 2>/dev/null ;;
-        policy) find Tests/Fixtures/policies Tests/Fuzz/corpus/policy -type f 2>/dev/null ;;
-        inventory) find SampleLogs/inventory Tests/Fixtures/policies Tests/Fixtures/inventory Tests/Fuzz/corpus/inventory -type f 2>/dev/null ;;
+        json|cloudtrail) find Tests/Fixtures/cloudtrail -type f -name '*.json' 2>/dev/null ;;
+        flowlog) find Tests/Fixtures/flowlogs -type f ! -name '*.gz' 2>/dev/null ;;
+        policy) find Tests/Fixtures/policies -type f 2>/dev/null ;;
+        inventory) find SampleLogs/inventory Tests/Fixtures/policies Tests/Fixtures/inventory -type f 2>/dev/null ;;
     esac
 }
 
