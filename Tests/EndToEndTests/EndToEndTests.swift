@@ -162,6 +162,16 @@ struct EndToEndTests {
         #expect(denied.status == 1)
     }
 
+    @Test func theRunBenchmarkReportsBothTimesAndTheTargets() throws {
+        let dir = TestSupport.temporaryDirectory("bench")
+        #expect(try Binary.run(["sample", "--out", dir + "/corpus", "--records", "4000"]).status == 0)
+        let result = try Binary.run(["benchmark", "run", "--corpus", dir + "/corpus"])
+        #expect(result.status == 0, "\(result.output)")
+        for line in ["ingest: ", "run (ingest + synthesis): ", "run / ingest: ", "(target ≤ 1.5: ", "peak ≤ 200 MB: "] {
+            #expect(result.output.contains(line), "\(line)")
+        }
+    }
+
     @Test(arguments: ["ingest", "run"])
     func workersHelpSaysItsDefaultOnce(command: String) throws {
         let help = try Binary.run([command, "--help"]).output

@@ -6,8 +6,8 @@ import IAMPolicy
 extension PerimeterCommand {
     struct Benchmark: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Measure ingest and policy evaluation on generated input.",
-            subcommands: [IngestBenchmark.self, EvaluateBenchmark.self])
+            abstract: "Measure ingest, the whole batch job and policy evaluation on generated input.",
+            subcommands: [IngestBenchmark.self, RunBenchmark.self, EvaluateBenchmark.self])
     }
 
     struct IngestBenchmark: AsyncParsableCommand {
@@ -72,6 +72,46 @@ extension PerimeterCommand {
             try process.run()
             process.waitUntilExit()
             return clock.seconds
+        }
+    }
+
+    struct RunBenchmark: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "run",
+            abstract: "Ingest a corpus, then run the whole job (ingest and synthesis) on it, each in a child process; print both times, their ratio and run's peak RSS against the scale targets.")
+
+        @Option(help: "Corpus folder (generated with `perimeter sample --records` when empty).")
+        var corpus: String
+
+        @Option(help: "Records to generate when the folder is empty.")
+        var records: Int = 1_000_000
+
+        func run() async throws {
+            if ((try? LogFileDiscovery.files(under: [corpus])) ?? []).isEmpty {
+                try await IngestBenchmark.child(["sample", "--out", corpus, "--records", String(records)])
+            }
+            let work = NSTemporaryDirectory() + "perimeter-bench-\(getpid())"
+            defer { try? FileManager.default.removeItem(atPath: work) }
+            try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+            var clock = Stopwatch()
+            try await IngestBenchmark.child(["ingest", corpus, "--db", work + "/ingest.sqlite", "--json"])
+            let ingest = clock.seconds
+            var usage = rusage()
+            getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+            let ingestPeak = Double(usage.ru_maxrss) / 1024
+            clock = Stopwatch()
+            // `run` exits 3 or 4 for verdicts that are not ready: a benchmark measures, it does not judge.
+            try await IngestBenchmark.child(["run", corpus, "--db", work + "/run.sqlite", "--out", work + "/out", "--fail-on", "never"])
+            let run = clock.seconds
+            getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+            let runPeak = Double(usage.ru_maxrss) / 1024
+            func verdict(_ met: Bool) -> String { met ? "met" : "not met" }
+            Terminal.out("""
+                corpus: \(corpus)
+                ingest: \(String(format: "%.2f", ingest)) s, peak RSS \(String(format: "%.1f", ingestPeak)) MB
+                run (ingest + synthesis): \(String(format: "%.2f", run)) s, peak RSS \(String(format: "%.1f", runPeak)) MB
+                run / ingest: \(String(format: "%.2f", run / ingest)) (target ≤ 1.5: \(verdict(run / ingest <= 1.5))); peak ≤ 200 MB: \(verdict(runPeak <= 200))
+                """)
         }
     }
 
