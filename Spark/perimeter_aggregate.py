@@ -35,7 +35,10 @@ def normalize_partition(perimeter, rows):
             path = os.path.join(work, str(i))
             with open(path, "wb") as f:
                 f.write(content)
-            listing.append(f"{path}\t{uri}")
+            # An S3 key is chosen by whoever writes to the bucket: a tab or line break in it would end the
+            # `PATH<TAB>NAME` line early, so those are written as their percent-escapes.
+            name = uri.replace("\t", "%09").replace("\n", "%0A").replace("\r", "%0D")
+            listing.append(f"{path}\t{name}")
         if not listing:
             return
         result = subprocess.run([perimeter, "normalize", "--from-stdin"], input="\n".join(listing) + "\n",

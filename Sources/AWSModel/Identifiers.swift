@@ -31,6 +31,15 @@ public struct VPCEndpointID: Hashable, Sendable, Comparable, RawRepresentable, C
     }
 }
 
+/// Region naming (`us-east-1`), as far as a logged or inventory Region may name catalog buckets or stand
+/// in a command.
+public enum RegionName {
+    /// Lowercase ASCII letters, digits and `-`, at most 32 bytes (empty when not logged).
+    public static func isWellFormed(_ text: String) -> Bool {
+        text.utf8.count <= 32 && text.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }
+    }
+}
+
 /// S3 bucket naming, as far as a name may become a file name.
 public enum BucketName {
     /// 3 to 255 of ASCII letters, digits, `.`, `-` and `_` (the general rules plus legacy us-east-1

@@ -72,6 +72,10 @@ enum SynthesisStep {
             }
         }
         return try files.sorted().map { file in
+            // Not read whole when it could not be an inventory file (a log or an image put there by mistake).
+            if let size = try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int, size > TextDecoding.limit {
+                throw Terminal.fail("inventory `\(file)` is \(size) bytes, larger than \(TextDecoding.limit >> 20) MiB: not read", code: 1)
+            }
             do {
                 let bytes = try TextDecoding.utf8([UInt8](try Data(contentsOf: URL(fileURLWithPath: file))))
                 return (file, String(decoding: bytes, as: UTF8.self))

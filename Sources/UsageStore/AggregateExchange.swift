@@ -87,26 +87,20 @@ extension UsageStore {
                 load.alreadyLoaded = true
                 return load
             }
-            try db.execute(sql: """
-                INSERT INTO file(path, size, content_hash, kind, outcome, note, events, duplicate_events, flow_records, rejects, skipped, decompressed_bytes)
-                VALUES (?, 0, ?, 'aggregates', 'ingested', 'grouped elsewhere (perimeter ingest --aggregates)', 0, 0, 0, 0, 0, 0)
-                """, arguments: [folder, identity])
-            let groups = db.lastInsertedRowID
+            let groups = try insertLedger(db, Ledger(path: folder, size: 0, hash: identity, kind: "aggregates",
+                                                     note: "grouped elsewhere (perimeter ingest --aggregates)"))
             var fileIDs: [String: Int64] = [:]
             for f in fileRows {
                 guard let hash = f["hash"]?.string, let path = f["path"]?.string else { continue }
                 if try Row.fetchOne(db, sql: "SELECT path FROM file WHERE content_hash = ? AND outcome = 'ingested'", arguments: [hash]) != nil {
                     throw StoreError(message: "`\(path)` is already in the store: loading these aggregates would count it twice")
                 }
-                try db.execute(sql: """
-                    INSERT INTO file(path, size, content_hash, kind, outcome, note, events, duplicate_events, flow_records, rejects, skipped, decompressed_bytes)
-                    VALUES (?, ?, ?, ?, 'ingested', ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [path, f["size"]?.int64 ?? 0, hash, f["kind"]?.string ?? "unrecognized", f["note"]?.string,
-                                     f["events"]?.int64 ?? 0, f["duplicates"]?.int64 ?? 0, f["flowRecords"]?.int64 ?? 0, f["rejects"]?.int64 ?? 0,
-                                     f["skipped"]?.int64 ?? 0, f["bytes"]?.int64 ?? 0])
-                fileIDs[path] = db.lastInsertedRowID
+                fileIDs[path] = try insertLedger(db, Ledger(
+                    path: path, size: try Self.amount(f, "size"), hash: hash, kind: f["kind"]?.string ?? "unrecognized", note: f["note"]?.string,
+                    events: try Self.amount(f, "events"), duplicates: try Self.amount(f, "duplicates"), flowRecords: try Self.amount(f, "flowRecords"),
+                    rejects: try Self.amount(f, "rejects"), skipped: try Self.amount(f, "skipped"), bytes: try Self.amount(f, "bytes")))
                 load.files += 1
-                load.events += f["events"]?.int64 ?? 0
+                load.events += try Self.amount(f, "events")
             }
             // The grouped tables part file by part file: memory holds one part, not the aggregates.
             for table in AggregateExchange.tables.dropFirst() {
@@ -125,7 +119,7 @@ extension UsageStore {
             for row in rows {
                 let k = row["k"]?.elements.compactMap(\.string) ?? []
                 guard k.count == 14 else { throw StoreError(message: "an access row without its 14 keys") }
-                access[AccessKey(k)] = AccessCounts(count: row["count"]?.int64 ?? 0, first: row["first"]?.int64 ?? 0, last: row["last"]?.int64 ?? 0,
+                access[AccessKey(k)] = AccessCounts(count: try Self.amount(row, "count"), first: try Self.amount(row, "first"), last: try Self.amount(row, "last"),
                                                     sample: row["sample"]?.string.flatMap { $0.isEmpty ? nil : $0 })
             }
             try insertAccess(db, file: groups, access)
@@ -136,13 +130,13 @@ extension UsageStore {
                 let k = row["k"]?.elements.compactMap(\.string) ?? []
                 guard k.count == 6 else { throw StoreError(message: "a source row without its 6 keys") }
                 sources[SourceKey(day: k[0], endpoint: k[1], principal: k[2], session: k[3], sourceIP: k[4], userAgent: k[5])] =
-                    AccessCounts(count: row["count"]?.int64 ?? 0, first: row["first"]?.int64 ?? 0, last: row["last"]?.int64 ?? 0)
+                    AccessCounts(count: try Self.amount(row, "count"), first: try Self.amount(row, "first"), last: try Self.amount(row, "last"))
             }
             try insertSources(db, file: groups, sources)
             return sources.count
         case "categories":
             var categories: [String: Int64] = [:]
-            for row in rows { if let category = row["category"]?.string { categories[category, default: 0] += row["count"]?.int64 ?? 0 } }
+            for row in rows { if let category = row["category"]?.string { categories[category, default: 0] += try Self.amount(row, "count") } }
             try upsertCategories(db, categories)
             return categories.count
         case "flows":
@@ -151,9 +145,9 @@ extension UsageStore {
                 guard k.count == 12 else { throw StoreError(message: "a flow row without its 12 keys") }
                 return ObservedFlow(day: k[0], interfaceID: k[1], instanceID: k[2], vpcID: k[3], sourceAddress: k[4], destinationAddress: k[5],
                                     destinationPort: Int(k[6]) ?? 0, proto: Int(k[7]) ?? 0, action: k[8], trafficPath: Int(k[9]) ?? 0,
-                                    destinationService: k[10], flowDirection: k[11], records: row["records"]?.int64 ?? 0,
-                                    packets: row["packets"]?.int64 ?? 0, bytes: row["bytes"]?.int64 ?? 0,
-                                    firstSeen: row["first"]?.int64 ?? 0, lastSeen: row["last"]?.int64 ?? 0)
+                                    destinationService: k[10], flowDirection: k[11], records: try Self.amount(row, "records"),
+                                    packets: try Self.amount(row, "packets"), bytes: try Self.amount(row, "bytes"),
+                                    firstSeen: try Self.amount(row, "first"), lastSeen: try Self.amount(row, "last"))
             }
             try insertFlows(db, file: groups, flows)
             return flows.count
@@ -166,7 +160,7 @@ extension UsageStore {
             return 0
         default:   // skipped
             let skip = try db.cachedStatement(sql: "INSERT INTO skipped(file_id, reason, count) VALUES (?, ?, ?)")
-            for r in rows { try skip.execute(arguments: [files[r["path"]?.string ?? ""] ?? groups, r["reason"]?.string ?? "", r["count"]?.int64 ?? 0]) }
+            for r in rows { try skip.execute(arguments: [files[r["path"]?.string ?? ""] ?? groups, r["reason"]?.string ?? "", try Self.amount(r, "count")]) }
             return 0
         }
     }
@@ -183,10 +177,22 @@ extension UsageStore {
             if let error = sequence.errors.first {
                 throw StoreError(message: "`\(path)` line \(JSONDocument.lineAndColumn(of: error.offset, in: bytes).line): \(error.message)")
             }
-            do { try body(sequence.document.values) } catch let error as StoreError { throw error } catch {
+            do { try body(sequence.document.values) } catch let error as StoreError {
+                throw StoreError(message: "`\(path)`: \(error.message)")
+            } catch {
                 throw StoreError(message: "`\(path)`: \(error)")
             }
         }
+    }
+
+    /// A count, size or time of an aggregate row: absent is 0; a negative one, or one past 2^53 (no log
+    /// holds that many, and sums of them could overflow the store's queries), is refused.
+    static func amount(_ row: JSONValue, _ key: String) throws(StoreError) -> Int64 {
+        guard let value = row[key], !value.isNull else { return 0 }
+        guard let n = value.int64, (0...(Int64(1) << 53)).contains(n) else {
+            throw StoreError(message: "`\(key)` of an aggregate row is \(value.rawText.prefix(40)): not a count between 0 and 2^53")
+        }
+        return n
     }
 
     /// A short hash of the aggregates' file hashes: their identity in the ledger.

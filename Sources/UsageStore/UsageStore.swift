@@ -111,12 +111,9 @@ public final class UsageStore: @unchecked Sendable {
             }
         }
         let stored = folded.events.count - duplicates
-        try db.cachedStatement(sql: """
-            INSERT INTO file(path, size, content_hash, kind, outcome, note, events, duplicate_events, flow_records, rejects, skipped, decompressed_bytes)
-            VALUES (?, ?, ?, ?, 'ingested', ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [file.path, file.size, file.contentHash, file.kind.rawValue, file.note, stored, duplicates,
-                             file.flowRecords, file.rejectCount, file.skippedRecords.values.reduce(0, +), file.decompressedBytes])
-        let fileID = db.lastInsertedRowID
+        let fileID = try insertLedger(db, Ledger(path: file.path, size: file.size, hash: file.contentHash, kind: file.kind.rawValue, note: file.note,
+                                                 events: Int64(stored), duplicates: Int64(duplicates), flowRecords: file.flowRecords,
+                                                 rejects: file.rejectCount, skipped: file.skippedRecords.values.reduce(0, +), bytes: file.decompressedBytes))
         try insertAccess(db, file: fileID, folded.access)
         try insertSources(db, file: fileID, folded.sources)
         try upsertCategories(db, folded.categories)
@@ -150,11 +147,29 @@ public final class UsageStore: @unchecked Sendable {
     public func recordFailure(path: String, size: Int64, contentHash: String, reason: String) throws(StoreError) {
         try write { db in
             try db.execute(sql: "DELETE FROM file WHERE content_hash = ? AND outcome = 'failed'", arguments: [contentHash])
-            try db.execute(sql: """
-                INSERT INTO file(path, size, content_hash, kind, outcome, note, events, duplicate_events, flow_records, rejects, skipped, decompressed_bytes)
-                VALUES (?, ?, ?, 'unrecognized', 'failed', ?, 0, 0, 0, 0, 0, 0)
-                """, arguments: [path, size, contentHash, reason])
+            try insertLedger(db, Ledger(path: path, size: size, hash: contentHash, kind: "unrecognized", outcome: "failed", note: reason))
         }
+    }
+
+    /// One row of the file ledger.
+    struct Ledger {
+        var path: String
+        var size: Int64
+        var hash: String
+        var kind: String
+        var outcome = "ingested"
+        var note: String?
+        var events: Int64 = 0, duplicates: Int64 = 0, flowRecords: Int64 = 0, rejects: Int64 = 0, skipped: Int64 = 0, bytes: Int64 = 0
+    }
+
+    /// Writes a ledger row; returns its id.
+    @discardableResult
+    func insertLedger(_ db: Database, _ l: Ledger) throws -> Int64 {
+        try db.cachedStatement(sql: """
+            INSERT INTO file(path, size, content_hash, kind, outcome, note, events, duplicate_events, flow_records, rejects, skipped, decompressed_bytes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [l.path, l.size, l.hash, l.kind, l.outcome, l.note, l.events, l.duplicates, l.flowRecords, l.rejects, l.skipped, l.bytes])
+        return db.lastInsertedRowID
     }
 
     /// The user agent reduced to its product and OS tokens (`aws-cli/2 … Linux/…amzn2023…` keeps what

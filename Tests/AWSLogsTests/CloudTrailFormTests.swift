@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import AWSLogs
 import AWSModel
+import JSONTape
 import PerimeterTestSupport
 
 /// The forms in which people keep CloudTrail besides the S3 delivery layout, each recognized by
@@ -69,7 +70,7 @@ struct CloudTrailFormTests {
 
     /// A CloudWatch Logs subscription payload holding `records` as messages, as a Lambda subscription receives it.
     static func subscriptionEvent(_ messages: [String]) throws -> String {
-        let events = messages.enumerated().map { #"{"id":"\#($0)","timestamp":1536711910000,"message":\#(JSONStringQuote($1))}"# }
+        let events = messages.enumerated().map { #"{"id":"\#($0)","timestamp":1536711910000,"message":\#(JSONString.quote($1))}"# }
         let payload = #"{"messageType":"DATA_MESSAGE","owner":"123456789012","logGroup":"trail","logStream":"123456789012_CloudTrail_us-east-2","subscriptionFilters":["all"],"logEvents":[\#(events.joined(separator: ","))]}"#
         let data = Data(try TestSupport.gzip(Array(payload.utf8))).base64EncodedString()
         return #"{"awslogs":{"data":"\#(data)"}}"#
@@ -121,6 +122,14 @@ struct CloudTrailFormTests {
         #expect(lake.eventTime == direct.eventTime)
     }
 
+    @Test func aLakeColumnNameOfManyDotsIsARejectNotADeepRecord() {
+        let name = String(repeating: "a.", count: 200_000) + "b"
+        let text = "{\"QueryResultRows\":[[{\"eventSource\":\"s3.amazonaws.com\"},{\(JSONString.quote(name)):\"x\"}]]}"
+        let file = Self.read(Array(text.utf8))
+        #expect(file.events.isEmpty)
+        #expect(file.rejects.map(\.code.rawValue) == ["lake-column-too-deep"])
+    }
+
     @Test(arguments: [false, true])
     func utf16WithAByteOrderMarkReadsAsUTF8(bigEndian: Bool) {
         let text = String(decoding: Self.lookupEvents, as: UTF8.self)
@@ -157,32 +166,5 @@ struct CloudTrailFormTests {
         var out = bytes.withUnsafeBytes { transcoder.transcode($0) }
         out += transcoder.finish()
         #expect(String(decoding: out, as: UTF8.self) == "A\u{FFFD}B\u{FFFD}\u{FFFD}")
-    }
-}
-
-/// A JSON string literal for `text` (tests build JSON by hand).
-private func JSONStringQuote(_ text: String) -> String {
-    String(decoding: try! JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes]), as: UTF8.self).dropFirst().dropLast().description
-}
-
-/// Inventory files as people save them: gzipped, with a byte-order mark, UTF-16.
-struct TextDecodingTests {
-    static let text = #"{"Buckets":[{"Name":"caf\#u{e9}-logs"}]}"#
-
-    @Test func gzipAndByteOrderMarksAndUTF16AllGiveTheSameText() throws {
-        let utf8 = Array(Self.text.utf8)
-        let forms: [[UInt8]] = [
-            utf8,
-            [0xEF, 0xBB, 0xBF] + utf8,
-            [0xFF, 0xFE] + Self.text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] },
-            [0xFE, 0xFF] + Self.text.utf16.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] },
-            try TestSupport.gzip([0xFF, 0xFE] + Self.text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }),
-        ]
-        for form in forms { #expect(try TextDecoding.utf8(form) == utf8) }
-    }
-
-    @Test func aTruncatedGzipIsAnErrorNotAShortText() throws {
-        let gz = try TestSupport.gzip(Array(String(repeating: Self.text, count: 100).utf8))
-        #expect(throws: LogReadError.self) { try TextDecoding.utf8(Array(gz.prefix(gz.count / 2))) }
     }
 }

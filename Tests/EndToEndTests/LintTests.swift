@@ -5,10 +5,7 @@ import Testing
 /// The drafts linted as users lint them: parliament (PyPI), 0 findings. `.ci/run` installs it.
 @Suite(.serialized)
 struct LintTests {
-    static var parliament: String? {
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { String($0) + "/parliament" }
-        return paths.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static var parliament: String? { TestSupport.executable(named: "parliament") }
 
     /// Parliament's findings (JSON lines) for the policies under `folder`.
     static func findings(_ folder: String) throws -> [String] {

@@ -7,9 +7,8 @@ import Testing
 @Suite(.serialized)
 struct SparkTests {
     static var sparkSubmit: String? {
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { String($0) + "/spark-submit" }
-        let java = ["/usr/bin/java"].contains { FileManager.default.isExecutableFile(atPath: $0) } || ProcessInfo.processInfo.environment["JAVA_HOME"] != nil
-        return java ? paths.first { FileManager.default.isExecutableFile(atPath: $0) } : nil
+        let java = TestSupport.executable(named: "java") != nil || ProcessInfo.processInfo.environment["JAVA_HOME"] != nil
+        return java ? TestSupport.executable(named: "spark-submit") : nil
     }
 
     static let root = TestSupport.repositoryRoot.path

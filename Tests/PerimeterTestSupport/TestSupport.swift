@@ -24,6 +24,12 @@ public enum TestSupport {
         return url.path
     }
 
+    /// The executable `name` found on PATH (pip installs commands there), or nil.
+    public static func executable(named name: String) -> String? {
+        (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map { String($0) + "/" + name }
+            .first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
     /// The bytes of a file.
     public static func bytes(_ path: String) -> [UInt8] {
         (try? [UInt8](Data(contentsOf: URL(fileURLWithPath: path)))) ?? []

@@ -1,6 +1,7 @@
 import AWSModel
 import Foundation
 import IAMPolicy
+import JSONTape
 import PerimeterTestSupport
 @testable import PolicySynthesis
 import Testing
@@ -22,12 +23,12 @@ struct InventoryFormTests {
         {"version":4,"terraform_version":"1.9.5","serial":12,"lineage":"3f1c","outputs":{},"resources":[
           {"module":"module.network","mode":"managed","type":"aws_vpc_endpoint","name":"s3","provider":"provider[\"registry.terraform.io/hashicorp/aws\"]",
            "instances":[{"index_key":"prod","schema_version":0,"attributes":{"id":"vpce-0a1","vpc_endpoint_type":"Gateway","service_name":"com.amazonaws.eu-west-1.s3",
-             "vpc_id":"vpc-1","owner_id":"111122223333","policy":\#(JSONString(Self.allowAll))}}]},
+             "vpc_id":"vpc-1","owner_id":"111122223333","policy":\#(JSONString.quote(Self.allowAll))}}]},
           {"module":"module.network","mode":"managed","type":"aws_vpc_endpoint_policy","name":"s3","provider":"provider[\"registry.terraform.io/hashicorp/aws\"]",
-           "instances":[{"schema_version":0,"attributes":{"id":"vpce-0a1","vpc_endpoint_id":"vpce-0a1","policy":\#(JSONString(Self.allowGet))}}]},
+           "instances":[{"schema_version":0,"attributes":{"id":"vpce-0a1","vpc_endpoint_id":"vpce-0a1","policy":\#(JSONString.quote(Self.allowGet))}}]},
           {"mode":"data","type":"aws_iam_policy_document","name":"x","instances":[{"attributes":{"json":"{}"}}]},
           {"mode":"managed","type":"aws_s3_bucket","name":"logs","instances":[{"attributes":{"bucket":"logs","policy":""}}]},
-          {"mode":"managed","type":"aws_s3_bucket_policy","name":"logs","instances":[{"attributes":{"bucket":"logs","policy":\#(JSONString(Self.denyPut))}}]}
+          {"mode":"managed","type":"aws_s3_bucket_policy","name":"logs","instances":[{"attributes":{"bucket":"logs","policy":\#(JSONString.quote(Self.denyPut))}}]}
         ]}
         """#
         let inventory = InventoryReader.read([("infra/terraform.tfstate", state)], trustedAccounts: [AccountID("111122223333")])
@@ -48,7 +49,7 @@ struct InventoryFormTests {
           {"address":"module.vpc","resources":[{"address":"module.vpc.aws_vpc_endpoint.s3","mode":"managed","type":"aws_vpc_endpoint","name":"s3",
             "provider_name":"registry.terraform.io/hashicorp/aws","schema_version":0,
             "values":{"id":"vpce-0b2","vpc_endpoint_type":"Gateway","service_name":"com.amazonaws.us-east-1.s3","vpc_id":"vpc-2","owner_id":"111122223333",
-                      "policy":\#(JSONString(Self.allowGet))},"sensitive_values":{}}]}]}}}
+                      "policy":\#(JSONString.quote(Self.allowGet))},"sensitive_values":{}}]}]}}}
         """#
         let inventory = InventoryReader.read([("show.json", show)])
         #expect(inventory.endpoints[VPCEndpointID("vpce-0b2")]?.policySource == "Terraform module.vpc.aws_vpc_endpoint.s3")
@@ -59,12 +60,12 @@ struct InventoryFormTests {
         let plan = #"""
         {"format_version":"1.2","terraform_version":"1.9.5",
          "planned_values":{"root_module":{"resources":[{"address":"aws_vpc_endpoint.s3","mode":"managed","type":"aws_vpc_endpoint","name":"s3",
-            "values":{"id":"vpce-0c3","policy":\#(JSONString(Self.allowGet))}}]}},
+            "values":{"id":"vpce-0c3","policy":\#(JSONString.quote(Self.allowGet))}}]}},
          "resource_changes":[{"address":"aws_vpc_endpoint.s3","mode":"managed","type":"aws_vpc_endpoint","name":"s3",
-            "change":{"actions":["update"],"before":{"policy":\#(JSONString(Self.allowAll))},"after":{"policy":\#(JSONString(Self.allowGet))}}}],
+            "change":{"actions":["update"],"before":{"policy":\#(JSONString.quote(Self.allowAll))},"after":{"policy":\#(JSONString.quote(Self.allowGet))}}}],
          "prior_state":{"format_version":"1.0","values":{"root_module":{"resources":[{"address":"aws_vpc_endpoint.s3","mode":"managed",
             "type":"aws_vpc_endpoint","name":"s3","values":{"id":"vpce-0c3","vpc_endpoint_type":"Gateway","service_name":"com.amazonaws.us-east-1.s3",
-            "policy":\#(JSONString(Self.allowAll))}}]}}}}
+            "policy":\#(JSONString.quote(Self.allowAll))}}]}}}}
         """#
         let inventory = InventoryReader.read([("plan.json", plan)])
         #expect(inventory.endpoints[VPCEndpointID("vpce-0c3")]?.policy == (try PolicyReader.read(Self.allowAll)))
@@ -149,19 +150,19 @@ struct InventoryFormTests {
           {"configurationItemVersion":"1.3","configurationItemCaptureTime":"2026-11-01T10:00:00.000Z","configurationItemStatus":"OK",
            "awsAccountId":"111122223333","resourceType":"AWS::EC2::VPCEndpoint","resourceId":"vpce-0e5","awsRegion":"us-east-1",
            "configuration":{"vpcEndpointId":"vpce-0e5","vpcEndpointType":"Gateway","vpcId":"vpc-5","serviceName":"com.amazonaws.us-east-1.s3",
-             "state":"available","policyDocument":\#(JSONString(Self.allowAll)),"ownerId":"111122223333"},"supplementaryConfiguration":{}},
+             "state":"available","policyDocument":\#(JSONString.quote(Self.allowAll)),"ownerId":"111122223333"},"supplementaryConfiguration":{}},
           {"configurationItemVersion":"1.3","configurationItemCaptureTime":"2026-11-03T10:00:00.000Z","configurationItemStatus":"OK",
            "awsAccountId":"111122223333","resourceType":"AWS::S3::Bucket","resourceId":"logs","resourceName":"logs","awsRegion":"us-east-1",
            "configuration":{"name":"logs","owner":{"displayName":null,"id":"eadb5178"}},
-           "supplementaryConfiguration":{"BucketPolicy":{"policyText":\#(JSONString(Self.denyPut))}}},
+           "supplementaryConfiguration":{"BucketPolicy":{"policyText":\#(JSONString.quote(Self.denyPut))}}},
           {"configurationItemCaptureTime":"2026-11-03T10:00:00.000Z","configurationItemStatus":"ResourceDeleted","awsAccountId":"111122223333",
            "resourceType":"AWS::EC2::VPCEndpoint","resourceId":"vpce-0gone","configuration":null}]}
         """#
         // `get-resource-config-history`: configuration and supplementary configuration as JSON text; the later item wins.
-        let later = "{\"vpcEndpointId\":\"vpce-0e5\",\"vpcEndpointType\":\"Gateway\",\"serviceName\":\"com.amazonaws.us-east-1.s3\",\"policyDocument\":\(JSONString(Self.allowGet))}"
+        let later = "{\"vpcEndpointId\":\"vpce-0e5\",\"vpcEndpointType\":\"Gateway\",\"serviceName\":\"com.amazonaws.us-east-1.s3\",\"policyDocument\":\(JSONString.quote(Self.allowGet))}"
         let history = #"""
         {"configurationItems":[{"version":"1.3","accountId":"111122223333","configurationItemCaptureTime":"2026-11-05T10:00:00.000Z",
-          "configurationItemStatus":"OK","resourceType":"AWS::EC2::VPCEndpoint","resourceId":"vpce-0e5","configuration":\#(JSONString(later)),
+          "configurationItemStatus":"OK","resourceType":"AWS::EC2::VPCEndpoint","resourceId":"vpce-0e5","configuration":\#(JSONString.quote(later)),
           "supplementaryConfiguration":{}}]}
         """#
         let inventory = InventoryReader.read([("config/snapshot.json", snapshot), ("config/zz-history.json", history)])
@@ -174,8 +175,8 @@ struct InventoryFormTests {
         // Two files disagree about the endpoint's policy: said, with both sources.
         #expect(Self.codes(inventory) == ["inventory-conflict"])
 
-        let item = "{\"resourceType\":\"AWS::S3::Bucket\",\"resourceId\":\"b2\",\"resourceName\":\"b2\",\"accountId\":\"111122223333\",\"supplementaryConfiguration\":{\"BucketPolicy\":\(JSONString("{\"policyText\":" + JSONString(Self.denyPut) + "}"))}}"
-        let select = InventoryReader.read([("select.json", "{\"Results\":[\(JSONString(item))],\"QueryInfo\":{}}")])
+        let item = "{\"resourceType\":\"AWS::S3::Bucket\",\"resourceId\":\"b2\",\"resourceName\":\"b2\",\"accountId\":\"111122223333\",\"supplementaryConfiguration\":{\"BucketPolicy\":\(JSONString.quote("{\"policyText\":" + JSONString.quote(Self.denyPut) + "}"))}}"
+        let select = InventoryReader.read([("select.json", "{\"Results\":[\(JSONString.quote(item))],\"QueryInfo\":{}}")])
         #expect(select.bucketPolicies["b2"]?.statements.first?.sid == "NoPut")
     }
 
@@ -193,7 +194,7 @@ struct InventoryFormTests {
 
     @Test(arguments: ["acme-logs.json.gz", "acme-logs.JSON.GZ", "acme-logs.json", "acme-logs"])
     func aPolicyFileIsNamedByItsStemWhateverItsExtensions(file: String) {
-        let inventory = InventoryReader.read([("inventory/bucket-policies/" + file, "{\"Policy\":" + JSONString(Self.denyPut) + "}")])
+        let inventory = InventoryReader.read([("inventory/bucket-policies/" + file, "{\"Policy\":" + JSONString.quote(Self.denyPut) + "}")])
         #expect(inventory.bucketPolicies.keys.sorted() == ["acme-logs"])
     }
 
@@ -208,9 +209,4 @@ struct InventoryFormTests {
         #expect(inventory.buckets["b1"] == AccountID(owner))
         #expect(Self.codes(inventory) == [code])
     }
-}
-
-/// `text` as a JSON string literal.
-private func JSONString(_ text: String) -> String {
-    String(decoding: try! JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes]), as: UTF8.self).dropFirst().dropLast().description
 }

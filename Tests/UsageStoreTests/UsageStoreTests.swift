@@ -260,3 +260,33 @@ struct FastStatementTests {
         }
     }
 }
+
+/// Aggregates made elsewhere are input too: their numbers are checked before they reach the store's sums.
+struct AggregateLoadTests {
+    static func folder(access count: String) throws -> String {
+        let dir = TestSupport.temporaryDirectory("agg")
+        for table in ["files", "access"] { try FileManager.default.createDirectory(atPath: dir + "/" + table, withIntermediateDirectories: true) }
+        try Data(#"{"path":"a.json.gz","hash":"h1","size":10,"kind":"cloudtrail","events":1,"duplicates":0,"flowRecords":0,"rejects":0,"skipped":0,"bytes":20}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir + "/files/part-0.json"))
+        let key = #"["2026-11-01","vpce-1","","arn:aws:iam::111122223333:role/r","assumedRole","111122223333","s3:GetObject","arn:aws:s3:::b/k","","success","","s3.amazonaws.com","us-east-1","111122223333"]"#
+        try Data(#"{"k":\#(key),"count":\#(count),"first":1793491200,"last":1793491200,"sample":"e1"}"#.utf8)
+            .write(to: URL(fileURLWithPath: dir + "/access/part-0.json"))
+        return dir
+    }
+
+    @Test(arguments: ["-1", "9223372036854775807", "\"many\""])
+    func anAggregateCountOutOfRangeIsRefusedNamingItsFile(count: String) throws {
+        let dir = try Self.folder(access: count)
+        let store = try UsageStoreTests.store(dir)
+        #expect { try store.loadAggregates(folder: dir) } throws: { "\($0)".contains("access/part-0.json") && "\($0)".contains("count") }
+        #expect(try store.totals().events == 0)   // the transaction left nothing behind
+    }
+
+    @Test func aGoodAggregateLoadsOnce() throws {
+        let dir = try Self.folder(access: "3")
+        let store = try UsageStoreTests.store(dir)
+        #expect(try store.loadAggregates(folder: dir).rows == 1)
+        #expect(try store.loadAggregates(folder: dir).alreadyLoaded)
+        #expect(try store.observedAccess().map(\.count) == [3])
+    }
+}

@@ -133,23 +133,19 @@ public struct CloudTrailReader: Sendable {
             file.reject(place.reject(at: data.offset, "bad-subscription-data", reason: "`awslogs.data` \(reason)"))
         }
         guard let text = data.string, let compressed = Data(base64Encoded: text) else { return reject("is not base64") }
-        var payload: [UInt8] = []
-        let decoder = GzipDecoder()
-        let failure = compressed.withUnsafeBytes { bytes -> LogReadError? in
-            do throws(LogReadError) {
-                try decoder.feed(bytes) { chunk in if payload.count <= Self.subscriptionLimit { payload.append(contentsOf: chunk) } }
-                try decoder.finish()
-                return nil
-            } catch { return error }
+        let payload: [UInt8]
+        do { payload = try GzipDecoder.decompress([UInt8](compressed), limit: Self.subscriptionLimit) } catch {
+            return reject("is not gzip: \(error)")
         }
-        if let failure { return reject("is not gzip: \(failure)") }
-        guard payload.count <= Self.subscriptionLimit else { return reject("inflates past \(Self.subscriptionLimit >> 20) MiB") }
         do {
             readContainer(try JSONParser.parse(payload).values[0], place, into: &file)
         } catch {
             reject("holds malformed JSON: \(error.message) at byte \(error.offset) of the payload")
         }
     }
+
+    /// The deepest a Lake column name may nest (`userIdentity.sessionContext.sessionIssuer.arn` is 4).
+    static let lakeColumnDepth = 16
 
     /// One row of CloudTrail Lake's `GetQueryResults` (`QueryResultRows`): a list of one-member objects,
     /// column → text. Columns named with dots (`userIdentity.arn`) nest; a column whose text is a JSON
@@ -161,7 +157,13 @@ public struct CloudTrailReader: Sendable {
                 guard let text = value.string else { continue }
                 let first = text.first
                 let isJSON = (first == "{" || first == "[") && (try? JSONParser.parse(Array(text.utf8))) != nil
-                columns.append((name.split(separator: ".", omittingEmptySubsequences: false).map(String.init), isJSON ? text : JSONString.quote(text)))
+                let path = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+                // A column name is logged text: its dots must not nest the record deeper than a record goes.
+                guard path.count <= Self.lakeColumnDepth else {
+                    return file.reject(place.reject(at: row.offset, "lake-column-too-deep",
+                                                    reason: "CloudTrail Lake row: a column name nests \(path.count) levels (at most \(Self.lakeColumnDepth))"))
+                }
+                columns.append((path, isJSON ? text : JSONString.quote(text)))
             }
         }
         let record = LakeRecord(columns).json

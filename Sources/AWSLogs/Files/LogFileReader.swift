@@ -274,7 +274,7 @@ public struct LogFileReader: Sendable {
         }
 
         static func detect(_ head: [UInt8]) -> Mode {
-            let head = Array(head.prefix(sniffBytes))
+            let head = head.prefix(sniffBytes)
             guard let first = head.first(where: { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 }) else { return .unrecognized }
             if first == 123 || first == 91 || first == 34 {   // { [ "
                 return head.withUnsafeBytes { bytes in

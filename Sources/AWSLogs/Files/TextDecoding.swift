@@ -9,20 +9,7 @@ public enum TextDecoding {
     /// - Throws: ``LogReadError`` for gzip data that is corrupt, truncated or inflates past ``limit``.
     public static func utf8(_ bytes: [UInt8]) throws(LogReadError) -> [UInt8] {
         var bytes = bytes
-        if bytes.starts(with: [0x1F, 0x8B]) {
-            var out: [UInt8] = []
-            let decoder = GzipDecoder()
-            let failure = bytes.withUnsafeBytes { input -> LogReadError? in
-                do throws(LogReadError) {
-                    try decoder.feed(input) { chunk in if out.count <= limit { out.append(contentsOf: chunk) } }
-                    try decoder.finish()
-                    return nil
-                } catch { return error }
-            }
-            if let failure { throw failure }
-            guard out.count <= limit else { throw .gzip(offset: 0, message: "inflates past \(limit >> 20) MiB") }
-            bytes = out
-        }
+        if bytes.starts(with: [0x1F, 0x8B]) { bytes = try GzipDecoder.decompress(bytes, limit: limit) }
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { return Array(bytes.dropFirst(3)) }
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
             var transcoder = UTF16Transcoder(bigEndian: bytes[0] == 0xFE)

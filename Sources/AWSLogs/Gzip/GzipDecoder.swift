@@ -81,6 +81,30 @@ public final class GzipDecoder {
         }
     }
 
+    /// Inflates gzip data held in memory whole, stopping as soon as the output passes `limit` bytes
+    /// (input is fed in slices, so a small input that inflates to gigabytes costs at most `limit`).
+    ///
+    /// - Throws: ``LogReadError`` for data that is not gzip, is corrupt or truncated, or inflates past `limit`.
+    public static func decompress(_ input: [UInt8], limit: Int) throws(LogReadError) -> [UInt8] {
+        let decoder = GzipDecoder()
+        var out: [UInt8] = []
+        var start = 0
+        while start < input.count {
+            let end = min(input.count, start + 64 * 1024)
+            let failure = input.withUnsafeBytes { bytes -> LogReadError? in
+                do throws(LogReadError) {
+                    try decoder.feed(UnsafeRawBufferPointer(rebasing: bytes[start..<end])) { out.append(contentsOf: $0) }
+                    return nil
+                } catch { return error }
+            }
+            if let failure { throw failure }
+            if out.count > limit { throw LogReadError.gzip(offset: Int64(end), message: "inflates past \(limit >> 20) MiB") }
+            start = end
+        }
+        try decoder.finish()
+        return out
+    }
+
     /// Ends the stream; throws when input stopped inside a member or held no member at all.
     ///
     /// - Throws: ``LogReadError`` when the stream ends inside a member (a truncated file).

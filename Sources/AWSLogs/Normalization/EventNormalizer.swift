@@ -60,7 +60,7 @@ public struct EventNormalizer: Sendable {
         guard endpointText.isEmpty || VPCEndpointID.isWellFormed(endpointText) else { return .rejected(code: "bad-endpoint-id", reason: "vpcEndpointId is not a VPC endpoint id") }
         let region = string(.awsRegion) ?? ""
         // A Region names catalog buckets (`al2023-repos-REGION-…`) and ARNs: a `*` there would be a wildcard.
-        guard Self.isRegion(region) else { return .rejected(code: "aws-region-characters", reason: "awsRegion is not a Region name") }
+        guard RegionName.isWellFormed(region) else { return .rejected(code: "aws-region-characters", reason: "awsRegion is not a Region name") }
         let recipient = string(.recipientAccountId).map { AccountID($0) }
         let (principal, session) = Self.principal(fields[Field.userIdentity.rawValue], recipient: recipient)
         // A principal's ARN becomes an `ArnEquals aws:PrincipalArn` value, where `*` and `?` are wildcards:
@@ -100,11 +100,6 @@ public struct EventNormalizer: Sendable {
     static func all(_ text: String, _ allowed: (UInt8) -> Bool) -> Bool {
         guard text.utf8.count <= 128 else { return false }
         return text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(allowed) } ?? text.utf8.allSatisfy(allowed)
-    }
-
-    /// `us-east-1`: lowercase ASCII letters, digits and `-`, at most 32 bytes (empty when not logged).
-    static func isRegion(_ text: String) -> Bool {
-        text.utf8.count <= 32 && text.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }
     }
 
     /// A principal a condition may name: no `*`, `?` or `$` (wildcards and variables in `ArnEquals`),

@@ -22,10 +22,7 @@ extension PerimeterCommand {
         var records: Int = 200_000
 
         func run() async throws {
-            let files = (try? LogFileDiscovery.files(under: [corpus])) ?? []
-            if files.isEmpty {
-                try await Self.child(["sample", "--out", corpus, "--records", String(records)])
-            }
+            let files = try await Self.prepare(corpus: corpus, records: records)
             let gzip = try await Self.shell("find \(corpus) -name '*.gz' -print0 | xargs -0 gzip -dc > /dev/null")
             let db = NSTemporaryDirectory() + "perimeter-bench-\(getpid()).sqlite"
             defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) } }
@@ -46,6 +43,14 @@ extension PerimeterCommand {
                 gzip -dc: \(String(format: "%.2f", gzip)) s, \(String(format: "%.1f", bytes / 1e6 / gzip)) MB/s
                 ingest speed / gzip -dc speed: \(String(format: "%.2f", gzip / seconds))
                 """)
+        }
+
+        /// The corpus's files before the run; an empty folder is filled first with a generated corpus.
+        @discardableResult
+        static func prepare(corpus: String, records: Int) async throws -> [String] {
+            let files = (try? LogFileDiscovery.files(under: [corpus])) ?? []
+            if files.isEmpty { try await child(["sample", "--out", corpus, "--records", String(records)]) }
+            return files
         }
 
         /// Runs `perimeter ARGS` and returns its standard output.
@@ -87,9 +92,7 @@ extension PerimeterCommand {
         var records: Int = 1_000_000
 
         func run() async throws {
-            if ((try? LogFileDiscovery.files(under: [corpus])) ?? []).isEmpty {
-                try await IngestBenchmark.child(["sample", "--out", corpus, "--records", String(records)])
-            }
+            try await IngestBenchmark.prepare(corpus: corpus, records: records)
             let work = NSTemporaryDirectory() + "perimeter-bench-\(getpid())"
             defer { try? FileManager.default.removeItem(atPath: work) }
             try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)

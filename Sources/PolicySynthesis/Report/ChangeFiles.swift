@@ -35,8 +35,8 @@ enum ChangeFiles {
         return endpoints + buckets
     }
 
-    /// A Region as it may stand in a command: lowercase letters, digits and `-`.
-    static func isRegion(_ s: String) -> Bool { !s.isEmpty && s.allSatisfy { $0.isASCII && ($0.isLowercase || $0.isNumber || $0 == "-") } }
+    /// A Region as it may stand in a command.
+    static func isRegion(_ s: String) -> Bool { !s.isEmpty && RegionName.isWellFormed(s) }
 
     // MARK: scripts
 

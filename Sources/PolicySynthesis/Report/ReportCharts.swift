@@ -72,28 +72,8 @@ enum ReportCharts {
 
     /// How many actions of `service` a policy's Allow statements grant, counted in the action catalog.
     static func actionsGranted(_ policy: PolicyDocument, service: String, catalog: ActionCatalog = .shared) -> Int {
-        let all = catalog.entries.keys.filter { $0.service.lowercased() == service.lowercased() }.map { $0.description.lowercased() }
-        var granted: Set<String> = []
-        for s in policy.statements where s.effect == .allow {
-            let patterns = s.action.patterns.map { $0.lowercased() }
-            let hits = all.filter { action in patterns.contains { glob($0, action) } }
-            granted.formUnion(s.action.isNegated ? Set(all).subtracting(hits) : Set(hits))
-        }
-        return granted.count
-    }
-
-    /// IAM's `*` and `?` over an action name (the same wildcards the policy evaluator matches).
-    static func glob(_ pattern: String, _ text: String) -> Bool {
-        let p = Array(pattern), t = Array(text)
-        var pi = 0, ti = 0, star = -1, mark = 0
-        while ti < t.count {
-            if pi < p.count, p[pi] == "?" || p[pi] == t[ti] { pi += 1; ti += 1 }
-            else if pi < p.count, p[pi] == "*" { star = pi; mark = ti; pi += 1 }
-            else if star >= 0 { pi = star + 1; mark += 1; ti = mark }
-            else { return false }
-        }
-        while pi < p.count, p[pi] == "*" { pi += 1 }
-        return pi == p.count
+        Set(policy.statements.filter { $0.effect == .allow }.flatMap { catalog.expand($0.action) }
+            .filter { $0.service.lowercased() == service.lowercased() }).count
     }
 
     static func accessBeforeAfter(_ r: SynthesisResult) -> ReportChart? {
