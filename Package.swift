@@ -80,7 +80,8 @@ let package = Package(
         .testTarget(name: "UsageStoreTests", dependencies: ["UsageStore", "AWSLogs", "PerimeterTestSupport",
                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PolicySynthesisTests", dependencies: ["PolicySynthesis", "IAMPolicy", "AWSLogs", "JSONTape", "PerimeterTestSupport"]),
-        .testTarget(name: "PerimeterCLITests", dependencies: ["PerimeterCLI", "PolicySynthesis", "PerimeterTestSupport"]),
+        .testTarget(name: "PerimeterCLITests", dependencies: ["PerimeterCLI", "PolicySynthesis", "UsageStore", "PerimeterSamples", "IAMPolicy", "JSONTape",
+                                                          "PerimeterTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "EndToEndTests", dependencies: ["PerimeterTestSupport", "UsageStore"]),
     ]
 )

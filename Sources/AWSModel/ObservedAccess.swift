@@ -29,6 +29,10 @@ public struct ObservedAccess: Sendable, Hashable, Comparable {
     public var sampleEventID: String?
     /// Private source addresses the requests came from (at most a few, sorted).
     public var sourceIPs: [String]
+    /// True when `access.resource` is a pattern the store summed logged resources under (object keys
+    /// generalized), false when it is a resource as logged (which may itself be a pattern Perimeter's
+    /// rules wrote, such as a batch delete's `bucket/*`).
+    public var generalized = false
 
     /// A group of requests, as the store's aggregates give it.
     public init(endpoint: VPCEndpointID?, endpointAccount: AccountID?, principal: Principal, access: ResourceAccess,

@@ -29,7 +29,13 @@ enum SynthesisStep {
             heldOut = (DayWindow(since: from, until: logged.last), from, logged.last)
             window = DayWindow(since: group.since, until: Timestamp.day(last - Int64(days) * 86_400))
         }
-        let observed = try store.observedAccess(window: window), flows = try store.flows(window: window)
+        // Object keys folded into the drafts' patterns as the store sums them: memory follows the workload, not the window.
+        let folding = AccessFolding(granularity: group.options.granularity, inventory: inventory, allowedResources: group.options.allowedResources)
+        func read(_ window: DayWindow) throws -> AccessFolding.Collected {
+            try folding.collect { fold, each throws(StoreError) in try store.observedAccess(window: window, fold: fold, each) }
+        }
+        Terminal.status("synthesis: reading the store")
+        let collected = try read(window), observed = collected.accesses, flows = try store.flows(window: window)
         let totals = try store.totals()
         if group.since != nil || group.until != nil, observed.isEmpty, flows.isEmpty, totals.events + totals.flowRecords > 0 {
             // A window beside the data would draft deny-everything policies from nothing.
@@ -40,15 +46,15 @@ enum SynthesisStep {
                                    rejectedRecords: totals.rejects)
         // For the report: the days learned from and any held-out ones.
         let shown = DayWindow(since: group.since, until: group.until)
+        input.foldedExact = collected.foldedExact
         input.dailyRequests = try store.dailyRequests(window: shown)
         input.loggedDays = try store.loggedDays(window: shown).map { LoggedDays(first: $0.first, last: $0.last) }
-        Terminal.status("synthesis: reading the store")
         var result = Synthesizer.synthesize(input) { done, total, endpoint in
             Terminal.status("synthesis: endpoint \(done + 1)/\(total) \(endpoint.rawValue)")
         }
         Terminal.endStatus()
         if let heldOut {
-            Synthesizer.backtest(&result, heldOut: try store.observedAccess(window: heldOut.window), from: heldOut.from, through: heldOut.through,
+            Synthesizer.backtest(&result, heldOut: try read(heldOut.window).accesses, from: heldOut.from, through: heldOut.through,
                                  inventory: inventory)
         }
         return result

@@ -52,6 +52,9 @@ public struct SynthesisInput: Sendable {
     public var dailyRequests: [DailyRequests] = []
     /// The first and last day the store holds records for in the window (`YYYY-MM-DD`), for the report.
     public var loggedDays: LoggedDays?
+    /// At `exact` granularity: endpoints whose object keys were folded to prefixes as the store was read,
+    /// because no exact draft could hold them (``AccessFolding/Collected/foldedExact``).
+    public var foldedExact: Set<VPCEndpointID> = []
 
     /// An input; everything but the observed requests may be empty.
     public init(observed: [ObservedAccess], flows: [ObservedFlow] = [], sources: [ObservedSource] = [],

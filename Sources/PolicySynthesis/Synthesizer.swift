@@ -49,7 +49,8 @@ public enum Synthesizer {
             progress(done, directory.sorted.count, endpoint.id)
             let context = EndpointContext(endpoint: endpoint, region: directory.region(endpoint), service: directory.service(endpoint),
                                           accesses: VersionedDeletes.adding(to: directory.observed[endpoint.id] ?? []), trusted: trust.accounts,
-                                          organization: inventory.organizationID, dataEventServices: dataEventServices)
+                                          organization: inventory.organizationID, dataEventServices: dataEventServices,
+                                          foldedExact: input.foldedExact.contains(endpoint.id))
             if endpoint.service == nil {
                 assumptions.append(Diagnostic("endpoint-not-in-inventory", .warning,
                                               "\(endpoint.id): not in the inventory; service \(value: context.service) and Region \(value: context.region) taken from its events"))
@@ -102,6 +103,8 @@ public enum Synthesizer {
         var trusted: Set<AccountID>
         var organization: String?
         var dataEventServices: Set<String>
+        /// The store's reader folded the endpoint's keys to prefixes: more than an exact draft can hold.
+        var foldedExact = false
     }
 
     /// Stages 5 to 8 for one endpoint: the fitted draft, its replay, the grant check, unused permissions, the diff.
@@ -112,7 +115,10 @@ public enum Synthesizer {
         let compiledCurrent = CompiledPolicy(current)
         let builder = EndpointPolicyBuilder(region: c.region, granularity: granularity, current: compiledCurrent, endpoint: c.endpoint.id,
                                             catalog: actions)
-        let fitted = EndpointDraft.fit(builder, triage.draftable + grants.inferred, granularity: granularity, limit: endpointPolicyLimit)
+        var fitted = EndpointDraft.fit(builder, triage.draftable + grants.inferred, granularity: granularity, limit: endpointPolicyLimit)
+        if c.foldedExact {
+            fitted.coarsened.insert(Diagnostic("coarsened", .note, "object keys generalized to prefixes as they were read: their distinct ARNs exceed \(AccessFolding.exactTextLimit) characters, more than an exact draft of \(endpointPolicyLimit) can hold"), at: 0)
+        }
         let authorized = triage.draftable.map(\.0)
         let first = authorized.map(\.firstSeen).filter { $0 > 0 }.min(), last = authorized.map(\.lastSeen).max()
         let historyDays = first.flatMap { f in last.map { Int(($0 - f) / 86_400) + 1 } } ?? 0

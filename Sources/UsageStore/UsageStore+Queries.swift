@@ -76,24 +76,49 @@ extension UsageStore {
     ///
     /// - Throws: ``StoreError`` when the store cannot be read.
     public func observedAccess(window: DayWindow = DayWindow()) throws(StoreError) -> [ObservedAccess] {
+        var accesses: [ObservedAccess] = []
+        try observedAccess(window: window) { accesses.append($0) }
+        return accesses.sorted()
+    }
+
+    /// Requests summed over `window` by endpoint, principal, action, resource and outcome, handed to
+    /// `body` one group at a time (in no promised order) without holding them.
+    ///
+    /// With a `fold`, each S3 object ARN is first replaced by the pattern `fold` returns for it (object
+    /// keys generalized to a prefix or the bucket): the groups are summed over that pattern, so their
+    /// number follows the distinct patterns, not the distinct keys. A group whose pattern differs from a
+    /// logged resource has ``ObservedAccess/generalized`` set, and is never summed with requests that
+    /// logged the pattern itself (a batch delete's `bucket/*`).
+    ///
+    /// - Throws: ``StoreError`` when the store cannot be read.
+    public func observedAccess(window: DayWindow = DayWindow(), fold: ResourceFold? = nil,
+                               _ body: (ObservedAccess) throws -> Void) throws(StoreError) {
         let (condition, arguments) = window.sql
-        return try read { db in
+        try read { db in
+            // The fold runs once per S3 object row, in Swift (one rule for the store and the drafts); the
+            // subquery is materialized by the GROUP BY's sorter, so each row calls it once.
+            let resource: String
+            if let fold {
+                db.add(function: Self.foldFunction(fold))
+                resource = "CASE WHEN resource LIKE 'arn:%:s3:::%/%' THEN perimeter_fold(endpoint, principal_kind, principal_arn, principal_account, action, resource, outcome) ELSE resource END"
+            } else {
+                resource = "resource"
+            }
+            defer { if fold != nil { db.remove(function: Self.foldFunction(fold!)) } }
             // A cursor, not fetchAll: the rows are turned into values one by one, not all held twice.
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT endpoint, endpoint_account, principal_arn, principal_kind, principal_account, action, resource, resource_account,
+                SELECT endpoint, endpoint_account, principal_arn, principal_kind, principal_account, action, r, resource_account,
                        outcome, error_code, event_source, region, recipient_account, \(Self.boundedSum("count")) AS n, MIN(first_seen) AS f,
-                       MAX(last_seen) AS l, MIN(NULLIF(sample_event_id, '')) AS s
-                FROM access WHERE \(condition)
-                GROUP BY endpoint, endpoint_account, principal_arn, principal_kind, principal_account, action, resource, resource_account,
-                         outcome, error_code, event_source, region, recipient_account
+                       MAX(last_seen) AS l, MIN(NULLIF(sample_event_id, '')) AS s, g
+                FROM (SELECT *, r != resource AS g FROM (SELECT *, \(resource) AS r FROM access WHERE \(condition)))
+                GROUP BY endpoint, endpoint_account, principal_arn, principal_kind, principal_account, action, r, resource_account,
+                         outcome, error_code, event_source, region, recipient_account, g
                 """, arguments: arguments)
             let ips = try sourceIPs(db, condition: condition, arguments: arguments)
             // Columns by position, in the SELECT's order: a name lookup lowercases the name for every row.
-            var accesses: [ObservedAccess] = []
             while let row = try rows.next() {
-                if let access = decode(row) { accesses.append(access) }
+                if let access = decode(row) { try body(access) }
             }
-            return accesses.sorted()
 
             func decode(_ row: Row) -> ObservedAccess? {
                 let endpoint: String = row[0]
@@ -101,7 +126,7 @@ extension UsageStore {
                 guard let action = IAMAction(row[5] as String),
                       let outcome = Outcome(rawValue: row[8]) else { return nil }
                 let kind = Principal.Kind(rawValue: row[3]) ?? .unknown
-                return ObservedAccess(
+                var access = ObservedAccess(
                     endpoint: endpoint.isEmpty ? nil : VPCEndpointID(endpoint),
                     endpointAccount: Self.account(row[1]),
                     principal: Principal(kind: kind, arn: principalARN, account: Self.account(row[4])),
@@ -109,7 +134,19 @@ extension UsageStore {
                     outcome: outcome, errorCode: Self.nonEmpty(row[9]), eventSource: row[10], region: row[11],
                     recipientAccount: Self.account(row[12]), count: row[13], firstSeen: row[14], lastSeen: row[15],
                     sampleEventID: row[16], sourceIPs: ips["\(endpoint) \(principalARN)"] ?? [])
+                access.generalized = row[17]
+                return access
             }
+        }
+    }
+
+    /// The SQL function `perimeter_fold(endpoint, principal_kind, principal_arn, principal_account, action, resource, outcome)`.
+    static func foldFunction(_ fold: @escaping ResourceFold) -> DatabaseFunction {
+        DatabaseFunction("perimeter_fold", argumentCount: 7, pure: true) { values in
+            func text(_ i: Int) -> String { String.fromDatabaseValue(values[i]) ?? "" }
+            let outcome = Outcome(rawValue: text(6))
+            return fold(FoldKey(endpoint: text(0), principalKind: text(1), principalARN: text(2), principalAccount: text(3), action: text(4),
+                                resource: text(5), authorized: outcome?.wasAuthorized ?? false))
         }
     }
 

@@ -217,7 +217,8 @@ public enum ReportRenderer {
         let rows: [[ReportLine]] = r.review.sorted { $0.requests != $1.requests ? $0.requests > $1.requests : ($0.endpoint, $0.resource, $0.principal) < ($1.endpoint, $1.resource, $1.principal) }.map { i in
             [code(i.endpoint), code(i.principal), "\(i.action)", code(i.resource), "\(i.owner ?? "unknown")", "\(i.reason)", "\(n(i.requests))", "\(time(i.firstSeen))", "\(time(i.lastSeen))"]
         }
-        return [head, .paragraph("Not allowed by the drafts. To allow one after review, run again with \(code: "--allow-resource ARN-PATTERN")."),
+        let keys: ReportLine = r.options.granularity == .exact ? "" : " Object keys are shown folded as the drafts would write them (\(code: r.options.granularity.rawValue) granularity): one row per pattern, its requests summed."
+        return [head, .paragraph("Not allowed by the drafts. To allow one after review, run again with \(code: "--allow-resource ARN-PATTERN").\(keys)"),
                 .table(ReportTable(header: ["endpoint", "principal", "action", "resource", "owner", "why", "requests", "first seen", "last seen"], rows: rows, noun: "request groups"))]
     }
 

@@ -18,7 +18,8 @@ enum VersionedDeletes {
         }
         guard !versioned.isEmpty else { return accesses }
         var result = accesses
-        for a in authorized where a.access.action == deleteObject && a.access.resource.s3ObjectKey == "*" {
+        // A batch delete logs `bucket/*` itself; a group the store folded into `bucket/*` is not one.
+        for a in authorized where a.access.action == deleteObject && a.access.resource.s3ObjectKey == "*" && !a.generalized {
             guard let bucket = a.access.resource.s3BucketName, versioned.contains("\(a.principal.arn) \(bucket)"),
                   !accesses.contains(where: { $0.access.action == deleteObjectVersion && $0.access.resource == a.access.resource && $0.principal == a.principal })
             else { continue }

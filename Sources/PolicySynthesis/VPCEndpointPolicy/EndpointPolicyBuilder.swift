@@ -34,6 +34,11 @@ enum Audience: Hashable, Comparable {
 
     static func < (a: Audience, b: Audience) -> Bool { a.order < b.order }
 
+    /// The audience of a principal's requests: a service by its name, anyone else as logged.
+    init(_ principal: Principal) {
+        self = principal.kind == .awsService ? .service(principal.arn) : .principal(principal)
+    }
+
     /// The principal a request of this audience is made as (services too); nil for AWS-owned grants.
     var principal: Principal? {
         switch self {
@@ -123,7 +128,7 @@ struct EndpointPolicyBuilder {
                 let bucket = "arn:aws:s3:::\(entry.bucketName(region: region))"
                 resource = Resource(policyText: resource.s3ObjectKey == nil ? bucket : PolicyText.allObjects(inBucketARN: bucket))
             default:
-                audience = access.principal.kind == .awsService ? .service(access.principal.arn) : .principal(access.principal)
+                audience = Audience(access.principal)
             }
             exact[Grant(audience: audience, action: access.access.action, resource: resource), default: Tally()].add(access)
         }
@@ -336,6 +341,12 @@ struct EndpointPolicyBuilder {
 
     /// Whether the current policy allows `action` on `resource` (a pattern: wildcards sampled) for the audience.
     func allowedByCurrent(_ audience: Audience, _ action: IAMAction, _ resource: String) -> Bool {
+        Self.allows(current, endpoint: endpoint, audience, action, resource)
+    }
+
+    /// Whether `current`, the policy of `endpoint`, allows `action` on `resource` (a pattern: wildcards
+    /// sampled) for the audience; an unevaluable answer counts as allowed (the grant check decides).
+    static func allows(_ current: CompiledPolicy, endpoint: VPCEndpointID, _ audience: Audience, _ action: IAMAction, _ resource: String) -> Bool {
         let sample = PolicyText.sample(of: resource)
         let principal = audience.principal.map(RequestPrincipal.init) ?? RequestPrincipal(kind: .anonymous, arn: Principal.anonymousARN)
         var context = RequestContext(action: action.description, resource: sample, principal: principal,

@@ -1,0 +1,135 @@
+import Testing
+import AWSModel
+import Foundation
+import IAMPolicy
+import JSONTape
+import Logging
+import PerimeterSamples
+import PerimeterTestSupport
+import PolicySynthesis
+import UsageStore
+
+/// The store folds object keys as it sums requests (`AccessFolding`): the drafts must be the ones the
+/// unfolded groups give, at every granularity, with far fewer groups held.
+struct AccessFoldingTests {
+    static let account = "111122223333", endpoint = "vpce-0aaaabbbbccccdddd"
+
+    /// An S3 request through the endpoint, as a CloudTrail record.
+    static func s3(_ name: String, _ bucket: String, _ key: String?, role: String = "app", n: Int, version: Bool = false,
+                   denied: Bool = false) -> String {
+        var b = TrailRecordBuilder(time: 1_793_000_000 + Int64(n) * 60, source: "s3.amazonaws.com", name: name,
+                                   identity: .role(account: account, name: role, session: "i-0123"), sourceIP: "10.0.0.5",
+                                   recipient: account, eventID: String(format: "00000000-0000-4000-8000-%012d", n))
+        b.endpoint = (endpoint, account)
+        let keyJSON = key.map { #","key":"# + JSONString.quote($0) } ?? ""
+        b.parameters = #"{"bucketName":"\#(bucket)""# + keyJSON + (version ? #","versionId":"v1""# : "") + "}"
+        if let key { b.resources = [(type: "AWS::S3::Object", arn: "arn:aws:s3:::\(bucket)/\(key)", account: nil)] }
+        b.resources.append((type: "AWS::S3::Bucket", arn: "arn:aws:s3:::\(bucket)", account: account))
+        if denied { b.error = ("AccessDenied", "Access Denied") }
+        return b.json
+    }
+
+    /// A workload with many keys: two prefixes, flat keys past the prefix limit, versioned reads, single and batch deletes, denials.
+    static func workload() -> [String] {
+        var records: [String] = [], n = 0
+        func add(_ r: (Int) -> String) { n += 1; records.append(r(n)) }
+        for i in 0..<300 { add { s3("PutObject", "acme-data", "uploads/\(i)-\(UUID().uuidString).json", n: $0) } }
+        for i in 0..<40 { add { s3("GetObject", "acme-data", "config/\(i % 7).yaml", n: $0) } }
+        for i in 0..<60 { add { s3("GetObject", "acme-flat", "\(i).bin", role: "reader", n: $0) } }
+        for i in 0..<5 { add { s3("GetObject", "acme-flat", "\(i).bin", role: "writer", n: $0) } }
+        for i in 0..<20 { add { s3("DeleteObject", "acme-versions", "old/\(i).log", role: "janitor", n: $0) } }
+        add { s3("GetObject", "acme-versions", "old/1.log", role: "janitor", n: $0, version: true) }
+        add { s3("DeleteObjects", "acme-versions", nil, role: "janitor", n: $0) }
+        for i in 0..<30 { add { s3("DeleteObject", "acme-plain", "tmp/\(i)", role: "janitor", n: $0) } }
+        add { s3("GetObject", "acme-plain", "tmp/1", role: "janitor", n: $0, version: true) }
+        for i in 0..<25 { add { s3("PutObject", "acme-data", "secret/\(i)", role: "intruder", n: $0, denied: true) } }
+        return records
+    }
+
+    static func store(_ records: [String]) async throws -> UsageStore {
+        let dir = TestSupport.temporaryDirectory("fold")
+        try FileManager.default.createDirectory(atPath: dir + "/logs", withIntermediateDirectories: true)
+        try Data(#"{"Records":["# .utf8 + Data(records.joined(separator: ",").utf8) + Data("]}".utf8))
+            .write(to: URL(fileURLWithPath: dir + "/logs/\(account)_CloudTrail_us-east-1_20261101T0000Z_test.json"))
+        let store = try UsageStore(path: dir + "/store.sqlite", logger: Logger(label: "test"))
+        _ = try await IngestPipeline(store: store).run(paths: [dir + "/logs"], workers: 1)
+        return store
+    }
+
+    static func synthesize(_ observed: [ObservedAccess], _ granularity: Granularity, _ inventory: Inventory,
+                           foldedExact: Set<VPCEndpointID> = []) -> SynthesisResult {
+        var options = SynthesisOptions()
+        options.granularity = granularity
+        options.trustedAccounts = [AccountID(account)]
+        var input = SynthesisInput(observed: observed, inventory: inventory, options: options)
+        input.foldedExact = foldedExact
+        return Synthesizer.synthesize(input)
+    }
+
+    static func folded(_ store: UsageStore, _ granularity: Granularity, _ inventory: Inventory) throws -> AccessFolding.Collected {
+        try AccessFolding(granularity: granularity, inventory: inventory).collect { fold, each throws(StoreError) in
+            try store.observedAccess(fold: fold, each)
+        }
+    }
+
+    /// The same drafts, replay and requests from folded and unfolded groups.
+    static func expectSameDrafts(_ a: SynthesisResult, _ b: SynthesisResult) {
+        #expect(a.endpoints.map(\.draft) == b.endpoints.map(\.draft))
+        #expect(a.endpoints.map(\.replay.requests) == b.endpoints.map(\.replay.requests))
+        #expect(a.endpoints.map(\.replay.passed) == b.endpoints.map(\.replay.passed))
+        #expect(a.endpoints.map(\.verdict) == b.endpoints.map(\.verdict))
+        #expect(a.buckets.map(\.draft) == b.buckets.map(\.draft))
+        #expect(a.endpoints.map(\.notes) == b.endpoints.map(\.notes))
+        #expect(a.denials.reduce(0) { $0 + $1.requests } == b.denials.reduce(0) { $0 + $1.requests })
+    }
+
+    @Test(arguments: [Granularity.exact, .prefix, .bucket])
+    func foldedGroupsGiveTheDraftsOfTheKeys(granularity: Granularity) async throws {
+        let store = try await Self.store(Self.workload())
+        let keys = try store.observedAccess()
+        let folded = try Self.folded(store, granularity, Inventory())
+        Self.expectSameDrafts(Self.synthesize(folded.accesses, granularity, Inventory()), Self.synthesize(keys, granularity, Inventory()))
+        #expect(folded.foldedExact.isEmpty)
+        if granularity == .exact { #expect(folded.accesses == keys) } else { #expect(folded.accesses.count * 10 < keys.count) }
+    }
+
+    /// A batch delete logs `bucket/*`; single deletes folded into `bucket/*` are not one, and earn no `s3:DeleteObjectVersion`.
+    @Test func foldedDeletesAreNotBatchDeletes() async throws {
+        let store = try await Self.store(Self.workload())
+        let result = Self.synthesize(try Self.folded(store, .bucket, Inventory()).accesses, .bucket, Inventory())
+        let actions = result.endpoints[0].draft.statements.flatMap { s in (s.resource?.patterns ?? []).map { ($0, s.action.patterns) } }
+        #expect(actions.contains { $0.0 == "arn:aws:s3:::acme-versions/*" && $0.1.contains("s3:DeleteObjectVersion") })
+        #expect(!actions.contains { $0.0 == "arn:aws:s3:::acme-plain/*" && $0.1.contains("s3:DeleteObjectVersion") })
+    }
+
+    /// Where the current policy grants single keys, they stay exact: a fold never widens beyond it.
+    @Test func keysTheCurrentPolicyNamesStayExact() async throws {
+        let store = try await Self.store(Self.workload())
+        let policy = try PolicyReader.read("""
+            {"Version":"2012-10-17","Statement":[
+             {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":["arn:aws:s3:::acme-data/config/1.yaml","arn:aws:s3:::acme-data/config/2.yaml"]},
+             {"Effect":"Allow","Principal":"*","Action":["s3:PutObject","s3:DeleteObject","s3:GetObject"],"Resource":["arn:aws:s3:::acme-data/uploads/*","arn:aws:s3:::acme-flat/*","arn:aws:s3:::acme-versions/*","arn:aws:s3:::acme-plain/*"]}]}
+            """)
+        var inventory = Inventory()
+        inventory.endpoints[VPCEndpointID(Self.endpoint)] = Inventory.Endpoint(id: VPCEndpointID(Self.endpoint), serviceName: "com.amazonaws.us-east-1.s3",
+                                                                               owner: AccountID(Self.account), policy: policy)
+        let folded = try Self.folded(store, .prefix, inventory).accesses
+        #expect(folded.contains { $0.access.resource.text == "arn:aws:s3:::acme-data/config/1.yaml" && $0.outcome.wasAuthorized })
+        #expect(!folded.contains { $0.access.resource.text == "arn:aws:s3:::acme-data/config/*" && $0.outcome.wasAuthorized })
+        Self.expectSameDrafts(Self.synthesize(folded, .prefix, inventory), Self.synthesize(try store.observedAccess(), .prefix, inventory))
+    }
+
+    /// At `exact`, an endpoint whose keys no draft could hold is folded to prefixes as it is read, and the draft says so.
+    @Test func exactKeysPastWhatADraftHoldsAreFoldedAsRead() async throws {
+        var records: [String] = []
+        for n in 1...1_500 { records.append(Self.s3("PutObject", "acme-data", "uploads/\(n)-\(UUID().uuidString).json", n: n)) }
+        let store = try await Self.store(records)
+        let keys = try store.observedAccess()
+        let folded = try Self.folded(store, .exact, Inventory())
+        #expect(folded.foldedExact == [VPCEndpointID(Self.endpoint)])
+        #expect(folded.accesses.count < 10)
+        let a = Self.synthesize(folded.accesses, .exact, Inventory(), foldedExact: folded.foldedExact), b = Self.synthesize(keys, .exact, Inventory())
+        Self.expectSameDrafts(a, b)
+        #expect(a.endpoints[0].coarsened.first?.message.description.contains("as they were read") == true)
+    }
+}
