@@ -18,6 +18,9 @@ let package = Package(
         .systemLibrary(
             /** glibc's mallopt, for the executable's heap settings */
             name: "CMalloc"),
+        .systemLibrary(
+            /** sqlite3_config, which Swift cannot call (it is variadic) */
+            name: "CSQLiteConfig", providers: [.apt(["libsqlite3-dev"])]),
 
         // MARK: Model
         .target(
@@ -40,7 +43,7 @@ let package = Package(
         .target(
             /** SQLite usage store: file ledger, aggregated events and flows, rejects, queries */
             name: "UsageStore",
-            dependencies: ["AWSModel", "AWSLogs", "JSONTape", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["AWSModel", "AWSLogs", "JSONTape", "CSQLiteConfig", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift"),
                            .product(name: "Logging", package: "swift-log")]),
 

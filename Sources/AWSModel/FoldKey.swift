@@ -28,6 +28,15 @@ public struct FoldKey: Sendable, Hashable {
     }
 }
 
+extension FoldKey {
+    /// The key of a group, with `resource` in place of its own when given.
+    public init(_ access: ObservedAccess, resource: String? = nil) {
+        self.init(endpoint: access.endpoint?.rawValue ?? "", principalKind: access.principal.kind.rawValue, principalARN: access.principal.arn,
+                  principalAccount: access.principal.account?.rawValue ?? "", action: access.access.action.description,
+                  resource: resource ?? access.access.resource.text, authorized: access.outcome.wasAuthorized)
+    }
+}
+
 /// Maps a logged S3 object ARN to the pattern its requests are summed under (returning the resource keeps
-/// it). Must be a function of its argument: SQLite may call it more than once for a row.
+/// it). The store calls it once per row, in the table's order.
 public typealias ResourceFold = @Sendable (FoldKey) -> String

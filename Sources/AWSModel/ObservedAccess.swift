@@ -60,3 +60,37 @@ public struct ObservedAccess: Sendable, Hashable, Comparable {
             < (rhs.endpoint?.rawValue ?? "", rhs.principal.arn, rhs.access.action.description, rhs.access.resource, rhs.outcome.rawValue)
     }
 }
+
+extension ObservedAccess {
+    /// How many of a group's source addresses it keeps.
+    public static let sourceIPLimit = 5
+
+    /// `accesses` with each group's source addresses (the first ``sourceIPLimit``, in order) taken from
+    /// `sources` of the same window: those of the same endpoint and principal.
+    public static func withSourceIPs(_ accesses: [ObservedAccess], from sources: [ObservedSource]) -> [ObservedAccess] {
+        struct Key: Hashable { var endpoint: VPCEndpointID?; var principal: String }
+        var ips: [Key: Set<String>] = [:]
+        for s in sources { ips[Key(endpoint: s.endpoint, principal: s.principalARN), default: []].insert(s.sourceIP) }
+        let sorted = ips.mapValues { Array($0.sorted().prefix(sourceIPLimit)) }
+        return accesses.map { access in
+            var access = access
+            access.sourceIPs = sorted[Key(endpoint: access.endpoint, principal: access.principal.arn)] ?? []
+            return access
+        }
+    }
+}
+
+extension ObservedAccess {
+    /// Adds requests to this group's sums (counts saturate; a first time of 0 is undated).
+    public mutating func absorb(count: Int64, firstSeen: Int64, lastSeen: Int64, sample: String?) {
+        self.count = self.count.addingSaturated(count)
+        if firstSeen > 0 { self.firstSeen = self.firstSeen == 0 ? firstSeen : min(self.firstSeen, firstSeen) }
+        self.lastSeen = max(self.lastSeen, lastSeen)
+        if let sample { sampleEventID = sampleEventID.map { min($0, sample) } ?? sample }
+    }
+
+    /// Adds `other`'s requests to this group's sums.
+    public mutating func absorb(_ other: ObservedAccess) {
+        absorb(count: other.count, firstSeen: other.firstSeen, lastSeen: other.lastSeen, sample: other.sampleEventID)
+    }
+}

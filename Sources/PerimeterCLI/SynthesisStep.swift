@@ -31,33 +31,51 @@ enum SynthesisStep {
         }
         // Object keys folded into the drafts' patterns as the store sums them: memory follows the workload, not the window.
         let folding = AccessFolding(granularity: group.options.granularity, inventory: inventory, allowedResources: group.options.allowedResources)
-        func read(_ window: DayWindow) throws -> AccessFolding.Collected {
+        @Sendable func read(_ window: DayWindow) throws -> AccessFolding.Collected {
             try folding.collect { fold, each throws(StoreError) in try store.observedAccess(window: window, fold: fold, each) }
         }
         Terminal.status("synthesis: reading the store")
-        let collected = try read(window), observed = collected.accesses, flows = try store.flows(window: window)
-        let totals = try store.totals()
+        // The requests on another core while the sources, flows and counts are read here: each is one pass and one sort in SQLite.
+        let shown = DayWindow(since: group.since, until: group.until)
+        let learned = window
+        let (collected, (sources, flows, totals, categories, daily, logged)) = try concurrently({ try read(learned) }) {
+            (try store.sources(window: window), try store.flows(window: window), try store.totals(), try store.eventCategories(),
+             try store.dailyRequests(window: shown), try store.loggedDays(window: shown))
+        }
+        let observed = ObservedAccess.withSourceIPs(collected.accesses, from: sources)
         if group.since != nil || group.until != nil, observed.isEmpty, flows.isEmpty, totals.events + totals.flowRecords > 0 {
             // A window beside the data would draft deny-everything policies from nothing.
             throw Terminal.fail("the window \(group.since ?? "…") to \(group.until ?? "…") holds none of the store's records; widen it or omit --since/--until", code: 64)
         }
-        var input = SynthesisInput(observed: observed, flows: flows, sources: try store.sources(window: window),
-                                   eventCategories: try store.eventCategories(), inventory: inventory, options: group.options,
-                                   rejectedRecords: totals.rejects)
-        // For the report: the days learned from and any held-out ones.
-        let shown = DayWindow(since: group.since, until: group.until)
+        var input = SynthesisInput(observed: observed, flows: flows, sources: sources, eventCategories: categories, inventory: inventory,
+                                   options: group.options, rejectedRecords: totals.rejects)
         input.foldedExact = collected.foldedExact
-        input.dailyRequests = try store.dailyRequests(window: shown)
-        input.loggedDays = try store.loggedDays(window: shown).map { LoggedDays(first: $0.first, last: $0.last) }
+        // For the report: the days learned from and any held-out ones.
+        input.dailyRequests = daily
+        input.loggedDays = logged.map { LoggedDays(first: $0.first, last: $0.last) }
         var result = Synthesizer.synthesize(input) { done, total, endpoint in
             Terminal.status("synthesis: endpoint \(done + 1)/\(total) \(endpoint.rawValue)")
         }
         Terminal.endStatus()
         if let heldOut {
-            Synthesizer.backtest(&result, heldOut: try read(heldOut.window).accesses, from: heldOut.from, through: heldOut.through,
+            let held = ObservedAccess.withSourceIPs(try read(heldOut.window).accesses, from: try store.sources(window: heldOut.window))
+            Synthesizer.backtest(&result, heldOut: held, from: heldOut.from, through: heldOut.through,
                                  inventory: inventory)
         }
         return result
+    }
+
+    /// Runs `other` on another thread while `here` runs on this one, and returns both results (or the
+    /// first error, `other`'s before `here`'s).
+    static func concurrently<A: Sendable, B>(_ other: @escaping @Sendable () throws -> A, _ here: () throws -> B) throws -> (A, B) {
+        let box = ResultBox<A>(), done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            box.result = Result { try other() }
+            done.signal()
+        }
+        let mine = Result { try here() }
+        done.wait()
+        return (try box.result!.get(), try mine.get())
     }
 
     /// The inventory files under `paths` (folders searched recursively; hidden files and `*.md` notes
@@ -131,4 +149,10 @@ enum SynthesisStep {
         if ingestFailed { throw ExitCode(1) }
         if let code = failOn.exitCode(for: result.verdict) { throw ExitCode(code) }
     }
+}
+
+/// A result handed from one thread to another.
+private final class ResultBox<A>: @unchecked Sendable {
+    // INVARIANT: written once on the other thread before its semaphore is signalled, read after the wait.
+    var result: Result<A, any Error>?
 }

@@ -1,6 +1,7 @@
 import AWSModel
 public import AWSLogs
 internal import GRDB
+internal import CSQLiteConfig
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -23,15 +24,18 @@ public import Logging
 /// - ``observedAccess(window:)``
 /// - ``flows(window:)``
 public final class UsageStore: @unchecked Sendable {
-    // INVARIANT: every write goes through `queue`; a file's rows are committed in the same transaction
-    // as its ledger row (several files may share a transaction), so a file is wholly in or wholly out.
-    let queue: DatabaseQueue
+    // INVARIANT: every write goes through `queue`'s one writer; a file's rows are committed in the same
+    // transaction as its ledger row (several files may share a transaction), so a file is wholly in or
+    // wholly out. Reads run on the pool's readers, concurrently with each other (synthesis reads the
+    // requests on one core while the sources and flows are read on another).
+    let queue: DatabasePool
     let logger: Logger
 
     /// Opens (creating and migrating when needed) the store at `path`.
     ///
     /// - Throws: ``StoreError`` when the file cannot be opened or created, is not a Perimeter store, or a migration fails.
     public init(path: String, logger: Logger) throws(StoreError) {
+        _ = Self.sqliteConfigured
         self.logger = logger
         do {
             var configuration = Configuration()
@@ -41,7 +45,9 @@ public final class UsageStore: @unchecked Sendable {
                 // WAL with NORMAL sync keeps each file's transaction atomic and durable at checkpoints. SQLite's
                 // defaults serve the append-only tables best (BENCHMARKS.md): the checkpoint every 1,000 pages copies
                 // the log as ingest goes, and the 2 MB page cache keeps memory flat at no cost in speed.
-                try db.execute(sql: "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
+                // (The pool's readers are read-only: WAL is the file's mode, set by the writer.)
+                if !db.configuration.readonly { try db.execute(sql: "PRAGMA journal_mode = WAL") }
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
             // Two processes opening a new store at once would both set WAL and both migrate: the second
             // fails ("database is locked", "table file already exists"). An advisory lock on the file
@@ -49,12 +55,15 @@ public final class UsageStore: @unchecked Sendable {
             let lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
             if lock >= 0 { flock(lock, LOCK_EX) }
             defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
-            queue = try DatabaseQueue(path: path, configuration: configuration)
+            queue = try DatabasePool(path: path, configuration: configuration)
             try Self.migrator.migrate(queue)
         } catch {
             throw StoreError(message: "cannot open the store `\(path)`: \(error)")
         }
     }
+
+    /// SQLite's process-wide settings, made once before the first connection (see `CSQLiteConfig`).
+    private static let sqliteConfigured: Bool = perimeter_sqlite_memstatus_off() == SQLITE_OK
 
     /// Copies the write-ahead log into the database file and truncates it, so that the `.sqlite` file
     /// alone holds everything (a store copied without its `-wal` file is complete). Returns false when

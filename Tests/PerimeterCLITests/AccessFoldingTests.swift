@@ -66,10 +66,13 @@ struct AccessFoldingTests {
         return Synthesizer.synthesize(input)
     }
 
+    /// The groups as `synthesize` reads them: folded, with their source addresses.
     static func folded(_ store: UsageStore, _ granularity: Granularity, _ inventory: Inventory) throws -> AccessFolding.Collected {
-        try AccessFolding(granularity: granularity, inventory: inventory).collect { fold, each throws(StoreError) in
+        var collected = try AccessFolding(granularity: granularity, inventory: inventory).collect { fold, each throws(StoreError) in
             try store.observedAccess(fold: fold, each)
         }
+        collected.accesses = ObservedAccess.withSourceIPs(collected.accesses, from: try store.sources())
+        return collected
     }
 
     /// The same drafts, replay and requests from folded and unfolded groups.

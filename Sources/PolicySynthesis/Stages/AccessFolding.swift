@@ -1,5 +1,6 @@
 public import AWSModel
 public import IAMPolicy
+import Foundation
 
 /// Stage 0: object keys folded into the patterns the drafts would generalize them to, as the store
 /// sums the requests, so that synthesis holds one group per pattern, not one per key: its memory
@@ -9,7 +10,7 @@ public import IAMPolicy
 /// it (``EndpointPolicyBuilder/generalize(_:_:)``) and the current policy grants the pattern for that
 /// principal and action; keys of a bucket that an `--allow-resource` pattern may concern stay exact
 /// (the pattern is matched per key). Past ``SynthesisOptions/prefixLimit`` patterns of one principal in
-/// one bucket, ``collect(_:)`` sums the rest under `bucket/*`, as the builder then widens them all. The
+/// one bucket, the fold sums the rest under `bucket/*`, as the builder then widens them all. The
 /// replay evaluates a folded group once, with a key of its pattern: every key folded into it matches
 /// the pattern, and a draft allows a pattern or something wider.
 ///
@@ -18,7 +19,7 @@ public import IAMPolicy
 /// let observed = try folding.collect { fold, each in try store.observedAccess(fold: fold, each) }
 /// ```
 public struct AccessFolding: Sendable {
-    /// The granularity the drafts are written at; `exact` folds nothing.
+    /// The granularity the drafts are written at; `exact` folds nothing in the store.
     public let granularity: Granularity
     let policies: [VPCEndpointID: CompiledPolicy]
     let allowedPrefixes: [String]
@@ -36,19 +37,56 @@ public struct AccessFolding: Sendable {
         self.actions = actions
     }
 
-    /// The store's fold; nil at `exact` granularity.
-    public var fold: ResourceFold? {
+    /// A fold for one read of the store (it counts each principal's patterns per bucket as the rows come);
+    /// nil at `exact` granularity.
+    public func fold() -> ResourceFold? {
         guard granularity != .exact else { return nil }
-        return { self.pattern(for: $0) }
+        let seen = Seen()
+        return { key in seen.locked { self.pattern(for: key, at: granularity, &$0) } }
     }
 
-    /// The pattern the requests of `key` are summed under: its resource generalized, or the resource.
-    func pattern(for key: FoldKey, at granularity: Granularity? = nil) -> String {
-        let resource = Resource(policyText: key.resource)
-        guard let bucket = resource.s3BucketName, resource.s3ObjectKey != nil, !mayBeAllowed(resource, bucket: bucket) else { return key.resource }
-        let general = EndpointPolicyBuilder.generalize(resource, granularity ?? self.granularity)
-        guard general != resource else { return key.resource }
-        return withinCurrent(key, general.text) ? general.text : key.resource
+    /// The pattern the requests of `key` are summed under: its resource generalized at `granularity`, or
+    /// the resource; at `prefix`, `bucket/*` once the principal has shown more patterns in the bucket than
+    /// the builder keeps (`patterns` counts them).
+    func pattern(for key: FoldKey, at granularity: Granularity, _ patterns: inout [Place: Set<String>]) -> String {
+        guard let general = EndpointPolicyBuilder.generalize(text: key.resource, granularity) ?? (granularity == .prefix ? key.resource : nil),
+              !mayBeAllowed(key.resource), EndpointPolicyBuilder.generalize(text: key.resource, .bucket) != nil else { return key.resource }
+        let within = general == key.resource || withinCurrent(key, general) ? general : key.resource
+        guard granularity == .prefix else { return within }
+        // The builder counts the generalized form of each grant per audience and bucket; only drafted grants count.
+        let whole = EndpointPolicyBuilder.generalize(text: key.resource, .bucket)!
+        let place = Place(key: key, bucket: whole, draftable: key.authorized && IAMAction(key.action).map { actions.entry($0) != nil } == true)
+        if patterns[place, default: []].contains(general) || patterns[place, default: []].count <= SynthesisOptions.prefixLimit {
+            patterns[place, default: []].insert(general)
+            return within
+        }
+        return withinCurrent(key, whole) ? whole : within
+    }
+
+    /// A principal's requests to one bucket through one endpoint, drafted or not.
+    struct Place: Hashable {
+        var endpoint: String, principalKind: String, principalARN: String, principalAccount: String
+        var bucket: String
+        var draftable: Bool
+
+        init(key: FoldKey, bucket: String, draftable: Bool) {
+            (endpoint, principalKind, principalARN, principalAccount) = (key.endpoint, key.principalKind, key.principalARN, key.principalAccount)
+            self.bucket = bucket
+            self.draftable = draftable
+        }
+    }
+
+    /// The patterns one read has counted, shared by the fold's calls.
+    final class Seen: @unchecked Sendable {
+        // INVARIANT: `patterns` is only touched under `lock`.
+        private var patterns: [Place: Set<String>] = [:]
+        private let lock = NSLock()
+
+        func locked<T>(_ body: (inout [Place: Set<String>]) -> T) -> T {
+            lock.lock()
+            defer { lock.unlock() }
+            return body(&patterns)
+        }
     }
 
     /// Whether the current policy of the key's endpoint grants `pattern` for its principal and action (the
@@ -63,10 +101,11 @@ public struct AccessFolding: Sendable {
         }
     }
 
-    /// Whether an `--allow-resource` pattern may match a key of `bucket` (its literal part and the bucket's ARN agree).
-    func mayBeAllowed(_ resource: Resource, bucket: String) -> Bool {
-        guard !allowedPrefixes.isEmpty, let slash = resource.text.firstIndex(of: "/") else { return false }
-        let bucketARN = resource.text[...slash]
+    /// Whether an `--allow-resource` pattern may match a key of the resource's bucket (its literal part
+    /// and the bucket's ARN agree): those keys stay exact, the pattern is matched per key.
+    func mayBeAllowed(_ resource: String) -> Bool {
+        guard !allowedPrefixes.isEmpty, let slash = resource.firstIndex(of: "/") else { return false }
+        let bucketARN = resource[...slash]
         return allowedPrefixes.contains { $0.hasPrefix(bucketARN) || bucketARN.hasPrefix($0) }
     }
 
@@ -89,76 +128,40 @@ public struct AccessFolding: Sendable {
     /// twice the endpoint policy limit (some may be held for review and never drafted).
     public static let exactTextLimit = 2 * Synthesizer.endpointPolicyLimit
 
-    /// Reads the store's groups through `read` (given the fold and a consumer), summing past the prefix
-    /// limit (and, at `exact`, past what a draft can hold), and returns them sorted.
+    /// Reads the store's groups through `read` (given a fold and a consumer) and returns them sorted; at
+    /// `exact`, an endpoint past what a draft can hold is folded to prefixes as its groups come.
     ///
     /// - Throws: what `read` throws.
     public func collect<E: Error>(_ read: (_ fold: ResourceFold?, _ each: (ObservedAccess) -> Void) throws(E) -> Void) throws(E) -> Collected {
-        var collector = Collector(folding: self)
-        try read(fold) { collector.add($0) }
+        var collector = ExactCollector(folding: self)
+        try read(fold()) { collector.add($0) }
         return Collected(accesses: collector.accesses.sorted(), foldedExact: Set(collector.foldedExact.compactMap { $0 }))
     }
 
-    /// Groups as they come, with those past a principal's prefix limit in a bucket summed under
-    /// `bucket/*`, and at `exact` the groups of an endpoint past ``exactTextLimit`` folded to prefixes.
-    struct Collector {
+    /// At `exact`, the store's groups as they come, with the groups of an endpoint whose distinct object
+    /// ARNs pass ``exactTextLimit`` folded to prefixes (those so far, and the ones to come).
+    struct ExactCollector {
         let folding: AccessFolding
         var accesses: [ObservedAccess] = []
-        /// Patterns seen per principal and bucket (at most the limit and one).
-        var patterns: [Place: Set<String>] = [:]
-        /// Where each group the collector folded is in `accesses`.
-        var folded: [ObservedAccess: Int] = [:]
-        /// At `exact`: the distinct object ARNs seen per endpoint and their characters, until it is folded.
-        var exactSeen: [VPCEndpointID?: (resources: Set<String>, characters: Int)] = [:]
+        /// The distinct object ARNs seen per endpoint and their characters, until it is folded.
+        var seen: [VPCEndpointID?: (resources: Set<String>, characters: Int)] = [:]
         var foldedExact: Set<VPCEndpointID?> = []
-
-        struct Place: Hashable {
-            var endpoint: VPCEndpointID?
-            var principal: Principal
-            var bucket: String
-            /// Whether the requests could be drafted (authorized, an IAM action): only those count toward the builder's limit.
-            var draftable: Bool
-        }
+        var patterns: [Place: Set<String>] = [:]
+        /// Where each folded group is in `accesses`.
+        var folded: [ObservedAccess: Int] = [:]
 
         mutating func add(_ access: ObservedAccess) {
             let resource = access.access.resource
-            guard let bucket = resource.s3BucketName, resource.s3ObjectKey != nil, !folding.mayBeAllowed(resource, bucket: bucket) else {
+            guard folding.granularity == .exact, resource.s3ObjectKey != nil else { return accesses.append(access) }
+            guard foldedExact.contains(access.endpoint) else {
                 accesses.append(access)
-                return
-            }
-            if folding.granularity == .exact, !foldedExact.contains(access.endpoint) {
-                accesses.append(access)
-                if access.outcome.wasAuthorized { countExact(access) }
-                return
-            }
-            guard folding.granularity != .bucket else {
-                accesses.append(access)   // the store folded it
+                if access.outcome.wasAuthorized { count(access) }
                 return
             }
             var access = access
-            if folding.granularity == .exact {
-                let pattern = folding.pattern(for: FoldKey(access), at: .prefix)
-                if pattern != resource.text { (access.access.resource, access.generalized) = (Resource(policyText: pattern), true) }
-            }
-            let draftable = access.outcome.wasAuthorized && folding.actions.entry(access.access.action) != nil
-            let place = Place(endpoint: access.endpoint, principal: access.principal, bucket: bucket, draftable: draftable)
-            let pattern = EndpointPolicyBuilder.generalize(access.access.resource, .prefix).text
-            if patterns[place, default: []].contains(pattern) || patterns[place, default: []].count <= SynthesisOptions.prefixLimit {
-                patterns[place, default: []].insert(pattern)
-                keep(access)
-                return
-            }
-            let whole = EndpointPolicyBuilder.generalize(resource, .bucket)
-            if folding.withinCurrent(FoldKey(access), whole.text) {
-                (access.access.resource, access.generalized) = (whole, true)
-            }
-            // else the current policy does not grant the whole bucket: the builder keeps this as it is
-            keep(access)
-        }
-
-        /// Adds a group the collector folded, summed with one it folded the same way before.
-        mutating func keep(_ access: ObservedAccess) {
-            guard access.generalized else { return accesses.append(access) }
+            let pattern = folding.pattern(for: FoldKey(access), at: .prefix, &patterns)
+            guard pattern != resource.text else { return accesses.append(access) }
+            (access.access.resource, access.generalized) = (Resource(policyText: pattern), true)
             let identity = access.identity
             if let index = folded[identity] {
                 accesses[index].absorb(access)
@@ -168,31 +171,19 @@ public struct AccessFolding: Sendable {
             }
         }
 
-        /// At `exact`: counts the endpoint's distinct object ARNs; past the limit its groups so far are
-        /// folded again, and the ones to come as they arrive.
-        mutating func countExact(_ access: ObservedAccess) {
+        /// Counts the endpoint's distinct object ARNs; past the limit its groups so far are folded again.
+        mutating func count(_ access: ObservedAccess) {
             let text = access.access.resource.text
-            var seen = exactSeen[access.endpoint] ?? ([], 0)
-            if seen.resources.insert(text).inserted { seen.characters += text.utf8.count }
-            exactSeen[access.endpoint] = seen
-            guard seen.characters > AccessFolding.exactTextLimit else { return }
+            var mine = seen[access.endpoint] ?? ([], 0)
+            if mine.resources.insert(text).inserted { mine.characters += text.utf8.count }
+            seen[access.endpoint] = mine
+            guard mine.characters > AccessFolding.exactTextLimit else { return }
             foldedExact.insert(access.endpoint)
-            exactSeen[access.endpoint] = nil
-            let mine = accesses.filter { $0.endpoint == access.endpoint }
+            seen[access.endpoint] = nil
+            let again = accesses.filter { $0.endpoint == access.endpoint }
             accesses.removeAll { $0.endpoint == access.endpoint }
-            folded = [:]
-            for (i, a) in accesses.enumerated() where a.generalized { folded[a.identity] = i }
-            for a in mine { add(a) }
+            for a in again { add(a) }
         }
-    }
-}
-
-extension FoldKey {
-    /// The key of a group as the store would hand it to the fold.
-    init(_ access: ObservedAccess) {
-        self.init(endpoint: access.endpoint?.rawValue ?? "", principalKind: access.principal.kind.rawValue, principalARN: access.principal.arn,
-                  principalAccount: access.principal.account?.rawValue ?? "", action: access.access.action.description,
-                  resource: access.access.resource.text, authorized: access.outcome.wasAuthorized)
     }
 }
 
@@ -202,13 +193,5 @@ extension ObservedAccess {
         var key = self
         (key.count, key.firstSeen, key.lastSeen, key.sampleEventID) = (0, 0, 0, nil)
         return key
-    }
-
-    /// Adds `other`'s requests to this group's sums.
-    mutating func absorb(_ other: ObservedAccess) {
-        count = count.addingSaturated(other.count)
-        if other.firstSeen > 0 { firstSeen = firstSeen == 0 ? other.firstSeen : min(firstSeen, other.firstSeen) }
-        lastSeen = max(lastSeen, other.lastSeen)
-        if let id = other.sampleEventID { sampleEventID = sampleEventID.map { min($0, id) } ?? id }
     }
 }

@@ -299,14 +299,35 @@ struct EndpointPolicyBuilder {
     /// The generalized form of a resource under `granularity` (only S3 object keys change; the key's
     /// escapes hold no `/`, so its first segment is the escaped first segment).
     static func generalize(_ resource: Resource, _ granularity: Granularity) -> Resource {
-        guard let bucket = resource.s3BucketName, let key = resource.s3ObjectKey, key != "*" else { return resource }
-        let bucketARN = "arn:aws:s3:::\(bucket)"
+        generalize(text: resource.text, granularity).map { Resource(policyText: $0) } ?? resource
+    }
+
+    /// The generalized policy text of an S3 object ARN under `granularity`, or nil when nothing changes:
+    /// `arn:aws:s3:::b/uploads/x.json` → `arn:aws:s3:::b/uploads/*` (`prefix`), `arn:aws:s3:::b/*`
+    /// (`bucket`). The text before the key is kept as it is (partition included). Works on the bytes:
+    /// the store's fold calls it once per S3 row.
+    static func generalize(text: String, _ granularity: Granularity) -> String? {
+        guard granularity != .exact else { return nil }
+        let utf8 = text.utf8
+        guard utf8.starts(with: "arn:".utf8) else { return nil }
+        var colons = 0, i = utf8.startIndex, serviceStart = i
+        while i < utf8.endIndex, colons < 5 {
+            if utf8[i] == UInt8(ascii: ":") {
+                colons += 1
+                if colons == 2 { serviceStart = utf8.index(after: i) }
+                if colons == 3, !utf8[serviceStart..<i].elementsEqual("s3".utf8) { return nil }
+            }
+            i = utf8.index(after: i)
+        }
+        guard colons == 5, let slash = utf8[i...].firstIndex(of: UInt8(ascii: "/")), slash != i else { return nil }
+        let key = utf8.index(after: slash)
+        guard !utf8[key...].elementsEqual("*".utf8) else { return nil }
         switch granularity {
-        case .exact: return resource
-        case .bucket: return Resource(policyText: PolicyText.allObjects(inBucketARN: bucketARN))
+        case .exact: return nil
+        case .bucket: return PolicyText.allObjects(inBucketARN: String(Substring(utf8[..<slash])))
         case .prefix:
-            guard let slash = key.firstIndex(of: "/") else { return resource }
-            return Resource(policyText: PolicyText.allObjects(inBucketARN: "\(bucketARN)/\(key[..<slash])"))
+            guard let second = utf8[key...].firstIndex(of: UInt8(ascii: "/")) else { return nil }
+            return PolicyText.allObjects(inBucketARN: String(Substring(utf8[..<second])))
         }
     }
 
