@@ -38,8 +38,10 @@ enum SynthesisStep {
         // The requests on another core while the sources, flows and counts are read here: each is one pass and one sort in SQLite.
         let shown = DayWindow(since: group.since, until: group.until)
         let learned = window
+        // The only destinations synthesis matches flows by: the interface endpoints' addresses (others are summed together).
+        let endpointAddresses = Set(inventory.endpoints.values.flatMap(\.addresses))
         let (collected, (sources, flows, totals, categories, daily, logged)) = try concurrently({ try read(learned) }) {
-            (try store.sources(window: window), try store.flows(window: window), try store.totals(), try store.eventCategories(),
+            (try store.sources(window: window), try store.flows(window: window, keeping: endpointAddresses), try store.totals(), try store.eventCategories(),
              try store.dailyRequests(window: shown), try store.loggedDays(window: shown))
         }
         let observed = ObservedAccess.withSourceIPs(collected.accesses, from: sources)

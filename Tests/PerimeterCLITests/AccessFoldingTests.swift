@@ -46,11 +46,16 @@ struct AccessFoldingTests {
         return records
     }
 
-    static func store(_ records: [String]) async throws -> UsageStore {
+    static func store(_ records: [String], flows: [String] = []) async throws -> UsageStore {
         let dir = TestSupport.temporaryDirectory("fold")
         try FileManager.default.createDirectory(atPath: dir + "/logs", withIntermediateDirectories: true)
         try Data(#"{"Records":["# .utf8 + Data(records.joined(separator: ",").utf8) + Data("]}".utf8))
             .write(to: URL(fileURLWithPath: dir + "/logs/\(account)_CloudTrail_us-east-1_20261101T0000Z_test.json"))
+        if !flows.isEmpty {
+            let header = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"
+            try Data((([header] + flows).joined(separator: "\n") + "\n").utf8)
+                .write(to: URL(fileURLWithPath: dir + "/logs/\(account)_vpcflowlogs_us-east-1_fl-1_20261101T0000Z_test.log"))
+        }
         let store = try UsageStore(path: dir + "/store.sqlite", logger: Logger(label: "test"))
         _ = try await IngestPipeline(store: store).run(paths: [dir + "/logs"], workers: 1)
         return store
@@ -134,5 +139,35 @@ struct AccessFoldingTests {
         let a = Self.synthesize(folded.accesses, .exact, Inventory(), foldedExact: folded.foldedExact), b = Self.synthesize(keys, .exact, Inventory())
         Self.expectSameDrafts(a, b)
         #expect(a.endpoints[0].coarsened.first?.message.description.contains("as they were read") == true)
+    }
+
+    /// Flow destinations no endpoint has are summed into one group per source and path (a long window
+    /// reaches ever more service addresses); an interface endpoint's address stays apart, and the flow
+    /// findings are the ones the unfolded flows give.
+    @Test func flowDestinationsNoEndpointHasAreSummed() async throws {
+        var flows = (1...300).map { "2 \(Self.account) eni-1 10.0.0.5 52.216.\($0 / 250).\($0 % 250) 40000 443 6 10 1000 1793000000 1793000060 ACCEPT OK" }
+        flows += (1...5).map { "2 \(Self.account) eni-1 10.0.0.5 10.0.9.9 4000\($0) 443 6 10 1000 1793000000 1793000060 ACCEPT OK" }
+        let store = try await Self.store([Self.s3("GetObject", "acme-data", "config/1.yaml", n: 1)], flows: flows)
+        let exact = try store.flows(), folded = try store.flows(keeping: ["10.0.9.9"])
+        #expect(exact.count == 301)
+        #expect(folded.count == 2)
+        #expect(folded.reduce(0) { $0 + $1.records } == exact.reduce(0) { $0 + $1.records })
+        #expect(folded.first { $0.destinationAddress == "10.0.9.9" }?.destinations == 1)
+        #expect(folded.contains { $0.destinations == 300 && $0.destinationAddress.hasPrefix("52.216.") })
+
+        var inventory = Inventory()
+        let id = VPCEndpointID(Self.endpoint)
+        inventory.endpoints[id] = Inventory.Endpoint(id: id, type: "Interface", serviceName: "com.amazonaws.us-east-1.s3",
+                                                     owner: AccountID(Self.account), addresses: ["10.0.9.9"])
+        func findings(_ flows: [ObservedFlow]) throws -> FlowFindings {
+            var input = SynthesisInput(observed: try store.observedAccess(), flows: flows, sources: try store.sources(), inventory: inventory)
+            input.options.trustedAccounts = [AccountID(Self.account)]
+            return Synthesizer.synthesize(input).flows
+        }
+        let a = try findings(folded), b = try findings(exact)
+        #expect(a.sources == b.sources)
+        #expect(a.coverageGaps == b.coverageGaps)
+        #expect(a.flowRecords == b.flowRecords)
+        #expect(!a.sources.isEmpty)
     }
 }
