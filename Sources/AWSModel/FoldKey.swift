@@ -14,6 +14,9 @@ public struct FoldKey: Sendable, Hashable {
     public var resource: String
     /// Whether the requests got past authorization.
     public var authorized: Bool
+    /// The store's number for everything but the resource, within one read (rows with the same number
+    /// differ only in their resource; a fold may remember what it derived from the rest); -1 for none.
+    public var identity = -1
 
     /// A key from the store's columns.
     public init(endpoint: String, principalKind: String, principalARN: String, principalAccount: String, action: String,

@@ -158,7 +158,9 @@ extension UsageStore {
             }
             guard var access = first[id] else { continue }
             let logged: String = row[6]
-            let resource = logged.utf8.starts(with: "arn:".utf8) ? fold(FoldKey(access, resource: logged)) : logged
+            var foldKey = FoldKey(access, resource: logged)
+            foldKey.identity = id
+            let resource = logged.utf8.starts(with: "arn:".utf8) ? fold(foldKey) : logged
             let group = Group(identity: id, resource: resource, folded: resource != logged)
             let count = max(0, row[14] as Int64), firstSeen: Int64 = row[15], lastSeen: Int64 = row[16], sample: String = row[17]
             if let index = groups[group] {

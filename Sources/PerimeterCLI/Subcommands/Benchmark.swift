@@ -83,7 +83,7 @@ extension PerimeterCommand {
     struct RunBenchmark: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "run",
-            abstract: "Ingest a corpus, then run the whole job (ingest and synthesis) on it, each in a child process; print both times, their ratio and run's peak RSS against the scale targets.")
+            abstract: "Ingest a corpus, then run the whole job (ingest and synthesis) on it, each in a child process, alternately; print the median times, their ratio and run's peak RSS against the scale targets, and with --growth-corpus how time and peak grow on a longer window.")
 
         @Option(help: "Corpus folder (generated with `perimeter sample --records` when empty).")
         var corpus: String
@@ -91,30 +91,82 @@ extension PerimeterCommand {
         @Option(help: "Records to generate when the folder is empty.")
         var records: Int = 1_000_000
 
+        @Option(help: "A corpus of the same workload over a longer window (`perimeter sample --records 5000000`), for the growth targets.")
+        var growthCorpus: String?
+
+        @Option(help: "Measurements of each command; the medians are shown (a shared machine's noise is large).")
+        var repeats: Int = 3
+
         func run() async throws {
             try await IngestBenchmark.prepare(corpus: corpus, records: records)
-            let work = NSTemporaryDirectory() + "perimeter-bench-\(getpid())"
-            defer { try? FileManager.default.removeItem(atPath: work) }
-            try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-            var clock = Stopwatch()
-            try await IngestBenchmark.child(["ingest", corpus, "--db", work + "/ingest.sqlite", "--json"])
-            let ingest = clock.seconds
-            var usage = rusage()
-            getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-            let ingestPeak = Double(usage.ru_maxrss) / 1024
-            clock = Stopwatch()
-            // `run` exits 3 or 4 for verdicts that are not ready: a benchmark measures, it does not judge.
-            try await IngestBenchmark.child(["run", corpus, "--db", work + "/run.sqlite", "--out", work + "/out", "--fail-on", "never"])
-            let run = clock.seconds
-            getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-            let runPeak = Double(usage.ru_maxrss) / 1024
+            let small = try Self.measure(corpus, repeat: max(1, repeats))
             func verdict(_ met: Bool) -> String { met ? "met" : "not met" }
             Terminal.out("""
                 corpus: \(corpus)
-                ingest: \(String(format: "%.2f", ingest)) s, peak RSS \(String(format: "%.1f", ingestPeak)) MB
-                run (ingest + synthesis): \(String(format: "%.2f", run)) s, peak RSS \(String(format: "%.1f", runPeak)) MB
-                run / ingest: \(String(format: "%.2f", run / ingest)) (target ≤ 1.5: \(verdict(run / ingest <= 1.5))); peak ≤ 200 MB: \(verdict(runPeak <= 200))
+                ingest: \(small.ingest.text) (median of \(max(1, repeats)))
+                run (ingest + synthesis): \(small.run.text)
+                run / ingest: \(String(format: "%.2f", small.ratio)) (target ≤ 1.5: \(verdict(small.ratio <= 1.5))); run's peak ≤ 200 MB: \(verdict(small.run.peak <= 200))
                 """)
+            guard let growthCorpus else { return }
+            let large = try Self.measure(growthCorpus, repeat: max(1, repeats))
+            let time = large.run.seconds / small.run.seconds, peak = large.run.peak / small.run.peak
+            Terminal.out("""
+                growth corpus: \(growthCorpus)
+                ingest: \(large.ingest.text)
+                run (ingest + synthesis): \(large.run.text)
+                run's growth: time \(String(format: "%.2f", time))× (target ≤ 5.5×: \(verdict(time <= 5.5))), peak \(String(format: "%+.0f", (peak - 1) * 100))% (target ≤ +20%: \(verdict(peak <= 1.2)))
+                """)
+        }
+
+        /// The median wall time and peak RSS of `ingest` and of `run` on `corpus`, measured alternately.
+        static func measure(_ corpus: String, repeat count: Int) throws -> (ingest: ChildUsage, run: ChildUsage, ratio: Double) {
+            var ingests: [ChildUsage] = [], runs: [ChildUsage] = []
+            for _ in 0..<count {
+                let work = NSTemporaryDirectory() + "perimeter-bench-\(getpid())"
+                defer { try? FileManager.default.removeItem(atPath: work) }
+                try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+                ingests.append(try ChildUsage.measure(["ingest", corpus, "--db", work + "/ingest.sqlite", "--json"]))
+                // `run` exits 3 or 4 for verdicts that are not ready: a benchmark measures, it does not judge.
+                runs.append(try ChildUsage.measure(["run", corpus, "--db", work + "/run.sqlite", "--out", work + "/out", "--fail-on", "never"]))
+            }
+            let ingest = ChildUsage.median(ingests), run = ChildUsage.median(runs)
+            return (ingest, run, run.seconds / ingest.seconds)
+        }
+    }
+
+    /// What one child process took: wall time and its own peak RSS (from `wait4`, not the maximum over all children).
+    struct ChildUsage {
+        var seconds: Double
+        var peak: Double
+
+        var text: String { "\(String(format: "%.2f", seconds)) s, peak RSS \(String(format: "%.1f", peak)) MB" }
+
+        /// The median time and the median peak of `samples`.
+        static func median(_ samples: [ChildUsage]) -> ChildUsage {
+            func middle(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+            return ChildUsage(seconds: middle(samples.map(\.seconds)), peak: middle(samples.map(\.peak)))
+        }
+
+        /// Runs `perimeter ARGS` with its output and warnings discarded and waits for it.
+        static func measure(_ arguments: [String]) throws -> ChildUsage {
+            let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)   // its warnings are the corpus's, not the benchmark's
+            let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+            defer { for p in argv { free(p) } }
+            var pid = pid_t()
+            let clock = Stopwatch()
+            guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else {
+                throw Terminal.fail("cannot start `\(executable)`", code: 1)
+            }
+            var status: Int32 = 0, usage = rusage()
+            while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
+            let seconds = clock.seconds
+            guard status == 0 else { throw Terminal.fail("`perimeter \(arguments.joined(separator: " "))` exited with status \(status)", code: 1) }
+            return ChildUsage(seconds: seconds, peak: Double(usage.ru_maxrss) / 1024)
         }
     }
 

@@ -139,8 +139,14 @@ enum FlowEvidence {
     /// Evidence per address for services that need AWS-owned buckets: address → trigger → evidence.
     static func triggers(_ c: Context) -> [String: [String: String]] {
         var triggers: [String: [String: String]] = [:]
+        var releases: [String: AmazonLinuxRelease?] = [:]   // by user agent: a few agents, read once each
         for s in c.sources {
-            if let release = s.amazonLinux {
+            let release: AmazonLinuxRelease?
+            if let known = releases[s.userAgent] { release = known } else {
+                release = s.amazonLinux
+                releases[s.userAgent] = release
+            }
+            if let release {
                 triggers[s.sourceIP, default: [:]]["amazon-linux:\(release.rawValue)"] = "user agent `\(s.userAgent)` from \(s.principalARN)"
             }
         }

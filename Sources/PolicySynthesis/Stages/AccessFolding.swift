@@ -41,60 +41,77 @@ public struct AccessFolding: Sendable {
     /// nil at `exact` granularity.
     public func fold() -> ResourceFold? {
         guard granularity != .exact else { return nil }
-        let seen = Seen()
-        return { key in seen.locked { self.pattern(for: key, at: granularity, &$0) } }
+        let state = State()
+        return { key in state.locked { self.pattern(for: key, at: granularity, &$0) } }
     }
 
     /// The pattern the requests of `key` are summed under: its resource generalized at `granularity`, or
     /// the resource; at `prefix`, `bucket/*` once the principal has shown more patterns in the bucket than
-    /// the builder keeps (`patterns` counts them).
-    func pattern(for key: FoldKey, at granularity: Granularity, _ patterns: inout [Place: Set<String>]) -> String {
-        guard let general = EndpointPolicyBuilder.generalize(text: key.resource, granularity) ?? (granularity == .prefix ? key.resource : nil),
-              !mayBeAllowed(key.resource), EndpointPolicyBuilder.generalize(text: key.resource, .bucket) != nil else { return key.resource }
+    /// the builder keeps (`counts` counts them).
+    func pattern(for key: FoldKey, at granularity: Granularity, _ counts: inout Counts) -> String {
+        guard granularity != .exact, let parts = EndpointPolicyBuilder.ObjectParts(key.resource), !mayBeAllowed(parts.bucketARN) else { return key.resource }
+        let general = granularity == .bucket ? parts.bucketPattern : parts.prefixPattern ?? key.resource
         let within = general == key.resource || withinCurrent(key, general) ? general : key.resource
         guard granularity == .prefix else { return within }
         // The builder counts the generalized form of each grant per audience and bucket; only drafted grants count.
-        let whole = EndpointPolicyBuilder.generalize(text: key.resource, .bucket)!
-        let place = Place(key: key, bucket: whole, draftable: key.authorized && IAMAction(key.action).map { actions.entry($0) != nil } == true)
-        if patterns[place, default: []].contains(general) || patterns[place, default: []].count <= SynthesisOptions.prefixLimit {
-            patterns[place, default: []].insert(general)
+        let place = Place(principal: counts.place(of: key, self), bucket: String(parts.bucketARN))
+        if counts.patterns[place, default: []].contains(general) || counts.patterns[place, default: []].count <= SynthesisOptions.prefixLimit {
+            counts.patterns[place, default: []].insert(general)
             return within
         }
+        let whole = parts.bucketPattern
         return withinCurrent(key, whole) ? whole : within
     }
 
-    /// A principal's requests to one bucket through one endpoint, drafted or not.
+    /// A principal's requests to one bucket through one endpoint, drafted or not (`principal` numbers those).
     struct Place: Hashable {
-        var endpoint: String, principalKind: String, principalARN: String, principalAccount: String
+        var principal: Int
         var bucket: String
-        var draftable: Bool
+    }
 
-        init(key: FoldKey, bucket: String, draftable: Bool) {
-            (endpoint, principalKind, principalARN, principalAccount) = (key.endpoint, key.principalKind, key.principalARN, key.principalAccount)
-            self.bucket = bucket
-            self.draftable = draftable
+    /// What one read has counted: the patterns per place, and each row identity's place number.
+    struct Counts {
+        var patterns: [Place: Set<String>] = [:]
+        /// Place numbers by the store's row identity (``FoldKey/identity``), and by principal for keys without one.
+        var byIdentity: [Int: Int] = [:]
+        var byPrincipal: [PrincipalPlace: Int] = [:]
+
+        struct PrincipalPlace: Hashable {
+            var endpoint: String, principalKind: String, principalARN: String, principalAccount: String
+            var draftable: Bool
+        }
+
+        mutating func place(of key: FoldKey, _ folding: AccessFolding) -> Int {
+            if key.identity >= 0, let known = byIdentity[key.identity] { return known }
+            let draftable = key.authorized && IAMAction(key.action).map { folding.actions.entry($0) != nil } == true
+            let principal = PrincipalPlace(endpoint: key.endpoint, principalKind: key.principalKind, principalARN: key.principalARN,
+                                           principalAccount: key.principalAccount, draftable: draftable)
+            let number = byPrincipal[principal] ?? byPrincipal.count
+            byPrincipal[principal] = number
+            if key.identity >= 0 { byIdentity[key.identity] = number }
+            return number
         }
     }
 
-    /// The patterns one read has counted, shared by the fold's calls.
-    final class Seen: @unchecked Sendable {
-        // INVARIANT: `patterns` is only touched under `lock`.
-        private var patterns: [Place: Set<String>] = [:]
+    /// The counts of one read, shared by the fold's calls.
+    final class State: @unchecked Sendable {
+        // INVARIANT: `counts` is only touched under `lock`.
+        private var counts = Counts()
         private let lock = NSLock()
 
-        func locked<T>(_ body: (inout [Place: Set<String>]) -> T) -> T {
+        func locked<T>(_ body: (inout Counts) -> T) -> T {
             lock.lock()
             defer { lock.unlock() }
-            return body(&patterns)
+            return body(&counts)
         }
     }
 
     /// Whether the current policy of the key's endpoint grants `pattern` for its principal and action (the
     /// builder's rule: a draft never generalizes beyond it); only authorized requests are drafted.
     func withinCurrent(_ key: FoldKey, _ pattern: String) -> Bool {
-        guard key.authorized, let current = policies[VPCEndpointID(key.endpoint)] else { return true }
+        guard key.authorized, !policies.isEmpty, let current = policies[VPCEndpointID(key.endpoint)] else { return true }
         var question = key
-        question.resource = pattern
+        (question.resource, question.identity) = (pattern, -1)
         return answers.value(question) {
             guard let action = IAMAction(key.action) else { return false }
             return EndpointPolicyBuilder.allows(current, endpoint: VPCEndpointID(key.endpoint), Audience(Self.principal(key)), action, pattern)
@@ -103,10 +120,8 @@ public struct AccessFolding: Sendable {
 
     /// Whether an `--allow-resource` pattern may match a key of the resource's bucket (its literal part
     /// and the bucket's ARN agree): those keys stay exact, the pattern is matched per key.
-    func mayBeAllowed(_ resource: String) -> Bool {
-        guard !allowedPrefixes.isEmpty, let slash = resource.firstIndex(of: "/") else { return false }
-        let bucketARN = resource[...slash]
-        return allowedPrefixes.contains { $0.hasPrefix(bucketARN) || bucketARN.hasPrefix($0) }
+    func mayBeAllowed(_ bucketARN: Substring) -> Bool {
+        !allowedPrefixes.isEmpty && allowedPrefixes.contains { $0.hasPrefix(bucketARN) || bucketARN.hasPrefix($0) }
     }
 
     static func principal(_ key: FoldKey) -> Principal {
@@ -146,7 +161,7 @@ public struct AccessFolding: Sendable {
         /// The distinct object ARNs seen per endpoint and their characters, until it is folded.
         var seen: [VPCEndpointID?: (resources: Set<String>, characters: Int)] = [:]
         var foldedExact: Set<VPCEndpointID?> = []
-        var patterns: [Place: Set<String>] = [:]
+        var counts = Counts()
         /// Where each folded group is in `accesses`.
         var folded: [ObservedAccess: Int] = [:]
 
@@ -159,7 +174,7 @@ public struct AccessFolding: Sendable {
                 return
             }
             var access = access
-            let pattern = folding.pattern(for: FoldKey(access), at: .prefix, &patterns)
+            let pattern = folding.pattern(for: FoldKey(access), at: .prefix, &counts)
             guard pattern != resource.text else { return accesses.append(access) }
             (access.access.resource, access.generalized) = (Resource(policyText: pattern), true)
             let identity = access.identity

@@ -304,31 +304,51 @@ struct EndpointPolicyBuilder {
 
     /// The generalized policy text of an S3 object ARN under `granularity`, or nil when nothing changes:
     /// `arn:aws:s3:::b/uploads/x.json` → `arn:aws:s3:::b/uploads/*` (`prefix`), `arn:aws:s3:::b/*`
-    /// (`bucket`). The text before the key is kept as it is (partition included). Works on the bytes:
-    /// the store's fold calls it once per S3 row.
+    /// (`bucket`). The text before the key is kept as it is (partition included).
     static func generalize(text: String, _ granularity: Granularity) -> String? {
-        guard granularity != .exact else { return nil }
-        let utf8 = text.utf8
-        guard utf8.starts(with: "arn:".utf8) else { return nil }
-        var colons = 0, i = utf8.startIndex, serviceStart = i
-        while i < utf8.endIndex, colons < 5 {
-            if utf8[i] == UInt8(ascii: ":") {
-                colons += 1
-                if colons == 2 { serviceStart = utf8.index(after: i) }
-                if colons == 3, !utf8[serviceStart..<i].elementsEqual("s3".utf8) { return nil }
-            }
-            i = utf8.index(after: i)
-        }
-        guard colons == 5, let slash = utf8[i...].firstIndex(of: UInt8(ascii: "/")), slash != i else { return nil }
-        let key = utf8.index(after: slash)
-        guard !utf8[key...].elementsEqual("*".utf8) else { return nil }
+        guard let parts = ObjectParts(text) else { return nil }
         switch granularity {
         case .exact: return nil
-        case .bucket: return PolicyText.allObjects(inBucketARN: String(Substring(utf8[..<slash])))
-        case .prefix:
-            guard let second = utf8[key...].firstIndex(of: UInt8(ascii: "/")) else { return nil }
-            return PolicyText.allObjects(inBucketARN: String(Substring(utf8[..<second])))
+        case .bucket: return parts.bucketPattern
+        case .prefix: return parts.prefixPattern
         }
+    }
+
+    /// Where an S3 object ARN's bucket and first key segment end, found once in its bytes (the store's
+    /// fold reads every logged object ARN); nil for anything else and for a key of `*` (a batch delete's).
+    struct ObjectParts {
+        let text: String
+        /// The `/` after the bucket name.
+        let slash: String.Index
+        /// The `/` after the key's first segment, if the key has one.
+        let second: String.Index?
+
+        init?(_ text: String) {
+            let utf8 = text.utf8
+            guard utf8.starts(with: "arn:".utf8) else { return nil }
+            var colons = 0, i = utf8.startIndex, serviceStart = i
+            while i < utf8.endIndex, colons < 5 {
+                if utf8[i] == UInt8(ascii: ":") {
+                    colons += 1
+                    if colons == 2 { serviceStart = utf8.index(after: i) }
+                    if colons == 3, !utf8[serviceStart..<i].elementsEqual("s3".utf8) { return nil }
+                }
+                i = utf8.index(after: i)
+            }
+            guard colons == 5, let slash = utf8[i...].firstIndex(of: UInt8(ascii: "/")), slash != i else { return nil }
+            let key = utf8.index(after: slash)
+            guard !utf8[key...].elementsEqual("*".utf8) else { return nil }
+            self.text = text
+            self.slash = slash
+            second = utf8[key...].firstIndex(of: UInt8(ascii: "/"))
+        }
+
+        /// `…:::bucket/*`.
+        var bucketPattern: String { PolicyText.allObjects(inBucketARN: String(Substring(text.utf8[..<slash]))) }
+        /// `…:::bucket/first/*`, nil when the key has no `/`.
+        var prefixPattern: String? { second.map { PolicyText.allObjects(inBucketARN: String(Substring(text.utf8[..<$0]))) } }
+        /// `…:::bucket/`, what names the bucket.
+        var bucketARN: Substring { text[...slash] }
     }
 
     /// A Sid from the audience, the services and the access levels: `AppServerS3Read`, `AppServerAnd2MoreS3Write`,
