@@ -17,12 +17,24 @@ public enum TestSupport {
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
-    /// A new empty temporary folder.
+    /// A new empty temporary folder, under this test process's own folder.
     public static func temporaryDirectory(_ name: String = "perimeter-test") -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("\(name)-\(UUID().uuidString)")
+        let url = temporaryRoot.appendingPathComponent("\(name)-\(UUID().uuidString)")
         try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url.path
     }
+
+    /// `$TMPDIR/perimeter-tests/<pid>`. Swift Testing has no hook after the last test, so the folders of
+    /// earlier runs (processes no longer alive) are removed when a run makes its first: a machine keeps
+    /// at most the last run's, not every run's (a day of runs had left 6,000 folders).
+    static let temporaryRoot: URL = {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("perimeter-tests")
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: base.path)) ?? [] {
+            guard let pid = Int32(entry), pid != getpid(), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(at: base.appendingPathComponent(entry))
+        }
+        return base.appendingPathComponent(String(getpid()))
+    }()
 
     /// The executable `name` found on PATH (pip installs commands there), or nil.
     public static func executable(named name: String) -> String? {
@@ -38,6 +50,7 @@ public enum TestSupport {
     /// Compresses `data` with the system `gzip` (tests only).
     public static func gzip(_ data: [UInt8]) throws -> [UInt8] {
         let dir = temporaryDirectory("gzip")
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let input = URL(fileURLWithPath: dir).appendingPathComponent("data")
         try Data(data).write(to: input)
         let process = Process()
