@@ -134,9 +134,14 @@ extension UsageStore {
             count: 0, firstSeen: 0, lastSeen: 0, sampleEventID: nil, sourceIPs: [])
     }
 
-    /// The identity of a row without its resource: every other group column, length-prefixed, so that
-    /// no logged text can make two identities one.
-    static let identityKey = groupColumns.filter { $0 != "resource" }.map { "length(\($0)) || ':' || \($0)" }.joined(separator: " || ")
+    /// The identity of a row without its resource: every other group column as a quoted SQL literal
+    /// (quotes inside doubled), comma-separated, so that no logged text can make two identities one
+    /// (side by side without the comma, `'a'` and `'''b'` read as `'a'''` and `'b'`). One `printf`: a
+    /// chain of `||` and `length()` took 1.4 s of a 1M-record store's 1.5 s scan, this 0.45 s.
+    static let identityKey: String = {
+        let columns = groupColumns.filter { $0 != "resource" }
+        return "printf('\(Array(repeating: "%Q", count: columns.count).joined(separator: ","))', \(columns.joined(separator: ", ")))"
+    }()
 
     /// The rows of `condition`, S3 object ARNs folded, summed in memory in one pass; each identity's
     /// columns are decoded once, from its first row.
@@ -146,7 +151,7 @@ extension UsageStore {
             SELECT \(accessColumns), \(identityKey) AS k, count, first_seen, last_seen, sample_event_id FROM access WHERE \(condition)
             """, arguments: arguments)
         struct Group: Hashable { var identity: Int; var resource: String; var folded: Bool }
-        var identities: [String: Int] = [:], first: [ObservedAccess?] = []
+        var identities: [String: Int] = [:], first: [(access: ObservedAccess, key: FoldKey)?] = []
         var groups: [Group: Int] = [:], summed: [ObservedAccess] = []
         while let row = try rows.next() {
             let key: String = row[13]
@@ -154,12 +159,15 @@ extension UsageStore {
             if let known = identities[key] { id = known } else {
                 id = first.count
                 identities[key] = id
-                first.append(access(row))
+                first.append(access(row).map { access in
+                    var key = FoldKey(access)
+                    key.identity = id
+                    return (access, key)
+                })
             }
-            guard var access = first[id] else { continue }
+            guard var (access, foldKey) = first[id] else { continue }
             let logged: String = row[6]
-            var foldKey = FoldKey(access, resource: logged)
-            foldKey.identity = id
+            foldKey.resource = logged
             let resource = logged.utf8.starts(with: "arn:".utf8) ? fold(foldKey) : logged
             let group = Group(identity: id, resource: resource, folded: resource != logged)
             let count = max(0, row[14] as Int64), firstSeen: Int64 = row[15], lastSeen: Int64 = row[16], sample: String = row[17]

@@ -97,6 +97,26 @@ struct UsageStoreTests {
         #expect(!(try store.observedAccess().contains { $0.access.resource == "arn:aws:s3:::b/*" }))
     }
 
+    /// The folded read keys each row by its columns other than the resource; logged text that moves a
+    /// quote from one column to the next (an error code `a` and a source `'b`, or `a'` and `b`) must not make
+    /// two groups one: without separators, quoted literals side by side read alike.
+    @Test func identityKeysOfAdjacentColumnsNeverCollide() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let store = try Self.store(dir)
+        try store.queue.write { db in
+            for (code, source) in [("a", "'b"), ("a'", "b"), ("a',", "b"), ("a", "',b")] {
+                try db.execute(sql: """
+                    INSERT INTO access VALUES (1, '2026-11-01', 'vpce-1', '111122223333', 'arn:aws:iam::111122223333:role/r', 'role', '111122223333',
+                                               's3:GetObject', 'arn:aws:s3:::b/k', '111122223333', 'denied', ?, ?, 'us-east-1', '111122223333', 1, 1, 1, '')
+                    """, arguments: [code, source])
+            }
+        }
+        var groups: [ObservedAccess] = []
+        try store.observedAccess(fold: { $0.resource }) { groups.append($0) }
+        #expect(groups.count == 4)
+        #expect(Set(groups.map { "\($0.errorCode ?? "") \($0.eventSource)" }) == ["a 'b", "a' b", "a', b", "a ',b"])
+    }
+
     /// Two files whose flow sums are at Int64.max each: SQLite's SUM would fail every later query.
     @Test func flowSumsOverTwoHugeFilesDoNotOverflowTheStoresAggregates() async throws {
         let dir = TestSupport.temporaryDirectory()

@@ -54,7 +54,7 @@ public struct AccessFolding: Sendable {
         let within = general == key.resource || withinCurrent(key, general) ? general : key.resource
         guard granularity == .prefix else { return within }
         // The builder counts the generalized form of each grant per audience and bucket; only drafted grants count.
-        let place = Place(principal: counts.place(of: key, self), bucket: String(parts.bucketARN))
+        let place = Place(principal: counts.place(of: key, self), bucket: parts.bucketARN)
         if counts.patterns[place, default: []].contains(general) || counts.patterns[place, default: []].count <= SynthesisOptions.prefixLimit {
             counts.patterns[place, default: []].insert(general)
             return within
@@ -66,7 +66,8 @@ public struct AccessFolding: Sendable {
     /// A principal's requests to one bucket through one endpoint, drafted or not (`principal` numbers those).
     struct Place: Hashable {
         var principal: Int
-        var bucket: String
+        /// `…:::bucket/`, a slice of the first key seen there (no copy per row).
+        var bucket: Substring
     }
 
     /// What one read has counted: the patterns per place, and each row identity's place number.
