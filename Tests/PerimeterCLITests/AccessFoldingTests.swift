@@ -141,6 +141,24 @@ struct AccessFoldingTests {
         #expect(a.endpoints[0].coarsened.first?.message.description.contains("as they were read") == true)
     }
 
+    /// Two endpoints past what an exact draft holds, their groups interleaved as the store returns them:
+    /// folding the second must not move where the first's folded groups are summed.
+    @Test func exactFoldingOfASecondEndpointKeepsTheFirstsSums() async throws {
+        var records: [String] = []
+        for n in 1...3_000 {
+            var record = Self.s3(n % 3 == 0 ? "GetObject" : "PutObject", "acme-data", "data/\(n)-\(UUID().uuidString).json", n: n)
+            if n % 2 == 0 { record = record.replacingOccurrences(of: Self.endpoint, with: "vpce-0eeeeffff00001111") }
+            records.append(record)
+        }
+        let store = try await Self.store(records)
+        let folded = try Self.folded(store, .exact, Inventory())
+        #expect(folded.foldedExact == [VPCEndpointID(Self.endpoint), VPCEndpointID("vpce-0eeeeffff00001111")])
+        #expect(folded.accesses.reduce(0) { $0 + $1.count } == 3_000)
+        let a = Self.synthesize(folded.accesses, .exact, Inventory(), foldedExact: folded.foldedExact)
+        Self.expectSameDrafts(a, Self.synthesize(try store.observedAccess(), .exact, Inventory()))
+        #expect(a.endpoints.map(\.replay.requests) == [1_500, 1_500])
+    }
+
     /// Flow destinations no endpoint has are summed into one group per source and path (a long window
     /// reaches ever more service addresses); an interface endpoint's address stays apart, and the flow
     /// findings are the ones the unfolded flows give.

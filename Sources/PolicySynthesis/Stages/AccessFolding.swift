@@ -198,6 +198,9 @@ public struct AccessFolding: Sendable {
             seen[access.endpoint] = nil
             let again = accesses.filter { $0.endpoint == access.endpoint }
             accesses.removeAll { $0.endpoint == access.endpoint }
+            // The removal moved the groups folded before (another endpoint's): index them again.
+            folded = [:]
+            for (i, a) in accesses.enumerated() where a.generalized { folded[a.identity] = i }
             for a in again { add(a) }
         }
     }
