@@ -35,15 +35,13 @@ enum SynthesisStep {
             try folding.collect { fold, each throws(StoreError) in try store.observedAccess(window: window, fold: fold, each) }
         }
         Terminal.status("synthesis: reading the store")
-        // The requests and daily counts on another core while the sources, flows and totals are read here (about even on 1M records).
-        let shown = DayWindow(since: group.since, until: group.until)
-        let learned = window
+        let shown = DayWindow(since: group.since, until: group.until), learned = window
         // The only destinations synthesis matches flows by: the interface endpoints' addresses (others are summed together).
         let endpointAddresses = Set(inventory.endpoints.values.flatMap(\.addresses))
-        let ((collected, daily, logged), (sources, flows, totals, categories)) = try concurrently({
-            (try read(learned), try store.dailyRequests(window: shown), try store.loggedDays(window: shown))
-        }) {
-            (try store.sources(window: window), try store.flows(window: window, keeping: endpointAddresses), try store.totals(), try store.eventCategories())
+        // The requests on another core while the sources, flows and counts are read here (about even on 1M records).
+        let (collected, (sources, flows, totals, categories, daily, logged)) = try concurrently({ try read(learned) }) {
+            (try store.sources(window: window, sums: false), try store.flows(window: window, keeping: endpointAddresses), try store.totals(),
+             try store.eventCategories(), try store.dailyRequests(window: shown), try store.loggedDays(window: shown))
         }
         let observed = ObservedAccess.withSourceIPs(collected.accesses, from: sources)
         if group.since != nil || group.until != nil, observed.isEmpty, flows.isEmpty, totals.events + totals.flowRecords > 0 {
@@ -61,7 +59,7 @@ enum SynthesisStep {
         }
         Terminal.endStatus()
         if let heldOut {
-            let held = ObservedAccess.withSourceIPs(try read(heldOut.window).accesses, from: try store.sources(window: heldOut.window))
+            let held = ObservedAccess.withSourceIPs(try read(heldOut.window).accesses, from: try store.sources(window: heldOut.window, sums: false))
             Synthesizer.backtest(&result, heldOut: held, from: heldOut.from, through: heldOut.through,
                                  inventory: inventory)
         }

@@ -201,15 +201,18 @@ extension UsageStore {
 
     /// Principals by source address over `window`, sorted.
     ///
+    /// Without `sums`, each source once with `count`, `firstSeen` and `lastSeen` 0: what synthesis reads
+    /// (who, from where, as which session and agent), for a third less time (1M records: 488k rows).
+    ///
     /// - Throws: ``StoreError`` when the store cannot be read.
-    public func sources(window: DayWindow = DayWindow()) throws(StoreError) -> [ObservedSource] {
+    public func sources(window: DayWindow = DayWindow(), sums: Bool = true) throws(StoreError) -> [ObservedSource] {
         let (condition, arguments) = window.sql
+        let columns = "endpoint, principal_arn, session_name, source_ip, user_agent"
+        let sql = sums
+            ? "SELECT \(columns), \(Self.boundedSum("count")) AS n, MIN(first_seen) AS f, MAX(last_seen) AS l FROM source WHERE \(condition) GROUP BY \(columns)"
+            : "SELECT DISTINCT \(columns), 0, 0, 0 FROM source WHERE \(condition)"
         return try read { db in
-            try Self.fetch(db, sql: """
-                SELECT endpoint, principal_arn, session_name, source_ip, user_agent, \(Self.boundedSum("count")) AS n, MIN(first_seen) AS f, MAX(last_seen) AS l
-                FROM source WHERE \(condition)
-                GROUP BY endpoint, principal_arn, session_name, source_ip, user_agent
-                """, arguments: arguments) { row in
+            try Self.fetch(db, sql: sql, arguments: arguments) { row in
                 // Columns by position, in the SELECT's order (a name lookup lowercases the name for every row).
                 let endpoint: String = row[0]
                 return ObservedSource(endpoint: endpoint.isEmpty ? nil : VPCEndpointID(endpoint), principalARN: row[1],

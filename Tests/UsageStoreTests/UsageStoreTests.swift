@@ -43,6 +43,10 @@ struct UsageStoreTests {
         #expect(second.events == 0)
         #expect(try store.totals() == totals)
         #expect(try store.observedAccess() == access)
+        // Without sums, the same sources once each, their sums 0.
+        let summed = try store.sources()
+        #expect(!summed.isEmpty)
+        #expect(try store.sources(sums: false) == summed.map { var s = $0; (s.count, s.firstSeen, s.lastSeen) = (0, 0, 0); return s }.sorted())
     }
 
     @Test func aLargerCopyAddsOnlyTheNewFiles() async throws {
