@@ -40,6 +40,7 @@ extension FoldKey {
     }
 }
 
-/// Maps a logged S3 object ARN to the pattern its requests are summed under (returning the resource keeps
-/// it). The store calls it once per row, in the table's order.
+/// Maps a logged resource to the pattern its requests are summed under (returning the resource keeps
+/// it; only S3 object ARNs are folded). The store calls it once for each row whose resource is an ARN,
+/// in the table's order, so a fold may count what it has seen.
 public typealias ResourceFold = @Sendable (FoldKey) -> String
