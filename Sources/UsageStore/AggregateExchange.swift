@@ -136,7 +136,10 @@ extension UsageStore {
             return sources.count
         case "categories":
             var categories: [String: Int64] = [:]
-            for row in rows { if let category = row["category"]?.string { categories[category, default: 0] += try Self.amount(row, "count") } }
+            // Saturating: a part file may repeat a category with counts that together pass Int64.
+            for row in rows {
+                if let category = row["category"]?.string { categories[category] = (categories[category] ?? 0).addingSaturated(try Self.amount(row, "count")) }
+            }
             try upsertCategories(db, categories)
             return categories.count
         case "flows":

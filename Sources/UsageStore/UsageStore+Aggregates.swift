@@ -165,10 +165,12 @@ extension UsageStore {
         }
     }
 
+    /// Adds to the event counts by source and category, held at 2^62 (past Int64, SQLite's `+` turns
+    /// the sum into a float, which would not read back as a count).
     func upsertCategories(_ db: Database, _ categories: [String: Int64]) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO event_category(event_source, category, count) VALUES (?, ?, ?)
-            ON CONFLICT DO UPDATE SET count = count + excluded.count
+            ON CONFLICT DO UPDATE SET count = MIN(count + excluded.count, 4611686018427387904)
             """)
         for (key, count) in categories where count > 0 {
             let parts = key.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)

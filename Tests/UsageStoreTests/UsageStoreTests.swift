@@ -306,6 +306,23 @@ struct AggregateLoadTests {
         #expect(try store.totals().events == 0)   // the transaction left nothing behind
     }
 
+    /// A categories part file repeating one category with counts of 2^53 (each in range) summed past
+    /// Int64 trapped the load; twice loaded, SQLite's sum turned into a float that did not read back.
+    @Test func aggregateCategoryCountsPastInt64Saturate() throws {
+        let store = try UsageStoreTests.store(TestSupport.temporaryDirectory())
+        for n in 0..<2 {
+            let dir = try Self.folder(access: "1")
+            try FileManager.default.createDirectory(atPath: dir + "/categories", withIntermediateDirectories: true)
+            let line = #"{"category":"s3.amazonaws.com Data","count":9007199254740992}"#
+            try Data(Array(repeating: line, count: 1_100).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: dir + "/categories/part-0.json"))
+            // Each load needs its own file ledger row: a different content hash.
+            try Data(#"{"path":"a\#(n).json.gz","hash":"h\#(n)","size":10,"kind":"cloudtrail","events":1,"duplicates":0,"flowRecords":0,"rejects":0,"skipped":0,"bytes":20}"#.utf8)
+                .write(to: URL(fileURLWithPath: dir + "/files/part-0.json"))
+            _ = try store.loadAggregates(folder: dir)
+        }
+        #expect(try store.eventCategories().map(\.count) == [4_611_686_018_427_387_904])
+    }
+
     @Test func aGoodAggregateLoadsOnce() throws {
         let dir = try Self.folder(access: "3")
         let store = try UsageStoreTests.store(dir)
