@@ -100,7 +100,7 @@ extension UsageStore {
                     events: try Self.amount(f, "events"), duplicates: try Self.amount(f, "duplicates"), flowRecords: try Self.amount(f, "flowRecords"),
                     rejects: try Self.amount(f, "rejects"), skipped: try Self.amount(f, "skipped"), bytes: try Self.amount(f, "bytes")))
                 load.files += 1
-                load.events += try Self.amount(f, "events")
+                load.events = load.events.addingSaturated(try Self.amount(f, "events"))
             }
             // The grouped tables part file by part file: memory holds one part, not the aggregates.
             for table in AggregateExchange.tables.dropFirst() {

@@ -278,14 +278,18 @@ extension UsageStore {
                 t.filesByKind[row["kind"]] = row["n"]
             }
             t.failedFiles = try Row.fetchAll(db, sql: "SELECT path, note FROM file WHERE outcome = 'failed' ORDER BY path").map { IngestSummary.FileNote(path: $0["path"], reason: $0["note"] ?? "") }
-            if let row = try Row.fetchOne(db, sql: "SELECT COALESCE(SUM(events),0) AS e, COALESCE(SUM(duplicate_events),0) AS d, COALESCE(SUM(flow_records),0) AS f, COALESCE(SUM(rejects),0) AS r FROM file WHERE outcome = 'ingested'") {
+            // Bounded sums: aggregates from elsewhere may claim counts whose sum passes Int64 (SUM would fail every later read).
+            if let row = try Row.fetchOne(db, sql: """
+                SELECT \(Self.boundedSum("events")) AS e, \(Self.boundedSum("duplicate_events")) AS d, \(Self.boundedSum("flow_records")) AS f,
+                       \(Self.boundedSum("rejects")) AS r FROM file WHERE outcome = 'ingested'
+                """) {
                 t.rejects = row["r"]
                 t.events = row["e"]
                 t.duplicateEvents = row["d"]
                 t.flowRecords = row["f"]
             }
             for row in try Row.fetchAll(db, sql: "SELECT code, COUNT(*) AS n FROM reject GROUP BY code") { t.rejectsByCode[row["code"]] = row["n"] }
-            for row in try Row.fetchAll(db, sql: "SELECT reason, SUM(count) AS n FROM skipped GROUP BY reason") { t.skippedByReason[row["reason"]] = row["n"] }
+            for row in try Row.fetchAll(db, sql: "SELECT reason, \(Self.boundedSum("count")) AS n FROM skipped GROUP BY reason") { t.skippedByReason[row["reason"]] = row["n"] }
             return t
         }
     }

@@ -323,6 +323,17 @@ struct AggregateLoadTests {
         #expect(try store.eventCategories().map(\.count) == [4_611_686_018_427_387_904])
     }
 
+    /// Aggregates claiming 2^53 events for each of 1,100 files: the load's total and the store's totals
+    /// (a plain SUM raised "integer overflow" on every later read) are held, not trapped or failed.
+    @Test func aggregateFileCountsPastInt64Saturate() throws {
+        let dir = try Self.folder(access: "1")
+        let lines = (0..<1_100).map { #"{"path":"f\#($0).json.gz","hash":"h\#($0)","size":10,"kind":"cloudtrail","events":9007199254740992,"duplicates":0,"flowRecords":0,"rejects":0,"skipped":0,"bytes":20}"# }
+        try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: dir + "/files/part-0.json"))
+        let store = try UsageStoreTests.store(TestSupport.temporaryDirectory())
+        #expect(try store.loadAggregates(folder: dir).events == Int64.max)
+        #expect(try store.totals().events == 4_611_686_018_427_387_904)
+    }
+
     @Test func aGoodAggregateLoadsOnce() throws {
         let dir = try Self.folder(access: "3")
         let store = try UsageStoreTests.store(dir)
