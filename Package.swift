@@ -75,7 +75,8 @@ let package = Package(
             name: "PerimeterTestSupport", dependencies: ["AWSModel"], path: "Tests/PerimeterTestSupport"),
         .target(
             /** libFuzzer targets for the parsers (Tests/Fuzz/run.sh builds them with -sanitize=fuzzer,address) */
-            name: "PerimeterFuzz", dependencies: ["AWSModel", "JSONTape", "AWSLogs", "IAMPolicy", "PolicySynthesis"], path: "Tests/Fuzz",
+            name: "PerimeterFuzz", dependencies: ["AWSModel", "JSONTape", "AWSLogs", "IAMPolicy", "PolicySynthesis", "UsageStore",
+                                                  .product(name: "Logging", package: "swift-log")], path: "Tests/Fuzz",
             exclude: ["run.sh"]),
         .testTarget(name: "AWSModelTests", dependencies: ["AWSModel", "JSONTape"]),
         .testTarget(name: "IAMPolicyTests", dependencies: ["IAMPolicy", "AWSModel", "PerimeterTestSupport"]),

@@ -1,5 +1,5 @@
 // libFuzzer targets for every parser Perimeter feeds with outside input. One binary holds them all;
-// `PERIMETER_FUZZ_TARGET` picks one (json, cloudtrail, flowlog, policy, inventory). Built and run by
+// `PERIMETER_FUZZ_TARGET` picks one (json, cloudtrail, flowlog, policy, inventory, aggregates). Built and run by
 // `Tests/Fuzz/run.sh`; see the README's section on fuzzing.
 import AWSLogs
 import AWSModel
@@ -7,11 +7,13 @@ import Foundation
 import IAMPolicy
 import PolicySynthesis
 import JSONTape
+import Logging
+import UsageStore
 
 /// The parsers under test, each a function of the input bytes. A crash, a trap or a sanitizer report
 /// is a finding; an `invariant` that does not hold traps on purpose.
 enum FuzzTarget: String, CaseIterable {
-    case json, cloudtrail, flowlog, policy, inventory
+    case json, cloudtrail, flowlog, policy, inventory, aggregates
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -20,6 +22,7 @@ enum FuzzTarget: String, CaseIterable {
         case .flowlog: Self.flowLog(bytes)
         case .policy: Self.policy(bytes)
         case .inventory: Self.inventory(bytes)
+        case .aggregates: Self.aggregates(bytes)
         }
     }
 
@@ -71,6 +74,26 @@ enum FuzzTarget: String, CaseIterable {
             }
         }
         for flow in reader.flows() { invariant(flow.bytes >= 0 && flow.packets >= 0, "negative counter") }
+    }
+
+    /// The tables of `perimeter ingest --aggregates` (anyone who can write the aggregates' bucket writes
+    /// them): the input's NUL-separated sections are the part files of `files`, `access`, `sources`,
+    /// `categories`, `flows`, `rejects` and `skipped`, loaded into a new store, which must then read.
+    static func aggregates(_ bytes: [UInt8]) {
+        let dir = NSTemporaryDirectory() + "perimeter-fuzz-aggregates-\(getpid())"
+        try? FileManager.default.removeItem(atPath: dir)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sections = bytes.split(separator: 0, maxSplits: 6, omittingEmptySubsequences: false)
+        for (table, section) in zip(["files", "access", "sources", "categories", "flows", "rejects", "skipped"], sections) {
+            try? FileManager.default.createDirectory(atPath: dir + "/agg/" + table, withIntermediateDirectories: true)
+            try? Data(section).write(to: URL(fileURLWithPath: dir + "/agg/\(table)/part-0.json"))
+        }
+        guard let store = try? UsageStore(path: dir + "/store.sqlite", logger: Logger(label: "fuzz")) else { return }
+        let loaded = (try? store.loadAggregates(folder: dir + "/agg")) != nil
+        // Whatever was loaded (or nothing, the transaction undone) reads back without a trap or an error.
+        invariant((try? store.totals()) != nil && (try? store.observedAccess()) != nil && (try? store.flows()) != nil
+                      && (try? store.eventCategories()) != nil && (try? store.dailyRequests()) != nil, "a store that does not read back")
+        if loaded { invariant((try? store.loadAggregates(folder: dir + "/agg"))?.alreadyLoaded == true, "aggregates loaded twice") }
     }
 
     static func policy(_ bytes: [UInt8]) {

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-20}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(json cloudtrail flowlog policy inventory)
+[ ${#targets[@]} -gt 0 ] || targets=(json cloudtrail flowlog policy inventory aggregates)
 
 build=.build-fuzz
 swift build -c release --build-path "$build" --target PerimeterFuzz \
@@ -22,7 +22,7 @@ bin=$(swift build -c release --build-path "$build" --show-bin-path)
 # The objects of each module's current sources (its output file map), not every .o in the folder:
 # a file moved or removed since an earlier build leaves a stale object behind.
 objects=()
-for module in JSONTape AWSModel IAMPolicy AWSLogs Yams PolicySynthesis PerimeterFuzz; do
+for module in JSONTape AWSModel IAMPolicy AWSLogs Yams PolicySynthesis Logging GRDB UsageStore PerimeterFuzz; do
     while IFS= read -r object; do objects+=("$object"); done < <(python3 -c '
 import json, sys
 for source, outputs in json.load(open(sys.argv[1])).items():
@@ -31,7 +31,7 @@ done
 # Yams's C parser (libyaml) is a C target: no output file map, its objects are the folder's.
 objects+=("$bin"/CYaml.build/src/*.o)
 # gold warns once per ASan helper symbol it cannot export; that is noise, errors still stop the script.
-swiftc -sanitize=fuzzer,address "${objects[@]}" -lz -o "$bin/perimeter-fuzz" 2> >(grep -v "Cannot export local symbol" >&2)
+swiftc -sanitize=fuzzer,address "${objects[@]}" -lz -lsqlite3 -o "$bin/perimeter-fuzz" 2> >(grep -v "Cannot export local symbol" >&2)
 
 seeds() {   # target -> seed files
     case "$1" in
@@ -39,6 +39,7 @@ seeds() {   # target -> seed files
         flowlog) find Tests/Fixtures/flowlogs -type f ! -name '*.gz' 2>/dev/null ;;
         policy) find Tests/Fixtures/policies -type f 2>/dev/null ;;
         inventory) find SampleLogs/inventory Tests/Fixtures/policies Tests/Fixtures/inventory -type f 2>/dev/null ;;
+        aggregates) find Tests/Fixtures/aggregates -type f ! -name '*.md' 2>/dev/null ;;
     esac
 }
 
