@@ -109,11 +109,11 @@ public struct IngestPipeline: Sendable {
         let readers = ReaderThreads(count: workers)
         defer { readers.close() }
 
-        try await withThrowingTaskGroup(of: FileOutcome.self) { group in
-            var next = files.makeIterator()
+        let cursor = FileCursor(files)
+        try await withThrowingTaskGroup(of: [FileOutcome].self) { group in
             func schedule() {
-                guard let path = next.next() else { return }
-                group.addTask { await readers.run { Self.readFile(path: path, known: known, reader: reader) } }
+                guard !cursor.isEmpty else { return }
+                group.addTask { await readers.run { Self.readFiles(from: cursor, known: known, reader: reader) } }
             }
             for _ in 0..<max(1, workers) { schedule() }
             var done = 0
@@ -144,26 +144,28 @@ public struct IngestPipeline: Sendable {
                 batch.removeAll()
                 batchRecords = 0
             }
-            while let outcome = try await group.next() {
+            while let outcomes = try await group.next() {
                 schedule()
-                done += 1
-                switch outcome {
-                case let .parsed(file, folded):
-                    summary.compressedBytes += file.size
-                    batch.append((file, folded))
-                    batchRecords += folded.events.count + file.flows.count
-                    if batchRecords >= Self.batchRecords { try await flush() }
-                case let .alreadyIngested(_, size):
-                    summary.filesAlreadyIngested += 1
-                    summary.compressedBytes += size
-                case let .failed(path, size, hash, reason):
-                    summary.filesFailed.append(.init(path: path, reason: reason))
-                    summary.compressedBytes += size
-                    try store.recordFailure(path: path, size: size, contentHash: hash, reason: reason)
-                    logger.debug("log file failed", metadata: ["file.path": "\(path)", "error": "\(reason)"])
+                for outcome in outcomes {
+                    done += 1
+                    switch outcome {
+                    case let .parsed(file, folded):
+                        summary.compressedBytes += file.size
+                        batch.append((file, folded))
+                        batchRecords += folded.events.count + file.flows.count
+                        if batchRecords >= Self.batchRecords { try await flush() }
+                    case let .alreadyIngested(_, size):
+                        summary.filesAlreadyIngested += 1
+                        summary.compressedBytes += size
+                    case let .failed(path, size, hash, reason):
+                        summary.filesFailed.append(.init(path: path, reason: reason))
+                        summary.compressedBytes += size
+                        try store.recordFailure(path: path, size: size, contentHash: hash, reason: reason)
+                        logger.debug("log file failed", metadata: ["file.path": "\(path)", "error": "\(reason)"])
+                    }
+                    progress(IngestProgress(filesDone: done, filesTotal: files.count, decompressedBytes: summary.decompressedBytes,
+                                            records: summary.records))
                 }
-                progress(IngestProgress(filesDone: done, filesTotal: files.count, decompressedBytes: summary.decompressedBytes,
-                                        records: summary.records))
             }
             try await flush()
             try await finishWriting()
@@ -178,6 +180,52 @@ public struct IngestPipeline: Sendable {
         case parsed(ParsedFile, FoldedEvents)
         case alreadyIngested(path: String, size: Int64)
         case failed(path: String, size: Int64, hash: String, reason: String)
+
+        /// The file's raw size.
+        var size: Int64 {
+            switch self {
+            case let .parsed(file, _): file.size
+            case let .alreadyIngested(_, size), let .failed(_, size, _, _): size
+            }
+        }
+    }
+
+    /// The files not yet taken by a reader, shared by the readers: a reader takes small files one after
+    /// another within one job, so that a trail of thousands of files of a few KB is not a hand-over
+    /// between threads per file.
+    final class FileCursor: @unchecked Sendable {
+        // INVARIANT: `next` is read and written with `lock` held.
+        private let lock = NSLock()
+        private let files: [String]
+        private var next = 0
+
+        init(_ files: [String]) { self.files = files }
+
+        var isEmpty: Bool { lock.withLock { next == files.count } }
+
+        func take() -> String? {
+            lock.withLock {
+                guard next < files.count else { return nil }
+                defer { next += 1 }
+                return files[next]
+            }
+        }
+    }
+
+    /// What one reader job reads: files until they hold this many raw bytes or this many files.
+    static let jobBytes: Int64 = 256 * 1024
+    static let jobFiles = 64
+
+    /// Reads files from `cursor` until the job's share is read (one large file, or many small ones).
+    static func readFiles(from cursor: FileCursor, known: Set<String>, reader: LogFileReader) -> [FileOutcome] {
+        var outcomes: [FileOutcome] = []
+        var bytes: Int64 = 0
+        while outcomes.count < jobFiles, bytes < jobBytes, let path = cursor.take() {
+            let outcome = readFile(path: path, known: known, reader: reader)
+            bytes += outcome.size
+            outcomes.append(outcome)
+        }
+        return outcomes
     }
 
     /// Files up to this size are read from disk once, into memory, and fingerprinted and parsed from
@@ -186,15 +234,9 @@ public struct IngestPipeline: Sendable {
 
     static func readFile(path: String, known: Set<String>, reader: LogFileReader) -> FileOutcome {
         let fingerprint: FileFingerprint
-        var contents: [UInt8]?
+        let contents: [UInt8]?
         do throws(LogReadError) {
-            if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int, size <= smallFile,
-               let data = FileManager.default.contents(atPath: path) {
-                contents = [UInt8](data)
-                fingerprint = LogFileReader.fingerprint(bytes: contents!)
-            } else {
-                fingerprint = try LogFileReader.fingerprint(path: path)
-            }
+            (contents, fingerprint) = try LogFileReader.load(path: path, upTo: smallFile)
         } catch {
             return .failed(path: path, size: 0, hash: "unreadable:\(path)", reason: error.description)
         }

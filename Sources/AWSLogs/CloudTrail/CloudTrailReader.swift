@@ -236,10 +236,13 @@ public struct CloudTrailStream {
     public mutating func feed(_ chunk: UnsafeRawBufferPointer, into file: inout ParsedFile) {
         if !decided {
             decided = true
-            let firstLine = chunk.prefix { $0 != 10 }
-            if let first = firstLine.first(where: { $0 != 32 && $0 != 9 && $0 != 13 }), first != 123, first != 91, first != 34,
-               firstLine.contains(123) {
-                mode = .prefixed(LineSplitter(lengthLimit: RecordSplitter.recordLimit))
+            // A first line that begins with JSON is not looked through (a delivery file is one line: a scan
+            // of the whole file); one that does not, and holds a brace, is `PREFIX {json}`.
+            var first = 0
+            while first < chunk.count, chunk[first] == 32 || chunk[first] == 9 || chunk[first] == 13 { first += 1 }
+            if first < chunk.count, ![10, 123, 91, 34].contains(chunk[first]) {
+                let lineEnd = chunk[first...].firstIndex(of: 10) ?? chunk.endIndex
+                if chunk[first..<lineEnd].contains(123) { mode = .prefixed(LineSplitter(lengthLimit: RecordSplitter.recordLimit)) }
             }
         }
         switch mode {

@@ -34,6 +34,7 @@ public enum LogFileDiscovery {
         var files = Set<String>()
         var visited = Set<FileID>()
         func isExcluded(_ path: String) -> Bool {
+            guard !excluded.isEmpty else { return false }
             let full = URL(fileURLWithPath: path).standardizedFileURL.path
             return excluded.contains { full == $0 || full.hasPrefix($0 + "/") }
         }

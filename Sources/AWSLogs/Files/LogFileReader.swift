@@ -5,6 +5,12 @@ import Glibc
 import Darwin
 #endif
 
+#if canImport(Glibc)
+private let systemRead = Glibc.read
+#elseif canImport(Darwin)
+private let systemRead = Darwin.read
+#endif
+
 /// Size and content hash of a file: its identity in the store's ledger.
 public struct FileFingerprint: Sendable, Hashable {
     /// The file's size in bytes.
@@ -79,11 +85,49 @@ public struct LogFileReader: Sendable {
         }
     }
 
+    /// A file's raw bytes when it is at most `limit` bytes long (one `open`, `fstat` and `read`: real trails
+    /// deliver thousands of files of a few KB), with its fingerprint; a larger file is only fingerprinted
+    /// (`contents` nil), to be streamed by ``read(path:fingerprint:)``.
+    ///
+    /// - Throws: ``LogReadError`` when the file cannot be opened or read.
+    public static func load(path: String, upTo limit: Int) throws(LogReadError) -> (contents: [UInt8]?, fingerprint: FileFingerprint) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw LogReadError.io(path: path, message: String(cString: strerror(errno))) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, Int64(info.st_size) <= Int64(limit) else {
+            close(fd)
+            return (nil, try fingerprint(path: path))
+        }
+        defer { close(fd) }
+        // One byte more than the size: a file that grew since `fstat` is read to its end, in steps.
+        var contents = [UInt8](repeating: 0, count: Int(info.st_size) + 1)
+        var count = 0
+        while true {
+            if count == contents.count { contents.append(contentsOf: repeatElement(0, count: max(4096, count))) }
+            let n = contents.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress! + count, $0.count - count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw LogReadError.io(path: path, message: String(cString: strerror(errno)))
+            }
+            if n == 0 { break }
+            count += n
+        }
+        contents.removeLast(contents.count - count)
+        return (contents, fingerprint(bytes: contents))
+    }
+
+    static let digestMarkers = [Array("/CloudTrail-Digest/".utf8), Array("_CloudTrail-Digest_".utf8)]
+    static let insightMarkers = [Array("/CloudTrail-Insight/".utf8), Array("_CloudTrail-Insight_".utf8)]
+
     /// The kind a path declares by itself (CloudTrail digest and Insight folders), before reading.
     public static func kindFromPath(_ path: String) -> (LogKind, String)? {
-        if path.contains("/CloudTrail-Digest/") || path.contains("_CloudTrail-Digest_") { return (.skipped, "CloudTrail digest file") }
-        if path.contains("/CloudTrail-Insight/") || path.contains("_CloudTrail-Insight_") { return (.skipped, "CloudTrail Insight file") }
-        return nil
+        var path = path
+        return path.withUTF8 { bytes in
+            let bytes = UnsafeRawBufferPointer(bytes)
+            if digestMarkers.contains(where: { Sink.holds(bytes, $0) }) { return (.skipped, "CloudTrail digest file") }
+            if insightMarkers.contains(where: { Sink.holds(bytes, $0) }) { return (.skipped, "CloudTrail Insight file") }
+            return nil
+        }
     }
 
     /// Reads and parses the file. Throws only when the file cannot be read at all (I/O, corrupt or
@@ -284,8 +328,10 @@ public struct LogFileReader: Sendable {
                     return .unrecognized
                 }
             }
-            let text = String(decoding: head, as: UTF8.self)
-            let firstLine = text.split(separator: "\n", maxSplits: 1).first.map(String.init) ?? text
+            // The first line that is not empty (a line ends at LF; a CR before it stays in the line).
+            let lineStart = head.firstIndex(where: { $0 != 10 }) ?? head.endIndex
+            let lineEnd = head[lineStart...].firstIndex(of: 10) ?? head.endIndex
+            let firstLine = String(decoding: head[lineStart..<lineEnd], as: UTF8.self)
             let tokens = firstLine.split(whereSeparator: { $0 == " " || $0 == "\t" })
             if FlowLogFormat.header(tokens) != nil { return .flow }
             if let first = tokens.first, Int(first) != nil, tokens.count >= 6, !firstLine.contains("{") { return .flow }
