@@ -55,9 +55,18 @@ public struct ObservedAccess: Sendable, Hashable, Comparable {
         self.sourceIPs = sourceIPs
     }
 
+    /// By endpoint, principal, action (as written), resource and outcome, field by field: no action text is
+    /// made unless the services differ (a sort of a long window's groups compares them a million times).
     public static func < (lhs: ObservedAccess, rhs: ObservedAccess) -> Bool {
-        (lhs.endpoint?.rawValue ?? "", lhs.principal.arn, lhs.access.action.description, lhs.access.resource, lhs.outcome.rawValue)
-            < (rhs.endpoint?.rawValue ?? "", rhs.principal.arn, rhs.access.action.description, rhs.access.resource, rhs.outcome.rawValue)
+        let (le, re) = (lhs.endpoint?.rawValue ?? "", rhs.endpoint?.rawValue ?? "")
+        if le != re { return le < re }
+        if lhs.principal.arn != rhs.principal.arn { return lhs.principal.arn < rhs.principal.arn }
+        let (la, ra) = (lhs.access.action, rhs.access.action)
+        // "service:name" compared as text: with equal services that is the names' order.
+        if la.service != ra.service { return la.description < ra.description }
+        if la.name != ra.name { return la.name < ra.name }
+        if lhs.access.resource.text != rhs.access.resource.text { return lhs.access.resource.text < rhs.access.resource.text }
+        return lhs.outcome.rawValue < rhs.outcome.rawValue
     }
 }
 

@@ -102,8 +102,8 @@ struct UsageStoreTests {
     }
 
     /// The folded read keys each row by its columns other than the resource; logged text that moves a
-    /// quote from one column to the next (an error code `a` and a source `'b`, or `a'` and `b`) must not make
-    /// two groups one: without separators, quoted literals side by side read alike.
+    /// quote or comma from one column to the next (an error code `a` and a source `'b`, or `a'` and `b`) must
+    /// not make two groups one: without each column's length before it, the columns side by side read alike.
     @Test func identityKeysOfAdjacentColumnsNeverCollide() throws {
         let dir = TestSupport.temporaryDirectory()
         let store = try Self.store(dir)
@@ -119,6 +119,25 @@ struct UsageStoreTests {
         try store.observedAccess(fold: { $0.resource }) { groups.append($0) }
         #expect(groups.count == 4)
         #expect(Set(groups.map { "\($0.errorCode ?? "") \($0.eventSource)" }) == ["a 'b", "a' b", "a', b", "a ',b"])
+    }
+
+    /// The sources read without sums keep each distinct row once by its bytes: text moved from one column
+    /// to the next (a session `a` and an address `bc` against `ab` and `c`) is two sources, and the same
+    /// source in two files is one.
+    @Test func distinctSourcesOfAdjacentColumnsNeverCollide() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let store = try Self.store(dir)
+        try store.queue.write { db in
+            for (file, session, ip) in [(1, "'a'", "bc"), (1, "'ab'", "c"), (2, "'a'", "bc"), (2, "'a' || char(0) || 'x'", "bc")] {
+                try db.execute(sql: """
+                    INSERT INTO source VALUES (?, '2026-11-01', 'vpce-1', 'arn:aws:iam::111122223333:role/r', \(session), ?, 'aws-cli', 1, 1, 1)
+                    """, arguments: [file, ip])
+            }
+        }
+        let sources = try store.sources(sums: false)
+        // The row with a NUL stays apart from `a` (a String read from the column stops at the NUL).
+        #expect(sources.map { "\($0.sessionName) \($0.sourceIP)" }.sorted() == ["a bc", "a bc", "ab c"])
+        #expect(try store.sources().map(\.count).reduce(0, +) == 4)
     }
 
     /// Two files whose flow sums are at Int64.max each: SQLite's SUM would fail every later query.

@@ -171,7 +171,10 @@ public struct LogFileReader: Sendable {
         try chunks { (chunk) throws(LogReadError) in
             if first {
                 first = false
-                if chunk.count >= 2, chunk[0] == 0x1f, chunk[1] == 0x8b { gzip = GzipDecoder() }
+                if chunk.count >= 2, chunk[0] == 0x1f, chunk[1] == 0x8b {
+                    // Output chunks sized to the file: a delivery file of a few KB needs no 256 KiB buffer.
+                    gzip = GzipDecoder(outputCapacity: Int(min(256 * 1024, max(16 * 1024, fingerprint.size * 8))))
+                }
             }
             if gzip != nil {
                 try gzip!.feed(chunk) { out in
