@@ -115,7 +115,7 @@ public struct IngestPipeline: Sendable {
                 guard !cursor.isEmpty else { return }
                 group.addTask { await readers.run { Self.readFiles(from: cursor, known: known, reader: reader) } }
             }
-            for _ in 0..<(2 * max(1, workers)) { schedule() }
+            for _ in 0..<max(1, workers) { schedule() }
             var done = 0
             // Parsed files wait in a batch and are committed together (see `ingest(_ batch:)`); the batch is
             // bounded by records so memory stays flat however large the corpus is.
