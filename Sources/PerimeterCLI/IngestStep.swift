@@ -11,7 +11,10 @@ enum IngestStep {
 
     static func run(logs: [String], store: UsageStore, workers: Int, excluding: [String] = []) async throws -> IngestSummary {
         let clock = Stopwatch()
+        let shown = Stopwatch.Mark()
         let summary = try await IngestPipeline(store: store).run(paths: logs, workers: workers, excluding: excluding) { p in
+            // Ten times a second at most: a trail's thousands of small files would otherwise write a line each.
+            guard Terminal.isInteractive, p.filesDone == p.filesTotal || shown.passed(0.1, on: clock) else { return }
             let rate = Double(p.records) / max(clock.seconds, 0.001)
             Terminal.status("ingest: \(p.filesDone)/\(p.filesTotal) files, \(Terminal.megabytes(p.decompressedBytes)), \(Int(rate)) records/s")
         }

@@ -23,9 +23,10 @@ enum Terminal {
     }
 
     /// Rewrites the status line on an interactive terminal; silent otherwise.
-    static func status(_ text: String) {
+    /// `text` is made only when standard error is a terminal (ingest reports after every file).
+    static func status(_ text: @autoclosure () -> String) {
         guard isInteractive else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K\(text)".utf8))
+        FileHandle.standardError.write(Data("\r\u{1B}[K\(text())".utf8))
     }
 
     static func endStatus() {

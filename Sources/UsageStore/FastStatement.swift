@@ -14,7 +14,9 @@ final class FastStatement {
     private var column: Int32 = 0
     private let row: UnsafeMutableRawPointer
     private var used = 0
-    private static let rowCapacity = 64 * 1024
+    /// A row's text rarely passes a few hundred bytes; more is bound as a copy. Small, as a statement is
+    /// wrapped once per file: a trail's thousands of small files made 64 KiB buffers a cost of their own.
+    private static let rowCapacity = 4 * 1024
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
     init(_ statement: Statement) {

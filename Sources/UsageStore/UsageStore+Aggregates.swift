@@ -109,6 +109,8 @@ struct FoldedEvents: Sendable {
         // Files hold few distinct days, user agents and categories: compute each once.
         private var days: [Int64: String] = [:]
         private var agents: [String: String] = [:]
+        private struct Category: Hashable { var source: String; var category: String? }
+        private var categories: [Category: String] = [:]
 
         mutating func keys(_ event: NormalizedEvent) -> ([AccessKey], SourceKey?, String) {
             let dayNumber = event.eventTime / 86_400
@@ -122,7 +124,13 @@ struct FoldedEvents: Sendable {
                 source = SourceKey(day: day, endpoint: event.vpcEndpointID?.rawValue ?? "", principal: event.principal.arn,
                                    session: event.sessionName ?? "", sourceIP: ip, userAgent: family)
             }
-            return (keys, source, event.category.map { "\(event.eventSource) \($0)" } ?? "\(event.eventSource) ")
+            let category = Category(source: event.eventSource, category: event.category)
+            let text = categories[category] ?? {
+                let t = "\(event.eventSource) \(event.category ?? "")"
+                categories[category] = t
+                return t
+            }()
+            return (keys, source, text)
         }
     }
 

@@ -182,19 +182,49 @@ public final class UsageStore: @unchecked Sendable {
     }
 
     /// The user agent reduced to its product and OS tokens (`aws-cli/2 … Linux/…amzn2023…` keeps what
-    /// tells Amazon Linux hosts apart) so that the source table stays small.
+    /// tells Amazon Linux hosts apart) so that the source table stays small: its first six space-separated
+    /// tokens, each cut to the name before its first `/` (empty parts left out) but `Linux`, `os` and
+    /// `platform`, kept whole.
     static func userAgentFamily(_ agent: String) -> String {
-        let tokens = agent.split(separator: " ").prefix(6)
-        return tokens.map { token in
+        var agent = agent
+        // ASCII (nearly every agent) as bytes, where a Character split would segment graphemes for each
+        // event of a file; the same tokens, as a table-driven test checks.
+        return agent.withUTF8 { bytes -> String? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            var out: [UInt8] = []
+            out.reserveCapacity(bytes.count)
+            var tokens = 0, i = 0
+            while i < bytes.count, tokens < 6 {
+                while i < bytes.count, bytes[i] == 32 { i += 1 }
+                guard i < bytes.count else { break }
+                var end = i
+                while end < bytes.count, bytes[end] != 32 { end += 1 }
+                var name = i
+                while name < end, bytes[name] == 47 { name += 1 }   // leading slashes: empty parts, left out
+                var slash = name
+                while slash < end, bytes[slash] != 47 { slash += 1 }
+                let token = UnsafeBufferPointer(rebasing: bytes[i..<end]), head = UnsafeBufferPointer(rebasing: bytes[name..<slash])
+                if tokens > 0 { out.append(32) }
+                if slash + 1 < end, !Self.keptWhole.contains(where: { head.elementsEqual($0) }) {
+                    out.append(contentsOf: head)
+                } else {
+                    out.append(contentsOf: token)
+                }
+                tokens += 1
+                i = end
+            }
+            return String(decoding: out, as: UTF8.self)
+        } ?? agent.split(separator: " ").prefix(6).map { token in
             let parts = token.split(separator: "/", maxSplits: 1)
             guard parts.count == 2 else { return String(token) }
-            let name = parts[0]
             // Keep OS release strings whole (they carry amzn2 / amzn2023 / el7: `ObservedSource.amazonLinux`
             // reads them); drop version numbers elsewhere.
-            if name == "Linux" || name == "os" || name == "platform" { return String(token) }
-            return String(name)
+            return Self.keptWhole.contains(Array(parts[0].utf8)) ? String(token) : String(parts[0])
         }.joined(separator: " ")
     }
+
+    /// The user agent tokens kept whole, version and all.
+    private static let keptWhole = [Array("Linux".utf8), Array("os".utf8), Array("platform".utf8)]
 
     func read<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
         do { return try queue.read(body) } catch { throw StoreError(message: "store read failed: \(error)") }

@@ -361,3 +361,22 @@ struct AggregateLoadTests {
         #expect(try store.observedAccess().map(\.count) == [3])
     }
 }
+
+/// The user agent family, read as bytes for ASCII agents: the same tokens as the Character split it
+/// replaced (empty parts left out, the first `/` only, six tokens, `Linux`/`os`/`platform` whole).
+struct UserAgentFamilyTests {
+    @Test(arguments: [
+        ("aws-cli/2.15.0 Python/3.11.6 Linux/6.1.0-amzn2023.x86_64 exe/x86_64.amzn.2023 prompt/off command/s3.cp",
+         "aws-cli Python Linux/6.1.0-amzn2023.x86_64 exe prompt command"),
+        ("Boto3/1.34 md/Botocore#1.34 ua/2.0 os/linux#6.1 md/arch#x86_64 lang/python#3.9 cfg/retry-mode#legacy",
+         "Boto3 md ua os/linux#6.1 md lang"),
+        ("[S3Console/0.4]", "[S3Console"),
+        ("  a   b  ", "a b"),
+        ("b//", "b"), ("//a/b", "a"), ("/LL//", "LL"), ("a/", "a/"), ("/a", "/a"), ("a//b", "a"), ("//", "//"),
+        ("platform/x os/y Linux/z", "platform/x os/y Linux/z"),
+        ("", ""), ("é/x y/z", "é y"), ("Linux/é", "Linux/é"),
+    ])
+    func family(agent: String, expected: String) {
+        #expect(UsageStore.userAgentFamily(agent) == expected)
+    }
+}
