@@ -7,11 +7,18 @@ public struct IAMAction: Hashable, Sendable, Comparable, CustomStringConvertible
     public let service: String
     /// The action name (`GetObject`).
     public let name: String
+    /// `service:name` as made.
+    public let description: String
+    /// The prefix and name lowercased, made once: actions are compared and hashed all through
+    /// ingest and synthesis, and lowercasing allocates.
+    private let folded: (service: String, name: String)
 
     /// The action `service:name`.
     public init(service: String, name: String) {
         self.service = service
         self.name = name
+        description = "\(service):\(name)"
+        folded = (service.lowercased(), name.lowercased())
     }
 
     /// Parses `prefix:Name`; nil when there is no colon or either side is empty.
@@ -22,18 +29,16 @@ public struct IAMAction: Hashable, Sendable, Comparable, CustomStringConvertible
         self.init(service: String(service), name: String(name))
     }
 
-    public var description: String { "\(service):\(name)" }
-
     public static func == (lhs: IAMAction, rhs: IAMAction) -> Bool {
-        lhs.service.lowercased() == rhs.service.lowercased() && lhs.name.lowercased() == rhs.name.lowercased()
+        lhs.folded.service == rhs.folded.service && lhs.folded.name == rhs.folded.name
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(service.lowercased())
-        hasher.combine(name.lowercased())
+        hasher.combine(folded.service)
+        hasher.combine(folded.name)
     }
 
     public static func < (lhs: IAMAction, rhs: IAMAction) -> Bool {
-        (lhs.service.lowercased(), lhs.name.lowercased()) < (rhs.service.lowercased(), rhs.name.lowercased())
+        (lhs.folded.service, lhs.folded.name) < (rhs.folded.service, rhs.folded.name)
     }
 }
