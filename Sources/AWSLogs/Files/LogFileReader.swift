@@ -334,9 +334,9 @@ public struct LogFileReader: Sendable {
             // The first line that is not empty (a line ends at LF; a CR before it stays in the line).
             let lineStart = head.firstIndex(where: { $0 != 10 }) ?? head.endIndex
             let lineEnd = head[lineStart...].firstIndex(of: 10) ?? head.endIndex
+            if head[lineStart..<lineEnd].withUnsafeBytes({ FlowLogFormat.header(line: $0) }) != nil { return .flow }
             let firstLine = String(decoding: head[lineStart..<lineEnd], as: UTF8.self)
             let tokens = firstLine.split(whereSeparator: { $0 == " " || $0 == "\t" })
-            if FlowLogFormat.header(tokens) != nil { return .flow }
             if let first = tokens.first, Int(first) != nil, tokens.count >= 6, !firstLine.contains("{") { return .flow }
             if firstLine.contains("{"), cloudTrailMarkers.contains(where: firstLine.contains) { return .cloudTrail }
             return .unrecognized

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A flow log field layout: the field names in order, from a header line or the default v2 format.
 public struct FlowLogFormat: Sendable, Equatable {
     /// The field names in order (`version`, `account-id`, …).
@@ -35,6 +37,39 @@ public struct FlowLogFormat: Sendable, Equatable {
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    /// The format a header line declares (tokens separated by spaces or tabs), or nil when the line is
+    /// not a header. A flow log repeats one header in each of its thousands of files: the last few
+    /// headers seen are remembered with their formats.
+    public static func header(line: UnsafeRawBufferPointer) -> FlowLogFormat? {
+        if let known = headers.format(of: line) { return known }
+        let tokens = line.split(whereSeparator: { $0 == 32 || $0 == 9 }).map { Substring(String(decoding: $0, as: UTF8.self)) }
+        guard let format = header(tokens) else { return nil }
+        headers.remember(line, format)
+        return format
+    }
+
+    /// Header lines recently seen, with their formats, shared by the reader threads.
+    final class HeaderCache: @unchecked Sendable {
+        // INVARIANT: `entries` is read and written with `lock` held.
+        private let lock = NSLock()
+        private var entries: [(line: [UInt8], format: FlowLogFormat)] = []
+        /// Enough for the flow logs of one trail; files with ever new headers only cycle it.
+        static let capacity = 16
+
+        func format(of line: UnsafeRawBufferPointer) -> FlowLogFormat? {
+            lock.withLock { entries.first { $0.line.elementsEqual(line) }?.format }
+        }
+
+        func remember(_ line: UnsafeRawBufferPointer, _ format: FlowLogFormat) {
+            lock.withLock {
+                if entries.count == Self.capacity { entries.removeFirst() }
+                entries.append((Array(line), format))
+            }
+        }
+    }
+
+    static let headers = HeaderCache()
 
     /// The format a header line declares, or nil when the line is not a header (every token must be
     /// a known field name, `version` or not).

@@ -59,8 +59,7 @@ public struct FlowLogReader {
             tokens.append(start..<i)
         }
         guard let first = tokens.first else { return }
-        if line[first.lowerBound] > 57 || line[first.lowerBound] < 48,
-           let header = FlowLogFormat.header(tokens.map { Substring(String(decoding: UnsafeRawBufferPointer(rebasing: line[$0]), as: UTF8.self)) }) {
+        if line[first.lowerBound] > 57 || line[first.lowerBound] < 48, let header = FlowLogFormat.header(line: line) {
             format = header
             return
         }
