@@ -6,7 +6,8 @@ internal import GRDBSQLite
 /// Trades GRDB's argument arrays (one boxed value per column per row) for `sqlite3_bind_*` calls:
 /// the raw path STYLE.md §3.1 measured 1.6× faster. Text is copied once into a row buffer this
 /// statement owns and bound in place (`SQLITE_STATIC`), so SQLite neither allocates nor copies per
-/// value. Only the bulk inserts use it; everything else goes through GRDB.
+/// value. Only ingest's statements use it (per row, and per file: a trail delivers thousands of
+/// small ones); everything else goes through GRDB.
 final class FastStatement {
     // INVARIANT: text bound since the last `run` lives in `row[0..<used]`, which is never moved while
     // bound; values that do not fit are bound as copies (`SQLITE_TRANSIENT`) instead.
@@ -62,6 +63,30 @@ final class FastStatement {
     }
 
     func bind(_ value: Int) { bind(Int64(value)) }
+
+    /// Text, or NULL for nil.
+    func bind(_ text: String?) {
+        guard let text else {
+            column += 1
+            sqlite3_bind_null(statement.sqliteStatement, column)
+            return
+        }
+        bind(text)
+    }
+
+    /// Runs a query with the values bound since the last run; true when it yields a row.
+    func exists(_ db: Database) throws -> Bool {
+        defer {
+            sqlite3_reset(statement.sqliteStatement)
+            column = 0
+            used = 0
+        }
+        switch sqlite3_step(statement.sqliteStatement) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        case let code: throw StoreError(message: "SQLite error \(code): \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
+        }
+    }
 
     /// Runs the statement with the values bound since the last run; returns the rows it changed.
     @discardableResult

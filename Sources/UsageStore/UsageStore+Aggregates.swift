@@ -180,9 +180,11 @@ extension UsageStore {
             INSERT INTO event_category(event_source, category, count) VALUES (?, ?, ?)
             ON CONFLICT DO UPDATE SET count = MIN(count + excluded.count, 4611686018427387904)
             """)
+        let fast = FastStatement(statement)
         for (key, count) in categories where count > 0 {
             let parts = key.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
-            try statement.execute(arguments: [String(parts[0]), parts.count > 1 ? String(parts[1]) : "", count])
+            fast.bind(String(parts[0])); fast.bind(parts.count > 1 ? String(parts[1]) : ""); fast.bind(count)
+            try fast.run(db)
         }
     }
 

@@ -101,12 +101,15 @@ public final class UsageStore: @unchecked Sendable {
     }
 
     private func store(_ file: ParsedFile, folded: FoldedEvents, _ db: Database) throws -> FileIngestResult {
-        // Statements compiled once per store, not per file (GRDB's authorizer runs at every compilation).
-        if try Row.fetchOne(try db.cachedStatement(sql: "SELECT id FROM file WHERE content_hash = ? AND outcome != 'failed'"),
-                            arguments: [file.contentHash]) != nil {
-            return FileIngestResult(events: 0, duplicateEvents: 0, alreadyIngested: true)
-        }
-        try db.cachedStatement(sql: "DELETE FROM file WHERE content_hash = ? AND outcome = 'failed'").execute(arguments: [file.contentHash])
+        // Statements compiled once per store, not per file (GRDB's authorizer runs at every compilation),
+        // and bound directly: for a trail's thousands of small files GRDB's argument arrays cost more than
+        // the lookups themselves.
+        let known = FastStatement(try db.cachedStatement(sql: "SELECT 1 FROM file WHERE content_hash = ? AND outcome != 'failed'"))
+        known.bind(file.contentHash)
+        if try known.exists(db) { return FileIngestResult(events: 0, duplicateEvents: 0, alreadyIngested: true) }
+        let failed = FastStatement(try db.cachedStatement(sql: "DELETE FROM file WHERE content_hash = ? AND outcome = 'failed'"))
+        failed.bind(file.contentHash)
+        try failed.run(db)
         var folded = folded
         var duplicates = 0
         let seen = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_seen(event_time, event_id) VALUES (?, ?)"))
@@ -174,10 +177,13 @@ public final class UsageStore: @unchecked Sendable {
     /// Writes a ledger row; returns its id.
     @discardableResult
     func insertLedger(_ db: Database, _ l: Ledger) throws -> Int64 {
-        try db.cachedStatement(sql: """
+        let insert = FastStatement(try db.cachedStatement(sql: """
             INSERT INTO file(path, size, content_hash, kind, outcome, note, events, duplicate_events, flow_records, rejects, skipped, decompressed_bytes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [l.path, l.size, l.hash, l.kind, l.outcome, l.note, l.events, l.duplicates, l.flowRecords, l.rejects, l.skipped, l.bytes])
+            """))
+        insert.bind(l.path); insert.bind(l.size); insert.bind(l.hash); insert.bind(l.kind); insert.bind(l.outcome); insert.bind(l.note)
+        insert.bind(l.events); insert.bind(l.duplicates); insert.bind(l.flowRecords); insert.bind(l.rejects); insert.bind(l.skipped); insert.bind(l.bytes)
+        try insert.run(db)
         return db.lastInsertedRowID
     }
 

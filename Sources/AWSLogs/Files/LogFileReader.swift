@@ -173,7 +173,7 @@ public struct LogFileReader: Sendable {
                 first = false
                 if chunk.count >= 2, chunk[0] == 0x1f, chunk[1] == 0x8b {
                     // Output chunks sized to the file: a delivery file of a few KB needs no 256 KiB buffer.
-                    gzip = GzipDecoder(outputCapacity: Int(min(256 * 1024, max(16 * 1024, fingerprint.size * 8))))
+                    gzip = GzipDecoder(outputCapacity: Int(min(256 * 1024, max(64 * 1024, fingerprint.size * 16))))
                 }
             }
             if gzip != nil {
