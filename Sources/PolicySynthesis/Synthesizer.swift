@@ -1,5 +1,6 @@
 public import AWSModel
 public import IAMPolicy
+import Dispatch
 
 /// Turns observed usage and the inventory into draft endpoint and bucket policies, with the replay,
 /// the diff, unused permissions, the review list and the flow findings. Pure: values in, values out.
@@ -19,10 +20,11 @@ public enum Synthesizer {
     public static let bucketPolicyLimit = 20_480
 
     /// Synthesizes every draft from `input`; `catalog` and `actions` are the shipped tables unless a test
-    /// gives others. `progress` hears of each endpoint as its draft begins (done, total, endpoint).
+    /// gives others. `progress` hears of each endpoint as its draft begins (its index, the total, the
+    /// endpoint), on the thread that drafts it: the endpoints are drafted side by side.
     public static func synthesize(_ input: SynthesisInput, catalog: AWSOwnedCatalog = .shared,
                                   actions: ActionCatalog = .shared,
-                                  progress: (_ done: Int, _ total: Int, _ endpoint: VPCEndpointID) -> Void = { _, _, _ in }) -> SynthesisResult {
+                                  progress: @Sendable (_ done: Int, _ total: Int, _ endpoint: VPCEndpointID) -> Void = { _, _, _ in }) -> SynthesisResult {
         let inventory = input.inventory
         let trust = TrustedAccounts.resolve(input)
         var assumptions = [trust.assumption,
@@ -44,33 +46,47 @@ public enum Synthesizer {
             endpoints: directory.sorted, regionOf: directory.region, observed: input.observed, sources: input.sources, catalog: catalog))
         let dataEventServices = Set(input.eventCategories.filter { $0.category == "Data" && $0.count > 0 }.map(\.service))
 
-        var review: [ReviewItem] = [], owned: [AWSOwnedUse] = [], results: [EndpointResult] = []
-        for (done, endpoint) in directory.sorted.enumerated() {
-            progress(done, directory.sorted.count, endpoint.id)
+        // The endpoints' drafts are independent of each other and of the bucket locks: they are made side
+        // by side on the cores there are, and taken in the endpoints' order.
+        struct Drafted: Sendable { var diagnostics: [Diagnostic]; var review: [ReviewItem]; var owned: [AWSOwnedUse]; var result: EndpointResult }
+        let endpoints = directory.sorted, granularity = input.options.granularity, foldedExact = input.foldedExact
+        let organization = inventory.organizationID
+        var buckets: [BucketResult] = []
+        let drafted = concurrently(endpoints.count, alongside: {
+            buckets = BucketLockBuilder.build(observed: input.observed, inventory: inventory, classifier: classifier, trusted: trust.accounts,
+                                              endpoints: directory.endpoints, awsManaged: directory.awsManaged)
+        }) { index -> Drafted in
+            let endpoint = endpoints[index]
+            progress(index, endpoints.count, endpoint.id)
             let context = EndpointContext(endpoint: endpoint, region: directory.region(endpoint), service: directory.service(endpoint),
                                           accesses: VersionedDeletes.adding(to: directory.observed[endpoint.id] ?? []), trusted: trust.accounts,
-                                          organization: inventory.organizationID, dataEventServices: dataEventServices,
-                                          foldedExact: input.foldedExact.contains(endpoint.id))
+                                          organization: organization, dataEventServices: dataEventServices,
+                                          foldedExact: foldedExact.contains(endpoint.id))
+            var diagnostics: [Diagnostic] = []
             if endpoint.service == nil {
-                assumptions.append(Diagnostic("endpoint-not-in-inventory", .warning,
+                diagnostics.append(Diagnostic("endpoint-not-in-inventory", .warning,
                                               "\(endpoint.id): not in the inventory; service \(value: context.service) and Region \(value: context.region) taken from its events"))
             }
             if endpoint.policy == nil {
-                assumptions.append(Diagnostic("current-policy-assumed", .warning, "\(endpoint.id): no current policy in the inventory; assumed the default (allow everything)"))
+                diagnostics.append(Diagnostic("current-policy-assumed", .warning, "\(endpoint.id): no current policy in the inventory; assumed the default (allow everything)"))
             }
             let triage = AccessTriage.split(context.accesses, endpoint: endpoint.id, region: context.region, classifier: classifier,
                                             trusted: trust.accounts, actions: actions)
             let grants = AWSOwnedGrants.make(endpoint: endpoint, region: context.region, draftable: triage.draftable, flows: flows, catalog: catalog)
-            review += triage.review
-            let result = draft(context, triage, grants, granularity: input.options.granularity, actions: actions)
+            let result = draft(context, triage, grants, granularity: granularity, actions: actions)
             // An inferred bucket the current policy already refuses was left out of the draft: not listed as allowed.
             let granted = Set(result.draft.statements.flatMap { $0.resource?.patterns ?? [] })
-            owned += grants.uses.filter { !$0.inferred || granted.contains(PolicyText.allObjects(inBucketARN: "arn:aws:s3:::\($0.bucket)")) }
-            results.append(result)
+            let owned = grants.uses.filter { !$0.inferred || granted.contains(PolicyText.allObjects(inBucketARN: "arn:aws:s3:::\($0.bucket)")) }
+            return Drafted(diagnostics: diagnostics, review: triage.review, owned: owned, result: result)
+        }
+        var review: [ReviewItem] = [], owned: [AWSOwnedUse] = [], results: [EndpointResult] = []
+        for one in drafted {
+            assumptions += one.diagnostics
+            review += one.review
+            owned += one.owned
+            results.append(one.result)
         }
 
-        var buckets = BucketLockBuilder.build(observed: input.observed, inventory: inventory, classifier: classifier, trusted: trust.accounts,
-                                              endpoints: directory.endpoints, awsManaged: directory.awsManaged)
         let denials = input.observed.filter { !$0.outcome.wasAuthorized }.map {
             Denial(endpoint: $0.endpoint?.rawValue, principal: $0.principal.arn, action: $0.access.action.description, resource: $0.access.resource.text,
                    errorCode: $0.errorCode, owner: ($0.access.resourceAccount ?? $0.access.resource.s3BucketName.flatMap { inventory.buckets[$0] })?.rawValue,
@@ -92,6 +108,24 @@ public enum Synthesizer {
         result.dailyRequests = input.dailyRequests
         result.loggedDays = input.loggedDays
         return result
+    }
+
+    /// `body` of each index below `count`, on as many threads as there are cores, while `alongside` runs
+    /// on one of them; the results in index order.
+    static func concurrently<T: Sendable>(_ count: Int, alongside: () -> Void, _ body: @Sendable (Int) -> T) -> [T] {
+        let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
+        results.initialize(repeating: nil)
+        defer { results.deinitialize(); results.deallocate() }
+        nonisolated(unsafe) let slots = results
+        // Index `count` is the side work; every other index writes its own slot only. The threads are
+        // joined before `alongside` returns to its caller's frame, so it does not truly escape.
+        withoutActuallyEscaping(alongside) { alongside in
+            nonisolated(unsafe) let alongside = alongside
+            DispatchQueue.concurrentPerform(iterations: count + 1) { index in
+                if index == count { alongside() } else { slots[index] = body(index) }
+            }
+        }
+        return results.map { $0! }
     }
 
     /// What the per-endpoint stages share.

@@ -121,6 +121,32 @@ struct UsageStoreTests {
         #expect(Set(groups.map { "\($0.errorCode ?? "") \($0.eventSource)" }) == ["a 'b", "a' b", "a', b", "a ',b"])
     }
 
+    /// The folded read counts the days from its own rows; they must be what the two queries count: rows
+    /// of other endpoints, none, denied requests, an action that does not read back and a window.
+    @Test func foldedReadCountsTheDaysAsTheQueriesDo() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let store = try Self.store(dir)
+        try store.queue.write { db in
+            for (day, endpoint, action, outcome, count) in [
+                ("2026-11-01", "vpce-1", "s3:GetObject", "success", 3), ("2026-11-01", "vpce-1", "s3:GetObject", "success", 2),
+                ("2026-11-02", "vpce-1", "s3:PutObject", "denied-by-endpoint-policy", 5), ("2026-11-02", "vpce-2", "notAnAction", "success", 7),
+                ("2026-11-03", "", "s3:GetObject", "success", 11), ("2026-10-30", "vpce-2", "s3:GetObject", "failed-after-authorization", 13),
+            ] {
+                try db.execute(sql: """
+                    INSERT INTO access VALUES (1, ?, ?, '111122223333', 'arn:aws:iam::111122223333:role/r', 'role', '111122223333',
+                                               ?, 'arn:aws:s3:::b/k', '111122223333', ?, '', 's3.amazonaws.com', 'us-east-1', '111122223333', ?, 1, 1, '')
+                    """, arguments: [day, endpoint, action, outcome, count])
+            }
+        }
+        for window in [DayWindow(), DayWindow(since: "2026-11-01", until: "2026-11-02")] {
+            let days = try store.observedAccess(window: window, fold: { $0.resource }) { _ in }
+            let logged = try store.loggedDays(window: window)
+            #expect(days.logged?.first == logged?.first && days.logged?.last == logged?.last)
+            #expect(days.daily == (try store.dailyRequests(window: window)))
+            #expect(!days.daily.isEmpty)
+        }
+    }
+
     /// The sources read without sums keep each distinct row once by its bytes: text moved from one column
     /// to the next (a session `a` and an address `bc` against `ab` and `c`) is two sources, and the same
     /// source in two files is one.

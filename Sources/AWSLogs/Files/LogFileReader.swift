@@ -98,20 +98,27 @@ public struct LogFileReader: Sendable {
             close(fd)
             return (nil, try fingerprint(path: path))
         }
-        defer { close(fd) }
-        // One byte more than the size: a file that grew since `fstat` is read to its end, in steps.
+        // One byte past the size shows a file that grew since `fstat`; one that grew past the limit is streamed.
         var contents = [UInt8](repeating: 0, count: Int(info.st_size) + 1)
         var count = 0
         while true {
-            if count == contents.count { contents.append(contentsOf: repeatElement(0, count: max(4096, count))) }
+            if count == contents.count {
+                guard count <= limit else {
+                    close(fd)
+                    return (nil, try fingerprint(path: path))
+                }
+                contents.append(contentsOf: repeatElement(0, count: min(limit + 1, 2 * count) - count))
+            }
             let n = contents.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress! + count, $0.count - count) }
+            if n < 0 && errno == EINTR { continue }
             if n < 0 {
-                if errno == EINTR { continue }
+                close(fd)
                 throw LogReadError.io(path: path, message: String(cString: strerror(errno)))
             }
             if n == 0 { break }
             count += n
         }
+        close(fd)
         contents.removeLast(contents.count - count)
         return (contents, fingerprint(bytes: contents))
     }
