@@ -13,6 +13,11 @@ public struct AccessDays: Sendable {
     public var daily: [DailyRequests]
 }
 
+extension Int64 {
+    /// Adds `other`, held at 2^62 as the store's bounded sums are.
+    mutating func addSaturating(_ other: Int64) { self = Swift.min(addingSaturated(other), 1 << 62) }
+}
+
 /// A window of whole UTC days, both ends inclusive; nil ends are open.
 public struct DayWindow: Sendable, Equatable {
     /// The first day, `YYYY-MM-DD`; nil is open.
@@ -185,43 +190,41 @@ extension UsageStore {
             """)
         let rows = try Row.fetchCursor(statement, arguments: arguments)
         struct Group: Hashable { var identity: Int; var resource: String; var folded: Bool }
-        var identities: [RowBytes: Int] = [:], first: [(access: ObservedAccess, key: FoldKey)?] = []
+        // Per identity, from its first row: the group it starts (nil when its action or outcome does not
+        // read back) and the fold's key, changed in place row by row (only its resource differs).
+        var identities: [RowBytes: Int] = [:], starts: [ObservedAccess?] = [], keys: [FoldKey?] = []
         var groups: [Group: Int] = [:], summed: [ObservedAccess] = []
         var identity = RowBytes()
         // The days, as the queries of `loggedDays` and `dailyRequests` would count them (by the row's
         // endpoint and outcome text, whether or not its action reads back).
-        struct Day: Hashable { var endpoint: String; var day: String }
+        struct Day: Hashable { var identity: Int; var day: String }
         var counted: [String?] = [], daily: [Day: Int64] = [:], firstDay: String?, lastDay: String?
         while let row = try rows.next() {
             identity.read(statement.sqliteStatement, columns: identityColumns)
             let id: Int
             if let known = identities[identity] { id = known } else {
-                id = first.count
+                id = starts.count
                 identities[identity] = id
-                first.append(access(row).map { access in
-                    var key = FoldKey(access)
-                    key.identity = id
-                    return (access, key)
-                })
+                let start = access(row)
+                starts.append(start)
+                keys.append(start.map { var key = FoldKey($0); key.identity = id; return key })
                 let endpoint: String = row[0], outcome: String = row[8]
                 counted.append(!endpoint.isEmpty && Outcome(rawValue: outcome)?.wasAuthorized == true ? endpoint : nil)
             }
             let day: String = row[17]
             if firstDay.map({ day < $0 }) ?? true { firstDay = day }
             if lastDay.map({ day > $0 }) ?? true { lastDay = day }
-            if let endpoint = counted[id] {
-                let key = Day(endpoint: endpoint, day: day)
-                daily[key] = min((daily[key] ?? 0).addingSaturated(row[13]), 1 << 62)
-            }
-            guard var (access, foldKey) = first[id] else { continue }
+            if counted[id] != nil { daily[Day(identity: id, day: day), default: 0].addSaturating(row[13]) }
+            guard keys[id] != nil else { continue }
             let logged: String = row[6]
-            foldKey.resource = logged
-            let resource = logged.utf8.starts(with: "arn:".utf8) ? fold(foldKey) : logged
+            keys[id]!.resource = logged
+            let resource = logged.utf8.starts(with: "arn:".utf8) ? fold(keys[id]!) : logged
             let group = Group(identity: id, resource: resource, folded: resource != logged)
             let count = max(0, row[13] as Int64), firstSeen: Int64 = row[14], lastSeen: Int64 = row[15], sample: String = row[16]
             if let index = groups[group] {
                 summed[index].absorb(count: count, firstSeen: firstSeen, lastSeen: lastSeen, sample: sample.isEmpty ? nil : sample)
             } else {
+                var access = starts[id]!
                 access.access.resource = Resource(policyText: resource)
                 access.generalized = group.folded
                 access.absorb(count: count, firstSeen: firstSeen, lastSeen: lastSeen, sample: sample.isEmpty ? nil : sample)
@@ -229,9 +232,12 @@ extension UsageStore {
                 summed.append(access)
             }
         }
+        struct EndpointDay: Hashable { var endpoint: String; var day: String }
+        var byEndpoint: [EndpointDay: Int64] = [:]
+        for (key, requests) in daily { byEndpoint[EndpointDay(endpoint: counted[key.identity]!, day: key.day), default: 0].addSaturating(requests) }
         for access in summed { try body(access) }
         return AccessDays(logged: firstDay.flatMap { first in lastDay.map { (first, $0) } },
-                          daily: daily.map { DailyRequests(endpoint: VPCEndpointID($0.key.endpoint), day: $0.key.day, requests: $0.value) }
+                          daily: byEndpoint.map { DailyRequests(endpoint: VPCEndpointID($0.key.endpoint), day: $0.key.day, requests: $0.value) }
                               .sorted { ($0.endpoint.rawValue, $0.day) < ($1.endpoint.rawValue, $1.day) })
     }
 

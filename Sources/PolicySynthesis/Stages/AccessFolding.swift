@@ -55,10 +55,13 @@ public struct AccessFolding: Sendable {
         guard granularity == .prefix else { return within }
         // The builder counts the generalized form of each grant per audience and bucket; only drafted grants count.
         let place = Place(principal: counts.place(of: key, self), bucket: parts.bucketARN)
-        if counts.patterns[place, default: []].contains(general) || counts.patterns[place, default: []].count <= SynthesisOptions.prefixLimit {
-            counts.patterns[place, default: []].insert(general)
-            return within
+        // One lookup of the place's patterns, changed in place: a pattern seen, or room for one more.
+        func admits(_ patterns: inout Set<String>) -> Bool {
+            guard patterns.count <= SynthesisOptions.prefixLimit else { return patterns.contains(general) }
+            patterns.insert(general)
+            return true
         }
+        if admits(&counts.patterns[place, default: []]) { return within }
         let whole = parts.bucketPattern
         return withinCurrent(key, whole) ? whole : within
     }
