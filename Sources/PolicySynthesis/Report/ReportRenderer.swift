@@ -23,10 +23,14 @@ public enum ReportRenderer {
         files["apply.sh"] = ChangeFiles.apply(drafts)
         files["rollback.sh"] = ChangeFiles.rollback(drafts)
         files["perimeter.tf"] = ChangeFiles.terraform(drafts)
-        let blocks = report(r)
-        files["report.md"] = MarkdownRenderer.document(blocks)
-        files["report.html"] = HTMLRenderer.page(title: "Perimeter report", blocks: blocks)
-        files["summary.json"] = summaryJSON(r)
+        // summary.json on another core while the report is laid out and rendered.
+        var summary = ""
+        let pages = Synthesizer.concurrently(1, alongside: { summary = summaryJSON(r) }) { _ in
+            let blocks = report(r)
+            return (MarkdownRenderer.document(blocks), HTMLRenderer.page(title: "Perimeter report", blocks: blocks))
+        }
+        (files["report.md"], files["report.html"]) = pages[0]
+        files["summary.json"] = summary
         return files
     }
 

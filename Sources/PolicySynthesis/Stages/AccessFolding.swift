@@ -51,19 +51,38 @@ public struct AccessFolding: Sendable {
     func pattern(for key: FoldKey, at granularity: Granularity, _ counts: inout Counts) -> String {
         guard granularity != .exact, let parts = EndpointPolicyBuilder.ObjectParts(key.resource), !mayBeAllowed(parts.bucketARN) else { return key.resource }
         let general = granularity == .bucket ? parts.bucketPattern : parts.prefixPattern ?? key.resource
-        let within = general == key.resource || withinCurrent(key, general) ? general : key.resource
-        guard granularity == .prefix else { return within }
-        // The builder counts the generalized form of each grant per audience and bucket; only drafted grants count.
-        let place = Place(principal: counts.place(of: key, self), bucket: parts.bucketARN)
-        // One lookup of the place's patterns, changed in place: a pattern seen, or room for one more.
-        func admits(_ patterns: inout Set<String>) -> Bool {
-            guard patterns.count <= SynthesisOptions.prefixLimit else { return patterns.contains(general) }
-            patterns.insert(general)
-            return true
+        // What a row identity's keys under one pattern fold to does not change as the read goes on (a
+        // place's patterns only grow, and past the limit they no longer do): decided once per pair. Not
+        // remembered for a key that is its own pattern (a flat key has no prefix): one entry per such key
+        // would grow with the window.
+        let remembered = key.identity >= 0 && general != key.resource
+        let choice = remembered ? counts.choices[Counts.IdentityPattern(identity: key.identity, pattern: general)] : nil
+        switch choice ?? decide(key, general, parts, granularity, remember: remembered, &counts) {
+        case .general: return general
+        case .whole: return parts.bucketPattern
+        case .own: return key.resource
         }
-        if admits(&counts.patterns[place, default: []]) { return within }
-        let whole = parts.bucketPattern
-        return withinCurrent(key, whole) ? whole : within
+    }
+
+    /// What a row's key under `general` folds to: `general` or the bucket's `*` where the current policy
+    /// grants it, else the key itself (remembered for its row identity when `remember`).
+    private func decide(_ key: FoldKey, _ general: String, _ parts: EndpointPolicyBuilder.ObjectParts, _ granularity: Granularity,
+                        remember: Bool, _ counts: inout Counts) -> Counts.Choice {
+        let within: Counts.Choice = general == key.resource || withinCurrent(key, general) ? .general : .own
+        var choice = within
+        if granularity == .prefix {
+            // The builder counts the generalized form of each grant per audience and bucket; only drafted grants count.
+            let place = Place(principal: counts.place(of: key, self), bucket: parts.bucketARN)
+            // One lookup of the place's patterns, changed in place: a pattern seen, or room for one more.
+            func admits(_ patterns: inout Set<String>) -> Bool {
+                guard patterns.count <= SynthesisOptions.prefixLimit else { return patterns.contains(general) }
+                patterns.insert(general)
+                return true
+            }
+            if !admits(&counts.patterns[place, default: []]) { choice = withinCurrent(key, parts.bucketPattern) ? .whole : within }
+        }
+        if remember { counts.choices[Counts.IdentityPattern(identity: key.identity, pattern: general)] = choice }
+        return choice
     }
 
     /// A principal's requests to one bucket through one endpoint, drafted or not (`principal` numbers those).
@@ -76,6 +95,10 @@ public struct AccessFolding: Sendable {
     /// What one read has counted: the patterns per place, and each row identity's place number.
     struct Counts {
         var patterns: [Place: Set<String>] = [:]
+        /// What keys fold to, by row identity and generalized pattern.
+        var choices: [IdentityPattern: Choice] = [:]
+        struct IdentityPattern: Hashable { var identity: Int; var pattern: String }
+        enum Choice { case general, whole, own }
         /// Place numbers by the store's row identity (``FoldKey/identity``), and by principal for keys without one.
         var byIdentity: [Int: Int] = [:]
         var byPrincipal: [PrincipalPlace: Int] = [:]
