@@ -74,15 +74,10 @@ enum SynthesisStep {
 
     /// Runs `other` on another thread while `here` runs on this one, and returns both results (or the
     /// first error, `other`'s before `here`'s).
-    static func concurrently<A: Sendable, B>(_ other: @escaping @Sendable () throws -> A, _ here: () throws -> B) throws -> (A, B) {
-        let box = ResultBox<A>(), done = DispatchSemaphore(value: 0)
-        DispatchQueue.global().async {
-            box.result = Result { try other() }
-            done.signal()
-        }
-        let mine = Result { try here() }
-        done.wait()
-        return (try box.result!.get(), try mine.get())
+    static func concurrently<A: Sendable, B>(_ other: @Sendable () throws -> A, _ here: () throws -> B) throws -> (A, B) {
+        var mine: Result<B, any Error>?
+        let theirs = Synthesizer.concurrently(1, alongside: { mine = Result { try here() } }) { _ in Result { try other() } }
+        return (try theirs[0].get(), try mine!.get())
     }
 
     /// The inventory files under `paths` (folders searched recursively; hidden files and `*.md` notes
@@ -159,7 +154,3 @@ enum SynthesisStep {
 }
 
 /// A result handed from one thread to another.
-private final class ResultBox<A>: @unchecked Sendable {
-    // INVARIANT: written once on the other thread before its semaphore is signalled, read after the wait.
-    var result: Result<A, any Error>?
-}

@@ -111,8 +111,8 @@ public enum Synthesizer {
     }
 
     /// `body` of each index below `count`, on as many threads as there are cores, while `alongside` runs
-    /// on one of them; the results in index order.
-    static func concurrently<T: Sendable>(_ count: Int, alongside: () -> Void, _ body: @Sendable (Int) -> T) -> [T] {
+    /// on one of them; the results in index order. The one way Perimeter runs work side by side.
+    public static func concurrently<T: Sendable>(_ count: Int, alongside: () -> Void, _ body: @Sendable (Int) -> T) -> [T] {
         let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
         results.initialize(repeating: nil)
         defer { results.deinitialize(); results.deallocate() }

@@ -178,7 +178,7 @@ extension UsageStore {
     func upsertCategories(_ db: Database, _ categories: [String: Int64]) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO event_category(event_source, category, count) VALUES (?, ?, ?)
-            ON CONFLICT DO UPDATE SET count = MIN(count + excluded.count, 4611686018427387904)
+            ON CONFLICT DO UPDATE SET count = MIN(count + excluded.count, \(Self.countLimit))
             """)
         let fast = FastStatement(statement)
         for (key, count) in categories where count > 0 {

@@ -14,8 +14,8 @@ public struct AccessDays: Sendable {
 }
 
 extension Int64 {
-    /// Adds `other`, held at 2^62 as the store's bounded sums are.
-    mutating func addSaturating(_ other: Int64) { self = Swift.min(addingSaturated(other), 1 << 62) }
+    /// Adds `other`, held at ``UsageStore/countLimit`` as the store's bounded sums are.
+    mutating func addSaturating(_ other: Int64) { self = Swift.min(addingSaturated(other), UsageStore.countLimit) }
 }
 
 /// A window of whole UTC days, both ends inclusive; nil ends are open.
@@ -72,9 +72,13 @@ public struct StoredReject: Sendable, Hashable {
 }
 
 extension UsageStore {
+    /// Where the store's sums are held (2^62): past Int64, SQLite's `+` turns a sum into a float that no
+    /// longer reads back as a count.
+    static let countLimit: Int64 = 1 << 62
+
     /// `SUM(column)` that cannot fail: SQLite's SUM raises "integer overflow" past Int64, so the sum is
     /// taken in floating point (TOTAL) and held at 2^62. Exact below 2^53.
-    static func boundedSum(_ column: String) -> String { "CAST(MIN(TOTAL(\(column)), 4611686018427387904.0) AS INTEGER)" }
+    static func boundedSum(_ column: String) -> String { "CAST(MIN(TOTAL(\(column)), \(countLimit).0) AS INTEGER)" }
 
     /// The first and last day with a logged request in `window`, or nil when it holds none.
     ///
