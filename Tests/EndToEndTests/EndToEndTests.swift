@@ -172,6 +172,19 @@ struct EndToEndTests {
         }
     }
 
+    @Test func theIngestBenchmarkReportsMediansOfItsRepeatsAndTheRecordsOfTheCorpus() throws {
+        let dir = TestSupport.temporaryDirectory("bench-ingest")
+        #expect(try Binary.run(["sample", "--out", dir + "/corpus", "--records", "2000", "--layout", "small"]).status == 0)
+        let result = try Binary.run(["benchmark", "ingest", "--corpus", dir + "/corpus", "--repeats", "3"])
+        #expect(result.status == 0, "\(result.output)")
+        // The records come from the last ingest's summary, read from the file its output went to.
+        #expect(result.output.contains("records: 2000 (1000 CloudTrail, 1000 flow)"), "\(result.output)")
+        for line in ["s (median of 3), ", "gzip -dc: ", "ingest speed / gzip -dc speed: "] {
+            #expect(result.output.contains(line), "\(line)")
+        }
+        #expect(!result.output.contains("peak RSS: 0.0 MB"))
+    }
+
     @Test(arguments: ["ingest", "run"])
     func workersHelpSaysItsDefaultOnce(command: String) throws {
         let help = try Binary.run([command, "--help"]).output

@@ -21,26 +21,32 @@ extension PerimeterCommand {
         @Option(help: "Records to generate when the folder is empty.")
         var records: Int = 200_000
 
+        @Option(help: "Measurements of ingest and of gzip -dc, taken alternately; the medians are shown (a shared machine's speed swings by a third within minutes).")
+        var repeats: Int = 1
+
         func run() async throws {
             let files = try await Self.prepare(corpus: corpus, records: records)
-            let gzip = try await Self.shell("find \(corpus) -name '*.gz' -print0 | xargs -0 gzip -dc > /dev/null")
-            let db = NSTemporaryDirectory() + "perimeter-bench-\(getpid()).sqlite"
-            defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) } }
-            let clock = Stopwatch()
-            let output = try await Self.child(["ingest", corpus, "--db", db, "--json"])
-            let seconds = clock.seconds
-            var usage = rusage()
-            getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+            var gzips: [Double] = [], ingests: [ChildUsage] = []
+            var output = ""
+            for _ in 0..<max(1, repeats) {
+                gzips.append(try await Self.shell("find \(corpus) -name '*.gz' -print0 | xargs -0 gzip -dc > /dev/null"))
+                let db = NSTemporaryDirectory() + "perimeter-bench-\(getpid()).sqlite"
+                defer { for suffix in ["", "-wal", "-shm", ".json"] { try? FileManager.default.removeItem(atPath: db + suffix) } }
+                ingests.append(try ChildUsage.measure(["ingest", corpus, "--db", db, "--json"], output: db + ".json"))
+                output = (try? String(contentsOfFile: db + ".json", encoding: .utf8)) ?? ""
+            }
+            let gzip = ChildUsage.middle(gzips), ingest = ChildUsage.median(ingests), seconds = ingest.seconds
             let summary = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any] ?? [:]
             let events = (summary["events"] as? Int ?? 0) + (summary["duplicateEvents"] as? Int ?? 0)
             let flows = summary["flowRecords"] as? Int ?? 0
             let bytes = Double(summary["decompressedBytes"] as? Int ?? 0)
+            let of = repeats > 1 ? " (median of \(repeats))" : ""
             Terminal.out("""
                 corpus: \(files.isEmpty ? "generated, " : "")\(corpus)
                 records: \(events + flows) (\(events) CloudTrail, \(flows) flow)
-                ingest: \(String(format: "%.2f", seconds)) s, \(Int(Double(events + flows) / seconds)) records/s, \(String(format: "%.1f", bytes / 1e6 / seconds)) MB/s decompressed
-                peak RSS: \(String(format: "%.1f", Double(usage.ru_maxrss) / 1024)) MB
-                gzip -dc: \(String(format: "%.2f", gzip)) s, \(String(format: "%.1f", bytes / 1e6 / gzip)) MB/s
+                ingest: \(String(format: "%.2f", seconds)) s\(of), \(Int(Double(events + flows) / seconds)) records/s, \(String(format: "%.1f", bytes / 1e6 / seconds)) MB/s decompressed
+                peak RSS: \(String(format: "%.1f", ingest.peak)) MB
+                gzip -dc: \(String(format: "%.2f", gzip)) s\(of), \(String(format: "%.1f", bytes / 1e6 / gzip)) MB/s
                 ingest speed / gzip -dc speed: \(String(format: "%.2f", gzip / seconds))
                 """)
         }
@@ -143,17 +149,20 @@ extension PerimeterCommand {
 
         /// The median time and the median peak of `samples`.
         static func median(_ samples: [ChildUsage]) -> ChildUsage {
-            func middle(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-            return ChildUsage(seconds: middle(samples.map(\.seconds)), peak: middle(samples.map(\.peak)))
+            ChildUsage(seconds: middle(samples.map(\.seconds)), peak: middle(samples.map(\.peak)))
         }
 
-        /// Runs `perimeter ARGS` with its output and warnings discarded and waits for it.
-        static func measure(_ arguments: [String]) throws -> ChildUsage {
+        /// The median of `values` (the upper one of an even count).
+        static func middle(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+        /// Runs `perimeter ARGS` with its warnings discarded and its output written to `output` (discarded
+        /// when nil), and waits for it.
+        static func measure(_ arguments: [String], output: String? = nil) throws -> ChildUsage {
             let executable = Bundle.main.executablePath ?? CommandLine.arguments[0]
             var actions = posix_spawn_file_actions_t()
             posix_spawn_file_actions_init(&actions)
             defer { posix_spawn_file_actions_destroy(&actions) }
-            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, output ?? "/dev/null", O_WRONLY | O_CREAT | O_TRUNC, 0o644)
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)   // its warnings are the corpus's, not the benchmark's
             let argv = ([executable] + arguments).map { strdup($0) } + [nil]
             defer { for p in argv { free(p) } }
