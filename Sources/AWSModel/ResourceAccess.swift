@@ -14,6 +14,14 @@ public struct Resource: Hashable, Sendable, Comparable, CustomStringConvertible,
         arn = ARN(policyText)
     }
 
+    /// The literal resource `arn` names (logged text: its `*`, `?` and `$` escaped). Its ARN is the one
+    /// given when the text needs no escape, so a logged key is not parsed back out of the text made from it.
+    public init(literal arn: ARN) {
+        let description = arn.description
+        text = PolicyText.literal(description)
+        self.arn = text == description ? arn : ARN(text)
+    }
+
     public init(stringLiteral value: String) { self.init(policyText: value) }
 
     /// Every resource (`*`): actions that take none.

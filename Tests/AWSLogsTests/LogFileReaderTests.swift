@@ -76,6 +76,28 @@ struct LogFileReaderTests {
         #expect(file.rejects.count == rejects)
     }
 
+    /// Regression guard for reading a file's first chunk in place: whenever that chunk decides the
+    /// format, it decides what the first 64 KiB would (and a chunk that cannot tell decides nothing).
+    @Test(arguments: [
+        ("{\"Records\":[{\"eventVersion\":\"1.08\"", "cloudTrail"),
+        ("  [{\"eventSource\":\"s3.amazonaws.com\"", "cloudTrail"),
+        ("{\"interface-id\":\"eni-1\",\"eventName\":\"x\"", "cloudTrail"),
+        ("{\"interface-id\":\"eni-1\",\"srcaddr\":\"10.0.0.1\"", nil),
+        ("{\"message\":\"2 123456789012 eni-1", nil),
+        ("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n2 1", "flow"),
+        ("\n\nversion account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status\n", "flow"),
+        ("version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action", nil),
+        ("\u{FEFF}{\"Records\":[]}", nil),
+        ("2 123456789012 eni-1 10.0.0.1 10.0.0.2 443 1024 6 1 40 1 2 ACCEPT OK\n", nil),
+        ("hello\n", nil),
+    ] as [(String, String?)])
+    func aFirstChunkDecidesOnlyWhatTheWholeHeadWould(head: String, early: String?) {
+        let bytes = Array(head.utf8)
+        let decided = bytes.withUnsafeBytes { LogFileReader.Sink.decidedEarly($0) }
+        #expect(decided.map { "\($0)" } == early)
+        if let decided { #expect(decided == LogFileReader.Sink.detect(bytes)) }
+    }
+
     @Test func policiesAreNotLogs() throws {
         #expect(try Self.read("policies/s3_endpoint_policy.json").kind == .unrecognized)
     }

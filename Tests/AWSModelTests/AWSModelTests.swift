@@ -26,6 +26,26 @@ struct ARNTests {
     }
 }
 
+struct ResourceLiteralTests {
+    /// A literal made from an ARN is the resource its escaped text would be: the given ARN is kept only
+    /// when the text needed no escape (a logged `*` must stay escaped in the ARN's parts too).
+    @Test(arguments: [
+        ARN.s3Object(bucket: "acme-data", key: "reports/2026/11.csv"),
+        ARN.s3Object(bucket: "acme-data", key: "a*b?c$d"),
+        ARN.s3Object(bucket: "acme:data", key: "k:with:colons"),
+        ARN.s3Bucket("acme-data"),
+        ARN.s3Bucket("*"),
+        ARN.s3Object(bucket: "acme-data", key: "é/ü"),
+    ])
+    func literalFromAnARNIsTheResourceOfItsEscapedText(arn: ARN) throws {
+        let made = Resource(literal: arn)
+        let parsed = Resource(policyText: PolicyText.literal(arn.description))
+        #expect(made.text == parsed.text)
+        #expect(made.arn == parsed.arn)
+        #expect(made.arn?.resource == parsed.arn?.resource)
+    }
+}
+
 struct IAMActionTests {
     @Test func equalityIgnoresCase() {
         #expect(IAMAction("s3:GetObject") == IAMAction("S3:getobject"))

@@ -245,6 +245,11 @@ public struct LogFileReader: Sendable {
         mutating func consumeUTF8(_ chunk: UnsafeRawBufferPointer) {
             switch mode {
             case .undecided:
+                // Most files are decided by their first chunk: read it in place rather than copy it aside.
+                if buffer.isEmpty, let mode = Self.decidedEarly(chunk) {
+                    start(mode, head: chunk)
+                    return
+                }
                 buffer.append(contentsOf: chunk)
                 if buffer.count >= Self.sniffBytes { decide() }
             case .cloudTrail:
@@ -259,19 +264,36 @@ public struct LogFileReader: Sendable {
         mutating func decide() {
             // A UTF-8 byte-order mark (PowerShell's `Out-File -Encoding utf8BOM`) is not content.
             if buffer.starts(with: [0xEF, 0xBB, 0xBF]) { buffer.removeFirst(3) }
-            mode = Self.detect(buffer)
+            let head = buffer
+            buffer = []
+            head.withUnsafeBytes { start(Self.detect(head), head: $0) }
+        }
+
+        /// Streams from now on as `mode`, beginning with `head`.
+        mutating func start(_ mode: Mode, head: UnsafeRawBufferPointer) {
+            self.mode = mode
             if mode == .cloudTrail {
                 var stream = CloudTrailStream(reader: reader)
-                buffer.withUnsafeBytes { stream.feed($0, into: &file) }
+                stream.feed(head, into: &file)
                 cloudTrail = stream
-                buffer = []
             } else if mode == .flow {
-                let head = buffer
-                buffer = []
-                head.withUnsafeBytes { feedFlow($0) }
-            } else if mode == .unrecognized {
-                buffer = []
+                feedFlow(head)
             }
+        }
+
+        /// The format of a file whose first chunk is `chunk`, when that chunk alone tells it as
+        /// ``detect(_:)`` would from the first 64 KiB: a JSON start holding a CloudTrail marker (the
+        /// markers detect tries first), or a first line that is a flow log header (its first test for
+        /// text). Nil when more bytes are needed, or the chunk begins with a byte-order mark.
+        static func decidedEarly(_ chunk: UnsafeRawBufferPointer) -> Mode? {
+            let head = UnsafeRawBufferPointer(rebasing: chunk.prefix(sniffBytes))
+            guard let first = head.first(where: { $0 != 32 && $0 != 9 && $0 != 10 && $0 != 13 }), first != 0xEF else { return nil }
+            if first == 123 || first == 91 || first == 34 {   // { [ "
+                return cloudTrailMarkerBytes.contains(where: { holds(head, $0) }) ? .cloudTrail : nil
+            }
+            let lineStart = head.firstIndex(where: { $0 != 10 }) ?? head.endIndex
+            guard let lineEnd = head[lineStart...].firstIndex(of: 10) else { return nil }
+            return FlowLogFormat.header(line: UnsafeRawBufferPointer(rebasing: head[lineStart..<lineEnd])) != nil ? .flow : nil
         }
 
         mutating func feedFlow(_ chunk: UnsafeRawBufferPointer) {

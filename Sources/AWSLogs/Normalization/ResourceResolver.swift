@@ -26,8 +26,15 @@ struct ResourceResolver {
 
     /// The owner of S3 bucket `bucket` as `resources[]` states it.
     func bucketOwner(_ bucket: String) -> AccountID? {
-        loggedResources.first { $0.type == "AWS::S3::Bucket" && $0.arn == "arn:aws:s3:::\(bucket)" }?.account
+        loggedResources.first { $0.type == "AWS::S3::Bucket" && Self.isARN($0.arn, ofBucket: bucket) }?.account
             ?? loggedResources.first { $0.type == "AWS::S3::Bucket" }?.account
+    }
+
+    /// True when `arn` is `arn:aws:s3:::BUCKET` (compared as bytes, without making that text per event).
+    static func isARN(_ arn: String, ofBucket bucket: String) -> Bool {
+        let prefix = "arn:aws:s3:::".utf8
+        return arn.utf8.count == prefix.count + bucket.utf8.count && arn.utf8.starts(with: prefix)
+            && arn.utf8.dropFirst(prefix.count).elementsEqual(bucket.utf8)
     }
 
     /// The rule's accesses plus the extras its request parameters call for.
@@ -60,9 +67,10 @@ struct ResourceResolver {
     func baseAccesses(for rule: EventActionMap.Rule) -> [ResourceAccess] {
         let versioned = parameters?["versionId"]?.string.map { !$0.isEmpty } ?? false
         let actions = versioned && rule.versionedAction != nil ? [rule.versionedAction!] : rule.actions
-        func all(_ resource: String, _ owner: AccountID?) -> [ResourceAccess] {
+        func all(_ resource: Resource, _ owner: AccountID?) -> [ResourceAccess] {
             actions.map { ResourceAccess(action: $0, resource: resource, resourceAccount: owner) }
         }
+        func all(_ resource: String, _ owner: AccountID?) -> [ResourceAccess] { all(Resource(policyText: resource), owner) }
         switch rule.resource {
         case .none:
             return all("*", nil)
@@ -70,12 +78,12 @@ struct ResourceResolver {
             guard let bucket = parameters?["bucketName"]?.string, !bucket.isEmpty else { return all(PolicyText.notLogged, nil) }
             let owner = bucketOwner(bucket)
             switch rule.resource {
-            case .bucket: return all(PolicyText.literal(ARN.s3Bucket(bucket).description), owner)
+            case .bucket: return all(Resource(literal: ARN.s3Bucket(bucket)), owner)
             // DeleteObjects logs no keys (DOMAIN.md C.1): the one documented wildcard on objects.
             case .bucketObjects: return all(PolicyText.allObjects(inBucketARN: PolicyText.literal(ARN.s3Bucket(bucket).description)), owner)
             default:
                 guard let key = parameters?["key"]?.string ?? objectKeyFromResources(bucket) else { return all(PolicyText.notLogged, owner) }
-                return all(PolicyText.literal(ARN.s3Object(bucket: bucket, key: key).description), owner)
+                return all(Resource(literal: ARN.s3Object(bucket: bucket, key: key)), owner)
             }
         case .copy:
             guard let bucket = parameters?["bucketName"]?.string, !bucket.isEmpty else { return all(PolicyText.notLogged, nil) }
@@ -84,7 +92,7 @@ struct ResourceResolver {
                                          resourceAccount: bucketOwner(bucket))]
             if let source = parameters?["x-amz-copy-source"]?.string, let copy = Self.copySource(source) {
                 let action = IAMAction(service: "s3", name: copy.versioned ? "GetObjectVersion" : "GetObject")
-                let owner = loggedResources.first { $0.type == "AWS::S3::Bucket" && $0.arn == "arn:aws:s3:::\(copy.bucket)" }?.account
+                let owner = loggedResources.first { $0.type == "AWS::S3::Bucket" && Self.isARN($0.arn, ofBucket: copy.bucket) }?.account
                 result.append(ResourceAccess(action: action, resource: PolicyText.literal(ARN.s3Object(bucket: copy.bucket, key: copy.key).description),
                                              resourceAccount: owner))
             }
