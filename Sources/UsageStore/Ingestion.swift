@@ -110,70 +110,88 @@ public struct IngestPipeline: Sendable {
         defer { readers.close() }
 
         let cursor = FileCursor(files)
-        try await withThrowingTaskGroup(of: [FileOutcome].self) { group in
-            func schedule() {
-                guard !cursor.isEmpty else { return }
-                group.addTask { await readers.run { Self.readFiles(from: cursor, known: known, reader: reader) } }
-            }
-            for _ in 0..<max(1, workers) { schedule() }
-            var done = 0
-            // Parsed files wait in a batch and are committed together (see `ingest(_ batch:)`); the batch is
-            // bounded by records so memory stays flat however large the corpus is.
+        try await withThrowingTaskGroup(of: PipelineEvent.self) { group in
+            // Reader jobs and the writer's batches are children of one group, so that this loop never waits on
+            // the writer: parsed files gather in `batch` while a batch is written, and the next write starts as
+            // soon as the writer is free (one writer, batches of at least `batchRecords` while files remain).
+            // Past `pendingRecords` no reader job is handed out until the writer catches up: memory stays flat
+            // however large the corpus is.
+            var readsInFlight = 0, readsHeld = 0
+            var writing = false
             var batch: [(file: ParsedFile, folded: FoldedEvents)] = []
             var batchRecords = 0
-            // One batch is written while the next is read: the write runs in its own task, and the
-            // following flush waits for it, so there is still only one writer.
-            var writing: Task<[(ParsedFile, FileIngestResult)], any Error>?
-            func finishWriting() async throws {
-                guard let pending = writing else { return }
-                writing = nil
-                for (file, result) in try await pending.value { Self.count(file, result, into: &summary, logger: logger) }
+            var done = 0
+            func read() {
+                guard !cursor.isEmpty else { return }
+                guard batchRecords < Self.pendingRecords else { readsHeld += 1; return }
+                readsInFlight += 1
+                group.addTask { .read(await readers.run { Self.readFiles(from: cursor, known: known, reader: reader) }) }
             }
-            func flush() async throws {
-                try await finishWriting()
-                guard !batch.isEmpty else { return }
+            func write() {
+                // Once every file is handed out, what is left is written as soon as the writer is free: the run's
+                // tail is then one small batch, not a full one written after the last read.
+                let lastFiles = cursor.isEmpty
+                guard !writing, !batch.isEmpty, batchRecords >= Self.batchRecords || lastFiles else { return }
+                writing = true
                 let entries = batch
-                writing = Task {
-                    // The write blocks on SQLite: run it on a thread of its own, not on one of the few
-                    // threads of the concurrency pool.
+                batch.removeAll()
+                batchRecords = 0
+                group.addTask {
+                    // The write blocks on SQLite: run it on a thread of its own, not on one of the few threads of
+                    // the concurrency pool.
                     let results = try await withCheckedThrowingContinuation { continuation in
                         Self.writerQueue.async { continuation.resume(with: Result { try store.ingestIsolatingFailures(entries) }) }
                     }
-                    return zip(entries.map(\.file), results).map { ($0, $1) }
+                    return .wrote(zip(entries.map(\.file), results).map { ($0, $1) })
                 }
-                batch.removeAll()
-                batchRecords = 0
             }
-            while let outcomes = try await group.next() {
-                schedule()
-                for outcome in outcomes {
-                    done += 1
-                    switch outcome {
-                    case let .parsed(file, folded):
-                        summary.compressedBytes += file.size
-                        batch.append((file, folded))
-                        batchRecords += folded.events.count + file.flows.count
-                        if batchRecords >= Self.batchRecords { try await flush() }
-                    case let .alreadyIngested(_, size):
-                        summary.filesAlreadyIngested += 1
-                        summary.compressedBytes += size
-                    case let .failed(path, size, hash, reason):
-                        summary.filesFailed.append(.init(path: path, reason: reason))
-                        summary.compressedBytes += size
-                        try store.recordFailure(path: path, size: size, contentHash: hash, reason: reason)
-                        logger.debug("log file failed", metadata: ["file.path": "\(path)", "error": "\(reason)"])
+            for _ in 0..<max(1, workers) { read() }
+            while let event = try await group.next() {
+                switch event {
+                case let .read(outcomes):
+                    readsInFlight -= 1
+                    for outcome in outcomes {
+                        done += 1
+                        switch outcome {
+                        case let .parsed(file, folded):
+                            summary.compressedBytes += file.size
+                            batch.append((file, folded))
+                            batchRecords += folded.events.count + file.flows.count
+                        case let .alreadyIngested(_, size):
+                            summary.filesAlreadyIngested += 1
+                            summary.compressedBytes += size
+                        case let .failed(path, size, hash, reason):
+                            summary.filesFailed.append(.init(path: path, reason: reason))
+                            summary.compressedBytes += size
+                            try store.recordFailure(path: path, size: size, contentHash: hash, reason: reason)
+                            logger.debug("log file failed", metadata: ["file.path": "\(path)", "error": "\(reason)"])
+                        }
+                        progress(IngestProgress(filesDone: done, filesTotal: files.count, decompressedBytes: summary.decompressedBytes,
+                                                records: summary.records))
                     }
-                    progress(IngestProgress(filesDone: done, filesTotal: files.count, decompressedBytes: summary.decompressedBytes,
-                                            records: summary.records))
+                    read()
+                case let .wrote(results):
+                    writing = false
+                    for (file, result) in results { Self.count(file, result, into: &summary, logger: logger) }
+                }
+                write()
+                while readsHeld > 0, batchRecords < Self.pendingRecords {
+                    readsHeld -= 1
+                    read()
                 }
             }
-            try await flush()
-            try await finishWriting()
+            precondition(batch.isEmpty && readsInFlight == 0 && cursor.isEmpty, "the pipeline ended with files not read or not written")
         }
         summary.filesUnrecognized.sort { $0.path < $1.path }
         summary.filesWithoutRecords.sort { $0.path < $1.path }
         summary.filesFailed.sort { $0.path < $1.path }
         return summary
+    }
+
+    /// What a child of the pipeline's group reports: a reader job's files, or a batch written.
+    enum PipelineEvent: Sendable {
+        case read([FileOutcome])
+        case wrote([(ParsedFile, FileIngestResult)])
     }
 
     enum FileOutcome: Sendable {
@@ -254,8 +272,10 @@ public struct IngestPipeline: Sendable {
 
     static let writerQueue = DispatchQueue(label: "perimeter.store.writer")
 
-    /// Records (events and folded flow rows) per commit.
+    /// Records (events and folded flow rows) per commit, at least, while files remain to be handed out.
     static let batchRecords = 5_000
+    /// Records read and waiting for the writer past which no reader job is handed out.
+    static let pendingRecords = 4 * batchRecords
 
     /// Why a recognized file yielded no record.
     static func whyNoRecord(_ file: ParsedFile) -> String {
