@@ -83,11 +83,12 @@ extension UsageStore {
         let identity = "aggregates:" + Self.setHash(fileRows.compactMap { $0["hash"]?.string }.sorted())
         return try write { db in
             var load = AggregateLoad()
+            let statements = try IngestStatements(db)
             if try Row.fetchOne(db, sql: "SELECT id FROM file WHERE content_hash = ?", arguments: [identity]) != nil {
                 load.alreadyLoaded = true
                 return load
             }
-            let groups = try insertLedger(db, Ledger(path: folder, size: 0, hash: identity, kind: "aggregates",
+            let groups = try statements.insertLedger(db, Ledger(path: folder, size: 0, hash: identity, kind: "aggregates",
                                                      note: "grouped elsewhere (perimeter ingest --aggregates)"))
             var fileIDs: [String: Int64] = [:]
             for f in fileRows {
@@ -95,7 +96,7 @@ extension UsageStore {
                 if try Row.fetchOne(db, sql: "SELECT path FROM file WHERE content_hash = ? AND outcome = 'ingested'", arguments: [hash]) != nil {
                     throw StoreError(message: "`\(path)` is already in the store: loading these aggregates would count it twice")
                 }
-                fileIDs[path] = try insertLedger(db, Ledger(
+                fileIDs[path] = try statements.insertLedger(db, Ledger(
                     path: path, size: try Self.amount(f, "size"), hash: hash, kind: f["kind"]?.string ?? "unrecognized", note: f["note"]?.string,
                     events: try Self.amount(f, "events"), duplicates: try Self.amount(f, "duplicates"), flowRecords: try Self.amount(f, "flowRecords"),
                     rejects: try Self.amount(f, "rejects"), skipped: try Self.amount(f, "skipped"), bytes: try Self.amount(f, "bytes")))
@@ -104,7 +105,7 @@ extension UsageStore {
             }
             // The grouped tables part file by part file: memory holds one part, not the aggregates.
             for table in AggregateExchange.tables.dropFirst() {
-                try Self.forEachPart(folder, table) { rows in load.rows += try insert(table, rows, groups: groups, files: fileIDs, db) }
+                try Self.forEachPart(folder, table) { rows in load.rows += try insert(table, rows, groups: groups, files: fileIDs, db, statements) }
             }
             return load
         }
@@ -112,7 +113,8 @@ extension UsageStore {
 
     /// One part file's rows of `table`, attached to the aggregates' ledger row (rejects and skipped
     /// counts to their files'). Returns the grouped rows inserted.
-    private func insert(_ table: String, _ rows: [JSONValue], groups: Int64, files: [String: Int64], _ db: Database) throws -> Int {
+    private func insert(_ table: String, _ rows: [JSONValue], groups: Int64, files: [String: Int64], _ db: Database,
+                        _ statements: IngestStatements) throws -> Int {
         switch table {
         case "access":
             var access: [AccessKey: AccessCounts] = [:]
@@ -122,7 +124,7 @@ extension UsageStore {
                 access[AccessKey(k)] = AccessCounts(count: try Self.amount(row, "count"), first: try Self.amount(row, "first"), last: try Self.amount(row, "last"),
                                                     sample: row["sample"]?.string.flatMap { $0.isEmpty ? nil : $0 })
             }
-            try insertAccess(db, file: groups, access)
+            try statements.insertAccess(db, file: groups, access)
             return access.count
         case "sources":
             var sources: [SourceKey: AccessCounts] = [:]
@@ -132,7 +134,7 @@ extension UsageStore {
                 sources[SourceKey(day: k[0], endpoint: k[1], principal: k[2], session: k[3], sourceIP: k[4], userAgent: k[5])] =
                     AccessCounts(count: try Self.amount(row, "count"), first: try Self.amount(row, "first"), last: try Self.amount(row, "last"))
             }
-            try insertSources(db, file: groups, sources)
+            try statements.insertSources(db, file: groups, sources)
             return sources.count
         case "categories":
             var categories: [String: Int64] = [:]
@@ -140,7 +142,7 @@ extension UsageStore {
             for row in rows {
                 if let category = row["category"]?.string { categories[category] = (categories[category] ?? 0).addingSaturated(try Self.amount(row, "count")) }
             }
-            try upsertCategories(db, categories)
+            try statements.upsertCategories(db, categories)
             return categories.count
         case "flows":
             let flows = try rows.map { row throws -> ObservedFlow in
@@ -152,7 +154,7 @@ extension UsageStore {
                                     packets: try Self.amount(row, "packets"), bytes: try Self.amount(row, "bytes"),
                                     firstSeen: try Self.amount(row, "first"), lastSeen: try Self.amount(row, "last"))
             }
-            try insertFlows(db, file: groups, flows)
+            try statements.insertFlows(db, file: groups, flows)
             return flows.count
         case "rejects":
             let reject = try db.cachedStatement(sql: "INSERT INTO reject(file_id, code, line, byte_offset, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?)")

@@ -1,5 +1,4 @@
 import AWSModel
-internal import GRDB
 
 struct AccessKey: Hashable, Sendable {
     var day: String
@@ -145,84 +144,6 @@ struct FoldedEvents: Sendable {
         if let key = source {
             sources[key]!.count -= 1
             if sources[key]!.count == 0 { sources[key] = nil }
-        }
-    }
-}
-
-extension UsageStore {
-    func insertAccess(_ db: Database, file: Int64, _ aggregates: [AccessKey: AccessCounts]) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO access(file_id, day, endpoint, endpoint_account, principal_arn, principal_kind, principal_account, action, resource,
-                               resource_account, outcome, error_code, event_source, region, recipient_account, count, first_seen,
-                               last_seen, sample_event_id)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let fast = FastStatement(statement)
-        for (k, c) in aggregates {
-            fast.bind(file)
-            // One call per column: an array of the values would allocate for every row.
-            fast.bind(k.day); fast.bind(k.endpoint); fast.bind(k.endpointAccount); fast.bind(k.principalARN)
-            fast.bind(k.principalKind); fast.bind(k.principalAccount); fast.bind(k.action); fast.bind(k.resource)
-            fast.bind(k.resourceAccount); fast.bind(k.outcome); fast.bind(k.errorCode); fast.bind(k.eventSource)
-            fast.bind(k.region); fast.bind(k.recipientAccount)
-            fast.bind(c.count)
-            fast.bind(c.first)
-            fast.bind(c.last)
-            fast.bind(c.sample ?? "")
-            _ = try fast.run(db)
-        }
-    }
-
-    /// Adds to the event counts by source and category, held at 2^62 (past Int64, SQLite's `+` turns
-    /// the sum into a float, which would not read back as a count).
-    func upsertCategories(_ db: Database, _ categories: [String: Int64]) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO event_category(event_source, category, count) VALUES (?, ?, ?)
-            ON CONFLICT DO UPDATE SET count = MIN(count + excluded.count, \(Self.countLimit))
-            """)
-        let fast = FastStatement(statement)
-        for (key, count) in categories where count > 0 {
-            let parts = key.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
-            fast.bind(String(parts[0])); fast.bind(parts.count > 1 ? String(parts[1]) : ""); fast.bind(count)
-            try fast.run(db)
-        }
-    }
-
-    func insertSources(_ db: Database, file: Int64, _ sources: [SourceKey: AccessCounts]) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO source(file_id, day, endpoint, principal_arn, session_name, source_ip, user_agent, count, first_seen, last_seen)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let fast = FastStatement(statement)
-        for (k, c) in sources {
-            fast.bind(file)
-            fast.bind(k.day); fast.bind(k.endpoint); fast.bind(k.principal); fast.bind(k.session); fast.bind(k.sourceIP); fast.bind(k.userAgent)
-            fast.bind(c.count)
-            fast.bind(c.first)
-            fast.bind(c.last)
-            _ = try fast.run(db)
-        }
-    }
-
-    func insertFlows(_ db: Database, file: Int64, _ flows: [ObservedFlow]) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO flow(file_id, day, interface_id, instance_id, vpc_id, srcaddr, dstaddr, dstport, protocol, action, traffic_path,
-                             dst_service, flow_direction, records, packets, bytes, first_seen, last_seen)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        let fast = FastStatement(statement)
-        for f in flows {
-            fast.bind(file)
-            fast.bind(f.day); fast.bind(f.interfaceID); fast.bind(f.instanceID); fast.bind(f.vpcID); fast.bind(f.sourceAddress)
-            fast.bind(f.destinationAddress)
-            fast.bind(f.destinationPort)
-            fast.bind(f.proto)
-            fast.bind(f.action)
-            fast.bind(f.trafficPath)
-            fast.bind(f.destinationService)
-            fast.bind(f.flowDirection)
-            fast.bind(f.records); fast.bind(f.packets); fast.bind(f.bytes); fast.bind(f.firstSeen); fast.bind(f.lastSeen)
-            _ = try fast.run(db)
         }
     }
 }

@@ -103,43 +103,33 @@ public final class UsageStore: @unchecked Sendable {
     /// transaction: each file is entirely in the store or not at all, and fewer commits make bulk
     /// ingest faster. A file whose content is already stored is reported as such and adds nothing.
     func ingest(_ batch: [(file: ParsedFile, folded: FoldedEvents)]) throws(StoreError) -> [FileIngestResult] {
-        try write { db in try batch.map { try store($0.file, folded: $0.folded, db) } }
+        try write { db in
+            let statements = try IngestStatements(db)
+            return try batch.map { try store($0.file, folded: $0.folded, db, statements) }
+        }
     }
 
-    private func store(_ file: ParsedFile, folded: FoldedEvents, _ db: Database) throws -> FileIngestResult {
-        // Statements compiled once per store, not per file (GRDB's authorizer runs at every compilation),
-        // and bound directly: for a trail's thousands of small files GRDB's argument arrays cost more than
-        // the lookups themselves.
-        let known = FastStatement(try db.cachedStatement(sql: "SELECT 1 FROM file WHERE content_hash = ? AND outcome != 'failed'"))
-        known.bind(file.contentHash)
-        if try known.exists(db) { return FileIngestResult(events: 0, duplicateEvents: 0, alreadyIngested: true) }
-        let failed = FastStatement(try db.cachedStatement(sql: "DELETE FROM file WHERE content_hash = ? AND outcome = 'failed'"))
-        failed.bind(file.contentHash)
-        try failed.run(db)
+    private func store(_ file: ParsedFile, folded: FoldedEvents, _ db: Database, _ statements: IngestStatements) throws -> FileIngestResult {
+        if try statements.isStored(db, contentHash: file.contentHash) { return FileIngestResult(events: 0, duplicateEvents: 0, alreadyIngested: true) }
+        try statements.clearFailure(db, contentHash: file.contentHash)
         var folded = folded
         var duplicates = 0
-        let seen = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_seen(event_time, event_id) VALUES (?, ?)"))
         for (index, event) in folded.events.enumerated() {
             guard let id = event.eventID else { continue }
-            seen.bind(event.eventTime)
-            seen.bind(id)
-            if try seen.run(db) == 0 {
+            if try !statements.recordEvent(db, time: event.eventTime, id: id) {
                 duplicates += 1
                 folded.remove(event: index)
             }
         }
         let stored = folded.events.count - duplicates
-        let fileID = try insertLedger(db, Ledger(path: file.path, size: file.size, hash: file.contentHash, kind: file.kind.rawValue, note: file.note,
-                                                 events: Int64(stored), duplicates: Int64(duplicates), flowRecords: file.flowRecords,
-                                                 rejects: file.rejectCount, skipped: file.skippedRecords.values.reduce(0, +), bytes: file.decompressedBytes))
-        try insertAccess(db, file: fileID, folded.access)
-        try insertSources(db, file: fileID, folded.sources)
-        try upsertCategories(db, folded.categories)
-        try insertFlows(db, file: fileID, file.flows)
-        let reject = try db.cachedStatement(sql: "INSERT INTO reject(file_id, code, line, byte_offset, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?)")
-        for r in file.rejects { try reject.execute(arguments: [fileID, r.code.rawValue, r.line, r.byteOffset, r.reason, r.excerpt]) }
-        let skip = try db.cachedStatement(sql: "INSERT INTO skipped(file_id, reason, count) VALUES (?, ?, ?)")
-        for (reason, count) in file.skippedRecords.sorted(by: { $0.key < $1.key }) { try skip.execute(arguments: [fileID, reason, count]) }
+        let fileID = try statements.insertLedger(db, Ledger(path: file.path, size: file.size, hash: file.contentHash, kind: file.kind.rawValue, note: file.note,
+                                                            events: Int64(stored), duplicates: Int64(duplicates), flowRecords: file.flowRecords,
+                                                            rejects: file.rejectCount, skipped: file.skippedRecords.values.reduce(0, +), bytes: file.decompressedBytes))
+        try statements.insertAccess(db, file: fileID, folded.access)
+        try statements.insertSources(db, file: fileID, folded.sources)
+        try statements.upsertCategories(db, folded.categories)
+        try statements.insertFlows(db, file: fileID, file.flows)
+        try statements.insertRejects(db, file: fileID, file.rejects, skipped: file.skippedRecords)
         return FileIngestResult(events: stored, duplicateEvents: duplicates, alreadyIngested: false)
     }
 
@@ -164,8 +154,9 @@ public final class UsageStore: @unchecked Sendable {
     /// - Throws: ``StoreError`` when the store cannot be written.
     public func recordFailure(path: String, size: Int64, contentHash: String, reason: String) throws(StoreError) {
         try write { db in
-            try db.execute(sql: "DELETE FROM file WHERE content_hash = ? AND outcome = 'failed'", arguments: [contentHash])
-            try insertLedger(db, Ledger(path: path, size: size, hash: contentHash, kind: "unrecognized", outcome: "failed", note: reason))
+            let statements = try IngestStatements(db)
+            try statements.clearFailure(db, contentHash: contentHash)
+            try statements.insertLedger(db, Ledger(path: path, size: size, hash: contentHash, kind: "unrecognized", outcome: "failed", note: reason))
         }
     }
 
@@ -178,19 +169,6 @@ public final class UsageStore: @unchecked Sendable {
         var outcome = "ingested"
         var note: String?
         var events: Int64 = 0, duplicates: Int64 = 0, flowRecords: Int64 = 0, rejects: Int64 = 0, skipped: Int64 = 0, bytes: Int64 = 0
-    }
-
-    /// Writes a ledger row; returns its id.
-    @discardableResult
-    func insertLedger(_ db: Database, _ l: Ledger) throws -> Int64 {
-        let insert = FastStatement(try db.cachedStatement(sql: """
-            INSERT INTO file(path, size, content_hash, kind, outcome, note, events, duplicate_events, flow_records, rejects, skipped, decompressed_bytes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """))
-        insert.bind(l.path); insert.bind(l.size); insert.bind(l.hash); insert.bind(l.kind); insert.bind(l.outcome); insert.bind(l.note)
-        insert.bind(l.events); insert.bind(l.duplicates); insert.bind(l.flowRecords); insert.bind(l.rejects); insert.bind(l.skipped); insert.bind(l.bytes)
-        try insert.run(db)
-        return db.lastInsertedRowID
     }
 
     /// The user agent reduced to its product and OS tokens (`aws-cli/2 … Linux/…amzn2023…` keeps what

@@ -1,0 +1,130 @@
+import AWSLogs
+import AWSModel
+internal import GRDB
+
+/// The statements ingest writes with, looked up in GRDB's cache once per transaction rather than once
+/// per file (each lookup hashes the SQL text: ten per file, for a trail's thousands of small ones), and
+/// bound directly through ``FastStatement``.
+struct IngestStatements {
+    private let known, clearFailed, seen, ledger, access, sources, categories, flows: FastStatement
+    private let reject, skip: Statement
+
+    init(_ db: Database) throws {
+        known = FastStatement(try db.cachedStatement(sql: "SELECT 1 FROM file WHERE content_hash = ? AND outcome != 'failed'"))
+        clearFailed = FastStatement(try db.cachedStatement(sql: "DELETE FROM file WHERE content_hash = ? AND outcome = 'failed'"))
+        seen = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_seen(event_time, event_id) VALUES (?, ?)"))
+        ledger = FastStatement(try db.cachedStatement(sql: """
+            INSERT INTO file(path, size, content_hash, kind, outcome, note, events, duplicate_events, flow_records, rejects, skipped, decompressed_bytes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """))
+        access = FastStatement(try db.cachedStatement(sql: """
+            INSERT INTO access(file_id, day, endpoint, endpoint_account, principal_arn, principal_kind, principal_account, action, resource,
+                               resource_account, outcome, error_code, event_source, region, recipient_account, count, first_seen,
+                               last_seen, sample_event_id)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """))
+        // Held at 2^62: past Int64, SQLite's `+` turns the sum into a float, which would not read back as a count.
+        categories = FastStatement(try db.cachedStatement(sql: """
+            INSERT INTO event_category(event_source, category, count) VALUES (?, ?, ?)
+            ON CONFLICT DO UPDATE SET count = MIN(count + excluded.count, \(UsageStore.countLimit))
+            """))
+        sources = FastStatement(try db.cachedStatement(sql: """
+            INSERT INTO source(file_id, day, endpoint, principal_arn, session_name, source_ip, user_agent, count, first_seen, last_seen)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """))
+        flows = FastStatement(try db.cachedStatement(sql: """
+            INSERT INTO flow(file_id, day, interface_id, instance_id, vpc_id, srcaddr, dstaddr, dstport, protocol, action, traffic_path,
+                             dst_service, flow_direction, records, packets, bytes, first_seen, last_seen)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """))
+        reject = try db.cachedStatement(sql: "INSERT INTO reject(file_id, code, line, byte_offset, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?)")
+        skip = try db.cachedStatement(sql: "INSERT INTO skipped(file_id, reason, count) VALUES (?, ?, ?)")
+    }
+
+    /// True when a file with this content is stored (failed files are not: a re-run retries them).
+    func isStored(_ db: Database, contentHash: String) throws -> Bool {
+        known.bind(contentHash)
+        return try known.exists(db)
+    }
+
+    /// Removes the ledger row of an earlier failure to read this content.
+    func clearFailure(_ db: Database, contentHash: String) throws {
+        clearFailed.bind(contentHash)
+        try clearFailed.run(db)
+    }
+
+    /// Records an event id; false when it was recorded before (the event is a duplicate).
+    func recordEvent(_ db: Database, time: Int64, id: String) throws -> Bool {
+        seen.bind(time)
+        seen.bind(id)
+        return try seen.run(db) > 0
+    }
+
+    /// Writes a ledger row; returns its id.
+    @discardableResult
+    func insertLedger(_ db: Database, _ l: UsageStore.Ledger) throws -> Int64 {
+        ledger.bind(l.path); ledger.bind(l.size); ledger.bind(l.hash); ledger.bind(l.kind); ledger.bind(l.outcome); ledger.bind(l.note)
+        ledger.bind(l.events); ledger.bind(l.duplicates); ledger.bind(l.flowRecords); ledger.bind(l.rejects); ledger.bind(l.skipped); ledger.bind(l.bytes)
+        try ledger.run(db)
+        return db.lastInsertedRowID
+    }
+
+    func insertAccess(_ db: Database, file: Int64, _ aggregates: [AccessKey: AccessCounts]) throws {
+        for (k, c) in aggregates {
+            access.bind(file)
+            // One call per column: an array of the values would allocate for every row.
+            access.bind(k.day); access.bind(k.endpoint); access.bind(k.endpointAccount); access.bind(k.principalARN)
+            access.bind(k.principalKind); access.bind(k.principalAccount); access.bind(k.action); access.bind(k.resource)
+            access.bind(k.resourceAccount); access.bind(k.outcome); access.bind(k.errorCode); access.bind(k.eventSource)
+            access.bind(k.region); access.bind(k.recipientAccount)
+            access.bind(c.count)
+            access.bind(c.first)
+            access.bind(c.last)
+            access.bind(c.sample ?? "")
+            try access.run(db)
+        }
+    }
+
+    /// Adds to the event counts by source and category.
+    func upsertCategories(_ db: Database, _ counts: [String: Int64]) throws {
+        for (key, count) in counts where count > 0 {
+            let parts = key.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+            categories.bind(String(parts[0])); categories.bind(parts.count > 1 ? String(parts[1]) : ""); categories.bind(count)
+            try categories.run(db)
+        }
+    }
+
+    func insertSources(_ db: Database, file: Int64, _ rows: [SourceKey: AccessCounts]) throws {
+        for (k, c) in rows {
+            sources.bind(file)
+            sources.bind(k.day); sources.bind(k.endpoint); sources.bind(k.principal); sources.bind(k.session); sources.bind(k.sourceIP)
+            sources.bind(k.userAgent)
+            sources.bind(c.count)
+            sources.bind(c.first)
+            sources.bind(c.last)
+            try sources.run(db)
+        }
+    }
+
+    func insertFlows(_ db: Database, file: Int64, _ rows: [ObservedFlow]) throws {
+        for f in rows {
+            flows.bind(file)
+            flows.bind(f.day); flows.bind(f.interfaceID); flows.bind(f.instanceID); flows.bind(f.vpcID); flows.bind(f.sourceAddress)
+            flows.bind(f.destinationAddress)
+            flows.bind(f.destinationPort)
+            flows.bind(f.proto)
+            flows.bind(f.action)
+            flows.bind(f.trafficPath)
+            flows.bind(f.destinationService)
+            flows.bind(f.flowDirection)
+            flows.bind(f.records); flows.bind(f.packets); flows.bind(f.bytes); flows.bind(f.firstSeen); flows.bind(f.lastSeen)
+            try flows.run(db)
+        }
+    }
+
+    /// A file's rejects and skipped counts (few: GRDB's arguments are fine here).
+    func insertRejects(_ db: Database, file: Int64, _ rejects: [Reject], skipped: [String: Int64]) throws {
+        for r in rejects { try reject.execute(arguments: [file, r.code.rawValue, r.line, r.byteOffset, r.reason, r.excerpt]) }
+        for (reason, count) in skipped.sorted(by: { $0.key < $1.key }) { try skip.execute(arguments: [file, reason, count]) }
+    }
+}
