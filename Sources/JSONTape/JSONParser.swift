@@ -55,8 +55,8 @@ public enum JSONParser {
     /// Node storage for ``parseValue(_:at:nodes:)`` to reuse.
     public struct Tape {
         var nodes: [JSONNode] = []
-        /// An empty tape.
-        public init() {}
+        /// An empty tape, with room for a CloudTrail record's nodes (a few hundred).
+        public init() { nodes.reserveCapacity(512) }
     }
 
     /// The outcome of parsing a text that holds a sequence of values (JSON lines, or values one after

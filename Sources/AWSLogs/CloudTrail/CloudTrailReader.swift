@@ -191,7 +191,10 @@ public struct CloudTrailReader: Sendable {
     /// Normalizes one record found at `offset` of the unit (by default, where the value is).
     private func readRecord(_ value: JSONValue, _ place: Place, at offset: Int? = nil, into file: inout ParsedFile) {
         switch normalizer.normalize(value) {
-        case .event(let event): file.events.append(event)
+        case .event(let event):
+            // A delivery file holds a few dozen records: one allocation for them rather than doubling from one.
+            if file.events.isEmpty { file.events.reserveCapacity(32) }
+            file.events.append(event)
         case .skipped(let reason): file.skippedRecords[reason, default: 0] += 1
         case .rejected(let code, let reason): file.reject(place.reject(at: offset ?? value.offset, code, reason: reason))
         }

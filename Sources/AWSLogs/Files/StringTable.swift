@@ -18,6 +18,14 @@ struct StringTable {
     private var storage: [UInt8] = []
     private var slots = [Int32](repeating: 0, count: 256)
 
+    /// An empty table with room for a delivery file's distinct values (a few dozen), which would
+    /// otherwise grow its arrays from one element, file after file.
+    init() {
+        strings.reserveCapacity(64)
+        entries.reserveCapacity(64)
+        storage.reserveCapacity(1024)
+    }
+
     subscript(id: Int32) -> String { strings[Int(id)] }
 
     /// The id of `bytes`, adding it when new.
