@@ -86,9 +86,27 @@ public struct IngestProgress: Sendable {
 public struct IngestPipeline: Sendable {
     /// The store batches are written to.
     public let store: UsageStore
+    /// How much the pipeline reads and holds at a time.
+    let sizes: Sizes
 
     /// A pipeline writing to `store`.
-    public init(store: UsageStore) { self.store = store }
+    public init(store: UsageStore) { self.init(store: store, sizes: Sizes()) }
+
+    init(store: UsageStore, sizes: Sizes) {
+        self.store = store
+        self.sizes = sizes
+    }
+
+    /// How much the pipeline reads and holds at a time (tests make them small, to take every path).
+    struct Sizes: Sendable {
+        /// Records (events and folded flow rows) per commit, at least, while files remain to be handed out.
+        var batchRecords = 5_000
+        /// Records read and waiting for the writer past which no reader job is handed out.
+        var pendingRecords = 20_000
+        /// What one reader job reads: files until they hold this many raw bytes or this many files.
+        var jobBytes: Int64 = 256 * 1024
+        var jobFiles = 64
+    }
 
     /// Ingests every log file under `paths`: files are fingerprinted and parsed on `workers` reader
     /// threads, and written by one writer in batched transactions (each file wholly in or out). Files
@@ -110,11 +128,12 @@ public struct IngestPipeline: Sendable {
         defer { readers.close() }
 
         let cursor = FileCursor(files)
+        let sizes = self.sizes
         try await withThrowingTaskGroup(of: PipelineEvent.self) { group in
             // Reader jobs and the writer's batches are children of one group, so that this loop never waits on
             // the writer: parsed files gather in `batch` while a batch is written, and the next write starts as
-            // soon as the writer is free (one writer, batches of at least `batchRecords` while files remain).
-            // Past `pendingRecords` no reader job is handed out until the writer catches up: memory stays flat
+            // soon as the writer is free (one writer, batches of at least `sizes.batchRecords` while files
+            // remain). Past `sizes.pendingRecords` no reader job is handed out until the writer catches up: memory stays flat
             // however large the corpus is.
             var readsInFlight = 0, readsHeld = 0
             var writing = false
@@ -123,15 +142,15 @@ public struct IngestPipeline: Sendable {
             var done = 0
             func read() {
                 guard !cursor.isEmpty else { return }
-                guard batchRecords < Self.pendingRecords else { readsHeld += 1; return }
+                guard batchRecords < sizes.pendingRecords else { readsHeld += 1; return }
                 readsInFlight += 1
-                group.addTask { .read(await readers.run { Self.readFiles(from: cursor, known: known, reader: reader) }) }
+                group.addTask { .read(await readers.run { Self.readFiles(from: cursor, sizes: sizes, known: known, reader: reader) }) }
             }
             func write() {
                 // Once every file is handed out, what is left is written as soon as the writer is free: the run's
                 // tail is then one small batch, not a full one written after the last read.
                 let lastFiles = cursor.isEmpty
-                guard !writing, !batch.isEmpty, batchRecords >= Self.batchRecords || lastFiles else { return }
+                guard !writing, !batch.isEmpty, batchRecords >= sizes.batchRecords || lastFiles else { return }
                 writing = true
                 let entries = batch
                 batch.removeAll()
@@ -175,7 +194,7 @@ public struct IngestPipeline: Sendable {
                     for (file, result) in results { Self.count(file, result, into: &summary, logger: logger) }
                 }
                 write()
-                while readsHeld > 0, batchRecords < Self.pendingRecords {
+                while readsHeld > 0, batchRecords < sizes.pendingRecords {
                     readsHeld -= 1
                     read()
                 }
@@ -230,15 +249,11 @@ public struct IngestPipeline: Sendable {
         }
     }
 
-    /// What one reader job reads: files until they hold this many raw bytes or this many files.
-    static let jobBytes: Int64 = 256 * 1024
-    static let jobFiles = 64
-
     /// Reads files from `cursor` until the job's share is read (one large file, or many small ones).
-    static func readFiles(from cursor: FileCursor, known: Set<String>, reader: LogFileReader) -> [FileOutcome] {
+    static func readFiles(from cursor: FileCursor, sizes: Sizes, known: Set<String>, reader: LogFileReader) -> [FileOutcome] {
         var outcomes: [FileOutcome] = []
         var bytes: Int64 = 0
-        while outcomes.count < jobFiles, bytes < jobBytes, let path = cursor.take() {
+        while outcomes.count < sizes.jobFiles, bytes < sizes.jobBytes, let path = cursor.take() {
             let outcome = readFile(path: path, known: known, reader: reader)
             bytes += outcome.size
             outcomes.append(outcome)
@@ -271,11 +286,6 @@ public struct IngestPipeline: Sendable {
     }
 
     static let writerQueue = DispatchQueue(label: "perimeter.store.writer")
-
-    /// Records (events and folded flow rows) per commit, at least, while files remain to be handed out.
-    static let batchRecords = 5_000
-    /// Records read and waiting for the writer past which no reader job is handed out.
-    static let pendingRecords = 4 * batchRecords
 
     /// Why a recognized file yielded no record.
     static func whyNoRecord(_ file: ParsedFile) -> String {

@@ -75,6 +75,35 @@ struct UsageStoreTests {
         #expect(try store.observedAccess().map(\.count) == [1])
     }
 
+    /// Regression guard for the pipeline that reads while the writer writes: with batches of one record,
+    /// jobs of two files and readers held past four pending records, every file is stored once, the
+    /// records sum as a default ingest's do, and a record repeated across files still counts once.
+    @Test func aPipelineThatHoldsItsReadersForTheWriterStoresEveryFileOnce() async throws {
+        let dir = TestSupport.temporaryDirectory()
+        let logs = dir + "/logs"
+        try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
+        let record = try String(contentsOfFile: TestSupport.fixture("cloudtrail/aws_vpce_access_denied.test00.json"), encoding: .utf8)
+        for n in 0..<40 {
+            // File 39 repeats file 0's event (other bytes around it): a duplicate across files and batches.
+            let event = record.replacingOccurrences(of: "\"eventTime\"", with: "\"eventID\": \"e-\(n == 39 ? 0 : n)\", \"eventTime\"")
+            try ((n == 39 ? "{\"Records\": [" : "{\"Records\":[") + event + "]}").write(toFile: logs + "/\(n).json", atomically: true, encoding: .utf8)
+        }
+        try Self.copyFixtures(["flowlogs/flow-log-example-tcp-flag.log", "flowlogs/flow-log-example-nat.log"], to: logs)
+        let small = try UsageStore(path: dir + "/small.sqlite", logger: Logger(label: "test"))
+        let sizes = IngestPipeline.Sizes(batchRecords: 1, pendingRecords: 4, jobBytes: 1 << 20, jobFiles: 2)
+        let summary = try await IngestPipeline(store: small, sizes: sizes).run(paths: [logs], workers: 2)
+        #expect(summary.filesRead == 42)
+        #expect(summary.events == 39)
+        #expect(summary.duplicateEvents == 1)
+        let reference = try Self.store(dir)
+        _ = try await IngestPipeline(store: reference).run(paths: [logs], workers: 2)
+        #expect(try small.totals() == reference.totals())
+        #expect(try small.observedAccess() == reference.observedAccess())
+        #expect(try small.flows() == reference.flows())
+        let stored = try await small.queue.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM file WHERE outcome = 'ingested'") }
+        #expect(stored == 42)
+    }
+
     /// A store written before v5 holds resources that may be unescaped logged wildcards: its CloudTrail
     /// rows and their files' ledger rows go, so the next ingest reads those files again, once.
     @Test func aStoreFromBeforeLiteralResourcesReadsItsCloudTrailFilesAgain() async throws {
