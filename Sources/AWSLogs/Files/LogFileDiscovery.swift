@@ -31,7 +31,9 @@ public enum LogFileDiscovery {
     public static func find(under paths: [String], excluding: [String] = []) throws(LogReadError) -> Found {
         let excluded = excluding.map { URL(fileURLWithPath: $0).standardizedFileURL.path }
         var found = Found()
-        var files = Set<String>()
+        // Gathered in the order the search meets them (folder by folder, each sorted), then sorted and made
+        // unique: a nearly sorted list sorts in one pass, and no path of a trail's thousands is hashed.
+        var files: [String] = []
         var visited = Set<FileID>()
         func isExcluded(_ path: String) -> Bool {
             guard !excluded.isEmpty else { return false }
@@ -42,7 +44,7 @@ public enum LogFileDiscovery {
             // An entry its folder lists as a regular file (not a link) needs no `stat`: most of a trail's
             // thousands of delivery files.
             if type == UInt8(DT_REG) {
-                if !path.hasSuffix(".md") && !isExcluded(path) { files.insert(path) }
+                if !isNote(path) && !isExcluded(path) { files.append(path) }
                 return
             }
             var info = stat()
@@ -52,7 +54,7 @@ public enum LogFileDiscovery {
             }
             switch info.st_mode & S_IFMT {
             case S_IFREG:
-                if named || (!path.hasSuffix(".md") && !isExcluded(path)) { files.insert(path) }
+                if named || (!isNote(path) && !isExcluded(path)) { files.append(path) }
             case S_IFDIR:
                 guard !isExcluded(path) else { return }
                 // A directory reached twice (a link back up the tree) is searched once.
@@ -72,9 +74,14 @@ public enum LogFileDiscovery {
             guard lstat(path, &info) == 0 else { throw LogReadError.io(path: path, message: "no such file or directory") }
             visit(path, named: true)
         }
-        found.files = files.filter { !$0.hasSuffix(".md") || paths.contains($0) }.sorted()
+        files = files.filter { !isNote($0) || paths.contains($0) }
+        files.sort()
+        found.files = files.enumerated().filter { $0.offset == 0 || files[$0.offset - 1] != $0.element }.map(\.element)
         return found
     }
+
+    /// A Markdown note (`README.md` beside the logs), by its name's bytes.
+    static func isNote(_ path: String) -> Bool { path.utf8.count >= 3 && path.utf8.suffix(3).elementsEqual(".md".utf8) }
 
     /// The entries of a folder (hidden ones left out), sorted by name, each with the type the folder
     /// lists for it (`DT_UNKNOWN` where the file system does not say); none when it cannot be read.
