@@ -89,7 +89,7 @@ extension UsageStore {
                 return load
             }
             let groups = try statements.insertLedger(db, Ledger(path: folder, size: 0, hash: identity, kind: "aggregates",
-                                                     note: "grouped elsewhere (perimeter ingest --aggregates)"))
+                                                                note: "grouped elsewhere (perimeter ingest --aggregates)"))
             var fileIDs: [String: Int64] = [:]
             for f in fileRows {
                 guard let hash = f["hash"]?.string, let path = f["path"]?.string else { continue }
@@ -157,15 +157,15 @@ extension UsageStore {
             try statements.insertFlows(db, file: groups, flows)
             return flows.count
         case "rejects":
-            let reject = try db.cachedStatement(sql: "INSERT INTO reject(file_id, code, line, byte_offset, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?)")
             for r in rows {
-                try reject.execute(arguments: [files[r["path"]?.string ?? ""] ?? groups, r["code"]?.string ?? "", r["line"]?.int64, r["offset"]?.int64,
-                                               r["reason"]?.string ?? "", r["excerpt"]?.string ?? ""])
+                try statements.insertReject(file: files[r["path"]?.string ?? ""] ?? groups, code: r["code"]?.string ?? "", line: r["line"]?.int64,
+                                            offset: r["offset"]?.int64, reason: r["reason"]?.string ?? "", excerpt: r["excerpt"]?.string ?? "")
             }
             return 0
         default:   // skipped
-            let skip = try db.cachedStatement(sql: "INSERT INTO skipped(file_id, reason, count) VALUES (?, ?, ?)")
-            for r in rows { try skip.execute(arguments: [files[r["path"]?.string ?? ""] ?? groups, r["reason"]?.string ?? "", try Self.amount(r, "count")]) }
+            for r in rows {
+                try statements.insertSkipped(file: files[r["path"]?.string ?? ""] ?? groups, reason: r["reason"]?.string ?? "", count: try Self.amount(r, "count"))
+            }
             return 0
         }
     }

@@ -122,9 +122,19 @@ struct IngestStatements {
         }
     }
 
-    /// A file's rejects and skipped counts (few: GRDB's arguments are fine here).
+    /// A file's rejects and skipped counts.
     func insertRejects(_ db: Database, file: Int64, _ rejects: [Reject], skipped: [String: Int64]) throws {
-        for r in rejects { try reject.execute(arguments: [file, r.code.rawValue, r.line, r.byteOffset, r.reason, r.excerpt]) }
-        for (reason, count) in skipped.sorted(by: { $0.key < $1.key }) { try skip.execute(arguments: [file, reason, count]) }
+        for r in rejects { try insertReject(file: file, code: r.code.rawValue, line: r.line.map(Int64.init), offset: r.byteOffset, reason: r.reason, excerpt: r.excerpt) }
+        for (reason, count) in skipped.sorted(by: { $0.key < $1.key }) { try insertSkipped(file: file, reason: reason, count: count) }
+    }
+
+    /// One reject (few per file: GRDB's arguments are fine here).
+    func insertReject(file: Int64, code: String, line: Int64?, offset: Int64?, reason: String, excerpt: String) throws {
+        try reject.execute(arguments: [file, code, line, offset, reason, excerpt])
+    }
+
+    /// The count of records of one kind a file held but Perimeter does not use.
+    func insertSkipped(file: Int64, reason: String, count: Int64) throws {
+        try skip.execute(arguments: [file, reason, count])
     }
 }

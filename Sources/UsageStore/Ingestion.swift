@@ -133,8 +133,8 @@ public struct IngestPipeline: Sendable {
             // Reader jobs and the writer's batches are children of one group, so that this loop never waits on
             // the writer: parsed files gather in `batch` while a batch is written, and the next write starts as
             // soon as the writer is free (one writer, batches of at least `sizes.batchRecords` while files
-            // remain). Past `sizes.pendingRecords` no reader job is handed out until the writer catches up: memory stays flat
-            // however large the corpus is.
+            // remain). Past `sizes.pendingRecords` no reader job is handed out until the writer catches up:
+            // memory stays flat however large the corpus is.
             var readsInFlight = 0, readsHeld = 0
             var writing = false
             var batch: [(file: ParsedFile, folded: FoldedEvents)] = []
