@@ -62,7 +62,7 @@ let package = Package(
         .target(
             /** Subcommands, progress, files written, exit codes */
             name: "PerimeterCLI",
-            dependencies: ["AWSModel", "AWSLogs", "UsageStore", "IAMPolicy", "PolicySynthesis", "PerimeterSamples",
+            dependencies: ["AWSModel", "AWSLogs", "UsageStore", "IAMPolicy", "PolicySynthesis", "PerimeterSamples", "CMalloc",
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]),
         .executableTarget(

@@ -7,6 +7,13 @@ static inline void cmalloc_keep_heap(int mmapThreshold, int trimThreshold) {
     mallopt(M_MMAP_THRESHOLD, mmapThreshold);
     mallopt(M_TRIM_THRESHOLD, trimThreshold);
 }
+
+/// Returns the memory freed so far to the kernel (every arena's free pages, not only the heap tops):
+/// between two phases of one process, so that the second does not stand on what the first kept.
+static inline void cmalloc_release_free(void) {
+    malloc_trim(0);
+}
 #else
 static inline void cmalloc_keep_heap(int mmapThreshold, int trimThreshold) {}
+static inline void cmalloc_release_free(void) {}
 #endif
