@@ -43,12 +43,13 @@ public final class UsageStore: @unchecked Sendable {
             configuration.busyMode = .timeout(30)
             configuration.prepareDatabase { db in
                 // WAL with NORMAL sync keeps each file's transaction atomic and durable at checkpoints. SQLite's
-                // defaults serve the append-only tables best (BENCHMARKS.md): the checkpoint every 1,000 pages copies
-                // the log as ingest goes, and the 2 MB page cache keeps memory flat at no cost in speed.
+                // other defaults serve the append-only tables best (BENCHMARKS.md): the checkpoint every 1,000 pages
+                // copies the log as ingest goes, and the 2 MB page cache keeps memory flat at no cost in speed.
                 // (The pool's readers are read-only: WAL is the file's mode, set by the writer.)
                 // A new store gets 16 KiB pages (an existing one keeps its own): a trail's thousands of small files
-                // append a few rows each, and larger pages cut the log's frames, the writes and the page splits per
-                // row (small files: 1.75 -> 1.5 s, BENCHMARKS.md). It must be set before the file's first page.
+                // append a few rows each, and larger pages cut the log's frames and writes and the page splits
+                // (small files: 1.75 -> 1.5 s; synthesis of 1M records 3.0 -> 2.2 s; BENCHMARKS.md). It must be
+                // set before the file's first page.
                 if !db.configuration.readonly {
                     try db.execute(sql: "PRAGMA page_size = 16384")
                     try db.execute(sql: "PRAGMA journal_mode = WAL")
