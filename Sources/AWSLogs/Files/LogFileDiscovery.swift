@@ -74,9 +74,7 @@ public enum LogFileDiscovery {
             guard lstat(path, &info) == 0 else { throw LogReadError.io(path: path, message: "no such file or directory") }
             visit(path, named: true)
         }
-        files = files.filter { !isNote($0) || paths.contains($0) }
-        files.sort()
-        found.files = files.enumerated().filter { $0.offset == 0 || files[$0.offset - 1] != $0.element }.map(\.element)
+        found.files = files.filter { !isNote($0) || paths.contains($0) }.sorted().reduce(into: []) { if $0.last != $1 { $0.append($1) } }
         return found
     }
 

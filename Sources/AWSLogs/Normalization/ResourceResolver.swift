@@ -87,13 +87,13 @@ struct ResourceResolver {
             }
         case .copy:
             guard let bucket = parameters?["bucketName"]?.string, !bucket.isEmpty else { return all(PolicyText.notLogged, nil) }
-            let destination = parameters?["key"]?.string.map { PolicyText.literal(ARN.s3Object(bucket: bucket, key: $0).description) }
-            var result = [ResourceAccess(action: rule.actions[0], resource: destination ?? PolicyText.notLogged,
+            let destination = parameters?["key"]?.string.map { Resource(literal: ARN.s3Object(bucket: bucket, key: $0)) }
+            var result = [ResourceAccess(action: rule.actions[0], resource: destination ?? Resource.notLogged,
                                          resourceAccount: bucketOwner(bucket))]
             if let source = parameters?["x-amz-copy-source"]?.string, let copy = Self.copySource(source) {
                 let action = IAMAction(service: "s3", name: copy.versioned ? "GetObjectVersion" : "GetObject")
                 let owner = loggedResources.first { $0.type == "AWS::S3::Bucket" && Self.isARN($0.arn, ofBucket: copy.bucket) }?.account
-                result.append(ResourceAccess(action: action, resource: PolicyText.literal(ARN.s3Object(bucket: copy.bucket, key: copy.key).description),
+                result.append(ResourceAccess(action: action, resource: Resource(literal: ARN.s3Object(bucket: copy.bucket, key: copy.key)),
                                              resourceAccount: owner))
             }
             return result
