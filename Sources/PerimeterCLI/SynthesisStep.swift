@@ -152,5 +152,3 @@ enum SynthesisStep {
         if let code = failOn.exitCode(for: result.verdict) { throw ExitCode(code) }
     }
 }
-
-/// A result handed from one thread to another.

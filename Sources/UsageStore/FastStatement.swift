@@ -6,8 +6,8 @@ internal import GRDBSQLite
 /// Trades GRDB's argument arrays (one boxed value per column per row) for `sqlite3_bind_*` calls:
 /// the raw path STYLE.md §3.1 measured 1.6× faster. Text is copied once into a row buffer this
 /// statement owns and bound in place (`SQLITE_STATIC`), so SQLite neither allocates nor copies per
-/// value. Only ingest's statements use it (per row, and per file: a trail delivers thousands of
-/// small ones); everything else goes through GRDB.
+/// value. Only ingest's statements use it (``IngestStatements``, wrapped once per transaction); everything
+/// else goes through GRDB.
 final class FastStatement {
     // INVARIANT: text bound since the last `run` lives in `row[0..<used]`, which is never moved while
     // bound; values that do not fit are bound as copies (`SQLITE_TRANSIENT`) instead.
@@ -15,8 +15,7 @@ final class FastStatement {
     private var column: Int32 = 0
     private let row: UnsafeMutableRawPointer
     private var used = 0
-    /// A row's text rarely passes a few hundred bytes; more is bound as a copy. Small, as a statement is
-    /// wrapped once per file: a trail's thousands of small files made 64 KiB buffers a cost of their own.
+    /// A row's text rarely passes a few hundred bytes; more is bound as a copy.
     private static let rowCapacity = 4 * 1024
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
@@ -75,31 +74,30 @@ final class FastStatement {
     }
 
     /// Runs a query with the values bound since the last run; true when it yields a row.
-    func exists(_ db: Database) throws -> Bool {
-        defer {
-            sqlite3_reset(statement.sqliteStatement)
-            column = 0
-            used = 0
-        }
-        switch sqlite3_step(statement.sqliteStatement) {
-        case SQLITE_ROW: return true
-        case SQLITE_DONE: return false
-        case let code: throw StoreError(message: "SQLite error \(code): \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
-        }
-    }
+    func exists(_ db: Database) throws -> Bool { try step(db) == SQLITE_ROW }
 
     /// Runs the statement with the values bound since the last run; returns the rows it changed.
     @discardableResult
     func run(_ db: Database) throws -> Int {
+        let code = try step(db)
+        guard code == SQLITE_DONE else { throw Self.error(code, db) }
+        return Int(sqlite3_changes(db.sqliteConnection))
+    }
+
+    /// One step with the values bound since the last run, then ready for the next: `SQLITE_ROW` or
+    /// `SQLITE_DONE`, any other code thrown with SQLite's message.
+    private func step(_ db: Database) throws -> Int32 {
         defer {
             sqlite3_reset(statement.sqliteStatement)
             column = 0
             used = 0
         }
         let code = sqlite3_step(statement.sqliteStatement)
-        guard code == SQLITE_DONE else {
-            throw StoreError(message: "SQLite error \(code): \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
-        }
-        return Int(sqlite3_changes(db.sqliteConnection))
+        guard code == SQLITE_ROW || code == SQLITE_DONE else { throw Self.error(code, db) }
+        return code
+    }
+
+    private static func error(_ code: Int32, _ db: Database) -> StoreError {
+        StoreError(message: "SQLite error \(code): \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
     }
 }

@@ -135,7 +135,7 @@ public struct IngestPipeline: Sendable {
             // soon as the writer is free (one writer, batches of at least `sizes.batchRecords` while files
             // remain). Past `sizes.pendingRecords` no reader job is handed out until the writer catches up:
             // memory stays flat however large the corpus is.
-            var readsInFlight = 0, readsHeld = 0
+            var readsHeld = 0
             var writing = false
             var batch: [(file: ParsedFile, folded: FoldedEvents)] = []
             var batchRecords = 0
@@ -143,7 +143,6 @@ public struct IngestPipeline: Sendable {
             func read() {
                 guard !cursor.isEmpty else { return }
                 guard batchRecords < sizes.pendingRecords else { readsHeld += 1; return }
-                readsInFlight += 1
                 group.addTask { .read(await readers.run { Self.readFiles(from: cursor, sizes: sizes, known: known, reader: reader) }) }
             }
             func write() {
@@ -168,7 +167,6 @@ public struct IngestPipeline: Sendable {
             while let event = try await group.next() {
                 switch event {
                 case let .read(outcomes):
-                    readsInFlight -= 1
                     for outcome in outcomes {
                         done += 1
                         switch outcome {
@@ -199,7 +197,8 @@ public struct IngestPipeline: Sendable {
                     read()
                 }
             }
-            precondition(batch.isEmpty && readsInFlight == 0 && cursor.isEmpty, "the pipeline ended with files not read or not written")
+            // The group is empty here: no job is in flight, and none may be held with files left.
+            precondition(batch.isEmpty && cursor.isEmpty, "the pipeline ended with files not read or not written")
         }
         summary.filesUnrecognized.sort { $0.path < $1.path }
         summary.filesWithoutRecords.sort { $0.path < $1.path }

@@ -29,7 +29,7 @@ extension PerimeterCommand {
             var gzips: [Double] = [], ingests: [ChildUsage] = []
             var output = ""
             for _ in 0..<max(1, repeats) {
-                gzips.append(try await Self.shell("find \(corpus) -name '*.gz' -print0 | xargs -0 gzip -dc > /dev/null"))
+                gzips.append(try await Self.shell("find \(Self.quoted(corpus)) -name '*.gz' -print0 | xargs -0 gzip -dc > /dev/null"))
                 let db = NSTemporaryDirectory() + "perimeter-bench-\(getpid()).sqlite"
                 defer { for suffix in ["", "-wal", "-shm", ".json"] { try? FileManager.default.removeItem(atPath: db + suffix) } }
                 ingests.append(try ChildUsage.measure(["ingest", corpus, "--db", db, "--json"], output: db + ".json"))
@@ -73,6 +73,9 @@ extension PerimeterCommand {
             guard process.terminationStatus == 0 else { throw Terminal.fail("`perimeter \(arguments.joined(separator: " "))` exited \(process.terminationStatus)", code: 1) }
             return String(decoding: data, as: UTF8.self)
         }
+
+        /// `text` as one word for `sh`: single-quoted, its own single quotes closed, escaped and reopened.
+        static func quoted(_ text: String) -> String { "'" + text.replacingOccurrences(of: "'", with: #"'\''"#) + "'" }
 
         /// Runs a shell command and returns its wall time in seconds.
         static func shell(_ command: String) async throws -> Double {
