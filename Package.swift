@@ -16,6 +16,9 @@ let package = Package(
             /** System zlib, for streaming gunzip */
             name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
+            /** libdeflate, for gunzip of files held whole and the ledger's checksums (linked statically by AWSLogs) */
+            name: "CDeflate", providers: [.apt(["libdeflate-dev"])]),
+        .systemLibrary(
             /** glibc's mallopt, for the executable's heap settings */
             name: "CMalloc"),
         .systemLibrary(
@@ -38,8 +41,11 @@ let package = Package(
         .target(
             /** Streaming gunzip, format detection, CloudTrail and VPC flow log decoding, event to action mapping */
             name: "AWSLogs",
-            dependencies: ["AWSModel", "JSONTape", "CZlib"],
-            resources: [.copy("Resources/event-actions.tsv"), .copy("Resources/error-codes.tsv"), .copy("Resources/companion-actions.tsv")]),
+            dependencies: ["AWSModel", "JSONTape", "CZlib", "CDeflate"],
+            resources: [.copy("Resources/event-actions.tsv"), .copy("Resources/error-codes.tsv"), .copy("Resources/companion-actions.tsv")],
+            // `-l:libdeflate.a`: the archive, not the shared library, so the binary (and a Spark executor's copy)
+            // needs no libdeflate installed.
+            linkerSettings: [.linkedLibrary(":libdeflate.a", .when(platforms: [.linux]))]),
         .target(
             /** SQLite usage store: file ledger, aggregated events and flows, rejects, queries */
             name: "UsageStore",

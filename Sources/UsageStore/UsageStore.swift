@@ -115,9 +115,10 @@ public final class UsageStore: @unchecked Sendable {
         try statements.clearFailure(db, contentHash: file.contentHash)
         var folded = folded
         var duplicates = 0
-        for (index, event) in folded.events.enumerated() {
-            guard let id = event.eventID else { continue }
-            if try !statements.recordEvent(db, time: event.eventTime, id: id) {
+        // By index: an event copied out of the array would retain each of its strings.
+        for index in folded.events.indices {
+            guard let id = folded.events[index].eventID else { continue }
+            if try !statements.recordEvent(db, time: folded.events[index].eventTime, id: id) {
                 duplicates += 1
                 folded.remove(event: index)
             }

@@ -58,6 +58,64 @@ struct GzipDecoderTests {
     }
 }
 
+/// Inputs a file held whole may be: the one-call path (libdeflate) takes only one complete, valid member.
+struct WholeGzipTests {
+    static let text = GzipDecoderTests.text
+
+    static func cases() throws -> [(name: String, bytes: [UInt8], takenWhole: Bool)] {
+        let one = try TestSupport.gzip(text)
+        var badCRC = one
+        badCRC[badCRC.count - 8] ^= 0xff
+        var sizeTooLarge = one
+        sizeTooLarge[sizeTooLarge.count - 4] &+= 1
+        var sizeTooSmall = one
+        sizeTooSmall[sizeTooSmall.count - 4] &-= 1
+        var corrupt = one
+        for i in 20..<60 { corrupt[i] ^= 0x5a }
+        var hugeClaim = one
+        hugeClaim.replaceSubrange(hugeClaim.count - 4..<hugeClaim.count, with: [0xff, 0xff, 0xff, 0x7f])
+        return [
+            ("one member", one, true),
+            ("two members", try TestSupport.gzip(Array("first\n".utf8)) + one, false),
+            ("zero padding after the member", one + [0, 0, 0, 0], false),
+            ("garbage after the member", one + Array("not gzip".utf8), false),
+            ("a copy of the trailer after the member", one + one.suffix(8), false),
+            ("truncated", Array(one.prefix(one.count / 2)), false),
+            ("corrupt deflate data", corrupt, false),
+            ("a wrong CRC-32", badCRC, false),
+            ("a trailer claiming one byte more", sizeTooLarge, false),
+            ("a trailer claiming one byte less", sizeTooSmall, false),
+            ("a trailer claiming 2 GiB", hugeClaim, false),
+            ("an empty member", try TestSupport.gzip([]), false),
+        ]
+    }
+
+    /// The bytes a decoder hands out, or its error's description.
+    static func decode(_ bytes: [UInt8], whole: Bool) -> String {
+        let decoder = GzipDecoder(outputCapacity: 1024, inputSize: whole ? bytes.count : nil)
+        var out: [UInt8] = []
+        do {
+            try bytes.withUnsafeBytes { raw in try decoder.feed(raw) { out += $0 } }
+            try decoder.finish()
+            return "\(out.count) bytes \(out.hashValue) in \(decoder.membersRead) members, \(decoder.bytesIn) in"
+        } catch { return "error: \(error)" }
+    }
+
+    @Test func onlyOneCompleteValidMemberIsInflatedInOneCall() throws {
+        for (name, bytes, takenWhole) in try Self.cases() {
+            let whole = bytes.withUnsafeBytes { GzipDecoder.inflateWhole($0) }
+            #expect((whole != nil) == takenWhole, "\(name)")
+            if let whole { #expect(whole == Self.text, "\(name)") }
+        }
+    }
+
+    @Test func aFileHeldWholeGivesTheBytesAndErrorsOfTheStream() throws {
+        for (name, bytes, _) in try Self.cases() {
+            #expect(Self.decode(bytes, whole: true) == Self.decode(bytes, whole: false), "\(name)")
+        }
+    }
+}
+
 struct LineSplitterTests {
     static let inputs = ["a\nbb\n\nccc", "one line", "\n\n", "crlf\r\nline\r\n", "", "trailing\n"]
 

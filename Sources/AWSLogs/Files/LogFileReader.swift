@@ -1,4 +1,4 @@
-internal import CZlib
+internal import CDeflate
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -47,15 +47,14 @@ public struct LogFileReader: Sendable {
 
     /// CRC-32 and Adler-32 over chunks, with the size.
     struct Hash {
-        var crc: uLong = crc32(0, nil, 0)
-        var adler: uLong = adler32(0, nil, 0)
+        var crc: UInt32 = 0
+        var adler: UInt32 = 1
         var size: Int64 = 0
 
         mutating func add(_ chunk: UnsafeRawBufferPointer) {
             guard let base = chunk.baseAddress, chunk.count > 0 else { return }
-            let p = base.assumingMemoryBound(to: Bytef.self)
-            crc = crc32(crc, p, uInt(chunk.count))
-            adler = adler32(adler, p, uInt(chunk.count))
+            crc = libdeflate_crc32(crc, base, chunk.count)
+            adler = libdeflate_adler32(adler, base, chunk.count)
             size += Int64(chunk.count)
         }
 
@@ -180,7 +179,8 @@ public struct LogFileReader: Sendable {
                 first = false
                 if chunk.count >= 2, chunk[0] == 0x1f, chunk[1] == 0x8b {
                     // Output chunks sized to the file: a delivery file of a few KB needs no 256 KiB buffer.
-                    gzip = GzipDecoder(outputCapacity: Int(min(256 * 1024, max(64 * 1024, fingerprint.size * 16))))
+                    gzip = GzipDecoder(outputCapacity: Int(min(256 * 1024, max(64 * 1024, fingerprint.size * 16))),
+                                       inputSize: Int(fingerprint.size))
                 }
             }
             if gzip != nil {
