@@ -194,6 +194,7 @@ public enum JSONParser {
             let contentStart = pos
             var escaped = false
             while true {
+                skipPlainContent()
                 guard pos < bytes.count else { throw fail("unterminated string", at: open) }
                 let c = bytes[pos]
                 if c == 34 { break }
@@ -216,6 +217,23 @@ public enum JSONParser {
             }
             nodes.append(JSONNode(kind: .string, flag: escaped, start: UInt32(contentStart), end: UInt32(pos), next: UInt32(nodes.count + 1)))
             pos += 1
+        }
+
+        /// Moves `pos` past string content that needs no look (bytes other than `"`, `\\` and controls),
+        /// eight at a time while eight remain: a word holds none of them when it has no zero byte after
+        /// XOR with `"` or `\\`, and no byte below 32 (the usual bit tricks; exact for "none").
+        @inline(__always)
+        mutating func skipPlainContent() {
+            guard let base = bytes.baseAddress else { return }
+            let raw = UnsafeRawPointer(base)
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            while pos + 8 <= bytes.count {
+                let x = raw.loadUnaligned(fromByteOffset: pos, as: UInt64.self)
+                let quote = x ^ (ones &* 34), backslash = x ^ (ones &* 92)
+                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((x &- ones &* 32) & ~x)
+                guard special & highs == 0 else { return }
+                pos += 8
+            }
         }
 
         static func isHex(_ c: UInt8) -> Bool { (48...57).contains(c) || (65...70).contains(c) || (97...102).contains(c) }

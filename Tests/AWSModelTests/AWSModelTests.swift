@@ -122,6 +122,24 @@ struct JSONParserTests {
         #expect(doc.values[0]["abc"]?.elements.first?.members(JSONKeys(["a"]))[0] == nil)
     }
 
+    /// Strings are skipped eight bytes at a time: a quote, backslash, control or multibyte character at
+    /// every offset in and around a word is still seen where it is.
+    @Test(arguments: [("\\\"", "\""), ("\\\\", "\\"), ("\\n", "\n"), ("\\u0041", "A"), ("é", "é"), ("\u{7f}", "\u{7f}"), ("~", "~")])
+    func findsWhatEndsOrEscapesAStringAtEveryOffset(special: String, decoded: String) throws {
+        for before in 0..<20 {
+            for after in [0, 1, 7, 8, 9, 17] {
+                let head = String(repeating: "a", count: before), tail = String(repeating: "z", count: after)
+                let doc = try JSONParser.parse(Array("{\"k\":\"\(head)\(special)\(tail)\",\"n\":1}".utf8))
+                #expect(doc.values[0]["k"]?.string == head + decoded + tail, "\(before) before, \(after) after")
+                #expect(doc.values[0]["n"]?.int64 == 1)
+            }
+            let control = Array("[\"\(String(repeating: "a", count: before))\u{1f}bcdefghijklmnop\"]".utf8)
+            #expect(throws: JSONSyntaxError.self, "a control character after \(before) bytes") { _ = try JSONParser.parse(control) }
+            let open = Array("[\"\(String(repeating: "a", count: before))".utf8)
+            #expect(throws: JSONSyntaxError.self, "unterminated after \(before) bytes") { _ = try JSONParser.parse(open) }
+        }
+    }
+
     @Test func sequenceResumesAtTheNextLineAfterAnError() {
         let text = "{\"a\":1}\n{\"b\":\n{\"c\":3}\n{bad}\n{\"d\":4}\n"
         let result = JSONParser.parseSequence(Array(text.utf8))
