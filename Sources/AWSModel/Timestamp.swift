@@ -5,7 +5,12 @@ public enum Timestamp {
 
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fff]Z` (also `+00:00`) into seconds since 1970; nil when malformed.
     public static func parseISO8601<S: StringProtocol>(_ text: S) -> Int64? {
-        let u = Array(text.utf8)
+        if let parsed = text.utf8.withContiguousStorageIfAvailable({ parseISO8601(utf8: UnsafeRawBufferPointer($0)) }) { return parsed }
+        return Array(text.utf8).withUnsafeBytes { parseISO8601(utf8: $0) }
+    }
+
+    /// ``parseISO8601(_:)`` of text given as its UTF-8 bytes.
+    public static func parseISO8601(utf8 u: UnsafeRawBufferPointer) -> Int64? {
         guard u.count >= 19, u[4] == 45, u[7] == 45, u[10] == 84 || u[10] == 32, u[13] == 58, u[16] == 58 else { return nil }
         func num(_ from: Int, _ len: Int) -> Int64? {
             var v: Int64 = 0

@@ -31,6 +31,9 @@ public final class JSONDocument: @unchecked Sendable {
     /// The root values as views.
     public var values: [JSONValue] { roots.map { JSONValue(document: self, index: $0) } }
 
+    /// The root value at `position` (0 for a document of one value), without making ``values``.
+    public func value(_ position: Int) -> JSONValue { JSONValue(document: self, index: roots[position]) }
+
     /// 1-based line and column of a byte offset.
     public static func lineAndColumn(of offset: Int, in bytes: [UInt8]) -> (line: Int, column: Int) {
         var line = 1, lineStart = 0
@@ -74,6 +77,8 @@ public struct JSONValue: @unchecked Sendable {
     public var isArray: Bool { node.kind == .array }
     /// True for `null`.
     public var isNull: Bool { node.kind == .null }
+    /// True for a string.
+    public var isString: Bool { node.kind == .string }
 
     /// Byte offset of the value's first character in the document.
     public var offset: Int { Int(node.start) }
@@ -106,7 +111,7 @@ public struct JSONValue: @unchecked Sendable {
     /// The members named by `keys`, found in one pass over the object (the first of repeated names, as
     /// the subscript finds): cheaper than a subscript per key when a reader wants many members.
     public func members(_ keys: JSONKeys) -> JSONFields {
-        var found = [Int32](repeating: -1, count: keys.count)
+        var found = JSONFields.Slots(repeating: -1)
         guard node.kind == .object else { return JSONFields(document: document, indices: found) }
         let nodes = document.nodes
         var i = index + 1
@@ -162,6 +167,18 @@ public struct JSONValue: @unchecked Sendable {
             i = Int(document.nodes[i].next)
         }
         return result
+    }
+
+    /// `body` called with the decoded UTF-8 bytes of a string value — in place when it holds no escapes,
+    /// so that no `String` is made for text only to be read; nil for other kinds.
+    public func withStringBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R? {
+        let n = node
+        guard n.kind == .string else { return nil }
+        guard !n.flag else {
+            var text = string!
+            return text.withUTF8 { body(UnsafeRawBufferPointer($0)) }
+        }
+        return document.bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[Int(n.start)..<Int(n.end)])) }
     }
 
     /// The decoded text of a string value; nil for other kinds.
@@ -220,8 +237,9 @@ public struct JSONKeys: Sendable {
     /// How many names.
     public let count: Int
 
-    /// Non-empty names without escapes.
+    /// Non-empty names without escapes, at most ``JSONFields/capacity``.
     public init(_ keys: [String]) {
+        precondition(keys.count <= JSONFields.capacity, "at most \(JSONFields.capacity) names are looked up together")
         count = keys.count
         var names: [UInt8] = []
         var offsets: [Int] = []
@@ -238,8 +256,11 @@ public struct JSONKeys: Sendable {
 
 /// The members ``JSONValue/members(_:)`` found, by the position of their name in the ``JSONKeys``.
 public struct JSONFields: @unchecked Sendable {
+    /// How many names one lookup takes: the found members are held inline, not in an array made per lookup.
+    public static let capacity = 24
+    typealias Slots = InlineArray<24, Int32>
     let document: JSONDocument
-    let indices: [Int32]
+    let indices: Slots
 
     /// The member whose name was at `slot` in the ``JSONKeys``, when the object has it.
     public subscript(slot: Int) -> JSONValue? {

@@ -12,6 +12,8 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
 /// Parses JSON text (RFC 8259) into a ``JSONDocument`` tape.
 public enum JSONParser {
     static let maxDepth = 256
+    /// The roots of a document of one value, shared rather than made per value.
+    static let firstRoot = [0]
 
     /// Parses exactly one value (surrounded by optional white space).
     ///
@@ -49,7 +51,7 @@ public enum JSONParser {
             try p.value(into: &nodes, depth: 0)
             end = p.pos
         }
-        return (JSONDocument(bytes: bytes, nodes: nodes, roots: [0]), end)
+        return (JSONDocument(bytes: bytes, nodes: nodes, roots: Self.firstRoot), end)
     }
 
     /// Node storage for ``parseValue(_:at:nodes:)`` to reuse.

@@ -25,6 +25,34 @@ struct EventMappingTests {
     static let s3 = "s3.amazonaws.com"
     static let ddb = "dynamodb.amazonaws.com"
 
+    /// The event time is read from the record's bytes: escaped text reads as its decoded form, a member
+    /// that is not a string is as good as missing (`@timestamp` is tried next), and malformed text rejects.
+    @Test(arguments: [
+        (#""eventTime":"2024-05-01T10:00:00Z""#, "1714557600"),
+        (#""eventTime":"2024-05-01T10:00:00\u005a""#, "1714557600"),
+        (#""eventTime":"2024\u002d05-01T10:00:00Z""#, "1714557600"),
+        (#""eventTime":"2024-05-01T10:00:00.123Z""#, "1714557600"),
+        (#""eventTime":1714557600,"@timestamp":"2024-05-01T10:00:01Z""#, "1714557601"),
+        (#""@timestamp":"2024-05-01T10:00:02Z""#, "1714557602"),
+        (#""eventTime":"2024-05-01 10:00:03Z""#, "1714557603"),
+        (#""eventTime":"2024-13-01T10:00:00Z""#, "malformed-event-time"),
+        (#""eventTime":"2024-05-01T10:00""#, "malformed-event-time"),
+        (#""eventTime":"\u0032024-05-01T10:00:00Z""#, "1714557600"),
+        (#""eventTime":null"#, "missing-event-time"),
+        (#""other":"2024-05-01T10:00:00Z""#, "missing-event-time"),
+    ])
+    func eventTimeIsReadFromTheRecordsBytes(member: String, expected: String) throws {
+        let json = """
+            {"eventVersion":"1.09",\(member),"eventSource":"s3.amazonaws.com","eventName":"ListBuckets","awsRegion":"us-east-1",
+             "userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/u","accountId":"111122223333"},"eventID":"e1"}
+            """
+        switch EventNormalizer().normalize(try JSONParser.parse(Array(json.utf8)).value(0)) {
+        case .event(let event): #expect("\(event.eventTime)" == expected)
+        case .rejected(let code, _): #expect(code.rawValue == expected)
+        case .skipped(let reason): Issue.record("skipped: \(reason)")
+        }
+    }
+
     @Test(arguments: [
         // (eventName, requestParameters, expected)  — C.1
         ("ListBuckets", "{}", ["s3:ListAllMyBuckets *"]),

@@ -140,6 +140,18 @@ struct JSONParserTests {
         }
     }
 
+    @Test func stringBytesAreTheDecodedTextOfStringsOnly() throws {
+        let doc = try JSONParser.parse(Array(#"{"plain":"abc","escaped":"a\u00e9\n","n":12,"o":{}}"#.utf8))
+        let root = doc.value(0)
+        func bytes(_ key: String) -> [UInt8]? { root[key]?.withStringBytes { Array($0) } }
+        #expect(bytes("plain") == Array("abc".utf8))
+        #expect(bytes("escaped") == Array("aé\n".utf8))
+        #expect(bytes("n") == nil)
+        #expect(bytes("o") == nil)
+        #expect(root["plain"]?.isString == true && root["n"]?.isString == false)
+        #expect(doc.value(0).offset == doc.values[0].offset)
+    }
+
     @Test func sequenceResumesAtTheNextLineAfterAnError() {
         let text = "{\"a\":1}\n{\"b\":\n{\"c\":3}\n{bad}\n{\"d\":4}\n"
         let result = JSONParser.parseSequence(Array(text.utf8))

@@ -46,7 +46,7 @@ public struct CloudTrailReader: Sendable {
             file.reject(place.reject(at: error.offset, "malformed-json", reason: "malformed JSON: \(error.message)"))
             return
         }
-        read(document.values[0], unit, into: &file)
+        read(document.value(0), unit, into: &file)
     }
 
     /// One unit already parsed.
@@ -138,7 +138,7 @@ public struct CloudTrailReader: Sendable {
             return reject("is not gzip: \(error)")
         }
         do {
-            readContainer(try JSONParser.parse(payload).values[0], place, into: &file)
+            readContainer(try JSONParser.parse(payload).value(0), place, into: &file)
         } catch {
             reject("holds malformed JSON: \(error.message) at byte \(error.offset) of the payload")
         }
@@ -168,7 +168,7 @@ public struct CloudTrailReader: Sendable {
         }
         let record = LakeRecord(columns).json
         do {
-            readRecord(try JSONParser.parse(Array(record.utf8)).values[0], place, at: row.offset, into: &file)
+            readRecord(try JSONParser.parse(Array(record.utf8)).value(0), place, at: row.offset, into: &file)
         } catch {
             file.reject(place.reject(at: row.offset, "malformed-json", reason: "CloudTrail Lake row: \(error.message)"))
         }
@@ -182,7 +182,7 @@ public struct CloudTrailReader: Sendable {
         }
         do {
             let document = try JSONParser.parse(Array(text.utf8))
-            readRecord(document.values[0], place, at: container.offset, into: &file)
+            readRecord(document.value(0), place, at: container.offset, into: &file)
         } catch {
             file.reject(place.reject(at: container.offset, "malformed-json", reason: "malformed JSON in embedded event: \(error.message) at byte \(error.offset) of the event"))
         }
@@ -345,7 +345,7 @@ public struct CloudTrailStream {
             let over = end - p > RecordSplitter.recordLimit
             let unit = RecordSplitter.Unit(kind: kind, bytes: over ? [] : window, start: over ? 0 : p, offset: windowOffset + Int64(p),
                                            line: line(at: p), oversize: over ? Int64(end - p) : nil)
-            if over { reader.read(unit, into: &file) } else { reader.read(document.values[0], unit, into: &file) }
+            if over { reader.read(unit, into: &file) } else { reader.read(document.value(0), unit, into: &file) }
             return end
         } catch {
             if error.atEndOfInput && !final && window.count - p <= RecordSplitter.recordLimit { return nil }

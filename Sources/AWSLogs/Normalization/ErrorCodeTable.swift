@@ -51,8 +51,9 @@ public struct ErrorCodeTable: Sendable {
     /// No code and no message is a success. A message alone is read for denial or authentication
     /// phrases and is otherwise unclassified: an error with no code is never taken as authorized.
     public func outcome(errorCode: String?, errorMessage: String?) -> Outcome {
+        if errorCode == nil && errorMessage == nil { return .success }
         let message = errorMessage?.lowercased() ?? ""
-        let byEndpoint = message.contains("vpc endpoint policy")
+        let byEndpoint = !message.isEmpty && message.contains("vpc endpoint policy")
         guard let code = errorCode, !code.isEmpty else {
             if message.isEmpty { return .success }
             if byEndpoint { return .deniedByEndpointPolicy }

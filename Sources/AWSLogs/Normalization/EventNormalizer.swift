@@ -54,8 +54,14 @@ public struct EventNormalizer: Sendable {
         // An action is made of these two: text AWS never writes could only widen it (`s3:*`).
         guard Self.isEventSource(eventSource) else { return .rejected(code: "event-source-characters", reason: "eventSource holds characters AWS does not use") }
         guard Self.isEventName(eventName) else { return .rejected(code: "event-name-characters", reason: "eventName holds characters AWS does not use") }
-        guard let timeText = string(.eventTime) ?? string(.timestamp) else { return .rejected(code: "missing-event-time", reason: "missing eventTime") }
-        guard let time = Timestamp.parseISO8601(timeText) else { return .rejected(code: "malformed-event-time", reason: "malformed eventTime") }
+        // Read from the record's bytes: the text is only parsed, never kept.
+        func stringValue(_ field: Field) -> JSONValue? { fields[field.rawValue].flatMap { $0.isString ? $0 : nil } }
+        guard let timeValue = stringValue(.eventTime) ?? stringValue(.timestamp) else {
+            return .rejected(code: "missing-event-time", reason: "missing eventTime")
+        }
+        guard let time = timeValue.withStringBytes(Timestamp.parseISO8601(utf8:)) ?? nil else {
+            return .rejected(code: "malformed-event-time", reason: "malformed eventTime")
+        }
         let endpointText = string(.vpcEndpointId) ?? ""
         guard endpointText.isEmpty || VPCEndpointID.isWellFormed(endpointText) else { return .rejected(code: "bad-endpoint-id", reason: "vpcEndpointId is not a VPC endpoint id") }
         let region = string(.awsRegion) ?? ""

@@ -89,7 +89,7 @@ public struct FlowLogReader {
             reject(number, offset + Int64(error.offset), "malformed-json", "malformed JSON: \(error.message)", line)
             return
         }
-        let value = document.values[0]
+        let value = document.value(0)
         if var message = value["message"]?.string {
             message.withUTF8 { readText(UnsafeRawBufferPointer($0), number: number, offset: offset, excerpt: line) }
             return
