@@ -181,6 +181,15 @@ public struct JSONValue: @unchecked Sendable {
         return document.bytes.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[Int(n.start)..<Int(n.end)])) }
     }
 
+    /// True for a string whose decoded text is `text`, compared as bytes (no `String` made).
+    public func isString(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { wanted in withStringBytes { $0.elementsEqual(wanted) } } ?? false
+    }
+
+    /// The elements of an array one by one, without making an array (none for other kinds).
+    public var lazyElements: JSONElements { JSONElements(array: self) }
+
     /// The decoded text of a string value; nil for other kinds.
     public var string: String? {
         let n = node
@@ -223,6 +232,29 @@ public struct JSONValue: @unchecked Sendable {
     /// quotes (escapes kept), so use ``string`` to read one and ``JSONString/quote(_:)`` to write one.
     public var rawText: String {
         document.bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[offset..<endOffset]), as: UTF8.self) }
+    }
+}
+
+/// The elements of an array, walked along the tape (``JSONValue/lazyElements``).
+public struct JSONElements: Sequence, IteratorProtocol {
+    let document: JSONDocument?
+    var position = 0
+    var end = 0
+
+    /// No elements.
+    public init() { document = nil }
+
+    init(array: JSONValue) {
+        document = array.document
+        let node = array.document.nodes[array.index]
+        position = array.index + 1
+        end = node.kind == .array ? Int(node.next) : position
+    }
+
+    public mutating func next() -> JSONValue? {
+        guard let document, position < end else { return nil }
+        defer { position = Int(document.nodes[position].next) }
+        return JSONValue(document: document, index: position)
     }
 }
 

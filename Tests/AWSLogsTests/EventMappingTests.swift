@@ -25,6 +25,33 @@ struct EventMappingTests {
     static let s3 = "s3.amazonaws.com"
     static let ddb = "dynamodb.amazonaws.com"
 
+    /// The owner of an S3 call's bucket is read from `resources[]` in place: the entry of that bucket, or
+    /// else the first bucket entry (also when the named one states no account); `ARN` or `arn`, escapes decoded.
+    @Test(arguments: [
+        (#"[{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::b","accountId":"444455556666"}]"#, "444455556666"),
+        (#"[{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::other","accountId":"111111111111"},{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::b","accountId":"444455556666"}]"#, "444455556666"),
+        (#"[{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::other","accountId":"111111111111"},{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::b"}]"#, "111111111111"),
+        (#"[{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::other","accountId":"111111111111"}]"#, "111111111111"),
+        (#"[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::b/k","accountId":"111111111111"}]"#, "none"),
+        (#"[{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::\u0062","accountId":"444455556666"}]"#, "444455556666"),
+        (#"[{"type":"AWS::S3::\u0042ucket","arn":"arn:aws:s3:::b","accountId":"444455556666"}]"#, "444455556666"),
+        (#"[{"type":"AWS::S3::Bucket","ARN":7,"arn":"arn:aws:s3:::b","accountId":"444455556666"}]"#, "444455556666"),
+        (#"[{"type":"AWS::S3::Bucket","accountId":"111111111111"},{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::b","accountId":"444455556666"}]"#, "444455556666"),
+        (#"{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::b","accountId":"444455556666"}"#, "none"),
+    ])
+    func anS3BucketsOwnerIsItsEntryInResources(resources: String, owner: String) throws {
+        let json = """
+            {"eventVersion":"1.09","eventTime":"2024-05-01T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject",
+             "awsRegion":"us-east-1","userIdentity":{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/u","accountId":"111122223333"},
+             "requestParameters":{"bucketName":"b","key":"k"},"resources":\(resources),"eventID":"e1"}
+            """
+        guard case .event(let event) = EventNormalizer().normalize(try JSONParser.parse(Array(json.utf8)).value(0)) else {
+            Issue.record("not an event")
+            return
+        }
+        #expect(event.accesses.map { $0.resourceAccount?.rawValue ?? "none" } == [owner])
+    }
+
     /// The event time is read from the record's bytes: escaped text reads as its decoded form, a member
     /// that is not a string is as good as missing (`@timestamp` is tried next), and malformed text rejects.
     @Test(arguments: [

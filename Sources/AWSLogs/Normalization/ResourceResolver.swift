@@ -8,8 +8,9 @@ struct ResourceResolver {
     let recipient: AccountID?
     /// The record's `requestParameters`.
     let parameters: JSONValue?
-    /// `resources[]` entries as (ARN, accountId, type), read once.
-    let loggedResources: [(arn: String, account: AccountID?, type: String?)]
+    /// The record's `resources[]`, read entry by entry where a rule needs it (an S3 call only asks its
+    /// bucket's owner: no text is made for the entries).
+    let resources: JSONValue?
     /// The DynamoDB table entries of `resources[]`, their ARN parsed once.
     let loggedTables: [(arn: ARN?, owner: AccountID?)]
 
@@ -17,17 +18,57 @@ struct ResourceResolver {
         self.region = region
         self.recipient = recipient
         self.parameters = parameters
-        loggedResources = (resources?.elements ?? []).compactMap { entry in
-            guard let arn = entry["ARN"]?.string ?? entry["arn"]?.string else { return nil }
-            return (arn, entry["accountId"]?.string.map { AccountID($0) }, entry["type"]?.string)
-        }
-        loggedTables = loggedResources.filter { $0.type == "AWS::DynamoDB::Table" }.map { (ARN($0.arn), $0.account) }
+        self.resources = resources
+        var tables: [(arn: ARN?, owner: AccountID?)] = []
+        for entry in Self.entries(resources) where entry.isType("AWS::DynamoDB::Table") { tables.append((ARN(entry.arn), entry.account)) }
+        loggedTables = tables
     }
 
-    /// The owner of S3 bucket `bucket` as `resources[]` states it.
+    /// An entry of `resources[]` that names an ARN (`ARN`, or `arn` as some records write it); others are ignored.
+    struct Entry {
+        let value: JSONValue
+        let arnValue: JSONValue
+
+        init?(_ value: JSONValue) {
+            guard let arn = value["ARN"].flatMap({ $0.isString ? $0 : nil }) ?? value["arn"].flatMap({ $0.isString ? $0 : nil }) else { return nil }
+            self.value = value
+            arnValue = arn
+        }
+
+        var arn: String { arnValue.string! }
+        var account: AccountID? { value["accountId"]?.string.map { AccountID($0) } }
+        var type: String? { value["type"]?.string }
+        func isType(_ type: String) -> Bool { value["type"]?.isString(type) ?? false }
+
+        /// True when the ARN is `arn:aws:s3:::BUCKET`, compared as bytes; text that is not ASCII is compared
+        /// as the `String` it decodes to (invalid UTF-8 is repaired there, as in `bucket`).
+        func isARN(ofBucket bucket: String) -> Bool {
+            arnValue.withStringBytes { bytes in
+                guard bytes.allSatisfy({ $0 < 0x80 }) else { return ResourceResolver.isARN(String(decoding: bytes, as: UTF8.self), ofBucket: bucket) }
+                let prefix = "arn:aws:s3:::".utf8
+                return bytes.count == prefix.count + bucket.utf8.count && bytes.starts(with: prefix) && bytes.dropFirst(prefix.count).elementsEqual(bucket.utf8)
+            } ?? false
+        }
+    }
+
+    /// The entries of `resources[]` that name an ARN, in order, read in place.
+    static func entries(_ resources: JSONValue?) -> some Sequence<Entry> {
+        (resources?.lazyElements ?? JSONElements()).lazy.compactMap(Entry.init)
+    }
+
+    /// `resources[]` entries as (ARN, accountId, type), for the rules that read all of them.
+    var loggedResources: [(arn: String, account: AccountID?, type: String?)] {
+        Self.entries(resources).map { ($0.arn, $0.account, $0.type) }
+    }
+
+    /// The owner of S3 bucket `bucket` as `resources[]` states it: that bucket's entry, or else the first bucket entry.
     func bucketOwner(_ bucket: String) -> AccountID? {
-        loggedResources.first { $0.type == "AWS::S3::Bucket" && Self.isARN($0.arn, ofBucket: bucket) }?.account
-            ?? loggedResources.first { $0.type == "AWS::S3::Bucket" }?.account
+        var first: Entry?, named: Entry?
+        for entry in Self.entries(resources) where entry.isType("AWS::S3::Bucket") {
+            if first == nil { first = entry }
+            if entry.isARN(ofBucket: bucket) { named = entry; break }
+        }
+        return named?.account ?? first?.account
     }
 
     /// True when `arn` is `arn:aws:s3:::BUCKET` (compared as bytes, without making that text per event).
@@ -92,7 +133,7 @@ struct ResourceResolver {
                                          resourceAccount: bucketOwner(bucket))]
             if let source = parameters?["x-amz-copy-source"]?.string, let copy = Self.copySource(source) {
                 let action = IAMAction(service: "s3", name: copy.versioned ? "GetObjectVersion" : "GetObject")
-                let owner = loggedResources.first { $0.type == "AWS::S3::Bucket" && Self.isARN($0.arn, ofBucket: copy.bucket) }?.account
+                let owner = Self.entries(resources).first { $0.isType("AWS::S3::Bucket") && $0.isARN(ofBucket: copy.bucket) }?.account
                 result.append(ResourceAccess(action: action, resource: Resource(literal: ARN.s3Object(bucket: copy.bucket, key: copy.key)),
                                              resourceAccount: owner))
             }
@@ -139,7 +180,7 @@ struct ResourceResolver {
 
     func objectKeyFromResources(_ bucket: String) -> String? {
         let prefix = "arn:aws:s3:::\(bucket)/"
-        return loggedResources.first { $0.type == "AWS::S3::Object" && $0.arn.hasPrefix(prefix) }.map { String($0.arn.dropFirst(prefix.count)) }
+        return Self.entries(resources).first { $0.isType("AWS::S3::Object") && $0.arn.hasPrefix(prefix) }.map { String($0.arn.dropFirst(prefix.count)) }
     }
 
     var loggedTable: String? {
