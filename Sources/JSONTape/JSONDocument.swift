@@ -190,6 +190,9 @@ public struct JSONValue: @unchecked Sendable {
     /// The elements of an array one by one, without making an array (none for other kinds).
     public var lazyElements: JSONElements { JSONElements(array: self) }
 
+    /// The members of an object one by one in document order, names as values (none for other kinds).
+    public var lazyMembers: JSONMembers { JSONMembers(object: self) }
+
     /// The decoded text of a string value; nil for other kinds.
     public var string: String? {
         let n = node
@@ -255,6 +258,29 @@ public struct JSONElements: Sequence, IteratorProtocol {
         guard let document, position < end else { return nil }
         defer { position = Int(document.nodes[position].next) }
         return JSONValue(document: document, index: position)
+    }
+}
+
+/// The members of an object, walked along the tape (``JSONValue/lazyMembers``).
+public struct JSONMembers: Sequence, IteratorProtocol {
+    let document: JSONDocument?
+    var position = 0
+    var end = 0
+
+    /// No members.
+    public init() { document = nil }
+
+    init(object: JSONValue) {
+        document = object.document
+        let node = object.document.nodes[object.index]
+        position = object.index + 1
+        end = node.kind == .object ? Int(node.next) : position
+    }
+
+    public mutating func next() -> (key: JSONValue, value: JSONValue)? {
+        guard let document, position < end else { return nil }
+        defer { position = Int(document.nodes[position + 1].next) }
+        return (JSONValue(document: document, index: position), JSONValue(document: document, index: position + 1))
     }
 }
 

@@ -163,6 +163,13 @@ struct EventMappingTests {
          ["s3:CreateBucket arn:aws:s3:::b", "s3:PutBucketObjectLockConfiguration arn:aws:s3:::b", "s3:PutBucketOwnershipControls arn:aws:s3:::b"]),
         ("PutObjectRetention", #"{"bucketName":"b","key":"k","x-amz-bypass-governance-retention":"true"}"#,
          ["s3:PutObjectRetention arn:aws:s3:::b/k", "s3:BypassGovernanceRetention arn:aws:s3:::b/k"]),
+        // Header names compared lowercased, read in place: any case, a prefix, a near miss, and a name that is
+        // not ASCII but lowercases to the header (KELVIN SIGN → k), as `lowercased()` has it.
+        ("PutObject", #"{"bucketName":"b","key":"k","X-Amz-Tagging":"a=b"}"#, ["s3:PutObject arn:aws:s3:::b/k", "s3:PutObjectTagging arn:aws:s3:::b/k"]),
+        ("PutObject", #"{"bucketName":"b","key":"k","X-AMZ-GRANT-":"id=1"}"#, ["s3:PutObject arn:aws:s3:::b/k", "s3:PutObjectAcl arn:aws:s3:::b/k"]),
+        ("PutObject", #"{"bucketName":"b","key":"k","x-amz-taggin":"a=b","x-amz-grant":"id=1"}"#, ["s3:PutObject arn:aws:s3:::b/k"]),
+        ("CreateBucket", #"{"bucketName":"b","x-amz-bucket-object-locK-enabled":"true"}"#,
+         ["s3:CreateBucket arn:aws:s3:::b", "s3:PutBucketObjectLockConfiguration arn:aws:s3:::b"]),
     ])
     func s3Events(name: String, parameters: String, expected: [String]) throws {
         #expect(try Self.accesses(Self.s3, name, parameters) == expected)

@@ -35,13 +35,34 @@ public struct EventActionMap: Sendable {
             name = String(parameter.lowercased().dropLast(isPrefix ? 1 : 0))
         }
 
-        /// Whether request parameters (their members with names lowercased, read once per record) call for this extra.
-        func applies(_ parameters: [(name: String, value: JSONValue)]) -> Bool {
-            let present = parameters.lazy.filter { self.isPrefix ? $0.name.hasPrefix(self.name) : $0.name == self.name }
-            if let unlessValue {
-                return !present.contains { $0.value.string?.uppercased() == unlessValue.uppercased() }
+        /// Whether request parameters call for this extra (their names lowercased, see ``ParameterName``).
+        func applies(_ parameters: JSONValue?) -> Bool {
+            for member in ParameterName.members(parameters) where ParameterName.matches(member.key, name, prefix: isPrefix) {
+                guard let unlessValue else { return true }
+                if member.value.string?.uppercased() == unlessValue.uppercased() { return false }
             }
-            return !present.isEmpty
+            // Absent, or present but never with that value.
+            return unlessValue != nil
+        }
+    }
+
+    /// Request parameter names compared as their `lowercased()` text would be, read in place: ASCII names
+    /// (all AWS writes) folded byte by byte, any other through `lowercased()`.
+    enum ParameterName {
+        /// The members of `parameters`, none when it is not an object.
+        static func members(_ parameters: JSONValue?) -> LazySequence<JSONMembers> { (parameters?.lazyMembers ?? JSONMembers()).lazy }
+
+        /// True when `key` lowercased is `name` (lowercase), or begins with it when `prefix`.
+        static func matches(_ key: JSONValue, _ name: String, prefix: Bool) -> Bool {
+            key.withStringBytes { bytes in
+                guard bytes.allSatisfy({ $0 < 0x80 }) else {
+                    let lowered = String(decoding: bytes, as: UTF8.self).lowercased()
+                    return prefix ? lowered.hasPrefix(name) : lowered == name
+                }
+                let wanted = name.utf8
+                guard prefix ? bytes.count >= wanted.count : bytes.count == wanted.count else { return false }
+                return zip(bytes, wanted).allSatisfy { ($0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0) == $1 }
+            } ?? false
         }
     }
 

@@ -83,9 +83,9 @@ struct ResourceResolver {
         let base = baseAccesses(for: rule)
         guard !rule.extras.isEmpty || !rule.companions.isEmpty, let primary = base.first else { return base }
         var result = base
-        let members = parameters?.members.map { (name: $0.key.lowercased(), value: $0.value) } ?? []
         for companion in rule.companions {
-            guard let value = members.first(where: { $0.name == companion.parameter })?.value else { continue }
+            let named = EventActionMap.ParameterName.members(parameters).first { EventActionMap.ParameterName.matches($0.key, companion.parameter, prefix: false) }
+            guard let value = named?.value else { continue }
             if companion.onParameterValue {
                 let arn = value.string.flatMap { ARN($0) != nil ? PolicyText.literal($0) : nil }
                 result.append(ResourceAccess(action: companion.action, resource: arn ?? PolicyText.notLogged,
@@ -94,7 +94,7 @@ struct ResourceResolver {
                 result.append(ResourceAccess(action: companion.action, resource: primary.resource, resourceAccount: primary.resourceAccount))
             }
         }
-        for extra in rule.extras where extra.applies(members) {
+        for extra in rule.extras where extra.applies(parameters) {
             if extra.onSource {
                 guard let source = base.dropFirst().first else { continue }
                 result.append(ResourceAccess(action: extra.action, resource: source.resource, resourceAccount: source.resourceAccount))
