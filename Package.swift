@@ -22,13 +22,16 @@ let package = Package(
             /** glibc's mallopt, for the executable's heap settings */
             name: "CMalloc"),
         .systemLibrary(
+            /** SSE2 byte scanning for the JSON parser's strings (header only) */
+            name: "CByteScan"),
+        .systemLibrary(
             /** sqlite3_config, which Swift cannot call (it is variadic) */
             name: "CSQLiteConfig", providers: [.apt(["libsqlite3-dev"])]),
 
         // MARK: Model
         .target(
             /** A JSON tape parser: bytes plus a flat node list, strings decoded only when asked for */
-            name: "JSONTape"),
+            name: "JSONTape", dependencies: ["CByteScan"]),
         .target(
             /** AWS vocabulary shared by every layer: ARNs, actions, typed ids, observed usage */
             name: "AWSModel"),

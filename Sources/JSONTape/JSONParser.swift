@@ -1,3 +1,5 @@
+internal import CByteScan
+
 /// A JSON syntax error with the byte offset where it was found.
 public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertible {
     /// Byte offset of the problem in the input.
@@ -221,21 +223,11 @@ public enum JSONParser {
             pos += 1
         }
 
-        /// Moves `pos` past string content that needs no look (bytes other than `"`, `\\` and controls),
-        /// eight at a time while eight remain: a word holds none of them when it has no zero byte after
-        /// XOR with `"` or `\\`, and no byte below 32 (the usual bit tricks; exact for "none").
+        /// Moves `pos` past string content that needs no look: bytes other than `"`, `\\` and controls.
         @inline(__always)
         mutating func skipPlainContent() {
-            guard let base = bytes.baseAddress else { return }
-            let raw = UnsafeRawPointer(base)
-            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-            while pos + 8 <= bytes.count {
-                let x = raw.loadUnaligned(fromByteOffset: pos, as: UInt64.self)
-                let quote = x ^ (ones &* 34), backslash = x ^ (ones &* 92)
-                let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((x &- ones &* 32) & ~x)
-                guard special & highs == 0 else { return }
-                pos += 8
-            }
+            guard let base = bytes.baseAddress, pos < bytes.count else { return }
+            pos += perimeter_json_plain_run(base + pos, bytes.count - pos)
         }
 
         static func isHex(_ c: UInt8) -> Bool { (48...57).contains(c) || (65...70).contains(c) || (97...102).contains(c) }
