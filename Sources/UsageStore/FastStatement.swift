@@ -73,8 +73,13 @@ final class FastStatement {
         bind(text)
     }
 
-    /// Runs a query with the values bound since the last run; true when it yields a row.
-    func exists(_ db: Database) throws -> Bool { try step(db) == SQLITE_ROW }
+    /// Runs a query with the values bound since the last run: its first row's first column as an
+    /// integer, nil when it yields no row.
+    func firstInt64(_ db: Database) throws -> Int64? {
+        var value: Int64?
+        _ = try step(db) { value = sqlite3_column_int64(statement.sqliteStatement, 0) }
+        return value
+    }
 
     /// Runs the statement with the values bound since the last run; returns the rows it changed.
     @discardableResult
@@ -84,9 +89,9 @@ final class FastStatement {
         return Int(sqlite3_changes(db.sqliteConnection))
     }
 
-    /// One step with the values bound since the last run, then ready for the next: `SQLITE_ROW` or
-    /// `SQLITE_DONE`, any other code thrown with SQLite's message.
-    private func step(_ db: Database) throws -> Int32 {
+    /// One step with the values bound since the last run (`onRow` reads a row it yields), then ready
+    /// for the next: `SQLITE_ROW` or `SQLITE_DONE`, any other code thrown with SQLite's message.
+    private func step(_ db: Database, onRow: () -> Void = {}) throws -> Int32 {
         defer {
             sqlite3_reset(statement.sqliteStatement)
             column = 0
@@ -94,6 +99,7 @@ final class FastStatement {
         }
         let code = sqlite3_step(statement.sqliteStatement)
         guard code == SQLITE_ROW || code == SQLITE_DONE else { throw Self.error(code, db) }
+        if code == SQLITE_ROW { onRow() }
         return code
     }
 

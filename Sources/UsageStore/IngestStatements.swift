@@ -6,11 +6,11 @@ internal import GRDB
 /// per file (each lookup hashes the SQL text: ten per file, for a trail's thousands of small ones), and
 /// bound directly through ``FastStatement``.
 struct IngestStatements {
-    private let known, clearFailed, seen, ledger, access, sources, categories, flows: FastStatement
+    private let ledgered, clearFailed, seen, ledger, access, sources, categories, flows: FastStatement
     private let reject, skip: Statement
 
     init(_ db: Database) throws {
-        known = FastStatement(try db.cachedStatement(sql: "SELECT 1 FROM file WHERE content_hash = ? AND outcome != 'failed'"))
+        ledgered = FastStatement(try db.cachedStatement(sql: "SELECT outcome = 'failed' FROM file WHERE content_hash = ?"))
         clearFailed = FastStatement(try db.cachedStatement(sql: "DELETE FROM file WHERE content_hash = ? AND outcome = 'failed'"))
         seen = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_seen(event_time, event_id) VALUES (?, ?)"))
         ledger = FastStatement(try db.cachedStatement(sql: """
@@ -41,11 +41,18 @@ struct IngestStatements {
         skip = try db.cachedStatement(sql: "INSERT INTO skipped(file_id, reason, count) VALUES (?, ?, ?)")
     }
 
-    /// True when a file with this content is stored (failed files are not: a re-run retries them).
-    func isStored(_ db: Database, contentHash: String) throws -> Bool {
-        known.bind(contentHash)
-        return try known.exists(db)
+    /// What the ledger holds for this content: nothing, the file stored, or an earlier failure to read it
+    /// (not stored: a re-run retries it). One lookup of the hash's index, for each of a trail's files.
+    func ledgerEntry(_ db: Database, contentHash: String) throws -> LedgerEntry {
+        ledgered.bind(contentHash)
+        return switch try ledgered.firstInt64(db) {
+        case nil: .none
+        case 0: .stored
+        default: .failed
+        }
     }
+
+    enum LedgerEntry { case none, stored, failed }
 
     /// Removes the ledger row of an earlier failure to read this content.
     func clearFailure(_ db: Database, contentHash: String) throws {

@@ -111,8 +111,11 @@ public final class UsageStore: @unchecked Sendable {
     }
 
     private func store(_ file: ParsedFile, folded: FoldedEvents, _ db: Database, _ statements: IngestStatements) throws -> FileIngestResult {
-        if try statements.isStored(db, contentHash: file.contentHash) { return FileIngestResult(events: 0, duplicateEvents: 0, alreadyIngested: true) }
-        try statements.clearFailure(db, contentHash: file.contentHash)
+        switch try statements.ledgerEntry(db, contentHash: file.contentHash) {
+        case .stored: return FileIngestResult(events: 0, duplicateEvents: 0, alreadyIngested: true)
+        case .failed: try statements.clearFailure(db, contentHash: file.contentHash)
+        case .none: break
+        }
         var folded = folded
         var duplicates = 0
         // By index: an event copied out of the array would retain each of its strings.

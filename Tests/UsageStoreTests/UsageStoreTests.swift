@@ -247,6 +247,26 @@ struct UsageStoreTests {
         #expect(again.flowRecords == 3)
     }
 
+    /// One lookup of the ledger tells stored, failed and new content apart: content that failed before is
+    /// read again, its failure replaced by the file; content stored before is not read twice.
+    @Test func contentThatFailedBeforeIsStoredAndItsFailureCleared() async throws {
+        let dir = TestSupport.temporaryDirectory()
+        let path = TestSupport.fixture("flowlogs/vpcflowlog.log.gz")
+        let store = try Self.store(dir)
+        let hash = try LogFileReader.fingerprint(path: path).hash
+        try store.recordFailure(path: path, size: 1, contentHash: hash, reason: "refused by an older build")
+        #expect(try store.totals().failedFiles.count == 1)
+        let summary = try await IngestPipeline(store: store).run(paths: [path], workers: 1)
+        #expect(summary.filesRead == 1 && summary.flowRecords == 3)
+        #expect(try store.totals().failedFiles.isEmpty)
+        #expect(try store.ingestedHashes() == [hash])
+        // The same content under another name, in one run with the original: stored once.
+        try Data(TestSupport.bytes(path)).write(to: URL(fileURLWithPath: dir + "/copy.log.gz"))
+        let fresh = try Self.store(TestSupport.temporaryDirectory())
+        let both = try await IngestPipeline(store: fresh).run(paths: [path, dir + "/copy.log.gz"], workers: 1)
+        #expect(both.flowRecords == 3 && both.filesAlreadyIngested == 1)
+    }
+
     @Test func aggregatesKeepEndpointPrincipalActionResourceAndOutcome() async throws {
         let dir = TestSupport.temporaryDirectory()
         let store = try Self.store(dir)
