@@ -16,7 +16,7 @@ let package = Package(
             /** System zlib, for streaming gunzip */
             name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
-            /** libdeflate, for gunzip of files held whole and the ledger's checksums (linked statically by AWSLogs) */
+            /** libdeflate, for gunzip of files held whole and the ledger's checksums (its static archive: see its module map) */
             name: "CDeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(
             /** glibc's mallopt, for the executable's heap settings */
@@ -45,10 +45,7 @@ let package = Package(
             /** Streaming gunzip, format detection, CloudTrail and VPC flow log decoding, event to action mapping */
             name: "AWSLogs",
             dependencies: ["AWSModel", "JSONTape", "CZlib", "CDeflate"],
-            resources: [.copy("Resources/event-actions.tsv"), .copy("Resources/error-codes.tsv"), .copy("Resources/companion-actions.tsv")],
-            // `-l:libdeflate.a`: the archive, not the shared library, so the binary (and a Spark executor's copy)
-            // needs no libdeflate installed.
-            linkerSettings: [.linkedLibrary(":libdeflate.a", .when(platforms: [.linux]))]),
+            resources: [.copy("Resources/event-actions.tsv"), .copy("Resources/error-codes.tsv"), .copy("Resources/companion-actions.tsv")]),
         .target(
             /** SQLite usage store: file ledger, aggregated events and flows, rejects, queries */
             name: "UsageStore",

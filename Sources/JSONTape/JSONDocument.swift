@@ -238,49 +238,55 @@ public struct JSONValue: @unchecked Sendable {
     }
 }
 
-/// The elements of an array, walked along the tape (``JSONValue/lazyElements``).
-public struct JSONElements: Sequence, IteratorProtocol {
+/// The children of a container along the tape, first to last (none for a value of another kind).
+struct TapeChildren {
     let document: JSONDocument?
-    var position = 0
-    var end = 0
+    private var position = 0
+    private var end = 0
 
-    /// No elements.
-    public init() { document = nil }
+    init() { document = nil }
 
-    init(array: JSONValue) {
-        document = array.document
-        let node = array.document.nodes[array.index]
-        position = array.index + 1
-        end = node.kind == .array ? Int(node.next) : position
+    init(of value: JSONValue, kind: JSONKind) {
+        document = value.document
+        let node = value.document.nodes[value.index]
+        position = value.index + 1
+        end = node.kind == kind ? Int(node.next) : position
     }
 
-    public mutating func next() -> JSONValue? {
+    /// The next child's index; the one after starts where the subtree of the node `skipping` past it ends
+    /// (0 for an element, 1 for a member's name: past its value).
+    mutating func next(skipping: Int) -> Int? {
         guard let document, position < end else { return nil }
-        defer { position = Int(document.nodes[position].next) }
-        return JSONValue(document: document, index: position)
+        defer { position = Int(document.nodes[position + skipping].next) }
+        return position
+    }
+}
+
+/// The elements of an array, walked along the tape (``JSONValue/lazyElements``).
+public struct JSONElements: Sequence, IteratorProtocol {
+    var children: TapeChildren
+
+    /// No elements.
+    public init() { children = TapeChildren() }
+
+    init(array: JSONValue) { children = TapeChildren(of: array, kind: .array) }
+
+    public mutating func next() -> JSONValue? {
+        children.next(skipping: 0).map { JSONValue(document: children.document!, index: $0) }
     }
 }
 
 /// The members of an object, walked along the tape (``JSONValue/lazyMembers``).
 public struct JSONMembers: Sequence, IteratorProtocol {
-    let document: JSONDocument?
-    var position = 0
-    var end = 0
+    var children: TapeChildren
 
     /// No members.
-    public init() { document = nil }
+    public init() { children = TapeChildren() }
 
-    init(object: JSONValue) {
-        document = object.document
-        let node = object.document.nodes[object.index]
-        position = object.index + 1
-        end = node.kind == .object ? Int(node.next) : position
-    }
+    init(object: JSONValue) { children = TapeChildren(of: object, kind: .object) }
 
     public mutating func next() -> (key: JSONValue, value: JSONValue)? {
-        guard let document, position < end else { return nil }
-        defer { position = Int(document.nodes[position + 1].next) }
-        return (JSONValue(document: document, index: position), JSONValue(document: document, index: position + 1))
+        children.next(skipping: 1).map { (JSONValue(document: children.document!, index: $0), JSONValue(document: children.document!, index: $0 + 1)) }
     }
 }
 
