@@ -97,14 +97,17 @@ public struct IngestPipeline: Sendable {
         self.sizes = sizes
     }
 
-    /// How much the pipeline reads and holds at a time (tests make them small, to take every path).
+    /// How much the pipeline reads and holds at a time (tests make them small, to take every path). What
+    /// waits for the writer is at most about the pending records, two reader jobs and a batch: since the
+    /// readers inflate with libdeflate they outrun the writer more often, and 20,000 pending records with
+    /// jobs of 256 KiB let ingest's peak reach 107–156 MB on 5M records (BENCHMARKS.md).
     struct Sizes: Sendable {
         /// Records (events and folded flow rows) per commit, at least, while files remain to be handed out.
         var batchRecords = 5_000
         /// Records read and waiting for the writer past which no reader job is handed out.
-        var pendingRecords = 20_000
+        var pendingRecords = 10_000
         /// What one reader job reads: files until they hold this many raw bytes or this many files.
-        var jobBytes: Int64 = 256 * 1024
+        var jobBytes: Int64 = 128 * 1024
         var jobFiles = 64
     }
 
@@ -125,7 +128,10 @@ public struct IngestPipeline: Sendable {
         let reader = LogFileReader()
         let logger = store.logger
         let readers = ReaderThreads(count: workers)
-        defer { readers.close() }
+        defer {
+            readers.close()
+            GzipDecoder.releaseBuffers()
+        }
 
         let cursor = FileCursor(files)
         let sizes = self.sizes
