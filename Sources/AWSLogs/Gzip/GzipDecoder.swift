@@ -124,9 +124,9 @@ public final class GzipDecoder {
         return true
     }
 
-    /// What a member inflated whole needs, kept between files: libdeflate's decompressor and an output
-    /// buffer grown to the largest member seen. A buffer of megabytes made per file fragmented the heap
-    /// (1M records: ingest's peak 82 → 106 MB); a reader's next file takes the one its last gave back.
+    /// What a member inflated whole needs, kept between files: libdeflate's decompressor (made and zeroed
+    /// per file, it showed in the small-file profile) and an output buffer grown to the largest member
+    /// seen; a reader's next file takes the one its last gave back.
     final class WholeInflater: @unchecked Sendable {
         // INVARIANT: used by one thread at a time: the one that took it, until it gives it back.
         let decompressor: OpaquePointer
