@@ -144,7 +144,7 @@ public final class GzipDecoder {
         }
 
         /// As many as files are inflated at once (one per reader), at most.
-        private static let spare = Mutex<[WholeInflater]>([])
+        static let spare = Mutex<[WholeInflater]>([])
 
         static func take(capacity: Int) -> WholeInflater? {
             guard let inflater = spare.withLock({ $0.popLast() }) ?? WholeInflater() else { return nil }
@@ -156,13 +156,11 @@ public final class GzipDecoder {
         }
 
         static func give(_ inflater: WholeInflater) { spare.withLock { $0.append(inflater) } }
-
-        /// Frees the kept buffers (the end of an ingest: what follows in the process should not stand on them).
-        static func releaseAll() { spare.withLock { $0.removeAll() } }
     }
 
-    /// Frees the buffers kept for inflating files whole (see ``wholeLimit``); the next file makes them anew.
-    public static func releaseBuffers() { WholeInflater.releaseAll() }
+    /// Frees the buffers kept for inflating files whole (see ``wholeLimit``), at the end of an ingest: what
+    /// follows in the process should not stand on them. The next file makes them anew.
+    public static func releaseBuffers() { WholeInflater.spare.withLock { $0.removeAll() } }
 
     /// Inflates gzip data held in memory whole, stopping as soon as the output passes `limit` bytes
     /// (input is fed in slices, so a small input that inflates to gigabytes costs at most `limit`).
