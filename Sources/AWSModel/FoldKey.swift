@@ -41,6 +41,31 @@ extension FoldKey {
 }
 
 /// Maps a logged resource to the pattern its requests are summed under (returning the resource keeps
-/// it; only S3 object ARNs are folded). The store calls it once for each row whose resource is an ARN,
-/// in the table's order, so a fold may count what it has seen.
-public typealias ResourceFold = @Sendable (FoldKey) -> String
+/// it; only S3 object ARNs are folded). The store asks it about the rows whose resource is an ARN, in
+/// the table's order, so a fold may count what it has seen.
+public struct ResourceFold: Sendable {
+    /// What a row's resource bytes tell of its pattern before the fold is asked.
+    public enum Scope: Sendable, Equatable {
+        /// Ask ``pattern`` for this row.
+        case row
+        /// The pattern is the resource itself, whatever the fold has seen; asking would change nothing.
+        case resource
+        /// The first `n` bytes decide: of the rows of one ``FoldKey/identity`` whose resources share
+        /// them, the first one asked settles them all — ``pattern`` returns the same text for each, or for
+        /// each its own resource, and asking again changes nothing.
+        case prefix(Int)
+    }
+
+    /// The pattern for a row's key.
+    public let pattern: @Sendable (FoldKey) -> String
+    /// What a resource's bytes (an ARN's) tell of its pattern. The store asks ``pattern`` once per
+    /// prefix scope and never for a resource that is its own, not once per row (1M records: 458k rows,
+    /// a few thousand scopes).
+    public let scope: @Sendable (UnsafeRawBufferPointer) -> Scope
+
+    /// A fold by `pattern`, asked for every row unless `scope` says which rows it settles alike.
+    public init(scope: @escaping @Sendable (UnsafeRawBufferPointer) -> Scope = { _ in .row }, _ pattern: @escaping @Sendable (FoldKey) -> String) {
+        self.scope = scope
+        self.pattern = pattern
+    }
+}

@@ -62,8 +62,13 @@ public struct ObservedFlow: Sendable, Hashable, Comparable {
         self.lastSeen = lastSeen
     }
 
+    /// By day, interface, source, destination and port, field by field (a tuple of the fields would copy
+    /// them for every comparison).
     public static func < (lhs: ObservedFlow, rhs: ObservedFlow) -> Bool {
-        (lhs.day, lhs.interfaceID, lhs.sourceAddress, lhs.destinationAddress, lhs.destinationPort)
-            < (rhs.day, rhs.interfaceID, rhs.sourceAddress, rhs.destinationAddress, rhs.destinationPort)
+        if lhs.day != rhs.day { return lhs.day < rhs.day }
+        if lhs.interfaceID != rhs.interfaceID { return lhs.interfaceID < rhs.interfaceID }
+        if lhs.sourceAddress != rhs.sourceAddress { return lhs.sourceAddress < rhs.sourceAddress }
+        if lhs.destinationAddress != rhs.destinationAddress { return lhs.destinationAddress < rhs.destinationAddress }
+        return lhs.destinationPort < rhs.destinationPort
     }
 }

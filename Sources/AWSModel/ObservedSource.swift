@@ -50,9 +50,14 @@ public struct ObservedSource: Sendable, Hashable, Comparable {
     /// Seconds since 1970 of the last request.
     public var lastSeen: Int64
 
+    /// By source address, principal, session, user agent and endpoint, field by field (a tuple of the
+    /// fields would copy them for every comparison).
     public static func < (lhs: ObservedSource, rhs: ObservedSource) -> Bool {
-        (lhs.sourceIP, lhs.principalARN, lhs.sessionName, lhs.userAgent, lhs.endpoint?.rawValue ?? "")
-            < (rhs.sourceIP, rhs.principalARN, rhs.sessionName, rhs.userAgent, rhs.endpoint?.rawValue ?? "")
+        if lhs.sourceIP != rhs.sourceIP { return lhs.sourceIP < rhs.sourceIP }
+        if lhs.principalARN != rhs.principalARN { return lhs.principalARN < rhs.principalARN }
+        if lhs.sessionName != rhs.sessionName { return lhs.sessionName < rhs.sessionName }
+        if lhs.userAgent != rhs.userAgent { return lhs.userAgent < rhs.userAgent }
+        return (lhs.endpoint?.rawValue ?? "") < (rhs.endpoint?.rawValue ?? "")
     }
 }
 

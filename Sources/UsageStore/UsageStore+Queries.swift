@@ -100,7 +100,7 @@ extension UsageStore {
     public func observedAccess(window: DayWindow = DayWindow()) throws(StoreError) -> [ObservedAccess] {
         var accesses: [ObservedAccess] = []
         try observedAccess(window: window) { accesses.append($0) }
-        return ObservedAccess.withSourceIPs(accesses.sorted(), from: try sources(window: window))
+        return ObservedAccess.withSourceIPs(accesses.sortedByPosition(), from: try sources(window: window))
     }
 
     /// Requests summed over `window` by endpoint, principal, action, resource and outcome, handed to
@@ -165,82 +165,103 @@ extension UsageStore {
     /// The positions of the group columns other than the resource: a row's identity in the folded read.
     static let identityColumns: [Int32] = groupColumns.indices.filter { groupColumns[$0] != "resource" }.map(Int32.init)
 
-    /// Some columns of the current row as SQLite holds them, each after its length, so that no logged text
-    /// can make two keys one (an error code `a` and a source `bc` against `ab` and `c`). Read straight
-    /// from the statement into one reused buffer: no String per column to make and hash (a quoted-literal
-    /// key built by SQL `printf` took 0.45 s of a 1M-record store's scan in SQLite alone). Text after a NUL
-    /// counts here, where a String read from the column stops at it: such rows stay apart and read alike.
-    struct RowBytes: Hashable {
-        var bytes: [UInt8] = []
-
-        mutating func read(_ statement: SQLiteStatement, columns: some Sequence<Int32>) {
-            bytes.removeAll(keepingCapacity: true)
-            for column in columns {
-                let text = sqlite3_column_text(statement, column), count = Int(sqlite3_column_bytes(statement, column))
-                withUnsafeBytes(of: UInt32(truncatingIfNeeded: count).littleEndian) { bytes.append(contentsOf: $0) }
-                if let text, count > 0 { bytes.append(contentsOf: UnsafeBufferPointer(start: text, count: count)) }
-            }
-        }
-
-        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
-    }
-
     /// The rows of `condition`, S3 object ARNs folded, summed in memory in one pass; each identity's
-    /// columns are decoded once, from its first row.
+    /// columns are decoded once, from its first row, and the fold is asked once per scope it names
+    /// (``ResourceFold/scope``), not once per row.
     static func foldedAccess(_ db: Database, condition: String, arguments: StatementArguments, fold: ResourceFold,
                              _ body: (ObservedAccess) throws -> Void) throws -> AccessDays {
         let statement = try db.makeStatement(sql: """
             SELECT \(accessColumns), count, first_seen, last_seen, sample_event_id, day FROM access WHERE \(condition)
             """)
+        let sqlite = statement.sqliteStatement
         let rows = try Row.fetchCursor(statement, arguments: arguments)
         struct Group: Hashable { var identity: Int; var resource: String; var folded: Bool }
         // Per identity, from its first row: the group it starts (nil when its action or outcome does not
         // read back) and the fold's key, changed in place row by row (only its resource differs).
-        var identities: [RowBytes: Int] = [:], starts: [ObservedAccess?] = [], keys: [FoldKey?] = []
+        var identities = ByteStringTable(), starts: [ObservedAccess?] = [], keys: [FoldKey?] = []
         var groups: [Group: Int] = [:], summed: [ObservedAccess] = []
-        var identity = RowBytes()
+        // Caches in front of the fold and `groups`: per scope (an identity and the first bytes of a
+        // resource), the group its rows are summed in, or -1 where each row keeps its own resource; per
+        // identity and resource as stored, the group of rows that keep their own.
+        var scopes = ByteStringTable(), scoped: [Int] = [], exact = ByteStringTable(), exactGroups: [Int] = []
+        var identity = RowBytes(), key: [UInt8] = []
         // The days, as the queries of `loggedDays` and `dailyRequests` would count them (by the row's
         // endpoint and outcome text, whether or not its action reads back).
-        struct Day: Hashable { var identity: Int; var day: String }
-        var counted: [String?] = [], daily: [Day: Int64] = [:], firstDay: String?, lastDay: String?
+        struct Day: Hashable { var identity: Int; var day: Int }
+        var counted: [String?] = [], days = ByteStringTable(), dayTexts: [String] = [], daily: [Day: Int64] = [:]
+        func bytes(_ column: Int32) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(start: sqlite3_column_text(sqlite, column), count: Int(sqlite3_column_bytes(sqlite, column)))
+        }
+        /// The number of the identity `id` and `resource` in `table`.
+        func number(in table: inout ByteStringTable, _ id: Int, _ resource: UnsafeRawBufferPointer) -> (number: Int, inserted: Bool) {
+            key.removeAll(keepingCapacity: true)
+            withUnsafeBytes(of: id) { key.append(contentsOf: $0) }
+            key.append(contentsOf: resource)
+            return table.insert(key)
+        }
         while let row = try rows.next() {
-            identity.read(statement.sqliteStatement, columns: identityColumns)
-            let id: Int
-            if let known = identities[identity] { id = known } else {
-                id = starts.count
-                identities[identity] = id
+            identity.read(sqlite, columns: identityColumns)
+            let (id, new) = identities.insert(identity.bytes)
+            if new {
                 let start = access(row)
                 starts.append(start)
                 keys.append(start.map { var key = FoldKey($0); key.identity = id; return key })
                 let endpoint: String = row[0], outcome: String = row[8]
                 counted.append(!endpoint.isEmpty && Outcome(rawValue: outcome)?.wasAuthorized == true ? endpoint : nil)
             }
-            let day: String = row[17]
-            if firstDay.map({ day < $0 }) ?? true { firstDay = day }
-            if lastDay.map({ day > $0 }) ?? true { lastDay = day }
+            let (day, newDay) = days.insert(bytes(17))
+            if newDay { dayTexts.append(row[17]) }
             if counted[id] != nil { daily[Day(identity: id, day: day), default: 0].addSaturating(row[13]) }
             guard keys[id] != nil else { continue }
+            let count = max(0, row[13] as Int64), firstSeen: Int64 = row[14], lastSeen: Int64 = row[15], sample: String = row[16]
+            func absorb(into index: Int) {
+                summed[index].absorb(count: count, firstSeen: firstSeen, lastSeen: lastSeen, sample: sample.isEmpty ? nil : sample)
+            }
+            let stored = bytes(6)
+            var ask = false, newScope: Int?
+            if stored.starts(with: "arn:".utf8) {
+                switch fold.scope(stored) {
+                case .row: ask = true
+                case .resource: break
+                case .prefix(let end):
+                    let (scope, inserted) = number(in: &scopes, id, UnsafeRawBufferPointer(rebasing: stored[..<end]))
+                    if inserted { (ask, newScope) = (true, scope) } else if scoped[scope] >= 0 { absorb(into: scoped[scope]); continue }
+                }
+            }
+            // A row that keeps its own resource, seen before as stored.
+            var newExact: Int?
+            if !ask {
+                let (known, inserted) = number(in: &exact, id, stored)
+                if !inserted { absorb(into: exactGroups[known]); continue }
+                newExact = known
+            }
             let logged: String = row[6]
             keys[id]!.resource = logged
-            let resource = logged.utf8.starts(with: "arn:".utf8) ? fold(keys[id]!) : logged
+            let resource = ask ? fold.pattern(keys[id]!) : logged
             let group = Group(identity: id, resource: resource, folded: resource != logged)
-            let count = max(0, row[13] as Int64), firstSeen: Int64 = row[14], lastSeen: Int64 = row[15], sample: String = row[16]
-            if let index = groups[group] {
-                summed[index].absorb(count: count, firstSeen: firstSeen, lastSeen: lastSeen, sample: sample.isEmpty ? nil : sample)
+            let index: Int
+            if let known = groups[group] {
+                index = known
+                absorb(into: index)
             } else {
                 var access = starts[id]!
                 access.access.resource = Resource(policyText: resource)
                 access.generalized = group.folded
                 access.absorb(count: count, firstSeen: firstSeen, lastSeen: lastSeen, sample: sample.isEmpty ? nil : sample)
-                groups[group] = summed.count
+                index = summed.count
+                groups[group] = index
                 summed.append(access)
             }
+            if newScope != nil { scoped.append(group.folded ? index : -1) }
+            if newExact != nil { exactGroups.append(index) }
         }
         struct EndpointDay: Hashable { var endpoint: String; var day: String }
         var byEndpoint: [EndpointDay: Int64] = [:]
-        for (key, requests) in daily { byEndpoint[EndpointDay(endpoint: counted[key.identity]!, day: key.day), default: 0].addSaturating(requests) }
+        for (key, requests) in daily {
+            byEndpoint[EndpointDay(endpoint: counted[key.identity]!, day: dayTexts[key.day]), default: 0].addSaturating(requests)
+        }
         for access in summed { try body(access) }
-        return AccessDays(logged: firstDay.flatMap { first in lastDay.map { (first, $0) } },
+        return AccessDays(logged: dayTexts.min().flatMap { first in dayTexts.max().map { (first, $0) } },
                           daily: byEndpoint.map { DailyRequests(endpoint: VPCEndpointID($0.key.endpoint), day: $0.key.day, requests: $0.value) }
                               .sorted { ($0.endpoint.rawValue, $0.day) < ($1.endpoint.rawValue, $1.day) })
     }
@@ -282,54 +303,18 @@ extension UsageStore {
                 return try Self.fetch(db, sql: """
                     SELECT \(columns), \(Self.boundedSum("count")) AS n, MIN(first_seen) AS f, MAX(last_seen) AS l FROM source
                     WHERE \(condition) GROUP BY \(columns)
-                    """, arguments: arguments, source).sorted()
+                    """, arguments: arguments, source).sortedByPosition()
             }
             // Each distinct row once, told apart by its bytes as SQLite holds them and decoded the first time
             // it is seen (1M records, 488k rows into 30k: SQLite's DISTINCT sorts them all, 1.19 s).
             let statement = try db.makeStatement(sql: "SELECT \(columns), 0, 0, 0 FROM source WHERE \(condition)")
             let rows = try Row.fetchCursor(statement, arguments: arguments)
-            var seen = Set<RowBytes>(), key = RowBytes(), distinct: [ObservedSource] = []
+            var seen = ByteStringTable(), key = RowBytes(), distinct: [ObservedSource] = []
             while let row = try rows.next() {
                 key.read(statement.sqliteStatement, columns: 0..<5)
-                if seen.insert(key).inserted { distinct.append(source(row)) }
+                if seen.insert(key.bytes).inserted { distinct.append(source(row)) }
             }
-            return distinct.sorted()
-        }
-    }
-
-    /// Flows folded over `window` (the day column keeps the first day of each group), sorted.
-    ///
-    /// With `keeping`, destination addresses outside it are summed together: a group then holds every
-    /// destination of its source, port and path that is not kept, ``ObservedFlow/destinations`` counts
-    /// them and `destinationAddress` is one of them. Synthesis keeps the endpoints' own addresses (the
-    /// only destinations it matches); the service addresses flows reach vary without end over a long
-    /// window (1M records: 110k flow groups, 5M: 342k).
-    ///
-    /// - Throws: ``StoreError`` when the store cannot be read.
-    public func flows(window: DayWindow = DayWindow(), keeping addresses: Set<String>? = nil) throws(StoreError) -> [ObservedFlow] {
-        var (condition, arguments) = window.sql
-        var destination = "dstaddr"
-        if let addresses {
-            // One argument however many addresses the inventory lists (SQLite caps bound variables).
-            destination = "CASE WHEN dstaddr IN (SELECT value FROM json_each(?)) THEN dstaddr ELSE '' END"
-            arguments = [("[" + addresses.sorted().map(JSONString.quote).joined(separator: ",") + "]")] + arguments
-        }
-        return try read { db in
-            try Self.fetch(db, sql: """
-                SELECT MIN(day) AS d, interface_id, instance_id, vpc_id, srcaddr, k, dstport, protocol, action, traffic_path,
-                       dst_service, flow_direction, \(Self.boundedSum("records")) AS r, \(Self.boundedSum("packets")) AS p, \(Self.boundedSum("bytes")) AS b, MIN(first_seen) AS f,
-                       MAX(last_seen) AS l, MIN(dstaddr) AS a, COUNT(DISTINCT dstaddr) AS n
-                FROM (SELECT *, \(destination) AS k FROM flow WHERE \(condition))
-                GROUP BY srcaddr, interface_id, instance_id, vpc_id, k, dstport, protocol, action, traffic_path, dst_service, flow_direction
-                """, arguments: arguments) { row in
-                // Columns by position, in the SELECT's order.
-                var flow = ObservedFlow(day: row[0], interfaceID: row[1], instanceID: row[2], vpcID: row[3], sourceAddress: row[4],
-                                        destinationAddress: row[17], destinationPort: row[6], proto: row[7], action: row[8], trafficPath: row[9],
-                                        destinationService: row[10], flowDirection: row[11], records: row[12], packets: row[13], bytes: row[14],
-                                        firstSeen: row[15], lastSeen: row[16])
-                flow.destinations = row[18]
-                return flow
-            }.sorted()
+            return distinct.sortedByPosition()
         }
     }
 

@@ -174,3 +174,23 @@ struct AmazonLinuxReleaseTests {
         #expect(AmazonLinuxRelease(userAgent: "aws-cli/2 Python/3 Linux/5.15.0-1051-aws Ubuntu") == nil)
     }
 }
+
+struct SortedByPositionTests {
+    /// Sorted by `rank` only: values of equal rank keep their order, as `sorted()` keeps them.
+    struct Ranked: Comparable {
+        var rank: Int, tag: String
+        static func < (a: Ranked, b: Ranked) -> Bool { a.rank < b.rank }
+        static func == (a: Ranked, b: Ranked) -> Bool { a.rank == b.rank && a.tag == b.tag }
+    }
+
+    @Test(arguments: [0, 1, 2, 17, 1000])
+    func sortsAsSortedDoesKeepingEqualValuesInOrder(count: Int) {
+        var generator = SystemRandomNumberGenerator()
+        let values = (0..<count).map { Ranked(rank: Int.random(in: 0..<max(1, count / 4), using: &generator), tag: "v\($0)") }
+        let sorted = values.sortedByPosition()
+        #expect(sorted == values.sorted())
+        for (a, b) in zip(sorted, sorted.dropFirst()) where a.rank == b.rank {
+            #expect(Int(a.tag.dropFirst())! < Int(b.tag.dropFirst())!)
+        }
+    }
+}

@@ -101,6 +101,68 @@ struct AccessFoldingTests {
         if granularity == .exact { #expect(folded.accesses == keys) } else { #expect(folded.accesses.count * 10 < keys.count) }
     }
 
+    /// The store asks the fold once per scope (an identity and the first bytes of a key) and never for a
+    /// resource that is its own pattern: the groups, their order and the days must be those of asking for
+    /// every row — past the prefix limit, with keys the current policy names, keys with a NUL, and keys
+    /// that are their own pattern.
+    @Test(arguments: [Granularity.prefix, .bucket])
+    func foldingByScopeGivesTheGroupsOfAskingEveryRow(granularity: Granularity) async throws {
+        var records = Self.workload(), n = 10_000
+        func add(_ key: String, _ role: String = "crawler", name: String = "GetObject") {
+            n += 1
+            records.append(Self.s3(name, "acme-many", key, role: role, n: n))
+        }
+        for i in 0..<(SynthesisOptions.prefixLimit + 8) { add("p\(i)/\(i).json"); add("p\(i)/again.json") }
+        for key in ["a\u{0}/b/c", "a\u{0}/b/d", "a/\u{0}b", "a/\u{0}c", "x/*", "x/y/*", "x/y/z", "*", "flat"] { add(key, "odd") }
+        for i in 0..<30 { add("p1/\(i)", "odd", name: "PutObject") }
+        let store = try await Self.store(records)
+        let policy = try PolicyReader.read("""
+            {"Version":"2012-10-17","Statement":[
+             {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":["arn:aws:s3:::acme-data/config/1.yaml","arn:aws:s3:::acme-many/*"]},
+             {"Effect":"Allow","Principal":"*","Action":["s3:PutObject","s3:DeleteObject"],"Resource":["arn:aws:s3:::acme-data/uploads/*","arn:aws:s3:::acme-many/p1/3"]}]}
+            """)
+        var inventory = Inventory()
+        inventory.endpoints[VPCEndpointID(Self.endpoint)] = Inventory.Endpoint(id: VPCEndpointID(Self.endpoint), serviceName: "com.amazonaws.us-east-1.s3",
+                                                                               owner: AccountID(Self.account), policy: policy)
+        for inventory in [Inventory(), inventory] {
+            let folding = AccessFolding(granularity: granularity, inventory: inventory)
+            func read(_ fold: ResourceFold) throws -> (groups: [ObservedAccess], days: AccessDays) {
+                var groups: [ObservedAccess] = []
+                let days = try store.observedAccess(fold: fold) { groups.append($0) }
+                return (groups, days)
+            }
+            let scoped = try read(try #require(folding.fold())), asked = try read(ResourceFold(try #require(folding.fold()).pattern))
+            #expect(scoped.groups == asked.groups)
+            #expect(scoped.groups.contains { $0.generalized } && scoped.groups.contains { !$0.generalized && $0.access.resource.s3ObjectKey != nil })
+            #expect(scoped.days.daily == asked.days.daily)
+            #expect(scoped.days.logged?.first == asked.days.logged?.first && scoped.days.logged?.last == asked.days.logged?.last)
+        }
+    }
+
+    /// What a resource's bytes tell the store before it asks the fold, by granularity: the bytes that decide
+    /// (`prefix`), no need to ask (`resource`), or ask for this row (`row`).
+    @Test(arguments: [
+        ("arn:aws:s3:::b/first/k.json", ResourceFold.Scope.prefix(20), ResourceFold.Scope.prefix(14)),
+        ("arn:aws:s3:::b/first/*", .row, .prefix(14)),          // its own pattern at `prefix`
+        ("arn:aws:s3:::b/first/${*}", .prefix(20), .prefix(14)), // a logged `*`, escaped
+        ("arn:aws:s3:::b//k", .prefix(15), .prefix(14)),
+        ("arn:aws:s3:::b/flat", .row, .prefix(14)),             // no prefix: counted row by row
+        ("arn:aws:s3:::b/*", .resource, .resource),
+        ("arn:aws:s3:::b", .resource, .resource),
+        ("arn:aws:s3:::/k/x", .resource, .resource),
+        ("arn:aws:dynamodb:us-east-1:111122223333:table/t/x", .resource, .resource),
+        ("arn:aws:s3:::b/a\u{0}/c", .row, .row),                // a String read from the store stops at the NUL
+    ])
+    func scopeOfAResource(resource: String, prefix: ResourceFold.Scope, bucket: ResourceFold.Scope) throws {
+        for (granularity, expected) in [(Granularity.prefix, prefix), (.bucket, bucket)] {
+            let fold = try #require(AccessFolding(granularity: granularity, inventory: Inventory()).fold())
+            #expect(Array(resource.utf8).withUnsafeBytes { fold.scope($0) } == expected, "\(granularity)")
+        }
+        let allowing = try #require(AccessFolding(granularity: .prefix, inventory: Inventory(), allowedResources: ["arn:aws:s3:::other/*"]).fold())
+        #expect(Array(resource.utf8).withUnsafeBytes { allowing.scope($0) } == .row)
+        #expect(AccessFolding(granularity: .exact, inventory: Inventory()).fold() == nil)
+    }
+
     /// A batch delete logs `bucket/*`; single deletes folded into `bucket/*` are not one, and earn no `s3:DeleteObjectVersion`.
     @Test func foldedDeletesAreNotBatchDeletes() async throws {
         let store = try await Self.store(Self.workload())

@@ -145,7 +145,7 @@ struct UsageStoreTests {
             }
         }
         var groups: [ObservedAccess] = []
-        try store.observedAccess(fold: { $0.resource }) { groups.append($0) }
+        try store.observedAccess(fold: ResourceFold { $0.resource }) { groups.append($0) }
         #expect(groups.count == 4)
         #expect(Set(groups.map { "\($0.errorCode ?? "") \($0.eventSource)" }) == ["a 'b", "a' b", "a', b", "a ',b"])
     }
@@ -168,7 +168,7 @@ struct UsageStoreTests {
             }
         }
         for window in [DayWindow(), DayWindow(since: "2026-11-01", until: "2026-11-02")] {
-            let days = try store.observedAccess(window: window, fold: { $0.resource }) { _ in }
+            let days = try store.observedAccess(window: window, fold: ResourceFold { $0.resource }) { _ in }
             let logged = try store.loggedDays(window: window)
             #expect(days.logged?.first == logged?.first && days.logged?.last == logged?.last)
             #expect(days.daily == (try store.dailyRequests(window: window)))

@@ -42,7 +42,23 @@ public struct AccessFolding: Sendable {
     public func fold() -> ResourceFold? {
         guard granularity != .exact else { return nil }
         let state = State()
-        return { key in state.locked { self.pattern(for: key, at: granularity, &$0) } }
+        return ResourceFold(scope: { self.scope($0) }) { key in state.locked { self.pattern(for: key, at: granularity, &$0) } }
+    }
+
+    /// What an ARN's bytes tell of what ``pattern(for:at:_:)`` folds it to: the resource itself when it is
+    /// not an S3 object ARN (or its key is `*`); else, for the rows of one identity, the text its
+    /// generalized pattern is made of, when that pattern is not the resource itself (the choice is then
+    /// remembered per identity and pattern, and is the same for every key under it). Each row is asked
+    /// where it counts by itself: a key that is its own pattern (no prefix, or the pattern as logged), a
+    /// bucket an `--allow-resource` pattern may concern, or text with a NUL (a String read from the store
+    /// stops at it).
+    func scope(_ resource: UnsafeRawBufferPointer) -> ResourceFold.Scope {
+        guard granularity != .exact, allowedPrefixes.isEmpty, resource.baseAddress.map({ memchr($0, 0, resource.count) == nil }) ?? true else { return .row }
+        guard let (slash, second) = EndpointPolicyBuilder.ObjectParts.slashes(resource) else { return .resource }
+        guard let end = granularity == .bucket ? slash : second else { return .row }
+        // The pattern is the text before `end` and `/*`: the resource itself when that is all it is.
+        if resource.count == end + 2, resource[end + 1] == UInt8(ascii: "*") { return .row }
+        return .prefix(end)
     }
 
     /// The pattern the requests of `key` are summed under: its resource generalized at `granularity`, or
@@ -177,7 +193,7 @@ public struct AccessFolding: Sendable {
     public func collect<E: Error>(_ read: (_ fold: ResourceFold?, _ each: (ObservedAccess) -> Void) throws(E) -> Void) throws(E) -> Collected {
         var collector = ExactCollector(folding: self)
         try read(fold()) { collector.add($0) }
-        return Collected(accesses: collector.accesses.sorted(), foldedExact: Set(collector.foldedExact.compactMap { $0 }))
+        return Collected(accesses: collector.accesses.sortedByPosition(), foldedExact: Set(collector.foldedExact.compactMap { $0 }))
     }
 
     /// At `exact`, the store's groups as they come, with the groups of an endpoint whose distinct object

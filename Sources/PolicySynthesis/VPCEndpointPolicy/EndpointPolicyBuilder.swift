@@ -324,7 +324,16 @@ struct EndpointPolicyBuilder {
         let second: String.Index?
 
         init?(_ text: String) {
-            let utf8 = text.utf8
+            guard let (slash, second) = Self.slashes(text.utf8) else { return nil }
+            self.text = text
+            self.slash = slash
+            self.second = second
+        }
+
+        /// Where an S3 object ARN's text has the `/` after the bucket name and the one after the key's
+        /// first segment (nil when the key has none); nil when it is not an object ARN or its key is `*`.
+        /// Read from the text or from the bytes the store holds: one rule for both.
+        static func slashes<Text: Collection<UInt8>>(_ utf8: Text) -> (slash: Text.Index, second: Text.Index?)? {
             guard utf8.starts(with: "arn:".utf8) else { return nil }
             var colons = 0, i = utf8.startIndex, serviceStart = i
             while i < utf8.endIndex, colons < 5 {
@@ -338,9 +347,7 @@ struct EndpointPolicyBuilder {
             guard colons == 5, let slash = utf8[i...].firstIndex(of: UInt8(ascii: "/")), slash != i else { return nil }
             let key = utf8.index(after: slash)
             guard !utf8[key...].elementsEqual("*".utf8) else { return nil }
-            self.text = text
-            self.slash = slash
-            second = utf8[key...].firstIndex(of: UInt8(ascii: "/"))
+            return (slash, utf8[key...].firstIndex(of: UInt8(ascii: "/")))
         }
 
         /// `…:::bucket/*`.

@@ -1,0 +1,107 @@
+public import AWSModel
+internal import GRDB
+internal import GRDBSQLite
+
+extension UsageStore {
+    /// Flows folded over `window` (the day column keeps the first day of each group), sorted.
+    ///
+    /// With `keeping`, destination addresses outside it are summed together: a group then holds every
+    /// destination of its source, port and path that is not kept, ``ObservedFlow/destinations`` counts
+    /// them and `destinationAddress` is one of them. Synthesis keeps the endpoints' own addresses (the
+    /// only destinations it matches); the service addresses flows reach vary without end over a long
+    /// window (1M records: 110k flow groups, 5M: 342k).
+    ///
+    /// The rows are summed in one pass by their values' bytes, as SQL's `GROUP BY srcaddr, interface_id,
+    /// instance_id, vpc_id, destination, dstport, protocol, action, traffic_path, dst_service,
+    /// flow_direction` would sum them (`MIN(day)`, bounded sums, `MIN(first_seen)`, `MAX(last_seen)`,
+    /// `MIN(dstaddr)`, `COUNT(DISTINCT dstaddr)`), and the groups taken in the order it gives them: its
+    /// sort of every row took 0.8 s of 1M records' 200k rows into 1.3k groups.
+    ///
+    /// - Throws: ``StoreError`` when the store cannot be read.
+    public func flows(window: DayWindow = DayWindow(), keeping addresses: Set<String>? = nil) throws(StoreError) -> [ObservedFlow] {
+        let (condition, arguments) = window.sql
+        return try read { db in
+            let statement = try db.makeStatement(sql: """
+                SELECT srcaddr, interface_id, instance_id, vpc_id, dstaddr, dstport, protocol, action, traffic_path, dst_service,
+                       flow_direction, day, records, packets, bytes, first_seen, last_seen
+                FROM flow WHERE \(condition)
+                """)
+            let sqlite = statement.sqliteStatement
+            var kept: ByteStringTable?
+            if let addresses {
+                var table = ByteStringTable()
+                for address in addresses { _ = table.insert(Array(address.utf8)) }
+                kept = table
+            }
+            struct Group {
+                var flow: ObservedFlow
+                /// The smallest day and destination so far, as ``RowBytes/append(values:of:)`` holds them.
+                var day: [UInt8], destination: [UInt8]
+                var records = 0.0, packets = 0.0, bytes = 0.0
+            }
+            // The groups by their key's number, and each group's distinct destinations.
+            var groups: [Group] = [], numbers = ByteStringTable(), destinations = ByteStringTable()
+            var key = RowBytes(), day = RowBytes(), destination = RowBytes()
+            let rows = try Row.fetchCursor(statement, arguments: arguments)
+            while let row = try rows.next() {
+                key.bytes.removeAll(keepingCapacity: true)
+                key.append(values: sqlite, of: 0..<4)
+                if let kept {
+                    // `CASE WHEN dstaddr IN (the kept addresses) THEN dstaddr ELSE '' END`
+                    let text = UnsafeRawBufferPointer(start: sqlite3_column_text(sqlite, 4), count: Int(sqlite3_column_bytes(sqlite, 4)))
+                    let keeps = sqlite3_column_type(sqlite, 4) == SQLITE_TEXT && kept.number(of: text) != nil
+                    key.append(text: keeps ? text : UnsafeRawBufferPointer(start: nil, count: 0))
+                } else {
+                    key.append(values: sqlite, of: 4...4)
+                }
+                key.append(values: sqlite, of: 5...10)
+                let (number, new) = numbers.insert(key.bytes)
+                day.bytes.removeAll(keepingCapacity: true)
+                destination.bytes.removeAll(keepingCapacity: true)
+                day.append(values: sqlite, of: 11...11)
+                destination.append(values: sqlite, of: 4...4)
+                let firstSeen = sqlite3_column_int64(sqlite, 15), lastSeen = sqlite3_column_int64(sqlite, 16)
+                if new {
+                    // Columns by position, in the SELECT's order.
+                    var flow = ObservedFlow(day: row[11], interfaceID: row[1], instanceID: row[2], vpcID: row[3], sourceAddress: row[0],
+                                            destinationAddress: row[4], destinationPort: row[5], proto: row[6], action: row[7], trafficPath: row[8],
+                                            destinationService: row[9], flowDirection: row[10], records: 0, packets: 0, bytes: 0,
+                                            firstSeen: firstSeen, lastSeen: lastSeen)
+                    flow.destinations = 0
+                    groups.append(Group(flow: flow, day: day.bytes, destination: destination.bytes))
+                } else {
+                    if day.bytes.withUnsafeBytes({ new in groups[number].day.withUnsafeBytes { RowBytes.sqlOrder(new, $0) } }) {
+                        (groups[number].day, groups[number].flow.day) = (day.bytes, row[11])
+                    }
+                    if destination.bytes.withUnsafeBytes({ new in groups[number].destination.withUnsafeBytes { RowBytes.sqlOrder(new, $0) } }) {
+                        (groups[number].destination, groups[number].flow.destinationAddress) = (destination.bytes, row[4])
+                    }
+                    groups[number].flow.firstSeen = min(groups[number].flow.firstSeen, firstSeen)
+                    groups[number].flow.lastSeen = max(groups[number].flow.lastSeen, lastSeen)
+                }
+                // TOTAL(): a float sum, whatever the values.
+                groups[number].records += sqlite3_column_double(sqlite, 12)
+                groups[number].packets += sqlite3_column_double(sqlite, 13)
+                groups[number].bytes += sqlite3_column_double(sqlite, 14)
+                withUnsafeBytes(of: number) { destination.bytes.insert(contentsOf: $0, at: 0) }
+                if destinations.insert(destination.bytes).inserted { groups[number].flow.destinations += 1 }
+            }
+            // In the order of the groups' keys, as GROUP BY's sort gives them: the order equal flows keep.
+            let order = groups.indices.sorted { a, b in numbers.withBytes(a) { x in numbers.withBytes(b) { RowBytes.sqlOrder(x, $0) } } }
+            return order.map { number in
+                var flow = groups[number].flow
+                (flow.records, flow.packets, flow.bytes) = (Self.bounded(groups[number].records), Self.bounded(groups[number].packets),
+                                                            Self.bounded(groups[number].bytes))
+                return flow
+            }.sortedByPosition()
+        }
+    }
+
+    /// A float sum as ``boundedSum(_:)`` reads it back: held at ``countLimit``, truncated to an integer
+    /// (the most negative one below it; NaN is 0), never a trap.
+    static func bounded(_ sum: Double) -> Int64 {
+        let held = min(sum, Double(countLimit))
+        guard !held.isNaN else { return 0 }
+        return held <= -0x1p63 ? .min : Int64(held)
+    }
+}
