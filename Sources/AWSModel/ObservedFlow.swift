@@ -11,10 +11,8 @@ public struct ObservedFlow: Sendable, Hashable, Comparable {
     /// The packet's source address (`pkt-srcaddr` when present, else `srcaddr`).
     public var sourceAddress: String
     /// The packet's destination address (`pkt-dstaddr` when present, else `dstaddr`); when the store
-    /// summed several (``destinations`` > 1), one of them.
+    /// summed several, the smallest of them.
     public var destinationAddress: String
-    /// Distinct destination addresses summed into this group (1 unless the store folded them).
-    public var destinations: Int64 = 1
     /// Destination port.
     public var destinationPort: Int
     /// IANA protocol number (6 TCP, 17 UDP).

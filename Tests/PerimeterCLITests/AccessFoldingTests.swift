@@ -232,8 +232,8 @@ struct AccessFoldingTests {
         #expect(exact.count == 301)
         #expect(folded.count == 2)
         #expect(folded.reduce(0) { $0 + $1.records } == exact.reduce(0) { $0 + $1.records })
-        #expect(folded.first { $0.destinationAddress == "10.0.9.9" }?.destinations == 1)
-        #expect(folded.contains { $0.destinations == 300 && $0.destinationAddress.hasPrefix("52.216.") })
+        #expect(folded.first { $0.destinationAddress == "10.0.9.9" }?.records == 5)
+        #expect(folded.contains { $0.records == 300 && $0.destinationAddress == "52.216.0.1" })
 
         var inventory = Inventory()
         let id = VPCEndpointID(Self.endpoint)

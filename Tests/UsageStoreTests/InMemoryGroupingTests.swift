@@ -120,17 +120,16 @@ struct InMemoryGroupingTests {
         let rows = try Row.fetchCursor(db, sql: """
             SELECT MIN(day) AS d, interface_id, instance_id, vpc_id, srcaddr, k, dstport, protocol, action, traffic_path,
                    dst_service, flow_direction, \(sum("records")), \(sum("packets")), \(sum("bytes")), MIN(first_seen),
-                   MAX(last_seen), MIN(dstaddr), COUNT(DISTINCT dstaddr)
+                   MAX(last_seen), MIN(dstaddr)
             FROM (SELECT *, \(destination) AS k FROM flow WHERE \(condition))
             GROUP BY srcaddr, interface_id, instance_id, vpc_id, k, dstport, protocol, action, traffic_path, dst_service, flow_direction
             """, arguments: arguments)
         var flows: [ObservedFlow] = []
         while let row = try rows.next() {
-            var flow = ObservedFlow(day: row[0], interfaceID: row[1], instanceID: row[2], vpcID: row[3], sourceAddress: row[4],
+            let flow = ObservedFlow(day: row[0], interfaceID: row[1], instanceID: row[2], vpcID: row[3], sourceAddress: row[4],
                                     destinationAddress: row[17], destinationPort: row[6], proto: row[7], action: row[8], trafficPath: row[9],
                                     destinationService: row[10], flowDirection: row[11], records: row[12], packets: row[13], bytes: row[14],
                                     firstSeen: row[15], lastSeen: row[16])
-            flow.destinations = row[18]
             flows.append(flow)
         }
         return flows.sorted()
