@@ -55,6 +55,12 @@ public struct ObservedAccess: Sendable, Hashable, Comparable {
         self.sourceIPs = sourceIPs
     }
 
+    /// The texts ``<`` compares, in its order, for `sorted(byTexts:)` (an action's text orders as its
+    /// service and name do: a parsed service has no colon).
+    public static let orderTexts: [@Sendable (ObservedAccess) -> String] = [
+        { $0.endpoint?.rawValue ?? "" }, { $0.principal.arn }, { $0.access.action.description }, { $0.access.resource.text }, { $0.outcome.rawValue },
+    ]
+
     /// By endpoint, principal, action (as written), resource and outcome, field by field: no action text is
     /// made unless the services differ (a sort of a long window's groups compares them a million times).
     public static func < (lhs: ObservedAccess, rhs: ObservedAccess) -> Bool {

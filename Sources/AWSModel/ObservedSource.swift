@@ -50,6 +50,11 @@ public struct ObservedSource: Sendable, Hashable, Comparable {
     /// Seconds since 1970 of the last request.
     public var lastSeen: Int64
 
+    /// The texts ``<`` compares, in its order, for `sorted(byTexts:)`.
+    public static let orderTexts: [@Sendable (ObservedSource) -> String] = [
+        \.sourceIP, \.principalARN, \.sessionName, \.userAgent, { $0.endpoint?.rawValue ?? "" },
+    ]
+
     /// By source address, principal, session, user agent and endpoint, field by field (a tuple of the
     /// fields would copy them for every comparison).
     public static func < (lhs: ObservedSource, rhs: ObservedSource) -> Bool {

@@ -3,6 +3,11 @@ import JSONTape
 public import AWSModel
 internal import GRDB
 internal import GRDBSQLite
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The days the requests of a window fall on: the first and last logged, and the authorized requests
 /// (successful, or failed after authorization) per endpoint and day, for the report's chart.
@@ -100,7 +105,7 @@ extension UsageStore {
     public func observedAccess(window: DayWindow = DayWindow()) throws(StoreError) -> [ObservedAccess] {
         var accesses: [ObservedAccess] = []
         try observedAccess(window: window) { accesses.append($0) }
-        return ObservedAccess.withSourceIPs(accesses.sortedByPosition(), from: try sources(window: window))
+        return ObservedAccess.withSourceIPs(accesses.sorted(byTexts: ObservedAccess.orderTexts), from: try sources(window: window))
     }
 
     /// Requests summed over `window` by endpoint, principal, action, resource and outcome, handed to
@@ -178,7 +183,7 @@ extension UsageStore {
         struct Group: Hashable { var identity: Int; var resource: String; var folded: Bool }
         // Per identity, from its first row: the group it starts (nil when its action or outcome does not
         // read back) and the fold's key, changed in place row by row (only its resource differs).
-        var identities = ByteStringTable(), starts: [ObservedAccess?] = [], keys: [FoldKey?] = []
+        var identities = ByteStringTable(), starts: [ObservedAccess?] = [], keys: [FoldKey?] = [], readable: [Bool] = []
         var groups: [Group: Int] = [:], summed: [ObservedAccess] = []
         // Caches in front of the fold and `groups`: per scope (an identity and the first bytes of a
         // resource), the group its rows are summed in, or -1 where each row keeps its own resource; per
@@ -189,6 +194,8 @@ extension UsageStore {
         // endpoint and outcome text, whether or not its action reads back).
         struct Day: Hashable { var identity: Int; var day: Int }
         var counted: [String?] = [], days = ByteStringTable(), dayTexts: [String] = [], daily: [Day: Int64] = [:]
+        // A file's rows share their day: the last one's number, without a lookup.
+        var lastDay = (bytes: [UInt8](), number: -1)
         func bytes(_ column: Int32) -> UnsafeRawBufferPointer {
             UnsafeRawBufferPointer(start: sqlite3_column_text(sqlite, column), count: Int(sqlite3_column_bytes(sqlite, column)))
         }
@@ -206,16 +213,26 @@ extension UsageStore {
                 let start = access(row)
                 starts.append(start)
                 keys.append(start.map { var key = FoldKey($0); key.identity = id; return key })
+                readable.append(start != nil)
                 let endpoint: String = row[0], outcome: String = row[8]
                 counted.append(!endpoint.isEmpty && Outcome(rawValue: outcome)?.wasAuthorized == true ? endpoint : nil)
             }
-            let (day, newDay) = days.insert(bytes(17))
-            if newDay { dayTexts.append(row[17]) }
-            if counted[id] != nil { daily[Day(identity: id, day: day), default: 0].addSaturating(row[13]) }
-            guard keys[id] != nil else { continue }
-            let count = max(0, row[13] as Int64), firstSeen: Int64 = row[14], lastSeen: Int64 = row[15], sample: String = row[16]
+            let dayBytes = bytes(17)
+            if !lastDay.bytes.elementsEqual(dayBytes) {
+                let (number, newDay) = days.insert(dayBytes)
+                if newDay { dayTexts.append(row[17]) }
+                lastDay = (Array(dayBytes), number)
+            }
+            if counted[id] != nil { daily[Day(identity: id, day: lastDay.number), default: 0].addSaturating(row[13]) }
+            guard readable[id] else { continue }
+            let count = max(0, row[13] as Int64), firstSeen: Int64 = row[14], lastSeen: Int64 = row[15], sample = bytes(16)
             func absorb(into index: Int) {
-                summed[index].absorb(count: count, firstSeen: firstSeen, lastSeen: lastSeen, sample: sample.isEmpty ? nil : sample)
+                summed[index].absorb(count: count, firstSeen: firstSeen, lastSeen: lastSeen, sample: nil)
+                // The smallest event id, as Strings compare: on the bytes where both ids are plain ASCII.
+                guard !sample.isEmpty else { return }
+                if let current = summed[index].sampleEventID, let before = Self.sortsBefore(sample, current), !before { return }
+                let text: String = row[16]
+                if !text.isEmpty { summed[index].sampleEventID = summed[index].sampleEventID.map { min($0, text) } ?? text }
             }
             let stored = bytes(6)
             var ask = false, newScope: Int?
@@ -247,10 +264,10 @@ extension UsageStore {
                 var access = starts[id]!
                 access.access.resource = Resource(policyText: resource)
                 access.generalized = group.folded
-                access.absorb(count: count, firstSeen: firstSeen, lastSeen: lastSeen, sample: sample.isEmpty ? nil : sample)
                 index = summed.count
                 groups[group] = index
                 summed.append(access)
+                absorb(into: index)
             }
             if newScope != nil { scoped.append(group.folded ? index : -1) }
             if newExact != nil { exactGroups.append(index) }
@@ -264,6 +281,18 @@ extension UsageStore {
         return AccessDays(logged: dayTexts.min().flatMap { first in dayTexts.max().map { (first, $0) } },
                           daily: byEndpoint.map { DailyRequests(endpoint: VPCEndpointID($0.key.endpoint), day: $0.key.day, requests: $0.value) }
                               .sorted { ($0.endpoint.rawValue, $0.day) < ($1.endpoint.rawValue, $1.day) })
+    }
+
+    /// Whether the text `bytes` sorts before `text` as Strings sort, told from the bytes when both are
+    /// plain ASCII (no NUL: a String read from the store stops at one); nil when only the Strings can tell.
+    static func sortsBefore(_ bytes: UnsafeRawBufferPointer, _ text: String) -> Bool? {
+        func plain(_ b: some Sequence<UInt8>) -> Bool { b.allSatisfy { $0 != 0 && $0 < 0x80 } }
+        guard plain(bytes), plain(text.utf8) else { return nil }
+        return text.utf8.withContiguousStorageIfAvailable { text in
+            let common = min(bytes.count, text.count)
+            let order = common == 0 ? 0 : memcmp(bytes.baseAddress!, text.baseAddress!, common)
+            return order != 0 ? order < 0 : bytes.count < text.count
+        }
     }
 
     /// Authorized requests per endpoint and day, in the window (for the report's chart of what each draft learned from).
@@ -303,7 +332,7 @@ extension UsageStore {
                 return try Self.fetch(db, sql: """
                     SELECT \(columns), \(Self.boundedSum("count")) AS n, MIN(first_seen) AS f, MAX(last_seen) AS l FROM source
                     WHERE \(condition) GROUP BY \(columns)
-                    """, arguments: arguments, source).sortedByPosition()
+                    """, arguments: arguments, source).sorted(byTexts: ObservedSource.orderTexts)
             }
             // Each distinct row once, told apart by its bytes as SQLite holds them and decoded the first time
             // it is seen (1M records, 488k rows into 30k: SQLite's DISTINCT sorts them all, 1.19 s).
@@ -314,7 +343,7 @@ extension UsageStore {
                 key.read(statement.sqliteStatement, columns: 0..<5)
                 if seen.insert(key.bytes).inserted { distinct.append(source(row)) }
             }
-            return distinct.sortedByPosition()
+            return distinct.sorted(byTexts: ObservedSource.orderTexts)
         }
     }
 

@@ -192,5 +192,22 @@ struct SortedByPositionTests {
         for (a, b) in zip(sorted, sorted.dropFirst()) where a.rank == b.rank {
             #expect(Int(a.tag.dropFirst())! < Int(b.tag.dropFirst())!)
         }
+        // By ranked texts: the order of `<` over the same fields, equal values in their order.
+        let byText = values.sorted(byTexts: [{ String(repeating: "a", count: $0.rank) }])
+        #expect(byText.map(\.tag) == sorted.map(\.tag))
+    }
+
+    /// Sources sorted by their ranked texts are in the order their `<` gives, ties and all: few distinct
+    /// values per field, text that differs only in case, accents composed or not (equal as Strings).
+    @Test func sourcesByTheirTextsAsByTheirOrder() {
+        var generator = SystemRandomNumberGenerator()
+        func pick(_ choices: [String]) -> String { choices.randomElement(using: &generator)! }
+        let sources = (0..<2000).map { n in
+            ObservedSource(endpoint: Bool.random(using: &generator) ? nil : VPCEndpointID(pick(["vpce-1", "vpce-2"])),
+                           principalARN: pick(["arn:aws:iam::1:role/a", "arn:aws:iam::1:role/B", "arn:aws:iam::1:role/b"]),
+                           sessionName: pick(["", "i-1", "caf\u{E9}", "cafe\u{301}"]), sourceIP: pick(["10.0.0.1", "10.0.0.10", "10.0.0.2"]),
+                           userAgent: pick(["aws-cli", "Boto3"]), count: Int64(n), firstSeen: 0, lastSeen: 0)
+        }
+        #expect(sources.sorted(byTexts: ObservedSource.orderTexts) == sources.sorted())
     }
 }

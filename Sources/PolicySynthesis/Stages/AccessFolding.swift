@@ -193,7 +193,7 @@ public struct AccessFolding: Sendable {
     public func collect<E: Error>(_ read: (_ fold: ResourceFold?, _ each: (ObservedAccess) -> Void) throws(E) -> Void) throws(E) -> Collected {
         var collector = ExactCollector(folding: self)
         try read(fold()) { collector.add($0) }
-        return Collected(accesses: collector.accesses.sortedByPosition(), foldedExact: Set(collector.foldedExact.compactMap { $0 }))
+        return Collected(accesses: collector.accesses.sorted(byTexts: ObservedAccess.orderTexts), foldedExact: Set(collector.foldedExact.compactMap { $0 }))
     }
 
     /// At `exact`, the store's groups as they come, with the groups of an endpoint whose distinct object
