@@ -90,7 +90,7 @@ extension UsageStore {
                 (flow.records, flow.packets, flow.bytes) = (Self.bounded(groups[number].records), Self.bounded(groups[number].packets),
                                                             Self.bounded(groups[number].bytes))
                 return flow
-            }.sortedByPosition()
+            }.sorted()
         }
     }
 

@@ -235,22 +235,22 @@ extension UsageStore {
                 if !text.isEmpty { summed[index].sampleEventID = summed[index].sampleEventID.map { min($0, text) } ?? text }
             }
             let stored = bytes(6)
-            var ask = false, newScope: Int?
+            var ask = false, newScope = false
             if stored.starts(with: "arn:".utf8) {
                 switch fold.scope(stored) {
                 case .row: ask = true
                 case .resource: break
                 case .prefix(let end):
                     let (scope, inserted) = number(in: &scopes, id, UnsafeRawBufferPointer(rebasing: stored[..<end]))
-                    if inserted { (ask, newScope) = (true, scope) } else if scoped[scope] >= 0 { absorb(into: scoped[scope]); continue }
+                    if inserted { (ask, newScope) = (true, true) } else if scoped[scope] >= 0 { absorb(into: scoped[scope]); continue }
                 }
             }
             // A row that keeps its own resource, seen before as stored.
-            var newExact: Int?
+            var newExact = false
             if !ask {
                 let (known, inserted) = number(in: &exact, id, stored)
                 if !inserted { absorb(into: exactGroups[known]); continue }
-                newExact = known
+                newExact = true
             }
             let logged: String = row[6]
             keys[id]!.resource = logged
@@ -269,8 +269,8 @@ extension UsageStore {
                 summed.append(access)
                 absorb(into: index)
             }
-            if newScope != nil { scoped.append(group.folded ? index : -1) }
-            if newExact != nil { exactGroups.append(index) }
+            if newScope { scoped.append(group.folded ? index : -1) }
+            if newExact { exactGroups.append(index) }
         }
         struct EndpointDay: Hashable { var endpoint: String; var day: String }
         var byEndpoint: [EndpointDay: Int64] = [:]

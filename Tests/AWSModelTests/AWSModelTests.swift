@@ -175,26 +175,15 @@ struct AmazonLinuxReleaseTests {
     }
 }
 
-struct SortedByPositionTests {
-    /// Sorted by `rank` only: values of equal rank keep their order, as `sorted()` keeps them.
-    struct Ranked: Comparable {
-        var rank: Int, tag: String
-        static func < (a: Ranked, b: Ranked) -> Bool { a.rank < b.rank }
-        static func == (a: Ranked, b: Ranked) -> Bool { a.rank == b.rank && a.tag == b.tag }
-    }
-
+struct SortedByTextsTests {
+    /// Values of few ranks, sorted by a text of their rank: in rank order, equal ranks in their order.
     @Test(arguments: [0, 1, 2, 17, 1000])
-    func sortsAsSortedDoesKeepingEqualValuesInOrder(count: Int) {
+    func sortsByRankKeepingEqualValuesInOrder(count: Int) {
         var generator = SystemRandomNumberGenerator()
-        let values = (0..<count).map { Ranked(rank: Int.random(in: 0..<max(1, count / 4), using: &generator), tag: "v\($0)") }
-        let sorted = values.sortedByPosition()
-        #expect(sorted == values.sorted())
-        for (a, b) in zip(sorted, sorted.dropFirst()) where a.rank == b.rank {
-            #expect(Int(a.tag.dropFirst())! < Int(b.tag.dropFirst())!)
-        }
-        // By ranked texts: the order of `<` over the same fields, equal values in their order.
-        let byText = values.sorted(byTexts: [{ String(repeating: "a", count: $0.rank) }])
-        #expect(byText.map(\.tag) == sorted.map(\.tag))
+        let values = (0..<count).map { (rank: Int.random(in: 0..<max(1, count / 4), using: &generator), position: $0) }
+        let sorted = values.sorted(byTexts: [{ String(repeating: "a", count: $0.rank) }])
+        #expect(sorted.map(\.rank) == values.map(\.rank).sorted())
+        for (a, b) in zip(sorted, sorted.dropFirst()) where a.rank == b.rank { #expect(a.position < b.position) }
     }
 
     /// Sources sorted by their ranked texts are in the order their `<` gives, ties and all: few distinct

@@ -1,15 +1,3 @@
-extension Array where Element: Comparable {
-    /// The elements in ascending order, equal ones in their order here (as `sorted()` leaves them),
-    /// found by sorting their positions: a sort moves its elements many times, and moving a value of
-    /// many strings retains and releases each of them.
-    @inlinable public func sortedByPosition() -> [Element] {
-        indices.sorted { a, b in
-            if self[a] < self[b] { return true }
-            return a < b && !(self[b] < self[a])
-        }.map { self[$0] }
-    }
-}
-
 extension Array {
     /// The elements ordered by the texts `fields` reads from them, field by field as Strings compare,
     /// equal ones in their order here. Each field's distinct texts are ranked once and the sort compares
