@@ -45,12 +45,6 @@ extension UsageStore {
             }
         }
 
-        /// Appends a text value in the form of ``append(values:of:)``.
-        mutating func append(text: UnsafeRawBufferPointer) {
-            bytes.append(UInt8(SQLITE_TEXT))
-            appendCounted(text)
-        }
-
         private mutating func appendCounted(_ data: UnsafeRawBufferPointer) {
             appendLength(data.count)
             bytes.append(contentsOf: data)

@@ -44,22 +44,23 @@ extension UsageStore {
             var key = RowBytes(), day = RowBytes(), destination = RowBytes()
             let rows = try Row.fetchCursor(statement, arguments: arguments)
             while let row = try rows.next() {
-                key.bytes.removeAll(keepingCapacity: true)
-                key.append(values: sqlite, of: 0..<4)
-                if let kept {
-                    // `CASE WHEN dstaddr IN (the kept addresses) THEN dstaddr ELSE '' END`
-                    let text = UnsafeRawBufferPointer(start: sqlite3_column_text(sqlite, 4), count: Int(sqlite3_column_bytes(sqlite, 4)))
-                    let keeps = sqlite3_column_type(sqlite, 4) == SQLITE_TEXT && kept.number(of: text) != nil
-                    key.append(text: keeps ? text : UnsafeRawBufferPointer(start: nil, count: 0))
-                } else {
-                    key.append(values: sqlite, of: 4...4)
-                }
-                key.append(values: sqlite, of: 5...10)
-                let (number, new) = numbers.insert(key.bytes)
                 day.bytes.removeAll(keepingCapacity: true)
                 destination.bytes.removeAll(keepingCapacity: true)
                 day.append(values: sqlite, of: 11...11)
                 destination.append(values: sqlite, of: 4...4)
+                key.bytes.removeAll(keepingCapacity: true)
+                key.append(values: sqlite, of: 0..<4)
+                if let kept {
+                    // `CASE WHEN dstaddr IN (the kept addresses) THEN dstaddr ELSE '' END`: its storage class as
+                    // read above (a text read may convert the value), its text after the class and length.
+                    let keeps = destination.bytes.first == UInt8(SQLITE_TEXT)
+                        && destination.bytes.withUnsafeBytes { kept.number(of: UnsafeRawBufferPointer(rebasing: $0[5...])) != nil }
+                    key.bytes.append(contentsOf: keeps ? destination.bytes : [UInt8(SQLITE_TEXT), 0, 0, 0, 0])
+                } else {
+                    key.bytes.append(contentsOf: destination.bytes)
+                }
+                key.append(values: sqlite, of: 5...10)
+                let (number, new) = numbers.insert(key.bytes)
                 let firstSeen = sqlite3_column_int64(sqlite, 15), lastSeen = sqlite3_column_int64(sqlite, 16)
                 if new {
                     // Columns by position, in the SELECT's order.
