@@ -28,8 +28,9 @@ extension UsageStore {
 
         /// Appends the values of `columns` as SQL compares them: each its storage class, then an integer's
         /// or a float's eight bytes, or a text's or a blob's length and bytes. Two keys are equal exactly
-        /// when `GROUP BY` (with the BINARY collation) would put their rows together, and ``sqlOrder(_:_:)``
-        /// orders them as `ORDER BY` would.
+        /// when `GROUP BY` (with the BINARY collation) would put their rows together — but for an integer
+        /// and a float of one value, which a column of INTEGER affinity never holds (it stores 80.0 as 80)
+        /// — and ``sqlOrder(_:_:)`` orders them as `ORDER BY` would.
         mutating func append(values statement: SQLiteStatement, of columns: some Sequence<Int32>) {
             for column in columns {
                 let type = sqlite3_column_type(statement, column)   // before a text read converts the value
