@@ -69,6 +69,11 @@ public struct JSONValue: @unchecked Sendable {
     /// The value's node in the tape.
     public let index: Int
 
+    @usableFromInline init(document: JSONDocument, index: Int) {
+        self.document = document
+        self.index = index
+    }
+
     private var node: JSONNode { document.nodes[index] }
 
     /// True for an object.
@@ -322,12 +327,13 @@ public struct JSONKeys: Sendable {
 public struct JSONFields: @unchecked Sendable {
     /// How many names one lookup takes: the found members are held inline, not in an array made per lookup.
     public static let capacity = 24
-    typealias Slots = InlineArray<24, Int32>
-    let document: JSONDocument
-    let indices: Slots
+    @usableFromInline typealias Slots = InlineArray<24, Int32>
+    @usableFromInline let document: JSONDocument
+    @usableFromInline let indices: Slots
 
-    /// The member whose name was at `slot` in the ``JSONKeys``, when the object has it.
-    public subscript(slot: Int) -> JSONValue? {
+    /// The member whose name was at `slot` in the ``JSONKeys``, when the object has it. Inlinable: a call
+    /// across modules copied the fields (and retained their document) to read one slot.
+    @inlinable public subscript(slot: Int) -> JSONValue? {
         let index = indices[slot]
         return index < 0 ? nil : JSONValue(document: document, index: Int(index))
     }
