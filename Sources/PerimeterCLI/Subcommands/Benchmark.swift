@@ -92,7 +92,7 @@ extension PerimeterCommand {
     struct RunBenchmark: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "run",
-            abstract: "Ingest a corpus, then run the whole job (ingest and synthesis) on it, each in a child process, alternately; print the median times, their ratio and run's peak RSS against the scale targets, and with --growth-corpus how time and peak grow on a longer window.")
+            abstract: "Ingest a corpus, then run the whole job (ingest and synthesis) on it, each in a child process, back to back; print the median times, the median of their ratios and run's peak RSS against the scale targets, and with --growth-corpus how time and peak grow on a longer window.")
 
         @Option(help: "Corpus folder (generated with `perimeter sample --records` when empty).")
         var corpus: String
@@ -108,38 +108,47 @@ extension PerimeterCommand {
 
         func run() async throws {
             try await IngestBenchmark.prepare(corpus: corpus, records: records)
-            let small = try Self.measure(corpus, repeat: max(1, repeats))
+            let count = max(1, repeats)
+            // Each repeat measures everything back to back (ingest, run, and the growth corpus's ingest and
+            // run): the ratios are taken within a repeat, then their median, so that the VM's speed, which
+            // drifts by a fifth within minutes, cancels out of them.
+            var small: [Pair] = [], large: [Pair] = []
+            for _ in 0..<count {
+                small.append(try Self.measure(corpus))
+                if let growthCorpus { large.append(try Self.measure(growthCorpus)) }
+            }
             func verdict(_ met: Bool) -> String { met ? "met" : "not met" }
+            func ratio(_ value: Double) -> String { String(format: "%.2f", value) }
+            let ratios = ChildUsage.middle(small.map { $0.run.seconds / $0.ingest.seconds })
+            let smallRun = ChildUsage.median(small.map(\.run))
             Terminal.out("""
                 corpus: \(corpus)
-                ingest: \(small.ingest.text) (median of \(max(1, repeats)))
-                run (ingest + synthesis): \(small.run.text)
-                run / ingest: \(String(format: "%.2f", small.ratio)) (target ≤ 1.5: \(verdict(small.ratio <= 1.5))); run's peak ≤ 200 MB: \(verdict(small.run.peak <= 200))
+                ingest: \(ChildUsage.median(small.map(\.ingest)).text) (median of \(count))
+                run (ingest + synthesis): \(smallRun.text)
+                run / ingest: \(ratio(ratios)) (median of the \(count) back-to-back pairs; of the medians \(ratio(smallRun.seconds / ChildUsage.median(small.map(\.ingest)).seconds))) (target ≤ 1.5: \(verdict(ratios <= 1.5))); run's peak ≤ 200 MB: \(verdict(smallRun.peak <= 200))
                 """)
             guard let growthCorpus else { return }
-            let large = try Self.measure(growthCorpus, repeat: max(1, repeats))
-            let time = large.run.seconds / small.run.seconds, peak = large.run.peak / small.run.peak
+            let largeRun = ChildUsage.median(large.map(\.run))
+            let time = ChildUsage.middle(zip(small, large).map { $1.run.seconds / $0.run.seconds }), peak = largeRun.peak / smallRun.peak
             Terminal.out("""
                 growth corpus: \(growthCorpus)
-                ingest: \(large.ingest.text)
-                run (ingest + synthesis): \(large.run.text)
-                run's growth: time \(String(format: "%.2f", time))× (target ≤ 5.5×: \(verdict(time <= 5.5))), peak \(String(format: "%+.0f", (peak - 1) * 100))% (target ≤ +20%: \(verdict(peak <= 1.2)))
+                ingest: \(ChildUsage.median(large.map(\.ingest)).text)
+                run (ingest + synthesis): \(largeRun.text)
+                run's growth: time \(ratio(time))× (median of the \(count) repeats' ratios; of the medians \(ratio(largeRun.seconds / smallRun.seconds))×) (target ≤ 5.5×: \(verdict(time <= 5.5))), peak \(String(format: "%+.0f", (peak - 1) * 100))% (target ≤ +20%: \(verdict(peak <= 1.2)))
                 """)
         }
 
-        /// The median wall time and peak RSS of `ingest` and of `run` on `corpus`, measured alternately.
-        static func measure(_ corpus: String, repeat count: Int) throws -> (ingest: ChildUsage, run: ChildUsage, ratio: Double) {
-            var ingests: [ChildUsage] = [], runs: [ChildUsage] = []
-            for _ in 0..<count {
-                let work = NSTemporaryDirectory() + "perimeter-bench-\(getpid())"
-                defer { try? FileManager.default.removeItem(atPath: work) }
-                try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
-                ingests.append(try ChildUsage.measure(["ingest", corpus, "--db", work + "/ingest.sqlite", "--json"]))
-                // `run` exits 3 or 4 for verdicts that are not ready: a benchmark measures, it does not judge.
-                runs.append(try ChildUsage.measure(["run", corpus, "--db", work + "/run.sqlite", "--out", work + "/out", "--fail-on", "never"]))
-            }
-            let ingest = ChildUsage.median(ingests), run = ChildUsage.median(runs)
-            return (ingest, run, run.seconds / ingest.seconds)
+        /// One ingest and one run of the whole job on `corpus`, back to back, each in a child process.
+        struct Pair { var ingest: ChildUsage; var run: ChildUsage }
+
+        static func measure(_ corpus: String) throws -> Pair {
+            let work = NSTemporaryDirectory() + "perimeter-bench-\(getpid())"
+            defer { try? FileManager.default.removeItem(atPath: work) }
+            try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+            let ingest = try ChildUsage.measure(["ingest", corpus, "--db", work + "/ingest.sqlite", "--json"])
+            // `run` exits 3 or 4 for verdicts that are not ready: a benchmark measures, it does not judge.
+            let run = try ChildUsage.measure(["run", corpus, "--db", work + "/run.sqlite", "--out", work + "/out", "--fail-on", "never"])
+            return Pair(ingest: ingest, run: run)
         }
     }
 
