@@ -36,6 +36,8 @@ extension PerimeterCommand {
                 output = (try? String(contentsOfFile: db + ".json", encoding: .utf8)) ?? ""
             }
             let gzip = ChildUsage.middle(gzips), ingest = ChildUsage.median(ingests), seconds = ingest.seconds
+            // Each repeat's two measurements run back to back: the median of their ratios, beside the ratio of the medians.
+            let paired = ChildUsage.middle(zip(gzips, ingests).map { $0 / $1.seconds })
             let summary = try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any] ?? [:]
             let events = (summary["events"] as? Int ?? 0) + (summary["duplicateEvents"] as? Int ?? 0)
             let flows = summary["flowRecords"] as? Int ?? 0
@@ -47,7 +49,7 @@ extension PerimeterCommand {
                 ingest: \(String(format: "%.2f", seconds)) s\(of), \(Int(Double(events + flows) / seconds)) records/s, \(String(format: "%.1f", bytes / 1e6 / seconds)) MB/s decompressed
                 peak RSS: \(String(format: "%.1f", ingest.peak)) MB
                 gzip -dc: \(String(format: "%.2f", gzip)) s\(of), \(String(format: "%.1f", bytes / 1e6 / gzip)) MB/s
-                ingest speed / gzip -dc speed: \(String(format: "%.2f", gzip / seconds))
+                ingest speed / gzip -dc speed: \(String(format: "%.2f", paired))\(repeats > 1 ? " (median of the \(repeats) back-to-back pairs; of the medians \(String(format: "%.2f", gzip / seconds)))" : "")
                 """)
         }
 
