@@ -19,11 +19,12 @@ extension UsageStore {
         /// The text of `columns`, each after its length.
         mutating func read(_ statement: SQLiteStatement, columns: some Sequence<Int32>) {
             bytes.removeAll(keepingCapacity: true)
-            for column in columns {
-                let text = sqlite3_column_text(statement, column), count = Int(sqlite3_column_bytes(statement, column))
-                appendLength(count)
-                if let text, count > 0 { bytes.append(contentsOf: UnsafeBufferPointer(start: text, count: count)) }
-            }
+            for column in columns { appendCounted(Self.text(statement, column)) }
+        }
+
+        /// A column's text as SQLite holds it, valid until the statement steps or the column is converted.
+        static func text(_ statement: SQLiteStatement, _ column: Int32) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(start: sqlite3_column_text(statement, column), count: Int(sqlite3_column_bytes(statement, column)))
         }
 
         /// Appends the values of `columns` as SQL compares them: each its storage class, then an integer's

@@ -1,4 +1,5 @@
 public import AWSModel
+import AWSLogs
 internal import GRDB
 internal import GRDBSQLite
 

@@ -1,5 +1,4 @@
 import AWSLogs
-import JSONTape
 public import AWSModel
 internal import GRDB
 internal import GRDBSQLite
@@ -183,6 +182,7 @@ extension UsageStore {
         struct Group: Hashable { var identity: Int; var resource: String; var folded: Bool }
         // Per identity, from its first row: the group it starts (nil when its action or outcome does not
         // read back) and the fold's key, changed in place row by row (only its resource differs).
+        // `readable[id]` is `starts[id] != nil`, kept apart: testing the optional copied the group out for every row.
         var identities = ByteStringTable(), starts: [ObservedAccess?] = [], keys: [FoldKey?] = [], readable: [Bool] = []
         var groups: [Group: Int] = [:], summed: [ObservedAccess] = []
         // Caches in front of the fold and `groups`: per scope (an identity and the first bytes of a
@@ -196,9 +196,7 @@ extension UsageStore {
         var counted: [String?] = [], days = ByteStringTable(), dayTexts: [String] = [], daily: [Day: Int64] = [:]
         // A file's rows share their day: the last one's number, without a lookup.
         var lastDay = (bytes: [UInt8](), number: -1)
-        func bytes(_ column: Int32) -> UnsafeRawBufferPointer {
-            UnsafeRawBufferPointer(start: sqlite3_column_text(sqlite, column), count: Int(sqlite3_column_bytes(sqlite, column)))
-        }
+        func bytes(_ column: Int32) -> UnsafeRawBufferPointer { RowBytes.text(sqlite, column) }
         /// The number of the identity `id` and `resource` in `table`.
         func number(in table: inout ByteStringTable, _ id: Int, _ resource: UnsafeRawBufferPointer) -> (number: Int, inserted: Bool) {
             key.removeAll(keepingCapacity: true)

@@ -10,26 +10,6 @@ import PerimeterTestSupport
 /// SQL gives, whatever the rows hold: text with a NUL, numbers stored as text or floats, sums past
 /// Int64, destinations kept or not.
 struct InMemoryGroupingTests {
-    @Test func byteStringTableNumbersKeysInTheOrderFirstSeen() {
-        var table = ByteStringTable()
-        let keys: [[UInt8]] = [[], [0], [0, 0], Array("a".utf8), Array("ab".utf8)] + (0..<5000).map { Array("key-\($0 % 3000)".utf8) }
-        var expected: [[UInt8]: Int] = [:]
-        for key in keys {
-            let isNew = expected[key] == nil
-            let want = expected[key] ?? expected.count
-            expected[key] = want
-            let (number, inserted) = table.insert(key)
-            #expect(number == want)
-            #expect(inserted == isNew)
-        }
-        #expect(table.count == expected.count)
-        for (key, number) in expected {
-            #expect(table.withBytes(number) { Array($0) } == key)
-            #expect(key.withUnsafeBytes { table.number(of: $0) } == number)
-        }
-        #expect(Array("absent".utf8).withUnsafeBytes { table.number(of: $0) } == nil)
-    }
-
     /// Values of every storage class, with the NUL, prefix and sign cases, ordered by ``RowBytes/sqlOrder(_:_:)``
     /// exactly as SQLite's `ORDER BY` orders them.
     @Test func rowBytesSortAsSQLiteSorts() throws {
