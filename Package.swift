@@ -19,8 +19,8 @@ let package = Package(
             /** libdeflate, for gunzip of files held whole and the ledger's checksums (its static archive: see its module map) */
             name: "CDeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(
-            /** glibc's mallopt, for the executable's heap settings */
-            name: "CMalloc"),
+            /** jemalloc, the allocator of the executable and the tests (its static archive: see its module map) */
+            name: "CMalloc", providers: [.apt(["libjemalloc-dev"])]),
         .systemLibrary(
             /** SSE2 byte scanning for the JSON parser's strings (header only) */
             name: "CByteScan"),
@@ -73,7 +73,7 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "perimeter",
-            dependencies: ["PerimeterCLI", "CMalloc", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["PerimeterCLI", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // MARK: Tests
         .target(
@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "UsageStoreTests", dependencies: ["UsageStore", "AWSLogs", "PerimeterTestSupport",
                                                          .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PolicySynthesisTests", dependencies: ["PolicySynthesis", "IAMPolicy", "AWSLogs", "JSONTape", "PerimeterTestSupport"]),
-        .testTarget(name: "PerimeterCLITests", dependencies: ["PerimeterCLI", "PolicySynthesis", "UsageStore", "PerimeterSamples", "IAMPolicy", "JSONTape",
+        .testTarget(name: "PerimeterCLITests", dependencies: ["PerimeterCLI", "CMalloc", "PolicySynthesis", "UsageStore", "PerimeterSamples", "IAMPolicy", "JSONTape",
                                                           "PerimeterTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "EndToEndTests", dependencies: ["PerimeterTestSupport", "UsageStore"]),
     ]

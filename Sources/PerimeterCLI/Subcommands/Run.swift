@@ -30,9 +30,9 @@ extension PerimeterCommand {
             if synthesis.json { Terminal.err(IngestStep.render(summary)) } else { Terminal.out(IngestStep.render(summary)) }
             for warning in IngestStep.warnings(summary, named: logs) { Terminal.err(warning) }
             if summary.yieldedNothing { throw Terminal.fail(IngestStep.nothingRead, code: 1) }
-            // Ingest's buffers, freed, would stay in the process under synthesis's (the allocator keeps freed
-            // memory for ingest's sake, see `Entrypoint`): hand them back, so the run peaks at the larger of
-            // the two phases, not at their sum (5M records: 202 -> 136 MB, BENCHMARKS.md).
+            // Ingest's memory, freed, would stay in the process under synthesis's (the allocator keeps freed pages
+            // for reuse a while): hand it back, so the run peaks at the larger of the two phases, not at their sum
+            // (5M records, with glibc's allocator: 202 -> 136 MB, BENCHMARKS.md).
             cmalloc_release_free()
             let result = try SynthesisStep.run(store: usage, synthesis)
             if !summary.filesFailed.isEmpty { Terminal.err("Error: \(summary.filesFailed.count) log file(s) could not be read; the drafts rest on the others") }
