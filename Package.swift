@@ -19,7 +19,7 @@ let package = Package(
             /** libdeflate, for gunzip of files held whole and the ledger's checksums (its static archive: see its module map) */
             name: "CDeflate", providers: [.apt(["libdeflate-dev"])]),
         .systemLibrary(
-            /** jemalloc, the allocator of the executable and the tests (its static archive: see its module map) */
+            /** jemalloc, the allocator of the executable and the tests (its shared library: see its module map) */
             name: "CMalloc", providers: [.apt(["libjemalloc-dev"])]),
         .systemLibrary(
             /** SSE2 byte scanning for the JSON parser's strings (header only) */

@@ -1,4 +1,4 @@
-// jemalloc replaces glibc's allocator in the executable (module.modulemap). Ingest allocates and frees
+// jemalloc replaces glibc's allocator in the whole process (module.modulemap). Ingest allocates and frees
 // millions of small values (strings, arrays, dictionaries) across three threads: glibc's malloc and free
 // took 6% of its samples on thousands of small files, and jemalloc cut ingest's CPU by 12% (BENCHMARKS.md).
 #include <stddef.h>

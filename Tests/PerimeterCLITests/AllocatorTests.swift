@@ -1,8 +1,8 @@
 import CMalloc
 import Testing
 
-/// jemalloc replaces glibc's allocator where PerimeterCLI is linked (the executable, these tests): the
-/// archive is pulled in by a reference, and its malloc only takes over if the link puts it first.
+/// jemalloc replaces glibc's allocator where PerimeterCLI is linked (the executable, these tests): its
+/// library is loaded before glibc, so its malloc is the one every caller finds.
 @Suite struct AllocatorTests {
     @Test func theSwiftRuntimeAllocatesThroughJemalloc() {
         let size = 16 << 20
