@@ -1,6 +1,6 @@
 // jemalloc replaces glibc's allocator in the whole process (module.modulemap). Ingest allocates and frees
 // millions of small values (strings, arrays, dictionaries) across three threads: glibc's malloc and free
-// took 6% of its samples on thousands of small files, and jemalloc cut ingest's CPU by 12% (BENCHMARKS.md).
+// took 6% of its samples on thousands of small files; jemalloc cut ingest's time by 5-11% (BENCHMARKS.md).
 #include <stddef.h>
 #include <stdint.h>
 

@@ -31,8 +31,9 @@ extension PerimeterCommand {
             for warning in IngestStep.warnings(summary, named: logs) { Terminal.err(warning) }
             if summary.yieldedNothing { throw Terminal.fail(IngestStep.nothingRead, code: 1) }
             // Ingest's memory, freed, would stay in the process under synthesis's (the allocator keeps freed pages
-            // for reuse a while): hand it back, so the run peaks at the larger of the two phases, not at their sum
-            // (5M records, with glibc's allocator: 202 -> 136 MB, BENCHMARKS.md).
+            // for reuse a while): hand it back, so the run peaks at the larger of the two phases, not at their sum.
+            // With glibc's allocator this took the 5M run's peak from 202 to 136 MB; jemalloc returns pages itself
+            // within seconds, and the purge saves it 3-7 MB on 1M records (BENCHMARKS.md).
             cmalloc_release_free()
             let result = try SynthesisStep.run(store: usage, synthesis)
             if !summary.filesFailed.isEmpty { Terminal.err("Error: \(summary.filesFailed.count) log file(s) could not be read; the drafts rest on the others") }
