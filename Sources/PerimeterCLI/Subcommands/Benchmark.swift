@@ -2,6 +2,7 @@ import ArgumentParser
 import AWSLogs
 import Foundation
 import IAMPolicy
+import PerimeterSamples
 
 extension PerimeterCommand {
     struct Benchmark: AsyncParsableCommand {
@@ -21,11 +22,14 @@ extension PerimeterCommand {
         @Option(help: "Records to generate when the folder is empty.")
         var records: Int = 200_000
 
+        @Option(help: "The layout to generate when the folder is empty: large files, or small ones as trails deliver them (the cost per file dominates there).")
+        var layout: BenchmarkCorpus.Layout = .large
+
         @Option(help: "Measurements of ingest and of gzip -dc, taken alternately; the medians are shown (a shared machine's speed swings by a third within minutes).")
         var repeats: Int = 1
 
         func run() async throws {
-            let files = try await Self.prepare(corpus: corpus, records: records)
+            let files = try await Self.prepare(corpus: corpus, records: records, layout: layout)
             var gzips: [Double] = [], ingests: [ChildUsage] = []
             var output = ""
             for _ in 0..<max(1, repeats) {
@@ -55,9 +59,9 @@ extension PerimeterCommand {
 
         /// The corpus's files before the run; an empty folder is filled first with a generated corpus.
         @discardableResult
-        static func prepare(corpus: String, records: Int) async throws -> [String] {
+        static func prepare(corpus: String, records: Int, layout: BenchmarkCorpus.Layout = .large) async throws -> [String] {
             let files = (try? LogFileDiscovery.files(under: [corpus])) ?? []
-            if files.isEmpty { try await child(["sample", "--out", corpus, "--records", String(records)]) }
+            if files.isEmpty { try await child(["sample", "--out", corpus, "--records", String(records), "--layout", layout.rawValue]) }
             return files
         }
 
