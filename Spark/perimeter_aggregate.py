@@ -12,8 +12,9 @@ does the distribution, drops files whose content it has seen (by content hash) a
 as JSON lines, partitioned by day where they have one.
 
 Ship the binary with `--files` (it then sits in each executor's working folder; pass
-`--perimeter ./perimeter`) together with its `perimeter_*.resources` folders (`--archives`), built
-with `swift build -c release --static-swift-stdlib`.
+`--perimeter ./perimeter`) together with `libjemalloc.so.2` (`--files` too: the binary looks for it
+beside itself where the image has no jemalloc) and its `perimeter_*.resources` folders (`--archives`),
+built with `swift build -c release --static-swift-stdlib`.
 """
 import argparse
 import json
