@@ -126,12 +126,12 @@ extension PerimeterCommand {
             func verdict(_ met: Bool) -> String { met ? "met" : "not met" }
             func ratio(_ value: Double) -> String { String(format: "%.2f", value) }
             let ratios = ChildUsage.middle(small.map { $0.run.seconds / $0.ingest.seconds })
-            let smallRun = ChildUsage.median(small.map(\.run))
+            let smallIngest = ChildUsage.median(small.map(\.ingest)), smallRun = ChildUsage.median(small.map(\.run))
             Terminal.out("""
                 corpus: \(corpus)
-                ingest: \(ChildUsage.median(small.map(\.ingest)).text) (median of \(count))
+                ingest: \(smallIngest.text) (median of \(count))
                 run (ingest + synthesis): \(smallRun.text)
-                run / ingest: \(ratio(ratios)) (median of the \(count) back-to-back pairs; of the medians \(ratio(smallRun.seconds / ChildUsage.median(small.map(\.ingest)).seconds))) (target ≤ 1.5: \(verdict(ratios <= 1.5))); run's peak ≤ 200 MB: \(verdict(smallRun.peak <= 200))
+                run / ingest: \(ratio(ratios)) (median of the \(count) back-to-back pairs; of the medians \(ratio(smallRun.seconds / smallIngest.seconds))) (target ≤ 1.5: \(verdict(ratios <= 1.5))); run's peak ≤ 200 MB: \(verdict(smallRun.peak <= 200))
                 """)
             guard let growthCorpus else { return }
             let largeRun = ChildUsage.median(large.map(\.run))

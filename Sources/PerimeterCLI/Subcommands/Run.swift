@@ -32,8 +32,8 @@ extension PerimeterCommand {
             if summary.yieldedNothing { throw Terminal.fail(IngestStep.nothingRead, code: 1) }
             // Ingest's memory, freed, would stay in the process under synthesis's (the allocator keeps freed pages
             // for reuse a while): hand it back, so the run peaks at the larger of the two phases, not at their sum.
-            // With glibc's allocator this took the 5M run's peak from 202 to 136 MB; jemalloc returns pages itself
-            // within seconds, and the purge saves it 3-7 MB on 1M records (BENCHMARKS.md).
+            // With glibc's allocator this took the 5M run's peak from 202 to 136 MB; jemalloc returns freed pages itself
+            // over about ten seconds (its default decay), and the purge saves it 3-7 MB on 1M records (BENCHMARKS.md).
             cmalloc_release_free()
             let result = try SynthesisStep.run(store: usage, synthesis)
             if !summary.filesFailed.isEmpty { Terminal.err("Error: \(summary.filesFailed.count) log file(s) could not be read; the drafts rest on the others") }
