@@ -29,6 +29,14 @@ public struct VPCEndpointID: Hashable, Sendable, Comparable, RawRepresentable, C
         guard u.count > 5, u.count <= 37, text.hasPrefix("vpce-") else { return false }
         return u.dropFirst(5).allSatisfy { (48...57).contains($0) || (65...90).contains($0) || (97...122).contains($0) }
     }
+
+    /// An id as AWS issues them: `vpce-` and lowercase letters and digits (AWS writes 8 or 17 lowercase hex digits).
+    /// What a log names must have it: a documentation placeholder (`vpce-EXAMPLE08c1b6b9b7`) names no endpoint.
+    public static func isIssuedForm(_ text: String) -> Bool {
+        let u = text.utf8
+        guard u.count > 5, u.count <= 37, text.hasPrefix("vpce-") else { return false }
+        return u.dropFirst(5).allSatisfy { (48...57).contains($0) || (97...122).contains($0) }
+    }
 }
 
 /// Region naming (`us-east-1`), as far as a logged or inventory Region may name catalog buckets or stand

@@ -26,6 +26,13 @@ public enum Timestamp {
         return daysFromCivil(y, mo, d) * 86_400 + h * 3600 + mi * 60 + s
     }
 
+    /// Parses a calendar day, exactly `YYYY-MM-DD` (a UTC day), into the seconds of its midnight; nil for anything
+    /// else: a time or offset after it, a day the month does not have (`2026-11-31`), other digits or lengths.
+    public static func parseDay(_ text: String) -> Int64? {
+        guard text.utf8.count == 10, let midnight = parseISO8601(text + "T00:00:00Z"), day(midnight) == text else { return nil }
+        return midnight
+    }
+
     /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
     public static func daysFromCivil(_ year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
         let y = month <= 2 ? year - 1 : year

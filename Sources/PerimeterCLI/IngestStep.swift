@@ -10,6 +10,7 @@ enum IngestStep {
     }
 
     static func run(logs: [String], store: UsageStore, workers: Int, excluding: [String] = []) async throws -> IngestSummary {
+        Allocator.prepareForIngest()
         let clock = Stopwatch()
         let shown = Stopwatch.Mark()
         let summary = try await IngestPipeline(store: store).run(paths: logs, workers: workers, excluding: excluding) { p in
@@ -33,8 +34,12 @@ enum IngestStep {
             + s.filesWithoutRecords.map { "warning: \($0.path): \($0.reason)" }
     }
 
-    /// The error when the inputs hold no record: nothing to learn from.
-    static let nothingRead = "the inputs hold no CloudTrail or flow log record (see the warnings above); nothing to learn from"
+    /// The error when the inputs hold no record: nothing to learn from; it points at the lines that say why, when there are some.
+    static func nothingRead(_ s: IngestSummary) -> String {
+        if s.filesFound == 0 { return "no file found under the given paths; nothing to learn from" }
+        let why = s.filesUnrecognized.isEmpty && s.filesWithoutRecords.isEmpty && s.filesFailed.isEmpty ? "" : " (see the lines above)"
+        return "the \(s.filesFound) file\(s.filesFound == 1 ? "" : "s") found hold no CloudTrail or flow log record\(why); nothing to learn from"
+    }
 
     /// The closing summary as text.
     static func render(_ s: IngestSummary) -> String {

@@ -8,12 +8,17 @@ import UsageStore
 
 /// The synthesis step shared by `synthesize` and `run`.
 enum SynthesisStep {
-    static let exitCodes = """
-        Each draft gets a verdict: ready, review (the logs cannot vouch for everything; reasons in the report) or unsafe \
-        (the replay or the grant check failed, or flow logs show traffic the draft would refuse). \
-        Exit 0 when every draft is ready, 4 when some need review and none is unsafe, 3 when any is unsafe \
-        (--fail-on sets which verdicts make the exit non-zero), 1 when a log file could not be read, the store failed or the logs hold no record, 64 for usage errors.
-        """
+    /// The exit codes, as `--help` says them; `readsLogs` for `run`, which can fail on a log file (`synthesize` reads a store).
+    static func exitCodes(readsLogs: Bool) -> String {
+        let one = readsLogs ? "a log file could not be read, the store failed or the logs hold no record" : "the store or --out failed"
+        return """
+            Each draft gets a verdict: ready, review (the logs cannot vouch for everything; reasons in the report) or unsafe \
+            (the replay or the grant check failed, or flow logs show traffic the draft would refuse). \
+            Exit 0 when every draft is ready, 4 when some need review and none is unsafe, 3 when any is unsafe \
+            (--fail-on sets which verdicts make the exit non-zero), 1 when \(one), 64 for usage errors. \
+            Days (--since, --until) are UTC calendar days.
+            """
+    }
 
     static func run(store: UsageStore, _ group: SynthesisOptionGroup) throws -> SynthesisResult {
         let inventory = InventoryReader.read(try readInventory(group.inventory), trustedAccounts: group.options.trustedAccounts)
@@ -70,6 +75,24 @@ enum SynthesisStep {
                                  inventory: inventory)
         }
         return result
+    }
+
+    /// The backtest (`--holdout-days`) on the console: each endpoint's refused share of the held-out requests, and the
+    /// refused principal–action groups (five per endpoint; report.md has them all).
+    static func backtestLines(_ result: SynthesisResult) -> [String] {
+        var lines: [String] = []
+        for e in result.endpoints.sorted(by: { $0.endpoint.id < $1.endpoint.id }) {
+            guard let t = e.backtest else { continue }
+            if lines.isEmpty { lines.append("backtest: drafts learned without \(t.from) to \(t.through), replayed on those days") }
+            let share = String(format: "%.1f", t.refusedShare * 100)
+            lines.append("  \(e.endpoint.id): \(t.refused) of \(t.requests) held-out requests refused (\(share)%)")
+            for m in t.refusedRequests.prefix(5) {
+                let resource = m.resource.isEmpty ? "(resource not logged)" : m.resource.visible()
+                lines.append("    refused: \(m.principal.visible()) \(m.action.visible()) \(resource)")
+            }
+            if t.refusedRequests.count > 5 { lines.append("    … and \(t.refusedRequests.count - 5) more (report.md lists them)") }
+        }
+        return lines
     }
 
     /// Runs `other` on another thread while `here` runs on this one, and returns both results (or the
@@ -143,6 +166,7 @@ enum SynthesisStep {
             let n = result.flows.coverageGaps.count
             Terminal.out("coverage gaps: \(n) source\(n == 1 ? " sends" : "s send") endpoint traffic CloudTrail does not show\(result.options.acceptCoverageGaps ? " (accepted)" : ": the drafts would break it")")
         }
+        for line in backtestLines(result) { Terminal.out(line) }
         let drafts = result.endpoints.map { ($0.verdict, $0.endpoint.id.rawValue, $0.reasons) } + result.buckets.map { ($0.verdict, $0.bucket, $0.reasons) }
         for (verdict, name, reasons) in drafts.filter({ $0.0 != .ready }).sorted(by: { ($1.0, $0.1) < ($0.0, $1.1) }) {
             Terminal.out("\(verdict.rawValue): \(name): \(reasons.map { "\($0.code)" }.joined(separator: ", "))")

@@ -1,6 +1,7 @@
 import ArgumentParser
 import AWSModel
 import Foundation
+import Synchronization
 
 /// Writing to the terminal: the only place Perimeter prints.
 enum Terminal {
@@ -16,9 +17,16 @@ enum Terminal {
     }
 
 
-    /// Prints `Error: message` and returns the exit code to throw (no usage text: the usage was fine).
+    /// Set by a command run with `--json`: its failures are also a JSON object on stdout, so that `| jq` gets one.
+    private static let jsonFailures = Mutex(false)
+    static func reportFailuresAsJSON() { jsonFailures.withLock { $0 = true } }
+
+    /// Prints `Error: message` and returns the exit code to throw (no usage text: the usage was fine). Under
+    /// `--json` (``jsonFailures``) standard output gets `{"error": message, "exitCode": code, "status": "error"}`.
     static func fail(_ message: String, code: Int32) -> ExitCode {
         err("Error: \(message)")   // ArgumentParser's spelling, so one binary has one
+        struct Failure: Encodable { var status = "error", error: String, exitCode: Int32 }
+        if jsonFailures.withLock({ $0 }), let object = try? json(Failure(error: message.visible(), exitCode: code)) { out(object) }
         return ExitCode(code)
     }
 

@@ -41,6 +41,8 @@ extension SampleScenario {
         let allowAll = #"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#
         let sqsPolicy = #"{"Version":"2012-10-17","Statement":[{"Sid":"AllowQueueUse","Effect":"Allow","Principal":"*","Action":"sqs:*","Resource":"*"},{"Sid":"NoPurge","Effect":"Deny","Principal":"*","Action":"sqs:PurgeQueue","Resource":"*"}]}"#
         func endpoint(_ id: String, _ type: String, _ service: String, _ policy: String, extra: String) -> String {
+            let name = "acme-" + (service.split(separator: ".").last.map(String.init) ?? service)
+            return
             """
                     {
                         "VpcEndpointId": "\(id)",
@@ -53,7 +55,8 @@ extension SampleScenario {
                         "PrivateDnsEnabled": \(type == "Interface" ? "true" : "false"),
                         "RequesterManaged": false,
                         "CreationTimestamp": "2025-03-14T09:26:53+00:00",
-                        "OwnerId": "\(P)"
+                        "OwnerId": "\(P)",
+                        "Tags": [{"Key": "Name", "Value": "\(name)"}]
                     }
             """
         }

@@ -28,45 +28,93 @@ public final class UsageStore: @unchecked Sendable {
     // transaction as its ledger row (several files may share a transaction), so a file is wholly in or
     // wholly out. Reads run on the pool's readers, concurrently with each other (synthesis reads the
     // requests on one core while the sources and flows are read on another).
-    let queue: DatabasePool
+    let queue: any DatabaseWriter
     let logger: Logger
 
-    /// Opens (creating and migrating when needed) the store at `path`.
+    /// Opens (creating and migrating when needed) the store at `path`; with `readOnly`, opens an existing
+    /// store for reading only (a file without write permission, a store handed over as an artifact): nothing
+    /// is created, migrated or written, and a store of an older schema is refused.
     ///
     /// - Throws: ``StoreError`` when the file cannot be opened or created, is not a Perimeter store, or a migration fails.
-    public init(path: String, logger: Logger) throws(StoreError) {
+    public init(path: String, logger: Logger, readOnly: Bool = false) throws(StoreError) {
         _ = Self.sqliteConfigured
         self.logger = logger
         do {
-            var configuration = Configuration()
-            // Another process (or a connection still closing) may hold the file for a moment: wait, don't fail.
-            configuration.busyMode = .timeout(30)
-            configuration.prepareDatabase { db in
-                // WAL with NORMAL sync keeps each file's transaction atomic and durable at checkpoints. SQLite's
-                // other defaults serve the append-only tables best (BENCHMARKS.md): the checkpoint every 1,000 pages
-                // copies the log as ingest goes, and the 2 MB page cache keeps memory flat at no cost in speed.
-                // (The pool's readers are read-only: WAL is the file's mode, set by the writer.)
-                // A new store gets 16 KiB pages (an existing one keeps its own): a trail's thousands of small files
-                // append a few rows each, and larger pages cut the log's frames and writes and the page splits
-                // (small files: 1.75 -> 1.5 s; synthesis of 1M records 3.0 -> 2.2 s; BENCHMARKS.md). It must be
-                // set before the file's first page.
-                if !db.configuration.readonly {
-                    try db.execute(sql: "PRAGMA page_size = 16384")
-                    try db.execute(sql: "PRAGMA journal_mode = WAL")
-                }
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            }
-            // Two processes opening a new store at once would both set WAL and both migrate: the second
-            // fails ("database is locked", "table file already exists"). An advisory lock on the file
-            // (flock, which SQLite's own fcntl locks do not see) makes the second wait for the first.
-            let lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            if lock >= 0 { flock(lock, LOCK_EX) }
-            defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
-            queue = try DatabasePool(path: path, configuration: configuration)
-            try Self.migrator.migrate(queue)
+            queue = readOnly ? try Self.openReadOnly(path) : try Self.openForWriting(path)
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError(message: "cannot open the store `\(path)`: \(error)")
         }
+    }
+
+    private static func openForWriting(_ path: String) throws -> DatabasePool {
+        var configuration = Configuration()
+        // Another process (or a connection still closing) may hold the file for a moment: wait, don't fail.
+        configuration.busyMode = .timeout(30)
+        configuration.prepareDatabase { db in
+            // WAL with NORMAL sync keeps each file's transaction atomic and durable at checkpoints. SQLite's
+            // other defaults serve the append-only tables best (BENCHMARKS.md): the checkpoint every 1,000 pages
+            // copies the log as ingest goes, and the 2 MB page cache keeps memory flat at no cost in speed.
+            // (The pool's readers are read-only: WAL is the file's mode, set by the writer.)
+            // A new store gets 16 KiB pages (an existing one keeps its own): a trail's thousands of small files
+            // append a few rows each, and larger pages cut the log's frames and writes and the page splits
+            // (small files: 1.75 -> 1.5 s; synthesis of 1M records 3.0 -> 2.2 s; BENCHMARKS.md). It must be
+            // set before the file's first page.
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA page_size = 16384")
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+            }
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        // Two processes opening a new store at once would both set WAL and both migrate: the second
+        // fails ("database is locked", "table file already exists"). An advisory lock on the file
+        // (flock, which SQLite's own fcntl locks do not see) makes the second wait for the first.
+        let lock = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        if lock >= 0 { flock(lock, LOCK_EX) }
+        defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try migrator.migrate(pool)
+        return pool
+    }
+
+    /// A read-only connection. SQLite reads a WAL store without writing it when it can make the `-shm` index
+    /// beside it; where the folder does not allow that either (a store handed over read-only, folder and all), the
+    /// file is opened as immutable: nothing may change it while Perimeter reads, which is what read-only means here.
+    private static func openReadOnly(_ path: String) throws -> any DatabaseWriter {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(30)
+        func pool() throws -> any DatabaseWriter {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            _ = try pool.read { try $0.tableExists("file") }
+            return pool
+        }
+        let store: any DatabaseWriter
+        do { store = try pool() } catch let error as DatabaseError
+                    where [SQLITE_READONLY, SQLITE_CANTOPEN].contains(error.resultCode.primaryResultCode.rawValue) {
+            store = try DatabaseQueue(path: immutableURI(path), configuration: configuration)
+        }
+        guard try store.read({ try migrator.hasCompletedMigrations($0) }) else {
+            throw StoreError(message: "the store `\(path)` has an older schema: open it once with write access (`perimeter ingest`) to migrate it")
+        }
+        return store
+    }
+
+    /// `file:PATH?immutable=1`, the path percent-encoded (SQLite reads URI file names: Debian builds it with SQLITE_USE_URI).
+    static func immutableURI(_ path: String) -> String {
+        var absolute = path
+        if !path.hasPrefix("/"), let cwd = getcwd(nil, 0) {
+            absolute = String(cString: cwd) + "/" + path
+            free(cwd)
+        }
+        let hex = Array("0123456789ABCDEF".utf8)
+        var encoded: [UInt8] = []
+        for byte in absolute.utf8 {
+            let unreserved = (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+            if unreserved || "/-._~".utf8.contains(byte) { encoded.append(byte) } else { encoded += [37, hex[Int(byte >> 4)], hex[Int(byte & 15)]] }
+        }
+        return "file:" + String(decoding: encoded, as: UTF8.self) + "?immutable=1"
     }
 
     /// SQLite's process-wide settings, made once before the first connection (see `CSQLiteConfig`).

@@ -35,7 +35,7 @@ struct LogFileDiscoveryTests {
     }
 
     @Test func aUTF8ByteOrderMarkIsIgnored() throws {
-        let record = try String(contentsOfFile: TestSupport.fixture("cloudtrail/aws_vpce_access_denied.test00.json"), encoding: .utf8)
+        let record = try TestSupport.fixtureWithIssuedEndpointID("cloudtrail/aws_vpce_access_denied.test00.json")
         let plain = LogFileReader().read(bytes: Array(record.utf8), path: "a.json")
         let marked = LogFileReader().read(bytes: [0xEF, 0xBB, 0xBF] + Array(record.utf8), path: "a.json")
         #expect(marked.kind == .cloudTrail)

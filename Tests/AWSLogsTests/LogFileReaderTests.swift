@@ -20,7 +20,8 @@ struct LogFileReaderTests {
         ("cloudtrail/cloudtrail-integration.block07.json", 0, 1, 0),
         ("cloudtrail/ct-decrypt.block01.json", 0, 1, 0),
         ("cloudtrail/cloudtrail-log-file-examples.block09.json", 0, 0, 2),
-        ("cloudtrail/aws_vpce_access_denied.test00.json", 1, 0, 0),
+        // Its endpoint id is the documentation's placeholder, `vpce-EXAMPLE08c1b6b9b7`: a reject.
+        ("cloudtrail/aws_vpce_access_denied.test00.json", 0, 1, 0),
     ])
     func cloudTrailShapes(path: String, events: Int, rejects: Int, skipped: Int64) throws {
         let file = try Self.read(path)
@@ -38,9 +39,10 @@ struct LogFileReaderTests {
     }
 
     @Test func endpointDenialIsNotAPermission() throws {
-        let event = try #require(try Self.read("cloudtrail/aws_vpce_access_denied.test00.json").events.first)
+        let text = try TestSupport.fixtureWithIssuedEndpointID("cloudtrail/aws_vpce_access_denied.test00.json")
+        let event = try #require(LogFileReader().read(bytes: Array(text.utf8), path: "denied.json").events.first)
         #expect(event.outcome == .deniedByEndpointPolicy)
-        #expect(event.vpcEndpointID == VPCEndpointID("vpce-EXAMPLE08c1b6b9b7"))
+        #expect(event.vpcEndpointID == VPCEndpointID(TestSupport.issuedEndpointID))
         #expect(event.accesses.map(\.description) == ["s3:GetObject arn:aws:s3:::example-bucket/sensitive-file.txt"])
     }
 

@@ -247,14 +247,14 @@ struct SharedRealDataTests {
         ("cloudtrail/panther-analysis/aws_sts_getsessiontoken_misuse.test02.json", 1, false),
         ("cloudtrail/panther-analysis/aws_sts_getsessiontoken_misuse.test03.json", 1, false),
         ("cloudtrail/panther-analysis/aws_vpc_flow_logs_deleted.test00.json", 1, false),
-        ("cloudtrail/panther-analysis/aws_vpce_access_denied.test00.json", 1, false),
+        ("cloudtrail/panther-analysis/aws_vpce_access_denied.test00.json", 0, false),  // vpce-EXAMPLE…: a reject
         ("cloudtrail/panther-analysis/aws_vpce_access_denied.test01.json", 1, false),
         ("cloudtrail/panther-analysis/aws_vpce_access_denied.test02.json", 1, false),
-        ("cloudtrail/panther-analysis/aws_vpce_external_principal.test00.json", 1, false),
-        ("cloudtrail/panther-analysis/aws_vpce_external_principal.test01.json", 1, false),
+        ("cloudtrail/panther-analysis/aws_vpce_external_principal.test00.json", 0, false),  // vpce-EXAMPLE…: a reject
+        ("cloudtrail/panther-analysis/aws_vpce_external_principal.test01.json", 0, false),  // vpce-EXAMPLE…: a reject
         ("cloudtrail/panther-analysis/aws_vpce_external_principal.test02.json", 1, false),
-        ("cloudtrail/panther-analysis/aws_vpce_s3_external_ip.test00.json", 1, false),
-        ("cloudtrail/panther-analysis/aws_vpce_s3_external_ip.test01.json", 1, false),
+        ("cloudtrail/panther-analysis/aws_vpce_s3_external_ip.test00.json", 0, false),  // vpce-EXAMPLE…: a reject
+        ("cloudtrail/panther-analysis/aws_vpce_s3_external_ip.test01.json", 0, false),  // vpce-EXAMPLE…: a reject
         ("cloudtrail/panther-analysis/aws_vpce_s3_external_ip.test02.json", 0, false),
         ("cloudtrail/panther-analysis/aws_vpce_sensitive_api_calls.test00.json", 1, false),
         ("cloudtrail/panther-analysis/aws_vpce_sensitive_api_calls.test01.json", 1, false),

@@ -1,3 +1,5 @@
+// jemalloc is linked in the Fast build only (Package.swift's traits).
+#if Fast
 import Testing
 
 /// The binary takes jemalloc from its shared library, loaded before glibc, so that every library of the
@@ -13,3 +15,4 @@ import Testing
         #expect(jemalloc < libc)
     }
 }
+#endif

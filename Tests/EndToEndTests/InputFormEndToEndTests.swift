@@ -136,6 +136,6 @@ struct InputFormEndToEndTests {
         #expect(result.status == 1)
         #expect(result.output.contains("warning: \(dir)/notes.txt (named on the command line): neither CloudTrail nor a VPC flow log"), "\(result.output)")
         #expect(result.output.contains("warning: \(dir)/empty.json: CloudTrail, but it holds no record"))
-        #expect(result.output.contains("Error: the inputs hold no CloudTrail or flow log record"))
+        #expect(result.output.contains("Error: the 2 files found hold no CloudTrail or flow log record (see the lines above)"))
     }
 }

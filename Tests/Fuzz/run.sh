@@ -31,7 +31,7 @@ done
 # Yams's C parser (libyaml) is a C target: no output file map, its objects are the folder's.
 objects+=("$bin"/CYaml.build/src/*.o)
 # gold warns once per ASan helper symbol it cannot export; that is noise, errors still stop the script.
-swiftc -sanitize=fuzzer,address "${objects[@]}" -lz -l:libdeflate.a -lsqlite3 -o "$bin/perimeter-fuzz" 2> >(grep -v "Cannot export local symbol" >&2)
+swiftc -sanitize=fuzzer,address "${objects[@]}" -lz -lsqlite3 -o "$bin/perimeter-fuzz" 2> >(grep -v "Cannot export local symbol" >&2)
 
 seeds() {   # target -> seed files
     case "$1" in

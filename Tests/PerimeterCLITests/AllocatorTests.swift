@@ -1,3 +1,5 @@
+// jemalloc is linked in the Fast build only (Package.swift's traits).
+#if Fast
 import CMalloc
 import Testing
 
@@ -14,3 +16,4 @@ import Testing
         #expect(after >= before + UInt64(size))
     }
 }
+#endif

@@ -17,6 +17,16 @@ public enum TestSupport {
         return FileManager.default.fileExists(atPath: path) ? path : nil
     }
 
+    /// The endpoint id of the panther-analysis fixtures (`vpce-EXAMPLE08c1b6b9b7`) is the documentation's
+    /// placeholder, which Perimeter rejects (no endpoint has it); tests that need the record as an event read it
+    /// with this id in its place.
+    public static let issuedEndpointID = "vpce-08c1b6b9b7"
+
+    /// The text of a fixture with its placeholder endpoint id replaced by ``issuedEndpointID``.
+    public static func fixtureWithIssuedEndpointID(_ relative: String) throws -> String {
+        try String(contentsOfFile: fixture(relative), encoding: .utf8).replacingOccurrences(of: "vpce-EXAMPLE08c1b6b9b7", with: issuedEndpointID)
+    }
+
     /// A new empty temporary folder, under this test process's own folder.
     public static func temporaryDirectory(_ name: String = "perimeter-test") -> String {
         let url = temporaryRoot.appendingPathComponent("\(name)-\(UUID().uuidString)")

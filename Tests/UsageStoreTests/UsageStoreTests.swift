@@ -14,7 +14,12 @@ struct UsageStoreTests {
 
     static func copyFixtures(_ names: [String], to dir: String) throws {
         for name in names {
-            try FileManager.default.copyItem(atPath: TestSupport.fixture(name), toPath: dir + "/" + (name as NSString).lastPathComponent)
+            let target = dir + "/" + (name as NSString).lastPathComponent
+            guard name.hasSuffix("aws_vpce_access_denied.test00.json") else {
+                try FileManager.default.copyItem(atPath: TestSupport.fixture(name), toPath: target)
+                continue
+            }
+            try TestSupport.fixtureWithIssuedEndpointID(name).write(toFile: target, atomically: true, encoding: .utf8)
         }
     }
 
@@ -64,7 +69,7 @@ struct UsageStoreTests {
 
     @Test func aRecordDeliveredTwiceIsCountedOnce() async throws {
         let dir = TestSupport.temporaryDirectory()
-        let record = try String(contentsOfFile: TestSupport.fixture("cloudtrail/aws_vpce_access_denied.test00.json"), encoding: .utf8)
+        let record = try TestSupport.fixtureWithIssuedEndpointID("cloudtrail/aws_vpce_access_denied.test00.json")
             .replacingOccurrences(of: "\"eventTime\"", with: "\"eventID\": \"dup-1\", \"eventTime\"")
         try record.write(toFile: dir + "/a.json", atomically: true, encoding: .utf8)
         try ("{\"Records\":[" + record + "]}").write(toFile: dir + "/b.json", atomically: true, encoding: .utf8)
@@ -82,7 +87,7 @@ struct UsageStoreTests {
         let dir = TestSupport.temporaryDirectory()
         let logs = dir + "/logs"
         try FileManager.default.createDirectory(atPath: logs, withIntermediateDirectories: true)
-        let record = try String(contentsOfFile: TestSupport.fixture("cloudtrail/aws_vpce_access_denied.test00.json"), encoding: .utf8)
+        let record = try TestSupport.fixtureWithIssuedEndpointID("cloudtrail/aws_vpce_access_denied.test00.json")
         for n in 0..<40 {
             // File 39 repeats file 0's event (other bytes around it): a duplicate across files and batches.
             let event = record.replacingOccurrences(of: "\"eventTime\"", with: "\"eventID\": \"e-\(n == 39 ? 0 : n)\", \"eventTime\"")
@@ -108,7 +113,7 @@ struct UsageStoreTests {
     /// rows and their files' ledger rows go, so the next ingest reads those files again, once.
     @Test func aStoreFromBeforeLiteralResourcesReadsItsCloudTrailFilesAgain() async throws {
         let dir = TestSupport.temporaryDirectory()
-        let record = try String(contentsOfFile: TestSupport.fixture("cloudtrail/aws_vpce_access_denied.test00.json"), encoding: .utf8)
+        let record = try TestSupport.fixtureWithIssuedEndpointID("cloudtrail/aws_vpce_access_denied.test00.json")
         try record.write(toFile: dir + "/a.json", atomically: true, encoding: .utf8)
         let queue = try DatabaseQueue(path: dir + "/store.sqlite")
         try UsageStore.migrator.migrate(queue, upTo: "v4")
@@ -214,7 +219,7 @@ struct UsageStoreTests {
     /// One file the store cannot take (here a trigger refuses it) used to fail its whole batch and the run.
     @Test func aFileTheStoreRefusesFailsAloneAndTheOthersCommit() async throws {
         let dir = TestSupport.temporaryDirectory()
-        let record = try String(contentsOfFile: TestSupport.fixture("cloudtrail/aws_vpce_access_denied.test00.json"), encoding: .utf8)
+        let record = try TestSupport.fixtureWithIssuedEndpointID("cloudtrail/aws_vpce_access_denied.test00.json")
         try record.write(toFile: dir + "/good.json", atomically: true, encoding: .utf8)
         try record.replacingOccurrences(of: "\"eventTime\"", with: "\"eventID\": \"other\", \"eventTime\"")
             .write(toFile: dir + "/bad.json", atomically: true, encoding: .utf8)
@@ -270,9 +275,10 @@ struct UsageStoreTests {
     @Test func aggregatesKeepEndpointPrincipalActionResourceAndOutcome() async throws {
         let dir = TestSupport.temporaryDirectory()
         let store = try Self.store(dir)
-        _ = try await IngestPipeline(store: store).run(paths: [TestSupport.fixture("cloudtrail/aws_vpce_access_denied.test00.json")], workers: 1)
+        try Self.copyFixtures(["cloudtrail/aws_vpce_access_denied.test00.json"], to: dir)
+        _ = try await IngestPipeline(store: store).run(paths: [dir + "/aws_vpce_access_denied.test00.json"], workers: 1)
         let access = try #require(try store.observedAccess().first)
-        #expect(access.endpoint == VPCEndpointID("vpce-EXAMPLE08c1b6b9b7"))
+        #expect(access.endpoint == VPCEndpointID(TestSupport.issuedEndpointID))
         #expect(access.outcome == .deniedByEndpointPolicy)
         #expect(access.access.action == IAMAction("s3:GetObject"))
         #expect(access.principal.arn == "arn:aws:iam::111111111111:root")

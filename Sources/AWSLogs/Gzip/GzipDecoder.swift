@@ -1,5 +1,7 @@
 internal import CZlib
+#if Fast
 internal import CDeflate
+#endif
 import Synchronization
 
 /// Streaming gunzip over input chunks of any size: multi-member, and loud about truncation.
@@ -105,6 +107,7 @@ public final class GzipDecoder {
     /// Output past which a member is streamed through zlib rather than inflated whole.
     public static let wholeLimit = 8 << 20
 
+    #if Fast
     /// Calls `body` with `input` inflated in one call by libdeflate (about twice zlib's speed on delivery
     /// files) and returns true, when it is exactly one valid gzip member whose trailer declares at most
     /// ``wholeLimit`` bytes; false otherwise — several members, padding, damage, a trailer that lies — and
@@ -161,6 +164,13 @@ public final class GzipDecoder {
     /// Frees the buffers kept for inflating files whole (see ``wholeLimit``), at the end of an ingest: what
     /// follows in the process should not stand on them. The next file makes them anew.
     public static func releaseBuffers() { WholeInflater.spare.withLock { $0.removeAll() } }
+    #else
+    /// The default build has no libdeflate: zlib's stream reads every file (the same bytes and errors).
+    static func inflateWhole(_ input: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer) -> Void) -> Bool { false }
+
+    /// Nothing is kept between files without libdeflate.
+    public static func releaseBuffers() {}
+    #endif
 
     /// Inflates gzip data held in memory whole, stopping as soon as the output passes `limit` bytes
     /// (input is fed in slices, so a small input that inflates to gigabytes costs at most `limit`).

@@ -63,7 +63,9 @@ public struct EventNormalizer: Sendable {
             return .rejected(code: "malformed-event-time", reason: "malformed eventTime")
         }
         let endpointText = string(.vpcEndpointId) ?? ""
-        guard endpointText.isEmpty || VPCEndpointID.isWellFormed(endpointText) else { return .rejected(code: "bad-endpoint-id", reason: "vpcEndpointId is not a VPC endpoint id") }
+        guard endpointText.isEmpty || VPCEndpointID.isIssuedForm(endpointText) else {
+            return .rejected(code: "bad-endpoint-id", reason: "vpcEndpointId is not a VPC endpoint id as AWS issues them (vpce- and lowercase letters and digits)")
+        }
         let region = string(.awsRegion) ?? ""
         // A Region names catalog buckets (`al2023-repos-REGION-…`) and ARNs: a `*` there would be a wildcard.
         guard RegionName.isWellFormed(region) else { return .rejected(code: "aws-region-characters", reason: "awsRegion is not a Region name") }

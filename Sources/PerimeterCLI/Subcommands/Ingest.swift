@@ -44,7 +44,7 @@ extension PerimeterCommand {
             let summary = try await IngestStep.run(logs: logs, db: store.db, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
             Terminal.out(json ? try Terminal.json(summary) : IngestStep.render(summary))
             for warning in IngestStep.warnings(summary, named: logs) { Terminal.err(warning) }
-            if summary.yieldedNothing { throw Terminal.fail(IngestStep.nothingRead, code: 1) }
+            if summary.yieldedNothing { throw Terminal.fail(IngestStep.nothingRead(summary), code: 1) }
             if !summary.filesFailed.isEmpty { throw ExitCode(1) }
         }
     }

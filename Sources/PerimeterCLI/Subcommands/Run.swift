@@ -2,13 +2,12 @@ import ArgumentParser
 import Foundation
 import Logging
 import UsageStore
-import CMalloc
 
 extension PerimeterCommand {
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The batch job: ingest LOGS, then write the drafts and the report.",
-            discussion: SynthesisStep.exitCodes)
+            discussion: SynthesisStep.exitCodes(readsLogs: true))
 
         @Argument(help: "Log files or folders (files under an --inventory path are not read as logs).")
         var logs: [String]
@@ -24,17 +23,14 @@ extension PerimeterCommand {
         }
 
         func run() async throws {
+            try synthesis.prepare()
             let usage = try UsageStore(path: store.db, logger: Logger(label: "perimeter.store"))
             let summary = try await IngestStep.run(logs: logs, store: usage, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, excluding: synthesis.inventory)
             // With --json, stdout carries only the verdicts.
             if synthesis.json { Terminal.err(IngestStep.render(summary)) } else { Terminal.out(IngestStep.render(summary)) }
             for warning in IngestStep.warnings(summary, named: logs) { Terminal.err(warning) }
-            if summary.yieldedNothing { throw Terminal.fail(IngestStep.nothingRead, code: 1) }
-            // Ingest's memory, freed, would stay in the process under synthesis's (the allocator keeps freed pages
-            // for reuse a while): hand it back, so the run peaks at the larger of the two phases, not at their sum.
-            // With glibc's allocator this took the 5M run's peak from 202 to 136 MB; jemalloc returns freed pages itself
-            // over about ten seconds (its default decay), and the purge saves it 3-7 MB on 1M records (BENCHMARKS.md).
-            cmalloc_release_free()
+            if summary.yieldedNothing { throw Terminal.fail(IngestStep.nothingRead(summary), code: 1) }
+            Allocator.releaseFree()
             let result = try SynthesisStep.run(store: usage, synthesis)
             if !summary.filesFailed.isEmpty { Terminal.err("Error: \(summary.filesFailed.count) log file(s) could not be read; the drafts rest on the others") }
             try SynthesisStep.finish(result, synthesis, ingestFailed: !summary.filesFailed.isEmpty)

@@ -17,10 +17,10 @@ struct SynthesisOptionGroup: ParsableArguments {
     @Option(name: .customLong("trusted-account"), help: "An account whose principals and resources are ours (repeat for several). Default: the organization from the inventory, else learned from the logs.")
     var trustedAccounts: [String] = []
 
-    @Option(help: "First day of the window, YYYY-MM-DD (inclusive).")
+    @Option(help: "First day of the window, YYYY-MM-DD (a UTC day, inclusive; no time or offset).")
     var since: String?
 
-    @Option(help: "Last day of the window, YYYY-MM-DD (inclusive).")
+    @Option(help: "Last day of the window, YYYY-MM-DD (a UTC day, inclusive; no time or offset).")
     var until: String?
 
     @Option(help: "How object keys are generalized: exact, prefix (first path segment) or bucket.")
@@ -51,13 +51,26 @@ struct SynthesisOptionGroup: ParsableArguments {
         for account in trustedAccounts where !AccountID(account).isNumeric {
             throw ValidationError("--trusted-account `\(account)` is not a twelve-digit account id")
         }
-        for day in [since, until].compactMap({ $0 }) where Timestamp.parseISO8601(day + "T00:00:00Z") == nil {
-            throw ValidationError("`\(day)` is not a date of the form YYYY-MM-DD")
+        for day in [since, until].compactMap({ $0 }) where Timestamp.parseDay(day) == nil {
+            throw ValidationError("`\(day.visible())` is not a calendar day of the form YYYY-MM-DD (days are UTC; no time or offset)")
+        }
+        for pattern in allowedResources {
+            guard let arn = ARN(pattern), !arn.partition.isEmpty, !arn.service.isEmpty, !arn.resource.isEmpty else {
+                throw ValidationError("--allow-resource `\(pattern.visible())` is not an ARN pattern (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, "
+                                      + "e.g. arn:aws:s3:::vendor-bucket/*)")
+            }
         }
         if let holdoutDays, holdoutDays < 1 { throw ValidationError("--holdout-days must be at least 1") }
         if let since, let until, since > until {
             throw ValidationError("--since `\(since)` is after --until `\(until)`: the window is empty")
         }
+    }
+
+    /// Before any work: failures under `--json` go to stdout as JSON too, and `--out` must be writable
+    /// (a read-only folder would otherwise fail only after the whole ingest).
+    func prepare() throws {
+        if json { Terminal.reportFailuresAsJSON() }
+        if let problem = OutputWriter.unwritable(out) { throw Terminal.fail(problem, code: 1) }
     }
 
     var options: SynthesisOptions {
@@ -93,7 +106,7 @@ extension PerimeterCommand {
     struct Synthesize: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Write draft endpoint and bucket policies, diffs and the report from an existing store.",
-            discussion: SynthesisStep.exitCodes)
+            discussion: SynthesisStep.exitCodes(readsLogs: false))
 
         @OptionGroup var store: StoreOptions
         @OptionGroup var synthesis: SynthesisOptionGroup
@@ -106,7 +119,10 @@ extension PerimeterCommand {
         }
 
         func run() async throws {
-            let result = try SynthesisStep.run(store: try UsageStore(path: store.db, logger: Logger(label: "perimeter.store")), synthesis)
+            try synthesis.prepare()
+            // Synthesis only reads: a store without write permission (a CI artifact) is read as it is.
+            let usage = try UsageStore(path: store.db, logger: Logger(label: "perimeter.store"), readOnly: true)
+            let result = try SynthesisStep.run(store: usage, synthesis)
             try SynthesisStep.finish(result, synthesis)
         }
     }

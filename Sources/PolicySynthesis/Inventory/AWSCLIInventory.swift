@@ -14,11 +14,18 @@ extension InventoryReading {
                 endpoint.serviceName = e["ServiceName"]?.string
                 endpoint.vpcID = e["VpcId"]?.string
                 endpoint.owner = e["OwnerId"]?.string.map { AccountID($0) }
+                endpoint.name = Self.nameTag(e["Tags"]) ?? endpoint.name
             }
             if let policy = policy(e["PolicyDocument"], what: id.rawValue, path) {
                 setPolicy(policy, endpoint: id, source: file, path)
             }
         }
+    }
+
+    /// The `Name` tag of an AWS API `Tags` list (`[{"Key": "Name", "Value": …}]`) or of a Terraform `tags` map.
+    static func nameTag(_ tags: JSONValue?) -> String? {
+        if let list = tags?.elements { return list.first { $0["Key"]?.string == "Name" }?["Value"]?.string }
+        return tags?["Name"]?.string
     }
 
     /// `ec2 describe-network-interfaces`: the addresses of interface endpoints' network interfaces.

@@ -52,7 +52,9 @@ extension InventoryReading {
                 // CloudFormation's default type is Gateway.
                 let type = resolvedString(properties?["VpcEndpointType"]), service = resolvedString(properties?["ServiceName"])
                 let vpc = resolvedString(properties?["VpcId"])
+                let name = (properties?["Tags"]?.elements ?? []).first { resolvedString($0["Key"]) == "Name" }.flatMap { resolvedString($0["Value"]) }
                 update(id) { endpoint in
+                    endpoint.name = name ?? endpoint.name
                     endpoint.type = type ?? endpoint.type ?? "Gateway"
                     endpoint.serviceName = service ?? endpoint.serviceName
                     endpoint.vpcID = vpc ?? endpoint.vpcID

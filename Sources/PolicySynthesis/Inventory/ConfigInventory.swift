@@ -46,12 +46,14 @@ extension InventoryReading {
         guard let id = endpointID(field(configuration, "vpcEndpointId")?.string ?? item["resourceId"]?.string, path) else { return }
         let type = field(configuration, "vpcEndpointType")?.string, service = field(configuration, "serviceName")?.string
         let vpc = field(configuration, "vpcId")?.string
+        let name = Self.nameTag(item["tags"]) ?? Self.nameTag(field(configuration, "tags"))
         let owner = (field(configuration, "ownerId")?.string ?? item["awsAccountId"]?.string ?? item["accountId"]?.string).map { AccountID($0) }
         update(id) { endpoint in
             endpoint.type = type ?? endpoint.type
             endpoint.serviceName = service ?? endpoint.serviceName
             endpoint.vpcID = vpc ?? endpoint.vpcID
             endpoint.owner = owner ?? endpoint.owner
+            endpoint.name = name ?? endpoint.name
         }
         if let policy = policy(field(configuration, "policyDocument"), what: id.rawValue, path) {
             setPolicy(policy, endpoint: id, source: "AWS Config item of \(id.rawValue)", path)

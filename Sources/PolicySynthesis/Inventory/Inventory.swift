@@ -20,6 +20,8 @@ public struct Inventory: Sendable {
         public var policy: PolicyDocument?
         /// Private addresses of an interface endpoint's network interfaces.
         public var addresses: [String] = []
+        /// Its `Name` tag, where the inventory gives tags: how people call the endpoint.
+        public var name: String?
         /// Where the policy came from (`ec2-describe-vpc-endpoints.json`, a Terraform address, a
         /// CloudFormation logical id, an AWS Config item), for the report.
         public var policySource: String?
@@ -47,6 +49,13 @@ public struct Inventory: Sendable {
 
         /// True for a gateway endpoint (S3, DynamoDB).
         public var isGateway: Bool { type == "Gateway" }
+
+        /// What a person knows the endpoint by, beside its id: `app-s3 · s3 Gateway`; empty when the inventory
+        /// says nothing of it.
+        public var label: String {
+            [name, [service, type].compactMap { $0 }.joined(separator: " ")].compactMap { $0 }.filter { !$0.isEmpty }
+                .joined(separator: " · ")
+        }
     }
 
     /// The endpoints by id.

@@ -24,10 +24,21 @@ struct InventoryReading {
     mutating func read(path: String, text: String) {
         let first = text.first { !$0.isWhitespace }
         guard first == "{" || first == "[" else { return readNonJSON(path: path, text: text) }
-        guard let root = try? JSONParser.parse(Array(text.utf8)).values[0] else {
-            return note("inventory-not-json", "not JSON", path)
+        let bytes = Array(text.utf8)
+        let root: JSONValue
+        do { root = try JSONParser.parse(bytes).values[0] } catch {
+            return note("inventory-not-json", "not JSON: \(error.message) at \(Self.place(of: error.offset, in: bytes))", path)
         }
         readJSON(root, path: path, text: text)
+    }
+
+    /// `line L, column C` (both from 1, the column in characters) of a byte offset, for a person to find the place.
+    static func place(of offset: Int, in bytes: [UInt8]) -> String {
+        let before = bytes.prefix(max(0, min(offset, bytes.count)))
+        let line = before.reduce(1) { $1 == 10 ? $0 + 1 : $0 }
+        let lineStart = before.lastIndex(of: 10).map { $0 + 1 } ?? 0
+        let column = String(decoding: before[lineStart...], as: UTF8.self).count + 1
+        return "line \(line), column \(column)"
     }
 
     /// A JSON file, by the members that say what it is.

@@ -64,6 +64,7 @@ extension InventoryReading {
                 endpoint.serviceName = a["service_name"]?.string ?? endpoint.serviceName
                 endpoint.vpcID = a["vpc_id"]?.string ?? endpoint.vpcID
                 endpoint.owner = a["owner_id"]?.string.map { AccountID($0) } ?? endpoint.owner
+                endpoint.name = Self.nameTag(a["tags"]) ?? endpoint.name
             }
             // An `aws_vpc_endpoint_policy` for the same endpoint wins: it is what Terraform applies last.
             let attached = inventory.endpoints[id]?.policySource?.contains("aws_vpc_endpoint_policy.") == true

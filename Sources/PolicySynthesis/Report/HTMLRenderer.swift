@@ -58,7 +58,7 @@ enum HTMLRenderer {
         var html = "<div class=\"table\"><table class=\"verdicts\"><thead><tr><th>draft</th><th>verdict</th><th>what it changes</th><th>why</th><th>files</th></tr></thead><tbody>"
         for r in rows {
             let d = r.draft
-            html += "<tr class=\"\(d.verdict.rawValue)\"><td><code>\(escape(d.id))</code> \(escape(r.kind))</td><td>\(badge(d.verdict))</td><td>\(inline(r.change))</td>"
+            html += "<tr class=\"\(d.verdict.rawValue)\"><td>\(inline(r.title))</td><td>\(badge(d.verdict))</td><td>\(inline(r.change))</td>"
             html += "<td>\(inline(r.why))</td><td>\(inline("\(link: "draft", to: d.file) · \(link: "diff", to: r.diff)"))</td></tr>"
         }
         return html + "</tbody></table></div>"

@@ -48,7 +48,7 @@ enum MarkdownRenderer {
         for r in rows {
             let d = r.draft
             let files: ReportLine = "\(link: "draft", to: d.file), \(link: "diff", to: r.diff)"
-            lines.append(row([("\(code: d.id) (\(r.kind))" as ReportLine).markdown(inTable: true), "**\(d.verdict.rawValue.uppercased())**",
+            lines.append(row([r.title.markdown(inTable: true), "**\(d.verdict.rawValue.uppercased())**",
                               r.change.markdown(inTable: true), r.why.markdown(inTable: true), files.markdown(inTable: true)]))
         }
         return lines.joined(separator: "\n")

@@ -46,7 +46,12 @@ struct VerdictRow {
     /// What the draft removes, as the diff summary says it (`* on * → 3 actions on 13 buckets`).
     var change: ReportLine
 
+    /// The endpoint's name, service and type from the inventory (`app-s3 · s3 Gateway`); empty for buckets.
+    var label = ""
+
     var kind: String { draft.kind.isEndpoint ? "endpoint" : "bucket" }
+    /// The draft cell: the id, what kind of draft, and the endpoint's label where the inventory gives one.
+    var title: ReportLine { label.isEmpty ? "\(code: draft.id) (\(kind))" : "\(code: draft.id) (\(kind): \(label))" }
     var diff: String { String(draft.file.dropLast(".json".count)) + ".diff" }
     /// The reasons for the verdict, each with its code.
     var why: ReportLine {

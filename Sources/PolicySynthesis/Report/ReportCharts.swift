@@ -18,6 +18,18 @@ enum ReportCharts {
     /// `text` cut to `limit` characters with `…` (the full text is in the element's `<title>`).
     static func short(_ text: String, _ limit: Int) -> String { text.count <= limit ? text : String(text.prefix(limit - 1)) + "…" }
 
+    /// The endpoint's name, service and type from the inventory, under its id in a chart's label column.
+    static func caption(_ r: SynthesisResult, _ id: String, y: Int) -> String {
+        guard let label = r.endpoints.first(where: { $0.endpoint.id.rawValue == id })?.endpoint.label, !label.isEmpty else { return "" }
+        return "<text x=\"0\" y=\"\(y)\" font-size=\"10\" fill=\"#57606a\">\(x(short(label, 32)))<title>\(x(label))</title></text>"
+    }
+
+    /// ` (app-s3 · s3 Gateway)` for a chart's text, or nothing when the inventory says nothing of the endpoint.
+    static func named(_ r: SynthesisResult, _ id: String) -> ReportLine {
+        guard let label = r.endpoints.first(where: { $0.endpoint.id.rawValue == id })?.endpoint.label, !label.isEmpty else { return "" }
+        return " (\(label))"
+    }
+
     // MARK: requests per day
 
     static func days(_ r: SynthesisResult) -> [String] {
@@ -44,7 +56,7 @@ enum ReportCharts {
             let top = row * rowHeight + 8, base = top + 34
             let values = days.map { counts[id]?[$0] ?? 0 }
             let peak = max(values.max() ?? 0, 1)
-            svg += "<text x=\"0\" y=\"\(base - 12)\">\(x(id))</text>"
+            svg += "<text x=\"0\" y=\"\(base - 12)\">\(x(id))</text>" + caption(r, id, y: base + 2)
             for (i, v) in values.enumerated() {
                 let h = v == 0 ? 0 : max(2, Int((Double(v) / Double(peak) * 34).rounded()))
                 let held = heldOut?.contains(days[i]) ?? false
@@ -52,7 +64,7 @@ enum ReportCharts {
             }
             svg += "<line x1=\"\(label)\" y1=\"\(base)\" x2=\"\(label + days.count * (bar + 2))\" y2=\"\(base)\" stroke=\"\(grey)\"/>"
             svg += "<text x=\"\(label + days.count * (bar + 2) + 6)\" y=\"\(base - 24)\" fill=\"#57606a\">max \(ReportRenderer.n(peak))</text>"
-            text.append(ReportItem("\(code: id): \(sparkline(values)) (\(ReportRenderer.n(values.reduce(0, +))) requests, at most \(ReportRenderer.n(peak)) a day)"))
+            text.append(ReportItem("\(code: id)\(named(r, id)): \(sparkline(values)) (\(ReportRenderer.n(values.reduce(0, +))) requests, at most \(ReportRenderer.n(peak)) a day)"))
         }
         svg += "<text x=\"\(label)\" y=\"\(height - 6)\" fill=\"#57606a\">\(x(days.first!))</text>"
         svg += "<text x=\"\(label + days.count * (bar + 2))\" y=\"\(height - 6)\" text-anchor=\"end\" fill=\"#57606a\">\(x(days.last!))</text>"
@@ -87,12 +99,12 @@ enum ReportCharts {
             let top = row * rowHeight + 6
             let afterWidth = before == 0 ? 0 : max(after == 0 ? 0 : 3, span * after / before)
             let was = PolicyDiff.summary(e.current), now = PolicyDiff.summary(e.draft)
-            svg += "<text x=\"0\" y=\"\(top + 20)\">\(x(e.endpoint.id.rawValue))</text>"
+            svg += "<text x=\"0\" y=\"\(top + 20)\">\(x(e.endpoint.id.rawValue))</text>" + caption(r, e.endpoint.id.rawValue, y: top + 36)
             svg += "<rect x=\"\(label)\" y=\"\(top + 4)\" width=\"\(before == 0 ? 0 : span)\" height=\"18\" fill=\"\(grey)\"><title>before: \(x(was))</title></rect>"
             svg += "<text x=\"\(label + span + 8)\" y=\"\(top + 18)\">before: \(before) \(x(e.service)) actions (\(x(short(was, 28))))</text>"
             svg += "<rect x=\"\(label)\" y=\"\(top + 26)\" width=\"\(afterWidth)\" height=\"18\" fill=\"\(green)\"><title>after: \(x(now))</title></rect>"
             svg += "<text x=\"\(label + span + 8)\" y=\"\(top + 40)\">after: \(after) (\(x(short(now, 34))))</text>"
-            text.append(ReportItem("\(code: e.endpoint.id.rawValue): \(before) → \(after) \(e.service) actions allowed (\(was) → \(now))"))
+            text.append(ReportItem("\(code: e.endpoint.id.rawValue)\(named(r, e.endpoint.id.rawValue)): \(before) → \(after) \(e.service) actions allowed (\(was) → \(now))"))
         }
         svg += "</svg>"
         return ReportChart(id: "chart-access", title: "Actions of each endpoint's service the policy allows, before (grey) and after (green); resources are in the captions", svg: svg, text: text)

@@ -42,17 +42,26 @@ struct ReportLine: ExpressibleByStringInterpolation, ExpressibleByStringLiteral,
         mutating func appendLiteral(_ literal: String) { if !literal.isEmpty { pieces.append(.markup(literal)) } }
         mutating func appendInterpolation(_ value: String) { pieces.append(.value(value)) }
         mutating func appendInterpolation(_ value: some BinaryInteger) { pieces.append(.value(String(value))) }
-        mutating func appendInterpolation(code value: String) { pieces.append(.code(value)) }
+        /// A value as code; an empty one (a field the log did not have) says so in words, not as an empty code span.
+        mutating func appendInterpolation(code value: String) { pieces.append(value.isEmpty ? .markup("not logged") : .code(value)) }
         mutating func appendInterpolation(bold words: String) { pieces.append(.strong(words)) }
         mutating func appendInterpolation(_ line: ReportLine) { pieces += line.pieces }
         /// A diagnostic's message: its words as text, its values as code.
         mutating func appendInterpolation(_ message: Message) {
             for piece in message.pieces {
                 switch piece {
-                case .text(let t): pieces.append(.value(t))
+                case .text(let t): appendQuoted(t)
                 case .value(let v): pieces.append(.code(v))
                 }
             }
+        }
+        /// A message's words, where text between a pair of backticks (`--output json`) is shown as code, as the
+        /// message's plain text means it; both kinds of piece are escaped, so a backtick in a value only changes how
+        /// it is shown.
+        mutating func appendQuoted(_ text: String) {
+            let parts = text.split(separator: "`", omittingEmptySubsequences: false)
+            guard parts.count > 2, parts.count % 2 == 1 else { return pieces.append(.value(text)) }
+            for (i, part) in parts.enumerated() where !part.isEmpty { pieces.append(i % 2 == 0 ? .value(String(part)) : .code(String(part))) }
         }
         /// A diagnostic: its location (when it has one) and message, then its code.
         mutating func appendInterpolation(_ d: Diagnostic) {

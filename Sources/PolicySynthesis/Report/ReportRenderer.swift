@@ -66,7 +66,7 @@ public enum ReportRenderer {
     /// The report's blocks: the verdicts first, then every risk, the pictures, and the evidence.
     static func report(_ r: SynthesisResult) -> [ReportBlock] {
         var blocks: [ReportBlock] = [.heading(level: 1, "Perimeter report", id: "perimeter-report")]
-        blocks += verdictBlocks(r)
+        blocks += verdictBlocks(r) + inventoryBlocks(r)
         blocks.append(.contents(sections(r)))
         blocks += riskBlocks(r)
         let charts = ReportCharts.all(r)
@@ -104,7 +104,8 @@ public enum ReportRenderer {
                 let endpoints = r.buckets.first { $0.bucket == d.id }?.endpoints ?? []
                 change = "answers only \(endpoints.map(code).joined(separator: ", ")) (and its exceptions)"
             }
-            return VerdictRow(draft: d, change: change)
+            let label = d.kind.isEndpoint ? r.endpoints.first { $0.endpoint.id.rawValue == d.id }?.endpoint.label ?? "" : ""
+            return VerdictRow(draft: d, change: change, label: label)
         }.sorted { $0.draft.verdict != $1.draft.verdict ? $0.draft.verdict > $1.draft.verdict : naturalOrder($0.draft.id, $1.draft.id) }
         let ready = rows.filter { $0.draft.verdict == .ready }.count
         let summary: ReportLine = rows.isEmpty
