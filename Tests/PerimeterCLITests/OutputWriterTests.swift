@@ -165,7 +165,7 @@ struct OutputSetTests {
     /// The files under `out` (relative path → content), Perimeter's folders of a switch left aside.
     static func contents(_ out: String) throws -> [String: String] {
         var contents: [String: String] = [:]
-        for case let path as String in Self.files.enumerator(atPath: out)! where !path.hasPrefix(".perimeter-commit") {
+        for case let path as String in Self.files.enumerator(atPath: out)! {
             var isFolder: ObjCBool = false
             if Self.files.fileExists(atPath: out + "/" + path, isDirectory: &isFolder), !isFolder.boolValue {
                 contents[path] = try String(contentsOfFile: out + "/" + path, encoding: .utf8)
@@ -183,6 +183,72 @@ struct OutputSetTests {
     /// A set written, or its whole folder in place: all the set's files say one run.
     static func isOneSet(_ contents: [String: String]) -> Bool {
         Set(contents.filter { $0.key != ".perimeter-manifest" }.values).count == 1
+    }
+
+    /// Two runs on one `--out` shared one temporary name: one failed with "cannot write apply.sh", or
+    /// both wrote and the folder held a mix of the two sets.
+    @Test func twoRunsOnOneOutFailWithCannotWriteApplySh() throws {
+        final class Errors: @unchecked Sendable {
+            let lock = NSLock()
+            var seen: [String] = []
+            func add(_ error: any Error) { lock.withLock { seen.append("\(error)") } }
+        }
+        for round in 0..<8 {
+            let out = TestSupport.temporaryDirectory() + "/out", errors = Errors()
+            let sets = [Self.set("a\(round)"), Self.set("b\(round)")]
+            DispatchQueue.concurrentPerform(iterations: 2) { i in
+                do { _ = try OutputWriter(folder: out).write(sets[i]) } catch { errors.add(error) }
+            }
+            #expect(errors.seen.allSatisfy { $0.hasPrefix("another perimeter run is writing") }, "\(errors.seen)")
+            let contents = try Self.contents(out)
+            #expect(Self.isOneSet(contents) && contents.count == sets[0].count + 1, "\(contents.keys.sorted())")
+        }
+    }
+
+    @Test func aSecondRunSaysTheFolderIsLocked() throws {
+        let out = TestSupport.temporaryDirectory() + "/out"
+        try Self.files.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let held = open(out, O_RDONLY | O_DIRECTORY)
+        defer { close(held) }
+        #expect(flock(held, LOCK_EX | LOCK_NB) == 0)
+        do {
+            _ = try OutputWriter(folder: out).write(["report.md": "r"])
+            Issue.record("written while another run holds the lock")
+        } catch {
+            #expect("\(error)" == "another perimeter run is writing `\(out)` (it holds the folder's lock): nothing written; "
+                    + "run again when it has finished")
+        }
+        #expect(try Self.files.contentsOfDirectory(atPath: out).isEmpty)
+    }
+
+    /// Killed before the switch (the new set staged): the old set as it was; the next run removes the staging folder.
+    @Test func aRunKilledBeforeTheSwitchLeavesTheOldSet() throws {
+        let out = TestSupport.temporaryDirectory() + "/out"
+        let writer = try OutputWriter(folder: out)
+        _ = try writer.write(Self.set("old"))
+        let old = try Self.contents(out)
+        let staging = try writer.stage(try OutputWriter.prepared(Self.set("new")), in: try OutputFolder(root: out))
+        #expect(try Self.contents(out).filter { !$0.key.hasPrefix(staging) } == old)
+        _ = try writer.write(Self.set("next"))
+        #expect(try Self.contents(out).count == old.count)
+        #expect(Self.isOneSet(try Self.contents(out)))
+    }
+
+    /// Killed after the switch, with some files moved into place: the next run finishes the switch first.
+    @Test(arguments: [0, 1, 21, 41])
+    func aRunKilledAfterTheSwitchIsFinishedByTheNext(moved: Int) throws {
+        let out = TestSupport.temporaryDirectory() + "/out"
+        let writer = try OutputWriter(folder: out), root = try OutputFolder(root: out)
+        _ = try writer.write(Self.set("old", files: 40).merging(["old.json": "old"]) { $1 })
+        let new = Self.set("new")
+        let staging = try writer.stage(try OutputWriter.prepared(new), in: root)
+        #expect(rename(out + "/" + staging, out + "/" + OutputWriter.commitName) == 0)
+        let drafts = new.keys.filter { !OutputWriter.lastNames.contains($0) }.sorted()
+        for name in drafts.prefix(moved) { #expect(rename(out + "/.perimeter-commit/" + name, out + "/" + name) == 0) }
+        #expect(try writer.recover(root).isEmpty)
+        var contents = try Self.contents(out)
+        #expect(contents.removeValue(forKey: ".perimeter-manifest")?.split(separator: "\n").count == new.count)
+        #expect(contents == new)
     }
 
     @Test func aFailedWriteLeavesTheOldSetWhole() throws {

@@ -37,10 +37,7 @@ public struct OutputWriter {
     ///   held by another run, or the write that failed. Before the switch the folder then holds the old
     ///   set; after it, the next run finishes the switch.
     public func write(_ files: [String: String]) throws -> [String] {
-        let set = try files.sorted(by: { $0.key < $1.key }).map { relative, content in
-            guard let parts = Self.components(relative) else { throw OutputError.outside(relative) }
-            return (relative, parts, Array(content.utf8))
-        }
+        let set = try Self.prepared(files)
         let root = try OutputFolder(root: folder)
         return try withExtendedLifetime(root) {
             guard root.lock() else { throw OutputError.busy(folder) }
@@ -48,6 +45,15 @@ public struct OutputWriter {
             let staging = try stage(set, in: root)
             _ = try root.move(staging, to: root, as: Self.commitName)
             return kept + (try finish(root))
+        }
+    }
+
+    /// Each file's path, the parts of its path and its bytes, by path.
+    /// - Throws: ``OutputError/outside(_:)`` for a path that is not plain.
+    static func prepared(_ files: [String: String]) throws -> [(String, [String], [UInt8])] {
+        try files.sorted(by: { $0.key < $1.key }).map { relative, content in
+            guard let parts = Self.components(relative) else { throw OutputError.outside(relative) }
+            return (relative, parts, Array(content.utf8))
         }
     }
 
