@@ -117,7 +117,7 @@ enum SynthesisStep {
     static func keptWarning(_ kept: [String]) -> String {
         let shown = kept.prefix(5).map { "`\($0.visible())`" }.joined(separator: ", ") + (kept.count > 5 ? " and \(kept.count - 5) more" : "")
         return "warning: left in place \(kept.count) file\(kept.count == 1 ? "" : "s") the last run listed, not as it wrote them "
-            + "(changed, a link, a folder or not a plain path): \(shown)"
+            + "(changed, a link, a folder, not a plain path, or listed without a digest): \(shown)"
     }
 
     /// Writes the files (replacing the ones Perimeter wrote before, see ``OutputWriter``) and maps the result to an exit code.

@@ -133,5 +133,10 @@ final class OutputFolder {
     }
 
     /// Takes the folder's lock (`flock`), or returns false when another process holds it.
-    func lock() -> Bool { flock(fd, LOCK_EX | LOCK_NB) == 0 }
+    /// - Throws: when the file system cannot lock it (the reason).
+    func lock() throws -> Bool {
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 { return true }
+        if errno == EWOULDBLOCK { return false }
+        throw OutputError.write(shown.isEmpty ? "." : shown, "cannot lock the output folder: " + Self.reason())
+    }
 }

@@ -40,7 +40,7 @@ public struct OutputWriter {
         let set = try Self.prepared(files)
         let root = try OutputFolder(root: folder)
         return try withExtendedLifetime(root) {
-            guard root.lock() else { throw OutputError.busy(folder) }
+            guard try root.lock() else { throw OutputError.busy(folder) }
             let kept = try recover(root)
             let staging = try stage(set, in: root)
             _ = try root.move(staging, to: root, as: Self.commitName)
