@@ -80,6 +80,7 @@ enum ChangeFiles {
 
             # Before the first change: the drafts are the ones this script was written with, each within its limit.
             fail() { echo "apply.sh: $1: nothing applied" >&2; exit 1; }
+            command -v sha256sum >/dev/null || fail 'sha256sum (GNU coreutils) is needed to check the drafts'
             sha256sum --check --strict --quiet <<'DIGESTS' || fail 'a draft is not the one this script was written with'
 
             """
