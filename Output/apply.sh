@@ -7,6 +7,7 @@ cd "$(dirname "$0")"
 
 # Before the first change: the drafts are the ones this script was written with, each within its limit.
 fail() { echo "apply.sh: $1: nothing applied" >&2; exit 1; }
+command -v sha256sum >/dev/null || fail 'sha256sum (GNU coreutils) is needed to check the drafts'
 sha256sum --check --strict --quiet <<'DIGESTS' || fail 'a draft is not the one this script was written with'
 980ef62d4c1782fe527d13fe146983557734334851c58059bdbbed378fe707ea  endpoints/vpce-02b3c4d5e6f7a8b91.json
 94442b0468dd79af7bd6f9c2e94ed636c120e149bdab6a1d5adb56d1985db8cf  endpoints/vpce-03c4d5e6f7a8b9c02.json
