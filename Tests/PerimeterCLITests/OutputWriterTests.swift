@@ -85,22 +85,20 @@ struct OutputWriterTests {
 
 /// Stale files: only what the last manifest lists, as Perimeter wrote it, reached through folders.
 struct StaleFileTests {
-    static let files = FileManager.default
-
     @Test func aRerunRemovesOnlyWhatPerimeterWrote() throws {
         let dir = TestSupport.temporaryDirectory() + "/out"
-        try Self.files.createDirectory(atPath: dir + "/endpoints", withIntermediateDirectories: true)
+        try OutputWriterTests.files.createDirectory(atPath: dir + "/endpoints", withIntermediateDirectories: true)
         try "mine".write(toFile: dir + "/endpoints/notes.txt", atomically: true, encoding: .utf8)
         try "mine".write(toFile: dir + "/README", atomically: true, encoding: .utf8)
         let writer = try OutputWriter(folder: dir)
         _ = try writer.write(["endpoints/vpce-1.json": "1", "endpoints/vpce-2.json": "2", "buckets/b.json": "b", "report.md": "r"])
         _ = try writer.write(["endpoints/vpce-1.json": "1 again", "report.md": "r"])
-        let endpoints = try Self.files.contentsOfDirectory(atPath: dir + "/endpoints").sorted()
+        let endpoints = try OutputWriterTests.files.contentsOfDirectory(atPath: dir + "/endpoints").sorted()
         #expect(endpoints == ["notes.txt", "vpce-1.json"])
-        #expect(!Self.files.fileExists(atPath: dir + "/buckets"))
+        #expect(!OutputWriterTests.files.fileExists(atPath: dir + "/buckets"))
         #expect(try String(contentsOfFile: dir + "/README", encoding: .utf8) == "mine")
         #expect(try String(contentsOfFile: dir + "/endpoints/vpce-1.json", encoding: .utf8) == "1 again")
-        #expect(try Self.files.contentsOfDirectory(atPath: dir).sorted() == [".perimeter-manifest", "README", "endpoints", "report.md"])
+        #expect(try OutputWriterTests.files.contentsOfDirectory(atPath: dir).sorted() == [".perimeter-manifest", "README", "endpoints", "report.md"])
     }
 
     /// The old removal followed a link planted for a folder of the manifest's paths, out of `--out`.
@@ -108,8 +106,8 @@ struct StaleFileTests {
         let (out, outside) = try OutputWriterTests.folders()
         let writer = try OutputWriter(folder: out)
         _ = try writer.write(["endpoints/victim": "1", "report.md": "r"])
-        try Self.files.removeItem(atPath: out + "/endpoints")
-        try Self.files.createSymbolicLink(atPath: out + "/endpoints", withDestinationPath: outside)
+        try OutputWriterTests.files.removeItem(atPath: out + "/endpoints")
+        try OutputWriterTests.files.createSymbolicLink(atPath: out + "/endpoints", withDestinationPath: outside)
         let kept = try? writer.write(["report.md": "r"])
         try OutputWriterTests.expectUntouched(outside)
         #expect(kept == ["endpoints/victim"])
@@ -120,7 +118,7 @@ struct StaleFileTests {
     func manifestNamingSourceFoldersDeletesThem(manifest: String) throws {
         let out = TestSupport.temporaryDirectory()
         for folder in ["src", ".git"] {
-            try Self.files.createDirectory(atPath: out + "/" + folder, withIntermediateDirectories: true)
+            try OutputWriterTests.files.createDirectory(atPath: out + "/" + folder, withIntermediateDirectories: true)
             try "code".write(toFile: out + "/\(folder)/main", atomically: false, encoding: .utf8)
         }
         try manifest.write(toFile: out + "/.perimeter-manifest", atomically: false, encoding: .utf8)
@@ -137,7 +135,7 @@ struct StaleFileTests {
         try "edited".write(toFile: out + "/buckets/b.json", atomically: false, encoding: .utf8)
         let kept = try? writer.write(["report.md": "r"])
         #expect(try String(contentsOfFile: out + "/buckets/b.json", encoding: .utf8) == "edited")
-        #expect(!Self.files.fileExists(atPath: out + "/buckets/c.json"))
+        #expect(!OutputWriterTests.files.fileExists(atPath: out + "/buckets/c.json"))
         #expect(kept == ["buckets/b.json"])
     }
 
@@ -160,14 +158,12 @@ struct StaleFileTests {
 
 /// A run's files are one set, and one run at a time writes them.
 struct OutputSetTests {
-    static let files = FileManager.default
-
     /// The files under `out` (relative path → content), Perimeter's folders of a switch left aside.
     static func contents(_ out: String) throws -> [String: String] {
         var contents: [String: String] = [:]
-        for case let path as String in Self.files.enumerator(atPath: out)! {
+        for case let path as String in OutputWriterTests.files.enumerator(atPath: out)! {
             var isFolder: ObjCBool = false
-            if Self.files.fileExists(atPath: out + "/" + path, isDirectory: &isFolder), !isFolder.boolValue {
+            if OutputWriterTests.files.fileExists(atPath: out + "/" + path, isDirectory: &isFolder), !isFolder.boolValue {
                 contents[path] = try String(contentsOfFile: out + "/" + path, encoding: .utf8)
             }
         }
@@ -207,7 +203,7 @@ struct OutputSetTests {
 
     @Test func aSecondRunSaysTheFolderIsLocked() throws {
         let out = TestSupport.temporaryDirectory() + "/out"
-        try Self.files.createDirectory(atPath: out, withIntermediateDirectories: true)
+        try OutputWriterTests.files.createDirectory(atPath: out, withIntermediateDirectories: true)
         let held = open(out, O_RDONLY | O_DIRECTORY)
         defer { close(held) }
         #expect(flock(held, LOCK_EX | LOCK_NB) == 0)
@@ -218,7 +214,7 @@ struct OutputSetTests {
             #expect("\(error)" == "another perimeter run is writing `\(out)` (it holds the folder's lock): nothing written; "
                     + "run again when it has finished")
         }
-        #expect(try Self.files.contentsOfDirectory(atPath: out).isEmpty)
+        #expect(try OutputWriterTests.files.contentsOfDirectory(atPath: out).isEmpty)
     }
 
     /// Killed before the switch (the new set staged): the old set as it was; the next run removes the staging folder.
@@ -256,11 +252,11 @@ struct OutputSetTests {
         let writer = try OutputWriter(folder: out)
         _ = try writer.write(["report.md": "old", "summary.json": "old"])
         // A folder where a file goes makes the write fail before anything is switched.
-        try Self.files.removeItem(atPath: out + "/summary.json")
-        try Self.files.createDirectory(atPath: out + "/summary.json/x", withIntermediateDirectories: true)
+        try OutputWriterTests.files.removeItem(atPath: out + "/summary.json")
+        try OutputWriterTests.files.createDirectory(atPath: out + "/summary.json/x", withIntermediateDirectories: true)
         #expect(throws: OutputError.self) { try writer.write(["report.md": "new", "summary.json": "new"]) }
         #expect(try String(contentsOfFile: out + "/report.md", encoding: .utf8) == "old")
-        #expect(try Self.files.contentsOfDirectory(atPath: out).sorted() == [".perimeter-manifest", "report.md", "summary.json"])
+        #expect(try OutputWriterTests.files.contentsOfDirectory(atPath: out).sorted() == [".perimeter-manifest", "report.md", "summary.json"])
     }
 }
 struct TerminalTests {
