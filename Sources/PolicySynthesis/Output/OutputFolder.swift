@@ -118,7 +118,8 @@ final class OutputFolder {
 
     /// The names in this folder, without `.` and `..`.
     func entries() -> [String] {
-        let copy = dup(fd)
+        // Close-on-exec like `fd`: a process started meanwhile by another thread must not inherit the lock.
+        let copy = fcntl(fd, F_DUPFD_CLOEXEC, 0)
         guard copy >= 0, let dir = fdopendir(copy) else { return [] }
         defer { closedir(dir) }
         rewinddir(dir)   // the copy shares its position with `fd`
