@@ -7,7 +7,8 @@ import PolicySynthesis
 /// no link under `out` is written, read or removed through.
 extension FuzzTarget {
     static let names = ["endpoints", "buckets", "current", "apply.sh", "rollback.sh", "report.md", "vpce-1.json", "b.json", "src", ".git",
-                        OutputWriter.manifestName, ".perimeter-commit", ".perimeter-staging.x", "..", "victim", "sub"]
+                        OutputWriter.manifestName, ".perimeter-commit", ".perimeter-staging.x", "..", "victim", "sub",
+                        ".apply.sh.perimeter-tmp"]   // the temporary name of the writer before issue 26
     static let outsideFiles = ["victim": "sentinel", "sub/victim": "sentinel", "sub/b.json": "{}\n"]
     static let runFiles = ["apply.sh": "#!/bin/sh\n", "report.md": "r", "endpoints/vpce-1.json": "{}\n",
                            "current/endpoints/vpce-1.json": "{}\n", "buckets/b.json": "{}\n"]
