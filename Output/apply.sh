@@ -5,6 +5,27 @@ cd "$(dirname "$0")"
 
 # Applies the drafts whose verdict is ready; rollback.sh puts back the policies saved in current/.
 
+# Before the first change: the drafts are the ones this script was written with, each within its limit.
+fail() { echo "apply.sh: $1: nothing applied" >&2; exit 1; }
+command -v sha256sum >/dev/null || fail 'sha256sum (GNU coreutils) is needed to check the drafts'
+sha256sum --check --strict --quiet <<'DIGESTS' || fail 'a draft is not the one this script was written with'
+980ef62d4c1782fe527d13fe146983557734334851c58059bdbbed378fe707ea  endpoints/vpce-02b3c4d5e6f7a8b91.json
+94442b0468dd79af7bd6f9c2e94ed636c120e149bdab6a1d5adb56d1985db8cf  endpoints/vpce-03c4d5e6f7a8b9c02.json
+99a2c2495ee6f8ef99ddd94014ec5a40f39c841b4d46208da5eae2abf06d0d65  buckets/acme-app-data.json
+3690f73f433b5f4a2e9f7a0e94197593fef61c8f4911bcfdcd727f6253e1486e  buckets/acme-artifacts.json
+58f1ec1646f5b7129e9dd008598c907bf635683f26b4dd809fdce6211cc5daa6  buckets/acme-cloudtrail-logs.json
+DIGESTS
+within() {   # file, limit, what wc counts (-m characters, -c bytes)
+    local size
+    size=$(LC_ALL=C.UTF-8 wc "$3" < "$1")
+    [ "$size" -le "$2" ] || fail "$1 is $size, over its limit of $2"
+}
+within endpoints/vpce-02b3c4d5e6f7a8b91.json 20480 -m
+within endpoints/vpce-03c4d5e6f7a8b9c02.json 20480 -m
+within buckets/acme-app-data.json 20480 -c
+within buckets/acme-artifacts.json 20480 -c
+within buckets/acme-cloudtrail-logs.json 20480 -c
+
 # endpoint vpce-01a2b3c4d5e6f7a80: unsafe (coverage-gap, review-items)
 #   unsafe: not applied (see report.md)
 

@@ -136,12 +136,21 @@ enum SynthesisStep {
         }
     }
 
+    /// One line: the files of the last manifest the writer left in place (the first five named).
+    static func keptWarning(_ kept: [String]) -> String {
+        let shown = kept.prefix(5).map { "`\($0.visible())`" }.joined(separator: ", ") + (kept.count > 5 ? " and \(kept.count - 5) more" : "")
+        return "warning: left in place \(kept.count) file\(kept.count == 1 ? "" : "s") the last run listed, not as it wrote them "
+            + "(changed, a link, a folder, not a plain path, or listed without a digest): \(shown)"
+    }
+
     /// Writes the files (replacing the ones Perimeter wrote before, see ``OutputWriter``) and maps the result to an exit code.
     static func finish(_ result: SynthesisResult, _ group: SynthesisOptionGroup, ingestFailed: Bool = false) throws {
         let out = group.out, failOn = group.failOn, json = group.json
-        do { try OutputWriter(folder: out).write(ReportRenderer.files(result)) } catch let error as OutputError {
+        let kept: [String]
+        do { kept = try OutputWriter(folder: out).write(ReportRenderer.files(result)) } catch let error as OutputError {
             throw Terminal.fail(error.description, code: 1)
         }
+        if !kept.isEmpty { Terminal.err(keptWarning(kept)) }
         if let sarif = group.sarif {
             do { try Data(SARIF.log(result, out: out, toolVersion: PerimeterCommand.version).utf8).write(to: URL(fileURLWithPath: sarif)) } catch {
                 throw Terminal.fail("cannot write `\(sarif)`: \(error.localizedDescription)", code: 1)

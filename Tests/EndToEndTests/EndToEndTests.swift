@@ -80,6 +80,28 @@ struct EndToEndTests {
         #expect(try Self.files(dir + "/out") == first)
     }
 
+    /// `--out .` in a source tree whose manifest names `src` and `.git`: nothing of them goes, and the
+    /// run says what it left in one line.
+    @Test func aManifestNamingSourceFoldersUnderOutDotIsLeftAndSaid() throws {
+        let dir = TestSupport.temporaryDirectory("e2e")
+        for folder in ["src", ".git"] {
+            try FileManager.default.createDirectory(atPath: dir + "/" + folder, withIntermediateDirectories: true)
+            try "code".write(toFile: dir + "/\(folder)/main", atomically: false, encoding: .utf8)
+        }
+        let args = ["run", Self.root + "/SampleLogs", "--inventory", Self.root + "/SampleLogs/inventory", "--out", ".", "--db", "store.sqlite"]
+        #expect(try Binary.run(args, in: dir).status == 3)
+        let manifest = try FileHandle(forWritingAtPath: dir + "/.perimeter-manifest").map { $0 }
+        _ = try manifest?.seekToEnd()
+        try manifest?.write(contentsOf: Data("src\n\(String(repeating: "0", count: 64))  .git\n".utf8))
+        try manifest?.close()
+        let again = try Binary.run(args, in: dir)
+        #expect(again.status == 3)
+        let warnings = again.output.split(separator: "\n").filter { $0.contains("left in place") }
+        #expect(warnings == ["warning: left in place 2 files the last run listed, not as it wrote them (changed, a link, a folder, "
+                             + "not a plain path, or listed without a digest): `src`, `.git`"], "\(again.output)")
+        for folder in ["src", ".git"] { #expect(try String(contentsOfFile: dir + "/\(folder)/main", encoding: .utf8) == "code") }
+    }
+
     @Test(.enabled(if: TestSupport.sharedRealData != nil, "the shared real-data set (../shared/data/real) is absent"))
     func theSharedRealDataRuns() throws {
         let shared = try #require(TestSupport.sharedRealData)

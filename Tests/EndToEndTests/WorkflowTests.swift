@@ -45,20 +45,68 @@ struct WorkflowTests {
 extension WorkflowTests {
     /// Runs a script of Output/ with a stand-in `aws` on PATH that records its arguments.
     static func commands(of script: String) throws -> [String] {
+        let run = try execute(script, in: output)
+        #expect(run.status == 0, "\(script) failed: \(run.stderr)")
+        return run.calls
+    }
+
+    /// Runs `script` of `folder` with a stand-in `aws` on PATH: its exit status, the `aws` calls and its stderr.
+    static func execute(_ script: String, in folder: String) throws -> (status: Int32, calls: [String], stderr: String) {
         let dir = TestSupport.temporaryDirectory("aws")
         let log = dir + "/calls"
         try Data("#!/bin/sh\nprintf '%s\\n' \"$*\" >> \(log)\n".utf8).write(to: URL(fileURLWithPath: dir + "/aws"))
         chmod(dir + "/aws", 0o755)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: output + "/" + script)
+        let process = Process(), stderr = Pipe()
+        process.executableURL = URL(fileURLWithPath: folder + "/" + script)
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = dir + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         process.environment = environment
         process.currentDirectoryURL = URL(fileURLWithPath: "/")   // the script finds its files itself
+        process.standardError = stderr
         try process.run()
+        let message = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "\(script) failed")
-        return ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        let calls = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        return (process.terminationStatus, calls, message)
+    }
+
+    /// Output/ copied, for a script to run on changed drafts.
+    static func copyOfOutput() throws -> String {
+        let copy = TestSupport.temporaryDirectory("apply") + "/Output"
+        try FileManager.default.copyItem(atPath: output, toPath: copy)
+        return copy
+    }
+
+    /// A kill while the old writer replaced files left the new drafts beside the old apply.sh (or the
+    /// reverse), which applied them: apply.sh now checks its drafts' digests before its first change.
+    @Test func applyShAppliesDraftsItWasNotWrittenWith() throws {
+        let copy = try Self.copyOfOutput()
+        let other = try Data(contentsOf: URL(fileURLWithPath: copy + "/endpoints/vpce-02b3c4d5e6f7a8b91.json"))
+        try other.write(to: URL(fileURLWithPath: copy + "/endpoints/vpce-03c4d5e6f7a8b9c02.json"))
+        let run = try Self.execute("apply.sh", in: copy)
+        #expect(run.status != 0 && run.calls.isEmpty, "\(run.calls)")
+        #expect(run.stderr.contains("apply.sh: a draft is not the one this script was written with: nothing applied"), "\(run.stderr)")
+    }
+
+    /// A policy over its limit failed half way, after the drafts before it were applied: apply.sh now
+    /// checks every size first (an endpoint policy's 20,480 characters, a bucket policy's 20 KB).
+    @Test(arguments: [("buckets/acme-app-data.json", " ", 20_481, true), ("endpoints/vpce-03c4d5e6f7a8b9c02.json", "é", 20_481, true),
+                      ("endpoints/vpce-03c4d5e6f7a8b9c02.json", "é", 20_000, false)])
+    func applyShAppliesAPolicyOverItsLimit(file: String, padding: String, characters: Int, refused: Bool) throws {
+        let copy = try Self.copyOfOutput()
+        var text = try String(contentsOfFile: copy + "/" + file, encoding: .utf8)
+        text += String(repeating: padding, count: characters - text.count)
+        try text.write(toFile: copy + "/" + file, atomically: false, encoding: .utf8)
+        // The digest put right, as someone who edits a draft on purpose does.
+        var apply = try String(contentsOfFile: copy + "/apply.sh", encoding: .utf8)
+        if let line = apply.split(separator: "\n").first(where: { $0.hasSuffix("  " + file) }) {
+            apply = apply.replacingOccurrences(of: String(line), with: try SHA256Sum.hex(copy + "/" + file) + "  " + file)
+        }
+        try apply.write(toFile: copy + "/apply.sh", atomically: false, encoding: .utf8)
+        let run = try Self.execute("apply.sh", in: copy)
+        #expect(run.status == (refused ? 1 : 0) && run.calls.count == (refused ? 0 : 4), "\(run.calls) \(run.stderr)")
+        let refusal = "apply.sh: \(file) is 20481, over its limit of 20480: nothing applied"
+        #expect(run.stderr.contains(refusal) == refused, "\(run.stderr)")
     }
 
     @Test func applyChangesOnlyTheReadyDraftsAndRollbackPutsBackWhatWasSaved() throws {
@@ -130,5 +178,19 @@ extension WorkflowTests {
             #expect(FileManager.default.fileExists(atPath: dir + "/" + uri), "\(uri)")
         }
         #expect(((results[0]["message"] as? [String: Any])?["text"] as? String)?.contains("coverage-gap") == true)
+    }
+}
+
+/// `sha256sum` of a file, as apply.sh checks it.
+enum SHA256Sum {
+    static func hex(_ path: String) throws -> String {
+        let process = Process(), out = Pipe()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sha256sum", path]
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return String(text.prefix(64))
     }
 }

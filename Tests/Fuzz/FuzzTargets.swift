@@ -1,5 +1,5 @@
 // libFuzzer targets for every parser Perimeter feeds with outside input. One binary holds them all;
-// `PERIMETER_FUZZ_TARGET` picks one (json, cloudtrail, flowlog, policy, inventory, aggregates). Built and run by
+// `PERIMETER_FUZZ_TARGET` picks one (json, cloudtrail, flowlog, policy, inventory, aggregates, outwriter). Built and run by
 // `Tests/Fuzz/run.sh`; see the README's section on fuzzing.
 import AWSLogs
 import AWSModel
@@ -13,7 +13,7 @@ import UsageStore
 /// The parsers under test, each a function of the input bytes. A crash, a trap or a sanitizer report
 /// is a finding; an `invariant` that does not hold traps on purpose.
 enum FuzzTarget: String, CaseIterable {
-    case json, cloudtrail, flowlog, policy, inventory, aggregates
+    case json, cloudtrail, flowlog, policy, inventory, aggregates, outwriter
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -23,6 +23,7 @@ enum FuzzTarget: String, CaseIterable {
         case .policy: Self.policy(bytes)
         case .inventory: Self.inventory(bytes)
         case .aggregates: Self.aggregates(bytes)
+        case .outwriter: Self.outputWriter(bytes)
         }
     }
 

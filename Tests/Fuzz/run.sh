@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-20}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(json cloudtrail flowlog policy inventory aggregates)
+[ ${#targets[@]} -gt 0 ] || targets=(json cloudtrail flowlog policy inventory aggregates outwriter)
 
 build=.build-fuzz
 swift build -c release --build-path "$build" --target PerimeterFuzz \

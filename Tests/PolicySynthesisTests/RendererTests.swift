@@ -124,7 +124,7 @@ struct ChangeFilesTests {
         unsafe.id = "b-2"
         unsafe.verdict = .unsafe
         #expect(!ChangeFiles.terraform([review, unsafe]).contains("resource \""))
-        let apply = ChangeFiles.apply([review, unsafe])
+        let apply = ChangeFiles.apply([review, unsafe], files: [:])
         #expect(apply.contains("# aws s3api put-bucket-policy --bucket b-1"))
         #expect(!apply.contains("--bucket b-2"))
         #expect(apply.contains("nothing applied"))

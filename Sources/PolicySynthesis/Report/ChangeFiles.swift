@@ -48,9 +48,11 @@ enum ChangeFiles {
 
         """
 
-    /// `aws ec2 modify-vpc-endpoint` / `aws s3api put-bucket-policy` for the ready drafts.
-    static func apply(_ drafts: [Draft]) -> String {
+    /// `aws ec2 modify-vpc-endpoint` / `aws s3api put-bucket-policy` for the ready drafts, after checking
+    /// the drafts it names; `files` holds their text (relative path → content, as written).
+    static func apply(_ drafts: [Draft], files: [String: String]) -> String {
         var out = header + "\n# Applies the drafts whose verdict is ready; rollback.sh puts back the policies saved in current/.\n"
+        out += checks(drafts.filter { $0.verdict != .unsafe && applyCommand($0) != nil }, files: files)
         var applied = 0
         for d in drafts {
             out += "\n# \(d.label)\n"
@@ -66,6 +68,36 @@ enum ChangeFiles {
             }
         }
         if applied == 0 { out += "\necho 'no draft is ready: nothing applied' >&2\n" }
+        return out
+    }
+
+    /// Before the first change: each draft apply.sh names (ready, or review and commented out) is the one
+    /// it was written with (`sha256sum --check`: not replaced, not edited, not a mix of two runs), and
+    /// within its limit: an endpoint policy's 20,480 characters, a bucket policy's 20 KB.
+    static func checks(_ drafts: [Draft], files: [String: String]) -> String {
+        guard !drafts.isEmpty else { return "" }
+        var out = """
+
+            # Before the first change: the drafts are the ones this script was written with, each within its limit.
+            fail() { echo "apply.sh: $1: nothing applied" >&2; exit 1; }
+            command -v sha256sum >/dev/null || fail 'sha256sum (GNU coreutils) is needed to check the drafts'
+            sha256sum --check --strict --quiet <<'DIGESTS' || fail 'a draft is not the one this script was written with'
+
+            """
+        for d in drafts { out += SHA256.hex(Array((files[d.file] ?? "").utf8)) + "  " + d.file + "\n" }
+        out += """
+            DIGESTS
+            within() {   # file, limit, what wc counts (-m characters, -c bytes)
+                local size
+                size=$(LC_ALL=C.UTF-8 wc "$3" < "$1")
+                [ "$size" -le "$2" ] || fail "$1 is $size, over its limit of $2"
+            }
+
+            """
+        for d in drafts {
+            out += d.kind.isEndpoint ? "within \(d.file) \(Synthesizer.endpointPolicyLimit) -m\n"
+                                     : "within \(d.file) \(Synthesizer.bucketPolicyLimit) -c\n"
+        }
         return out
     }
 

@@ -20,7 +20,7 @@ public enum ReportRenderer {
             if let current = b.current { files["current/buckets/\(b.bucket).json"] = PolicyWriter.write(current) }
         }
         let drafts = ChangeFiles.drafts(r)
-        files["apply.sh"] = ChangeFiles.apply(drafts)
+        files["apply.sh"] = ChangeFiles.apply(drafts, files: files)
         files["rollback.sh"] = ChangeFiles.rollback(drafts)
         files["perimeter.tf"] = ChangeFiles.terraform(drafts)
         // summary.json on another core while the report is laid out and rendered.
