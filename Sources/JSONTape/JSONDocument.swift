@@ -114,30 +114,73 @@ public struct JSONValue: @unchecked Sendable {
     }
 
     /// The members named by `keys`, found in one pass over the object (the first of repeated names, as
-    /// the subscript finds): cheaper than a subscript per key when a reader wants many members.
+    /// the subscript finds): cheaper than a subscript per key when a reader wants many members. A name
+    /// written with escapes counts as the name it decodes to, and a name found twice is in
+    /// ``JSONFields/duplicate``: readers disagree on which value counts, so a caller rejects the object.
     public func members(_ keys: JSONKeys) -> JSONFields {
         var found = JSONFields.Slots(repeating: -1)
-        guard node.kind == .object else { return JSONFields(document: document, indices: found) }
+        var duplicate: Int32 = -1
+        guard node.kind == .object else { return JSONFields(document: document, indices: found, duplicate: duplicate) }
         let nodes = document.nodes
         var i = index + 1
         let end = Int(nodes[index].next)
         document.bytes.withUnsafeBytes { bytes in
             keys.names.withUnsafeBytes { names in
+                func find(_ name: UnsafeRawBufferPointer, member: Int) {
+                    guard name.count + 1 < keys.firstEntry.count else { return }
+                    for (slot, offset) in keys.entries[keys.firstEntry[name.count]..<keys.firstEntry[name.count + 1]]
+                    where name.isEmpty || memcmp(name.baseAddress!, names.baseAddress! + offset, name.count) == 0 {
+                        if found[slot] < 0 { found[slot] = Int32(member) } else if duplicate < 0 { duplicate = Int32(slot) }
+                        return
+                    }
+                }
                 while i < end {
                     let k = nodes[i]
-                    let length = Int(k.end - k.start)
-                    if !k.flag, length + 1 < keys.firstEntry.count {
-                        for (slot, offset) in keys.entries[keys.firstEntry[length]..<keys.firstEntry[length + 1]] where found[slot] < 0
-                            && memcmp(bytes.baseAddress! + Int(k.start), names.baseAddress! + offset, length) == 0 {
-                            found[slot] = Int32(i + 1)
-                            break
-                        }
+                    if !k.flag {
+                        find(UnsafeRawBufferPointer(rebasing: bytes[Int(k.start)..<Int(k.end)]), member: i + 1)
+                    } else {
+                        var decoded = JSONValue(document: document, index: i).string ?? ""
+                        decoded.withUTF8 { find(UnsafeRawBufferPointer($0), member: i + 1) }
                     }
                     i = Int(nodes[i + 1].next)
                 }
             }
         }
-        return JSONFields(document: document, indices: found)
+        return JSONFields(document: document, indices: found, duplicate: duplicate)
+    }
+
+    /// The first member name any object of this value's subtree holds twice (names compared as decoded,
+    /// so `"a"` and `"\u0061"` are one name), with the byte offset of the second; nil when there is none.
+    public func firstDuplicateKey() -> (key: String, offset: Int)? {
+        let nodes = document.nodes
+        let end = Int(nodes[index].next)
+        var i = index
+        while i < end {
+            if nodes[i].kind == .object, let found = duplicateMember(of: i) { return found }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The first name the object at tape index `object` holds twice.
+    private func duplicateMember(of object: Int) -> (key: String, offset: Int)? {
+        let nodes = document.nodes
+        var names: [Int] = []
+        var m = object + 1
+        while m < Int(nodes[object].next) {
+            names.append(m)
+            m = Int(nodes[m + 1].next)
+        }
+        guard names.count > 1 else { return nil }
+        func text(_ k: Int) -> [UInt8] {
+            let n = nodes[k]
+            return n.flag ? Array((JSONValue(document: document, index: k).string ?? "").utf8) : Array(document.bytes[Int(n.start)..<Int(n.end)])
+        }
+        var seen: Set<[UInt8]> = []
+        for k in names where !seen.insert(text(k)).inserted {
+            return (JSONValue(document: document, index: k).string ?? "", Int(nodes[k].start))
+        }
+        return nil
     }
 
     /// The member whose name equals `key` ignoring ASCII case.
@@ -330,6 +373,16 @@ public struct JSONFields: @unchecked Sendable {
     @usableFromInline typealias Slots = InlineArray<24, Int32>
     @usableFromInline let document: JSONDocument
     @usableFromInline let indices: Slots
+    let duplicateSlot: Int32
+
+    init(document: JSONDocument, indices: Slots, duplicate: Int32) {
+        self.document = document
+        self.indices = indices
+        duplicateSlot = duplicate
+    }
+
+    /// The position in the ``JSONKeys`` of a name the object holds twice, if any.
+    public var duplicate: Int? { duplicateSlot < 0 ? nil : Int(duplicateSlot) }
 
     /// The member whose name was at `slot` in the ``JSONKeys``, when the object has it. Inlinable: a call
     /// across modules copied the fields (and retained their document) to read one slot.
