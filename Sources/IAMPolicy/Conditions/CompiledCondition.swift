@@ -29,7 +29,11 @@ final class CompiledCondition: Sendable {
 
     func evaluate(_ context: RequestContext) -> MatchResult {
         guard let op else { return .unknown(problem!) }
-        if context.isUnknown(key) { return .unknown("the value of \(value: key) is not known for this request") }
+        if let why = context.unknownReason(key, lowercased: lowercasedKey) { return .unknown(why) }
+        // A policy variable whose key is unknown: the value it compares with is not known either.
+        for template in values {
+            if let why = template.variableKeys.lazy.compactMap({ context.unknownReason($0) }).first { return .unknown(why) }
+        }
         let requestValues = context.values(lowercasedKey: lowercasedKey)
         if op.base == .null {
             guard let wanted = rawValues.first?.lowercased() else { return .noMatch }

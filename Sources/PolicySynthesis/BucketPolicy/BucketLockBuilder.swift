@@ -51,7 +51,7 @@ enum BucketLockBuilder {
                 let ips = Set(mine.flatMap(\.sourceIPs)).sorted().prefix(3).joined(separator: ", ")
                 exceptions.append("\(value: person): \(mine.reduce(0) { $0 + $1.count }) requests outside any endpoint (\(Set(mine.map(\.access.action.name)).sorted().joined(separator: ", ")); from \(ips.isEmpty ? "addresses not logged" : ips)), exempted with aws:PrincipalArn")
             }
-            let replay = Replay.run(CompiledPolicy(draft), authorized: authorized, held: [], denied: [],
+            let replay = Replay.run(CompiledPolicy(draft, kind: .resource), authorized: authorized, held: [], denied: [],
                                     vpc: { $0.endpoint.flatMap { endpoints[$0]?.vpcID } }, organization: inventory.organizationID,
                                     trusted: trusted, breaks: { $0 == .explicitDeny })
             results.append(BucketResult(bucket: bucket, owner: owner, draft: draft, current: current,

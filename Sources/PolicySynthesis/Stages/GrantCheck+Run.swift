@@ -25,7 +25,7 @@ extension GrantCheck {
                                                      keys: ["aws:SourceVpce": [endpoint.id.rawValue]])
                         if let vpc = endpoint.vpcID { context.set("aws:SourceVpc", [vpc]) }
                         if principal.kind == .service { context.set("aws:PrincipalServiceName", [principal.arn]) }
-                        context.unknownKeys = Replay.unknownKeys.union(["aws:principalorgid", "aws:resourceorgid", "aws:resourceaccount"])
+                        context.unsetKeys = Replay.unsetKeys(principal, throughEndpoint: true)
                         let line: Message = "\(statement.sid ?? "?"): \(action) on \(value: resource) for \(value: principal.arn)"
                         let result = current.evaluate(context)
                         switch result.decision {
@@ -34,7 +34,10 @@ extension GrantCheck {
                             if !contained(resource, action: action, in: currentDocument, allowedBy: Set(result.matchedStatements)) {
                                 check.unprovable.append(Diagnostic("grant-unprovable", .note, line))
                             }
-                        case .unevaluable: check.unprovable.append(Diagnostic("grant-unprovable", .note, line))
+                        case .unevaluable:
+                            // Named: the key (or operator) that makes the current policy's answer unknown.
+                            let why = result.diagnostics.first.map { Message(pieces: line.pieces + [.text(": ")] + $0.message.pieces) } ?? line
+                            check.unprovable.append(Diagnostic("grant-unprovable", .note, why))
                         case .implicitDeny, .explicitDeny: check.exceeding.append(Diagnostic("grant-exceeds-current", .error, line))
                         }
                     }
