@@ -44,7 +44,6 @@ enum Replay {
     /// each with the reason. Every other key they do not set is unknown, never absent: tags, time
     /// (`aws:CurrentTime`), `aws:RequestedRegion`, `aws:UserAgent`, every service's own keys, …
     static let absentKeys = AbsentKeys([
-        ("aws:SourceVpce", "set from the record's vpcEndpointId: a request without one did not come through a VPC endpoint"),
         ("aws:PrincipalServiceName", "present only when the caller is an AWS service principal, and then set"),
         ("aws:PrincipalIsAWSService", "set for every request that names its caller"),
     ])
@@ -52,6 +51,7 @@ enum Replay {
     /// Keys absent from requests through a VPC endpoint (IAM condition keys reference: `aws:SourceIp` is
     /// not present then) or from requests that did not use one.
     static let endpointOnly: [(key: String, reason: String)] = [
+        ("aws:SourceVpce", "set from the record's vpcEndpointId: a request without one did not come through a VPC endpoint"),
         ("aws:SourceVpc", "present only on requests through a VPC endpoint"), ("aws:VpcSourceIp", "present only on requests through a VPC endpoint"),
     ]
     static let absentThroughEndpoint: [(key: String, reason: String)] = [("aws:SourceIp", "absent on requests through a VPC endpoint")]
@@ -67,8 +67,9 @@ enum Replay {
 
     /// What a key the replay or grant check does not set means for a request of `principal`: unknown,
     /// except the keys the tables above say are absent.
-    static func unsetKeys(_ principal: RequestPrincipal?, throughEndpoint: Bool) -> UnsetKeys {
-        var table = absentKeys.adding(throughEndpoint ? absentThroughEndpoint : endpointOnly)
+    /// `throughEndpoint` nil: whether the request comes through an endpoint is not known.
+    static func unsetKeys(_ principal: RequestPrincipal?, throughEndpoint: Bool?) -> UnsetKeys {
+        var table = throughEndpoint.map { absentKeys.adding($0 ? absentThroughEndpoint : endpointOnly) } ?? absentKeys
         if principal == nil || principal?.kind == .anonymous || principal?.kind == .service { table = table.adding(identityOnly) }
         return .unknown(absent: table)
     }

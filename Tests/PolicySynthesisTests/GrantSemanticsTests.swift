@@ -41,7 +41,7 @@ struct GrantSemanticsTests {
     @Test func keysTheTableSaysAreAbsentAreAbsent() throws {
         let check = try Self.check(deny: #""Resource":"*","Condition":{"IpAddress":{"aws:SourceIp":"0.0.0.0/0"}}"#)
         #expect(check.exceeding.isEmpty && check.unprovable.isEmpty, "\(check)")
-        #expect(Replay.absentKeys.reason("aws:sourcevpce") != nil)
+        #expect(Replay.absentKeys.reason("aws:principalisawsservice") != nil)
     }
 
     /// The run, at exact granularity: a write freeze in today's policy keeps the draft from being ready.
@@ -56,5 +56,69 @@ struct GrantSemanticsTests {
         let endpoint = try #require(result.endpoints.first)
         #expect(!endpoint.grantCheck.unprovable.isEmpty)
         #expect(endpoint.verdict != .ready)
+    }
+}
+
+/// Bucket locks: the version of the policy they keep, the grant check, S3's size limit (issue 26).
+struct BucketLockSemanticsTests {
+    static func inventory(current: PolicyDocument?) -> Inventory {
+        var inventory = Fixture.inventory()
+        inventory.bucketPolicies["app-data"] = current
+        return inventory
+    }
+
+    /// A 2008-10-17 policy kept in a draft was rewritten as 2012-10-17: literal `${aws:username}` text became a
+    /// live variable and granted each partner a new path.
+    @Test(arguments: ["2008-10-17", nil])
+    func versionUpgradeTurnsLiteralVariableTextLive(version: String?) throws {
+        let versionMember = version.map { #""Version":"\#($0)","# } ?? ""
+        let current = try PolicyReader.read(#"""
+            {\#(versionMember)"Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222233334444:root"},
+              "Action":"s3:GetObject","Resource":"arn:aws:s3:::app-data/home/${aws:username}/*"}]}
+            """#)
+        let result = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k")], inventory: Self.inventory(current: current))
+        let lock = try #require(result.buckets.first)
+        let request = RequestContext(action: "s3:GetObject", resource: "arn:aws:s3:::app-data/home/bob/k",
+                                     principal: .from("arn:aws:iam::222233334444:user/bob"), keys: ["aws:username": ["bob"]])
+        #expect(CompiledPolicy(current).evaluate(request).decision == .implicitDeny)
+        #expect(CompiledPolicy(lock.draft).evaluate(request).decision != .allow)
+        #expect(!lock.draft.substitutesVariables)
+    }
+
+    /// The grant check runs on bucket drafts: a kept statement whose variables would read differently is caught.
+    @Test func bucketDraftsGetTheGrantCheck() throws {
+        let current = try PolicyReader.read(#"""
+            {"Version":"2008-10-17","Statement":[{"Sid":"Partner","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::222233334444:root"},
+              "Action":"s3:GetObject","Resource":"arn:aws:s3:::app-data/home/${aws:username}/*"}]}
+            """#)
+        var upgraded = current
+        upgraded.version = "2012-10-17"
+        let check = GrantCheck.run(bucketDraft: upgraded, current: current)
+        #expect(!check.unprovable.isEmpty || !check.exceeding.isEmpty)
+        let kept = GrantCheck.run(bucketDraft: current, current: current)
+        #expect(kept.unprovable.isEmpty && kept.exceeding.isEmpty && kept.checked == 1)
+    }
+
+    static func outsiders(_ count: Int, accounts: Int) -> [ObservedAccess] {
+        (0..<count).map { i in
+            let account = String(300_000_000_000 + i % accounts)
+            let principal = Principal(kind: .assumedRole, arn: "arn:aws:iam::\(account):role/partner-ingest-role-number-\(i)",
+                                      account: AccountID(account))
+            return Fixture.access(principal, "s3:GetObject", "arn:aws:s3:::app-data/k", endpoint: nil)
+        }
+    }
+
+    /// A lock with 500 exceptions was 38,901 characters and ready; put-bucket-policy refuses over 20 KB.
+    @Test func lockWithManyExceptionsExceedsTheBucketPolicyLimit() throws {
+        let inside = Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k")
+        let fits = try #require(Fixture.run([inside] + Self.outsiders(500, accounts: 3)).buckets.first)
+        #expect(fits.size <= Synthesizer.bucketPolicyLimit)
+        #expect(PolicyWriter.byteSize(fits.draft) == fits.size)
+        #expect(fits.replay.passed)
+        #expect(fits.exceptions.contains { $0.description.contains("generalized") })
+        let over = try #require(Fixture.run([inside] + Self.outsiders(700, accounts: 700)).buckets.first)
+        #expect(over.size > Synthesizer.bucketPolicyLimit)
+        #expect(over.verdict != .ready)
+        #expect(over.reasons.contains { $0.code == "over-size-limit" })
     }
 }
