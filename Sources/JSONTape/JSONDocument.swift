@@ -174,7 +174,8 @@ public struct JSONValue: @unchecked Sendable {
         guard names.count > 1 else { return nil }
         func text(_ k: Int) -> [UInt8] {
             let n = nodes[k]
-            return n.flag ? Array((JSONValue(document: document, index: k).string ?? "").utf8) : Array(document.bytes[Int(n.start)..<Int(n.end)])
+            guard n.flag else { return Array(document.bytes[Int(n.start)..<Int(n.end)]) }
+            return Array((JSONValue(document: document, index: k).string ?? "").utf8)
         }
         var seen: Set<[UInt8]> = []
         for k in names where !seen.insert(text(k)).inserted {

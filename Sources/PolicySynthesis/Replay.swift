@@ -52,7 +52,8 @@ enum Replay {
     /// not present then) or from requests that did not use one.
     static let endpointOnly: [(key: String, reason: String)] = [
         ("aws:SourceVpce", "set from the record's vpcEndpointId: a request without one did not come through a VPC endpoint"),
-        ("aws:SourceVpc", "present only on requests through a VPC endpoint"), ("aws:VpcSourceIp", "present only on requests through a VPC endpoint"),
+        ("aws:SourceVpc", "present only on requests through a VPC endpoint"),
+        ("aws:VpcSourceIp", "present only on requests through a VPC endpoint"),
     ]
     static let absentThroughEndpoint: [(key: String, reason: String)] = [("aws:SourceIp", "absent on requests through a VPC endpoint")]
 

@@ -33,7 +33,8 @@ struct DuplicateKeyTests {
         HostileRecordTests.record(parameters: #"{"bucketName":"app-data","bucketName":"other","key":"k"}"#),
         HostileRecordTests.record(parameters: #"{"bucketName":"app-data","key":"k"}"#)
             .replacingOccurrences(of: #""type":"AssumedRole""#, with: #""type":"AssumedRole","arn":"arn:aws:iam::111122223333:root""#),
-        HostileRecordTests.record(parameters: #"{"bucketName":"app-data","key":"k"}"#, resources: #"[{"ARN":"arn:aws:s3:::a","ARN":"arn:aws:s3:::b"}]"#),
+        HostileRecordTests.record(parameters: #"{"bucketName":"app-data","key":"k"}"#,
+                                  resources: #"[{"ARN":"arn:aws:s3:::a","ARN":"arn:aws:s3:::b"}]"#),
     ])
     func duplicateKeysInNestedFieldsReadAsTheFirstValue(text: String) throws {
         guard case .rejected(let code, _) = try HostileRecordTests.normalize(text) else { Issue.record("not rejected"); return }

@@ -7,8 +7,8 @@ struct PolicySemanticsTests {
     static let role = "arn:aws:iam::111122223333:role/app"
     static let session = "arn:aws:sts::111122223333:assumed-role/app/i-1"
 
-    static func decide(_ policy: String, kind: PolicyKind = .resource, principal: String = role, context: (inout RequestContext) -> Void = { _ in })
-        throws -> EvaluationResult {
+    static func decide(_ policy: String, kind: PolicyKind = .resource, principal: String = role,
+                       context: (inout RequestContext) -> Void = { _ in }) throws -> EvaluationResult {
         let compiled = CompiledPolicy(try PolicyReader.read(policy), kind: kind)
         var request = RequestContext(action: "s3:GetObject", resource: "arn:aws:s3:::b/k", principal: .from(principal))
         context(&request)
@@ -26,7 +26,8 @@ struct PolicySemanticsTests {
         (.endpoint, #""111122223333""#, role, .unevaluable),
         (.endpoint, #""111122223333""#, "111122223333", .allow),
     ])
-    func gatewayEndpointAccountPrincipalNamesOnlyTheRootUser(kind: PolicyKind, account: String, requester: String, expected: Decision) throws {
+    func gatewayEndpointAccountPrincipalNamesOnlyTheRootUser(kind: PolicyKind, account: String, requester: String,
+                                                             expected: Decision) throws {
         let policy = #"{"Statement":[{"Effect":"Allow","Principal":{"AWS":\#(account)},"Action":"*","Resource":"*"}]}"#
         #expect(try Self.decide(policy, kind: kind, principal: requester).decision == expected)
     }
@@ -40,13 +41,15 @@ struct PolicySemanticsTests {
         #expect(CompiledPolicy(try PolicyReader.read(policy), kind: kind).diagnostics.map(\.code) == ["invalid-statement"])
         // The same statement is an identity policy's ordinary shape; a Principal there is the invalid one.
         #expect(try Self.decide(policy, kind: .identity).decision == .allow)
-        #expect(try Self.decide(#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#, kind: .identity).decision == .implicitDeny)
+        let named = #"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#
+        #expect(try Self.decide(named, kind: .identity).decision == .implicitDeny)
     }
 
     /// The default kind is a resource policy: `CompiledPolicy(document)` never allows through a Principal-less statement.
     @Test func principalLessStatementIsNoMatchByDefault() throws {
         let compiled = CompiledPolicy(try PolicyReader.read(#"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#))
-        #expect(compiled.evaluate(RequestContext(action: "s3:GetObject", resource: "x", principal: .from("anonymous"))).decision == .implicitDeny)
+        let anonymous = RequestContext(action: "s3:GetObject", resource: "x", principal: .from("anonymous"))
+        #expect(compiled.evaluate(anonymous).decision == .implicitDeny)
     }
 
     /// NotPrincipal with Deny exempts a role session only when the session ARN is listed (NotPrincipal
@@ -76,7 +79,8 @@ struct PolicySemanticsTests {
     /// says why they are absent; the same policy with every key described is decided.
     @Test func unsetKeysAreUnknownUnlessTheTableSaysAbsent() throws {
         let policy = #"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},"#
-            + #"{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2026-01-01T00:00:00Z"}}}]}"#
+            + #"{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","#
+            + #""Condition":{"DateGreaterThan":{"aws:CurrentTime":"2026-01-01T00:00:00Z"}}}]}"#
         let unknown = try Self.decide(policy) { $0.unsetKeys = .unknown(absent: AbsentKeys([])) }
         #expect(unknown.decision == .unevaluable)
         #expect(unknown.diagnostics.first?.description.contains("aws:CurrentTime") == true)

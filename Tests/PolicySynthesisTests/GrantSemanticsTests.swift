@@ -48,11 +48,13 @@ struct GrantSemanticsTests {
     @Test func aWriteFreezeInTheCurrentPolicyIsNotReady() throws {
         let current = try PolicyReader.read(#"""
             {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},
-              {"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"*","Condition":{"DateGreaterThan":{"aws:CurrentTime":"2026-01-01T00:00:00Z"}}}]}
+              {"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"*",
+               "Condition":{"DateGreaterThan":{"aws:CurrentTime":"2026-01-01T00:00:00Z"}}}]}
             """#)
         var options = SynthesisOptions()
         options.granularity = .exact
-        let result = Fixture.run([Fixture.access("s3:PutObject", Self.putObject)], inventory: Fixture.inventory(policy: current), options: options)
+        let result = Fixture.run([Fixture.access("s3:PutObject", Self.putObject)], inventory: Fixture.inventory(policy: current),
+                                 options: options)
         let endpoint = try #require(result.endpoints.first)
         #expect(!endpoint.grantCheck.unprovable.isEmpty)
         #expect(endpoint.verdict != .ready)

@@ -37,8 +37,8 @@ public enum PolicyReader {
         // A name given twice reads as its first value here and as its last in common tools: never guess which.
         if let (key, offset) = value.firstDuplicateKey() {
             let (line, column) = JSONDocument.lineAndColumn(of: offset, in: bytes)
-            throw PolicyError(code: .malformedDocument, path: path,
-                              message: "`\(key)` given twice in one object at line \(line), column \(column): readers disagree on which value counts")
+            throw PolicyError(code: .malformedDocument, path: path, message: "`\(key)` given twice in one object at line \(line), "
+                                  + "column \(column): readers disagree on which value counts")
         }
         return value
     }

@@ -228,7 +228,9 @@ final class PrincipalMatcher: Sendable {
                 switch e.type {
                 case "AWS":
                     for v in e.values {
-                        if v == "*" { any = true } else if let account = Self.account(named: v) { accounts.insert(account) } else { aws.insert(v) }
+                        if v == "*" { any = true }
+                        else if let account = Self.account(named: v) { accounts.insert(account) }
+                        else { aws.insert(v) }
                     }
                 case "Service": services.formUnion(e.values.map { $0.lowercased() })
                 case "Federated": federated.formUnion(e.values)
@@ -265,7 +267,8 @@ final class PrincipalMatcher: Sendable {
             case .gatewayEndpoint: if p.kind == .root { return .match }
             case .endpoint:
                 if p.kind == .root { return .match }
-                return .unknown("the endpoint's type is not known: \(value: account) as principal names the whole account (interface) or its root user only (gateway)")
+                let scope = "the whole account (interface) or its root user only (gateway)"
+                return .unknown("the endpoint's type is not known: \(value: account) as principal names \(scope)")
             case .identity, .resource, .interfaceEndpoint: return .match
             }
         }
@@ -295,7 +298,8 @@ final class PrincipalMatcher: Sendable {
         }
         guard own else { return .noMatch }
         let parents = (p.kind != .role || aws.contains(p.arn)) && (p.account.map(accounts.contains) ?? false)
-        return parents ? .match : .unknown("NotPrincipal names \(value: p.sessionARN ?? p.arn) but not its role and account: AWS might deny them")
+        guard !parents else { return .match }
+        return .unknown("NotPrincipal names \(value: p.sessionARN ?? p.arn) but not its role and account: AWS might deny them")
     }
 
     /// True when a listed value is an assumed-role session of `role` (`arn:P:iam::A:role/R` → `arn:P:sts::A:assumed-role/R/`).

@@ -65,7 +65,8 @@ public struct RequestContext: Sendable, Hashable {
     /// request; nil when it is set or known absent.
     func unknownReason(_ key: String, lowercased: String? = nil) -> Message? {
         let k = lowercased ?? key.lowercased()
-        if !unknownKeys.isEmpty, unknownKeys.contains(k) || unknownKeys.contains(where: { $0.hasSuffix("*") && k.hasPrefix($0.dropLast()) }) {
+        if !unknownKeys.isEmpty,
+           unknownKeys.contains(k) || unknownKeys.contains(where: { $0.hasSuffix("*") && k.hasPrefix($0.dropLast()) }) {
             return "the value of \(value: key) is not known for this request"
         }
         guard case .unknown(let table) = unsetKeys, keys[k] == nil, table.reason(k) == nil else { return nil }

@@ -28,18 +28,21 @@ enum BucketLockBuilder {
             guard let owner, trusted.contains(owner) || inventory.buckets[bucket] != nil else { continue }
             let outside = authorized.filter { ours($0) == nil }
             let lock = Lock(bucket: bucket, endpoints: viaEndpoints.map(\.rawValue).sorted(), outside: outside,
-                            objectsSeen: accesses.contains { $0.access.resource.s3ObjectKey != nil }, current: inventory.bucketPolicies[bucket])
+                            objectsSeen: accesses.contains { $0.access.resource.s3ObjectKey != nil },
+                            current: inventory.bucketPolicies[bucket])
             let (draft, notes) = lock.fitted(limit: Synthesizer.bucketPolicyLimit)
             let replay = Replay.run(CompiledPolicy(draft, kind: .resource), authorized: authorized, held: [], denied: [],
                                     vpc: { $0.endpoint.flatMap { endpoints[$0]?.vpcID } }, organization: inventory.organizationID,
                                     trusted: trusted, breaks: { $0 == .explicitDeny })
             results.append(BucketResult(bucket: bucket, owner: owner, draft: draft, current: lock.current,
                                         currentSource: inventory.bucketPolicySources[bucket],
-                                        endpoints: lock.endpoints, exceptions: lock.exceptions() + notes.map(\.message), objectAccessObserved: lock.objectsSeen,
+                                        endpoints: lock.endpoints, exceptions: lock.exceptions() + notes.map(\.message),
+                                        objectAccessObserved: lock.objectsSeen,
                                         size: PolicyWriter.byteSize(draft), replay: replay,
                                         grantCheck: lock.current.map { GrantCheck.run(bucketDraft: draft, current: $0) } ?? GrantCheck(),
                                         notes: notes,
-                                        diff: PolicyDiff.render(lock.current.map { .current($0) } ?? .none, draft: draft, name: "\(bucket).json")))
+                                        diff: PolicyDiff.render(lock.current.map { .current($0) } ?? .none, draft: draft,
+                                                                name: "\(bucket).json")))
         }
         return results
     }
@@ -69,7 +72,9 @@ enum BucketLockBuilder {
                 notes.append(Diagnostic("coarsened", .note, "\(description) to fit \(limit) bytes (now \(PolicyWriter.byteSize(draft)))"))
             }
             if PolicyWriter.byteSize(draft) > limit {
-                notes.append(Diagnostic("over-size-limit", .warning, "still \(PolicyWriter.byteSize(draft)) bytes after generalizing the exceptions, over S3's \(limit): put-bucket-policy would refuse it"))
+                let size = PolicyWriter.byteSize(draft)
+                notes.append(Diagnostic("over-size-limit", .warning,
+                                        "still \(size) bytes after generalizing the exceptions, over S3's \(limit): put-bucket-policy refuses it"))
             }
             return (draft, notes)
         }

@@ -45,11 +45,12 @@ extension GrantCheck {
 
     /// The principals a statement's `Principal` names, as requests would carry them (`*`: anonymous, the widest).
     static func principals(of statement: Statement) -> [RequestPrincipal] {
-        guard case .map(let entries)? = statement.principal else { return [RequestPrincipal(kind: .anonymous, arn: Principal.anonymousARN)] }
+        let anonymous = RequestPrincipal(kind: .anonymous, arn: Principal.anonymousARN)
+        guard case .map(let entries)? = statement.principal else { return [anonymous] }
         return entries.flatMap { entry in
             entry.values.map { value in
-                value == "*" ? RequestPrincipal(kind: .anonymous, arn: Principal.anonymousARN)
-                    : entry.type == "Service" ? RequestPrincipal(kind: .service, arn: value) : RequestPrincipal.from(value)
+                if value == "*" { return anonymous }
+                return entry.type == "Service" ? RequestPrincipal(kind: .service, arn: value) : RequestPrincipal.from(value)
             }
         }
     }

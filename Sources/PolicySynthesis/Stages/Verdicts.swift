@@ -77,10 +77,14 @@ enum Verdicts {
             reasons.append(Diagnostic("replay-failed", .error, "the lock explicitly denies \(b.replay.failures.reduce(0) { $0 + $1.requests }) requests that were authorized in the window"))
         }
         if !b.grantCheck.exceeding.isEmpty {
-            reasons.append(Diagnostic("grant-check-failed", .error, "the draft grants \(b.grantCheck.exceeding.count) combination\(b.grantCheck.exceeding.count == 1 ? "" : "s") the current policy refuses"))
+            let n = b.grantCheck.exceeding.count
+            reasons.append(Diagnostic("grant-check-failed", .error,
+                                      "the draft grants \(n) combination\(n == 1 ? "" : "s") the current policy refuses"))
         }
         if !b.grantCheck.unprovable.isEmpty {
-            reasons.append(Diagnostic("grant-check-unprovable", .warning, "\(b.grantCheck.unprovable.count) grant\(b.grantCheck.unprovable.count == 1 ? "" : "s") cannot be proven within the current policy"))
+            let n = b.grantCheck.unprovable.count
+            reasons.append(Diagnostic("grant-check-unprovable", .warning,
+                                      "\(n) grant\(n == 1 ? "" : "s") cannot be proven within the current policy"))
         }
         reasons += b.notes.filter { $0.severity != .note }
         if b.current == nil {
