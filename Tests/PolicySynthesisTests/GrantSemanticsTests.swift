@@ -44,6 +44,23 @@ struct GrantSemanticsTests {
         #expect(Replay.absentKeys.reason("aws:principalisawsservice") != nil)
     }
 
+    /// In a gateway endpoint policy an account as principal names only its root user: read as the whole
+    /// account, today's policy looked wider than it is and a draft granting a role of it was "contained".
+    @Test func gatewayEndpointAccountPrincipalLooksWiderThanItIs() throws {
+        let current = try PolicyReader.read(#"""
+            {"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"*","Resource":"*"}]}
+            """#)
+        let draft = PolicyDocument(statements: [Statement(sid: "Draft", effect: .allow, principal: .any, action: .actions(["s3:GetObject"]),
+                                                          resource: .resources(["arn:aws:s3:::app-data/k"]))])
+        let gateway = Fixture.inventory().endpoints[Fixture.s3Endpoint]!
+        #expect(gateway.isGateway)
+        let check = GrantCheck.run(draft, principals: ["Draft": [Fixture.app]], current: CompiledPolicy(current, kind: gateway.policyKind),
+                                   currentDocument: current, endpoint: gateway)
+        #expect(check.exceeding.count == 1)
+        let result = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k")], inventory: Fixture.inventory(policy: current))
+        #expect(result.endpoints.first?.verdict == .unsafe)
+    }
+
     /// The run, at exact granularity: a write freeze in today's policy keeps the draft from being ready.
     @Test func aWriteFreezeInTheCurrentPolicyIsNotReady() throws {
         let current = try PolicyReader.read(#"""
