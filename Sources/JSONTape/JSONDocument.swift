@@ -90,7 +90,8 @@ public struct JSONValue: @unchecked Sendable {
     /// Byte offset just past the value.
     public var endOffset: Int { Int(node.end) }
 
-    /// The member named `key` of an object, compared byte for byte; nil when absent or not an object.
+    /// The member named `key` of an object, compared byte for byte (a name written with escapes as the name
+    /// it decodes to); nil when absent or not an object.
     public subscript(key: String) -> JSONValue? {
         guard node.kind == .object else { return nil }
         let nodes = document.nodes
@@ -104,6 +105,9 @@ public struct JSONValue: @unchecked Sendable {
                     let valueIndex = i + 1
                     if !k.flag, Int(k.end - k.start) == wanted.count,
                        wanted.isEmpty || memcmp(bytes.baseAddress! + Int(k.start), wanted.baseAddress!, wanted.count) == 0 {
+                        return JSONValue(document: document, index: valueIndex)
+                    }
+                    if k.flag, JSONValue(document: document, index: i).isString(String(decoding: wanted, as: UTF8.self)) {
                         return JSONValue(document: document, index: valueIndex)
                     }
                     i = Int(nodes[valueIndex].next)
