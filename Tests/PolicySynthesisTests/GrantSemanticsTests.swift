@@ -118,6 +118,18 @@ struct BucketLockSemanticsTests {
         #expect(kept.unprovable.isEmpty && kept.exceeding.isEmpty && kept.checked == 1)
     }
 
+    /// A lock replacing an earlier one (a current Deny not kept as it was) may refuse less than today.
+    @Test func aReplacedDenyIsNotProvenWithinTheCurrentPolicy() throws {
+        let current = try PolicyReader.read(#"""
+            {"Version":"2012-10-17","Statement":[{"Sid":"PerimeterOnlyExpectedEndpoints","Effect":"Deny","Principal":"*","Action":"s3:*",
+              "Resource":"arn:aws:s3:::app-data","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-0s3"}}}]}
+            """#)
+        #expect(GrantCheck.run(bucketDraft: current, current: current).unprovable.isEmpty)
+        var wider = current
+        wider.statements[0].conditions[0].values = [.string("vpce-0s3"), .string("vpce-other")]
+        #expect(GrantCheck.run(bucketDraft: wider, current: current).unprovable.count == 1)
+    }
+
     static func outsiders(_ count: Int, accounts: Int) -> [ObservedAccess] {
         (0..<count).map { i in
             let account = String(300_000_000_000 + i % accounts)

@@ -29,7 +29,8 @@ extension GrantCheck {
     /// A bucket draft against the bucket's current policy. Its Allow statements are the current policy's,
     /// kept: one kept as it was (the same statement, its variables read the same way) grants what it did;
     /// any other is checked like an endpoint grant, for the principals its own `Principal` names, from
-    /// anywhere (whether a request comes through an endpoint is not known).
+    /// anywhere (whether a request comes through an endpoint is not known). A current Deny the draft does
+    /// not keep as it was (an earlier lock it replaces) may have refused more: unprovable.
     static func run(bucketDraft draft: PolicyDocument, current: PolicyDocument) -> GrantCheck {
         var check = GrantCheck()
         let compiled = CompiledPolicy(current, kind: .resource)
@@ -39,6 +40,13 @@ extension GrantCheck {
             check.add(statement, principals: principals(of: statement), current: compiled, currentDocument: current) { context in
                 context.unsetKeys = Replay.unsetKeys(context.principal, throughEndpoint: nil)
             }
+        }
+        for (i, statement) in current.statements.enumerated() where statement.effect == .deny {
+            guard !(sameVariables && draft.statements.contains(statement)) else { continue }
+            check.checked += 1
+            let name = statement.sid ?? "#\(i)"
+            check.unprovable.append(Diagnostic("grant-unprovable", .note,
+                                               "Deny \(value: name) of the current policy is not kept as it was: the draft may refuse less than today"))
         }
         return check
     }
