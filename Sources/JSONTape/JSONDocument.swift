@@ -166,26 +166,49 @@ public struct JSONValue: @unchecked Sendable {
         return nil
     }
 
-    /// The first name the object at tape index `object` holds twice.
+    /// The first name the object at tape index `object` holds twice: pairs compared in place (no allocation
+    /// for the few members a log record's objects have), by a set of the names beyond 32 members.
     private func duplicateMember(of object: Int) -> (key: String, offset: Int)? {
         let nodes = document.nodes
-        var names: [Int] = []
+        let end = Int(nodes[object].next)
+        func after(_ name: Int) -> Int { Int(nodes[name + 1].next) }
+        func found(_ k: Int) -> (key: String, offset: Int) { (JSONValue(document: document, index: k).string ?? "", Int(nodes[k].start)) }
+        var count = 0
         var m = object + 1
-        while m < Int(nodes[object].next) {
-            names.append(m)
-            m = Int(nodes[m + 1].next)
+        while m < end, count <= 32 {
+            count += 1
+            m = after(m)
         }
-        guard names.count > 1 else { return nil }
-        func text(_ k: Int) -> [UInt8] {
-            let n = nodes[k]
-            guard n.flag else { return Array(document.bytes[Int(n.start)..<Int(n.end)]) }
-            return Array((JSONValue(document: document, index: k).string ?? "").utf8)
+        if m >= end {
+            var a = object + 1
+            while a < end {
+                var b = after(a)
+                while b < end {
+                    if sameName(a, b) { return found(b) }
+                    b = after(b)
+                }
+                a = after(a)
+            }
+            return nil
         }
-        var seen: Set<[UInt8]> = []
-        for k in names where !seen.insert(text(k)).inserted {
-            return (JSONValue(document: document, index: k).string ?? "", Int(nodes[k].start))
+        var seen: Set<String> = []
+        m = object + 1
+        while m < end {
+            if !seen.insert(JSONValue(document: document, index: m).string ?? "").inserted { return found(m) }
+            m = after(m)
         }
         return nil
+    }
+
+    /// Whether the names at tape indices `a` and `b` are one name (as bytes, or decoded when escaped).
+    private func sameName(_ a: Int, _ b: Int) -> Bool {
+        let x = document.nodes[a], y = document.nodes[b]
+        guard !x.flag && !y.flag else {
+            return JSONValue(document: document, index: a).string == JSONValue(document: document, index: b).string
+        }
+        let count = Int(x.end - x.start)
+        guard count == Int(y.end - y.start) else { return false }
+        return count == 0 || document.bytes.withUnsafeBytes { memcmp($0.baseAddress! + Int(x.start), $0.baseAddress! + Int(y.start), count) == 0 }
     }
 
     /// The member whose name equals `key` ignoring ASCII case.

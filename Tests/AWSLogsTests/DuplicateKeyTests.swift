@@ -45,5 +45,10 @@ struct DuplicateKeyTests {
         let value = try JSONParser.parse(Array(#"{"a":{"b":1,"\u0062":2}}"#.utf8)).values[0]
         #expect(value.firstDuplicateKey()?.key == "b")
         #expect(try JSONParser.parse(Array(#"{"a":{"b":1,"c":{"b":2}}}"#.utf8)).values[0].firstDuplicateKey() == nil)
+        // Past 32 members the names are compared through a set.
+        let wide = (0..<40).map { "\"k\($0)\":\($0)" }
+        let many = try JSONParser.parse(Array(("{" + (wide + [#""k\u0033\u0037":1"#]).joined(separator: ",") + "}").utf8)).values[0]
+        #expect(many.firstDuplicateKey()?.key == "k37")
+        #expect(try JSONParser.parse(Array(("{" + wide.joined(separator: ",") + "}").utf8)).values[0].firstDuplicateKey() == nil)
     }
 }
