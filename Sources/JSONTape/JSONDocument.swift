@@ -208,7 +208,8 @@ public struct JSONValue: @unchecked Sendable {
         }
         let count = Int(x.end - x.start)
         guard count == Int(y.end - y.start) else { return false }
-        return count == 0 || document.bytes.withUnsafeBytes { memcmp($0.baseAddress! + Int(x.start), $0.baseAddress! + Int(y.start), count) == 0 }
+        guard count > 0 else { return true }
+        return document.bytes.withUnsafeBytes { memcmp($0.baseAddress! + Int(x.start), $0.baseAddress! + Int(y.start), count) == 0 }
     }
 
     /// The member whose name equals `key` ignoring ASCII case.
