@@ -90,7 +90,8 @@ public struct JSONValue: @unchecked Sendable {
     /// Byte offset just past the value.
     public var endOffset: Int { Int(node.end) }
 
-    /// The member named `key` of an object, compared byte for byte; nil when absent or not an object.
+    /// The member named `key` of an object, compared byte for byte (a name written with escapes as the name
+    /// it decodes to); nil when absent or not an object.
     public subscript(key: String) -> JSONValue? {
         guard node.kind == .object else { return nil }
         let nodes = document.nodes
@@ -106,6 +107,9 @@ public struct JSONValue: @unchecked Sendable {
                        wanted.isEmpty || memcmp(bytes.baseAddress! + Int(k.start), wanted.baseAddress!, wanted.count) == 0 {
                         return JSONValue(document: document, index: valueIndex)
                     }
+                    if k.flag, JSONValue(document: document, index: i).isString(String(decoding: wanted, as: UTF8.self)) {
+                        return JSONValue(document: document, index: valueIndex)
+                    }
                     i = Int(nodes[valueIndex].next)
                 }
                 return nil
@@ -114,30 +118,98 @@ public struct JSONValue: @unchecked Sendable {
     }
 
     /// The members named by `keys`, found in one pass over the object (the first of repeated names, as
-    /// the subscript finds): cheaper than a subscript per key when a reader wants many members.
+    /// the subscript finds): cheaper than a subscript per key when a reader wants many members. A name
+    /// written with escapes counts as the name it decodes to, and a name found twice is in
+    /// ``JSONFields/duplicate``: readers disagree on which value counts, so a caller rejects the object.
     public func members(_ keys: JSONKeys) -> JSONFields {
         var found = JSONFields.Slots(repeating: -1)
-        guard node.kind == .object else { return JSONFields(document: document, indices: found) }
+        var duplicate: Int32 = -1
+        guard node.kind == .object else { return JSONFields(document: document, indices: found, duplicate: duplicate) }
         let nodes = document.nodes
         var i = index + 1
         let end = Int(nodes[index].next)
         document.bytes.withUnsafeBytes { bytes in
             keys.names.withUnsafeBytes { names in
+                func find(_ name: UnsafeRawBufferPointer, member: Int) {
+                    guard name.count + 1 < keys.firstEntry.count else { return }
+                    for (slot, offset) in keys.entries[keys.firstEntry[name.count]..<keys.firstEntry[name.count + 1]]
+                    where name.isEmpty || memcmp(name.baseAddress!, names.baseAddress! + offset, name.count) == 0 {
+                        if found[slot] < 0 { found[slot] = Int32(member) } else if duplicate < 0 { duplicate = Int32(slot) }
+                        return
+                    }
+                }
                 while i < end {
                     let k = nodes[i]
-                    let length = Int(k.end - k.start)
-                    if !k.flag, length + 1 < keys.firstEntry.count {
-                        for (slot, offset) in keys.entries[keys.firstEntry[length]..<keys.firstEntry[length + 1]] where found[slot] < 0
-                            && memcmp(bytes.baseAddress! + Int(k.start), names.baseAddress! + offset, length) == 0 {
-                            found[slot] = Int32(i + 1)
-                            break
-                        }
+                    if !k.flag {
+                        find(UnsafeRawBufferPointer(rebasing: bytes[Int(k.start)..<Int(k.end)]), member: i + 1)
+                    } else {
+                        var decoded = JSONValue(document: document, index: i).string ?? ""
+                        decoded.withUTF8 { find(UnsafeRawBufferPointer($0), member: i + 1) }
                     }
                     i = Int(nodes[i + 1].next)
                 }
             }
         }
-        return JSONFields(document: document, indices: found)
+        return JSONFields(document: document, indices: found, duplicate: duplicate)
+    }
+
+    /// The first member name any object of this value's subtree holds twice (names compared as decoded,
+    /// so `"a"` and `"\u0061"` are one name), with the byte offset of the second; nil when there is none.
+    public func firstDuplicateKey() -> (key: String, offset: Int)? {
+        let nodes = document.nodes
+        let end = Int(nodes[index].next)
+        var i = index
+        while i < end {
+            if nodes[i].kind == .object, let found = duplicateMember(of: i) { return found }
+            i += 1
+        }
+        return nil
+    }
+
+    /// The first name the object at tape index `object` holds twice: pairs compared in place (no allocation
+    /// for the few members a log record's objects have), by a set of the names beyond 32 members.
+    private func duplicateMember(of object: Int) -> (key: String, offset: Int)? {
+        let nodes = document.nodes
+        let end = Int(nodes[object].next)
+        func after(_ name: Int) -> Int { Int(nodes[name + 1].next) }
+        func found(_ k: Int) -> (key: String, offset: Int) { (JSONValue(document: document, index: k).string ?? "", Int(nodes[k].start)) }
+        var count = 0
+        var m = object + 1
+        while m < end, count <= 32 {
+            count += 1
+            m = after(m)
+        }
+        if m >= end {
+            var a = object + 1
+            while a < end {
+                var b = after(a)
+                while b < end {
+                    if sameName(a, b) { return found(b) }
+                    b = after(b)
+                }
+                a = after(a)
+            }
+            return nil
+        }
+        var seen: Set<String> = []
+        m = object + 1
+        while m < end {
+            if !seen.insert(JSONValue(document: document, index: m).string ?? "").inserted { return found(m) }
+            m = after(m)
+        }
+        return nil
+    }
+
+    /// Whether the names at tape indices `a` and `b` are one name (as bytes, or decoded when escaped).
+    private func sameName(_ a: Int, _ b: Int) -> Bool {
+        let x = document.nodes[a], y = document.nodes[b]
+        guard !x.flag && !y.flag else {
+            return JSONValue(document: document, index: a).string == JSONValue(document: document, index: b).string
+        }
+        let count = Int(x.end - x.start)
+        guard count == Int(y.end - y.start) else { return false }
+        guard count > 0 else { return true }
+        return document.bytes.withUnsafeBytes { memcmp($0.baseAddress! + Int(x.start), $0.baseAddress! + Int(y.start), count) == 0 }
     }
 
     /// The member whose name equals `key` ignoring ASCII case.
@@ -330,6 +402,16 @@ public struct JSONFields: @unchecked Sendable {
     @usableFromInline typealias Slots = InlineArray<24, Int32>
     @usableFromInline let document: JSONDocument
     @usableFromInline let indices: Slots
+    let duplicateSlot: Int32
+
+    init(document: JSONDocument, indices: Slots, duplicate: Int32) {
+        self.document = document
+        self.indices = indices
+        duplicateSlot = duplicate
+    }
+
+    /// The position in the ``JSONKeys`` of a name the object holds twice, if any.
+    public var duplicate: Int? { duplicateSlot < 0 ? nil : Int(duplicateSlot) }
 
     /// The member whose name was at `slot` in the ``JSONKeys``, when the object has it. Inlinable: a call
     /// across modules copied the fields (and retained their document) to read one slot.

@@ -40,16 +40,47 @@ public struct ReplayResult: Sendable, Hashable, Codable {
 
 /// Request contexts rebuilt from the logs, and replay.
 enum Replay {
-    /// Keys the logs cannot tell; conditions on them are unevaluable rather than guessed.
-    static let unknownKeys: Set<String> = ["aws:principaltag/*", "aws:resourcetag/*", "aws:requesttag/*", "aws:principalorgpaths",
-                                           "aws:resourceorgpaths", "aws:sourceip", "aws:referer", "aws:multifactorauthpresent",
-                                           "aws:calledvia", "aws:viaawsservice", "s3:*", "dynamodb:*", "sqs:*", "kms:*"]
+    /// Keys the replay and the grant check set whenever a request has them, so that unset they are absent,
+    /// each with the reason. Every other key they do not set is unknown, never absent: tags, time
+    /// (`aws:CurrentTime`), `aws:RequestedRegion`, `aws:UserAgent`, every service's own keys, …
+    static let absentKeys = AbsentKeys([
+        ("aws:PrincipalServiceName", "present only when the caller is an AWS service principal, and then set"),
+        ("aws:PrincipalIsAWSService", "set for every request that names its caller"),
+    ])
+
+    /// Keys absent from requests through a VPC endpoint (IAM condition keys reference: `aws:SourceIp` is
+    /// not present then) or from requests that did not use one.
+    static let endpointOnly: [(key: String, reason: String)] = [
+        ("aws:SourceVpce", "set from the record's vpcEndpointId: a request without one did not come through a VPC endpoint"),
+        ("aws:SourceVpc", "present only on requests through a VPC endpoint"),
+        ("aws:VpcSourceIp", "present only on requests through a VPC endpoint"),
+    ]
+    static let absentThroughEndpoint: [(key: String, reason: String)] = [("aws:SourceIp", "absent on requests through a VPC endpoint")]
+
+    /// Keys a caller without an IAM identity (anonymous, an AWS service) does not have.
+    static let identityOnly: [(key: String, reason: String)] = [
+        ("aws:PrincipalArn", "anonymous and service callers have no principal ARN"),
+        ("aws:PrincipalAccount", "anonymous and service callers belong to no account"),
+        ("aws:PrincipalOrgID", "anonymous and service callers belong to no organization"),
+        ("aws:PrincipalOrgPaths", "anonymous and service callers belong to no organization"),
+        ("aws:PrincipalTag/*", "anonymous and service callers have no tags"),
+    ]
+
+    /// What a key the replay or grant check does not set means for a request of `principal`: unknown,
+    /// except the keys the tables above say are absent.
+    /// `throughEndpoint` nil: whether the request comes through an endpoint is not known.
+    static func unsetKeys(_ principal: RequestPrincipal?, throughEndpoint: Bool?) -> UnsetKeys {
+        var table = throughEndpoint.map { absentKeys.adding($0 ? absentThroughEndpoint : endpointOnly) } ?? absentKeys
+        if principal == nil || principal?.kind == .anonymous || principal?.kind == .service { table = table.adding(identityOnly) }
+        return .unknown(absent: table)
+    }
 
     /// The request context of one group of logged requests, with what the logs say and what the inventory adds.
     static func context(_ access: ObservedAccess, vpc: String?, organization: String?, trusted: Set<AccountID>) -> RequestContext {
         // The request as it was: a logged resource is its literal text, never a pattern.
+        let principal = RequestPrincipal(access.principal)
         var context = RequestContext(action: access.access.action.description, resource: PolicyText.sample(of: access.access.resource.text),
-                                     principal: RequestPrincipal(access.principal))
+                                     principal: principal)
         if let endpoint = access.endpoint {
             context.set("aws:SourceVpce", [endpoint.rawValue])
             if let vpc { context.set("aws:SourceVpc", [vpc]) }
@@ -58,19 +89,14 @@ enum Replay {
         if access.principal.kind == .awsService { context.set("aws:PrincipalServiceName", [access.principal.arn]) }
         // Logged requests that reached AWS went over TLS (CloudTrail records tlsDetails); see the report's assumptions.
         context.set("aws:SecureTransport", ["true"])
-        var unknown = unknownKeys
         if let account = access.access.resourceAccount {
             context.set("aws:ResourceAccount", [account.rawValue])
-            if let organization, trusted.contains(account) { context.set("aws:ResourceOrgID", [organization]) } else { unknown.insert("aws:resourceorgid") }
-        } else {
-            unknown.formUnion(["aws:resourceaccount", "aws:resourceorgid"])
+            if let organization, trusted.contains(account) { context.set("aws:ResourceOrgID", [organization]) }
         }
         if let organization, let account = access.principal.account, trusted.contains(account) {
             context.set("aws:PrincipalOrgID", [organization])
-        } else if access.principal.kind != .anonymous && access.principal.kind != .awsService {
-            unknown.insert("aws:principalorgid")
         }
-        context.unknownKeys = unknown
+        context.unsetKeys = unsetKeys(principal, throughEndpoint: access.endpoint != nil)
         return context
     }
 

@@ -144,10 +144,14 @@ public struct BucketResult: Sendable {
     public var exceptions: [Message]
     /// False when no logged request touched the bucket's objects: the lock then covers bucket-level actions only.
     public var objectAccessObserved: Bool
-    /// The draft's size in characters (the limit is ``Synthesizer/bucketPolicyLimit``).
+    /// The draft's size in UTF-8 bytes (the limit is ``Synthesizer/bucketPolicyLimit``).
     public var size: Int
     /// The lock evaluated against the window's requests to the bucket: none may be explicitly denied.
     public var replay: ReplayResult
+    /// The draft's Allow statements against the current policy (kept statements grant what they did).
+    public var grantCheck = GrantCheck()
+    /// How the draft was made to fit the size limit, or that it could not be.
+    public var notes: [Diagnostic] = []
     /// The draft against the current policy.
     public var diff: String
     /// How far the lock can be trusted, and why.

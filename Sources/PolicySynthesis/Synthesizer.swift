@@ -146,7 +146,7 @@ public enum Synthesizer {
                       actions: ActionCatalog) -> EndpointResult {
         let current = c.endpoint.policy ?? .allowAll
         let currentKnown = c.endpoint.policy != nil
-        let compiledCurrent = CompiledPolicy(current)
+        let compiledCurrent = CompiledPolicy(current, kind: c.endpoint.policyKind)
         let builder = EndpointPolicyBuilder(region: c.region, granularity: granularity, current: compiledCurrent, endpoint: c.endpoint.id,
                                             catalog: actions)
         var fitted = EndpointDraft.fit(builder, triage.draftable + grants.inferred, granularity: granularity, limit: endpointPolicyLimit)
@@ -156,7 +156,8 @@ public enum Synthesizer {
         let authorized = triage.draftable.map(\.0)
         let first = authorized.map(\.firstSeen).filter { $0 > 0 }.min(), last = authorized.map(\.lastSeen).max()
         let historyDays = first.flatMap { f in last.map { Int(($0 - f) / 86_400) + 1 } } ?? 0
-        let replay = Replay.run(CompiledPolicy(fitted.document), authorized: authorized, held: triage.held, denied: triage.denied,
+        let draft = CompiledPolicy(fitted.document, kind: c.endpoint.policyKind)
+        let replay = Replay.run(draft, authorized: authorized, held: triage.held, denied: triage.denied,
                                 vpc: { _ in c.endpoint.vpcID }, organization: c.organization, trusted: c.trusted, breaks: { $0 != .allow })
         let services: Set<String> = c.endpoint.service.map { [$0] } ?? Set(c.accesses.map { $0.access.action.service.lowercased() })
         let usage = UnusedPermissions.report(current, services: services, authorized: authorized, denied: triage.denied,

@@ -219,6 +219,25 @@ struct EndToEndTests {
         #expect(!help.contains("--workers <workers>     Parallel file readers (default: the number of cores).\n                          (default:"))
     }
 
+    /// `evaluate` allowed everyone, anonymous included, through a statement without Principal, without a word.
+    @Test func evaluateAllowedEveryoneThroughAStatementWithoutPrincipal() throws {
+        let dir = TestSupport.temporaryDirectory("e2e-kind")
+        let policy = dir + "/policy.json"
+        try #"{"Statement":[{"Effect":"Allow","Action":"s3:*","Resource":"*"}]}"#.write(toFile: policy, atomically: true, encoding: .utf8)
+        let request = ["evaluate", "--policy", policy, "--action", "s3:GetObject", "--resource", "arn:aws:s3:::b/k"]
+        let anonymous = try Binary.run(request + ["--principal", "anonymous"])
+        #expect(anonymous.status == 1, "\(anonymous.output)")
+        #expect(anonymous.output.contains("invalid-statement"), "\(anonymous.output)")
+        #expect(try Binary.run(request + ["--kind", "identity"]).status == 0)
+        let account = dir + "/gateway.json"
+        try #"{"Statement":[{"Effect":"Allow","Principal":{"AWS":"111122223333"},"Action":"s3:*","Resource":"*"}]}"#
+            .write(toFile: account, atomically: true, encoding: .utf8)
+        let role = ["evaluate", "--policy", account, "--action", "s3:GetObject", "--resource", "arn:aws:s3:::b/k",
+                    "--principal", "arn:aws:iam::111122223333:role/app"]
+        #expect(try Binary.run(role + ["--kind", "gateway-endpoint"]).status == 1)
+        #expect(try Binary.run(role + ["--kind", "interface-endpoint"]).status == 0)
+    }
+
     @Test func evaluateWarnsOfAMistypedActionAndAResourceThatIsNoARN() throws {
         let policy = Self.root + "/Output/endpoints/vpce-01a2b3c4d5e6f7a80.json"
         let result = try Binary.run(["evaluate", "--policy", policy, "--action", "s3:GetObjekt", "--resource", "acme-app-data/x"])

@@ -102,12 +102,18 @@ enum FuzzTarget: String, CaseIterable {
         guard let document = try? PolicyReader.read(text) else { return }
         let written = PolicyWriter.write(document)
         invariant((try? PolicyReader.read(written)) != nil, "a written policy does not read back")
-        let compiled = CompiledPolicy(document)
-        for (action, resource) in [("s3:GetObject", "arn:aws:s3:::b/k"), ("s3:ListBucket", "arn:aws:s3:::b"), ("dynamodb:GetItem", "*")] {
-            var context = RequestContext(action: action, resource: resource, principal: .from("arn:aws:iam::111122223333:role/r"),
-                                         keys: ["aws:SourceVpce": ["vpce-1"], "aws:SourceIp": ["10.0.0.1"]])
-            context.unknownKeys = ["aws:principaltag/*"]
-            _ = compiled.evaluate(context)
+        for kind in PolicyKind.allCases {
+            let compiled = CompiledPolicy(document, kind: kind)
+            for (action, resource) in [("s3:GetObject", "arn:aws:s3:::b/k"), ("s3:ListBucket", "arn:aws:s3:::b"), ("dynamodb:GetItem", "*")] {
+                var context = RequestContext(action: action, resource: resource, principal: .from("arn:aws:sts::111122223333:assumed-role/r/s"),
+                                             keys: ["aws:SourceVpce": ["vpce-1"], "aws:SourceIp": ["10.0.0.1"]])
+                context.unknownKeys = ["aws:principaltag/*"]
+                let absent = compiled.evaluate(context).decision
+                // Keys the caller does not set turned unknown: a decided answer may only become unevaluable.
+                context.unsetKeys = .unknown(absent: AbsentKeys([]))
+                let unknown = compiled.evaluate(context).decision
+                invariant(unknown == absent || unknown == .unevaluable, "an unknown key changed a decision: \(absent) → \(unknown)")
+            }
         }
     }
 

@@ -73,9 +73,10 @@ struct EvaluationTests {
     }
 
     @Test func notPrincipalWithDenyDeniesEveryoneElse() throws {
-        let policy = #"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:role/admin"},"Action":"s3:PutBucketPolicy","Resource":"*"}]}"#
+        let admin = "arn:aws:sts::111122223333:assumed-role/admin/alice"
+        let policy = #"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","NotPrincipal":{"AWS":["\#(admin)","arn:aws:iam::111122223333:role/admin","111122223333"]},"Action":"s3:PutBucketPolicy","Resource":"*"}]}"#
         #expect(try Self.decide(policy, "s3:PutBucketPolicy", "arn:aws:s3:::b") == .explicitDeny)
-        #expect(try Self.decide(policy, "s3:PutBucketPolicy", "arn:aws:s3:::b", principal: "arn:aws:iam::111122223333:role/admin") == .allow)
+        #expect(try Self.decide(policy, "s3:PutBucketPolicy", "arn:aws:s3:::b", principal: admin) == .allow)
     }
 
     static func condition(_ block: String) -> String {

@@ -43,6 +43,7 @@ public struct EventNormalizer: Sendable {
     public func normalize(_ record: JSONValue) -> Result {
         guard record.isObject else { return .rejected(code: "not-an-object", reason: "record is not a JSON object") }
         let fields = record.members(Field.keys)
+        if let reason = Self.duplicated(fields) { return .rejected(code: "duplicate-key", reason: reason) }
         func string(_ field: Field) -> String? { fields[field.rawValue]?.string }
         let eventType = string(.eventType)
         let category = string(.eventCategory)
@@ -91,6 +92,22 @@ public struct EventNormalizer: Sendable {
             vpcEndpointAccount: string(.vpcEndpointAccountId).map { AccountID($0) },
             sourceIP: string(.sourceIPAddress), userAgent: string(.userAgent),
             recipientAccount: recipient, outcome: outcome, errorCode: errorCode, category: category))
+    }
+
+    /// Why the record cannot be read as one meaning: a member it reads is given twice (at the top, or
+    /// anywhere in `userIdentity`, `requestParameters` or `resources`). `"errorCode": null, "errorCode":
+    /// "AccessDenied"` is a success to a reader that keeps the first and a denial to one that keeps the last.
+    static func duplicated(_ fields: JSONFields) -> String? {
+        if let slot = fields.duplicate, let field = Field(rawValue: slot) {
+            return "`\(field == .timestamp ? "@timestamp" : "\(field)")` is given twice: JSON readers disagree on which value counts"
+        }
+        for field in [Field.userIdentity, .requestParameters, .resources] {
+            // The logged name itself is not repeated in the reason: the reject's excerpt shows the record.
+            if fields[field.rawValue]?.firstDuplicateKey() != nil {
+                return "an object in `\(field)` gives one name twice: JSON readers disagree on which value counts"
+            }
+        }
+        return nil
     }
 
     /// `s3.amazonaws.com`: ASCII letters, digits, `.` and `-`, at most 128 bytes.

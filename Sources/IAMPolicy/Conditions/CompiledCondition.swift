@@ -9,6 +9,11 @@ final class CompiledCondition: Sendable {
     let values: [Template]
     /// For ARN operators: each value compiled as an ARN pattern once, when it holds no variable.
     let arnPatterns: [ResourcePattern?]
+    /// For ARN operators: the values that are whole ARNs without a wildcard, which match exactly their own
+    /// text (one lookup per request value, where a lock's exception list holds thousands).
+    let exactARNs: Set<String>
+    /// True at the positions of ``exactARNs``' values (not compared again one by one).
+    let inExactSet: [Bool]
     let rawValues: [String]
     /// Why this condition can never be evaluated (an unknown operator), if so.
     let problem: Message?
@@ -24,12 +29,21 @@ final class CompiledCondition: Sendable {
         values = c.values.map { Template($0.text, variables: substitutes, caseInsensitive: ignoreCase) }
         let isARN = [.arnEquals, .arnLike].contains(op?.base.positive)
         arnPatterns = values.map { isARN ? $0.literal.map { ResourcePattern($0, variables: false) } : nil }
+        inExactSet = values.map { v in
+            guard isARN, let text = v.literal else { return false }
+            return ResourcePattern.split(text) != nil && !text.utf8.contains { $0 == 42 || $0 == 63 }
+        }
+        exactARNs = Set(zip(values, inExactSet).compactMap { $1 ? $0.literal : nil })
         problem = op == nil ? "unknown condition operator \(value: c.op)" : nil
     }
 
     func evaluate(_ context: RequestContext) -> MatchResult {
         guard let op else { return .unknown(problem!) }
-        if context.isUnknown(key) { return .unknown("the value of \(value: key) is not known for this request") }
+        if let why = context.unknownReason(key, lowercased: lowercasedKey) { return .unknown(why) }
+        // A policy variable whose key is unknown: the value it compares with is not known either.
+        for template in values {
+            if let why = template.variableKeys.lazy.compactMap({ context.unknownReason($0) }).first { return .unknown(why) }
+        }
         let requestValues = context.values(lowercasedKey: lowercasedKey)
         if op.base == .null {
             guard let wanted = rawValues.first?.lowercased() else { return .noMatch }
@@ -46,9 +60,13 @@ final class CompiledCondition: Sendable {
         // Does one request value match any policy value (under the positive operator)?
         func anyPolicyValue(_ value: String) -> Bool? {
             var unknown = false
-            for (template, arn) in zip(values, arnPatterns) {
+            // Split once per request value, not once per policy value (an exception list holds thousands).
+            var prepared: PreparedResource?
+            if exactARNs.contains(value) { return true }
+            for ((template, arn), exact) in zip(zip(values, arnPatterns), inExactSet) where !exact {
                 if let arn {
-                    if arn.matches(value, context: context) { return true }
+                    if prepared == nil { prepared = PreparedResource(value) }
+                    if arn.matches(prepared!, context: context) { return true }
                     continue
                 }
                 switch ConditionMatch.matches(op.base, request: value, policy: template, context: context) {

@@ -27,12 +27,20 @@ public enum PolicyReader {
 
     static func parse(_ text: String, path: String) throws(PolicyError) -> JSONValue {
         let bytes = Array(text.utf8)
+        let value: JSONValue
         do {
-            return try JSONParser.parse(bytes).values[0]
+            value = try JSONParser.parse(bytes).values[0]
         } catch {
             let (line, column) = JSONDocument.lineAndColumn(of: error.offset, in: bytes)
             throw PolicyError(code: .malformedJSON, path: path, message: "malformed JSON at line \(line), column \(column): \(error.message)")
         }
+        // A name given twice reads as its first value here and as its last in common tools: never guess which.
+        if let (key, offset) = value.firstDuplicateKey() {
+            let (line, column) = JSONDocument.lineAndColumn(of: offset, in: bytes)
+            throw PolicyError(code: .malformedDocument, path: path, message: "`\(key)` given twice in one object at line \(line), "
+                                  + "column \(column): readers disagree on which value counts")
+        }
+        return value
     }
 
     /// Reads a document from an already parsed JSON object.

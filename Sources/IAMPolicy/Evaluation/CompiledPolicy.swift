@@ -20,6 +20,25 @@ public struct EvaluationResult: Sendable, Hashable {
     public var diagnostics: [Diagnostic]
 }
 
+/// Which kind of policy a document is: it decides what `Principal` means, as AWS evaluates it.
+public enum PolicyKind: String, Sendable, Hashable, CaseIterable {
+    /// An identity policy: it applies to its principal and has no `Principal` element.
+    case identity
+    /// A resource policy (a bucket policy): `Principal` is required; an account names all its principals.
+    case resource
+    /// An interface endpoint's policy: as a resource policy.
+    case interfaceEndpoint = "interface-endpoint"
+    /// A gateway endpoint's policy: an account (`"AWS": "111122223333"` or its `:root` ARN) names only the
+    /// account's root user (VPC User Guide, gateway endpoints).
+    case gatewayEndpoint = "gateway-endpoint"
+    /// An endpoint policy of an endpoint whose type is not known: an account named as principal may mean
+    /// the whole account or only its root user, so it is unknown for the account's other principals.
+    case endpoint
+
+    /// True for the kinds that require a `Principal` (or `NotPrincipal`) in every statement.
+    var requiresPrincipal: Bool { self != .identity }
+}
+
 /// A policy prepared once and evaluated against many requests (OPA's prepared query).
 ///
 /// Evaluation follows the IAM policy evaluation logic: an explicit Deny wins; otherwise an Allow
@@ -30,22 +49,27 @@ public struct CompiledPolicy: Sendable {
     /// The policy as read.
     public let document: PolicyDocument
     let statements: [CompiledStatement]
-    /// Problems found while compiling (unknown operators, …); each also makes its statement unknown.
+    /// What kind of policy it is.
+    public let kind: PolicyKind
+    /// Problems found while compiling (unknown operators, a missing or misplaced `Principal`, …); each also
+    /// makes its statement unknown, or (for an invalid statement) match nothing.
     public let diagnostics: [Diagnostic]
 
     /// Compiles `document` once: patterns, principals and conditions prepared for many requests.
     ///
     /// ```swift
-    /// let policy = CompiledPolicy(try PolicyReader.read(text))
+    /// let policy = CompiledPolicy(try PolicyReader.read(text), kind: .resource)
     /// let result = policy.evaluate(RequestContext(action: "s3:GetObject", resource: "arn:aws:s3:::b/k"))
     /// print(result.decision)   // allow, explicit-deny, implicit-deny or unevaluable
     /// ```
-    public init(_ document: PolicyDocument) {
+    public init(_ document: PolicyDocument, kind: PolicyKind = .resource) {
         self.document = document
+        self.kind = kind
         var diagnostics: [Diagnostic] = []
         statements = document.statements.enumerated().map { index, statement in
-            let compiled = CompiledStatement(statement, index: index, variables: document.substitutesVariables)
+            let compiled = CompiledStatement(statement, index: index, variables: document.substitutesVariables, kind: kind)
             diagnostics += compiled.problems.map { compiled.diagnostic($0) }
+            if let invalid = compiled.invalid { diagnostics.append(compiled.diagnostic(invalid, code: "invalid-statement")) }
             return compiled
         }
         self.diagnostics = diagnostics
@@ -104,8 +128,10 @@ final class CompiledStatement: Sendable {
     let conditions: [CompiledCondition]
     let index: Int
     let problems: [Message]
+    /// Why the statement is invalid for its policy kind (it then matches nothing), if it is.
+    let invalid: Message?
 
-    init(_ s: Statement, index: Int, variables: Bool) {
+    init(_ s: Statement, index: Int, variables: Bool, kind: PolicyKind) {
         self.index = index
         name = s.sid.flatMap { $0.isEmpty ? nil : $0 } ?? "#\(index)"
         effect = s.effect
@@ -113,42 +139,52 @@ final class CompiledStatement: Sendable {
         actionsNegated = s.action.isNegated
         resources = s.resource.map { $0.patterns.map { ResourcePattern($0, variables: variables) } }
         resourcesNegated = s.resource?.isNegated ?? false
-        principal = s.principal.map(PrincipalMatcher.init)
-        notPrincipal = s.notPrincipal.map(PrincipalMatcher.init)
+        principal = s.principal.map { PrincipalMatcher($0, kind: kind) }
+        notPrincipal = s.notPrincipal.map { PrincipalMatcher($0, kind: kind) }
         conditions = s.conditions.map { CompiledCondition($0, variables: variables) }
         problems = conditions.compactMap(\.problem)
+        let named = s.principal != nil || s.notPrincipal != nil
+        invalid = switch (kind.requiresPrincipal, named) {
+        case (true, false): "no `Principal`: invalid in a \(kind.rawValue) policy, the statement matches nothing"
+        case (false, true): "a `Principal` in an identity policy is invalid: the statement matches nothing"
+        default: nil
+        }
     }
 
-    /// A statement that cannot be evaluated, and why, located at the statement (and named by its Sid).
-    func diagnostic(_ why: Message) -> Diagnostic {
+    /// A statement that cannot be evaluated (or is invalid), and why, located at the statement (and named by its Sid).
+    func diagnostic(_ why: Message, code: Diagnostic.Code = "unevaluable-statement") -> Diagnostic {
         let sid = name.hasPrefix("#") ? [] : [Message.Piece.text("Sid "), .value(name), .text(": ")]
-        return Diagnostic("unevaluable-statement", .warning, Message(pieces: sid + why.pieces), at: .init(path: "Statement[\(index)]"))
+        return Diagnostic(code, .warning, Message(pieces: sid + why.pieces), at: .init(path: "Statement[\(index)]"))
     }
 
     func match(_ context: RequestContext, _ prepared: PreparedRequest) -> MatchResult {
+        guard invalid == nil else { return .noMatch }
         let actionHit = prepared.action.withUnsafeBufferPointer { action in actions.contains { $0.match(action) } }
         guard actionHit != actionsNegated else { return .noMatch }
+        var unknown: Message?
         if let resources {
-            let hit = resources.contains { $0.matches(prepared.resource, context: context) }
-            guard hit != resourcesNegated else { return .noMatch }
+            switch Self.anyMatch(resources, prepared.resource, context) {
+            case .match: if resourcesNegated { return .noMatch }
+            case .noMatch: if !resourcesNegated { return .noMatch }
+            case .unknown(let why): unknown = why
+            }
         }
         if let principal, !principal.any {
             guard let p = context.principal else { return .unknown("the request names no principal") }
             switch principal.matches(p) {
             case .match: break
             case .noMatch: return .noMatch
-            case .unknown(let why): return .unknown(why)
+            case .unknown(let why): unknown = unknown ?? why
             }
         }
         if let notPrincipal {
             guard let p = context.principal else { return .unknown("the request names no principal") }
-            switch notPrincipal.matches(p) {
+            switch notPrincipal.exempts(p) {
             case .match: return .noMatch
             case .noMatch: break
-            case .unknown(let why): return .unknown(why)
+            case .unknown(let why): unknown = unknown ?? why
             }
         }
-        var unknown: Message?
         for condition in conditions {
             switch condition.evaluate(context) {
             case .match: continue
@@ -158,52 +194,120 @@ final class CompiledStatement: Sendable {
         }
         return unknown.map(MatchResult.unknown) ?? .match
     }
+
+    /// Whether any of `patterns` matches the resource: a match wins over a pattern whose variable is unknown.
+    static func anyMatch(_ patterns: [ResourcePattern], _ resource: PreparedResource, _ context: RequestContext) -> MatchResult {
+        var unknown: Message?
+        for pattern in patterns {
+            if let why = pattern.unknownReason(context) { unknown = unknown ?? why; continue }
+            if pattern.matches(resource, context: context) { return .match }
+        }
+        return unknown.map(MatchResult.unknown) ?? .noMatch
+    }
 }
 
-/// `Principal` matching for resource-based policies.
+/// `Principal` and `NotPrincipal` matching, by policy kind.
 final class PrincipalMatcher: Sendable {
     let any: Bool
-    let aws: [String]
+    let aws: Set<String>
+    /// Accounts named by id or by their `:root` ARN (any partition).
+    let accounts: Set<String>
     let services: Set<String>
     let federated: Set<String>
     let canonical: [String]
+    let kind: PolicyKind
 
-    init(_ spec: PrincipalSpec) {
+    init(_ spec: PrincipalSpec, kind: PolicyKind) {
+        self.kind = kind
+        var any = false, aws: Set<String> = [], accounts: Set<String> = [], services: Set<String> = []
+        var federated: Set<String> = [], canonical: [String] = []
         switch spec {
-        case .any:
-            any = true; aws = []; services = []; federated = []; canonical = []
+        case .any: any = true
         case .map(let entries):
-            var aws: [String] = [], services: Set<String> = [], federated: Set<String> = [], canonical: [String] = []
-            var any = false
             for e in entries {
                 switch e.type {
                 case "AWS":
-                    for v in e.values { if v == "*" { any = true } else { aws.append(v) } }
+                    for v in e.values {
+                        if v == "*" { any = true }
+                        else if let account = Self.account(named: v) { accounts.insert(account) }
+                        else { aws.insert(v) }
+                    }
                 case "Service": services.formUnion(e.values.map { $0.lowercased() })
                 case "Federated": federated.formUnion(e.values)
                 default: canonical += e.values
                 }
             }
-            self.any = any; self.aws = aws; self.services = services; self.federated = federated; self.canonical = canonical
         }
+        self.any = any; self.aws = aws; self.accounts = accounts; self.services = services
+        self.federated = federated; self.canonical = canonical
     }
 
+    /// The account a principal value names as a whole: a 12-digit id or `arn:PARTITION:iam::ID:root`.
+    static func account(named value: String) -> String? {
+        if value.utf8.count == 12, value.utf8.allSatisfy({ (48...57).contains($0) }) { return value }
+        let parts = value.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[0] == "arn", parts[2] == "iam", parts[3].isEmpty, parts[5] == "root", parts[4].utf8.count == 12
+        else { return nil }
+        return String(parts[4])
+    }
+
+    /// Whether `Principal` names the request's principal.
     func matches(_ p: RequestPrincipal) -> MatchResult {
         if any { return .match }
         switch p.kind {
-        case .service:
-            return services.contains(p.arn.lowercased()) ? .match : .noMatch
-        case .anonymous:
-            return .noMatch
-        default:
-            for value in aws {
-                if value == p.arn || (p.sessionARN != nil && value == p.sessionARN) { return .match }
-                // An account id or account root ARN names every principal of that account.
-                if let account = p.account, value == account || value == "arn:aws:iam::\(account):root" { return .match }
-            }
-            if p.kind == .federated, federated.contains(p.arn) { return .match }
-            if !canonical.isEmpty { return .unknown("canonical user ids cannot be matched to ARNs") }
-            return .noMatch
+        case .service: return services.contains(p.arn.lowercased()) ? .match : .noMatch
+        case .anonymous: return .noMatch
+        default: break
         }
+        if aws.contains(p.arn) || (p.sessionARN.map(aws.contains) ?? false) { return .match }
+        if p.kind == .federated, federated.contains(p.arn) { return .match }
+        if let account = p.account, accounts.contains(account) {
+            switch kind {
+            // Gateway endpoints: an account names only its root user.
+            case .gatewayEndpoint: if p.kind == .root { return .match }
+            case .endpoint:
+                if p.kind == .root { return .match }
+                let scope = "the whole account (interface) or its root user only (gateway)"
+                return .unknown("the endpoint's type is not known: \(value: account) as principal names \(scope)")
+            case .identity, .resource, .interfaceEndpoint: return .match
+            }
+        }
+        if !canonical.isEmpty { return .unknown("canonical user ids cannot be matched to ARNs") }
+        return .noMatch
+    }
+
+    /// Whether `NotPrincipal` exempts the request's principal. AWS may check each identity the request
+    /// carries (the account, then the role or user, then the assumed-role session) and the session must be
+    /// named exactly: the principal's own identity not listed is no exemption; listed without its role or
+    /// account, the exemption is unknown ("the policy might deny the account", NotPrincipal documentation).
+    func exempts(_ p: RequestPrincipal) -> MatchResult {
+        if any { return .match }
+        switch p.kind {
+        case .service: return services.contains(p.arn.lowercased()) ? .match : .noMatch
+        case .anonymous: return .noMatch
+        case .root: return p.account.map(accounts.contains) == true ? .match : .noMatch
+        default: break
+        }
+        let own: Bool
+        if p.kind == .role {
+            if let session = p.sessionARN { own = aws.contains(session) } else if namesASession(of: p.arn) {
+                return .unknown("the request's session is not known: NotPrincipal names sessions of \(value: p.arn)")
+            } else { own = false }
+        } else {
+            own = aws.contains(p.arn) || (p.kind == .federated && federated.contains(p.arn))
+        }
+        guard own else { return .noMatch }
+        let parents = (p.kind != .role || aws.contains(p.arn)) && (p.account.map(accounts.contains) ?? false)
+        guard !parents else { return .match }
+        return .unknown("NotPrincipal names \(value: p.sessionARN ?? p.arn) but not its role and account: AWS might deny them")
+    }
+
+    /// True when a listed value is an assumed-role session of `role` (`arn:P:iam::A:role/R` → `arn:P:sts::A:assumed-role/R/`).
+    func namesASession(of role: String) -> Bool {
+        let parts = role.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+        guard parts.count == 6, parts[5].hasPrefix("role/") else { return false }
+        let name = parts[5].split(separator: "/").last ?? ""
+        let prefix = "arn:\(parts[1]):sts::\(parts[4]):assumed-role/\(name)/"
+        return aws.contains { $0.hasPrefix(prefix) }
     }
 }

@@ -2,9 +2,11 @@ public import AWSModel
 
 /// One request as the evaluator sees it: who, what, on which resource, and the condition keys.
 ///
-/// Condition key names compare case-insensitively (as IAM does); values keep their case. A key
-/// missing from ``keys`` is absent from the request; a key in ``unknownKeys`` is one whose value the
-/// caller cannot know, and any condition on it makes the statement unevaluable.
+/// Condition key names compare case-insensitively (as IAM does); values keep their case. A key in
+/// ``unknownKeys`` is one whose value the caller cannot know, and any condition (or policy variable)
+/// on it makes the statement unevaluable. A key neither set nor unknown is what ``unsetKeys`` says:
+/// absent from the request when the caller described all of it (`evaluate`), or unknown when the
+/// caller sets only what it knows (the replay, the grant check) unless its table says why it is absent.
 public struct RequestContext: Sendable, Hashable {
     /// The action requested (`s3:GetObject`); compared case-insensitively.
     public var action: String
@@ -16,6 +18,8 @@ public struct RequestContext: Sendable, Hashable {
     public private(set) var keys: [String: [String]] = [:]
     /// Keys whose value the caller cannot know (lowercased; `prefix/*` covers a family).
     public var unknownKeys: Set<String> = []
+    /// What a key neither in ``keys`` nor in ``unknownKeys`` means.
+    public var unsetKeys: UnsetKeys = .absent
 
     /// A request; the principal's own keys (`aws:PrincipalArn`, `aws:PrincipalAccount`, …) are derived unless `keys` gives them.
     public init(action: String, resource: String, principal: RequestPrincipal? = nil, keys: [String: [String]] = [:]) {
@@ -53,11 +57,53 @@ public struct RequestContext: Sendable, Hashable {
 
     func values(lowercasedKey: String) -> [String]? { keys[lowercasedKey] }
 
-    /// True when the caller said it cannot know `key` (exact, or by a `prefix/*` entry).
-    public func isUnknown(_ key: String) -> Bool {
-        guard !unknownKeys.isEmpty else { return false }
-        let k = key.lowercased()
-        return unknownKeys.contains(k) || unknownKeys.contains { $0.hasSuffix("*") && k.hasPrefix($0.dropLast()) }
+    /// True when the value of `key` is not known for this request: the caller said so (exactly, or by a
+    /// `prefix/*` entry), or the caller sets only what it knows and neither set it nor says it is absent.
+    public func isUnknown(_ key: String) -> Bool { unknownReason(key) != nil }
+
+    /// Why the value of `key` (named as written; `lowercased` when the caller has it) is not known for this
+    /// request; nil when it is set or known absent.
+    func unknownReason(_ key: String, lowercased: String? = nil) -> Message? {
+        let k = lowercased ?? key.lowercased()
+        if !unknownKeys.isEmpty,
+           unknownKeys.contains(k) || unknownKeys.contains(where: { $0.hasSuffix("*") && k.hasPrefix($0.dropLast()) }) {
+            return "the value of \(value: key) is not known for this request"
+        }
+        guard case .unknown(let table) = unsetKeys, keys[k] == nil, table.reason(k) == nil else { return nil }
+        return "the value of \(value: key) is not known for this request (not set from the request)"
+    }
+}
+
+/// What a condition key the request context does not set means.
+public enum UnsetKeys: Sendable, Hashable {
+    /// Absent from the request: the caller described all of it.
+    case absent
+    /// Unknown: the caller sets only what it knows; the keys of the table are absent, for the reason it gives.
+    case unknown(absent: AbsentKeys)
+}
+
+/// Condition keys known to be absent from a request when the caller does not set them, each with the
+/// reason (data, so that every key a check treats as absent is one it can justify).
+public struct AbsentKeys: Sendable, Hashable {
+    /// Reasons by lowercased key.
+    public private(set) var reasons: [String: String] = [:]
+
+    /// A table of `(key, reason)` rows; keys compare case-insensitively.
+    public init(_ rows: [(key: String, reason: String)]) {
+        for row in rows { reasons[row.key.lowercased()] = row.reason }
+    }
+
+    /// The reason `key` (lowercased) is absent when unset, or nil when the table does not say; a `prefix*`
+    /// row covers a family of keys.
+    public func reason(_ key: String) -> String? {
+        reasons[key] ?? reasons.first { $0.key.hasSuffix("*") && key.hasPrefix($0.key.dropLast()) }?.value
+    }
+
+    /// This table with more rows (a row for a key already there replaces it).
+    public func adding(_ rows: [(key: String, reason: String)]) -> AbsentKeys {
+        var copy = self
+        for row in rows { copy.reasons[row.key.lowercased()] = row.reason }
+        return copy
     }
 }
 

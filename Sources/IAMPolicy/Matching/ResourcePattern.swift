@@ -28,7 +28,13 @@ final class ResourcePattern: Sendable {
         return parts.count == 6 && parts[0] == "arn" ? parts : nil
     }
 
-    /// Matches `resource`; a policy variable absent from the request makes it no match, as AWS does.
+    /// Why the pattern cannot be matched for this request (a variable whose key is unknown), or nil.
+    func unknownReason(_ context: RequestContext) -> Message? {
+        whole.variableKeys.lazy.compactMap { context.unknownReason($0) }.first
+    }
+
+    /// Matches `resource`; a policy variable absent from the request makes it no match, as AWS does
+    /// (callers ask ``unknownReason(_:)`` first when a variable's key may be unknown).
     func matches(_ resource: String, context: RequestContext) -> Bool {
         matches(PreparedResource(resource), context: context)
     }
@@ -82,10 +88,13 @@ final class Template: Sendable {
     /// The text with escapes applied, when it holds no variable (what the Equals operators compare).
     let literal: String?
     let caseInsensitive: Bool
+    /// The keys of the variables it holds, as written.
+    let variableKeys: [String]
 
     init(_ text: String, variables: Bool, caseInsensitive: Bool = false) {
         self.caseInsensitive = caseInsensitive
         pieces = variables ? Self.parse(text) : [.text(text)]
+        variableKeys = pieces.compactMap { if case .variable(let key, _) = $0 { key } else { nil } }
         if pieces.allSatisfy({ if case .variable = $0 { false } else { true } }) {
             compiled = WildcardPattern(parts: pieces.map {
                 switch $0 { case .text(let t): .text(t); case .literal(let l): .literal(l); case .variable: .text("") }

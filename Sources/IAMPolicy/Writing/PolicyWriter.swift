@@ -26,6 +26,9 @@ public enum PolicyWriter {
     /// The number of characters the endpoint (20,480 incl. white space) and bucket (20 KB) limits count.
     public static func size(_ document: PolicyDocument) -> Int { write(document).count }
 
+    /// The document's size in UTF-8 bytes (S3's bucket-policy limit, 20 KB).
+    public static func byteSize(_ document: PolicyDocument) -> Int { write(document).utf8.count }
+
     indirect enum Node {
         case string(String)
         case raw(String)

@@ -217,7 +217,7 @@ extension PerimeterCommand {
                 i += 1
             }
             let document = PolicyDocument(statements: statements)
-            let policy = CompiledPolicy(document)
+            let policy = CompiledPolicy(document, kind: .resource)
             var contexts: [RequestContext] = []
             for n in 0..<1000 {
                 let k = n % (i + 5)

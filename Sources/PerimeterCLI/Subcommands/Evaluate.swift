@@ -1,7 +1,7 @@
-import ArgumentParser
+public import ArgumentParser
 import AWSModel
 import Foundation
-import IAMPolicy
+public import IAMPolicy
 
 extension PerimeterCommand {
     struct Evaluate: AsyncParsableCommand {
@@ -29,6 +29,12 @@ extension PerimeterCommand {
         @Option(name: .customLong("context"), help: "A condition key, KEY=VALUE; give a key more than once for several values.")
         var contextEntries: [String] = []
 
+        @Option(help: """
+            The policy's kind: resource (a bucket policy), interface-endpoint, gateway-endpoint (an account as principal \
+            names only its root user), endpoint (an endpoint of unknown type) or identity (no Principal).
+            """)
+        var kind: PolicyKind = .resource
+
         @Flag(help: "Print the result as JSON.")
         var json = false
 
@@ -55,7 +61,7 @@ extension PerimeterCommand {
                 keys[String(parts[0]), default: []].append(String(parts[1]))
             }
             let context = RequestContext(action: action, resource: resource, principal: principal.map(RequestPrincipal.from), keys: keys)
-            let compiled = CompiledPolicy(document)
+            let compiled = CompiledPolicy(document, kind: kind)
             let result = compiled.evaluate(context)
             let unknown = document.statements.flatMap { ActionCatalog.shared.unknownActions(in: $0.action) }
             // The request itself may be mistyped: say so rather than answer about something else.
@@ -65,6 +71,11 @@ extension PerimeterCommand {
             }
             if resource != "*", ARN(resource) == nil {
                 request.append(Diagnostic("resource-not-arn", .warning, "the requested resource \(value: resource) is not an ARN"))
+            }
+            // Keys not given are absent from the request described: say which ones the policy tests.
+            let tested = Set(document.statements.flatMap { $0.conditions.map(\.key) }).sorted()
+            request += tested.filter { context.values($0) == nil }.map {
+                Diagnostic("key-not-given", .note, "\(value: $0) was not given with --context: evaluated as absent from the request")
             }
             let notes = (request + compiled.diagnostics + result.diagnostics
                 + unknown.map { Diagnostic("unknown-action", .warning, "\(value: $0) is not an action of the catalog (a typo, or newer than the catalog)") })
@@ -85,3 +96,5 @@ extension PerimeterCommand {
         }
     }
 }
+
+extension PolicyKind: ExpressibleByArgument {}

@@ -26,40 +26,97 @@ enum BucketLockBuilder {
             guard !viaEndpoints.isEmpty else { continue }
             let owner = inventory.buckets[bucket] ?? authorized.compactMap(\.access.resourceAccount).first
             guard let owner, trusted.contains(owner) || inventory.buckets[bucket] != nil else { continue }
-
             let outside = authorized.filter { ours($0) == nil }
-            let objectsSeen = accesses.contains { $0.access.resource.s3ObjectKey != nil }
-            let services = Set(outside.filter { $0.principal.kind == .awsService }.map(\.principal.arn)).sorted()
-            let people = Set(outside.filter { $0.principal.kind != .awsService && $0.principal.kind != .anonymous }.map(\.principal.arn)).sorted()
-            var conditions = [Condition("StringNotEquals", "aws:SourceVpce", viaEndpoints.map(\.rawValue).sorted())]
+            let lock = Lock(bucket: bucket, endpoints: viaEndpoints.map(\.rawValue).sorted(), outside: outside,
+                            objectsSeen: accesses.contains { $0.access.resource.s3ObjectKey != nil },
+                            current: inventory.bucketPolicies[bucket])
+            let (draft, notes) = lock.fitted(limit: Synthesizer.bucketPolicyLimit)
+            let replay = Replay.run(CompiledPolicy(draft, kind: .resource), authorized: authorized, held: [], denied: [],
+                                    vpc: { $0.endpoint.flatMap { endpoints[$0]?.vpcID } }, organization: inventory.organizationID,
+                                    trusted: trusted, breaks: { $0 == .explicitDeny })
+            results.append(BucketResult(bucket: bucket, owner: owner, draft: draft, current: lock.current,
+                                        currentSource: inventory.bucketPolicySources[bucket],
+                                        endpoints: lock.endpoints, exceptions: lock.exceptions() + notes.map(\.message),
+                                        objectAccessObserved: lock.objectsSeen,
+                                        size: PolicyWriter.byteSize(draft), replay: replay,
+                                        grantCheck: lock.current.map { GrantCheck.run(bucketDraft: draft, current: $0) } ?? GrantCheck(),
+                                        notes: notes,
+                                        diff: PolicyDiff.render(lock.current.map { .current($0) } ?? .none, draft: draft,
+                                                                name: "\(bucket).json")))
+        }
+        return results
+    }
+
+    /// One bucket's lock, before it is written.
+    struct Lock {
+        let bucket: String
+        let endpoints: [String]
+        let outside: [ObservedAccess]
+        let objectsSeen: Bool
+        let current: PolicyDocument?
+
+        var services: [String] { Set(outside.filter { $0.principal.kind == .awsService }.map(\.principal.arn)).sorted() }
+        var people: [String] {
+            Set(outside.filter { $0.principal.kind != .awsService && $0.principal.kind != .anonymous }.map(\.principal.arn)).sorted()
+        }
+
+        /// The draft with the exceptions exact, or generalized step by step (each step said, as the endpoint
+        /// drafts' coarsening is) until it fits `limit` bytes (S3: "Bucket policies are limited to 20 KB in
+        /// size"); still over, a warning (review).
+        func fitted(limit: Int) -> (PolicyDocument, [Diagnostic]) {
+            var notes: [Diagnostic] = []
+            var draft = document(exceptions: people, like: false)
+            for (description, level) in [("exceptions generalized to each account's principals of one type (role/*, user/*)", 1),
+                                         ("exceptions generalized to whole accounts", 2)] where PolicyWriter.byteSize(draft) > limit {
+                draft = document(exceptions: Self.generalized(people, level: level), like: true)
+                notes.append(Diagnostic("coarsened", .note, "\(description) to fit \(limit) bytes (now \(PolicyWriter.byteSize(draft)))"))
+            }
+            if PolicyWriter.byteSize(draft) > limit {
+                let size = PolicyWriter.byteSize(draft)
+                notes.append(Diagnostic("over-size-limit", .warning,
+                                        "still \(size) bytes after generalizing the exceptions, over S3's \(limit): put-bucket-policy refuses it"))
+            }
+            return (draft, notes)
+        }
+
+        /// The principal ARNs as patterns: level 1 keeps the resource type (`role/*`), level 2 the account (`*`).
+        static func generalized(_ arns: [String], level: Int) -> [String] {
+            Set(arns.map { arn in
+                let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+                guard parts.count == 6 else { return arn }
+                let type = parts[5].split(separator: "/", maxSplits: 1).first.map { "\($0)/" } ?? ""
+                return parts[0..<5].joined(separator: ":") + ":" + (level == 1 && parts[5].contains("/") ? type : "") + "*"
+            }).sorted()
+        }
+
+        /// The current statements kept, the lock added; the version kept: a 2008-10-17 policy (or one without
+        /// `Version`) written as 2012-10-17 would turn literal `${…}` text into live policy variables.
+        func document(exceptions: [String], like: Bool) -> PolicyDocument {
+            var conditions = [Condition("StringNotEquals", "aws:SourceVpce", endpoints)]
             conditions.append(Condition("BoolIfExists", "aws:PrincipalIsAWSService", ["false"]))
-            if !people.isEmpty { conditions.append(Condition("ArnNotEquals", "aws:PrincipalArn", people)) }
+            if !exceptions.isEmpty { conditions.append(Condition(like ? "ArnNotLike" : "ArnNotEquals", "aws:PrincipalArn", exceptions)) }
             let lock = Statement(sid: lockSid, effect: .deny, principal: .any, action: .actions(["s3:*"]),
                                  resource: .resources(objectsSeen ? ["arn:aws:s3:::\(bucket)", "arn:aws:s3:::\(bucket)/*"] : ["arn:aws:s3:::\(bucket)"]),
                                  conditions: conditions)
-            let current = inventory.bucketPolicies[bucket]
             let kept = (current?.statements ?? []).filter { $0.sid != lockSid }
-            let draft = PolicyDocument(version: "2012-10-17", id: current?.id, statements: kept + [lock])
+            let version = current.map { $0.substitutesVariables ? "2012-10-17" : "2008-10-17" } ?? "2012-10-17"
+            return PolicyDocument(version: version, id: current?.id, statements: kept + [lock])
+        }
 
+        /// Who is exempted, and why.
+        func exceptions() -> [Message] {
             var exceptions: [Message] = []
+            let byPrincipal = Dictionary(grouping: outside, by: \.principal.arn)
             for service in services {
-                let mine = outside.filter { $0.principal.arn == service }
+                let mine = byPrincipal[service] ?? []
                 exceptions.append("\(value: service): AWS service principal, \(mine.reduce(0) { $0 + $1.count }) requests (\(Set(mine.map(\.access.action.name)).sorted().joined(separator: ", "))), exempted with aws:PrincipalIsAWSService")
             }
             for person in people {
-                let mine = outside.filter { $0.principal.arn == person }
+                let mine = byPrincipal[person] ?? []
                 let ips = Set(mine.flatMap(\.sourceIPs)).sorted().prefix(3).joined(separator: ", ")
                 exceptions.append("\(value: person): \(mine.reduce(0) { $0 + $1.count }) requests outside any endpoint (\(Set(mine.map(\.access.action.name)).sorted().joined(separator: ", ")); from \(ips.isEmpty ? "addresses not logged" : ips)), exempted with aws:PrincipalArn")
             }
-            let replay = Replay.run(CompiledPolicy(draft), authorized: authorized, held: [], denied: [],
-                                    vpc: { $0.endpoint.flatMap { endpoints[$0]?.vpcID } }, organization: inventory.organizationID,
-                                    trusted: trusted, breaks: { $0 == .explicitDeny })
-            results.append(BucketResult(bucket: bucket, owner: owner, draft: draft, current: current,
-                                        currentSource: inventory.bucketPolicySources[bucket],
-                                        endpoints: viaEndpoints.map(\.rawValue).sorted(), exceptions: exceptions, objectAccessObserved: objectsSeen,
-                                        size: PolicyWriter.size(draft), replay: replay,
-                                        diff: PolicyDiff.render(current.map { .current($0) } ?? .none, draft: draft, name: "\(bucket).json")))
+            return exceptions
         }
-        return results
     }
 }

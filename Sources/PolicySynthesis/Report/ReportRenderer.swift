@@ -245,7 +245,7 @@ public enum ReportRenderer {
         for b in r.buckets.sorted(by: { naturalOrder($0.bucket, $1.bucket) }) {
             var items = [ReportItem("owner: \(b.owner.map { code($0.rawValue) } ?? "unknown"); answers only \(b.endpoints.map(code).joined(separator: ", ")) and the exceptions below"),
                          ReportItem("replay: \(b.replay.passed ? "" : "FAILED: ")\(n(b.replay.allowed)) of \(n(b.replay.requests)) logged requests keep working (none is explicitly denied)"),
-                         ReportItem("size: \(n(Int64(b.size))) of \(n(Int64(Synthesizer.bucketPolicyLimit))) characters; current policy \(b.current == nil ? "not in the inventory (none assumed)" : "kept, with the lock added")\(b.currentSource.map { " (from \(code($0)))" as ReportLine } ?? "")")]
+                         ReportItem("size: \(n(Int64(b.size))) of \(n(Int64(Synthesizer.bucketPolicyLimit))) bytes; current policy \(b.current == nil ? "not in the inventory (none assumed)" : "kept, with the lock added")\(b.currentSource.map { " (from \(code($0)))" as ReportLine } ?? "")")]
             items.append(b.exceptions.isEmpty ? ReportItem("exceptions: none (no access from outside the endpoints in the window)")
                                               : ReportItem("exceptions:", capped(b.exceptions.map { ReportItem("\($0)") }, 15, noun: "exceptions")))
             items += capped(b.replay.failures.map { f in ReportItem("FAILED: \(f.principal) \(f.action) \(f.resource) (\(f.requests) requests) → \(f.decision)") }, noun: "failures")

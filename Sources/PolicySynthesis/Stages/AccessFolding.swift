@@ -30,7 +30,9 @@ public struct AccessFolding: Sendable {
     public init(granularity: Granularity, inventory: Inventory, allowedResources: [String] = [], actions: ActionCatalog = .shared) {
         self.granularity = granularity
         var policies: [VPCEndpointID: CompiledPolicy] = [:]
-        for (id, endpoint) in inventory.endpoints { if let policy = endpoint.policy { policies[id] = CompiledPolicy(policy) } }
+        for (id, endpoint) in inventory.endpoints {
+            if let policy = endpoint.policy { policies[id] = CompiledPolicy(policy, kind: endpoint.policyKind) }
+        }
         self.policies = policies
         // What each accepted pattern names literally, before its first wildcard.
         allowedPrefixes = allowedResources.map { String($0.prefix { $0 != "*" && $0 != "?" }) }

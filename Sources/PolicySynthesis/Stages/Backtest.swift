@@ -43,7 +43,8 @@ extension Synthesizer {
             let triage = AccessTriage.split(byEndpoint[endpoint.id] ?? [], endpoint: endpoint.id, region: result.endpoints[i].region,
                                             classifier: classifier, trusted: trusted, actions: actions)
             let organization = inventory.organizationID
-            let replay = Replay.run(CompiledPolicy(result.endpoints[i].draft), authorized: triage.draftable.map(\.0), held: [], denied: [],
+            let draft = CompiledPolicy(result.endpoints[i].draft, kind: endpoint.policyKind)
+            let replay = Replay.run(draft, authorized: triage.draftable.map(\.0), held: [], denied: [],
                                     vpc: { _ in endpoint.vpcID }, organization: organization, trusted: trusted, breaks: { $0 != .allow })
             let test = Backtest(from: from, through: through, requests: replay.requests, refused: replay.requests - replay.allowed,
                                 refusedRequests: replay.failures)

@@ -17,31 +17,79 @@ extension GrantCheck {
         for statement in draft.statements where statement.effect == .allow {
             let named = byStatement[statement.sid ?? ""] ?? []
             let principals = named.isEmpty ? [RequestPrincipal(kind: .anonymous, arn: Principal.anonymousARN)] : named.map(RequestPrincipal.init)
-            for action in statement.action.patterns {
-                for resource in statement.resource?.patterns ?? ["*"] {
-                    for principal in principals {
-                        check.checked += 1
-                        var context = RequestContext(action: action, resource: PolicyText.sample(of: resource), principal: principal,
-                                                     keys: ["aws:SourceVpce": [endpoint.id.rawValue]])
-                        if let vpc = endpoint.vpcID { context.set("aws:SourceVpc", [vpc]) }
-                        if principal.kind == .service { context.set("aws:PrincipalServiceName", [principal.arn]) }
-                        context.unknownKeys = Replay.unknownKeys.union(["aws:principalorgid", "aws:resourceorgid", "aws:resourceaccount"])
-                        let line: Message = "\(statement.sid ?? "?"): \(action) on \(value: resource) for \(value: principal.arn)"
-                        let result = current.evaluate(context)
-                        switch result.decision {
-                        case .allow where !PolicyText.isPattern(resource): break
-                        case .allow:
-                            if !contained(resource, action: action, in: currentDocument, allowedBy: Set(result.matchedStatements)) {
-                                check.unprovable.append(Diagnostic("grant-unprovable", .note, line))
-                            }
-                        case .unevaluable: check.unprovable.append(Diagnostic("grant-unprovable", .note, line))
-                        case .implicitDeny, .explicitDeny: check.exceeding.append(Diagnostic("grant-exceeds-current", .error, line))
+            check.add(statement, principals: principals, current: current, currentDocument: currentDocument) { context in
+                context.set("aws:SourceVpce", [endpoint.id.rawValue])
+                if let vpc = endpoint.vpcID { context.set("aws:SourceVpc", [vpc]) }
+                context.unsetKeys = Replay.unsetKeys(context.principal, throughEndpoint: true)
+            }
+        }
+        return check
+    }
+
+    /// A bucket draft against the bucket's current policy. Its Allow statements are the current policy's,
+    /// kept: one kept as it was (the same statement, its variables read the same way) grants what it did;
+    /// any other is checked like an endpoint grant, for the principals its own `Principal` names, from
+    /// anywhere (whether a request comes through an endpoint is not known). A current Deny the draft does
+    /// not keep as it was (an earlier lock it replaces) may have refused more: unprovable.
+    static func run(bucketDraft draft: PolicyDocument, current: PolicyDocument) -> GrantCheck {
+        var check = GrantCheck()
+        let compiled = CompiledPolicy(current, kind: .resource)
+        let sameVariables = draft.substitutesVariables == current.substitutesVariables
+        for statement in draft.statements where statement.effect == .allow {
+            if sameVariables && current.statements.contains(statement) { check.checked += 1; continue }
+            check.add(statement, principals: principals(of: statement), current: compiled, currentDocument: current) { context in
+                context.unsetKeys = Replay.unsetKeys(context.principal, throughEndpoint: nil)
+            }
+        }
+        for (i, statement) in current.statements.enumerated() where statement.effect == .deny {
+            guard !(sameVariables && draft.statements.contains(statement)) else { continue }
+            check.checked += 1
+            let name = statement.sid ?? "#\(i)"
+            check.unprovable.append(Diagnostic("grant-unprovable", .note,
+                                               "Deny \(value: name) of the current policy is not kept as it was: the draft may refuse less than today"))
+        }
+        return check
+    }
+
+    /// The principals a statement's `Principal` names, as requests would carry them (`*`: anonymous, the widest).
+    static func principals(of statement: Statement) -> [RequestPrincipal] {
+        let anonymous = RequestPrincipal(kind: .anonymous, arn: Principal.anonymousARN)
+        guard case .map(let entries)? = statement.principal else { return [anonymous] }
+        return entries.flatMap { entry in
+            entry.values.map { value in
+                if value == "*" { return anonymous }
+                return entry.type == "Service" ? RequestPrincipal(kind: .service, arn: value) : RequestPrincipal.from(value)
+            }
+        }
+    }
+
+    /// Checks every (action, resource, principal) of one Allow statement; `keys` sets what the check knows.
+    mutating func add(_ statement: Statement, principals: [RequestPrincipal], current: CompiledPolicy, currentDocument: PolicyDocument,
+                      keys: (inout RequestContext) -> Void) {
+        for action in statement.action.patterns {
+            for resource in statement.resource?.patterns ?? ["*"] {
+                for principal in principals {
+                    checked += 1
+                    var context = RequestContext(action: action, resource: PolicyText.sample(of: resource), principal: principal)
+                    if principal.kind == .service { context.set("aws:PrincipalServiceName", [principal.arn]) }
+                    keys(&context)
+                    let line: Message = "\(statement.sid ?? "?"): \(action) on \(value: resource) for \(value: principal.arn)"
+                    let result = current.evaluate(context)
+                    switch result.decision {
+                    case .allow where !PolicyText.isPattern(resource): break
+                    case .allow:
+                        if !Self.contained(resource, action: action, in: currentDocument, allowedBy: Set(result.matchedStatements)) {
+                            unprovable.append(Diagnostic("grant-unprovable", .note, line))
                         }
+                    case .unevaluable:
+                        // Named: the key (or operator) that makes the current policy's answer unknown.
+                        let why = result.diagnostics.first.map { Message(pieces: line.pieces + [.text(": ")] + $0.message.pieces) } ?? line
+                        unprovable.append(Diagnostic("grant-unprovable", .note, why))
+                    case .implicitDeny, .explicitDeny: exceeding.append(Diagnostic("grant-exceeds-current", .error, line))
                     }
                 }
             }
         }
-        return check
     }
 
     /// Whether `pattern` (`L*`, or `*`) is covered by an Allow statement among `allowedBy` and overlapped

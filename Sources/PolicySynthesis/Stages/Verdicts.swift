@@ -76,6 +76,17 @@ enum Verdicts {
         if !b.replay.passed {
             reasons.append(Diagnostic("replay-failed", .error, "the lock explicitly denies \(b.replay.failures.reduce(0) { $0 + $1.requests }) requests that were authorized in the window"))
         }
+        if !b.grantCheck.exceeding.isEmpty {
+            let n = b.grantCheck.exceeding.count
+            reasons.append(Diagnostic("grant-check-failed", .error,
+                                      "the draft grants \(n) combination\(n == 1 ? "" : "s") the current policy refuses"))
+        }
+        if !b.grantCheck.unprovable.isEmpty {
+            let n = b.grantCheck.unprovable.count
+            reasons.append(Diagnostic("grant-check-unprovable", .warning,
+                                      "\(n) grant\(n == 1 ? "" : "s") cannot be proven within the current policy"))
+        }
+        reasons += b.notes.filter { $0.severity != .note }
         if b.current == nil {
             reasons.append(Diagnostic("current-policy-unknown", .warning, "the bucket's current policy is not in the inventory: applying the draft replaces its whole policy"))
         }

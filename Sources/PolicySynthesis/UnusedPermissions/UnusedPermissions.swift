@@ -48,7 +48,7 @@ enum UnusedPermissions {
             guard statement.effect == .allow else { return nil }
             // The statement's Action and Resource alone (principals and conditions are the replay's business).
             let single = CompiledPolicy(PolicyDocument(version: policy.version, statements: [Statement(
-                sid: statement.sid, effect: .allow, action: statement.action, resource: statement.resource)]))
+                sid: statement.sid, effect: .allow, action: statement.action, resource: statement.resource)]), kind: .identity)
             let granted = catalog.expand(statement.action).filter { services.isEmpty || services.contains($0.service.lowercased()) }
             func grants(_ a: ObservedAccess) -> Bool {
                 single.evaluate(RequestContext(action: a.access.action.description, resource: PolicyText.sample(of: a.access.resource.text), principal: nil)).decision == .allow

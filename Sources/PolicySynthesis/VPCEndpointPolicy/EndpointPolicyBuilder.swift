@@ -399,7 +399,7 @@ struct EndpointPolicyBuilder {
         let principal = audience.principal.map(RequestPrincipal.init) ?? RequestPrincipal(kind: .anonymous, arn: Principal.anonymousARN)
         var context = RequestContext(action: action.description, resource: sample, principal: principal,
                                      keys: ["aws:SourceVpce": [endpoint.rawValue]])
-        context.unknownKeys = Replay.unknownKeys
+        context.unsetKeys = Replay.unsetKeys(principal, throughEndpoint: true)
         let decision = current.evaluate(context).decision
         return decision == .allow || decision == .unevaluable
     }
