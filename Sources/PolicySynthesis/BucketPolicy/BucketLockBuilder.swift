@@ -11,14 +11,17 @@ enum BucketLockBuilder {
 
     static func build(observed: [ObservedAccess], inventory: Inventory, classifier: ResourceClassifier, trusted: Set<AccountID>,
                       endpoints: [VPCEndpointID: Inventory.Endpoint], awsManaged: Set<VPCEndpointID> = []) -> [BucketResult] {
-        var byBucket: [String: [ObservedAccess]] = [:]
+        // By bucket ARN: a lock names its bucket in the partition its requests were made in.
+        var byBucket: [ARN: [ObservedAccess]] = [:]
         for access in observed {
             // Only a well-formed name becomes a lock (and a file name); logged text that is not one never does.
-            guard let bucket = access.access.resource.s3BucketName, BucketName.isWellFormed(bucket) else { continue }
+            guard let bucket = access.access.resource.arn?.s3BucketARN, BucketName.isWellFormed(bucket.resource),
+                  Partition.isWellFormed(bucket.partition) else { continue }
             byBucket[bucket, default: []].append(access)
         }
         var results: [BucketResult] = []
-        for (bucket, accesses) in byBucket.sorted(by: { $0.key < $1.key }) {
+        for (bucketARN, accesses) in byBucket.sorted(by: { $0.key < $1.key }) {
+            let bucket = bucketARN.resource
             let authorized = accesses.filter(\.outcome.wasAuthorized)
             // An AWS-managed endpoint (the S3 console's, a service's delivery) is not ours: its requests come from outside.
             let ours = { (a: ObservedAccess) in a.endpoint.flatMap { awsManaged.contains($0) ? nil : $0 } }
@@ -35,7 +38,7 @@ enum BucketLockBuilder {
             conditions.append(Condition("BoolIfExists", "aws:PrincipalIsAWSService", ["false"]))
             if !people.isEmpty { conditions.append(Condition("ArnNotEquals", "aws:PrincipalArn", people)) }
             let lock = Statement(sid: lockSid, effect: .deny, principal: .any, action: .actions(["s3:*"]),
-                                 resource: .resources(objectsSeen ? ["arn:aws:s3:::\(bucket)", "arn:aws:s3:::\(bucket)/*"] : ["arn:aws:s3:::\(bucket)"]),
+                                 resource: .resources([bucketARN.description] + (objectsSeen ? [PolicyText.allObjects(inBucketARN: bucketARN.description)] : [])),
                                  conditions: conditions)
             let current = inventory.bucketPolicies[bucket]
             let kept = (current?.statements ?? []).filter { $0.sid != lockSid }
