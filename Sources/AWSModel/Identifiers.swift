@@ -43,7 +43,8 @@ public enum RegionName {
     /// `-` (`us-east-1`, `cn-north-1`, `us-gov-west-1`, `us-isob-east-1`): not `amazonaws`, not `com`.
     public static func isRegionShaped(_ text: String) -> Bool {
         let groups = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard isWellFormed(text), groups.count >= 3, let number = groups.last, !number.isEmpty, number.allSatisfy(\.isASCIIDigit) else { return false }
+        guard isWellFormed(text), groups.count >= 3, let number = groups.last, !number.isEmpty, number.allSatisfy(\.isASCIIDigit)
+        else { return false }
         return groups.dropLast().allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isLetter) }
     }
 }
@@ -70,7 +71,8 @@ public enum Partition {
     /// `aws`, or `aws-` and lowercase ASCII letters and `-`, at most 32 bytes: the only text that
     /// stands as a partition in an ARN Perimeter builds.
     public static func isWellFormed(_ text: String) -> Bool {
-        text.utf8.count <= 32 && (text == standard || text.hasPrefix("aws-") && text.utf8.allSatisfy { (97...122).contains($0) || $0 == 45 })
+        guard text.utf8.count <= 32 else { return false }
+        return text == standard || text.hasPrefix("aws-") && text.utf8.allSatisfy { (97...122).contains($0) || $0 == 45 }
     }
 }
 

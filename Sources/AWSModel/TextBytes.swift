@@ -7,7 +7,9 @@ public enum TextBytes {
     @inlinable
     public static func equal(_ a: String, _ b: String) -> Bool {
         guard a.utf8.count == b.utf8.count else { return false }
-        let contiguous = a.utf8.withContiguousStorageIfAvailable { x in b.utf8.withContiguousStorageIfAvailable { y in x.elementsEqual(y) } }
+        let contiguous = a.utf8.withContiguousStorageIfAvailable { x in
+            b.utf8.withContiguousStorageIfAvailable { y in x.elementsEqual(y) }
+        }
         return contiguous.flatMap { $0 } ?? a.utf8.elementsEqual(b.utf8)
     }
 

@@ -1,18 +1,21 @@
 import AWSLogs
 import AWSModel
+import Foundation
 internal import GRDB
 
 /// The statements ingest writes with, looked up in GRDB's cache once per transaction rather than once
 /// per file (each lookup hashes the SQL text: ten per file, for a trail's thousands of small ones), and
 /// bound directly through ``FastStatement``.
 struct IngestStatements {
-    private let ledgered, clearFailed, seen, ledger, access, sources, categories, flows: FastStatement
+    private let ledgered, clearFailed, seen, variant, ledger, access, sources, categories, flows: FastStatement
     private let reject, skip: Statement
 
     init(_ db: Database) throws {
         ledgered = FastStatement(try db.cachedStatement(sql: "SELECT outcome = 'failed' FROM file WHERE content_hash = ?"))
         clearFailed = FastStatement(try db.cachedStatement(sql: "DELETE FROM file WHERE content_hash = ? AND outcome = 'failed'"))
-        seen = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_seen(event_time, event_id) VALUES (?, ?)"))
+        let columns = "(event_time, event_id, digest, file_id) VALUES (?, ?, ?, ?)"
+        seen = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_seen" + columns))
+        variant = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_variant" + columns))
         ledger = FastStatement(try db.cachedStatement(sql: """
             INSERT INTO file(path, size, content_hash, kind, outcome, note, events, duplicate_events, flow_records, rejects, skipped, decompressed_bytes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -60,11 +63,34 @@ struct IngestStatements {
         try clearFailed.run(db)
     }
 
-    /// Records an event id; false when it was recorded before (the event is a duplicate).
-    func recordEvent(_ db: Database, time: Int64, id: String) throws -> Bool {
-        seen.bind(time)
-        seen.bind(id)
-        return try seen.run(db) > 0
+    /// What the store knew of an event: nothing, the same event (a copy), or another content for its id.
+    enum EventRecord { case new, copy, conflict }
+
+    /// Records an event from `file` (whose path is `path`) by its (time, id) and content digest: new; a
+    /// copy of a stored event (same id and digest, or an id stored without a digest); or a content not
+    /// stored before for that id, a conflict, recorded too (``UsageStore/eventConflicts()`` reads them).
+    /// Each content keeps the least path among the files it came from, whatever their order.
+    func recordEvent(_ db: Database, time: Int64, id: String, digest: EventDigest, file: Int64, path: String) throws -> EventRecord {
+        let bytes = digest.bytes
+        seen.bind(time); seen.bind(id); seen.bind(blob: bytes); seen.bind(file)
+        if try seen.run(db) > 0 { return .new }
+        // Rare: the id was stored before.
+        let copy = try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM event_seen WHERE event_time = ?1 AND event_id = ?2 AND (digest = ?3 OR digest = x''))
+                OR EXISTS (SELECT 1 FROM event_variant WHERE event_time = ?1 AND event_id = ?2 AND digest = ?3)
+            """, arguments: [time, id, Data(bytes)]) ?? false
+        guard copy else {
+            variant.bind(time); variant.bind(id); variant.bind(blob: bytes); variant.bind(file)
+            try variant.run(db)
+            return .conflict
+        }
+        for table in ["event_seen", "event_variant"] {
+            try db.execute(sql: """
+                UPDATE \(table) SET file_id = ?1 WHERE event_time = ?2 AND event_id = ?3 AND digest = ?4
+                AND COALESCE((SELECT path FROM file WHERE file.id = \(table).file_id) > ?5, 1)
+                """, arguments: [file, time, id, Data(bytes), path])
+        }
+        return .copy
     }
 
     /// Writes a ledger row; returns its id.

@@ -26,9 +26,9 @@ struct PartitionRecordTests {
     @Test(arguments: partitions)
     func arnsMadeFromARecordAreInItsRegionsPartitionNotArnAws(partition: String, region: String, domain: String) throws {
         let root = #"{"type":"Root","accountId":"111122223333"}"#
+        let bucketEntry = #"[{"type":"AWS::S3::Bucket","ARN":"arn:\#(partition):s3:::acme-data","accountId":"444455556666"}]"#
         let object = try Self.event(region: region, source: "s3.amazonaws.com", name: "GetObject", identity: root,
-                                    parameters: #"{"bucketName":"acme-data","key":"cv/a.pdf"}"#,
-                                    resources: #"[{"type":"AWS::S3::Bucket","ARN":"arn:\#(partition):s3:::acme-data","accountId":"444455556666"}]"#)
+                                    parameters: #"{"bucketName":"acme-data","key":"cv/a.pdf"}"#, resources: bucketEntry)
         #expect(Self.accesses(object) == ["s3:GetObject arn:\(partition):s3:::acme-data/cv/a.pdf"])
         #expect(object?.accesses.first?.resourceAccount == AccountID("444455556666"))
         #expect(object?.principal.arn == "arn:\(partition):iam::111122223333:root")
@@ -71,7 +71,8 @@ struct PartitionRecordTests {
     ])
     func aTableNamedByAnotherAccountsARNIsThatTableNotGluedIntoTheRecipients(name: String, parameters: String, expected: [String]) throws {
         let user = #"{"type":"IAMUser","arn":"arn:aws:iam::111122223333:user/ci","accountId":"111122223333","userName":"ci"}"#
-        let event = try Self.event(region: "us-east-1", source: "dynamodb.amazonaws.com", name: name, identity: user, parameters: parameters)
+        let event = try Self.event(region: "us-east-1", source: "dynamodb.amazonaws.com", name: name, identity: user,
+                                   parameters: parameters)
         let found = event?.accesses.map { "\($0.action) \($0.resource) \($0.resourceAccount?.rawValue ?? "none")" }
         #expect(found.map(Set.init) == Set(expected))
     }

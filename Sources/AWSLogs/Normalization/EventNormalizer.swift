@@ -147,7 +147,8 @@ public struct EventNormalizer: Sendable {
             return (Principal(kind: .assumedRole, arn: arn ?? string(.principalId) ?? "unknown", account: account), sessionName)
         case "IAMUser":
             let name = string(.userName) ?? ""
-            return (Principal(kind: .iamUser, arn: arn ?? "arn:\(partition):iam::\(account?.rawValue ?? ""):user/\(name)", account: account), nil)
+            let user = arn ?? "arn:\(partition):iam::\(account?.rawValue ?? ""):user/\(name)"
+            return (Principal(kind: .iamUser, arn: user, account: account), nil)
         case "Root":
             let acct = account ?? recipient
             return (Principal(kind: .root, arn: "arn:\(partition):iam::\(acct?.rawValue ?? ""):root", account: acct), nil)

@@ -129,21 +129,26 @@ struct ResourceResolver {
             switch rule.resource {
             case .bucket: return all(Resource(literal: ARN.s3Bucket(bucket, partition: partition)), owner)
             // DeleteObjects logs no keys (DOMAIN.md C.1): the one documented wildcard on objects.
-            case .bucketObjects: return all(PolicyText.allObjects(inBucketARN: PolicyText.literal(ARN.s3Bucket(bucket, partition: partition).description)), owner)
+            case .bucketObjects:
+                return all(PolicyText.allObjects(inBucketARN: PolicyText.literal(ARN.s3Bucket(bucket, partition: partition).description)), owner)
             default:
                 guard let key = parameters?["key"]?.string ?? objectKeyFromResources(bucket) else { return all(PolicyText.notLogged, owner) }
                 return all(Resource(literal: ARN.s3Object(bucket: bucket, key: key, partition: partition)), owner)
             }
         case .copy:
             guard let bucket = parameters?["bucketName"]?.string, !bucket.isEmpty else { return all(PolicyText.notLogged, nil) }
-            let destination = parameters?["key"]?.string.map { Resource(literal: ARN.s3Object(bucket: bucket, key: $0, partition: partition)) }
+            let destination = parameters?["key"]?.string.map {
+                Resource(literal: ARN.s3Object(bucket: bucket, key: $0, partition: partition))
+            }
             var result = [ResourceAccess(action: rule.actions[0], resource: destination ?? Resource.notLogged,
                                          resourceAccount: bucketOwner(bucket))]
             if let source = parameters?["x-amz-copy-source"]?.string, let copy = Self.copySource(source) {
                 let action = IAMAction(service: "s3", name: copy.versioned ? "GetObjectVersion" : "GetObject")
-                let owner = Self.entries(resources).first { $0.isType("AWS::S3::Bucket") && $0.isARN(ofBucket: copy.bucket, partition: partition) }?.account
-                result.append(ResourceAccess(action: action, resource: Resource(literal: ARN.s3Object(bucket: copy.bucket, key: copy.key, partition: partition)),
-                                             resourceAccount: owner))
+                let owner = Self.entries(resources).first {
+                    $0.isType("AWS::S3::Bucket") && $0.isARN(ofBucket: copy.bucket, partition: partition)
+                }?.account
+                let source = ARN.s3Object(bucket: copy.bucket, key: copy.key, partition: partition)
+                result.append(ResourceAccess(action: action, resource: Resource(literal: source), resourceAccount: owner))
             }
             return result
         case .table:
@@ -180,7 +185,9 @@ struct ResourceResolver {
     /// literal; ``PolicyText/notLogged`` when it names none (never `*`).
     var loggedParameterResource: String {
         guard let parameters, parameters.isObject else { return PolicyText.notLogged }
-        if let url = parameters["queueUrl"]?.string, let arn = Self.queueARN(url: url, region: region, partition: partition) { return PolicyText.literal(arn) }
+        if let url = parameters["queueUrl"]?.string, let arn = Self.queueARN(url: url, region: region, partition: partition) {
+            return PolicyText.literal(arn)
+        }
         for (key, value) in parameters.members where key.hasSuffix("Arn") || key.hasSuffix("ARN") || key == "keyId" || key == "functionName" {
             if let text = value.string, ARN(text) != nil { return PolicyText.literal(text) }
         }
@@ -217,7 +224,8 @@ struct ResourceResolver {
             return (PolicyText.literal(arn.description), tableOwner)
         }
         guard let arn = ARN(reference), arn.service == "dynamodb", !arn.account.isEmpty, arn.resource.hasPrefix("table/"),
-              let name = arn.resource.dropFirst(6).split(separator: "/", omittingEmptySubsequences: false).first, !name.isEmpty else { return nil }
+              let name = arn.resource.dropFirst(6).split(separator: "/", omittingEmptySubsequences: false).first, !name.isEmpty
+        else { return nil }
         let table = ARN(partition: arn.partition, service: "dynamodb", region: arn.region, account: arn.account, resource: "table/\(name)")
         return (PolicyText.literal(table.description), AccountID(arn.account))
     }
@@ -251,7 +259,8 @@ struct ResourceResolver {
             case "get": "GetItem"
             default: defaultAction.name
             }
-            result.insert(ResourceAccess(action: IAMAction(service: "dynamodb", name: name), resource: table.arn, resourceAccount: table.owner))
+            result.insert(ResourceAccess(action: IAMAction(service: "dynamodb", name: name), resource: table.arn,
+                                         resourceAccount: table.owner))
         }
         if result.isEmpty, let table = loggedTable.flatMap(self.table) {
             result.insert(ResourceAccess(action: defaultAction, resource: table.arn, resourceAccount: table.owner))
@@ -272,7 +281,8 @@ struct ResourceResolver {
         for statement in statements {
             guard let (verb, reference) = Self.partiql(statement), let table = self.table(reference) else { continue }
             let name = ["select": "PartiQLSelect", "insert": "PartiQLInsert", "update": "PartiQLUpdate", "delete": "PartiQLDelete"][verb] ?? "PartiQLSelect"
-            result.insert(ResourceAccess(action: IAMAction(service: "dynamodb", name: name), resource: table.arn, resourceAccount: table.owner))
+            result.insert(ResourceAccess(action: IAMAction(service: "dynamodb", name: name), resource: table.arn,
+                                         resourceAccount: table.owner))
         }
         return result.sorted()
     }

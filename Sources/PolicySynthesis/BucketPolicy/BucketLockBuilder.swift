@@ -37,8 +37,9 @@ enum BucketLockBuilder {
             var conditions = [Condition("StringNotEquals", "aws:SourceVpce", viaEndpoints.map(\.rawValue).sorted())]
             conditions.append(Condition("BoolIfExists", "aws:PrincipalIsAWSService", ["false"]))
             if !people.isEmpty { conditions.append(Condition("ArnNotEquals", "aws:PrincipalArn", people)) }
+            let objects = objectsSeen ? [PolicyText.allObjects(inBucketARN: bucketARN.description)] : []
             let lock = Statement(sid: lockSid, effect: .deny, principal: .any, action: .actions(["s3:*"]),
-                                 resource: .resources([bucketARN.description] + (objectsSeen ? [PolicyText.allObjects(inBucketARN: bucketARN.description)] : [])),
+                                 resource: .resources([bucketARN.description] + objects),
                                  conditions: conditions)
             let current = inventory.bucketPolicies[bucket]
             let kept = (current?.statements ?? []).filter { $0.sid != lockSid }

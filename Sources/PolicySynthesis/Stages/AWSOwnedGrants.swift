@@ -13,8 +13,8 @@ struct AWSOwnedGrants {
         var grants = AWSOwnedGrants()
         let partition = Partition.of(region: region) ?? Partition.standard
         for found in flows.inferred where found.endpoint == endpoint.id.rawValue {
-            guard let entry = catalog.entries(region: region).first(where: { $0.service == found.service && $0.bucketName(region: region) == found.bucket })
-            else { continue }
+            let named = catalog.entries(region: region).first { $0.service == found.service && $0.bucketName(region: region) == found.bucket }
+            guard let entry = named else { continue }
             let bucket = ARN.s3Bucket(found.bucket, partition: partition).description
             for action in entry.actions {
                 let grant = ObservedAccess(endpoint: endpoint.id, endpointAccount: endpoint.owner,

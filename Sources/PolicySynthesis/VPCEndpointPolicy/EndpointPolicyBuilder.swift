@@ -172,7 +172,8 @@ struct EndpointPolicyBuilder {
         for (grant, tally) in exact {
             var resource = generalized[grant]!
             if granularity == .prefix, let bucket = grant.resource.arn?.s3BucketARN, grant.resource.s3ObjectKey != nil,
-               (byBucket[Placed(audience: grant.audience, place: Resource(policyText: bucket.description))]?.count ?? 0) > SynthesisOptions.prefixLimit {
+               let prefixes = byBucket[Placed(audience: grant.audience, place: Resource(policyText: bucket.description))],
+               prefixes.count > SynthesisOptions.prefixLimit {
                 resource = Resource(policyText: PolicyText.allObjects(inBucketARN: bucket.description))
                 widened.insert(bucket)
             }
@@ -188,7 +189,9 @@ struct EndpointPolicyBuilder {
             Diagnostic("kept-exact", .note, "kept \(value: grant.resource) exact for \(grant.action): the current policy does not grant \(value: wide)")
         }
         for bucket in widened.sorted() {
-            notes.append(Diagnostic("prefixes-to-bucket", .note, "\(value: bucket.resource): more than \(SynthesisOptions.prefixLimit) key prefixes, generalized to \(value: PolicyText.allObjects(inBucketARN: bucket.description))"))
+            let whole = PolicyText.allObjects(inBucketARN: bucket.description)
+            notes.append(Diagnostic("prefixes-to-bucket", .note,
+                                    "\(value: bucket.resource): more than \(SynthesisOptions.prefixLimit) key prefixes, generalized to \(value: whole)"))
         }
         return (general, notes)
     }
@@ -218,7 +221,8 @@ struct EndpointPolicyBuilder {
             for (actions, resources) in byActions {
                 let kind = audience.order.0
                 // AWS-owned statements stay one per service (their Sid names it).
-                let key = Shape(kind: kind, actions: actions, resources: kind == 2 ? resources.sorted() + [Resource(policyText: audience.order.1)] : resources.sorted())
+                let named = kind == 2 ? resources.sorted() + [Resource(policyText: audience.order.1)] : resources.sorted()
+                let key = Shape(kind: kind, actions: actions, resources: named)
                 shapes[key, default: []].append(audience)
             }
         }
