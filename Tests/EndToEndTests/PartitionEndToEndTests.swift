@@ -75,6 +75,15 @@ struct PartitionEndToEndTests {
             for text in [draft, lock] { #expect(!text.contains("arn:aws:")) }
         }
         #expect(script.contains("modify-vpc-endpoint --region \(c.region) --vpc-endpoint-id \(Self.endpoint)"))
+        // The lock matches its bucket: a request to the bucket (its ARN in this partition) from elsewhere is
+        // denied by it; the draft allows the logged request, named as it really is.
+        let object = "arn:\(c.partition):s3:::\(Self.bucket)/reports/a.csv", role = "arn:\(c.partition):iam::\(Self.account):role/app"
+        let outside = try Binary.run(["evaluate", "--policy", dir + "/out/buckets/\(Self.bucket).json", "--action", "s3:GetObject",
+                                      "--resource", object, "--principal", role, "--context", "aws:SourceVpce=vpce-0elsewhere"])
+        #expect(outside.output.contains("explicit-deny by PerimeterOnlyExpectedEndpoints"), "\(outside.output)")
+        let through = try Binary.run(["evaluate", "--policy", dir + "/out/endpoints/\(Self.endpoint).json", "--action", "s3:GetObject",
+                                      "--resource", object, "--principal", role, "--context", "aws:SourceVpce=\(Self.endpoint)"])
+        #expect(through.status == 0, "\(through.output)")
         let summaryData = try Data(contentsOf: URL(fileURLWithPath: dir + "/out/summary.json"))
         let summary = try JSONSerialization.jsonObject(with: summaryData) as? [String: Any]
         let drafted = (summary?["endpoints"] as? [[String: Any]])?.first
