@@ -196,10 +196,12 @@ final class PrincipalMatcher: Sendable {
         case .anonymous:
             return .noMatch
         default:
+            // The account's root ARN in the request's partition (`arn:aws-cn:iam::…:root` for a principal in China).
+            let root = p.account.map { "arn:\(ARN(p.arn)?.partition ?? Partition.standard):iam::\($0):root" }
             for value in aws {
                 if value == p.arn || (p.sessionARN != nil && value == p.sessionARN) { return .match }
                 // An account id or account root ARN names every principal of that account.
-                if let account = p.account, value == account || value == "arn:aws:iam::\(account):root" { return .match }
+                if let account = p.account, value == account || value == root { return .match }
             }
             if p.kind == .federated, federated.contains(p.arn) { return .match }
             if !canonical.isEmpty { return .unknown("canonical user ids cannot be matched to ARNs") }
