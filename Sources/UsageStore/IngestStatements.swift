@@ -119,9 +119,9 @@ struct IngestStatements {
     }
 
     /// Adds to the event counts by source and category.
-    func upsertCategories(_ db: Database, _ counts: [String: Int64]) throws {
+    func upsertCategories(_ db: Database, _ counts: [ByteKeyedText: Int64]) throws {
         for (key, count) in counts where count > 0 {
-            let parts = key.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+            let parts = key.text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
             categories.bind(String(parts[0])); categories.bind(parts.count > 1 ? String(parts[1]) : ""); categories.bind(count)
             try categories.run(db)
         }

@@ -103,7 +103,8 @@ struct AccessCounts: Sendable {
 struct FoldedEvents: Sendable {
     var access: [AccessKey: AccessCounts] = [:]
     var sources: [SourceKey: AccessCounts] = [:]
-    var categories: [String: Int64] = [:]
+    /// By source and category text, by its bytes (a logged category is text like any other).
+    var categories: [ByteKeyedText: Int64] = [:]
     /// The events folded, kept so that one found to be a duplicate can be taken out again (rare: its
     /// keys are recomputed then rather than remembered for every event).
     let events: [NormalizedEvent]
@@ -127,27 +128,28 @@ struct FoldedEvents: Sendable {
     /// The store's keys of an event: its access groups, its source, its category. The one place they
     /// are made (the store's ingest and `perimeter normalize` both use it).
     struct KeyMaker {
-        // Files hold few distinct days, user agents and categories: compute each once.
+        // Files hold few distinct days, user agents and categories: compute each once (logged text keyed by its bytes).
         private var days: [Int64: String] = [:]
-        private var agents: [String: String] = [:]
-        private struct Category: Hashable { var source: String; var category: String? }
-        private var categories: [Category: String] = [:]
+        private var agents: [ByteKeyedText: String] = [:]
+        private struct Category: Hashable { var source: String; var category: ByteKeyedText? }
+        private var categories: [Category: ByteKeyedText] = [:]
 
-        mutating func keys(_ event: NormalizedEvent) -> ([AccessKey], SourceKey?, String) {
+        mutating func keys(_ event: NormalizedEvent) -> ([AccessKey], SourceKey?, ByteKeyedText) {
             let dayNumber = event.eventTime / 86_400
             let day = days[dayNumber] ?? { let d = Timestamp.day(event.eventTime); days[dayNumber] = d; return d }()
             let keys = event.accesses.map { AccessKey(day: day, event: event, access: $0) }
             var source: SourceKey?
             if let ip = event.sourceIP {
                 let family = event.userAgent.map { agent in
-                    agents[agent] ?? { let f = UsageStore.userAgentFamily(agent); agents[agent] = f; return f }()
+                    let key = ByteKeyedText(agent)
+                    return agents[key] ?? { let f = UsageStore.userAgentFamily(agent); agents[key] = f; return f }()
                 } ?? ""
                 source = SourceKey(day: day, endpoint: event.vpcEndpointID?.rawValue ?? "", principal: event.principal.arn,
                                    session: event.sessionName ?? "", sourceIP: ip, userAgent: family)
             }
-            let category = Category(source: event.eventSource, category: event.category)
+            let category = Category(source: event.eventSource, category: event.category.map(ByteKeyedText.init))
             let text = categories[category] ?? {
-                let t = "\(event.eventSource) \(event.category ?? "")"
+                let t = ByteKeyedText("\(event.eventSource) \(event.category ?? "")")
                 categories[category] = t
                 return t
             }()
