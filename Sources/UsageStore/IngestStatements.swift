@@ -1,13 +1,14 @@
 import AWSLogs
 import AWSModel
-import Foundation
 internal import GRDB
 
 /// The statements ingest writes with, looked up in GRDB's cache once per transaction rather than once
 /// per file (each lookup hashes the SQL text: ten per file, for a trail's thousands of small ones), and
 /// bound directly through ``FastStatement``.
 struct IngestStatements {
-    private let ledgered, clearFailed, seen, variant, ledger, access, sources, categories, flows: FastStatement
+    private let ledgered, clearFailed, seen, variant, copy, counts, ledger, access, sources, categories, flows: FastStatement
+    /// For `event_seen` and `event_variant`: a content's file becomes this one when its path is less.
+    private let leastFile: [FastStatement]
     private let reject, skip: Statement
 
     init(_ db: Database) throws {
@@ -16,6 +17,17 @@ struct IngestStatements {
         let columns = "(event_time, event_id, digest, file_id) VALUES (?, ?, ?, ?)"
         seen = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_seen" + columns))
         variant = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_variant" + columns))
+        copy = FastStatement(try db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM event_seen WHERE event_time = ?1 AND event_id = ?2 AND (digest = ?3 OR digest = x''))
+                OR EXISTS (SELECT 1 FROM event_variant WHERE event_time = ?1 AND event_id = ?2 AND digest = ?3)
+            """))
+        leastFile = try ["event_seen", "event_variant"].map { table in
+            FastStatement(try db.cachedStatement(sql: """
+                UPDATE \(table) SET file_id = ?1 WHERE event_time = ?2 AND event_id = ?3 AND digest = ?4
+                AND COALESCE((SELECT path FROM file WHERE file.id = \(table).file_id) > ?5, 1)
+                """))
+        }
+        counts = FastStatement(try db.cachedStatement(sql: "UPDATE file SET events = ?, duplicate_events = ? WHERE id = ?"))
         ledger = FastStatement(try db.cachedStatement(sql: """
             INSERT INTO file(path, size, content_hash, kind, outcome, note, events, duplicate_events, flow_records, rejects, skipped, decompressed_bytes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -74,23 +86,24 @@ struct IngestStatements {
         let bytes = digest.bytes
         seen.bind(time); seen.bind(id); seen.bind(blob: bytes); seen.bind(file)
         if try seen.run(db) > 0 { return .new }
-        // Rare: the id was stored before.
-        let copy = try Bool.fetchOne(db, sql: """
-            SELECT EXISTS (SELECT 1 FROM event_seen WHERE event_time = ?1 AND event_id = ?2 AND (digest = ?3 OR digest = x''))
-                OR EXISTS (SELECT 1 FROM event_variant WHERE event_time = ?1 AND event_id = ?2 AND digest = ?3)
-            """, arguments: [time, id, Data(bytes)]) ?? false
-        guard copy else {
+        // The id was stored before (every event, where two trails deliver the same events).
+        copy.bind(time); copy.bind(id); copy.bind(blob: bytes)
+        guard try copy.firstInt64(db) == 1 else {
             variant.bind(time); variant.bind(id); variant.bind(blob: bytes); variant.bind(file)
             try variant.run(db)
             return .conflict
         }
-        for table in ["event_seen", "event_variant"] {
-            try db.execute(sql: """
-                UPDATE \(table) SET file_id = ?1 WHERE event_time = ?2 AND event_id = ?3 AND digest = ?4
-                AND COALESCE((SELECT path FROM file WHERE file.id = \(table).file_id) > ?5, 1)
-                """, arguments: [file, time, id, Data(bytes), path])
+        for statement in leastFile {
+            statement.bind(file); statement.bind(time); statement.bind(id); statement.bind(blob: bytes); statement.bind(path)
+            try statement.run(db)
         }
         return .copy
+    }
+
+    /// Sets a ledger row's event counts, known once its events are recorded.
+    func setCounts(_ db: Database, file: Int64, events: Int, duplicates: Int) throws {
+        counts.bind(events); counts.bind(duplicates); counts.bind(file)
+        try counts.run(db)
     }
 
     /// Writes a ledger row; returns its id.

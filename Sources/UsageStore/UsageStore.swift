@@ -136,7 +136,7 @@ public final class UsageStore: @unchecked Sendable {
             }
         }
         let stored = folded.events.count - duplicates
-        try db.execute(sql: "UPDATE file SET events = ?, duplicate_events = ? WHERE id = ?", arguments: [stored, duplicates, fileID])
+        try statements.setCounts(db, file: fileID, events: stored, duplicates: duplicates)
         try statements.insertAccess(db, file: fileID, folded.access)
         try statements.insertSources(db, file: fileID, folded.sources)
         try statements.upsertCategories(db, folded.categories)
