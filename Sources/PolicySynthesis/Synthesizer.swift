@@ -84,7 +84,8 @@ public enum Synthesizer {
             let granted = Set(result.draft.statements.flatMap { $0.resource?.patterns ?? [] })
             let partition = Partition.of(region: context.region) ?? Partition.standard
             let owned = grants.uses.filter { use in
-                !use.inferred || granted.contains(PolicyText.allObjects(inBucketARN: ARN.s3Bucket(use.bucket, partition: partition).description))
+                let bucket = ARN.s3Bucket(use.bucket, partition: partition).description
+                return !use.inferred || granted.contains(PolicyText.allObjects(inBucketARN: bucket))
             }
             return Drafted(diagnostics: diagnostics, review: triage.review, owned: owned, result: result)
         }

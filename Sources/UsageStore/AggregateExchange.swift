@@ -31,7 +31,8 @@ public enum AggregateExchange {
                                                        k.resource, k.resourceAccount, k.outcome, k.errorCode, k.eventSource, k.region, k.recipientAccount]) }
             let sourceJSON = source.map { s in array([s.day, s.endpoint, s.principal, s.session, s.sourceIP, s.userAgent]) } ?? "null"
             out.append("{\"t\":\"event\",\(head),\"time\":\(event.eventTime),\"id\":\(event.eventID.map(JSONString.quote) ?? "null"),"
-                       + "\"access\":[\(accessJSON.joined(separator: ","))],\"source\":\(sourceJSON),\"category\":\(JSONString.quote(category.text))}")
+                       + "\"access\":[\(accessJSON.joined(separator: ","))],\"source\":\(sourceJSON),"
+                       + "\"category\":\(JSONString.quote(category.text))}")
         }
         for f in file.flows {
             // The key as strings, numbers too: a group key of one type.

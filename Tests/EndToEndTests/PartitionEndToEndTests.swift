@@ -54,7 +54,8 @@ struct PartitionEndToEndTests {
         let inventory = dir + "/inventory/"
         try JSONSerialization.data(withJSONObject: endpoints).write(to: URL(fileURLWithPath: inventory + "ec2-describe-vpc-endpoints.json"))
         let buckets: [String: Any] = ["Buckets": [["Name": bucket, "CreationDate": "2024-02-01T10:00:00+00:00"]], "Owner": ["ID": account]]
-        try JSONSerialization.data(withJSONObject: buckets).write(to: URL(fileURLWithPath: inventory + "s3api-list-buckets-\(account).json"))
+        let list = URL(fileURLWithPath: inventory + "s3api-list-buckets-\(account).json")
+        try JSONSerialization.data(withJSONObject: buckets).write(to: list)
     }
 
     @Test(arguments: cases)

@@ -130,7 +130,8 @@ struct ResourceResolver {
             case .bucket: return all(Resource(literal: ARN.s3Bucket(bucket, partition: partition)), owner)
             // DeleteObjects logs no keys (DOMAIN.md C.1): the one documented wildcard on objects.
             case .bucketObjects:
-                return all(PolicyText.allObjects(inBucketARN: PolicyText.literal(ARN.s3Bucket(bucket, partition: partition).description)), owner)
+                let bucketARN = PolicyText.literal(ARN.s3Bucket(bucket, partition: partition).description)
+                return all(PolicyText.allObjects(inBucketARN: bucketARN), owner)
             default:
                 guard let key = parameters?["key"]?.string ?? objectKeyFromResources(bucket) else { return all(PolicyText.notLogged, owner) }
                 return all(Resource(literal: ARN.s3Object(bucket: bucket, key: key, partition: partition)), owner)

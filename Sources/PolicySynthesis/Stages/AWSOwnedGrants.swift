@@ -11,10 +11,10 @@ struct AWSOwnedGrants {
     static func make(endpoint: Inventory.Endpoint, region: String, draftable: [(ObservedAccess, Ownership)],
                      flows: FlowFindings, catalog: AWSOwnedCatalog) -> AWSOwnedGrants {
         var grants = AWSOwnedGrants()
-        let partition = Partition.of(region: region) ?? Partition.standard
+        let partition = Partition.of(region: region) ?? Partition.standard, entries = catalog.entries(region: region)
         for found in flows.inferred where found.endpoint == endpoint.id.rawValue {
-            let named = catalog.entries(region: region).first { $0.service == found.service && $0.bucketName(region: region) == found.bucket }
-            guard let entry = named else { continue }
+            guard let entry = entries.first(where: { $0.service == found.service && $0.bucketName(region: region) == found.bucket })
+            else { continue }
             let bucket = ARN.s3Bucket(found.bucket, partition: partition).description
             for action in entry.actions {
                 let grant = ObservedAccess(endpoint: endpoint.id, endpointAccount: endpoint.owner,

@@ -189,9 +189,9 @@ struct EndpointPolicyBuilder {
             Diagnostic("kept-exact", .note, "kept \(value: grant.resource) exact for \(grant.action): the current policy does not grant \(value: wide)")
         }
         for bucket in widened.sorted() {
-            let whole = PolicyText.allObjects(inBucketARN: bucket.description)
+            let (whole, limit) = (PolicyText.allObjects(inBucketARN: bucket.description), SynthesisOptions.prefixLimit)
             notes.append(Diagnostic("prefixes-to-bucket", .note,
-                                    "\(value: bucket.resource): more than \(SynthesisOptions.prefixLimit) key prefixes, generalized to \(value: whole)"))
+                                    "\(value: bucket.resource): more than \(limit) key prefixes, generalized to \(value: whole)"))
         }
         return (general, notes)
     }
