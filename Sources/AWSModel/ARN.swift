@@ -16,7 +16,7 @@ public struct ARN: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var resource: String
 
     /// An ARN from its parts.
-    public init(partition: String = "aws", service: String, region: String = "", account: String = "", resource: String) {
+    public init(partition: String, service: String, region: String = "", account: String = "", resource: String) {
         self.partition = partition
         self.service = service
         self.region = region
@@ -56,11 +56,16 @@ public struct ARN: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     public static func < (lhs: ARN, rhs: ARN) -> Bool { lhs.description < rhs.description }
 
-    /// The ARN of an S3 bucket.
-    public static func s3Bucket(_ bucket: String) -> ARN { ARN(service: "s3", resource: bucket) }
+    /// The ARN of S3 bucket `bucket` in `partition`.
+    public static func s3Bucket(_ bucket: String, partition: String) -> ARN { ARN(partition: partition, service: "s3", resource: bucket) }
 
-    /// The ARN of an S3 object.
-    public static func s3Object(bucket: String, key: String) -> ARN { ARN(service: "s3", resource: "\(bucket)/\(key)") }
+    /// The ARN of an S3 object in `partition`.
+    public static func s3Object(bucket: String, key: String, partition: String) -> ARN {
+        ARN(partition: partition, service: "s3", resource: "\(bucket)/\(key)")
+    }
+
+    /// For an S3 ARN, the ARN of its bucket (in its partition); nil for other services.
+    public var s3BucketARN: ARN? { s3BucketName.map { ARN.s3Bucket($0, partition: partition) } }
 
     /// For an S3 ARN, the bucket name; nil for other services.
     public var s3BucketName: String? {

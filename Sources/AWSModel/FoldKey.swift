@@ -18,6 +18,19 @@ public struct FoldKey: Sendable, Hashable {
     /// differ only in their resource; a fold may remember what it derived from the rest); -1 for none.
     public var identity = -1
 
+    /// Every field by its bytes (logged text: canonically equivalent texts are two keys).
+    public static func == (a: FoldKey, b: FoldKey) -> Bool {
+        TextBytes.equal(a.resource, b.resource) && TextBytes.equal(a.principalARN, b.principalARN) && TextBytes.equal(a.action, b.action)
+            && TextBytes.equal(a.endpoint, b.endpoint) && TextBytes.equal(a.principalKind, b.principalKind)
+            && TextBytes.equal(a.principalAccount, b.principalAccount) && a.authorized == b.authorized && a.identity == b.identity
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        TextBytes.hash(resource, into: &hasher)
+        TextBytes.hash(principalARN, into: &hasher)
+        hasher.combine(identity)
+    }
+
     /// A key from the store's columns.
     public init(endpoint: String, principalKind: String, principalARN: String, principalAccount: String, action: String,
                 resource: String, authorized: Bool) {

@@ -46,6 +46,42 @@ public enum RegionName {
     public static func isWellFormed(_ text: String) -> Bool {
         text.utf8.count <= 32 && text.utf8.allSatisfy { (97...122).contains($0) || (48...57).contains($0) || $0 == 45 }
     }
+
+    /// Shaped as a Region name: well formed, and two or more groups of letters then a number, joined by
+    /// `-` (`us-east-1`, `cn-north-1`, `us-gov-west-1`, `us-isob-east-1`): not `amazonaws`, not `com`.
+    public static func isRegionShaped(_ text: String) -> Bool {
+        let groups = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard isWellFormed(text), groups.count >= 3, let number = groups.last, !number.isEmpty, number.allSatisfy(\.isASCIIDigit)
+        else { return false }
+        return groups.dropLast().allSatisfy { !$0.isEmpty && $0.allSatisfy(\.isLetter) }
+    }
+}
+
+/// AWS partitions (`aws`, `aws-cn`, `aws-us-gov`, …): the part after `arn:` in every ARN, told by a
+/// Region's name or a logged ARN. Drafts, locks and scripts name resources in the partition their
+/// requests were made in; a resource named in another partition does not exist there.
+public enum Partition {
+    /// The commercial partition, and the one assumed when nothing logged says otherwise.
+    public static let standard = "aws"
+
+    /// Region-name prefixes of the partitions other than `aws` (the SDKs' partition table).
+    static let prefixes: [(prefix: String, partition: String)] = [
+        ("cn-", "aws-cn"), ("us-gov-", "aws-us-gov"), ("us-isob-", "aws-iso-b"), ("us-isof-", "aws-iso-f"),
+        ("eu-isoe-", "aws-iso-e"), ("us-iso-", "aws-iso"), ("eusc-", "aws-eusc"),
+    ]
+
+    /// The partition Region `region` is in; nil for an empty Region.
+    public static func of(region: String) -> String? {
+        guard !region.isEmpty else { return nil }
+        return prefixes.first { region.hasPrefix($0.prefix) }?.partition ?? standard
+    }
+
+    /// `aws`, or `aws-` and lowercase ASCII letters and `-`, at most 32 bytes: the only text that
+    /// stands as a partition in an ARN Perimeter builds.
+    public static func isWellFormed(_ text: String) -> Bool {
+        guard text.utf8.count <= 32 else { return false }
+        return text == standard || text.hasPrefix("aws-") && text.utf8.allSatisfy { (97...122).contains($0) || $0 == 45 }
+    }
 }
 
 /// S3 bucket naming, as far as a name may become a file name.

@@ -65,13 +65,13 @@ public struct ObservedAccess: Sendable, Hashable, Comparable {
     /// made unless the services differ (a sort of a long window's groups compares them a million times).
     public static func < (lhs: ObservedAccess, rhs: ObservedAccess) -> Bool {
         let (le, re) = (lhs.endpoint?.rawValue ?? "", rhs.endpoint?.rawValue ?? "")
-        if le != re { return le < re }
-        if lhs.principal.arn != rhs.principal.arn { return lhs.principal.arn < rhs.principal.arn }
+        if !TextBytes.equal(le, re) { return TextBytes.less(le, re) }
+        if !TextBytes.equal(lhs.principal.arn, rhs.principal.arn) { return TextBytes.less(lhs.principal.arn, rhs.principal.arn) }
         let (la, ra) = (lhs.access.action, rhs.access.action)
         // "service:name" compared as text: with equal services that is the names' order.
         if la.service != ra.service { return la.description < ra.description }
         if la.name != ra.name { return la.name < ra.name }
-        if lhs.access.resource.text != rhs.access.resource.text { return lhs.access.resource.text < rhs.access.resource.text }
+        if lhs.access.resource != rhs.access.resource { return lhs.access.resource < rhs.access.resource }
         return lhs.outcome.rawValue < rhs.outcome.rawValue
     }
 }

@@ -55,14 +55,14 @@ public struct ObservedSource: Sendable, Hashable, Comparable {
         \.sourceIP, \.principalARN, \.sessionName, \.userAgent, { $0.endpoint?.rawValue ?? "" },
     ]
 
-    /// By source address, principal, session, user agent and endpoint, field by field (a tuple of the
-    /// fields would copy them for every comparison).
+    /// By source address, principal, session, user agent and endpoint, field by field by their bytes (a
+    /// tuple of the fields would copy them for every comparison).
     public static func < (lhs: ObservedSource, rhs: ObservedSource) -> Bool {
-        if lhs.sourceIP != rhs.sourceIP { return lhs.sourceIP < rhs.sourceIP }
-        if lhs.principalARN != rhs.principalARN { return lhs.principalARN < rhs.principalARN }
-        if lhs.sessionName != rhs.sessionName { return lhs.sessionName < rhs.sessionName }
-        if lhs.userAgent != rhs.userAgent { return lhs.userAgent < rhs.userAgent }
-        return (lhs.endpoint?.rawValue ?? "") < (rhs.endpoint?.rawValue ?? "")
+        for field in orderTexts {
+            let (a, b) = (field(lhs), field(rhs))
+            if !TextBytes.equal(a, b) { return TextBytes.less(a, b) }
+        }
+        return false
     }
 }
 

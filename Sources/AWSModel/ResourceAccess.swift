@@ -1,7 +1,7 @@
 /// A resource a request reached, as policy text (logged text escaped, see ``PolicyText``), with its
 /// ARN parsed once where it has one.
 ///
-/// Equality, hashing and order are those of the text; `arn` is derived from it.
+/// Equality, hashing and order are those of the text's bytes (``TextBytes``); `arn` is derived from it.
 public struct Resource: Hashable, Sendable, Comparable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The resource as it appears in a policy.
     public let text: String
@@ -36,9 +36,10 @@ public struct Resource: Hashable, Sendable, Comparable, CustomStringConvertible,
 
     public var description: String { text }
 
-    public static func == (lhs: Resource, rhs: Resource) -> Bool { lhs.text == rhs.text }
-    public func hash(into hasher: inout Hasher) { hasher.combine(text) }
-    public static func < (lhs: Resource, rhs: Resource) -> Bool { lhs.text < rhs.text }
+    // By bytes (``TextBytes``): keys in NFC and in NFD are two S3 objects.
+    public static func == (lhs: Resource, rhs: Resource) -> Bool { TextBytes.equal(lhs.text, rhs.text) }
+    public func hash(into hasher: inout Hasher) { TextBytes.hash(text, into: &hasher) }
+    public static func < (lhs: Resource, rhs: Resource) -> Bool { TextBytes.less(lhs.text, rhs.text) }
 }
 
 /// One (action, resource) pair a request needed, with the account that owns the resource.

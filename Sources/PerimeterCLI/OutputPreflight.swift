@@ -1,5 +1,6 @@
 import AWSModel
 import Foundation
+import PolicySynthesis
 
 extension OutputWriter {
     /// Why `folder` cannot take Perimeter's files, or nil when it can: asked before any work, so that a

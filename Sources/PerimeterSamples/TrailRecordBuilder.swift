@@ -55,18 +55,21 @@ public struct TrailRecordBuilder: Sendable {
         self.eventID = eventID
     }
 
+    /// The partition of ``region``: the one the identity's ARNs are in.
+    public var partition: String { Partition.of(region: region) ?? Partition.standard }
+
     var identityJSON: String {
         switch identity {
         case let .role(account, name, session):
             return """
-                {"type":"AssumedRole","principalId":"AROA\(account.prefix(8))EXAMPLE:\(session)","arn":"arn:aws:sts::\(account):assumed-role/\(name)/\(session)",\
+                {"type":"AssumedRole","principalId":"AROA\(account.prefix(8))EXAMPLE:\(session)","arn":"arn:\(partition):sts::\(account):assumed-role/\(name)/\(session)",\
                 "accountId":"\(account)","accessKeyId":"ASIA\(account.suffix(8))EXAMPLE","sessionContext":{"sessionIssuer":{"type":"Role",\
-                "principalId":"AROA\(account.prefix(8))EXAMPLE","arn":"arn:aws:iam::\(account):role/\(name)","accountId":"\(account)",\
+                "principalId":"AROA\(account.prefix(8))EXAMPLE","arn":"arn:\(partition):iam::\(account):role/\(name)","accountId":"\(account)",\
                 "userName":"\(name.split(separator: "/").last ?? "")"},"attributes":{"creationDate":"\(Timestamp.iso8601(time - 600))","mfaAuthenticated":"false"},\
                 "ec2RoleDelivery":"2.0"}}
                 """
         case let .user(account, name):
-            return #"{"type":"IAMUser","principalId":"AIDA\#(account.prefix(8))EXAMPLE","arn":"arn:aws:iam::\#(account):user/\#(name)","accountId":"\#(account)","userName":"\#(name)"}"#
+            return #"{"type":"IAMUser","principalId":"AIDA\#(account.prefix(8))EXAMPLE","arn":"arn:\#(partition):iam::\#(account):user/\#(name)","accountId":"\#(account)","userName":"\#(name)"}"#
         case .service(let service):
             return #"{"type":"AWSService","invokedBy":"\#(service)"}"#
         case .anonymous:

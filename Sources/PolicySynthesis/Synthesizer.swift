@@ -67,6 +67,12 @@ public enum Synthesizer {
                 diagnostics.append(Diagnostic("endpoint-not-in-inventory", .warning,
                                               "\(endpoint.id): not in the inventory; service \(value: context.service) and Region \(value: context.region) taken from its events"))
             }
+            if let partition = Partition.of(region: context.region), !catalog.partitions.contains(partition) {
+                diagnostics.append(Diagnostic("aws-owned-unknown-in-partition", .note, """
+                    \(endpoint.id): the catalog of AWS-owned buckets documents none in partition \(value: partition) \
+                    (Region \(value: context.region)): no bucket is taken as AWS-owned, requests to them go to review
+                    """))
+            }
             if endpoint.policy == nil {
                 diagnostics.append(Diagnostic("current-policy-assumed", .warning, "\(endpoint.id): no current policy in the inventory; assumed the default (allow everything)"))
             }
@@ -76,7 +82,11 @@ public enum Synthesizer {
             let result = draft(context, triage, grants, granularity: granularity, actions: actions)
             // An inferred bucket the current policy already refuses was left out of the draft: not listed as allowed.
             let granted = Set(result.draft.statements.flatMap { $0.resource?.patterns ?? [] })
-            let owned = grants.uses.filter { !$0.inferred || granted.contains(PolicyText.allObjects(inBucketARN: "arn:aws:s3:::\($0.bucket)")) }
+            let partition = Partition.of(region: context.region) ?? Partition.standard
+            let owned = grants.uses.filter { use in
+                let bucket = ARN.s3Bucket(use.bucket, partition: partition).description
+                return !use.inferred || granted.contains(PolicyText.allObjects(inBucketARN: bucket))
+            }
             return Drafted(diagnostics: diagnostics, review: triage.review, owned: owned, result: result)
         }
         var review: [ReviewItem] = [], owned: [AWSOwnedUse] = [], results: [EndpointResult] = []

@@ -31,7 +31,8 @@ public enum AggregateExchange {
                                                        k.resource, k.resourceAccount, k.outcome, k.errorCode, k.eventSource, k.region, k.recipientAccount]) }
             let sourceJSON = source.map { s in array([s.day, s.endpoint, s.principal, s.session, s.sourceIP, s.userAgent]) } ?? "null"
             out.append("{\"t\":\"event\",\(head),\"time\":\(event.eventTime),\"id\":\(event.eventID.map(JSONString.quote) ?? "null"),"
-                       + "\"access\":[\(accessJSON.joined(separator: ","))],\"source\":\(sourceJSON),\"category\":\(JSONString.quote(category))}")
+                       + "\"access\":[\(accessJSON.joined(separator: ","))],\"source\":\(sourceJSON),"
+                       + "\"category\":\(JSONString.quote(category.text))}")
         }
         for f in file.flows {
             // The key as strings, numbers too: a group key of one type.
@@ -137,10 +138,11 @@ extension UsageStore {
             try statements.insertSources(db, file: groups, sources)
             return sources.count
         case "categories":
-            var categories: [String: Int64] = [:]
+            var categories: [ByteKeyedText: Int64] = [:]
             // Saturating: a part file may repeat a category with counts that together pass Int64.
             for row in rows {
-                if let category = row["category"]?.string { categories[category] = (categories[category] ?? 0).addingSaturated(try Self.amount(row, "count")) }
+                guard let category = row["category"]?.string.map(ByteKeyedText.init) else { continue }
+                categories[category] = (categories[category] ?? 0).addingSaturated(try Self.amount(row, "count"))
             }
             try statements.upsertCategories(db, categories)
             return categories.count

@@ -63,6 +63,12 @@ final class FastStatement {
 
     func bind(_ value: Int) { bind(Int64(value)) }
 
+    /// Bytes as a blob (SQLite copies them).
+    func bind(blob: [UInt8]) {
+        column += 1
+        blob.withUnsafeBytes { _ = sqlite3_bind_blob(statement.sqliteStatement, column, $0.baseAddress, Int32($0.count), Self.transient) }
+    }
+
     /// Text, or NULL for nil.
     func bind(_ text: String?) {
         guard let text else {

@@ -6,13 +6,28 @@ internal import GRDB
 /// per file (each lookup hashes the SQL text: ten per file, for a trail's thousands of small ones), and
 /// bound directly through ``FastStatement``.
 struct IngestStatements {
-    private let ledgered, clearFailed, seen, ledger, access, sources, categories, flows: FastStatement
+    private let ledgered, clearFailed, seen, variant, copy, counts, ledger, access, sources, categories, flows: FastStatement
+    /// For `event_seen` and `event_variant`: a content's file becomes this one when its path is less.
+    private let leastFile: [FastStatement]
     private let reject, skip: Statement
 
     init(_ db: Database) throws {
         ledgered = FastStatement(try db.cachedStatement(sql: "SELECT outcome = 'failed' FROM file WHERE content_hash = ?"))
         clearFailed = FastStatement(try db.cachedStatement(sql: "DELETE FROM file WHERE content_hash = ? AND outcome = 'failed'"))
-        seen = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_seen(event_time, event_id) VALUES (?, ?)"))
+        let columns = "(event_time, event_id, digest, file_id) VALUES (?, ?, ?, ?)"
+        seen = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_seen" + columns))
+        variant = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_variant" + columns))
+        copy = FastStatement(try db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM event_seen WHERE event_time = ?1 AND event_id = ?2 AND (digest = ?3 OR digest = x''))
+                OR EXISTS (SELECT 1 FROM event_variant WHERE event_time = ?1 AND event_id = ?2 AND digest = ?3)
+            """))
+        leastFile = try ["event_seen", "event_variant"].map { table in
+            FastStatement(try db.cachedStatement(sql: """
+                UPDATE \(table) SET file_id = ?1 WHERE event_time = ?2 AND event_id = ?3 AND digest = ?4
+                AND COALESCE((SELECT path FROM file WHERE file.id = \(table).file_id) > ?5, 1)
+                """))
+        }
+        counts = FastStatement(try db.cachedStatement(sql: "UPDATE file SET events = ?, duplicate_events = ? WHERE id = ?"))
         ledger = FastStatement(try db.cachedStatement(sql: """
             INSERT INTO file(path, size, content_hash, kind, outcome, note, events, duplicate_events, flow_records, rejects, skipped, decompressed_bytes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -60,11 +75,35 @@ struct IngestStatements {
         try clearFailed.run(db)
     }
 
-    /// Records an event id; false when it was recorded before (the event is a duplicate).
-    func recordEvent(_ db: Database, time: Int64, id: String) throws -> Bool {
-        seen.bind(time)
-        seen.bind(id)
-        return try seen.run(db) > 0
+    /// What the store knew of an event: nothing, the same event (a copy), or another content for its id.
+    enum EventRecord { case new, copy, conflict }
+
+    /// Records an event from `file` (whose path is `path`) by its (time, id) and content digest: new; a
+    /// copy of a stored event (same id and digest, or an id stored without a digest); or a content not
+    /// stored before for that id, a conflict, recorded too (``UsageStore/eventConflicts()`` reads them).
+    /// Each content keeps the least path among the files it came from, whatever their order.
+    func recordEvent(_ db: Database, time: Int64, id: String, digest: EventDigest, file: Int64, path: String) throws -> EventRecord {
+        let bytes = digest.bytes
+        seen.bind(time); seen.bind(id); seen.bind(blob: bytes); seen.bind(file)
+        if try seen.run(db) > 0 { return .new }
+        // The id was stored before (every event, where two trails deliver the same events).
+        copy.bind(time); copy.bind(id); copy.bind(blob: bytes)
+        guard try copy.firstInt64(db) == 1 else {
+            variant.bind(time); variant.bind(id); variant.bind(blob: bytes); variant.bind(file)
+            try variant.run(db)
+            return .conflict
+        }
+        for statement in leastFile {
+            statement.bind(file); statement.bind(time); statement.bind(id); statement.bind(blob: bytes); statement.bind(path)
+            try statement.run(db)
+        }
+        return .copy
+    }
+
+    /// Sets a ledger row's event counts, known once its events are recorded.
+    func setCounts(_ db: Database, file: Int64, events: Int, duplicates: Int) throws {
+        counts.bind(events); counts.bind(duplicates); counts.bind(file)
+        try counts.run(db)
     }
 
     /// Writes a ledger row; returns its id.
@@ -93,9 +132,9 @@ struct IngestStatements {
     }
 
     /// Adds to the event counts by source and category.
-    func upsertCategories(_ db: Database, _ counts: [String: Int64]) throws {
+    func upsertCategories(_ db: Database, _ counts: [ByteKeyedText: Int64]) throws {
         for (key, count) in counts where count > 0 {
-            let parts = key.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
+            let parts = key.text.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: false)
             categories.bind(String(parts[0])); categories.bind(parts.count > 1 ? String(parts[1]) : ""); categories.bind(count)
             try categories.run(db)
         }

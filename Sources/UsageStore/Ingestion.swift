@@ -206,6 +206,11 @@ public struct IngestPipeline: Sendable {
             // The group is empty here: no job is in flight, and none may be held with files left.
             precondition(batch.isEmpty && cursor.isEmpty, "the pipeline ended with files not read or not written")
         }
+        if summary.rejectsByCode[UsageStore.conflictCode] != nil, let conflict = try store.eventConflicts(limit: 1).first {
+            // Read back once every file is in: it names the least file of each content, whatever the order they came in.
+            summary.rejectExamples[UsageStore.conflictCode] = conflict.reason
+            summary.rejectPlaces[UsageStore.conflictCode] = [conflict.path]
+        }
         summary.filesUnrecognized.sort { $0.path < $1.path }
         summary.filesWithoutRecords.sort { $0.path < $1.path }
         summary.filesFailed.sort { $0.path < $1.path }
@@ -339,6 +344,8 @@ public struct IngestPipeline: Sendable {
                 summary.rejectPlaces[code, default: []].append(r.line.map { "\(file.path):\($0)" } ?? "\(file.path)@\(r.byteOffset ?? 0)")
             }
         }
+        summary.rejects += result.conflicts
+        if result.conflicts > 0 { summary.rejectsByCode[UsageStore.conflictCode, default: 0] += result.conflicts }
         for (reason, count) in file.skippedRecords { summary.skippedRecordsByReason[reason, default: 0] += count }
         logger.debug("ingested log file", metadata: ["file.path": "\(file.path)", "records.count": "\(result.events + Int(file.flowRecords))"])
     }

@@ -17,12 +17,25 @@ struct AccessKey: Hashable, Sendable {
     var recipientAccount: String
 
     /// Hashes the fields that tell groups apart (equality still compares every field): the others
-    /// repeat across a file and would only add bytes to hash.
+    /// repeat across a file and would only add bytes to hash. (A `String`'s hash is its canonical form's:
+    /// texts of equal bytes hash alike, as ``==`` needs.)
     func hash(into hasher: inout Hasher) {
         hasher.combine(resource)
         hasher.combine(action)
         hasher.combine(principalARN)
         hasher.combine(day)
+    }
+
+    /// Every field by its bytes, as SQLite's BINARY collation groups the rows: an object key in NFC and in
+    /// NFD are two S3 objects, two groups (`String`'s `==` would make them one).
+    static func == (a: AccessKey, b: AccessKey) -> Bool {
+        TextBytes.equal(a.resource, b.resource) && TextBytes.equal(a.action, b.action) && TextBytes.equal(a.principalARN, b.principalARN)
+            && TextBytes.equal(a.day, b.day) && TextBytes.equal(a.endpoint, b.endpoint)
+            && TextBytes.equal(a.endpointAccount, b.endpointAccount)
+            && TextBytes.equal(a.principalKind, b.principalKind) && TextBytes.equal(a.principalAccount, b.principalAccount)
+            && TextBytes.equal(a.resourceAccount, b.resourceAccount) && TextBytes.equal(a.outcome, b.outcome)
+            && TextBytes.equal(a.errorCode, b.errorCode) && TextBytes.equal(a.eventSource, b.eventSource)
+            && TextBytes.equal(a.region, b.region) && TextBytes.equal(a.recipientAccount, b.recipientAccount)
     }
 
     /// A key from its 14 fields in the table's order (as the aggregate exchange writes them).
@@ -63,6 +76,12 @@ struct SourceKey: Hashable, Sendable {
         hasher.combine(session)
     }
 
+    /// Every field by its bytes, as for ``AccessKey``.
+    static func == (a: SourceKey, b: SourceKey) -> Bool {
+        TextBytes.equal(a.sourceIP, b.sourceIP) && TextBytes.equal(a.principal, b.principal) && TextBytes.equal(a.session, b.session)
+            && TextBytes.equal(a.day, b.day) && TextBytes.equal(a.endpoint, b.endpoint) && TextBytes.equal(a.userAgent, b.userAgent)
+    }
+
 }
 
 struct AccessCounts: Sendable {
@@ -84,14 +103,18 @@ struct AccessCounts: Sendable {
 struct FoldedEvents: Sendable {
     var access: [AccessKey: AccessCounts] = [:]
     var sources: [SourceKey: AccessCounts] = [:]
-    var categories: [String: Int64] = [:]
+    /// By source and category text, by its bytes (a logged category is text like any other).
+    var categories: [ByteKeyedText: Int64] = [:]
     /// The events folded, kept so that one found to be a duplicate can be taken out again (rare: its
     /// keys are recomputed then rather than remembered for every event).
     let events: [NormalizedEvent]
+    /// The content digest of each event that has an id (made here, on the reader threads).
+    let digests: [EventDigest?]
     private var keyMaker = KeyMaker()
 
     init(_ events: [NormalizedEvent]) {
         self.events = events
+        digests = events.map { $0.eventID == nil ? nil : EventDigest($0) }
         access.reserveCapacity(events.count)
         sources.reserveCapacity(events.count)
         for event in events {
@@ -105,27 +128,28 @@ struct FoldedEvents: Sendable {
     /// The store's keys of an event: its access groups, its source, its category. The one place they
     /// are made (the store's ingest and `perimeter normalize` both use it).
     struct KeyMaker {
-        // Files hold few distinct days, user agents and categories: compute each once.
+        // Files hold few distinct days, user agents and categories: compute each once (logged text keyed by its bytes).
         private var days: [Int64: String] = [:]
-        private var agents: [String: String] = [:]
-        private struct Category: Hashable { var source: String; var category: String? }
-        private var categories: [Category: String] = [:]
+        private var agents: [ByteKeyedText: String] = [:]
+        private struct Category: Hashable { var source: String; var category: ByteKeyedText? }
+        private var categories: [Category: ByteKeyedText] = [:]
 
-        mutating func keys(_ event: NormalizedEvent) -> ([AccessKey], SourceKey?, String) {
+        mutating func keys(_ event: NormalizedEvent) -> ([AccessKey], SourceKey?, ByteKeyedText) {
             let dayNumber = event.eventTime / 86_400
             let day = days[dayNumber] ?? { let d = Timestamp.day(event.eventTime); days[dayNumber] = d; return d }()
             let keys = event.accesses.map { AccessKey(day: day, event: event, access: $0) }
             var source: SourceKey?
             if let ip = event.sourceIP {
                 let family = event.userAgent.map { agent in
-                    agents[agent] ?? { let f = UsageStore.userAgentFamily(agent); agents[agent] = f; return f }()
+                    let key = ByteKeyedText(agent)
+                    return agents[key] ?? { let f = UsageStore.userAgentFamily(agent); agents[key] = f; return f }()
                 } ?? ""
                 source = SourceKey(day: day, endpoint: event.vpcEndpointID?.rawValue ?? "", principal: event.principal.arn,
                                    session: event.sessionName ?? "", sourceIP: ip, userAgent: family)
             }
-            let category = Category(source: event.eventSource, category: event.category)
+            let category = Category(source: event.eventSource, category: event.category.map(ByteKeyedText.init))
             let text = categories[category] ?? {
-                let t = "\(event.eventSource) \(event.category ?? "")"
+                let t = ByteKeyedText("\(event.eventSource) \(event.category ?? "")")
                 categories[category] = t
                 return t
             }()

@@ -378,16 +378,20 @@ extension UsageStore {
                 t.flowRecords = row["f"]
             }
             for row in try Row.fetchAll(db, sql: "SELECT code, COUNT(*) AS n FROM reject GROUP BY code") { t.rejectsByCode[row["code"]] = row["n"] }
+            if let conflicts = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM event_variant"), conflicts > 0 {
+                t.rejects += conflicts
+                t.rejectsByCode[Self.conflictCode, default: 0] += conflicts
+            }
             for row in try Row.fetchAll(db, sql: "SELECT reason, \(Self.boundedSum("count")) AS n FROM skipped GROUP BY reason") { t.skippedByReason[row["reason"]] = row["n"] }
             return t
         }
     }
 
-    /// Stored rejects in file and line order (at most `limit`).
+    /// Stored rejects in file and line order (at most `limit`), with the ``eventConflicts()``.
     ///
     /// - Throws: ``StoreError`` when the store cannot be read.
     public func rejects(limit: Int = 1000) throws(StoreError) -> [StoredReject] {
-        try read { db in
+        let stored = try read { db in
             try Row.fetchAll(db, sql: """
                 SELECT file.path, reject.code, reject.line, reject.byte_offset, reject.reason, reject.excerpt FROM reject JOIN file ON file.id = reject.file_id
                 ORDER BY file.path, reject.byte_offset LIMIT ?
@@ -395,6 +399,40 @@ extension UsageStore {
                 StoredReject(path: $0["path"], code: $0["code"], line: $0["line"], byteOffset: $0["byte_offset"], reason: $0["reason"], excerpt: $0["excerpt"])
             }
         }
+        // Stable: a file's own rejects keep their order, conflicts follow them.
+        let all = (stored + (try eventConflicts(limit: limit))).enumerated()
+        return Array(all.sorted { ($0.element.path, $0.offset) < ($1.element.path, $1.offset) }.map(\.element).prefix(limit))
+    }
+
+    /// The code of a conflict: two records with one event id and different content.
+    static let conflictCode = "duplicate-event-id"
+
+    /// Event ids stored with more than one content (at most `limit`): both records of each were kept and
+    /// counted, neither hiding the other. Each content after the first (by the least file holding it, then
+    /// digest) is one reject naming the least file of each: the same whatever order the files were read in.
+    ///
+    /// - Throws: ``StoreError`` when the store cannot be read.
+    public func eventConflicts(limit: Int = 1000) throws(StoreError) -> [StoredReject] {
+        let rows = try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.event_time AS t, c.event_id AS id, COALESCE(f.path, '') AS path FROM (
+                    SELECT event_time, event_id, digest, file_id FROM event_seen
+                    WHERE (event_time, event_id) IN (SELECT event_time, event_id FROM event_variant)
+                    UNION ALL SELECT event_time, event_id, digest, file_id FROM event_variant) c
+                LEFT JOIN file f ON f.id = c.file_id ORDER BY c.event_time, c.event_id, path, c.digest
+                """).map { (time: $0["t"] as Int64, id: $0["id"] as String, path: $0["path"] as String) }
+        }
+        var conflicts: [StoredReject] = []
+        var first = rows.first
+        for row in rows.dropFirst() where conflicts.count < limit {
+            guard let least = first, least.time == row.time, least.id == row.id else { first = row; continue }
+            let place = least.path == row.path ? "twice in \(least.path)" : "in \(least.path) and \(row.path)"
+            let event = "event id \(String(row.id.prefix(40)).debugDescription) at \(Timestamp.iso8601(row.time))"
+            conflicts.append(StoredReject(path: least.path, code: Self.conflictCode, line: nil, byteOffset: nil,
+                                          reason: "\(event): two records with different content \(place); both kept",
+                                          excerpt: String(row.id.prefix(120))))
+        }
+        return conflicts
     }
 
     /// The rows of `sql` turned into values one at a time through a cursor: a fetchAll would hold every

@@ -177,6 +177,23 @@ extension UsageStore {
             // Rejects carry a code (`malformed-json`, `flow-bad-value`, …) to group by; older rows keep ''.
             try db.execute(sql: "ALTER TABLE reject ADD COLUMN code TEXT NOT NULL DEFAULT ''")
         }
+        migrator.registerMigration("v7") { db in
+            // An event id is de-duplicated by content (`EventDigest`): a record with a stored (time, id) and the
+            // same digest is the event delivered again; with another digest it is kept (counted) in
+            // `event_variant`, and a reject names both files, whatever the order the files were read in. Ids
+            // stored before have no digest (x''): a record with one of them is taken as its copy, as before.
+            try db.execute(sql: """
+                ALTER TABLE event_seen ADD COLUMN digest BLOB NOT NULL DEFAULT x'';
+                ALTER TABLE event_seen ADD COLUMN file_id INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE event_variant (
+                    event_time INTEGER NOT NULL,
+                    event_id TEXT NOT NULL,
+                    digest BLOB NOT NULL,
+                    file_id INTEGER NOT NULL,
+                    PRIMARY KEY (event_time, event_id, digest)
+                ) WITHOUT ROWID;
+                """)
+        }
         return migrator
     }
 }

@@ -165,25 +165,32 @@ public final class UsageStore: @unchecked Sendable {
         case .none: break
         }
         var folded = folded
-        var duplicates = 0
+        var duplicates = 0, conflicts = 0
+        // The ledger row first: the events record the file they come from (its counts follow).
+        let ledger = Ledger(path: file.path, size: file.size, hash: file.contentHash, kind: file.kind.rawValue, note: file.note,
+                            events: 0, duplicates: 0, flowRecords: file.flowRecords, rejects: file.rejectCount,
+                            skipped: file.skippedRecords.values.reduce(0, +), bytes: file.decompressedBytes)
+        let fileID = try statements.insertLedger(db, ledger)
         // By index: an event copied out of the array would retain each of its strings.
         for index in folded.events.indices {
-            guard let id = folded.events[index].eventID else { continue }
-            if try !statements.recordEvent(db, time: folded.events[index].eventTime, id: id) {
+            guard let id = folded.events[index].eventID, let digest = folded.digests[index] else { continue }
+            let time = folded.events[index].eventTime
+            switch try statements.recordEvent(db, time: time, id: id, digest: digest, file: fileID, path: file.path) {
+            case .new: continue
+            case .copy:
                 duplicates += 1
                 folded.remove(event: index)
+            case .conflict: conflicts += 1
             }
         }
         let stored = folded.events.count - duplicates
-        let fileID = try statements.insertLedger(db, Ledger(path: file.path, size: file.size, hash: file.contentHash, kind: file.kind.rawValue, note: file.note,
-                                                            events: Int64(stored), duplicates: Int64(duplicates), flowRecords: file.flowRecords,
-                                                            rejects: file.rejectCount, skipped: file.skippedRecords.values.reduce(0, +), bytes: file.decompressedBytes))
+        try statements.setCounts(db, file: fileID, events: stored, duplicates: duplicates)
         try statements.insertAccess(db, file: fileID, folded.access)
         try statements.insertSources(db, file: fileID, folded.sources)
         try statements.upsertCategories(db, folded.categories)
         try statements.insertFlows(db, file: fileID, file.flows)
         try statements.insertRejects(db, file: fileID, file.rejects, skipped: file.skippedRecords)
-        return FileIngestResult(events: stored, duplicateEvents: duplicates, alreadyIngested: false)
+        return FileIngestResult(events: stored, duplicateEvents: duplicates, alreadyIngested: false, conflicts: conflicts)
     }
 
 /// Writes a batch in one transaction; when that fails, writes its files one by one, so that a file
@@ -286,6 +293,8 @@ public struct FileIngestResult: Sendable, Equatable {
     public var duplicateEvents: Int
     /// True when the file's content was stored before: nothing was added.
     public var alreadyIngested: Bool
+    /// Events whose id was stored before with other content: kept (``UsageStore/eventConflicts()`` names their files).
+    public var conflicts = 0
     /// Why the store refused the file (it is recorded as failed, and the others of its batch committed).
     public var failure: String? = nil
 }

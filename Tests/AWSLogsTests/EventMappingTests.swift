@@ -277,7 +277,7 @@ struct OutcomeTests {
 struct PrincipalTests {
     static func principal(_ identity: String) throws -> (Principal, String?) {
         let value = try JSONParser.parse(Array(identity.utf8)).values[0]
-        return EventNormalizer.principal(value, recipient: AccountID("999999999999"))
+        return EventNormalizer.principal(value, recipient: AccountID("999999999999"), partition: "aws")
     }
 
     @Test func assumedRoleIsTheRoleWithTheSessionName() throws {

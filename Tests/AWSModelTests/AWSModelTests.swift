@@ -30,12 +30,12 @@ struct ResourceLiteralTests {
     /// A literal made from an ARN is the resource its escaped text would be: the given ARN is kept only
     /// when the text needed no escape (a logged `*` must stay escaped in the ARN's parts too).
     @Test(arguments: [
-        ARN.s3Object(bucket: "acme-data", key: "reports/2026/11.csv"),
-        ARN.s3Object(bucket: "acme-data", key: "a*b?c$d"),
-        ARN.s3Object(bucket: "acme:data", key: "k:with:colons"),
-        ARN.s3Bucket("acme-data"),
-        ARN.s3Bucket("*"),
-        ARN.s3Object(bucket: "acme-data", key: "é/ü"),
+        ARN.s3Object(bucket: "acme-data", key: "reports/2026/11.csv", partition: "aws"),
+        ARN.s3Object(bucket: "acme-data", key: "a*b?c$d", partition: "aws-cn"),
+        ARN.s3Object(bucket: "acme:data", key: "k:with:colons", partition: "aws-us-gov"),
+        ARN.s3Bucket("acme-data", partition: "aws"),
+        ARN.s3Bucket("*", partition: "aws"),
+        ARN.s3Object(bucket: "acme-data", key: "é/ü", partition: "aws"),
     ])
     func literalFromAnARNIsTheResourceOfItsEscapedText(arn: ARN) throws {
         let made = Resource(literal: arn)

@@ -461,3 +461,92 @@ struct UserAgentFamilyTests {
         #expect(UsageStore.userAgentFamily(agent) == expected)
     }
 }
+
+/// Logged keys are stored by their bytes (issue 26, what the store reads).
+struct UnicodeKeyStoreTests {
+    /// Before: the ingest grouped on `String` keys, whose equality is canonical equivalence, so the NFC and
+    /// the NFD key of `cv/résumé.pdf` (two S3 objects) became one row of two requests.
+    @Test func nfcAndNFDKeysAreTwoRowsNotOneOfTwoRequests() async throws {
+        let dir = TestSupport.temporaryDirectory()
+        func record(_ id: String, _ key: String) -> String {
+            """
+            {"eventVersion":"1.09","eventTime":"2024-05-01T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"GetObject",
+             "awsRegion":"us-east-1","recipientAccountId":"111122223333","userIdentity":{"type":"IAMUser",
+             "arn":"arn:aws:iam::111122223333:user/u","accountId":"111122223333"},
+             "requestParameters":{"bucketName":"app-data","key":"\(key)"},"eventID":"\(id)"}
+            """
+        }
+        let records = [record("e1", "cv/r\u{E9}sum\u{E9}.pdf"), record("e2", "cv/re\u{301}sume\u{301}.pdf")]
+        try ("{\"Records\":[" + records.joined(separator: ",") + "]}").write(toFile: dir + "/a.json", atomically: true, encoding: .utf8)
+        let store = try UsageStoreTests.store(dir)
+        _ = try await IngestPipeline(store: store).run(paths: [dir + "/a.json"], workers: 1)
+        let rows = try store.observedAccess()
+        #expect(rows.map(\.count) == [1, 1])
+        #expect(Set(rows.map { Array($0.access.resource.text.utf8) }).count == 2)
+    }
+}
+
+/// Event ids are de-duplicated by content (issue 26, what the store reads).
+struct DuplicateEventIDTests {
+    /// A PutObject by a role through an endpoint: refused (`AccessDenied`) or, forged, a success.
+    static func record(denied: Bool) -> String {
+        let error = denied ? #""errorCode":"AccessDenied","errorMessage":"Access Denied","# : ""
+        return """
+            {"eventVersion":"1.09","eventTime":"2024-05-01T10:00:00Z","eventSource":"s3.amazonaws.com","eventName":"PutObject",
+             "awsRegion":"us-east-1","recipientAccountId":"111122223333","userIdentity":{"type":"IAMUser",
+             "arn":"arn:aws:iam::111122223333:user/u","accountId":"111122223333"},\(error)
+             "requestParameters":{"bucketName":"exfil-drop","key":"dump.tar.gz"},"eventID":"6f1c2a9e-dup","vpcEndpointId":"vpce-0a1b2c3d"}
+            """
+    }
+
+    /// The digest that tells a copy from a forgery is SHA-256 (FIPS 180-4 test vectors, one and two blocks).
+    @Test(arguments: [
+        ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
+        ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
+        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+    ])
+    func eventDigestsAreSHA256(message: String, hex: String) {
+        #expect(SHA256.hash(Array(message.utf8)).map { String(format: "%02x", $0) }.joined() == hex)
+    }
+
+    /// Before: the first record committed won, and files are read in parallel, so a forged copy of an id
+    /// hid the real `AccessDenied` in some runs and not in others. Now both records of one id with different
+    /// content are kept, with a reject naming both files, and an identical copy stays a silent duplicate:
+    /// the store holds the same whatever the order the files are read in, the number of readers, and the
+    /// runs they are ingested in.
+    @Test func aForgedRecordWithARealIdIsARejectAndTheStoreIsTheSameInEveryReadOrder() async throws {
+        var outcomes: [String] = []
+        // One ingest of the three files, or several in turn (the real event's copy in c.json before a.json).
+        let cases: [(realFirst: Bool, workers: Int, rounds: [[String]])] = [
+            (true, 1, [["a", "b", "c"]]), (false, 1, [["a", "b", "c"]]), (true, 2, [["a", "b", "c"]]), (false, 2, [["a", "b", "c"]]),
+            (true, 1, [["c"], ["b"], ["a"]]), (false, 2, [["b", "c"], ["a"]]),
+        ]
+        for (realFirst, workers, rounds) in cases {
+            let dir = TestSupport.temporaryDirectory()
+            // The real record and the forged one swap file names, so the first one read differs.
+            let (real, forged) = (Self.record(denied: true), Self.record(denied: false))
+            let (a, b) = realFirst ? (real, forged) : (forged, real)
+            // c.json delivers the real event again (in a file of other bytes: not the same file twice).
+            for (name, record) in [("a", a), ("b", b), ("c", " " + real)] {
+                try ("{\"Records\":[" + record + "]}").write(toFile: dir + "/\(name).json", atomically: true, encoding: .utf8)
+            }
+            let store = try UsageStoreTests.store(dir)
+            for round in rounds {
+                let summary = try await IngestPipeline(store: store).run(paths: round.map { dir + "/\($0).json" }, workers: workers)
+                guard rounds.count == 1 else { continue }
+                #expect(summary.events == 2)
+                #expect(summary.duplicateEvents == 1)
+                #expect(summary.rejectsByCode["duplicate-event-id"] == 1)
+                #expect(summary.rejectExamples["duplicate-event-id"]?.contains("in \(dir)/a.json and \(dir)/b.json") == true)
+            }
+            let rows = try store.observedAccess().map { "\($0.outcome) \($0.errorCode ?? "-") \($0.access.resource) \($0.count)" }
+            #expect(rows.contains { $0.contains("AccessDenied") })
+            let rejects = try store.rejects().map { "\($0.code) \($0.reason)" }
+            let totals = try store.totals()
+            let counts = "\(totals.events) \(totals.duplicateEvents) \(totals.rejects) \(totals.rejectsByCode.sorted { $0.key < $1.key })"
+            outcomes.append((rows + rejects + [counts]).joined(separator: "\n").replacingOccurrences(of: dir, with: "DIR"))
+        }
+        #expect(outcomes[0].contains("in DIR/a.json and DIR/b.json"))
+        #expect(Set(outcomes).count == 1, "\(outcomes)")
+    }
+}

@@ -71,7 +71,8 @@ public struct EventNormalizer: Sendable {
         // A Region names catalog buckets (`al2023-repos-REGION-…`) and ARNs: a `*` there would be a wildcard.
         guard RegionName.isWellFormed(region) else { return .rejected(code: "aws-region-characters", reason: "awsRegion is not a Region name") }
         let recipient = string(.recipientAccountId).map { AccountID($0) }
-        let (principal, session) = Self.principal(fields[Field.userIdentity.rawValue], recipient: recipient)
+        let partition = Self.partition(region: region, identity: fields[Field.userIdentity.rawValue])
+        let (principal, session) = Self.principal(fields[Field.userIdentity.rawValue], recipient: recipient, partition: partition)
         // A principal's ARN becomes an `ArnEquals aws:PrincipalArn` value, where `*` and `?` are wildcards:
         // IAM names never hold them, so a record whose principal does is forged.
         guard Self.isPrincipalName(principal.arn) else { return .rejected(code: "principal-characters", reason: "the principal holds characters IAM names do not use") }
@@ -83,7 +84,7 @@ public struct EventNormalizer: Sendable {
         if !map.needsNoPermission(eventSource: eventSource, eventName: eventName), eventType != "AwsServiceEvent" {
             let rule = map.rule(eventSource: eventSource, eventName: eventName)
             accesses = ResourceResolver(parameters: fields[Field.requestParameters.rawValue], resources: fields[Field.resources.rawValue],
-                                        region: region, recipient: recipient).accesses(for: rule)
+                                        region: region, partition: partition, recipient: recipient).accesses(for: rule)
         }
         return .event(NormalizedEvent(
             eventID: string(.eventID), eventTime: time, eventSource: eventSource, eventName: eventName,
@@ -136,8 +137,17 @@ public struct EventNormalizer: Sendable {
 
     static func isAlphanumeric(_ b: UInt8) -> Bool { (48...57).contains(b) || (65...90).contains(b) || (97...122).contains(b) }
 
-    /// The principal a policy would see, and the session name for role sessions.
-    static func principal(_ identity: JSONValue?, recipient: AccountID?) -> (Principal, String?) {
+    /// The partition a record was made in: its Region's (`cn-north-1` → `aws-cn`); where it logs no Region,
+    /// that of its identity's ARN when well formed; `aws` when nothing logged says.
+    static func partition(region: String, identity: JSONValue?) -> String {
+        if let partition = Partition.of(region: region) { return partition }
+        if let text = identity?["arn"]?.string, let arn = ARN(text), Partition.isWellFormed(arn.partition) { return arn.partition }
+        return Partition.standard
+    }
+
+    /// The principal a policy would see, and the session name for role sessions; ARNs the record does not
+    /// write are made in `partition`.
+    static func principal(_ identity: JSONValue?, recipient: AccountID?, partition: String) -> (Principal, String?) {
         guard let identity, identity.isObject else { return (Principal(kind: .unknown, arn: "unknown", account: nil), nil) }
         let fields = identity.members(IdentityField.keys)
         func string(_ field: IdentityField) -> String? { fields[field.rawValue]?.string }
@@ -156,10 +166,11 @@ public struct EventNormalizer: Sendable {
             return (Principal(kind: .assumedRole, arn: arn ?? string(.principalId) ?? "unknown", account: account), sessionName)
         case "IAMUser":
             let name = string(.userName) ?? ""
-            return (Principal(kind: .iamUser, arn: arn ?? "arn:aws:iam::\(account?.rawValue ?? ""):user/\(name)", account: account), nil)
+            let user = arn ?? "arn:\(partition):iam::\(account?.rawValue ?? ""):user/\(name)"
+            return (Principal(kind: .iamUser, arn: user, account: account), nil)
         case "Root":
             let acct = account ?? recipient
-            return (Principal(kind: .root, arn: "arn:aws:iam::\(acct?.rawValue ?? ""):root", account: acct), nil)
+            return (Principal(kind: .root, arn: "arn:\(partition):iam::\(acct?.rawValue ?? ""):root", account: acct), nil)
         case "AWSService":
             let service = string(.invokedBy) ?? string(.principalId) ?? "unknown.amazonaws.com"
             return (Principal(kind: .awsService, arn: service, account: nil), nil)
@@ -167,7 +178,7 @@ public struct EventNormalizer: Sendable {
             guard let account, account.rawValue != "ANONYMOUS_PRINCIPAL" else {
                 return (Principal(kind: .anonymous, arn: Principal.anonymousARN, account: nil), nil)
             }
-            return (Principal(kind: .awsAccount, arn: "arn:aws:iam::\(account.rawValue):root", account: account), nil)
+            return (Principal(kind: .awsAccount, arn: "arn:\(partition):iam::\(account.rawValue):root", account: account), nil)
         case "FederatedUser":
             return (Principal(kind: .federatedUser, arn: arn ?? string(.principalId) ?? "unknown", account: account), nil)
         case "IdentityCenterUser":

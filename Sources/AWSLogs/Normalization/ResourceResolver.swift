@@ -5,6 +5,8 @@ import JSONTape
 /// Applies one ``EventActionMap/ResourceRule`` to a record's request parameters.
 struct ResourceResolver {
     let region: String
+    /// The partition the record was made in (``EventNormalizer/partition(region:identity:)``): every ARN built here is in it.
+    let partition: String
     let recipient: AccountID?
     /// The record's `requestParameters`.
     let parameters: JSONValue?
@@ -14,8 +16,9 @@ struct ResourceResolver {
     /// The DynamoDB table entries of `resources[]`, their ARN parsed once.
     let loggedTables: [(arn: ARN?, owner: AccountID?)]
 
-    init(parameters: JSONValue?, resources: JSONValue?, region: String, recipient: AccountID?) {
+    init(parameters: JSONValue?, resources: JSONValue?, region: String, partition: String, recipient: AccountID?) {
         self.region = region
+        self.partition = partition
         self.recipient = recipient
         self.parameters = parameters
         self.resources = resources
@@ -40,13 +43,14 @@ struct ResourceResolver {
         var type: String? { value["type"]?.string }
         func isType(_ type: String) -> Bool { value["type"]?.isString(type) ?? false }
 
-        /// True when the ARN is `arn:aws:s3:::BUCKET`, compared as bytes; text that is not ASCII is compared
+        /// True when the ARN is `arn:PARTITION:s3:::BUCKET`, compared as bytes; text that is not ASCII is compared
         /// as the `String` it decodes to (invalid UTF-8 is repaired there, as in `bucket`).
-        func isARN(ofBucket bucket: String) -> Bool {
+        func isARN(ofBucket bucket: String, partition: String) -> Bool {
             arnValue.withStringBytes { bytes in
-                guard bytes.allSatisfy({ $0 < 0x80 }) else { return ResourceResolver.isARN(String(decoding: bytes, as: UTF8.self), ofBucket: bucket) }
-                let prefix = "arn:aws:s3:::".utf8
-                return bytes.count == prefix.count + bucket.utf8.count && bytes.starts(with: prefix) && bytes.dropFirst(prefix.count).elementsEqual(bucket.utf8)
+                guard bytes.allSatisfy({ $0 < 0x80 }) else {
+                    return ResourceResolver.isARN(String(decoding: bytes, as: UTF8.self).utf8, ofBucket: bucket, partition: partition)
+                }
+                return ResourceResolver.isARN(bytes, ofBucket: bucket, partition: partition)
             } ?? false
         }
     }
@@ -66,16 +70,20 @@ struct ResourceResolver {
         var first: Entry?, named: Entry?
         for entry in Self.entries(resources) where entry.isType("AWS::S3::Bucket") {
             if first == nil { first = entry }
-            if entry.isARN(ofBucket: bucket) { named = entry; break }
+            if entry.isARN(ofBucket: bucket, partition: partition) { named = entry; break }
         }
         return named?.account ?? first?.account
     }
 
-    /// True when `arn` is `arn:aws:s3:::BUCKET` (compared as bytes, without making that text per event).
-    static func isARN(_ arn: String, ofBucket bucket: String) -> Bool {
-        let prefix = "arn:aws:s3:::".utf8
-        return arn.utf8.count == prefix.count + bucket.utf8.count && arn.utf8.starts(with: prefix)
-            && arn.utf8.dropFirst(prefix.count).elementsEqual(bucket.utf8)
+    /// True when `arn` is `arn:PARTITION:s3:::BUCKET` (compared as bytes, without making that text per event).
+    static func isARN(_ arn: some Collection<UInt8>, ofBucket bucket: String, partition: String) -> Bool {
+        var rest = arn[...]
+        func take(_ part: String.UTF8View) -> Bool {
+            guard rest.starts(with: part) else { return false }
+            rest = rest.dropFirst(part.count)
+            return true
+        }
+        return take("arn:".utf8) && take(partition.utf8) && take(":s3:::".utf8) && take(bucket.utf8) && rest.isEmpty
     }
 
     /// The rule's accesses plus the extras its request parameters call for.
@@ -119,37 +127,44 @@ struct ResourceResolver {
             guard let bucket = parameters?["bucketName"]?.string, !bucket.isEmpty else { return all(PolicyText.notLogged, nil) }
             let owner = bucketOwner(bucket)
             switch rule.resource {
-            case .bucket: return all(Resource(literal: ARN.s3Bucket(bucket)), owner)
+            case .bucket: return all(Resource(literal: ARN.s3Bucket(bucket, partition: partition)), owner)
             // DeleteObjects logs no keys (DOMAIN.md C.1): the one documented wildcard on objects.
-            case .bucketObjects: return all(PolicyText.allObjects(inBucketARN: PolicyText.literal(ARN.s3Bucket(bucket).description)), owner)
+            case .bucketObjects:
+                let bucketARN = PolicyText.literal(ARN.s3Bucket(bucket, partition: partition).description)
+                return all(PolicyText.allObjects(inBucketARN: bucketARN), owner)
             default:
                 guard let key = parameters?["key"]?.string ?? objectKeyFromResources(bucket) else { return all(PolicyText.notLogged, owner) }
-                return all(Resource(literal: ARN.s3Object(bucket: bucket, key: key)), owner)
+                return all(Resource(literal: ARN.s3Object(bucket: bucket, key: key, partition: partition)), owner)
             }
         case .copy:
             guard let bucket = parameters?["bucketName"]?.string, !bucket.isEmpty else { return all(PolicyText.notLogged, nil) }
-            let destination = parameters?["key"]?.string.map { Resource(literal: ARN.s3Object(bucket: bucket, key: $0)) }
+            let destination = parameters?["key"]?.string.map {
+                Resource(literal: ARN.s3Object(bucket: bucket, key: $0, partition: partition))
+            }
             var result = [ResourceAccess(action: rule.actions[0], resource: destination ?? Resource.notLogged,
                                          resourceAccount: bucketOwner(bucket))]
             if let source = parameters?["x-amz-copy-source"]?.string, let copy = Self.copySource(source) {
                 let action = IAMAction(service: "s3", name: copy.versioned ? "GetObjectVersion" : "GetObject")
-                let owner = Self.entries(resources).first { $0.isType("AWS::S3::Bucket") && $0.isARN(ofBucket: copy.bucket) }?.account
-                result.append(ResourceAccess(action: action, resource: Resource(literal: ARN.s3Object(bucket: copy.bucket, key: copy.key)),
-                                             resourceAccount: owner))
+                let owner = Self.entries(resources).first {
+                    $0.isType("AWS::S3::Bucket") && $0.isARN(ofBucket: copy.bucket, partition: partition)
+                }?.account
+                let source = ARN.s3Object(bucket: copy.bucket, key: copy.key, partition: partition)
+                result.append(ResourceAccess(action: action, resource: Resource(literal: source), resourceAccount: owner))
             }
             return result
         case .table:
-            let table = tableName(parameters) ?? loggedTable
-            return table.map { all(tableARN($0), tableOwner) } ?? all(PolicyText.notLogged, nil)
+            let table = (tableName(parameters) ?? loggedTable).flatMap(self.table)
+            return table.map { all($0.arn, $0.owner) } ?? all(PolicyText.notLogged, nil)
         case .tableIndex:
-            guard let table = tableName(parameters) ?? loggedTable else { return all(PolicyText.notLogged, nil) }
+            guard let table = (tableName(parameters) ?? loggedTable).flatMap(self.table) else { return all(PolicyText.notLogged, nil) }
             if let index = parameters?["indexName"]?.string, !index.isEmpty {
-                return all(tableARN(table) + "/index/" + PolicyText.literal(index), tableOwner)
+                return all(table.arn + "/index/" + PolicyText.literal(index), table.owner)
             }
-            return all(tableARN(table), tableOwner)
+            return all(table.arn, table.owner)
         case .requestItems:
             let tables = requestItemTables
-            return tables.isEmpty ? all(PolicyText.notLogged, nil) : tables.flatMap { all(tableARN($0), tableOwner) }
+            guard !tables.isEmpty else { return all(PolicyText.notLogged, nil) }
+            return tables.flatMap { table($0).map { all($0.arn, $0.owner) } ?? all(PolicyText.notLogged, nil) }
         case .transactItems:
             return transactAccesses(defaultAction: rule.actions[0])
         case .partiql:
@@ -171,7 +186,9 @@ struct ResourceResolver {
     /// literal; ``PolicyText/notLogged`` when it names none (never `*`).
     var loggedParameterResource: String {
         guard let parameters, parameters.isObject else { return PolicyText.notLogged }
-        if let url = parameters["queueUrl"]?.string, let arn = Self.queueARN(url: url, region: region) { return PolicyText.literal(arn) }
+        if let url = parameters["queueUrl"]?.string, let arn = Self.queueARN(url: url, region: region, partition: partition) {
+            return PolicyText.literal(arn)
+        }
         for (key, value) in parameters.members where key.hasSuffix("Arn") || key.hasSuffix("ARN") || key == "keyId" || key == "functionName" {
             if let text = value.string, ARN(text) != nil { return PolicyText.literal(text) }
         }
@@ -179,30 +196,39 @@ struct ResourceResolver {
     }
 
     func objectKeyFromResources(_ bucket: String) -> String? {
-        let prefix = "arn:aws:s3:::\(bucket)/"
+        let prefix = "arn:\(partition):s3:::\(bucket)/"
         return Self.entries(resources).first { $0.isType("AWS::S3::Object") && $0.arn.hasPrefix(prefix) }.map { String($0.arn.dropFirst(prefix.count)) }
     }
 
-    var loggedTable: String? {
-        loggedTables.first.flatMap { $0.arn?.resource.split(separator: "/").dropFirst().first.map(String.init) }
-    }
+    /// The ARN of the first table `resources[]` names, as a table reference.
+    var loggedTable: String? { loggedTables.first?.arn?.description }
 
     var tableOwner: AccountID? {
         loggedTables.first?.owner ?? recipient
     }
 
+    /// The table a request names (`tableName`), by name or by ARN: a reference for ``table(_:)``.
     func tableName(_ value: JSONValue?) -> String? {
         guard let name = value?.member(caseInsensitive: "tableName")?.string, !name.isEmpty else { return nil }
-        // A table may be named by its ARN.
-        if let arn = ARN(name), arn.resource.hasPrefix("table/") { return String(arn.resource.dropFirst(6)) }
         return name
     }
 
-    /// The table's ARN as policy text (every part of it is logged, so all of it is literal).
-    func tableARN(_ table: String) -> String {
-        let resource = "table/\(table)"
-        let account = loggedTables.first { $0.arn?.resource == resource }?.arn?.account ?? recipient?.rawValue ?? ""
-        return PolicyText.literal("arn:aws:dynamodb:\(region):\(account):table/\(table)")
+    /// A table reference's ARN as policy text (every part of it is logged, so all of it is literal) and its
+    /// owner. A name is a table of the record's partition and Region, in the account `resources[]` gives it
+    /// or the recipient's; an ARN (cross-account requests name tables so) is that table, owned by the
+    /// account it names, however foreign. Nil for an ARN that is not a DynamoDB table's (no name holds `:`).
+    func table(_ reference: String) -> (arn: String, owner: AccountID?)? {
+        guard reference.utf8.starts(with: "arn:".utf8) else {
+            let resource = "table/\(reference)"
+            let account = loggedTables.first { $0.arn?.resource == resource }?.arn?.account ?? recipient?.rawValue ?? ""
+            let arn = ARN(partition: partition, service: "dynamodb", region: region, account: account, resource: resource)
+            return (PolicyText.literal(arn.description), tableOwner)
+        }
+        guard let arn = ARN(reference), arn.service == "dynamodb", !arn.account.isEmpty, arn.resource.hasPrefix("table/"),
+              let name = arn.resource.dropFirst(6).split(separator: "/", omittingEmptySubsequences: false).first, !name.isEmpty
+        else { return nil }
+        let table = ARN(partition: arn.partition, service: "dynamodb", region: arn.region, account: arn.account, resource: "table/\(name)")
+        return (PolicyText.literal(table.description), AccountID(arn.account))
     }
 
     /// Tables of BatchGetItem / BatchWriteItem: `requestItems` is an object keyed by table, or a list.
@@ -225,7 +251,7 @@ struct ResourceResolver {
                 operation = key
                 target = value
             }
-            guard let table = tableName(target) ?? loggedTable else { continue }
+            guard let table = (tableName(target) ?? loggedTable).flatMap(self.table) else { continue }
             let name: String = switch operation?.lowercased() {
             case "put": "PutItem"
             case "update": "UpdateItem"
@@ -234,10 +260,11 @@ struct ResourceResolver {
             case "get": "GetItem"
             default: defaultAction.name
             }
-            result.insert(ResourceAccess(action: IAMAction(service: "dynamodb", name: name), resource: tableARN(table), resourceAccount: tableOwner))
+            result.insert(ResourceAccess(action: IAMAction(service: "dynamodb", name: name), resource: table.arn,
+                                         resourceAccount: table.owner))
         }
-        if result.isEmpty, let table = loggedTable {
-            result.insert(ResourceAccess(action: defaultAction, resource: tableARN(table), resourceAccount: tableOwner))
+        if result.isEmpty, let table = loggedTable.flatMap(self.table) {
+            result.insert(ResourceAccess(action: defaultAction, resource: table.arn, resourceAccount: table.owner))
         }
         return result.sorted()
     }
@@ -253,9 +280,10 @@ struct ResourceResolver {
         }
         var result = Set<ResourceAccess>()
         for statement in statements {
-            guard let (verb, table) = Self.partiql(statement) else { continue }
+            guard let (verb, reference) = Self.partiql(statement), let table = self.table(reference) else { continue }
             let name = ["select": "PartiQLSelect", "insert": "PartiQLInsert", "update": "PartiQLUpdate", "delete": "PartiQLDelete"][verb] ?? "PartiQLSelect"
-            result.insert(ResourceAccess(action: IAMAction(service: "dynamodb", name: name), resource: tableARN(table), resourceAccount: tableOwner))
+            result.insert(ResourceAccess(action: IAMAction(service: "dynamodb", name: name), resource: table.arn,
+                                         resourceAccount: table.owner))
         }
         return result.sorted()
     }
@@ -295,13 +323,15 @@ struct ResourceResolver {
         return (bucket, key, versioned)
     }
 
-    /// `https://sqs.REGION.amazonaws.com/ACCOUNT/NAME` → `arn:aws:sqs:REGION:ACCOUNT:NAME`.
-    static func queueARN(url: String, region: String) -> String? {
+    /// `https://sqs.REGION.amazonaws.com/ACCOUNT/NAME` → `arn:PARTITION:sqs:REGION:ACCOUNT:NAME`, in the partition
+    /// of the URL's Region (`sqs.cn-north-1.amazonaws.com.cn` → `aws-cn`), else the record's.
+    static func queueARN(url: String, region: String, partition: String) -> String? {
         let parts = url.split(separator: "/")
         guard parts.count >= 4 else { return nil }
         let host = parts[parts.count - 3].split(separator: ".")
         let queueRegion = host.count >= 3 && host[0] == "sqs" ? String(host[1]) : region
-        return "arn:aws:sqs:\(queueRegion):\(parts[parts.count - 2]):\(parts[parts.count - 1])"
+        let queuePartition = queueRegion == region ? partition : Partition.of(region: queueRegion) ?? partition
+        return "arn:\(queuePartition):sqs:\(queueRegion):\(parts[parts.count - 2]):\(parts[parts.count - 1])"
     }
 }
 

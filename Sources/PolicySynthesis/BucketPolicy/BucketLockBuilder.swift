@@ -11,14 +11,17 @@ enum BucketLockBuilder {
 
     static func build(observed: [ObservedAccess], inventory: Inventory, classifier: ResourceClassifier, trusted: Set<AccountID>,
                       endpoints: [VPCEndpointID: Inventory.Endpoint], awsManaged: Set<VPCEndpointID> = []) -> [BucketResult] {
-        var byBucket: [String: [ObservedAccess]] = [:]
+        // By bucket ARN: a lock names its bucket in the partition its requests were made in.
+        var byBucket: [ARN: [ObservedAccess]] = [:]
         for access in observed {
             // Only a well-formed name becomes a lock (and a file name); logged text that is not one never does.
-            guard let bucket = access.access.resource.s3BucketName, BucketName.isWellFormed(bucket) else { continue }
+            guard let bucket = access.access.resource.arn?.s3BucketARN, BucketName.isWellFormed(bucket.resource),
+                  Partition.isWellFormed(bucket.partition) else { continue }
             byBucket[bucket, default: []].append(access)
         }
         var results: [BucketResult] = []
-        for (bucket, accesses) in byBucket.sorted(by: { $0.key < $1.key }) {
+        for (bucketARN, accesses) in byBucket.sorted(by: { $0.key < $1.key }) {
+            let bucket = bucketARN.resource
             let authorized = accesses.filter(\.outcome.wasAuthorized)
             // An AWS-managed endpoint (the S3 console's, a service's delivery) is not ours: its requests come from outside.
             let ours = { (a: ObservedAccess) in a.endpoint.flatMap { awsManaged.contains($0) ? nil : $0 } }
@@ -27,7 +30,7 @@ enum BucketLockBuilder {
             let owner = inventory.buckets[bucket] ?? authorized.compactMap(\.access.resourceAccount).first
             guard let owner, trusted.contains(owner) || inventory.buckets[bucket] != nil else { continue }
             let outside = authorized.filter { ours($0) == nil }
-            let lock = Lock(bucket: bucket, endpoints: viaEndpoints.map(\.rawValue).sorted(), outside: outside,
+            let lock = Lock(bucket: bucket, bucketARN: bucketARN, endpoints: viaEndpoints.map(\.rawValue).sorted(), outside: outside,
                             objectsSeen: accesses.contains { $0.access.resource.s3ObjectKey != nil },
                             current: inventory.bucketPolicies[bucket])
             let (draft, notes) = lock.fitted(limit: Synthesizer.bucketPolicyLimit)
@@ -50,6 +53,8 @@ enum BucketLockBuilder {
     /// One bucket's lock, before it is written.
     struct Lock {
         let bucket: String
+        /// The bucket in the partition its requests were made in.
+        let bucketARN: ARN
         let endpoints: [String]
         let outside: [ObservedAccess]
         let objectsSeen: Bool
@@ -96,7 +101,7 @@ enum BucketLockBuilder {
             conditions.append(Condition("BoolIfExists", "aws:PrincipalIsAWSService", ["false"]))
             if !exceptions.isEmpty { conditions.append(Condition(like ? "ArnNotLike" : "ArnNotEquals", "aws:PrincipalArn", exceptions)) }
             let lock = Statement(sid: lockSid, effect: .deny, principal: .any, action: .actions(["s3:*"]),
-                                 resource: .resources(objectsSeen ? ["arn:aws:s3:::\(bucket)", "arn:aws:s3:::\(bucket)/*"] : ["arn:aws:s3:::\(bucket)"]),
+                                 resource: .resources([bucketARN.description] + (objectsSeen ? [PolicyText.allObjects(inBucketARN: bucketARN.description)] : [])),
                                  conditions: conditions)
             let kept = (current?.statements ?? []).filter { $0.sid != lockSid }
             let version = current.map { $0.substitutesVariables ? "2012-10-17" : "2008-10-17" } ?? "2012-10-17"

@@ -20,6 +20,9 @@ public struct AWSOwnedCatalog: Sendable {
         public var trigger: String
         /// The AWS documentation page that names the buckets.
         public var source: String
+        /// The partitions the source documents the buckets in (`aws`): in any other, whether AWS owns a
+        /// bucket of that name is unknown.
+        public var partitions: [String]
 
         /// The bucket name for `region`, as a wildcard pattern.
         public func bucketName(region: String) -> String {
@@ -45,17 +48,27 @@ public struct AWSOwnedCatalog: Sendable {
         entries = tsv.split(separator: "\n").compactMap { line in
             guard !line.hasPrefix("#"), !line.hasPrefix("service\t") else { return nil }
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            guard f.count == 7 else { return nil }
+            guard f.count == 8 else { return nil }
             return Entry(service: f[0], feature: f[1], bucket: f[2], actions: f[3].split(separator: ",").compactMap { IAMAction(String($0)) },
-                         access: f[4], trigger: f[5], source: f[6])
+                         access: f[4], trigger: f[5], source: f[6], partitions: f[7].split(separator: ",").map(String.init))
         }
     }
 
-    /// The entry whose bucket pattern names `bucket` in `region`, if any.
-    public func entry(bucket: String, region: String) -> Entry? {
-        entries.first { WildcardPattern($0.bucketName(region: region)).matches(bucket) }
+    /// The entries documented in the partition of `region` (`aws` when the Region is not known).
+    public func entries(region: String) -> [Entry] {
+        let partition = Partition.of(region: region) ?? Partition.standard
+        return entries.filter { $0.partitions.contains(partition) }
     }
 
-    /// Entries a kind of evidence calls for.
-    public func entries(trigger: String) -> [Entry] { entries.filter { $0.trigger == trigger } }
+    /// The partitions some entry is documented in.
+    public var partitions: Set<String> { Set(entries.flatMap(\.partitions)) }
+
+    /// The entry whose bucket pattern names `bucket` in `region`, if any: only entries documented in the
+    /// Region's partition (a name AWS owns in one partition may be anyone's in another).
+    public func entry(bucket: String, region: String) -> Entry? {
+        entries(region: region).first { WildcardPattern($0.bucketName(region: region)).matches(bucket) }
+    }
+
+    /// Entries a kind of evidence calls for in `region`'s partition.
+    public func entries(trigger: String, region: String) -> [Entry] { entries(region: region).filter { $0.trigger == trigger } }
 }

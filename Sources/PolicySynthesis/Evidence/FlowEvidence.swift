@@ -178,7 +178,8 @@ enum FlowEvidence {
             for (ip, _) in byEndpoint[endpoint.id.rawValue] ?? [:] {
                 for (trigger, evidence) in (triggers[ip] ?? [:]).sorted(by: { $0.key < $1.key }) {
                     let parts = trigger.split(separator: ":", maxSplits: 1).map(String.init)
-                    for entry in c.catalog.entries(trigger: parts[0]) where parts.count == 1 || Self.variant(entry, parts[1]) {
+                    let entries = c.catalog.entries(trigger: parts[0], region: region)
+                    for entry in entries where parts.count == 1 || Self.variant(entry, parts[1]) {
                         let bucket = entry.bucketName(region: region)
                         supported.insert("\(entry.service) \(bucket)")
                         if logged.contains(bucket) { continue }
@@ -199,7 +200,7 @@ enum FlowEvidence {
         let regions = Set(c.endpoints.filter { $0.service == "s3" }.map(c.regionOf))
         var result: [String] = []
         for entry in c.catalog.entries {
-            for region in regions.sorted() {
+            for region in regions.sorted() where entry.partitions.contains(Partition.of(region: region) ?? Partition.standard) {
                 let bucket = entry.bucketName(region: region)
                 if !supported.contains("\(entry.service) \(bucket)") && !logged.contains(bucket) {
                     result.append("\(entry.service): \(entry.feature) (`\(bucket)`)")

@@ -38,10 +38,11 @@ public struct Inventory: Sendable {
             self.addresses = addresses
         }
 
-        /// The Region part of the service name.
+        /// The Region part of the service name: its first part shaped as a Region (`us-east-1` in
+        /// `com.amazonaws.us-east-1.s3`, `cn-north-1` in China's `cn.com.amazonaws.cn-north-1.s3`,
+        /// `us-gov-west-1` in `com.amazonaws.us-gov-west-1.s3`); nil when no part is.
         public var region: String? {
-            guard let parts = serviceName?.split(separator: "."), parts.count >= 4 else { return nil }
-            return String(parts[2])
+            serviceName?.split(separator: ".").lazy.map(String.init).first(where: RegionName.isRegionShaped)
         }
 
         /// The service prefix (`s3`, `dynamodb`, `sqs`) the endpoint reaches.

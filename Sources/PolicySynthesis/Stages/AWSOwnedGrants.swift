@@ -11,12 +11,15 @@ struct AWSOwnedGrants {
     static func make(endpoint: Inventory.Endpoint, region: String, draftable: [(ObservedAccess, Ownership)],
                      flows: FlowFindings, catalog: AWSOwnedCatalog) -> AWSOwnedGrants {
         var grants = AWSOwnedGrants()
+        let partition = Partition.of(region: region) ?? Partition.standard, entries = catalog.entries(region: region)
         for found in flows.inferred where found.endpoint == endpoint.id.rawValue {
-            guard let entry = catalog.entries.first(where: { $0.service == found.service && $0.bucketName(region: region) == found.bucket }) else { continue }
+            guard let entry = entries.first(where: { $0.service == found.service && $0.bucketName(region: region) == found.bucket })
+            else { continue }
+            let bucket = ARN.s3Bucket(found.bucket, partition: partition).description
             for action in entry.actions {
                 let grant = ObservedAccess(endpoint: endpoint.id, endpointAccount: endpoint.owner,
                                            principal: Principal(kind: .anonymous, arn: Principal.anonymousARN, account: nil),
-                                           access: ResourceAccess(action: action, resource: PolicyText.allObjects(inBucketARN: "arn:aws:s3:::\(found.bucket)")),
+                                           access: ResourceAccess(action: action, resource: PolicyText.allObjects(inBucketARN: bucket)),
                                            outcome: .success, errorCode: nil, eventSource: "s3.amazonaws.com", region: region,
                                            recipientAccount: nil, count: 0, firstSeen: 0, lastSeen: 0, sampleEventID: nil, sourceIPs: [])
                 grants.inferred.append((grant, .awsOwned(entry)))

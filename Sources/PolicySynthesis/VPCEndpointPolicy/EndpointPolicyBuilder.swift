@@ -125,7 +125,9 @@ struct EndpointPolicyBuilder {
             switch ownership {
             case .awsOwned(let entry):
                 audience = .awsOwned(entry.service)
-                let bucket = "arn:aws:s3:::\(entry.bucketName(region: region))"
+                // In the partition of the request (a bucket of another partition does not exist in this one).
+                let partition = resource.arn?.partition ?? Partition.of(region: region) ?? Partition.standard
+                let bucket = ARN.s3Bucket(entry.bucketName(region: region), partition: partition).description
                 resource = Resource(policyText: resource.s3ObjectKey == nil ? bucket : PolicyText.allObjects(inBucketARN: bucket))
             default:
                 audience = Audience(access.principal)
@@ -161,17 +163,18 @@ struct EndpointPolicyBuilder {
         for grant in exact.keys {
             let g = Self.generalize(grant.resource, granularity)
             generalized[grant] = g
-            if let bucket = grant.resource.s3BucketName, grant.resource.s3ObjectKey != nil {
-                byBucket[Placed(audience: grant.audience, place: bucket), default: []].insert(g)
+            if let bucket = grant.resource.arn?.s3BucketARN, grant.resource.s3ObjectKey != nil {
+                byBucket[Placed(audience: grant.audience, place: Resource(policyText: bucket.description)), default: []].insert(g)
             }
         }
-        var widened = Set<String>()
+        var widened = Set<ARN>()
         var keptExact: [(grant: Grant, wide: Resource)] = []
         for (grant, tally) in exact {
             var resource = generalized[grant]!
-            if granularity == .prefix, let bucket = grant.resource.s3BucketName, grant.resource.s3ObjectKey != nil,
-               (byBucket[Placed(audience: grant.audience, place: bucket)]?.count ?? 0) > SynthesisOptions.prefixLimit {
-                resource = Resource(policyText: PolicyText.allObjects(inBucketARN: "arn:aws:s3:::\(bucket)"))
+            if granularity == .prefix, let bucket = grant.resource.arn?.s3BucketARN, grant.resource.s3ObjectKey != nil,
+               let prefixes = byBucket[Placed(audience: grant.audience, place: Resource(policyText: bucket.description))],
+               prefixes.count > SynthesisOptions.prefixLimit {
+                resource = Resource(policyText: PolicyText.allObjects(inBucketARN: bucket.description))
                 widened.insert(bucket)
             }
             // Never widen beyond what the current policy grants: fall back to the logged resource.
@@ -186,27 +189,30 @@ struct EndpointPolicyBuilder {
             Diagnostic("kept-exact", .note, "kept \(value: grant.resource) exact for \(grant.action): the current policy does not grant \(value: wide)")
         }
         for bucket in widened.sorted() {
-            notes.append(Diagnostic("prefixes-to-bucket", .note, "\(value: bucket): more than \(SynthesisOptions.prefixLimit) key prefixes, generalized to \(value: "arn:aws:s3:::\(bucket)/*")"))
+            let (whole, limit) = (PolicyText.allObjects(inBucketARN: bucket.description), SynthesisOptions.prefixLimit)
+            notes.append(Diagnostic("prefixes-to-bucket", .note,
+                                    "\(value: bucket.resource): more than \(limit) key prefixes, generalized to \(value: whole)"))
         }
         return (general, notes)
     }
 
-    /// An audience and a bucket or resource: the key of the builder's lookups.
+    /// An audience and a bucket or resource: the key of the builder's lookups (resources by their bytes).
     struct Placed: Hashable {
         var audience: Audience
-        var place: String
+        var place: Resource
     }
 
     /// A statement to be: who it is for (kind 0 principals, 1 services, 2 AWS-owned), its actions and resources.
-    struct Shape: Hashable { var kind: Int; var actions: [IAMAction]; var resources: [String] }
+    /// Resources are keys by their bytes (``Resource``): an NFC and an NFD key are two objects.
+    struct Shape: Hashable { var kind: Int; var actions: [IAMAction]; var resources: [Resource] }
 
     /// Step 3: per audience, resources with the same action set; then audiences with the same (actions, resources).
     func shapes(_ general: [Grant: Tally], mergePrincipals: Bool) -> [Shape: [Audience]] {
-        var perAudience: [Audience: [String: Set<IAMAction>]] = [:]
-        for grant in general.keys { perAudience[grant.audience, default: [:]][grant.resource.text, default: []].insert(grant.action) }
+        var perAudience: [Audience: [Resource: Set<IAMAction>]] = [:]
+        for grant in general.keys { perAudience[grant.audience, default: [:]][grant.resource, default: []].insert(grant.action) }
         var shapes: [Shape: [Audience]] = [:]
         for (audience, resources) in perAudience {
-            var byActions: [[IAMAction]: [String]] = [:]
+            var byActions: [[IAMAction]: [Resource]] = [:]
             for (resource, actions) in resources { byActions[actions.sorted(), default: []].append(resource) }
             if mergePrincipals, case .principal = audience {
                 let allActions = Set(resources.values.flatMap { $0 }).sorted()
@@ -215,7 +221,8 @@ struct EndpointPolicyBuilder {
             for (actions, resources) in byActions {
                 let kind = audience.order.0
                 // AWS-owned statements stay one per service (their Sid names it).
-                let key = Shape(kind: kind, actions: actions, resources: kind == 2 ? resources.sorted() + [audience.order.1] : resources.sorted())
+                let named = kind == 2 ? resources.sorted() + [Resource(policyText: audience.order.1)] : resources.sorted()
+                let key = Shape(kind: kind, actions: actions, resources: named)
                 shapes[key, default: []].append(audience)
             }
         }
@@ -225,7 +232,7 @@ struct EndpointPolicyBuilder {
     /// The last resort for the size limit: one statement for every principal.
     static func mergingPrincipals(_ shapes: [Shape: [Audience]]) -> [Shape: [Audience]] {
         var merged: [Shape: [Audience]] = [:]
-        var principals: [Audience] = [], actions = Set<IAMAction>(), resources = Set<String>()
+        var principals: [Audience] = [], actions = Set<IAMAction>(), resources = Set<Resource>()
         for (shape, audiences) in shapes {
             if shape.kind == 0 {
                 principals += audiences
@@ -250,7 +257,7 @@ struct EndpointPolicyBuilder {
         let ordered = shapes.map { ($0.key, $0.value.sorted()) }.sorted { a, b in
             if a.1.first! != b.1.first! { return a.1.first! < b.1.first! }
             let x = a.0.actions.map(\.description).joined(separator: ","), y = b.0.actions.map(\.description).joined(separator: ",")
-            return x != y ? x < y : a.0.resources.joined(separator: ",") < b.0.resources.joined(separator: ",")
+            return x != y ? x < y : a.0.resources.map(\.text).joined(separator: ",") < b.0.resources.map(\.text).joined(separator: ",")
         }
         for (shape, audiences) in ordered {
             let resources = shape.kind == 2 ? Array(shape.resources.dropLast()) : shape.resources
@@ -271,7 +278,7 @@ struct EndpointPolicyBuilder {
                 reasons[sid] = service
             }
             statements.append(Statement(sid: sid, effect: .allow, principal: .any, action: .actions(shape.actions.map(\.description)),
-                                        resource: .resources(resources), conditions: conditions))
+                                        resource: .resources(resources.map(\.text)), conditions: conditions))
             for audience in audiences { for resource in resources { statementOf[Placed(audience: audience, place: resource)] = sid } }
             audiencesOf[sid] = audiences
         }
@@ -283,7 +290,7 @@ struct EndpointPolicyBuilder {
                          _ reasons: [String: String]) -> [String: StatementEvidence] {
         var grouped: [String: Tally] = [:]
         for (grant, tally) in general {
-            guard let sid = statementOf[Placed(audience: grant.audience, place: grant.resource.text)] else { continue }
+            guard let sid = statementOf[Placed(audience: grant.audience, place: grant.resource)] else { continue }
             grouped[sid, default: Tally()].merge(tally)
         }
         var evidence: [String: StatementEvidence] = [:]
