@@ -30,6 +30,8 @@ public struct CompiledPolicy: Sendable {
     /// The policy as read.
     public let document: PolicyDocument
     let statements: [CompiledStatement]
+    /// The statements by action, so that a request is matched against those its action can reach.
+    let index: ActionIndex
     /// Problems found while compiling (unknown operators, …); each also makes its statement unknown.
     public let diagnostics: [Diagnostic]
 
@@ -49,16 +51,22 @@ public struct CompiledPolicy: Sendable {
             return compiled
         }
         self.diagnostics = diagnostics
+        index = ActionIndex(statements)
     }
 
-    /// Evaluates one request.
-    public func evaluate(_ context: RequestContext) -> EvaluationResult {
+    /// Evaluates one request: near-constant in the policy's size when its statements name literal
+    /// actions and resources (see ``ActionIndex`` and ``ResourceIndex``).
+    public func evaluate(_ context: RequestContext) -> EvaluationResult { evaluate(context, indexed: true) }
+
+    /// Evaluates one request; `indexed: false` matches every statement and every resource pattern in
+    /// turn, the reference the indexes are checked against (same decision, statements and notes).
+    func evaluate(_ context: RequestContext, indexed: Bool) -> EvaluationResult {
         var denies: [String] = [], allows: [String] = []
         var unknownDeny: [String] = [], unknownAllow: [String] = []
         var notes: [Diagnostic] = []
         let prepared = PreparedRequest(context)
-        for statement in statements {
-            let result = statement.match(context, prepared)
+        func visit(_ statement: CompiledStatement) {
+            let result = statement.match(context, prepared, indexed: indexed)
             switch (result, statement.effect) {
             case (.match, .deny): denies.append(statement.name)
             case (.match, .allow): allows.append(statement.name)
@@ -67,6 +75,7 @@ public struct CompiledPolicy: Sendable {
             case (.noMatch, _): break
             }
         }
+        if indexed { index.forEachCandidate(prepared.action) { visit(statements[$0]) } } else { statements.forEach(visit) }
         if !denies.isEmpty { return EvaluationResult(decision: .explicitDeny, matchedStatements: denies, diagnostics: notes) }
         if !unknownDeny.isEmpty { return EvaluationResult(decision: .unevaluable, matchedStatements: unknownDeny, diagnostics: notes) }
         if !allows.isEmpty { return EvaluationResult(decision: .allow, matchedStatements: allows, diagnostics: notes) }
@@ -98,6 +107,7 @@ final class CompiledStatement: Sendable {
     let actions: [WildcardPattern]
     let actionsNegated: Bool
     let resources: [ResourcePattern]?
+    let resourceIndex: ResourceIndex?
     let resourcesNegated: Bool
     let principal: PrincipalMatcher?
     let notPrincipal: PrincipalMatcher?
@@ -112,6 +122,7 @@ final class CompiledStatement: Sendable {
         actions = s.action.patterns.map { WildcardPattern($0, caseInsensitive: true) }
         actionsNegated = s.action.isNegated
         resources = s.resource.map { $0.patterns.map { ResourcePattern($0, variables: variables) } }
+        resourceIndex = resources.map(ResourceIndex.init)
         resourcesNegated = s.resource?.isNegated ?? false
         principal = s.principal.map(PrincipalMatcher.init)
         notPrincipal = s.notPrincipal.map(PrincipalMatcher.init)
@@ -125,11 +136,12 @@ final class CompiledStatement: Sendable {
         return Diagnostic("unevaluable-statement", .warning, Message(pieces: sid + why.pieces), at: .init(path: "Statement[\(index)]"))
     }
 
-    func match(_ context: RequestContext, _ prepared: PreparedRequest) -> MatchResult {
+    func match(_ context: RequestContext, _ prepared: PreparedRequest, indexed: Bool = true) -> MatchResult {
         let actionHit = prepared.action.withUnsafeBufferPointer { action in actions.contains { $0.match(action) } }
         guard actionHit != actionsNegated else { return .noMatch }
-        if let resources {
-            let hit = resources.contains { $0.matches(prepared.resource, context: context) }
+        if let resources, let resourceIndex {
+            let hit = indexed ? resourceIndex.contains(prepared.resource) { resources[$0].matches(prepared.resource, context: context) }
+                : resources.contains { $0.matches(prepared.resource, context: context) }
             guard hit != resourcesNegated else { return .noMatch }
         }
         if let principal, !principal.any {
