@@ -63,11 +63,15 @@ struct ResourceIndex: Sendable {
     /// True when `matches` holds for a pattern `resource` could match, tried in no particular order.
     func contains(_ resource: PreparedResource, where matches: (Int) -> Bool) -> Bool {
         if unstarted.contains(where: matches) { return true }
-        var h = Self.offsetBasis
-        for (n, byte) in resource.bytes.prefix(startLengths.count - 1).enumerated() {
-            h = Self.hash(h, byte)
-            if startLengths[n + 1], let candidates = byStart[h], candidates.contains(where: matches) { return true }
+        return resource.bytes.withUnsafeBufferPointer { bytes in
+            var h = Self.offsetBasis, n = 0
+            let end = min(bytes.count, startLengths.count - 1)
+            while n < end {
+                h = Self.hash(h, bytes[n])
+                n += 1
+                if startLengths[n], let candidates = byStart[h], candidates.contains(where: matches) { return true }
+            }
+            return false
         }
-        return false
     }
 }
