@@ -104,3 +104,25 @@ struct VisibleTextTests {
         #expect(message.description == "bucket `app\\u{200B}-data` and `x\\u{A}verdict: ready`")
     }
 }
+
+/// The grant check, like the replay, in time that grows with the draft, not with draft × current policy.
+struct GrantCheckTimeTests {
+    /// A draft of 8,000 prefixes checked against the policy in force that named the same 8,000 (the last
+    /// run's draft, applied): each prefix was compared with every pattern, twice (the evaluation, then
+    /// the containment proof, which also re-listed the policy's statements for each).
+    @Test func grantCheckTimeGrewWithDraftTimesCurrentResources() {
+        let prefixes = (0..<8_000).map { "arn:aws:s3:::app-data/tenant-\($0)/*" }
+        func policy(_ sid: String) -> PolicyDocument {
+            PolicyDocument(statements: [Statement(sid: sid, effect: .allow, principal: .any, action: .actions(["s3:GetObject"]),
+                                                  resource: .resources(prefixes))])
+        }
+        let current = policy("Current")
+        let compiled = CompiledPolicy(current)
+        let clock = ContinuousClock(), start = clock.now
+        let check = GrantCheck.run(policy("Draft"), principals: ["Draft": [Fixture.app]], current: compiled, currentDocument: current,
+                                   endpoint: GrantContainmentTests.endpoint)
+        #expect(check.checked == prefixes.count)
+        #expect(check.exceeding.isEmpty && check.unprovable.isEmpty)
+        #expect(clock.now - start < .seconds(20), "generous for a debug build on a shared machine")
+    }
+}
