@@ -136,7 +136,7 @@ final class CompiledStatement: Sendable {
         return Diagnostic("unevaluable-statement", .warning, Message(pieces: sid + why.pieces), at: .init(path: "Statement[\(index)]"))
     }
 
-    func match(_ context: RequestContext, _ prepared: PreparedRequest, indexed: Bool = true) -> MatchResult {
+    func match(_ context: RequestContext, _ prepared: PreparedRequest, indexed: Bool) -> MatchResult {
         let actionHit = prepared.action.withUnsafeBufferPointer { action in actions.contains { $0.match(action) } }
         guard actionHit != actionsNegated else { return .noMatch }
         if let resources, let resourceIndex {
