@@ -100,12 +100,12 @@ public struct Message: Sendable, Hashable, ExpressibleByStringInterpolation, Cus
         public mutating func appendInterpolation(value: some CustomStringConvertible) { pieces.append(.value(value.description)) }
     }
 
-    /// The message as plain text, values in backticks.
+    /// The message as plain text, values in backticks, shown as ``Swift/String/visible(keepingNewlines:)`` does.
     public var description: String {
         pieces.map { piece in
             switch piece {
-            case .text(let t): t
-            case .value(let v): "`\(v)`"
+            case .text(let t): t.visible()
+            case .value(let v): "`\(v.visible())`"
             }
         }.joined()
     }

@@ -41,8 +41,8 @@ enum IngestStep {
         return "the \(s.filesFound) file\(s.filesFound == 1 ? "" : "s") found hold no CloudTrail or flow log record\(why); nothing to learn from"
     }
 
-    /// The closing summary as text.
-    static func render(_ s: IngestSummary) -> String {
+    /// The closing summary, line by line.
+    static func render(_ s: IngestSummary) -> [String] {
         var lines: [String] = []
         lines.append("files: \(s.filesFound) found, \(s.filesRead) read, \(s.filesSkipped) skipped, \(s.filesAlreadyIngested) already ingested, \(s.filesUnrecognized.count) unrecognized, \(s.filesFailed.count) failed")
         if s.filesRead == 0 && s.filesAlreadyIngested > 0 && s.filesFailed.isEmpty {
@@ -64,6 +64,6 @@ enum IngestStep {
         if s.filesUnrecognized.count > 20 { lines.append("unrecognized: … and \(s.filesUnrecognized.count - 20) more (--json lists them all)") }
         for failed in s.filesFailed { lines.append("failed: \(failed.path): \(failed.reason)") }
         for entry in s.notRegular { lines.append("not read: \(entry.path): \(entry.kind == "FIFO" || entry.kind == "socket" || entry.kind == "device" ? "a \(entry.kind), not a regular file" : entry.kind)") }
-        return lines.joined(separator: "\n")
+        return lines
     }
 }

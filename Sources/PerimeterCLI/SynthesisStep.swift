@@ -21,7 +21,7 @@ enum SynthesisStep {
     }
 
     static func run(store: UsageStore, _ group: SynthesisOptionGroup) throws -> SynthesisResult {
-        let inventory = InventoryReader.read(try readInventory(group.inventory), trustedAccounts: group.options.trustedAccounts)
+        let inventory = try readInventory(group.inventory, trustedAccounts: group.options.trustedAccounts)
         var window = DayWindow(since: group.since, until: group.until)
         var heldOut: (window: DayWindow, from: String, through: String)?
         if let days = group.holdoutDays, let logged = try store.loggedDays(window: window) {
@@ -78,7 +78,7 @@ enum SynthesisStep {
     }
 
     /// The backtest (`--holdout-days`) on the console: each endpoint's refused share of the held-out requests, and the
-    /// refused principal–action groups (five per endpoint; report.md has them all).
+    /// refused principal–action groups (five per endpoint; report.md has them all); each line is escaped whole.
     static func backtestLines(_ result: SynthesisResult) -> [String] {
         var lines: [String] = []
         for e in result.endpoints.sorted(by: { $0.endpoint.id < $1.endpoint.id }) {
@@ -87,8 +87,8 @@ enum SynthesisStep {
             let share = String(format: "%.1f", t.refusedShare * 100)
             lines.append("  \(e.endpoint.id): \(t.refused) of \(t.requests) held-out requests refused (\(share)%)")
             for m in t.refusedRequests.prefix(5) {
-                let resource = m.resource.isEmpty ? "(resource not logged)" : m.resource.visible()
-                lines.append("    refused: \(m.principal.visible()) \(m.action.visible()) \(resource)")
+                let resource = m.resource.isEmpty ? "(resource not logged)" : m.resource
+                lines.append("    refused: \(m.principal) \(m.action) \(resource)")
             }
             if t.refusedRequests.count > 5 { lines.append("    … and \(t.refusedRequests.count - 5) more (report.md lists them)") }
         }
@@ -103,9 +103,25 @@ enum SynthesisStep {
         return (try theirs[0].get(), try mine!.get())
     }
 
-    /// The inventory files under `paths` (folders searched recursively; hidden files and `*.md` notes
-    /// skipped), decoded (gzip, byte-order marks, UTF-16) and recognized by content.
-    static func readInventory(_ paths: [String]) throws -> [(path: String, text: String)] {
+    /// The inventory read from the files under `paths` (folders searched recursively; hidden files and
+    /// `*.md` notes skipped), each decoded (gzip, byte-order marks, UTF-16) and recognized by content,
+    /// one at a time: at most `limit` bytes of text (``TextDecoding/limit``) for all the files together.
+    static func readInventory(_ paths: [String], trustedAccounts: [AccountID], limit: Int = TextDecoding.limit) throws -> Inventory {
+        let files = try inventoryFiles(paths)
+        var left = limit
+        do {
+            return try InventoryReader.read(paths: files, trustedAccounts: trustedAccounts) { file in
+                let text = try inventoryText(file, left: left, limit: limit)
+                left -= text.utf8.count
+                return text
+            }
+        } catch let error as InventoryFileError {
+            throw Terminal.fail(error.description, code: 1)
+        }
+    }
+
+    /// The files under `paths` that may be inventory files.
+    static func inventoryFiles(_ paths: [String]) throws -> [String] {
         var files: [String] = []
         for path in paths {
             var isDirectory: ObjCBool = false
@@ -120,19 +136,26 @@ enum SynthesisStep {
                 return !name.hasPrefix(".") && !name.lowercased().hasSuffix(".md")
             }
         }
-        return try files.sorted().map { file in
-            // Not read whole when it could not be an inventory file (a log or an image put there by mistake).
-            if let size = try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int, size > TextDecoding.limit {
-                throw Terminal.fail("inventory `\(file)` is \(size) bytes, larger than \(TextDecoding.limit >> 20) MiB: not read", code: 1)
-            }
-            do {
-                let bytes = try TextDecoding.utf8([UInt8](try Data(contentsOf: URL(fileURLWithPath: file))))
-                return (file, String(decoding: bytes, as: UTF8.self))
-            } catch let error as LogReadError {
-                throw Terminal.fail("cannot read inventory `\(file)`: \(error)", code: 1)
-            } catch {
-                throw Terminal.fail("cannot read inventory `\(file)`: \(error.localizedDescription)", code: 1)
-            }
+        return files
+    }
+
+    /// The text of one inventory file, when it fits in the `left` of the inventory's `limit`.
+    static func inventoryText(_ file: String, left: Int, limit: Int) throws(InventoryFileError) -> String {
+        let over = InventoryFileError(description: "inventory `\(file)` does not fit in what is left (\(left) bytes) of the "
+                                          + "\(limit >> 20) MiB all inventory files may hold together, decompressed: not read")
+        // Not read whole when it could not fit (a log or an image put there by mistake).
+        if let size = try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int, size > left { throw over }
+        do {
+            let bytes = try TextDecoding.utf8([UInt8](try Data(contentsOf: URL(fileURLWithPath: file))), limit: left)
+            guard bytes.count <= left else { throw over }
+            return String(decoding: bytes, as: UTF8.self)
+        } catch let error as LogReadError {
+            if case .gzip(_, let message) = error, message.hasPrefix(GzipDecoder.inflatesPast) { throw over }
+            throw InventoryFileError(description: "cannot read inventory `\(file)`: \(error)")
+        } catch let error as InventoryFileError {
+            throw error
+        } catch {
+            throw InventoryFileError(description: "cannot read inventory `\(file)`: \(error.localizedDescription)")
         }
     }
 
@@ -143,6 +166,11 @@ enum SynthesisStep {
             + "(changed, a link, a folder, not a plain path, or listed without a digest): \(shown)"
     }
 
+    /// Why an inventory file was not read, naming it.
+    struct InventoryFileError: Error, CustomStringConvertible {
+        var description: String
+    }
+
     /// Writes the files (replacing the ones Perimeter wrote before, see ``OutputWriter``) and maps the result to an exit code.
     static func finish(_ result: SynthesisResult, _ group: SynthesisOptionGroup, ingestFailed: Bool = false) throws {
         let out = group.out, failOn = group.failOn, json = group.json
@@ -150,15 +178,17 @@ enum SynthesisStep {
         do { kept = try OutputWriter(folder: out).write(ReportRenderer.files(result)) } catch let error as OutputError {
             throw Terminal.fail(error.description, code: 1)
         }
-        if !kept.isEmpty { Terminal.err(keptWarning(kept)) }
+        if !kept.isEmpty { Terminal.err(lines: [keptWarning(kept)]) }
         if let sarif = group.sarif {
             do { try Data(SARIF.log(result, out: out, toolVersion: PerimeterCommand.version).utf8).write(to: URL(fileURLWithPath: sarif)) } catch {
                 throw Terminal.fail("cannot write `\(sarif)`: \(error.localizedDescription)", code: 1)
             }
         }
-        for warning in result.assumptions where warning.severity != .note { Terminal.err("warning: \(warning)") }
+        let warnings = ListCap.first(result.assumptions.filter { $0.severity != .note })
+        for warning in warnings.shown { Terminal.err("warning: \(warning)") }
+        if warnings.more > 0 { Terminal.err("warning: … and \(warnings.more) more (report.md)") }
         if json {
-            Terminal.out(ReportRenderer.statusJSON(result))
+            Terminal.out(lines: Terminal.lines(ReportRenderer.statusJSON(result)))
             if ingestFailed { throw ExitCode(1) }
             if let code = failOn.exitCode(for: result.verdict) { throw ExitCode(code) }
             return
@@ -175,11 +205,13 @@ enum SynthesisStep {
             let n = result.flows.coverageGaps.count
             Terminal.out("coverage gaps: \(n) source\(n == 1 ? " sends" : "s send") endpoint traffic CloudTrail does not show\(result.options.acceptCoverageGaps ? " (accepted)" : ": the drafts would break it")")
         }
-        for line in backtestLines(result) { Terminal.out(line) }
+        Terminal.out(lines: backtestLines(result))
         let drafts = result.endpoints.map { ($0.verdict, $0.endpoint.id.rawValue, $0.reasons) } + result.buckets.map { ($0.verdict, $0.bucket, $0.reasons) }
-        for (verdict, name, reasons) in drafts.filter({ $0.0 != .ready }).sorted(by: { ($1.0, $0.1) < ($0.0, $1.1) }) {
-            Terminal.out("\(verdict.rawValue): \(name): \(reasons.map { "\($0.code)" }.joined(separator: ", "))")
+        let notReady = ListCap.first(drafts.filter { $0.0 != .ready }) { ($1.0, $0.1) < ($0.0, $1.1) }
+        for (verdict, name, reasons) in notReady.shown {
+            Terminal.out("\(verdict.rawValue): \(name): \(reasons.map(\.code.rawValue).joined(separator: ", "))")
         }
+        if notReady.more > 0 { Terminal.out("… and \(notReady.more) more drafts not ready (report.md)") }
         Terminal.out("verdict: \(result.verdict.rawValue) (\(drafts.filter { $0.0 == .ready }.count) of \(drafts.count) drafts ready; reasons in \(out)/report.md)")
         if ingestFailed { throw ExitCode(1) }
         if let code = failOn.exitCode(for: result.verdict) { throw ExitCode(code) }

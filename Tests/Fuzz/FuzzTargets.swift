@@ -1,5 +1,6 @@
-// libFuzzer targets for every parser Perimeter feeds with outside input. One binary holds them all;
-// `PERIMETER_FUZZ_TARGET` picks one (json, cloudtrail, flowlog, policy, inventory, aggregates, outwriter). Built and run by
+// libFuzzer targets for every parser Perimeter feeds with outside input, and the replay's time bound. One
+// binary holds them all; `PERIMETER_FUZZ_TARGET` picks one (json, cloudtrail, flowlog, policy, inventory,
+// aggregates, replay, outwriter). Built and run by
 // `Tests/Fuzz/run.sh`; see the README's section on fuzzing.
 import AWSLogs
 import AWSModel
@@ -13,7 +14,7 @@ import UsageStore
 /// The parsers under test, each a function of the input bytes. A crash, a trap or a sanitizer report
 /// is a finding; an `invariant` that does not hold traps on purpose.
 enum FuzzTarget: String, CaseIterable {
-    case json, cloudtrail, flowlog, policy, inventory, aggregates, outwriter
+    case json, cloudtrail, flowlog, policy, inventory, aggregates, replay, outwriter
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -24,6 +25,7 @@ enum FuzzTarget: String, CaseIterable {
         case .inventory: Self.inventory(bytes)
         case .aggregates: Self.aggregates(bytes)
         case .outwriter: Self.outputWriter(bytes)
+        case .replay: Self.replay(bytes)
         }
     }
 
@@ -114,6 +116,24 @@ enum FuzzTarget: String, CaseIterable {
                 let unknown = compiled.evaluate(context).decision
                 invariant(unknown == absent || unknown == .unevaluable, "an unknown key changed a decision: \(absent) → \(unknown)")
             }
+        }
+    }
+
+    /// The replay's time bound: the input's lines are both a draft's resources (one statement, as a
+    /// draft naming every table a workload touched) and the requests replayed on it. Matching used to cost
+    /// lines × lines; libFuzzer's `-timeout` is the bound. A line that holds no wildcard or variable is
+    /// a literal resource of the statement, so its own request must be allowed (unless it starts with
+    /// `arn:` without six parts: a malformed ARN pattern matches nothing, as IAM refuses it).
+    static func replay(_ bytes: [UInt8]) {
+        let lines = bytes.split(separator: 10).map { String(decoding: $0, as: UTF8.self) }
+        let policy = CompiledPolicy(PolicyDocument(statements: [
+            Statement(sid: "Draft", effect: .allow, principal: .any, action: .actions(["dynamodb:GetItem", "s3:Get*"]), resource: .resources(lines)),
+        ]))
+        for (i, line) in lines.enumerated() {
+            let decision = policy.evaluate(RequestContext(action: i % 2 == 0 ? "dynamodb:GetItem" : "s3:GetObject", resource: line)).decision
+            let malformed = line.hasPrefix("arn:") && line.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).count < 6
+            invariant(decision == .allow || malformed || line.contains { $0 == "*" || $0 == "?" || $0 == "$" },
+                      "`\(line)` is in the statement and not allowed")
         }
     }
 

@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 seconds=${1:-20}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(json cloudtrail flowlog policy inventory aggregates outwriter)
+[ ${#targets[@]} -gt 0 ] || targets=(json cloudtrail flowlog policy inventory aggregates replay outwriter)
 
 build=.build-fuzz
 swift build -c release --build-path "$build" --target PerimeterFuzz \
@@ -40,6 +40,7 @@ seeds() {   # target -> seed files
         policy) find Tests/Fixtures/policies -type f 2>/dev/null ;;
         inventory) find SampleLogs/inventory Tests/Fixtures/policies Tests/Fixtures/inventory -type f 2>/dev/null ;;
         aggregates) find Tests/Fixtures/aggregates -type f ! -name '*.md' 2>/dev/null ;;
+        replay) find Tests/Fixtures/policies -type f 2>/dev/null ;;
     esac
 }
 

@@ -172,6 +172,9 @@ public final class GzipDecoder {
     public static func releaseBuffers() {}
     #endif
 
+    /// How the error of ``decompress(_:limit:)`` past its limit starts.
+    public static let inflatesPast = "inflates past"
+
     /// Inflates gzip data held in memory whole, stopping as soon as the output passes `limit` bytes
     /// (input is fed in slices, so a small input that inflates to gigabytes costs at most `limit`).
     ///
@@ -189,7 +192,7 @@ public final class GzipDecoder {
                 } catch { return error }
             }
             if let failure { throw failure }
-            if out.count > limit { throw LogReadError.gzip(offset: Int64(end), message: "inflates past \(limit >> 20) MiB") }
+            if out.count > limit { throw LogReadError.gzip(offset: Int64(end), message: "\(inflatesPast) \(limit) bytes") }
             start = end
         }
         try decoder.finish()

@@ -51,6 +51,8 @@ public struct CompiledPolicy: Sendable {
     let statements: [CompiledStatement]
     /// What kind of policy it is.
     public let kind: PolicyKind
+    /// The statements by action, so that a request is matched against those its action can reach.
+    let index: ActionIndex
     /// Problems found while compiling (unknown operators, a missing or misplaced `Principal`, …); each also
     /// makes its statement unknown, or (for an invalid statement) match nothing.
     public let diagnostics: [Diagnostic]
@@ -73,16 +75,22 @@ public struct CompiledPolicy: Sendable {
             return compiled
         }
         self.diagnostics = diagnostics
+        index = ActionIndex(statements)
     }
 
-    /// Evaluates one request.
-    public func evaluate(_ context: RequestContext) -> EvaluationResult {
+    /// Evaluates one request: near-constant in the policy's size when its statements name literal
+    /// actions and resources (see ``ActionIndex`` and ``ResourceIndex``).
+    public func evaluate(_ context: RequestContext) -> EvaluationResult { evaluate(context, indexed: true) }
+
+    /// Evaluates one request; `indexed: false` matches every statement and every resource pattern in
+    /// turn, the reference the indexes are checked against (same decision, statements and notes).
+    func evaluate(_ context: RequestContext, indexed: Bool) -> EvaluationResult {
         var denies: [String] = [], allows: [String] = []
         var unknownDeny: [String] = [], unknownAllow: [String] = []
         var notes: [Diagnostic] = []
         let prepared = PreparedRequest(context)
-        for statement in statements {
-            let result = statement.match(context, prepared)
+        func visit(_ statement: CompiledStatement) {
+            let result = statement.match(context, prepared, indexed: indexed)
             switch (result, statement.effect) {
             case (.match, .deny): denies.append(statement.name)
             case (.match, .allow): allows.append(statement.name)
@@ -91,6 +99,7 @@ public struct CompiledPolicy: Sendable {
             case (.noMatch, _): break
             }
         }
+        if indexed { index.forEachCandidate(prepared.action) { visit(statements[$0]) } } else { statements.forEach(visit) }
         if !denies.isEmpty { return EvaluationResult(decision: .explicitDeny, matchedStatements: denies, diagnostics: notes) }
         if !unknownDeny.isEmpty { return EvaluationResult(decision: .unevaluable, matchedStatements: unknownDeny, diagnostics: notes) }
         if !allows.isEmpty { return EvaluationResult(decision: .allow, matchedStatements: allows, diagnostics: notes) }
@@ -122,6 +131,7 @@ final class CompiledStatement: Sendable {
     let actions: [WildcardPattern]
     let actionsNegated: Bool
     let resources: [ResourcePattern]?
+    let resourceIndex: ResourceIndex?
     let resourcesNegated: Bool
     let principal: PrincipalMatcher?
     let notPrincipal: PrincipalMatcher?
@@ -138,6 +148,7 @@ final class CompiledStatement: Sendable {
         actions = s.action.patterns.map { WildcardPattern($0, caseInsensitive: true) }
         actionsNegated = s.action.isNegated
         resources = s.resource.map { $0.patterns.map { ResourcePattern($0, variables: variables) } }
+        resourceIndex = resources.map(ResourceIndex.init)
         resourcesNegated = s.resource?.isNegated ?? false
         principal = s.principal.map { PrincipalMatcher($0, kind: kind) }
         notPrincipal = s.notPrincipal.map { PrincipalMatcher($0, kind: kind) }
@@ -157,13 +168,15 @@ final class CompiledStatement: Sendable {
         return Diagnostic(code, .warning, Message(pieces: sid + why.pieces), at: .init(path: "Statement[\(index)]"))
     }
 
-    func match(_ context: RequestContext, _ prepared: PreparedRequest) -> MatchResult {
+    func match(_ context: RequestContext, _ prepared: PreparedRequest, indexed: Bool) -> MatchResult {
         guard invalid == nil else { return .noMatch }
         let actionHit = prepared.action.withUnsafeBufferPointer { action in actions.contains { $0.match(action) } }
         guard actionHit != actionsNegated else { return .noMatch }
         var unknown: Message?
-        if let resources {
-            switch Self.anyMatch(resources, prepared.resource, context) {
+        if let resources, let resourceIndex {
+            let found = indexed ? Self.anyMatch(resourceIndex, resources, prepared.resource, context)
+                : Self.anyMatch(resources, prepared.resource, context)
+            switch found {
             case .match: if resourcesNegated { return .noMatch }
             case .noMatch: if !resourcesNegated { return .noMatch }
             case .unknown(let why): unknown = why
@@ -196,13 +209,25 @@ final class CompiledStatement: Sendable {
     }
 
     /// Whether any of `patterns` matches the resource: a match wins over a pattern whose variable is unknown.
+    /// A pattern whose literal start the resource does not begin with cannot match it, whatever its variables are.
     static func anyMatch(_ patterns: [ResourcePattern], _ resource: PreparedResource, _ context: RequestContext) -> MatchResult {
         var unknown: Message?
-        for pattern in patterns {
+        for pattern in patterns where resource.bytes.starts(with: pattern.prefix) {
             if let why = pattern.unknownReason(context) { unknown = unknown ?? why; continue }
             if pattern.matches(resource, context: context) { return .match }
         }
         return unknown.map(MatchResult.unknown) ?? .noMatch
+    }
+
+    /// ``anyMatch(_:_:_:)`` over the patterns the index finds for the resource (the same answer).
+    static func anyMatch(_ index: ResourceIndex, _ patterns: [ResourcePattern], _ resource: PreparedResource,
+                         _ context: RequestContext) -> MatchResult {
+        var unknown: Message?
+        let hit = index.contains(resource) { i in
+            if let why = patterns[i].unknownReason(context) { unknown = unknown ?? why; return false }
+            return patterns[i].matches(resource, context: context)
+        }
+        return hit ? .match : unknown.map(MatchResult.unknown) ?? .noMatch
     }
 }
 
@@ -243,12 +268,21 @@ final class PrincipalMatcher: Sendable {
     }
 
     /// The account a principal value names as a whole: a 12-digit id or `arn:PARTITION:iam::ID:root`.
+    /// The account a principal value names, as `PARTITION:ID` for a root ARN and `*:ID` for a bare id (the
+    /// policy's own partition, whichever it is).
     static func account(named value: String) -> String? {
-        if value.utf8.count == 12, value.utf8.allSatisfy({ (48...57).contains($0) }) { return value }
+        if value.utf8.count == 12, value.utf8.allSatisfy({ (48...57).contains($0) }) { return "*:" + value }
         let parts = value.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 6, parts[0] == "arn", parts[2] == "iam", parts[3].isEmpty, parts[5] == "root", parts[4].utf8.count == 12
         else { return nil }
-        return String(parts[4])
+        return parts[1] + ":" + parts[4]
+    }
+
+    /// Whether the principal's account is named, by id or by its root ARN in the principal's own partition.
+    func namesAccount(of p: RequestPrincipal) -> Bool {
+        guard let account = p.account else { return false }
+        let partition = ARN(p.arn)?.partition ?? Partition.standard
+        return accounts.contains("*:" + account) || accounts.contains(partition + ":" + account)
     }
 
     /// Whether `Principal` names the request's principal.
@@ -261,7 +295,7 @@ final class PrincipalMatcher: Sendable {
         }
         if aws.contains(p.arn) || (p.sessionARN.map(aws.contains) ?? false) { return .match }
         if p.kind == .federated, federated.contains(p.arn) { return .match }
-        if let account = p.account, accounts.contains(account) {
+        if let account = p.account, namesAccount(of: p) {
             switch kind {
             // Gateway endpoints: an account names only its root user.
             case .gatewayEndpoint: if p.kind == .root { return .match }
@@ -285,7 +319,7 @@ final class PrincipalMatcher: Sendable {
         switch p.kind {
         case .service: return services.contains(p.arn.lowercased()) ? .match : .noMatch
         case .anonymous: return .noMatch
-        case .root: return p.account.map(accounts.contains) == true ? .match : .noMatch
+        case .root: return namesAccount(of: p) ? .match : .noMatch
         default: break
         }
         let own: Bool
@@ -297,7 +331,7 @@ final class PrincipalMatcher: Sendable {
             own = aws.contains(p.arn) || (p.kind == .federated && federated.contains(p.arn))
         }
         guard own else { return .noMatch }
-        let parents = (p.kind != .role || aws.contains(p.arn)) && (p.account.map(accounts.contains) ?? false)
+        let parents = (p.kind != .role || aws.contains(p.arn)) && namesAccount(of: p)
         guard !parents else { return .match }
         return .unknown("NotPrincipal names \(value: p.sessionARN ?? p.arn) but not its role and account: AWS might deny them")
     }

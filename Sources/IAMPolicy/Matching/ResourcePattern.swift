@@ -11,8 +11,8 @@ final class ResourcePattern: Sendable {
     private let whole: Template
 
     /// The literal text before the first wildcard or variable: a resource without it cannot match, which
-    /// rejects most statements of a large policy with one comparison.
-    private let prefix: [UInt8]
+    /// rejects most statements of a large policy with one comparison (and ``ResourceIndex`` is keyed by).
+    let prefix: [UInt8]
 
     init(_ text: String, variables: Bool) {
         self.text = text

@@ -82,10 +82,11 @@ extension PerimeterCommand {
                 .map(\.description)
             if json {
                 struct Output: Encodable { var decision: String; var statements: [String]; var diagnostics: [String] }
-                Terminal.out(try Terminal.json(Output(decision: result.decision.rawValue, statements: result.matchedStatements,
-                                                      diagnostics: notes)))
+                let output = Output(decision: result.decision.rawValue, statements: result.matchedStatements, diagnostics: notes)
+                Terminal.out(lines: Terminal.lines(try Terminal.json(output)))
             } else {
-                Terminal.out(result.decision.rawValue + (result.matchedStatements.isEmpty ? "" : " by \(result.matchedStatements.joined(separator: ", "))"))
+                let by = result.matchedStatements.isEmpty ? "" : " by " + result.matchedStatements.joined(separator: ", ")
+                Terminal.out("\(result.decision.rawValue)\(by)")
                 for d in notes { Terminal.out("note: \(d)") }
             }
             switch result.decision {

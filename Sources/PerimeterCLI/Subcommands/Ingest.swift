@@ -42,8 +42,8 @@ extension PerimeterCommand {
                 return
             }
             let summary = try await IngestStep.run(logs: logs, db: store.db, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
-            Terminal.out(json ? try Terminal.json(summary) : IngestStep.render(summary))
-            for warning in IngestStep.warnings(summary, named: logs) { Terminal.err(warning) }
+            Terminal.out(lines: json ? Terminal.lines(try Terminal.json(summary)) : IngestStep.render(summary))
+            Terminal.err(lines: IngestStep.warnings(summary, named: logs))
             if summary.yieldedNothing { throw Terminal.fail(IngestStep.nothingRead(summary), code: 1) }
             if !summary.filesFailed.isEmpty { throw ExitCode(1) }
         }
@@ -68,11 +68,11 @@ extension PerimeterCommand {
             let rejects = try UsageStore(path: store.db, logger: Logger(label: "perimeter.store")).rejects(limit: limit)
             for r in rejects {
                 if json {
-                    Terminal.out(try Terminal.json(["path": r.path, "code": r.code, "line": r.line.map(String.init) ?? "", "offset": r.byteOffset.map(String.init) ?? "",
-                                                    "reason": r.reason, "excerpt": r.excerpt]).replacingOccurrences(of: "\n", with: ""))
+                    Terminal.out(lines: [try Terminal.json(["path": r.path, "code": r.code, "line": r.line.map(String.init) ?? "", "offset": r.byteOffset.map(String.init) ?? "",
+                                                    "reason": r.reason, "excerpt": r.excerpt]).replacingOccurrences(of: "\n", with: "")])
                 } else {
                     let place = [r.line.map { "line \($0)" }, r.byteOffset.map { "byte \($0)" }].compactMap { $0 }.joined(separator: ", ")
-                    Terminal.out("\(r.path): \(place): \(r.code.isEmpty ? "" : r.code + ": ")\(r.reason)\n    \(r.excerpt.visible())")
+                    Terminal.out("\(r.path): \(place): \(r.code.isEmpty ? "" : r.code + ": ")\(r.reason)\n    \(r.excerpt)")
                 }
             }
             if rejects.isEmpty { Terminal.out("no rejects in `\(store.db)`") }

@@ -27,8 +27,8 @@ extension PerimeterCommand {
             let usage = try UsageStore(path: store.db, logger: Logger(label: "perimeter.store"))
             let summary = try await IngestStep.run(logs: logs, store: usage, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, excluding: synthesis.inventory)
             // With --json, stdout carries only the verdicts.
-            if synthesis.json { Terminal.err(IngestStep.render(summary)) } else { Terminal.out(IngestStep.render(summary)) }
-            for warning in IngestStep.warnings(summary, named: logs) { Terminal.err(warning) }
+            if synthesis.json { Terminal.err(lines: IngestStep.render(summary)) } else { Terminal.out(lines: IngestStep.render(summary)) }
+            Terminal.err(lines: IngestStep.warnings(summary, named: logs))
             if summary.yieldedNothing { throw Terminal.fail(IngestStep.nothingRead(summary), code: 1) }
             Allocator.releaseFree()
             let result = try SynthesisStep.run(store: usage, synthesis)

@@ -95,3 +95,21 @@ public struct FlowFindings: Sendable, Hashable, Codable {
     /// No findings.
     public init() {}
 }
+
+/// A flow finding, ranked by the bytes it carried: the order its lists are shown and cut in.
+protocol RankedByBytes {
+    var bytes: Int64 { get }
+    /// What orders findings of equal bytes, so that the order is total.
+    var tieBreak: [String] { get }
+}
+
+extension EndpointSource: RankedByBytes { var tieBreak: [String] { [endpoint, sourceAddress] } }
+extension CoverageGap: RankedByBytes { var tieBreak: [String] { [endpoint, sourceAddress] } }
+extension Bypass: RankedByBytes { var tieBreak: [String] { [sourceAddress, service, String(trafficPath)] } }
+
+extension FlowFindings {
+    /// The most bytes first, then by endpoint and source.
+    static func largestFirst<T: RankedByBytes>(_ a: T, _ b: T) -> Bool {
+        a.bytes != b.bytes ? a.bytes > b.bytes : a.tieBreak.lexicographicallyPrecedes(b.tieBreak)
+    }
+}

@@ -24,8 +24,16 @@ public enum InventoryReader {
     /// print(inventory.endpoints.keys.sorted(), inventory.diagnostics)
     /// ```
     public static func read(_ files: [(path: String, text: String)], trustedAccounts: [AccountID] = []) -> Inventory {
+        let texts = Dictionary(files.map { ($0.path, $0.text) }, uniquingKeysWith: { first, _ in first })
+        return read(paths: files.map(\.path), trustedAccounts: trustedAccounts) { texts[$0]! }
+    }
+
+    /// Reads the files at `paths` in path order, one at a time: `load` gives a file's text, which is
+    /// dropped once read, so that the inventory never holds more than one file's text at once.
+    /// - Throws: what `load` throws, at the first file it fails for.
+    public static func read(paths: [String], trustedAccounts: [AccountID] = [], load: (String) throws -> String) rethrows -> Inventory {
         var reading = InventoryReading(trustedAccounts: trustedAccounts)
-        for (path, text) in files.sorted(by: { $0.path < $1.path }) { reading.read(path: path, text: text) }
+        for path in paths.sorted() { reading.read(path: path, text: try load(path)) }
         return reading.finish()
     }
 }

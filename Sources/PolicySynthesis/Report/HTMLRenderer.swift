@@ -47,6 +47,7 @@ enum HTMLRenderer {
             let more = ReportRenderer.n(Int64(t.rows.count - t.shown))
             html += "<details><summary>\(more) more \(escape(t.noun))</summary><div class=\"table\"><table>\(head)<tbody>\(rows(t.rows.dropFirst(t.shown)))</tbody></table></div></details>"
         }
+        if t.more > 0 { html += "<p>… and \(ReportRenderer.n(Int64(t.more))) more \(escape(t.noun)).</p>" }
         return html
     }
 

@@ -36,9 +36,12 @@ enum MarkdownRenderer {
     static func table(_ t: ReportTable) -> String {
         var lines = [row(t.header.map { ReportLine.markdownText($0, inTable: true) }), row(t.header.map { _ in "---" })]
         lines += t.rows.prefix(t.shown).map { row($0.map { $0.markdown(inTable: true) }) }
-        if t.rows.count > t.shown {
+        if t.rows.count + t.more > t.shown {
+            let folded = max(0, t.rows.count - t.shown)
             lines.append("")
-            lines.append("… and \(ReportRenderer.n(Int64(t.rows.count - t.shown))) more \(t.noun) (report.html folds them; summary.json has every one).")
+            let which = t.more == 0 ? "them" : "the next " + ReportRenderer.n(Int64(folded))
+            let count = ReportRenderer.n(Int64(folded + t.more))
+            lines.append("… and \(count) more \(t.noun)" + (folded == 0 ? "." : " (report.html folds \(which))."))
         }
         return lines.joined(separator: "\n")
     }

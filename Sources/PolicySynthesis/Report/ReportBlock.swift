@@ -30,14 +30,32 @@ struct ReportItem {
     }
 }
 
-/// A table; past `shown` rows, the rest are folded (`<details>` in report.html) or, in report.md,
-/// counted with a pointer to summary.json, which holds every row.
+/// A table of at most ``ListCap/items`` rows; past `shown` rows, the rest are folded (`<details>` in
+/// report.html) or, in report.md, counted; `more` counts the rows left out of it altogether.
 struct ReportTable {
     var header: [String]
     var rows: [[ReportLine]]
     var shown: Int = 15
     /// What a reader is told about the folded rows (`… and N more request groups`).
     var noun: String = "rows"
+    /// Rows left out of the table (past ``ListCap/items``).
+    var more: Int = 0
+
+    /// A table of the first ``ListCap/items`` of `rows`; `more` counts rows left out before.
+    init(header: [String], rows: [[ReportLine]], shown: Int = 15, noun: String = "rows", more: Int = 0) {
+        self.header = header
+        let capped = ListCap.first(rows)
+        self.rows = capped.shown
+        self.shown = shown
+        self.noun = noun
+        self.more = more + capped.more
+    }
+
+    /// A table of the first ``ListCap/items`` of `items` in `order` (the largest first), each made a row by `row`.
+    init<T>(header: [String], _ items: [T], by order: (T, T) -> Bool, noun: String, row: (T) -> [ReportLine]) {
+        let (shown, more) = ListCap.first(items, by: order)
+        self.init(header: header, rows: shown.map(row), noun: noun, more: more)
+    }
 }
 
 /// One draft on the first screen: the draft as the change files see it, and what it changes.

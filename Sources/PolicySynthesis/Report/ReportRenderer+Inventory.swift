@@ -6,7 +6,7 @@ extension ReportRenderer {
     static func inventoryBlocks(_ r: SynthesisResult) -> [ReportBlock] {
         let problems = r.assumptions.filter { $0.code.rawValue.hasPrefix("inventory-") && $0.severity != .note }
         guard !problems.isEmpty else { return [] }
-        let items = capped(problems.map { ReportItem("\($0)") }, noun: "inventory problems")
+        let items = capped(problems, noun: "inventory problems") { ReportItem("\($0)") }
         return [.paragraph("\(bold: "Inventory"): \(plural(problems.count, "problem")) reading the inventory; what those files hold is unknown:"),
                 .callout(.review, items)]
     }

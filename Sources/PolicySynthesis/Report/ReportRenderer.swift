@@ -54,9 +54,18 @@ public enum ReportRenderer {
     }
     static func code(_ s: String) -> ReportLine { "\(code: s)" }
 
-    /// The first `limit` items, and one saying how many more there are (summary.json has every one).
-    static func capped(_ items: [ReportItem], _ limit: Int = 10, noun: String) -> [ReportItem] {
-        items.count <= limit ? items : Array(items.prefix(limit)) + [ReportItem("… and \(n(Int64(items.count - limit))) more \(noun) (summary.json has every one)")]
+    /// The first `limit` of `list` (in `order` when given: the largest first) as items, and one saying how
+    /// many more there are.
+    static func capped<T>(_ list: [T], _ limit: Int = ListCap.items, by order: ((T, T) -> Bool)? = nil, noun: String,
+                          _ item: (T) -> ReportItem) -> [ReportItem] {
+        let (shown, more) = order.map { ListCap.first(list, limit, by: $0) } ?? ListCap.first(list, limit)
+        return shown.map(item) + (more == 0 ? [] : [ReportItem("… and \(n(Int64(more))) more \(noun)")])
+    }
+
+    /// The first `limit` of `values` as code, then how many more there are.
+    static func names(_ values: [String], _ limit: Int = 5) -> ReportLine {
+        let (shown, more) = ListCap.first(values, limit)
+        return "\(shown.map(code).joined(separator: ", "))\(more == 0 ? "" : ", and \(n(Int64(more))) more")"
     }
     static func plural(_ count: Int, _ noun: String) -> String { "\(n(Int64(count))) \(noun)\(count == 1 ? "" : "s")" }
 
@@ -75,7 +84,8 @@ public enum ReportRenderer {
         for e in r.endpoints.sorted(by: { naturalOrder($0.endpoint.id.rawValue, $1.endpoint.id.rawValue) }) { blocks += endpointSection(e) }
         blocks += awsOwnedSection(r) + reviewSection(r) + denialsSection(r) + lockSection(r) + flowSection(r.flows)
         blocks.append(.heading(level: 2, "Assumptions", id: "assumptions"))
-        blocks.append(r.assumptions.isEmpty ? .paragraph("None.") : .list(r.assumptions.map { ReportItem("\($0)") }))
+        blocks.append(r.assumptions.isEmpty ? .paragraph("None.")
+                      : .list(capped(r.assumptions, noun: "assumptions") { ReportItem("\($0)") }))
         return blocks
     }
 
@@ -139,16 +149,14 @@ public enum ReportRenderer {
             unsafe.append(ReportItem("\(bold: "REPLAY FAILED"): \(n(allowed)) of \(n(total)) requests allowed; see the endpoints and buckets marked FAILED below. Do not apply these drafts."))
         }
         if !r.flows.coverageGaps.isEmpty {
-            let items = r.flows.coverageGaps.map { g in
-                ReportItem("\(code: g.endpoint): \(code: g.sourceAddress)\(g.instances.isEmpty ? "" : " (\(g.instances.joined(separator: ", ")))"), \(bytes(g.bytes)), \(time(g.firstSeen)) to \(time(g.lastSeen))")
-            }
-            let line: ReportLine = "\(bold: r.options.acceptCoverageGaps ? "Coverage gaps (accepted with --accept-coverage-gaps)" : "UNSAFE: coverage gaps"): \(plural(r.flows.coverageGaps.count, "source")) send\(r.flows.coverageGaps.count == 1 ? "s" : "") traffic through an endpoint with no CloudTrail request through it; the drafts would break them:"
-            if r.options.acceptCoverageGaps { review.append(ReportItem(line, items)) } else { unsafe.append(ReportItem(line, items)) }
+            // Listed once, under Flow evidence: here the count and where.
+            let line: ReportLine = "\(bold: r.options.acceptCoverageGaps ? "Coverage gaps (accepted with --accept-coverage-gaps)" : "UNSAFE: coverage gaps"): \(plural(r.flows.coverageGaps.count, "source")) send\(r.flows.coverageGaps.count == 1 ? "s" : "") traffic through an endpoint with no CloudTrail request through it; the drafts would break them (see \(link: "Coverage gaps", to: "#coverage-gaps"))."
+            if r.options.acceptCoverageGaps { review.append(ReportItem(line)) } else { unsafe.append(ReportItem(line)) }
         }
         let exfiltration = exfiltrationAttempts(r)
         if !exfiltration.isEmpty {
             unsafe.append(ReportItem("\(bold: "Possible exfiltration"): \(plural(exfiltration.count, "denied write")) to buckets outside the trusted accounts (the drafts keep refusing them; who tried deserves a look):",
-                                     exfiltration.map { d in ReportItem("\(code: d.principal) \(d.action) \(code: d.resource) (owner \(d.owner.map(code) ?? "unknown"), \(plural(Int(d.requests), "request")), \(time(d.firstSeen)))") }))
+                                     capped(exfiltration, noun: "denied writes") { d in ReportItem("\(code: d.principal) \(d.action) \(code: d.resource) (owner \(d.owner.map(code) ?? "unknown"), \(plural(Int(d.requests), "request")), \(time(d.firstSeen)))") }))
         }
         if !r.review.isEmpty {
             let held = r.review.reduce(Int64(0)) { $0 + $1.requests }
@@ -159,7 +167,7 @@ public enum ReportRenderer {
         }
         let unused = r.endpoints.filter { $0.replay.requests == 0 && $0.replay.heldForReview == 0 }
         if !unused.isEmpty {
-            review.append(ReportItem("\(bold: "No logged use"): \(unused.map { code($0.endpoint.id.rawValue) }.joined(separator: ", ")) carried no authorized request in the window; \(unused.count == 1 ? "its draft refuses" : "their drafts refuse") everything. Apply only if the trail covers \(unused.count == 1 ? "that endpoint" : "those endpoints") (data events, every account that uses \(unused.count == 1 ? "it" : "them"))."))
+            review.append(ReportItem("\(bold: "No logged use"): \(names(unused.map(\.endpoint.id.rawValue), ListCap.items)) carried no authorized request in the window; \(unused.count == 1 ? "its draft refuses" : "their drafts refuse") everything. Apply only if the trail covers \(unused.count == 1 ? "that endpoint" : "those endpoints") (data events, every account that uses \(unused.count == 1 ? "it" : "them"))."))
         }
         if r.rejectedRecords > 0 {
             review.append(ReportItem("\(bold: "Rejected records"): \(plural(Int(r.rejectedRecords), "record")) in the store could not be read; what \(r.rejectedRecords == 1 ? "it" : "they") did is not in the drafts (\(code: "perimeter rejects") lists each with its file, line and reason)."))
@@ -219,23 +227,25 @@ public enum ReportRenderer {
         guard !r.review.isEmpty else {
             return [head, .paragraph("Nothing to review: every request that succeeded stayed within the trusted accounts or reached AWS-owned buckets.")]
         }
-        let rows: [[ReportLine]] = r.review.sorted { $0.requests != $1.requests ? $0.requests > $1.requests : ($0.endpoint, $0.resource, $0.principal) < ($1.endpoint, $1.resource, $1.principal) }.map { i in
-            [code(i.endpoint), code(i.principal), "\(i.action)", code(i.resource), "\(i.owner ?? "unknown")", "\(i.reason)", "\(n(i.requests))", "\(time(i.firstSeen))", "\(time(i.lastSeen))"]
-        }
         let keys: ReportLine = r.options.granularity == .exact ? "" : " Object keys are shown folded as the drafts would write them (\(code: r.options.granularity.rawValue) granularity): one row per pattern, its requests summed."
         return [head, .paragraph("Not allowed by the drafts. To allow one after review, run again with \(code: "--allow-resource ARN-PATTERN").\(keys)"),
-                .table(ReportTable(header: ["endpoint", "principal", "action", "resource", "owner", "why", "requests", "first seen", "last seen"], rows: rows, noun: "request groups"))]
+                .table(ReportTable(header: ["endpoint", "principal", "action", "resource", "owner", "why", "requests", "first seen", "last seen"],
+                                   r.review, by: ReviewItem.mostRequestedFirst, noun: "request groups") { i in
+                    [code(i.endpoint), code(i.principal), "\(i.action)", code(i.resource), "\(i.owner ?? "unknown")", "\(i.reason)", "\(n(i.requests))",
+                     "\(time(i.firstSeen))", "\(time(i.lastSeen))"]
+                })]
     }
 
     /// Requests that were not authorized, the most requested first.
     static func denialsSection(_ r: SynthesisResult) -> [ReportBlock] {
         let head = ReportBlock.heading(level: 2, "Denials", id: "denials")
         guard !r.denials.isEmpty else { return [head, .paragraph("No denied request in the window.")] }
-        let rows: [[ReportLine]] = r.denials.sorted { $0.requests != $1.requests ? $0.requests > $1.requests : ($0.endpoint ?? "", $0.resource, $0.principal) < ($1.endpoint ?? "", $1.resource, $1.principal) }.map { d in
-            [d.endpoint.map(code) ?? "none", code(d.principal), "\(d.action)", code(d.resource), "\(d.errorCode ?? "")", "\(d.outcome.rawValue)", "\(d.byEndpointPolicy ? "yes" : "no")", "\(n(d.requests))", "\(time(d.firstSeen))"]
-        }
         return [head, .paragraph("Denied, unauthenticated and unclassified requests are never turned into permissions."),
-                .table(ReportTable(header: ["endpoint", "principal", "action", "resource", "error", "outcome", "by endpoint policy", "requests", "first seen"], rows: rows, noun: "request groups"))]
+                .table(ReportTable(header: ["endpoint", "principal", "action", "resource", "error", "outcome", "by endpoint policy", "requests", "first seen"],
+                                   r.denials, by: Denial.mostRequestedFirst, noun: "request groups") { d in
+                    [d.endpoint.map(code) ?? "none", code(d.principal), "\(d.action)", code(d.resource), "\(d.errorCode ?? "")", "\(d.outcome.rawValue)",
+                     "\(d.byEndpointPolicy ? "yes" : "no")", "\(n(d.requests))", "\(time(d.firstSeen))"]
+                })]
     }
 
     /// The bucket locks.
@@ -247,8 +257,10 @@ public enum ReportRenderer {
                          ReportItem("replay: \(b.replay.passed ? "" : "FAILED: ")\(n(b.replay.allowed)) of \(n(b.replay.requests)) logged requests keep working (none is explicitly denied)"),
                          ReportItem("size: \(n(Int64(b.size))) of \(n(Int64(Synthesizer.bucketPolicyLimit))) bytes; current policy \(b.current == nil ? "not in the inventory (none assumed)" : "kept, with the lock added")\(b.currentSource.map { " (from \(code($0)))" as ReportLine } ?? "")")]
             items.append(b.exceptions.isEmpty ? ReportItem("exceptions: none (no access from outside the endpoints in the window)")
-                                              : ReportItem("exceptions:", capped(b.exceptions.map { ReportItem("\($0)") }, 15, noun: "exceptions")))
-            items += capped(b.replay.failures.map { f in ReportItem("FAILED: \(f.principal) \(f.action) \(f.resource) (\(f.requests) requests) → \(f.decision)") }, noun: "failures")
+                                              : ReportItem("exceptions:", capped(b.exceptions, 15, noun: "exceptions") { ReportItem("\($0)") }))
+            items += capped(b.replay.failures, 10, by: { $0.requests > $1.requests }, noun: "failures") { f in
+                ReportItem("FAILED: \(f.principal) \(f.action) \(f.resource) (\(f.requests) requests) → \(f.decision)")
+            }
             blocks += [.heading(level: 3, "\(b.bucket)", id: "bucket-" + b.bucket), .list(items)]
         }
         return blocks
@@ -258,25 +270,32 @@ public enum ReportRenderer {
         var items = [ReportItem("\(e.service) \(e.endpoint.type?.lowercased() ?? "endpoint (type unknown)") in \(e.region)\(e.endpoint.vpcID.map { ", \(code($0))" as ReportLine } ?? "")"),
                      ReportItem("requests: \(n(e.requests)) from \(plural(e.principals.count, "principal"))"),
                      ReportItem("replay: \(e.replay.passed ? "" : "FAILED: ")\(n(e.replay.allowed)) of \(n(e.replay.requests)) authorized requests allowed; \(n(e.replay.heldForReview)) held for review (blocked on purpose); \(n(e.replay.deniedRequests)) denied in the window, \(n(e.replay.deniedStillRefused)) still refused",
-                                capped(e.replay.failures.sorted { $0.requests > $1.requests }.map { f in ReportItem("FAILED: \(code(f.principal)) \(f.action) \(code(f.resource)) (\(f.requests)) → \(f.decision)") }, noun: "failures")
-                                + capped(e.replay.deniedNowAllowed.sorted { $0.requests > $1.requests }.map { d in ReportItem("note: \(code(d.principal)) \(d.action) \(code(d.resource)) was denied by another policy; the draft would let it through the endpoint") }, noun: "such denied request groups")),
+                                capped(e.replay.failures, 10, by: { $0.requests > $1.requests }, noun: "failures") { f in
+                                    ReportItem("FAILED: \(code(f.principal)) \(f.action) \(code(f.resource)) (\(f.requests)) → \(f.decision)")
+                                } + capped(e.replay.deniedNowAllowed, 10, by: { $0.requests > $1.requests }, noun: "such denied request groups") { d in
+                                    ReportItem("note: \(code(d.principal)) \(d.action) \(code(d.resource)) was denied by another policy; the draft would let it through the endpoint")
+                                }),
                      ReportItem("grant check: \(e.grantCheck.checked) action × resource × principal combinations; \(e.grantCheck.exceeding.count) exceed the \(e.currentKnown ? "current" : "assumed default") policy; \(e.grantCheck.unprovable.count) cannot be proven from logs alone",
-                                capped(e.grantCheck.exceeding.map { ReportItem("EXCEEDS: \($0)") }, noun: "grants beyond the current policy")),
+                                capped(e.grantCheck.exceeding, 10, noun: "grants beyond the current policy") {
+                                    ReportItem("EXCEEDS: \($0)")
+                                }),
                      ReportItem("size: \(n(Int64(e.size))) of \(n(Int64(Synthesizer.endpointPolicyLimit))) characters")]
-        items += e.coarsened.map { ReportItem("coarsened: \($0)") } + e.notes.map { ReportItem("note: \($0)") }
+        items += capped(e.coarsened, noun: "coarsenings") { ReportItem("coarsened: \($0)") }
+        items += capped(e.notes, noun: "notes") { ReportItem("note: \($0)") }
         items.append(ReportItem("access: \(PolicyDiff.summary(e.current)) → \(PolicyDiff.summary(e.draft))"))
         items.append(ReportItem(e.currentKnown ? "current policy: from \(code(e.endpoint.policySource ?? "the inventory"))" : "current policy: not in the inventory; the allow-all default is assumed"))
-        let statements: [[ReportLine]] = e.draft.statements.map { s in
+        let statements: [[ReportLine]] = ListCap.first(e.draft.statements).shown.map { s in
             let ev = e.evidence[s.sid ?? ""]
             let named = e.statementPrincipals[s.sid ?? ""] ?? []
-            let who: ReportLine = named.isEmpty ? (ev?.reason.map { "anyone (AWS-owned: \($0))" } ?? "anyone") : named.map { code($0.arn) }.joined(separator: ", ")
-            return ["\(s.sid ?? "")", "\(s.action.patterns.joined(separator: ", "))", s.resource?.patterns.map(code).joined(separator: ", ") ?? "", who,
+            let who: ReportLine = named.isEmpty ? (ev?.reason.map { "anyone (AWS-owned: \($0))" } ?? "anyone") : names(named.map(\.arn), 20)
+            return ["\(s.sid ?? "")", "\(s.action.patterns.joined(separator: ", "))", names(s.resource?.patterns ?? [], 20), who,
                     "\(n(ev?.requests ?? 0))", "\(time(ev?.firstSeen ?? 0))", "\(time(ev?.lastSeen ?? 0))"]
         }
         func list(_ a: [String]) -> String { a.isEmpty ? "0" : "\(a.count): \(a.prefix(6).joined(separator: ", "))\(a.count > 6 ? ", …" : "")" }
         let usage: [[ReportLine]] = e.usage.map { u in ["\(u.statement)", "\(list(u.used))", "\(list(u.usedButDenied))", "\(list(u.unused))", "\(list(u.notObservable))"] }
         return [.heading(level: 3, "\(e.endpoint.id.rawValue)", id: e.endpoint.id.rawValue), .list(items),
-                .table(ReportTable(header: ["statement", "actions", "resources", "principals", "requests", "first seen", "last seen"], rows: statements, noun: "statements")),
+                .table(ReportTable(header: ["statement", "actions", "resources", "principals", "requests", "first seen", "last seen"], rows: statements, noun: "statements",
+                                   more: max(0, e.draft.statements.count - ListCap.items))),
                 .paragraph("Unused permissions of the \(e.currentKnown ? "current" : "assumed default") policy (actions of \(e.service)):"),
                 .table(ReportTable(header: ["statement", "used", "used but denied", "granted, unused", "granted, not observable"], rows: usage, noun: "statements"))]
     }
@@ -287,22 +306,26 @@ public enum ReportRenderer {
             return blocks + [.paragraph("No flow log records in the store: coverage gaps, bypass and AWS-owned buckets used without CloudTrail cannot be seen.")]
         }
         blocks.append(.paragraph("\(n(f.flowRecords)) flow records."))
-        let sources: [[ReportLine]] = f.sources.sorted { $0.bytes != $1.bytes ? $0.bytes > $1.bytes : ($0.endpoint, $0.sourceAddress) < ($1.endpoint, $1.sourceAddress) }.map { s in
-            [code(s.endpoint), code(s.sourceAddress), "\(s.instances.joined(separator: ", "))", s.principals.isEmpty ? "none" : s.principals.map(code).joined(separator: ", "),
+        let header = ["endpoint", "source", "instances", "principals (CloudTrail, same address or instance)", "bytes", "flows", "first seen", "last seen"]
+        let sources = ReportTable(header: header, f.sources, by: FlowFindings.largestFirst, noun: "sources") { s in
+            ["\(code: s.endpoint)", "\(code: s.sourceAddress)", names(s.instances), s.principals.isEmpty ? "none" : names(s.principals),
              "\(bytes(s.bytes))", "\(n(s.flows))", "\(time(s.firstSeen))", "\(time(s.lastSeen))"]
         }
-        blocks += [.heading(level: 3, "Who uses each endpoint", id: "who-uses-each-endpoint"),
-                   .table(ReportTable(header: ["endpoint", "source", "instances", "principals (CloudTrail, same address or instance)", "bytes", "flows", "first seen", "last seen"], rows: sources, noun: "sources"))]
+        blocks += [.heading(level: 3, "Who uses each endpoint", id: "who-uses-each-endpoint"), .table(sources)]
         blocks.append(.heading(level: 3, "Coverage gaps", id: "coverage-gaps"))
         blocks.append(f.coverageGaps.isEmpty
             ? .paragraph("None found: every source of traffic to an endpoint the flow logs can tell apart also made CloudTrail requests through it. An endpoint whose traffic cannot be told apart says so in its verdict (\(code: "coverage-not-checked")).")
-            : .list(f.coverageGaps.map { g in ReportItem("\(code(g.endpoint)) \(code(g.sourceAddress)) \(g.instances.joined(separator: ", ")): \(bytes(g.bytes)); \(g.reason)") }))
+            : .list(capped(f.coverageGaps, by: FlowFindings.largestFirst, noun: "coverage gaps") { g in
+                let seen: ReportLine = "\(time(g.firstSeen)) to \(time(g.lastSeen))"
+                return ReportItem("\(code(g.endpoint)) \(code(g.sourceAddress)) \(names(g.instances)): \(bytes(g.bytes)), \(seen); \(g.reason)")
+            }))
         blocks.append(.heading(level: 3, "Bypass", id: "bypass"))
-        blocks.append(f.bypass.isEmpty ? .paragraph("None: no S3 or DynamoDB traffic left through an internet or NAT gateway.") : .list(f.bypass.map { b in
-            ReportItem("\(code(b.sourceAddress)) \(b.instances.joined(separator: ", ")) → \(b.service) through traffic path \(b.trafficPath) (\(b.trafficPath == 8 ? "internet gateway" : b.trafficPath == 1 ? "a same-VPC hop to the service's public addresses: a NAT gateway" : "internet gateway, no gateway endpoint in the VPC")): \(bytes(b.bytes)), \(time(b.firstSeen)) to \(time(b.lastSeen)); principals: \(b.principals.isEmpty ? "unknown" : b.principals.map(code).joined(separator: ", ")). Endpoint policies do not apply to this traffic (a bucket in another Region is the usual cause).")
+        blocks.append(f.bypass.isEmpty ? .paragraph("None: no S3 or DynamoDB traffic left through an internet or NAT gateway.")
+                      : .list(capped(f.bypass, by: FlowFindings.largestFirst, noun: "bypassing sources") { b in
+            ReportItem("\(code(b.sourceAddress)) \(names(b.instances)) → \(b.service) through traffic path \(b.trafficPath) (\(b.trafficPath == 8 ? "internet gateway" : b.trafficPath == 1 ? "a same-VPC hop to the service's public addresses: a NAT gateway" : "internet gateway, no gateway endpoint in the VPC")): \(bytes(b.bytes)), \(time(b.firstSeen)) to \(time(b.lastSeen)); principals: \(b.principals.isEmpty ? "unknown" : names(b.principals)). Endpoint policies do not apply to this traffic (a bucket in another Region is the usual cause).")
         }))
         blocks.append(.heading(level: 3, "AWS-owned buckets inferred without CloudTrail", id: "aws-owned-buckets-inferred"))
-        blocks.append(f.inferred.isEmpty ? .paragraph("None.") : .list(f.inferred.map { i in ReportItem("\(code(i.endpoint)): \(i.service), \(i.feature) → \(code(i.bucket)); evidence: \(i.evidence)") }))
+        blocks.append(f.inferred.isEmpty ? .paragraph("None.") : .list(capped(f.inferred, noun: "inferred buckets") { i in ReportItem("\(code(i.endpoint)): \(i.service), \(i.feature) → \(code(i.bucket)); evidence: \(i.evidence)") }))
         blocks.append(.heading(level: 3, "Not needed per the logs", id: "not-needed"))
         blocks.append(.paragraph(f.notNeeded.isEmpty ? "None." : "Catalog entries nothing in the logs supports, left out of the drafts: \(f.notNeeded.joined(separator: "; "))."))
         return blocks

@@ -11,7 +11,8 @@ public enum SARIF {
         var runs: [Run]
         enum CodingKeys: String, CodingKey { case schema = "$schema", version, runs }
     }
-    struct Run: Encodable { var tool: Tool; var results: [Result] }
+    /// A run; `properties.omittedResults` counts the drafts past ``ListCap/items`` (the worst are kept).
+    struct Run: Encodable { var tool: Tool; var results: [Result]; var properties: [String: Int]? }
     struct Tool: Encodable { var driver: Driver }
     struct Driver: Encodable {
         var name = "Perimeter"
@@ -53,15 +54,19 @@ public enum SARIF {
     /// relative one is relative to the repository CI runs in).
     public static func log(_ result: SynthesisResult, out: String, toolVersion: String) -> String {
         let folder = out.hasSuffix("/") ? String(out.dropLast()) : out
-        let results = ChangeFiles.drafts(result).filter { $0.verdict != .ready }.map { d in
+        let notReady = ListCap.first(ChangeFiles.drafts(result).filter { $0.verdict != .ready }) {
+            $0.verdict != $1.verdict ? $0.verdict > $1.verdict : ($0.file < $1.file)
+        }
+        let results = notReady.shown.map { d in
             let unsafe = d.verdict == .unsafe
             let reasons = d.reasons.map { "\($0.code): \($0.message)" }.joined(separator: "; ")
             return Result(ruleId: unsafe ? "draft-unsafe" : "draft-review", ruleIndex: unsafe ? 0 : 1, level: unsafe ? "error" : "warning",
-                          message: Text(text: "\(d.kind.isEndpoint ? "Endpoint" : "Bucket") \(d.id): \(d.verdict.rawValue). \(reasons)"),
+                          message: Text(text: "\(d.kind.isEndpoint ? "Endpoint" : "Bucket") \(d.id.visible()): \(d.verdict.rawValue). \(reasons)"),
                           locations: [Location(physicalLocation: Physical(artifactLocation: Artifact(uri: uri(folder + "/" + d.file)), region: Region(startLine: 1)))],
                           partialFingerprints: ["perimeterDraft/v1": "\(d.kind.isEndpoint ? "endpoint" : "bucket")/\(d.id)"])
         }
-        let log = Log(runs: [Run(tool: Tool(driver: Driver(version: toolVersion, rules: rules)), results: results)])
+        let log = Log(runs: [Run(tool: Tool(driver: Driver(version: toolVersion, rules: rules)), results: results,
+                                 properties: notReady.more == 0 ? nil : ["omittedResults": notReady.more])])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(log)) ?? Data(), as: UTF8.self) + "\n"

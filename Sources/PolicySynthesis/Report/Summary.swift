@@ -70,18 +70,24 @@ struct Summary: Codable {
     /// Authorized requests per endpoint and day: the data of the report's first picture.
     var dailyRequests: [DailyRequests]
     var assumptions: [Diagnostic]
+    /// How many items each list cut to ``ListCap/items`` left out, by its path (absent when none was cut).
+    var omitted: [String: Int]
 }
 
 extension ReportRenderer {
-    /// summary.json's `status`, with each draft's verdict and reason codes: what `--json` prints for CI.
+    /// summary.json's `status`, with each draft's verdict and reason codes (the worst first, at most
+    /// ``ListCap/items``; `omittedDrafts` counts the rest): what `--json` prints for CI.
     public static func statusJSON(_ r: SynthesisResult) -> String {
         struct Draft: Encodable { var draft: String; var verdict: Verdict; var reasons: [String] }
-        struct Output: Encodable { var status: Summary.Status; var drafts: [Draft] }
-        let drafts = r.endpoints.map { Draft(draft: "endpoints/\($0.endpoint.id.rawValue).json", verdict: $0.verdict, reasons: $0.reasons.map(\.code.rawValue)) }
-            + r.buckets.map { Draft(draft: "buckets/\($0.bucket).json", verdict: $0.verdict, reasons: $0.reasons.map(\.code.rawValue)) }
+        struct Output: Encodable { var status: Summary.Status; var drafts: [Draft]; var omittedDrafts: Int }
+        let all = r.endpoints.map { e in
+            Draft(draft: "endpoints/\(e.endpoint.id.rawValue).json", verdict: e.verdict, reasons: e.reasons.map(\.code.rawValue))
+        } + r.buckets.map { Draft(draft: "buckets/\($0.bucket).json", verdict: $0.verdict, reasons: $0.reasons.map(\.code.rawValue)) }
+        let (drafts, omitted) = ListCap.first(all) { $0.verdict != $1.verdict ? $0.verdict > $1.verdict : $0.draft < $1.draft }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return (try? String(decoding: encoder.encode(Output(status: status(r), drafts: drafts)), as: UTF8.self)) ?? "{}"
+        let output = Output(status: status(r), drafts: drafts, omittedDrafts: omitted)
+        return (try? String(decoding: encoder.encode(output), as: UTF8.self)) ?? "{}"
     }
 
     static func status(_ r: SynthesisResult) -> Summary.Status {
@@ -89,43 +95,112 @@ extension ReportRenderer {
                        bypassSources: r.flows.bypass.count, rejectedRecords: r.rejectedRecords, verdict: r.verdict)
     }
 
+    /// summary.json: every list cut to ``ListCap/items`` (the largest first), with what each left out in `omitted`.
     static func summaryJSON(_ r: SynthesisResult) -> String {
         var window: [String: String] = [:]
         if let since = r.options.since { window["since"] = since }
         if let until = r.options.until { window["until"] = until }
         if let logged = r.loggedDays { window["firstLoggedDay"] = logged.first; window["lastLoggedDay"] = logged.last }
+        var cut = Omitted()
+        let endpoints = cut.first(r.endpoints, "endpoints").map { endpointSummary($0, &cut) }
+        let buckets = cut.first(r.buckets, "buckets").map { b in
+            let path = "buckets[\(b.bucket)]"
+            return Summary.BucketSummary(
+                bucket: b.bucket, owner: b.owner?.rawValue, currentPolicySource: b.currentSource, endpoints: cut.first(b.endpoints, path + ".endpoints"),
+                exceptions: cut.first(b.exceptions, path + ".exceptions"), draftCharacters: b.size, replay: cut.replay(b.replay, path + ".replay"),
+                verdict: b.verdict, reasons: cut.first(b.reasons, path + ".reasons"))
+        }
         let summary = Summary(
-            window: window, granularity: r.options.granularity.rawValue,
-            status: status(r),
-            trustedAccounts: r.trustedAccounts.map(\.rawValue),
-            endpoints: r.endpoints.map { e in
-                Summary.EndpointSummary(
-                    id: e.endpoint.id.rawValue, type: e.endpoint.type, service: e.service, region: e.region, vpc: e.endpoint.vpcID,
-                    currentPolicyKnown: e.currentKnown, currentPolicySource: e.endpoint.policySource, requests: e.requests, principals: e.principals, draftCharacters: e.size,
-                    accessBefore: PolicyDiff.summary(e.current), accessAfter: PolicyDiff.summary(e.draft), replay: e.replay,
-                    grantCheck: e.grantCheck, coarsened: e.coarsened, notes: e.notes,
-                    statements: e.draft.statements.map { s in
-                        let ev = e.evidence[s.sid ?? ""]
-                        return Summary.StatementSummary(
-                            sid: s.sid ?? "", actions: s.action.patterns, resources: s.resource?.patterns ?? [],
-                            principals: (e.statementPrincipals[s.sid ?? ""] ?? []).map(\.arn).nonEmpty ?? ["*"],
-                            requests: ev?.requests ?? 0, firstSeen: time(ev?.firstSeen ?? 0), lastSeen: time(ev?.lastSeen ?? 0),
-                            awsOwnedService: ev?.reason)
-                    },
-                    unusedPermissions: e.usage, verdict: e.verdict, reasons: e.reasons, backtest: e.backtest)
-            },
-            buckets: r.buckets.map {
-                Summary.BucketSummary(bucket: $0.bucket, owner: $0.owner?.rawValue, currentPolicySource: $0.currentSource, endpoints: $0.endpoints, exceptions: $0.exceptions,
-                                      draftCharacters: $0.size, replay: $0.replay, verdict: $0.verdict, reasons: $0.reasons)
-            },
-            awsOwned: r.awsOwned, review: r.review, denials: r.denials, flows: r.flows, dailyRequests: r.dailyRequests, assumptions: r.assumptions)
+            window: window, granularity: r.options.granularity.rawValue, status: status(r),
+            trustedAccounts: cut.first(r.trustedAccounts.map(\.rawValue), "trustedAccounts"), endpoints: endpoints, buckets: buckets,
+            awsOwned: cut.first(r.awsOwned, "awsOwned"), review: cut.first(r.review, "review", by: ReviewItem.mostRequestedFirst),
+            denials: cut.first(r.denials, "denials", by: Denial.mostRequestedFirst), flows: cut.flows(r.flows),
+            dailyRequests: r.dailyRequests, assumptions: cut.first(r.assumptions, "assumptions"), omitted: cut.counts)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? String(decoding: encoder.encode(summary), as: UTF8.self)).map { $0 + "\n" } ?? "{}\n"
+    }
+
+    static func endpointSummary(_ e: EndpointResult, _ cut: inout Omitted) -> Summary.EndpointSummary {
+        let path = "endpoints[\(e.endpoint.id.rawValue)]"
+        let statements = cut.first(e.draft.statements, path + ".statements").map { s in
+            let ev = e.evidence[s.sid ?? ""], at = path + ".statements[\(s.sid ?? "")]"
+            return Summary.StatementSummary(
+                sid: s.sid ?? "", actions: s.action.patterns, resources: cut.first(s.resource?.patterns ?? [], at + ".resources"),
+                principals: cut.first((e.statementPrincipals[s.sid ?? ""] ?? []).map(\.arn).nonEmpty ?? ["*"], at + ".principals"),
+                requests: ev?.requests ?? 0, firstSeen: time(ev?.firstSeen ?? 0), lastSeen: time(ev?.lastSeen ?? 0),
+                awsOwnedService: ev?.reason)
+        }
+        var grantCheck = e.grantCheck
+        grantCheck.exceeding = cut.first(grantCheck.exceeding, path + ".grantCheck.exceeding")
+        grantCheck.unprovable = cut.first(grantCheck.unprovable, path + ".grantCheck.unprovable")
+        return Summary.EndpointSummary(
+            id: e.endpoint.id.rawValue, type: e.endpoint.type, service: e.service, region: e.region, vpc: e.endpoint.vpcID,
+            currentPolicyKnown: e.currentKnown, currentPolicySource: e.endpoint.policySource, requests: e.requests,
+            principals: cut.first(e.principals, path + ".principals"), draftCharacters: e.size,
+            accessBefore: PolicyDiff.summary(e.current), accessAfter: PolicyDiff.summary(e.draft),
+            replay: cut.replay(e.replay, path + ".replay"),
+            grantCheck: grantCheck, coarsened: cut.first(e.coarsened, path + ".coarsened"), notes: cut.first(e.notes, path + ".notes"),
+            statements: statements, unusedPermissions: cut.first(e.usage, path + ".unusedPermissions"), verdict: e.verdict,
+            reasons: cut.first(e.reasons, path + ".reasons"), backtest: e.backtest)
+    }
+}
+
+/// What summary.json's lists leave out past ``ListCap/items``: the count by the list's path
+/// (`flows.sources`, `endpoints[vpce-0abc].replay.failures`).
+struct Omitted {
+    var counts: [String: Int] = [:]
+
+    /// The first ``ListCap/items`` of `list` (in `order` when given), counting the rest under `path`.
+    mutating func first<T>(_ list: [T], _ path: String, by order: ((T, T) -> Bool)? = nil) -> [T] {
+        let (shown, more) = order.map { ListCap.first(list, by: $0) } ?? ListCap.first(list)
+        if more > 0 { counts[path] = more }
+        return shown
+    }
+
+    mutating func replay(_ replay: ReplayResult, _ path: String) -> ReplayResult {
+        var replay = replay
+        replay.failures = first(replay.failures, path + ".failures") { $0.requests > $1.requests }
+        replay.deniedNowAllowed = first(replay.deniedNowAllowed, path + ".deniedNowAllowed") { $0.requests > $1.requests }
+        return replay
+    }
+
+    mutating func flows(_ flows: FlowFindings) -> FlowFindings {
+        var flows = flows
+        flows.sources = first(flows.sources, "flows.sources", by: FlowFindings.largestFirst)
+        for (i, source) in flows.sources.enumerated() {
+            flows.sources[i].principals = first(source.principals, "flows.sources[\(i)].principals")
+            flows.sources[i].instances = first(source.instances, "flows.sources[\(i)].instances")
+            flows.sources[i].interfaces = first(source.interfaces, "flows.sources[\(i)].interfaces")
+        }
+        flows.coverageGaps = first(flows.coverageGaps, "flows.coverageGaps", by: FlowFindings.largestFirst)
+        flows.bypass = first(flows.bypass, "flows.bypass", by: FlowFindings.largestFirst)
+        for (i, bypass) in flows.bypass.enumerated() {
+            flows.bypass[i].principals = first(bypass.principals, "flows.bypass[\(i)].principals")
+            flows.bypass[i].destinations = first(bypass.destinations, "flows.bypass[\(i)].destinations")
+        }
+        flows.inferred = first(flows.inferred, "flows.inferred")
+        flows.notNeeded = first(flows.notNeeded, "flows.notNeeded")
+        return flows
     }
 }
 
 extension Array {
     /// Nil for an empty array.
     var nonEmpty: Self? { isEmpty ? nil : self }
+}
+
+extension ReviewItem {
+    /// The most requested first, then by endpoint, resource and principal: the order review lists are shown and cut in.
+    static func mostRequestedFirst(_ a: ReviewItem, _ b: ReviewItem) -> Bool {
+        a.requests != b.requests ? a.requests > b.requests : (a.endpoint, a.resource, a.principal) < (b.endpoint, b.resource, b.principal)
+    }
+}
+
+extension Denial {
+    /// The most requested first, then by endpoint, resource and principal.
+    static func mostRequestedFirst(_ a: Denial, _ b: Denial) -> Bool {
+        guard a.requests == b.requests else { return a.requests > b.requests }
+        return (a.endpoint ?? "", a.resource, a.principal) < (b.endpoint ?? "", b.resource, b.principal)
+    }
 }

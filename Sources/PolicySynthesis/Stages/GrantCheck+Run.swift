@@ -14,10 +14,11 @@ extension GrantCheck {
     static func run(_ draft: PolicyDocument, principals byStatement: [String: [Principal]], current: CompiledPolicy,
                     currentDocument: PolicyDocument, endpoint: Inventory.Endpoint) -> GrantCheck {
         var check = GrantCheck()
+        let containment = Containment(currentDocument)
         for statement in draft.statements where statement.effect == .allow {
             let named = byStatement[statement.sid ?? ""] ?? []
             let principals = named.isEmpty ? [RequestPrincipal(kind: .anonymous, arn: Principal.anonymousARN)] : named.map(RequestPrincipal.init)
-            check.add(statement, principals: principals, current: current, currentDocument: currentDocument) { context in
+            check.add(statement, principals: principals, current: current, containment: containment) { context in
                 context.set("aws:SourceVpce", [endpoint.id.rawValue])
                 if let vpc = endpoint.vpcID { context.set("aws:SourceVpc", [vpc]) }
                 context.unsetKeys = Replay.unsetKeys(context.principal, throughEndpoint: true)
@@ -33,11 +34,11 @@ extension GrantCheck {
     /// not keep as it was (an earlier lock it replaces) may have refused more: unprovable.
     static func run(bucketDraft draft: PolicyDocument, current: PolicyDocument) -> GrantCheck {
         var check = GrantCheck()
-        let compiled = CompiledPolicy(current, kind: .resource)
+        let compiled = CompiledPolicy(current, kind: .resource), containment = Containment(current)
         let sameVariables = draft.substitutesVariables == current.substitutesVariables
         for statement in draft.statements where statement.effect == .allow {
             if sameVariables && current.statements.contains(statement) { check.checked += 1; continue }
-            check.add(statement, principals: principals(of: statement), current: compiled, currentDocument: current) { context in
+            check.add(statement, principals: principals(of: statement), current: compiled, containment: containment) { context in
                 context.unsetKeys = Replay.unsetKeys(context.principal, throughEndpoint: nil)
             }
         }
@@ -64,7 +65,7 @@ extension GrantCheck {
     }
 
     /// Checks every (action, resource, principal) of one Allow statement; `keys` sets what the check knows.
-    mutating func add(_ statement: Statement, principals: [RequestPrincipal], current: CompiledPolicy, currentDocument: PolicyDocument,
+    mutating func add(_ statement: Statement, principals: [RequestPrincipal], current: CompiledPolicy, containment: Containment,
                       keys: (inout RequestContext) -> Void) {
         for action in statement.action.patterns {
             for resource in statement.resource?.patterns ?? ["*"] {
@@ -78,7 +79,7 @@ extension GrantCheck {
                     switch result.decision {
                     case .allow where !PolicyText.isPattern(resource): break
                     case .allow:
-                        if !Self.contained(resource, action: action, in: currentDocument, allowedBy: Set(result.matchedStatements)) {
+                        if !containment.contains(resource, action: action, allowedBy: result.matchedStatements) {
                             unprovable.append(Diagnostic("grant-unprovable", .note, line))
                         }
                     case .unevaluable:
@@ -91,31 +92,49 @@ extension GrantCheck {
             }
         }
     }
+}
+
+/// The current policy as the grant check reads it for a draft's wildcard resource, prepared once per
+/// check rather than once per resource: each Allow statement that can vouch for a pattern (actions
+/// listed, resources listed) by name, with whether it has `*` and the literal starts `L` of its `L*`
+/// patterns by length; each Deny statement's action patterns and the literal starts of its resources.
+struct Containment {
+    private var allows: [String: (any: Bool, starts: Set<String>, lengths: [Int])] = [:]
+    private var denies: [(actions: [WildcardPattern], negated: Bool, starts: [String]?)] = []
+
+    init(_ current: PolicyDocument) {
+        for (i, s) in current.statements.enumerated() {
+            if s.effect == .deny {
+                let starts = s.resource.flatMap { spec -> [String]? in
+                    guard case .resources(let patterns) = spec else { return nil }
+                    return patterns.map { String($0.prefix { $0 != "*" && $0 != "?" && $0 != "$" }) }
+                }
+                denies.append((s.action.patterns.map { WildcardPattern($0, caseInsensitive: true) }, s.action.isNegated, starts))
+                continue
+            }
+            guard !s.action.isNegated, case .resources(let patterns)? = s.resource else { continue }
+            let starts = patterns.filter { $0.hasSuffix("*") && !PolicyText.isPattern(String($0.dropLast())) }.map { String($0.dropLast()) }
+            let name = s.sid.flatMap { $0.isEmpty ? nil : $0 } ?? "#\(i)"
+            let known = allows[name] ?? (false, [], [])   // two statements may share a Sid: either may vouch
+            let all = known.starts.union(starts)
+            allows[name] = (known.any || patterns.contains("*"), all, Set(all.map(\.count)).sorted())
+        }
+    }
 
     /// Whether `pattern` (`L*`, or `*`) is covered by an Allow statement among `allowedBy` and overlapped
-    /// by no Deny statement of `current`. Sound, not complete: false means "not proven".
-    static func contained(_ pattern: String, action: String, in current: PolicyDocument, allowedBy: Set<String>) -> Bool {
+    /// by no Deny statement. Sound, not complete: false means "not proven".
+    func contains(_ pattern: String, action: String, allowedBy: [String]) -> Bool {
         guard pattern.hasSuffix("*") else { return false }
         let prefix = String(pattern.dropLast())
         guard !PolicyText.isPattern(prefix) else { return false }
-        func name(_ i: Int, _ s: Statement) -> String { s.sid.flatMap { $0.isEmpty ? nil : $0 } ?? "#\(i)" }
-        let statements = Array(current.statements.enumerated())
-        let covered = statements.contains { i, s in
-            guard s.effect == .allow, allowedBy.contains(name(i, s)), !s.action.isNegated, case .resources(let patterns)? = s.resource else { return false }
-            return patterns.contains { q in
-                q == "*" || (q.hasSuffix("*") && !PolicyText.isPattern(String(q.dropLast())) && prefix.hasPrefix(String(q.dropLast())))
-            }
+        let covered = allowedBy.contains { name in
+            guard let allow = allows[name] else { return false }
+            return allow.any || allow.lengths.contains { $0 <= prefix.count && allow.starts.contains(String(prefix.prefix($0))) }
         }
-        let denied = statements.contains { _, s in
-            guard s.effect == .deny else { return false }
-            let actionMay = s.action.isNegated || s.action.patterns.contains { WildcardPattern($0, caseInsensitive: true).matches(action) }
-            guard actionMay else { return false }
-            guard case .resources(let patterns)? = s.resource else { return true }
+        let denied = denies.contains { deny in
+            guard deny.negated || deny.actions.contains(where: { $0.matches(action) }) else { return false }
             // A Deny pattern can match a resource starting with `prefix` unless its own literal start diverges from it.
-            return patterns.contains { d in
-                let literal = String(d.prefix { $0 != "*" && $0 != "?" && $0 != "$" })
-                return literal.hasPrefix(prefix) || prefix.hasPrefix(literal)
-            }
+            return deny.starts?.contains { $0.hasPrefix(prefix) || prefix.hasPrefix($0) } ?? true
         }
         return covered && !denied
     }

@@ -391,7 +391,8 @@ struct EndpointPolicyBuilder {
 
     /// `app-server` → `AppServer`; keeps only letters and digits.
     static func camel(_ text: String) -> String {
-        text.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        // ASCII letters and digits only (what IAM allows in a Sid): a look-alike letter of a logged name never reaches one.
+        text.split(whereSeparator: { !$0.isASCII || (!$0.isLetter && !$0.isNumber) }).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
     }
 
     /// Whether the current policy allows `action` on `resource` (a pattern: wildcards sampled) for the audience.
