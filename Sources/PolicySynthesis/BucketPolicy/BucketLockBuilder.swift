@@ -2,64 +2,125 @@ import AWSModel
 import IAMPolicy
 
 /// The "bidirectional lock" for our buckets: deny every request that does not come through an endpoint
-/// that really used the bucket, with exceptions for every access the logs show from elsewhere, and
-/// always for AWS service principals (log delivery, Config and CloudTrail write to buckets of ours
-/// whether or not the window shows it). A bucket whose objects no logged request touched is locked
-/// for bucket-level actions only: the logs cannot show who reads or writes its objects.
+/// that really used the bucket and is shown to be the user's (inventory, trusted owner), with exceptions
+/// for the trusted accounts' principals the logs show reaching it from no endpoint, and always for AWS
+/// service principals (log delivery, Config and CloudTrail write to buckets of ours whether or not the
+/// window shows it). Another account's principal, a caller logged only by its account (`AWSAccount`:
+/// its `aws:PrincipalArn` is not logged) and requests through an endpoint not shown to be the user's
+/// never become exceptions: they are listed for a decision. `admins` are exempted for the
+/// bucket-policy actions, so the policy can still be changed. A bucket whose objects no logged request
+/// touched is locked for bucket-level actions only: the logs cannot show who reads or writes its objects.
 enum BucketLockBuilder {
     static let lockSid = "PerimeterOnlyExpectedEndpoints"
+    static let adminSid = "PerimeterOnlyExpectedEndpointsExceptAdminsForPolicyChanges"
+    /// The actions an administration path needs to change or remove a bucket policy.
+    static let policyActions = ["s3:DeleteBucketPolicy", "s3:GetBucketPolicy", "s3:PutBucketPolicy"]
 
-    static func build(observed: [ObservedAccess], inventory: Inventory, classifier: ResourceClassifier, trusted: Set<AccountID>,
-                      endpoints: [VPCEndpointID: Inventory.Endpoint], awsManaged: Set<VPCEndpointID> = []) -> [BucketResult] {
+    struct Context {
+        var inventory: Inventory
+        var trusted: Set<AccountID>
+        var endpoints: [VPCEndpointID: Inventory.Endpoint]
+        /// Endpoints a lock may answer (``EndpointDirectory/lockable``).
+        var lockable: Set<VPCEndpointID>
+        var admins: [String] = []
+    }
+
+    static func build(observed: [ObservedAccess], _ c: Context) -> [BucketResult] {
         var byBucket: [String: [ObservedAccess]] = [:]
         for access in observed {
             // Only a well-formed name becomes a lock (and a file name); logged text that is not one never does.
             guard let bucket = access.access.resource.s3BucketName, BucketName.isWellFormed(bucket) else { continue }
             byBucket[bucket, default: []].append(access)
         }
-        var results: [BucketResult] = []
-        for (bucket, accesses) in byBucket.sorted(by: { $0.key < $1.key }) {
-            let authorized = accesses.filter(\.outcome.wasAuthorized)
-            // An AWS-managed endpoint (the S3 console's, a service's delivery) is not ours: its requests come from outside.
-            let ours = { (a: ObservedAccess) in a.endpoint.flatMap { awsManaged.contains($0) ? nil : $0 } }
-            let viaEndpoints = Set(authorized.compactMap(ours))
-            guard !viaEndpoints.isEmpty else { continue }
-            let owner = inventory.buckets[bucket] ?? authorized.compactMap(\.access.resourceAccount).first
-            guard let owner, trusted.contains(owner) || inventory.buckets[bucket] != nil else { continue }
+        return byBucket.sorted(by: { $0.key < $1.key }).compactMap { bucket, accesses in lock(bucket, accesses, c) }
+    }
 
-            let outside = authorized.filter { ours($0) == nil }
-            let objectsSeen = accesses.contains { $0.access.resource.s3ObjectKey != nil }
-            let services = Set(outside.filter { $0.principal.kind == .awsService }.map(\.principal.arn)).sorted()
-            let people = Set(outside.filter { $0.principal.kind != .awsService && $0.principal.kind != .anonymous }.map(\.principal.arn)).sorted()
-            var conditions = [Condition("StringNotEquals", "aws:SourceVpce", viaEndpoints.map(\.rawValue).sorted())]
-            conditions.append(Condition("BoolIfExists", "aws:PrincipalIsAWSService", ["false"]))
-            if !people.isEmpty { conditions.append(Condition("ArnNotEquals", "aws:PrincipalArn", people)) }
-            let lock = Statement(sid: lockSid, effect: .deny, principal: .any, action: .actions(["s3:*"]),
-                                 resource: .resources(objectsSeen ? ["arn:aws:s3:::\(bucket)", "arn:aws:s3:::\(bucket)/*"] : ["arn:aws:s3:::\(bucket)"]),
-                                 conditions: conditions)
-            let current = inventory.bucketPolicies[bucket]
-            let kept = (current?.statements ?? []).filter { $0.sid != lockSid }
-            let draft = PolicyDocument(version: "2012-10-17", id: current?.id, statements: kept + [lock])
+    /// Who reaches a bucket from where, as a lock sees it.
+    struct Callers {
+        var viaEndpoints: Set<VPCEndpointID>
+        var foreignEndpoints: [String]
+        var services: [String]
+        var people: [String]
+        /// Requests the lock refuses on purpose, until a human decides.
+        var held: [ObservedAccess]
+        var heldReasons: [Message]
 
-            var exceptions: [Message] = []
-            for service in services {
-                let mine = outside.filter { $0.principal.arn == service }
-                exceptions.append("\(value: service): AWS service principal, \(mine.reduce(0) { $0 + $1.count }) requests (\(Set(mine.map(\.access.action.name)).sorted().joined(separator: ", "))), exempted with aws:PrincipalIsAWSService")
+        init(_ authorized: [ObservedAccess], _ c: Context) {
+            viaEndpoints = Set(authorized.compactMap { $0.endpoint.flatMap { c.lockable.contains($0) ? $0 : nil } })
+            foreignEndpoints = Set(authorized.compactMap { $0.endpoint.flatMap { c.lockable.contains($0) ? nil : $0.rawValue } }).sorted()
+            let outside = authorized.filter { $0.endpoint == nil }
+            services = Set(outside.filter { $0.principal.kind == .awsService }.map(\.principal.arn)).sorted()
+            let exemptable = { (a: ObservedAccess) in
+                a.principal.kind != .awsAccount && a.principal.account.map(c.trusted.contains) == true }
+            let others = outside.filter { $0.principal.kind != .awsService && $0.principal.kind != .anonymous }
+            people = Set(others.filter(exemptable).map(\.principal.arn)).sorted()
+            held = others.filter { !exemptable($0) } + authorized.filter { $0.endpoint.map { !c.lockable.contains($0) } ?? false }
+            heldReasons = Set(others.filter { !exemptable($0) }.map(\.principal.arn)).sorted().map { arn in
+                let one = others.first { $0.principal.arn == arn }!
+                return one.principal.kind == .awsAccount
+                    ? "\(value: arn): a caller logged only by its account (\(value: "AWSAccount")): its own ARN is not logged, so no exception can name it"
+                    : "\(value: arn): a principal outside the trusted accounts, \(others.filter { $0.principal.arn == arn }.reduce(0) { $0 + $1.count }) requests outside any endpoint"
             }
-            for person in people {
-                let mine = outside.filter { $0.principal.arn == person }
-                let ips = Set(mine.flatMap(\.sourceIPs)).sorted().prefix(3).joined(separator: ", ")
-                exceptions.append("\(value: person): \(mine.reduce(0) { $0 + $1.count }) requests outside any endpoint (\(Set(mine.map(\.access.action.name)).sorted().joined(separator: ", ")); from \(ips.isEmpty ? "addresses not logged" : ips)), exempted with aws:PrincipalArn")
-            }
-            let replay = Replay.run(CompiledPolicy(draft), authorized: authorized, held: [], denied: [],
-                                    vpc: { $0.endpoint.flatMap { endpoints[$0]?.vpcID } }, organization: inventory.organizationID,
-                                    trusted: trusted, breaks: { $0 == .explicitDeny })
-            results.append(BucketResult(bucket: bucket, owner: owner, draft: draft, current: current,
-                                        currentSource: inventory.bucketPolicySources[bucket],
-                                        endpoints: viaEndpoints.map(\.rawValue).sorted(), exceptions: exceptions, objectAccessObserved: objectsSeen,
-                                        size: PolicyWriter.size(draft), replay: replay,
-                                        diff: PolicyDiff.render(current.map { .current($0) } ?? .none, draft: draft, name: "\(bucket).json")))
         }
-        return results
+    }
+
+    static func lock(_ bucket: String, _ accesses: [ObservedAccess], _ c: Context) -> BucketResult? {
+        let authorized = accesses.filter(\.outcome.wasAuthorized)
+        let callers = Callers(authorized, c)
+        guard !callers.viaEndpoints.isEmpty || !callers.foreignEndpoints.isEmpty else { return nil }
+        let inventory = c.inventory
+        let owner = inventory.buckets[bucket] ?? authorized.compactMap(\.access.resourceAccount).first
+        guard let owner, c.trusted.contains(owner) || inventory.buckets[bucket] != nil else { return nil }
+
+        let objectsSeen = accesses.contains { $0.access.resource.s3ObjectKey != nil }
+        let current = inventory.bucketPolicies[bucket]
+        let kept = (current?.statements ?? []).filter { $0.sid != lockSid && $0.sid != adminSid }
+        let resources = objectsSeen ? ["arn:aws:s3:::\(bucket)", "arn:aws:s3:::\(bucket)/*"] : ["arn:aws:s3:::\(bucket)"]
+        let draft = PolicyDocument(version: "2012-10-17", id: current?.id, statements: kept + statements(resources, callers, admins: c.admins))
+        let outside = authorized.filter { $0.endpoint == nil }
+        var exceptions: [Message] = []
+        for service in callers.services {
+            let mine = outside.filter { $0.principal.arn == service }
+            exceptions.append("\(value: service): AWS service principal, \(mine.reduce(0) { $0 + $1.count }) requests (\(Set(mine.map(\.access.action.name)).sorted().joined(separator: ", "))), exempted with aws:PrincipalIsAWSService")
+        }
+        for person in callers.people {
+            let mine = outside.filter { $0.principal.arn == person }
+            let ips = Set(mine.flatMap(\.sourceIPs)).sorted().prefix(3).joined(separator: ", ")
+            exceptions.append("\(value: person): \(mine.reduce(0) { $0 + $1.count }) requests outside any endpoint (\(Set(mine.map(\.access.action.name)).sorted().joined(separator: ", ")); from \(ips.isEmpty ? "addresses not logged" : ips)), exempted with aws:PrincipalArn")
+        }
+        let heldSet = Set(callers.held)
+        let replay = Replay.run(CompiledPolicy(draft), authorized: authorized.filter { !heldSet.contains($0) }, held: callers.held, denied: [],
+                                vpc: { $0.endpoint.flatMap { c.endpoints[$0]?.vpcID } }, organization: inventory.organizationID,
+                                trusted: c.trusted, breaks: { $0 == .explicitDeny })
+        let first = authorized.map(\.firstSeen).filter { $0 > 0 }.min(), last = authorized.map(\.lastSeen).max()
+        var result = BucketResult(bucket: bucket, owner: owner, draft: draft, current: current,
+                                  currentSource: inventory.bucketPolicySources[bucket],
+                                  endpoints: callers.viaEndpoints.map(\.rawValue).sorted(), exceptions: exceptions, objectAccessObserved: objectsSeen,
+                                  size: PolicyWriter.size(draft), replay: replay,
+                                  diff: PolicyDiff.render(current.map { .current($0) } ?? .none, draft: draft, name: "\(bucket).json"))
+        result.foreignEndpoints = callers.foreignEndpoints
+        result.held = callers.heldReasons + callers.foreignEndpoints.map { "requests through \(value: $0), not shown to be yours" }
+        result.historyDays = first.flatMap { f in last.map { Int(($0 - f) / 86_400) + 1 } } ?? 0
+        return result
+    }
+
+    /// The lock: deny what does not come through the expected endpoints, AWS services and the exempted
+    /// people aside; with admins, a second statement lets them reach the bucket-policy actions.
+    static func statements(_ resources: [String], _ callers: Callers, admins: [String]) -> [Statement] {
+        func conditions(_ exempt: [String]) -> [Condition] {
+            [Condition("StringNotEquals", "aws:SourceVpce", callers.viaEndpoints.map(\.rawValue).sorted()),
+             Condition("BoolIfExists", "aws:PrincipalIsAWSService", ["false"])]
+                + (exempt.isEmpty ? [] : [Condition("ArnNotEquals", "aws:PrincipalArn", exempt)])
+        }
+        guard !admins.isEmpty else {
+            return [Statement(sid: lockSid, effect: .deny, principal: .any, action: .actions(["s3:*"]), resource: .resources(resources),
+                              conditions: conditions(callers.people))]
+        }
+        return [
+            Statement(sid: lockSid, effect: .deny, principal: .any, action: .notActions(policyActions), resource: .resources(resources),
+                      conditions: conditions(callers.people)),
+            Statement(sid: adminSid, effect: .deny, principal: .any, action: .actions(policyActions), resource: .resources([resources[0]]),
+                      conditions: conditions(Array(Set(callers.people + admins)).sorted())),
+        ]
     }
 }

@@ -32,7 +32,7 @@ enum FlowEvidence {
         var findings = FlowFindings()
         findings.flowRecords = flows.reduce(0) { $0 + $1.records }
         let egress = flows.filter { $0.action == "ACCEPT" && ($0.flowDirection.isEmpty || $0.flowDirection == "egress") }
-        let people = PrincipalIndex(c.sources)
+        let people = PrincipalIndex(c.sources, authorized: c.observed)
         let byEndpoint = sourcesByEndpoint(egress, c.endpoints)
         (findings.sources, findings.coverageGaps) = sourcesAndGaps(byEndpoint, people)
         findings.bypass = bypass(egress, c.endpoints, people)
@@ -44,17 +44,25 @@ enum FlowEvidence {
     }
 
     /// Principals by address and by instance (EC2 role sessions are named after the instance), and the
-    /// addresses each endpoint's CloudTrail requests came from.
+    /// addresses each endpoint's authorized CloudTrail requests came from.
     struct PrincipalIndex {
         var byIP: [String: Set<String>] = [:]
         var byInstance: [String: Set<String>] = [:]
         var requestIPsByEndpoint: [String: Set<String>] = [:]
 
-        init(_ sources: [ObservedSource]) {
+        /// An address explains its endpoint traffic only through a principal with authorized requests
+        /// through that endpoint: an anonymous, unauthenticated or denied request closes no gap.
+        init(_ sources: [ObservedSource], authorized observed: [ObservedAccess]) {
+            struct Key: Hashable { var endpoint: VPCEndpointID; var principal: String }
+            let authorized = Set(observed.compactMap { a in
+                a.endpoint.flatMap { a.outcome.wasAuthorized && a.principal.kind != .anonymous ? Key(endpoint: $0, principal: a.principal.arn) : nil }
+            })
             for s in sources {
                 byIP[s.sourceIP, default: []].insert(s.principalARN)
                 if s.sessionName.hasPrefix("i-") { byInstance[s.sessionName, default: []].insert(s.principalARN) }
-                if let e = s.endpoint { requestIPsByEndpoint[e.rawValue, default: []].insert(s.sourceIP) }
+                if let e = s.endpoint, authorized.contains(Key(endpoint: e, principal: s.principalARN)) {
+                    requestIPsByEndpoint[e.rawValue, default: []].insert(s.sourceIP)
+                }
             }
         }
 
@@ -63,6 +71,29 @@ enum FlowEvidence {
             for i in instances { p.formUnion(byInstance[i] ?? []) }
             return p.sorted()
         }
+    }
+
+    /// Whether `flows` can be tied to `endpoint`: for a gateway endpoint, records of its VPC that carry
+    /// `pkt-dst-aws-service` and `traffic-path`; for an interface endpoint, records of its VPC or to its
+    /// network interfaces' addresses. Default-format (v2) records have none of these fields.
+    static func tie(_ flows: [ObservedFlow], _ endpoint: Inventory.Endpoint) -> FlowTie {
+        guard let vpc = endpoint.vpcID else {
+            return .untied("the endpoint is not in the inventory: its VPC and its flows cannot be told apart",
+                           remedy: "add \(value: "aws ec2 describe-vpc-endpoints") output to the inventory")
+        }
+        if endpoint.isGateway {
+            let tied = flows.contains { $0.vpcID == vpc && !$0.destinationService.isEmpty && $0.trafficPath > 0 }
+            return tied ? .tied : .untied("no flow record of \(value: vpc) carries \(value: "pkt-dst-aws-service") and \(value: "traffic-path"): traffic to the service cannot be told apart (default-format flow logs prove nothing here)",
+                                          remedy: Verdicts.gatewayFields)
+        }
+        guard !endpoint.addresses.isEmpty else {
+            return .untied("the endpoint's network interfaces are not in the inventory: its flows cannot be told apart",
+                           remedy: "add \(value: "aws ec2 describe-network-interfaces") output to the inventory")
+        }
+        let addresses = Set(endpoint.addresses)
+        let tied = flows.contains { $0.vpcID == vpc || addresses.contains($0.destinationAddress) }
+        return tied ? .tied : .untied("no flow record of \(value: vpc) or to the endpoint's network interfaces",
+                                      remedy: "enable VPC flow logs for \(value: vpc)")
     }
 
     /// Flows into each endpoint, by source address: gateway endpoints by service and traffic path,

@@ -112,13 +112,14 @@ public enum ReportRenderer {
             : "\(bold: r.verdict.rawValue.uppercased()) overall: \(ready) of \(plural(rows.count, "draft")) ready. Window: \(window(r)). Granularity: \(code: r.options.granularity.rawValue). Trusted accounts: \(r.trustedAccounts.map { code($0.rawValue) }.joined(separator: ", "))."
         var blocks: [ReportBlock] = [.paragraph(summary)]
         if !rows.isEmpty { blocks.append(.verdicts(rows)) }
+        blocks += missingEvidenceBlocks(r)
         let tested = r.endpoints.compactMap { e in e.backtest.map { (e.endpoint.id.rawValue, $0) } }
         if let first = tested.first?.1 {
             let items = tested.map { id, t in
                 ReportItem("\(code: id): \(t.refused) of \(t.requests) held-out requests refused (\(String(format: "%.1f", t.refusedShare * 100))%)\(t.refusedRequests.isEmpty ? "" : ": ")\(t.refusedRequests.prefix(5).map { "\(code($0.principal)) \($0.action) \(code($0.resource))" as ReportLine }.joined(separator: "; "))")
             }
             blocks.append(.paragraph("Backtest (drafts learned without \(first.from) to \(first.through), replayed on those days):"))
-            blocks.append(.callout(tested.contains { $0.1.refusedShare > Backtest.reviewThreshold } ? .review : .ready, items))
+            blocks.append(.callout(tested.contains { $0.1.refused > 0 } ? .review : .ready, items))
         }
         return blocks
     }
@@ -248,7 +249,8 @@ public enum ReportRenderer {
             items.append(b.exceptions.isEmpty ? ReportItem("exceptions: none (no access from outside the endpoints in the window)")
                                               : ReportItem("exceptions:", capped(b.exceptions.map { ReportItem("\($0)") }, 15, noun: "exceptions")))
             items += capped(b.replay.failures.map { f in ReportItem("FAILED: \(f.principal) \(f.action) \(f.resource) (\(f.requests) requests) → \(f.decision)") }, noun: "failures")
-            blocks += [.heading(level: 3, "\(b.bucket)", id: "bucket-" + b.bucket), .list(items)]
+            if !b.held.isEmpty { items.append(ReportItem("not exempted (the lock would deny them):", capped(b.held.map { ReportItem("\($0)") }, noun: "callers"))) }
+            blocks += [.heading(level: 3, "\(b.bucket)", id: "bucket-" + b.bucket), .list(items)] + evidenceBlocks(b.evidenceTable)
         }
         return blocks
     }
@@ -274,7 +276,7 @@ public enum ReportRenderer {
         }
         func list(_ a: [String]) -> String { a.isEmpty ? "0" : "\(a.count): \(a.prefix(6).joined(separator: ", "))\(a.count > 6 ? ", …" : "")" }
         let usage: [[ReportLine]] = e.usage.map { u in ["\(u.statement)", "\(list(u.used))", "\(list(u.usedButDenied))", "\(list(u.unused))", "\(list(u.notObservable))"] }
-        return [.heading(level: 3, "\(e.endpoint.id.rawValue)", id: e.endpoint.id.rawValue), .list(items),
+        return [.heading(level: 3, "\(e.endpoint.id.rawValue)", id: e.endpoint.id.rawValue), .list(items)] + evidenceBlocks(e.evidenceTable) + [
                 .table(ReportTable(header: ["statement", "actions", "resources", "principals", "requests", "first seen", "last seen"], rows: statements, noun: "statements")),
                 .paragraph("Unused permissions of the \(e.currentKnown ? "current" : "assumed default") policy (actions of \(e.service)):"),
                 .table(ReportTable(header: ["statement", "used", "used but denied", "granted, unused", "granted, not observable"], rows: usage, noun: "statements"))]

@@ -34,6 +34,8 @@ public enum SARIF {
         var message: Text
         var locations: [Location]
         var partialFingerprints: [String: String]
+        /// The draft's evidence items not proven, `code: status` (stable codes, as in summary.json).
+        var properties: [String: [String]]
     }
     struct Location: Encodable { var physicalLocation: Physical }
     struct Physical: Encodable { var artifactLocation: Artifact; var region: Region }
@@ -53,13 +55,16 @@ public enum SARIF {
     /// relative one is relative to the repository CI runs in).
     public static func log(_ result: SynthesisResult, out: String, toolVersion: String) -> String {
         let folder = out.hasSuffix("/") ? String(out.dropLast()) : out
+        let tables = Dictionary(result.endpoints.map { ("endpoints/\($0.endpoint.id.rawValue).json", $0.evidenceTable) }
+                                + result.buckets.map { ("buckets/\($0.bucket).json", $0.evidenceTable) }, uniquingKeysWith: { a, _ in a })
         let results = ChangeFiles.drafts(result).filter { $0.verdict != .ready }.map { d in
             let unsafe = d.verdict == .unsafe
             let reasons = d.reasons.map { "\($0.code): \($0.message)" }.joined(separator: "; ")
             return Result(ruleId: unsafe ? "draft-unsafe" : "draft-review", ruleIndex: unsafe ? 0 : 1, level: unsafe ? "error" : "warning",
                           message: Text(text: "\(d.kind.isEndpoint ? "Endpoint" : "Bucket") \(d.id): \(d.verdict.rawValue). \(reasons)"),
                           locations: [Location(physicalLocation: Physical(artifactLocation: Artifact(uri: uri(folder + "/" + d.file)), region: Region(startLine: 1)))],
-                          partialFingerprints: ["perimeterDraft/v1": "\(d.kind.isEndpoint ? "endpoint" : "bucket")/\(d.id)"])
+                          partialFingerprints: ["perimeterDraft/v1": "\(d.kind.isEndpoint ? "endpoint" : "bucket")/\(d.id)"],
+                          properties: ["evidence": (tables[d.file]?.items ?? []).filter { $0.status != .proven }.map { "\($0.code): \($0.status.rawValue)" }])
         }
         let log = Log(runs: [Run(tool: Tool(driver: Driver(version: toolVersion, rules: rules)), results: results)])
         let encoder = JSONEncoder()

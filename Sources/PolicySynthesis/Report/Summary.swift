@@ -10,7 +10,10 @@ struct Summary: Codable {
         var reviewItems: Int
         var bypassSources: Int
         var rejectedRecords: Int64
+        var failedFiles: Int
         var verdict: Verdict
+        /// Item codes missing or contradicted in any draft, each once: what to provide first.
+        var missingEvidence: [String]
     }
     struct StatementSummary: Codable {
         var sid: String
@@ -44,6 +47,7 @@ struct Summary: Codable {
         var unusedPermissions: [StatementUsage]
         var verdict: Verdict
         var reasons: [Diagnostic]
+        var evidence: EvidenceTable
         var backtest: Backtest?
     }
     struct BucketSummary: Codable {
@@ -56,6 +60,9 @@ struct Summary: Codable {
         var replay: ReplayResult
         var verdict: Verdict
         var reasons: [Diagnostic]
+        var evidence: EvidenceTable
+        /// Callers the lock does not exempt, with why.
+        var held: [Message]
     }
     var window: [String: String]
     var granularity: String
@@ -69,16 +76,22 @@ struct Summary: Codable {
     var flows: FlowFindings
     /// Authorized requests per endpoint and day: the data of the report's first picture.
     var dailyRequests: [DailyRequests]
+    /// Log files the store could not read, with their reasons.
+    var failedFiles: [FailedFile]
     var assumptions: [Diagnostic]
 }
 
 extension ReportRenderer {
     /// summary.json's `status`, with each draft's verdict and reason codes: what `--json` prints for CI.
     public static func statusJSON(_ r: SynthesisResult) -> String {
-        struct Draft: Encodable { var draft: String; var verdict: Verdict; var reasons: [String] }
+        struct Item: Encodable { var code: String; var status: EvidenceItem.Status }
+        struct Draft: Encodable { var draft: String; var kind: DraftKind; var verdict: Verdict; var reasons: [String]; var evidence: [Item] }
         struct Output: Encodable { var status: Summary.Status; var drafts: [Draft] }
-        let drafts = r.endpoints.map { Draft(draft: "endpoints/\($0.endpoint.id.rawValue).json", verdict: $0.verdict, reasons: $0.reasons.map(\.code.rawValue)) }
-            + r.buckets.map { Draft(draft: "buckets/\($0.bucket).json", verdict: $0.verdict, reasons: $0.reasons.map(\.code.rawValue)) }
+        let items = { (t: EvidenceTable) in t.items.map { Item(code: $0.code.rawValue, status: $0.status) } }
+        let drafts = r.endpoints.map { Draft(draft: "endpoints/\($0.endpoint.id.rawValue).json", kind: $0.evidenceTable.kind, verdict: $0.verdict,
+                                             reasons: $0.reasons.map(\.code.rawValue), evidence: items($0.evidenceTable)) }
+            + r.buckets.map { Draft(draft: "buckets/\($0.bucket).json", kind: .bucketLock, verdict: $0.verdict, reasons: $0.reasons.map(\.code.rawValue),
+                                    evidence: items($0.evidenceTable)) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? String(decoding: encoder.encode(Output(status: status(r), drafts: drafts)), as: UTF8.self)) ?? "{}"
@@ -86,7 +99,8 @@ extension ReportRenderer {
 
     static func status(_ r: SynthesisResult) -> Summary.Status {
         Summary.Status(replayPassed: r.replayPassed, unsafeCoverageGaps: r.unsafeCoverageGaps, reviewItems: r.review.count,
-                       bypassSources: r.flows.bypass.count, rejectedRecords: r.rejectedRecords, verdict: r.verdict)
+                       bypassSources: r.flows.bypass.count, rejectedRecords: r.rejectedRecords, failedFiles: r.failedFiles.count, verdict: r.verdict,
+                       missingEvidence: r.missingEvidence.map(\.code.rawValue))
     }
 
     static func summaryJSON(_ r: SynthesisResult) -> String {
@@ -112,13 +126,15 @@ extension ReportRenderer {
                             requests: ev?.requests ?? 0, firstSeen: time(ev?.firstSeen ?? 0), lastSeen: time(ev?.lastSeen ?? 0),
                             awsOwnedService: ev?.reason)
                     },
-                    unusedPermissions: e.usage, verdict: e.verdict, reasons: e.reasons, backtest: e.backtest)
+                    unusedPermissions: e.usage, verdict: e.verdict, reasons: e.reasons, evidence: e.evidenceTable, backtest: e.backtest)
             },
             buckets: r.buckets.map {
                 Summary.BucketSummary(bucket: $0.bucket, owner: $0.owner?.rawValue, currentPolicySource: $0.currentSource, endpoints: $0.endpoints, exceptions: $0.exceptions,
-                                      draftCharacters: $0.size, replay: $0.replay, verdict: $0.verdict, reasons: $0.reasons)
+                                      draftCharacters: $0.size, replay: $0.replay, verdict: $0.verdict, reasons: $0.reasons,
+                                      evidence: $0.evidenceTable, held: $0.held)
             },
-            awsOwned: r.awsOwned, review: r.review, denials: r.denials, flows: r.flows, dailyRequests: r.dailyRequests, assumptions: r.assumptions)
+            awsOwned: r.awsOwned, review: r.review, denials: r.denials, flows: r.flows, dailyRequests: r.dailyRequests, failedFiles: r.failedFiles,
+            assumptions: r.assumptions)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? String(decoding: encoder.encode(summary), as: UTF8.self)).map { $0 + "\n" } ?? "{}\n"

@@ -19,14 +19,22 @@ public struct Backtest: Sendable, Hashable, Codable {
     /// Refused requests as a share of the held-out ones (0 when there were none).
     public var refusedShare: Double { requests == 0 ? 0 : Double(refused) / Double(requests) }
 
-    /// Above this share of refused held-out requests a draft needs review: 1%.
-    public static let reviewThreshold = 0.01
+    /// The backtest as an item of evidence: proven only when no held-out principal–action group is
+    /// refused, however small its share (a monthly job is a job).
+    var evidence: EvidenceItem {
+        guard refused > 0 else {
+            return .proven(.backtest, "learned without \(from) to \(through), the draft keeps all \(requests) requests of those days")
+        }
+        let groups = Set(refusedRequests.map { "\($0.principal) \($0.action)" }).count
+        return .missing(.backtest, "backtest-refused", "learned without \(from) to \(through), the draft refuses \(groups) principal–action group\(groups == 1 ? "" : "s") (\(refused) of \(requests) requests, \(Double(Int((refusedShare * 1000).rounded())) / 10)%) of those days: the window is too short for this endpoint",
+                        remedy: "a longer window, or add the refused requests' days to it")
+    }
 }
 
 extension Synthesizer {
     /// Replays `heldOut` (the requests of the days after the learning window) against each draft of
-    /// `result`, learned without them, and sets each endpoint's ``EndpointResult/backtest``; a refused
-    /// share above ``Backtest/reviewThreshold`` makes the verdict at least review.
+    /// `result`, learned without them, and sets each endpoint's ``EndpointResult/backtest`` and its
+    /// `backtest` item of evidence: any refused principal–action group leaves the draft unproven.
     ///
     /// ```swift
     /// var result = Synthesizer.synthesize(learning)                    // the window minus its last 7 days
@@ -48,10 +56,9 @@ extension Synthesizer {
             let test = Backtest(from: from, through: through, requests: replay.requests, refused: replay.requests - replay.allowed,
                                 refusedRequests: replay.failures)
             result.endpoints[i].backtest = test
-            if test.refusedShare > Backtest.reviewThreshold {
-                result.endpoints[i].reasons.append(Diagnostic("backtest-refused", .warning, "learned without \(from) to \(through), the draft refuses \(test.refused) of \(test.requests) requests of those days (\(Int((test.refusedShare * 100).rounded()))%): the window is too short for this endpoint"))
-                result.endpoints[i].verdict = max(result.endpoints[i].verdict, .review)
-            }
+            var table = result.endpoints[i].evidenceTable
+            table.set(test.evidence)
+            result.endpoints[i].judge(table)
         }
         let drafted = Set(result.endpoints.map(\.endpoint.id))
         for id in byEndpoint.keys.filter({ !drafted.contains($0) }).sorted() {

@@ -1,0 +1,108 @@
+public import AWSModel
+
+/// Days of logged use a draft of each kind needs before its window can be taken as long enough.
+public struct MinimumDays: Sendable, Hashable {
+    /// Endpoint policies: a week, so that a weekly job has had a chance to run (`--minimum-days`).
+    public var endpoint = 7
+    /// Bucket locks: two weeks, since a lock's explicit deny overrides every other grant (`--minimum-lock-days`).
+    public var lock = 14
+
+    /// The defaults.
+    public init() {}
+}
+
+/// A log file the store could not read, kept with its reason.
+public struct FailedFile: Sendable, Hashable, Codable {
+    /// The file, as it was named.
+    public var path: String
+    /// Why it could not be read.
+    public var reason: String
+    /// The account and Region its name says (CloudTrail and flow-log delivery names carry both); nil when it does not.
+    public var account: AccountID?
+    /// The Region its name says.
+    public var region: String?
+
+    /// A failed file.
+    public init(path: String, reason: String, account: AccountID?, region: String?) {
+        self.path = path
+        self.reason = reason
+        self.account = account
+        self.region = region
+    }
+
+    /// Whether the file may hold records of a draft of `account` and `region` (nil: any): a file whose
+    /// name says neither may hold anyone's.
+    func affects(account draftAccount: AccountID?, region draftRegion: String?) -> Bool {
+        let sameAccount = account == nil || draftAccount == nil || account == draftAccount
+        let sameRegion = region == nil || draftRegion == nil || region == draftRegion
+        return sameAccount && sameRegion
+    }
+}
+
+/// Whether flow logs can be tied to an endpoint or its service.
+enum FlowTie: Equatable {
+    case tied
+    /// Why they cannot, and what would tie them.
+    case untied(Message, remedy: Message)
+}
+
+extension Verdicts {
+    /// Services whose requests through an endpoint CloudTrail logs only as data events, with the resource
+    /// type an advanced event selector names. Every other service's API calls are management events.
+    static let dataEventResourceTypes = [
+        "s3": "AWS::S3::Object", "dynamodb": "AWS::DynamoDB::Table", "sqs": "AWS::SQS::Queue", "sns": "AWS::SNS::Topic",
+        "lambda": "AWS::Lambda::Function", "kinesis": "AWS::Kinesis::Stream",
+    ]
+
+    /// The data plane of `service` is visible when the window holds its data events (or network activity
+    /// events), or, for a service whose calls are management events, its management events.
+    static func dataPlane(service: String, _ seen: Visibility) -> EvidenceItem {
+        let needed = dataEventResourceTypes[service].map { _ in "Data" } ?? "Management"
+        if seen.categories.contains("\(service) \(needed)") || seen.categories.contains("\(service) NetworkActivity") {
+            return .proven(.dataPlane, "the window holds \(value: service) \(needed == "Data" ? "data" : "management") events")
+        }
+        let remedy: Message = if let type = dataEventResourceTypes[service] {
+            "enable CloudTrail data events (an advanced event selector on \(value: type)) or network activity events for the endpoint, or supply them"
+        } else {
+            "ingest the trail's management events of \(value: service), or network activity events for the endpoint"
+        }
+        return .missing(.dataPlane, "data-events-missing", "the window holds no \(value: service) \(needed == "Data" ? "data" : "management") events: use through the endpoint cannot be seen",
+                        remedy: remedy)
+    }
+
+    static func lockDataPlane(_ b: BucketResult, _ seen: Visibility) -> EvidenceItem {
+        guard seen.categories.contains("s3 Data") && b.objectAccessObserved else {
+            return .missing(.dataPlane, "object-access-not-observable", "no logged request touched the bucket's objects (S3 data events off, or none in the window)\(b.objectAccessObserved ? "" : ": the lock covers bucket-level actions only")",
+                            remedy: "enable S3 data events (\(value: "AWS::S3::Object")) for this bucket, or supply them")
+        }
+        return .proven(.dataPlane, "object-level requests to the bucket are in the window")
+    }
+
+    static func flowCoverage(_ e: EndpointResult, kind: DraftKind, gaps: [CoverageGap], tie: FlowTie, _ seen: Visibility) -> EvidenceItem {
+        guard seen.flowLogs else {
+            return .missing(.flowCoverage, "coverage-not-checked", "no flow logs in the store: traffic CloudTrail does not show cannot be seen",
+                            remedy: kind == .gatewayEndpoint ? gatewayFields : "enable VPC flow logs for the endpoint's VPC and add \(value: "aws ec2 describe-network-interfaces") to the inventory")
+        }
+        if case .untied(let why, let remedy) = tie {
+            return .missing(.flowCoverage, "coverage-not-checked", why, remedy: remedy)
+        }
+        guard gaps.isEmpty else {
+            let said: Message = "\(gaps.count) source\(gaps.count == 1 ? " sends" : "s send") traffic through the endpoint that authorized CloudTrail requests do not explain; the draft would refuse it"
+            return seen.acceptCoverageGaps
+                ? .missing(.flowCoverage, "coverage-gap", "\(said) (accepted with --accept-coverage-gaps)", remedy: "enable data events for what those sources reach")
+                : .contradicted(.flowCoverage, "coverage-gap", said, remedy: "enable data events for what those sources reach, or --accept-coverage-gaps")
+        }
+        return .proven(.flowCoverage, "flow logs tied to the endpoint show no source CloudTrail does not explain")
+    }
+
+    static let gatewayFields: Message =
+        "enable VPC flow logs for the endpoint's VPC with the fields \(value: "vpc-id"), \(value: "pkt-dst-aws-service") and \(value: "traffic-path") (version 5)"
+
+    static func adminPath(_ b: BucketResult, _ seen: Visibility) -> EvidenceItem {
+        if !seen.adminPrincipals.isEmpty {
+            return .proven(.adminPath, "exempted for the bucket-policy actions: \(value: seen.adminPrincipals.joined(separator: ", ")) (--admin-principal)")
+        }
+        return .missing(.adminPath, "no-admin-path", "once applied, only the account's root user and callers through \(value: b.endpoints.joined(separator: ", ")) can change or delete the bucket policy",
+                        remedy: "pass --admin-principal ARN (the role that runs apply.sh and rollback.sh)")
+    }
+}
