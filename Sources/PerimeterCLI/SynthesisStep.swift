@@ -57,6 +57,8 @@ enum SynthesisStep {
         var input = SynthesisInput(observed: observed, flows: flows, sources: sources, eventCategories: categories, inventory: inventory,
                                    options: group.options, rejectedRecords: totals.rejects)
         input.foldedExact = collected.foldedExact
+        // Failed files stay in the store with their reason until a later ingest reads them: every run knows.
+        input.failedFiles = totals.failedFiles.map { FailedFile(path: $0.path, reason: $0.reason) }
         // For the report: the days learned from and any held-out ones.
         input.dailyRequests = daily
         input.loggedDays = logged.map { LoggedDays(first: $0.first, last: $0.last) }
@@ -113,6 +115,25 @@ enum SynthesisStep {
         }
     }
 
+    /// The console's lines on evidence: files not read, each held-out principal–action group a draft
+    /// refuses (with its share), and each item of evidence not proven in some draft.
+    static func evidenceLines(_ result: SynthesisResult) {
+        for file in result.failedFiles {
+            Terminal.out("not read: \(file.path.visible(keepingNewlines: false)): \(file.reason.visible(keepingNewlines: false))")
+        }
+        for e in result.endpoints {
+            guard let test = e.backtest, test.refused > 0 else { continue }
+            for f in test.refusedRequests {
+                let share = Double(Int((Double(f.requests) / Double(max(test.requests, 1)) * 1000).rounded())) / 10
+                Terminal.out("backtest: \(e.endpoint.id.rawValue) refuses \(f.principal.visible(keepingNewlines: false)) \(f.action.visible(keepingNewlines: false)): "
+                             + "\(f.requests) of \(test.requests) held-out requests (\(share)%)")
+            }
+        }
+        for item in result.missingEvidence {
+            Terminal.out("evidence \(item.status.rawValue): \(item.code) — \((item.remedy ?? item.detail).description.visible(keepingNewlines: false))")
+        }
+    }
+
     /// Writes the files (replacing the ones Perimeter wrote before, see ``OutputWriter``) and maps the result to an exit code.
     static func finish(_ result: SynthesisResult, _ group: SynthesisOptionGroup, ingestFailed: Bool = false) throws {
         let out = group.out, failOn = group.failOn, json = group.json
@@ -147,6 +168,7 @@ enum SynthesisStep {
         for (verdict, name, reasons) in drafts.filter({ $0.0 != .ready }).sorted(by: { ($1.0, $0.1) < ($0.0, $1.1) }) {
             Terminal.out("\(verdict.rawValue): \(name): \(reasons.map { "\($0.code)" }.joined(separator: ", "))")
         }
+        evidenceLines(result)
         Terminal.out("verdict: \(result.verdict.rawValue) (\(drafts.filter { $0.0 == .ready }.count) of \(drafts.count) drafts ready; reasons in \(out)/report.md)")
         if ingestFailed { throw ExitCode(1) }
         if let code = failOn.exitCode(for: result.verdict) { throw ExitCode(code) }

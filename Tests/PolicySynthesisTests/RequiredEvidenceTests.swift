@@ -252,3 +252,70 @@ struct EndpointOwnershipTests {
         #expect(Self.run(ip: "10.0.0.1", endpointAccount: AccountID("999988887777")).endpoints.isEmpty)
     }
 }
+
+struct FailedFileTests {
+    @Test(arguments: [
+        ("AWSLogs/o-abc/111122223333/CloudTrail/eu-west-1/2026/11/01/111122223333_CloudTrail_eu-west-1_20261101T0005Z_a1.json.gz",
+         "111122223333", "eu-west-1"),
+        ("AWSLogs/444455556666/vpcflowlogs/us-gov-west-1/2026/11/01/444455556666_vpcflowlogs_us-gov-west-1_fl-1_20261101T0005Z_b.log.gz",
+         "444455556666", "us-gov-west-1"),
+        ("exports/broken.json.gz", nil, nil),
+        ("x/ACCOUNT_CloudTrail_us-east-1_1.json.gz", nil, nil),
+    ] as [(String, String?, String?)])
+    func aFailedFileNamesItsAccountAndRegionOnlyByItsDeliveryName(path: String, account: String?, region: String?) {
+        let file = FailedFile(path: path, reason: "truncated")
+        #expect(file.account?.rawValue == account)
+        #expect(file.region == region)
+        // A name that says neither counts against every draft.
+        #expect(file.affects(account: Fixture.prod, region: "us-east-1") == (account == nil || (account == Fixture.prod.rawValue && region == "us-east-1")))
+    }
+}
+
+/// "This bucket has no policy" can be said, and only then does a rollback delete the policy.
+struct DeclaredAbsenceTests {
+    static func run(_ files: [(path: String, text: String)]) -> SynthesisResult {
+        var inventory = InventoryReader.read(files)
+        inventory.endpoints = Fixture.inventory(policy: VerdictTests.current).endpoints
+        inventory.accounts = [Fixture.prod]
+        inventory.buckets = ["app-data": Fixture.prod]
+        return Fixture.run(VerdictTests.observed, inventory: inventory, options: VerdictTests.options,
+                           flows: [FlowEvidenceTests.flow("10.0.1.21")], sources: [FlowEvidenceTests.source("10.0.1.21")])
+    }
+
+    @Test(arguments: [
+        "",
+        "\n",
+        "\nAn error occurred (NoSuchBucketPolicy) when calling the GetBucketPolicy operation: The bucket policy does not exist\n",
+    ])
+    func anEmptyBucketPolicyExportCannotSayNoPolicy(text: String) throws {
+        let r = Self.run([("inventory/policies/app-data.json", text)])
+        let bucket = try #require(r.buckets.first)
+        #expect(bucket.currentDeclaredAbsent)
+        #expect(bucket.evidenceTable.items.first { $0.code == .currentPolicy }?.status == .proven)
+        #expect(bucket.verdict == .ready)
+        #expect(ReportRenderer.files(r)["rollback.sh"]?.contains("aws s3api delete-bucket-policy --bucket app-data") == true)
+    }
+
+    @Test func aPolicyMissingFromTheExportIsNeverDeletedByTheRollback() throws {
+        let r = Self.run([])
+        #expect(r.buckets.first?.verdict == .review)
+        let rollback = try #require(ReportRenderer.files(r)["rollback.sh"])
+        #expect(!rollback.contains("delete-bucket-policy"))
+        #expect(rollback.contains("no rollback"))
+    }
+
+    @Test func anUnrelatedEmptyFileOrErrorDeclaresNothing() {
+        let inventory = InventoryReader.read([("inventory/vpce-0abc.json", ""), ("inventory/app-data.json", "AccessDenied"),
+                                              ("inventory/Not A Bucket.json", "")])
+        #expect(inventory.bucketsWithoutPolicy.isEmpty)
+    }
+}
+
+struct ApplyScriptTests {
+    @Test func aReadyLockLocksOutTheAdministratorsAndApplyShSaysNothing() throws {
+        let without = try #require(ReportRenderer.files(VerdictTests.run(options: SynthesisOptions()))["apply.sh"])
+        #expect(without.contains("only the account's root user"))
+        let with = try #require(ReportRenderer.files(VerdictTests.run())["apply.sh"])
+        #expect(!with.contains("only the account's root user"))
+    }
+}

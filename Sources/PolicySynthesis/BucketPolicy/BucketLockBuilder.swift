@@ -98,6 +98,7 @@ enum BucketLockBuilder {
                                   endpoints: callers.viaEndpoints.map(\.rawValue).sorted(), exceptions: exceptions, objectAccessObserved: objectsSeen,
                                   size: PolicyWriter.size(draft), replay: replay,
                                   diff: PolicyDiff.render(current.map { .current($0) } ?? .none, draft: draft, name: "\(bucket).json"))
+        result.currentDeclaredAbsent = current == nil && inventory.bucketsWithoutPolicy.contains(bucket)
         result.foreignEndpoints = callers.foreignEndpoints
         result.held = callers.heldReasons + callers.foreignEndpoints.map { "requests through \(value: $0), not shown to be yours" }
         result.historyDays = first.flatMap { f in last.map { Int(($0 - f) / 86_400) + 1 } } ?? 0
