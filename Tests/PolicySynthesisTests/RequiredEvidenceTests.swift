@@ -319,3 +319,32 @@ struct ApplyScriptTests {
         #expect(!with.contains("only the account's root user"))
     }
 }
+
+/// Image pulls need the AWS-owned layer bucket through the S3 gateway endpoint of the caller's VPC.
+struct ImagePullTests {
+    static let executionRole = Principal(kind: .assumedRole, arn: "arn:aws:iam::111122223333:role/ecsTaskExecutionRole", account: Fixture.prod)
+    static let layers = "prod-us-east-1-starport-layer-bucket"
+
+    /// ECS tasks pull through a NAT (no ECR endpoint), by a role that makes no S3 request; the hosts'
+    /// other S3 requests go through the endpoint, so no coverage gap is seen.
+    @Test func ecsTasksPullingImagesThroughANATBreakOnADraftWithoutTheLayerBucket() throws {
+        var pull = Fixture.access(Self.executionRole, "ecr:GetDownloadUrlForLayer", "arn:aws:ecr:us-east-1:111122223333:repository/web", endpoint: nil)
+        pull.sourceIPs = ["52.1.2.3"]
+        let r = VerdictTests.run(VerdictTests.observed + [pull])
+        let endpoint = try #require(r.endpoints.first)
+        #expect(PolicyWriter.write(endpoint.draft).contains(Self.layers))
+        let use = try #require(r.awsOwned.first { $0.bucket == Self.layers })
+        #expect(use.inferred && use.evidence.contains("rule ecr-pull"))
+        #expect(use.source.contains("docs.aws.amazon.com"))
+        #expect(endpoint.replay.passed && endpoint.grantCheck.exceeding.isEmpty)
+    }
+
+    @Test func aDeniedPullOrAnotherAccountsEndpointImpliesNothing() {
+        let denied = Fixture.access(Self.executionRole, "ecr:BatchGetImage", "arn:aws:ecr:us-east-1:111122223333:repository/web", endpoint: nil,
+                                    outcome: .denied)
+        #expect(!VerdictTests.run(VerdictTests.observed + [denied]).awsOwned.contains { $0.bucket == Self.layers })
+        let foreign = Principal(kind: .assumedRole, arn: "arn:aws:iam::222233334444:role/puller", account: Fixture.vendor)
+        let pull = Fixture.access(foreign, "ecr:BatchGetImage", "arn:aws:ecr:us-east-1:222233334444:repository/x", endpoint: nil)
+        #expect(!VerdictTests.run(VerdictTests.observed + [pull]).awsOwned.contains { $0.bucket == Self.layers })
+    }
+}

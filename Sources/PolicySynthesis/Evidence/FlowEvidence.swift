@@ -38,8 +38,10 @@ enum FlowEvidence {
         findings.bypass = bypass(egress, c.endpoints, people)
         let logged = Set(c.observed.compactMap(\.access.resource.s3BucketName))
         let (inferred, supported) = inferAWSOwned(byEndpoint, triggers(c), logged: logged, c)
-        findings.inferred = inferred
-        findings.notNeeded = notNeeded(c, supported: supported, logged: logged)
+        let (pulls, pulled) = imagePulls(c, logged: logged)
+        var seen = Set(inferred.map { "\($0.endpoint) \($0.bucket)" })
+        findings.inferred = inferred + pulls.filter { seen.insert("\($0.endpoint) \($0.bucket)").inserted }
+        findings.notNeeded = notNeeded(c, supported: supported.union(pulled), logged: logged)
         return findings
     }
 
@@ -167,7 +169,8 @@ enum FlowEvidence {
         }
     }
 
-    /// Evidence per address for services that need AWS-owned buckets: address → trigger → evidence.
+    /// Evidence per address for services that need AWS-owned buckets: address → trigger → evidence
+    /// (image pulls are placed by their caller instead, see ``imagePulls(_:logged:)``).
     static func triggers(_ c: Context) -> [String: [String: String]] {
         var triggers: [String: [String: String]] = [:]
         var releases: [String: AmazonLinuxRelease?] = [:]   // by user agent: a few agents, read once each
@@ -185,7 +188,6 @@ enum FlowEvidence {
         for s in c.sources { ipsByPrincipal[s.principalARN, default: []].insert(s.sourceIP) }
         for a in c.observed where a.outcome.wasAuthorized {
             let trigger: String? = switch a.access.action.description.lowercased() {
-            case "ecr:getdownloadurlforlayer", "ecr:batchgetimage": "ecr-pull"
             case "ssm:updateinstanceinformation": "ssm-agent"
             case "cloudformation:signalresource": "cloudformation-wait"
             default: nil
@@ -223,6 +225,54 @@ enum FlowEvidence {
         var seen = Set<String>()
         let unique = Array(Set(inferred)).sorted { ($0.endpoint, $0.bucket, $0.evidence) < ($1.endpoint, $1.bucket, $1.evidence) }
         return (unique.filter { seen.insert("\($0.endpoint) \($0.bucket)").inserted }, supported)
+    }
+
+    /// Rule `ecr-pull`: an authorized `ecr:GetDownloadUrlForLayer` or `ecr:BatchGetImage` means the
+    /// caller then fetches the image's layers from the AWS-owned layer bucket through the S3 gateway
+    /// endpoint of its VPC, which its CloudTrail never shows (catalog source: the ECR VPC endpoint
+    /// documentation). The caller's VPC is that of the endpoint its ECR call went through, else of the
+    /// S3 endpoints its own requests went through, else every S3 gateway endpoint of its account and
+    /// Region (a call from a NAT address places it no closer). Flow logs are not needed.
+    static func imagePulls(_ c: Context, logged: Set<String>) -> ([InferredAWSOwned], Set<String>) {
+        let entries = c.catalog.entries(trigger: "ecr-pull")
+        let s3 = c.endpoints.filter { $0.service == "s3" }
+        guard !entries.isEmpty, !s3.isEmpty else { return ([], []) }
+        var usedBy: [String: Set<VPCEndpointID>] = [:]
+        for a in c.observed where a.outcome.wasAuthorized && a.access.action.service.lowercased() == "s3" {
+            if let e = a.endpoint { usedBy[a.principal.arn, default: []].insert(e) }
+        }
+        let vpcOf = Dictionary(c.endpoints.compactMap { e in e.vpcID.map { (e.id, $0) } }, uniquingKeysWith: { a, _ in a })
+        var inferred: [InferredAWSOwned] = [], supported = Set<String>()
+        for a in c.observed where a.outcome.wasAuthorized && ["getdownloadurlforlayer", "batchgetimage"].contains(a.access.action.name.lowercased())
+            && a.access.action.service.lowercased() == "ecr" {
+            let (placed, how) = placement(a, s3: s3, vpcOf: vpcOf, usedBy: usedBy)
+            for endpoint in placed {
+                for entry in entries {
+                    let bucket = entry.bucketName(region: c.regionOf(endpoint))
+                    supported.insert("\(entry.service) \(bucket)")
+                    guard !logged.contains(bucket) else { continue }
+                    inferred.append(InferredAWSOwned(endpoint: endpoint.id.rawValue, service: entry.service, feature: entry.feature, bucket: bucket,
+                                                     evidence: "rule ecr-pull (\(entry.source)): \(a.count) × \(a.access.action) by \(a.principal.arn); \(how)"))
+                }
+            }
+        }
+        var seen = Set<String>()
+        let unique = inferred.sorted { ($0.endpoint, $0.bucket, $0.evidence) < ($1.endpoint, $1.bucket, $1.evidence) }
+        return (unique.filter { seen.insert("\($0.endpoint) \($0.bucket)").inserted }, supported)
+    }
+
+    /// The S3 endpoints of an ECR caller's VPC, and how they were found.
+    static func placement(_ a: ObservedAccess, s3: [Inventory.Endpoint], vpcOf: [VPCEndpointID: String],
+                          usedBy: [String: Set<VPCEndpointID>]) -> ([Inventory.Endpoint], String) {
+        if let via = a.endpoint, let vpc = vpcOf[via] {
+            let same = s3.filter { $0.vpcID == vpc }
+            if !same.isEmpty { return (same, "its ECR call went through \(via) in \(vpc)") }
+        }
+        let used = s3.filter { usedBy[a.principal.arn]?.contains($0.id) ?? false }
+        if !used.isEmpty { return (used, "the same principal's S3 requests go through that endpoint") }
+        let account = a.principal.account ?? a.recipientAccount
+        let local = s3.filter { $0.isGateway && $0.owner != nil && $0.owner == account && ($0.region == nil || $0.region == a.region) }
+        return (local, "an S3 gateway endpoint of the caller's account and Region (the call came from outside any endpoint)")
     }
 
     /// Catalog entries nothing in the logs supports, for the Regions of the S3 endpoints.
