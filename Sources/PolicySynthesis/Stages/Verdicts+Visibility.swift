@@ -34,11 +34,8 @@ public struct FailedFile: Sendable, Hashable, Codable {
     /// flow logs name their files (`ACCOUNT_CloudTrail_REGION_…`, `ACCOUNT_vpcflowlogs_REGION_…`); a
     /// name of another shape says neither, and the file then counts against every draft.
     public init(path: String, reason: String) {
-        let name = path.split(separator: "/").last.map(String.init) ?? path
-        let parts = name.split(separator: "_", maxSplits: 3).map(String.init)
-        let delivered = parts.count >= 3 && ["CloudTrail", "vpcflowlogs", "CloudTrail-Digest"].contains(parts[1])
-            && AccountID(parts[0]).isNumeric && RegionName.isWellFormed(parts[2])
-        self.init(path: path, reason: reason, account: delivered ? AccountID(parts[0]) : nil, region: delivered ? parts[2] : nil)
+        let delivery = DeliveryName(path: path)
+        self.init(path: path, reason: reason, account: delivery?.account, region: delivery?.region)
     }
 
     /// Whether the file may hold records of a draft of `account` and `region` (nil: any): a file whose
