@@ -37,7 +37,7 @@ public enum Synthesizer {
         for file in input.failedFiles {
             assumptions.append(Diagnostic("file-not-read", .error, "\(value: file.path) could not be read (\(file.reason)): every draft of its account and Region is unproven"))
         }
-        let directory = EndpointDirectory(input, trusted: trust.accounts)
+        let directory = EndpointDirectory(input, trust: trust)
         let matched = Set(inventory.buckets.keys).union(input.observed.compactMap(\.access.resource.s3BucketName))
         for bucket in inventory.bucketPolicies.keys.sorted() where !matched.contains(bucket) {
             assumptions.append(Diagnostic("policy-matches-no-bucket", .warning, "the bucket policy for \(value: bucket) matches no bucket in the inventory or the logs: not used (the file name must be the bucket name)"))

@@ -67,7 +67,8 @@ enum BucketLockBuilder {
     static func lock(_ bucket: String, _ accesses: [ObservedAccess], _ c: Context) -> BucketResult? {
         let authorized = accesses.filter(\.outcome.wasAuthorized)
         let callers = Callers(authorized, c)
-        guard !callers.viaEndpoints.isEmpty || !callers.foreignEndpoints.isEmpty else { return nil }
+        // No lock where no endpoint of the user's reached the bucket: it would answer none.
+        guard !callers.viaEndpoints.isEmpty else { return nil }
         let inventory = c.inventory
         let owner = inventory.buckets[bucket] ?? authorized.compactMap(\.access.resourceAccount).first
         guard let owner, c.trusted.contains(owner) || inventory.buckets[bucket] != nil else { return nil }

@@ -2,8 +2,9 @@ import AWSModel
 
 /// Stage 2: the endpoints to draft for, with the Region and service of each, from the inventory or,
 /// failing that, from its requests. An endpoint is drafted only when it is shown to be the user's: in
-/// the inventory, a trusted `vpcEndpointAccountId`, or (no owner logged) requests from private
-/// addresses made by a principal itself. Others get no draft and are never in a lock.
+/// the inventory; or, with trusted accounts that were given (never learned from the logs), a trusted
+/// `vpcEndpointAccountId`, or (no owner logged) requests from private addresses made by a trusted
+/// account's principal itself. Others get no draft, are never in a lock, and are listed with why.
 struct EndpointDirectory {
     /// The endpoints to draft for, by id.
     var endpoints: [VPCEndpointID: Inventory.Endpoint]
@@ -16,23 +17,27 @@ struct EndpointDirectory {
     /// Requests through each endpoint.
     var observed: [VPCEndpointID: [ObservedAccess]]
 
-    init(_ input: SynthesisInput, trusted: Set<AccountID>) {
+    init(_ input: SynthesisInput, trust: TrustedAccounts) {
         observed = Dictionary(grouping: input.observed.filter { $0.endpoint != nil }, by: { $0.endpoint! })
         let ownSources = Dictionary(grouping: input.sources.filter { $0.endpoint != nil }, by: { $0.endpoint! })
-            .mapValues { $0.filter(Self.isOwnRequest) }
+            .mapValues { $0.filter { Self.isOwnRequest($0, trusted: trust.accounts) } }
         var endpoints = input.inventory.endpoints
         lockable = Set(endpoints.keys)
         for (id, accesses) in observed where endpoints[id] == nil {
             let owners = Set(accesses.compactMap(\.endpointAccount))
+            if !trust.given {
+                notShownYours[id] = "not in the inventory, and the trusted accounts were learned from the logs alone"
+                continue
+            }
             if !owners.isEmpty {
                 // A logged owner decides: every one must be trusted.
-                guard owners.isSubset(of: trusted) else {
+                guard owners.isSubset(of: trust.accounts) else {
                     notShownYours[id] = "owned by \(value: owners.map(\.rawValue).sorted().joined(separator: ", ")), outside the trusted accounts"
                     continue
                 }
                 lockable.insert(id)
             } else if (ownSources[id] ?? []).isEmpty {
-                notShownYours[id] = "not in the inventory, no owner logged, and no request from a private address by a principal itself"
+                notShownYours[id] = "not in the inventory, no owner logged, and no request from a private address by a trusted account's principal itself"
                 continue
             }
             endpoints[id] = Inventory.Endpoint(id: id, owner: owners.count == 1 ? owners.first : nil)
@@ -40,11 +45,12 @@ struct EndpointDirectory {
         self.endpoints = endpoints
     }
 
-    /// A request a principal made itself from a private address (RFC 1918, 100.64/10, IPv6 ULA): not a
-    /// service calling on its behalf (whose source is the service's name), not an AWS service principal.
-    static func isOwnRequest(_ s: ObservedSource) -> Bool {
-        PrivateAddress.isPrivate(s.sourceIP) && !s.principalARN.hasSuffix(".amazonaws.com")
-            && !s.principalARN.contains(":role/aws-service-role/")
+    /// A request a trusted account's principal made itself from a private address (RFC 1918, 100.64/10,
+    /// IPv6 ULA): not a service calling on its behalf (whose source is the service's name), not an AWS
+    /// service principal, not a caller logged only by its account (`…:root`).
+    static func isOwnRequest(_ s: ObservedSource, trusted: Set<AccountID>) -> Bool {
+        guard PrivateAddress.isPrivate(s.sourceIP), let arn = ARN(s.principalARN), arn.service == "iam" || arn.service == "sts" else { return false }
+        return trusted.contains(AccountID(arn.account)) && arn.resource != "root" && !arn.resource.hasPrefix("role/aws-service-role/")
     }
 
     /// Sorted by id.
