@@ -9,8 +9,9 @@ import UsageStore
 /// The synthesis step shared by `synthesize` and `run`.
 enum SynthesisStep {
     static let exitCodes = """
-        Each draft gets a verdict: ready, review (the logs cannot vouch for everything; reasons in the report) or unsafe \
-        (the replay or the grant check failed, or flow logs show traffic the draft would refuse). \
+        Each draft gets a verdict from the evidence its kind needs: ready (every item proven), review (an item missing: \
+        the report says how to get it) or unsafe (an item contradicted: the replay or the grant check failed, flow logs \
+        show traffic the draft would refuse, or a lock met an endpoint that is not yours). \
         Exit 0 when every draft is ready, 4 when some need review and none is unsafe, 3 when any is unsafe \
         (--fail-on sets which verdicts make the exit non-zero), 1 when a log file could not be read, the store failed or the logs hold no record, 64 for usage errors.
         """
