@@ -126,12 +126,14 @@ enum SynthesisStep {
             guard let test = e.backtest, test.refused > 0 else { continue }
             for f in test.refusedRequests {
                 let share = Double(Int((Double(f.requests) / Double(max(test.requests, 1)) * 1000).rounded())) / 10
-                Terminal.out("backtest: \(e.endpoint.id.rawValue) refuses \(f.principal.visible(keepingNewlines: false)) \(f.action.visible(keepingNewlines: false)): "
-                             + "\(f.requests) of \(test.requests) held-out requests (\(share)%)")
+                let group = "\(f.principal) \(f.action)".visible(keepingNewlines: false)
+                let count = "\(f.requests) of \(test.requests) held-out requests (\(share)%)"
+                Terminal.out("backtest: \(e.endpoint.id.rawValue) refuses \(group): \(count)")
             }
         }
         for item in result.missingEvidence {
-            Terminal.out("evidence \(item.status.rawValue): \(item.code) — \((item.remedy ?? item.detail).description.visible(keepingNewlines: false))")
+            let how = (item.remedy ?? item.detail).description.visible(keepingNewlines: false)
+            Terminal.out("evidence \(item.status.rawValue): \(item.code) — \(how)")
         }
     }
 

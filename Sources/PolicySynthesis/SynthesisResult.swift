@@ -229,7 +229,8 @@ public struct SynthesisResult: Sendable {
                 order.append(item.code)
             }
         }
-        return order.enumerated().sorted { (worst[$0.element]!.status, $1.offset) > (worst[$1.element]!.status, $0.offset) }.map { worst[$0.element]! }
+        let items = order.map { worst[$0]! }
+        return items.enumerated().sorted { ($0.element.status, $1.offset) > ($1.element.status, $0.offset) }.map(\.element)
     }
 
     /// True when flow logs show traffic the drafts would break and the user has not accepted it.

@@ -35,7 +35,8 @@ public enum Synthesizer {
         let classifier = ResourceClassifier(trusted: trust.accounts, ourBuckets: inventory.buckets, catalog: catalog,
                                             allowed: input.options.allowedResources)
         for file in input.failedFiles {
-            assumptions.append(Diagnostic("file-not-read", .error, "\(value: file.path) could not be read (\(file.reason)): every draft of its account and Region is unproven"))
+            let said: Message = "\(value: file.path) could not be read (\(file.reason)): "
+            assumptions.append(Diagnostic("file-not-read", .error, said + "every draft of its account and Region is unproven"))
         }
         let directory = EndpointDirectory(input, trust: trust)
         let matched = Set(inventory.buckets.keys).union(input.observed.compactMap(\.access.resource.s3BucketName))
@@ -43,7 +44,8 @@ public enum Synthesizer {
             assumptions.append(Diagnostic("policy-matches-no-bucket", .warning, "the bucket policy for \(value: bucket) matches no bucket in the inventory or the logs: not used (the file name must be the bucket name)"))
         }
         for (id, why) in directory.notShownYours.sorted(by: { $0.key < $1.key }) {
-            assumptions.append(Diagnostic("endpoint-not-shown-yours", .note, "\(value: id.rawValue) is not shown to be yours (\(why)): no draft, and no bucket lock answers it"))
+            let said: Message = "\(value: id.rawValue) is not shown to be yours (\(why)): "
+            assumptions.append(Diagnostic("endpoint-not-shown-yours", .note, said + "no draft, and no bucket lock answers it"))
         }
         let flows = FlowEvidence.analyze(input.flows, FlowEvidence.Context(
             endpoints: directory.sorted, regionOf: directory.region, observed: input.observed, sources: input.sources, catalog: catalog))
@@ -98,7 +100,8 @@ public enum Synthesizer {
                    firstSeen: $0.firstSeen, lastSeen: $0.lastSeen)
         }
         let seen = Verdicts.Visibility(
-            categories: Set(input.eventCategories.filter { $0.count > 0 }.map { "\($0.service) \($0.category)" }), flowLogs: !input.flows.isEmpty,
+            categories: Set(input.eventCategories.filter { $0.count > 0 }.map { "\($0.service) \($0.category)" }),
+            flowLogs: !input.flows.isEmpty,
             acceptCoverageGaps: input.options.acceptCoverageGaps, trust: trust, minimumDays: input.options.minimumDays,
             failedFiles: input.failedFiles, adminPrincipals: input.options.adminPrincipals)
         for i in results.indices {

@@ -7,13 +7,16 @@ import Foundation
 struct EventTimeWindowTests {
     static func record(_ time: String, id: String) -> String {
         HostileRecordTests.record(parameters: #"{"bucketName":"app-data","key":"k"}"#)
-            .replacingOccurrences(of: "2026-11-02T10:00:00Z", with: time).replacingOccurrences(of: #""eventID":"e1""#, with: "\"eventID\":\"\(id)\"")
+            .replacingOccurrences(of: "2026-11-02T10:00:00Z", with: time)
+            .replacingOccurrences(of: #""eventID":"e1""#, with: "\"eventID\":\"\(id)\"")
     }
 
     /// Reads `records` as one delivery object named `name`, with now at `now`.
     static func read(_ records: [String], name: String, now: String = "2026-11-03T00:00:00Z") -> ParsedFile {
-        var file = ParsedFile(path: "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/02/" + name, size: 0, contentHash: "h", kind: .cloudTrail)
-        CloudTrailReader(now: Timestamp.parseISO8601(now)).read(Array(("{\"Records\":[" + records.joined(separator: ",") + "]}").utf8), into: &file)
+        let path = "AWSLogs/111122223333/CloudTrail/us-east-1/2026/11/02/" + name
+        var file = ParsedFile(path: path, size: 0, contentHash: "h", kind: .cloudTrail)
+        let delivery = "{\"Records\":[" + records.joined(separator: ",") + "]}"
+        CloudTrailReader(now: Timestamp.parseISO8601(now)).read(Array(delivery.utf8), into: &file)
         return file
     }
 

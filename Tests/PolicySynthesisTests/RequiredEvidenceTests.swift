@@ -7,7 +7,8 @@ import IAMPolicy
 /// A verdict is earned by the evidence each draft's kind needs: nothing starts proven.
 struct RequiredEvidenceTests {
     static func item(_ code: EvidenceItem.Code, _ status: EvidenceItem.Status) -> EvidenceItem {
-        EvidenceItem(code: code, status: status, finding: status == .proven ? nil : Diagnostic.Code(rawValue: code.rawValue), detail: "x", remedy: nil)
+        let finding = status == .proven ? nil : Diagnostic.Code(rawValue: code.rawValue)
+        return EvidenceItem(code: code, status: status, finding: finding, detail: "x", remedy: nil)
     }
 
     @Test(arguments: DraftKind.allCases)
@@ -56,13 +57,16 @@ struct EvidenceRegressionTests {
     @Test func anUnauthenticatedRequestFromAGapHostClosesTheGap() {
         let flows = [FlowEvidenceTests.flow("10.0.1.21"), FlowEvidenceTests.flow(Self.gapHost, instance: "i-batch", bytes: 900_000_000)]
         let anonymous = Principal(kind: .anonymous, arn: Principal.anonymousARN, account: nil)
-        let probe = Fixture.access(anonymous, "s3:GetObject", "arn:aws:s3:::app-data/k", outcome: .unauthenticated, count: 1, ip: Self.gapHost)
+        let probe = Fixture.access(anonymous, "s3:GetObject", "arn:aws:s3:::app-data/k", outcome: .unauthenticated, count: 1,
+                                   ip: Self.gapHost)
         var sources = [FlowEvidenceTests.source("10.0.1.21")]
-        sources.append(ObservedSource(endpoint: Fixture.s3Endpoint, principalARN: Principal.anonymousARN, sessionName: "", sourceIP: Self.gapHost,
+        sources.append(ObservedSource(endpoint: Fixture.s3Endpoint, principalARN: Principal.anonymousARN, sessionName: "",
+                                      sourceIP: Self.gapHost,
                                       userAgent: "curl", count: 1, firstSeen: 1_793_491_200, lastSeen: 1_793_491_200))
         var inventory = Fixture.inventory(policy: VerdictTests.current)
         inventory.bucketPolicies["app-data"] = PolicyDocument(statements: [])
-        let r = Fixture.run(VerdictTests.observed + [probe], inventory: inventory, options: VerdictTests.options, flows: flows, sources: sources)
+        let r = Fixture.run(VerdictTests.observed + [probe], inventory: inventory, options: VerdictTests.options, flows: flows,
+                            sources: sources)
         #expect(r.flows.coverageGaps.map(\.sourceAddress) == [Self.gapHost])
         #expect(r.endpoints[0].verdict == .unsafe)
         #expect(r.endpoints[0].evidenceTable.items(.contradicted).map(\.code) == [.flowCoverage])
@@ -134,7 +138,8 @@ struct EvidenceRegressionTests {
     }
 
     @Test func defaultFormatFlowLogsProveCoverage() {
-        let v2 = VerdictTests.run(flows: [Self.defaultFormat("10.0.1.21", bytes: 1000), Self.defaultFormat(Self.gapHost, bytes: 450_000_000)])
+        let v2 = VerdictTests.run(flows: [Self.defaultFormat("10.0.1.21", bytes: 1000),
+                                          Self.defaultFormat(Self.gapHost, bytes: 450_000_000)])
         let none = VerdictTests.run(flows: [])
         #expect(v2.endpoints[0].verdict == .review)
         #expect(v2.endpoints[0].evidenceTable.items(.missing).map(\.code) == [.flowCoverage])
@@ -147,8 +152,8 @@ struct EvidenceRegressionTests {
         var result = VerdictTests.run()
         var busy = Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k", count: 998)
         busy.lastSeen = busy.firstSeen
-        let monthly = Fixture.access(Principal(kind: .assumedRole, arn: "arn:aws:iam::111122223333:role/monthly-close", account: Fixture.prod),
-                                     "s3:PutObject", "arn:aws:s3:::app-data/close/2026-11.csv", count: 2)
+        let job = Principal(kind: .assumedRole, arn: "arn:aws:iam::111122223333:role/monthly-close", account: Fixture.prod)
+        let monthly = Fixture.access(job, "s3:PutObject", "arn:aws:s3:::app-data/close/2026-11.csv", count: 2)
         Synthesizer.backtest(&result, heldOut: [busy, monthly], from: "2026-11-28", through: "2026-11-30", inventory: Fixture.inventory())
         let test = try #require(result.endpoints[0].backtest)
         #expect(test.refusedShare < 0.01)
@@ -171,7 +176,8 @@ struct EvidenceRegressionTests {
         let without = try #require(VerdictTests.run(options: SynthesisOptions()).buckets.first)
         #expect(without.verdict == .review)
         #expect(without.evidenceTable.items(.missing).map(\.code) == [.adminPath])
-        #expect(ReportRenderer.markdown(VerdictTests.run(options: SynthesisOptions())).components(separatedBy: "## Risks")[0].contains("root user"))
+        let report = ReportRenderer.markdown(VerdictTests.run(options: SynthesisOptions()))
+        #expect(report.components(separatedBy: "## Risks")[0].contains("root user"))
 
         let with = try #require(VerdictTests.run().buckets.first)
         #expect(with.verdict == .ready)
@@ -197,7 +203,8 @@ struct EvidenceRegressionTests {
             inventory.bucketPolicies["app-data"] = PolicyDocument(statements: [])
             var input = SynthesisInput(observed: VerdictTests.observed, flows: [FlowEvidenceTests.flow("10.0.1.21")],
                                        sources: [FlowEvidenceTests.source("10.0.1.21")],
-                                       eventCategories: [EventCategoryCount(eventSource: "s3.amazonaws.com", service: "s3", category: "Data", count: 1)],
+                                       eventCategories: [EventCategoryCount(eventSource: "s3.amazonaws.com", service: "s3",
+                                                                            category: "Data", count: 1)],
                                        inventory: inventory, options: VerdictTests.options)
             input.failedFiles = failed
             return Synthesizer.synthesize(input)
@@ -215,7 +222,8 @@ struct EvidenceRegressionTests {
 struct EndpointOwnershipTests {
     static let endpoint = VPCEndpointID("vpce-0notinventory")
 
-    static func run(ip: String, principal: Principal = Fixture.app, agent: String = "aws-sdk-go-v2", endpointAccount: AccountID? = nil) -> SynthesisResult {
+    static func run(ip: String, principal: Principal = Fixture.app, agent: String = "aws-sdk-go-v2",
+                    endpointAccount: AccountID? = nil) -> SynthesisResult {
         var access = Fixture.access(principal, "kms:Decrypt", "arn:aws:kms:us-east-1:111122223333:key/1234", endpoint: endpoint)
         access.endpointAccount = endpointAccount
         let source = ObservedSource(endpoint: endpoint, principalARN: principal.arn, sessionName: "s", sourceIP: ip, userAgent: agent,
@@ -267,7 +275,8 @@ struct FailedFileTests {
         #expect(file.account?.rawValue == account)
         #expect(file.region == region)
         // A name that says neither counts against every draft.
-        #expect(file.affects(account: Fixture.prod, region: "us-east-1") == (account == nil || (account == Fixture.prod.rawValue && region == "us-east-1")))
+        let ours = account == nil || (account == Fixture.prod.rawValue && region == "us-east-1")
+        #expect(file.affects(account: Fixture.prod, region: "us-east-1") == ours)
     }
 }
 
@@ -322,13 +331,15 @@ struct ApplyScriptTests {
 
 /// Image pulls need the AWS-owned layer bucket through the S3 gateway endpoint of the caller's VPC.
 struct ImagePullTests {
-    static let executionRole = Principal(kind: .assumedRole, arn: "arn:aws:iam::111122223333:role/ecsTaskExecutionRole", account: Fixture.prod)
+    static let executionRole = Principal(kind: .assumedRole, arn: "arn:aws:iam::111122223333:role/ecsTaskExecutionRole",
+                                         account: Fixture.prod)
+    static let repository = "arn:aws:ecr:us-east-1:111122223333:repository/web"
     static let layers = "prod-us-east-1-starport-layer-bucket"
 
     /// ECS tasks pull through a NAT (no ECR endpoint), by a role that makes no S3 request; the hosts'
     /// other S3 requests go through the endpoint, so no coverage gap is seen.
     @Test func ecsTasksPullingImagesThroughANATBreakOnADraftWithoutTheLayerBucket() throws {
-        var pull = Fixture.access(Self.executionRole, "ecr:GetDownloadUrlForLayer", "arn:aws:ecr:us-east-1:111122223333:repository/web", endpoint: nil)
+        var pull = Fixture.access(Self.executionRole, "ecr:GetDownloadUrlForLayer", Self.repository, endpoint: nil)
         pull.sourceIPs = ["52.1.2.3"]
         let r = VerdictTests.run(VerdictTests.observed + [pull])
         let endpoint = try #require(r.endpoints.first)
@@ -340,7 +351,7 @@ struct ImagePullTests {
     }
 
     @Test func aDeniedPullOrAnotherAccountsEndpointImpliesNothing() {
-        let denied = Fixture.access(Self.executionRole, "ecr:BatchGetImage", "arn:aws:ecr:us-east-1:111122223333:repository/web", endpoint: nil,
+        let denied = Fixture.access(Self.executionRole, "ecr:BatchGetImage", Self.repository, endpoint: nil,
                                     outcome: .denied)
         #expect(!VerdictTests.run(VerdictTests.observed + [denied]).awsOwned.contains { $0.bucket == Self.layers })
         let foreign = Principal(kind: .assumedRole, arn: "arn:aws:iam::222233334444:role/puller", account: Fixture.vendor)

@@ -43,7 +43,8 @@ public struct CloudTrailReader: Sendable {
             return "eventTime \(Timestamp.iso8601(time)) is after the file's delivery stamp \(Timestamp.iso8601(delivered))"
         }
         if time < delivered - Self.deliveryLag {
-            return "eventTime \(Timestamp.iso8601(time)) is more than 2 days before the file's delivery stamp \(Timestamp.iso8601(delivered))"
+            return "eventTime \(Timestamp.iso8601(time)) is more than 2 days before the file's delivery stamp "
+                + Timestamp.iso8601(delivered)
         }
         return nil
     }

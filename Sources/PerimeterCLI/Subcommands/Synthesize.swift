@@ -48,7 +48,8 @@ struct SynthesisOptionGroup: ParsableArguments {
     var minimumLockDays: Int = MinimumDays().lock
 
     @Option(name: .customLong("admin-principal"),
-            help: "A principal ARN (the role that runs apply.sh and rollback.sh) bucket locks exempt for the bucket-policy actions (repeat for several).")
+            help: ArgumentHelp("A principal ARN (the role that runs apply.sh and rollback.sh) bucket locks exempt for the "
+                               + "bucket-policy actions (repeat for several)."))
     var adminPrincipals: [String] = []
 
     @Option(name: .customLong("fail-on"), help: "Which verdicts make the exit non-zero: unsafe (3), review (4 for review, 3 for unsafe), or never.")
@@ -65,7 +66,9 @@ struct SynthesisOptionGroup: ParsableArguments {
             throw ValidationError("`\(day)` is not a date of the form YYYY-MM-DD")
         }
         if let holdoutDays, holdoutDays < 1 { throw ValidationError("--holdout-days must be at least 1") }
-        if minimumDays < 1 || minimumLockDays < 1 { throw ValidationError("--minimum-days and --minimum-lock-days must be at least 1") }
+        if minimumDays < 1 || minimumLockDays < 1 {
+            throw ValidationError("--minimum-days and --minimum-lock-days must be at least 1")
+        }
         for arn in adminPrincipals where ARN(arn)?.service != "iam" || arn.contains("*") || arn.contains("?") {
             throw ValidationError("--admin-principal `\(arn)` is not an IAM principal ARN (arn:aws:iam::ACCOUNT:role/NAME)")
         }

@@ -54,12 +54,31 @@ enum BucketLockBuilder {
                 a.principal.kind != .awsAccount && a.principal.account.map(c.trusted.contains) == true }
             let others = outside.filter { $0.principal.kind != .awsService && $0.principal.kind != .anonymous }
             people = Set(others.filter(exemptable).map(\.principal.arn)).sorted()
-            held = others.filter { !exemptable($0) } + authorized.filter { $0.endpoint.map { !c.lockable.contains($0) } ?? false }
+            let viaForeign = authorized.filter { $0.endpoint.map { !c.lockable.contains($0) } ?? false }
+            held = others.filter { !exemptable($0) } + viaForeign
             heldReasons = Set(others.filter { !exemptable($0) }.map(\.principal.arn)).sorted().map { arn in
-                let one = others.first { $0.principal.arn == arn }!
-                return one.principal.kind == .awsAccount
-                    ? "\(value: arn): a caller logged only by its account (\(value: "AWSAccount")): its own ARN is not logged, so no exception can name it"
-                    : "\(value: arn): a principal outside the trusted accounts, \(others.filter { $0.principal.arn == arn }.reduce(0) { $0 + $1.count }) requests outside any endpoint"
+                let mine = others.filter { $0.principal.arn == arn }
+                return mine[0].principal.kind == .awsAccount
+                    ? "\(value: arn): a caller logged only by its account (\(value: "AWSAccount")): its own ARN is not logged, "
+                        + "so no exception can name it"
+                    : "\(value: arn): a principal outside the trusted accounts, "
+                        + "\(mine.reduce(0) { $0 + $1.count }) requests outside any endpoint"
+            }
+        }
+
+        /// Who is exempted, with why, for the report.
+        func exceptions(_ outside: [ObservedAccess]) -> [Message] {
+            func actions(_ mine: [ObservedAccess]) -> String { Set(mine.map(\.access.action.name)).sorted().joined(separator: ", ") }
+            let exempted: [Message] = services.map { service in
+                let mine = outside.filter { $0.principal.arn == service }
+                return "\(value: service): AWS service principal, \(mine.reduce(0) { $0 + $1.count }) requests (\(actions(mine))), "
+                    + "exempted with aws:PrincipalIsAWSService"
+            }
+            return exempted + people.map { person in
+                let mine = outside.filter { $0.principal.arn == person }
+                let ips = Set(mine.flatMap(\.sourceIPs)).sorted().prefix(3).joined(separator: ", ")
+                return "\(value: person): \(mine.reduce(0) { $0 + $1.count }) requests outside any endpoint (\(actions(mine)); "
+                    + "from \(ips.isEmpty ? "addresses not logged" : ips)), exempted with aws:PrincipalArn"
             }
         }
     }
@@ -77,26 +96,19 @@ enum BucketLockBuilder {
         let current = inventory.bucketPolicies[bucket]
         let kept = (current?.statements ?? []).filter { $0.sid != lockSid && $0.sid != adminSid }
         let resources = objectsSeen ? ["arn:aws:s3:::\(bucket)", "arn:aws:s3:::\(bucket)/*"] : ["arn:aws:s3:::\(bucket)"]
-        let draft = PolicyDocument(version: "2012-10-17", id: current?.id, statements: kept + statements(resources, callers, admins: c.admins))
-        let outside = authorized.filter { $0.endpoint == nil }
-        var exceptions: [Message] = []
-        for service in callers.services {
-            let mine = outside.filter { $0.principal.arn == service }
-            exceptions.append("\(value: service): AWS service principal, \(mine.reduce(0) { $0 + $1.count }) requests (\(Set(mine.map(\.access.action.name)).sorted().joined(separator: ", "))), exempted with aws:PrincipalIsAWSService")
-        }
-        for person in callers.people {
-            let mine = outside.filter { $0.principal.arn == person }
-            let ips = Set(mine.flatMap(\.sourceIPs)).sorted().prefix(3).joined(separator: ", ")
-            exceptions.append("\(value: person): \(mine.reduce(0) { $0 + $1.count }) requests outside any endpoint (\(Set(mine.map(\.access.action.name)).sorted().joined(separator: ", ")); from \(ips.isEmpty ? "addresses not logged" : ips)), exempted with aws:PrincipalArn")
-        }
+        let draft = PolicyDocument(version: "2012-10-17", id: current?.id,
+                                   statements: kept + statements(resources, callers, admins: c.admins))
+        let exceptions = callers.exceptions(authorized.filter { $0.endpoint == nil })
         let heldSet = Set(callers.held)
-        let replay = Replay.run(CompiledPolicy(draft), authorized: authorized.filter { !heldSet.contains($0) }, held: callers.held, denied: [],
+        let replay = Replay.run(CompiledPolicy(draft), authorized: authorized.filter { !heldSet.contains($0) }, held: callers.held,
+                                denied: [],
                                 vpc: { $0.endpoint.flatMap { c.endpoints[$0]?.vpcID } }, organization: inventory.organizationID,
                                 trusted: c.trusted, breaks: { $0 == .explicitDeny })
         let first = authorized.map(\.firstSeen).filter { $0 > 0 }.min(), last = authorized.map(\.lastSeen).max()
         var result = BucketResult(bucket: bucket, owner: owner, draft: draft, current: current,
                                   currentSource: inventory.bucketPolicySources[bucket],
-                                  endpoints: callers.viaEndpoints.map(\.rawValue).sorted(), exceptions: exceptions, objectAccessObserved: objectsSeen,
+                                  endpoints: callers.viaEndpoints.map(\.rawValue).sorted(), exceptions: exceptions,
+                                  objectAccessObserved: objectsSeen,
                                   size: PolicyWriter.size(draft), replay: replay,
                                   diff: PolicyDiff.render(current.map { .current($0) } ?? .none, draft: draft, name: "\(bucket).json"))
         result.currentDeclaredAbsent = current == nil && inventory.bucketsWithoutPolicy.contains(bucket)
@@ -119,10 +131,10 @@ enum BucketLockBuilder {
                               conditions: conditions(callers.people))]
         }
         return [
-            Statement(sid: lockSid, effect: .deny, principal: .any, action: .notActions(policyActions), resource: .resources(resources),
-                      conditions: conditions(callers.people)),
-            Statement(sid: adminSid, effect: .deny, principal: .any, action: .actions(policyActions), resource: .resources([resources[0]]),
-                      conditions: conditions(Array(Set(callers.people + admins)).sorted())),
+            Statement(sid: lockSid, effect: .deny, principal: .any, action: .notActions(policyActions),
+                      resource: .resources(resources), conditions: conditions(callers.people)),
+            Statement(sid: adminSid, effect: .deny, principal: .any, action: .actions(policyActions),
+                      resource: .resources([resources[0]]), conditions: conditions(Array(Set(callers.people + admins)).sorted())),
         ]
     }
 }

@@ -57,7 +57,9 @@ enum FlowEvidence {
         init(_ sources: [ObservedSource], authorized observed: [ObservedAccess]) {
             struct Key: Hashable { var endpoint: VPCEndpointID; var principal: String }
             let authorized = Set(observed.compactMap { a in
-                a.endpoint.flatMap { a.outcome.wasAuthorized && a.principal.kind != .anonymous ? Key(endpoint: $0, principal: a.principal.arn) : nil }
+                a.endpoint.flatMap { e in
+                    a.outcome.wasAuthorized && a.principal.kind != .anonymous ? Key(endpoint: e, principal: a.principal.arn) : nil
+                }
             })
             for s in sources {
                 byIP[s.sourceIP, default: []].insert(s.principalARN)
@@ -85,7 +87,9 @@ enum FlowEvidence {
         }
         if endpoint.isGateway {
             let tied = flows.contains { $0.vpcID == vpc && !$0.destinationService.isEmpty && $0.trafficPath > 0 }
-            return tied ? .tied : .untied("no flow record of \(value: vpc) carries \(value: "pkt-dst-aws-service") and \(value: "traffic-path"): traffic to the service cannot be told apart (default-format flow logs prove nothing here)",
+            return tied ? .tied : .untied("no flow record of \(value: vpc) carries \(value: "pkt-dst-aws-service") and "
+                                              + "\(value: "traffic-path"): traffic to the service cannot be told apart "
+                                              + "(default-format flow logs prove nothing here)",
                                           remedy: Verdicts.gatewayFields)
         }
         guard !endpoint.addresses.isEmpty else {
@@ -243,16 +247,18 @@ enum FlowEvidence {
         }
         let vpcOf = Dictionary(c.endpoints.compactMap { e in e.vpcID.map { (e.id, $0) } }, uniquingKeysWith: { a, _ in a })
         var inferred: [InferredAWSOwned] = [], supported = Set<String>()
-        for a in c.observed where a.outcome.wasAuthorized && ["getdownloadurlforlayer", "batchgetimage"].contains(a.access.action.name.lowercased())
-            && a.access.action.service.lowercased() == "ecr" {
+        let pulls = ["getdownloadurlforlayer", "batchgetimage"]
+        for a in c.observed where a.outcome.wasAuthorized && a.access.action.service.lowercased() == "ecr"
+            && pulls.contains(a.access.action.name.lowercased()) {
             let (placed, how) = placement(a, s3: s3, vpcOf: vpcOf, usedBy: usedBy)
             for endpoint in placed {
                 for entry in entries {
                     let bucket = entry.bucketName(region: c.regionOf(endpoint))
                     supported.insert("\(entry.service) \(bucket)")
                     guard !logged.contains(bucket) else { continue }
-                    inferred.append(InferredAWSOwned(endpoint: endpoint.id.rawValue, service: entry.service, feature: entry.feature, bucket: bucket,
-                                                     evidence: "rule ecr-pull (\(entry.source)): \(a.count) × \(a.access.action) by \(a.principal.arn); \(how)"))
+                    let evidence = "rule ecr-pull (\(entry.source)): \(a.count) × \(a.access.action) by \(a.principal.arn); \(how)"
+                    inferred.append(InferredAWSOwned(endpoint: endpoint.id.rawValue, service: entry.service, feature: entry.feature,
+                                                     bucket: bucket, evidence: evidence))
                 }
             }
         }
@@ -271,7 +277,7 @@ enum FlowEvidence {
         let used = s3.filter { usedBy[a.principal.arn]?.contains($0.id) ?? false }
         if !used.isEmpty { return (used, "the same principal's S3 requests go through that endpoint") }
         let account = a.principal.account ?? a.recipientAccount
-        let local = s3.filter { $0.isGateway && $0.owner != nil && $0.owner == account && ($0.region == nil || $0.region == a.region) }
+        let local = s3.filter { e in e.isGateway && e.owner != nil && e.owner == account && (e.region == nil || e.region == a.region) }
         return (local, "an S3 gateway endpoint of the caller's account and Region (the call came from outside any endpoint)")
     }
 

@@ -84,7 +84,8 @@ extension InventoryReading {
         let (name, stem) = Self.policyFileStem(path)
         guard BucketName.isWellFormed(stem), !VPCEndpointID.isWellFormed(stem) else { return false }
         if inventory.bucketPolicies[stem] != nil {
-            note("inventory-conflict", "bucket \(value: stem): \(value: name) says it has no policy, but a policy was read; the policy is used", path)
+            note("inventory-conflict", "bucket \(value: stem): \(value: name) says it has no policy, but a policy was read; "
+                    + "the policy is used", path)
             return true
         }
         inventory.bucketsWithoutPolicy.insert(stem)

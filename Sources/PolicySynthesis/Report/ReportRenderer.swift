@@ -249,7 +249,10 @@ public enum ReportRenderer {
             items.append(b.exceptions.isEmpty ? ReportItem("exceptions: none (no access from outside the endpoints in the window)")
                                               : ReportItem("exceptions:", capped(b.exceptions.map { ReportItem("\($0)") }, 15, noun: "exceptions")))
             items += capped(b.replay.failures.map { f in ReportItem("FAILED: \(f.principal) \(f.action) \(f.resource) (\(f.requests) requests) → \(f.decision)") }, noun: "failures")
-            if !b.held.isEmpty { items.append(ReportItem("not exempted (the lock would deny them):", capped(b.held.map { ReportItem("\($0)") }, noun: "callers"))) }
+            if !b.held.isEmpty {
+                let held = capped(b.held.map { ReportItem("\($0)") }, noun: "callers")
+                items.append(ReportItem("not exempted (the lock would deny them):", held))
+            }
             blocks += [.heading(level: 3, "\(b.bucket)", id: "bucket-" + b.bucket), .list(items)] + evidenceBlocks(b.evidenceTable)
         }
         return blocks
@@ -276,7 +279,8 @@ public enum ReportRenderer {
         }
         func list(_ a: [String]) -> String { a.isEmpty ? "0" : "\(a.count): \(a.prefix(6).joined(separator: ", "))\(a.count > 6 ? ", …" : "")" }
         let usage: [[ReportLine]] = e.usage.map { u in ["\(u.statement)", "\(list(u.used))", "\(list(u.usedButDenied))", "\(list(u.unused))", "\(list(u.notObservable))"] }
-        return [.heading(level: 3, "\(e.endpoint.id.rawValue)", id: e.endpoint.id.rawValue), .list(items)] + evidenceBlocks(e.evidenceTable) + [
+        return [.heading(level: 3, "\(e.endpoint.id.rawValue)", id: e.endpoint.id.rawValue), .list(items)]
+            + evidenceBlocks(e.evidenceTable) + [
                 .table(ReportTable(header: ["statement", "actions", "resources", "principals", "requests", "first seen", "last seen"], rows: statements, noun: "statements")),
                 .paragraph("Unused permissions of the \(e.currentKnown ? "current" : "assumed default") policy (actions of \(e.service)):"),
                 .table(ReportTable(header: ["statement", "used", "used but denied", "granted, unused", "granted, not observable"], rows: usage, noun: "statements"))]

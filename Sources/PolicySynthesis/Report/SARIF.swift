@@ -64,7 +64,8 @@ public enum SARIF {
                           message: Text(text: "\(d.kind.isEndpoint ? "Endpoint" : "Bucket") \(d.id): \(d.verdict.rawValue). \(reasons)"),
                           locations: [Location(physicalLocation: Physical(artifactLocation: Artifact(uri: uri(folder + "/" + d.file)), region: Region(startLine: 1)))],
                           partialFingerprints: ["perimeterDraft/v1": "\(d.kind.isEndpoint ? "endpoint" : "bucket")/\(d.id)"],
-                          properties: ["evidence": (tables[d.file]?.items ?? []).filter { $0.status != .proven }.map { "\($0.code): \($0.status.rawValue)" }])
+                          properties: ["evidence": (tables[d.file]?.items ?? []).filter { $0.status != .proven }
+                                                        .map { "\($0.code): \($0.status.rawValue)" }])
         }
         let log = Log(runs: [Run(tool: Tool(driver: Driver(version: toolVersion, rules: rules)), results: results)])
         let encoder = JSONEncoder()

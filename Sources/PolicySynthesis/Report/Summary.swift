@@ -85,13 +85,16 @@ extension ReportRenderer {
     /// summary.json's `status`, with each draft's verdict and reason codes: what `--json` prints for CI.
     public static func statusJSON(_ r: SynthesisResult) -> String {
         struct Item: Encodable { var code: String; var status: EvidenceItem.Status }
-        struct Draft: Encodable { var draft: String; var kind: DraftKind; var verdict: Verdict; var reasons: [String]; var evidence: [Item] }
+        struct Draft: Encodable {
+            var draft: String, kind: DraftKind, verdict: Verdict, reasons: [String], evidence: [Item]
+        }
         struct Output: Encodable { var status: Summary.Status; var drafts: [Draft] }
         let items = { (t: EvidenceTable) in t.items.map { Item(code: $0.code.rawValue, status: $0.status) } }
-        let drafts = r.endpoints.map { Draft(draft: "endpoints/\($0.endpoint.id.rawValue).json", kind: $0.evidenceTable.kind, verdict: $0.verdict,
-                                             reasons: $0.reasons.map(\.code.rawValue), evidence: items($0.evidenceTable)) }
-            + r.buckets.map { Draft(draft: "buckets/\($0.bucket).json", kind: .bucketLock, verdict: $0.verdict, reasons: $0.reasons.map(\.code.rawValue),
-                                    evidence: items($0.evidenceTable)) }
+        let drafts = r.endpoints.map { Draft(draft: "endpoints/\($0.endpoint.id.rawValue).json", kind: $0.evidenceTable.kind,
+                                             verdict: $0.verdict, reasons: $0.reasons.map(\.code.rawValue),
+                                             evidence: items($0.evidenceTable)) }
+            + r.buckets.map { Draft(draft: "buckets/\($0.bucket).json", kind: .bucketLock, verdict: $0.verdict,
+                                    reasons: $0.reasons.map(\.code.rawValue), evidence: items($0.evidenceTable)) }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? String(decoding: encoder.encode(Output(status: status(r), drafts: drafts)), as: UTF8.self)) ?? "{}"
@@ -99,7 +102,8 @@ extension ReportRenderer {
 
     static func status(_ r: SynthesisResult) -> Summary.Status {
         Summary.Status(replayPassed: r.replayPassed, unsafeCoverageGaps: r.unsafeCoverageGaps, reviewItems: r.review.count,
-                       bypassSources: r.flows.bypass.count, rejectedRecords: r.rejectedRecords, failedFiles: r.failedFiles.count, verdict: r.verdict,
+                       bypassSources: r.flows.bypass.count, rejectedRecords: r.rejectedRecords, failedFiles: r.failedFiles.count,
+                       verdict: r.verdict,
                        missingEvidence: r.missingEvidence.map(\.code.rawValue))
     }
 
@@ -133,7 +137,8 @@ extension ReportRenderer {
                                       draftCharacters: $0.size, replay: $0.replay, verdict: $0.verdict, reasons: $0.reasons,
                                       evidence: $0.evidenceTable, held: $0.held)
             },
-            awsOwned: r.awsOwned, review: r.review, denials: r.denials, flows: r.flows, dailyRequests: r.dailyRequests, failedFiles: r.failedFiles,
+            awsOwned: r.awsOwned, review: r.review, denials: r.denials, flows: r.flows, dailyRequests: r.dailyRequests,
+            failedFiles: r.failedFiles,
             assumptions: r.assumptions)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

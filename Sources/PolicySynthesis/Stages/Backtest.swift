@@ -26,7 +26,10 @@ public struct Backtest: Sendable, Hashable, Codable {
             return .proven(.backtest, "learned without \(from) to \(through), the draft keeps all \(requests) requests of those days")
         }
         let groups = Set(refusedRequests.map { "\($0.principal) \($0.action)" }).count
-        return .missing(.backtest, "backtest-refused", "learned without \(from) to \(through), the draft refuses \(groups) principal–action group\(groups == 1 ? "" : "s") (\(refused) of \(requests) requests, \(Double(Int((refusedShare * 1000).rounded())) / 10)%) of those days: the window is too short for this endpoint",
+        let share = Double(Int((refusedShare * 1000).rounded())) / 10
+        return .missing(.backtest, "backtest-refused",
+                        "learned without \(from) to \(through), the draft refuses \(Verdicts.n(groups, "principal–action group")) "
+                            + "(\(refused) of \(requests) requests, \(share)%) of those days: the window is too short for this endpoint",
                         remedy: "a longer window, or add the refused requests' days to it")
     }
 }

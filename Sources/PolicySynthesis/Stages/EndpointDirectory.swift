@@ -32,12 +32,14 @@ struct EndpointDirectory {
             if !owners.isEmpty {
                 // A logged owner decides: every one must be trusted.
                 guard owners.isSubset(of: trust.accounts) else {
-                    notShownYours[id] = "owned by \(value: owners.map(\.rawValue).sorted().joined(separator: ", ")), outside the trusted accounts"
+                    let named = owners.map(\.rawValue).sorted().joined(separator: ", ")
+                    notShownYours[id] = "owned by \(value: named), outside the trusted accounts"
                     continue
                 }
                 lockable.insert(id)
             } else if (ownSources[id] ?? []).isEmpty {
-                notShownYours[id] = "not in the inventory, no owner logged, and no request from a private address by a trusted account's principal itself"
+                notShownYours[id] = "not in the inventory, no owner logged, and no request from a private address "
+                    + "by a trusted account's principal itself"
                 continue
             }
             endpoints[id] = Inventory.Endpoint(id: id, owner: owners.count == 1 ? owners.first : nil)
@@ -49,7 +51,9 @@ struct EndpointDirectory {
     /// IPv6 ULA): not a service calling on its behalf (whose source is the service's name), not an AWS
     /// service principal, not a caller logged only by its account (`…:root`).
     static func isOwnRequest(_ s: ObservedSource, trusted: Set<AccountID>) -> Bool {
-        guard PrivateAddress.isPrivate(s.sourceIP), let arn = ARN(s.principalARN), arn.service == "iam" || arn.service == "sts" else { return false }
+        guard PrivateAddress.isPrivate(s.sourceIP), let arn = ARN(s.principalARN), ["iam", "sts"].contains(arn.service) else {
+            return false
+        }
         return trusted.contains(AccountID(arn.account)) && arn.resource != "root" && !arn.resource.hasPrefix("role/aws-service-role/")
     }
 

@@ -65,22 +65,25 @@ extension Verdicts {
     /// The data plane of `service` is visible when the window holds its data events (or network activity
     /// events), or, for a service whose calls are management events, its management events.
     static func dataPlane(service: String, _ seen: Visibility) -> EvidenceItem {
-        let needed = dataEventResourceTypes[service].map { _ in "Data" } ?? "Management"
-        if seen.categories.contains("\(service) \(needed)") || seen.categories.contains("\(service) NetworkActivity") {
-            return .proven(.dataPlane, "the window holds \(value: service) \(needed == "Data" ? "data" : "management") events")
+        let type = dataEventResourceTypes[service]
+        let (category, words) = type == nil ? ("Management", "management") : ("Data", "data")
+        if seen.categories.contains("\(service) \(category)") || seen.categories.contains("\(service) NetworkActivity") {
+            return .proven(.dataPlane, "the window holds \(value: service) \(words) events")
         }
-        let remedy: Message = if let type = dataEventResourceTypes[service] {
-            "enable CloudTrail data events (an advanced event selector on \(value: type)) or network activity events for the endpoint, or supply them"
+        let remedy: Message = if let type {
+            "enable CloudTrail data events (an advanced event selector on \(value: type)) or network activity events for the endpoint"
         } else {
             "ingest the trail's management events of \(value: service), or network activity events for the endpoint"
         }
-        return .missing(.dataPlane, "data-events-missing", "the window holds no \(value: service) \(needed == "Data" ? "data" : "management") events: use through the endpoint cannot be seen",
-                        remedy: remedy)
+        return .missing(.dataPlane, "data-events-missing",
+                        "the window holds no \(value: service) \(words) events: use through the endpoint cannot be seen", remedy: remedy)
     }
 
     static func lockDataPlane(_ b: BucketResult, _ seen: Visibility) -> EvidenceItem {
         guard seen.categories.contains("s3 Data") && b.objectAccessObserved else {
-            return .missing(.dataPlane, "object-access-not-observable", "no logged request touched the bucket's objects (S3 data events off, or none in the window)\(b.objectAccessObserved ? "" : ": the lock covers bucket-level actions only")",
+            let scope = b.objectAccessObserved ? "" : ": the lock covers bucket-level actions only"
+            return .missing(.dataPlane, "object-access-not-observable",
+                            "no logged request touched the bucket's objects (S3 data events off, or none in the window)\(scope)",
                             remedy: "enable S3 data events (\(value: "AWS::S3::Object")) for this bucket, or supply them")
         }
         return .proven(.dataPlane, "object-level requests to the bucket are in the window")
@@ -88,29 +91,35 @@ extension Verdicts {
 
     static func flowCoverage(_ e: EndpointResult, kind: DraftKind, gaps: [CoverageGap], tie: FlowTie, _ seen: Visibility) -> EvidenceItem {
         guard seen.flowLogs else {
-            return .missing(.flowCoverage, "coverage-not-checked", "no flow logs in the store: traffic CloudTrail does not show cannot be seen",
-                            remedy: kind == .gatewayEndpoint ? gatewayFields : "enable VPC flow logs for the endpoint's VPC and add \(value: "aws ec2 describe-network-interfaces") to the inventory")
+            let remedy: Message = kind == .gatewayEndpoint ? gatewayFields
+                : "enable VPC flow logs for the endpoint's VPC and add \(value: "aws ec2 describe-network-interfaces") to the inventory"
+            return .missing(.flowCoverage, "coverage-not-checked",
+                            "no flow logs in the store: traffic CloudTrail does not show cannot be seen", remedy: remedy)
         }
         if case .untied(let why, let remedy) = tie {
             return .missing(.flowCoverage, "coverage-not-checked", why, remedy: remedy)
         }
         guard gaps.isEmpty else {
-            let said: Message = "\(gaps.count) source\(gaps.count == 1 ? " sends" : "s send") traffic through the endpoint that authorized CloudTrail requests do not explain; the draft would refuse it"
+            let said: Message = "\(n(gaps.count, "source sends", "sources send")) traffic through the endpoint "
+                + "that authorized CloudTrail requests do not explain; the draft would refuse it"
+            let remedy: Message = "enable data events for what those sources reach"
             return seen.acceptCoverageGaps
-                ? .missing(.flowCoverage, "coverage-gap", "\(said) (accepted with --accept-coverage-gaps)", remedy: "enable data events for what those sources reach")
-                : .contradicted(.flowCoverage, "coverage-gap", said, remedy: "enable data events for what those sources reach, or --accept-coverage-gaps")
+                ? .missing(.flowCoverage, "coverage-gap", said + " (accepted with --accept-coverage-gaps)", remedy: remedy)
+                : .contradicted(.flowCoverage, "coverage-gap", said, remedy: remedy + ", or --accept-coverage-gaps")
         }
         return .proven(.flowCoverage, "flow logs tied to the endpoint show no source CloudTrail does not explain")
     }
 
-    static let gatewayFields: Message =
-        "enable VPC flow logs for the endpoint's VPC with the fields \(value: "vpc-id"), \(value: "pkt-dst-aws-service") and \(value: "traffic-path") (version 5)"
+    static let gatewayFields: Message = "enable VPC flow logs for the endpoint's VPC with the fields \(value: "vpc-id"), "
+        + "\(value: "pkt-dst-aws-service") and \(value: "traffic-path") (version 5)"
 
     static func adminPath(_ b: BucketResult, _ seen: Visibility) -> EvidenceItem {
         if !seen.adminPrincipals.isEmpty {
-            return .proven(.adminPath, "exempted for the bucket-policy actions: \(value: seen.adminPrincipals.joined(separator: ", ")) (--admin-principal)")
+            let admins = seen.adminPrincipals.joined(separator: ", ")
+            return .proven(.adminPath, "exempted for the bucket-policy actions (--admin-principal): \(value: admins)")
         }
-        return .missing(.adminPath, "no-admin-path", "once applied, only the account's root user and callers through \(value: b.endpoints.joined(separator: ", ")) can change or delete the bucket policy",
+        return .missing(.adminPath, "no-admin-path", "once applied, only the account's root user and callers through "
+                            + "\(value: b.endpoints.joined(separator: ", ")) can change or delete the bucket policy",
                         remedy: "pass --admin-principal ARN (the role that runs apply.sh and rollback.sh)")
     }
 }

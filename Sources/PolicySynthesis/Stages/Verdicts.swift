@@ -40,10 +40,12 @@ enum Verdicts {
         let kind: DraftKind = e.endpoint.isGateway || (e.endpoint.type == nil && ["s3", "dynamodb"].contains(e.service))
             ? .gatewayEndpoint : .interfaceEndpoint
         let held = review.filter { $0.endpoint == e.endpoint.id.rawValue }
+        let owned: Message = e.endpoint.service == nil
+            ? "its requests name a trusted owner or come from private addresses" : "in the inventory"
         let items: [EvidenceItem] = [
             filesRead(account: e.endpoint.owner, region: e.region, seen),
             trustedAccounts(seen.trust),
-            .proven(.endpointOwned, "\(e.endpoint.service == nil ? "its requests name a trusted owner or come from private addresses" : "in the inventory")"),
+            .proven(.endpointOwned, owned),
             loggedUse(requests: e.replay.requests),
             windowLength(days: e.historyDays, minimum: seen.minimumDays.endpoint, flag: "--minimum-days", requests: e.replay.requests),
             dataPlane(service: e.service, seen),
@@ -51,10 +53,12 @@ enum Verdicts {
             replay(requests: e.replay.requests, refused: e.replay.requests - e.replay.allowed, passed: e.replay.passed),
             withinCurrent(e.grantCheck),
             e.currentKnown ? .proven(.currentPolicy, "from \(value: e.endpoint.policySource ?? "the inventory")")
-                : .missing(.currentPolicy, "current-policy-assumed", "the current policy is not in the inventory: the diff and the grant check assume allow-everything",
+                : .missing(.currentPolicy, "current-policy-assumed",
+                           "the current policy is not in the inventory: the diff and the grant check assume allow-everything",
                            remedy: "add \(value: "aws ec2 describe-vpc-endpoints") output to the inventory"),
             held.isEmpty ? .proven(.reviewClear, "no request group is held for review")
-                : .missing(.reviewClear, "review-items", "\(held.count) request group\(held.count == 1 ? " is" : "s are") held for review and refused by the draft",
+                : .missing(.reviewClear, "review-items",
+                           "\(n(held.count, "request group is", "request groups are")) held for review and refused by the draft",
                            remedy: "decide each (report's Review section): --trusted-account or --allow-resource to allow it"),
             fitsSize(e),
         ]
@@ -65,31 +69,53 @@ enum Verdicts {
         let items: [EvidenceItem] = [
             filesRead(account: b.owner, region: nil, seen),
             trustedAccounts(seen.trust),
-            b.foreignEndpoints.isEmpty ? .proven(.lockEndpointsOwned, "every endpoint the lock answers is in the inventory or a trusted account's")
-                : .contradicted(.lockEndpointsOwned, "endpoint-not-yours", "\(b.foreignEndpoints.count) endpoint\(b.foreignEndpoints.count == 1 ? "" : "s") reached the bucket and \(b.foreignEndpoints.count == 1 ? "is" : "are") not shown to be yours (\(value: b.foreignEndpoints.joined(separator: ", "))): left out of the lock",
-                                remedy: "add the endpoint to the inventory or its owner with --trusted-account if it is yours"),
+            lockEndpoints(b),
             windowLength(days: b.historyDays, minimum: seen.minimumDays.lock, flag: "--minimum-lock-days", requests: b.replay.requests),
             lockDataPlane(b, seen),
             replay(requests: b.replay.requests, refused: b.replay.failures.reduce(0) { $0 + $1.requests }, passed: b.replay.passed),
-            b.current != nil || b.currentDeclaredAbsent
-                ? .proven(.currentPolicy, b.current == nil ? "the bucket has no policy (declared by \(value: b.currentSource ?? "the inventory"))" : "from \(value: b.currentSource ?? "the inventory")")
-                : .missing(.currentPolicy, "current-policy-unknown", "the bucket's current policy is not in the inventory: applying the draft replaces its whole policy",
-                           remedy: "save \(value: "aws s3api get-bucket-policy --bucket \(b.bucket)") output (an empty file or its NoSuchBucketPolicy error says it has none)"),
+            bucketPolicy(b),
             b.held.isEmpty ? .proven(.lockExceptions, "every exception is a trusted account's principal, named by its ARN")
-                : .missing(.lockExceptions, "foreign-exception", "\(b.held.count) caller\(b.held.count == 1 ? "" : "s") outside the expected endpoints \(b.held.count == 1 ? "is" : "are") not a trusted account's named principal and \(b.held.count == 1 ? "is" : "are") not exempted: the lock would deny \(b.held.count == 1 ? "it" : "them")",
+                : .missing(.lockExceptions, "foreign-exception",
+                           "\(n(b.held.count, "caller")) from outside the expected endpoints: not a trusted account's named principal, "
+                               + "not exempted, the lock would deny \(b.held.count == 1 ? "it" : "them")",
                            remedy: "decide each (report's Bucket locks section): --trusted-account if the account is yours"),
             adminPath(b, seen),
         ]
         return EvidenceTable(.bucketLock, items)
     }
 
+    /// `3 callers`, `1 caller`.
+    static func n(_ count: some BinaryInteger, _ one: String, _ many: String? = nil) -> String {
+        "\(count) \(count == 1 ? one : many ?? one + "s")"
+    }
+
+    static func lockEndpoints(_ b: BucketResult) -> EvidenceItem {
+        guard !b.foreignEndpoints.isEmpty else {
+            return .proven(.lockEndpointsOwned, "every endpoint the lock answers is in the inventory or a trusted account's")
+        }
+        return .contradicted(.lockEndpointsOwned, "endpoint-not-yours",
+                             "\(n(b.foreignEndpoints.count, "endpoint")) not shown to be yours reached the bucket "
+                                 + "(\(value: b.foreignEndpoints.joined(separator: ", "))): left out of the lock, which would deny them",
+                             remedy: "add the endpoint to the inventory, or its owner with --trusted-account, if it is yours")
+    }
+
+    static func bucketPolicy(_ b: BucketResult) -> EvidenceItem {
+        let source = b.currentSource ?? "the inventory"
+        if b.current != nil { return .proven(.currentPolicy, "from \(value: source)") }
+        if b.currentDeclaredAbsent { return .proven(.currentPolicy, "the bucket has no policy (declared by \(value: source))") }
+        return .missing(.currentPolicy, "current-policy-unknown",
+                        "the bucket's current policy is not in the inventory: applying the draft replaces its whole policy",
+                        remedy: "save \(value: "aws s3api get-bucket-policy --bucket \(b.bucket)") output "
+                            + "(an empty file, or its NoSuchBucketPolicy error, says it has none)")
+    }
+
     static func filesRead(account: AccountID?, region: String?, _ seen: Visibility) -> EvidenceItem {
         let failed = seen.failedFiles.filter { $0.affects(account: account, region: region) }
-        guard failed.isEmpty else {
-            return .missing(.filesRead, "file-not-read", "\(failed.count) log file\(failed.count == 1 ? "" : "s") of its account and Region could not be read (\(value: failed[0].path): \(failed[0].reason))",
-                            remedy: "replace the file and ingest again")
-        }
-        return .proven(.filesRead, "every log file the store was given was read")
+        guard let first = failed.first else { return .proven(.filesRead, "every log file the store was given was read") }
+        return .missing(.filesRead, "file-not-read",
+                        "\(n(failed.count, "log file")) of its account and Region could not be read "
+                            + "(\(value: first.path): \(first.reason))",
+                        remedy: "replace the file and ingest again")
     }
 
     static func trustedAccounts(_ trust: TrustedAccounts) -> EvidenceItem {
@@ -99,8 +125,9 @@ enum Verdicts {
     }
 
     static func loggedUse(requests: Int64) -> EvidenceItem {
-        requests > 0 ? .proven(.loggedUse, "\(requests) authorized request\(requests == 1 ? "" : "s") in the window")
-            : .missing(.loggedUse, "no-logged-use", "no authorized request went through the endpoint in the window: the draft refuses everything",
+        requests > 0 ? .proven(.loggedUse, "\(n(requests, "authorized request")) in the window")
+            : .missing(.loggedUse, "no-logged-use",
+                       "no authorized request went through the endpoint in the window: the draft refuses everything",
                        remedy: "a window in which the endpoint is used")
     }
 
@@ -108,24 +135,28 @@ enum Verdicts {
         if requests > 0 && days >= minimum {
             return .proven(.windowLength, "logged use spans \(days) days (\(minimum) needed, \(flag))")
         }
-        return .missing(.windowLength, "short-history", "logged use spans \(days) day\(days == 1 ? "" : "s"), fewer than \(minimum): jobs that run less often may not be in the draft",
+        return .missing(.windowLength, "short-history",
+                        "logged use spans \(n(days, "day")), fewer than \(minimum): jobs that run less often may not be in the draft",
                         remedy: "ingest at least \(minimum) days (\(flag) sets the number)")
     }
 
     static func replay(requests: Int64, refused: Int64, passed: Bool) -> EvidenceItem {
-        passed ? .proven(.replay, "keeps all \(requests) authorized request\(requests == 1 ? "" : "s") of the window")
-            : .contradicted(.replay, "replay-failed", "the draft refuses \(refused) of \(requests) requests that were authorized in the window")
+        passed ? .proven(.replay, "keeps all \(n(requests, "authorized request")) of the window")
+            : .contradicted(.replay, "replay-failed",
+                            "the draft refuses \(refused) of \(requests) requests that were authorized in the window")
     }
 
     static func withinCurrent(_ check: GrantCheck) -> EvidenceItem {
         if !check.exceeding.isEmpty {
-            return .contradicted(.withinCurrentPolicy, "grant-check-failed", "the draft grants \(check.exceeding.count) combination\(check.exceeding.count == 1 ? "" : "s") the current policy refuses")
+            return .contradicted(.withinCurrentPolicy, "grant-check-failed",
+                                 "the draft grants \(n(check.exceeding.count, "combination")) the current policy refuses")
         }
         if !check.unprovable.isEmpty {
-            return .missing(.withinCurrentPolicy, "grant-check-unprovable", "\(check.unprovable.count) grant\(check.unprovable.count == 1 ? "" : "s") cannot be proven within the current policy from logs alone",
+            return .missing(.withinCurrentPolicy, "grant-check-unprovable",
+                            "\(n(check.unprovable.count, "grant")) cannot be proven within the current policy from logs alone",
                             remedy: "read them in the report's grant check; narrow the draft or accept by hand")
         }
-        return .proven(.withinCurrentPolicy, "\(check.checked) grant\(check.checked == 1 ? "" : "s") checked against the current policy")
+        return .proven(.withinCurrentPolicy, "\(n(check.checked, "grant")) checked against the current policy")
     }
 
     static func fitsSize(_ e: EndpointResult) -> EvidenceItem {
