@@ -359,3 +359,15 @@ struct ImagePullTests {
         #expect(!VerdictTests.run(VerdictTests.observed + [pull]).awsOwned.contains { $0.bucket == Self.layers })
     }
 }
+
+struct BacktestShareTests {
+    @Test func summaryJSONGivesTheRefusedShareBesideTheRefusedGroups() throws {
+        var result = VerdictTests.run()
+        let new = Fixture.access("s3:PutObject", "arn:aws:s3:::app-data/exports/x.csv", count: 1)
+        Synthesizer.backtest(&result, heldOut: [new], from: "2026-11-28", through: "2026-11-30", inventory: Fixture.inventory())
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(ReportRenderer.summaryJSON(result).utf8)) as? [String: Any])
+        let backtest = try #require((summary["endpoints"] as? [[String: Any]])?.first?["backtest"] as? [String: Any])
+        #expect(backtest["refusedShare"] as? Double == 1)
+        #expect((backtest["refusedRequests"] as? [[String: Any]])?.first?["action"] as? String == "s3:PutObject")
+    }
+}

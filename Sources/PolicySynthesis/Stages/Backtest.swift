@@ -10,14 +10,39 @@ public struct Backtest: Sendable, Hashable, Codable {
     public var through: String
     /// Authorized requests through the endpoint in the held-out days that a draft may allow (requests
     /// a run would hold for review are not counted), and how many the draft refuses.
-    public var requests: Int64 = 0
+    public var requests: Int64
     /// Held-out requests the draft refuses.
-    public var refused: Int64 = 0
+    public var refused: Int64
     /// The refused request groups (the draft would have broken them).
-    public var refusedRequests: [ReplayMismatch] = []
+    public var refusedRequests: [ReplayMismatch]
 
     /// Refused requests as a share of the held-out ones (0 when there were none).
     public var refusedShare: Double { requests == 0 ? 0 : Double(refused) / Double(requests) }
+
+    enum CodingKeys: String, CodingKey { case from, through, requests, refused, refusedRequests, refusedShare }
+
+    /// A backtest's figures.
+    public init(from: String, through: String, requests: Int64 = 0, refused: Int64 = 0, refusedRequests: [ReplayMismatch] = []) {
+        (self.from, self.through, self.requests, self.refused, self.refusedRequests) = (from, through, requests, refused, refusedRequests)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(from: try c.decode(String.self, forKey: .from), through: try c.decode(String.self, forKey: .through),
+                  requests: try c.decode(Int64.self, forKey: .requests), refused: try c.decode(Int64.self, forKey: .refused),
+                  refusedRequests: try c.decode([ReplayMismatch].self, forKey: .refusedRequests))
+    }
+
+    /// The figures, with the refused share beside them (summary.json).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(from, forKey: .from)
+        try c.encode(through, forKey: .through)
+        try c.encode(requests, forKey: .requests)
+        try c.encode(refused, forKey: .refused)
+        try c.encode(refusedRequests, forKey: .refusedRequests)
+        try c.encode(refusedShare, forKey: .refusedShare)
+    }
 
     /// The backtest as an item of evidence: proven only when no held-out principal–action group is
     /// refused, however small its share (a monthly job is a job).
