@@ -371,3 +371,25 @@ struct BacktestShareTests {
         #expect((backtest["refusedRequests"] as? [[String: Any]])?.first?["action"] as? String == "s3:PutObject")
     }
 }
+
+/// Default-format flow logs (or none) used to drop the AWS-owned grants a v5 run had.
+struct AWSOwnedWithoutFlowFieldsTests {
+    @Test func defaultFormatFlowLogsDropTheAmazonLinuxRepositories() throws {
+        let agent = "aws-cli/2 Linux/6.1.112-124.190.amzn2023.x86_64"
+        let v2 = [EvidenceRegressionTests.defaultFormat("10.0.1.21", bytes: 1_000_000)]
+        for flows in [v2, []] {
+            let r = Fixture.run(VerdictTests.observed, inventory: Fixture.inventory(policy: VerdictTests.current), flows: flows,
+                                sources: [FlowEvidenceTests.source("10.0.1.21", agent: agent)])
+            let draft = PolicyWriter.write(try #require(r.endpoints.first).draft)
+            #expect(draft.contains("al2023-repos-us-east-1-de612dc2"), "\(flows.count) flows")
+            #expect(r.awsOwned.contains { $0.evidence.contains("made authorized S3 requests through") })
+        }
+    }
+
+    @Test func aDeniedRequestFromAHostRoutesNothing() {
+        let agent = "aws-cli/2 Linux/6.1.112-124.190.amzn2023.x86_64"
+        let denied = Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k", outcome: .denied)
+        let r = Fixture.run([denied], sources: [FlowEvidenceTests.source("10.0.1.21", agent: agent)])
+        #expect(!r.awsOwned.contains { $0.bucket.hasPrefix("al2023") })
+    }
+}

@@ -37,7 +37,12 @@ enum FlowEvidence {
         (findings.sources, findings.coverageGaps) = sourcesAndGaps(byEndpoint, people)
         findings.bypass = bypass(egress, c.endpoints, people)
         let logged = Set(c.observed.compactMap(\.access.resource.s3BucketName))
-        let (inferred, supported) = inferAWSOwned(byEndpoint, triggers(c), logged: logged, c)
+        // A host routes S3 through an endpoint when its flows go there, or its own authorized requests did.
+        var routed = byEndpoint.mapValues { Set($0.keys).reduce(into: [String: String]()) { $0[$1] = "sends S3 traffic through" } }
+        for (endpoint, ips) in people.requestIPsByEndpoint {
+            for ip in ips where routed[endpoint]?[ip] == nil { routed[endpoint, default: [:]][ip] = "made authorized S3 requests through" }
+        }
+        let (inferred, supported) = inferAWSOwned(routed, triggers(c), logged: logged, c)
         let (pulls, pulled) = imagePulls(c, logged: logged)
         var seen = Set(inferred.map { "\($0.endpoint) \($0.bucket)" })
         findings.inferred = inferred + pulls.filter { seen.insert("\($0.endpoint) \($0.bucket)").inserted }
@@ -204,15 +209,16 @@ enum FlowEvidence {
         return triggers
     }
 
-    /// AWS-owned buckets a host's evidence calls for on an S3 endpoint it sends traffic through, one
-    /// piece of evidence per (endpoint, bucket); and every (service, bucket) the evidence supports.
-    static func inferAWSOwned(_ byEndpoint: [String: [String: [ObservedFlow]]], _ triggers: [String: [String: String]],
+    /// AWS-owned buckets a host's evidence calls for on an S3 endpoint it routes S3 through (`routed`:
+    /// endpoint → address → how that is known), one piece of evidence per (endpoint, bucket); and every
+    /// (service, bucket) the evidence supports.
+    static func inferAWSOwned(_ routed: [String: [String: String]], _ triggers: [String: [String: String]],
                               logged: Set<String>, _ c: Context) -> ([InferredAWSOwned], Set<String>) {
         var inferred: [InferredAWSOwned] = []
         var supported = Set<String>()
         for endpoint in c.endpoints where endpoint.service == "s3" {
             let region = c.regionOf(endpoint)
-            for (ip, _) in byEndpoint[endpoint.id.rawValue] ?? [:] {
+            for (ip, how) in routed[endpoint.id.rawValue] ?? [:] {
                 for (trigger, evidence) in (triggers[ip] ?? [:]).sorted(by: { $0.key < $1.key }) {
                     let parts = trigger.split(separator: ":", maxSplits: 1).map(String.init)
                     for entry in c.catalog.entries(trigger: parts[0]) where parts.count == 1 || Self.variant(entry, parts[1]) {
@@ -221,7 +227,7 @@ enum FlowEvidence {
                         if logged.contains(bucket) { continue }
                         inferred.append(InferredAWSOwned(
                             endpoint: endpoint.id.rawValue, service: entry.service, feature: entry.feature, bucket: bucket,
-                            evidence: "\(ip) sends S3 traffic through \(endpoint.id); \(evidence)"))
+                            evidence: "\(ip) \(how) \(endpoint.id); \(evidence)"))
                     }
                 }
             }
