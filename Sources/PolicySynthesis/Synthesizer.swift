@@ -107,7 +107,8 @@ public enum Synthesizer {
         for i in results.indices {
             let id = results[i].endpoint.id.rawValue
             results[i].judge(Verdicts.endpoint(results[i], review: review, gaps: flows.coverageGaps.filter { $0.endpoint == id },
-                                               flowTie: FlowEvidence.tie(input.flows, results[i].endpoint), seen))
+                                               flowTie: FlowEvidence.tie(input.flows, results[i].endpoint),
+                                               blind: Verdicts.blindResources(directory.observed[results[i].endpoint.id] ?? []), seen))
         }
         for i in buckets.indices { buckets[i].judge(Verdicts.bucket(buckets[i], seen)) }
         var result = SynthesisResult(endpoints: results, buckets: buckets, review: review.sorted { ($0.endpoint, $0.resource, $0.principal) < ($1.endpoint, $1.resource, $1.principal) },

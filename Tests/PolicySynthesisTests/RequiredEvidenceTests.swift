@@ -393,3 +393,26 @@ struct AWSOwnedWithoutFlowFieldsTests {
         #expect(!r.awsOwned.contains { $0.bucket.hasPrefix("al2023") })
     }
 }
+
+/// Data events for one bucket do not show what happens in another the endpoint reaches.
+struct DataPlaneScopeTests {
+    @Test func dataEventsForOneBucketProvedTheDataPlaneOfAllOfThem() {
+        var list = Fixture.access("s3:GetBucketLocation", "arn:aws:s3:::reports-archive", count: 40)
+        list.lastSeen = list.firstSeen + 14 * 86_400
+        let r = VerdictTests.run(VerdictTests.observed + [list])
+        let item = r.endpoints[0].evidenceTable.items.first { $0.code == .dataPlane }
+        #expect(item?.status == .missing)
+        #expect(item?.detail.description.contains("reports-archive") == true)
+        #expect(r.endpoints[0].verdict == .review)
+    }
+
+    @Test(arguments: [
+        ("s3:ListBucket", "arn:aws:s3:::app-data", [String]()),
+        ("s3:GetBucketAcl", "arn:aws:s3:::app-data", ["app-data"]),
+        ("dynamodb:DescribeTable", "arn:aws:dynamodb:us-east-1:111122223333:table/orders", ["orders"]),
+        ("dynamodb:Query", "arn:aws:dynamodb:us-east-1:111122223333:table/orders/index/by-day", []),
+    ])
+    func aResourceIsSeenOnlyThroughItsDataPlaneRequests(action: String, resource: String, blind: [String]) {
+        #expect(Verdicts.blindResources([Fixture.access(action, resource)]) == blind)
+    }
+}

@@ -63,12 +63,24 @@ extension Verdicts {
     ]
 
     /// The data plane of `service` is visible when the window holds its data events (or network activity
-    /// events), or, for a service whose calls are management events, its management events.
-    static func dataPlane(service: String, _ seen: Visibility) -> EvidenceItem {
+    /// events) and every resource in scope shows data-plane requests (`blind`: the S3 buckets and
+    /// DynamoDB tables reached with none), or, for a service whose calls are management events, its
+    /// management events.
+    static func dataPlane(service: String, blind: [String], _ seen: Visibility) -> EvidenceItem {
         let type = dataEventResourceTypes[service]
         let (category, words) = type == nil ? ("Management", "management") : ("Data", "data")
-        if seen.categories.contains("\(service) \(category)") || seen.categories.contains("\(service) NetworkActivity") {
-            return .proven(.dataPlane, "the window holds \(value: service) \(words) events")
+        let network = seen.categories.contains("\(service) NetworkActivity")
+        if !network, !blind.isEmpty, seen.categories.contains("\(service) \(category)") {
+            let names = blind.prefix(5).joined(separator: ", ") + (blind.count > 5 ? ", …" : "")
+            let (verb, them) = blind.count == 1 ? ("shows", "it") : ("show", "them")
+            return .missing(.dataPlane, "data-events-missing",
+                            "\(n(blind.count, "resource")) reached through the endpoint \(verb) no data-plane request "
+                                + "(\(value: names)): what the workloads do with \(them) cannot be seen",
+                            remedy: "add \(them) to the trail's data event selector (\(value: type ?? service))")
+        }
+        if network || seen.categories.contains("\(service) \(category)") {
+            let scope = ["s3", "dynamodb"].contains(service) ? ", with data-plane requests for every bucket or table it reached" : ""
+            return .proven(.dataPlane, "the window holds \(value: service) \(words) events\(scope)")
         }
         let remedy: Message = if let type {
             "enable CloudTrail data events (an advanced event selector on \(value: type)) or network activity events for the endpoint"
@@ -77,6 +89,35 @@ extension Verdicts {
         }
         return .missing(.dataPlane, "data-events-missing",
                         "the window holds no \(value: service) \(words) events: use through the endpoint cannot be seen", remedy: remedy)
+    }
+
+    /// DynamoDB actions CloudTrail logs as data events (item-level).
+    static let dynamoDBItemActions: Set<String> = [
+        "GetItem", "PutItem", "UpdateItem", "DeleteItem", "Query", "Scan", "BatchGetItem", "BatchWriteItem",
+        "TransactGetItems", "TransactWriteItems", "ExecuteStatement", "BatchExecuteStatement", "ExecuteTransaction",
+    ]
+
+    /// The S3 buckets and DynamoDB tables `accesses` reached with no data-plane request in the window: a
+    /// bucket with no object-level or listing request, a table with no item-level request. Their use
+    /// beyond what the management events show cannot be seen, whatever other resources' data events say.
+    static func blindResources(_ accesses: [ObservedAccess]) -> [String] {
+        var dataSeen: [String: Bool] = [:]
+        for a in accesses where a.outcome.wasAuthorized {
+            let resource = a.access.resource, action = a.access.action.name
+            switch a.access.action.service.lowercased() {
+            case "s3":
+                guard let bucket = resource.s3BucketName else { continue }
+                let listing = ["ListBucket", "ListBucketVersions", "ListBucketMultipartUploads"].contains(action)
+                let data = resource.s3ObjectKey != nil || listing
+                dataSeen[bucket] = (dataSeen[bucket] ?? false) || data
+            case "dynamodb":
+                guard let arn = ARN(resource.text), arn.resource.hasPrefix("table/") else { continue }
+                let table = String(arn.resource.dropFirst("table/".count).prefix { $0 != "/" })
+                dataSeen[table] = (dataSeen[table] ?? false) || dynamoDBItemActions.contains(action)
+            default: continue
+            }
+        }
+        return dataSeen.filter { !$0.value }.keys.sorted()
     }
 
     static func lockDataPlane(_ b: BucketResult, _ seen: Visibility) -> EvidenceItem {

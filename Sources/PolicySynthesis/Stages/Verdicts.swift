@@ -35,7 +35,7 @@ enum Verdicts {
         var adminPrincipals: [String]
     }
 
-    static func endpoint(_ e: EndpointResult, review: [ReviewItem], gaps: [CoverageGap], flowTie: FlowTie,
+    static func endpoint(_ e: EndpointResult, review: [ReviewItem], gaps: [CoverageGap], flowTie: FlowTie, blind: [String],
                          _ seen: Visibility) -> EvidenceTable {
         let kind: DraftKind = e.endpoint.isGateway || (e.endpoint.type == nil && ["s3", "dynamodb"].contains(e.service))
             ? .gatewayEndpoint : .interfaceEndpoint
@@ -48,7 +48,7 @@ enum Verdicts {
             .proven(.endpointOwned, owned),
             loggedUse(requests: e.replay.requests),
             windowLength(days: e.historyDays, minimum: seen.minimumDays.endpoint, flag: "--minimum-days", requests: e.replay.requests),
-            dataPlane(service: e.service, seen),
+            dataPlane(service: e.service, blind: blind, seen),
             flowCoverage(e, kind: kind, gaps: gaps, tie: flowTie, seen),
             replay(requests: e.replay.requests, refused: e.replay.requests - e.replay.allowed, passed: e.replay.passed),
             withinCurrent(e.grantCheck),
