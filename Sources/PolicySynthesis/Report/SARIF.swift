@@ -44,10 +44,12 @@ public enum SARIF {
 
     static let rules = [
         Rule(id: "draft-unsafe", name: "DraftUnsafe", shortDescription: Text(text: "A draft policy would break traffic or grant more than today"),
-             fullDescription: Text(text: "The replay or the grant check failed, or flow logs show traffic the draft would refuse. Do not apply it."),
+             fullDescription: Text(text: "An item of evidence the draft needs is contradicted: the replay or the grant check failed, flow logs show "
+                                   + "traffic the draft would refuse, or a lock met an endpoint that is not yours. Do not apply it."),
              defaultConfiguration: ["level": "error"]),
         Rule(id: "draft-review", name: "DraftNeedsReview", shortDescription: Text(text: "The logs cannot vouch for everything a draft policy governs"),
-             fullDescription: Text(text: "Nothing known breaks, but a reason in the report (no data events, a short window, an unknown current policy, …) needs a human."),
+             fullDescription: Text(text: "An item of evidence the draft needs is missing (data events, flow-log fields, a long enough window, the "
+                                   + "current policy, given trusted accounts, …); the result's properties name each, the report says how to get it."),
              defaultConfiguration: ["level": "warning"]),
     ]
 
