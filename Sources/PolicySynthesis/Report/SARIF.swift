@@ -42,15 +42,16 @@ public enum SARIF {
     struct Artifact: Encodable { var uri: String }
     struct Region: Encodable { var startLine: Int }
 
+    static let unsafeText = "An item of evidence the draft needs is contradicted: the replay or the grant check failed, flow logs "
+        + "show traffic the draft would refuse, or a lock met an endpoint that is not yours. Do not apply it."
+    static let reviewText = "An item of evidence the draft needs is missing (data events, flow-log fields, a long enough window, the "
+        + "current policy, given trusted accounts, …); the result's properties name each, the report says how to get it."
+
     static let rules = [
         Rule(id: "draft-unsafe", name: "DraftUnsafe", shortDescription: Text(text: "A draft policy would break traffic or grant more than today"),
-             fullDescription: Text(text: "An item of evidence the draft needs is contradicted: the replay or the grant check failed, flow logs show "
-                                   + "traffic the draft would refuse, or a lock met an endpoint that is not yours. Do not apply it."),
-             defaultConfiguration: ["level": "error"]),
+             fullDescription: Text(text: unsafeText), defaultConfiguration: ["level": "error"]),
         Rule(id: "draft-review", name: "DraftNeedsReview", shortDescription: Text(text: "The logs cannot vouch for everything a draft policy governs"),
-             fullDescription: Text(text: "An item of evidence the draft needs is missing (data events, flow-log fields, a long enough window, the "
-                                   + "current policy, given trusted accounts, …); the result's properties name each, the report says how to get it."),
-             defaultConfiguration: ["level": "warning"]),
+             fullDescription: Text(text: reviewText), defaultConfiguration: ["level": "warning"]),
     ]
 
     /// The log for `result`, with each draft located under `out` (the `--out` folder as given, so that a
