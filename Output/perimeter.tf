@@ -3,7 +3,9 @@
 #
 # Left out:
 #   endpoint vpce-01a2b3c4d5e6f7a80: unsafe (coverage-gap, review-items)
-#   bucket acme-artifacts: review (current-policy-unknown)
+#   bucket acme-app-data: review (short-history, no-admin-path)
+#   bucket acme-artifacts: review (short-history, current-policy-unknown, no-admin-path)
+#   bucket acme-cloudtrail-logs: review (short-history, no-admin-path)
 
 resource "aws_vpc_endpoint_policy" "vpce_02b3c4d5e6f7a8b91" {
   vpc_endpoint_id = "vpce-02b3c4d5e6f7a8b91"
@@ -75,120 +77,6 @@ resource "aws_vpc_endpoint_policy" "vpce_03c4d5e6f7a8b9c02" {
           "Condition": {
             "ArnEquals": {
               "aws:PrincipalArn": "arn:aws:iam::111122223333:role/order-worker-task"
-            }
-          }
-        }
-      ]
-    }
-  EOT
-}
-
-resource "aws_s3_bucket_policy" "acme_app_data" {
-  bucket = "acme-app-data"
-  policy = <<-EOT
-    {
-      "Version": "2012-10-17",
-      "Statement": [
-        {
-          "Sid": "DenyInsecureTransport",
-          "Effect": "Deny",
-          "Principal": "*",
-          "Action": "s3:*",
-          "Resource": [
-            "arn:aws:s3:::acme-app-data",
-            "arn:aws:s3:::acme-app-data/*"
-          ],
-          "Condition": {
-            "Bool": {
-              "aws:SecureTransport": "false"
-            }
-          }
-        },
-        {
-          "Sid": "PerimeterOnlyExpectedEndpoints",
-          "Effect": "Deny",
-          "Principal": "*",
-          "Action": "s3:*",
-          "Resource": [
-            "arn:aws:s3:::acme-app-data",
-            "arn:aws:s3:::acme-app-data/*"
-          ],
-          "Condition": {
-            "StringNotEquals": {
-              "aws:SourceVpce": "vpce-01a2b3c4d5e6f7a80"
-            },
-            "BoolIfExists": {
-              "aws:PrincipalIsAWSService": "false"
-            },
-            "ArnNotEquals": {
-              "aws:PrincipalArn": "arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_5f1e2d3c4b5a6978"
-            }
-          }
-        }
-      ]
-    }
-  EOT
-}
-
-resource "aws_s3_bucket_policy" "acme_cloudtrail_logs" {
-  bucket = "acme-cloudtrail-logs"
-  policy = <<-EOT
-    {
-      "Version": "2012-10-17",
-      "Statement": [
-        {
-          "Sid": "AWSCloudTrailAclCheck",
-          "Effect": "Allow",
-          "Principal": {
-            "Service": "cloudtrail.amazonaws.com"
-          },
-          "Action": "s3:GetBucketAcl",
-          "Resource": "arn:aws:s3:::acme-cloudtrail-logs"
-        },
-        {
-          "Sid": "AWSCloudTrailWrite",
-          "Effect": "Allow",
-          "Principal": {
-            "Service": "cloudtrail.amazonaws.com"
-          },
-          "Action": "s3:PutObject",
-          "Resource": "arn:aws:s3:::acme-cloudtrail-logs/AWSLogs/*",
-          "Condition": {
-            "StringEquals": {
-              "s3:x-amz-acl": "bucket-owner-full-control"
-            }
-          }
-        },
-        {
-          "Sid": "LogReaders",
-          "Effect": "Allow",
-          "Principal": {
-            "AWS": "arn:aws:iam::444455556666:role/log-analytics"
-          },
-          "Action": [
-            "s3:GetObject",
-            "s3:ListBucket"
-          ],
-          "Resource": [
-            "arn:aws:s3:::acme-cloudtrail-logs",
-            "arn:aws:s3:::acme-cloudtrail-logs/*"
-          ]
-        },
-        {
-          "Sid": "PerimeterOnlyExpectedEndpoints",
-          "Effect": "Deny",
-          "Principal": "*",
-          "Action": "s3:*",
-          "Resource": [
-            "arn:aws:s3:::acme-cloudtrail-logs",
-            "arn:aws:s3:::acme-cloudtrail-logs/*"
-          ],
-          "Condition": {
-            "StringNotEquals": {
-              "aws:SourceVpce": "vpce-01a2b3c4d5e6f7a80"
-            },
-            "BoolIfExists": {
-              "aws:PrincipalIsAWSService": "false"
             }
           }
         }

@@ -11,12 +11,13 @@ aws ec2 modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-02b3c4d5e6
 # endpoint vpce-03c4d5e6f7a8b9c02: ready
 aws ec2 modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-03c4d5e6f7a8b9c02 --policy-document file://current/endpoints/vpce-03c4d5e6f7a8b9c02.json
 
-# bucket acme-app-data: ready
-aws s3api put-bucket-policy --bucket acme-app-data --policy file://current/buckets/acme-app-data.json
-
-# bucket acme-artifacts: review (current-policy-unknown)
+# bucket acme-app-data: review (short-history, no-admin-path)
 #   (apply.sh leaves this draft commented out)
-# aws s3api delete-bucket-policy --bucket acme-artifacts
+# aws s3api put-bucket-policy --bucket acme-app-data --policy file://current/buckets/acme-app-data.json
 
-# bucket acme-cloudtrail-logs: ready
-aws s3api put-bucket-policy --bucket acme-cloudtrail-logs --policy file://current/buckets/acme-cloudtrail-logs.json
+# bucket acme-artifacts: review (short-history, current-policy-unknown, no-admin-path)
+#   no rollback: the policy in force is not in the inventory, so it was not saved; export it before applying
+
+# bucket acme-cloudtrail-logs: review (short-history, no-admin-path)
+#   (apply.sh leaves this draft commented out)
+# aws s3api put-bucket-policy --bucket acme-cloudtrail-logs --policy file://current/buckets/acme-cloudtrail-logs.json

@@ -12,8 +12,9 @@ enum SynthesisStep {
     static func exitCodes(readsLogs: Bool) -> String {
         let one = readsLogs ? "a log file could not be read, the store failed or the logs hold no record" : "the store or --out failed"
         return """
-            Each draft gets a verdict: ready, review (the logs cannot vouch for everything; reasons in the report) or unsafe \
-            (the replay or the grant check failed, or flow logs show traffic the draft would refuse). \
+            Each draft gets a verdict from the evidence its kind needs: ready (every item proven), review (an item missing: \
+            the report says how to get it) or unsafe (an item contradicted: the replay or the grant check failed, flow logs \
+            show traffic the draft would refuse, or a lock met an endpoint that is not yours). \
             Exit 0 when every draft is ready, 4 when some need review and none is unsafe, 3 when any is unsafe \
             (--fail-on sets which verdicts make the exit non-zero), 1 when \(one), 64 for usage errors. \
             Days (--since, --until) are UTC calendar days.
@@ -62,6 +63,8 @@ enum SynthesisStep {
         var input = SynthesisInput(observed: observed, flows: flows, sources: sources, eventCategories: categories, inventory: inventory,
                                    options: group.options, rejectedRecords: totals.rejects)
         input.foldedExact = collected.foldedExact
+        // Failed files stay in the store with their reason until a later ingest reads them: every run knows.
+        input.failedFiles = totals.failedFiles.map { FailedFile(path: $0.path, reason: $0.reason) }
         // For the report: the days learned from and any held-out ones.
         input.dailyRequests = daily
         input.loggedDays = logged.map { LoggedDays(first: $0.first, last: $0.last) }
@@ -171,6 +174,16 @@ enum SynthesisStep {
         var description: String
     }
 
+    /// The console's lines on evidence: files not read, and each item of evidence not proven in some draft.
+    static func evidenceLines(_ result: SynthesisResult) {
+        for file in result.failedFiles {
+            Terminal.out("not read: \(file.path): \(file.reason)")
+        }
+        for item in result.missingEvidence {
+            Terminal.out("evidence \(item.status.rawValue): \(item.code) — \(item.remedy ?? item.detail)")
+        }
+    }
+
     /// Writes the files (replacing the ones Perimeter wrote before, see ``OutputWriter``) and maps the result to an exit code.
     static func finish(_ result: SynthesisResult, _ group: SynthesisOptionGroup, ingestFailed: Bool = false) throws {
         let out = group.out, failOn = group.failOn, json = group.json
@@ -212,6 +225,7 @@ enum SynthesisStep {
             Terminal.out("\(verdict.rawValue): \(name): \(reasons.map(\.code.rawValue).joined(separator: ", "))")
         }
         if notReady.more > 0 { Terminal.out("… and \(notReady.more) more drafts not ready (report.md)") }
+        evidenceLines(result)
         Terminal.out("verdict: \(result.verdict.rawValue) (\(drafts.filter { $0.0 == .ready }.count) of \(drafts.count) drafts ready; reasons in \(out)/report.md)")
         if ingestFailed { throw ExitCode(1) }
         if let code = failOn.exitCode(for: result.verdict) { throw ExitCode(code) }

@@ -25,6 +25,11 @@ public struct SynthesisOptions: Sendable {
     public var since: String?
     /// The window's last day.
     public var until: String?
+    /// Days of logged use each kind of draft needs (`--minimum-days`, `--minimum-lock-days`).
+    public var minimumDays = MinimumDays()
+    /// Principals a bucket lock exempts for the bucket-policy actions (`--admin-principal`), so that the
+    /// policy can still be changed and rolled back.
+    public var adminPrincipals: [String] = []
     /// Distinct key prefixes of one bucket in one statement beyond which `prefix` granularity uses `bucket/*`.
     public static let prefixLimit = 8
 
@@ -55,6 +60,9 @@ public struct SynthesisInput: Sendable {
     /// At `exact` granularity: endpoints whose object keys were folded to prefixes as the store was read,
     /// because no exact draft could hold them (``AccessFolding/Collected/foldedExact``).
     public var foldedExact: Set<VPCEndpointID> = []
+    /// Log files the store could not read, with their reasons: every draft of their account and
+    /// Region is then unproven.
+    public var failedFiles: [FailedFile] = []
 
     /// An input; everything but the observed requests may be empty.
     public init(observed: [ObservedAccess], flows: [ObservedFlow] = [], sources: [ObservedSource] = [],

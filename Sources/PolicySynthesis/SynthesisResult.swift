@@ -120,10 +120,17 @@ public struct EndpointResult: Sendable {
     public var diff: String
     /// With `--holdout-days`: what the draft, learned without the last days, does to them.
     public var backtest: Backtest?
-    /// How far the draft can be trusted, and why (see ``Verdict``).
-    public var verdict: Verdict = .ready
-    /// The reasons for the verdict, each coded.
+    /// The evidence the draft's kind needs, each item proven, missing or contradicted.
+    public var evidenceTable = EvidenceTable(.interfaceEndpoint, [])
+    /// How far the draft can be trusted (from ``evidenceTable``, see ``Verdict``).
+    public var verdict: Verdict = .review
+    /// The items of ``evidenceTable`` not proven, each coded.
     public var reasons: [Diagnostic] = []
+
+    /// Sets the evidence table, and the verdict and reasons that follow from it.
+    mutating func judge(_ table: EvidenceTable) {
+        (evidenceTable, verdict, reasons) = (table, table.verdict, table.reasons)
+    }
 }
 
 /// The lock for one of our buckets.
@@ -154,10 +161,27 @@ public struct BucketResult: Sendable {
     public var notes: [Diagnostic] = []
     /// The draft against the current policy.
     public var diff: String
-    /// How far the lock can be trusted, and why.
-    public var verdict: Verdict = .ready
-    /// The reasons for the verdict, each coded.
+    /// Endpoints that reached the bucket but are not shown to be the user's: never in the lock.
+    public var foreignEndpoints: [String] = []
+    /// Callers outside the expected endpoints the lock does not exempt (another account's principal, a
+    /// caller logged only by its account), with why: the lock would deny them.
+    public var held: [Message] = []
+    /// True when the inventory declares that the bucket has no policy (an empty export, a saved
+    /// `NoSuchBucketPolicy` error): the current policy is known to be none.
+    public var currentDeclaredAbsent = false
+    /// Days from the first to the last authorized request to the bucket (0 when none).
+    public var historyDays = 0
+    /// The evidence a lock needs, each item proven, missing or contradicted.
+    public var evidenceTable = EvidenceTable(.bucketLock, [])
+    /// How far the lock can be trusted (from ``evidenceTable``).
+    public var verdict: Verdict = .review
+    /// The items of ``evidenceTable`` not proven, each coded.
     public var reasons: [Diagnostic] = []
+
+    /// Sets the evidence table, and the verdict and reasons that follow from it.
+    mutating func judge(_ table: EvidenceTable) {
+        (evidenceTable, verdict, reasons) = (table, table.verdict, table.reasons)
+    }
 }
 
 /// Everything one synthesis produced.
@@ -187,6 +211,8 @@ public struct SynthesisResult: Sendable {
     public var dailyRequests: [DailyRequests] = []
     /// The window's first and last logged days (see ``SynthesisInput/loggedDays``).
     public var loggedDays: LoggedDays?
+    /// Log files the store could not read (see ``SynthesisInput/failedFiles``).
+    public var failedFiles: [FailedFile] = []
 
     /// True when every draft kept every request it must keep and grants nothing beyond the current policy.
     public var replayPassed: Bool {
@@ -196,6 +222,20 @@ public struct SynthesisResult: Sendable {
     /// The worst verdict of any draft; review when there is no draft at all (nothing the logs showed
     /// went through an endpoint: that is never "ready").
     public var verdict: Verdict { (endpoints.map(\.verdict) + buckets.map(\.verdict)).max() ?? .review }
+
+    /// The items missing or contradicted in any draft, each code once (the worst status kept), worst
+    /// first, then in the order the kinds list them: what the report's first lines name.
+    public var missingEvidence: [EvidenceItem] {
+        var worst: [EvidenceItem.Code: EvidenceItem] = [:], order: [EvidenceItem.Code] = []
+        for item in (endpoints.map(\.evidenceTable) + buckets.map(\.evidenceTable)).flatMap(\.items) where item.status != .proven {
+            if let known = worst[item.code] { if item.status > known.status { worst[item.code] = item } } else {
+                worst[item.code] = item
+                order.append(item.code)
+            }
+        }
+        let items = order.map { worst[$0]! }
+        return items.enumerated().sorted { ($0.element.status, $1.offset) > ($1.element.status, $0.offset) }.map(\.element)
+    }
 
     /// True when flow logs show traffic the drafts would break and the user has not accepted it.
     public var unsafeCoverageGaps: Bool { !flows.coverageGaps.isEmpty && !options.acceptCoverageGaps }

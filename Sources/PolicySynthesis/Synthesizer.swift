@@ -34,13 +34,18 @@ public enum Synthesizer {
         }
         let classifier = ResourceClassifier(trusted: trust.accounts, ourBuckets: inventory.buckets, catalog: catalog,
                                             allowed: input.options.allowedResources)
-        let directory = EndpointDirectory(input, trusted: trust.accounts)
+        for file in input.failedFiles {
+            let said: Message = "\(value: file.path) could not be read (\(file.reason)): "
+            assumptions.append(Diagnostic("file-not-read", .error, said + "every draft of its account and Region is unproven"))
+        }
+        let directory = EndpointDirectory(input, trust: trust)
         let matched = Set(inventory.buckets.keys).union(input.observed.compactMap(\.access.resource.s3BucketName))
         for bucket in inventory.bucketPolicies.keys.sorted() where !matched.contains(bucket) {
             assumptions.append(Diagnostic("policy-matches-no-bucket", .warning, "the bucket policy for \(value: bucket) matches no bucket in the inventory or the logs: not used (the file name must be the bucket name)"))
         }
-        for id in directory.awsManaged.sorted() {
-            assumptions.append(Diagnostic("aws-managed-endpoint", .note, "\(value: id.rawValue) belongs to AWS (not in the inventory, no trusted owner, used only by AWS services or the console): no draft, and no bucket lock answers it"))
+        for (id, why) in directory.notShownYours.sorted(by: { $0.key < $1.key }) {
+            let said: Message = "\(value: id.rawValue) is not shown to be yours (\(why)): "
+            assumptions.append(Diagnostic("endpoint-not-shown-yours", .note, said + "no draft, and no bucket lock answers it"))
         }
         let flows = FlowEvidence.analyze(input.flows, FlowEvidence.Context(
             endpoints: directory.sorted, regionOf: directory.region, observed: input.observed, sources: input.sources, catalog: catalog))
@@ -53,8 +58,9 @@ public enum Synthesizer {
         let organization = inventory.organizationID
         var buckets: [BucketResult] = []
         let drafted = concurrently(endpoints.count, alongside: {
-            buckets = BucketLockBuilder.build(observed: input.observed, inventory: inventory, classifier: classifier, trusted: trust.accounts,
-                                              endpoints: directory.endpoints, awsManaged: directory.awsManaged)
+            buckets = BucketLockBuilder.build(observed: input.observed, BucketLockBuilder.Context(
+                inventory: inventory, trusted: trust.accounts, endpoints: directory.endpoints, lockable: directory.lockable,
+                admins: input.options.adminPrincipals))
         }) { index -> Drafted in
             let endpoint = endpoints[index]
             progress(index, endpoints.count, endpoint.id)
@@ -103,13 +109,18 @@ public enum Synthesizer {
                    byEndpointPolicy: $0.outcome == .deniedByEndpointPolicy, outcome: $0.outcome, requests: $0.count,
                    firstSeen: $0.firstSeen, lastSeen: $0.lastSeen)
         }
-        let seen = Verdicts.Visibility(dataEventServices: dataEventServices, flowLogs: !input.flows.isEmpty,
-                                       acceptCoverageGaps: input.options.acceptCoverageGaps)
+        let seen = Verdicts.Visibility(
+            categories: Set(input.eventCategories.filter { $0.count > 0 }.map { "\($0.service) \($0.category)" }),
+            flowLogs: !input.flows.isEmpty,
+            acceptCoverageGaps: input.options.acceptCoverageGaps, trust: trust, minimumDays: input.options.minimumDays,
+            failedFiles: input.failedFiles, adminPrincipals: input.options.adminPrincipals)
         for i in results.indices {
             let id = results[i].endpoint.id.rawValue
-            (results[i].verdict, results[i].reasons) = Verdicts.endpoint(results[i], review: review, gaps: flows.coverageGaps.filter { $0.endpoint == id }, seen)
+            results[i].judge(Verdicts.endpoint(results[i], review: review, gaps: flows.coverageGaps.filter { $0.endpoint == id },
+                                               flowTie: FlowEvidence.tie(input.flows, results[i].endpoint),
+                                               blind: Verdicts.blindResources(directory.observed[results[i].endpoint.id] ?? []), seen))
         }
-        for i in buckets.indices { (buckets[i].verdict, buckets[i].reasons) = Verdicts.bucket(buckets[i], seen) }
+        for i in buckets.indices { buckets[i].judge(Verdicts.bucket(buckets[i], seen)) }
         var result = SynthesisResult(endpoints: results, buckets: buckets, review: review.sorted { ($0.endpoint, $0.resource, $0.principal) < ($1.endpoint, $1.resource, $1.principal) },
                                      awsOwned: Array(Set(owned)).sorted { ($0.endpoint, $0.bucket, $0.evidence) < ($1.endpoint, $1.bucket, $1.evidence) },
                                      denials: denials, trustedAccounts: trust.accounts.sorted(), assumptions: assumptions + inventory.diagnostics,
@@ -117,6 +128,7 @@ public enum Synthesizer {
         result.rejectedRecords = input.rejectedRecords
         result.dailyRequests = input.dailyRequests
         result.loggedDays = input.loggedDays
+        result.failedFiles = input.failedFiles
         return result
     }
 

@@ -125,7 +125,8 @@ public struct IngestPipeline: Sendable {
         var summary = IngestSummary()
         summary.notRegular = found.notRegular
         summary.filesFound = files.count
-        let reader = LogFileReader()
+        // Events dated after the ingest are forgeries: rejected, never evidence.
+        let reader = LogFileReader(cloudTrail: CloudTrailReader(now: Int64(Date().timeIntervalSince1970)))
         let logger = store.logger
         let readers = ReaderThreads(count: workers)
         defer {

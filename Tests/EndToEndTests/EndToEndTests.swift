@@ -110,9 +110,10 @@ struct EndToEndTests {
         // Samples from many accounts, without inventory or a whole window of data events: review, never ready.
         #expect(result.status == 4, "\(result.output)")
         #expect(result.output.contains("verdict: review"))
-        // Endpoints that belong to AWS (AWS Config's "AWS Internal" calls, log delivery) get no draft.
-        let drafts = try FileManager.default.contentsOfDirectory(atPath: dir + "/out/endpoints")
-        #expect(!drafts.contains { $0.hasPrefix("vpce-61638908") || $0.hasPrefix("vpce-0ebef659b2671eea7") })
+        // No endpoint is shown to be the user's (no inventory, trust learned from the logs alone): no draft at all,
+        // each endpoint listed with why.
+        #expect((try? FileManager.default.contentsOfDirectory(atPath: dir + "/out/endpoints")) == nil)
+        #expect(try String(contentsOfFile: dir + "/out/summary.json", encoding: .utf8).contains("is not shown to be yours"))
         // No lock denies object access on a bucket whose objects no logged request touched.
         let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/out/summary.json"))) as? [String: Any]
         for bucket in summary?["buckets"] as? [[String: Any]] ?? [] {

@@ -50,7 +50,7 @@ struct AccessFoldingTests {
         let dir = TestSupport.temporaryDirectory("fold")
         try FileManager.default.createDirectory(atPath: dir + "/logs", withIntermediateDirectories: true)
         try Data(#"{"Records":["# .utf8 + Data(records.joined(separator: ",").utf8) + Data("]}".utf8))
-            .write(to: URL(fileURLWithPath: dir + "/logs/\(account)_CloudTrail_us-east-1_20261101T0000Z_test.json"))
+            .write(to: URL(fileURLWithPath: dir + "/logs/trail-export.json"))
         if !flows.isEmpty {
             let header = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"
             try Data((([header] + flows).joined(separator: "\n") + "\n").utf8)

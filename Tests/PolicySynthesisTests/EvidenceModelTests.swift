@@ -21,7 +21,7 @@ struct EvidenceModelTests {
     @Test func anEndpointThatBelongsToAWSGetsNoDraftAndNoLockAnswersIt() throws {
         let result = Self.run()
         #expect(result.endpoints.map(\.endpoint.id) == [Fixture.s3Endpoint])
-        #expect(result.assumptions.contains { $0.code == "aws-managed-endpoint" })
+        #expect(result.assumptions.contains { $0.code == "endpoint-not-shown-yours" })
         let lock = try #require(result.buckets.first?.draft.statements.last)
         let sourceVpce = try #require(lock.conditions.first { $0.key == "aws:SourceVpce" })
         #expect(sourceVpce.values.map(\.text) == [Fixture.s3Endpoint.rawValue])

@@ -5,18 +5,25 @@ import IAMPolicy
 
 /// Verdicts follow the evidence: ready only when every check passed and the logs could see.
 struct VerdictTests {
-    /// A week of logged use.
+    /// Two weeks of logged use: long enough for an endpoint policy and a lock.
     static let observed: [ObservedAccess] = {
         var a = Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k")
-        a.lastSeen = a.firstSeen + 7 * 86_400
+        a.lastSeen = a.firstSeen + 14 * 86_400
         return [a]
+    }()
+    static let admin = "arn:aws:iam::111122223333:role/PolicyAdmin"
+    /// What a careful user passes: an administration path for the locks.
+    static let options: SynthesisOptions = {
+        var options = SynthesisOptions()
+        options.adminPrincipals = [admin]
+        return options
     }()
     static let current = PolicyDocument.allowAll
 
     /// A window that can vouch for the endpoint: its policy known, flow logs and data events present.
     static func run(_ observed: [ObservedAccess] = observed, flows: [ObservedFlow] = [FlowEvidenceTests.flow("10.0.1.21")],
                     categories: [EventCategoryCount] = [EventCategoryCount(eventSource: "s3.amazonaws.com", service: "s3", category: "Data", count: 1)],
-                    options: SynthesisOptions = SynthesisOptions(), bucketPolicy: Bool = true) -> SynthesisResult {
+                    options: SynthesisOptions = options, bucketPolicy: Bool = true) -> SynthesisResult {
         var inventory = Fixture.inventory(policy: current)
         if bucketPolicy { inventory.bucketPolicies["app-data"] = PolicyDocument(statements: []) }
         return Fixture.run(observed, inventory: inventory, options: options, flows: flows, sources: [FlowEvidenceTests.source("10.0.1.21")],
@@ -35,7 +42,7 @@ struct VerdictTests {
     @Test func aCoverageGapIsUnsafeAndAcceptingItMakesItReview() {
         let gap = [FlowEvidenceTests.flow("10.0.1.21"), FlowEvidenceTests.flow("10.0.3.77", instance: "i-batch")]
         #expect(Self.run(flows: gap).endpoints[0].verdict == .unsafe)
-        var options = SynthesisOptions()
+        var options = Self.options
         options.acceptCoverageGaps = true
         let accepted = Self.run(flows: gap, options: options)
         #expect(accepted.endpoints[0].verdict == .review)
@@ -47,7 +54,7 @@ struct VerdictTests {
     ])
     func missingEvidenceNeedsReviewNeverReady(code: String, _: Bool) {
         let r: SynthesisResult = switch code {
-        case "no-logged-use": Self.run([])
+        case "no-logged-use": Self.run([], flows: [])
         case "data-events-missing": Self.run(categories: [])
         case "coverage-not-checked": Self.run(flows: [])
         case "short-history": Self.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k")])
@@ -61,12 +68,13 @@ struct VerdictTests {
         let unknown = Self.run(bucketPolicy: false)
         #expect(unknown.buckets[0].verdict == .review)
         #expect(unknown.buckets[0].reasons.map(\.code.rawValue) == ["current-policy-unknown"])
+        #expect(unknown.buckets[0].evidenceTable.items(.missing).map(\.code) == [.currentPolicy])
         #expect(Self.run(categories: []).buckets[0].reasons.map(\.code.rawValue).contains("object-access-not-observable"))
     }
 
     @Test func theWorstVerdictIsTheResultsAndNoDraftIsNeverReady() {
         #expect([Verdict.ready, .unsafe, .review].max() == .unsafe)
-        #expect(Self.run([]).verdict == .review)
+        #expect(Self.run([], flows: []).verdict == .review)
         #expect(Fixture.run([], inventory: Inventory()).verdict == .review)
     }
 }

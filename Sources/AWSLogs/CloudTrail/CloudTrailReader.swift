@@ -18,8 +18,36 @@ public struct CloudTrailReader: Sendable {
     /// Turns each record into normalized events (the event → action table).
     public let normalizer: EventNormalizer
 
-    /// A reader that normalizes with `normalizer` (the shipped event → action table by default).
-    public init(normalizer: EventNormalizer = EventNormalizer()) { self.normalizer = normalizer }
+    /// Seconds since 1970 of the read: an event dated later is a forgery, not evidence (nil: not checked).
+    public let now: Int64?
+
+    /// A reader that normalizes with `normalizer` (the shipped event → action table by default) and
+    /// rejects events dated after `now`.
+    public init(normalizer: EventNormalizer = EventNormalizer(), now: Int64? = nil) {
+        self.normalizer = normalizer
+        self.now = now
+    }
+
+    /// How long before its file's delivery stamp an event may be: CloudTrail delivers within minutes;
+    /// two days leave room for late deliveries.
+    public static let deliveryLag: Int64 = 2 * 86_400
+    /// How far after the delivery stamp, or after now, an event may be: clock skew.
+    public static let clockSkew: Int64 = 3_600
+
+    /// Why an event dated `time` is not evidence, or nil: after now, after its file's delivery stamp,
+    /// or long before it (a record planted in a file of another day).
+    func timeReject(_ time: Int64, deliveredAt: Int64?) -> String? {
+        if let now, time > now + Self.clockSkew { return "eventTime \(Timestamp.iso8601(time)) is in the future" }
+        guard let delivered = deliveredAt else { return nil }
+        if time > delivered + Self.clockSkew {
+            return "eventTime \(Timestamp.iso8601(time)) is after the file's delivery stamp \(Timestamp.iso8601(delivered))"
+        }
+        if time < delivered - Self.deliveryLag {
+            return "eventTime \(Timestamp.iso8601(time)) is more than 2 days before the file's delivery stamp "
+                + Timestamp.iso8601(delivered)
+        }
+        return nil
+    }
 
     /// True when the bytes look like a CloudTrail digest file (skipped, never rejected).
     static func isDigest(_ value: JSONValue) -> Bool {
@@ -192,6 +220,9 @@ public struct CloudTrailReader: Sendable {
     private func readRecord(_ value: JSONValue, _ place: Place, at offset: Int? = nil, into file: inout ParsedFile) {
         switch normalizer.normalize(value) {
         case .event(let event):
+            if let reason = timeReject(event.eventTime, deliveredAt: file.deliveredAt) {
+                return file.reject(place.reject(at: offset ?? value.offset, "event-time-outside-delivery", reason: reason))
+            }
             // A delivery file holds a few dozen records: one allocation for them rather than doubling from one.
             if file.events.isEmpty { file.events.reserveCapacity(32) }
             file.events.append(event)

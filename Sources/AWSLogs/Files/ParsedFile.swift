@@ -89,9 +89,13 @@ public struct ParsedFile: Sendable {
         if rejects.count < Self.rejectDetailLimit { rejects.append(reject()) } else { unstoredRejects += 1 }
     }
 
+    /// The delivery stamp its name carries (``DeliveryName``), if any: its events must fall before it.
+    public var deliveredAt: Int64?
+
     /// An empty result for the file at `path`.
     public init(path: String, size: Int64, contentHash: String, kind: LogKind) {
         self.path = path
+        deliveredAt = DeliveryName(path: path)?.deliveredAt
         self.size = size
         self.contentHash = contentHash
         self.kind = kind

@@ -41,6 +41,17 @@ struct SynthesisOptionGroup: ParsableArguments {
     @Option(name: .customLong("holdout-days"), help: "Backtest: learn the drafts without the window's last N days, then replay those days against them.")
     var holdoutDays: Int?
 
+    @Option(name: .customLong("minimum-days"), help: "Days of logged use an endpoint policy needs before it can be ready (default 7).")
+    var minimumDays: Int = MinimumDays().endpoint
+
+    @Option(name: .customLong("minimum-lock-days"), help: "Days of logged use a bucket lock needs before it can be ready (default 14).")
+    var minimumLockDays: Int = MinimumDays().lock
+
+    @Option(name: .customLong("admin-principal"),
+            help: ArgumentHelp("A principal ARN (the role that runs apply.sh and rollback.sh) bucket locks exempt for the "
+                               + "bucket-policy actions (repeat for several)."))
+    var adminPrincipals: [String] = []
+
     @Option(name: .customLong("fail-on"), help: "Which verdicts make the exit non-zero: unsafe (3), review (4 for review, 3 for unsafe), or never.")
     var failOn: FailOn = .review
 
@@ -61,6 +72,12 @@ struct SynthesisOptionGroup: ParsableArguments {
             }
         }
         if let holdoutDays, holdoutDays < 1 { throw ValidationError("--holdout-days must be at least 1") }
+        if minimumDays < 1 || minimumLockDays < 1 {
+            throw ValidationError("--minimum-days and --minimum-lock-days must be at least 1")
+        }
+        for arn in adminPrincipals where ARN(arn)?.service != "iam" || arn.contains("*") || arn.contains("?") {
+            throw ValidationError("--admin-principal `\(arn)` is not an IAM principal ARN (arn:aws:iam::ACCOUNT:role/NAME)")
+        }
         if let since, let until, since > until {
             throw ValidationError("--since `\(since)` is after --until `\(until)`: the window is empty")
         }
@@ -81,6 +98,9 @@ struct SynthesisOptionGroup: ParsableArguments {
         o.acceptCoverageGaps = acceptCoverageGaps
         o.since = since
         o.until = until
+        o.minimumDays.endpoint = minimumDays
+        o.minimumDays.lock = minimumLockDays
+        o.adminPrincipals = adminPrincipals
         return o
     }
 }

@@ -2,15 +2,30 @@ import AWSModel
 import IAMPolicy
 
 /// The "bidirectional lock" for our buckets: deny every request that does not come through an endpoint
-/// that really used the bucket, with exceptions for every access the logs show from elsewhere, and
-/// always for AWS service principals (log delivery, Config and CloudTrail write to buckets of ours
-/// whether or not the window shows it). A bucket whose objects no logged request touched is locked
-/// for bucket-level actions only: the logs cannot show who reads or writes its objects.
+/// that really used the bucket and is shown to be the user's (inventory, trusted owner), with exceptions
+/// for the trusted accounts' principals the logs show reaching it from no endpoint, and always for AWS
+/// service principals (log delivery, Config and CloudTrail write to buckets of ours whether or not the
+/// window shows it). Another account's principal, a caller logged only by its account (`AWSAccount`:
+/// its `aws:PrincipalArn` is not logged) and requests through an endpoint not shown to be the user's
+/// never become exceptions: they are listed for a decision. `admins` are exempted for the
+/// bucket-policy actions, so the policy can still be changed. A bucket whose objects no logged request
+/// touched is locked for bucket-level actions only: the logs cannot show who reads or writes its objects.
 enum BucketLockBuilder {
     static let lockSid = "PerimeterOnlyExpectedEndpoints"
+    static let adminSid = "PerimeterOnlyExpectedEndpointsExceptAdminsForPolicyChanges"
+    /// The actions an administration path needs to change or remove a bucket policy.
+    static let policyActions = ["s3:DeleteBucketPolicy", "s3:GetBucketPolicy", "s3:PutBucketPolicy"]
 
-    static func build(observed: [ObservedAccess], inventory: Inventory, classifier: ResourceClassifier, trusted: Set<AccountID>,
-                      endpoints: [VPCEndpointID: Inventory.Endpoint], awsManaged: Set<VPCEndpointID> = []) -> [BucketResult] {
+    struct Context {
+        var inventory: Inventory
+        var trusted: Set<AccountID>
+        var endpoints: [VPCEndpointID: Inventory.Endpoint]
+        /// Endpoints a lock may answer (``EndpointDirectory/lockable``).
+        var lockable: Set<VPCEndpointID>
+        var admins: [String] = []
+    }
+
+    static func build(observed: [ObservedAccess], _ c: Context) -> [BucketResult] {
         // By bucket ARN: a lock names its bucket in the partition its requests were made in.
         var byBucket: [ARN: [ObservedAccess]] = [:]
         for access in observed {
@@ -19,109 +34,147 @@ enum BucketLockBuilder {
                   Partition.isWellFormed(bucket.partition) else { continue }
             byBucket[bucket, default: []].append(access)
         }
-        var results: [BucketResult] = []
-        for (bucketARN, accesses) in byBucket.sorted(by: { $0.key < $1.key }) {
-            let bucket = bucketARN.resource
-            let authorized = accesses.filter(\.outcome.wasAuthorized)
-            // An AWS-managed endpoint (the S3 console's, a service's delivery) is not ours: its requests come from outside.
-            let ours = { (a: ObservedAccess) in a.endpoint.flatMap { awsManaged.contains($0) ? nil : $0 } }
-            let viaEndpoints = Set(authorized.compactMap(ours))
-            guard !viaEndpoints.isEmpty else { continue }
-            let owner = inventory.buckets[bucket] ?? authorized.compactMap(\.access.resourceAccount).first
-            guard let owner, trusted.contains(owner) || inventory.buckets[bucket] != nil else { continue }
-            let outside = authorized.filter { ours($0) == nil }
-            let lock = Lock(bucket: bucket, bucketARN: bucketARN, endpoints: viaEndpoints.map(\.rawValue).sorted(), outside: outside,
-                            objectsSeen: accesses.contains { $0.access.resource.s3ObjectKey != nil },
-                            current: inventory.bucketPolicies[bucket])
-            let (draft, notes) = lock.fitted(limit: Synthesizer.bucketPolicyLimit)
-            let replay = Replay.run(CompiledPolicy(draft, kind: .resource), authorized: authorized, held: [], denied: [],
-                                    vpc: { $0.endpoint.flatMap { endpoints[$0]?.vpcID } }, organization: inventory.organizationID,
-                                    trusted: trusted, breaks: { $0 == .explicitDeny })
-            results.append(BucketResult(bucket: bucket, owner: owner, draft: draft, current: lock.current,
-                                        currentSource: inventory.bucketPolicySources[bucket],
-                                        endpoints: lock.endpoints, exceptions: lock.exceptions() + notes.map(\.message),
-                                        objectAccessObserved: lock.objectsSeen,
-                                        size: PolicyWriter.byteSize(draft), replay: replay,
-                                        grantCheck: lock.current.map { GrantCheck.run(bucketDraft: draft, current: $0) } ?? GrantCheck(),
-                                        notes: notes,
-                                        diff: PolicyDiff.render(lock.current.map { .current($0) } ?? .none, draft: draft,
-                                                                name: "\(bucket).json")))
-        }
-        return results
+        return byBucket.sorted(by: { $0.key < $1.key }).compactMap { bucket, accesses in lock(bucket, accesses, c) }
     }
 
-    /// One bucket's lock, before it is written.
-    struct Lock {
-        let bucket: String
-        /// The bucket in the partition its requests were made in.
-        let bucketARN: ARN
-        let endpoints: [String]
-        let outside: [ObservedAccess]
-        let objectsSeen: Bool
-        let current: PolicyDocument?
+    /// Who reaches a bucket from where, as a lock sees it.
+    struct Callers {
+        var viaEndpoints: Set<VPCEndpointID>
+        var foreignEndpoints: [String]
+        var services: [String]
+        var people: [String]
+        /// Requests the lock refuses on purpose, until a human decides.
+        var held: [ObservedAccess]
+        var heldReasons: [Message]
 
-        var services: [String] { Set(outside.filter { $0.principal.kind == .awsService }.map(\.principal.arn)).sorted() }
-        var people: [String] {
-            Set(outside.filter { $0.principal.kind != .awsService && $0.principal.kind != .anonymous }.map(\.principal.arn)).sorted()
-        }
-
-        /// The draft with the exceptions exact, or generalized step by step (each step said, as the endpoint
-        /// drafts' coarsening is) until it fits `limit` bytes (S3: "Bucket policies are limited to 20 KB in
-        /// size"); still over, a warning (review).
-        func fitted(limit: Int) -> (PolicyDocument, [Diagnostic]) {
-            var notes: [Diagnostic] = []
-            var draft = document(exceptions: people, like: false)
-            for (description, level) in [("exceptions generalized to each account's principals of one type (role/*, user/*)", 1),
-                                         ("exceptions generalized to whole accounts", 2)] where PolicyWriter.byteSize(draft) > limit {
-                draft = document(exceptions: Self.generalized(people, level: level), like: true)
-                notes.append(Diagnostic("coarsened", .note, "\(description) to fit \(limit) bytes (now \(PolicyWriter.byteSize(draft)))"))
+        init(_ authorized: [ObservedAccess], _ c: Context) {
+            viaEndpoints = Set(authorized.compactMap { $0.endpoint.flatMap { c.lockable.contains($0) ? $0 : nil } })
+            foreignEndpoints = Set(authorized.compactMap { $0.endpoint.flatMap { c.lockable.contains($0) ? nil : $0.rawValue } }).sorted()
+            let outside = authorized.filter { $0.endpoint == nil }
+            services = Set(outside.filter { $0.principal.kind == .awsService }.map(\.principal.arn)).sorted()
+            let exemptable = { (a: ObservedAccess) in
+                a.principal.kind != .awsAccount && a.principal.account.map(c.trusted.contains) == true }
+            let others = outside.filter { $0.principal.kind != .awsService && $0.principal.kind != .anonymous }
+            people = Set(others.filter(exemptable).map(\.principal.arn)).sorted()
+            let viaForeign = authorized.filter { $0.endpoint.map { !c.lockable.contains($0) } ?? false }
+            held = others.filter { !exemptable($0) } + viaForeign
+            heldReasons = Set(others.filter { !exemptable($0) }.map(\.principal.arn)).sorted().map { arn in
+                let mine = others.filter { $0.principal.arn == arn }
+                return mine[0].principal.kind == .awsAccount
+                    ? "\(value: arn): a caller logged only by its account (\(value: "AWSAccount")): its own ARN is not logged, "
+                        + "so no exception can name it"
+                    : "\(value: arn): a principal outside the trusted accounts, "
+                        + "\(mine.reduce(0) { $0 + $1.count }) requests outside any endpoint"
             }
-            if PolicyWriter.byteSize(draft) > limit {
-                let size = PolicyWriter.byteSize(draft)
-                notes.append(Diagnostic("over-size-limit", .warning,
-                                        "still \(size) bytes after generalizing the exceptions, over S3's \(limit): put-bucket-policy refuses it"))
+        }
+
+        /// Who is exempted, with why, for the report.
+        func exceptions(_ outside: [ObservedAccess]) -> [Message] {
+            func actions(_ mine: [ObservedAccess]) -> String { Set(mine.map(\.access.action.name)).sorted().joined(separator: ", ") }
+            let exempted: [Message] = services.map { service in
+                let mine = outside.filter { $0.principal.arn == service }
+                return "\(value: service): AWS service principal, \(mine.reduce(0) { $0 + $1.count }) requests (\(actions(mine))), "
+                    + "exempted with aws:PrincipalIsAWSService"
             }
-            return (draft, notes)
-        }
-
-        /// The principal ARNs as patterns: level 1 keeps the resource type (`role/*`), level 2 the account (`*`).
-        static func generalized(_ arns: [String], level: Int) -> [String] {
-            Set(arns.map { arn in
-                let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
-                guard parts.count == 6 else { return arn }
-                let type = parts[5].split(separator: "/", maxSplits: 1).first.map { "\($0)/" } ?? ""
-                return parts[0..<5].joined(separator: ":") + ":" + (level == 1 && parts[5].contains("/") ? type : "") + "*"
-            }).sorted()
-        }
-
-        /// The current statements kept, the lock added; the version kept: a 2008-10-17 policy (or one without
-        /// `Version`) written as 2012-10-17 would turn literal `${…}` text into live policy variables.
-        func document(exceptions: [String], like: Bool) -> PolicyDocument {
-            var conditions = [Condition("StringNotEquals", "aws:SourceVpce", endpoints)]
-            conditions.append(Condition("BoolIfExists", "aws:PrincipalIsAWSService", ["false"]))
-            if !exceptions.isEmpty { conditions.append(Condition(like ? "ArnNotLike" : "ArnNotEquals", "aws:PrincipalArn", exceptions)) }
-            let lock = Statement(sid: lockSid, effect: .deny, principal: .any, action: .actions(["s3:*"]),
-                                 resource: .resources([bucketARN.description] + (objectsSeen ? [PolicyText.allObjects(inBucketARN: bucketARN.description)] : [])),
-                                 conditions: conditions)
-            let kept = (current?.statements ?? []).filter { $0.sid != lockSid }
-            let version = current.map { $0.substitutesVariables ? "2012-10-17" : "2008-10-17" } ?? "2012-10-17"
-            return PolicyDocument(version: version, id: current?.id, statements: kept + [lock])
-        }
-
-        /// Who is exempted, and why.
-        func exceptions() -> [Message] {
-            var exceptions: [Message] = []
-            let byPrincipal = Dictionary(grouping: outside, by: \.principal.arn)
-            for service in services {
-                let mine = byPrincipal[service] ?? []
-                exceptions.append("\(value: service): AWS service principal, \(mine.reduce(0) { $0 + $1.count }) requests (\(Set(mine.map(\.access.action.name)).sorted().joined(separator: ", "))), exempted with aws:PrincipalIsAWSService")
-            }
-            for person in people {
-                let mine = byPrincipal[person] ?? []
+            return exempted + people.map { person in
+                let mine = outside.filter { $0.principal.arn == person }
                 let ips = Set(mine.flatMap(\.sourceIPs)).sorted().prefix(3).joined(separator: ", ")
-                exceptions.append("\(value: person): \(mine.reduce(0) { $0 + $1.count }) requests outside any endpoint (\(Set(mine.map(\.access.action.name)).sorted().joined(separator: ", ")); from \(ips.isEmpty ? "addresses not logged" : ips)), exempted with aws:PrincipalArn")
+                return "\(value: person): \(mine.reduce(0) { $0 + $1.count }) requests outside any endpoint (\(actions(mine)); "
+                    + "from \(ips.isEmpty ? "addresses not logged" : ips)), exempted with aws:PrincipalArn"
             }
-            return exceptions
         }
+    }
+
+    static func lock(_ bucketARN: ARN, _ accesses: [ObservedAccess], _ c: Context) -> BucketResult? {
+        let bucket = bucketARN.resource
+        let authorized = accesses.filter(\.outcome.wasAuthorized)
+        let callers = Callers(authorized, c)
+        // No lock where no endpoint of the user's reached the bucket: it would answer none.
+        guard !callers.viaEndpoints.isEmpty else { return nil }
+        let inventory = c.inventory
+        let owner = inventory.buckets[bucket] ?? authorized.compactMap(\.access.resourceAccount).first
+        guard let owner, c.trusted.contains(owner) || inventory.buckets[bucket] != nil else { return nil }
+
+        let objectsSeen = accesses.contains { $0.access.resource.s3ObjectKey != nil }
+        let current = inventory.bucketPolicies[bucket]
+        let resources = [bucketARN.description] + (objectsSeen ? [PolicyText.allObjects(inBucketARN: bucketARN.description)] : [])
+        let (draft, notes) = fitted(resources, callers, admins: c.admins, current: current, limit: Synthesizer.bucketPolicyLimit)
+        let heldSet = Set(callers.held)
+        let replay = Replay.run(CompiledPolicy(draft, kind: .resource), authorized: authorized.filter { !heldSet.contains($0) },
+                                held: callers.held, denied: [],
+                                vpc: { $0.endpoint.flatMap { c.endpoints[$0]?.vpcID } }, organization: inventory.organizationID,
+                                trusted: c.trusted, breaks: { $0 == .explicitDeny })
+        let first = authorized.map(\.firstSeen).filter { $0 > 0 }.min(), last = authorized.map(\.lastSeen).max()
+        var result = BucketResult(bucket: bucket, owner: owner, draft: draft, current: current,
+                                  currentSource: inventory.bucketPolicySources[bucket],
+                                  endpoints: callers.viaEndpoints.map(\.rawValue).sorted(),
+                                  exceptions: callers.exceptions(authorized.filter { $0.endpoint == nil }) + notes.map(\.message),
+                                  objectAccessObserved: objectsSeen, size: PolicyWriter.byteSize(draft), replay: replay,
+                                  grantCheck: current.map { GrantCheck.run(bucketDraft: draft, current: $0) } ?? GrantCheck(),
+                                  notes: notes,
+                                  diff: PolicyDiff.render(current.map { .current($0) } ?? .none, draft: draft, name: "\(bucket).json"))
+        result.currentDeclaredAbsent = current == nil && inventory.bucketsWithoutPolicy.contains(bucket)
+        result.foreignEndpoints = callers.foreignEndpoints
+        result.held = callers.heldReasons + callers.foreignEndpoints.map { "requests through \(value: $0), not shown to be yours" }
+        result.historyDays = first.flatMap { f in last.map { Int(($0 - f) / 86_400) + 1 } } ?? 0
+        return result
+    }
+
+    /// The draft with the exceptions exact, or generalized step by step (each step said, as the endpoint drafts'
+    /// coarsening is) until it fits `limit` bytes (S3: "Bucket policies are limited to 20 KB in size"); still over,
+    /// a warning (review). The current statements are kept, and so is the version: a 2008-10-17 policy (or one
+    /// without `Version`) written as 2012-10-17 would turn literal `${…}` text into live policy variables.
+    static func fitted(_ resources: [String], _ callers: Callers, admins: [String], current: PolicyDocument?,
+                       limit: Int) -> (PolicyDocument, [Diagnostic]) {
+        let kept = (current?.statements ?? []).filter { $0.sid != lockSid && $0.sid != adminSid }
+        let version = current.map { $0.substitutesVariables ? "2012-10-17" : "2008-10-17" } ?? "2012-10-17"
+        func document(_ exempt: [String], like: Bool) -> PolicyDocument {
+            PolicyDocument(version: version, id: current?.id,
+                           statements: kept + statements(resources, callers, exempt: exempt, like: like, admins: admins))
+        }
+        var notes: [Diagnostic] = []
+        var draft = document(callers.people, like: false)
+        for (description, level) in [("exceptions generalized to each account's principals of one type (role/*, user/*)", 1),
+                                     ("exceptions generalized to whole accounts", 2)] where PolicyWriter.byteSize(draft) > limit {
+            draft = document(generalized(callers.people, level: level), like: true)
+            notes.append(Diagnostic("coarsened", .note, "\(description) to fit \(limit) bytes (now \(PolicyWriter.byteSize(draft)))"))
+        }
+        if PolicyWriter.byteSize(draft) > limit {
+            notes.append(Diagnostic("over-size-limit", .warning,
+                                    "still \(PolicyWriter.byteSize(draft)) bytes after generalizing the exceptions, over S3's \(limit): "
+                                        + "put-bucket-policy refuses it"))
+        }
+        return (draft, notes)
+    }
+
+    /// The principal ARNs as patterns: level 1 keeps the resource type (`role/*`), level 2 the account (`*`).
+    static func generalized(_ arns: [String], level: Int) -> [String] {
+        Set(arns.map { arn in
+            let parts = arn.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false)
+            guard parts.count == 6 else { return arn }
+            let type = parts[5].split(separator: "/", maxSplits: 1).first.map { "\($0)/" } ?? ""
+            return parts[0..<5].joined(separator: ":") + ":" + (level == 1 && parts[5].contains("/") ? type : "") + "*"
+        }).sorted()
+    }
+
+    /// The lock: deny what does not come through the expected endpoints, AWS services and the exempted
+    /// people aside; with admins, a second statement lets them reach the bucket-policy actions.
+    /// `exempt` are the people's ARNs, or (`like`) the patterns they were generalized to.
+    static func statements(_ resources: [String], _ callers: Callers, exempt: [String], like: Bool, admins: [String]) -> [Statement] {
+        func conditions(_ arns: [String], like: Bool) -> [Condition] {
+            [Condition("StringNotEquals", "aws:SourceVpce", callers.viaEndpoints.map(\.rawValue).sorted()),
+             Condition("BoolIfExists", "aws:PrincipalIsAWSService", ["false"])]
+                + (arns.isEmpty ? [] : [Condition(like ? "ArnNotLike" : "ArnNotEquals", "aws:PrincipalArn", arns)])
+        }
+        guard !admins.isEmpty else {
+            return [Statement(sid: lockSid, effect: .deny, principal: .any, action: .actions(["s3:*"]), resource: .resources(resources),
+                              conditions: conditions(exempt, like: like))]
+        }
+        return [
+            Statement(sid: lockSid, effect: .deny, principal: .any, action: .notActions(policyActions),
+                      resource: .resources(resources), conditions: conditions(exempt, like: like)),
+            Statement(sid: adminSid, effect: .deny, principal: .any, action: .actions(policyActions),
+                      resource: .resources([resources[0]]), conditions: conditions(Array(Set(exempt + admins)).sorted(), like: true)),
+        ]
     }
 }

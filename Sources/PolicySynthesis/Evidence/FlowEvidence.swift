@@ -32,29 +32,46 @@ enum FlowEvidence {
         var findings = FlowFindings()
         findings.flowRecords = flows.reduce(0) { $0 + $1.records }
         let egress = flows.filter { $0.action == "ACCEPT" && ($0.flowDirection.isEmpty || $0.flowDirection == "egress") }
-        let people = PrincipalIndex(c.sources)
+        let people = PrincipalIndex(c.sources, authorized: c.observed)
         let byEndpoint = sourcesByEndpoint(egress, c.endpoints)
         (findings.sources, findings.coverageGaps) = sourcesAndGaps(byEndpoint, people)
         findings.bypass = bypass(egress, c.endpoints, people)
         let logged = Set(c.observed.compactMap(\.access.resource.s3BucketName))
-        let (inferred, supported) = inferAWSOwned(byEndpoint, triggers(c), logged: logged, c)
-        findings.inferred = inferred
-        findings.notNeeded = notNeeded(c, supported: supported, logged: logged)
+        // A host routes S3 through an endpoint when its flows go there, or its own authorized requests did.
+        var routed = byEndpoint.mapValues { Set($0.keys).reduce(into: [String: String]()) { $0[$1] = "sends S3 traffic through" } }
+        for (endpoint, ips) in people.requestIPsByEndpoint {
+            for ip in ips where routed[endpoint]?[ip] == nil { routed[endpoint, default: [:]][ip] = "made authorized S3 requests through" }
+        }
+        let (inferred, supported) = inferAWSOwned(routed, triggers(c), logged: logged, c)
+        let (pulls, pulled) = imagePulls(c, logged: logged)
+        var seen = Set(inferred.map { "\($0.endpoint) \($0.bucket)" })
+        findings.inferred = inferred + pulls.filter { seen.insert("\($0.endpoint) \($0.bucket)").inserted }
+        findings.notNeeded = notNeeded(c, supported: supported.union(pulled), logged: logged)
         return findings
     }
 
     /// Principals by address and by instance (EC2 role sessions are named after the instance), and the
-    /// addresses each endpoint's CloudTrail requests came from.
+    /// addresses each endpoint's authorized CloudTrail requests came from.
     struct PrincipalIndex {
         var byIP: [String: Set<String>] = [:]
         var byInstance: [String: Set<String>] = [:]
         var requestIPsByEndpoint: [String: Set<String>] = [:]
 
-        init(_ sources: [ObservedSource]) {
+        /// An address explains its endpoint traffic only through a principal with authorized requests
+        /// through that endpoint: an anonymous, unauthenticated or denied request closes no gap.
+        init(_ sources: [ObservedSource], authorized observed: [ObservedAccess]) {
+            struct Key: Hashable { var endpoint: VPCEndpointID; var principal: String }
+            let authorized = Set(observed.compactMap { a in
+                a.endpoint.flatMap { e in
+                    a.outcome.wasAuthorized && a.principal.kind != .anonymous ? Key(endpoint: e, principal: a.principal.arn) : nil
+                }
+            })
             for s in sources {
                 byIP[s.sourceIP, default: []].insert(s.principalARN)
                 if s.sessionName.hasPrefix("i-") { byInstance[s.sessionName, default: []].insert(s.principalARN) }
-                if let e = s.endpoint { requestIPsByEndpoint[e.rawValue, default: []].insert(s.sourceIP) }
+                if let e = s.endpoint, authorized.contains(Key(endpoint: e, principal: s.principalARN)) {
+                    requestIPsByEndpoint[e.rawValue, default: []].insert(s.sourceIP)
+                }
             }
         }
 
@@ -63,6 +80,31 @@ enum FlowEvidence {
             for i in instances { p.formUnion(byInstance[i] ?? []) }
             return p.sorted()
         }
+    }
+
+    /// Whether `flows` can be tied to `endpoint`: for a gateway endpoint, records of its VPC that carry
+    /// `pkt-dst-aws-service` and `traffic-path`; for an interface endpoint, records of its VPC or to its
+    /// network interfaces' addresses. Default-format (v2) records have none of these fields.
+    static func tie(_ flows: [ObservedFlow], _ endpoint: Inventory.Endpoint) -> FlowTie {
+        guard let vpc = endpoint.vpcID else {
+            return .untied("the endpoint is not in the inventory: its VPC and its flows cannot be told apart",
+                           remedy: "add \(value: "aws ec2 describe-vpc-endpoints") output to the inventory")
+        }
+        if endpoint.isGateway {
+            let tied = flows.contains { $0.vpcID == vpc && !$0.destinationService.isEmpty && $0.trafficPath > 0 }
+            return tied ? .tied : .untied("no flow record of \(value: vpc) carries \(value: "pkt-dst-aws-service") and "
+                                              + "\(value: "traffic-path"): traffic to the service cannot be told apart "
+                                              + "(default-format flow logs prove nothing here)",
+                                          remedy: Verdicts.gatewayFields)
+        }
+        guard !endpoint.addresses.isEmpty else {
+            return .untied("the endpoint's network interfaces are not in the inventory: its flows cannot be told apart",
+                           remedy: "add \(value: "aws ec2 describe-network-interfaces") output to the inventory")
+        }
+        let addresses = Set(endpoint.addresses)
+        let tied = flows.contains { $0.vpcID == vpc || addresses.contains($0.destinationAddress) }
+        return tied ? .tied : .untied("no flow record of \(value: vpc) or to the endpoint's network interfaces",
+                                      remedy: "enable VPC flow logs for \(value: vpc)")
     }
 
     /// Flows into each endpoint, by source address: gateway endpoints by service and traffic path,
@@ -136,7 +178,8 @@ enum FlowEvidence {
         }
     }
 
-    /// Evidence per address for services that need AWS-owned buckets: address → trigger → evidence.
+    /// Evidence per address for services that need AWS-owned buckets: address → trigger → evidence
+    /// (image pulls are placed by their caller instead, see ``imagePulls(_:logged:)``).
     static func triggers(_ c: Context) -> [String: [String: String]] {
         var triggers: [String: [String: String]] = [:]
         var releases: [String: AmazonLinuxRelease?] = [:]   // by user agent: a few agents, read once each
@@ -154,7 +197,6 @@ enum FlowEvidence {
         for s in c.sources { ipsByPrincipal[s.principalARN, default: []].insert(s.sourceIP) }
         for a in c.observed where a.outcome.wasAuthorized {
             let trigger: String? = switch a.access.action.description.lowercased() {
-            case "ecr:getdownloadurlforlayer", "ecr:batchgetimage": "ecr-pull"
             case "ssm:updateinstanceinformation": "ssm-agent"
             case "cloudformation:signalresource": "cloudformation-wait"
             default: nil
@@ -167,15 +209,16 @@ enum FlowEvidence {
         return triggers
     }
 
-    /// AWS-owned buckets a host's evidence calls for on an S3 endpoint it sends traffic through, one
-    /// piece of evidence per (endpoint, bucket); and every (service, bucket) the evidence supports.
-    static func inferAWSOwned(_ byEndpoint: [String: [String: [ObservedFlow]]], _ triggers: [String: [String: String]],
+    /// AWS-owned buckets a host's evidence calls for on an S3 endpoint it routes S3 through (`routed`:
+    /// endpoint → address → how that is known), one piece of evidence per (endpoint, bucket); and every
+    /// (service, bucket) the evidence supports.
+    static func inferAWSOwned(_ routed: [String: [String: String]], _ triggers: [String: [String: String]],
                               logged: Set<String>, _ c: Context) -> ([InferredAWSOwned], Set<String>) {
         var inferred: [InferredAWSOwned] = []
         var supported = Set<String>()
         for endpoint in c.endpoints where endpoint.service == "s3" {
             let region = c.regionOf(endpoint)
-            for (ip, _) in byEndpoint[endpoint.id.rawValue] ?? [:] {
+            for (ip, how) in routed[endpoint.id.rawValue] ?? [:] {
                 for (trigger, evidence) in (triggers[ip] ?? [:]).sorted(by: { $0.key < $1.key }) {
                     let parts = trigger.split(separator: ":", maxSplits: 1).map(String.init)
                     let entries = c.catalog.entries(trigger: parts[0], region: region)
@@ -185,7 +228,7 @@ enum FlowEvidence {
                         if logged.contains(bucket) { continue }
                         inferred.append(InferredAWSOwned(
                             endpoint: endpoint.id.rawValue, service: entry.service, feature: entry.feature, bucket: bucket,
-                            evidence: "\(ip) sends S3 traffic through \(endpoint.id); \(evidence)"))
+                            evidence: "\(ip) \(how) \(endpoint.id); \(evidence)"))
                     }
                 }
             }
@@ -193,6 +236,57 @@ enum FlowEvidence {
         var seen = Set<String>()
         let unique = Array(Set(inferred)).sorted { ($0.endpoint, $0.bucket, $0.evidence) < ($1.endpoint, $1.bucket, $1.evidence) }
         return (unique.filter { seen.insert("\($0.endpoint) \($0.bucket)").inserted }, supported)
+    }
+
+    /// Rule `ecr-pull`: an authorized `ecr:GetDownloadUrlForLayer` or `ecr:BatchGetImage` means the
+    /// caller then fetches the image's layers from the AWS-owned layer bucket through the S3 gateway
+    /// endpoint of its VPC, which its CloudTrail never shows (catalog source: the ECR VPC endpoint
+    /// documentation). The caller's VPC is that of the endpoint its ECR call went through, else of the
+    /// S3 endpoints its own requests went through, else every S3 gateway endpoint of its account and
+    /// Region (a call from a NAT address places it no closer). Flow logs are not needed.
+    static func imagePulls(_ c: Context, logged: Set<String>) -> ([InferredAWSOwned], Set<String>) {
+        let s3 = c.endpoints.filter { $0.service == "s3" }
+        guard !s3.isEmpty else { return ([], []) }
+        var usedBy: [String: Set<VPCEndpointID>] = [:]
+        for a in c.observed where a.outcome.wasAuthorized && a.access.action.service.lowercased() == "s3" {
+            if let e = a.endpoint { usedBy[a.principal.arn, default: []].insert(e) }
+        }
+        let vpcOf = Dictionary(c.endpoints.compactMap { e in e.vpcID.map { (e.id, $0) } }, uniquingKeysWith: { a, _ in a })
+        var inferred: [InferredAWSOwned] = [], supported = Set<String>()
+        let pulls = ["getdownloadurlforlayer", "batchgetimage"]
+        for a in c.observed where a.outcome.wasAuthorized && a.access.action.service.lowercased() == "ecr"
+            && pulls.contains(a.access.action.name.lowercased()) {
+            let (placed, how) = placement(a, s3: s3, vpcOf: vpcOf, usedBy: usedBy)
+            for endpoint in placed {
+                // The catalog's entries of the endpoint's partition: none where its sources document none.
+                let region = c.regionOf(endpoint)
+                for entry in c.catalog.entries(trigger: "ecr-pull", region: region) {
+                    let bucket = entry.bucketName(region: region)
+                    supported.insert("\(entry.service) \(bucket)")
+                    guard !logged.contains(bucket) else { continue }
+                    let evidence = "rule ecr-pull (\(entry.source)): \(a.count) × \(a.access.action) by \(a.principal.arn); \(how)"
+                    inferred.append(InferredAWSOwned(endpoint: endpoint.id.rawValue, service: entry.service, feature: entry.feature,
+                                                     bucket: bucket, evidence: evidence))
+                }
+            }
+        }
+        var seen = Set<String>()
+        let unique = inferred.sorted { ($0.endpoint, $0.bucket, $0.evidence) < ($1.endpoint, $1.bucket, $1.evidence) }
+        return (unique.filter { seen.insert("\($0.endpoint) \($0.bucket)").inserted }, supported)
+    }
+
+    /// The S3 endpoints of an ECR caller's VPC, and how they were found.
+    static func placement(_ a: ObservedAccess, s3: [Inventory.Endpoint], vpcOf: [VPCEndpointID: String],
+                          usedBy: [String: Set<VPCEndpointID>]) -> ([Inventory.Endpoint], String) {
+        if let via = a.endpoint, let vpc = vpcOf[via] {
+            let same = s3.filter { $0.vpcID == vpc }
+            if !same.isEmpty { return (same, "its ECR call went through \(via) in \(vpc)") }
+        }
+        let used = s3.filter { usedBy[a.principal.arn]?.contains($0.id) ?? false }
+        if !used.isEmpty { return (used, "the same principal's S3 requests go through that endpoint") }
+        let account = a.principal.account ?? a.recipientAccount
+        let local = s3.filter { e in e.isGateway && e.owner != nil && e.owner == account && (e.region == nil || e.region == a.region) }
+        return (local, "an S3 gateway endpoint of the caller's account and Region (the call came from outside any endpoint)")
     }
 
     /// Catalog entries nothing in the logs supports, for the Regions of the S3 endpoints.

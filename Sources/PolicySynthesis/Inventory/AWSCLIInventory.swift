@@ -74,11 +74,34 @@ extension InventoryReading {
     }
 
     /// `s3api get-bucket-policy` output or a plain policy: `<vpce-id>.json` is an endpoint's, any other name a bucket's.
-    mutating func readPolicyFile(_ text: String, path: String) {
+    /// A policy file's name, and its stem: `my-bucket.json`, `my-bucket.JSON.gz`, `vpce-0a1.policy` name
+    /// the bucket or endpoint.
+    static func policyFileStem(_ path: String) -> (name: String, stem: String) {
         let name = String(path.split(separator: "/").last ?? Substring(path))
-        // `my-bucket.json`, `my-bucket.JSON.gz`, `vpce-0a1.policy`: the stem names the bucket or endpoint.
         var stem = name
         for suffix in [".gz", ".json", ".policy", ".txt"] where stem.lowercased().hasSuffix(suffix) { stem = String(stem.dropLast(suffix.count)) }
+        return (name, stem)
+    }
+
+    /// An export that declares its bucket has no policy: `aws s3api get-bucket-policy` prints nothing
+    /// then (its error goes to stderr), or the saved error names `NoSuchBucketPolicy`. True when read so.
+    mutating func readDeclaredAbsence(_ text: String, path: String) -> Bool {
+        let trimmed = String(text.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+        guard trimmed.isEmpty || (trimmed.contains("NoSuchBucketPolicy") && !trimmed.hasPrefix("{")) else { return false }
+        let (name, stem) = Self.policyFileStem(path)
+        guard BucketName.isWellFormed(stem), !VPCEndpointID.isWellFormed(stem) else { return false }
+        if inventory.bucketPolicies[stem] != nil {
+            note("inventory-conflict", "bucket \(value: stem): \(value: name) says it has no policy, but a policy was read; "
+                    + "the policy is used", path)
+            return true
+        }
+        inventory.bucketsWithoutPolicy.insert(stem)
+        inventory.bucketPolicySources[stem] = name
+        return true
+    }
+
+    mutating func readPolicyFile(_ text: String, path: String) {
+        let (name, stem) = Self.policyFileStem(path)
         do {
             let policy = try PolicyReader.read(text)
             if VPCEndpointID.isWellFormed(stem) {

@@ -69,8 +69,12 @@ public struct Inventory: Sendable {
     public var buckets: [String: AccountID] = [:]
     /// Current bucket policies by bucket name.
     public var bucketPolicies: [String: PolicyDocument] = [:]
-    /// Where each bucket policy came from, by bucket name (as for ``Endpoint/policySource``).
+    /// Where each bucket policy came from, by bucket name (as for ``Endpoint/policySource``), and the
+    /// file that declared a bucket has none.
     public var bucketPolicySources: [String: String] = [:]
+    /// Buckets the inventory declares have no policy: an empty `get-bucket-policy` export, or its saved
+    /// `NoSuchBucketPolicy` error. Their current policy is known to be none.
+    public var bucketsWithoutPolicy: Set<String> = []
     /// Problems met while reading (a file not recognized, a policy that does not read), for the report.
     public var diagnostics: [Diagnostic] = []
 

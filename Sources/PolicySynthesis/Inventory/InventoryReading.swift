@@ -22,6 +22,7 @@ struct InventoryReading {
     init(trustedAccounts: [AccountID]) { self.trustedAccounts = trustedAccounts }
 
     mutating func read(path: String, text: String) {
+        if readDeclaredAbsence(text, path: path) { return }
         let first = text.first { !$0.isWhitespace }
         guard first == "{" || first == "[" else { return readNonJSON(path: path, text: text) }
         let bytes = Array(text.utf8)
@@ -130,6 +131,7 @@ struct InventoryReading {
         }
         inventory.bucketPolicies[bucket] = policy
         inventory.bucketPolicySources[bucket] = source
+        inventory.bucketsWithoutPolicy.remove(bucket)
     }
 
     /// Reads a policy given as JSON text or as an object; nil (and a diagnostic) when it does not read.

@@ -17,6 +17,8 @@ enum ChangeFiles {
         var reasons: [Diagnostic]
         /// The policy in force was saved in `current/` (else a rollback cannot restore it).
         var currentSaved: Bool
+        /// The inventory declares the bucket has no policy: a rollback deletes the lock's policy.
+        var currentAbsent = false
         var draft: PolicyDocument
 
         var file: String { kind.isEndpoint ? "endpoints/\(id).json" : "buckets/\(id).json" }
@@ -30,7 +32,8 @@ enum ChangeFiles {
                   currentSaved: $0.currentKnown, draft: $0.draft)
         }
         let buckets = r.buckets.map {
-            Draft(kind: .bucket, id: $0.bucket, verdict: $0.verdict, reasons: $0.reasons, currentSaved: $0.current != nil, draft: $0.draft)
+            Draft(kind: .bucket, id: $0.bucket, verdict: $0.verdict, reasons: $0.reasons, currentSaved: $0.current != nil,
+                  currentAbsent: $0.currentDeclaredAbsent, draft: $0.draft)
         }
         return endpoints + buckets
     }
@@ -57,6 +60,10 @@ enum ChangeFiles {
         for d in drafts {
             out += "\n# \(d.label)\n"
             guard let command = applyCommand(d) else { out += "#   not written: the Region is not known\n"; continue }
+            if !d.kind.isEndpoint, !d.draft.statements.contains(where: { $0.sid == BucketLockBuilder.adminSid }) {
+                out += "#   no --admin-principal: once applied, only the account's root user and callers through the endpoints the lock\n"
+                    + "#   answers can change or delete this bucket's policy (rollback.sh included); run both from such a caller\n"
+            }
             switch d.verdict {
             case .ready:
                 out += command + "\n"
@@ -131,8 +138,9 @@ enum ChangeFiles {
             guard isRegion(region), d.currentSaved else { return nil }
             return "aws ec2 modify-vpc-endpoint --region \(region) --vpc-endpoint-id \(d.id) --policy-document file://\(d.current)"
         case .bucket:
-            return d.currentSaved ? "aws s3api put-bucket-policy --bucket \(d.id) --policy file://\(d.current)"
-                                  : "aws s3api delete-bucket-policy --bucket \(d.id)"
+            // Deleted only where the inventory declares there was none: a policy missing from the export is not absent.
+            if d.currentSaved { return "aws s3api put-bucket-policy --bucket \(d.id) --policy file://\(d.current)" }
+            return d.currentAbsent ? "aws s3api delete-bucket-policy --bucket \(d.id)" : nil
         }
     }
 

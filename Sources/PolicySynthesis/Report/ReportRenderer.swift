@@ -123,13 +123,14 @@ public enum ReportRenderer {
             : "\(bold: r.verdict.rawValue.uppercased()) overall: \(ready) of \(plural(rows.count, "draft")) ready. Window: \(window(r)). Granularity: \(code: r.options.granularity.rawValue). Trusted accounts: \(r.trustedAccounts.map { code($0.rawValue) }.joined(separator: ", "))."
         var blocks: [ReportBlock] = [.paragraph(summary)]
         if !rows.isEmpty { blocks.append(.verdicts(rows)) }
+        blocks += missingEvidenceBlocks(r)
         let tested = r.endpoints.compactMap { e in e.backtest.map { (e.endpoint.id.rawValue, $0) } }
         if let first = tested.first?.1 {
             let items = tested.map { id, t in
                 ReportItem("\(code: id): \(t.refused) of \(t.requests) held-out requests refused (\(String(format: "%.1f", t.refusedShare * 100))%)\(t.refusedRequests.isEmpty ? "" : ": ")\(t.refusedRequests.prefix(5).map { "\(code($0.principal)) \($0.action) \(code($0.resource))" as ReportLine }.joined(separator: "; "))")
             }
             blocks.append(.paragraph("Backtest (drafts learned without \(first.from) to \(first.through), replayed on those days):"))
-            blocks.append(.callout(tested.contains { $0.1.refusedShare > Backtest.reviewThreshold } ? .review : .ready, items))
+            blocks.append(.callout(tested.contains { $0.1.refused > 0 } ? .review : .ready, items))
         }
         return blocks
     }
@@ -261,7 +262,10 @@ public enum ReportRenderer {
             items += capped(b.replay.failures, 10, by: { $0.requests > $1.requests }, noun: "failures") { f in
                 ReportItem("FAILED: \(f.principal) \(f.action) \(f.resource) (\(f.requests) requests) → \(f.decision)")
             }
-            blocks += [.heading(level: 3, "\(b.bucket)", id: "bucket-" + b.bucket), .list(items)]
+            if !b.held.isEmpty {
+                items.append(ReportItem("not exempted (the lock would deny them):", capped(b.held, noun: "callers") { ReportItem("\($0)") }))
+            }
+            blocks += [.heading(level: 3, "\(b.bucket)", id: "bucket-" + b.bucket), .list(items)] + evidenceBlocks(b.evidenceTable)
         }
         return blocks
     }
@@ -293,9 +297,10 @@ public enum ReportRenderer {
         }
         func list(_ a: [String]) -> String { a.isEmpty ? "0" : "\(a.count): \(a.prefix(6).joined(separator: ", "))\(a.count > 6 ? ", …" : "")" }
         let usage: [[ReportLine]] = e.usage.map { u in ["\(u.statement)", "\(list(u.used))", "\(list(u.usedButDenied))", "\(list(u.unused))", "\(list(u.notObservable))"] }
-        return [.heading(level: 3, "\(e.endpoint.id.rawValue)", id: e.endpoint.id.rawValue), .list(items),
-                .table(ReportTable(header: ["statement", "actions", "resources", "principals", "requests", "first seen", "last seen"], rows: statements, noun: "statements",
-                                   more: max(0, e.draft.statements.count - ListCap.items))),
+        return [.heading(level: 3, "\(e.endpoint.id.rawValue)", id: e.endpoint.id.rawValue), .list(items)]
+            + evidenceBlocks(e.evidenceTable) + [
+                .table(ReportTable(header: ["statement", "actions", "resources", "principals", "requests", "first seen", "last seen"],
+                                   rows: statements, noun: "statements", more: max(0, e.draft.statements.count - ListCap.items))),
                 .paragraph("Unused permissions of the \(e.currentKnown ? "current" : "assumed default") policy (actions of \(e.service)):"),
                 .table(ReportTable(header: ["statement", "used", "used but denied", "granted, unused", "granted, not observable"], rows: usage, noun: "statements"))]
     }

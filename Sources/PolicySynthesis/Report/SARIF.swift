@@ -35,25 +35,32 @@ public enum SARIF {
         var message: Text
         var locations: [Location]
         var partialFingerprints: [String: String]
+        /// The draft's evidence items not proven, `code: status` (stable codes, as in summary.json).
+        var properties: [String: [String]]
     }
     struct Location: Encodable { var physicalLocation: Physical }
     struct Physical: Encodable { var artifactLocation: Artifact; var region: Region }
     struct Artifact: Encodable { var uri: String }
     struct Region: Encodable { var startLine: Int }
 
+    static let unsafeText = "An item of evidence the draft needs is contradicted: the replay or the grant check failed, flow logs "
+        + "show traffic the draft would refuse, or a lock met an endpoint that is not yours. Do not apply it."
+    static let reviewText = "An item of evidence the draft needs is missing (data events, flow-log fields, a long enough window, the "
+        + "current policy, given trusted accounts, …); the result's properties name each, the report says how to get it."
+
     static let rules = [
         Rule(id: "draft-unsafe", name: "DraftUnsafe", shortDescription: Text(text: "A draft policy would break traffic or grant more than today"),
-             fullDescription: Text(text: "The replay or the grant check failed, or flow logs show traffic the draft would refuse. Do not apply it."),
-             defaultConfiguration: ["level": "error"]),
+             fullDescription: Text(text: unsafeText), defaultConfiguration: ["level": "error"]),
         Rule(id: "draft-review", name: "DraftNeedsReview", shortDescription: Text(text: "The logs cannot vouch for everything a draft policy governs"),
-             fullDescription: Text(text: "Nothing known breaks, but a reason in the report (no data events, a short window, an unknown current policy, …) needs a human."),
-             defaultConfiguration: ["level": "warning"]),
+             fullDescription: Text(text: reviewText), defaultConfiguration: ["level": "warning"]),
     ]
 
     /// The log for `result`, with each draft located under `out` (the `--out` folder as given, so that a
     /// relative one is relative to the repository CI runs in).
     public static func log(_ result: SynthesisResult, out: String, toolVersion: String) -> String {
         let folder = out.hasSuffix("/") ? String(out.dropLast()) : out
+        let tables = Dictionary(result.endpoints.map { ("endpoints/\($0.endpoint.id.rawValue).json", $0.evidenceTable) }
+                                + result.buckets.map { ("buckets/\($0.bucket).json", $0.evidenceTable) }, uniquingKeysWith: { a, _ in a })
         let notReady = ListCap.first(ChangeFiles.drafts(result).filter { $0.verdict != .ready }) {
             $0.verdict != $1.verdict ? $0.verdict > $1.verdict : ($0.file < $1.file)
         }
@@ -63,7 +70,9 @@ public enum SARIF {
             return Result(ruleId: unsafe ? "draft-unsafe" : "draft-review", ruleIndex: unsafe ? 0 : 1, level: unsafe ? "error" : "warning",
                           message: Text(text: "\(d.kind.isEndpoint ? "Endpoint" : "Bucket") \(d.id.visible()): \(d.verdict.rawValue). \(reasons)"),
                           locations: [Location(physicalLocation: Physical(artifactLocation: Artifact(uri: uri(folder + "/" + d.file)), region: Region(startLine: 1)))],
-                          partialFingerprints: ["perimeterDraft/v1": "\(d.kind.isEndpoint ? "endpoint" : "bucket")/\(d.id)"])
+                          partialFingerprints: ["perimeterDraft/v1": "\(d.kind.isEndpoint ? "endpoint" : "bucket")/\(d.id)"],
+                          properties: ["evidence": (tables[d.file]?.items ?? []).filter { $0.status != .proven }
+                                                        .map { "\($0.code): \($0.status.rawValue)" }])
         }
         let log = Log(runs: [Run(tool: Tool(driver: Driver(version: toolVersion, rules: rules)), results: results,
                                  properties: notReady.more == 0 ? nil : ["omittedResults": notReady.more])])

@@ -10,7 +10,10 @@ struct Summary: Codable {
         var reviewItems: Int
         var bypassSources: Int
         var rejectedRecords: Int64
+        var failedFiles: Int
         var verdict: Verdict
+        /// Item codes missing or contradicted in any draft, each once: what to provide first.
+        var missingEvidence: [String]
     }
     struct StatementSummary: Codable {
         var sid: String
@@ -44,6 +47,7 @@ struct Summary: Codable {
         var unusedPermissions: [StatementUsage]
         var verdict: Verdict
         var reasons: [Diagnostic]
+        var evidence: EvidenceTable
         var backtest: Backtest?
     }
     struct BucketSummary: Codable {
@@ -56,6 +60,9 @@ struct Summary: Codable {
         var replay: ReplayResult
         var verdict: Verdict
         var reasons: [Diagnostic]
+        var evidence: EvidenceTable
+        /// Callers the lock does not exempt, with why.
+        var held: [Message]
     }
     var window: [String: String]
     var granularity: String
@@ -69,6 +76,8 @@ struct Summary: Codable {
     var flows: FlowFindings
     /// Authorized requests per endpoint and day: the data of the report's first picture.
     var dailyRequests: [DailyRequests]
+    /// Log files the store could not read, with their reasons.
+    var failedFiles: [FailedFile]
     var assumptions: [Diagnostic]
     /// How many items each list cut to ``ListCap/items`` left out, by its path (absent when none was cut).
     var omitted: [String: Int]
@@ -78,11 +87,17 @@ extension ReportRenderer {
     /// summary.json's `status`, with each draft's verdict and reason codes (the worst first, at most
     /// ``ListCap/items``; `omittedDrafts` counts the rest): what `--json` prints for CI.
     public static func statusJSON(_ r: SynthesisResult) -> String {
-        struct Draft: Encodable { var draft: String; var verdict: Verdict; var reasons: [String] }
+        struct Item: Encodable { var code: String; var status: EvidenceItem.Status }
+        struct Draft: Encodable {
+            var draft: String, kind: DraftKind, verdict: Verdict, reasons: [String], evidence: [Item]
+        }
         struct Output: Encodable { var status: Summary.Status; var drafts: [Draft]; var omittedDrafts: Int }
-        let all = r.endpoints.map { e in
-            Draft(draft: "endpoints/\(e.endpoint.id.rawValue).json", verdict: e.verdict, reasons: e.reasons.map(\.code.rawValue))
-        } + r.buckets.map { Draft(draft: "buckets/\($0.bucket).json", verdict: $0.verdict, reasons: $0.reasons.map(\.code.rawValue)) }
+        let items = { (t: EvidenceTable) in t.items.map { Item(code: $0.code.rawValue, status: $0.status) } }
+        let all = r.endpoints.map { Draft(draft: "endpoints/\($0.endpoint.id.rawValue).json", kind: $0.evidenceTable.kind,
+                                          verdict: $0.verdict, reasons: $0.reasons.map(\.code.rawValue),
+                                          evidence: items($0.evidenceTable)) }
+            + r.buckets.map { Draft(draft: "buckets/\($0.bucket).json", kind: .bucketLock, verdict: $0.verdict,
+                                    reasons: $0.reasons.map(\.code.rawValue), evidence: items($0.evidenceTable)) }
         let (drafts, omitted) = ListCap.first(all) { $0.verdict != $1.verdict ? $0.verdict > $1.verdict : $0.draft < $1.draft }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -92,7 +107,9 @@ extension ReportRenderer {
 
     static func status(_ r: SynthesisResult) -> Summary.Status {
         Summary.Status(replayPassed: r.replayPassed, unsafeCoverageGaps: r.unsafeCoverageGaps, reviewItems: r.review.count,
-                       bypassSources: r.flows.bypass.count, rejectedRecords: r.rejectedRecords, verdict: r.verdict)
+                       bypassSources: r.flows.bypass.count, rejectedRecords: r.rejectedRecords, failedFiles: r.failedFiles.count,
+                       verdict: r.verdict,
+                       missingEvidence: r.missingEvidence.map(\.code.rawValue))
     }
 
     /// summary.json: every list cut to ``ListCap/items`` (the largest first), with what each left out in `omitted`.
@@ -108,14 +125,16 @@ extension ReportRenderer {
             return Summary.BucketSummary(
                 bucket: b.bucket, owner: b.owner?.rawValue, currentPolicySource: b.currentSource, endpoints: cut.first(b.endpoints, path + ".endpoints"),
                 exceptions: cut.first(b.exceptions, path + ".exceptions"), draftCharacters: b.size, replay: cut.replay(b.replay, path + ".replay"),
-                verdict: b.verdict, reasons: cut.first(b.reasons, path + ".reasons"))
+                verdict: b.verdict, reasons: cut.first(b.reasons, path + ".reasons"), evidence: b.evidenceTable,
+                held: cut.first(b.held, path + ".held"))
         }
         let summary = Summary(
             window: window, granularity: r.options.granularity.rawValue, status: status(r),
             trustedAccounts: cut.first(r.trustedAccounts.map(\.rawValue), "trustedAccounts"), endpoints: endpoints, buckets: buckets,
             awsOwned: cut.first(r.awsOwned, "awsOwned"), review: cut.first(r.review, "review", by: ReviewItem.mostRequestedFirst),
             denials: cut.first(r.denials, "denials", by: Denial.mostRequestedFirst), flows: cut.flows(r.flows),
-            dailyRequests: r.dailyRequests, assumptions: cut.first(r.assumptions, "assumptions"), omitted: cut.counts)
+            dailyRequests: r.dailyRequests, failedFiles: cut.first(r.failedFiles, "failedFiles"),
+            assumptions: cut.first(r.assumptions, "assumptions"), omitted: cut.counts)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? String(decoding: encoder.encode(summary), as: UTF8.self)).map { $0 + "\n" } ?? "{}\n"
@@ -142,7 +161,7 @@ extension ReportRenderer {
             replay: cut.replay(e.replay, path + ".replay"),
             grantCheck: grantCheck, coarsened: cut.first(e.coarsened, path + ".coarsened"), notes: cut.first(e.notes, path + ".notes"),
             statements: statements, unusedPermissions: cut.first(e.usage, path + ".unusedPermissions"), verdict: e.verdict,
-            reasons: cut.first(e.reasons, path + ".reasons"), backtest: e.backtest)
+            reasons: cut.first(e.reasons, path + ".reasons"), evidence: e.evidenceTable, backtest: e.backtest)
     }
 }
 

@@ -10,23 +10,59 @@ public struct Backtest: Sendable, Hashable, Codable {
     public var through: String
     /// Authorized requests through the endpoint in the held-out days that a draft may allow (requests
     /// a run would hold for review are not counted), and how many the draft refuses.
-    public var requests: Int64 = 0
+    public var requests: Int64
     /// Held-out requests the draft refuses.
-    public var refused: Int64 = 0
+    public var refused: Int64
     /// The refused request groups (the draft would have broken them).
-    public var refusedRequests: [ReplayMismatch] = []
+    public var refusedRequests: [ReplayMismatch]
 
     /// Refused requests as a share of the held-out ones (0 when there were none).
     public var refusedShare: Double { requests == 0 ? 0 : Double(refused) / Double(requests) }
 
-    /// Above this share of refused held-out requests a draft needs review: 1%.
-    public static let reviewThreshold = 0.01
+    enum CodingKeys: String, CodingKey { case from, through, requests, refused, refusedRequests, refusedShare }
+
+    /// A backtest's figures.
+    public init(from: String, through: String, requests: Int64 = 0, refused: Int64 = 0, refusedRequests: [ReplayMismatch] = []) {
+        (self.from, self.through, self.requests, self.refused, self.refusedRequests) = (from, through, requests, refused, refusedRequests)
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(from: try c.decode(String.self, forKey: .from), through: try c.decode(String.self, forKey: .through),
+                  requests: try c.decode(Int64.self, forKey: .requests), refused: try c.decode(Int64.self, forKey: .refused),
+                  refusedRequests: try c.decode([ReplayMismatch].self, forKey: .refusedRequests))
+    }
+
+    /// The figures, with the refused share beside them (summary.json).
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(from, forKey: .from)
+        try c.encode(through, forKey: .through)
+        try c.encode(requests, forKey: .requests)
+        try c.encode(refused, forKey: .refused)
+        try c.encode(refusedRequests, forKey: .refusedRequests)
+        try c.encode(refusedShare, forKey: .refusedShare)
+    }
+
+    /// The backtest as an item of evidence: proven only when no held-out principal–action group is
+    /// refused, however small its share (a monthly job is a job).
+    var evidence: EvidenceItem {
+        guard refused > 0 else {
+            return .proven(.backtest, "learned without \(from) to \(through), the draft keeps all \(requests) requests of those days")
+        }
+        let groups = Set(refusedRequests.map { "\($0.principal) \($0.action)" }).count
+        let share = Double(Int((refusedShare * 1000).rounded())) / 10
+        return .missing(.backtest, "backtest-refused",
+                        "learned without \(from) to \(through), the draft refuses \(Verdicts.n(groups, "principal–action group")) "
+                            + "(\(refused) of \(requests) requests, \(share)%) of those days: the window is too short for this endpoint",
+                        remedy: "a longer window, or add the refused requests' days to it")
+    }
 }
 
 extension Synthesizer {
     /// Replays `heldOut` (the requests of the days after the learning window) against each draft of
-    /// `result`, learned without them, and sets each endpoint's ``EndpointResult/backtest``; a refused
-    /// share above ``Backtest/reviewThreshold`` makes the verdict at least review.
+    /// `result`, learned without them, and sets each endpoint's ``EndpointResult/backtest`` and its
+    /// `backtest` item of evidence: any refused principal–action group leaves the draft unproven.
     ///
     /// ```swift
     /// var result = Synthesizer.synthesize(learning)                    // the window minus its last 7 days
@@ -49,10 +85,9 @@ extension Synthesizer {
             let test = Backtest(from: from, through: through, requests: replay.requests, refused: replay.requests - replay.allowed,
                                 refusedRequests: replay.failures)
             result.endpoints[i].backtest = test
-            if test.refusedShare > Backtest.reviewThreshold {
-                result.endpoints[i].reasons.append(Diagnostic("backtest-refused", .warning, "learned without \(from) to \(through), the draft refuses \(test.refused) of \(test.requests) requests of those days (\(Int((test.refusedShare * 100).rounded()))%): the window is too short for this endpoint"))
-                result.endpoints[i].verdict = max(result.endpoints[i].verdict, .review)
-            }
+            var table = result.endpoints[i].evidenceTable
+            table.set(test.evidence)
+            result.endpoints[i].judge(table)
         }
         let drafted = Set(result.endpoints.map(\.endpoint.id))
         for id in byEndpoint.keys.filter({ !drafted.contains($0) }).sorted() {

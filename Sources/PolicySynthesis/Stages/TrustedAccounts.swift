@@ -5,6 +5,8 @@ struct TrustedAccounts {
     var accounts: Set<AccountID>
     /// How they were found, for the report's assumptions.
     var assumption: Diagnostic
+    /// True when the accounts were given or come from an organization file; false when learned from the logs.
+    var given = true
 
     static func resolve(_ input: SynthesisInput) -> TrustedAccounts {
         let given = Set(input.options.trustedAccounts)
@@ -19,7 +21,9 @@ struct TrustedAccounts {
         }
         // A `vpcEndpointAccountId` alone never makes an account trusted: AWS-managed endpoints carry AWS's.
         let learned = Set(input.observed.compactMap(\.recipientAccount) + inventory.endpoints.values.compactMap(\.owner)).filter(\.isNumeric)
-        return TrustedAccounts(accounts: learned, assumption: Diagnostic("trusted-accounts-learned", .warning, "no trusted accounts were given: assumed the endpoint owners and the accounts the logs were delivered to (\(list(learned))); pass --trusted-account or an \(value: "organizations list-accounts") file to be exact"))
+        let said: Message = "no trusted accounts were given: assumed the endpoint owners and the accounts the logs were delivered to "
+            + "(\(list(learned))); pass --trusted-account or an \(value: "organizations list-accounts") file to be exact"
+        return TrustedAccounts(accounts: learned, assumption: Diagnostic("trusted-accounts-learned", .warning, said), given: false)
     }
 
     static func list(_ accounts: Set<AccountID>) -> String { accounts.map(\.rawValue).sorted().joined(separator: ", ") }

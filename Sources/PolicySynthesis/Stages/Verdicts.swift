@@ -2,101 +2,177 @@ import AWSModel
 
 /// How far a draft can be trusted, from the evidence behind it.
 public enum Verdict: String, Sendable, Hashable, Codable, Comparable, CaseIterable {
-    /// Every check passed and the logs could see what the draft governs.
+    /// Every item of evidence the draft's kind needs is proven.
     case ready
-    /// Nothing known breaks, but the logs could not vouch for everything: read the reasons first.
+    /// Some evidence is missing: the table says what to enable or provide.
     case review
-    /// The draft would break a request that worked, grants more than today, or flow logs show traffic
-    /// it would refuse.
+    /// Some evidence contradicts the draft: it would break a request that worked, grants more than
+    /// today, or flow logs show traffic it would refuse.
     case unsafe
 
     var rank: Int { switch self { case .ready: 0; case .review: 1; case .unsafe: 2 } }
     public static func < (a: Verdict, b: Verdict) -> Bool { a.rank < b.rank }
 }
 
-/// Stage 9: each draft's verdict and its reasons. A reason of severity `error` makes a draft unsafe,
-/// one of severity `warning` makes it need review.
+/// Stage 9: each draft's evidence table, and from it its verdict and reasons. Nothing starts proven:
+/// each item of the draft's kind (``DraftKind/required``) is proven here from the window, or it is
+/// missing or contradicted, and the draft is *ready* only when all are proven.
 enum Verdicts {
-    /// Days of logged use below which a draft needs review: a week, so that a weekly job has had a
-    /// chance to run in the window.
-    static let minimumHistoryDays = 7
-
     /// What the window could see, for every draft.
     struct Visibility {
-        /// Services with data events in the window (object- and item-level S3 and DynamoDB calls).
-        var dataEventServices: Set<String>
+        /// Event categories by service in the window (`s3 Data`, `kms Management`).
+        var categories: Set<String>
         /// Whether the store holds any flow log record.
         var flowLogs: Bool
         var acceptCoverageGaps: Bool
+        /// How the trusted accounts were found.
+        var trust: TrustedAccounts
+        /// Days of logged use each kind needs.
+        var minimumDays: MinimumDays
+        /// Files the store could not read, with their account and Region when their name says them.
+        var failedFiles: [FailedFile]
+        /// Principals a lock exempts for the bucket-policy actions (`--admin-principal`).
+        var adminPrincipals: [String]
     }
 
-    static func endpoint(_ e: EndpointResult, review: [ReviewItem], gaps: [CoverageGap], _ seen: Visibility) -> (Verdict, [Diagnostic]) {
-        var reasons: [Diagnostic] = []
-        if !e.replay.passed {
-            reasons.append(Diagnostic("replay-failed", .error, "the draft refuses \(e.replay.requests - e.replay.allowed) of \(e.replay.requests) requests that were authorized in the window"))
-        }
-        if !e.grantCheck.exceeding.isEmpty {
-            reasons.append(Diagnostic("grant-check-failed", .error, "the draft grants \(e.grantCheck.exceeding.count) combination\(e.grantCheck.exceeding.count == 1 ? "" : "s") the current policy refuses"))
-        }
-        if !gaps.isEmpty {
-            reasons.append(Diagnostic("coverage-gap", seen.acceptCoverageGaps ? .warning : .error,
-                                      "\(gaps.count) source\(gaps.count == 1 ? " sends" : "s send") traffic through the endpoint that CloudTrail does not show; the draft would refuse it\(seen.acceptCoverageGaps ? " (accepted with --accept-coverage-gaps)" : "")"))
-        }
-        if e.replay.requests == 0 {
-            reasons.append(Diagnostic("no-logged-use", .warning, "no authorized request went through the endpoint in the window: the draft refuses everything"))
-        } else if e.historyDays < minimumHistoryDays {
-            reasons.append(Diagnostic("short-history", .warning, "the endpoint's logged use spans \(e.historyDays) day\(e.historyDays == 1 ? "" : "s"), fewer than \(minimumHistoryDays): weekly jobs may not be in the draft"))
-        }
+    static func endpoint(_ e: EndpointResult, review: [ReviewItem], gaps: [CoverageGap], flowTie: FlowTie, blind: [String],
+                         _ seen: Visibility) -> EvidenceTable {
+        let kind: DraftKind = e.endpoint.isGateway || (e.endpoint.type == nil && ["s3", "dynamodb"].contains(e.service))
+            ? .gatewayEndpoint : .interfaceEndpoint
         let held = review.filter { $0.endpoint == e.endpoint.id.rawValue }
-        if !held.isEmpty {
-            reasons.append(Diagnostic("review-items", .warning, "\(held.count) request group\(held.count == 1 ? " is" : "s are") held for review and refused by the draft"))
-        }
-        if !e.currentKnown {
-            reasons.append(Diagnostic("current-policy-assumed", .warning, "the current policy is not in the inventory: the diff and the grant check assume allow-everything"))
-        }
-        if ["s3", "dynamodb"].contains(e.service), !seen.dataEventServices.contains(e.service) {
-            reasons.append(Diagnostic("data-events-missing", .warning, "the window holds no \(e.service) data events: object- or item-level use through the endpoint cannot be seen; enable data events for \(value: e.service) or supply them"))
-        }
-        if !seen.flowLogs {
-            reasons.append(Diagnostic("coverage-not-checked", .warning, "no flow logs in the store: traffic CloudTrail does not show cannot be seen"))
-        } else if e.endpoint.service == nil {
-            reasons.append(Diagnostic("coverage-not-checked", .warning, "the endpoint is not in the inventory (\(value: "describe-vpc-endpoints")): its flows cannot be told apart"))
-        } else if !e.endpoint.isGateway && e.endpoint.addresses.isEmpty {
-            reasons.append(Diagnostic("coverage-not-checked", .warning, "the endpoint's network interfaces are not in the inventory (\(value: "describe-network-interfaces")): its flows cannot be told apart"))
-        }
-        if !e.grantCheck.unprovable.isEmpty {
-            reasons.append(Diagnostic("grant-check-unprovable", .warning, "\(e.grantCheck.unprovable.count) grant\(e.grantCheck.unprovable.count == 1 ? "" : "s") cannot be proven within the current policy from logs alone"))
-        }
-        reasons += e.coarsened.filter { $0.severity == .error }
-        return (verdict(reasons), reasons)
+        let owned: Message = e.endpoint.service == nil
+            ? "its requests name a trusted owner or come from private addresses" : "in the inventory"
+        let items: [EvidenceItem] = [
+            filesRead(account: e.endpoint.owner, region: e.region, seen),
+            trustedAccounts(seen.trust),
+            .proven(.endpointOwned, owned),
+            loggedUse(requests: e.replay.requests),
+            windowLength(days: e.historyDays, minimum: seen.minimumDays.endpoint, flag: "--minimum-days", requests: e.replay.requests),
+            dataPlane(service: e.service, blind: blind, seen),
+            flowCoverage(e, kind: kind, gaps: gaps, tie: flowTie, seen),
+            replay(requests: e.replay.requests, refused: e.replay.requests - e.replay.allowed, passed: e.replay.passed),
+            withinCurrent(e.grantCheck),
+            e.currentKnown ? .proven(.currentPolicy, "from \(value: e.endpoint.policySource ?? "the inventory")")
+                : .missing(.currentPolicy, "current-policy-assumed",
+                           "the current policy is not in the inventory: the diff and the grant check assume allow-everything",
+                           remedy: "add \(value: "aws ec2 describe-vpc-endpoints") output to the inventory"),
+            held.isEmpty ? .proven(.reviewClear, "no request group is held for review")
+                : .missing(.reviewClear, "review-items",
+                           "\(n(held.count, "request group is", "request groups are")) held for review and refused by the draft",
+                           remedy: "decide each (report's Review section): --trusted-account or --allow-resource to allow it"),
+            fitsSize(e),
+        ]
+        return EvidenceTable(kind, items)
     }
 
-    static func bucket(_ b: BucketResult, _ seen: Visibility) -> (Verdict, [Diagnostic]) {
-        var reasons: [Diagnostic] = []
-        if !b.replay.passed {
-            reasons.append(Diagnostic("replay-failed", .error, "the lock explicitly denies \(b.replay.failures.reduce(0) { $0 + $1.requests }) requests that were authorized in the window"))
-        }
-        if !b.grantCheck.exceeding.isEmpty {
-            let n = b.grantCheck.exceeding.count
-            reasons.append(Diagnostic("grant-check-failed", .error,
-                                      "the draft grants \(n) combination\(n == 1 ? "" : "s") the current policy refuses"))
-        }
-        if !b.grantCheck.unprovable.isEmpty {
-            let n = b.grantCheck.unprovable.count
-            reasons.append(Diagnostic("grant-check-unprovable", .warning,
-                                      "\(n) grant\(n == 1 ? "" : "s") cannot be proven within the current policy"))
-        }
-        reasons += b.notes.filter { $0.severity != .note }
-        if b.current == nil {
-            reasons.append(Diagnostic("current-policy-unknown", .warning, "the bucket's current policy is not in the inventory: applying the draft replaces its whole policy"))
-        }
-        if !seen.dataEventServices.contains("s3") || !b.objectAccessObserved {
-            reasons.append(Diagnostic("object-access-not-observable", .warning, "no logged request touched the bucket's objects (S3 data events off, or none in the window)\(b.objectAccessObserved ? "" : ": the lock covers bucket-level actions only"); enable S3 data events for this bucket, or supply them"))
-        }
-        return (verdict(reasons), reasons)
+    static func bucket(_ b: BucketResult, _ seen: Visibility) -> EvidenceTable {
+        let items: [EvidenceItem] = [
+            filesRead(account: b.owner, region: nil, seen),
+            trustedAccounts(seen.trust),
+            lockEndpoints(b),
+            windowLength(days: b.historyDays, minimum: seen.minimumDays.lock, flag: "--minimum-lock-days", requests: b.replay.requests),
+            lockDataPlane(b, seen),
+            replay(requests: b.replay.requests, refused: b.replay.failures.reduce(0) { $0 + $1.requests }, passed: b.replay.passed),
+            bucketPolicy(b),
+            b.held.isEmpty ? .proven(.lockExceptions, "every exception is a trusted account's principal, named by its ARN")
+                : .missing(.lockExceptions, "foreign-exception",
+                           "\(n(b.held.count, "caller")) from outside the expected endpoints: not a trusted account's named principal, "
+                               + "not exempted, the lock would deny \(b.held.count == 1 ? "it" : "them")",
+                           remedy: "decide each (report's Bucket locks section): --trusted-account if the account is yours"),
+            adminPath(b, seen),
+            b.current == nil ? .proven(.withinCurrentPolicy, "no current policy: the lock only denies")
+                : withinCurrent(b.grantCheck),
+            fitsSize(b),
+        ]
+        return EvidenceTable(.bucketLock, items)
     }
 
-    static func verdict(_ reasons: [Diagnostic]) -> Verdict {
-        reasons.contains { $0.severity == .error } ? .unsafe : reasons.contains { $0.severity == .warning } ? .review : .ready
+    /// `3 callers`, `1 caller`.
+    static func n(_ count: some BinaryInteger, _ one: String, _ many: String? = nil) -> String {
+        "\(count) \(count == 1 ? one : many ?? one + "s")"
+    }
+
+    static func lockEndpoints(_ b: BucketResult) -> EvidenceItem {
+        guard !b.foreignEndpoints.isEmpty else {
+            return .proven(.lockEndpointsOwned, "every endpoint the lock answers is in the inventory or a trusted account's")
+        }
+        return .contradicted(.lockEndpointsOwned, "endpoint-not-yours",
+                             "\(n(b.foreignEndpoints.count, "endpoint")) not shown to be yours reached the bucket "
+                                 + "(\(value: b.foreignEndpoints.joined(separator: ", "))): left out of the lock, which would deny them",
+                             remedy: "add the endpoint to the inventory, or its owner with --trusted-account, if it is yours")
+    }
+
+    static func bucketPolicy(_ b: BucketResult) -> EvidenceItem {
+        let source = b.currentSource ?? "the inventory"
+        if b.current != nil { return .proven(.currentPolicy, "from \(value: source)") }
+        if b.currentDeclaredAbsent { return .proven(.currentPolicy, "the bucket has no policy (declared by \(value: source))") }
+        return .missing(.currentPolicy, "current-policy-unknown",
+                        "the bucket's current policy is not in the inventory: applying the draft replaces its whole policy",
+                        remedy: "save \(value: "aws s3api get-bucket-policy --bucket \(b.bucket)") output "
+                            + "(an empty file, or its NoSuchBucketPolicy error, says it has none)")
+    }
+
+    static func filesRead(account: AccountID?, region: String?, _ seen: Visibility) -> EvidenceItem {
+        let failed = seen.failedFiles.filter { $0.affects(account: account, region: region) }
+        guard let first = failed.first else { return .proven(.filesRead, "every log file the store was given was read") }
+        return .missing(.filesRead, "file-not-read",
+                        "\(n(failed.count, "log file")) of its account and Region could not be read "
+                            + "(\(value: first.path): \(first.reason))",
+                        remedy: "replace the file and ingest again")
+    }
+
+    static func trustedAccounts(_ trust: TrustedAccounts) -> EvidenceItem {
+        trust.given ? .proven(.trustedAccounts, trust.assumption.message)
+            : .missing(.trustedAccounts, "trusted-accounts-learned", "the trusted accounts were learned from the logs alone",
+                       remedy: "pass --trusted-account or an \(value: "aws organizations list-accounts") file")
+    }
+
+    static func loggedUse(requests: Int64) -> EvidenceItem {
+        requests > 0 ? .proven(.loggedUse, "\(n(requests, "authorized request")) in the window")
+            : .missing(.loggedUse, "no-logged-use",
+                       "no authorized request went through the endpoint in the window: the draft refuses everything",
+                       remedy: "a window in which the endpoint is used")
+    }
+
+    static func windowLength(days: Int, minimum: Int, flag: String, requests: Int64) -> EvidenceItem {
+        if requests > 0 && days >= minimum {
+            return .proven(.windowLength, "logged use spans \(days) days (\(minimum) needed, \(flag))")
+        }
+        return .missing(.windowLength, "short-history",
+                        "logged use spans \(n(days, "day")), fewer than \(minimum): jobs that run less often may not be in the draft",
+                        remedy: "ingest at least \(minimum) days (\(flag) sets the number)")
+    }
+
+    static func replay(requests: Int64, refused: Int64, passed: Bool) -> EvidenceItem {
+        passed ? .proven(.replay, "keeps all \(n(requests, "authorized request")) of the window")
+            : .contradicted(.replay, "replay-failed",
+                            "the draft refuses \(refused) of \(requests) requests that were authorized in the window")
+    }
+
+    static func withinCurrent(_ check: GrantCheck) -> EvidenceItem {
+        if !check.exceeding.isEmpty {
+            return .contradicted(.withinCurrentPolicy, "grant-check-failed",
+                                 "the draft grants \(n(check.exceeding.count, "combination")) the current policy refuses")
+        }
+        if !check.unprovable.isEmpty {
+            return .missing(.withinCurrentPolicy, "grant-check-unprovable",
+                            "\(n(check.unprovable.count, "grant")) cannot be proven within the current policy from logs alone",
+                            remedy: "read them in the report's grant check; narrow the draft or accept by hand")
+        }
+        return .proven(.withinCurrentPolicy, "\(n(check.checked, "grant")) checked against the current policy")
+    }
+
+    static func fitsSize(_ b: BucketResult) -> EvidenceItem {
+        if let over = b.notes.first(where: { $0.code == "over-size-limit" }) {
+            return .contradicted(.fitsSize, over.code, over.message)
+        }
+        return .proven(.fitsSize, "\(b.size) of \(Synthesizer.bucketPolicyLimit) bytes")
+    }
+
+    static func fitsSize(_ e: EndpointResult) -> EvidenceItem {
+        if let over = e.coarsened.first(where: { $0.severity == .error }) {
+            return .contradicted(.fitsSize, over.code, over.message)
+        }
+        return .proven(.fitsSize, "\(e.size) of \(Synthesizer.endpointPolicyLimit) characters")
     }
 }
