@@ -12,9 +12,13 @@ does the distribution, drops files whose content it has seen (by content hash) a
 as JSON lines, partitioned by day where they have one.
 
 Ship the binary with `--files` (it then sits in each executor's working folder; pass
-`--perimeter ./perimeter`) together with `libjemalloc.so.2` (`--files` too: the binary looks for it
-beside itself where the image has no jemalloc) and its `perimeter_*.resources` folders (`--archives`),
-built with `swift build -c release --static-swift-stdlib`.
+`--perimeter ./perimeter`) and its `perimeter_*.resources` folders (`--archives`), built with
+`swift build -c release --static-swift-stdlib`; the fast build (`--traits Fast`) also needs `libjemalloc.so.2`
+beside it (`--files` too: the binary looks for it there where the image has no jemalloc).
+
+A task reads at most --task-mb megabytes and --task-files files, streams what `perimeter normalize` prints,
+and the rows are kept on disk between the job's two passes: a task's memory follows those figures, not the
+window.
 """
 import argparse
 import json
@@ -22,14 +26,16 @@ import os
 import subprocess
 import tempfile
 
+from pyspark import StorageLevel
 from pyspark.sql import SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 
 def normalize_partition(perimeter, rows):
-    """Writes each (uri, bytes) of the partition to a temporary file and pipes them all through
-    `perimeter normalize --from-stdin`; yields its JSON lines."""
+    """Writes each (uri, bytes) of the partition to a temporary file (one file's bytes in memory at a time) and
+    pipes them all through `perimeter normalize --from-stdin`; yields its JSON lines as it prints them, so the
+    task never holds the partition's rows."""
     with tempfile.TemporaryDirectory() as work:
         listing = []
         for i, (uri, content) in enumerate(rows):
@@ -39,21 +45,20 @@ def normalize_partition(perimeter, rows):
             # An S3 key is chosen by whoever writes to the bucket: a tab or line break in it would end the
             # `PATH<TAB>NAME` line early, so those are written as their percent-escapes.
             name = uri.replace("\t", "%09").replace("\n", "%0A").replace("\r", "%0D")
-            listing.append(f"{path}\t{name}")
+            listing.append(f"{path}\t{name}\n")
         if not listing:
             return
-        result = subprocess.run([perimeter, "normalize", "--from-stdin"], input="\n".join(listing) + "\n",
-                                capture_output=True, text=True, check=False)
-        if result.returncode != 0:
-            raise RuntimeError(f"perimeter normalize failed: {result.stderr.strip()}")
-        for line in result.stdout.splitlines():
-            if line:
-                yield line
-
-
-def is_log(uri, excluded):
-    # The rules of LogFileDiscovery: notes (`*.md`) and excluded folders are not logs.
-    return not uri.endswith(".md") and not any(uri.startswith(prefix) for prefix in excluded)
+        with open(os.path.join(work, "listing"), "w") as f:
+            f.writelines(listing)
+        with open(os.path.join(work, "listing")) as stdin, open(os.path.join(work, "stderr"), "w+") as stderr:
+            process = subprocess.Popen([perimeter, "normalize", "--from-stdin"], stdin=stdin, stdout=subprocess.PIPE,
+                                       stderr=stderr, text=True)
+            for line in process.stdout:
+                if line != "\n":
+                    yield line.rstrip("\n")
+            if process.wait() != 0:
+                stderr.seek(0)
+                raise RuntimeError(f"perimeter normalize failed: {stderr.read().strip()}")
 
 
 def main():
@@ -61,28 +66,37 @@ def main():
     parser.add_argument("--perimeter", required=True, help="the perimeter binary, on every executor")
     parser.add_argument("--out", required=True, help="where the aggregate tables are written (replaced)")
     parser.add_argument("--exclude", action="append", default=[], help="a folder or URI prefix that holds no logs (the inventory)")
-    parser.add_argument("--partitions", type=int, default=0, help="file partitions (default: Spark's parallelism)")
+    parser.add_argument("--task-mb", type=int, default=16,
+                        help="megabytes of log files (as stored: gzip) a task reads at most (default 16, about 160 MB of JSON)")
+    parser.add_argument("--task-files", type=int, default=400,
+                        help="log files a task reads at most (default 400: a trail's small delivery files)")
     parser.add_argument("logs", nargs="+")
     args = parser.parse_args()
 
     spark = SparkSession.builder.appName("perimeter-aggregate").getOrCreate()
-    sc = spark.sparkContext
-    sc._jsc.hadoopConfiguration().set("mapreduce.input.fileinputformat.input.dir.recursive", "true")
+    # A task reads at most --task-mb of files and at most --task-files of them: Spark packs files into a task up to
+    # maxPartitionBytes, each file counting its size plus openCostInBytes. (binaryFiles, used before, packed by bytes
+    # alone: a million records in 13,000 small files made three tasks, each normalizing a third of the window, and
+    # each file's stream carried its whole task's file list, quadratic in the files of a task.)
+    task_bytes = args.task_mb << 20
+    spark.conf.set("spark.sql.files.maxPartitionBytes", str(task_bytes))
+    spark.conf.set("spark.sql.files.openCostInBytes", str(max(1, task_bytes // max(1, args.task_files))))
     perimeter = os.path.abspath(args.perimeter) if os.path.exists(args.perimeter) else args.perimeter
     excluded = [("file:" + os.path.abspath(p)) if "://" not in p else p for p in args.exclude]
 
-    files = None
-    for root in args.logs:
-        uri = root if "://" in root else "file://" + os.path.abspath(root)
-        part = sc.binaryFiles(uri)
-        files = part if files is None else files.union(part)
-    files = files.filter(lambda f: is_log(f[0], excluded))
+    roots = [root if "://" in root else "file://" + os.path.abspath(root) for root in args.logs]
+    listed = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(roots)
+    # Notes (`*.md`) and excluded folders are left out before their content is read (LogFileDiscovery's rules).
+    wanted = ~F.col("path").endswith(".md")
+    for prefix in excluded:
+        wanted = wanted & ~F.col("path").startswith(prefix)
+    files = listed.where(wanted).select("path", "content").rdd.map(lambda row: (row.path, row.content))
     # Names as the native ingest writes them: the local path without `file:`.
     files = files.map(lambda f: (f[0][len("file:"):] if f[0].startswith("file:") else f[0], f[1]))
-    if args.partitions:
-        files = files.repartition(args.partitions)
     lines = files.mapPartitions(lambda rows: normalize_partition(perimeter, rows))
-    rows = spark.read.json(lines.map(lambda l: l), schema=row_schema()).cache()
+    # The rows are read twice (the files' identities, then everything kept): kept on disk, not in the heap, so that
+    # no step holds a partition's rows in memory.
+    rows = spark.read.json(lines, schema=row_schema()).persist(StorageLevel.DISK_ONLY)
 
     # One copy of each file content: the first path in order, as a re-ingest would skip the others.
     file_rows = rows.where("t = 'file'")

@@ -16,7 +16,8 @@ extension OutputWriter {
         guard FileManager.default.fileExists(atPath: existing.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             return "--out `\(folder.visible())` cannot be made: `\(existing.path.visible())` is not a folder"
         }
-        var template = Array((existing.path == "/" ? "/" : existing.path + "/").utf8CString.dropLast()) + Array(".perimeter-probe-XXXXXX".utf8CString)
+        let folder = existing.path == "/" ? "/" : existing.path + "/"
+        var template = Array(folder.utf8CString.dropLast()) + Array(".perimeter-probe-XXXXXX".utf8CString)
         guard let probe = mkdtemp(&template) else {
             let reason = String(cString: strerror(errno))
             let place = existing.path == URL(fileURLWithPath: folder).standardizedFileURL.path ? "" : " (in `\(existing.path.visible())`)"

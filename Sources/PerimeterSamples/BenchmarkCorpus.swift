@@ -30,6 +30,14 @@ public struct BenchmarkCorpus: Sendable {
     /// Every file written.
     public var fileCount: Int { trailFiles + flowFiles }
 
+    /// The day and `HHMM` a file of records from `base` to five minutes later is delivered at, as CloudTrail and flow
+    /// logs name their files: ten minutes after `base` (a record is never dated after its file's delivery).
+    static func deliveryStamp(after base: Int64) -> (day: String, time: String) {
+        let stamp = Timestamp.iso8601(base + 600)
+        let time = String(stamp.dropFirst(11).prefix(5).filter { $0 != ":" })
+        return (Timestamp.day(base + 600), time)
+    }
+
     /// File `index` (0 ..< fileCount): its relative path and gzipped bytes.
     public func file(_ index: Int) -> (path: String, bytes: [UInt8]) {
         var rng = SampleRandom(seed: 0xBE7C_4000 &+ UInt64(index))
@@ -40,8 +48,9 @@ public struct BenchmarkCorpus: Sendable {
             var lines: [String] = []
             lines.reserveCapacity(count)
             for _ in 0..<count { lines.append(trailRecord(&rng, base: base)) }
-            let date = Timestamp.day(base)
-            let path = "AWSLogs/\(SampleScenario.org)/\(P)/CloudTrail/us-east-1/\(date.replacingDashesWithSlashes)/\(P)_CloudTrail_us-east-1_\(date.replacingDashes)T\(index)Z_\(SampleScenario.uniqueString("t\(index)")).json.gz"
+            let (date, time) = Self.deliveryStamp(after: base)
+            let path = "AWSLogs/\(SampleScenario.org)/\(P)/CloudTrail/us-east-1/\(date.replacingDashesWithSlashes)/"
+                + "\(P)_CloudTrail_us-east-1_\(date.replacingDashes)T\(time)Z_\(SampleScenario.uniqueString("t\(index)")).json.gz"
             return (path, GzipEncoder.compress(Array(("{\"Records\":[" + lines.joined(separator: ",") + "]}").utf8)))
         }
         let flowIndex = index - trailFiles
@@ -55,8 +64,9 @@ public struct BenchmarkCorpus: Sendable {
                                                  ("10.0.8.10", "-", 1), ("10.0.\(rng.int(1..<9)).\(rng.int(1..<255))", "-", 1)])
             lines.append("5 \(P) eni-0\(host)bench 10.0.\(host % 8).\(host) \(dst) \(rng.int(32768..<60999)) 443 6 \(rng.int(1..<500)) \(rng.int(100..<500_000)) \(start) \(start + 60) \(rng.int(0..<20) == 0 ? "REJECT" : "ACCEPT") OK \(SampleScenario.vpc) subnet-0aa\(host % 3) i-0bench\(host) 10.0.\(host % 8).\(host) \(dst) us-east-1 \(service) egress \(path)")
         }
-        let date = Timestamp.day(base)
-        let path = "AWSLogs/\(P)/vpcflowlogs/us-east-1/\(date.replacingDashesWithSlashes)/\(P)_vpcflowlogs_us-east-1_fl-0bench_\(date.replacingDashes)T\(flowIndex)Z_\(SampleScenario.uniqueString("f\(flowIndex)")).log.gz"
+        let (date, time) = Self.deliveryStamp(after: base)
+        let path = "AWSLogs/\(P)/vpcflowlogs/us-east-1/\(date.replacingDashesWithSlashes)/\(P)_vpcflowlogs_us-east-1_fl-0bench_"
+            + "\(date.replacingDashes)T\(time)Z_\(SampleScenario.uniqueString("f\(flowIndex)")).log.gz"
         return (path, GzipEncoder.compress(Array((lines.joined(separator: "\n") + "\n").utf8)))
     }
 

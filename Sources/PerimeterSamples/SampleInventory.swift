@@ -42,8 +42,7 @@ extension SampleScenario {
         let sqsPolicy = #"{"Version":"2012-10-17","Statement":[{"Sid":"AllowQueueUse","Effect":"Allow","Principal":"*","Action":"sqs:*","Resource":"*"},{"Sid":"NoPurge","Effect":"Deny","Principal":"*","Action":"sqs:PurgeQueue","Resource":"*"}]}"#
         func endpoint(_ id: String, _ type: String, _ service: String, _ policy: String, extra: String) -> String {
             let name = "acme-" + (service.split(separator: ".").last.map(String.init) ?? service)
-            return
-            """
+            return """
                     {
                         "VpcEndpointId": "\(id)",
                         "VpcEndpointType": "\(type)",

@@ -96,7 +96,8 @@ public final class UsageStore: @unchecked Sendable {
             store = try DatabaseQueue(path: immutableURI(path), configuration: configuration)
         }
         guard try store.read({ try migrator.hasCompletedMigrations($0) }) else {
-            throw StoreError(message: "the store `\(path)` has an older schema: open it once with write access (`perimeter ingest`) to migrate it")
+            throw StoreError(message: "the store `\(path)` has an older schema: open it once with write access "
+                                      + "(`perimeter ingest`) to migrate it")
         }
         return store
     }
@@ -112,7 +113,11 @@ public final class UsageStore: @unchecked Sendable {
         var encoded: [UInt8] = []
         for byte in absolute.utf8 {
             let unreserved = (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-            if unreserved || "/-._~".utf8.contains(byte) { encoded.append(byte) } else { encoded += [37, hex[Int(byte >> 4)], hex[Int(byte & 15)]] }
+            if unreserved || "/-._~".utf8.contains(byte) {
+                encoded.append(byte)
+            } else {
+                encoded += [37, hex[Int(byte >> 4)], hex[Int(byte & 15)]]
+            }
         }
         return "file:" + String(decoding: encoded, as: UTF8.self) + "?immutable=1"
     }

@@ -13,7 +13,8 @@ struct CalendarDayTests {
     }
 
     @Test(arguments: [("vpce-0a1b2c3d4e5f60718", true), ("vpce-1a2b3c4d", true), ("vpce-EXAMPLE08c1b6b9b7", false),
-                      ("vpce-0A1B2C3D4E5F60718", false), ("vpce-", false), ("vpce-0a1b-2c3d", false), ("vpce-" + String(repeating: "a", count: 33), false)])
+                      ("vpce-0A1B2C3D4E5F60718", false), ("vpce-", false), ("vpce-0a1b-2c3d", false),
+                      ("vpce-" + String(repeating: "a", count: 33), false)])
     func anEndpointIDOfTheFormAWSIssues(id: String, issued: Bool) {
         #expect(VPCEndpointID.isIssuedForm(id) == issued, "\(id)")
     }

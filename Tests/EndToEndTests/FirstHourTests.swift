@@ -49,8 +49,9 @@ struct FirstHourTests {
         chmod(dir + "/artifact", 0o555)
         try FileManager.default.createDirectory(atPath: dir + "/w", withIntermediateDirectories: true)
         chmod(dir + "/w", 0o777)
-        let result = try #require(try Self.runUnprivileged(["synthesize", "--db", dir + "/artifact/store.sqlite", "--inventory",
-                                                           Self.root + "/SampleLogs/inventory", "--out", dir + "/w/out"]), "setpriv missing")
+        let arguments = ["synthesize", "--db", dir + "/artifact/store.sqlite", "--inventory", Self.root + "/SampleLogs/inventory",
+                         "--out", dir + "/w/out"]
+        let result = try #require(try Self.runUnprivileged(arguments), "setpriv missing")
         #expect(result.status == 3, "\(result.output)")
         #expect(!result.output.contains("SQLite error"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir + "/artifact") == ["store.sqlite"])
@@ -73,7 +74,8 @@ struct FirstHourTests {
         #expect(!FileManager.default.fileExists(atPath: dir + "/store.sqlite"), "the check comes before any work")
     }
 
-    @Test(arguments: ["2026-11-20T12:00:00Z", "2026-11-20T23:59:59+05:00", "2026-11-31", "2026-02-29", "20261120", "2026-1-20", " 2026-11-20"])
+    @Test(arguments: ["2026-11-20T12:00:00Z", "2026-11-20T23:59:59+05:00", "2026-11-31", "2026-02-29", "20261120", "2026-1-20",
+                      " 2026-11-20"])
     func sinceWithATimeOrAnImpossibleDayWasAccepted(day: String) throws {
         let dir = TestSupport.temporaryDirectory("since")
         let result = try Binary.run(["run", Self.root + "/SampleLogs", "--since", day, "--out", dir + "/out", "--db", dir + "/s.sqlite"])
@@ -95,7 +97,8 @@ struct FirstHourTests {
         let err = String(decoding: stderr.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         #expect(process.terminationStatus == 1)
-        let object = try #require(try JSONSerialization.jsonObject(with: out) as? [String: Any], "stdout: \(String(decoding: out, as: UTF8.self))")
+        let printed = String(decoding: out, as: UTF8.self)
+        let object = try #require(try JSONSerialization.jsonObject(with: out) as? [String: Any], "stdout: \(printed)")
         #expect(object["status"] as? String == "error")
         #expect(object["exitCode"] as? Int == 1)
         #expect((object["error"] as? String)?.contains("no file found") == true)
@@ -105,7 +108,8 @@ struct FirstHourTests {
     @Test(arguments: ["vendor-bucket", "arn:aws", "s3://vendor-bucket/*", "arn:aws:::::"])
     func allowResourceThatIsNoARNWasAcceptedSilently(pattern: String) throws {
         let dir = TestSupport.temporaryDirectory("allow-resource")
-        let result = try Binary.run(["run", Self.root + "/SampleLogs", "--allow-resource", pattern, "--out", dir + "/out", "--db", dir + "/s.sqlite"])
+        let result = try Binary.run(["run", Self.root + "/SampleLogs", "--allow-resource", pattern, "--out", dir + "/out",
+                                     "--db", dir + "/s.sqlite"])
         #expect(result.status == 64, "\(pattern): \(result.output)")
         #expect(result.output.contains("is not an ARN pattern"))
     }

@@ -20,7 +20,7 @@ struct PolicySemanticsTests {
         (PolicyKind.gatewayEndpoint, #""111122223333""#, role, Decision.implicitDeny),
         (.gatewayEndpoint, #""arn:aws:iam::111122223333:root""#, session, .implicitDeny),
         (.gatewayEndpoint, #""111122223333""#, "arn:aws:iam::111122223333:root", .allow),
-        (.gatewayEndpoint, #""arn:aws-us-gov:iam::111122223333:root""#, "111122223333", .allow),
+        (.gatewayEndpoint, #""arn:aws-us-gov:iam::111122223333:root""#, "arn:aws-us-gov:iam::111122223333:root", .allow),
         (.interfaceEndpoint, #""111122223333""#, role, .allow),
         (.resource, #""arn:aws:iam::111122223333:root""#, session, .allow),
         (.endpoint, #""111122223333""#, role, .unevaluable),

@@ -40,7 +40,8 @@ struct FirstHourReportTests {
     }
 
     @Test func theVerdictTableNamedEndpointsByIDOnly() throws {
-        let read = InventoryReader.read([("ec2-describe-vpc-endpoints.json", Self.describe.replacingOccurrences(of: "},\n  ]", with: "}\n  ]"))])
+        let valid = Self.describe.replacingOccurrences(of: "},\n  ]", with: "}\n  ]")
+        let read = InventoryReader.read([("ec2-describe-vpc-endpoints.json", valid)])
         let endpoint = try #require(read.endpoints.values.first)
         #expect(endpoint.name == "app-s3")
         #expect(endpoint.label == "app-s3 · s3 Gateway")
