@@ -8,7 +8,7 @@ let package = Package(
     name: "perimeter",
     products: [.executable(name: "perimeter", targets: ["perimeter"])],
     // The default build needs zlib and SQLite only. `--traits Fast` adds libdeflate (whole-file gunzip, checksums)
-    // and jemalloc (the process allocator): about a fifth off ingest on small files (BENCHMARKS.md), same output.
+    // and jemalloc (the process allocator): 4-15% off ingest on small files (BENCHMARKS.md), same output.
     traits: [
         .trait(name: "Fast", description: "libdeflate and jemalloc (apt-get install libdeflate-dev libjemalloc-dev)"),
         .default(enabledTraits: []),
