@@ -19,8 +19,14 @@ enum Binary {
 
     @discardableResult
     static func run(_ arguments: [String], in directory: String? = nil, environment: [String: String]? = nil) throws -> Result {
+        try run(executable: path, arguments, in: directory, environment: environment)
+    }
+
+    /// `executable` with `arguments` (a wrapper such as `setpriv … perimeter`), its output and status.
+    static func run(executable: String, _ arguments: [String], in directory: String? = nil,
+                    environment: [String: String]? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
         if let environment { process.environment = environment }
@@ -90,7 +96,7 @@ struct EndToEndTests {
         }
         let args = ["run", Self.root + "/SampleLogs", "--inventory", Self.root + "/SampleLogs/inventory", "--out", ".", "--db", "store.sqlite"]
         #expect(try Binary.run(args, in: dir).status == 3)
-        let manifest = try FileHandle(forWritingAtPath: dir + "/.perimeter-manifest").map { $0 }
+        let manifest = FileHandle(forWritingAtPath: dir + "/.perimeter-manifest")
         _ = try manifest?.seekToEnd()
         try manifest?.write(contentsOf: Data("src\n\(String(repeating: "0", count: 64))  .git\n".utf8))
         try manifest?.close()

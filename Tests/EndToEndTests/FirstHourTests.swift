@@ -7,27 +7,17 @@ import Testing
 struct FirstHourTests {
     static let root = TestSupport.repositoryRoot.path
 
-    /// The arguments that run a command as an unprivileged user when the tests run as root (root writes through
+    /// The command line (the executable first) that runs perimeter as an unprivileged user when the tests run as root (root writes through
     /// any permission, so a read-only file or folder is read-only only for someone else); nil when not possible.
     static func unprivileged(_ arguments: [String]) -> [String]? {
-        guard getuid() == 0 else { return arguments }
+        guard getuid() == 0 else { return [Binary.path] + arguments }
         guard let setpriv = TestSupport.executable(named: "setpriv") else { return nil }
         return [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", Binary.path] + arguments
     }
 
     static func runUnprivileged(_ arguments: [String]) throws -> Binary.Result? {
         guard let command = unprivileged(arguments) else { return nil }
-        if command.first == Binary.path || getuid() != 0 { return try Binary.run(arguments) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: command[0])
-        process.arguments = Array(command.dropFirst())
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Binary.Result(status: process.terminationStatus, output: String(decoding: data, as: UTF8.self))
+        return try Binary.run(executable: command[0], Array(command.dropFirst()))
     }
 
     /// A folder every user may enter (the test process's own folders are not always).

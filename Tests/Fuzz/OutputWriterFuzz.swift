@@ -1,4 +1,5 @@
 import Foundation
+import AWSModel
 import PolicySynthesis
 
 /// The output writer on a folder someone else could write between runs: the input plants a tree of

@@ -1,5 +1,6 @@
 import Testing
 @testable import PolicySynthesis
+import AWSModel
 
 /// The manifest's and apply.sh's digests are `sha256sum`'s: FIPS 180-4's vectors, and lengths around
 /// the padding's block boundary (55, 56, 63, 64, 65 bytes) as Python's hashlib gives them.

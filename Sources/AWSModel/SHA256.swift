@@ -1,5 +1,6 @@
-/// SHA-256 (FIPS 180-4) of bytes, as lowercase hex: the digest `sha256sum` prints. The manifest
-/// records each file Perimeter wrote by it, and `apply.sh` checks its drafts with it.
+/// SHA-256 (FIPS 180-4) of bytes, raw or as lowercase hex (the digest `sha256sum` prints): the output manifest
+/// records each file Perimeter wrote by it, `apply.sh` checks its drafts with it, and the store tells a
+/// conflicting event from a copy by it (``EventDigest``).
 /// (swift-crypto is not a dependency; this is the whole algorithm, checked against FIPS's vectors.)
 public enum SHA256 {
     static let k: [UInt32] = [
@@ -13,8 +14,8 @@ public enum SHA256 {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    /// The digest of `bytes` as 64 lowercase hex digits.
-    public static func hex<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
+    /// The 32-byte digest of `bytes`.
+    public static func hash<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> [UInt8] {
         var message = Array(bytes)
         let bits = UInt64(message.count) &* 8
         message.append(0x80)
@@ -34,8 +35,13 @@ public enum SHA256 {
             }
             compress(&h, w)
         }
+        return h.flatMap { word in stride(from: 24, through: 0, by: -8).map { UInt8(truncatingIfNeeded: word >> UInt32($0)) } }
+    }
+
+    /// The digest of `bytes` as 64 lowercase hex digits.
+    public static func hex<Bytes: Collection<UInt8>>(_ bytes: Bytes) -> String {
         let digits = Array("0123456789abcdef")
-        return String(h.flatMap { word in (0..<8).map { digits[Int(word >> UInt32(28 - 4 * $0) & 0xf)] } })
+        return String(hash(bytes).flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 0xf)]] })
     }
 
     static func compress(_ h: inout [UInt32], _ w: [UInt32]) {
