@@ -32,13 +32,22 @@ public struct NormalizedEvent: Sendable, Hashable {
     public var errorCode: String?
     /// `Management`, `Data`, `NetworkActivity`, or nil for events older than eventVersion 1.07.
     public var category: String?
+    /// `requestID`: a network activity event and the data or management event of the same call share it.
+    public var requestID: String?
+
+    /// True for a network activity event (`eventCategory` `NetworkActivity`): one call through an
+    /// endpoint, its resource not logged.
+    public var isNetworkActivity: Bool { category == NormalizedEvent.networkActivity }
+
+    /// The `eventCategory` of network activity events.
+    public static let networkActivity = "NetworkActivity"
 
     /// An event as the normalizer makes it.
     public init(eventID: String?, eventTime: Int64, eventSource: String, eventName: String, region: String,
                 principal: Principal, sessionName: String?, accesses: [ResourceAccess],
                 vpcEndpointID: VPCEndpointID?, vpcEndpointAccount: AccountID?, sourceIP: String?,
                 userAgent: String?, recipientAccount: AccountID?, outcome: Outcome, errorCode: String?,
-                category: String?) {
+                category: String?, requestID: String? = nil) {
         self.eventID = eventID
         self.eventTime = eventTime
         self.eventSource = eventSource
@@ -55,5 +64,6 @@ public struct NormalizedEvent: Sendable, Hashable {
         self.outcome = outcome
         self.errorCode = errorCode
         self.category = category
+        self.requestID = requestID
     }
 }

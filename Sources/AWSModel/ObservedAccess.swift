@@ -33,6 +33,9 @@ public struct ObservedAccess: Sendable, Hashable, Comparable {
     /// generalized), false when it is a resource as logged (which may itself be a pattern Perimeter's
     /// rules wrote, such as a batch delete's `bucket/*`).
     public var generalized = false
+    /// True when the requests were seen only in network activity events (no data or management event of
+    /// the same call): principal, action and endpoint are proven, the resource is not visible.
+    public var networkOnly = false
 
     /// A group of requests, as the store's aggregates give it.
     public init(endpoint: VPCEndpointID?, endpointAccount: AccountID?, principal: Principal, access: ResourceAccess,

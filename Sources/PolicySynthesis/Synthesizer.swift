@@ -115,10 +115,11 @@ public enum Synthesizer {
             acceptCoverageGaps: input.options.acceptCoverageGaps, trust: trust, minimumDays: input.options.minimumDays,
             failedFiles: input.failedFiles, adminPrincipals: input.options.adminPrincipals)
         for i in results.indices {
-            let id = results[i].endpoint.id.rawValue
+            let id = results[i].endpoint.id.rawValue, observed = directory.observed[results[i].endpoint.id] ?? []
             results[i].judge(Verdicts.endpoint(results[i], review: review, gaps: flows.coverageGaps.filter { $0.endpoint == id },
                                                flowTie: FlowEvidence.tie(input.flows, results[i].endpoint),
-                                               blind: Verdicts.blindResources(directory.observed[results[i].endpoint.id] ?? []), seen))
+                                               blind: Verdicts.blindResources(observed),
+                                               networkOnly: NetworkOnlyGrants.actions(observed), seen))
         }
         for i in buckets.indices { buckets[i].judge(Verdicts.bucket(buckets[i], seen)) }
         var result = SynthesisResult(endpoints: results, buckets: buckets, review: review.sorted { ($0.endpoint, $0.resource, $0.principal) < ($1.endpoint, $1.resource, $1.principal) },
@@ -171,11 +172,14 @@ public enum Synthesizer {
         let compiledCurrent = CompiledPolicy(current, kind: c.endpoint.policyKind)
         let builder = EndpointPolicyBuilder(region: c.region, granularity: granularity, current: compiledCurrent, endpoint: c.endpoint.id,
                                             catalog: actions)
-        var fitted = EndpointDraft.fit(builder, triage.draftable + grants.inferred, granularity: granularity, limit: endpointPolicyLimit)
+        let (items, networkNotes) = NetworkOnlyGrants.expand(triage.draftable, current: current, compiled: compiledCurrent,
+                                                             endpoint: c.endpoint.id, service: c.service)
+        var fitted = EndpointDraft.fit(builder, items + grants.inferred, granularity: granularity, limit: endpointPolicyLimit)
+        fitted.notes += networkNotes
         if c.foldedExact {
             fitted.coarsened.insert(Diagnostic("coarsened", .note, "object keys generalized to prefixes as they were read: their distinct ARNs exceed \(AccessFolding.exactTextLimit) characters, more than an exact draft of \(endpointPolicyLimit) can hold"), at: 0)
         }
-        let authorized = triage.draftable.map(\.0)
+        let authorized = items.map(\.0)
         let first = authorized.map(\.firstSeen).filter { $0 > 0 }.min(), last = authorized.map(\.lastSeen).max()
         let historyDays = first.flatMap { f in last.map { Int(($0 - f) / 86_400) + 1 } } ?? 0
         let draft = CompiledPolicy(fitted.document, kind: c.endpoint.policyKind)

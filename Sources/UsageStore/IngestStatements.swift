@@ -6,7 +6,7 @@ internal import GRDB
 /// per file (each lookup hashes the SQL text: ten per file, for a trail's thousands of small ones), and
 /// bound directly through ``FastStatement``.
 struct IngestStatements {
-    private let ledgered, clearFailed, seen, variant, copy, counts, ledger, access, sources, categories, flows: FastStatement
+    private let ledgered, clearFailed, seen, variant, copy, counts, ledger, access, network, sources, categories, flows: FastStatement
     /// For `event_seen` and `event_variant`: a content's file becomes this one when its path is less.
     private let leastFile: [FastStatement]
     private let reject, skip: Statement
@@ -15,7 +15,9 @@ struct IngestStatements {
         ledgered = FastStatement(try db.cachedStatement(sql: "SELECT outcome = 'failed' FROM file WHERE content_hash = ?"))
         clearFailed = FastStatement(try db.cachedStatement(sql: "DELETE FROM file WHERE content_hash = ? AND outcome = 'failed'"))
         let columns = "(event_time, event_id, digest, file_id) VALUES (?, ?, ?, ?)"
-        seen = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_seen" + columns))
+        seen = FastStatement(try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO event_seen(event_time, event_id, digest, file_id, request) VALUES (?, ?, ?, ?, ?)
+            """))
         variant = FastStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO event_variant" + columns))
         copy = FastStatement(try db.cachedStatement(sql: """
             SELECT EXISTS (SELECT 1 FROM event_seen WHERE event_time = ?1 AND event_id = ?2 AND (digest = ?3 OR digest = x''))
@@ -37,6 +39,12 @@ struct IngestStatements {
                                resource_account, outcome, error_code, event_source, region, recipient_account, count, first_seen,
                                last_seen, sample_event_id)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """))
+        network = FastStatement(try db.cachedStatement(sql: """
+            INSERT INTO network_event(event_time, request, file_id, event_id, day, endpoint, endpoint_account, principal_arn,
+                                      principal_kind, principal_account, action, resource, resource_account, outcome, error_code,
+                                      event_source, region, recipient_account)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """))
         // Held at 2^62: past Int64, SQLite's `+` turns the sum into a float, which would not read back as a count.
         categories = FastStatement(try db.cachedStatement(sql: """
@@ -82,9 +90,11 @@ struct IngestStatements {
     /// copy of a stored event (same id and digest, or an id stored without a digest); or a content not
     /// stored before for that id, a conflict, recorded too (``UsageStore/eventConflicts()`` reads them).
     /// Each content keeps the least path among the files it came from, whatever their order.
-    func recordEvent(_ db: Database, time: Int64, id: String, digest: EventDigest, file: Int64, path: String) throws -> EventRecord {
+    /// `request` is the event's request digest (0 for none, and for network events: they join others).
+    func recordEvent(_ db: Database, time: Int64, id: String, digest: EventDigest, request: Int64, file: Int64,
+                     path: String) throws -> EventRecord {
         let bytes = digest.bytes
-        seen.bind(time); seen.bind(id); seen.bind(blob: bytes); seen.bind(file)
+        seen.bind(time); seen.bind(id); seen.bind(blob: bytes); seen.bind(file); seen.bind(request)
         if try seen.run(db) > 0 { return .new }
         // The id was stored before (every event, where two trails deliver the same events).
         copy.bind(time); copy.bind(id); copy.bind(blob: bytes)
@@ -128,6 +138,21 @@ struct IngestStatements {
             access.bind(c.last)
             access.bind(c.sample ?? "")
             try access.run(db)
+        }
+    }
+
+    /// A file's network activity events not found to be copies, one row per event and action.
+    func insertNetwork(_ db: Database, file: Int64, _ folded: FoldedEvents) throws {
+        for (index, keys) in folded.network where !folded.networkCopies.contains(index) {
+            let event = folded.events[index]
+            for k in keys {
+                network.bind(event.eventTime); network.bind(folded.requests[index]); network.bind(file); network.bind(event.eventID ?? "")
+                network.bind(k.day); network.bind(k.endpoint); network.bind(k.endpointAccount); network.bind(k.principalARN)
+                network.bind(k.principalKind); network.bind(k.principalAccount); network.bind(k.action); network.bind(k.resource)
+                network.bind(k.resourceAccount); network.bind(k.outcome); network.bind(k.errorCode); network.bind(k.eventSource)
+                network.bind(k.region); network.bind(k.recipientAccount)
+                try network.run(db)
+            }
         }
     }
 

@@ -110,19 +110,45 @@ struct FoldedEvents: Sendable {
     let events: [NormalizedEvent]
     /// The content digest of each event that has an id (made here, on the reader threads).
     let digests: [EventDigest?]
+    /// Each event's request digest (``requestDigest(_:)``), 0 when it logs no request id.
+    let requests: [Int64]
+    /// Network activity events, by index, with their access keys: kept one row per event and action (they
+    /// join the data or management event of their call when the store is read), never in `access`.
+    private(set) var network: [(index: Int, keys: [AccessKey])] = []
+    /// Indices of network events found to be copies of stored ones: not written.
+    private(set) var networkCopies = Set<Int>()
     private var keyMaker = KeyMaker()
 
     init(_ events: [NormalizedEvent]) {
         self.events = events
         digests = events.map { $0.eventID == nil ? nil : EventDigest($0) }
+        requests = events.map(Self.requestDigest)
         access.reserveCapacity(events.count)
         sources.reserveCapacity(events.count)
-        for event in events {
+        for index in events.indices {
+            let event = events[index]
             let (keys, source, category) = keyMaker.keys(event)
+            categories[category, default: 0] += 1
+            if event.isNetworkActivity {
+                network.append((index, keys))
+                continue
+            }
             for key in keys { access[key, default: AccessCounts()].add(event) }
             if let source { sources[source, default: AccessCounts()].add(event) }
-            categories[category, default: 0] += 1
         }
+    }
+
+    /// What a network activity event and the data or management event of the same call share: FNV-1a (64
+    /// bits) of the event source, name and `requestID`, each ended by a 0 byte; 0 without a request id
+    /// (never joined). Not a defence: a forger who writes the trail can copy a request id as easily.
+    static func requestDigest(_ event: NormalizedEvent) -> Int64 {
+        guard let id = event.requestID, !id.isEmpty else { return 0 }
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for text in [event.eventSource, event.eventName, id] {
+            for b in text.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            h = h &* 0x100_0000_01b3
+        }
+        return h == 0 ? 1 : Int64(bitPattern: h)
     }
 
     /// The store's keys of an event: its access groups, its source, its category. The one place they
@@ -161,6 +187,10 @@ struct FoldedEvents: Sendable {
     mutating func remove(event index: Int) {
         let (keys, source, category) = keyMaker.keys(events[index])
         categories[category]! -= 1
+        if events[index].isNetworkActivity {
+            networkCopies.insert(index)
+            return
+        }
         for key in keys {
             access[key]!.count -= 1
             if access[key]!.count == 0 { access[key] = nil }

@@ -194,6 +194,45 @@ extension UsageStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v8") { db in
+            // Network activity events (one per call through an endpoint) join the data or management event of
+            // the same call by `requestID`, event source and name (`request`, a digest of the three; 0 when
+            // the record has no request id) within a second: one call, one request (`network_request` says
+            // which are joined). Network events are kept one row per event and action; they no longer add to
+            // `access`. Rows stored before hold no request digest, and network events were counted there as
+            // requests of their own: CloudTrail's aggregates are dropped with their ledger rows, as in v5, and
+            // the next ingest reads those files again.
+            try db.execute(sql: """
+                DELETE FROM access;
+                DELETE FROM source;
+                DELETE FROM event_category;
+                DELETE FROM event_seen;
+                DELETE FROM event_variant;
+                DELETE FROM reject WHERE file_id IN (SELECT id FROM file WHERE kind = 'cloudtrail');
+                DELETE FROM skipped WHERE file_id IN (SELECT id FROM file WHERE kind = 'cloudtrail');
+                DELETE FROM file WHERE kind = 'cloudtrail';
+                ALTER TABLE event_seen ADD COLUMN request INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE network_event (
+                    event_time INTEGER NOT NULL, request INTEGER NOT NULL, file_id INTEGER NOT NULL, event_id TEXT NOT NULL,
+                    day TEXT NOT NULL, endpoint TEXT NOT NULL, endpoint_account TEXT NOT NULL, principal_arn TEXT NOT NULL,
+                    principal_kind TEXT NOT NULL, principal_account TEXT NOT NULL, action TEXT NOT NULL, resource TEXT NOT NULL,
+                    resource_account TEXT NOT NULL, outcome TEXT NOT NULL, error_code TEXT NOT NULL, event_source TEXT NOT NULL,
+                    region TEXT NOT NULL, recipient_account TEXT NOT NULL
+                );
+                CREATE VIEW network_request AS
+                    SELECT n.*, CASE WHEN \(UsageStore.joined("n")) THEN 'joined' ELSE 'network-only' END AS evidence
+                    FROM network_event n;
+                """)
+        }
         return migrator
+    }
+
+    /// The SQL condition that network event row `n` has a data or management event of the same call: the
+    /// same request digest, logged within a second (the two records of a call are written by one host).
+    static func joined(_ n: String) -> String {
+        """
+        (\(n).request != 0 AND EXISTS (SELECT 1 FROM event_seen s
+            WHERE s.event_time BETWEEN \(n).event_time - 1 AND \(n).event_time + 1 AND s.request = \(n).request))
+        """
     }
 }

@@ -180,7 +180,9 @@ public final class UsageStore: @unchecked Sendable {
         for index in folded.events.indices {
             guard let id = folded.events[index].eventID, let digest = folded.digests[index] else { continue }
             let time = folded.events[index].eventTime
-            switch try statements.recordEvent(db, time: time, id: id, digest: digest, file: fileID, path: file.path) {
+            // A network event's own record carries no digest to join on: only the other events' do.
+            let request = folded.events[index].isNetworkActivity ? 0 : folded.requests[index]
+            switch try statements.recordEvent(db, time: time, id: id, digest: digest, request: request, file: fileID, path: file.path) {
             case .new: continue
             case .copy:
                 duplicates += 1
@@ -191,6 +193,7 @@ public final class UsageStore: @unchecked Sendable {
         let stored = folded.events.count - duplicates
         try statements.setCounts(db, file: fileID, events: stored, duplicates: duplicates)
         try statements.insertAccess(db, file: fileID, folded.access)
+        try statements.insertNetwork(db, file: fileID, folded)
         try statements.insertSources(db, file: fileID, folded.sources)
         try statements.upsertCategories(db, folded.categories)
         try statements.insertFlows(db, file: fileID, file.flows)

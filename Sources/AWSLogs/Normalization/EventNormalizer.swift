@@ -22,7 +22,7 @@ public struct EventNormalizer: Sendable {
     enum Field: Int, CaseIterable {
         case eventType, eventCategory, insightDetails, eventSource, eventName, eventTime, timestamp, awsRegion
         case recipientAccountId, userIdentity, errorCode, errorMessage, eventID, vpcEndpointId, vpcEndpointAccountId
-        case sourceIPAddress, userAgent, requestParameters, resources
+        case sourceIPAddress, userAgent, requestParameters, resources, requestID
 
         static let keys = JSONKeys(allCases.map { $0 == .timestamp ? "@timestamp" : "\($0)" })
     }
@@ -83,7 +83,11 @@ public struct EventNormalizer: Sendable {
         var accesses: [ResourceAccess] = []
         if !map.needsNoPermission(eventSource: eventSource, eventName: eventName), eventType != "AwsServiceEvent" {
             let rule = map.rule(eventSource: eventSource, eventName: eventName)
-            accesses = ResourceResolver(parameters: fields[Field.requestParameters.rawValue], resources: fields[Field.resources.rawValue],
+            // A network activity event proves the call's path, not its resource: AWS logs none there, and
+            // one it carried would be evidence no other record of the call backs (the joined event names it).
+            let network = category == NormalizedEvent.networkActivity
+            accesses = ResourceResolver(parameters: network ? nil : fields[Field.requestParameters.rawValue],
+                                        resources: network ? nil : fields[Field.resources.rawValue],
                                         region: region, partition: partition, recipient: recipient).accesses(for: rule)
         }
         return .event(NormalizedEvent(
@@ -92,7 +96,7 @@ public struct EventNormalizer: Sendable {
             vpcEndpointID: endpointText.isEmpty ? nil : VPCEndpointID(endpointText),
             vpcEndpointAccount: string(.vpcEndpointAccountId).map { AccountID($0) },
             sourceIP: string(.sourceIPAddress), userAgent: string(.userAgent),
-            recipientAccount: recipient, outcome: outcome, errorCode: errorCode, category: category))
+            recipientAccount: recipient, outcome: outcome, errorCode: errorCode, category: category, requestID: string(.requestID)))
     }
 
     /// Why the record cannot be read as one meaning: a member it reads is given twice (at the top, or

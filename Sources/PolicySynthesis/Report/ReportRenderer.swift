@@ -180,7 +180,11 @@ public enum ReportRenderer {
         }
         let vpceDenials = r.denials.filter(\.byEndpointPolicy)
         if !vpceDenials.isEmpty {
-            fine.append(ReportItem("\(bold: "Endpoint policy denials in the window"): \(plural(vpceDenials.count, "request group")) (see \(link: "Denials", to: "#denials"))."))
+            let groups = plural(vpceDenials.count, "request group")
+            fine.append(ReportItem("""
+                \(bold: "Endpoint policy denials in the window"): \(groups) refused by today's policy, never a permission \
+                (see \(link: "Denials", to: "#denials")).
+                """))
         }
         var blocks: [ReportBlock] = [.heading(level: 2, "Risks", id: "risks")]
         if !unsafe.isEmpty { blocks.append(.callout(.unsafe, unsafe)) }

@@ -24,6 +24,10 @@ struct AccessTriage {
                 triage.hold(access, endpoint: endpoint, owner: access.access.resourceAccount, reason: reason)
                 continue
             }
+            if access.networkOnly {
+                triage.networkOnly(access, endpoint: endpoint, trusted: trusted)
+                continue
+            }
             let ownership = classifier.classify(access.access, region: access.region.isEmpty ? region : access.region)
             let principalTrusted = access.principal.account.map(trusted.contains) ?? (access.principal.kind == .awsService)
             switch ownership {
@@ -36,16 +40,43 @@ struct AccessTriage {
                 if principalTrusted {
                     triage.draftable.append((access, ownership))
                 } else {
-                    triage.hold(access, endpoint: endpoint, owner: access.access.resourceAccount, reason: "principal outside the trusted accounts")
+                    triage.hold(access, endpoint: endpoint, owner: access.access.resourceAccount, reason: foreignCaller(access))
                 }
             }
         }
         return triage
     }
 
+    /// A request seen only in network activity events: its principal, action and endpoint are proven, its
+    /// resource is not visible. A trusted caller's pair is drafted (with the resources today's policy allows
+    /// it, ``NetworkOnlyGrants``); a caller CloudTrail redacts to its account, or one outside the trusted
+    /// accounts, is held like any foreign caller: never silently trusted.
+    mutating func networkOnly(_ access: ObservedAccess, endpoint: VPCEndpointID, trusted: Set<AccountID>) {
+        let principalTrusted = access.principal.account.map(trusted.contains) ?? (access.principal.kind == .awsService)
+        guard principalTrusted, access.principal.kind != .awsAccount else {
+            let reason = principalTrusted ? Self.redacted + ": a grant would admit the whole account"
+                : Self.foreignCaller(access)
+            return hold(access, endpoint: endpoint, owner: nil, reason: reason + "; \(Self.networkOnlyNote)")
+        }
+        draftable.append((access, .accountLevel))
+    }
+
+    /// What every network-only request is said with.
+    static let networkOnlyNote = "resource not visible: network activity only"
+
+    /// Why a caller outside the trusted accounts is held, saying when CloudTrail logged only its account.
+    static func foreignCaller(_ access: ObservedAccess) -> String {
+        access.principal.kind == .awsAccount ? Self.redacted + ", outside the trusted accounts" : "principal outside the trusted accounts"
+    }
+
+    /// A caller CloudTrail logs only by its account (`userIdentity.type` `AWSAccount`); the account is in
+    /// the row's principal column (logged text stays out of the reason).
+    static let redacted = "identity redacted: CloudTrail logs only the caller's account (aws:PrincipalAccount)"
+
     /// Why a request can never be granted as logged: its resource is not named, or its action is not IAM's.
+    /// A network-only request's resource is never logged: that alone does not refuse it.
     static func refusal(_ access: ObservedAccess, actions: ActionCatalog) -> String? {
-        if access.access.resource == .notLogged {
+        if access.access.resource == .notLogged, !access.networkOnly {
             return "resource not logged: the record names no resource for this action"
         }
         if actions.entry(access.access.action) == nil {

@@ -66,10 +66,20 @@ extension Verdicts {
     /// events) and every resource in scope shows data-plane requests (`blind`: the S3 buckets and
     /// DynamoDB tables reached with none), or, for a service whose calls are management events, its
     /// management events.
-    static func dataPlane(service: String, blind: [String], _ seen: Visibility) -> EvidenceItem {
+    ///
+    /// Requests seen only in network activity events (`networkOnly`, their actions) prove use, not the
+    /// resource: the item is missing until the service's data (or management) events show it.
+    static func dataPlane(service: String, blind: [String], networkOnly: [String] = [], _ seen: Visibility) -> EvidenceItem {
         let type = dataEventResourceTypes[service]
         let (category, words) = type == nil ? ("Management", "management") : ("Data", "data")
         let network = seen.categories.contains("\(service) NetworkActivity")
+        if !networkOnly.isEmpty {
+            let names = networkOnly.prefix(5).joined(separator: ", ") + (networkOnly.count > 5 ? ", …" : "")
+            return .missing(.dataPlane, "resource-not-visible",
+                            "\(n(networkOnly.count, "request group")) seen only in network activity events (\(value: names)): "
+                                + "resource not visible, the draft keeps them with the resources today's policy allows",
+                            remedy: NetworkOnlyGrants.remedy(service: service))
+        }
         if !network, !blind.isEmpty, seen.categories.contains("\(service) \(category)") {
             let names = blind.prefix(5).joined(separator: ", ") + (blind.count > 5 ? ", …" : "")
             let (verb, them) = blind.count == 1 ? ("shows", "it") : ("show", "them")
@@ -82,10 +92,12 @@ extension Verdicts {
             let scope = ["s3", "dynamodb"].contains(service) ? ", with data-plane requests for every bucket or table it reached" : ""
             return .proven(.dataPlane, "the window holds \(value: service) \(words) events\(scope)")
         }
+        let selector: Message = "network activity events for the endpoint (an advanced event selector with "
+            + "\(value: "eventCategory = NetworkActivity, eventSource = \(service).amazonaws.com"))"
         let remedy: Message = if let type {
-            "enable CloudTrail data events (an advanced event selector on \(value: type)) or network activity events for the endpoint"
+            "enable CloudTrail data events (an advanced event selector on \(value: type)) or " + selector
         } else {
-            "ingest the trail's management events of \(value: service), or network activity events for the endpoint"
+            "ingest the trail's management events of \(value: service), or " + selector
         }
         return .missing(.dataPlane, "data-events-missing",
                         "the window holds no \(value: service) \(words) events: use through the endpoint cannot be seen", remedy: remedy)

@@ -36,7 +36,7 @@ enum Verdicts {
     }
 
     static func endpoint(_ e: EndpointResult, review: [ReviewItem], gaps: [CoverageGap], flowTie: FlowTie, blind: [String],
-                         _ seen: Visibility) -> EvidenceTable {
+                         networkOnly: [String] = [], _ seen: Visibility) -> EvidenceTable {
         let kind: DraftKind = e.endpoint.isGateway || (e.endpoint.type == nil && ["s3", "dynamodb"].contains(e.service))
             ? .gatewayEndpoint : .interfaceEndpoint
         let held = review.filter { $0.endpoint == e.endpoint.id.rawValue }
@@ -48,7 +48,7 @@ enum Verdicts {
             .proven(.endpointOwned, owned),
             loggedUse(requests: e.replay.requests),
             windowLength(days: e.historyDays, minimum: seen.minimumDays.endpoint, flag: "--minimum-days", requests: e.replay.requests),
-            dataPlane(service: e.service, blind: blind, seen),
+            dataPlane(service: e.service, blind: blind, networkOnly: networkOnly, seen),
             flowCoverage(e, kind: kind, gaps: gaps, tie: flowTie, seen),
             replay(requests: e.replay.requests, refused: e.replay.requests - e.replay.allowed, passed: e.replay.passed),
             withinCurrent(e.grantCheck),
