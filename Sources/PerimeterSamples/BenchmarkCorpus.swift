@@ -47,7 +47,8 @@ public struct BenchmarkCorpus: Sendable {
             let base = SampleScenario.start + Int64(index) * 300
             var lines: [String] = []
             lines.reserveCapacity(count)
-            for _ in 0..<count { lines.append(trailRecord(&rng, base: base)) }
+            var last: TrailRecordBuilder?
+            for _ in 0..<count { lines.append(trailRecord(&rng, base: base, last: &last)) }
             let (date, time) = Self.deliveryStamp(after: base)
             let path = "AWSLogs/\(SampleScenario.org)/\(P)/CloudTrail/us-east-1/\(date.replacingDashesWithSlashes)/"
                 + "\(P)_CloudTrail_us-east-1_\(date.replacingDashes)T\(time)Z_\(SampleScenario.uniqueString("t\(index)")).json.gz"
@@ -74,7 +75,26 @@ public struct BenchmarkCorpus: Sendable {
     static let buckets = (0..<20).map { "acme-bench-\($0)" }
     static let tables = (0..<10).map { "table-\($0)" }
 
-    func trailRecord(_ rng: inout SampleRandom, base: Int64) -> String {
+    /// One record: a call's data or management event; or, one in 20 each, the network activity event of
+    /// the previous call through an endpoint (joined), of a call logged by no other event (network-only), or
+    /// of a call the endpoint policy refused (`VpceAccessDenied`). `last` is the previous call.
+    func trailRecord(_ rng: inout SampleRandom, base: Int64, last: inout TrailRecordBuilder?) -> String {
+        let network = rng.int(0..<20)
+        if network == 0, let joined = last?.networkJSON {
+            last = nil
+            return joined
+        }
+        var b = call(&rng, base: base)
+        if network == 2, b.endpoint != nil { b.error = (code: "VpceAccessDenied", message: SampleScenario.endpointPolicyDenial) }
+        if network == 1 || network == 2, let alone = b.networkJSON {
+            last = nil
+            return alone
+        }
+        last = b
+        return b.json
+    }
+
+    func call(_ rng: inout SampleRandom, base: Int64) -> TrailRecordBuilder {
         let P = SampleScenario.prod
         let host = rng.int(1..<200)
         let identity = TrailRecordBuilder.Identity.role(account: P, name: rng.pick(Self.roles), session: "i-0bench\(host)")
@@ -105,6 +125,6 @@ public struct BenchmarkCorpus: Sendable {
             b.parameters = #"{"instancesSet":{},"filterSet":{}}"#
             b.category = "Management"
         }
-        return b.json
+        return b
     }
 }

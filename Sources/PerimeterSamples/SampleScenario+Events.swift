@@ -5,6 +5,11 @@ extension SampleScenario {
     struct Event {
         var account: String
         var builder: TrailRecordBuilder
+        /// Written as the call's network activity event (``TrailRecordBuilder/networkJSON``).
+        var network = false
+
+        /// The record as the trail holds it.
+        var json: String { network ? builder.networkJSON ?? builder.json : builder.json }
     }
 
     /// The events of one day as they are written, with the random source they draw from.

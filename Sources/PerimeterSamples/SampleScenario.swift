@@ -56,21 +56,14 @@ public struct SampleScenario: Sendable {
 
     /// Every file of the scenario: relative path → bytes.
     public func files() -> [String: [UInt8]] {
-        var rng = SampleRandom(seed: seed)
+        let (calls, flows, rng) = draw()
         var trail: [String: [String]] = [:]   // account/day → records
-        var flows: [String] = []
         var export: [String] = []
-        for day in 0..<Self.days {
-            let dayStart = Self.start + Int64(day) * 86_400
-            for record in events(day: day, dayStart: dayStart, rng: &rng) {
-                trail["\(record.account)/\(day)", default: []].append(record.builder.json)
-            }
-            flows += flowLines(day: day, dayStart: dayStart, rng: &rng)
-        }
+        for (day, record) in calls { trail["\(record.account)/\(day)", default: []].append(record.json) }
         // A CloudWatch Logs export of the last day's console events, one event per line, with a line cut short.
         var cw = rng
         for record in events(day: 6, dayStart: Self.start + 6 * 86_400, rng: &cw) where record.builder.sourceIP == "198.51.100.23" {
-            export.append(record.builder.json)
+            export.append(record.json)
         }
         if let first = export.first { export.insert(String(first.prefix(180)), at: 1) }
 
@@ -97,6 +90,38 @@ public struct SampleScenario: Sendable {
         return result
     }
 
+    /// The window's calls (with their day) and flow lines, as drawn from the seed, and the generator after them.
+    func draw() -> (calls: [(day: Int, event: Event)], flows: [String], rng: SampleRandom) {
+        var rng = SampleRandom(seed: seed)
+        var calls: [(day: Int, event: Event)] = [], flows: [String] = []
+        for day in 0..<Self.days {
+            let dayStart = Self.start + Int64(day) * 86_400
+            calls += events(day: day, dayStart: dayStart, rng: &rng).map { (day, $0) }
+            flows += flowLines(day: day, dayStart: dayStart, rng: &rng)
+        }
+        return (calls, flows, rng)
+    }
+
+    /// The network activity events of every call through an endpoint in the window (each sharing its
+    /// call's `requestID`), in delivery files of their own, one per endpoint owner and day: what a trail
+    /// that also logs network activity adds to ``files()``.
+    public func networkActivity() -> [String: [UInt8]] {
+        var trail: [String: [String]] = [:]   // account/day → records
+        for (day, call) in draw().calls where !call.network {
+            guard let record = call.builder.networkJSON, let owner = call.builder.endpoint?.account else { continue }
+            trail["\(owner)/\(day)", default: []].append(record)
+        }
+        var result: [String: [UInt8]] = [:]
+        for (key, records) in trail {
+            let parts = key.split(separator: "/")
+            let account = String(parts[0]), date = Timestamp.day(Self.start + Int64(parts[1])! * 86_400)
+            let name = "\(account)_CloudTrail_us-east-1_\(date.replacingDashes)T2356Z_\(Self.uniqueString("network/" + key)).json.gz"
+            let path = "AWSLogs/\(Self.org)/\(account)/CloudTrail/us-east-1/\(date.split(separator: "-").joined(separator: "/"))/\(name)"
+            result[path] = GzipEncoder.compress(Array(("{\"Records\":[" + records.joined(separator: ",") + "]}").utf8))
+        }
+        return result
+    }
+
     static func uniqueString(_ key: String) -> String {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in key.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
@@ -114,6 +139,7 @@ public struct SampleScenario: Sendable {
         if day == 1 || day == 6 { consoleAdministrator(log) }
         crossRegionReporting(log)
         rng = log.rng
+        networkEvents(log)
         return log.out
     }
 

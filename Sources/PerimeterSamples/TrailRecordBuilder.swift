@@ -89,7 +89,7 @@ public struct TrailRecordBuilder: Sendable {
         if source == "s3.amazonaws.com" && category == "Data" {
             s += #","additionalEventData":{"SignatureVersion":"SigV4","CipherSuite":"TLS_AES_128_GCM_SHA256","bytesTransferredIn":0,"AuthenticationMethod":"AuthHeader","x-amz-id-2":"EXAMPLE+ID2","bytesTransferredOut":1024}"#
         }
-        s += #","requestID":""# + String(eventID.prefix(16)).uppercased() + #"","eventID":""# + eventID + #"","readOnly":"# + (readOnly ? "true" : "false")
+        s += #","requestID":""# + requestID + #"","eventID":""# + eventID + #"","readOnly":"# + (readOnly ? "true" : "false")
         if !resources.isEmpty {
             s += #","resources":["# + resources.map { r in
                 #"{"type":""# + r.type + #"","ARN":"# + JSONString.quote(r.arn) + (r.account.map { #","accountId":""# + $0 + #"""# } ?? "") + "}"
@@ -101,6 +101,33 @@ public struct TrailRecordBuilder: Sendable {
         s += #","eventCategory":""# + category + #"","tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"s3.us-east-1.amazonaws.com"}}"#
         return s
     }
+}
+
+extension TrailRecordBuilder {
+    /// The network activity event of this call, as the CloudTrail User Guide shows them ("Network activity
+    /// events"): the same time, source, name, Region, address, error and `requestID`, an event id of its
+    /// own, no parameters, resources or user agent, sent to the endpoint's owner; a caller of another
+    /// account appears only as its account. Nil for a call through no endpoint.
+    public var networkJSON: String? {
+        guard let endpoint else { return nil }
+        var caller = self
+        switch identity {
+        case let .role(account, _, _) where account != endpoint.account, let .user(account, _) where account != endpoint.account:
+            caller.identity = .account(account)
+        default: break
+        }
+        var s = #"{"eventVersion":"1.09","userIdentity":"# + caller.identityJSON
+        s += #","eventTime":""# + Timestamp.iso8601(time) + #"","eventSource":""# + source + #"","eventName":""# + name
+        s += #"","awsRegion":""# + region + #"","sourceIPAddress":"# + JSONString.quote(sourceIP)
+        if let error { s += #","errorCode":"# + JSONString.quote(error.code) + #","errorMessage":"# + JSONString.quote(error.message) }
+        s += #","requestID":""# + requestID + #"","eventID":""# + String(eventID.reversed()) + #"","eventType":"AwsVpceEvent""#
+        s += #","recipientAccountId":""# + endpoint.account + #"","vpcEndpointId":""# + endpoint.id
+        s += #"","vpcEndpointAccountId":""# + endpoint.account + #"","eventCategory":"NetworkActivity"}"#
+        return s
+    }
+
+    /// `requestID`: the data or management event and the network activity event of a call share it.
+    var requestID: String { String(eventID.prefix(16)).uppercased() }
 }
 
 /// A small deterministic random number generator (SplitMix64), so samples are byte-identical per seed.
