@@ -8,8 +8,9 @@ cd "$(dirname "$0")"
 # endpoint vpce-02b3c4d5e6f7a8b91: ready
 aws ec2 modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-02b3c4d5e6f7a8b91 --policy-document file://current/endpoints/vpce-02b3c4d5e6f7a8b91.json
 
-# endpoint vpce-03c4d5e6f7a8b9c02: ready
-aws ec2 modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-03c4d5e6f7a8b9c02 --policy-document file://current/endpoints/vpce-03c4d5e6f7a8b9c02.json
+# endpoint vpce-03c4d5e6f7a8b9c02: review (resource-not-visible)
+#   (apply.sh leaves this draft commented out)
+# aws ec2 modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-03c4d5e6f7a8b9c02 --policy-document file://current/endpoints/vpce-03c4d5e6f7a8b9c02.json
 
 # bucket acme-app-data: review (short-history, no-admin-path)
 #   (apply.sh leaves this draft commented out)
