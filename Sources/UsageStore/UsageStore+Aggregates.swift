@@ -96,6 +96,12 @@ struct AccessCounts: Sendable {
         last = max(last, event.eventTime)
         if let id = event.eventID, sample.map({ id < $0 }) ?? true { sample = id }
     }
+
+    /// Takes in `event`'s time without counting it: a network event's address, whose request is counted elsewhere.
+    mutating func see(_ event: NormalizedEvent) {
+        first = min(first, event.eventTime)
+        last = max(last, event.eventTime)
+    }
 }
 
 /// One file's events folded into store groups, remembering which groups each event fed so that an
@@ -130,6 +136,9 @@ struct FoldedEvents: Sendable {
             let (keys, source, category) = keyMaker.keys(event)
             categories[category, default: 0] += 1
             if event.isNetworkActivity {
+                // Its address is evidence of who sends what through the endpoint; its request is counted
+                // once, when the store is read (joined or not), never here.
+                if let source { sources[source, default: AccessCounts()].see(event) }
                 network.append((index, keys))
                 continue
             }

@@ -52,7 +52,7 @@ struct EndToEndTests {
                                      "--out", dir + "/Output", "--db", dir + "/store.sqlite"])
         // The scenario holds a coverage gap on purpose: the run says the drafts are unsafe.
         #expect(result.status == 3, "\(result.output)")
-        #expect(result.output.contains("replay: 1661 of 1661 requests allowed"))
+        #expect(result.output.contains("replay: 1689 of 1689 requests allowed"))
         let golden = Self.root + "/Output"
         if ProcessInfo.processInfo.environment["UPDATE_GOLDEN"] == "1" {
             try? FileManager.default.removeItem(atPath: golden)
@@ -135,7 +135,7 @@ struct EndToEndTests {
     @Test func theWindowAndTheOptionsShapeTheDrafts() throws {
         let dir = TestSupport.temporaryDirectory("e2e")
         let common = ["--inventory", Self.root + "/SampleLogs/inventory", "--db", dir + "/store.sqlite", "--accept-coverage-gaps"]
-        #expect(try Binary.run(["ingest", Self.root + "/SampleLogs", "--db", dir + "/store.sqlite", "--json"]).output.contains("\"events\" : 1823"))
+        #expect(try Binary.run(["ingest", Self.root + "/SampleLogs", "--db", dir + "/store.sqlite", "--json"]).output.contains("\"events\" : 2013"))
         // Only the first day: the exfiltration attempt of 2026-11-05 is outside the window.
         let day = try Binary.run(["synthesize", "--out", dir + "/day"] + common + ["--since", "2026-11-01", "--until", "2026-11-01"])
         #expect(day.status == 4, "\(day.output)")
@@ -262,7 +262,7 @@ struct EndToEndTests {
         try FileManager.default.createDirectory(atPath: dir + "/copy", withIntermediateDirectories: true)
         try FileManager.default.copyItem(atPath: dir + "/store.sqlite", toPath: dir + "/copy/store.sqlite")
         let store = try UsageStore(path: dir + "/copy/store.sqlite", logger: Logger(label: "test"))
-        #expect(try store.totals().events == 1823)
+        #expect(try store.totals().events == 2013)
     }
 
     @Test func synthesizeRefusesAStoreThatDoesNotExistAndAnInvertedWindow() throws {
@@ -288,7 +288,7 @@ struct EndToEndTests {
             let results = try await [first, second]
             #expect(results.map(\.status) == [0, 0], "\(results.map(\.output))")
             let store = try UsageStore(path: dir + "/store.sqlite", logger: Logger(label: "test"))
-            #expect(try store.totals().events == 1823)
+            #expect(try store.totals().events == 2013)
         }
     }
 

@@ -112,9 +112,9 @@ extension WorkflowTests {
 
     @Test func applyChangesOnlyTheReadyDraftsAndRollbackPutsBackWhatWasSaved() throws {
         let applied = try Self.commands(of: "apply.sh")
+        // The SQS endpoint is review: a call seen only in network activity events hides its resource.
         #expect(applied == [
             "ec2 modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-02b3c4d5e6f7a8b91 --policy-document file://endpoints/vpce-02b3c4d5e6f7a8b91.json",
-            "ec2 modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-03c4d5e6f7a8b9c02 --policy-document file://endpoints/vpce-03c4d5e6f7a8b9c02.json",
         ])
         let rolledBack = try Self.commands(of: "rollback.sh")
         #expect(rolledBack.count == applied.count)
@@ -132,6 +132,7 @@ extension WorkflowTests {
         }
         #expect(apply.contains("only the account's root user"))
         #expect(!applied.joined().contains("vpce-01a2b3c4d5e6f7a80"))
+        #expect(apply.contains("# aws ec2 modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-03c4d5e6f7a8b9c02"))
     }
 
     /// The Terraform file holds the ready drafts, byte for byte once its heredocs are read back.
@@ -146,7 +147,7 @@ extension WorkflowTests {
             else if line == "  EOT", let c = current { drafts[c.id] = c.lines.joined(separator: "\n") + "\n"; current = nil }
             else if current != nil { current!.lines.append(line.isEmpty ? "" : String(line.dropFirst(4)).replacingOccurrences(of: "$${", with: "${").replacingOccurrences(of: "%%{", with: "%{")) }
         }
-        #expect(drafts.keys.sorted() == ["vpce-02b3c4d5e6f7a8b91", "vpce-03c4d5e6f7a8b9c02"])
+        #expect(drafts.keys.sorted() == ["vpce-02b3c4d5e6f7a8b91"])
         for (id, text) in drafts {
             let file = Self.output + (id.hasPrefix("vpce-") ? "/endpoints/" : "/buckets/") + id + ".json"
             #expect(text == (try String(contentsOfFile: file, encoding: .utf8)), "\(id)")
@@ -172,7 +173,7 @@ extension WorkflowTests {
         let run = try #require((log["runs"] as? [[String: Any]])?.first)
         let rules = ((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]] ?? []
         let results = run["results"] as? [[String: Any]] ?? []
-        #expect(results.map { $0["level"] as? String } == ["error", "warning", "warning", "warning"])
+        #expect(results.map { $0["level"] as? String } == ["error", "warning", "warning", "warning", "warning"])
         #expect((results[0]["properties"] as? [String: [String]])?["evidence"]?.contains("flow-coverage: contradicted") == true)
         for r in results {
             let index = try #require(r["ruleIndex"] as? Int)

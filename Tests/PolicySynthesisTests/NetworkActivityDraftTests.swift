@@ -34,6 +34,18 @@ struct NetworkActivityDraftTests {
         #expect("\(dataPlane.remedy ?? "")".contains("AWS::S3::Object"))
     }
 
+    /// Narrowed only by what other events show: to the buckets the principal's logged requests reached,
+    /// else today's resources (here all: no policy in the inventory).
+    @Test func networkOnlyPairIsNarrowedByWhatOtherEventsShow() throws {
+        let seen = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"), Self.networkOnly(Fixture.app, "s3:PutObject")])
+        let narrowed = try #require(seen.endpoints.first).draft
+        #expect(Fixture.allows(narrowed, "s3:PutObject", "arn:aws:s3:::app-data/new"))
+        #expect(!Fixture.allows(narrowed, "s3:PutObject", "arn:aws:s3:::other-bucket/new"))
+        let batch = Principal(kind: .assumedRole, arn: "arn:aws:iam::111122223333:role/batch", account: Fixture.prod)
+        let alone = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"), Self.networkOnly(batch, "s3:PutObject")])
+        #expect(Fixture.allows(try #require(alone.endpoints.first).draft, "s3:PutObject", "arn:aws:s3:::other-bucket/new", .from(batch.arn)))
+    }
+
     /// Today's policy allows the pair on nothing it names: the draft leaves it out, said.
     @Test func networkOnlyPairTodayRefusesIsLeftOut() throws {
         let result = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"),

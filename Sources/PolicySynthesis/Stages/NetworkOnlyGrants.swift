@@ -2,15 +2,18 @@ import AWSModel
 import IAMPolicy
 
 /// Stage 4b: requests seen only in network activity events. Their principal, action and endpoint are
-/// proven, their resource is not visible: the draft keeps each principal–action pair with the resource
-/// patterns today's policy allows it (never wider than today), and says so.
+/// proven, their resource is not visible: the draft keeps each principal–action pair with the resources
+/// today's policy allows it, narrowed only by what the principal's other requests show (never wider than
+/// today), and says so.
 enum NetworkOnlyGrants {
-    /// `items` with each network-only request replaced by one per resource pattern today's policy allows its
-    /// principal and action (the group's count on the first, so that no request is counted twice), and a
-    /// note per pair; a pair today's policy allows on no pattern is left out, said.
+    /// `items` with each network-only request replaced by one per resource pattern (the group's count on the
+    /// first, so that no request is counted twice), and a note per pair: the resources the principal's
+    /// logged requests of the service reached (S3: their buckets and all their objects) that today's policy
+    /// allows, else the patterns of today's policy that allow the pair; a pair today's policy allows on no
+    /// pattern is left out, said. Never wider than today.
     static func expand(_ items: [(ObservedAccess, Ownership)], current: PolicyDocument, compiled: CompiledPolicy,
                        endpoint: VPCEndpointID, service: String) -> (items: [(ObservedAccess, Ownership)], notes: [Diagnostic]) {
-        let candidates = patterns(current)
+        let candidates = patterns(current), seen = shown(items)
         var kept: [(ObservedAccess, Ownership)] = [], notes: [Diagnostic] = []
         for (access, ownership) in items {
             guard access.networkOnly else {
@@ -18,22 +21,47 @@ enum NetworkOnlyGrants {
                 continue
             }
             let audience = Audience(access.principal)
-            let allowed = candidates.filter {
-                EndpointPolicyBuilder.allows(compiled, endpoint: endpoint, audience, access.access.action, $0)
+            func allowed(_ pattern: String) -> Bool {
+                EndpointPolicyBuilder.allows(compiled, endpoint: endpoint, audience, access.access.action, pattern)
             }
-            let resources = allowed.contains("*") ? ["*"] : allowed
+            let pair = Pair(principal: access.principal.arn, service: access.access.action.service.lowercased())
+            let narrowed = (seen[pair] ?? []).sorted().filter(allowed)
+            let today = candidates.filter(allowed)
+            let resources = !narrowed.isEmpty ? narrowed : today.contains("*") ? ["*"] : today
             for (n, resource) in resources.enumerated() {
                 var copy = access
                 copy.access = ResourceAccess(action: access.access.action, resource: Resource(policyText: resource), resourceAccount: nil)
                 if n > 0 { copy.count = 0 }
                 kept.append((copy, ownership))
             }
+            let list: Message = "(\(value: resources.joined(separator: ", ")))"
             let said: Message = resources.isEmpty ? "left out: today's policy allows it on no resource it names"
-                : "kept with the resources today's policy allows it (\(value: resources.joined(separator: ", ")))"
+                : !narrowed.isEmpty ? "kept with the resources its logged requests reached that today's policy allows " + list
+                : "kept with the resources today's policy allows it " + list
             let head: Message = "\(value: access.principal.arn) \(access.access.action): \(AccessTriage.networkOnlyNote); "
             notes.append(Diagnostic("network-activity-only", .note, head + said + "; " + remedy(service: service)))
         }
         return (kept, notes.sorted { $0.description < $1.description })
+    }
+
+    /// A principal and a service.
+    struct Pair: Hashable { var principal: String; var service: String }
+
+    /// The resources each principal's logged, authorized requests reached per service: what narrows its
+    /// network-only pairs (an S3 resource as its bucket and all its objects).
+    static func shown(_ items: [(ObservedAccess, Ownership)]) -> [Pair: Set<String>] {
+        var shown: [Pair: Set<String>] = [:]
+        for (a, _) in items where !a.networkOnly && a.outcome.wasAuthorized {
+            let resource = a.access.resource
+            guard resource != .notLogged, resource.text != "*" else { continue }
+            let pair = Pair(principal: a.principal.arn, service: a.access.action.service.lowercased())
+            if let bucket = resource.arn?.s3BucketARN {
+                shown[pair, default: []].formUnion([bucket.description, PolicyText.allObjects(inBucketARN: bucket.description)])
+            } else {
+                shown[pair, default: []].insert(resource.text)
+            }
+        }
+        return shown
     }
 
     /// The resource patterns of today's Allow statements (`*` for a statement that names none or excludes some).
