@@ -10,7 +10,7 @@ fail() { echo "apply.sh: $1: nothing applied" >&2; exit 1; }
 command -v sha256sum >/dev/null || fail 'sha256sum (GNU coreutils) is needed to check the drafts'
 sha256sum --check --strict --quiet <<'DIGESTS' || fail 'a draft is not the one this script was written with'
 980ef62d4c1782fe527d13fe146983557734334851c58059bdbbed378fe707ea  endpoints/vpce-02b3c4d5e6f7a8b91.json
-c0bd8ebd5adbad6ce2117faf75319e652ccbd01232aa17eaed77cf84a5e0006b  endpoints/vpce-03c4d5e6f7a8b9c02.json
+193495e138224aa3cfc02a8733cf9cab9eadc1963924235017c422aadac3f6bd  endpoints/vpce-03c4d5e6f7a8b9c02.json
 99a2c2495ee6f8ef99ddd94014ec5a40f39c841b4d46208da5eae2abf06d0d65  buckets/acme-app-data.json
 3690f73f433b5f4a2e9f7a0e94197593fef61c8f4911bcfdcd727f6253e1486e  buckets/acme-artifacts.json
 58f1ec1646f5b7129e9dd008598c907bf635683f26b4dd809fdce6211cc5daa6  buckets/acme-cloudtrail-logs.json
