@@ -76,8 +76,8 @@ extension Verdicts {
         if !networkOnly.isEmpty {
             let names = networkOnly.prefix(5).joined(separator: ", ") + (networkOnly.count > 5 ? ", …" : "")
             return .missing(.dataPlane, "resource-not-visible",
-                            "\(n(networkOnly.count, "request group")) seen only in network activity events (\(value: names)): "
-                                + "resource not visible, the draft keeps them with the resources today's policy allows",
+                            "\(n(networkOnly.count, "request group")) seen only in network activity events (\(value: names)): resource "
+                                + "not visible, the draft keeps them with the resources other requests show or today's policy allows",
                             remedy: NetworkOnlyGrants.remedy(service: service))
         }
         if !network, !blind.isEmpty, seen.categories.contains("\(service) \(category)") {
