@@ -108,6 +108,29 @@ struct CheckEndToEndTests {
         #expect((findings.first?["reason"] as? String)?.isEmpty == false)
     }
 
+    /// The grant check bounds an amendment: the SQS endpoint's policy before the applied draft denies
+    /// `sqs:PurgeQueue`, so a PurgeQueue the applied draft refused is not re-admitted (exit 3), while a
+    /// SendMessage of the same role the policy before allowed is.
+    @Test func checkNeverReadmitsWhatThePolicyBeforeTheAppliedDraftRefused() throws {
+        func sqs(_ n: Int, _ event: String) throws -> [String: Any] {
+            try Self.record("cloudtrail-concepts.network-allowed.json", [
+                "userIdentity": Self.role("arn:aws:iam::111122223333:role/order-worker-task"), "eventSource": "sqs.amazonaws.com",
+                "eventName": event, "eventCategory": "Management", "eventType": "AwsApiCall", "eventTime": "2026-11-09T12:0\(n):00Z",
+                "eventID": "5a5a5a5a-0000-4000-8000-00000000000\(n)", "vpcEndpointId": "vpce-03c4d5e6f7a8b9c02",
+                "recipientAccountId": "111122223333", "vpcEndpointAccountId": "111122223333", "errorCode": "AccessDenied",
+                "errorMessage": "User is not authorized to perform: sqs:\(event) because no VPC endpoint policy allows the sqs:\(event) action",
+                "requestParameters": ["queueUrl": "https://sqs.us-east-1.amazonaws.com/111122223333/order-events"]])
+        }
+        let setup = try Self.setUp([try sqs(1, "PurgeQueue"), try sqs(2, "ChangeMessageVisibility")])
+        let run = try Self.check(setup)
+        #expect(run.status == 3, "\(run.output)")
+        #expect(run.output.contains("sqs:PurgeQueue arn:aws:sqs:us-east-1:111122223333:order-events (1) — NOT re-admitted: "
+                                    + "re-admitting it would grant more than the policy before the applied draft"), "\(run.output)")
+        #expect(run.output.contains("sqs:ChangeMessageVisibility arn:aws:sqs:us-east-1:111122223333:order-events (1) — re-admitted"))
+        let amended = try String(contentsOfFile: setup.dir + "/amended/endpoints/vpce-03c4d5e6f7a8b9c02.json", encoding: .utf8)
+        #expect(amended.contains("sqs:ChangeMessageVisibility") && !amended.contains("sqs:PurgeQueue"))
+    }
+
     /// A tampered applied folder is a clear error naming the file, before anything is read or written.
     @Test(arguments: ["link", "malformed", "current-changed", "no-manifest"])
     func checkRefusesATamperedAppliedFolder(tamper: String) throws {
@@ -153,4 +176,70 @@ struct CheckEndToEndTests {
 
 enum PolicyTexts {
     static let allowAll = "{\"Version\": \"2008-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"*\", \"Resource\": \"*\"}]}\n"
+}
+
+/// `perimeter selectors` on the sample's store: what it prints is what `put-event-selectors` takes, read
+/// here against the API Reference's rules written out again (AdvancedEventSelector, AdvancedFieldSelector).
+struct SelectorsEndToEndTests {
+    static let fields: [String: Set<String>] = [
+        "Data": ["eventCategory", "eventName", "eventSource", "eventType", "resources.type", "readOnly", "resources.ARN",
+                 "sessionCredentialFromConsole", "userIdentity.arn"],
+        "NetworkActivity": ["eventCategory", "eventSource", "eventName", "errorCode", "vpcEndpointId", "userIdentity.arn"],
+    ]
+    static let operators: Set<String> = ["Equals", "StartsWith", "EndsWith", "NotEquals", "NotStartsWith", "NotEndsWith"]
+
+    /// The API's objections to one selector (empty when it takes it), and the values it spends.
+    static func objections(_ selector: [String: Any]) -> (problems: [String], values: Int) {
+        var problems: [String] = [], values = 0
+        let name = selector["Name"] as? String ?? ""
+        if name.count > 1000 { problems.append("name over 1000") }
+        let conditions = selector["FieldSelectors"] as? [[String: Any]] ?? []
+        let category = conditions.first { $0["Field"] as? String == "eventCategory" }?["Equals"] as? [String] ?? []
+        guard category.count == 1, let allowed = fields[category[0]] else { return (["\(name): eventCategory"], 0) }
+        for c in conditions {
+            let field = c["Field"] as? String ?? ""
+            if !allowed.contains(field) { problems.append("\(name): \(field) not a field of \(category[0])") }
+            for (key, value) in c where key != "Field" {
+                let list = value as? [String] ?? []
+                values += list.count
+                if !operators.contains(key) || list.isEmpty || list.contains(where: { $0.isEmpty || $0.count > 2048 }) {
+                    problems.append("\(name): \(field) \(key)")
+                }
+                let equalsOnly = ["eventCategory", "resources.type", "errorCode"].contains(field)
+                    || (category[0] == "NetworkActivity" && field == "eventSource")
+                if equalsOnly && (key != "Equals" || list.count != 1) { problems.append("\(name): \(field) takes one Equals value") }
+                if field == "errorCode" && list != ["VpceAccessDenied"] { problems.append("\(name): errorCode") }
+            }
+        }
+        let required = category[0] == "Data" ? ["resources.type"] : ["eventSource"]
+        for field in required where !conditions.contains(where: { $0["Field"] as? String == field }) { problems.append("\(name): no \(field)") }
+        return (problems, values)
+    }
+
+    @Test(arguments: [false, true])
+    func selectorsOnTheSampleAreWhatTheAPITakes(denialsOnly: Bool) throws {
+        let dir = TestSupport.temporaryDirectory("selectors")
+        #expect(try Binary.run(["ingest", TestSupport.repositoryRoot.path + "/SampleLogs", "--db", dir + "/s.sqlite"]).status == 0)
+        let process = Process(), out = Pipe()
+        process.executableURL = URL(fileURLWithPath: Binary.path)
+        process.arguments = ["selectors", "--db", dir + "/s.sqlite"] + (denialsOnly ? ["--denials-only"] : [])
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        let selectors = try #require(try JSONSerialization.jsonObject(with: data) as? [[String: Any]])
+        let read = selectors.map(Self.objections)
+        #expect(read.flatMap(\.problems) == [])
+        #expect(read.reduce(0) { $0 + $1.values } <= 500)
+        let sources = selectors.compactMap { s -> String? in
+            let conditions = s["FieldSelectors"] as? [[String: Any]] ?? []
+            return conditions.first { $0["Field"] as? String == "eventSource" }.flatMap { ($0["Equals"] as? [String])?.first }
+        }
+        #expect(sources == ["dynamodb.amazonaws.com", "s3.amazonaws.com", "sqs.amazonaws.com"])
+        // The sample's exfiltration bucket (another account's) and AWS-owned buckets are no data event of ours.
+        #expect(!String(decoding: data, as: UTF8.self).contains("exfil-drop"))
+        #expect(!String(decoding: data, as: UTF8.self).contains("arn:aws:s3:::aws-ssm-us-east-1/"))
+    }
 }

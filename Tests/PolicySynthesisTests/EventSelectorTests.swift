@@ -83,6 +83,17 @@ struct EventSelectorTests {
         #expect(values == ["arn:aws:s3:::abc/"])
     }
 
+    /// Data events are asked only for what a trail of the store's accounts can log: not another account's
+    /// bucket (its owner logged), not an AWS-owned bucket.
+    @Test func selectorsLeaveOutResourcesNoTrailOfTheStoreCanLog() {
+        var vendor = Self.access("arn:aws:s3:::vendor-drop/x")
+        vendor.access.resourceAccount = Fixture.vendor
+        let plan = SelectorPlanner.plan([vendor, Self.access("arn:aws:s3:::amazon-ssm-us-east-1/pkg"), Self.access("arn:aws:s3:::app-data/a")],
+                                        days: 1, denialsOnly: false)
+        let values = plan.selectors.flatMap(\.FieldSelectors).filter { $0.Field == "resources.ARN" }.flatMap { $0.operators.flatMap(\.values) }
+        #expect(values == ["arn:aws:s3:::app-data/"])
+    }
+
     @Test func evidenceInventoryNamesWhatEachEndpointLacks() {
         var inventory = EvidenceInventory()
         let selectors = "{\"TrailARN\": \"arn:aws:cloudtrail:us-east-1:111122223333:trail/t\", \"AdvancedEventSelectors\": "

@@ -57,18 +57,18 @@ extension PerimeterCommand {
 
         /// The evidence each endpoint lacks, from the inventory files (read as `run --inventory` reads them).
         static func gaps(_ path: String, _ accesses: [ObservedAccess]) throws -> [String] {
-            var evidence = EvidenceInventory(), left = TextDecoding.limit
+            var evidence = EvidenceInventory(), left = TextDecoding.limit, skipped = 0
             for file in try SynthesisStep.inventoryFiles([path]) {
                 let text: String
                 do { text = try SynthesisStep.inventoryText(file, left: left, limit: TextDecoding.limit) } catch {
                     throw Terminal.fail(error.description, code: 1)
                 }
                 left -= text.utf8.count
-                if !evidence.add(text) {
-                    Terminal.err(lines: ["note: `\(file)` is not get-event-selectors, describe-flow-logs or describe-vpc-endpoints output: not read"])
-                }
+                if !evidence.add(text) { skipped += 1 }
             }
-            return evidence.gaps(accesses).map { "evidence: \($0)" }
+            let note = "note: \(skipped) file(s) under --inventory are not get-event-selectors, describe-flow-logs or "
+                + "describe-vpc-endpoints output"
+            return (skipped > 0 ? [note] : []) + evidence.gaps(accesses).map { "evidence: \($0)" }
         }
     }
 }

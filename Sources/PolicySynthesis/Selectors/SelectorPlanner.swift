@@ -88,17 +88,21 @@ public enum SelectorPlanner {
 
     /// The buckets, tables and queues the requests reached, each as the ARN value its selector names, with
     /// the requests that reached it. Only names AWS could have issued are kept: a logged name never
-    /// becomes a prefix wider than itself (a bucket's value ends with `/`).
+    /// becomes a prefix wider than itself (a bucket's value ends with `/`). Resources a trail of the store's
+    /// accounts cannot log are left out: those of another account (owner logged, not an account whose trail
+    /// or endpoint the store shows) and AWS-owned buckets.
     static func dataScopes(_ accesses: [ObservedAccess]) -> [DataScope] {
+        let ours = Set(accesses.flatMap { [$0.recipientAccount, $0.endpointAccount].compactMap { $0 } })
         var s3 = DataScope(type: "AWS::S3::Object", service: "S3", startsWith: true)
         var dynamodb = DataScope(type: "AWS::DynamoDB::Table", service: "DynamoDB", startsWith: false)
         var sqs = DataScope(type: "AWS::SQS::Queue", service: "SQS", startsWith: false)
         for a in accesses {
             guard let literal = PolicyText.literalValue(of: a.access.resource.text), let arn = ARN(literal),
-                  Partition.isWellFormed(arn.partition) else { continue }
+                  Partition.isWellFormed(arn.partition), a.access.resourceAccount.map(ours.contains) ?? true else { continue }
             switch arn.service {
             case "s3":
-                guard let bucket = arn.s3BucketName, BucketName.isWellFormed(bucket) else { continue }
+                guard let bucket = arn.s3BucketName, BucketName.isWellFormed(bucket),
+                      AWSOwnedCatalog.shared.entry(bucket: bucket, region: a.region) == nil else { continue }
                 s3.add("arn:\(arn.partition):s3:::\(bucket)/", a.count)
             case "dynamodb":
                 let parts = arn.resource.split(separator: "/", omittingEmptySubsequences: false)
