@@ -29,17 +29,18 @@ struct CheckEndToEndTests {
 
     /// An S3 data event through the sample's S3 endpoint, from the documented allowed record.
     static func s3(_ n: Int, _ principal: String, _ event: String, _ key: String, error: (String, String)? = nil) throws -> [String: Any] {
-        var fields: [String: Any] = ["userIdentity": role(principal), "eventSource": "s3.amazonaws.com", "eventName": event,
-                                     "eventCategory": "Data", "eventType": "AwsApiCall", "eventTime": "2026-11-09T10:0\(n):00Z",
-                                     "eventID": "c0ffee00-0000-4000-8000-00000000000\(n)", "requestID": "REQ\(n)", "sourceIPAddress": "10.0.1.21",
-                                     "recipientAccountId": "111122223333", "vpcEndpointId": s3Endpoint, "vpcEndpointAccountId": "111122223333",
-                                     "requestParameters": ["bucketName": "acme-app-data", "key": key]]
+        var fields: [String: Any] = [
+            "userIdentity": role(principal), "eventSource": "s3.amazonaws.com", "eventName": event,
+            "eventCategory": "Data", "eventType": "AwsApiCall", "eventTime": "2026-11-09T10:0\(n):00Z",
+            "eventID": "c0ffee00-0000-4000-8000-00000000000\(n)", "requestID": "REQ\(n)", "sourceIPAddress": "10.0.1.21",
+            "recipientAccountId": "111122223333", "vpcEndpointId": s3Endpoint, "vpcEndpointAccountId": "111122223333",
+            "requestParameters": ["bucketName": "acme-app-data", "key": key]]
         if let error { fields["errorCode"] = error.0; fields["errorMessage"] = error.1 }
         return try record("cloudtrail-concepts.network-allowed.json", fields)
     }
 
-    static let endpointDenial = ("AccessDenied", "User: arn:aws:sts::111122223333:assumed-role/app-server/session is not authorized to perform: "
-                                 + "s3:GetObject because no VPC endpoint policy allows the s3:GetObject action")
+    static let endpointDenial = ("AccessDenied", "User: arn:aws:sts::111122223333:assumed-role/app-server/session is not authorized to "
+                                 + "perform: s3:GetObject because no VPC endpoint policy allows the s3:GetObject action")
 
     /// A folder of newer logs holding `records` as one CloudTrail file, and a copy of Output/ as the applied folder.
     static func setUp(_ records: [[String: Any]]) throws -> (dir: String, logs: String, applied: String) {
@@ -51,8 +52,8 @@ struct CheckEndToEndTests {
     }
 
     static func check(_ setup: (dir: String, logs: String, applied: String), json: Bool = false) throws -> Binary.Result {
-        try Binary.run(["check", setup.logs, "--applied", setup.applied, "--out", setup.dir + "/amended", "--db", setup.dir + "/store.sqlite"]
-                       + (json ? ["--json"] : []))
+        try Binary.run(["check", setup.logs, "--applied", setup.applied, "--out", setup.dir + "/amended",
+                        "--db", setup.dir + "/store.sqlite"] + (json ? ["--json"] : []))
     }
 
     static func evaluate(_ policy: String, _ action: String, _ resource: String, _ principal: String) throws -> Int32 {
@@ -71,7 +72,8 @@ struct CheckEndToEndTests {
         #expect(run.output.contains("refused: \(Self.s3Endpoint) \(Self.appServer) s3:GetObject arn:aws:s3:::acme-app-data/reports/q3.csv"))
         #expect(run.output.contains("would-refuse: \(Self.s3Endpoint) arn:aws:iam::111122223333:role/invoice-fn-role s3:PutObject"))
         #expect(!run.output.contains("config/app.yaml"), "a request the applied draft allows is no finding")
-        let amended = setup.dir + "/amended/endpoints/\(Self.s3Endpoint).json", applied = setup.applied + "/endpoints/\(Self.s3Endpoint).json"
+        let amended = setup.dir + "/amended/endpoints/\(Self.s3Endpoint).json"
+        let applied = setup.applied + "/endpoints/\(Self.s3Endpoint).json"
         let q3 = "arn:aws:s3:::acme-app-data/reports/q3.csv"
         #expect(try Self.evaluate(amended, "s3:GetObject", q3, Self.appServer) == 0)
         #expect(try Self.evaluate(applied, "s3:GetObject", q3, Self.appServer) == 1)
@@ -93,11 +95,12 @@ struct CheckEndToEndTests {
     @Test(arguments: ["redacted", "otherDenial"])
     func checkDoesNotReadmitForeignOrOtherwiseDeniedRequests(kind: String) throws {
         let record = kind == "redacted"
-            ? try Self.record("cloudtrail-concepts.network-denied.json", ["vpcEndpointId": "vpce-03c4d5e6f7a8b9c02", "eventTime": "2026-11-09T11:00:00Z",
-                                                                          "eventSource": "sqs.amazonaws.com", "eventName": "SendMessage",
-                                                                          "recipientAccountId": "111122223333", "vpcEndpointAccountId": "111122223333"])
+            ? try Self.record("cloudtrail-concepts.network-denied.json", [
+                "vpcEndpointId": "vpce-03c4d5e6f7a8b9c02", "eventTime": "2026-11-09T11:00:00Z", "eventSource": "sqs.amazonaws.com",
+                "eventName": "SendMessage", "recipientAccountId": "111122223333", "vpcEndpointAccountId": "111122223333"])
             : try Self.s3(4, Self.appServer, "DeleteObject", "config/app.yaml",
-                          error: ("AccessDenied", "User is not authorized to perform: s3:DeleteObject with an explicit deny in an identity-based policy"))
+                          error: ("AccessDenied",
+                                  "User is not authorized to perform: s3:DeleteObject with an explicit deny in an identity-based policy"))
         let run = try Self.check(try Self.setUp([record]), json: true)
         #expect(run.status == 3, "\(run.output)")
         let start = try #require(run.output.firstIndex(of: "{"))
@@ -118,7 +121,8 @@ struct CheckEndToEndTests {
                 "eventName": event, "eventCategory": "Management", "eventType": "AwsApiCall", "eventTime": "2026-11-09T12:0\(n):00Z",
                 "eventID": "5a5a5a5a-0000-4000-8000-00000000000\(n)", "vpcEndpointId": "vpce-03c4d5e6f7a8b9c02",
                 "recipientAccountId": "111122223333", "vpcEndpointAccountId": "111122223333", "errorCode": "AccessDenied",
-                "errorMessage": "User is not authorized to perform: sqs:\(event) because no VPC endpoint policy allows the sqs:\(event) action",
+                "errorMessage": "User is not authorized to perform: sqs:\(event) because no VPC endpoint policy allows the "
+                    + "sqs:\(event) action",
                 "requestParameters": ["queueUrl": "https://sqs.us-east-1.amazonaws.com/111122223333/order-events"]])
         }
         let setup = try Self.setUp([try sqs(1, "PurgeQueue"), try sqs(2, "ChangeMessageVisibility")])
@@ -146,7 +150,8 @@ struct CheckEndToEndTests {
             try Data("{\"Version\": \"2012-10-17\", \"Statement\": [".utf8).write(to: URL(fileURLWithPath: draft))
             expected = "not a policy"
         case "current-changed":
-            try Data(PolicyTexts.allowAll.utf8).write(to: URL(fileURLWithPath: setup.applied + "/current/endpoints/vpce-03c4d5e6f7a8b9c02.json"))
+            let current = setup.applied + "/current/endpoints/vpce-03c4d5e6f7a8b9c02.json"
+            try Data(PolicyTexts.allowAll.utf8).write(to: URL(fileURLWithPath: current))
             expected = "not as Perimeter wrote it"
         default:
             try FileManager.default.removeItem(atPath: setup.applied + "/.perimeter-manifest")
@@ -166,16 +171,31 @@ struct CheckEndToEndTests {
         #expect(!FileManager.default.fileExists(atPath: setup.dir + "/amended/endpoints"))
     }
 
+    /// The same logs checked twice count once (the store's ledger), and `--since` after them leaves nothing.
+    @Test func checkCountsLogsOnceAndKeepsToItsWindow() throws {
+        let setup = try Self.setUp([try Self.s3(1, Self.appServer, "GetObject", "reports/q3.csv", error: Self.endpointDenial)])
+        let first = try Self.check(setup), again = try Self.check(setup)
+        #expect(first.status == 4 && again.status == 4)
+        #expect(again.output.contains("nothing new"))
+        #expect(again.output.contains("check: 1 requests through the applied endpoints from 2026-11-08"), "\(again.output)")
+        let later = try Binary.run(["check", setup.logs, "--applied", setup.applied, "--out", setup.dir + "/later", "--db",
+                                    setup.dir + "/store.sqlite", "--since", "2026-11-10"])
+        #expect(later.status == 0, "\(later.output)")
+        #expect(later.output.contains("nothing refused"))
+    }
+
     @Test func checkRefusesToWriteIntoTheAppliedFolder() throws {
         let setup = try Self.setUp([])
-        let run = try Binary.run(["check", setup.logs, "--applied", setup.applied, "--out", setup.applied + "/.", "--db", setup.dir + "/s.sqlite"])
+        let run = try Binary.run(["check", setup.logs, "--applied", setup.applied, "--out", setup.applied + "/.",
+                                  "--db", setup.dir + "/s.sqlite"])
         #expect(run.status == 64)
         #expect(run.output.contains("--out must not be the --applied folder"))
     }
 }
 
 enum PolicyTexts {
-    static let allowAll = "{\"Version\": \"2008-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", \"Action\": \"*\", \"Resource\": \"*\"}]}\n"
+    static let allowAll = "{\"Version\": \"2008-10-17\", \"Statement\": [{\"Effect\": \"Allow\", \"Principal\": \"*\", "
+        + "\"Action\": \"*\", \"Resource\": \"*\"}]}\n"
 }
 
 /// `perimeter selectors` on the sample's store: what it prints is what `put-event-selectors` takes, read
@@ -212,7 +232,9 @@ struct SelectorsEndToEndTests {
             }
         }
         let required = category[0] == "Data" ? ["resources.type"] : ["eventSource"]
-        for field in required where !conditions.contains(where: { $0["Field"] as? String == field }) { problems.append("\(name): no \(field)") }
+        for field in required where !conditions.contains(where: { $0["Field"] as? String == field }) {
+            problems.append("\(name): no \(field)")
+        }
         return (problems, values)
     }
 

@@ -14,6 +14,11 @@ struct EventSelectorTests {
         return a
     }
 
+    /// Every `resources.ARN` value of the plan's selectors, in order.
+    static func arnValues(_ plan: SelectorPlan) -> [String] {
+        plan.selectors.flatMap(\.FieldSelectors).filter { $0.Field == "resources.ARN" }.flatMap { $0.operators.flatMap(\.values) }
+    }
+
     static let sample = [
         access("arn:aws:s3:::app-data/a.txt"), access("arn:aws:s3:::app-data/b.txt"), access("arn:aws:s3:::logs-bucket/x"),
         access("arn:aws:dynamodb:us-east-1:111122223333:table/orders", source: "dynamodb.amazonaws.com", action: "dynamodb:GetItem"),
@@ -32,7 +37,8 @@ struct EventSelectorTests {
         #expect(data.map { $0.equals("resources.type")! } == [["AWS::S3::Object"], ["AWS::DynamoDB::Table"], ["AWS::SQS::Queue"]])
         let s3 = data[0].FieldSelectors.first { $0.Field == "resources.ARN" }
         #expect(s3?.StartsWith == ["arn:aws:s3:::app-data/", "arn:aws:s3:::logs-bucket/"])
-        #expect(data[2].FieldSelectors.first { $0.Field == "resources.ARN" }?.Equals == ["arn:aws:sqs:us-east-1:111122223333:order-events.fifo"])
+        let queue = data[2].FieldSelectors.first { $0.Field == "resources.ARN" }?.Equals
+        #expect(queue == ["arn:aws:sqs:us-east-1:111122223333:order-events.fifo"])
         // Estimates: 2 × 14 GetObject over 7 days on S3; the SQS denials (7) in a week.
         let s3Estimate = plan.estimates.first { $0.selector.contains("s3.amazonaws.com") }?.perDay
         #expect(s3Estimate == (denialsOnly ? 0 : 6))
@@ -47,13 +53,17 @@ struct EventSelectorTests {
         EventSelector(name: "StartsWith source", [FieldSelector("eventCategory", equals: ["NetworkActivity"]),
                                                   FieldSelector("eventSource", startsWith: ["s3"])]),
         EventSelector(name: "other error", [FieldSelector("eventCategory", equals: ["NetworkActivity"]),
-                                            FieldSelector("eventSource", equals: ["s3.amazonaws.com"]), FieldSelector("errorCode", equals: ["AccessDenied"])]),
+                                            FieldSelector("eventSource", equals: ["s3.amazonaws.com"]),
+                                            FieldSelector("errorCode", equals: ["AccessDenied"])]),
         EventSelector(name: "data without type", [FieldSelector("eventCategory", equals: ["Data"])]),
-        EventSelector(name: "type by prefix", [FieldSelector("eventCategory", equals: ["Data"]), FieldSelector("resources.type", startsWith: ["AWS::S3"])]),
+        EventSelector(name: "type by prefix", [FieldSelector("eventCategory", equals: ["Data"]),
+                                               FieldSelector("resources.type", startsWith: ["AWS::S3"])]),
         EventSelector(name: "ARN on network", [FieldSelector("eventCategory", equals: ["NetworkActivity"]),
-                                               FieldSelector("eventSource", equals: ["s3.amazonaws.com"]), FieldSelector("resources.ARN", equals: ["arn:aws:s3:::b/"])]),
+                                               FieldSelector("eventSource", equals: ["s3.amazonaws.com"]),
+                                               FieldSelector("resources.ARN", equals: ["arn:aws:s3:::b/"])]),
         EventSelector(name: String(repeating: "n", count: 1001), [FieldSelector("eventCategory", equals: ["Management"])]),
-        EventSelector(name: "empty value", [FieldSelector("eventCategory", equals: ["Data"]), FieldSelector("resources.type", equals: ["AWS::S3::Object"]),
+        EventSelector(name: "empty value", [FieldSelector("eventCategory", equals: ["Data"]),
+                                            FieldSelector("resources.type", equals: ["AWS::S3::Object"]),
                                             FieldSelector("resources.ARN", startsWith: [""])]),
     ])
     func selectorRulesRefuseWhatTheAPIRefuses(selector: EventSelector) {
@@ -70,17 +80,17 @@ struct EventSelectorTests {
         #expect(plan.notes.contains { $0.hasPrefix("widened: AWS::S3::Object") })
         #expect(plan.estimates.first { $0.selector == s3?.Name }?.atLeast == true)
         // The table list was short: kept, by name.
-        #expect(plan.selectors.contains { $0.FieldSelectors.contains { $0.Equals == ["arn:aws:dynamodb:us-east-1:111122223333:table/orders"] } })
+        #expect(Self.arnValues(plan).contains("arn:aws:dynamodb:us-east-1:111122223333:table/orders"))
     }
 
     /// A logged name never becomes a prefix wider than itself: a bucket's value ends with `/`, and a name AWS
     /// could not have issued (a wildcard, a forged table name) is not put in a selector.
     @Test func selectorsNeverWidenALoggedName() {
         let forged = [Self.access("arn:aws:s3:::app${*}/k"), Self.access("arn:aws:s3:::abc/k"),
-                      Self.access("arn:aws:dynamodb:us-east-1:111122223333:table/o rders", source: "dynamodb.amazonaws.com", action: "dynamodb:GetItem")]
+                      Self.access("arn:aws:dynamodb:us-east-1:111122223333:table/o rders", source: "dynamodb.amazonaws.com",
+                                  action: "dynamodb:GetItem")]
         let plan = SelectorPlanner.plan(forged, days: 1, denialsOnly: false)
-        let values = plan.selectors.flatMap(\.FieldSelectors).filter { $0.Field == "resources.ARN" }.flatMap { $0.operators.flatMap(\.values) }
-        #expect(values == ["arn:aws:s3:::abc/"])
+        #expect(Self.arnValues(plan) == ["arn:aws:s3:::abc/"])
     }
 
     /// Data events are asked only for what a trail of the store's accounts can log: not another account's
@@ -88,10 +98,8 @@ struct EventSelectorTests {
     @Test func selectorsLeaveOutResourcesNoTrailOfTheStoreCanLog() {
         var vendor = Self.access("arn:aws:s3:::vendor-drop/x")
         vendor.access.resourceAccount = Fixture.vendor
-        let plan = SelectorPlanner.plan([vendor, Self.access("arn:aws:s3:::amazon-ssm-us-east-1/pkg"), Self.access("arn:aws:s3:::app-data/a")],
-                                        days: 1, denialsOnly: false)
-        let values = plan.selectors.flatMap(\.FieldSelectors).filter { $0.Field == "resources.ARN" }.flatMap { $0.operators.flatMap(\.values) }
-        #expect(values == ["arn:aws:s3:::app-data/"])
+        let accesses = [vendor, Self.access("arn:aws:s3:::amazon-ssm-us-east-1/pkg"), Self.access("arn:aws:s3:::app-data/a")]
+        #expect(Self.arnValues(SelectorPlanner.plan(accesses, days: 1, denialsOnly: false)) == ["arn:aws:s3:::app-data/"])
     }
 
     @Test func evidenceInventoryNamesWhatEachEndpointLacks() {
@@ -106,7 +114,7 @@ struct EventSelectorTests {
                     inventory.add("{\"Buckets\": []}")]
         #expect(read == [true, true, true, false])
         let gaps = inventory.gaps(Array(Self.sample.prefix(3)))
-        #expect(gaps == ["vpce-0s3: AWS::S3::Object data events: missing for 1 of the 2 resources reached (first: arn:aws:s3:::logs-bucket/): "
-                         + "`perimeter selectors`"])
+        #expect(gaps == ["vpce-0s3: AWS::S3::Object data events: missing for 1 of the 2 resources reached (first: "
+                         + "arn:aws:s3:::logs-bucket/): `perimeter selectors`"])
     }
 }

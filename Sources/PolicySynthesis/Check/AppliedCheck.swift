@@ -69,7 +69,14 @@ public enum AppliedCheck {
                 principals[access.principal.arn] = access.principal
             }
             var found = groups.keys.sorted().map { groups[$0]! }
-            if let amendment = amend(applied, &found, principals: principals) { amendments.append(amendment) }
+            if let amendment = amend(applied, &found, principals: principals) {
+                amendments.append(amendment)
+                let size = PolicyWriter.size(amendment.amended)
+                if size > Synthesizer.endpointPolicyLimit {
+                    notes.append("the amended draft of \(applied.id.rawValue) has \(size) characters, over the endpoint policy limit "
+                                 + "(\(Synthesizer.endpointPolicyLimit)): AWS refuses it as it is; fold its resources by hand")
+                }
+            }
             findings += found
         }
         if findings.isEmpty && requests == 0 { notes.append("no request through an applied endpoint in the window") }
