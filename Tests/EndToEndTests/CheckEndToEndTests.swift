@@ -111,6 +111,17 @@ struct CheckEndToEndTests {
         #expect((findings.first?["reason"] as? String)?.isEmpty == false)
     }
 
+    /// Logged text stays literal: a refused key holding `*` is re-admitted as itself (`${*}`), never as a
+    /// wildcard over its neighbours.
+    @Test func checkReadmitsALoggedWildcardAsItsLiteral() throws {
+        let setup = try Self.setUp([try Self.s3(5, Self.appServer, "GetObject", "reports/*", error: Self.endpointDenial)])
+        #expect(try Self.check(setup).status == 4)
+        let amended = setup.dir + "/amended/endpoints/\(Self.s3Endpoint).json"
+        #expect(try String(contentsOfFile: amended, encoding: .utf8).contains("arn:aws:s3:::acme-app-data/reports/${*}"))
+        #expect(try Self.evaluate(amended, "s3:GetObject", "arn:aws:s3:::acme-app-data/reports/*", Self.appServer) == 0)
+        #expect(try Self.evaluate(amended, "s3:GetObject", "arn:aws:s3:::acme-app-data/reports/q3.csv", Self.appServer) == 1)
+    }
+
     /// The grant check bounds an amendment: the SQS endpoint's policy before the applied draft denies
     /// `sqs:PurgeQueue`, so a PurgeQueue the applied draft refused is not re-admitted (exit 3), while a
     /// SendMessage of the same role the policy before allowed is.
