@@ -147,7 +147,7 @@ struct CheckEndToEndTests {
     }
 
     /// A tampered applied folder is a clear error naming the file, before anything is read or written.
-    @Test(arguments: ["link", "malformed", "current-changed", "no-manifest"])
+    @Test(arguments: ["link", "folder-link", "malformed", "current-changed", "no-manifest"])
     func checkRefusesATamperedAppliedFolder(tamper: String) throws {
         let setup = try Self.setUp([try Self.s3(1, Self.appServer, "GetObject", "reports/q3.csv", error: Self.endpointDenial)])
         let draft = setup.applied + "/endpoints/\(Self.s3Endpoint).json"
@@ -157,6 +157,10 @@ struct CheckEndToEndTests {
             try FileManager.default.removeItem(atPath: draft)
             try FileManager.default.createSymbolicLink(atPath: draft, withDestinationPath: setup.dir + "/elsewhere.json")
             expected = "symbolic link"
+        case "folder-link":
+            try FileManager.default.moveItem(atPath: setup.applied + "/current", toPath: setup.dir + "/current-elsewhere")
+            try FileManager.default.createSymbolicLink(atPath: setup.applied + "/current", withDestinationPath: setup.dir + "/current-elsewhere")
+            expected = "`current` is a symbolic link"
         case "malformed":
             try Data("{\"Version\": \"2012-10-17\", \"Statement\": [".utf8).write(to: URL(fileURLWithPath: draft))
             expected = "not a policy"

@@ -112,7 +112,9 @@ public struct AppliedFolder: Sendable {
                 throw AppliedFolderError(base, "`\(relative.visible())` is missing")
             }
             place = chain[chain.count - 1]
-        } catch let error as AppliedFolderError { throw error } catch { throw AppliedFolderError(base, "\(error)") }
+        } catch let error as AppliedFolderError { throw error } catch OutputError.link(let folder) {
+            throw AppliedFolderError(base, "`\(folder.visible())` is a symbolic link: Perimeter follows none there")
+        } catch { throw AppliedFolderError(base, "\(error)") }
         switch place.kind(parts[parts.count - 1]) {
         case nil: throw AppliedFolderError(base, "`\(relative.visible())` is missing")
         case S_IFLNK: throw AppliedFolderError(base, "`\(relative.visible())` is a symbolic link: Perimeter follows none there")
