@@ -102,6 +102,16 @@ struct EventSelectorTests {
         #expect(Self.arnValues(SelectorPlanner.plan(accesses, days: 1, denialsOnly: false)) == ["arn:aws:s3:::app-data/"])
     }
 
+    /// Each resource is named in its own partition (a shape the sample does not have).
+    @Test func selectorsNameEachResourceInItsPartition() {
+        let plan = SelectorPlanner.plan([Self.access("arn:aws-cn:s3:::cn-data/k"),
+                                         Self.access("arn:aws-us-gov:dynamodb:us-gov-west-1:111122223333:table/t01",
+                                                     source: "dynamodb.amazonaws.com", action: "dynamodb:GetItem")],
+                                        days: 1, denialsOnly: false)
+        #expect(Self.arnValues(plan) == ["arn:aws-cn:s3:::cn-data/", "arn:aws-us-gov:dynamodb:us-gov-west-1:111122223333:table/t01"])
+        #expect(SelectorRules.violations(plan.selectors) == [])
+    }
+
     @Test func evidenceInventoryNamesWhatEachEndpointLacks() {
         var inventory = EvidenceInventory()
         let selectors = "{\"TrailARN\": \"arn:aws:cloudtrail:us-east-1:111122223333:trail/t\", \"AdvancedEventSelectors\": "
