@@ -36,7 +36,7 @@ struct CheckEndToEndTests {
             "recipientAccountId": "111122223333", "vpcEndpointId": s3Endpoint, "vpcEndpointAccountId": "111122223333",
             "requestParameters": ["bucketName": "acme-app-data", "key": key]]
         if let error { fields["errorCode"] = error.0; fields["errorMessage"] = error.1 }
-        return try record("cloudtrail-concepts.network-allowed.json", fields)
+        return try record("cloudtrail-events.network-allowed.json", fields)
     }
 
     static let endpointDenial = ("AccessDenied", "User: arn:aws:sts::111122223333:assumed-role/app-server/session is not authorized to "
@@ -95,7 +95,7 @@ struct CheckEndToEndTests {
     @Test(arguments: ["redacted", "otherDenial"])
     func checkDoesNotReadmitForeignOrOtherwiseDeniedRequests(kind: String) throws {
         let record = kind == "redacted"
-            ? try Self.record("cloudtrail-concepts.network-denied.json", [
+            ? try Self.record("cloudtrail-events.network-denied.json", [
                 "vpcEndpointId": "vpce-03c4d5e6f7a8b9c02", "eventTime": "2026-11-09T11:00:00Z", "eventSource": "sqs.amazonaws.com",
                 "eventName": "SendMessage", "recipientAccountId": "111122223333", "vpcEndpointAccountId": "111122223333"])
             : try Self.s3(4, Self.appServer, "DeleteObject", "config/app.yaml",
@@ -127,7 +127,7 @@ struct CheckEndToEndTests {
     /// SendMessage of the same role the policy before allowed is.
     @Test func checkNeverReadmitsWhatThePolicyBeforeTheAppliedDraftRefused() throws {
         func sqs(_ n: Int, _ event: String) throws -> [String: Any] {
-            try Self.record("cloudtrail-concepts.network-allowed.json", [
+            try Self.record("cloudtrail-events.network-allowed.json", [
                 "userIdentity": Self.role("arn:aws:iam::111122223333:role/order-worker-task"), "eventSource": "sqs.amazonaws.com",
                 "eventName": event, "eventCategory": "Management", "eventType": "AwsApiCall", "eventTime": "2026-11-09T12:0\(n):00Z",
                 "eventID": "5a5a5a5a-0000-4000-8000-00000000000\(n)", "vpcEndpointId": "vpce-03c4d5e6f7a8b9c02",
