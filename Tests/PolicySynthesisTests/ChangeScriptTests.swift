@@ -150,6 +150,18 @@ struct ChangeScriptTests {
                 "\(run.stderr)")
     }
 
+    /// The sample's second account holds only review drafts: apply.sh stopped at its credentials, which
+    /// whoever applies the first account's drafts need not have.
+    @Test func applyShAsksForTheCredentialsOfAnAccountWithNothingReady() throws {
+        var drafts = Self.drafts()
+        drafts[2].verdict = .review
+        let folder = try Folder(drafts)
+        folder.identity("second-admin", Self.first, "arn:aws:sts::111122223333:assumed-role/Deployer/bob")
+        let run = try folder.run("apply.sh")
+        #expect(run.status == 0 && run.changes.count == 2, "\(run.stderr)")
+        #expect(try String(contentsOfFile: folder.out + "/apply.sh", encoding: .utf8).contains("\n# account 444455556666 second-admin\n"))
+    }
+
     /// apply.sh overwrote whatever was live, though it had changed since Perimeter read it.
     @Test func applyShOverwritesADriftedLivePolicy() throws {
         let folder = try Folder()

@@ -71,9 +71,12 @@ extension ChangeFiles {
             out += "\nfor phase in check change; do\n"
             for account in Set(known.compactMap(\.account)).sorted() {
                 let profile = profiles[account].flatMap { ProfileMap.isWellFormed($0) ? $0 : nil }
+                let drafts = ordered(known.filter { $0.account == account }, direction)
                 out += "\n# account \(account): " + (profile.map { "profile \($0) (--profile-map)" } ?? "the default credentials") + "\n"
+                // An account with nothing to change is not asked for: its credentials may not be at hand.
+                if !drafts.contains(where: { changeable($0, direction) }) { out += "#   nothing ready here: uncomment with a line below\n# " }
                 out += "account \(ScriptLibrary.word(account.rawValue))" + (profile.map { " " + ScriptLibrary.word($0) } ?? "") + "\n"
-                for d in ordered(known.filter { $0.account == account }, direction) { out += entry(d, direction) }
+                for d in drafts { out += entry(d, direction) }
             }
             out += "\ndone\n"
         }
