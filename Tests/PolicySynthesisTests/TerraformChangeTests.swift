@@ -8,26 +8,31 @@ import Testing
 /// resource, never by a second one (two resources overwrite each other on every apply).
 struct TerraformChangeTests {
     static let endpoint = "vpce-0a1b2c3d4e5f60718", other = "vpce-0b1c2d3e4f5a60729"
-    static let policy = #"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}]}"#
+    static let policy = #"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","#
+        + #"\"Action\":\"*\",\"Resource\":\"*\"}]}"#
 
     static func resource(_ module: String?, _ type: String, _ name: String, _ attributes: String) -> String {
-        #"{"mode":"managed",\#(module.map { "\"module\":\"\($0)\"," } ?? "")"type":"\#(type)","name":"\#(name)","instances":[{"attributes":{\#(attributes)}}]}"#
+        #"{"mode":"managed",\#(module.map { "\"module\":\"\($0)\"," } ?? "")"type":"\#(type)","name":"\#(name)","#
+            + #""instances":[{"attributes":{\#(attributes)}}]}"#
     }
 
     static let endpointResource = resource("module.network", "aws_vpc_endpoint", "s3",
-        #""id":"\#(endpoint)","vpc_endpoint_type":"Gateway","service_name":"com.amazonaws.us-east-1.s3","owner_id":"111122223333","policy":"\#(policy)""#)
-    static let policyResource = resource(nil, "aws_vpc_endpoint_policy", "s3", #""id":"\#(endpoint)","vpc_endpoint_id":"\#(endpoint)","policy":"\#(policy)""#)
+        #""id":"\#(endpoint)","vpc_endpoint_type":"Gateway","service_name":"com.amazonaws.us-east-1.s3","owner_id":"111122223333","#
+            + #""policy":"\#(policy)""#)
+    static let policyResource = resource(nil, "aws_vpc_endpoint_policy", "s3",
+                                         #""id":"\#(endpoint)","vpc_endpoint_id":"\#(endpoint)","policy":"\#(policy)""#)
     static let bucketResource = resource(nil, "aws_s3_bucket", "data", #""id":"app-data","bucket":"app-data","policy":"\#(policy)""#)
 
     static func state(_ resources: [String]) -> Inventory {
-        InventoryReader.read([("inventory/terraform.tfstate", #"{"version":4,"terraform_version":"1.9.0","resources":[\#(resources.joined(separator: ","))]}"#)])
+        let text = #"{"version":4,"terraform_version":"1.9.0","resources":[\#(resources.joined(separator: ","))]}"#
+        return InventoryReader.read([("inventory/terraform.tfstate", text)])
     }
 
     static func draft(_ kind: ChangeFiles.Draft.Kind, _ id: String, account: String, terraform: TerraformResource?) -> ChangeFiles.Draft {
-        ChangeFiles.Draft(kind: kind, id: id, verdict: .ready, reasons: [], currentSaved: true,
-                          draft: PolicyDocument(statements: [Statement(sid: "S", effect: .allow, principal: .any, action: .actions(["s3:GetObject"]),
-                                                                       resource: .resources(["arn:aws:s3:::app-data/*"]))]),
-                          account: AccountID(account), terraform: terraform)
+        let policy = PolicyDocument(statements: [Statement(sid: "S", effect: .allow, principal: .any, action: .actions(["s3:GetObject"]),
+                                                           resource: .resources(["arn:aws:s3:::app-data/*"]))])
+        return ChangeFiles.Draft(kind: kind, id: id, verdict: .ready, reasons: [], currentSaved: true, draft: policy,
+                                 account: AccountID(account), terraform: terraform)
     }
 
     @Test func theStatesResourceSettingAPolicyIsRead() {
@@ -79,7 +84,8 @@ struct TerraformChangeTests {
     /// A state address is the user's text: it never leaves its comment line.
     @Test func aStateAddressStaysInItsComment() {
         let d = Self.draft(.endpoint(region: "us-east-1"), Self.endpoint, account: "111122223333",
-                           terraform: TerraformResource(address: "aws_vpc_endpoint.x\nresource \"null_resource\" \"y\" {}", type: "aws_vpc_endpoint"))
+                           terraform: TerraformResource(address: "aws_vpc_endpoint.x\nresource \"null_resource\" \"y\" {}",
+                                                        type: "aws_vpc_endpoint"))
         let tf = ChangeFiles.terraform([d])
         #expect(!tf.split(separator: "\n").contains { $0.hasPrefix("resource") })
     }

@@ -74,7 +74,9 @@ extension ChangeFiles {
                 let drafts = ordered(known.filter { $0.account == account }, direction)
                 out += "\n# account \(account): " + (profile.map { "profile \($0) (--profile-map)" } ?? "the default credentials") + "\n"
                 // An account with nothing to change is not asked for: its credentials may not be at hand.
-                if !drafts.contains(where: { changeable($0, direction) }) { out += "#   nothing ready here: uncomment with a line below\n# " }
+                if !drafts.contains(where: { changeable($0, direction) }) {
+                    out += "#   nothing ready here: uncomment with a line below\n# "
+                }
                 out += "account \(ScriptLibrary.word(account.rawValue))" + (profile.map { " " + ScriptLibrary.word($0) } ?? "") + "\n"
                 for d in drafts { out += entry(d, direction) }
             }

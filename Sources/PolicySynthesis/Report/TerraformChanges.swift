@@ -58,7 +58,9 @@ extension ChangeFiles {
     static func resource(_ d: Draft, name: String) -> String {
         let provider = providerAlias(d)
         var out = "\n"
-        if provider == nil { out += "# \(d.kind.isEndpoint ? "endpoint" : "bucket") \(d.id): its account or Region is not known: the default provider\n" }
+        if provider == nil {
+            out += "# \(d.kind.isEndpoint ? "endpoint" : "bucket") \(d.id): its account or Region is not known: the default provider\n"
+        }
         switch d.kind {
         case .endpoint:
             out += "resource \"aws_vpc_endpoint_policy\" \"\(name)\" {\n"
