@@ -25,7 +25,8 @@ while [ $# -gt 0 ]; do
 done
 phase=check
 fail() {
-    if [ "$phase" = check ]; then echo "$me: $1: $nothing" >&2; else echo "$me: $1: stopped; the changes before it were made" >&2; fi
+    if [ "$phase" = check ]; then echo "$me: $1: $nothing" >&2
+    else echo "$me: $1: stopped; the changes before it were made" >&2; fi
     exit 1
 }
 command -v jq >/dev/null || command -v python3 >/dev/null || fail 'jq or python3 is needed to compare live policies'
@@ -63,7 +64,8 @@ same() {
 live() {
     if [ "$1" = endpoint ]; then
         aws ${profile[@]+"${profile[@]}"} ec2 describe-vpc-endpoints --region "$2" --vpc-endpoint-ids "$3" \
-            --query 'VpcEndpoints[0].PolicyDocument' --output text >"$work/live" || fail "endpoint $3: its live policy could not be read"
+            --query 'VpcEndpoints[0].PolicyDocument' --output text >"$work/live" \
+            || fail "endpoint $3: its live policy could not be read"
         if [ "$(cat "$work/live")" = None ]; then : >"$work/live"; fi
     elif ! aws ${profile[@]+"${profile[@]}"} s3api get-bucket-policy --bucket "$2" --query Policy --output text \
         >"$work/live" 2>"$work/error"; then
@@ -77,8 +79,12 @@ drifted() {
     case $3 in none) was='no policy' ;; unknown) was='a policy the inventory did not give (not saved in current/)' ;; esac
     mkdir -p "drift/$1s"
     cp "$work/live" "$saved"
-    if [ "$force" = 1 ]; then echo "$me: $1 $2: the live policy is not $was (saved as $saved): --force, changed anyway" >&2; return; fi
-    fail "$1 $2: drift: the live policy is not $was (saved as $saved); compare them, run perimeter on a fresh inventory, or pass --force"
+    if [ "$force" = 1 ]; then
+        echo "$me: $1 $2: the live policy is not $was (saved as $saved): --force, changed anyway" >&2
+        return
+    fi
+    fail "$1 $2: drift: the live policy is not $was (saved as $saved); compare them, run perimeter on a fresh \
+inventory, or pass --force"
 }
 # KIND (REGION) NAME FROM TO: FROM is what the live policy must be, TO what it becomes (a file, or none).
 step() {
@@ -93,7 +99,8 @@ step() {
     [ "$phase" = change ] || return 0
     echo "$me: $kind $1: $3" >&2
     if [ "$kind" = endpoint ]; then
-        aws ${profile[@]+"${profile[@]}"} ec2 modify-vpc-endpoint --region "$region" --vpc-endpoint-id "$1" --policy-document "file://$3"
+        aws ${profile[@]+"${profile[@]}"} ec2 modify-vpc-endpoint --region "$region" --vpc-endpoint-id "$1" \
+            --policy-document "file://$3"
     elif [ "$3" = none ]; then
         aws ${profile[@]+"${profile[@]}"} s3api delete-bucket-policy --bucket "$1"
     else
@@ -115,7 +122,9 @@ lock() {
     case $caller in arn:*:iam::"$actual":root) path=root ;; esac
     for arn in "$@"; do
         if [ "$arn" = "$caller" ]; then path=exempted; fi
-        case $arn in "${caller%%:sts::*}:iam::$actual:role/"*) if [ -n "$role" ] && [ "${arn##*/}" = "$role" ]; then path=exempted; fi ;; esac
+        case $arn in
+            "${caller%%:sts::*}:iam::$actual:role/"*) if [ -n "$role" ] && [ "${arn##*/}" = "$role" ]; then path=exempted; fi ;;
+        esac
     done
     for arn in ${via[@]+"${via[@]}"}; do
         case " ${answered[*]} " in *" $arn "*) path=endpoint ;; esac
