@@ -215,3 +215,25 @@ enum SHA256Sum {
         return String(text.prefix(64))
     }
 }
+
+extension WorkflowTests {
+    /// `--profile-map`: each account's block uses its profile; a name that could be read as shell (or as an
+    /// option) refuses the run before anything is read or written.
+    @Test(arguments: [("111122223333 prod-admin\n444455556666 audit\n", true), ("111122223333 prod;touch pwned\n", false),
+                      ("111122223333 $(id)\n", false), ("111122223333 --debug\n", false)])
+    func theProfileMapNamesEachAccountsProfileOrIsRefused(map: String, accepted: Bool) throws {
+        let dir = TestSupport.temporaryDirectory("profiles")
+        let root = TestSupport.repositoryRoot.path
+        try map.write(toFile: dir + "/profiles", atomically: false, encoding: .utf8)
+        let result = try Binary.run(["run", root + "/SampleLogs", "--inventory", root + "/SampleLogs/inventory", "--out", "out",
+                                     "--db", "store.sqlite", "--profile-map", "profiles"], in: dir)
+        #expect(result.status == (accepted ? 3 : 64), "\(result.output)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/out/apply.sh") == accepted)
+        if accepted {
+            let apply = try String(contentsOfFile: dir + "/out/apply.sh", encoding: .utf8)
+            #expect(apply.contains("\naccount 111122223333 prod-admin\n") && apply.contains("\n# account 444455556666 audit\n"))
+        } else {
+            #expect(result.output.contains("--profile-map `profiles`: line 1:"), "\(result.output)")
+        }
+    }
+}
