@@ -3,14 +3,144 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# Applies the drafts whose verdict is ready; rollback.sh puts back the policies saved in current/.
+# Applies the drafts whose verdict is ready, account by account, endpoint policies before bucket locks;
+# rollback.sh puts back the policies saved in current/.
+# Each account's block starts with `aws sts get-caller-identity` and stops, before any change, when the
+# credentials are another account's. Each change first reads the live policy: when it is not the one this
+# script expects to replace, it is saved under drift/ and the script stops (drift) unless --force.
+# Every check runs once for the whole script before the first change. Needs jq or python3.
+
+me=apply.sh
+nothing='nothing applied'
+usage() { echo "usage: $me [--force] [--via-endpoint VPCE-ID]..." >&2; exit 2; }
+force=0
+via=()
+while [ $# -gt 0 ]; do
+    case $1 in
+        --force) force=1 ;;
+        --via-endpoint) [ $# -ge 2 ] || usage; via+=("$2"); shift ;;
+        *) usage ;;
+    esac
+    shift
+done
+phase=check
+fail() {
+    if [ "$phase" = check ]; then echo "$me: $1: $nothing" >&2
+    else echo "$me: $1: stopped; the changes before it were made" >&2; fi
+    exit 1
+}
+command -v jq >/dev/null || command -v python3 >/dev/null || fail 'jq or python3 is needed to compare live policies'
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+profile=()
+actual=''
+caller=''
+# ACCOUNT [PROFILE]: the credentials (that profile's, else the default ones) must be the account's.
+account() {
+    profile=()
+    if [ $# -ge 2 ]; then profile=(--profile "$2"); fi
+    local identity
+    identity=$(aws ${profile[@]+"${profile[@]}"} sts get-caller-identity --query '[Account,Arn]' --output text) \
+        || fail "account $1: aws sts get-caller-identity failed"
+    read -r actual caller <<<"$identity" || true
+    [ "$actual" = "$1" ] || fail "account $1: the credentials${2:+ of profile $2} are account $(printf %q "$actual")'s"
+}
+# A JSON file on one line with its keys sorted; nothing when it does not read.
+canonical() {
+    if command -v jq >/dev/null; then jq -S -c . "$1" 2>/dev/null || true; else
+        python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1])), sort_keys=True, separators=(",", ":")))' \
+            "$1" 2>/dev/null || true
+    fi
+}
+# LIVE EXPECTED: the live policy is EXPECTED (a file; none: no policy; unknown: never).
+same() {
+    case $2 in
+        none) [ ! -s "$1" ] ;;
+        unknown) false ;;
+        *) local a b; a=$(canonical "$1"); b=$(canonical "$2"); [ -n "$a" ] && [ "$a" = "$b" ] ;;
+    esac
+}
+# endpoint REGION ID / bucket NAME: the live policy into $work/live (empty for none).
+live() {
+    if [ "$1" = endpoint ]; then
+        aws ${profile[@]+"${profile[@]}"} ec2 describe-vpc-endpoints --region "$2" --vpc-endpoint-ids "$3" \
+            --query 'VpcEndpoints[0].PolicyDocument' --output text >"$work/live" \
+            || fail "endpoint $3: its live policy could not be read"
+        if [ "$(cat "$work/live")" = None ]; then : >"$work/live"; fi
+    elif ! aws ${profile[@]+"${profile[@]}"} s3api get-bucket-policy --bucket "$2" --query Policy --output text \
+        >"$work/live" 2>"$work/error"; then
+        grep -q NoSuchBucketPolicy "$work/error" || fail "bucket $2: its live policy could not be read"
+        : >"$work/live"
+    fi
+}
+# KIND NAME EXPECTED: the live policy is not the one expected; saved under drift/, stop unless --force.
+drifted() {
+    local saved="drift/$1s/$2.json" was="$3"
+    case $3 in none) was='no policy' ;; unknown) was='a policy the inventory did not give (not saved in current/)' ;; esac
+    mkdir -p "drift/$1s"
+    cp "$work/live" "$saved"
+    if [ "$force" = 1 ]; then
+        echo "$me: $1 $2: the live policy is not $was (saved as $saved): --force, changed anyway" >&2
+        return
+    fi
+    fail "$1 $2: drift: the live policy is not $was (saved as $saved); compare them, run perimeter on a fresh \
+inventory, or pass --force"
+}
+# KIND (REGION) NAME FROM TO: FROM is what the live policy must be, TO what it becomes (a file, or none).
+step() {
+    local kind=$1 region=''
+    shift
+    if [ "$kind" = endpoint ]; then region=$1; shift; live endpoint "$region" "$1"; else live bucket "$1"; fi
+    if same "$work/live" "$3"; then
+        if [ "$phase" = change ]; then echo "$me: $kind $1: already as $3: left as it is" >&2; fi
+        return
+    fi
+    same "$work/live" "$2" || drifted "$kind" "$1" "$2"
+    [ "$phase" = change ] || return 0
+    echo "$me: $kind $1: $3" >&2
+    if [ "$kind" = endpoint ]; then
+        aws ${profile[@]+"${profile[@]}"} ec2 modify-vpc-endpoint --region "$region" --vpc-endpoint-id "$1" \
+            --policy-document "file://$3"
+    elif [ "$3" = none ]; then
+        aws ${profile[@]+"${profile[@]}"} s3api delete-bucket-policy --bucket "$1"
+    else
+        aws ${profile[@]+"${profile[@]}"} s3api put-bucket-policy --bucket "$1" --policy "file://$3"
+    fi
+}
+endpoint() { step endpoint "$@"; }
+bucket() { step bucket "$@"; }
+# NAME FROM TO ENDPOINT... -- ARN...: a lock, applied only when whoever runs this can still change the
+# bucket's policy afterwards (so that rollback.sh from here works): the account's root user, a principal
+# the lock exempts from the policy actions (a role by its name), or --via-endpoint naming an endpoint it answers.
+lock() {
+    local name=$1 from=$2 to=$3 answered=() arn role=''
+    shift 3
+    while [ "$1" != -- ]; do answered+=("$1"); shift; done
+    shift
+    case $caller in *:sts::*:assumed-role/*) role=${caller#*:assumed-role/}; role=${role%%/*} ;; esac
+    local path=no
+    case $caller in arn:*:iam::"$actual":root) path=root ;; esac
+    for arn in "$@"; do
+        if [ "$arn" = "$caller" ]; then path=exempted; fi
+        case $arn in
+            "${caller%%:sts::*}:iam::$actual:role/"*) if [ -n "$role" ] && [ "${arn##*/}" = "$role" ]; then path=exempted; fi ;;
+        esac
+    done
+    for arn in ${via[@]+"${via[@]}"}; do
+        case " ${answered[*]} " in *" $arn "*) path=endpoint ;; esac
+    done
+    [ "$path" != no ] || fail "bucket $name: once locked, only the root user, the principals the lock exempts and callers \
+through ${answered[*]} can change its policy, and $(printf %q "$caller") is none of them, so rollback.sh run from here would be \
+refused; run perimeter again with --admin-principal set to this caller's role or user ARN, or run apply.sh and rollback.sh from \
+a host whose S3 requests go through one of those endpoints and pass --via-endpoint with its id"
+    step bucket "$name" "$from" "$to"
+}
 
 # Before the first change: the drafts are the ones this script was written with, each within its limit.
-fail() { echo "apply.sh: $1: nothing applied" >&2; exit 1; }
 command -v sha256sum >/dev/null || fail 'sha256sum (GNU coreutils) is needed to check the drafts'
 sha256sum --check --strict --quiet <<'DIGESTS' || fail 'a draft is not the one this script was written with'
 980ef62d4c1782fe527d13fe146983557734334851c58059bdbbed378fe707ea  endpoints/vpce-02b3c4d5e6f7a8b91.json
-193495e138224aa3cfc02a8733cf9cab9eadc1963924235017c422aadac3f6bd  endpoints/vpce-03c4d5e6f7a8b9c02.json
+94442b0468dd79af7bd6f9c2e94ed636c120e149bdab6a1d5adb56d1985db8cf  endpoints/vpce-03c4d5e6f7a8b9c02.json
 99a2c2495ee6f8ef99ddd94014ec5a40f39c841b4d46208da5eae2abf06d0d65  buckets/acme-app-data.json
 3690f73f433b5f4a2e9f7a0e94197593fef61c8f4911bcfdcd727f6253e1486e  buckets/acme-artifacts.json
 58f1ec1646f5b7129e9dd008598c907bf635683f26b4dd809fdce6211cc5daa6  buckets/acme-cloudtrail-logs.json
@@ -26,30 +156,43 @@ within buckets/acme-app-data.json 20480 -c
 within buckets/acme-artifacts.json 20480 -c
 within buckets/acme-cloudtrail-logs.json 20480 -c
 
+for phase in check change; do
+
+# account 111122223333: the default credentials
+account 111122223333
+
 # endpoint vpce-01a2b3c4d5e6f7a80: unsafe (coverage-gap, review-items)
 #   unsafe: not applied (see report.md)
 
 # endpoint vpce-02b3c4d5e6f7a8b91: ready
-aws ec2 modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-02b3c4d5e6f7a8b91 --policy-document file://endpoints/vpce-02b3c4d5e6f7a8b91.json
+endpoint us-east-1 vpce-02b3c4d5e6f7a8b91 current/endpoints/vpce-02b3c4d5e6f7a8b91.json endpoints/vpce-02b3c4d5e6f7a8b91.json
 
-# endpoint vpce-03c4d5e6f7a8b9c02: review (resource-not-visible)
-#   review: read its reasons in report.md, then uncomment:
-# aws ec2 modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-03c4d5e6f7a8b9c02 --policy-document file://endpoints/vpce-03c4d5e6f7a8b9c02.json
+# endpoint vpce-03c4d5e6f7a8b9c02: ready
+endpoint us-east-1 vpce-03c4d5e6f7a8b9c02 current/endpoints/vpce-03c4d5e6f7a8b9c02.json endpoints/vpce-03c4d5e6f7a8b9c02.json
 
 # bucket acme-app-data: review (short-history, no-admin-path)
-#   no --admin-principal: once applied, only the account's root user and callers through the endpoints the lock
-#   answers can change or delete this bucket's policy (rollback.sh included); run both from such a caller
+#   no --admin-principal: once applied, only the account's root user, the principals the lock exempts and callers
+#   through the endpoints it answers can change or delete this bucket's policy (rollback.sh included): apply.sh
+#   stops before it unless its caller is one of them (--via-endpoint ID says it runs through such an endpoint)
 #   review: read its reasons in report.md, then uncomment:
-# aws s3api put-bucket-policy --bucket acme-app-data --policy file://buckets/acme-app-data.json
+# lock acme-app-data current/buckets/acme-app-data.json buckets/acme-app-data.json vpce-01a2b3c4d5e6f7a80 -- arn:aws:iam::111122223333:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_5f1e2d3c4b5a6978
+
+# account 444455556666: the default credentials
+#   nothing ready here: uncomment with a line below
+# account 444455556666
 
 # bucket acme-artifacts: review (short-history, current-policy-unknown, no-admin-path)
-#   no --admin-principal: once applied, only the account's root user and callers through the endpoints the lock
-#   answers can change or delete this bucket's policy (rollback.sh included); run both from such a caller
+#   no --admin-principal: once applied, only the account's root user, the principals the lock exempts and callers
+#   through the endpoints it answers can change or delete this bucket's policy (rollback.sh included): apply.sh
+#   stops before it unless its caller is one of them (--via-endpoint ID says it runs through such an endpoint)
 #   review: read its reasons in report.md, then uncomment:
-# aws s3api put-bucket-policy --bucket acme-artifacts --policy file://buckets/acme-artifacts.json
+# lock acme-artifacts unknown buckets/acme-artifacts.json vpce-01a2b3c4d5e6f7a80 --
 
 # bucket acme-cloudtrail-logs: review (short-history, no-admin-path)
-#   no --admin-principal: once applied, only the account's root user and callers through the endpoints the lock
-#   answers can change or delete this bucket's policy (rollback.sh included); run both from such a caller
+#   no --admin-principal: once applied, only the account's root user, the principals the lock exempts and callers
+#   through the endpoints it answers can change or delete this bucket's policy (rollback.sh included): apply.sh
+#   stops before it unless its caller is one of them (--via-endpoint ID says it runs through such an endpoint)
 #   review: read its reasons in report.md, then uncomment:
-# aws s3api put-bucket-policy --bucket acme-cloudtrail-logs --policy file://buckets/acme-cloudtrail-logs.json
+# lock acme-cloudtrail-logs current/buckets/acme-cloudtrail-logs.json buckets/acme-cloudtrail-logs.json vpce-01a2b3c4d5e6f7a80 --
+
+done

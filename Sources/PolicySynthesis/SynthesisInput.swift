@@ -30,6 +30,9 @@ public struct SynthesisOptions: Sendable {
     /// Principals a bucket lock exempts for the bucket-policy actions (`--admin-principal`), so that the
     /// policy can still be changed and rolled back.
     public var adminPrincipals: [String] = []
+    /// The AWS CLI profile `apply.sh` and `rollback.sh` use per account (`--profile-map`, ``ProfileMap``);
+    /// an account without one uses the default credentials. Either way each account's block checks them first.
+    public var profiles: [AccountID: String] = [:]
     /// Distinct key prefixes of one bucket in one statement beyond which `prefix` granularity uses `bucket/*`.
     public static let prefixLimit = 8
 

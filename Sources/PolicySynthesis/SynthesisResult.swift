@@ -145,6 +145,8 @@ public struct BucketResult: Sendable {
     public var current: PolicyDocument?
     /// Which inventory file or resource the current policy came from.
     public var currentSource: String?
+    /// The Terraform resource that sets the bucket's policy, when the inventory's state says so.
+    public var terraform: TerraformResource?
     /// The endpoints the lock answers: those that used the bucket in the window.
     public var endpoints: [String]
     /// Who reaches the bucket outside the endpoints and is exempted, with why.

@@ -75,7 +75,7 @@ struct PartitionEndToEndTests {
         if c.partition != "aws" {
             for text in [draft, lock] { #expect(!text.contains("arn:aws:")) }
         }
-        #expect(script.contains("modify-vpc-endpoint --region \(c.region) --vpc-endpoint-id \(Self.endpoint)"))
+        #expect(script.contains("endpoint \(c.region) \(Self.endpoint) "))
         // The lock matches its bucket: a request to the bucket (its ARN in this partition) from elsewhere is
         // denied by it; the draft allows the logged request, named as it really is.
         let object = "arn:\(c.partition):s3:::\(Self.bucket)/reports/a.csv", role = "arn:\(c.partition):iam::\(Self.account):role/app"

@@ -43,18 +43,35 @@ struct WorkflowTests {
 }
 
 extension WorkflowTests {
-    /// Runs a script of Output/ with a stand-in `aws` on PATH that records its arguments.
+    /// Runs a script of Output/ with a stand-in `aws` on PATH that records its arguments: the calls that change a policy.
     static func commands(of script: String) throws -> [String] {
         let run = try execute(script, in: output)
         #expect(run.status == 0, "\(script) failed: \(run.stderr)")
-        return run.calls
+        return changes(run.calls)
+    }
+
+    /// The calls that change a policy.
+    static func changes(_ calls: [String]) -> [String] {
+        calls.filter { ["modify-vpc-endpoint", "put-bucket-policy", "delete-bucket-policy"].contains(where: $0.contains) }
     }
 
     /// Runs `script` of `folder` with a stand-in `aws` on PATH: its exit status, the `aws` calls and its stderr.
+    /// The stand-in answers as the sample's account (its root user), with live policies as the script expects
+    /// them: the saved ones (current/) for apply.sh, the drafts for rollback.sh.
     static func execute(_ script: String, in folder: String) throws -> (status: Int32, calls: [String], stderr: String) {
         let dir = TestSupport.temporaryDirectory("aws")
-        let log = dir + "/calls"
-        try Data("#!/bin/sh\nprintf '%s\\n' \"$*\" >> \(log)\n".utf8).write(to: URL(fileURLWithPath: dir + "/aws"))
+        let log = dir + "/calls", live = folder + (script == "apply.sh" ? "/current" : "")
+        let standIn = """
+            #!/bin/sh
+            printf '%s\\n' "$*" >> \(log)
+            case "$1 $2" in
+                'sts get-caller-identity') printf '111122223333\\tarn:aws:iam::111122223333:root\\n' ;;
+                'ec2 describe-vpc-endpoints') cat "\(live)/endpoints/$6.json" ;;
+                's3api get-bucket-policy') cat "\(live)/buckets/$4.json" ;;
+            esac
+
+            """
+        try Data(standIn.utf8).write(to: URL(fileURLWithPath: dir + "/aws"))
         chmod(dir + "/aws", 0o755)
         let process = Process(), stderr = Pipe()
         process.executableURL = URL(fileURLWithPath: folder + "/" + script)
@@ -105,7 +122,7 @@ extension WorkflowTests {
         try apply.write(toFile: copy + "/apply.sh", atomically: false, encoding: .utf8)
         let run = try Self.execute("apply.sh", in: copy)
         let ready = try Self.commands(of: "apply.sh").count
-        #expect(run.status == (refused ? 1 : 0) && run.calls.count == (refused ? 0 : ready), "\(run.calls) \(run.stderr)")
+        #expect(run.status == (refused ? 1 : 0) && Self.changes(run.calls).count == (refused ? 0 : ready), "\(run.calls) \(run.stderr)")
         let refusal = "apply.sh: \(file) is 20481, over its limit of 20480: nothing applied"
         #expect(run.stderr.contains(refusal) == refused, "\(run.stderr)")
     }
@@ -128,7 +145,7 @@ extension WorkflowTests {
         // --admin-principal) are there, commented out, with who could still change their policy.
         let apply = try String(contentsOfFile: Self.output + "/apply.sh", encoding: .utf8)
         for bucket in ["acme-app-data", "acme-artifacts", "acme-cloudtrail-logs"] {
-            #expect(apply.contains("# aws s3api put-bucket-policy --bucket \(bucket)"))
+            #expect(apply.contains("# lock \(bucket) "))
         }
         #expect(apply.contains("only the account's root user"))
         #expect(!applied.joined().contains("vpce-01a2b3c4d5e6f7a80"))
@@ -197,5 +214,27 @@ enum SHA256Sum {
         let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         return String(text.prefix(64))
+    }
+}
+
+extension WorkflowTests {
+    /// `--profile-map`: each account's block uses its profile; a name that could be read as shell (or as an
+    /// option) refuses the run before anything is read or written.
+    @Test(arguments: [("111122223333 prod-admin\n444455556666 audit\n", true), ("111122223333 prod;touch pwned\n", false),
+                      ("111122223333 $(id)\n", false), ("111122223333 --debug\n", false)])
+    func theProfileMapNamesEachAccountsProfileOrIsRefused(map: String, accepted: Bool) throws {
+        let dir = TestSupport.temporaryDirectory("profiles")
+        let root = TestSupport.repositoryRoot.path
+        try map.write(toFile: dir + "/profiles", atomically: false, encoding: .utf8)
+        let result = try Binary.run(["run", root + "/SampleLogs", "--inventory", root + "/SampleLogs/inventory", "--out", "out",
+                                     "--db", "store.sqlite", "--profile-map", "profiles"], in: dir)
+        #expect(result.status == (accepted ? 3 : 64), "\(result.output)")
+        #expect(FileManager.default.fileExists(atPath: dir + "/out/apply.sh") == accepted)
+        if accepted {
+            let apply = try String(contentsOfFile: dir + "/out/apply.sh", encoding: .utf8)
+            #expect(apply.contains("\naccount 111122223333 prod-admin\n") && apply.contains("\n# account 444455556666 audit\n"))
+        } else {
+            #expect(result.output.contains("--profile-map `profiles`: line 1:"), "\(result.output)")
+        }
     }
 }

@@ -302,14 +302,14 @@ struct DeclaredAbsenceTests {
         #expect(bucket.currentDeclaredAbsent)
         #expect(bucket.evidenceTable.items.first { $0.code == .currentPolicy }?.status == .proven)
         #expect(bucket.verdict == .ready)
-        #expect(ReportRenderer.files(r)["rollback.sh"]?.contains("aws s3api delete-bucket-policy --bucket app-data") == true)
+        #expect(ReportRenderer.files(r)["rollback.sh"]?.contains("\nbucket app-data buckets/app-data.json none\n") == true)
     }
 
     @Test func aPolicyMissingFromTheExportIsNeverDeletedByTheRollback() throws {
         let r = Self.run([])
         #expect(r.buckets.first?.verdict == .review)
         let rollback = try #require(ReportRenderer.files(r)["rollback.sh"])
-        #expect(!rollback.contains("delete-bucket-policy"))
+        #expect(!rollback.contains(" none\n"))
         #expect(rollback.contains("no rollback"))
     }
 

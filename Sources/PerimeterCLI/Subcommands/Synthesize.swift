@@ -52,6 +52,11 @@ struct SynthesisOptionGroup: ParsableArguments {
                                + "bucket-policy actions (repeat for several)."))
     var adminPrincipals: [String] = []
 
+    @Option(name: .customLong("profile-map"),
+            help: ArgumentHelp("A file of `ACCOUNT PROFILE` lines: the AWS CLI profile apply.sh and rollback.sh use for each account "
+                               + "(default: the default credentials, checked against each account's id)."))
+    var profileMap: String?
+
     @Option(name: .customLong("fail-on"), help: "Which verdicts make the exit non-zero: unsafe (3), review (4 for review, 3 for unsafe), or never.")
     var failOn: FailOn = .review
 
@@ -78,6 +83,7 @@ struct SynthesisOptionGroup: ParsableArguments {
         for arn in adminPrincipals where ARN(arn)?.service != "iam" || arn.contains("*") || arn.contains("?") {
             throw ValidationError("--admin-principal `\(arn)` is not an IAM principal ARN (arn:aws:iam::ACCOUNT:role/NAME)")
         }
+        if profileMap != nil { _ = try profiles() }
         if let since, let until, since > until {
             throw ValidationError("--since `\(since)` is after --until `\(until)`: the window is empty")
         }
@@ -101,7 +107,20 @@ struct SynthesisOptionGroup: ParsableArguments {
         o.minimumDays.endpoint = minimumDays
         o.minimumDays.lock = minimumLockDays
         o.adminPrincipals = adminPrincipals
+        o.profiles = (try? profiles()) ?? [:]
         return o
+    }
+
+    /// `--profile-map`'s accounts and profiles (none without it).
+    /// - Throws: a ``ValidationError`` naming the file and the line that is refused.
+    func profiles() throws -> [AccountID: String] {
+        guard let profileMap else { return [:] }
+        guard let text = try? String(contentsOfFile: profileMap, encoding: .utf8) else {
+            throw ValidationError("--profile-map `\(profileMap.visible())` cannot be read as UTF-8 text")
+        }
+        do { return try ProfileMap.parse(text) } catch {
+            throw ValidationError("--profile-map `\(profileMap.visible())`: \(error)")
+        }
     }
 }
 

@@ -113,6 +113,7 @@ enum BucketLockBuilder {
                                   grantCheck: current.map { GrantCheck.run(bucketDraft: draft, current: $0) } ?? GrantCheck(),
                                   notes: notes,
                                   diff: PolicyDiff.render(current.map { .current($0) } ?? .none, draft: draft, name: "\(bucket).json"))
+        result.terraform = inventory.terraformBucketPolicies[bucket]
         result.currentDeclaredAbsent = current == nil && inventory.bucketsWithoutPolicy.contains(bucket)
         result.foreignEndpoints = callers.foreignEndpoints
         result.held = callers.heldReasons + callers.foreignEndpoints.map { "requests through \(value: $0), not shown to be yours" }

@@ -25,6 +25,9 @@ public struct Inventory: Sendable {
         /// Where the policy came from (`ec2-describe-vpc-endpoints.json`, a Terraform address, a
         /// CloudFormation logical id, an AWS Config item), for the report.
         public var policySource: String?
+        /// The Terraform resource whose `policy` argument sets this endpoint's policy, when a state or plan
+        /// read says so: a change goes there, never to a second resource.
+        public var terraform: TerraformResource?
 
         /// An endpoint with what is known of it.
         public init(id: VPCEndpointID, type: String? = nil, serviceName: String? = nil, vpcID: String? = nil, owner: AccountID? = nil,
@@ -75,6 +78,8 @@ public struct Inventory: Sendable {
     /// Buckets the inventory declares have no policy: an empty `get-bucket-policy` export, or its saved
     /// `NoSuchBucketPolicy` error. Their current policy is known to be none.
     public var bucketsWithoutPolicy: Set<String> = []
+    /// The Terraform resource whose `policy` argument sets each bucket's policy, by bucket name.
+    public var terraformBucketPolicies: [String: TerraformResource] = [:]
     /// Problems met while reading (a file not recognized, a policy that does not read), for the report.
     public var diagnostics: [Diagnostic] = []
 

@@ -2,6 +2,23 @@ import AWSModel
 import IAMPolicy
 import JSONTape
 
+/// A resource of Terraform's state that holds a policy in its `policy` argument: its address
+/// (`module.network.aws_vpc_endpoint.s3`) and type (`aws_vpc_endpoint`, `aws_vpc_endpoint_policy`,
+/// `aws_s3_bucket`, `aws_s3_bucket_policy`).
+public struct TerraformResource: Sendable, Hashable {
+    public var address: String
+    public var type: String
+
+    public init(address: String, type: String) {
+        self.address = address
+        self.type = type
+    }
+
+    /// True for a resource that holds the policy alone (`aws_vpc_endpoint_policy`, `aws_s3_bucket_policy`),
+    /// false for the endpoint's or bucket's own resource.
+    public var isPolicyResource: Bool { type.hasSuffix("_policy") }
+}
+
 /// Terraform's state (`.tfstate`, format 4) and its JSON output (`terraform show -json` of a state or a
 /// plan): the endpoints, buckets and policies Terraform manages, named by their address.
 extension InventoryReading {
@@ -70,21 +87,25 @@ extension InventoryReading {
             let attached = inventory.endpoints[id]?.policySource?.contains("aws_vpc_endpoint_policy.") == true
             if !attached, let policy = policy(a["policy"], what: address, path) {
                 setPolicy(policy, endpoint: id, source: source, path)
+                update(id) { $0.terraform = TerraformResource(address: address, type: type) }
             }
         case "aws_vpc_endpoint_policy":
             guard let id = endpointID(a["vpc_endpoint_id"]?.string, path), let policy = policy(a["policy"], what: address, path) else { return }
             let known = inventory.endpoints[id]?.policySource ?? ""
             let ownAttribute = known.hasPrefix("Terraform ") && !known.contains("aws_vpc_endpoint_policy.")
             setPolicy(policy, endpoint: id, source: source, path, supersedes: ownAttribute)
+            update(id) { $0.terraform = TerraformResource(address: address, type: type) }
         case "aws_s3_bucket":
             guard let bucket = a["bucket"]?.string else { return }
             if inventory.buckets[bucket] == nil { bucketsWithoutOwner.append((path, [bucket], "Terraform's state does not name a bucket's account")) }
             if inventory.bucketPolicySources[bucket]?.contains("aws_s3_bucket_policy.") != true, let policy = policy(a["policy"], what: address, path) {
                 setBucketPolicy(policy, bucket: bucket, source: source, path)
+                inventory.terraformBucketPolicies[bucket] = TerraformResource(address: address, type: type)
             }
         default:   // aws_s3_bucket_policy
             guard let bucket = a["bucket"]?.string, let policy = policy(a["policy"], what: address, path) else { return }
             setBucketPolicy(policy, bucket: bucket, source: source, path)
+            inventory.terraformBucketPolicies[bucket] = TerraformResource(address: address, type: type)
         }
     }
 }

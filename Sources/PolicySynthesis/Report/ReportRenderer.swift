@@ -20,9 +20,9 @@ public enum ReportRenderer {
             if let current = b.current { files["current/buckets/\(b.bucket).json"] = PolicyWriter.write(current) }
         }
         let drafts = ChangeFiles.drafts(r)
-        files["apply.sh"] = ChangeFiles.apply(drafts, files: files)
-        files["rollback.sh"] = ChangeFiles.rollback(drafts)
-        files["perimeter.tf"] = ChangeFiles.terraform(drafts)
+        files["apply.sh"] = ChangeFiles.apply(drafts, files: files, profiles: r.options.profiles)
+        files["rollback.sh"] = ChangeFiles.rollback(drafts, profiles: r.options.profiles)
+        files["perimeter.tf"] = ChangeFiles.terraform(drafts, profiles: r.options.profiles)
         // summary.json on another core while the report is laid out and rendered.
         var summary = ""
         let pages = Synthesizer.concurrently(1, alongside: { summary = summaryJSON(r) }) { _ in
