@@ -30,6 +30,8 @@ public struct SynthesisOptions: Sendable {
     /// Principals a bucket lock exempts for the bucket-policy actions (`--admin-principal`), so that the
     /// policy can still be changed and rolled back.
     public var adminPrincipals: [String] = []
+    /// What bucket locks name as the expected network (`--lock-scope`).
+    public var lockScope: LockScope = .endpoint
     /// Distinct key prefixes of one bucket in one statement beyond which `prefix` granularity uses `bucket/*`.
     public static let prefixLimit = 8
 

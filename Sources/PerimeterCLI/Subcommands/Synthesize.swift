@@ -52,6 +52,11 @@ struct SynthesisOptionGroup: ParsableArguments {
                                + "bucket-policy actions (repeat for several)."))
     var adminPrincipals: [String] = []
 
+    @Option(name: .customLong("lock-scope"),
+            help: ArgumentHelp("What bucket locks name as the expected network: endpoint (aws:SourceVpce, the default), account "
+                               + "(aws:VpceAccount) or org (aws:VpceOrgID), each where the inventory proves it (else the next narrower)."))
+    var lockScope: LockScope = .endpoint
+
     @Option(name: .customLong("fail-on"), help: "Which verdicts make the exit non-zero: unsafe (3), review (4 for review, 3 for unsafe), or never.")
     var failOn: FailOn = .review
 
@@ -101,11 +106,13 @@ struct SynthesisOptionGroup: ParsableArguments {
         o.minimumDays.endpoint = minimumDays
         o.minimumDays.lock = minimumLockDays
         o.adminPrincipals = adminPrincipals
+        o.lockScope = lockScope
         return o
     }
 }
 
 extension Granularity: ExpressibleByArgument {}
+extension LockScope: ExpressibleByArgument {}
 
 /// Which verdicts make `run` and `synthesize` exit non-zero.
 enum FailOn: String, ExpressibleByArgument, CaseIterable {
