@@ -9,6 +9,9 @@ public enum Granularity: String, Sendable, CaseIterable, Codable {
     case prefix
     /// `bucket/*` for every object.
     case bucket
+    /// The organization's resources by `aws:ResourceOrgID` (one statement for the actions and principals seen on
+    /// them); AWS-owned and reviewed resources by name, object keys as at `prefix`.
+    case org
 }
 
 /// What the user decided.

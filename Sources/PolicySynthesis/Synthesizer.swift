@@ -173,7 +173,7 @@ public enum Synthesizer {
         let currentKnown = c.endpoint.policy != nil
         let compiledCurrent = CompiledPolicy(current, kind: c.endpoint.policyKind)
         let builder = EndpointPolicyBuilder(region: c.region, granularity: granularity, current: compiledCurrent, endpoint: c.endpoint.id,
-                                            catalog: actions)
+                                            catalog: actions, organization: c.organization)
         var fitted = EndpointDraft.fit(builder, triage.draftable + grants.inferred, granularity: granularity, limit: endpointPolicyLimit)
         if c.foldedExact {
             fitted.coarsened.insert(Diagnostic("coarsened", .note, "object keys generalized to prefixes as they were read: their distinct ARNs exceed \(AccessFolding.exactTextLimit) characters, more than an exact draft of \(endpointPolicyLimit) can hold"), at: 0)

@@ -146,6 +146,30 @@ struct OrganizationPerimeterTests {
         #expect(p.notCovered.count == 3)
     }
 
+    @Test func orgGranularityAllowsTheOrganizationsResourcesByResourceOrgIDAndTheRestByName() throws {
+        var options = SynthesisOptions()
+        options.granularity = .org
+        let anonymous = Principal(kind: .anonymous, arn: Principal.anonymousARN, account: nil)
+        let observed = [
+            Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/a.json"),
+            Fixture.access("s3:PutObject", "arn:aws:s3:::app-data/b/c.json"),
+            Fixture.access(anonymous, "s3:GetObject", "arn:aws:s3:::al2023-repos-us-east-1-de612dc2/core/mirror.list", owner: nil),
+        ]
+        let e = try #require(Fixture.run(observed, inventory: Self.organization(), options: options).endpoints.first)
+        let org = try #require(e.draft.statements.first { $0.sid == "OrganizationResources" })
+        #expect(org.conditions.contains(Condition("StringEquals", "aws:ResourceOrgID", [Self.org])))
+        #expect(org.action.patterns == ["s3:GetObject", "s3:PutObject"] && org.resource?.patterns == ["*"])
+        #expect(PolicyWriter.write(e.draft).contains("al2023-repos-us-east-1-de612dc2"))
+        #expect(e.replay.passed)
+        // A request whose resource owner the log does not give: its aws:ResourceOrgID is unknown, not absent.
+        let unknown = Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/x.json", owner: nil)
+        let blind = try #require(Fixture.run(observed + [unknown], inventory: Self.organization(), options: options).endpoints.first)
+        #expect(blind.replay.failures.map(\.decision) == ["unevaluable"])
+        // Without the organization's id: prefix, said.
+        let bare = try #require(Fixture.run(observed, options: options).endpoints.first)
+        #expect(bare.notes.contains { $0.code == "organization-unknown" } && !PolicyWriter.write(bare.draft).contains("ResourceOrgID"))
+    }
+
     @Test func noRCPDraftWithoutAnOrganization() {
         #expect(Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/a.json")]).perimeter == nil)
     }

@@ -23,7 +23,8 @@ struct SynthesisOptionGroup: ParsableArguments {
     @Option(help: "Last day of the window, YYYY-MM-DD (a UTC day, inclusive; no time or offset).")
     var until: String?
 
-    @Option(help: "How object keys are generalized: exact, prefix (first path segment) or bucket.")
+    @Option(help: ArgumentHelp("How object keys are generalized: exact, prefix (first path segment) or bucket; or org: the "
+                               + "organization's resources by aws:ResourceOrgID, the rest by name."))
     var granularity: Granularity = .prefix
 
     @Option(name: .customLong("allow-resource"), help: "A resource ARN pattern outside the trusted accounts that you reviewed and accept (repeat for several).")
