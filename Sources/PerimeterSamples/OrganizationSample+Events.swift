@@ -93,7 +93,8 @@ extension OrganizationSample {
               resources: [("AWS::SecretsManager::Secret", "arn:aws:secretsmanager:\(eu):\(D):secret:lake-db-AbCdEf", D)], count: 2)
         let analyst = TrailRecordBuilder.Identity.role(account: D, name: "analytics", session: "notebook")
         d.add(Self.prod, "us-east-1", "s3.amazonaws.com", "GetObject", analyst, ip: "10.2.9.30",
-              via: Self.endpoint(D, "us-east-1", "s3"), resources: Self.object("acme-prod-orders", "orders/2026/11/a.json", owner: Self.prod),
+              via: Self.endpoint(D, "us-east-1", "s3"),
+              resources: Self.object("acme-prod-orders", "orders/2026/11/a.json", owner: Self.prod),
               parameters: Self.s3("acme-prod-orders", "orders/2026/11/a.json", "us-east-1"), count: 3)
     }
 

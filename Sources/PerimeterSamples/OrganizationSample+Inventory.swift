@@ -24,7 +24,8 @@ extension OrganizationSample {
 
                 """#,
             "inventory/organizations-list-roots.json":
-                #"{"Roots": [{"Id": "\#(Self.root)", "Arn": "arn:aws:organizations::\#(M):root/\#(org)/\#(Self.root)", "Name": "Root"}]}"# + "\n",
+                #"{"Roots": [{"Id": "\#(Self.root)", "Arn": "arn:aws:organizations::\#(M):root/\#(org)/\#(Self.root)", "#
+                    + #""Name": "Root"}]}"# + "\n",
             "inventory/organizations-list-organizational-units-for-parent-\(Self.root).json":
                 "{\"OrganizationalUnits\": [\n  " + units.joined(separator: ",\n  ") + "\n]}\n",
             "inventory/organizations-list-accounts.json": "{\"Accounts\": [\n  " + accounts.joined(separator: ",\n  ") + "\n]}\n",
@@ -47,7 +48,8 @@ extension OrganizationSample {
         let allowAll = #"{"Version":"2008-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#
         let items = endpoints.sorted { $0.id < $1.id }.map { e in
             let policy = e.service == "email-smtp" ? "" : #", "PolicyDocument": \#(JSONString.quote(allowAll))"#
-            return #"{"VpcEndpointId": "\#(e.id)", "VpcEndpointType": "\#(e.type)", "VpcId": "vpc-0\#(e.owner.suffix(4))\#(e.region.count)", "#
+            return #"{"VpcEndpointId": "\#(e.id)", "VpcEndpointType": "\#(e.type)", "#
+                + #""VpcId": "vpc-0\#(e.owner.suffix(4))\#(e.region.count)", "#
                 + #""ServiceName": "\#(e.serviceName)", "State": "available", "OwnerId": "\#(e.owner)"\#(policy), "#
                 + #""Tags": [{"Key": "Name", "Value": "\#(e.service)-\#(e.region)"}]}"#
         }

@@ -56,7 +56,8 @@ struct OrganizationPerimeterTests {
         // One owner outside the organization, but trusted: the accounts, not the organization.
         let outside = Self.decide(.org, owners: [a: Fixture.prod, b: Self.partner], trusted: [Fixture.prod, Self.partner])
         #expect(outside.scope == .account)
-        #expect(outside.condition == Condition("StringNotEquals", "aws:VpceAccount", [Self.partner.rawValue, Fixture.prod.rawValue].sorted()))
+        let pair = [Self.partner.rawValue, Fixture.prod.rawValue].sorted()
+        #expect(outside.condition == Condition("StringNotEquals", "aws:VpceAccount", pair))
         // Outside and not trusted: the endpoints one by one.
         #expect(Self.decide(.org, owners: [a: Fixture.prod, b: Self.partner]).scope == .endpoint)
         // A service the table lists neither key for falls back to the endpoints, whatever was asked.
@@ -124,7 +125,8 @@ struct OrganizationPerimeterTests {
 
     @Test func rcpDraftRefusesCallersFromOutsideAnyEndpointAndExemptsThirdPartyEndpointsItSaw() throws {
         let partnerEndpoint = VPCEndpointID("vpce-0partner")
-        var viaPartner = Fixture.access(Principal(kind: .awsAccount, arn: "arn:aws:iam::\(Self.partner.rawValue):root", account: Self.partner),
+        let partner = Principal(kind: .awsAccount, arn: "arn:aws:iam::\(Self.partner.rawValue):root", account: Self.partner)
+        var viaPartner = Fixture.access(partner,
                                         "s3:GetObject", "arn:aws:s3:::app-data/export.csv", endpoint: partnerEndpoint)
         viaPartner.endpointAccount = Self.partner
         let deploy = Principal(kind: .iamUser, arn: "arn:aws:iam::\(Self.other.rawValue):user/deploy", account: Self.other)

@@ -15,7 +15,8 @@ extension PerimeterCommand {
         @Option(help: "Write a benchmark corpus of this many records (half CloudTrail, half flow log) instead of the scenario.")
         var records: Int?
 
-        @Flag(help: "Write an organization instead: three accounts, two Regions, a dozen endpoints, a partner's endpoint, an OU tree and the organization's inventory.")
+        @Flag(help: ArgumentHelp("Write an organization instead: three accounts, two Regions, a dozen endpoints, a partner's endpoint, "
+                                 + "an OU tree and the organization's inventory."))
         var organization = false
 
         @Option(help: "How the benchmark corpus spreads its records: large files (1,000 / 5,000 records) or small ones as trails deliver them (23 / 12).")

@@ -25,7 +25,7 @@ struct ScopedNetwork: Sendable, Hashable {
     static func decide(_ requested: LockScope, service: String, endpoints: [VPCEndpointID], owners: [VPCEndpointID: AccountID],
                        inventory: Inventory, trusted: Set<AccountID>, table: NetworkKeyTable) -> ScopedNetwork {
         let ids = endpoints.map(\.rawValue).sorted()
-        let count = ids.count == 1 ? "the endpoint" : "the \(ids.count) endpoints"
+        let count = ids.count == 1 ? "the endpoint" : "the \(ids.count) endpoints", are = ids.count == 1 ? "is" : "are"
         var fallback: [Message] = []
         let unowned = ids.filter { owners[VPCEndpointID($0)] == nil }
         let accounts = Set(endpoints.compactMap { owners[$0] })
@@ -34,7 +34,7 @@ struct ScopedNetwork: Sendable, Hashable {
                 fallback.append("org scope not used: \(why)")
             } else if let org = inventory.organizationID {
                 return ScopedNetwork(scope: .org, condition: Condition("StringNotEquals", "aws:VpceOrgID", [org]),
-                                     why: "org scope (\(value: "aws:VpceOrgID")): \(count) it answers \(ids.count == 1 ? "is" : "are") owned by "
+                                     why: "org scope (\(value: "aws:VpceOrgID")): \(count) it answers \(are) owned by "
                                         + "an account of organization \(value: org) (\(value: "organizations list-accounts"))")
             }
         }
@@ -47,9 +47,10 @@ struct ScopedNetwork: Sendable, Hashable {
             } else if !foreign.isEmpty {
                 fallback.append("account scope not used: \(value: foreign.joined(separator: ", ")) is not a trusted account")
             } else {
-                let said: Message = "account scope (\(value: "aws:VpceAccount")): \(count) it answers \(ids.count == 1 ? "is" : "are") owned by "
+                let said: Message = "account scope (\(value: "aws:VpceAccount")): \(count) it answers \(are) owned by "
                     + "\(value: accounts.map(\.rawValue).sorted().joined(separator: ", "))"
-                return ScopedNetwork(scope: .account, condition: Condition("StringNotEquals", "aws:VpceAccount", accounts.map(\.rawValue).sorted()),
+                let condition = Condition("StringNotEquals", "aws:VpceAccount", accounts.map(\.rawValue).sorted())
+                return ScopedNetwork(scope: .account, condition: condition,
                                      why: fallback.isEmpty ? said : joined(fallback + [said]))
             }
         }

@@ -58,7 +58,8 @@ struct InventoryReading {
             for u in units { if let id = u["Id"]?.string { inventory.organizationalUnits[id] = u["Name"]?.string ?? "" } }
         } else if let services = root["ServiceDetails"]?.elements {
             for service in services {
-                guard let name = service["ServiceName"]?.string, let supported = service["VpcEndpointPolicySupported"]?.bool else { continue }
+                guard let name = service["ServiceName"]?.string,
+                      let supported = service["VpcEndpointPolicySupported"]?.bool else { continue }
                 inventory.endpointPolicySupported[name] = supported
             }
         } else if let buckets = root["Buckets"]?.elements {

@@ -130,7 +130,8 @@ extension OrganizationPerimeter {
         }
         if unknown > 0 { reasons.append("\(unknown) request groups cannot be evaluated (a key the logs do not give)") }
         if !outsideCallers.isEmpty {
-            reasons.append("\(outsideCallers.count) callers from outside any endpoint would be refused: decide each (never trusted silently)")
+            reasons.append("\(outsideCallers.count) callers from outside any endpoint would be refused: "
+                               + "decide each (never trusted silently)")
         }
         if !thirdPartyAccounts.isEmpty || !thirdPartyEndpoints.isEmpty {
             reasons.append("third-party endpoints exempted as the window shows them: confirm each is a partner's")

@@ -37,7 +37,8 @@ enum NotEnforceable {
     /// Why the service `name` takes no policy, or nil when it takes one (or nothing says it does not).
     static func reason(_ name: String, inventory: Inventory, table: NetworkKeyTable) -> Message? {
         if let supported = inventory.endpointPolicySupported[name] {
-            return supported ? nil : "\(value: "VpcEndpointPolicySupported: false") in the inventory's \(value: "describe-vpc-endpoint-services")"
+            let command = "describe-vpc-endpoint-services"
+            return supported ? nil : "\(value: "VpcEndpointPolicySupported: false") in the inventory's \(value: command)"
         }
         return table.noPolicyService(serviceName: name).map {
             "\($0.what) takes no endpoint policy (\(value: $0.source)): it allows everything through it"

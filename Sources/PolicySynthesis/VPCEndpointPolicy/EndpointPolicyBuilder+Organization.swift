@@ -13,8 +13,9 @@ extension EndpointPolicyBuilder {
     func buildForOrganization(_ items: [(ObservedAccess, Ownership)], mergePrincipals: Bool) -> Output {
         guard let organization else {
             var built = build(items, granularity: .prefix, mergePrincipals: mergePrincipals)
-            built.notes.append(Diagnostic("organization-unknown", .warning,
-                                          "granularity org needs the organization id (organizations list-accounts or describe-organization): drafted as prefix"))
+            let said: Message = "granularity org needs the organization id (organizations list-accounts or describe-organization): "
+                + "drafted as prefix"
+            built.notes.append(Diagnostic("organization-unknown", .warning, said))
             return built
         }
         let isOurs = { (item: (ObservedAccess, Ownership)) -> Bool in
