@@ -108,12 +108,15 @@ enum Replay {
     }
 
     /// `aws:ViaAWSService`: false through an endpoint (a call a service makes on the caller's behalf keeps no source
-    /// endpoint) and for a service principal's own call; true when every logged source is a service's name; else unknown.
+    /// endpoint) and for a service principal's own call; true when every logged source is a service's name; false when
+    /// every one is an address; else (`AWS Internal`, a mix, nothing logged) unknown.
     static func viaAWSService(_ access: ObservedAccess) -> String? {
         if access.endpoint != nil || access.principal.kind == .awsService { return "false" }
         guard !access.sourceIPs.isEmpty else { return nil }
-        let byService = access.sourceIPs.map { $0.hasSuffix(".amazonaws.com") }
-        return byService.allSatisfy { $0 } ? "true" : byService.contains(true) ? nil : "false"
+        if access.sourceIPs.allSatisfy({ $0.hasSuffix(".amazonaws.com") }) { return "true" }
+        let isAddress = { (s: String) in
+            !s.isEmpty && (s.contains(".") || s.contains(":")) && s.allSatisfy { $0.isHexDigit || $0 == "." || $0 == ":" } }
+        return access.sourceIPs.allSatisfy(isAddress) ? "false" : nil
     }
 
     /// The request context of one group of logged requests, with what the logs say and what the inventory adds.

@@ -123,6 +123,14 @@ struct OrganizationPerimeterTests {
         #expect(!public_.isUnknown("aws:VpceOrgID") && public_.values("aws:VpceOrgID") == nil)
     }
 
+    @Test(arguments: [(["198.51.100.7"], "false"), (["2001:db8::7"], "false"), (["athena.amazonaws.com"], "true"),
+                      (["AWS Internal"], nil), (["198.51.100.7", "athena.amazonaws.com"], nil), ([], nil)] as [([String], String?)])
+    func viaAWSServiceIsKnownOnlyFromWhatTheSourceShows(sources: [String], via: String?) {
+        var access = Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/a.json", endpoint: nil)
+        access.sourceIPs = sources
+        #expect(Replay.viaAWSService(access) == via)
+    }
+
     @Test func rcpDraftRefusesCallersFromOutsideAnyEndpointAndExemptsThirdPartyEndpointsItSaw() throws {
         let partnerEndpoint = VPCEndpointID("vpce-0partner")
         let partner = Principal(kind: .awsAccount, arn: "arn:aws:iam::\(Self.partner.rawValue):root", account: Self.partner)
