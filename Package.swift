@@ -74,7 +74,8 @@ let package = Package(
             /** Least-privilege endpoint and bucket policies, diff, unused permissions, replay, report */
             name: "PolicySynthesis",
             dependencies: ["AWSModel", "IAMPolicy", "JSONTape", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("Resources/aws-owned-buckets.tsv")]),
+            resources: [.copy("Resources/aws-owned-buckets.tsv"), .copy("Resources/network-condition-keys.tsv"),
+                        .copy("Resources/endpoint-services-without-policy.tsv")]),
 
         // MARK: Commands
         .target(

@@ -141,9 +141,9 @@ command -v sha256sum >/dev/null || fail 'sha256sum (GNU coreutils) is needed to 
 sha256sum --check --strict --quiet <<'DIGESTS' || fail 'a draft is not the one this script was written with'
 980ef62d4c1782fe527d13fe146983557734334851c58059bdbbed378fe707ea  endpoints/vpce-02b3c4d5e6f7a8b91.json
 94442b0468dd79af7bd6f9c2e94ed636c120e149bdab6a1d5adb56d1985db8cf  endpoints/vpce-03c4d5e6f7a8b9c02.json
-99a2c2495ee6f8ef99ddd94014ec5a40f39c841b4d46208da5eae2abf06d0d65  buckets/acme-app-data.json
-3690f73f433b5f4a2e9f7a0e94197593fef61c8f4911bcfdcd727f6253e1486e  buckets/acme-artifacts.json
-58f1ec1646f5b7129e9dd008598c907bf635683f26b4dd809fdce6211cc5daa6  buckets/acme-cloudtrail-logs.json
+7967a8819c531f7b6fcd0939841819c8bffe99a882dece729ee8c2d21bd9a4ce  buckets/acme-app-data.json
+a3a95ad860f313b99cfc3f7ad4a584dced030e44c4459ce3e729c4c01d21fd83  buckets/acme-artifacts.json
+6b2a42417193c20cc8f15bfe1cd5a43fc93b3aa9da84dca9e611822abd747e4a  buckets/acme-cloudtrail-logs.json
 DIGESTS
 within() {   # file, limit, what wc counts (-m characters, -c bytes)
     local size

@@ -54,6 +54,10 @@ enum Replay {
         ("aws:SourceVpce", "set from the record's vpcEndpointId: a request without one did not come through a VPC endpoint"),
         ("aws:SourceVpc", "present only on requests through a VPC endpoint"),
         ("aws:VpcSourceIp", "present only on requests through a VPC endpoint"),
+        ("aws:VpceAccount", "present only on requests through a VPC endpoint"),
+        ("aws:VpceOrgID", "present only on requests through a VPC endpoint"),
+        ("aws:VpceOrgPaths", "present only on requests through a VPC endpoint"),
+        ("aws:SourceVpcArn", "present only on requests through a VPC endpoint"),
     ]
     static let absentThroughEndpoint: [(key: String, reason: String)] = [("aws:SourceIp", "absent on requests through a VPC endpoint")]
 
@@ -75,8 +79,49 @@ enum Replay {
         return .unknown(absent: table)
     }
 
+    /// What the inventory says of the network and the organization, beyond the logs.
+    struct Facts {
+        /// Endpoint owners (`OwnerId`), where the inventory or the directory knows them.
+        var endpointOwners: [VPCEndpointID: AccountID] = [:]
+        /// The organization's accounts (`organizations list-accounts`): empty when not known.
+        var organizationAccounts: Set<AccountID> = []
+        /// Bucket owners (`s3api list-buckets`): an S3 ARN names no account.
+        var bucketOwners: [String: AccountID] = [:]
+
+        init() {}
+
+        init(_ inventory: Inventory, endpoints: [VPCEndpointID: Inventory.Endpoint]) {
+            endpointOwners = endpoints.compactMapValues(\.owner)
+            organizationAccounts = inventory.accounts
+            bucketOwners = inventory.buckets.filter { $0.value.isNumeric }
+        }
+    }
+
+    /// The endpoint-owner keys of a request through `endpoint`: `aws:VpceAccount` from the owner (the inventory's,
+    /// else the logged `vpcEndpointAccountId`), `aws:VpceOrgID` when the owner is one of the organization's
+    /// accounts. Otherwise unknown, never absent: another owner may be in an organization of its own.
+    static func setEndpointOwner(_ context: inout RequestContext, _ access: ObservedAccess, _ endpoint: VPCEndpointID,
+                                 organization: String?, facts: Facts) {
+        guard let owner = facts.endpointOwners[endpoint] ?? access.endpointAccount else { return }
+        context.set("aws:VpceAccount", [owner.rawValue])
+        if let organization, facts.organizationAccounts.contains(owner) { context.set("aws:VpceOrgID", [organization]) }
+    }
+
+    /// `aws:ViaAWSService`: false through an endpoint (a call a service makes on the caller's behalf keeps no source
+    /// endpoint) and for a service principal's own call; true when every logged source is a service's name; false when
+    /// every one is an address; else (`AWS Internal`, a mix, nothing logged) unknown.
+    static func viaAWSService(_ access: ObservedAccess) -> String? {
+        if access.endpoint != nil || access.principal.kind == .awsService { return "false" }
+        guard !access.sourceIPs.isEmpty else { return nil }
+        if access.sourceIPs.allSatisfy({ $0.hasSuffix(".amazonaws.com") }) { return "true" }
+        let isAddress = { (s: String) in
+            !s.isEmpty && (s.contains(".") || s.contains(":")) && s.allSatisfy { $0.isHexDigit || $0 == "." || $0 == ":" } }
+        return access.sourceIPs.allSatisfy(isAddress) ? "false" : nil
+    }
+
     /// The request context of one group of logged requests, with what the logs say and what the inventory adds.
-    static func context(_ access: ObservedAccess, vpc: String?, organization: String?, trusted: Set<AccountID>) -> RequestContext {
+    static func context(_ access: ObservedAccess, vpc: String?, organization: String?, trusted: Set<AccountID>,
+                        facts: Facts = Facts()) -> RequestContext {
         // The request as it was: a logged resource is its literal text, never a pattern.
         let principal = RequestPrincipal(access.principal)
         var context = RequestContext(action: access.access.action.description, resource: PolicyText.sample(of: access.access.resource.text),
@@ -85,11 +130,14 @@ enum Replay {
             context.set("aws:SourceVpce", [endpoint.rawValue])
             if let vpc { context.set("aws:SourceVpc", [vpc]) }
             if let ip = access.sourceIPs.first { context.set("aws:VpcSourceIp", [ip]) }
+            setEndpointOwner(&context, access, endpoint, organization: organization, facts: facts)
         }
+        if let via = viaAWSService(access) { context.set("aws:ViaAWSService", [via]) }
         if access.principal.kind == .awsService { context.set("aws:PrincipalServiceName", [access.principal.arn]) }
         // Logged requests that reached AWS went over TLS (CloudTrail records tlsDetails); see the report's assumptions.
         context.set("aws:SecureTransport", ["true"])
-        if let account = access.access.resourceAccount {
+        let bucketOwner = access.access.resource.s3BucketName.flatMap { facts.bucketOwners[$0] }
+        if let account = access.access.resourceAccount ?? bucketOwner {
             context.set("aws:ResourceAccount", [account.rawValue])
             if let organization, trusted.contains(account) { context.set("aws:ResourceOrgID", [organization]) }
         }
@@ -105,7 +153,7 @@ enum Replay {
     /// but allow; for bucket policies only an explicit deny (identity policies can still allow).
     static func run(_ policy: CompiledPolicy, authorized: [ObservedAccess], held: [ObservedAccess], denied: [ObservedAccess],
                     vpc: (ObservedAccess) -> String?, organization: String?, trusted: Set<AccountID>,
-                    breaks: (Decision) -> Bool) -> ReplayResult {
+                    breaks: (Decision) -> Bool, facts: Facts = Facts()) -> ReplayResult {
         // Denied requests the draft would allow: not a failure (another policy denied them), but said.
         var result = ReplayResult()
         func mismatch(_ a: ObservedAccess, _ r: EvaluationResult) -> ReplayMismatch {
@@ -114,13 +162,13 @@ enum Replay {
         }
         for access in authorized {
             result.requests += access.count
-            let r = policy.evaluate(context(access, vpc: vpc(access), organization: organization, trusted: trusted))
+            let r = policy.evaluate(context(access, vpc: vpc(access), organization: organization, trusted: trusted, facts: facts))
             if breaks(r.decision) { result.failures.append(mismatch(access, r)) } else { result.allowed += access.count }
         }
         result.heldForReview = held.reduce(0) { $0 + $1.count }
         for access in denied {
             result.deniedRequests += access.count
-            let r = policy.evaluate(context(access, vpc: vpc(access), organization: organization, trusted: trusted))
+            let r = policy.evaluate(context(access, vpc: vpc(access), organization: organization, trusted: trusted, facts: facts))
             if r.decision == .allow { result.deniedNowAllowed.append(mismatch(access, r)) } else { result.deniedStillRefused += access.count }
         }
         return result

@@ -9,6 +9,9 @@ public enum Granularity: String, Sendable, CaseIterable, Codable {
     case prefix
     /// `bucket/*` for every object.
     case bucket
+    /// The organization's resources by `aws:ResourceOrgID` (one statement for the actions and principals seen on
+    /// them); AWS-owned and reviewed resources by name, object keys as at `prefix`.
+    case org
 }
 
 /// What the user decided.
@@ -33,6 +36,8 @@ public struct SynthesisOptions: Sendable {
     /// The AWS CLI profile `apply.sh` and `rollback.sh` use per account (`--profile-map`, ``ProfileMap``);
     /// an account without one uses the default credentials. Either way each account's block checks them first.
     public var profiles: [AccountID: String] = [:]
+    /// What bucket locks name as the expected network (`--lock-scope`).
+    public var lockScope: LockScope = .endpoint
     /// Distinct key prefixes of one bucket in one statement beyond which `prefix` granularity uses `bucket/*`.
     public static let prefixLimit = 8
 

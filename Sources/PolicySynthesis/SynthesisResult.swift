@@ -168,6 +168,9 @@ public struct BucketResult: Sendable {
     /// Callers outside the expected endpoints the lock does not exempt (another account's principal, a
     /// caller logged only by its account), with why: the lock would deny them.
     public var held: [Message] = []
+    /// The network scope the lock names (``LockScope``), and why that one.
+    public var lockScope: LockScope = .endpoint
+    public var lockScopeReason: Message = ""
     /// True when the inventory declares that the bucket has no policy (an empty export, a saved
     /// `NoSuchBucketPolicy` error): the current policy is known to be none.
     public var currentDeclaredAbsent = false
@@ -215,6 +218,10 @@ public struct SynthesisResult: Sendable {
     public var loggedDays: LoggedDays?
     /// Log files the store could not read (see ``SynthesisInput/failedFiles``).
     public var failedFiles: [FailedFile] = []
+    /// Endpoints that cannot take a policy: no draft (verdict `not-enforceable`).
+    public var notEnforceable: [NotEnforceableEndpoint] = []
+    /// The organization's resource control policy draft and its replay; nil without an organization in the inventory.
+    public var perimeter: OrganizationPerimeter?
 
     /// True when every draft kept every request it must keep and grants nothing beyond the current policy.
     public var replayPassed: Bool {

@@ -54,13 +54,14 @@ public enum Synthesizer {
         // The endpoints' drafts are independent of each other and of the bucket locks: they are made side
         // by side on the cores there are, and taken in the endpoints' order.
         struct Drafted: Sendable { var diagnostics: [Diagnostic]; var review: [ReviewItem]; var owned: [AWSOwnedUse]; var result: EndpointResult }
-        let endpoints = directory.sorted, granularity = input.options.granularity, foldedExact = input.foldedExact
+        let split = NotEnforceable.split(directory.sorted, inventory: inventory, observed: directory.observed, table: .shared)
+        let endpoints = split.drafted, granularity = input.options.granularity, foldedExact = input.foldedExact
         let organization = inventory.organizationID
         var buckets: [BucketResult] = []
         let drafted = concurrently(endpoints.count, alongside: {
             buckets = BucketLockBuilder.build(observed: input.observed, BucketLockBuilder.Context(
                 inventory: inventory, trusted: trust.accounts, endpoints: directory.endpoints, lockable: directory.lockable,
-                admins: input.options.adminPrincipals))
+                admins: input.options.adminPrincipals, scope: input.options.lockScope))
         }) { index -> Drafted in
             let endpoint = endpoints[index]
             progress(index, endpoints.count, endpoint.id)
@@ -126,6 +127,8 @@ public enum Synthesizer {
                                      awsOwned: Array(Set(owned)).sorted { ($0.endpoint, $0.bucket, $0.evidence) < ($1.endpoint, $1.bucket, $1.evidence) },
                                      denials: denials, trustedAccounts: trust.accounts.sorted(), assumptions: assumptions + inventory.diagnostics,
                                      flows: flows, options: input.options)
+        result.notEnforceable = split.notEnforceable
+        result.perimeter = OrganizationPerimeter.build(input, directory: directory, trusted: trust.accounts)
         result.rejectedRecords = input.rejectedRecords
         result.dailyRequests = input.dailyRequests
         result.loggedDays = input.loggedDays
@@ -171,7 +174,7 @@ public enum Synthesizer {
         let currentKnown = c.endpoint.policy != nil
         let compiledCurrent = CompiledPolicy(current, kind: c.endpoint.policyKind)
         let builder = EndpointPolicyBuilder(region: c.region, granularity: granularity, current: compiledCurrent, endpoint: c.endpoint.id,
-                                            catalog: actions)
+                                            catalog: actions, organization: c.organization)
         let (items, networkNotes) = NetworkOnlyGrants.expand(triage.draftable, current: current, compiled: compiledCurrent,
                                                              endpoint: c.endpoint.id, service: c.service)
         var fitted = EndpointDraft.fit(builder, items + grants.inferred, granularity: granularity, limit: endpointPolicyLimit)

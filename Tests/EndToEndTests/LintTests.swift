@@ -19,7 +19,18 @@ struct LintTests {
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         #expect(process.terminationStatus == 0 || !data.isEmpty, "parliament failed on \(folder)")
-        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init).filter { !staleKeyTable($0) }
+    }
+
+    /// Parliament 1.6.4's table of global condition keys predates `aws:ViaAWSService` in it and the 2025 endpoint keys:
+    /// on them it reports UNKNOWN_CONDITION_FOR_ACTION for every action, although the IAM User Guide ("AWS global
+    /// condition context keys", read 2026-12-07) documents them for all services (`aws:ViaAWSService`) or for the
+    /// services Perimeter's key table lists. Only that finding, on those keys, is set aside.
+    static let keysParliamentDoesNotKnow = ["aws:ViaAWSService", "aws:VpceOrgID", "aws:VpceAccount", "aws:VpceOrgPaths", "aws:SourceVpcArn"]
+
+    static func staleKeyTable(_ finding: String) -> Bool {
+        finding.contains("\"UNKNOWN_CONDITION_FOR_ACTION\"")
+            && keysParliamentDoesNotKnow.contains { finding.contains("Unknown condition \($0) for action") }
     }
 
     @Test(.enabled(if: parliament != nil, "parliament is not installed (pip install parliament): the drafts are not linted"))

@@ -15,15 +15,24 @@ extension PerimeterCommand {
         @Option(help: "Write a benchmark corpus of this many records (half CloudTrail, half flow log) instead of the scenario.")
         var records: Int?
 
+        @Flag(help: ArgumentHelp("Write an organization instead: three accounts, two Regions, a dozen endpoints, a partner's endpoint, "
+                                 + "an OU tree and the organization's inventory."))
+        var organization = false
+
         @Option(help: "How the benchmark corpus spreads its records: large files (1,000 / 5,000 records) or small ones as trails deliver them (23 / 12).")
         var layout: BenchmarkCorpus.Layout = .large
 
         func validate() throws {
             if let records, records < 1 { throw ValidationError("--records must be positive") }
+            if organization && records != nil { throw ValidationError("--organization and --records write different corpora: give one") }
         }
 
         func run() async throws {
-            if let records {
+            if organization {
+                let files = OrganizationSample().files()
+                for (path, bytes) in files.sorted(by: { $0.key < $1.key }) { try SampleWriter.write(bytes, to: out + "/" + path) }
+                Terminal.out("wrote \(files.count) files under \(out)")
+            } else if let records {
                 let corpus = BenchmarkCorpus(records: records, layout: layout)
                 let files = corpus.fileCount
                 try await withThrowingTaskGroup(of: Void.self) { group in

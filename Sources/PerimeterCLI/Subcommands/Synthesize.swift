@@ -23,7 +23,8 @@ struct SynthesisOptionGroup: ParsableArguments {
     @Option(help: "Last day of the window, YYYY-MM-DD (a UTC day, inclusive; no time or offset).")
     var until: String?
 
-    @Option(help: "How object keys are generalized: exact, prefix (first path segment) or bucket.")
+    @Option(help: ArgumentHelp("How object keys are generalized: exact, prefix (first path segment) or bucket; or org: the "
+                               + "organization's resources by aws:ResourceOrgID, the rest by name."))
     var granularity: Granularity = .prefix
 
     @Option(name: .customLong("allow-resource"), help: "A resource ARN pattern outside the trusted accounts that you reviewed and accept (repeat for several).")
@@ -56,6 +57,11 @@ struct SynthesisOptionGroup: ParsableArguments {
             help: ArgumentHelp("A file of `ACCOUNT PROFILE` lines: the AWS CLI profile apply.sh and rollback.sh use for each account "
                                + "(default: the default credentials, checked against each account's id)."))
     var profileMap: String?
+
+    @Option(name: .customLong("lock-scope"),
+            help: ArgumentHelp("What bucket locks name as the expected network: endpoint (aws:SourceVpce, the default), account "
+                               + "(aws:VpceAccount) or org (aws:VpceOrgID), each where the inventory proves it (else the next narrower)."))
+    var lockScope: LockScope = .endpoint
 
     @Option(name: .customLong("fail-on"), help: "Which verdicts make the exit non-zero: unsafe (3), review (4 for review, 3 for unsafe), or never.")
     var failOn: FailOn = .review
@@ -108,6 +114,7 @@ struct SynthesisOptionGroup: ParsableArguments {
         o.minimumDays.lock = minimumLockDays
         o.adminPrincipals = adminPrincipals
         o.profiles = (try? profiles()) ?? [:]
+        o.lockScope = lockScope
         return o
     }
 
@@ -125,6 +132,7 @@ struct SynthesisOptionGroup: ParsableArguments {
 }
 
 extension Granularity: ExpressibleByArgument {}
+extension LockScope: ExpressibleByArgument {}
 
 /// Which verdicts make `run` and `synthesize` exit non-zero.
 enum FailOn: String, ExpressibleByArgument, CaseIterable {

@@ -23,6 +23,9 @@ enum BucketLockBuilder {
         /// Endpoints a lock may answer (``EndpointDirectory/lockable``).
         var lockable: Set<VPCEndpointID>
         var admins: [String] = []
+        /// The scope asked for (`--lock-scope`); each lock uses it where the inventory proves it.
+        var scope: LockScope = .endpoint
+        var table: NetworkKeyTable = .shared
     }
 
     static func build(observed: [ObservedAccess], _ c: Context) -> [BucketResult] {
@@ -85,6 +88,22 @@ enum BucketLockBuilder {
         }
     }
 
+    /// The guards every network Deny needs (DOMAIN.md G).
+    static let guards = [Condition("BoolIfExists", "aws:PrincipalIsAWSService", ["false"]),
+                         Condition("BoolIfExists", "aws:ViaAWSService", ["false"])]
+
+    /// The scope this lock uses: the one asked for where the inventory proves it (owners from the inventory,
+    /// else the one owner the bucket's requests through the endpoint logged).
+    static func scopedNetwork(_ callers: Callers, _ authorized: [ObservedAccess], _ c: Context) -> ScopedNetwork {
+        var owners: [VPCEndpointID: AccountID] = [:]
+        for id in callers.viaEndpoints {
+            let logged = Set(authorized.filter { $0.endpoint == id }.compactMap(\.endpointAccount))
+            if let owner = c.endpoints[id]?.owner ?? (logged.count == 1 ? logged.first : nil) { owners[id] = owner }
+        }
+        return ScopedNetwork.decide(c.scope, service: "s3", endpoints: Array(callers.viaEndpoints), owners: owners,
+                                    inventory: c.inventory, trusted: c.trusted, table: c.table)
+    }
+
     static func lock(_ bucketARN: ARN, _ accesses: [ObservedAccess], _ c: Context) -> BucketResult? {
         let bucket = bucketARN.resource
         let authorized = accesses.filter(\.outcome.wasAuthorized)
@@ -98,12 +117,15 @@ enum BucketLockBuilder {
         let objectsSeen = accesses.contains { $0.access.resource.s3ObjectKey != nil }
         let current = inventory.bucketPolicies[bucket]
         let resources = [bucketARN.description] + (objectsSeen ? [PolicyText.allObjects(inBucketARN: bucketARN.description)] : [])
-        let (draft, notes) = fitted(resources, callers, admins: c.admins, current: current, limit: Synthesizer.bucketPolicyLimit)
+        let network = scopedNetwork(callers, authorized, c)
+        let (draft, notes) = fitted(resources, callers, network: network.condition, admins: c.admins, current: current,
+                                    limit: Synthesizer.bucketPolicyLimit)
         let heldSet = Set(callers.held)
         let replay = Replay.run(CompiledPolicy(draft, kind: .resource), authorized: authorized.filter { !heldSet.contains($0) },
                                 held: callers.held, denied: [],
                                 vpc: { $0.endpoint.flatMap { c.endpoints[$0]?.vpcID } }, organization: inventory.organizationID,
-                                trusted: c.trusted, breaks: { $0 == .explicitDeny })
+                                trusted: c.trusted, breaks: { $0 == .explicitDeny },
+                                facts: Replay.Facts(inventory, endpoints: c.endpoints))
         let first = authorized.map(\.firstSeen).filter { $0 > 0 }.min(), last = authorized.map(\.lastSeen).max()
         var result = BucketResult(bucket: bucket, owner: owner, draft: draft, current: current,
                                   currentSource: inventory.bucketPolicySources[bucket],
@@ -117,6 +139,8 @@ enum BucketLockBuilder {
         result.currentDeclaredAbsent = current == nil && inventory.bucketsWithoutPolicy.contains(bucket)
         result.foreignEndpoints = callers.foreignEndpoints
         result.held = callers.heldReasons + callers.foreignEndpoints.map { "requests through \(value: $0), not shown to be yours" }
+        result.lockScope = network.scope
+        result.lockScopeReason = network.why
         result.historyDays = first.flatMap { f in last.map { Int(($0 - f) / 86_400) + 1 } } ?? 0
         return result
     }
@@ -125,13 +149,13 @@ enum BucketLockBuilder {
     /// coarsening is) until it fits `limit` bytes (S3: "Bucket policies are limited to 20 KB in size"); still over,
     /// a warning (review). The current statements are kept, and so is the version: a 2008-10-17 policy (or one
     /// without `Version`) written as 2012-10-17 would turn literal `${…}` text into live policy variables.
-    static func fitted(_ resources: [String], _ callers: Callers, admins: [String], current: PolicyDocument?,
+    static func fitted(_ resources: [String], _ callers: Callers, network: Condition, admins: [String], current: PolicyDocument?,
                        limit: Int) -> (PolicyDocument, [Diagnostic]) {
         let kept = (current?.statements ?? []).filter { $0.sid != lockSid && $0.sid != adminSid }
         let version = current.map { $0.substitutesVariables ? "2012-10-17" : "2008-10-17" } ?? "2012-10-17"
         func document(_ exempt: [String], like: Bool) -> PolicyDocument {
             PolicyDocument(version: version, id: current?.id,
-                           statements: kept + statements(resources, callers, exempt: exempt, like: like, admins: admins))
+                           statements: kept + statements(resources, network, exempt: exempt, like: like, admins: admins))
         }
         var notes: [Diagnostic] = []
         var draft = document(callers.people, like: false)
@@ -158,13 +182,14 @@ enum BucketLockBuilder {
         }).sorted()
     }
 
-    /// The lock: deny what does not come through the expected endpoints, AWS services and the exempted
-    /// people aside; with admins, a second statement lets them reach the bucket-policy actions.
-    /// `exempt` are the people's ARNs, or (`like`) the patterns they were generalized to.
-    static func statements(_ resources: [String], _ callers: Callers, exempt: [String], like: Bool, admins: [String]) -> [Statement] {
+    /// The lock: deny what does not come through the expected network (`network`, the scope's negated
+    /// condition), AWS services and the exempted people aside; with admins, a second statement lets them
+    /// reach the bucket-policy actions. `exempt` are the people's ARNs, or (`like`) the patterns they were
+    /// generalized to. The guards are AWS's: service principals, and calls a service makes on a caller's
+    /// behalf (forward access sessions keep no source endpoint), are not network-locked.
+    static func statements(_ resources: [String], _ network: Condition, exempt: [String], like: Bool, admins: [String]) -> [Statement] {
         func conditions(_ arns: [String], like: Bool) -> [Condition] {
-            [Condition("StringNotEquals", "aws:SourceVpce", callers.viaEndpoints.map(\.rawValue).sorted()),
-             Condition("BoolIfExists", "aws:PrincipalIsAWSService", ["false"])]
+            [network] + guards
                 + (arns.isEmpty ? [] : [Condition(like ? "ArnNotLike" : "ArnNotEquals", "aws:PrincipalArn", arns)])
         }
         guard !admins.isEmpty else {

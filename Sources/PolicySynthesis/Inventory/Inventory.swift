@@ -68,6 +68,17 @@ public struct Inventory: Sendable {
     public var accounts: Set<AccountID> = []
     /// The organization id (`o-…`), read from the account ARNs of `list-accounts`.
     public var organizationID: String?
+    /// The organization's management account (`organizations describe-organization`): resource control
+    /// policies do not restrict it.
+    public var managementAccount: AccountID?
+    /// The organization's roots (`organizations list-roots`) and organizational units by id, with their
+    /// names (`list-organizational-units-for-parent`): read, for the report; no draft uses
+    /// `aws:VpceOrgPaths` yet (which account is in which unit needs `list-accounts-for-parent`).
+    public var organizationRoots: Set<String> = []
+    public var organizationalUnits: [String: String] = [:]
+    /// Whether each endpoint service takes an endpoint policy, by service name
+    /// (`VpcEndpointPolicySupported` in `ec2 describe-vpc-endpoint-services`).
+    public var endpointPolicySupported: [String: Bool] = [:]
     /// Buckets by owner account (`s3api list-buckets`, one file per account).
     public var buckets: [String: AccountID] = [:]
     /// Current bucket policies by bucket name.

@@ -50,6 +50,18 @@ struct InventoryReading {
             readInterfaces(interfaces)
         } else if let accounts = root["Accounts"]?.elements {
             for a in accounts { addAccount(id: a["Id"]?.string, arn: a["Arn"]?.string) }
+        } else if let organization = root["Organization"], organization.isObject {
+            readOrganization(organization)
+        } else if let roots = root["Roots"]?.elements {
+            for r in roots { if let id = r["Id"]?.string { inventory.organizationRoots.insert(id) } }
+        } else if let units = root["OrganizationalUnits"]?.elements {
+            for u in units { if let id = u["Id"]?.string { inventory.organizationalUnits[id] = u["Name"]?.string ?? "" } }
+        } else if let services = root["ServiceDetails"]?.elements {
+            for service in services {
+                guard let name = service["ServiceName"]?.string,
+                      let supported = service["VpcEndpointPolicySupported"]?.bool else { continue }
+                inventory.endpointPolicySupported[name] = supported
+            }
         } else if let buckets = root["Buckets"]?.elements {
             readBuckets(buckets.compactMap { $0["Name"]?.string }, ownerID: root["Owner"]?["ID"]?.string, path: path)
         } else if root["configurationItems"] != nil || root["configurationItem"] != nil || root["ConfigurationItems"] != nil
@@ -146,6 +158,14 @@ struct InventoryReading {
         } catch {
             note("inventory-policy-unreadable", "\(value: what): policy does not read: \(error)", path)
             return nil
+        }
+    }
+
+    /// `organizations describe-organization`: the organization's id and management account.
+    mutating func readOrganization(_ organization: JSONValue) {
+        if let id = organization["Id"]?.string, id.hasPrefix("o-") { inventory.organizationID = id }
+        if let id = organization["MasterAccountId"]?.string, AccountID(id).isNumeric {
+            inventory.managementAccount = AccountID(id)
         }
     }
 

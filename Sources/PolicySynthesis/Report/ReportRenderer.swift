@@ -19,6 +19,7 @@ public enum ReportRenderer {
             files["buckets/\(b.bucket).diff"] = b.diff
             if let current = b.current { files["current/buckets/\(b.bucket).json"] = PolicyWriter.write(current) }
         }
+        if let perimeter = r.perimeter { files[OrganizationPerimeter.file] = PolicyWriter.write(perimeter.draft) }
         let drafts = ChangeFiles.drafts(r)
         files["apply.sh"] = ChangeFiles.apply(drafts, files: files, profiles: r.options.profiles)
         files["rollback.sh"] = ChangeFiles.rollback(drafts, profiles: r.options.profiles)
@@ -75,14 +76,14 @@ public enum ReportRenderer {
     /// The report's blocks: the verdicts first, then every risk, the pictures, and the evidence.
     static func report(_ r: SynthesisResult) -> [ReportBlock] {
         var blocks: [ReportBlock] = [.heading(level: 1, "Perimeter report", id: "perimeter-report")]
-        blocks += verdictBlocks(r) + inventoryBlocks(r)
+        blocks += notEnforceableBlocks(r) + verdictBlocks(r) + inventoryBlocks(r)
         blocks.append(.contents(sections(r)))
         blocks += riskBlocks(r)
         let charts = ReportCharts.all(r)
         if !charts.isEmpty { blocks += [.heading(level: 2, "At a glance", id: "at-a-glance")] + charts.map(ReportBlock.chart) }
         blocks += endpointsTable(r)
         for e in r.endpoints.sorted(by: { naturalOrder($0.endpoint.id.rawValue, $1.endpoint.id.rawValue) }) { blocks += endpointSection(e) }
-        blocks += awsOwnedSection(r) + reviewSection(r) + denialsSection(r) + lockSection(r) + flowSection(r.flows)
+        blocks += awsOwnedSection(r) + reviewSection(r) + denialsSection(r) + lockSection(r) + perimeterSection(r) + flowSection(r.flows)
         blocks.append(.heading(level: 2, "Assumptions", id: "assumptions"))
         blocks.append(r.assumptions.isEmpty ? .paragraph("None.")
                       : .list(capped(r.assumptions, noun: "assumptions") { ReportItem("\($0)") }))
@@ -261,6 +262,7 @@ public enum ReportRenderer {
             var items = [ReportItem("owner: \(b.owner.map { code($0.rawValue) } ?? "unknown"); answers only \(b.endpoints.map(code).joined(separator: ", ")) and the exceptions below"),
                          ReportItem("replay: \(b.replay.passed ? "" : "FAILED: ")\(n(b.replay.allowed)) of \(n(b.replay.requests)) logged requests keep working (none is explicitly denied)"),
                          ReportItem("size: \(n(Int64(b.size))) of \(n(Int64(Synthesizer.bucketPolicyLimit))) bytes; current policy \(b.current == nil ? "not in the inventory (none assumed)" : "kept, with the lock added")\(b.currentSource.map { " (from \(code($0)))" as ReportLine } ?? "")")]
+            items.append(ReportItem("scope: \(b.lockScopeReason)"))
             items.append(b.exceptions.isEmpty ? ReportItem("exceptions: none (no access from outside the endpoints in the window)")
                                               : ReportItem("exceptions:", capped(b.exceptions, 15, noun: "exceptions") { ReportItem("\($0)") }))
             items += capped(b.replay.failures, 10, by: { $0.requests > $1.requests }, noun: "failures") { f in

@@ -63,6 +63,23 @@ struct Summary: Codable {
         var evidence: EvidenceTable
         /// Callers the lock does not exempt, with why.
         var held: [Message]
+        var lockScope: LockScope
+        var lockScopeReason: Message
+    }
+    /// The organization's resource control policy draft and its replay.
+    struct PerimeterSummary: Codable {
+        var file: String
+        var organization: String
+        var characters: Int
+        var keys: [String: String]
+        var thirdPartyAccounts: [String]
+        var thirdPartyEndpoints: [String]
+        var outsideCallers: [OutsideCaller]
+        var replay: ReplayResult
+        var refusedByAccount: [RefusedRequests]
+        var verdict: Verdict
+        var reasons: [Message]
+        var notCovered: [Message]
     }
     var window: [String: String]
     var granularity: String
@@ -78,6 +95,10 @@ struct Summary: Codable {
     var dailyRequests: [DailyRequests]
     /// Log files the store could not read, with their reasons.
     var failedFiles: [FailedFile]
+    /// Endpoints that cannot take a policy (absent when none).
+    var notEnforceable: [NotEnforceableEndpoint]?
+    /// The organization's perimeter (absent without an organization).
+    var organization: PerimeterSummary?
     var assumptions: [Diagnostic]
     /// How many items each list cut to ``ListCap/items`` left out, by its path (absent when none was cut).
     var omitted: [String: Int]
@@ -126,7 +147,7 @@ extension ReportRenderer {
                 bucket: b.bucket, owner: b.owner?.rawValue, currentPolicySource: b.currentSource, endpoints: cut.first(b.endpoints, path + ".endpoints"),
                 exceptions: cut.first(b.exceptions, path + ".exceptions"), draftCharacters: b.size, replay: cut.replay(b.replay, path + ".replay"),
                 verdict: b.verdict, reasons: cut.first(b.reasons, path + ".reasons"), evidence: b.evidenceTable,
-                held: cut.first(b.held, path + ".held"))
+                held: cut.first(b.held, path + ".held"), lockScope: b.lockScope, lockScopeReason: b.lockScopeReason)
         }
         let summary = Summary(
             window: window, granularity: r.options.granularity.rawValue, status: status(r),
@@ -134,10 +155,23 @@ extension ReportRenderer {
             awsOwned: cut.first(r.awsOwned, "awsOwned"), review: cut.first(r.review, "review", by: ReviewItem.mostRequestedFirst),
             denials: cut.first(r.denials, "denials", by: Denial.mostRequestedFirst), flows: cut.flows(r.flows),
             dailyRequests: r.dailyRequests, failedFiles: cut.first(r.failedFiles, "failedFiles"),
+            notEnforceable: r.notEnforceable.nonEmpty.map { cut.first($0, "notEnforceable") },
+            organization: r.perimeter.map { perimeterSummary($0, &cut) },
             assumptions: cut.first(r.assumptions, "assumptions"), omitted: cut.counts)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return (try? String(decoding: encoder.encode(summary), as: UTF8.self)).map { $0 + "\n" } ?? "{}\n"
+    }
+
+    static func perimeterSummary(_ p: OrganizationPerimeter, _ cut: inout Omitted) -> Summary.PerimeterSummary {
+        Summary.PerimeterSummary(
+            file: OrganizationPerimeter.file, organization: p.organization, characters: p.size, keys: p.keys,
+            thirdPartyAccounts: cut.first(p.thirdPartyAccounts, "organization.thirdPartyAccounts"),
+            thirdPartyEndpoints: cut.first(p.thirdPartyEndpoints, "organization.thirdPartyEndpoints"),
+            outsideCallers: cut.first(p.outsideCallers, "organization.outsideCallers") { $0.requests > $1.requests },
+            replay: cut.replay(p.replay, "organization.replay"),
+            refusedByAccount: cut.first(p.refused, "organization.refusedByAccount") { $0.requests > $1.requests },
+            verdict: p.verdict, reasons: p.reasons, notCovered: p.notCovered)
     }
 
     static func endpointSummary(_ e: EndpointResult, _ cut: inout Omitted) -> Summary.EndpointSummary {

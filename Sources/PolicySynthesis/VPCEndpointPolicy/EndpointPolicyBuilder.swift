@@ -57,6 +57,8 @@ struct EndpointPolicyBuilder {
     let current: CompiledPolicy
     let endpoint: VPCEndpointID
     let catalog: ActionCatalog
+    /// The organization id, for `org` granularity (``buildForOrganization(_:mergePrincipals:)``).
+    var organization: String? = nil
 
     struct Grant: Hashable, Comparable {
         var audience: Audience
@@ -106,6 +108,7 @@ struct EndpointPolicyBuilder {
     /// grouped into statement shapes, written as statements with their evidence.
     func build(_ items: [(ObservedAccess, Ownership)], granularity override: Granularity? = nil, mergePrincipals: Bool = false) -> Output {
         let granularity = override ?? self.granularity
+        if granularity == .org { return buildForOrganization(items, mergePrincipals: mergePrincipals) }
         let (exact, refused) = withinCurrent(exactGrants(items))
         var (general, notes) = generalize(exact, granularity)
         notes = refused + notes
@@ -317,7 +320,7 @@ struct EndpointPolicyBuilder {
         switch granularity {
         case .exact: return nil
         case .bucket: return parts.bucketPattern
-        case .prefix: return parts.prefixPattern
+        case .prefix, .org: return parts.prefixPattern
         }
     }
 
