@@ -69,7 +69,8 @@ enum SynthesisStep {
         }
         Terminal.endStatus()
         if let heldOut {
-            let held = ObservedAccess.withSourceIPs(try read(heldOut.window).accesses, from: try store.sources(window: heldOut.window, sums: false))
+            let held = ObservedAccess.withSourceIPs(try read(heldOut.window).accesses,
+                                                    from: try store.sources(window: heldOut.window, sums: false))
             Synthesizer.backtest(&result, heldOut: held, from: heldOut.from, through: heldOut.through,
                                  inventory: inventory)
         }

@@ -111,7 +111,10 @@ struct AccessFoldingTests {
             n += 1
             records.append(Self.s3(name, "acme-many", key, role: role, n: n))
         }
-        for i in 0..<(SynthesisOptions.prefixLimit + 8) { add("p\(i)/\(i).json"); add("p\(i)/again.json", name: i % 2 == 0 ? "PutObject" : "GetObject") }
+        for i in 0..<(SynthesisOptions.prefixLimit + 8) {
+            add("p\(i)/\(i).json")
+            add("p\(i)/again.json", name: i % 2 == 0 ? "PutObject" : "GetObject")
+        }
         for key in ["a\u{0}/b/c", "a\u{0}/b/d", "a/\u{0}b", "a/\u{0}c", "x/*", "x/y/*", "x/y/z", "*", "flat"] { add(key, "odd") }
         for i in 0..<30 { add("p1/\(i)", "odd", name: "PutObject") }
         let store = try await Self.store(records)
@@ -127,7 +130,8 @@ struct AccessFoldingTests {
             let folded = try Self.folded(store, granularity, inventory).accesses
             #expect(folded.contains { $0.generalized } && folded.contains { !$0.generalized && $0.access.resource.s3ObjectKey != nil })
             #expect(folded.reduce(0) { $0 + $1.count } == Int64(records.count))
-            Self.expectSameDrafts(Self.synthesize(folded, granularity, inventory), Self.synthesize(try store.observedAccess(), granularity, inventory))
+            let keys = try store.observedAccess()
+            Self.expectSameDrafts(Self.synthesize(folded, granularity, inventory), Self.synthesize(keys, granularity, inventory))
         }
     }
 

@@ -178,8 +178,8 @@ struct UsageStoreTests {
         var read: [AccessRow] = []
         try store.accessRows { read.append($0) }
         func key(_ r: AccessRow) -> [[UInt8]] {
-            [Array((r.columns.endpoint?.rawValue ?? "").utf8), Array(r.columns.principal.arn.utf8), Array(r.columns.access.action.description.utf8),
-             Array(r.resource.utf8)]
+            [Array((r.columns.endpoint?.rawValue ?? "").utf8), Array(r.columns.principal.arn.utf8),
+             Array(r.columns.access.action.description.utf8), Array(r.resource.utf8)]
         }
         #expect(read.count == rows.count)
         #expect(read.map(key) == read.map(key).sorted { $0.lexicographicallyPrecedes($1) { $0.lexicographicallyPrecedes($1) } })

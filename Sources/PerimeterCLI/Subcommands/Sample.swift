@@ -18,7 +18,10 @@ extension PerimeterCommand {
         @Option(help: "How the benchmark corpus spreads its records: large files (1,000 / 5,000 records) or small ones as trails deliver them (23 / 12).")
         var layout: BenchmarkCorpus.Layout = .large
 
-        @Option(help: "What the benchmark corpus's S3 requests do with object keys: repeat them (70% read one of 100 config files) or upload (most PutObject keys new: hot prefixes, dated paths, ids; reads of recent keys).")
+        @Option(help: """
+            What the benchmark corpus's S3 requests do with object keys: repeat them (70% read one of 100 config files) \
+            or upload (most PutObject keys new: hot prefixes, dated paths, ids; reads of recent keys).
+            """)
         var workload: BenchmarkCorpus.Workload = .repeating
 
         func validate() throws {

@@ -17,7 +17,10 @@ struct KeyFolding {
     private enum Choice { case general, whole, own }
     /// A principal's requests to one bucket through one endpoint, drafted or not (`principal` numbers those).
     private struct Place: Hashable { var principal: Int; var bucket: Substring }
-    private struct Principals: Hashable { var endpoint: VPCEndpointID?; var principal: Principal; var action: IAMAction?; var draftable: Bool }
+    /// What numbers a run (an action, not draftable) or a place (no action, draftable or not).
+    private struct Principals: Hashable {
+        var endpoint: VPCEndpointID?, principal: Principal, action: IAMAction?, draftable: Bool
+    }
 
     private var open: [Open: Int] = [:], pending: [ObservedAccess] = []
     /// What an identity's keys under a generalized pattern fold to, for the open run.
@@ -89,7 +92,8 @@ struct KeyFolding {
         if let known = numbers[row.identity] { return known }
         let columns = row.columns
         let draftable = columns.outcome.wasAuthorized && folding.actions.entry(columns.access.action) != nil
-        let run = number(Principals(endpoint: columns.endpoint, principal: columns.principal, action: columns.access.action, draftable: false))
+        let action = columns.access.action
+        let run = number(Principals(endpoint: columns.endpoint, principal: columns.principal, action: action, draftable: false))
         let place = number(Principals(endpoint: columns.endpoint, principal: columns.principal, action: nil, draftable: draftable))
         numbers[row.identity] = (run, place)
         return (run, place)
