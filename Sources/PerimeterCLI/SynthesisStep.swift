@@ -35,26 +35,21 @@ enum SynthesisStep {
             heldOut = (DayWindow(since: from, until: logged.last), from, logged.last)
             window = DayWindow(since: group.since, until: Timestamp.day(last - Int64(days) * 86_400))
         }
-        // Object keys folded into the drafts' patterns as the store sums them: memory follows the workload, not the window.
+        // Object keys folded into the drafts' patterns as the store's rows come: memory follows the workload, not the window.
         let folding = AccessFolding(granularity: group.options.granularity, inventory: inventory, allowedResources: group.options.allowedResources)
-        @Sendable func read(_ window: DayWindow) throws -> (AccessFolding.Collected, AccessDays) {
-            var days: AccessDays?
-            let collected = try folding.collect { fold, each throws(StoreError) in days = try store.observedAccess(window: window, fold: fold, each) }
-            return (collected, days!)
+        @Sendable func read(_ window: DayWindow) throws -> AccessFolding.Collected {
+            try folding.collect { each throws(StoreError) in try store.accessRows(window: window, each) }
         }
         Terminal.status("synthesis: reading the store")
         let shown = DayWindow(since: group.since, until: group.until), learned = window
         // The only destinations synthesis matches flows by: the interface endpoints' addresses (others are summed together).
         let endpointAddresses = Set(inventory.endpoints.values.flatMap(\.addresses))
-        // The requests (and the days they fall on) on another core while the sources, flows and counts are
-        // read here: about even on 1M records (1.4 s each).
-        let ((collected, days), (sources, flows, totals, categories)) = try concurrently({ try read(learned) }) {
-            (try store.sources(window: window, sums: false), try store.flows(window: window, keeping: endpointAddresses), try store.totals(),
-             try store.eventCategories())
-        }
+        // The requests on another core while the sources, flows, counts and days are read here.
         // The chart and the logged days are of the window shown: the one learned from, unless days are held out.
-        let (daily, logged) = heldOut == nil ? (days.daily, days.logged)
-            : (try store.dailyRequests(window: shown), try store.loggedDays(window: shown))
+        let (collected, (sources, flows, totals, categories, daily, logged)) = try concurrently({ try read(learned) }) {
+            (try store.sources(window: window, sums: false), try store.flows(window: window, keeping: endpointAddresses), try store.totals(),
+             try store.eventCategories(), try store.dailyRequests(window: shown), try store.loggedDays(window: shown))
+        }
         let observed = ObservedAccess.withSourceIPs(collected.accesses, from: sources)
         if group.since != nil || group.until != nil, observed.isEmpty, flows.isEmpty, totals.events + totals.flowRecords > 0 {
             // A window beside the data would draft deny-everything policies from nothing.
@@ -63,6 +58,7 @@ enum SynthesisStep {
         var input = SynthesisInput(observed: observed, flows: flows, sources: sources, eventCategories: categories, inventory: inventory,
                                    options: group.options, rejectedRecords: totals.rejects)
         input.foldedExact = collected.foldedExact
+        input.policyAnswers = folding.answers
         // Failed files stay in the store with their reason until a later ingest reads them: every run knows.
         input.failedFiles = totals.failedFiles.map { FailedFile(path: $0.path, reason: $0.reason) }
         // For the report: the days learned from and any held-out ones.
@@ -73,7 +69,8 @@ enum SynthesisStep {
         }
         Terminal.endStatus()
         if let heldOut {
-            let held = ObservedAccess.withSourceIPs(try read(heldOut.window).0.accesses, from: try store.sources(window: heldOut.window, sums: false))
+            let held = ObservedAccess.withSourceIPs(try read(heldOut.window).accesses,
+                                                    from: try store.sources(window: heldOut.window, sums: false))
             Synthesizer.backtest(&result, heldOut: held, from: heldOut.from, through: heldOut.through,
                                  inventory: inventory)
         }

@@ -10,16 +10,28 @@ public struct BenchmarkCorpus: Sendable {
         case large, small
     }
 
+    /// What the S3 requests do with object keys.
+    public enum Workload: String, Sendable, CaseIterable {
+        /// Most keys repeat: 70% of S3 requests read one of 100 config files, the rest an upload of its own.
+        case repeating
+        /// Upload, log and backup traffic: most `PutObject` keys are new (a few hot prefixes, then a dated path
+        /// and an id), reads and deletes are of keys written recently, a few config files are read over and over.
+        case uploads
+    }
+
     /// Records in the corpus, half CloudTrail and half flow records.
     public let records: Int
+    /// What the S3 requests do with object keys.
+    public let workload: Workload
     /// CloudTrail records per delivery file.
     public let recordsPerTrailFile: Int
     /// Flow records per flow log file.
     public let linesPerFlowFile: Int
 
     /// A corpus of `records` records in `layout`.
-    public init(records: Int, layout: Layout = .large) {
+    public init(records: Int, layout: Layout = .large, workload: Workload = .repeating) {
         self.records = records
+        self.workload = workload
         (recordsPerTrailFile, linesPerFlowFile) = layout == .large ? (1000, 5000) : (23, 12)
     }
 
@@ -45,10 +57,10 @@ public struct BenchmarkCorpus: Sendable {
         if index < trailFiles {
             let count = min(recordsPerTrailFile, records / 2 - index * recordsPerTrailFile)
             let base = SampleScenario.start + Int64(index) * 300
-            var lines: [String] = []
+            var lines: [String] = [], recent = RecentKeys()
             lines.reserveCapacity(count)
             var last: TrailRecordBuilder?
-            for _ in 0..<count { lines.append(trailRecord(&rng, base: base, last: &last)) }
+            for _ in 0..<count { lines.append(trailRecord(&rng, base: base, last: &last, recent: &recent)) }
             let (date, time) = Self.deliveryStamp(after: base)
             let path = "AWSLogs/\(SampleScenario.org)/\(P)/CloudTrail/us-east-1/\(date.replacingDashesWithSlashes)/"
                 + "\(P)_CloudTrail_us-east-1_\(date.replacingDashes)T\(time)Z_\(SampleScenario.uniqueString("t\(index)")).json.gz"
@@ -78,13 +90,13 @@ public struct BenchmarkCorpus: Sendable {
     /// One record: a call's data or management event; or, one in 20 each, the network activity event of
     /// the previous call through an endpoint (joined), of a call logged by no other event (network-only), or
     /// of a call the endpoint policy refused (`VpceAccessDenied`). `last` is the previous call.
-    func trailRecord(_ rng: inout SampleRandom, base: Int64, last: inout TrailRecordBuilder?) -> String {
+    func trailRecord(_ rng: inout SampleRandom, base: Int64, last: inout TrailRecordBuilder?, recent: inout RecentKeys) -> String {
         let network = rng.int(0..<20)
         if network == 0, let joined = last?.networkJSON {
             last = nil
             return joined
         }
-        var b = call(&rng, base: base)
+        var b = call(&rng, base: base, recent: &recent)
         if network == 2, b.endpoint != nil { b.error = (code: "VpceAccessDenied", message: SampleScenario.endpointPolicyDenial) }
         if network == 1 || network == 2, let alone = b.networkJSON {
             last = nil
@@ -94,17 +106,17 @@ public struct BenchmarkCorpus: Sendable {
         return b.json
     }
 
-    func call(_ rng: inout SampleRandom, base: Int64) -> TrailRecordBuilder {
+    func call(_ rng: inout SampleRandom, base: Int64, recent: inout RecentKeys) -> TrailRecordBuilder {
         let P = SampleScenario.prod
         let host = rng.int(1..<200)
         let identity = TrailRecordBuilder.Identity.role(account: P, name: rng.pick(Self.roles), session: "i-0bench\(host)")
         let kind = rng.int(0..<10)
         var b: TrailRecordBuilder
         if kind < 6 {
-            let bucket = rng.pick(Self.buckets)
-            let key = rng.int(0..<10) < 7 ? "config/\(rng.int(0..<100)).json" : "uploads/\(rng.uuid()).json"
-            let name = rng.pick(["GetObject", "GetObject", "PutObject", "HeadObject", "ListObjects", "DeleteObject"])
-            b = TrailRecordBuilder(time: base + Int64(rng.int(0..<300)), source: "s3.amazonaws.com", name: name, identity: identity,
+            let repeating = workload == .repeating ? Self.repeatingRequest(&rng) : nil
+            let time = base + Int64(rng.int(0..<300))
+            let (bucket, key, name) = repeating ?? recent.request(&rng, time: time)
+            b = TrailRecordBuilder(time: time, source: "s3.amazonaws.com", name: name, identity: identity,
                                    sourceIP: "10.0.\(host % 8).\(host)", recipient: P, eventID: rng.uuid())
             b.parameters = #"{"bucketName":"\#(bucket)","Host":"\#(bucket).s3.us-east-1.amazonaws.com","key":"\#(key)"}"#
             b.resources = [(type: "AWS::S3::Object", arn: "arn:aws:s3:::\(bucket)/\(key)", account: nil),
@@ -126,5 +138,38 @@ public struct BenchmarkCorpus: Sendable {
             b.category = "Management"
         }
         return b
+    }
+
+    /// A request of the `repeating` workload: bucket, key and event name.
+    static func repeatingRequest(_ rng: inout SampleRandom) -> (bucket: String, key: String, name: String) {
+        let bucket = rng.pick(buckets)
+        let key = rng.int(0..<10) < 7 ? "config/\(rng.int(0..<100)).json" : "uploads/\(rng.uuid()).json"
+        return (bucket, key, rng.pick(["GetObject", "GetObject", "PutObject", "HeadObject", "ListObjects", "DeleteObject"]))
+    }
+}
+
+/// The `uploads` workload's keys: the last ones written in a delivery file, read back and deleted.
+struct RecentKeys {
+    var keys: [(bucket: String, key: String)] = []
+    static let kept = 64
+    static let prefixes = ["logs/app", "logs/app", "logs/audit", "uploads", "uploads", "backups/db", "exports"]
+
+    /// Half the requests write a new key (`<hot prefix>/YYYY/MM/DD/HH/<id>.json.gz`), a third read or delete a
+    /// recent one, the rest read one of 20 config files.
+    mutating func request(_ rng: inout SampleRandom, time: Int64) -> (bucket: String, key: String, name: String) {
+        let roll = rng.int(0..<100)
+        if roll < 50 || keys.isEmpty {
+            let stamp = Timestamp.iso8601(time)
+            let hour = String(stamp.prefix(13).map { $0 == "-" || $0 == "T" ? "/" : $0 })
+            let written = (bucket: rng.pick(BenchmarkCorpus.buckets), key: "\(rng.pick(Self.prefixes))/\(hour)/\(rng.uuid()).json.gz")
+            keys.append(written)
+            if keys.count > Self.kept { keys.removeFirst() }
+            return (written.bucket, written.key, "PutObject")
+        }
+        if roll < 83 {
+            let read = rng.pick(keys)
+            return (read.bucket, read.key, rng.pick(["GetObject", "GetObject", "GetObject", "HeadObject", "DeleteObject"]))
+        }
+        return (rng.pick(BenchmarkCorpus.buckets), "config/\(rng.int(0..<20)).json", "GetObject")
     }
 }

@@ -68,6 +68,8 @@ public struct SynthesisInput: Sendable {
     /// At `exact` granularity: endpoints whose object keys were folded to prefixes as the store was read,
     /// because no exact draft could hold them (``AccessFolding/Collected/foldedExact``).
     public var foldedExact: Set<VPCEndpointID> = []
+    /// Today's endpoint policies' answers the fold already gave (``AccessFolding/answers``), for the builder.
+    public var policyAnswers = PolicyAnswers()
     /// Log files the store could not read, with their reasons: every draft of their account and
     /// Region is then unproven.
     public var failedFiles: [FailedFile] = []

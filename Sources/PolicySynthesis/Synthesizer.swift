@@ -68,7 +68,7 @@ public enum Synthesizer {
             let context = EndpointContext(endpoint: endpoint, region: directory.region(endpoint), service: directory.service(endpoint),
                                           accesses: VersionedDeletes.adding(to: directory.observed[endpoint.id] ?? []), trusted: trust.accounts,
                                           organization: organization, dataEventServices: dataEventServices,
-                                          foldedExact: foldedExact.contains(endpoint.id))
+                                          foldedExact: foldedExact.contains(endpoint.id), answers: input.policyAnswers)
             var diagnostics: [Diagnostic] = []
             if endpoint.service == nil {
                 diagnostics.append(Diagnostic("endpoint-not-in-inventory", .warning,
@@ -165,6 +165,8 @@ public enum Synthesizer {
         var dataEventServices: Set<String>
         /// The store's reader folded the endpoint's keys to prefixes: more than an exact draft can hold.
         var foldedExact = false
+        /// Today's policy's answers, shared with the fold.
+        var answers = PolicyAnswers()
     }
 
     /// Stages 5 to 8 for one endpoint: the fitted draft, its replay, the grant check, unused permissions, the diff.
@@ -174,7 +176,7 @@ public enum Synthesizer {
         let currentKnown = c.endpoint.policy != nil
         let compiledCurrent = CompiledPolicy(current, kind: c.endpoint.policyKind)
         let builder = EndpointPolicyBuilder(region: c.region, granularity: granularity, current: compiledCurrent, endpoint: c.endpoint.id,
-                                            catalog: actions, organization: c.organization)
+                                            catalog: actions, organization: c.organization, answers: c.answers)
         let (items, networkNotes) = NetworkOnlyGrants.expand(triage.draftable, current: current, compiled: compiledCurrent,
                                                              endpoint: c.endpoint.id, service: c.service)
         var fitted = EndpointDraft.fit(builder, items + grants.inferred, granularity: granularity, limit: endpointPolicyLimit)

@@ -13,25 +13,6 @@ public struct NetworkEvidence: Sendable, Equatable {
 }
 
 extension UsageStore {
-    /// The requests of `window` seen only in network activity events, summed by the same groups as the
-    /// logged ones (``ObservedAccess/networkOnly`` set, resource not logged), handed to `body`. A network
-    /// event whose call is also logged adds nothing: that request is counted once, by its logged event.
-    static func networkOnly(_ db: Database, _ condition: String, _ arguments: StatementArguments,
-                            _ body: (ObservedAccess) throws -> Void) throws {
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT \(accessColumns), COUNT(*) AS n, MIN(event_time) AS f, MAX(event_time) AS l, MIN(NULLIF(event_id, '')) AS s
-            FROM network_event n WHERE \(condition) AND NOT \(joined("n"))
-            GROUP BY resource, principal_arn, action, endpoint, endpoint_account, principal_kind, principal_account, resource_account,
-                     outcome, error_code, event_source, region, recipient_account
-            """, arguments: arguments)
-        while let row = try rows.next() {
-            guard var access = Self.access(row) else { continue }
-            (access.count, access.firstSeen, access.lastSeen, access.sampleEventID) = (row[13], row[14], row[15], row[16])
-            access.networkOnly = true
-            try body(access)
-        }
-    }
-
     /// How many network activity events of `window` joined a logged event of their call, and how many
     /// stand alone (`network_request` in the store says it per event).
     ///

@@ -6,10 +6,10 @@ import JSONTape
 import Logging
 import PerimeterSamples
 import PerimeterTestSupport
-import PolicySynthesis
+@testable import PolicySynthesis
 import UsageStore
 
-/// The store folds object keys as it sums requests (`AccessFolding`): the drafts must be the ones the
+/// Synthesis folds object keys as the store's rows come (`AccessFolding`): the drafts must be the ones the
 /// unfolded groups give, at every granularity, with far fewer groups held.
 struct AccessFoldingTests {
     static let account = "111122223333", endpoint = "vpce-0aaaabbbbccccdddd"
@@ -73,8 +73,8 @@ struct AccessFoldingTests {
 
     /// The groups as `synthesize` reads them: folded, with their source addresses.
     static func folded(_ store: UsageStore, _ granularity: Granularity, _ inventory: Inventory) throws -> AccessFolding.Collected {
-        var collected = try AccessFolding(granularity: granularity, inventory: inventory).collect { fold, each throws(StoreError) in
-            try store.observedAccess(fold: fold, each)
+        var collected = try AccessFolding(granularity: granularity, inventory: inventory).collect { each throws(StoreError) in
+            try store.accessRows(each)
         }
         collected.accesses = ObservedAccess.withSourceIPs(collected.accesses, from: try store.sources())
         return collected
@@ -101,18 +101,20 @@ struct AccessFoldingTests {
         if granularity == .exact { #expect(folded.accesses == keys) } else { #expect(folded.accesses.count * 10 < keys.count) }
     }
 
-    /// The store asks the fold once per scope (an identity and the first bytes of a key) and never for a
-    /// resource that is its own pattern: the groups, their order and the days must be those of asking for
-    /// every row — past the prefix limit, with keys the current policy names, keys with a NUL, and keys
-    /// that are their own pattern.
+    /// The rows come in key order and the fold flushes each principal's run of one action and bucket:
+    /// the drafts must still be those of the keys — past the prefix limit (a place counted across
+    /// actions), with keys the current policy names, keys with a NUL, keys that are their own pattern.
     @Test(arguments: [Granularity.prefix, .bucket])
-    func foldingByScopeGivesTheGroupsOfAskingEveryRow(granularity: Granularity) async throws {
+    func streamedFoldGivesTheDraftsOfTheKeys(granularity: Granularity) async throws {
         var records = Self.workload(), n = 10_000
         func add(_ key: String, _ role: String = "crawler", name: String = "GetObject") {
             n += 1
             records.append(Self.s3(name, "acme-many", key, role: role, n: n))
         }
-        for i in 0..<(SynthesisOptions.prefixLimit + 8) { add("p\(i)/\(i).json"); add("p\(i)/again.json") }
+        for i in 0..<(SynthesisOptions.prefixLimit + 8) {
+            add("p\(i)/\(i).json")
+            add("p\(i)/again.json", name: i % 2 == 0 ? "PutObject" : "GetObject")
+        }
         for key in ["a\u{0}/b/c", "a\u{0}/b/d", "a/\u{0}b", "a/\u{0}c", "x/*", "x/y/*", "x/y/z", "*", "flat"] { add(key, "odd") }
         for i in 0..<30 { add("p1/\(i)", "odd", name: "PutObject") }
         let store = try await Self.store(records)
@@ -125,42 +127,31 @@ struct AccessFoldingTests {
         inventory.endpoints[VPCEndpointID(Self.endpoint)] = Inventory.Endpoint(id: VPCEndpointID(Self.endpoint), serviceName: "com.amazonaws.us-east-1.s3",
                                                                                owner: AccountID(Self.account), policy: policy)
         for inventory in [Inventory(), inventory] {
-            let folding = AccessFolding(granularity: granularity, inventory: inventory)
-            func read(_ fold: ResourceFold) throws -> (groups: [ObservedAccess], days: AccessDays) {
-                var groups: [ObservedAccess] = []
-                let days = try store.observedAccess(fold: fold) { groups.append($0) }
-                return (groups, days)
-            }
-            let scoped = try read(try #require(folding.fold())), asked = try read(ResourceFold(try #require(folding.fold()).pattern))
-            #expect(scoped.groups == asked.groups)
-            #expect(scoped.groups.contains { $0.generalized } && scoped.groups.contains { !$0.generalized && $0.access.resource.s3ObjectKey != nil })
-            #expect(scoped.days.daily == asked.days.daily)
-            #expect(scoped.days.logged?.first == asked.days.logged?.first && scoped.days.logged?.last == asked.days.logged?.last)
+            let folded = try Self.folded(store, granularity, inventory).accesses
+            #expect(folded.contains { $0.generalized } && folded.contains { !$0.generalized && $0.access.resource.s3ObjectKey != nil })
+            #expect(folded.reduce(0) { $0 + $1.count } == Int64(records.count))
+            let keys = try store.observedAccess()
+            Self.expectSameDrafts(Self.synthesize(folded, granularity, inventory), Self.synthesize(keys, granularity, inventory))
         }
     }
 
-    /// What a resource's bytes tell the store before it asks the fold, by granularity: the bytes that decide
-    /// (`prefix`), no need to ask (`resource`), or ask for this row (`row`).
+    /// What a resource generalizes to, by granularity (nil: it stays as it is).
     @Test(arguments: [
-        ("arn:aws:s3:::b/first/k.json", ResourceFold.Scope.prefix(20), ResourceFold.Scope.prefix(14)),
-        ("arn:aws:s3:::b/first/*", .row, .prefix(14)),          // its own pattern at `prefix`
-        ("arn:aws:s3:::b/first/${*}", .prefix(20), .prefix(14)), // a logged `*`, escaped
-        ("arn:aws:s3:::b//k", .prefix(15), .prefix(14)),
-        ("arn:aws:s3:::b/flat", .row, .prefix(14)),             // no prefix: counted row by row
-        ("arn:aws:s3:::b/*", .resource, .resource),
-        ("arn:aws:s3:::b", .resource, .resource),
-        ("arn:aws:s3:::/k/x", .resource, .resource),
-        ("arn:aws:dynamodb:us-east-1:111122223333:table/t/x", .resource, .resource),
-        ("arn:aws:s3:::b/a\u{0}/c", .row, .row),                // a String read from the store stops at the NUL
-    ])
-    func scopeOfAResource(resource: String, prefix: ResourceFold.Scope, bucket: ResourceFold.Scope) throws {
-        for (granularity, expected) in [(Granularity.prefix, prefix), (.bucket, bucket)] {
-            let fold = try #require(AccessFolding(granularity: granularity, inventory: Inventory()).fold())
-            #expect(Array(resource.utf8).withUnsafeBytes { fold.scope($0) } == expected, "\(granularity)")
-        }
-        let allowing = try #require(AccessFolding(granularity: .prefix, inventory: Inventory(), allowedResources: ["arn:aws:s3:::other/*"]).fold())
-        #expect(Array(resource.utf8).withUnsafeBytes { allowing.scope($0) } == .row)
-        #expect(AccessFolding(granularity: .exact, inventory: Inventory()).fold() == nil)
+        ("arn:aws:s3:::b/first/k.json", "arn:aws:s3:::b/first/*", "arn:aws:s3:::b/*"),
+        ("arn:aws:s3:::b/first/*", "arn:aws:s3:::b/first/*", "arn:aws:s3:::b/*"),          // its own pattern at `prefix`
+        ("arn:aws:s3:::b/first/${*}", "arn:aws:s3:::b/first/*", "arn:aws:s3:::b/*"),       // a logged `*`, escaped
+        ("arn:aws:s3:::b//k", "arn:aws:s3:::b//*", "arn:aws:s3:::b/*"),
+        ("arn:aws-cn:s3:::b/first/k", "arn:aws-cn:s3:::b/first/*", "arn:aws-cn:s3:::b/*"), // another partition, kept
+        ("arn:aws:s3:::b/flat", nil, "arn:aws:s3:::b/*"),
+        ("arn:aws:s3:::b/*", nil, nil),
+        ("arn:aws:s3:::b", nil, nil),
+        ("arn:aws:s3:::/k/x", nil, nil),
+        ("arn:aws:dynamodb:us-east-1:111122223333:table/t/x", nil, nil),
+    ] as [(String, String?, String?)])
+    func generalizedPatternOfAResource(resource: String, prefix: String?, bucket: String?) {
+        #expect(Generalization.pattern(of: resource, .prefix) == prefix)
+        #expect(Generalization.pattern(of: resource, .bucket) == bucket)
+        #expect(Generalization.pattern(of: resource, .exact) == nil)
     }
 
     /// A batch delete logs `bucket/*`; single deletes folded into `bucket/*` are not one, and earn no `s3:DeleteObjectVersion`.

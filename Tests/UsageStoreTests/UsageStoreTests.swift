@@ -149,36 +149,41 @@ struct UsageStoreTests {
                     """, arguments: [code, source])
             }
         }
-        var groups: [ObservedAccess] = []
-        try store.observedAccess(fold: ResourceFold { $0.resource }) { groups.append($0) }
-        #expect(groups.count == 4)
-        #expect(Set(groups.map { "\($0.errorCode ?? "") \($0.eventSource)" }) == ["a 'b", "a' b", "a', b", "a ',b"])
+        var rows: [AccessRow] = []
+        try store.accessRows { rows.append($0) }
+        #expect(Set(rows.map(\.identity)).count == 4)
+        #expect(Set(rows.map { "\($0.columns.errorCode ?? "") \($0.columns.eventSource)" }) == ["a 'b", "a' b", "a', b", "a ',b"])
     }
 
-    /// The folded read counts the days from its own rows; they must be what the two queries count: rows
-    /// of other endpoints, none, denied requests, an action that does not read back and a window.
-    @Test func foldedReadCountsTheDaysAsTheQueriesDo() throws {
+    /// The store hands out its groups in key order — endpoint, principal, action, resource by its bytes —
+    /// whatever order they were written in, so that synthesis can fold one principal's keys of a bucket
+    /// as they come; each identity's columns are the same whatever row decoded them.
+    @Test func accessRowsComeInKeyOrder() throws {
         let dir = TestSupport.temporaryDirectory()
         let store = try Self.store(dir)
+        let rows: [(String, String, String, String)] = [
+            ("vpce-2", "role/a", "s3:GetObject", "arn:aws:s3:::b/z"), ("vpce-1", "role/b", "s3:GetObject", "arn:aws:s3:::b/k"),
+            ("vpce-1", "role/a", "s3:PutObject", "arn:aws:s3:::b/a"), ("vpce-1", "role/a", "s3:GetObject", "arn:aws:s3:::b/k/2"),
+            ("vpce-1", "role/a", "s3:GetObject", "arn:aws:s3:::b-2/k"), ("vpce-1", "role/a", "s3:GetObject", "arn:aws:s3:::b/k/10"),
+            ("", "role/a", "s3:GetObject", "arn:aws:s3:::b/\u{e9}"), ("vpce-1", "role/a", "s3:GetObject", "arn:aws:s3:::b/e\u{301}"),
+        ]
         try store.queue.write { db in
-            for (day, endpoint, action, outcome, count) in [
-                ("2026-11-01", "vpce-1", "s3:GetObject", "success", 3), ("2026-11-01", "vpce-1", "s3:GetObject", "success", 2),
-                ("2026-11-02", "vpce-1", "s3:PutObject", "denied-by-endpoint-policy", 5), ("2026-11-02", "vpce-2", "notAnAction", "success", 7),
-                ("2026-11-03", "", "s3:GetObject", "success", 11), ("2026-10-30", "vpce-2", "s3:GetObject", "failed-after-authorization", 13),
-            ] {
+            for (endpoint, role, action, resource) in rows {
                 try db.execute(sql: """
-                    INSERT INTO access VALUES (1, ?, ?, '111122223333', 'arn:aws:iam::111122223333:role/r', 'role', '111122223333',
-                                               ?, 'arn:aws:s3:::b/k', '111122223333', ?, '', 's3.amazonaws.com', 'us-east-1', '111122223333', ?, 1, 1, '')
-                    """, arguments: [day, endpoint, action, outcome, count])
+                    INSERT INTO access VALUES (1, '2026-11-01', ?, '111122223333', ?, 'role', '111122223333', ?, ?, '111122223333',
+                                               'success', '', 's3.amazonaws.com', 'us-east-1', '111122223333', 1, 1, 1, '')
+                    """, arguments: [endpoint, "arn:aws:iam::111122223333:" + role, action, resource])
             }
         }
-        for window in [DayWindow(), DayWindow(since: "2026-11-01", until: "2026-11-02")] {
-            let days = try store.observedAccess(window: window, fold: ResourceFold { $0.resource }) { _ in }
-            let logged = try store.loggedDays(window: window)
-            #expect(days.logged?.first == logged?.first && days.logged?.last == logged?.last)
-            #expect(days.daily == (try store.dailyRequests(window: window)))
-            #expect(!days.daily.isEmpty)
+        var read: [AccessRow] = []
+        try store.accessRows { read.append($0) }
+        func key(_ r: AccessRow) -> [[UInt8]] {
+            [Array((r.columns.endpoint?.rawValue ?? "").utf8), Array(r.columns.principal.arn.utf8),
+             Array(r.columns.access.action.description.utf8), Array(r.resource.utf8)]
         }
+        #expect(read.count == rows.count)
+        #expect(read.map(key) == read.map(key).sorted { $0.lexicographicallyPrecedes($1) { $0.lexicographicallyPrecedes($1) } })
+        #expect(read.map(\.resource).filter { $0.hasPrefix("arn:aws:s3:::b/k/") } == ["arn:aws:s3:::b/k/10", "arn:aws:s3:::b/k/2"])
     }
 
     /// The sources read without sums keep each distinct row once by its bytes: text moved from one column

@@ -25,11 +25,14 @@ extension PerimeterCommand {
         @Option(help: "The layout to generate when the folder is empty: large files, or small ones as trails deliver them (the cost per file dominates there).")
         var layout: BenchmarkCorpus.Layout = .large
 
+        @Option(help: "The workload to generate when the folder is empty (`perimeter sample --workload`).")
+        var workload: BenchmarkCorpus.Workload = .repeating
+
         @Option(help: "Measurements of ingest and of gzip -dc, taken alternately; the medians are shown (a shared machine's speed swings by a third within minutes).")
         var repeats: Int = 1
 
         func run() async throws {
-            let files = try await Self.prepare(corpus: corpus, records: records, layout: layout)
+            let files = try await Self.prepare(corpus: corpus, records: records, layout: layout, workload: workload)
             var gzips: [Double] = [], ingests: [ChildUsage] = []
             var output = ""
             for _ in 0..<max(1, repeats) {
@@ -59,9 +62,13 @@ extension PerimeterCommand {
 
         /// The corpus's files before the run; an empty folder is filled first with a generated corpus.
         @discardableResult
-        static func prepare(corpus: String, records: Int, layout: BenchmarkCorpus.Layout = .large) async throws -> [String] {
+        static func prepare(corpus: String, records: Int, layout: BenchmarkCorpus.Layout = .large,
+                            workload: BenchmarkCorpus.Workload = .repeating) async throws -> [String] {
             let files = (try? LogFileDiscovery.files(under: [corpus])) ?? []
-            if files.isEmpty { try await child(["sample", "--out", corpus, "--records", String(records), "--layout", layout.rawValue]) }
+            if files.isEmpty {
+                try await child(["sample", "--out", corpus, "--records", String(records), "--layout", layout.rawValue,
+                                 "--workload", workload.rawValue])
+            }
             return files
         }
 
@@ -106,6 +113,9 @@ extension PerimeterCommand {
         @Option(help: "Records to generate when the folder is empty.")
         var records: Int = 1_000_000
 
+        @Option(help: "The workload to generate when the folder is empty (`perimeter sample --workload`).")
+        var workload: BenchmarkCorpus.Workload = .repeating
+
         @Option(help: "A corpus of the same workload over a longer window (`perimeter sample --records 5000000`), for the growth targets.")
         var growthCorpus: String?
 
@@ -113,7 +123,7 @@ extension PerimeterCommand {
         var repeats: Int = 3
 
         func run() async throws {
-            try await IngestBenchmark.prepare(corpus: corpus, records: records)
+            try await IngestBenchmark.prepare(corpus: corpus, records: records, workload: workload)
             let count = max(1, repeats)
             // Each repeat measures everything back to back (ingest, run, and the growth corpus's ingest and
             // run): the ratios are taken within a repeat, then their median, so that the VM's speed, which

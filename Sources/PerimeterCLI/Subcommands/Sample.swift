@@ -22,6 +22,12 @@ extension PerimeterCommand {
         @Option(help: "How the benchmark corpus spreads its records: large files (1,000 / 5,000 records) or small ones as trails deliver them (23 / 12).")
         var layout: BenchmarkCorpus.Layout = .large
 
+        @Option(help: """
+            What the benchmark corpus's S3 requests do with object keys: repeat them (70% read one of 100 config files) \
+            or upload (most PutObject keys new: hot prefixes, dated paths, ids; reads of recent keys).
+            """)
+        var workload: BenchmarkCorpus.Workload = .repeating
+
         func validate() throws {
             if let records, records < 1 { throw ValidationError("--records must be positive") }
             if organization && records != nil { throw ValidationError("--organization and --records write different corpora: give one") }
@@ -33,7 +39,7 @@ extension PerimeterCommand {
                 for (path, bytes) in files.sorted(by: { $0.key < $1.key }) { try SampleWriter.write(bytes, to: out + "/" + path) }
                 Terminal.out("wrote \(files.count) files under \(out)")
             } else if let records {
-                let corpus = BenchmarkCorpus(records: records, layout: layout)
+                let corpus = BenchmarkCorpus(records: records, layout: layout, workload: workload)
                 let files = corpus.fileCount
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     var next = 0
@@ -66,3 +72,4 @@ enum SampleWriter {
 }
 
 extension BenchmarkCorpus.Layout: ExpressibleByArgument {}
+extension BenchmarkCorpus.Workload: ExpressibleByArgument {}

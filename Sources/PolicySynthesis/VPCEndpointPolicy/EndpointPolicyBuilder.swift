@@ -59,6 +59,8 @@ struct EndpointPolicyBuilder {
     let catalog: ActionCatalog
     /// The organization id, for `org` granularity (``buildForOrganization(_:mergePrincipals:)``).
     var organization: String? = nil
+    /// Today's policy's answers, shared with the store's fold.
+    var answers = PolicyAnswers()
 
     struct Grant: Hashable, Comparable {
         var audience: Audience
@@ -146,7 +148,7 @@ struct EndpointPolicyBuilder {
         var kept = exact
         let refused = exact.filter { grant, tally in
             guard case .awsOwned = grant.audience, tally.requests == 0 else { return false }
-            return !allowedByCurrent(grant.audience, grant.action, grant.resource.text)
+            return !allowedByCurrent(grant.audience, grant.action, grant.resource)
         }.keys.sorted(by: <)
         var notes: [Diagnostic] = []
         for grant in refused {
@@ -161,13 +163,13 @@ struct EndpointPolicyBuilder {
     /// Step 2: object keys generalized per audience and bucket, never beyond what the current policy grants.
     func generalize(_ exact: [Grant: Tally], _ granularity: Granularity) -> ([Grant: Tally], [Diagnostic]) {
         var general: [Grant: Tally] = [:]
-        var byBucket: [Placed: Set<Resource>] = [:]   // generalized resources of each audience's bucket
+        var budget = PrefixBudget<Placed>()   // generalized resources of each audience's bucket
         var generalized: [Grant: Resource] = [:]
         for grant in exact.keys {
-            let g = Self.generalize(grant.resource, granularity)
+            let g = Generalization.generalize(grant.resource, granularity)
             generalized[grant] = g
             if let bucket = grant.resource.arn?.s3BucketARN, grant.resource.s3ObjectKey != nil {
-                byBucket[Placed(audience: grant.audience, place: Resource(policyText: bucket.description)), default: []].insert(g)
+                _ = budget.admit(g, at: Placed(audience: grant.audience, place: Resource(policyText: bucket.description)))
             }
         }
         var widened = Set<ARN>()
@@ -175,13 +177,12 @@ struct EndpointPolicyBuilder {
         for (grant, tally) in exact {
             var resource = generalized[grant]!
             if granularity == .prefix, let bucket = grant.resource.arn?.s3BucketARN, grant.resource.s3ObjectKey != nil,
-               let prefixes = byBucket[Placed(audience: grant.audience, place: Resource(policyText: bucket.description))],
-               prefixes.count > SynthesisOptions.prefixLimit {
+               budget.isOver(Placed(audience: grant.audience, place: Resource(policyText: bucket.description))) {
                 resource = Resource(policyText: PolicyText.allObjects(inBucketARN: bucket.description))
                 widened.insert(bucket)
             }
             // Never widen beyond what the current policy grants: fall back to the logged resource.
-            if resource != grant.resource, !allowedByCurrent(grant.audience, grant.action, resource.text) {
+            if resource != grant.resource, !allowedByCurrent(grant.audience, grant.action, resource) {
                 keptExact.append((grant, resource))
                 resource = grant.resource
             }
@@ -306,68 +307,6 @@ struct EndpointPolicyBuilder {
         return evidence
     }
 
-    /// The generalized form of a resource under `granularity` (only S3 object keys change; the key's
-    /// escapes hold no `/`, so its first segment is the escaped first segment).
-    static func generalize(_ resource: Resource, _ granularity: Granularity) -> Resource {
-        generalize(text: resource.text, granularity).map { Resource(policyText: $0) } ?? resource
-    }
-
-    /// The generalized policy text of an S3 object ARN under `granularity`, or nil when nothing changes:
-    /// `arn:aws:s3:::b/uploads/x.json` → `arn:aws:s3:::b/uploads/*` (`prefix`), `arn:aws:s3:::b/*`
-    /// (`bucket`). The text before the key is kept as it is (partition included).
-    static func generalize(text: String, _ granularity: Granularity) -> String? {
-        guard let parts = ObjectParts(text) else { return nil }
-        switch granularity {
-        case .exact: return nil
-        case .bucket: return parts.bucketPattern
-        case .prefix, .org: return parts.prefixPattern
-        }
-    }
-
-    /// Where an S3 object ARN's bucket and first key segment end, found once in its bytes (the store's
-    /// fold reads every logged object ARN); nil for anything else and for a key of `*` (a batch delete's).
-    struct ObjectParts {
-        let text: String
-        /// The `/` after the bucket name.
-        let slash: String.Index
-        /// The `/` after the key's first segment, if the key has one.
-        let second: String.Index?
-
-        init?(_ text: String) {
-            guard let (slash, second) = Self.slashes(text.utf8) else { return nil }
-            self.text = text
-            self.slash = slash
-            self.second = second
-        }
-
-        /// Where an S3 object ARN's text has the `/` after the bucket name and the one after the key's
-        /// first segment (nil when the key has none); nil when it is not an object ARN or its key is `*`.
-        /// Read from the text or from the bytes the store holds: one rule for both.
-        static func slashes<Text: Collection<UInt8>>(_ utf8: Text) -> (slash: Text.Index, second: Text.Index?)? {
-            guard utf8.starts(with: "arn:".utf8) else { return nil }
-            var colons = 0, i = utf8.startIndex, serviceStart = i
-            while i < utf8.endIndex, colons < 5 {
-                if utf8[i] == UInt8(ascii: ":") {
-                    colons += 1
-                    if colons == 2 { serviceStart = utf8.index(after: i) }
-                    if colons == 3, !utf8[serviceStart..<i].elementsEqual("s3".utf8) { return nil }
-                }
-                i = utf8.index(after: i)
-            }
-            guard colons == 5, let slash = utf8[i...].firstIndex(of: UInt8(ascii: "/")), slash != i else { return nil }
-            let key = utf8.index(after: slash)
-            guard !utf8[key...].elementsEqual("*".utf8) else { return nil }
-            return (slash, utf8[key...].firstIndex(of: UInt8(ascii: "/")))
-        }
-
-        /// `…:::bucket/*`.
-        var bucketPattern: String { PolicyText.allObjects(inBucketARN: String(Substring(text.utf8[..<slash]))) }
-        /// `…:::bucket/first/*`, nil when the key has no `/`.
-        var prefixPattern: String? { second.map { PolicyText.allObjects(inBucketARN: String(Substring(text.utf8[..<$0]))) } }
-        /// `…:::bucket/`, what names the bucket.
-        var bucketARN: Substring { text[...slash] }
-    }
-
     /// A Sid from the audience, the services and the access levels: `AppServerS3Read`, `AppServerAnd2MoreS3Write`,
     /// `ServiceCloudtrailS3Write`, `AWSOwnedAmazonLinux`.
     static func sid(_ audiences: [Audience], actions: [IAMAction], catalog: ActionCatalog) -> String {
@@ -399,19 +338,7 @@ struct EndpointPolicyBuilder {
     }
 
     /// Whether the current policy allows `action` on `resource` (a pattern: wildcards sampled) for the audience.
-    func allowedByCurrent(_ audience: Audience, _ action: IAMAction, _ resource: String) -> Bool {
-        Self.allows(current, endpoint: endpoint, audience, action, resource)
-    }
-
-    /// Whether `current`, the policy of `endpoint`, allows `action` on `resource` (a pattern: wildcards
-    /// sampled) for the audience; an unevaluable answer counts as allowed (the grant check decides).
-    static func allows(_ current: CompiledPolicy, endpoint: VPCEndpointID, _ audience: Audience, _ action: IAMAction, _ resource: String) -> Bool {
-        let sample = PolicyText.sample(of: resource)
-        let principal = audience.principal.map(RequestPrincipal.init) ?? RequestPrincipal(kind: .anonymous, arn: Principal.anonymousARN)
-        var context = RequestContext(action: action.description, resource: sample, principal: principal,
-                                     keys: ["aws:SourceVpce": [endpoint.rawValue]])
-        context.unsetKeys = Replay.unsetKeys(principal, throughEndpoint: true)
-        let decision = current.evaluate(context).decision
-        return decision == .allow || decision == .unevaluable
+    func allowedByCurrent(_ audience: Audience, _ action: IAMAction, _ resource: Resource) -> Bool {
+        answers.allows(current, endpoint: endpoint, audience, action, resource)
     }
 }
