@@ -74,7 +74,7 @@ let package = Package(
             /** Least-privilege endpoint and bucket policies, diff, unused permissions, replay, report */
             name: "PolicySynthesis",
             dependencies: ["AWSModel", "IAMPolicy", "JSONTape", .product(name: "Yams", package: "Yams")],
-            resources: [.copy("Resources/aws-owned-buckets.tsv")]),
+            resources: [.copy("Resources/aws-owned-buckets.tsv"), .copy("Resources/ip-ranges.json")]),
 
         // MARK: Commands
         .target(

@@ -23,6 +23,7 @@ enum SynthesisStep {
 
     static func run(store: UsageStore, _ group: SynthesisOptionGroup) throws -> SynthesisResult {
         let inventory = try readInventory(group.inventory, trustedAccounts: group.options.trustedAccounts)
+        let ranges = try group.serviceRanges()
         var window = DayWindow(since: group.since, until: group.until)
         var heldOut: (window: DayWindow, from: String, through: String)?
         if let days = group.holdoutDays, let logged = try store.loggedDays(window: window) {
@@ -49,7 +50,8 @@ enum SynthesisStep {
         // The requests (and the days they fall on) on another core while the sources, flows and counts are
         // read here: about even on 1M records (1.4 s each).
         let ((collected, days), (sources, flows, totals, categories)) = try concurrently({ try read(learned) }) {
-            (try store.sources(window: window, sums: false), try store.flows(window: window, keeping: endpointAddresses), try store.totals(),
+            (try store.sources(window: window, sums: false),
+             try store.flows(window: window, keeping: endpointAddresses, placing: ranges.placeNumber), try store.totals(),
              try store.eventCategories())
         }
         // The chart and the logged days are of the window shown: the one learned from, unless days are held out.
@@ -63,6 +65,8 @@ enum SynthesisStep {
         var input = SynthesisInput(observed: observed, flows: flows, sources: sources, eventCategories: categories, inventory: inventory,
                                    options: group.options, rejectedRecords: totals.rejects)
         input.foldedExact = collected.foldedExact
+        input.sourceVolumes = try store.sourceVolumes(window: window)
+        input.ipRanges = ranges
         // Failed files stay in the store with their reason until a later ingest reads them: every run knows.
         input.failedFiles = totals.failedFiles.map { FailedFile(path: $0.path, reason: $0.reason) }
         // For the report: the days learned from and any held-out ones.

@@ -194,6 +194,25 @@ extension UsageStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v8") { db in
+            // Sources keep their requests' outcome and the bytes they logged (`bytesTransferredIn/Out`): an
+            // address's flow bytes are explained only by authorized requests of comparable volume. Rows written
+            // before hold neither, so CloudTrail's aggregates are dropped with their files' ledger rows, as in
+            // v5: the next ingest reads those files again. Flow rows keep their meaning and stay.
+            try db.execute(sql: """
+                ALTER TABLE source ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
+                ALTER TABLE source ADD COLUMN bytes_in INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE source ADD COLUMN bytes_out INTEGER NOT NULL DEFAULT 0;
+                DELETE FROM access;
+                DELETE FROM source;
+                DELETE FROM event_category;
+                DELETE FROM event_seen;
+                DELETE FROM event_variant;
+                DELETE FROM reject WHERE file_id IN (SELECT id FROM file WHERE kind = 'cloudtrail');
+                DELETE FROM skipped WHERE file_id IN (SELECT id FROM file WHERE kind = 'cloudtrail');
+                DELETE FROM file WHERE kind = 'cloudtrail';
+                """)
+        }
         return migrator
     }
 }
