@@ -9,6 +9,7 @@ struct CoverageVolumeTests {
         var description: String
         var flowBytes: Int64, requests: Int64, bytesIn: Int64, bytesOut: Int64
         var explained: Bool
+        var service = "s3"
     }
 
     static let mb: Int64 = 1_000_000
@@ -28,6 +29,11 @@ struct CoverageVolumeTests {
         // The store holds its sums at 2^62; a credit past Int64 is held there too, never a trap.
         Case(description: "counts held at the limit never trap", flowBytes: 1 << 62, requests: .max, bytesIn: .max, bytesOut: .max,
              explained: true),
+        // DynamoDB's events log no byte count: a request is credited at most an item's 400 KB.
+        Case(description: "217 DynamoDB requests, 1 MB sent", flowBytes: mb, requests: 217, bytesIn: 0, bytesOut: 0, explained: true,
+             service: "dynamodb"),
+        Case(description: "one DynamoDB request, 900 MB sent", flowBytes: 900 * mb, requests: 1, bytesIn: 0, bytesOut: 0, explained: false,
+             service: "dynamodb"),
         Case(description: "flow bytes at the limit, nothing logged", flowBytes: 1 << 62, requests: 1, bytesIn: 0, bytesOut: 0,
              explained: false),
     ]
@@ -36,7 +42,7 @@ struct CoverageVolumeTests {
     func requestsExplainFlowBytesByVolume(_ c: Case) {
         let volume = SourceVolume(endpoint: Fixture.s3Endpoint, sourceIP: "10.0.1.21", requests: c.requests, bytesIn: c.bytesIn,
                                   bytesOut: c.bytesOut)
-        #expect(CoverageVolume.explains(credit: CoverageVolume.credit(volume), flowBytes: c.flowBytes) == c.explained)
+        #expect(CoverageVolume.explains(credit: CoverageVolume.credit(volume, service: c.service), flowBytes: c.flowBytes) == c.explained)
     }
 
     static let host = "10.0.3.77"
@@ -61,7 +67,7 @@ struct CoverageVolumeTests {
         let item = try #require(r.endpoints[0].evidenceTable.items.first { $0.code == .flowCoverage })
         #expect(item.status == .missing)
         #expect(item.finding == "unexplained-volume")
-        let credit = CoverageVolume.credit(one)
+        let credit = CoverageVolume.credit(one, service: "s3")
         #expect(item.detail.description.contains(Self.host))
         #expect(item.detail.description.contains("\(900 * Self.mb - credit) bytes unexplained"))
         #expect(item.remedy?.description.contains("data events") == true)

@@ -53,7 +53,9 @@ enum FlowEvidence {
         findings.inferred = inferred + pulls.filter { seen.insert("\($0.endpoint) \($0.bucket)").inserted }
         findings.notNeeded = notNeeded(c, supported: supported.union(pulled), logged: logged)
         let volumes = Dictionary(c.volumes.map { ("\($0.endpoint) \($0.sourceIP)", $0) }, uniquingKeysWith: { a, _ in a })
-        (findings.sources, findings.coverageGaps, findings.unexplainedVolume) = sourcesAndGaps(byEndpoint, people, volumes, needs)
+        let services = Dictionary(c.endpoints.map { ($0.id.rawValue, $0.service) }, uniquingKeysWith: { a, _ in a })
+        (findings.sources, findings.coverageGaps, findings.unexplainedVolume) = sourcesAndGaps(byEndpoint, people, volumes, needs,
+                                                                                               services: services)
         return findings
     }
 
@@ -153,7 +155,8 @@ enum FlowEvidence {
     /// explains them (coverage gaps); and those whose requests' volume does not explain their flow bytes
     /// (``CoverageVolume``) and no need does (unexplained volume).
     static func sourcesAndGaps(_ byEndpoint: [String: [String: [ObservedFlow]]], _ people: PrincipalIndex,
-                               _ volumes: [String: SourceVolume], _ needs: Needs) -> ([EndpointSource], [CoverageGap], [CoverageGap]) {
+                               _ volumes: [String: SourceVolume], _ needs: Needs,
+                               services: [String: String?]) -> ([EndpointSource], [CoverageGap], [CoverageGap]) {
         var sources: [EndpointSource] = [], gaps: [CoverageGap] = [], unexplained: [CoverageGap] = []
         for (endpoint, bySource) in byEndpoint.sorted(by: { $0.key < $1.key }) {
             for (ip, group) in bySource.sorted(by: { $0.key < $1.key }) {
@@ -162,7 +165,7 @@ enum FlowEvidence {
                                             instances: instances.sorted(), principals: people.principals(ip, instances),
                                             bytes: group.reduce(0) { $0.addingSaturated($1.bytes) }, flows: group.reduce(0) { $0 + $1.records },
                                             firstSeen: group.map(\.firstSeen).min()!, lastSeen: group.map(\.lastSeen).max()!)
-                let volume = volumes["\(endpoint) \(ip)"], credit = CoverageVolume.credit(volume)
+                let volume = volumes["\(endpoint) \(ip)"], credit = CoverageVolume.credit(volume, service: services[endpoint] ?? nil)
                 if let volume, CoverageVolume.explains(credit: credit, flowBytes: source.bytes) {
                     source.explainedBy = ["\(volume.requests) authorized requests, \(credit) bytes credited"]
                 } else {

@@ -328,7 +328,7 @@ public enum ReportRenderer {
             blocks.append(.heading(level: 3, "Unexplained volume", id: "unexplained-volume"))
             blocks.append(.list(capped(f.unexplainedVolume, by: FlowFindings.largestFirst, noun: "sources") { g in
                 let explained = "\(bytes(g.creditedBytes)) of it explained"
-                let host = "\(code(g.endpoint)) \(code(g.sourceAddress)) \(names(g.instances))"
+                let host: ReportLine = "\(code(g.endpoint)) \(code(g.sourceAddress)) \(names(g.instances))"
                 return ReportItem("\(host): \(bytes(g.bytes)), \(explained); \(g.reason)")
             }))
         }

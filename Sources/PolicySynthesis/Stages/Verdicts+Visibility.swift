@@ -163,8 +163,8 @@ extension Verdicts {
                         "\(value: largest.sourceAddress) sent \(largest.bytes) bytes through the endpoint; its "
                             + "\(n(largest.requests, "authorized request")) through it account for \(largest.creditedBytes): "
                             + "\(largest.bytes - largest.creditedBytes) bytes unexplained\(more)",
-                        remedy: "enable S3 data events (they log \(value: "bytesTransferredIn") and \(value: "bytesTransferredOut")) "
-                            + "or network activity events for what those sources reach, or find what they send")
+                        remedy: "enable data events for what those sources reach (S3's log \(value: "bytesTransferredIn") and "
+                            + "\(value: "bytesTransferredOut")), or find what they send")
     }
 
     static let gatewayFields: Message = "enable VPC flow logs for the endpoint's VPC with the fields \(value: "vpc-id"), "
