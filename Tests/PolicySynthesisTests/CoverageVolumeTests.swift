@@ -149,6 +149,18 @@ struct DefaultFormatPlacementTests {
         #expect(item?.detail.description.contains("may be another VPC's") == true)
     }
 
+    @Test func aPlacedRecordOfAnotherVPCCountsNotAgainstTheEndpoint() {
+        var other = Self.v2(CoverageVolumeTests.host, "52.216.8.1", bytes: 450_000_000)
+        other.vpcID = "vpc-0other"
+        var inventory = Fixture.inventory(policy: VerdictTests.current)
+        inventory.bucketPolicies["app-data"] = PolicyDocument(statements: [])
+        let r = Fixture.run(VerdictTests.observed, inventory: inventory, options: VerdictTests.options,
+                            flows: [Self.v2("10.0.1.21", "52.216.8.1", bytes: 1000), other],
+                            sources: [FlowEvidenceTests.source("10.0.1.21")], ranges: .shipped)
+        #expect(r.flows.coverageGaps.isEmpty)
+        #expect(r.endpoints[0].evidenceTable.items.first { $0.code == .flowCoverage }?.status == .proven)
+    }
+
     /// A file holding one prefix entry.
     static func file(_ entry: String) -> String { #"{"syncToken": "1", "createDate": "d", "prefixes": [\#(entry)]}"# }
 

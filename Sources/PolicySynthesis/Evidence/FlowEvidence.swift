@@ -104,7 +104,9 @@ enum FlowEvidence {
         }
         if endpoint.isGateway {
             if flows.contains(where: { $0.vpcID == vpc && !$0.destinationService.isEmpty && $0.trafficPath > 0 }) { return .tied }
-            let placed = flows.filter { $0.placedRegion == region && $0.destinationService == endpoint.service.flatMap { flowService[$0] } }
+            let placed = flows.filter { f in
+                f.placedRegion == region && f.destinationService == endpoint.service.flatMap { flowService[$0] } && mayBeIn(f, vpc: vpc)
+            }
             if placed.contains(where: { requestIPs.contains($0.sourceAddress) }) { return .tied }
             if !placed.isEmpty {
                 return .untied("default-format flow records reach the service's published address ranges of \(value: region), but none "
@@ -139,7 +141,7 @@ enum FlowEvidence {
                 matching = egress.filter { $0.destinationService == service && (
                     ($0.trafficPath == TrafficPath.endpoint || $0.trafficPath == TrafficPath.internetGatewayOrGatewayEndpoint)
                         && (endpoint.vpcID == nil || $0.vpcID.isEmpty || $0.vpcID == endpoint.vpcID)
-                    || $0.placedRegion == region && ($0.vpcID.isEmpty || $0.vpcID == "-")) }
+                    || $0.placedRegion == region && Self.mayBeIn($0, vpc: endpoint.vpcID)) }
             } else if !endpoint.addresses.isEmpty {
                 let addresses = Set(endpoint.addresses)
                 matching = egress.filter { addresses.contains($0.destinationAddress) }
@@ -189,6 +191,11 @@ enum FlowEvidence {
             }
         }
         return (sources, gaps, unexplained)
+    }
+
+    /// Whether a flow may be of `vpc`: its own, or one it does not name (`-` or empty in default-format records).
+    static func mayBeIn(_ flow: ObservedFlow, vpc: String?) -> Bool {
+        flow.vpcID.isEmpty || flow.vpcID == "-" || vpc == nil || flow.vpcID == vpc
     }
 
     static func instances(_ group: [ObservedFlow]) -> Set<String> {
