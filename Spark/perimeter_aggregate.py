@@ -117,7 +117,8 @@ def main():
     # The store keeps no empty sample: the smallest non-empty id, else none.
     access = access.withColumn("sample", F.when(F.col("sample") == "", F.lit(None)).otherwise(F.col("sample")))
     sources = (stored.where("source IS NOT NULL").groupBy(F.col("source").alias("k"))
-               .agg(F.count("*").alias("count"), F.min("time").alias("first"), F.max("time").alias("last")))
+               .agg(F.count("*").alias("count"), F.min("time").alias("first"), F.max("time").alias("last"),
+                    F.sum(F.coalesce("in", F.lit(0))).alias("in"), F.sum(F.coalesce("out", F.lit(0))).alias("out")))
     categories = stored.groupBy("category").agg(F.count("*").alias("count"))
     flows = (kept.where("t = 'flow'").groupBy("k")
              .agg(F.sum("records").alias("records"), F.sum("packets").alias("packets"), F.sum("bytes").alias("bytes"),
@@ -158,6 +159,7 @@ def row_schema():
         T.StructField("first", T.LongType()), T.StructField("last", T.LongType()),
         T.StructField("code", T.StringType()), T.StructField("line", T.LongType()), T.StructField("offset", T.LongType()),
         T.StructField("reason", T.StringType()), T.StructField("excerpt", T.StringType()), T.StructField("count", T.LongType()),
+        T.StructField("in", T.LongType()), T.StructField("out", T.LongType()),
     ])
 
 

@@ -42,12 +42,18 @@ public struct NormalizedEvent: Sendable, Hashable {
     /// The `eventCategory` of network activity events.
     public static let networkActivity = "NetworkActivity"
 
+    /// `additionalEventData.bytesTransferredIn`: bytes the request sent to the service (0 when not logged
+    /// or not a count).
+    public var bytesIn: Int64 = 0
+    /// `additionalEventData.bytesTransferredOut`: bytes the service sent back (0 when not logged or not a count).
+    public var bytesOut: Int64 = 0
+
     /// An event as the normalizer makes it.
     public init(eventID: String?, eventTime: Int64, eventSource: String, eventName: String, region: String,
                 principal: Principal, sessionName: String?, accesses: [ResourceAccess],
                 vpcEndpointID: VPCEndpointID?, vpcEndpointAccount: AccountID?, sourceIP: String?,
                 userAgent: String?, recipientAccount: AccountID?, outcome: Outcome, errorCode: String?,
-                category: String?, requestID: String? = nil) {
+                category: String?, requestID: String? = nil, bytesIn: Int64 = 0, bytesOut: Int64 = 0) {
         self.eventID = eventID
         self.eventTime = eventTime
         self.eventSource = eventSource
@@ -65,5 +71,7 @@ public struct NormalizedEvent: Sendable, Hashable {
         self.errorCode = errorCode
         self.category = category
         self.requestID = requestID
+        self.bytesIn = bytesIn
+        self.bytesOut = bytesOut
     }
 }

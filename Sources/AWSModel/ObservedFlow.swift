@@ -25,6 +25,10 @@ public struct ObservedFlow: Sendable, Hashable, Comparable {
     public var destinationService: String
     /// `ingress` or `egress`, `-` when not logged.
     public var flowDirection: String
+    /// For a record that names no service: the Region whose published address ranges of the service now in
+    /// ``destinationService`` hold its destination (AWS's `ip-ranges.json`); empty otherwise. Set by
+    /// synthesis, never stored.
+    public var placedRegion = ""
     /// Flow records folded into this one.
     public var records: Int64
     /// Packets over the folded records (saturating).

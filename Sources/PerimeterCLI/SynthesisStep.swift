@@ -23,6 +23,7 @@ enum SynthesisStep {
 
     static func run(store: UsageStore, _ group: SynthesisOptionGroup) throws -> SynthesisResult {
         let inventory = try readInventory(group.inventory, trustedAccounts: group.options.trustedAccounts)
+        let ranges = try group.serviceRanges()
         var window = DayWindow(since: group.since, until: group.until)
         var heldOut: (window: DayWindow, from: String, through: String)?
         if let days = group.holdoutDays, let logged = try store.loggedDays(window: window) {
@@ -47,7 +48,8 @@ enum SynthesisStep {
         // The requests on another core while the sources, flows, counts and days are read here.
         // The chart and the logged days are of the window shown: the one learned from, unless days are held out.
         let (collected, (sources, flows, totals, categories, daily, logged)) = try concurrently({ try read(learned) }) {
-            (try store.sources(window: window, sums: false), try store.flows(window: window, keeping: endpointAddresses), try store.totals(),
+            (try store.sources(window: window, sums: false), try store.flows(window: window, keeping: endpointAddresses, placing: ranges.placeNumber),
+             try store.totals(),
              try store.eventCategories(), try store.dailyRequests(window: shown), try store.loggedDays(window: shown))
         }
         let observed = ObservedAccess.withSourceIPs(collected.accesses, from: sources)
@@ -59,6 +61,8 @@ enum SynthesisStep {
                                    options: group.options, rejectedRecords: totals.rejects)
         input.foldedExact = collected.foldedExact
         input.policyAnswers = folding.answers
+        input.sourceVolumes = try store.sourceVolumes(window: window)
+        input.ipRanges = ranges
         // Failed files stay in the store with their reason until a later ingest reads them: every run knows.
         input.failedFiles = totals.failedFiles.map { FailedFile(path: $0.path, reason: $0.reason) }
         // For the report: the days learned from and any held-out ones.

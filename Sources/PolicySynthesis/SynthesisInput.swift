@@ -73,6 +73,11 @@ public struct SynthesisInput: Sendable {
     /// Log files the store could not read, with their reasons: every draft of their account and
     /// Region is then unproven.
     public var failedFiles: [FailedFile] = []
+    /// What each address's authorized requests through each endpoint moved: what explains its flow bytes.
+    public var sourceVolumes: [SourceVolume] = []
+    /// The services' published address ranges that place default-format flow records (nil: none, and
+    /// such records prove nothing).
+    public var ipRanges: ServiceRanges?
 
     /// An input; everything but the observed requests may be empty.
     public init(observed: [ObservedAccess], flows: [ObservedFlow] = [], sources: [ObservedSource] = [],

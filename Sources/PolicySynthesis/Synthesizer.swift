@@ -47,8 +47,10 @@ public enum Synthesizer {
             let said: Message = "\(value: id.rawValue) is not shown to be yours (\(why)): "
             assumptions.append(Diagnostic("endpoint-not-shown-yours", .note, said + "no draft, and no bucket lock answers it"))
         }
-        let flows = FlowEvidence.analyze(input.flows, FlowEvidence.Context(
-            endpoints: directory.sorted, regionOf: directory.region, observed: input.observed, sources: input.sources, catalog: catalog))
+        let placedFlows = input.ipRanges?.place(input.flows) ?? input.flows
+        let flows = FlowEvidence.analyze(placedFlows, FlowEvidence.Context(
+            endpoints: directory.sorted, regionOf: directory.region, observed: input.observed, sources: input.sources, catalog: catalog,
+            volumes: input.sourceVolumes))
         let dataEventServices = Set(input.eventCategories.filter { $0.category == "Data" && $0.count > 0 }.map(\.service))
 
         // The endpoints' drafts are independent of each other and of the bucket locks: they are made side
@@ -115,10 +117,15 @@ public enum Synthesizer {
             flowLogs: !input.flows.isEmpty,
             acceptCoverageGaps: input.options.acceptCoverageGaps, trust: trust, minimumDays: input.options.minimumDays,
             failedFiles: input.failedFiles, adminPrincipals: input.options.adminPrincipals)
+        let requestIPs = input.sourceVolumes.reduce(into: [String: Set<String>]()) {
+            $0[$1.endpoint.rawValue, default: []].insert($1.sourceIP)
+        }
         for i in results.indices {
             let id = results[i].endpoint.id.rawValue, observed = directory.observed[results[i].endpoint.id] ?? []
             results[i].judge(Verdicts.endpoint(results[i], review: review, gaps: flows.coverageGaps.filter { $0.endpoint == id },
-                                               flowTie: FlowEvidence.tie(input.flows, results[i].endpoint),
+                                               unexplained: flows.unexplainedVolume.filter { $0.endpoint == id },
+                                               flowTie: FlowEvidence.tie(placedFlows, results[i].endpoint, region: results[i].region,
+                                                                         requestIPs: requestIPs[id] ?? []),
                                                blind: Verdicts.blindResources(observed),
                                                networkOnly: NetworkOnlyGrants.actions(observed), seen))
         }

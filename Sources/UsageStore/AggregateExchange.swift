@@ -29,10 +29,12 @@ public enum AggregateExchange {
             let (access, source, category) = keys.keys(event)
             let accessJSON = access.map { k in array([k.day, k.endpoint, k.endpointAccount, k.principalARN, k.principalKind, k.principalAccount, k.action,
                                                        k.resource, k.resourceAccount, k.outcome, k.errorCode, k.eventSource, k.region, k.recipientAccount]) }
-            let sourceJSON = source.map { s in array([s.day, s.endpoint, s.principal, s.session, s.sourceIP, s.userAgent]) } ?? "null"
+            let sourceJSON = source.map { s in
+                array([s.day, s.endpoint, s.principal, s.session, s.sourceIP, s.userAgent, s.outcome])
+            } ?? "null"
             out.append("{\"t\":\"event\",\(head),\"time\":\(event.eventTime),\"id\":\(event.eventID.map(JSONString.quote) ?? "null"),"
                        + "\"access\":[\(accessJSON.joined(separator: ","))],\"source\":\(sourceJSON),"
-                       + "\"category\":\(JSONString.quote(category.text))}")
+                       + "\"category\":\(JSONString.quote(category.text)),\"in\":\(event.bytesIn),\"out\":\(event.bytesOut)}")
         }
         for f in file.flows {
             // The key as strings, numbers too: a group key of one type.
@@ -131,9 +133,12 @@ extension UsageStore {
             var sources: [SourceKey: AccessCounts] = [:]
             for row in rows {
                 let k = row["k"]?.elements.compactMap(\.string) ?? []
-                guard k.count == 6 else { throw StoreError(message: "a source row without its 6 keys") }
-                sources[SourceKey(day: k[0], endpoint: k[1], principal: k[2], session: k[3], sourceIP: k[4], userAgent: k[5])] =
-                    AccessCounts(count: try Self.amount(row, "count"), first: try Self.amount(row, "first"), last: try Self.amount(row, "last"))
+                guard k.count == 7 else { throw StoreError(message: "a source row without its 7 keys") }
+                let key = SourceKey(day: k[0], endpoint: k[1], principal: k[2], session: k[3], sourceIP: k[4], userAgent: k[5],
+                                    outcome: k[6])
+                sources[key] = AccessCounts(count: try Self.amount(row, "count"), first: try Self.amount(row, "first"),
+                                            last: try Self.amount(row, "last"), bytesIn: try Self.amount(row, "in"),
+                                            bytesOut: try Self.amount(row, "out"))
             }
             try statements.insertSources(db, file: groups, sources)
             return sources.count

@@ -24,6 +24,7 @@ struct EventDigest: Hashable, Sendable {
                      event.vpcEndpointAccount?.rawValue, event.sourceIP, event.userAgent, event.recipientAccount?.rawValue,
                      event.outcome.rawValue, event.errorCode, event.category]
         for text in texts { add(text) }
+        for count in [event.bytesIn, event.bytesOut] { withUnsafeBytes(of: count.littleEndian) { bytes.append(contentsOf: $0) } }
         add(String(event.accesses.count))
         for access in event.accesses {
             add(access.action.description)

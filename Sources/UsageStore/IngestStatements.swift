@@ -52,8 +52,9 @@ struct IngestStatements {
             ON CONFLICT DO UPDATE SET count = MIN(count + excluded.count, \(UsageStore.countLimit))
             """))
         sources = FastStatement(try db.cachedStatement(sql: """
-            INSERT INTO source(file_id, day, endpoint, principal_arn, session_name, source_ip, user_agent, count, first_seen, last_seen)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO source(file_id, day, endpoint, principal_arn, session_name, source_ip, user_agent, outcome, count, first_seen,
+                               last_seen, bytes_in, bytes_out)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """))
         flows = FastStatement(try db.cachedStatement(sql: """
             INSERT INTO flow(file_id, day, interface_id, instance_id, vpc_id, srcaddr, dstaddr, dstport, protocol, action, traffic_path,
@@ -169,10 +170,11 @@ struct IngestStatements {
         for (k, c) in rows {
             sources.bind(file)
             sources.bind(k.day); sources.bind(k.endpoint); sources.bind(k.principal); sources.bind(k.session); sources.bind(k.sourceIP)
-            sources.bind(k.userAgent)
+            sources.bind(k.userAgent); sources.bind(k.outcome)
             sources.bind(c.count)
             sources.bind(c.first)
             sources.bind(c.last)
+            sources.bind(c.bytesIn); sources.bind(c.bytesOut)
             try sources.run(db)
         }
     }

@@ -69,6 +69,8 @@ struct SourceKey: Hashable, Sendable {
     var session: String
     var sourceIP: String
     var userAgent: String
+    /// The requests' ``Outcome`` (raw value): only authorized ones explain an address's traffic.
+    var outcome: String
 
     func hash(into hasher: inout Hasher) {
         hasher.combine(sourceIP)
@@ -80,6 +82,7 @@ struct SourceKey: Hashable, Sendable {
     static func == (a: SourceKey, b: SourceKey) -> Bool {
         TextBytes.equal(a.sourceIP, b.sourceIP) && TextBytes.equal(a.principal, b.principal) && TextBytes.equal(a.session, b.session)
             && TextBytes.equal(a.day, b.day) && TextBytes.equal(a.endpoint, b.endpoint) && TextBytes.equal(a.userAgent, b.userAgent)
+            && a.outcome == b.outcome
     }
 
 }
@@ -89,9 +92,13 @@ struct AccessCounts: Sendable {
     var first = Int64.max
     var last = Int64.min
     var sample: String?
+    /// The logged bytes sent and received (``NormalizedEvent/bytesIn``, ``NormalizedEvent/bytesOut``), saturating.
+    var bytesIn: Int64 = 0, bytesOut: Int64 = 0
 
     mutating func add(_ event: NormalizedEvent) {
         count += 1
+        bytesIn = bytesIn.addingSaturated(event.bytesIn)
+        bytesOut = bytesOut.addingSaturated(event.bytesOut)
         first = min(first, event.eventTime)
         last = max(last, event.eventTime)
         if let id = event.eventID, sample.map({ id < $0 }) ?? true { sample = id }
@@ -180,7 +187,7 @@ struct FoldedEvents: Sendable {
                     return agents[key] ?? { let f = UsageStore.userAgentFamily(agent); agents[key] = f; return f }()
                 } ?? ""
                 source = SourceKey(day: day, endpoint: event.vpcEndpointID?.rawValue ?? "", principal: event.principal.arn,
-                                   session: event.sessionName ?? "", sourceIP: ip, userAgent: family)
+                                   session: event.sessionName ?? "", sourceIP: ip, userAgent: family, outcome: event.outcome.rawValue)
             }
             let category = Category(source: event.eventSource, category: event.category.map(ByteKeyedText.init))
             let text = categories[category] ?? {
@@ -206,6 +213,9 @@ struct FoldedEvents: Sendable {
         }
         if let key = source {
             sources[key]!.count -= 1
+            // Counts are at most 2^53 (``EventNormalizer``): no overflow; exact unless a sum saturated.
+            sources[key]!.bytesIn = max(0, sources[key]!.bytesIn - events[index].bytesIn)
+            sources[key]!.bytesOut = max(0, sources[key]!.bytesOut - events[index].bytesOut)
             if sources[key]!.count == 0 { sources[key] = nil }
         }
     }

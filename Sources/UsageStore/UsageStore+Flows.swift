@@ -12,6 +12,10 @@ extension UsageStore {
     /// only destinations it matches); the service addresses flows reach vary without end over a long
     /// window (1M records: 110k flow groups, 5M: 342k).
     ///
+    /// With `placing`, the destinations summed together are summed apart by the number it gives a row
+    /// that names no service (`dst_service` `-` or empty; other rows 0): synthesis places such rows in
+    /// a service's published address ranges by their destination, which summing must then not mix.
+    ///
     /// The rows are summed in one pass by their values' bytes, as SQL's `GROUP BY srcaddr, interface_id,
     /// instance_id, vpc_id, destination, dstport, protocol, action, traffic_path, dst_service,
     /// flow_direction` would sum them (`MIN(day)`, bounded sums, `MIN(first_seen)`, `MAX(last_seen)`,
@@ -19,7 +23,8 @@ extension UsageStore {
     /// of 1M records' 200k rows into 1.3k groups. Memory follows the groups, not the rows.
     ///
     /// - Throws: ``StoreError`` when the store cannot be read.
-    public func flows(window: DayWindow = DayWindow(), keeping addresses: Set<String>? = nil) throws(StoreError) -> [ObservedFlow] {
+    public func flows(window: DayWindow = DayWindow(), keeping addresses: Set<String>? = nil,
+                      placing: ((String) -> Int)? = nil) throws(StoreError) -> [ObservedFlow] {
         let (condition, arguments) = window.sql
         return try read { db in
             let statement = try db.makeStatement(sql: """
@@ -57,6 +62,11 @@ extension UsageStore {
                     let keeps = destination.bytes.first == UInt8(SQLITE_TEXT)
                         && destination.bytes.withUnsafeBytes { kept.number(of: UnsafeRawBufferPointer(rebasing: $0[5...])) != nil }
                     key.bytes.append(contentsOf: keeps ? destination.bytes : [UInt8(SQLITE_TEXT), 0, 0, 0, 0])
+                    if !keeps, let placing, Self.namesNoService(sqlite) {
+                        // An integer value after the destination: the key stays a row of values `sqlOrder` reads.
+                        key.bytes.append(UInt8(SQLITE_INTEGER))
+                        withUnsafeBytes(of: UInt64(placing(row[4])).littleEndian) { key.bytes.append(contentsOf: $0) }
+                    }
                 } else {
                     key.bytes.append(contentsOf: destination.bytes)
                 }
@@ -94,6 +104,12 @@ extension UsageStore {
                 return flow
             }.sorted()
         }
+    }
+
+    /// Whether the current row's `dst_service` (column 9) is `-` or empty.
+    static func namesNoService(_ statement: SQLiteStatement) -> Bool {
+        let text = RowBytes.text(statement, 9)
+        return text.isEmpty || (text.count == 1 && text[0] == UInt8(ascii: "-"))
     }
 
     /// A float sum as ``boundedSum(_:)`` reads it back: held at ``countLimit``, truncated to an integer

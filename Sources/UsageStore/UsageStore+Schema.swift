@@ -202,7 +202,13 @@ extension UsageStore {
             // `access`. Rows stored before hold no request digest, and network events were counted there as
             // requests of their own: CloudTrail's aggregates are dropped with their ledger rows, as in v5, and
             // the next ingest reads those files again.
+            // Sources keep their requests' outcome and the bytes they logged (`bytesTransferredIn/Out`): an
+            // address's flow bytes are explained only by authorized requests of comparable volume. Flow rows keep
+            // their meaning and stay.
             try db.execute(sql: """
+                ALTER TABLE source ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
+                ALTER TABLE source ADD COLUMN bytes_in INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE source ADD COLUMN bytes_out INTEGER NOT NULL DEFAULT 0;
                 DELETE FROM access;
                 DELETE FROM source;
                 DELETE FROM event_category;

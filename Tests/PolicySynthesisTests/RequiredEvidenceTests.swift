@@ -207,6 +207,7 @@ struct EvidenceRegressionTests {
                                                                             category: "Data", count: 1)],
                                        inventory: inventory, options: VerdictTests.options)
             input.failedFiles = failed
+            input.sourceVolumes = Fixture.volumes(input.sources)
             return Synthesizer.synthesize(input)
         }
         let r = run([ours])

@@ -37,9 +37,24 @@ enum Fixture {
 
     static func run(_ observed: [ObservedAccess], inventory: Inventory = inventory(), options: SynthesisOptions = SynthesisOptions(),
                     flows: [ObservedFlow] = [], sources: [ObservedSource] = [],
-                    categories: [EventCategoryCount] = [EventCategoryCount(eventSource: "s3.amazonaws.com", service: "s3", category: "Data", count: 1)]) -> SynthesisResult {
-        Synthesizer.synthesize(SynthesisInput(observed: observed, flows: flows, sources: sources, eventCategories: categories,
-                                              inventory: inventory, options: options))
+                    categories: [EventCategoryCount] = [EventCategoryCount(eventSource: "s3.amazonaws.com", service: "s3", category: "Data", count: 1)],
+                    volumes: [SourceVolume]? = nil, ranges: ServiceRanges? = nil) -> SynthesisResult {
+        var input = SynthesisInput(observed: observed, flows: flows, sources: sources, eventCategories: categories,
+                                   inventory: inventory, options: options)
+        input.sourceVolumes = volumes ?? Self.volumes(sources)
+        input.ipRanges = ranges
+        return Synthesizer.synthesize(input)
+    }
+
+    /// Each source's requests as authorized volume through its endpoint, without logged byte counts (as
+    /// management events give them); an anonymous source's never count, as in the store.
+    static func volumes(_ sources: [ObservedSource]) -> [SourceVolume] {
+        sources.compactMap { s in
+            s.endpoint.flatMap { e in
+                s.principalARN == Principal.anonymousARN ? nil
+                    : SourceVolume(endpoint: e, sourceIP: s.sourceIP, requests: s.count, bytesIn: 0, bytesOut: 0)
+            }
+        }
     }
 
     static func allows(_ policy: PolicyDocument, _ action: String, _ resource: String, _ principal: RequestPrincipal = .from(app.arn)) -> Bool {

@@ -195,7 +195,8 @@ struct UsageStoreTests {
         try store.queue.write { db in
             for (file, session, ip) in [(1, "'a'", "bc"), (1, "'ab'", "c"), (2, "'a'", "bc"), (2, "'a' || char(0) || 'x'", "bc")] {
                 try db.execute(sql: """
-                    INSERT INTO source VALUES (?, '2026-11-01', 'vpce-1', 'arn:aws:iam::111122223333:role/r', \(session), ?, 'aws-cli', 1, 1, 1)
+                    INSERT INTO source VALUES (?, '2026-11-01', 'vpce-1', 'arn:aws:iam::111122223333:role/r', \(session), ?, 'aws-cli',
+                                               1, 1, 1, 'success', 0, 0)
                     """, arguments: [file, ip])
             }
         }

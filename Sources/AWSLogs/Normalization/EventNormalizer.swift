@@ -22,7 +22,7 @@ public struct EventNormalizer: Sendable {
     enum Field: Int, CaseIterable {
         case eventType, eventCategory, insightDetails, eventSource, eventName, eventTime, timestamp, awsRegion
         case recipientAccountId, userIdentity, errorCode, errorMessage, eventID, vpcEndpointId, vpcEndpointAccountId
-        case sourceIPAddress, userAgent, requestParameters, resources, requestID
+        case sourceIPAddress, userAgent, requestParameters, resources, requestID, additionalEventData
 
         static let keys = JSONKeys(allCases.map { $0 == .timestamp ? "@timestamp" : "\($0)" })
     }
@@ -96,17 +96,29 @@ public struct EventNormalizer: Sendable {
             vpcEndpointID: endpointText.isEmpty ? nil : VPCEndpointID(endpointText),
             vpcEndpointAccount: string(.vpcEndpointAccountId).map { AccountID($0) },
             sourceIP: string(.sourceIPAddress), userAgent: string(.userAgent),
-            recipientAccount: recipient, outcome: outcome, errorCode: errorCode, category: category, requestID: string(.requestID)))
+            recipientAccount: recipient, outcome: outcome, errorCode: errorCode, category: category, requestID: string(.requestID),
+            bytesIn: Self.byteCount(fields[Field.additionalEventData.rawValue]?["bytesTransferredIn"]),
+            bytesOut: Self.byteCount(fields[Field.additionalEventData.rawValue]?["bytesTransferredOut"])))
+    }
+
+    /// A logged byte count (`bytesTransferredIn`, `bytesTransferredOut`): a JSON number, integral or not
+    /// (S3 writes `500.0`), finite, not negative, held at 2^53 (an S3 object is at most 5 TB). Anything
+    /// else (a string, a negative number, `1e999`) counts as not logged, 0: the record keeps its other fields.
+    static func byteCount(_ value: JSONValue?) -> Int64 {
+        guard let value, !value.isString, value.bool == nil, let text = value.scalarText, let number = Double(text),
+              number.isFinite, number >= 0 else { return 0 }
+        return Int64(min(number, 0x1p53))
     }
 
     /// Why the record cannot be read as one meaning: a member it reads is given twice (at the top, or
-    /// anywhere in `userIdentity`, `requestParameters` or `resources`). `"errorCode": null, "errorCode":
-    /// "AccessDenied"` is a success to a reader that keeps the first and a denial to one that keeps the last.
+    /// anywhere in `userIdentity`, `requestParameters`, `resources` or `additionalEventData`). `"errorCode":
+    /// null, "errorCode": "AccessDenied"` is a success to a reader that keeps the first and a denial to one
+    /// that keeps the last.
     static func duplicated(_ fields: JSONFields) -> String? {
         if let slot = fields.duplicate, let field = Field(rawValue: slot) {
             return "`\(field == .timestamp ? "@timestamp" : "\(field)")` is given twice: JSON readers disagree on which value counts"
         }
-        for field in [Field.userIdentity, .requestParameters, .resources] {
+        for field in [Field.userIdentity, .requestParameters, .resources, .additionalEventData] {
             // The logged name itself is not repeated in the reason: the reject's excerpt shows the record.
             if fields[field.rawValue]?.firstDuplicateKey() != nil {
                 return "an object in `\(field)` gives one name twice: JSON readers disagree on which value counts"

@@ -63,6 +63,11 @@ struct SynthesisOptionGroup: ParsableArguments {
                                + "(aws:VpceAccount) or org (aws:VpceOrgID), each where the inventory proves it (else the next narrower)."))
     var lockScope: LockScope = .endpoint
 
+    @Option(name: .customLong("ip-ranges"),
+            help: ArgumentHelp("An ip-ranges.json (https://ip-ranges.amazonaws.com/ip-ranges.json) that places default-format flow "
+                               + "records on S3 and DynamoDB, instead of the snapshot Perimeter ships."))
+    var ipRanges: String?
+
     @Option(name: .customLong("fail-on"), help: "Which verdicts make the exit non-zero: unsafe (3), review (4 for review, 3 for unsafe), or never.")
     var failOn: FailOn = .review
 
@@ -90,8 +95,21 @@ struct SynthesisOptionGroup: ParsableArguments {
             throw ValidationError("--admin-principal `\(arn)` is not an IAM principal ARN (arn:aws:iam::ACCOUNT:role/NAME)")
         }
         if profileMap != nil { _ = try profiles() }
+        _ = try serviceRanges()
         if let since, let until, since > until {
             throw ValidationError("--since `\(since)` is after --until `\(until)`: the window is empty")
+        }
+    }
+
+    /// The ranges that place default-format flow records: `--ip-ranges`, else the shipped snapshot.
+    /// - Throws: `ValidationError` (a usage error) naming a file that cannot be read or is not an ip-ranges.json.
+    func serviceRanges() throws -> ServiceRanges {
+        guard let ipRanges else { return .shipped }
+        guard let data = FileManager.default.contents(atPath: ipRanges) else {
+            throw ValidationError("--ip-ranges `\(ipRanges.visible())` cannot be read")
+        }
+        do { return try ServiceRanges(json: [UInt8](data)) } catch {
+            throw ValidationError("--ip-ranges `\(ipRanges.visible())` is not an AWS ip-ranges.json: \(error)")
         }
     }
 

@@ -9,7 +9,12 @@ enum FlowEvidence {
         var observed: [ObservedAccess]
         var sources: [ObservedSource]
         var catalog: AWSOwnedCatalog
+        /// What each address's authorized requests through each endpoint moved.
+        var volumes: [SourceVolume] = []
     }
+
+    /// By endpoint, then address: the AWS-owned needs its logged calls imply, each as its rule and source.
+    typealias Needs = [String: [String: Set<String>]]
 
     /// Flow service names (`pkt-dst-aws-service`) by endpoint service.
     static let flowService = ["s3": "S3", "dynamodb": "DYNAMODB"]
@@ -33,8 +38,7 @@ enum FlowEvidence {
         findings.flowRecords = flows.reduce(0) { $0 + $1.records }
         let egress = flows.filter { $0.action == "ACCEPT" && ($0.flowDirection.isEmpty || $0.flowDirection == "egress") }
         let people = PrincipalIndex(c.sources, authorized: c.observed)
-        let byEndpoint = sourcesByEndpoint(egress, c.endpoints)
-        (findings.sources, findings.coverageGaps) = sourcesAndGaps(byEndpoint, people)
+        let byEndpoint = sourcesByEndpoint(egress, c.endpoints, regionOf: c.regionOf)
         findings.bypass = bypass(egress, c.endpoints, people)
         let logged = Set(c.observed.compactMap(\.access.resource.s3BucketName))
         // A host routes S3 through an endpoint when its flows go there, or its own authorized requests did.
@@ -42,11 +46,16 @@ enum FlowEvidence {
         for (endpoint, ips) in people.requestIPsByEndpoint {
             for ip in ips where routed[endpoint]?[ip] == nil { routed[endpoint, default: [:]][ip] = "made authorized S3 requests through" }
         }
-        let (inferred, supported) = inferAWSOwned(routed, triggers(c), logged: logged, c)
-        let (pulls, pulled) = imagePulls(c, logged: logged)
+        var needs = Needs()
+        let (inferred, supported) = inferAWSOwned(routed, triggers(c), logged: logged, c, needs: &needs)
+        let (pulls, pulled) = imagePulls(c, logged: logged, needs: &needs)
         var seen = Set(inferred.map { "\($0.endpoint) \($0.bucket)" })
         findings.inferred = inferred + pulls.filter { seen.insert("\($0.endpoint) \($0.bucket)").inserted }
         findings.notNeeded = notNeeded(c, supported: supported.union(pulled), logged: logged)
+        let volumes = Dictionary(c.volumes.map { ("\($0.endpoint) \($0.sourceIP)", $0) }, uniquingKeysWith: { a, _ in a })
+        let services = Dictionary(c.endpoints.map { ($0.id.rawValue, $0.service) }, uniquingKeysWith: { a, _ in a })
+        (findings.sources, findings.coverageGaps, findings.unexplainedVolume) = sourcesAndGaps(byEndpoint, people, volumes, needs,
+                                                                                               services: services)
         return findings
     }
 
@@ -83,16 +92,28 @@ enum FlowEvidence {
     }
 
     /// Whether `flows` can be tied to `endpoint`: for a gateway endpoint, records of its VPC that carry
-    /// `pkt-dst-aws-service` and `traffic-path`; for an interface endpoint, records of its VPC or to its
-    /// network interfaces' addresses. Default-format (v2) records have none of these fields.
-    static func tie(_ flows: [ObservedFlow], _ endpoint: Inventory.Endpoint) -> FlowTie {
+    /// `pkt-dst-aws-service` and `traffic-path`, or default-format (v2) records placed in the service's
+    /// published ranges of its Region (``ServiceRanges``) that come from an address whose authorized
+    /// requests went through it (`requestIPs`: a v2 record names no VPC, that address shows the flow logs
+    /// see the endpoint's); for an interface endpoint, records of its VPC or to its network interfaces'
+    /// addresses. Other v2 records prove nothing.
+    static func tie(_ flows: [ObservedFlow], _ endpoint: Inventory.Endpoint, region: String, requestIPs: Set<String>) -> FlowTie {
         guard let vpc = endpoint.vpcID else {
             return .untied("the endpoint is not in the inventory: its VPC and its flows cannot be told apart",
                            remedy: "add \(value: "aws ec2 describe-vpc-endpoints") output to the inventory")
         }
         if endpoint.isGateway {
-            let tied = flows.contains { $0.vpcID == vpc && !$0.destinationService.isEmpty && $0.trafficPath > 0 }
-            return tied ? .tied : .untied("no flow record of \(value: vpc) carries \(value: "pkt-dst-aws-service") and "
+            if flows.contains(where: { $0.vpcID == vpc && !$0.destinationService.isEmpty && $0.trafficPath > 0 }) { return .tied }
+            let placed = flows.filter { f in
+                f.placedRegion == region && f.destinationService == endpoint.service.flatMap { flowService[$0] } && mayBeIn(f, vpc: vpc)
+            }
+            if placed.contains(where: { requestIPs.contains($0.sourceAddress) }) { return .tied }
+            if !placed.isEmpty {
+                return .untied("default-format flow records reach the service's published address ranges of \(value: region), but none "
+                                   + "from an address whose authorized requests went through the endpoint: they may be another VPC's",
+                               remedy: Verdicts.gatewayFields)
+            }
+            return .untied("no flow record of \(value: vpc) carries \(value: "pkt-dst-aws-service") and "
                                               + "\(value: "traffic-path"): traffic to the service cannot be told apart "
                                               + "(default-format flow logs prove nothing here)",
                                           remedy: Verdicts.gatewayFields)
@@ -107,16 +128,20 @@ enum FlowEvidence {
                                       remedy: "enable VPC flow logs for \(value: vpc)")
     }
 
-    /// Flows into each endpoint, by source address: gateway endpoints by service and traffic path,
-    /// interface endpoints by their network interfaces' addresses.
-    static func sourcesByEndpoint(_ egress: [ObservedFlow], _ endpoints: [Inventory.Endpoint]) -> [String: [String: [ObservedFlow]]] {
+    /// Flows into each endpoint, by source address: gateway endpoints by service and traffic path, or
+    /// default-format records placed in the service's ranges of the endpoint's Region (they name no VPC:
+    /// they count against each such endpoint); interface endpoints by their network interfaces' addresses.
+    static func sourcesByEndpoint(_ egress: [ObservedFlow], _ endpoints: [Inventory.Endpoint],
+                                  regionOf: (Inventory.Endpoint) -> String) -> [String: [String: [ObservedFlow]]] {
         var result: [String: [String: [ObservedFlow]]] = [:]
         for endpoint in endpoints {
             let matching: [ObservedFlow]
             if endpoint.isGateway, let service = endpoint.service.flatMap({ flowService[$0] }) {
-                matching = egress.filter { $0.destinationService == service
-                    && ($0.trafficPath == TrafficPath.endpoint || $0.trafficPath == TrafficPath.internetGatewayOrGatewayEndpoint)
-                    && (endpoint.vpcID == nil || $0.vpcID.isEmpty || $0.vpcID == endpoint.vpcID) }
+                let region = regionOf(endpoint)
+                matching = egress.filter { $0.destinationService == service && (
+                    ($0.trafficPath == TrafficPath.endpoint || $0.trafficPath == TrafficPath.internetGatewayOrGatewayEndpoint)
+                        && (endpoint.vpcID == nil || $0.vpcID.isEmpty || $0.vpcID == endpoint.vpcID)
+                    || $0.placedRegion == region && Self.mayBeIn($0, vpc: endpoint.vpcID)) }
             } else if !endpoint.addresses.isEmpty {
                 let addresses = Set(endpoint.addresses)
                 matching = egress.filter { addresses.contains($0.destinationAddress) }
@@ -128,27 +153,49 @@ enum FlowEvidence {
         return result
     }
 
-    /// Each endpoint's sources, and those with no CloudTrail request through it: coverage gaps.
-    static func sourcesAndGaps(_ byEndpoint: [String: [String: [ObservedFlow]]], _ people: PrincipalIndex) -> ([EndpointSource], [CoverageGap]) {
-        var sources: [EndpointSource] = [], gaps: [CoverageGap] = []
+    /// Each endpoint's sources; those with no authorized request through it and no AWS-owned need that
+    /// explains them (coverage gaps); and those whose requests' volume does not explain their flow bytes
+    /// (``CoverageVolume``) and no need does (unexplained volume).
+    static func sourcesAndGaps(_ byEndpoint: [String: [String: [ObservedFlow]]], _ people: PrincipalIndex,
+                               _ volumes: [String: SourceVolume], _ needs: Needs,
+                               services: [String: String?]) -> ([EndpointSource], [CoverageGap], [CoverageGap]) {
+        var sources: [EndpointSource] = [], gaps: [CoverageGap] = [], unexplained: [CoverageGap] = []
         for (endpoint, bySource) in byEndpoint.sorted(by: { $0.key < $1.key }) {
             for (ip, group) in bySource.sorted(by: { $0.key < $1.key }) {
                 let instances = Self.instances(group)
-                let source = EndpointSource(endpoint: endpoint, sourceAddress: ip, interfaces: Array(Set(group.map(\.interfaceID))).sorted(),
+                var source = EndpointSource(endpoint: endpoint, sourceAddress: ip, interfaces: Array(Set(group.map(\.interfaceID))).sorted(),
                                             instances: instances.sorted(), principals: people.principals(ip, instances),
                                             bytes: group.reduce(0) { $0.addingSaturated($1.bytes) }, flows: group.reduce(0) { $0 + $1.records },
                                             firstSeen: group.map(\.firstSeen).min()!, lastSeen: group.map(\.lastSeen).max()!)
+                let volume = volumes["\(endpoint) \(ip)"], credit = CoverageVolume.credit(volume, service: services[endpoint] ?? nil)
+                if let volume, CoverageVolume.explains(credit: credit, flowBytes: source.bytes) {
+                    source.explainedBy = ["\(volume.requests) authorized requests, \(credit) bytes credited"]
+                } else {
+                    source.explainedBy = (needs[endpoint]?[ip] ?? []).sorted()
+                }
                 sources.append(source)
-                if !(people.requestIPsByEndpoint[endpoint]?.contains(ip) ?? false) {
-                    gaps.append(CoverageGap(
-                        endpoint: endpoint, sourceAddress: ip, instances: source.instances, bytes: source.bytes,
-                        firstSeen: source.firstSeen, lastSeen: source.lastSeen,
-                        reason: "traffic through the endpoint but no CloudTrail request through it from this address "
-                            + "(data events off for what it reaches, or unsigned requests); the draft would refuse whatever it does"))
+                guard source.explainedBy.isEmpty else { continue }
+                var gap = CoverageGap(endpoint: endpoint, sourceAddress: ip, instances: source.instances, bytes: source.bytes,
+                                      firstSeen: source.firstSeen, lastSeen: source.lastSeen, reason: "")
+                if let volume {
+                    (gap.requests, gap.creditedBytes) = (volume.requests, credit)
+                    gap.reason = "\(volume.requests) authorized requests through the endpoint account for \(credit) of its "
+                        + "\(source.bytes) bytes (\(Int(CoverageVolume.share * 100))% needed): \(source.bytes - credit) bytes unexplained "
+                        + "(data events off for what it reaches, or traffic the draft would refuse)"
+                    unexplained.append(gap)
+                } else {
+                    gap.reason = "traffic through the endpoint but no authorized CloudTrail request through it from this address "
+                        + "(data events off for what it reaches, or unsigned requests); the draft would refuse whatever it does"
+                    gaps.append(gap)
                 }
             }
         }
-        return (sources, gaps)
+        return (sources, gaps, unexplained)
+    }
+
+    /// Whether a flow may be of `vpc`: its own, or one it does not name (`-` or empty in default-format records).
+    static func mayBeIn(_ flow: ObservedFlow, vpc: String?) -> Bool {
+        flow.vpcID.isEmpty || flow.vpcID == "-" || vpc == nil || flow.vpcID == vpc
     }
 
     static func instances(_ group: [ObservedFlow]) -> Set<String> {
@@ -213,7 +260,7 @@ enum FlowEvidence {
     /// endpoint → address → how that is known), one piece of evidence per (endpoint, bucket); and every
     /// (service, bucket) the evidence supports.
     static func inferAWSOwned(_ routed: [String: [String: String]], _ triggers: [String: [String: String]],
-                              logged: Set<String>, _ c: Context) -> ([InferredAWSOwned], Set<String>) {
+                              logged: Set<String>, _ c: Context, needs: inout Needs) -> ([InferredAWSOwned], Set<String>) {
         var inferred: [InferredAWSOwned] = []
         var supported = Set<String>()
         for endpoint in c.endpoints where endpoint.service == "s3" {
@@ -225,6 +272,7 @@ enum FlowEvidence {
                     for entry in entries where parts.count == 1 || Self.variant(entry, parts[1]) {
                         let bucket = entry.bucketName(region: region)
                         supported.insert("\(entry.service) \(bucket)")
+                        needs[endpoint.id.rawValue, default: [:]][ip, default: []].insert("rule \(trigger) (\(entry.source))")
                         if logged.contains(bucket) { continue }
                         inferred.append(InferredAWSOwned(
                             endpoint: endpoint.id.rawValue, service: entry.service, feature: entry.feature, bucket: bucket,
@@ -244,7 +292,8 @@ enum FlowEvidence {
     /// documentation). The caller's VPC is that of the endpoint its ECR call went through, else of the
     /// S3 endpoints its own requests went through, else every S3 gateway endpoint of its account and
     /// Region (a call from a NAT address places it no closer). Flow logs are not needed.
-    static func imagePulls(_ c: Context, logged: Set<String>) -> ([InferredAWSOwned], Set<String>) {
+    /// Each caller's addresses get the need on the endpoints found (`needs`).
+    static func imagePulls(_ c: Context, logged: Set<String>, needs: inout Needs) -> ([InferredAWSOwned], Set<String>) {
         let s3 = c.endpoints.filter { $0.service == "s3" }
         guard !s3.isEmpty else { return ([], []) }
         var usedBy: [String: Set<VPCEndpointID>] = [:]
@@ -253,6 +302,8 @@ enum FlowEvidence {
         }
         let vpcOf = Dictionary(c.endpoints.compactMap { e in e.vpcID.map { (e.id, $0) } }, uniquingKeysWith: { a, _ in a })
         var inferred: [InferredAWSOwned] = [], supported = Set<String>()
+        var ipsByPrincipal: [String: Set<String>] = [:]
+        for s in c.sources { ipsByPrincipal[s.principalARN, default: []].insert(s.sourceIP) }
         let pulls = ["getdownloadurlforlayer", "batchgetimage"]
         for a in c.observed where a.outcome.wasAuthorized && a.access.action.service.lowercased() == "ecr"
             && pulls.contains(a.access.action.name.lowercased()) {
@@ -263,6 +314,9 @@ enum FlowEvidence {
                 for entry in c.catalog.entries(trigger: "ecr-pull", region: region) {
                     let bucket = entry.bucketName(region: region)
                     supported.insert("\(entry.service) \(bucket)")
+                    for ip in ipsByPrincipal[a.principal.arn] ?? [] {
+                        needs[endpoint.id.rawValue, default: [:]][ip, default: []].insert("rule ecr-pull (\(entry.source))")
+                    }
                     guard !logged.contains(bucket) else { continue }
                     let evidence = "rule ecr-pull (\(entry.source)): \(a.count) × \(a.access.action) by \(a.principal.arn); \(how)"
                     inferred.append(InferredAWSOwned(endpoint: endpoint.id.rawValue, service: entry.service, feature: entry.feature,

@@ -20,9 +20,13 @@ public struct EndpointSource: Sendable, Hashable, Codable {
     public var firstSeen: Int64
     /// Seconds since 1970 of the last flow.
     public var lastSeen: Int64
+    /// What explains its traffic: its authorized requests' volume, or the AWS-owned needs (rule and
+    /// source) its logged calls imply; empty when nothing does.
+    public var explainedBy: [String] = []
 }
 
-/// A source sending traffic through an endpoint with no CloudTrail request through it in the window.
+/// A source sending traffic through an endpoint that its authorized CloudTrail requests through it do not
+/// explain: none at all (a coverage gap), or too few bytes (unexplained volume, ``CoverageVolume``).
 public struct CoverageGap: Sendable, Hashable, Codable {
     /// The endpoint id.
     public var endpoint: String
@@ -38,6 +42,10 @@ public struct CoverageGap: Sendable, Hashable, Codable {
     public var lastSeen: Int64
     /// Why it matters for the draft.
     public var reason: String
+    /// Authorized requests through the endpoint from the address (0 for a coverage gap).
+    public var requests: Int64 = 0
+    /// The bytes they account for (``CoverageVolume/credit(_:)``).
+    public var creditedBytes: Int64 = 0
 }
 
 /// S3 or DynamoDB traffic that left through an internet or NAT path instead of an endpoint.
@@ -85,6 +93,8 @@ public struct FlowFindings: Sendable, Hashable, Codable {
     public var sources: [EndpointSource] = []
     /// Sources with endpoint traffic and no CloudTrail request through it: the drafts would refuse what they do.
     public var coverageGaps: [CoverageGap] = []
+    /// Sources whose authorized requests through the endpoint explain too few of their flow bytes.
+    public var unexplainedVolume: [CoverageGap] = []
     /// S3 and DynamoDB traffic that no endpoint policy sees.
     public var bypass: [Bypass] = []
     /// AWS-owned buckets hosts need, inferred from evidence.

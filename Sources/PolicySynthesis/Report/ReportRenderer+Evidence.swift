@@ -30,13 +30,21 @@ extension ReportRenderer {
             return blocks + [.paragraph("\(bold: "Evidence"): every item each draft needs is proven.")]
         }
         let items = missing.map { item in
-            let lacks = { (t: EvidenceTable) in t.items.contains { $0.code == item.code && $0.status != .proven } }
-            let drafts = r.endpoints.filter { lacks($0.evidenceTable) }.map(\.endpoint.id.rawValue)
-                + r.buckets.filter { lacks($0.evidenceTable) }.map(\.bucket)
-            let named: ReportLine = drafts.prefix(4).map(code).joined(separator: ", ")
-            let more = drafts.count > 4 ? " and \(drafts.count - 4) more" : ""
+            // The drafts where the item has the status shown (its worst); those where it is only missing follow.
+            func drafts(_ status: EvidenceItem.Status) -> [String] {
+                let lacks = { (t: EvidenceTable) in t.items.contains { $0.code == item.code && $0.status == status } }
+                return r.endpoints.filter { lacks($0.evidenceTable) }.map(\.endpoint.id.rawValue)
+                    + r.buckets.filter { lacks($0.evidenceTable) }.map(\.bucket)
+            }
+            func named(_ drafts: [String]) -> ReportLine {
+                let more = drafts.count > 4 ? " and \(drafts.count - 4) more" : ""
+                return "\(drafts.prefix(4).map(code).joined(separator: ", "))\(more)"
+            }
+            let also = item.status == .contradicted ? drafts(.missing) : []
+            let alsoLine: ReportLine = also.isEmpty ? "" : " (missing for \(named(also)))"
             let remedy: ReportLine = item.remedy.map { " — \($0)" } ?? ""
-            return ReportItem("\(code: item.code.rawValue) \(item.status.rawValue) for \(named)\(more): \(item.detail)\(remedy)")
+            let shown: ReportLine = "\(code: item.code.rawValue) \(item.status.rawValue) for \(named(drafts(item.status)))\(alsoLine)"
+            return ReportItem("\(shown): \(item.detail)\(remedy)")
         }
         let worst: Verdict = missing.contains { $0.status == .contradicted } ? .unsafe : .review
         return blocks + [.paragraph("\(bold: "Evidence not proven") (each draft's table is in its section):"), .callout(worst, items)]

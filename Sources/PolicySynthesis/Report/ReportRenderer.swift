@@ -330,6 +330,14 @@ public enum ReportRenderer {
                 let seen: ReportLine = "\(time(g.firstSeen)) to \(time(g.lastSeen))"
                 return ReportItem("\(code(g.endpoint)) \(code(g.sourceAddress)) \(names(g.instances)): \(bytes(g.bytes)), \(seen); \(g.reason)")
             }))
+        if !f.unexplainedVolume.isEmpty {
+            blocks.append(.heading(level: 3, "Unexplained volume", id: "unexplained-volume"))
+            blocks.append(.list(capped(f.unexplainedVolume, by: FlowFindings.largestFirst, noun: "sources") { g in
+                let explained = "\(bytes(g.creditedBytes)) of it explained"
+                let host: ReportLine = "\(code(g.endpoint)) \(code(g.sourceAddress)) \(names(g.instances))"
+                return ReportItem("\(host): \(bytes(g.bytes)), \(explained); \(g.reason)")
+            }))
+        }
         blocks.append(.heading(level: 3, "Bypass", id: "bypass"))
         blocks.append(f.bypass.isEmpty ? .paragraph("None: no S3 or DynamoDB traffic left through an internet or NAT gateway.")
                       : .list(capped(f.bypass, by: FlowFindings.largestFirst, noun: "bypassing sources") { b in

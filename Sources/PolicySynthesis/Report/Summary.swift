@@ -227,6 +227,7 @@ struct Omitted {
             flows.sources[i].interfaces = first(source.interfaces, "flows.sources[\(i)].interfaces")
         }
         flows.coverageGaps = first(flows.coverageGaps, "flows.coverageGaps", by: FlowFindings.largestFirst)
+        flows.unexplainedVolume = first(flows.unexplainedVolume, "flows.unexplainedVolume", by: FlowFindings.largestFirst)
         flows.bypass = first(flows.bypass, "flows.bypass", by: FlowFindings.largestFirst)
         for (i, bypass) in flows.bypass.enumerated() {
             flows.bypass[i].principals = first(bypass.principals, "flows.bypass[\(i)].principals")

@@ -142,7 +142,8 @@ extension Verdicts {
         return .proven(.dataPlane, "object-level requests to the bucket are in the window")
     }
 
-    static func flowCoverage(_ e: EndpointResult, kind: DraftKind, gaps: [CoverageGap], tie: FlowTie, _ seen: Visibility) -> EvidenceItem {
+    static func flowCoverage(_ e: EndpointResult, kind: DraftKind, gaps: [CoverageGap], unexplained: [CoverageGap], tie: FlowTie,
+                             _ seen: Visibility) -> EvidenceItem {
         guard seen.flowLogs else {
             let remedy: Message = kind == .gatewayEndpoint ? gatewayFields
                 : "enable VPC flow logs for the endpoint's VPC and add \(value: "aws ec2 describe-network-interfaces") to the inventory"
@@ -160,7 +161,22 @@ extension Verdicts {
                 ? .missing(.flowCoverage, "coverage-gap", said + " (accepted with --accept-coverage-gaps)", remedy: remedy)
                 : .contradicted(.flowCoverage, "coverage-gap", said, remedy: remedy + ", or --accept-coverage-gaps")
         }
-        return .proven(.flowCoverage, "flow logs tied to the endpoint show no source CloudTrail does not explain")
+        if let volume = unexplainedVolume(unexplained) { return volume }
+        return .proven(.flowCoverage, "flow logs tied to the endpoint show no source whose bytes its authorized CloudTrail requests "
+                           + "(or the AWS-owned needs they imply) do not explain")
+    }
+
+    /// Sources whose authorized requests explain too few of their bytes (``CoverageVolume``): missing, the
+    /// largest named with its unexplained bytes; nil when there are none.
+    static func unexplainedVolume(_ unexplained: [CoverageGap]) -> EvidenceItem? {
+        guard let largest = unexplained.max(by: { ($0.bytes - $0.creditedBytes) < ($1.bytes - $1.creditedBytes) }) else { return nil }
+        let more = unexplained.count > 1 ? " (and \(n(unexplained.count - 1, "other source")))" : ""
+        return .missing(.flowCoverage, "unexplained-volume",
+                        "\(value: largest.sourceAddress) sent \(largest.bytes) bytes through the endpoint; its "
+                            + "\(n(largest.requests, "authorized request")) through it account for \(largest.creditedBytes): "
+                            + "\(largest.bytes - largest.creditedBytes) bytes unexplained\(more)",
+                        remedy: "enable data events for what those sources reach (S3's log \(value: "bytesTransferredIn") and "
+                            + "\(value: "bytesTransferredOut")), or find what they send")
     }
 
     static let gatewayFields: Message = "enable VPC flow logs for the endpoint's VPC with the fields \(value: "vpc-id"), "

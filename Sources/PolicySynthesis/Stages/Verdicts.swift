@@ -35,8 +35,8 @@ enum Verdicts {
         var adminPrincipals: [String]
     }
 
-    static func endpoint(_ e: EndpointResult, review: [ReviewItem], gaps: [CoverageGap], flowTie: FlowTie, blind: [String],
-                         networkOnly: [String] = [], _ seen: Visibility) -> EvidenceTable {
+    static func endpoint(_ e: EndpointResult, review: [ReviewItem], gaps: [CoverageGap], unexplained: [CoverageGap], flowTie: FlowTie,
+                         blind: [String], networkOnly: [String] = [], _ seen: Visibility) -> EvidenceTable {
         let kind: DraftKind = e.endpoint.isGateway || (e.endpoint.type == nil && ["s3", "dynamodb"].contains(e.service))
             ? .gatewayEndpoint : .interfaceEndpoint
         let held = review.filter { $0.endpoint == e.endpoint.id.rawValue }
@@ -49,7 +49,7 @@ enum Verdicts {
             loggedUse(requests: e.replay.requests),
             windowLength(days: e.historyDays, minimum: seen.minimumDays.endpoint, flag: "--minimum-days", requests: e.replay.requests),
             dataPlane(service: e.service, blind: blind, networkOnly: networkOnly, seen),
-            flowCoverage(e, kind: kind, gaps: gaps, tie: flowTie, seen),
+            flowCoverage(e, kind: kind, gaps: gaps, unexplained: unexplained, tie: flowTie, seen),
             replay(requests: e.replay.requests, refused: e.replay.requests - e.replay.allowed, passed: e.replay.passed),
             withinCurrent(e.grantCheck),
             e.currentKnown ? .proven(.currentPolicy, "from \(value: e.endpoint.policySource ?? "the inventory")")
