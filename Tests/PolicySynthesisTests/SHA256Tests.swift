@@ -19,4 +19,16 @@ struct SHA256Tests {
     func digestsAreSHA256(text: String, hex: String) {
         #expect(SHA256.hex(Array(text.utf8)) == hex)
     }
+
+    /// The store feeds an event's fields one by one: any split of a message gives its one-shot digest,
+    /// whether the pieces end inside, at or across the 64-byte blocks.
+    @Test(arguments: [1, 3, 55, 63, 64, 65, 129])
+    func piecesGiveTheDigestOfTheWhole(piece: Int) {
+        let message = (0..<1_000).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        var sha = SHA256()
+        for start in stride(from: 0, to: message.count, by: piece) {
+            message[start..<min(start + piece, message.count)].withUnsafeBytes { sha.update($0) }
+        }
+        #expect(sha.finalize() == SHA256.hash(message))
+    }
 }
