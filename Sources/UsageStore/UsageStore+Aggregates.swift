@@ -90,12 +90,7 @@ struct AccessCounts: Sendable {
     var last = Int64.min
     var sample: String?
 
-    mutating func add(_ event: NormalizedEvent) {
-        count += 1
-        first = min(first, event.eventTime)
-        last = max(last, event.eventTime)
-        if let id = event.eventID, sample.map({ id < $0 }) ?? true { sample = id }
-    }
+    mutating func add(_ event: NormalizedEvent) { add(event, sign: 1) }
 }
 
 /// One file's events folded into store groups, remembering which groups each event fed so that an
