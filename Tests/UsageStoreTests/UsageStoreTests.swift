@@ -566,7 +566,7 @@ struct PartialAggregatesTests {
         sums.add(file)
         #expect(sums.tables().values.contains { !$0.isEmpty })
         sums.subtract(file, .all)
-        #expect(sums.tables().values.allSatisfy(\.isEmpty))
+        #expect(sums.tables().values.allSatisfy { $0.isEmpty })
     }
 
     /// A file added twice less one copy of each of its events: the sums of the file once.
