@@ -49,7 +49,8 @@ extension PerimeterCommand {
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
             let tables = try TableFiles(folder: out, names: subtract ? [] : ["files", "events", "rejects", "skipped"])
             var sums = PartialAggregates()
-            let reader = LogFileReader()
+            // As `ingest` reads: events dated after the run are forgeries, rejected (the default reader has no clock).
+            let reader = LogFileReader(cloudTrail: CloudTrailReader(now: Int64(Date().timeIntervalSince1970)))
             var failed = false
             for input in inputs {
                 do {
