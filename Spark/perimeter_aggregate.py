@@ -4,25 +4,35 @@
     perimeter ingest --aggregates AGG --db perimeter.sqlite
     perimeter synthesize --db perimeter.sqlite --inventory inventory --out Output
 
-LOGS are local paths or URIs Hadoop reads (s3:// with the cluster's S3 connector), searched
-recursively. The event -> action rules are not rewritten here: each executor pipes its files through
-the Perimeter binary (`perimeter normalize`), which prints the store's own rows as JSON lines. Spark
-does the distribution, drops files whose content it has seen (by content hash) and events whose
-(time, id) it has seen, and groups what remains by the store's keys. The tables are written to AGG
-as JSON lines, partitioned by day where they have one.
+LOGS are local paths, or URIs Hadoop reads (s3:// with the cluster's S3 connector), searched recursively.
+The event -> action rules are not rewritten here, and no row of the logs passes through Python: each task
+runs the Perimeter binary over its files (`perimeter normalize --out DIR`), which writes the store's groups
+already summed over the task's files, and the per-file rows to de-duplicate with, as JSON lines that Spark
+reads itself. Spark sums the tasks' groups by key, keeps one file of each content (the least path) and
+one copy of each event (same time, id and content digest), and takes the copies out again by running
+`perimeter normalize --subtract` over the files that hold them (none, usually). Two records with one
+(time, id) and different content are both kept and listed as conflicts, as the native ingest does.
 
-Ship the binary with `--files` (it then sits in each executor's working folder; pass
-`--perimeter ./perimeter`) and its `perimeter_*.resources` folders (`--archives`), built with
-`swift build -c release --static-swift-stdlib`; the fast build (`--traits Fast`) also needs `libjemalloc.so.2`
-beside it (`--files` too: the binary looks for it there where the image has no jemalloc).
+The grouped tables describe themselves (AggregateExchange.swift): a text or array column is part of the
+key (but `sample`, the least non-empty), `first` is a minimum, `last` a maximum, any other number is
+summed. The job knows no table's columns, so a column the binary adds needs no change here.
 
-A task reads at most --task-mb megabytes and --task-files files, streams what `perimeter normalize` prints,
-and the rows are kept on disk between the job's two passes: a task's memory follows those figures, not the
-window.
+Local paths are passed to the binary as they are (it lists them too, with `ingest`'s rules). Remote logs
+are read with Spark's binaryFile source, each written to a temporary file on the executor. Either way the
+tasks' tables are written under --work, which the driver and every executor must see at the same path (the
+local disk in local mode; a shared mount on a cluster).
+
+Ship the binary with `--files` (it then sits in each executor's working folder; pass `--perimeter
+./perimeter`) and its `perimeter_*.resources` folders (`--archives`), built with `swift build -c release
+--static-swift-stdlib`; the fast build (`--traits Fast`) also needs `libjemalloc.so.2` beside it.
+
+A task reads at most --task-mb megabytes and --task-files files: its memory follows those figures, not the
+window. Spark holds no row in its heap: the JSON lines are read from disk, shuffles spill.
 """
 import argparse
 import json
 import os
+import shutil
 import subprocess
 import tempfile
 
@@ -32,39 +42,102 @@ from pyspark.sql import functions as F
 from pyspark.sql import types as T
 
 
-def normalize_partition(perimeter, rows):
-    """Writes each (uri, bytes) of the partition to a temporary file (one file's bytes in memory at a time) and
-    pipes them all through `perimeter normalize --from-stdin`; yields its JSON lines as it prints them, so the
-    task never holds the partition's rows."""
+def run_normalize(perimeter, out, items, subtract=False):
+    """Runs `perimeter normalize` writing its tables to `out`, over `items`: (name, local path or None, bytes or
+    None, what to subtract). Remote files are written to temporary files one at a time."""
+    shutil.rmtree(out, ignore_errors=True)
     with tempfile.TemporaryDirectory() as work:
         listing = []
-        for i, (uri, content) in enumerate(rows):
-            path = os.path.join(work, str(i))
-            with open(path, "wb") as f:
-                f.write(content)
-            # An S3 key is chosen by whoever writes to the bucket: a tab or line break in it would end the
-            # `PATH<TAB>NAME` line early, so those are written as their percent-escapes.
-            name = uri.replace("\t", "%09").replace("\n", "%0A").replace("\r", "%0D")
-            listing.append(f"{path}\t{name}\n")
-        if not listing:
-            return
-        with open(os.path.join(work, "listing"), "w") as f:
-            f.writelines(listing)
-        with open(os.path.join(work, "listing")) as stdin, open(os.path.join(work, "stderr"), "w+") as stderr:
-            process = subprocess.Popen([perimeter, "normalize", "--from-stdin"], stdin=stdin, stdout=subprocess.PIPE,
-                                       stderr=stderr, text=True)
-            for line in process.stdout:
-                if line != "\n":
-                    yield line.rstrip("\n")
-            if process.wait() != 0:
-                stderr.seek(0)
-                raise RuntimeError(f"perimeter normalize failed: {stderr.read().strip()}")
+        for i, (name, path, content, what) in enumerate(items):
+            if path is None or any(c in path for c in "\t\n\r"):
+                copy = os.path.join(work, str(i))
+                if content is None:
+                    os.symlink(path, copy)
+                else:
+                    with open(copy, "wb") as f:
+                        f.write(content)
+                path = copy
+            # A name is chosen by whoever writes the logs: a tab or line break in it would end the line early.
+            name = name.replace("\t", "%09").replace("\n", "%0A").replace("\r", "%0D")
+            listing.append(f"{path}\t{name}" + (f"\t{what}" if subtract else "") + "\n")
+        command = [perimeter, "normalize", "--out", out, "--from-stdin"] + (["--subtract"] if subtract else [])
+        done = subprocess.run(command, input="".join(listing).encode(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if done.returncode != 0:
+            raise RuntimeError(f"perimeter normalize failed: {done.stderr.decode(errors='replace').strip()}")
+    return out
+
+
+def pack(files, task_bytes, task_files):
+    """Files (path, size) in path order, in tasks of at most task_bytes (a larger file alone) and task_files."""
+    tasks, current, size = [], [], 0
+    for path, length in files:
+        if current and (size + length > task_bytes or len(current) >= task_files):
+            tasks.append(current)
+            current, size = [], 0
+        current.append(path)
+        size += length
+    return tasks + ([current] if current else [])
+
+
+def normalize_local(spark, args, perimeter, work):
+    """Local paths: the binary lists them (ingest's rules), tasks get paths, nothing is copied."""
+    listed = subprocess.run([perimeter, "normalize", "--list"] + [f"--exclude={e}" for e in args.exclude] + args.logs,
+                            check=True, stdout=subprocess.PIPE).stdout.decode()
+    files = [(row["path"], row["size"]) for row in map(json.loads, listed.splitlines())]
+    tasks = pack(files, args.task_mb << 20, args.task_files)
+    if not tasks:
+        return
+    work_of = lambda index: os.path.join(work, f"task-{index:06d}")
+    spark.sparkContext.parallelize(list(enumerate(tasks)), len(tasks)) \
+        .foreach(lambda task: run_normalize(perimeter, work_of(task[0]), [(p, p, None, None) for p in task[1]]))
+
+
+def remote_files(spark, args):
+    """(path, content) of the remote logs, in tasks of at most --task-mb and --task-files: Spark packs files into a
+    task up to maxPartitionBytes, each file counting its size plus openCostInBytes."""
+    task_bytes = args.task_mb << 20
+    spark.conf.set("spark.sql.files.maxPartitionBytes", str(task_bytes))
+    spark.conf.set("spark.sql.files.openCostInBytes", str(max(1, task_bytes // max(1, args.task_files))))
+    listed = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(args.logs)
+    # Notes (`*.md`) and excluded prefixes are left out before their content is read (LogFileDiscovery's rules).
+    wanted = ~F.col("path").endswith(".md")
+    for prefix in args.exclude:
+        wanted = wanted & ~F.col("path").startswith(prefix)
+    return listed.where(wanted).select("path", "content")
+
+
+def normalize_remote(spark, args, perimeter, work):
+    def task(index, rows):
+        run_normalize(perimeter, os.path.join(work, f"task-{index:06d}"), ((r.path, None, r.content, None) for r in rows))
+        return []
+    remote_files(spark, args).rdd.mapPartitionsWithIndex(task).count()
+
+
+def subtract(spark, args, perimeter, work, removals, remote):
+    """Runs `normalize --subtract` over the files holding copies to take out (`removals`: path, what)."""
+    count = removals.count()
+    if count == 0:
+        return
+    parts = max(1, -(-count // args.task_files))
+    if remote:
+        rows = remote_files(spark, args).join(removals, "path").repartition(parts, "path").rdd
+        items = lambda rows: ((r.path, None, r.content, r.what) for r in rows)
+    else:
+        rows = removals.repartition(parts, "path").rdd
+        items = lambda rows: ((r.path, r.path, None, r.what) for r in rows)
+
+    def task(index, rows):
+        run_normalize(perimeter, os.path.join(work, f"subtract-{index:06d}"), items(rows), subtract=True)
+        return []
+    rows.mapPartitionsWithIndex(task).count()
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--perimeter", required=True, help="the perimeter binary, on every executor")
     parser.add_argument("--out", required=True, help="where the aggregate tables are written (replaced)")
+    parser.add_argument("--work", help="where the tasks write their tables (default: OUT.partials; removed at the end): "
+                                       "a path the driver and every executor see")
     parser.add_argument("--exclude", action="append", default=[], help="a folder or URI prefix that holds no logs (the inventory)")
     parser.add_argument("--task-mb", type=int, default=16,
                         help="megabytes of log files (as stored: gzip) a task reads at most (default 16, about 160 MB of JSON)")
@@ -74,93 +147,101 @@ def main():
     args = parser.parse_args()
 
     spark = SparkSession.builder.appName("perimeter-aggregate").getOrCreate()
-    # A task reads at most --task-mb of files and at most --task-files of them: Spark packs files into a task up to
-    # maxPartitionBytes, each file counting its size plus openCostInBytes. (binaryFiles, used before, packed by bytes
-    # alone: a million records in 13,000 small files made three tasks, each normalizing a third of the window, and
-    # each file's stream carried its whole task's file list, quadratic in the files of a task.)
-    task_bytes = args.task_mb << 20
-    spark.conf.set("spark.sql.files.maxPartitionBytes", str(task_bytes))
-    spark.conf.set("spark.sql.files.openCostInBytes", str(max(1, task_bytes // max(1, args.task_files))))
     perimeter = os.path.abspath(args.perimeter) if os.path.exists(args.perimeter) else args.perimeter
-    excluded = [("file:" + os.path.abspath(p)) if "://" not in p else p for p in args.exclude]
-
-    roots = [root if "://" in root else "file://" + os.path.abspath(root) for root in args.logs]
-    listed = spark.read.format("binaryFile").option("recursiveFileLookup", "true").load(roots)
-    # Notes (`*.md`) and excluded folders are left out before their content is read (LogFileDiscovery's rules).
-    wanted = ~F.col("path").endswith(".md")
-    for prefix in excluded:
-        wanted = wanted & ~F.col("path").startswith(prefix)
-    files = listed.where(wanted).select("path", "content").rdd.map(lambda row: (row.path, row.content))
-    # Names as the native ingest writes them: the local path without `file:`.
-    files = files.map(lambda f: (f[0][len("file:"):] if f[0].startswith("file:") else f[0], f[1]))
-    lines = files.mapPartitions(lambda rows: normalize_partition(perimeter, rows))
-    # The rows are read twice (the files' identities, then everything kept): kept on disk, not in the heap, so that
-    # no step holds a partition's rows in memory.
-    rows = spark.read.json(lines, schema=row_schema()).persist(StorageLevel.DISK_ONLY)
-
-    # One copy of each file content: the first path in order, as a re-ingest would skip the others.
-    file_rows = rows.where("t = 'file'")
-    chosen = file_rows.groupBy("file").agg(F.min("path").alias("path"))
-    # One row per distinct content: small enough to send to every executor instead of shuffling the rows.
-    kept = rows.join(F.broadcast(chosen), ["file", "path"], "inner")
-
-    # Events: the first of each (time, id), by path; events without an id all count.
-    events = kept.where("t = 'event'")
-    order = Window.partitionBy("time", "id").orderBy("path")
-    with_id = events.where("id IS NOT NULL").withColumn("n", F.row_number().over(order))
-    stored = with_id.where("n = 1").drop("n").unionByName(events.where("id IS NULL"))
-    per_file = stored.groupBy("file", "path").agg(F.count("*").alias("stored"))
-
-    access = (stored.select(F.explode("access").alias("k"), "time", "id")
-              .groupBy("k").agg(F.count("*").alias("count"), F.min("time").alias("first"), F.max("time").alias("last"),
-                                F.min(F.coalesce("id", F.lit(""))).alias("sample")))
-    # The store keeps no empty sample: the smallest non-empty id, else none.
-    access = access.withColumn("sample", F.when(F.col("sample") == "", F.lit(None)).otherwise(F.col("sample")))
-    sources = (stored.where("source IS NOT NULL").groupBy(F.col("source").alias("k"))
-               .agg(F.count("*").alias("count"), F.min("time").alias("first"), F.max("time").alias("last"),
-                    F.sum(F.coalesce("in", F.lit(0))).alias("in"), F.sum(F.coalesce("out", F.lit(0))).alias("out")))
-    categories = stored.groupBy("category").agg(F.count("*").alias("count"))
-    flows = (kept.where("t = 'flow'").groupBy("k")
-             .agg(F.sum("records").alias("records"), F.sum("packets").alias("packets"), F.sum("bytes").alias("bytes"),
-                  F.min("first").alias("first"), F.max("last").alias("last")))
-    files_out = (kept.where("t = 'file'").join(per_file, ["file", "path"], "left")
-                 .select("path", F.col("file").alias("hash"), "size", "kind", "note", F.coalesce("stored", F.lit(0)).alias("events"),
-                         (F.col("events") - F.coalesce("stored", F.lit(0))).alias("duplicates"), "flowRecords", "rejects", "skipped", "bytes"))
-    rejects = kept.where("t = 'reject'").select("path", "code", "line", "offset", "reason", "excerpt")
-    skipped = kept.where("t = 'skipped'").select("path", "reason", F.col("count").cast("long").alias("count"))
-
-    day = F.element_at("k", 1)
-    write(files_out, args.out, "files")
-    write(access.repartition(day), args.out, "access")
-    write(sources.repartition(day), args.out, "sources")
-    write(categories, args.out, "categories")
-    write(flows.repartition(day), args.out, "flows")
-    write(rejects, args.out, "rejects")
-    write(skipped, args.out, "skipped")
+    work = os.path.abspath(args.work or args.out.rstrip("/") + ".partials")
+    remote = any("://" in root and not root.startswith("file:") for root in args.logs)
+    if not remote:
+        args.logs = [root[len("file://"):] if root.startswith("file://") else root for root in args.logs]
+    shutil.rmtree(work, ignore_errors=True)
+    os.makedirs(work)
+    (normalize_remote if remote else normalize_local)(spark, args, perimeter, work)
+    aggregate(spark, args, perimeter, work, remote)
+    shutil.rmtree(work, ignore_errors=True)
     spark.stop()
 
 
-def write(frame, out, table):
-    frame.write.mode("overwrite").json(os.path.join(out, table))
+def aggregate(spark, args, perimeter, work, remote):
+    files = table(spark, work, "task", "files", FILES)
+    # One copy of each file content: the least path, as a re-ingest would skip the others. One row per distinct
+    # content: small enough to send to every executor.
+    chosen = F.broadcast(files.groupBy("hash").agg(F.min("path").alias("path")))
+    kept = files.join(chosen, ["hash", "path"])
+    chosen_paths = chosen.select("path")
+
+    # An event's copies: the occurrences (by file) of one (time, id, digest), all but one in its least path taken
+    # out. Shuffled once, by (time, id): every later grouping is within it. Kept on disk for its three uses.
+    events = table(spark, work, "task", "events", EVENTS).join(chosen_paths, "path").repartition("time", "id")
+    occurrences = (events.groupBy("time", "id", "digest", "path").agg(F.count("*").alias("n"))
+                   .withColumn("least", F.min("path").over(Window.partitionBy("time", "id", "digest")))
+                   .withColumn("drop", F.col("n") - (F.col("path") == F.col("least")).cast("long"))
+                   .persist(StorageLevel.DISK_ONLY))
+    copies = occurrences.where("drop > 0")
+    # Two contents of one (time, id): both kept (counted), listed as conflicts, each by its least path.
+    contents = occurrences.where("path = least").select("time", "id", "digest", "path")
+    conflicts = contents.withColumn("m", F.count("*").over(Window.partitionBy("time", "id"))).where("m > 1").drop("m")
+
+    removals = (copies.groupBy("path").agg(F.concat_ws(",", F.flatten(F.collect_list(F.array_repeat("digest", F.col("drop").cast("int")))))
+                                           .alias("what"))
+                .unionByName(files.join(chosen, ["hash", "path"], "left_anti").select("path", F.lit("*").alias("what"))))
+    subtract(spark, args, perimeter, work, removals, remote)
+
+    duplicates = copies.groupBy("path").agg(F.sum("drop").alias("duplicates"))
+    files_out = (kept.join(duplicates, "path", "left").withColumn("duplicates", F.coalesce("duplicates", F.lit(0)))
+                 .withColumn("events", F.col("events") - F.col("duplicates")))
+    write(files_out, args.out, "files")
+    write(table(spark, work, "task", "rejects", REJECTS).join(chosen_paths, "path"), args.out, "rejects")
+    write(table(spark, work, "task", "skipped", SKIPPED).join(chosen_paths, "path"), args.out, "skipped")
+    write(conflicts.coalesce(1).sortWithinPartitions("time", "id", "path", "digest"), args.out, "conflicts")
+    for name in ["access", "sources", "categories", "flows"]:
+        write(reduce(table(spark, work, None, name)), args.out, name)
+    occurrences.unpersist()
 
 
-def row_schema():
-    """The lines of `perimeter normalize`: one schema for every kind (`t`), absent fields null."""
-    strings = T.ArrayType(T.StringType())
-    return T.StructType([
-        T.StructField("t", T.StringType()), T.StructField("file", T.StringType()), T.StructField("path", T.StringType()),
-        T.StructField("size", T.LongType()), T.StructField("kind", T.StringType()), T.StructField("note", T.StringType()),
-        T.StructField("events", T.LongType()), T.StructField("flowRecords", T.LongType()), T.StructField("rejects", T.LongType()),
-        T.StructField("skipped", T.LongType()), T.StructField("bytes", T.LongType()),
-        T.StructField("time", T.LongType()), T.StructField("id", T.StringType()),
-        T.StructField("access", T.ArrayType(strings)), T.StructField("source", strings), T.StructField("category", T.StringType()),
-        T.StructField("k", T.ArrayType(T.StringType())),
-        T.StructField("records", T.LongType()), T.StructField("packets", T.LongType()),
-        T.StructField("first", T.LongType()), T.StructField("last", T.LongType()),
-        T.StructField("code", T.StringType()), T.StructField("line", T.LongType()), T.StructField("offset", T.LongType()),
-        T.StructField("reason", T.StringType()), T.StructField("excerpt", T.StringType()), T.StructField("count", T.LongType()),
-        T.StructField("in", T.LongType()), T.StructField("out", T.LongType()),
-    ])
+def reduce(frame):
+    """The tasks' rows of a grouped table summed by key, by the exchange's rule (module doc)."""
+    if not frame.columns:
+        return frame
+    numbers = [f.name for f in frame.schema.fields if isinstance(f.dataType, (T.LongType, T.IntegerType, T.DoubleType))]
+    keys = [c for c in frame.columns if c not in numbers and c != "sample"]
+    summed = [c for c in numbers if c not in ("first", "last")]
+    sums = [F.min(c).alias(c) if c == "first" else F.max(c).alias(c) if c == "last" else F.sum(c).alias(c) for c in numbers]
+    if "sample" in frame.columns:
+        sums.append(F.min(F.when(F.col("sample") != "", F.col("sample"))).alias("sample"))
+    grouped = frame.groupBy(*keys).agg(*sums)
+    return grouped.where(" OR ".join(f"`{c}` != 0" for c in summed)) if summed else grouped
+
+
+def table(spark, work, prefix, name, schema=None):
+    """A table's JSON lines from every task folder (`prefix`-*, or every folder), read by Spark itself."""
+    folders = sorted(d for d in os.listdir(work) if prefix is None or d.startswith(prefix + "-"))
+    paths = [os.path.join(work, d, name + ".jsonl") for d in folders if os.path.exists(os.path.join(work, d, name + ".jsonl"))]
+    uris = ["file://" + p for p in paths]
+    if schema is None:
+        # Every row of a table carries every column (null where it has none): one file's rows tell the schema,
+        # without a pass over them all.
+        written = [uri for uri, p in zip(uris, paths) if os.path.getsize(p) > 0]
+        schema = spark.read.json(written[0]).schema if written else T.StructType([])
+    if not paths or not schema.fields:
+        return spark.createDataFrame([], schema)
+    return spark.read.schema(schema).json(uris)
+
+
+def write(frame, out, table_name):
+    if not frame.columns:   # no task wrote a row of this table (no flow logs, say): an empty table
+        frame = frame.sparkSession.createDataFrame([], schema([("k", T.ArrayType(S))]))
+    frame.write.mode("overwrite").json(os.path.join(out, table_name))
+
+
+def schema(fields):
+    return T.StructType([T.StructField(name, kind) for name, kind in fields])
+
+
+S, L = T.StringType(), T.LongType()
+FILES = schema([("path", S), ("hash", S), ("size", L), ("kind", S), ("note", S), ("events", L), ("flowRecords", L), ("rejects", L),
+                ("skipped", L), ("bytes", L)])
+EVENTS = schema([("time", L), ("id", S), ("digest", S), ("path", S)])
+REJECTS = schema([("path", S), ("code", S), ("line", L), ("offset", L), ("reason", S), ("excerpt", S)])
+SKIPPED = schema([("path", S), ("reason", S), ("count", L)])
 
 
 if __name__ == "__main__":

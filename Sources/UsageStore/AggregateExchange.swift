@@ -1,4 +1,4 @@
-public import AWSLogs
+import AWSLogs
 import AWSModel
 import Foundation
 internal import GRDB
@@ -6,57 +6,18 @@ import JSONTape
 
 /// The exchange with an engine that aggregates elsewhere (the Spark job, `Spark/perimeter_aggregate.py`).
 ///
-/// Going out (`perimeter normalize`): each file read is turned into JSON lines holding exactly the row
-/// keys the store keeps (the store's own key functions make them: the event → action rules and the
-/// grouping exist once), one line per file, event, folded flow, reject and skipped reason. The engine
-/// drops files whose content it has seen, events whose (time, id) it has seen, and groups the rest.
+/// Going out (`perimeter normalize`): a task's files summed into the store's groups (``PartialAggregates``:
+/// the store's own key functions make them, so the event → action rules and the grouping exist once),
+/// with per-file rows the engine de-duplicates by: files by content hash, events by time, id and content.
 ///
 /// Coming back (`perimeter ingest --aggregates DIR`): the grouped tables, loaded as they are into the
 /// store, after which synthesis runs unchanged.
 public enum AggregateExchange {
-    /// The lines for one parsed file, named `name` (its path or URI where the engine found it).
-    ///
-    /// ```swift
-    /// for line in AggregateExchange.lines(file, name: "s3://trail/AWSLogs/…json.gz") { print(line) }
-    /// ```
-    public static func lines(_ file: ParsedFile, name: String) -> [String] {
-        let head = "\"file\":\(JSONString.quote(file.contentHash)),\"path\":\(JSONString.quote(name))"
-        var out = ["{\"t\":\"file\",\(head),\"size\":\(file.size),\"kind\":\(JSONString.quote(file.kind.rawValue)),\"note\":\(file.note.map(JSONString.quote) ?? "null"),"
-                   + "\"events\":\(file.events.count),\"flowRecords\":\(file.flowRecords),\"rejects\":\(file.rejectCount),"
-                   + "\"skipped\":\(file.skippedRecords.values.reduce(0, +)),\"bytes\":\(file.decompressedBytes)}"]
-        var keys = FoldedEvents.KeyMaker()
-        for event in file.events {
-            let (access, source, category) = keys.keys(event)
-            let accessJSON = access.map { k in array([k.day, k.endpoint, k.endpointAccount, k.principalARN, k.principalKind, k.principalAccount, k.action,
-                                                       k.resource, k.resourceAccount, k.outcome, k.errorCode, k.eventSource, k.region, k.recipientAccount]) }
-            let sourceJSON = source.map { s in
-                array([s.day, s.endpoint, s.principal, s.session, s.sourceIP, s.userAgent, s.outcome])
-            } ?? "null"
-            out.append("{\"t\":\"event\",\(head),\"time\":\(event.eventTime),\"id\":\(event.eventID.map(JSONString.quote) ?? "null"),"
-                       + "\"access\":[\(accessJSON.joined(separator: ","))],\"source\":\(sourceJSON),"
-                       + "\"category\":\(JSONString.quote(category.text)),\"in\":\(event.bytesIn),\"out\":\(event.bytesOut)}")
-        }
-        for f in file.flows {
-            // The key as strings, numbers too: a group key of one type.
-            let key = array([f.day, f.interfaceID, f.instanceID, f.vpcID, f.sourceAddress, f.destinationAddress, String(f.destinationPort), String(f.proto),
-                             f.action, String(f.trafficPath), f.destinationService, f.flowDirection])
-            out.append("{\"t\":\"flow\",\(head),\"k\":\(key),"
-                       + "\"records\":\(f.records),\"packets\":\(f.packets),\"bytes\":\(f.bytes),\"first\":\(f.firstSeen),\"last\":\(f.lastSeen)}")
-        }
-        for r in file.rejects {
-            out.append("{\"t\":\"reject\",\(head),\"code\":\(JSONString.quote(r.code.rawValue)),\"line\":\(r.line.map(String.init) ?? "null"),"
-                       + "\"offset\":\(r.byteOffset.map(String.init) ?? "null"),\"reason\":\(JSONString.quote(r.reason)),\"excerpt\":\(JSONString.quote(r.excerpt))}")
-        }
-        for (reason, count) in file.skippedRecords.sorted(by: { $0.key < $1.key }) {
-            out.append("{\"t\":\"skipped\",\(head),\"reason\":\(JSONString.quote(reason)),\"count\":\(count)}")
-        }
-        return out
-    }
-
     static func array(_ values: [String]) -> String { "[" + values.map(JSONString.quote).joined(separator: ",") + "]" }
 
     /// The tables an aggregation writes, each a folder of JSON-lines part files.
-    static let tables = ["files", "access", "sources", "categories", "flows", "rejects", "skipped"]
+    /// (`conflicts`: each content of an event id delivered with more than one, by its least path.)
+    static let tables = ["files", "access", "sources", "categories", "flows", "rejects", "skipped", "conflicts"]
 }
 
 /// What loading a folder of aggregates did.
@@ -167,6 +128,17 @@ extension UsageStore {
             for r in rows {
                 try statements.insertReject(file: files[r["path"]?.string ?? ""] ?? groups, code: r["code"]?.string ?? "", line: r["line"]?.int64,
                                             offset: r["offset"]?.int64, reason: r["reason"]?.string ?? "", excerpt: r["excerpt"]?.string ?? "")
+            }
+            return 0
+        case "conflicts":
+            // Recorded as ingest records them (the first content seen, the others variants): the store's conflicts and
+            // rejects then read as the native path's.
+            for r in rows {
+                guard let id = r["id"]?.string, let path = r["path"]?.string, let file = files[path],
+                      let digest = r["digest"]?.string.flatMap(EventDigest.init(hex:)) else {
+                    throw StoreError(message: "a conflict row without its id, digest or file")
+                }
+                _ = try statements.recordEvent(db, time: try Self.amount(r, "time"), id: id, digest: digest, file: file, path: path)
             }
             return 0
         default:   // skipped

@@ -95,14 +95,7 @@ struct AccessCounts: Sendable {
     /// The logged bytes sent and received (``NormalizedEvent/bytesIn``, ``NormalizedEvent/bytesOut``), saturating.
     var bytesIn: Int64 = 0, bytesOut: Int64 = 0
 
-    mutating func add(_ event: NormalizedEvent) {
-        count += 1
-        bytesIn = bytesIn.addingSaturated(event.bytesIn)
-        bytesOut = bytesOut.addingSaturated(event.bytesOut)
-        first = min(first, event.eventTime)
-        last = max(last, event.eventTime)
-        if let id = event.eventID, sample.map({ id < $0 }) ?? true { sample = id }
-    }
+    mutating func add(_ event: NormalizedEvent) { add(event, sign: 1) }
 
     /// Takes in `event`'s time without counting it: a network event's address, whose request is counted elsewhere.
     mutating func see(_ event: NormalizedEvent) {

@@ -564,3 +564,35 @@ struct DuplicateEventIDTests {
         #expect(Set(outcomes).count == 1, "\(outcomes)")
     }
 }
+
+/// A task's sums for the Spark job: what `normalize --subtract` takes out is exactly what the copies added.
+struct PartialAggregatesTests {
+    static func parsed(_ fixture: String) throws -> ParsedFile {
+        let path = TestSupport.fixture(fixture)
+        return try LogFileReader().read(path: path, fingerprint: try LogFileReader.fingerprint(path: path))
+    }
+
+    @Test(arguments: ["cloudtrail/111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json.gz",
+                      "flowlogs/flow-log-example-nat.log"])
+    func aFileLessItselfLeavesNoRow(fixture: String) throws {
+        let file = try Self.parsed(fixture)
+        var sums = PartialAggregates()
+        sums.add(file)
+        #expect(sums.tables().values.contains { !$0.isEmpty })
+        sums.subtract(file, .all)
+        #expect(sums.tables().values.allSatisfy { $0.isEmpty })
+    }
+
+    /// A file added twice less one copy of each of its events: the sums of the file once.
+    @Test func eachDigestTakesOutOneCopy() throws {
+        let file = try Self.parsed("cloudtrail/111111111111_CloudTrail_eu-central-1_20171211T1505Z_A6kvhMoVeCsc7v8U.json.gz")
+        var once = PartialAggregates(), twice = PartialAggregates()
+        once.add(file)
+        twice.add(file)
+        twice.add(file)
+        let digests = file.events.filter { $0.eventID != nil }.map { PartialAggregates.hex(EventDigest($0)) }
+        #expect(!digests.isEmpty && digests.count == file.events.count)
+        twice.subtract(file, .events(digests))
+        #expect(twice.tables().mapValues(Set.init) == once.tables().mapValues(Set.init))
+    }
+}

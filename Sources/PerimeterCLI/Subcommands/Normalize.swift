@@ -6,12 +6,14 @@ import UsageStore
 extension PerimeterCommand {
     struct Normalize: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Read log files and print the store's rows of each as JSON lines, for an engine that aggregates elsewhere (Spark).",
+            abstract: "Read log files and write the store's groups summed over them, for an engine that aggregates elsewhere (Spark).",
             discussion: """
-                One line per file, event (with its access, source and category keys), folded flow, reject and skipped reason, \
-                exactly as `ingest` would store them; nothing is de-duplicated (the engine drops files seen by content hash and \
-                events seen by time and id). With --from-stdin, each line of standard input is `PATH<TAB>NAME`: the file to read \
-                and the name (its S3 URI, say) its rows carry. See Spark/perimeter_aggregate.py.
+                Writes into --out, as JSON lines: the grouped tables (access.jsonl, sources.jsonl, categories.jsonl, flows.jsonl) summed \
+                over the files, and the per-file tables the engine de-duplicates with (files.jsonl, events.jsonl: each event's time, \
+                id and content digest; rejects.jsonl, skipped.jsonl). With --from-stdin, each line of standard input is \
+                `PATH<TAB>NAME`: the file to read and the name (its S3 URI, say) its rows carry. With --subtract, each line is \
+                `PATH<TAB>NAME<TAB>WHAT` (WHAT: `*` for the whole file, or the digests of the events to take out, comma-separated) \
+                and the grouped tables are written with negated sums. See Spark/perimeter_aggregate.py.
                 """)
 
         @Argument(help: "Log files (their rows carry their path).")
@@ -20,28 +22,83 @@ extension PerimeterCommand {
         @Flag(help: "Also read `PATH<TAB>NAME` lines from standard input.")
         var fromStdin = false
 
+        @Option(help: "The folder the tables are written to (created).")
+        var out: String?
+
+        @Flag(help: "Print the log files under the given paths as `ingest` finds them (one JSON line each: path, size) and stop.")
+        var list = false
+
+        @Option(help: "With --list: a folder that holds no logs (the inventory).")
+        var exclude: [String] = []
+
+        @Flag(help: "Write what the files named on standard input add, negated (the copies an engine found).")
+        var subtract = false
+
         func run() async throws {
-            var inputs = files.map { ($0, $0) }
-            if fromStdin {
+            if list { return try printFiles() }
+            guard let out else { throw ValidationError("--out is required (or --list)") }
+            var inputs = files.map { (path: $0, name: $0, removal: PartialAggregates.Removal.all) }
+            if fromStdin || subtract {
                 while let line = readLine(strippingNewline: true) {
-                    let parts = line.split(separator: "\t", maxSplits: 1, omittingEmptySubsequences: false)
-                    inputs.append((String(parts[0]), parts.count > 1 ? String(parts[1]) : String(parts[0])))
+                    let parts = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false).map(String.init)
+                    let what = parts.count > 2 ? parts[2] : "*"
+                    let removal = what == "*" ? PartialAggregates.Removal.all : .events(what.split(separator: ",").map(String.init))
+                    inputs.append((path: parts[0], name: parts.count > 1 ? parts[1] : parts[0], removal: removal))
                 }
             }
-            let reader = LogFileReader()
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let tables = try TableFiles(folder: out, names: subtract ? [] : ["files", "events", "rejects", "skipped"])
+            var sums = PartialAggregates()
+            // As `ingest` reads: events dated after the run are forgeries, rejected (the default reader has no clock).
+            let reader = LogFileReader(cloudTrail: CloudTrailReader(now: Int64(Date().timeIntervalSince1970)))
             var failed = false
-            for (path, name) in inputs {
+            for input in inputs {
                 do {
-                    let file = try reader.read(path: path, fingerprint: try LogFileReader.fingerprint(path: path))
-                    var out = AggregateExchange.lines(file, name: name).joined(separator: "\n")
-                    out.append("\n")
-                    FileHandle.standardOutput.write(Data(out.utf8))
+                    let file = try reader.read(path: input.path, fingerprint: try LogFileReader.fingerprint(path: input.path))
+                    if subtract {
+                        sums.subtract(file, input.removal)
+                        continue
+                    }
+                    sums.add(file)
+                    let rows = PartialAggregates.fileRows(file, name: input.name)
+                    try tables.write("files", [rows.file])
+                    try tables.write("events", rows.events)
+                    try tables.write("rejects", rows.rejects)
+                    try tables.write("skipped", rows.skipped)
                 } catch {
-                    Terminal.err("Error: \(name): \(error)")
+                    Terminal.err("Error: \(input.name): \(String(describing: error))")
                     failed = true
                 }
             }
+            for (name, lines) in sums.tables() { try TableFiles(folder: out, names: [name]).write(name, lines) }
             if failed { throw ExitCode(1) }
+        }
+
+        private func printFiles() throws {
+            for path in try LogFileDiscovery.files(under: files, excluding: exclude) {
+                let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+                FileHandle.standardOutput.write(Data((PartialAggregates.listing(path: path, size: size) + "\n").utf8))
+            }
+        }
+    }
+
+    /// JSON-lines files in a folder, appended to line by line.
+    struct TableFiles {
+        private let handles: [String: FileHandle]
+
+        init(folder: String, names: [String]) throws {
+            var handles: [String: FileHandle] = [:]
+            for name in names {
+                let path = folder + "/" + name + ".jsonl"
+                guard FileManager.default.createFile(atPath: path, contents: nil) else { throw ValidationError("cannot write `\(path)`") }
+                handles[name] = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+            }
+            self.handles = handles
+        }
+
+        func write(_ name: String, _ lines: [String]) throws {
+            guard !lines.isEmpty, let handle = handles[name] else { return }
+            try handle.write(contentsOf: Data((lines.joined(separator: "\n") + "\n").utf8))
         }
     }
 }

@@ -1,0 +1,161 @@
+public import AWSLogs
+import AWSModel
+import Foundation
+import JSONTape
+
+/// The store's groups summed over the files of one task of an engine that aggregates elsewhere (the Spark
+/// job): `perimeter normalize --out DIR` writes them, the engine sums the tasks' rows by key.
+///
+/// The grouped tables (`access`, `sources`, `categories`, `flows`) are written in the very rows
+/// ``UsageStore/loadAggregates(folder:)`` loads, and they describe themselves, so that the engine needs no
+/// list of their columns: a text or array column is part of the key but `sample` (the least non-empty),
+/// `first` is a minimum, `last` a maximum, and every other number is summed. A row whose summed numbers
+/// are all 0 is left out.
+///
+/// The engine de-duplicates with the per-file tables: `files` (one row per file, with its content hash),
+/// `events` (the time, id, content digest and path of each event with an id) and a file's `rejects`
+/// and `skipped` reasons. An event delivered again (same time, id and digest) or a file whose content
+/// another holds is taken out again by a second run over the files holding them (``subtract(_:name:events:)``):
+/// the same rows with negated sums. Its time, id and keys are those of the copy that stays, so the
+/// minima, maxima and samples are unchanged.
+public struct PartialAggregates {
+    var access: [AccessKey: AccessCounts] = [:]
+    var sources: [SourceKey: AccessCounts] = [:]
+    var categories: [ByteKeyedText: Int64] = [:]
+    /// By the key's JSON text as bytes (byte-exact, as SQLite groups them).
+    var flows: [[UInt8]: FlowSums] = [:]
+    private var keys = FoldedEvents.KeyMaker()
+
+    struct FlowSums { var records: Int64 = 0, packets: Int64 = 0, bytes: Int64 = 0, first = Int64.max, last = Int64.min }
+
+    /// Nothing summed.
+    public init() {}
+
+    /// Adds every event and flow of `file`.
+    public mutating func add(_ file: ParsedFile) {
+        for event in file.events { add(event, sign: 1) }
+        for flow in file.flows { add(flow, sign: 1) }
+    }
+
+    /// What to take out of a file: all of it (a content another file holds), or the events with these
+    /// digests (hex, a digest once per copy to take out).
+    public enum Removal: Sendable, Equatable {
+        case all
+        case events([String])
+    }
+
+    /// Subtracts what `removal` names of `file`.
+    public mutating func subtract(_ file: ParsedFile, _ removal: Removal) {
+        switch removal {
+        case .all:
+            for event in file.events { add(event, sign: -1) }
+            for flow in file.flows { add(flow, sign: -1) }
+        case let .events(digests):
+            var left = digests.reduce(into: [String: Int]()) { $0[$1, default: 0] += 1 }
+            for event in file.events where event.eventID != nil {
+                let digest = Self.hex(EventDigest(event))
+                guard let n = left[digest], n > 0 else { continue }
+                left[digest] = n - 1
+                add(event, sign: -1)
+            }
+        }
+    }
+
+    private mutating func add(_ event: NormalizedEvent, sign: Int64) {
+        let (accessKeys, source, category) = keys.keys(event)
+        for key in accessKeys { access[key, default: AccessCounts()].add(event, sign: sign) }
+        if let source { sources[source, default: AccessCounts()].add(event, sign: sign) }
+        categories[category, default: 0] += sign
+    }
+
+    private mutating func add(_ f: ObservedFlow, sign: Int64) {
+        let key = AggregateExchange.array([f.day, f.interfaceID, f.instanceID, f.vpcID, f.sourceAddress, f.destinationAddress,
+                                           String(f.destinationPort), String(f.proto), f.action, String(f.trafficPath),
+                                           f.destinationService, f.flowDirection])
+        var sums = flows[Array(key.utf8), default: FlowSums()]
+        sums.records += sign * f.records
+        sums.packets += sign * f.packets
+        sums.bytes += sign * f.bytes
+        sums.first = min(sums.first, f.firstSeen)
+        sums.last = max(sums.last, f.lastSeen)
+        flows[Array(key.utf8)] = sums
+    }
+
+    /// The grouped tables' JSON lines, by table name (rows whose sums are all 0 left out).
+    public func tables() -> [String: [String]] {
+        func counts(_ c: AccessCounts) -> String { "\"count\":\(c.count),\"first\":\(c.first),\"last\":\(c.last)" }
+        let access = self.access.filter { $0.value.count != 0 }.map { k, c in
+            "{\"k\":\(AggregateExchange.array(k.fields)),\(counts(c)),\"sample\":\(c.sample.map(JSONString.quote) ?? "null")}"
+        }
+        let sources = self.sources.filter { $0.value.count != 0 }.map { k, c in
+            "{\"k\":\(AggregateExchange.array([k.day, k.endpoint, k.principal, k.session, k.sourceIP, k.userAgent, k.outcome])),"
+                + "\(counts(c)),\"in\":\(c.bytesIn),\"out\":\(c.bytesOut)}"
+        }
+        let categories = self.categories.filter { $0.value != 0 }.map { text, n in "{\"category\":\(JSONString.quote(text.text)),\"count\":\(n)}" }
+        let flows = self.flows.filter { $0.value.records != 0 || $0.value.packets != 0 || $0.value.bytes != 0 }.map { key, s in
+            "{\"k\":\(String(decoding: key, as: UTF8.self)),\"records\":\(s.records),\"packets\":\(s.packets),\"bytes\":\(s.bytes),"
+                + "\"first\":\(s.first),\"last\":\(s.last)}"
+        }
+        return ["access": access, "sources": sources, "categories": categories, "flows": flows]
+    }
+
+    /// A file's rows of the per-file tables, named `name` (its path or URI where the engine found it).
+    public static func fileRows(_ file: ParsedFile, name: String) -> (file: String, events: [String], rejects: [String], skipped: [String]) {
+        let path = "\"path\":\(JSONString.quote(name))"
+        let row = "{\(path),\"hash\":\(JSONString.quote(file.contentHash)),\"size\":\(file.size),\"kind\":\(JSONString.quote(file.kind.rawValue)),"
+            + "\"note\":\(file.note.map(JSONString.quote) ?? "null"),\"events\":\(file.events.count),\"flowRecords\":\(file.flowRecords),"
+            + "\"rejects\":\(file.rejectCount),\"skipped\":\(file.skippedRecords.values.reduce(0, +)),\"bytes\":\(file.decompressedBytes)}"
+        let events = file.events.compactMap { event in
+            event.eventID.map { "{\"time\":\(event.eventTime),\"id\":\(JSONString.quote($0)),\"digest\":\"\(hex(EventDigest(event)))\",\(path)}" }
+        }
+        let rejects = file.rejects.map { r in
+            "{\(path),\"code\":\(JSONString.quote(r.code.rawValue)),\"line\":\(r.line.map(String.init) ?? "null"),"
+                + "\"offset\":\(r.byteOffset.map(String.init) ?? "null"),\"reason\":\(JSONString.quote(r.reason)),\"excerpt\":\(JSONString.quote(r.excerpt))}"
+        }
+        let skipped = file.skippedRecords.sorted { $0.key < $1.key }.map { "{\(path),\"reason\":\(JSONString.quote($0.key)),\"count\":\($0.value)}" }
+        return (row, events, rejects, skipped)
+    }
+
+    /// A log file as `perimeter normalize --list` prints it, for the engine to pack files into tasks.
+    public static func listing(path: String, size: Int) -> String { "{\"path\":\(JSONString.quote(path)),\"size\":\(size)}" }
+
+    static func hex(_ digest: EventDigest) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        return String(decoding: digest.bytes.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] }, as: UTF8.self)
+    }
+}
+
+extension AccessCounts {
+    /// Counts `event` once (`sign` 1) or takes a copy of it out (-1); its time and id are the copy's that stays.
+    mutating func add(_ event: NormalizedEvent, sign: Int64) {
+        count += sign
+        bytesIn = bytesIn.addingSaturated(sign * event.bytesIn)
+        bytesOut = bytesOut.addingSaturated(sign * event.bytesOut)
+        first = min(first, event.eventTime)
+        last = max(last, event.eventTime)
+        if let id = event.eventID, sample.map({ id < $0 }) ?? true { sample = id }
+    }
+}
+
+extension EventDigest {
+    /// A digest from the 32 hex digits ``PartialAggregates`` writes; nil for any other text.
+    init?(hex: String) {
+        let digits = Array(hex.utf8)
+        guard digits.count == 32 else { return nil }
+        var words: [UInt64] = [0, 0]
+        for (i, c) in digits.enumerated() {
+            guard let v = Int(String(UnicodeScalar(c)), radix: 16) else { return nil }
+            words[i / 16] = words[i / 16] << 4 | UInt64(v)
+        }
+        high = words[0]
+        low = words[1]
+    }
+}
+
+extension AccessKey {
+    /// The 14 fields in the table's order (as ``init(_:)`` reads them).
+    var fields: [String] {
+        [day, endpoint, endpointAccount, principalARN, principalKind, principalAccount, action, resource, resourceAccount, outcome, errorCode,
+         eventSource, region, recipientAccount]
+    }
+}
