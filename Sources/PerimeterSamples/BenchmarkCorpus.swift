@@ -42,6 +42,14 @@ public struct BenchmarkCorpus: Sendable {
     /// Every file written.
     public var fileCount: Int { trailFiles + flowFiles }
 
+    /// The start of file `index`'s five minutes: files follow each other from the sample's start and wrap
+    /// around after 30 days (several files then share five minutes, as a busy trail's do), so that a corpus
+    /// of any size is dated in the past. Unwrapped, 1M records in small files ran 75 days past the start and
+    /// half their CloudTrail records were rejected as dated after the run.
+    static func slot(_ index: Int) -> Int64 {
+        SampleScenario.start + Int64(index % (30 * 288)) * 300
+    }
+
     /// The day and `HHMM` a file of records from `base` to five minutes later is delivered at, as CloudTrail and flow
     /// logs name their files: ten minutes after `base` (a record is never dated after its file's delivery).
     static func deliveryStamp(after base: Int64) -> (day: String, time: String) {
@@ -56,7 +64,7 @@ public struct BenchmarkCorpus: Sendable {
         let P = SampleScenario.prod
         if index < trailFiles {
             let count = min(recordsPerTrailFile, records / 2 - index * recordsPerTrailFile)
-            let base = SampleScenario.start + Int64(index) * 300
+            let base = Self.slot(index)
             var lines: [String] = [], recent = RecentKeys()
             lines.reserveCapacity(count)
             var last: TrailRecordBuilder?
@@ -68,7 +76,7 @@ public struct BenchmarkCorpus: Sendable {
         }
         let flowIndex = index - trailFiles
         let count = min(linesPerFlowFile, records - records / 2 - flowIndex * linesPerFlowFile)
-        let base = SampleScenario.start + Int64(flowIndex) * 300
+        let base = Self.slot(flowIndex)
         var lines = ["version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id subnet-id instance-id pkt-srcaddr pkt-dstaddr region pkt-dst-aws-service flow-direction traffic-path"]
         for _ in 0..<count {
             let host = rng.int(1..<200)

@@ -184,7 +184,7 @@ public enum Synthesizer {
         let compiledCurrent = CompiledPolicy(current, kind: c.endpoint.policyKind)
         let builder = EndpointPolicyBuilder(region: c.region, granularity: granularity, current: compiledCurrent, endpoint: c.endpoint.id,
                                             catalog: actions, organization: c.organization, answers: c.answers)
-        let (items, networkNotes) = NetworkOnlyGrants.expand(triage.draftable, current: current, compiled: compiledCurrent,
+        let (items, networkNotes) = NetworkOnlyGrants.expand(triage.draftable, current: current, compiled: compiledCurrent, answers: c.answers,
                                                              endpoint: c.endpoint.id, service: c.service)
         var fitted = EndpointDraft.fit(builder, items + grants.inferred, granularity: granularity, limit: endpointPolicyLimit)
         fitted.notes += networkNotes

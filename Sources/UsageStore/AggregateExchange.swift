@@ -138,7 +138,9 @@ extension UsageStore {
                       let digest = r["digest"]?.string.flatMap(EventDigest.init(hex:)) else {
                     throw StoreError(message: "a conflict row without its id, digest or file")
                 }
-                _ = try statements.recordEvent(db, time: try Self.amount(r, "time"), id: id, digest: digest, file: file, path: path)
+                // No request digest: the Spark path does not join network events yet (README).
+                _ = try statements.recordEvent(db, time: try Self.amount(r, "time"), id: id, digest: digest, request: 0, file: file,
+                                               path: path)
             }
             return 0
         default:   // skipped

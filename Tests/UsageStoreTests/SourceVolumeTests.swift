@@ -55,9 +55,11 @@ struct SourceVolumeTests {
                                        vpcEndpointID: VPCEndpointID(Self.endpoint), vpcEndpointAccount: nil, sourceIP: "10.0.1.21",
                                        userAgent: "aws-cli", recipientAccount: nil, outcome: .success, errorCode: nil, category: "Data",
                                        bytesIn: 7, bytesOut: 1024)]
-        let event = try #require(AggregateExchange.lines(file, name: "trail.json").first { $0.contains(#""t":"event""#) })
-        #expect(event.contains(#""success"]"#))
-        #expect(event.contains(#""in":7,"out":1024"#))
+        var partial = PartialAggregates()
+        partial.add(file)
+        let source = try #require(partial.tables()["sources"]?.first)
+        #expect(source.contains(#""success"]"#))
+        #expect(source.contains(#""in":7,"out":1024"#))
     }
 
     @Test func loadedAggregatesKeepOutcomeAndBytes() throws {

@@ -11,7 +11,7 @@ enum NetworkOnlyGrants {
     /// logged requests of the service reached (S3: their buckets and all their objects) that today's policy
     /// allows, else the patterns of today's policy that allow the pair; a pair today's policy allows on no
     /// pattern is left out, said. Never wider than today.
-    static func expand(_ items: [(ObservedAccess, Ownership)], current: PolicyDocument, compiled: CompiledPolicy,
+    static func expand(_ items: [(ObservedAccess, Ownership)], current: PolicyDocument, compiled: CompiledPolicy, answers: PolicyAnswers,
                        endpoint: VPCEndpointID, service: String) -> (items: [(ObservedAccess, Ownership)], notes: [Diagnostic]) {
         let candidates = patterns(current), seen = shown(items)
         var kept: [(ObservedAccess, Ownership)] = [], notes: [Diagnostic] = []
@@ -22,7 +22,7 @@ enum NetworkOnlyGrants {
             }
             let audience = Audience(access.principal)
             func allowed(_ pattern: String) -> Bool {
-                EndpointPolicyBuilder.allows(compiled, endpoint: endpoint, audience, access.access.action, pattern)
+                answers.allows(compiled, endpoint: endpoint, audience, access.access.action, Resource(policyText: pattern))
             }
             let pair = Pair(principal: access.principal.arn, service: access.access.action.service.lowercased())
             let narrowed = (seen[pair] ?? []).sorted().filter(allowed)
