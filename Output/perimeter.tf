@@ -5,6 +5,7 @@
 #
 # Left out:
 #   endpoint vpce-01a2b3c4d5e6f7a80: unsafe (coverage-gap, review-items)
+#   endpoint vpce-03c4d5e6f7a8b9c02: review (resource-not-visible)
 #   bucket acme-app-data: review (short-history, no-admin-path)
 #   bucket acme-artifacts: review (short-history, current-policy-unknown, no-admin-path)
 #   bucket acme-cloudtrail-logs: review (short-history, no-admin-path)
@@ -59,34 +60,6 @@ resource "aws_vpc_endpoint_policy" "vpce_02b3c4d5e6f7a8b91" {
           "Condition": {
             "ArnEquals": {
               "aws:PrincipalArn": "arn:aws:iam::111122223333:role/invoice-fn-role"
-            }
-          }
-        }
-      ]
-    }
-  EOT
-}
-
-resource "aws_vpc_endpoint_policy" "vpce_03c4d5e6f7a8b9c02" {
-  provider        = aws.perimeter_111122223333_us_east_1
-  vpc_endpoint_id = "vpce-03c4d5e6f7a8b9c02"
-  policy          = <<-EOT
-    {
-      "Version": "2012-10-17",
-      "Statement": [
-        {
-          "Sid": "OrderWorkerTaskSqsReadWrite",
-          "Effect": "Allow",
-          "Principal": "*",
-          "Action": [
-            "sqs:DeleteMessage",
-            "sqs:ReceiveMessage",
-            "sqs:SendMessage"
-          ],
-          "Resource": "arn:aws:sqs:us-east-1:111122223333:order-events",
-          "Condition": {
-            "ArnEquals": {
-              "aws:PrincipalArn": "arn:aws:iam::111122223333:role/order-worker-task"
             }
           }
         }
