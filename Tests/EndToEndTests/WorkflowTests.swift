@@ -149,7 +149,7 @@ extension WorkflowTests {
         }
         #expect(apply.contains("only the account's root user"))
         #expect(!applied.joined().contains("vpce-01a2b3c4d5e6f7a80"))
-        #expect(apply.contains("# aws ec2 modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-03c4d5e6f7a8b9c02"))
+        #expect(apply.contains("# endpoint us-east-1 vpce-03c4d5e6f7a8b9c02 current/endpoints/vpce-03c4d5e6f7a8b9c02.json"))
     }
 
     /// The Terraform file holds the ready drafts, byte for byte once its heredocs are read back.
