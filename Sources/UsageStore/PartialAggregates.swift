@@ -116,6 +116,22 @@ public struct PartialAggregates {
         return (row, events, rejects, skipped)
     }
 
+    /// Why a network activity event is not aggregated on the Spark path: counted with its file's skipped records.
+    public static let networkActivitySkipped =
+        "network activity event: the Spark path does not join these to their calls yet (ingest them natively)"
+
+    /// `file` without its network activity events, counted as skipped records: the native store joins each to
+    /// the data or management event of its call, the Spark path does not yet, and as requests of their own
+    /// they would count those calls twice. Said in the report's skipped records, never dropped silently.
+    public static func withoutNetworkActivity(_ file: ParsedFile) -> ParsedFile {
+        let network = file.events.reduce(0) { $0 + ($1.isNetworkActivity ? 1 : 0) }
+        guard network > 0 else { return file }
+        var file = file
+        file.events.removeAll(where: \.isNetworkActivity)
+        file.skippedRecords[networkActivitySkipped, default: 0] += Int64(network)
+        return file
+    }
+
     /// A log file as `perimeter normalize --list` prints it, for the engine to pack files into tasks.
     public static func listing(path: String, size: Int) -> String { "{\"path\":\(JSONString.quote(path)),\"size\":\(size)}" }
 

@@ -54,7 +54,8 @@ extension PerimeterCommand {
             var failed = false
             for input in inputs {
                 do {
-                    let file = try reader.read(path: input.path, fingerprint: try LogFileReader.fingerprint(path: input.path))
+                    let file = PartialAggregates.withoutNetworkActivity(
+                        try reader.read(path: input.path, fingerprint: try LogFileReader.fingerprint(path: input.path)))
                     if subtract {
                         sums.subtract(file, input.removal)
                         continue
