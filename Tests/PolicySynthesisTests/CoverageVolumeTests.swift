@@ -48,11 +48,11 @@ struct CoverageVolumeTests {
     static let host = "10.0.3.77"
 
     /// The host `host` sends `flowBytes` through the S3 gateway endpoint; its role's requests moved `volume`.
-    static func run(flowBytes: Int64, _ volume: SourceVolume?) -> SynthesisResult {
+    static func run(flowBytes: Int64, _ volume: SourceVolume?, agent: String = "aws-cli") -> SynthesisResult {
         var inventory = Fixture.inventory(policy: VerdictTests.current)
         inventory.bucketPolicies["app-data"] = PolicyDocument(statements: [])
         let flows = [FlowEvidenceTests.flow("10.0.1.21"), FlowEvidenceTests.flow(Self.host, instance: "i-batch", bytes: flowBytes)]
-        let sources = [FlowEvidenceTests.source("10.0.1.21"), FlowEvidenceTests.source(Self.host, session: "i-batch")]
+        let sources = [FlowEvidenceTests.source("10.0.1.21"), FlowEvidenceTests.source(Self.host, agent: agent, session: "i-batch")]
         let volumes = [SourceVolume(endpoint: Fixture.s3Endpoint, sourceIP: "10.0.1.21", requests: 1, bytesIn: 0, bytesOut: 0)]
             + (volume.map { [$0] } ?? [])
         return Fixture.run(VerdictTests.observed, inventory: inventory, options: VerdictTests.options, flows: flows, sources: sources,
@@ -82,6 +82,18 @@ struct CoverageVolumeTests {
         #expect(r.endpoints[0].evidenceTable.items.first { $0.code == .flowCoverage }?.status == .proven)
         #expect(r.endpoints[0].verdict == .ready)
         #expect(r.flows.sources.first { $0.sourceAddress == Self.host }?.explainedBy.first?.hasPrefix("90 authorized requests") == true)
+    }
+
+    /// Before: an AWS-owned need explained any volume, and the Amazon Linux rule took any request's user
+    /// agent, a denied or anonymous one's included: one such record from a 900 MB host made its endpoint
+    /// ready. A need names a bucket for the draft; the volume it alone would explain stays unproven.
+    @Test(arguments: [nil, SourceVolume(endpoint: Fixture.s3Endpoint, sourceIP: host, requests: 1, bytesIn: 0, bytesOut: 1024)])
+    func anAWSOwnedNeedExplainedAHostsVolume(_ volume: SourceVolume?) throws {
+        let r = Self.run(flowBytes: 900 * Self.mb, volume, agent: "aws-cli/2 Linux/6.1.112-124.190.amzn2023.x86_64")
+        #expect(r.flows.sources.first { $0.sourceAddress == Self.host }?.explainedBy.first?.contains("amazon-linux") == true)
+        #expect(r.flows.unexplainedVolume.map(\.sourceAddress) == [Self.host])
+        #expect(r.endpoints[0].evidenceTable.items.first { $0.code == .flowCoverage }?.status == .missing)
+        #expect(r.endpoints[0].verdict != .ready)
     }
 
     @Test func aHostWithNoAuthorizedRequestIsStillACoverageGap() {

@@ -174,10 +174,19 @@ enum FlowEvidence {
                     source.explainedBy = (needs[endpoint]?[ip] ?? []).sorted()
                 }
                 sources.append(source)
-                guard source.explainedBy.isEmpty else { continue }
+                let byVolume = volume != nil && CoverageVolume.explains(credit: credit, flowBytes: source.bytes)
+                guard !byVolume else { continue }
                 var gap = CoverageGap(endpoint: endpoint, sourceAddress: ip, instances: source.instances, bytes: source.bytes,
                                       firstSeen: source.firstSeen, lastSeen: source.lastSeen, reason: "")
-                if let volume {
+                if !source.explainedBy.isEmpty {
+                    // An AWS-owned need says why a host reaches AWS's buckets, not how much: no log counts those bytes,
+                    // and the needs are read per principal, not per address. It names the bucket for the draft; the
+                    // volume stays unproven (review), never proven by it.
+                    (gap.requests, gap.creditedBytes) = (volume?.requests ?? 0, volume == nil ? 0 : credit)
+                    gap.reason = "\(source.bytes - gap.creditedBytes) of its \(source.bytes) bytes are explained only by AWS-owned needs "
+                        + "(\(source.explainedBy.joined(separator: "; "))), whose volume no log shows"
+                    unexplained.append(gap)
+                } else if let volume {
                     (gap.requests, gap.creditedBytes) = (volume.requests, credit)
                     gap.reason = "\(volume.requests) authorized requests through the endpoint account for \(credit) of its "
                         + "\(source.bytes) bytes (\(Int(CoverageVolume.share * 100))% needed): \(source.bytes - credit) bytes unexplained "
