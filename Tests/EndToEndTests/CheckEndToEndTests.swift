@@ -147,7 +147,9 @@ struct CheckEndToEndTests {
     }
 
     /// A tampered applied folder is a clear error naming the file, before anything is read or written.
-    @Test(arguments: ["link", "folder-link", "malformed", "current-changed", "no-manifest"])
+    /// `current-removed`: before, deleting a `current/` copy and its manifest line made check read the policy
+    /// before the apply as AWS's full-access default, and re-admit what that policy had denied.
+    @Test(arguments: ["link", "folder-link", "malformed", "current-changed", "current-removed", "no-manifest"])
     func checkRefusesATamperedAppliedFolder(tamper: String) throws {
         let setup = try Self.setUp([try Self.s3(1, Self.appServer, "GetObject", "reports/q3.csv", error: Self.endpointDenial)])
         let draft = setup.applied + "/endpoints/\(Self.s3Endpoint).json"
@@ -168,6 +170,13 @@ struct CheckEndToEndTests {
             let current = setup.applied + "/current/endpoints/vpce-03c4d5e6f7a8b9c02.json"
             try Data(PolicyTexts.allowAll.utf8).write(to: URL(fileURLWithPath: current))
             expected = "not as Perimeter wrote it"
+        case "current-removed":
+            let current = "current/endpoints/vpce-03c4d5e6f7a8b9c02.json"
+            try FileManager.default.removeItem(atPath: setup.applied + "/" + current)
+            let manifest = setup.applied + "/.perimeter-manifest"
+            let lines = try String(contentsOfFile: manifest, encoding: .utf8).split(separator: "\n").filter { !$0.hasSuffix(current) }
+            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: URL(fileURLWithPath: manifest))
+            expected = "says the policy before the apply was known"
         default:
             try FileManager.default.removeItem(atPath: setup.applied + "/.perimeter-manifest")
             expected = ".perimeter-manifest"

@@ -165,6 +165,12 @@ extension AppliedCheck {
                 findings[i].reason = "the applied draft is not version 2012-10-17: a logged `*`, `?` or `$` cannot be written literally"
                 continue
             }
+            guard applied.beforeKnown else {
+                findings[i].readmitted = false
+                findings[i].reason = "the policy before the applied draft is not known (no current/endpoints/\(applied.id.rawValue).json): "
+                    + "an amendment cannot be shown to grant no more than it"
+                continue
+            }
             let statement = readmitting(f, principal: principal, sids: &sids)
             let one = GrantCheck.run(PolicyDocument(statements: [statement]), principals: [statement.sid!: [principal]], current: before,
                                      currentDocument: applied.before, endpoint: applied.endpoint)

@@ -57,6 +57,10 @@ public struct AppliedFolder: Sendable {
             }
             let applied = try policy(bytes, "\(path)/\(entry.path)")
             let currentPath = "current/endpoints/\(id).json"
+            if listed[currentPath] == nil, read.knownBefore.contains(id) {
+                throw AppliedFolderError(path, "`summary.json` says the policy before the apply was known, but `\(currentPath)` is "
+                                         + "not in the manifest: the folder was changed after Perimeter wrote it")
+            }
             let before = listed[currentPath] == nil ? nil
                 : try policy(try unchanged(root, currentPath, listed, base: path), "\(path)/\(currentPath)")
             var endpoint = described[id] ?? Inventory.Endpoint(id: VPCEndpointID(id))
@@ -73,7 +77,8 @@ public struct AppliedFolder: Sendable {
     /// What the run's summary says: the trusted accounts, the bucket owners, the last day learned from, and
     /// each endpoint's type, VPC and service. Values that are not what Perimeter writes there are refused.
     static func summary(_ bytes: [UInt8],
-                        base: String) throws(AppliedFolderError) -> (folder: AppliedFolder, endpoints: [String: Inventory.Endpoint]) {
+                        base: String) throws(AppliedFolderError)
+        -> (folder: AppliedFolder, endpoints: [String: Inventory.Endpoint], knownBefore: Set<String>) {
         let bad = AppliedFolderError(base, "`summary.json` is not the summary Perimeter writes")
         guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { throw bad }
         let accounts = (object["trustedAccounts"] as? [Any] ?? []).compactMap { ($0 as? String).map { AccountID($0) } }
@@ -87,9 +92,10 @@ public struct AppliedFolder: Sendable {
         let window = object["window"] as? [String: Any]
         let last = window?["lastLoggedDay"] as? String
         guard last.map({ Timestamp.parseISO8601($0 + "T00:00:00Z") != nil }) ?? true else { throw bad }
-        var described: [String: Inventory.Endpoint] = [:]
+        var described: [String: Inventory.Endpoint] = [:], knownBefore = Set<String>()
         for case let e as [String: Any] in object["endpoints"] as? [Any] ?? [] {
             guard let id = e["id"] as? String, VPCEndpointID.isIssuedForm(id) else { throw bad }
+            if e["currentPolicyKnown"] as? Bool != false { knownBefore.insert(id) }
             var endpoint = Inventory.Endpoint(id: VPCEndpointID(id), type: e["type"] as? String, vpcID: e["vpc"] as? String)
             if let service = e["service"] as? String, let region = e["region"] as? String, RegionName.isWellFormed(region),
                service.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") }) {
@@ -98,7 +104,7 @@ public struct AppliedFolder: Sendable {
             described[id] = endpoint
         }
         let folder = AppliedFolder(endpoints: [], trustedAccounts: Set(accounts), bucketOwners: owners, lastLoggedDay: last, notes: [])
-        return (folder, described)
+        return (folder, described, knownBefore)
     }
 
     /// The bytes of the regular file at `parts` under `root`, reached through folders, never links.
