@@ -28,14 +28,19 @@ struct CheckEndToEndTests {
     }
 
     /// An S3 data event through the sample's S3 endpoint, from the documented allowed record.
-    static func s3(_ n: Int, _ principal: String, _ event: String, _ key: String, error: (String, String)? = nil) throws -> [String: Any] {
+    static func s3(_ n: Int, _ principal: String, _ event: String, _ key: String, error: (String, String)? = nil,
+                   bucket: String = "acme-app-data", claimedOwner: String? = nil) throws -> [String: Any] {
         var fields: [String: Any] = [
             "userIdentity": role(principal), "eventSource": "s3.amazonaws.com", "eventName": event,
             "eventCategory": "Data", "eventType": "AwsApiCall", "eventTime": "2026-11-09T10:0\(n):00Z",
             "eventID": "c0ffee00-0000-4000-8000-00000000000\(n)", "requestID": "REQ\(n)", "sourceIPAddress": "10.0.1.21",
             "recipientAccountId": "111122223333", "vpcEndpointId": s3Endpoint, "vpcEndpointAccountId": "111122223333",
-            "requestParameters": ["bucketName": "acme-app-data", "key": key]]
+            "requestParameters": ["bucketName": bucket, "key": key]]
         if let error { fields["errorCode"] = error.0; fields["errorMessage"] = error.1 }
+        if let claimedOwner {
+            fields["resources"] = [["type": "AWS::S3::Object", "ARN": "arn:aws:s3:::\(bucket)/\(key)"],
+                                   ["type": "AWS::S3::Bucket", "ARN": "arn:aws:s3:::\(bucket)", "accountId": claimedOwner]]
+        }
         return try record("cloudtrail-events.network-allowed.json", fields)
     }
 
@@ -109,6 +114,21 @@ struct CheckEndToEndTests {
         #expect(findings.count == 1)
         #expect(findings.first?["readmitted"] as? Bool == false)
         #expect((findings.first?["reason"] as? String)?.isEmpty == false)
+    }
+
+    /// Before: a bucket the applied run did not know was re-admitted on the owner the new record claims for it
+    /// (`resources[].accountId`, which whoever writes to the trail chooses): a PutObject to an outside bucket
+    /// became an amendment. A bucket's owner is not in its ARN; check takes it only from the applied run.
+    @Test func checkReadmittedABucketOnTheOwnerARecordClaims() throws {
+        let forged = try Self.s3(6, Self.appServer, "PutObject", "dump.tar.gz",
+                                 error: ("AccessDenied", Self.endpointDenial.1.replacingOccurrences(of: "GetObject", with: "PutObject")),
+                                 bucket: "acme-secret-vault", claimedOwner: "111122223333")
+        let setup = try Self.setUp([forged])
+        let run = try Self.check(setup)
+        #expect(run.status == 3, "\(run.output)")
+        #expect(run.output.contains("a bucket the applied run does not know"), "\(run.output)")
+        let amended = setup.dir + "/amended/endpoints/\(Self.s3Endpoint).json"
+        #expect((try? String(contentsOfFile: amended, encoding: .utf8))?.contains("acme-secret-vault") != true)
     }
 
     /// Logged text stays literal: a refused key holding `*` is re-admitted as itself (`${*}`), never as a
