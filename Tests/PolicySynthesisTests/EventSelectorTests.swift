@@ -83,6 +83,19 @@ struct EventSelectorTests {
         #expect(Self.arnValues(plan).contains("arn:aws:dynamodb:us-east-1:111122223333:table/orders"))
     }
 
+    /// Before: network selectors were planned first, so ~520 event sources in the store (forged ones will do)
+    /// took every value and the S3, DynamoDB and SQS data-event selectors were left out. Now the data events
+    /// keep at least their widened selector and the sources with the fewest requests are left out.
+    @Test func manyEventSourcesLeftNoRoomForTheDataEvents() {
+        let sources = (0..<520).map { Self.access("arn:aws:s3:::b/k", source: "svc\($0).amazonaws.com", action: "s3:GetObject", count: 1) }
+        let plan = SelectorPlanner.plan(sources + [Self.access("arn:aws:s3:::acme-app-data/k", count: 100)], days: 1, denialsOnly: false)
+        #expect(SelectorRules.violations(plan.selectors) == [])
+        #expect(plan.selectors.reduce(0) { $0 + $1.valueCount } <= SelectorRules.valueLimit)
+        #expect(plan.selectors.contains { $0.equals("resources.type") == ["AWS::S3::Object"] })
+        #expect(plan.selectors.contains { $0.equals("eventSource") == ["s3.amazonaws.com"] }, "the busiest source is kept")
+        #expect(plan.notes.contains { $0.hasPrefix("left out: network activity of svc") })
+    }
+
     /// A logged name never becomes a prefix wider than itself: a bucket's value ends with `/`, and a name AWS
     /// could not have issued (a wildcard, a forged table name) is not put in a selector.
     @Test func selectorsNeverWidenALoggedName() {

@@ -32,9 +32,11 @@ public enum SelectorPlanner {
     public static func plan(_ accesses: [ObservedAccess], days: Int, denialsOnly: Bool) -> SelectorPlan {
         let through = accesses.filter { $0.endpoint != nil }
         let perDay = { (n: Int64) in days > 0 ? Double(n) / Double(days) : 0 }
-        var plan = network(through, denialsOnly: denialsOnly, perDay: perDay)
-        let budget = SelectorRules.valueLimit - plan.selectors.reduce(0) { $0 + $1.valueCount }
         var scopes = dataScopes(through), widened = Set<String>()
+        // Data events name the resources, the evidence a draft cannot do without: each scope keeps at least its
+        // widened selector (2 values), and the network selectors take what is left.
+        var plan = network(through, denialsOnly: denialsOnly, perDay: perDay, limit: SelectorRules.valueLimit - 2 * scopes.count)
+        let budget = SelectorRules.valueLimit - plan.selectors.reduce(0) { $0 + $1.valueCount }
         func cost() -> Int { scopes.reduce(0) { $0 + 2 + (widened.contains($1.type) ? 0 : $1.values.count) } }
         // Widened (every resource of the type) from the longest list down, until the values fit.
         while cost() > budget, let widest = scopes.filter({ !widened.contains($0.type) }).max(by: { $0.values.count < $1.values.count }) {
@@ -63,23 +65,30 @@ public enum SelectorPlanner {
     }
 
     /// One network activity selector per event source the endpoints' requests name (sorted), each with the
-    /// requests a day the store shows for it (its denials, in `denialsOnly` mode).
-    static func network(_ through: [ObservedAccess], denialsOnly: Bool, perDay: (Int64) -> Double) -> SelectorPlan {
+    /// requests a day the store shows for it (its denials, in `denialsOnly` mode), within `limit` values: past
+    /// it, the sources with the fewest requests are left out (and said).
+    static func network(_ through: [ObservedAccess], denialsOnly: Bool, perDay: (Int64) -> Double, limit: Int) -> SelectorPlan {
         var plan = SelectorPlan(selectors: [], estimates: [], notes: [])
         var sources: [String: Int64] = [:]
         for a in through {
             let counted = !denialsOnly || a.outcome == .deniedByEndpointPolicy ? a.count : 0
             sources[a.eventSource, default: 0] = sources[a.eventSource, default: 0].addingSaturated(counted)
         }
-        for (source, count) in sources.sorted(by: { $0.key < $1.key }) {
+        var used = 0, kept: [(source: String, count: Int64, selector: EventSelector)] = []
+        for (source, count) in sources.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {
             var fields = [FieldSelector("eventCategory", equals: ["NetworkActivity"]), FieldSelector("eventSource", equals: [source])]
             if denialsOnly { fields.append(FieldSelector("errorCode", equals: ["VpceAccessDenied"])) }
             let name = "Perimeter: network activity of \(source)" + (denialsOnly ? " (VpceAccessDenied only)" : "")
             let selector = EventSelector(name: name, fields)
-            guard plan.selectors.reduce(selector.valueCount, { $0 + $1.valueCount }) <= SelectorRules.valueLimit else {
-                plan.notes.append("left out: network activity of \(source) (no value left of the API's \(SelectorRules.valueLimit))")
+            guard used + selector.valueCount <= limit else {
+                plan.notes.append("left out: network activity of \(source) (no value left of the API's \(SelectorRules.valueLimit) "
+                                  + "after the data events and the busier sources)")
                 continue
             }
+            used += selector.valueCount
+            kept.append((source, count, selector))
+        }
+        for (_, count, selector) in kept.sorted(by: { $0.source < $1.source }) {
             plan.selectors.append(selector)
             plan.estimates.append(.init(selector: selector.Name, perDay: perDay(count), atLeast: false))
         }
