@@ -22,7 +22,7 @@ public struct OrganizationSample: Sendable {
     /// The SES SMTP endpoint (no endpoint policy possible).
     public static let smtpEndpoint = "vpce-0a00000000000006e"
     /// 2026-11-01T00:00:00Z.
-    public static let start: Int64 = 1_793_491_200
+    public static let start = SampleScenario.start
     /// Days of traffic.
     public static let days = 3
 

@@ -168,38 +168,41 @@ enum FlowEvidence {
                                             bytes: group.reduce(0) { $0.addingSaturated($1.bytes) }, flows: group.reduce(0) { $0 + $1.records },
                                             firstSeen: group.map(\.firstSeen).min()!, lastSeen: group.map(\.lastSeen).max()!)
                 let volume = volumes["\(endpoint) \(ip)"], credit = CoverageVolume.credit(volume, service: services[endpoint] ?? nil)
-                if let volume, CoverageVolume.explains(credit: credit, flowBytes: source.bytes) {
-                    source.explainedBy = ["\(volume.requests) authorized requests, \(credit) bytes credited"]
-                } else {
-                    source.explainedBy = (needs[endpoint]?[ip] ?? []).sorted()
-                }
+                let byVolume = volume.map { _ in CoverageVolume.explains(credit: credit, flowBytes: source.bytes) } ?? false
+                source.explainedBy = byVolume ? ["\(volume?.requests ?? 0) authorized requests, \(credit) bytes credited"]
+                    : (needs[endpoint]?[ip] ?? []).sorted()
                 sources.append(source)
-                let byVolume = volume != nil && CoverageVolume.explains(credit: credit, flowBytes: source.bytes)
                 guard !byVolume else { continue }
-                var gap = CoverageGap(endpoint: endpoint, sourceAddress: ip, instances: source.instances, bytes: source.bytes,
-                                      firstSeen: source.firstSeen, lastSeen: source.lastSeen, reason: "")
-                if !source.explainedBy.isEmpty {
-                    // An AWS-owned need says why a host reaches AWS's buckets, not how much: no log counts those bytes,
-                    // and the needs are read per principal, not per address. It names the bucket for the draft; the
-                    // volume stays unproven (review), never proven by it.
-                    (gap.requests, gap.creditedBytes) = (volume?.requests ?? 0, volume == nil ? 0 : credit)
-                    gap.reason = "\(source.bytes - gap.creditedBytes) of its \(source.bytes) bytes are explained only by AWS-owned needs "
-                        + "(\(source.explainedBy.joined(separator: "; "))), whose volume no log shows"
-                    unexplained.append(gap)
-                } else if let volume {
-                    (gap.requests, gap.creditedBytes) = (volume.requests, credit)
-                    gap.reason = "\(volume.requests) authorized requests through the endpoint account for \(credit) of its "
-                        + "\(source.bytes) bytes (\(Int(CoverageVolume.share * 100))% needed): \(source.bytes - credit) bytes unexplained "
-                        + "(data events off for what it reaches, or traffic the draft would refuse)"
-                    unexplained.append(gap)
-                } else {
-                    gap.reason = "traffic through the endpoint but no authorized CloudTrail request through it from this address "
-                        + "(data events off for what it reaches, or unsigned requests); the draft would refuse whatever it does"
-                    gaps.append(gap)
-                }
+                let (gap, unexplainedVolume) = shortfall(source, volume, credit: credit)
+                if unexplainedVolume { unexplained.append(gap) } else { gaps.append(gap) }
             }
         }
         return (sources, gaps, unexplained)
+    }
+
+    /// Why `source`'s bytes are not explained by its authorized requests' volume: unexplained volume (some
+    /// requests, or only AWS-owned needs) or a coverage gap (nothing at all).
+    static func shortfall(_ source: EndpointSource, _ volume: SourceVolume?, credit: Int64) -> (gap: CoverageGap, volume: Bool) {
+        var gap = CoverageGap(endpoint: source.endpoint, sourceAddress: source.sourceAddress, instances: source.instances,
+                              bytes: source.bytes, firstSeen: source.firstSeen, lastSeen: source.lastSeen, reason: "")
+        (gap.requests, gap.creditedBytes) = (volume?.requests ?? 0, volume == nil ? 0 : credit)
+        if !source.explainedBy.isEmpty {
+            // An AWS-owned need says why a host reaches AWS's buckets, not how much: no log counts those bytes, and
+            // the needs are read per principal, not per address. It names the bucket for the draft; the volume
+            // stays unproven (review), never proven by it.
+            gap.reason = "\(source.bytes - gap.creditedBytes) of its \(source.bytes) bytes are explained only by AWS-owned needs "
+                + "(\(source.explainedBy.joined(separator: "; "))), whose volume no log shows"
+            return (gap, true)
+        }
+        if let volume {
+            gap.reason = "\(volume.requests) authorized requests through the endpoint account for \(credit) of its "
+                + "\(source.bytes) bytes (\(Int(CoverageVolume.share * 100))% needed): \(source.bytes - credit) bytes unexplained "
+                + "(data events off for what it reaches, or traffic the draft would refuse)"
+            return (gap, true)
+        }
+        gap.reason = "traffic through the endpoint but no authorized CloudTrail request through it from this address "
+            + "(data events off for what it reaches, or unsigned requests); the draft would refuse whatever it does"
+        return (gap, false)
     }
 
     /// Whether a flow may be of `vpc`: its own, or one it does not name (`-` or empty in default-format records).
