@@ -57,7 +57,8 @@ let package = Package(
             /** Streaming gunzip, format detection, CloudTrail and VPC flow log decoding, event to action mapping */
             name: "AWSLogs",
             dependencies: ["AWSModel", "JSONTape", "CZlib", fast("CDeflate")],
-            resources: [.copy("Resources/event-actions.tsv"), .copy("Resources/error-codes.tsv"), .copy("Resources/companion-actions.tsv")]),
+            resources: [.copy("Resources/event-actions.tsv"), .copy("Resources/error-codes.tsv"),
+                        .copy("Resources/companion-actions.tsv")]),
         .target(
             /** SQLite usage store: file ledger, aggregated events and flows, rejects, queries */
             name: "UsageStore",
@@ -82,7 +83,8 @@ let package = Package(
         .target(
             /** Subcommands, progress, files written, exit codes */
             name: "PerimeterCLI",
-            dependencies: ["AWSModel", "AWSLogs", "UsageStore", "IAMPolicy", "PolicySynthesis", "PerimeterSamples", "CHeap", fast("CMalloc"),
+            dependencies: ["AWSModel", "AWSLogs", "UsageStore", "IAMPolicy", "PolicySynthesis", "PerimeterSamples", "CHeap",
+                           fast("CMalloc"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
@@ -103,9 +105,11 @@ let package = Package(
         .testTarget(name: "AWSLogsTests", dependencies: ["AWSLogs", "JSONTape", "PerimeterTestSupport"]),
         .testTarget(name: "UsageStoreTests", dependencies: ["UsageStore", "AWSLogs", "PerimeterTestSupport",
                                                          .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "PolicySynthesisTests", dependencies: ["PolicySynthesis", "IAMPolicy", "AWSLogs", "JSONTape", "PerimeterTestSupport"]),
-        .testTarget(name: "PerimeterCLITests", dependencies: ["PerimeterCLI", fast("CMalloc"), "PolicySynthesis", "UsageStore", "PerimeterSamples", "IAMPolicy", "JSONTape",
-                                                          "PerimeterTestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "PolicySynthesisTests",
+                    dependencies: ["PolicySynthesis", "IAMPolicy", "AWSLogs", "JSONTape", "PerimeterTestSupport"]),
+        .testTarget(name: "PerimeterCLITests",
+                    dependencies: ["PerimeterCLI", fast("CMalloc"), "PolicySynthesis", "UsageStore", "PerimeterSamples", "IAMPolicy",
+                                   "JSONTape", "PerimeterTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "EndToEndTests", dependencies: ["PerimeterTestSupport", "UsageStore"]),
     ]
 )

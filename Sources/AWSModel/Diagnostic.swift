@@ -3,7 +3,8 @@
 /// show the same code.
 ///
 /// ```swift
-/// let note = Diagnostic("kept-exact", .note, "kept \(value: resource) exact for \(action): the current policy does not grant \(value: wider)")
+/// let note = Diagnostic("kept-exact", .note,
+///                       "kept \(value: resource) exact for \(action): the current policy does not grant \(value: wider)")
 /// note.description   // "kept-exact: kept `arn:aws:s3:::b/k` exact for s3:GetObject: …"
 /// ```
 public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {

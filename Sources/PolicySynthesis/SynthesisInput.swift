@@ -81,7 +81,8 @@ public struct SynthesisInput: Sendable {
 
     /// An input; everything but the observed requests may be empty.
     public init(observed: [ObservedAccess], flows: [ObservedFlow] = [], sources: [ObservedSource] = [],
-                eventCategories: [EventCategoryCount] = [], inventory: Inventory = Inventory(), options: SynthesisOptions = SynthesisOptions(),
+                eventCategories: [EventCategoryCount] = [], inventory: Inventory = Inventory(),
+                options: SynthesisOptions = SynthesisOptions(),
                 rejectedRecords: Int64 = 0) {
         self.rejectedRecords = rejectedRecords
         self.observed = observed

@@ -24,13 +24,17 @@ public enum Synthesizer {
     /// endpoint), on the thread that drafts it: the endpoints are drafted side by side.
     public static func synthesize(_ input: SynthesisInput, catalog: AWSOwnedCatalog = .shared,
                                   actions: ActionCatalog = .shared,
-                                  progress: @Sendable (_ done: Int, _ total: Int, _ endpoint: VPCEndpointID) -> Void = { _, _, _ in }) -> SynthesisResult {
+                                  progress: @Sendable (_ done: Int, _ total: Int, _ endpoint: VPCEndpointID) -> Void = { _, _, _ in
+                                      }) -> SynthesisResult {
         let inventory = input.inventory
         let trust = TrustedAccounts.resolve(input)
         var assumptions = [trust.assumption,
-                           Diagnostic("tls-assumed", .note, "requests in the logs were made over TLS (aws:SecureTransport is true in the replay)")]
+                           Diagnostic("tls-assumed", .note,
+                               "requests in the logs were made over TLS (aws:SecureTransport is true in the replay)")]
         if inventory.organizationID == nil {
-            assumptions.append(Diagnostic("organization-unknown", .note, "the organization id is unknown: conditions on aws:PrincipalOrgID and aws:ResourceOrgID are unevaluable in the replay"))
+            assumptions.append(Diagnostic("organization-unknown", .note, """
+                the organization id is unknown: conditions on aws:PrincipalOrgID and aws:ResourceOrgID are unevaluable in the replay
+                """))
         }
         let classifier = ResourceClassifier(trusted: trust.accounts, ourBuckets: inventory.buckets, catalog: catalog,
                                             allowed: input.options.allowedResources)
@@ -41,7 +45,10 @@ public enum Synthesizer {
         let directory = EndpointDirectory(input, trust: trust)
         let matched = Set(inventory.buckets.keys).union(input.observed.compactMap(\.access.resource.s3BucketName))
         for bucket in inventory.bucketPolicies.keys.sorted() where !matched.contains(bucket) {
-            assumptions.append(Diagnostic("policy-matches-no-bucket", .warning, "the bucket policy for \(value: bucket) matches no bucket in the inventory or the logs: not used (the file name must be the bucket name)"))
+            assumptions.append(Diagnostic("policy-matches-no-bucket", .warning, """
+                the bucket policy for \(value: bucket) matches no bucket in the inventory or the logs: not used (the file name must be \
+                the bucket name)
+                """))
         }
         for (id, why) in directory.notShownYours.sorted(by: { $0.key < $1.key }) {
             let said: Message = "\(value: id.rawValue) is not shown to be yours (\(why)): "
@@ -55,7 +62,8 @@ public enum Synthesizer {
 
         // The endpoints' drafts are independent of each other and of the bucket locks: they are made side
         // by side on the cores there are, and taken in the endpoints' order.
-        struct Drafted: Sendable { var diagnostics: [Diagnostic]; var review: [ReviewItem]; var owned: [AWSOwnedUse]; var result: EndpointResult }
+        struct Drafted: Sendable {
+            var diagnostics: [Diagnostic]; var review: [ReviewItem]; var owned: [AWSOwnedUse]; var result: EndpointResult }
         let split = NotEnforceable.split(directory.sorted, inventory: inventory, observed: directory.observed, table: .shared)
         let endpoints = split.drafted, granularity = input.options.granularity, foldedExact = input.foldedExact
         let organization = inventory.organizationID
@@ -68,13 +76,17 @@ public enum Synthesizer {
             let endpoint = endpoints[index]
             progress(index, endpoints.count, endpoint.id)
             let context = EndpointContext(endpoint: endpoint, region: directory.region(endpoint), service: directory.service(endpoint),
-                                          accesses: VersionedDeletes.adding(to: directory.observed[endpoint.id] ?? []), trusted: trust.accounts,
+                                          accesses: VersionedDeletes.adding(to: directory.observed[endpoint.id] ?? []),
+                                          trusted: trust.accounts,
                                           organization: organization, dataEventServices: dataEventServices,
                                           foldedExact: foldedExact.contains(endpoint.id), answers: input.policyAnswers)
             var diagnostics: [Diagnostic] = []
             if endpoint.service == nil {
                 diagnostics.append(Diagnostic("endpoint-not-in-inventory", .warning,
-                                              "\(endpoint.id): not in the inventory; service \(value: context.service) and Region \(value: context.region) taken from its events"))
+                                              """
+                                                  \(endpoint.id): not in the inventory; service \(value: context.service) and Region \
+                                                  \(value: context.region) taken from its events
+                                                  """))
             }
             if let partition = Partition.of(region: context.region), !catalog.partitions.contains(partition) {
                 diagnostics.append(Diagnostic("aws-owned-unknown-in-partition", .note, """
@@ -83,11 +95,14 @@ public enum Synthesizer {
                     """))
             }
             if endpoint.policy == nil {
-                diagnostics.append(Diagnostic("current-policy-assumed", .warning, "\(endpoint.id): no current policy in the inventory; assumed the default (allow everything)"))
+                diagnostics.append(
+                    Diagnostic("current-policy-assumed", .warning,
+                    "\(endpoint.id): no current policy in the inventory; assumed the default (allow everything)"))
             }
             let triage = AccessTriage.split(context.accesses, endpoint: endpoint.id, region: context.region, classifier: classifier,
                                             trusted: trust.accounts, actions: actions)
-            let grants = AWSOwnedGrants.make(endpoint: endpoint, region: context.region, draftable: triage.draftable, flows: flows, catalog: catalog)
+            let grants = AWSOwnedGrants.make(endpoint: endpoint, region: context.region, draftable: triage.draftable, flows: flows,
+                catalog: catalog)
             let result = draft(context, triage, grants, granularity: granularity, actions: actions)
             // An inferred bucket the current policy already refuses was left out of the draft: not listed as allowed.
             let granted = Set(result.draft.statements.flatMap { $0.resource?.patterns ?? [] })
@@ -107,8 +122,10 @@ public enum Synthesizer {
         }
 
         let denials = input.observed.filter { !$0.outcome.wasAuthorized }.map {
-            Denial(endpoint: $0.endpoint?.rawValue, principal: $0.principal.arn, action: $0.access.action.description, resource: $0.access.resource.text,
-                   errorCode: $0.errorCode, owner: ($0.access.resourceAccount ?? $0.access.resource.s3BucketName.flatMap { inventory.buckets[$0] })?.rawValue,
+            Denial(endpoint: $0.endpoint?.rawValue, principal: $0.principal.arn, action: $0.access.action.description,
+                resource: $0.access.resource.text,
+                   errorCode: $0.errorCode,
+                   owner: ($0.access.resourceAccount ?? $0.access.resource.s3BucketName.flatMap { inventory.buckets[$0] })?.rawValue,
                    byEndpointPolicy: $0.outcome == .deniedByEndpointPolicy, outcome: $0.outcome, requests: $0.count,
                    firstSeen: $0.firstSeen, lastSeen: $0.lastSeen)
         }
@@ -130,9 +147,12 @@ public enum Synthesizer {
                                                networkOnly: NetworkOnlyGrants.actions(observed), seen))
         }
         for i in buckets.indices { buckets[i].judge(Verdicts.bucket(buckets[i], seen)) }
-        var result = SynthesisResult(endpoints: results, buckets: buckets, review: review.sorted { ($0.endpoint, $0.resource, $0.principal) < ($1.endpoint, $1.resource, $1.principal) },
-                                     awsOwned: Array(Set(owned)).sorted { ($0.endpoint, $0.bucket, $0.evidence) < ($1.endpoint, $1.bucket, $1.evidence) },
-                                     denials: denials, trustedAccounts: trust.accounts.sorted(), assumptions: assumptions + inventory.diagnostics,
+        var result = SynthesisResult(endpoints: results, buckets: buckets,
+            review: review.sorted { ($0.endpoint, $0.resource, $0.principal) < ($1.endpoint, $1.resource, $1.principal) },
+                                     awsOwned: Array(Set(owned))
+                                     .sorted { ($0.endpoint, $0.bucket, $0.evidence) < ($1.endpoint, $1.bucket, $1.evidence) },
+                                     denials: denials, trustedAccounts: trust.accounts.sorted(), assumptions: assumptions
+                                     + inventory.diagnostics,
                                      flows: flows, options: input.options)
         result.notEnforceable = split.notEnforceable
         result.perimeter = OrganizationPerimeter.build(input, directory: directory, trusted: trust.accounts)
@@ -184,12 +204,16 @@ public enum Synthesizer {
         let compiledCurrent = CompiledPolicy(current, kind: c.endpoint.policyKind)
         let builder = EndpointPolicyBuilder(region: c.region, granularity: granularity, current: compiledCurrent, endpoint: c.endpoint.id,
                                             catalog: actions, organization: c.organization, answers: c.answers)
-        let (items, networkNotes) = NetworkOnlyGrants.expand(triage.draftable, current: current, compiled: compiledCurrent, answers: c.answers,
+        let (items, networkNotes) = NetworkOnlyGrants.expand(triage.draftable, current: current, compiled: compiledCurrent,
+            answers: c.answers,
                                                              endpoint: c.endpoint.id, service: c.service)
         var fitted = EndpointDraft.fit(builder, items + grants.inferred, granularity: granularity, limit: endpointPolicyLimit)
         fitted.notes += networkNotes
         if c.foldedExact {
-            fitted.coarsened.insert(Diagnostic("coarsened", .note, "object keys generalized to prefixes as they were read: their distinct ARNs exceed \(AccessFolding.exactTextLimit) characters, more than an exact draft of \(endpointPolicyLimit) can hold"), at: 0)
+            fitted.coarsened.insert(Diagnostic("coarsened", .note, """
+                object keys generalized to prefixes as they were read: their distinct ARNs exceed \
+                \(AccessFolding.exactTextLimit) characters, more than an exact draft of \(endpointPolicyLimit) can hold
+                """), at: 0)
         }
         let authorized = items.map(\.0)
         let first = authorized.map(\.firstSeen).filter { $0 > 0 }.min(), last = authorized.map(\.lastSeen).max()
@@ -201,11 +225,14 @@ public enum Synthesizer {
         let usage = UnusedPermissions.report(current, services: services, authorized: authorized, denied: triage.denied,
                                              dataEventServices: c.dataEventServices, catalog: actions)
         return EndpointResult(
-            endpoint: c.endpoint, region: c.region, service: c.service, draft: fitted.document, current: current, currentKnown: currentKnown,
-            evidence: fitted.evidence, statementPrincipals: fitted.principals, coarsened: fitted.coarsened, notes: fitted.notes, size: fitted.size, replay: replay,
+            endpoint: c.endpoint, region: c.region, service: c.service, draft: fitted.document, current: current,
+                currentKnown: currentKnown,
+            evidence: fitted.evidence, statementPrincipals: fitted.principals, coarsened: fitted.coarsened, notes: fitted.notes,
+            size: fitted.size, replay: replay,
             grantCheck: GrantCheck.run(fitted.document, principals: fitted.principals, current: compiledCurrent, currentDocument: current,
                                        endpoint: c.endpoint),
-            historyDays: historyDays, requests: c.accesses.reduce(0) { $0 + $1.count }, principals: Array(Set(c.accesses.map(\.principal.arn))).sorted(), usage: usage,
+            historyDays: historyDays, requests: c.accesses.reduce(0) { $0 + $1.count },
+            principals: Array(Set(c.accesses.map(\.principal.arn))).sorted(), usage: usage,
             diff: PolicyDiff.render(currentKnown ? .current(current) : .assumedDefault(current), draft: fitted.document,
                                     name: "\(c.endpoint.id).json"))
     }

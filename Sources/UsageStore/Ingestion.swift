@@ -348,7 +348,8 @@ public struct IngestPipeline: Sendable {
         summary.rejects += result.conflicts
         if result.conflicts > 0 { summary.rejectsByCode[UsageStore.conflictCode, default: 0] += result.conflicts }
         for (reason, count) in file.skippedRecords { summary.skippedRecordsByReason[reason, default: 0] += count }
-        logger.debug("ingested log file", metadata: ["file.path": "\(file.path)", "records.count": "\(result.events + Int(file.flowRecords))"])
+        logger.debug("ingested log file",
+            metadata: ["file.path": "\(file.path)", "records.count": "\(result.events + Int(file.flowRecords))"])
     }
 
 }

@@ -6,14 +6,17 @@ import IAMPolicy
 /// Whose endpoint it is, and what a lock may deny, follow what the logs could see.
 struct EvidenceModelTests {
     static let managed = VPCEndpointID("vpce-61638908")
-    static let configRole = Principal(kind: .assumedRole, arn: "arn:aws:iam::111122223333:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
+    static let configRole = Principal(kind: .assumedRole,
+        arn: "arn:aws:iam::111122223333:role/aws-service-role/config.amazonaws.com/AWSServiceRoleForConfig",
                                       account: Fixture.prod)
 
     /// The S3 console and AWS Config reach our bucket through an endpoint that is not ours.
     static func run() -> SynthesisResult {
         var config = Fixture.access(configRole, "s3:GetBucketAcl", "arn:aws:s3:::app-data", endpoint: managed)
         config.endpointAccount = AccountID("999999999999")
-        let sources = [ObservedSource(endpoint: managed, principalARN: configRole.arn, sessionName: "AWSConfig-Describe", sourceIP: "config.amazonaws.com",
+        let sources = [
+            ObservedSource(endpoint: managed, principalARN: configRole.arn, sessionName: "AWSConfig-Describe",
+            sourceIP: "config.amazonaws.com",
                                       userAgent: "AWS Internal", count: 1, firstSeen: 0, lastSeen: 0)]
         return Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"), config], sources: sources)
     }
@@ -60,10 +63,13 @@ struct EvidenceModelTests {
 struct WithinCurrentPolicyTests {
     /// A catalog grant the tightened policy in force refuses used to fail every run ("REPLAY FAILED").
     @Test func anInferredCatalogGrantTheCurrentPolicyRefusesIsLeftOutWithANote() throws {
-        let current = try PolicyReader.read(#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::app-data/*"}]}"#)
+        let current = try PolicyReader.read(#"""
+            {"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::app-data/*"}]}
+            """#)
         let result = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k")], inventory: Fixture.inventory(policy: current),
                                  flows: [FlowEvidenceTests.flow("10.0.1.21")],
-                                 sources: [FlowEvidenceTests.source("10.0.1.21", agent: "aws-sdk-java Linux/6.1.112-124.190.amzn2023.x86_64")])
+                                 sources: [FlowEvidenceTests.source("10.0.1.21",
+                                     agent: "aws-sdk-java Linux/6.1.112-124.190.amzn2023.x86_64")])
         let endpoint = try #require(result.endpoints.first)
         #expect(!PolicyWriter.write(endpoint.draft).contains("al2023"))
         #expect(endpoint.notes.contains { $0.code == "refused-by-current" })
@@ -80,7 +86,8 @@ struct GrantContainmentTests {
         let current = try PolicyReader.read(current)
         let draft = PolicyDocument(statements: [Statement(sid: "Draft", effect: .allow, principal: .any, action: .actions(["s3:GetObject"]),
                                                           resource: .resources([resource]))])
-        return GrantCheck.run(draft, principals: ["Draft": [Fixture.app]], current: CompiledPolicy(current), currentDocument: current, endpoint: endpoint)
+        return GrantCheck.run(draft, principals: ["Draft": [Fixture.app]], current: CompiledPolicy(current), currentDocument: current,
+            endpoint: endpoint)
     }
 
     /// A Deny on `secret*` is never hit by the sample key `perimeter-sample`: sampling used to call this contained.
@@ -94,10 +101,16 @@ struct GrantContainmentTests {
     }
 
     @Test(arguments: [
-        (#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::app-data/*"}]}"#, "arn:aws:s3:::app-data/uploads/*", true),
+        (#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::app-data/*"}]}"#,
+            "arn:aws:s3:::app-data/uploads/*", true),
         (#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#, "arn:aws:s3:::app-data/*", true),
-        (#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::app-data/perimeter-sample*"}]}"#, "arn:aws:s3:::app-data/*", false),
-        (#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*","Action":"s3:PutObject","Resource":"*"}]}"#, "arn:aws:s3:::app-data/*", true),
+        (#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","#
+            + #""Resource":"arn:aws:s3:::app-data/perimeter-sample*"}]}"#,
+            "arn:aws:s3:::app-data/*", false),
+        (#"""
+            {"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},{"Effect":"Deny","Principal":"*",\#
+            "Action":"s3:PutObject","Resource":"*"}]}
+            """#, "arn:aws:s3:::app-data/*", true),
     ])
     func containmentIsStructural(current: String, draft: String, contained: Bool) throws {
         let check = try Self.check(draft: draft, current: current)

@@ -10,7 +10,8 @@ struct HostileReportTests {
 
     static func report() -> [String: String] {
         let resource = PolicyText.literal("arn:aws:s3:::vendor-releases/\(key)")
-        let evil = Principal(kind: .assumedRole, arn: "arn:aws:iam::999988887777:role/<img src=x onerror=alert(1)>`**", account: AccountID("999988887777"))
+        let evil = Principal(kind: .assumedRole, arn: "arn:aws:iam::999988887777:role/<img src=x onerror=alert(1)>`**",
+            account: AccountID("999988887777"))
         return ReportRenderer.files(Fixture.run([
             Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"),
             Fixture.access("s3:GetObject", resource, owner: Fixture.vendor),

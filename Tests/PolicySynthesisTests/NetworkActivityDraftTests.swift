@@ -43,7 +43,8 @@ struct NetworkActivityDraftTests {
         #expect(!Fixture.allows(narrowed, "s3:PutObject", "arn:aws:s3:::other-bucket/new"))
         let batch = Principal(kind: .assumedRole, arn: "arn:aws:iam::111122223333:role/batch", account: Fixture.prod)
         let alone = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"), Self.networkOnly(batch, "s3:PutObject")])
-        #expect(Fixture.allows(try #require(alone.endpoints.first).draft, "s3:PutObject", "arn:aws:s3:::other-bucket/new", .from(batch.arn)))
+        #expect(Fixture.allows(try #require(alone.endpoints.first).draft, "s3:PutObject", "arn:aws:s3:::other-bucket/new",
+            .from(batch.arn)))
     }
 
     /// Today's policy allows the pair on nothing it names: the draft leaves it out, said.

@@ -22,7 +22,8 @@ struct VerdictTests {
 
     /// A window that can vouch for the endpoint: its policy known, flow logs and data events present.
     static func run(_ observed: [ObservedAccess] = observed, flows: [ObservedFlow] = [FlowEvidenceTests.flow("10.0.1.21")],
-                    categories: [EventCategoryCount] = [EventCategoryCount(eventSource: "s3.amazonaws.com", service: "s3", category: "Data", count: 1)],
+                    categories: [EventCategoryCount] = [
+                        EventCategoryCount(eventSource: "s3.amazonaws.com", service: "s3", category: "Data", count: 1)],
                     options: SynthesisOptions = options, bucketPolicy: Bool = true) -> SynthesisResult {
         var inventory = Fixture.inventory(policy: current)
         if bucketPolicy { inventory.bucketPolicies["app-data"] = PolicyDocument(statements: []) }
@@ -50,7 +51,8 @@ struct VerdictTests {
     }
 
     @Test(arguments: [
-        ("no-logged-use", true), ("data-events-missing", true), ("coverage-not-checked", true), ("review-items", true), ("short-history", true),
+        ("no-logged-use", true), ("data-events-missing", true), ("coverage-not-checked", true), ("review-items", true),
+            ("short-history", true),
     ])
     func missingEvidenceNeedsReviewNeverReady(code: String, _: Bool) {
         let r: SynthesisResult = switch code {
@@ -99,7 +101,8 @@ struct BacktestTests {
 
     @Test func aDraftThatCoversTheHeldOutDaysKeepsItsVerdict() {
         var result = VerdictTests.run()
-        Synthesizer.backtest(&result, heldOut: VerdictTests.observed, from: "2026-11-06", through: "2026-11-07", inventory: Fixture.inventory())
+        Synthesizer.backtest(&result, heldOut: VerdictTests.observed, from: "2026-11-06", through: "2026-11-07",
+            inventory: Fixture.inventory())
         #expect(result.endpoints[0].backtest?.refused == 0)
         #expect(result.endpoints[0].verdict == .ready)
     }

@@ -65,7 +65,8 @@ public struct CloudTrailReader: Sendable {
     func read(_ unit: RecordSplitter.Unit, into file: inout ParsedFile) {
         if let size = unit.oversize {
             file.reject(Reject("record-too-large", line: unit.line, byteOffset: unit.offset,
-                                       reason: "record larger than \(RecordSplitter.recordLimit >> 20) MiB (\(size) bytes): not read", excerpt: ""))
+                                       reason: "record larger than \(RecordSplitter.recordLimit >> 20) MiB (\(size) bytes): not read",
+                                       excerpt: ""))
             return
         }
         let place = Place(unit: unit)
@@ -144,7 +145,8 @@ public struct CloudTrailReader: Sendable {
             return
         }
         guard let detail = value["detail"], detail.isObject else {
-            file.reject(place.reject(at: value.offset, "eventbridge-without-detail", reason: "EventBridge event whose `detail` is not an object"))
+            file.reject(
+                place.reject(at: value.offset, "eventbridge-without-detail", reason: "EventBridge event whose `detail` is not an object"))
             return
         }
         readRecord(detail, place, into: &file)
@@ -189,7 +191,10 @@ public struct CloudTrailReader: Sendable {
                 // A column name is logged text: its dots must not nest the record deeper than a record goes.
                 guard path.count <= Self.lakeColumnDepth else {
                     return file.reject(place.reject(at: row.offset, "lake-column-too-deep",
-                                                    reason: "CloudTrail Lake row: a column name nests \(path.count) levels (at most \(Self.lakeColumnDepth))"))
+                                                    reason: """
+                                                        CloudTrail Lake row: a column name nests \(path.count) levels (at most \
+                                                        \(Self.lakeColumnDepth))
+                                                        """))
                 }
                 columns.append((path, isJSON ? text : JSONString.quote(text)))
             }
@@ -212,7 +217,9 @@ public struct CloudTrailReader: Sendable {
             let document = try JSONParser.parse(Array(text.utf8))
             readRecord(document.value(0), place, at: container.offset, into: &file)
         } catch {
-            file.reject(place.reject(at: container.offset, "malformed-json", reason: "malformed JSON in embedded event: \(error.message) at byte \(error.offset) of the event"))
+            file.reject(
+                place.reject(at: container.offset, "malformed-json",
+                reason: "malformed JSON in embedded event: \(error.message) at byte \(error.offset) of the event"))
         }
     }
 
@@ -442,14 +449,19 @@ public struct CloudTrailStream {
         lineOffset += Int64(line.count) + 1
         guard line.contains(where: { $0 != 32 && $0 != 13 && $0 != 9 }) else { return }
         guard line.count <= RecordSplitter.recordLimit else {
-            file.reject(Reject("record-too-large", line: number, byteOffset: offset, reason: "record larger than \(RecordSplitter.recordLimit >> 20) MiB: not read", excerpt: ""))
+            file.reject(
+                Reject("record-too-large", line: number, byteOffset: offset,
+                reason: "record larger than \(RecordSplitter.recordLimit >> 20) MiB: not read", excerpt: ""))
             return
         }
         guard let brace = line.firstIndex(of: 123) else {
-            file.reject(Reject("line-without-json", line: number, byteOffset: offset, reason: "line holds no JSON event", excerpt: Reject.excerpt(line)))
+            file.reject(
+                Reject("line-without-json", line: number, byteOffset: offset, reason: "line holds no JSON event",
+                excerpt: Reject.excerpt(line)))
             return
         }
-        let unit = RecordSplitter.Unit(kind: .root, bytes: Array(line[brace...]), offset: offset + Int64(brace), line: number, oversize: nil)
+        let unit = RecordSplitter.Unit(kind: .root, bytes: Array(line[brace...]), offset: offset + Int64(brace), line: number,
+            oversize: nil)
         reader.read(unit, into: &file)
     }
 }

@@ -57,7 +57,9 @@ public final class GzipDecoder {
             return
         }
         if !initialized {
-            guard czlib_inflateInit2(&stream, 16 + MAX_WBITS) == Z_OK else { throw LogReadError.gzip(offset: bytesIn, message: "cannot initialize zlib") }
+            guard czlib_inflateInit2(&stream, 16 + MAX_WBITS) == Z_OK else {
+                throw LogReadError.gzip(offset: bytesIn, message: "cannot initialize zlib")
+            }
             initialized = true
             output = .allocate(capacity: outputCapacity)
         }

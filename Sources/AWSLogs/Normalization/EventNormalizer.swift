@@ -50,11 +50,19 @@ public struct EventNormalizer: Sendable {
         if eventType == "AwsCloudTrailInsight" || category == "Insight" || fields[Field.insightDetails.rawValue] != nil {
             return .skipped(reason: "insight event")
         }
-        guard let eventSource = string(.eventSource), !eventSource.isEmpty else { return .rejected(code: "missing-event-source", reason: "missing eventSource") }
-        guard let eventName = string(.eventName), !eventName.isEmpty else { return .rejected(code: "missing-event-name", reason: "missing eventName") }
+        guard let eventSource = string(.eventSource), !eventSource.isEmpty else {
+            return .rejected(code: "missing-event-source", reason: "missing eventSource")
+        }
+        guard let eventName = string(.eventName), !eventName.isEmpty else {
+            return .rejected(code: "missing-event-name", reason: "missing eventName")
+        }
         // An action is made of these two: text AWS never writes could only widen it (`s3:*`).
-        guard Self.isEventSource(eventSource) else { return .rejected(code: "event-source-characters", reason: "eventSource holds characters AWS does not use") }
-        guard Self.isEventName(eventName) else { return .rejected(code: "event-name-characters", reason: "eventName holds characters AWS does not use") }
+        guard Self.isEventSource(eventSource) else {
+            return .rejected(code: "event-source-characters", reason: "eventSource holds characters AWS does not use")
+        }
+        guard Self.isEventName(eventName) else {
+            return .rejected(code: "event-name-characters", reason: "eventName holds characters AWS does not use")
+        }
         // Read from the record's bytes: the text is only parsed, never kept.
         func stringValue(_ field: Field) -> JSONValue? { fields[field.rawValue].flatMap { $0.isString ? $0 : nil } }
         guard let timeValue = stringValue(.eventTime) ?? stringValue(.timestamp) else {
@@ -65,17 +73,22 @@ public struct EventNormalizer: Sendable {
         }
         let endpointText = string(.vpcEndpointId) ?? ""
         guard endpointText.isEmpty || VPCEndpointID.isIssuedForm(endpointText) else {
-            return .rejected(code: "bad-endpoint-id", reason: "vpcEndpointId is not a VPC endpoint id as AWS issues them (vpce- and lowercase letters and digits)")
+            return .rejected(code: "bad-endpoint-id",
+                reason: "vpcEndpointId is not a VPC endpoint id as AWS issues them (vpce- and lowercase letters and digits)")
         }
         let region = string(.awsRegion) ?? ""
         // A Region names catalog buckets (`al2023-repos-REGION-…`) and ARNs: a `*` there would be a wildcard.
-        guard RegionName.isWellFormed(region) else { return .rejected(code: "aws-region-characters", reason: "awsRegion is not a Region name") }
+        guard RegionName.isWellFormed(region) else {
+            return .rejected(code: "aws-region-characters", reason: "awsRegion is not a Region name")
+        }
         let recipient = string(.recipientAccountId).map { AccountID($0) }
         let partition = Self.partition(region: region, identity: fields[Field.userIdentity.rawValue])
         let (principal, session) = Self.principal(fields[Field.userIdentity.rawValue], recipient: recipient, partition: partition)
         // A principal's ARN becomes an `ArnEquals aws:PrincipalArn` value, where `*` and `?` are wildcards:
         // IAM names never hold them, so a record whose principal does is forged.
-        guard Self.isPrincipalName(principal.arn) else { return .rejected(code: "principal-characters", reason: "the principal holds characters IAM names do not use") }
+        guard Self.isPrincipalName(principal.arn) else {
+            return .rejected(code: "principal-characters", reason: "the principal holds characters IAM names do not use")
+        }
 
         let errorCode = string(.errorCode)
         let outcome = Self.outcome(errorCode: errorCode, errorMessage: string(.errorMessage))

@@ -93,7 +93,9 @@ struct InventoryReading {
                 note("inventory-yaml-unreadable", "YAML does not read: \(error)", path)
             }
         } else if !readCLIText(text, path: path) {
-            note("inventory-unrecognized", "not an inventory file Perimeter knows (not JSON, not a CloudFormation template, not AWS CLI text output it can read)", path)
+            note("inventory-unrecognized", """
+                not an inventory file Perimeter knows (not JSON, not a CloudFormation template, not AWS CLI text output it can read)
+                """, path)
         }
     }
 
@@ -130,16 +132,21 @@ struct InventoryReading {
 
     /// Sets an endpoint's current policy from `source`; a different policy from another source is said,
     /// unless the new one `supersedes` it by design (Terraform's `aws_vpc_endpoint_policy`).
-    mutating func setPolicy(_ policy: PolicyDocument, endpoint id: VPCEndpointID, source: String, _ path: String, supersedes: Bool = false) {
+    mutating func setPolicy(_ policy: PolicyDocument, endpoint id: VPCEndpointID, source: String, _ path: String,
+        supersedes: Bool = false) {
         if !supersedes, let known = inventory.endpoints[id], let before = known.policy, before != policy, let from = known.policySource {
-            note("inventory-conflict", "\(value: id.rawValue): the policy from \(value: source) differs from the one from \(value: from); the former is used", path)
+            note("inventory-conflict", """
+                \(value: id.rawValue): the policy from \(value: source) differs from the one from \(value: from); the former is used
+                """, path)
         }
         update(id) { $0.policy = policy; $0.policySource = source }
     }
 
     mutating func setBucketPolicy(_ policy: PolicyDocument, bucket: String, source: String, _ path: String) {
         if let before = inventory.bucketPolicies[bucket], before != policy, let from = inventory.bucketPolicySources[bucket] {
-            note("inventory-conflict", "bucket \(value: bucket): the policy from \(value: source) differs from the one from \(value: from); the former is used", path)
+            note("inventory-conflict", """
+                bucket \(value: bucket): the policy from \(value: source) differs from the one from \(value: from); the former is used
+                """, path)
         }
         inventory.bucketPolicies[bucket] = policy
         inventory.bucketPolicySources[bucket] = source

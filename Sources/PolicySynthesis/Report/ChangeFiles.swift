@@ -37,7 +37,10 @@ enum ChangeFiles {
             let region = if case .endpoint(let r) = kind { r } else { bucketRegion }
             return region.flatMap { ChangeFiles.isRegion($0) ? $0 : nil }
         }
-        var label: String { "\(kind.isEndpoint ? "endpoint" : "bucket") \(id): \(verdict.rawValue)\(reasons.isEmpty ? "" : " (\(reasons.map(\.code.rawValue).joined(separator: ", ")))")" }
+        var label: String { """
+            \(kind.isEndpoint ? "endpoint" : "bucket") \(id): \
+            \(verdict.rawValue)\(reasons.isEmpty ? "" : " (\(reasons.map(\.code.rawValue).joined(separator: ", ")))")
+            """ }
     }
 
     static func drafts(_ r: SynthesisResult) -> [Draft] {

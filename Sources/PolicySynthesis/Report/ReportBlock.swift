@@ -73,7 +73,8 @@ struct VerdictRow {
     var diff: String { String(draft.file.dropLast(".json".count)) + ".diff" }
     /// The reasons for the verdict, each with its code.
     var why: ReportLine {
-        draft.reasons.isEmpty ? "every check passed" : draft.reasons.map { "\($0.message) (\($0.code.rawValue))" as ReportLine }.joined(separator: "; ")
+        draft.reasons.isEmpty ? "every check passed" : draft.reasons.map { "\($0.message) (\($0.code.rawValue))" as ReportLine }
+            .joined(separator: "; ")
     }
 }
 

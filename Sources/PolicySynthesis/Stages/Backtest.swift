@@ -71,7 +71,8 @@ extension Synthesizer {
     public static func backtest(_ result: inout SynthesisResult, heldOut: [ObservedAccess], from: String, through: String,
                                 inventory: Inventory, catalog: AWSOwnedCatalog = .shared, actions: ActionCatalog = .shared) {
         let trusted = Set(result.trustedAccounts)
-        let classifier = ResourceClassifier(trusted: trusted, ourBuckets: inventory.buckets, catalog: catalog, allowed: result.options.allowedResources)
+        let classifier = ResourceClassifier(trusted: trusted, ourBuckets: inventory.buckets, catalog: catalog,
+            allowed: result.options.allowedResources)
         let byEndpoint = Dictionary(grouping: heldOut.filter { $0.endpoint != nil && $0.outcome.wasAuthorized }, by: { $0.endpoint! })
         for i in result.endpoints.indices {
             let endpoint = result.endpoints[i].endpoint
@@ -91,7 +92,9 @@ extension Synthesizer {
         }
         let drafted = Set(result.endpoints.map(\.endpoint.id))
         for id in byEndpoint.keys.filter({ !drafted.contains($0) }).sorted() {
-            result.assumptions.append(Diagnostic("backtest-new-endpoint", .warning, "\(value: id.rawValue) appears only in the held-out days \(from) to \(through): no draft was learned for it"))
+            result.assumptions.append(Diagnostic("backtest-new-endpoint", .warning, """
+                \(value: id.rawValue) appears only in the held-out days \(from) to \(through): no draft was learned for it
+                """))
         }
     }
 }

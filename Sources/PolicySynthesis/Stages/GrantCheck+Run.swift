@@ -17,7 +17,8 @@ extension GrantCheck {
         let containment = Containment(currentDocument)
         for statement in draft.statements where statement.effect == .allow {
             let named = byStatement[statement.sid ?? ""] ?? []
-            let principals = named.isEmpty ? [RequestPrincipal(kind: .anonymous, arn: Principal.anonymousARN)] : named.map(RequestPrincipal.init)
+            let principals = named.isEmpty ? [RequestPrincipal(kind: .anonymous, arn: Principal.anonymousARN)]
+                : named.map(RequestPrincipal.init)
             check.add(statement, principals: principals, current: current, containment: containment) { context in
                 context.set("aws:SourceVpce", [endpoint.id.rawValue])
                 if let vpc = endpoint.vpcID { context.set("aws:SourceVpc", [vpc]) }
@@ -47,7 +48,10 @@ extension GrantCheck {
             check.checked += 1
             let name = statement.sid ?? "#\(i)"
             check.unprovable.append(Diagnostic("grant-unprovable", .note,
-                                               "Deny \(value: name) of the current policy is not kept as it was: the draft may refuse less than today"))
+                                               """
+                                                   Deny \(value: name) of the current policy is not kept as it was: the draft may refuse \
+                                                   less than today
+                                                   """))
         }
         return check
     }
