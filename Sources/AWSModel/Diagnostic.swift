@@ -111,6 +111,9 @@ public struct Message: Sendable, Hashable, ExpressibleByStringInterpolation, Cus
         }.joined()
     }
 
+    /// Two messages one after the other (a long one written on several lines).
+    public static func + (a: Message, b: Message) -> Message { Message(pieces: a.pieces + b.pieces) }
+
     public init(from decoder: any Decoder) throws {
         pieces = [.text(try decoder.singleValueContainer().decode(String.self))]
     }

@@ -5,6 +5,8 @@ import Foundation
 import IAMPolicy
 import PolicySynthesis
 import UsageStore
+import Inventory
+import Reporting
 
 /// The synthesis step shared by `synthesize` and `run`.
 enum SynthesisStep {

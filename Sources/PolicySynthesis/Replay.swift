@@ -1,5 +1,6 @@
 import AWSModel
 import IAMPolicy
+import Inventory
 
 /// A group of logged requests a draft decided differently than the window did.
 public struct ReplayMismatch: Sendable, Hashable, Codable {

@@ -1,6 +1,7 @@
 public import AWSModel
 public import IAMPolicy
 import Dispatch
+import Inventory
 
 /// Turns observed usage and the inventory into draft endpoint and bucket policies, with the replay,
 /// the diff, unused permissions, the review list and the flow findings. Pure: values in, values out.
@@ -232,8 +233,6 @@ public enum Synthesizer {
             grantCheck: GrantCheck.run(fitted.document, principals: fitted.principals, current: compiledCurrent, currentDocument: current,
                                        endpoint: c.endpoint),
             historyDays: historyDays, requests: c.accesses.reduce(0) { $0 + $1.count },
-            principals: Array(Set(c.accesses.map(\.principal.arn))).sorted(), usage: usage,
-            diff: PolicyDiff.render(currentKnown ? .current(current) : .assumedDefault(current), draft: fitted.document,
-                                    name: "\(c.endpoint.id).json"))
+            principals: Array(Set(c.accesses.map(\.principal.arn))).sorted(), usage: usage)
     }
 }

@@ -10,6 +10,7 @@ import PolicySynthesis
 import JSONTape
 import Logging
 import UsageStore
+import Inventory
 
 /// The parsers under test, each a function of the input bytes. A crash, a trap or a sanitizer report
 /// is a finding; an `invariant` that does not hold traps on purpose.

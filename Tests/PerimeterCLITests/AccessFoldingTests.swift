@@ -8,6 +8,7 @@ import PerimeterSamples
 import PerimeterTestSupport
 @testable import PolicySynthesis
 import UsageStore
+@testable import Inventory
 
 /// Synthesis folds object keys as the store's rows come (`AccessFolding`): the drafts must be the ones the
 /// unfolded groups give, at every granularity, with far fewer groups held.

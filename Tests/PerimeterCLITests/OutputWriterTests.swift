@@ -4,6 +4,7 @@ import Foundation
 @testable import PerimeterCLI
 import PerimeterTestSupport
 @testable import PolicySynthesis
+@testable import Reporting
 
 /// `--out` is Perimeter's only where Perimeter wrote: nothing escapes it, nothing of the user's goes.
 struct OutputWriterTests {

@@ -2,6 +2,8 @@ import Testing
 @testable import PolicySynthesis
 import AWSModel
 import IAMPolicy
+@testable import Reporting
+@testable import Inventory
 
 /// A flow-log source is explained by the volume of its authorized requests, never by one request.
 struct CoverageVolumeTests {

@@ -4,6 +4,7 @@ import AWSLogs
 import AWSModel
 import IAMPolicy
 import JSONTape
+@testable import Inventory
 
 /// A property over random well-formed records: every grant of a draft is one the records justify,
 /// the logged resource itself or Perimeter's documented generalization of it, for a principal that

@@ -2,6 +2,7 @@ import Testing
 @testable import PolicySynthesis
 import AWSModel
 import IAMPolicy
+@testable import Inventory
 
 /// Whose endpoint it is, and what a lock may deny, follow what the logs could see.
 struct EvidenceModelTests {

@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import PolicySynthesis
 import AWSModel
+@testable import Inventory
+@testable import Reporting
 
 /// What a new user's first report shows (issue 24): inventory errors first, words instead of stray backticks and
 /// empty code, and endpoints by name and service.

@@ -94,6 +94,7 @@ struct FlowEvidenceTests {
 }
 
 import IAMPolicy
+@testable import Inventory
 
 enum PolicyWriterText {
     static func text(_ p: PolicyDocument) -> String { PolicyWriter.write(p) }

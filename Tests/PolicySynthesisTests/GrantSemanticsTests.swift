@@ -2,6 +2,7 @@ import Testing
 @testable import PolicySynthesis
 import AWSModel
 import IAMPolicy
+@testable import Inventory
 
 /// The grant check against current policies whose answer depends on what it cannot know (issue 26).
 struct GrantSemanticsTests {

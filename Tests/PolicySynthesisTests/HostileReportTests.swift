@@ -3,6 +3,7 @@ import Testing
 import AWSModel
 import IAMPolicy
 import Foundation
+@testable import Reporting
 
 /// Logged values reach the report as text: never markup, a link, a heading or a terminal escape.
 struct HostileReportTests {

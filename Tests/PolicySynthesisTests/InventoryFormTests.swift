@@ -5,6 +5,7 @@ import JSONTape
 import PerimeterTestSupport
 @testable import PolicySynthesis
 import Testing
+@testable import Inventory
 
 /// The forms in which teams keep their endpoints and current policies (issue: every form people keep).
 /// Shapes follow Terraform's JSON output format, CloudFormation's template reference (the VPC endpoint

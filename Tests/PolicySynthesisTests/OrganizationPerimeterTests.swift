@@ -2,6 +2,8 @@ import Testing
 @testable import PolicySynthesis
 import AWSModel
 import IAMPolicy
+@testable import Inventory
+@testable import Reporting
 
 /// Issue 29: the key table, lock scopes, endpoints that take no policy, the organization's RCP draft.
 struct OrganizationPerimeterTests {

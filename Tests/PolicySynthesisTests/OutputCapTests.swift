@@ -3,6 +3,7 @@ import Testing
 import AWSModel
 import Foundation
 import IAMPolicy
+@testable import Reporting
 
 /// No small input costs gigabytes of output: every list of every output is cut to ``ListCap/items``,
 /// the largest first, and says how many more there are.

@@ -3,6 +3,7 @@ import Testing
 @testable import PolicySynthesis
 import AWSModel
 import IAMPolicy
+@testable import Reporting
 
 struct PolicyDiffTests {
     static let draft = PolicyDocument(statements: [

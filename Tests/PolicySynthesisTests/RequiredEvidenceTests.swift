@@ -3,6 +3,8 @@ import Testing
 import AWSModel
 import Foundation
 import IAMPolicy
+@testable import Inventory
+@testable import Reporting
 
 /// A verdict is earned by the evidence each draft's kind needs: nothing starts proven.
 struct RequiredEvidenceTests {

@@ -2,6 +2,8 @@ import Testing
 @testable import PolicySynthesis
 import AWSModel
 import IAMPolicy
+@testable import Inventory
+@testable import Reporting
 
 /// Builders for observed usage, so synthesis tests never open a database.
 enum Fixture {

@@ -2,6 +2,7 @@ import Testing
 @testable import PolicySynthesis
 import AWSModel
 import IAMPolicy
+@testable import Inventory
 
 /// Verdicts follow the evidence: ready only when every check passed and the logs could see.
 struct VerdictTests {

@@ -4,6 +4,8 @@ import Foundation
 import Logging
 public import PolicySynthesis
 import UsageStore
+import Inventory
+import Reporting
 
 /// Options of `synthesize` and `run`.
 struct SynthesisOptionGroup: ParsableArguments {

@@ -1,4 +1,5 @@
 import AWSModel
+import Inventory
 
 /// Joins flow records to endpoints and to the principals CloudTrail shows from the same addresses:
 /// who uses each endpoint, coverage gaps, bypass, and AWS-owned buckets called for by evidence.

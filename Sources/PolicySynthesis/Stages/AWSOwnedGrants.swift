@@ -1,4 +1,5 @@
 import AWSModel
+import Inventory
 
 /// Stage 4: the AWS-owned buckets one endpoint's draft allows: those its requests reached, and those
 /// the flow evidence shows a host needs (inferred from catalog entries, with no logged request).

@@ -1,5 +1,6 @@
 public import AWSModel
 public import IAMPolicy
+public import Inventory
 
 /// What a draft learned on the window without its last days would have done to those days: the
 /// figure that tells whether the window was long enough.

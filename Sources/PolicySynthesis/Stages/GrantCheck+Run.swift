@@ -1,5 +1,6 @@
 import AWSModel
 import IAMPolicy
+import Inventory
 
 /// Stage 7: the grant check.
 extension GrantCheck {

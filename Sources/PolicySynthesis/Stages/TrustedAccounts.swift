@@ -1,4 +1,5 @@
 import AWSModel
+import Inventory
 
 /// Stage 1: which accounts are ours: given, else the organization's, else learned from the logs.
 struct TrustedAccounts {

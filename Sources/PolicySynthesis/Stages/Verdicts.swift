@@ -1,4 +1,5 @@
 import AWSModel
+import Inventory
 
 /// How far a draft can be trusted, from the evidence behind it.
 public enum Verdict: String, Sendable, Hashable, Codable, Comparable, CaseIterable {

@@ -1,6 +1,8 @@
 import AWSModel
 import Foundation
 import IAMPolicy
+import Inventory
+public import PolicySynthesis
 
 /// Renders a synthesis into the files Perimeter writes: policies, diffs, report.md, report.html and
 /// summary.json. Pure and deterministic: the same result gives the same bytes.

@@ -1,5 +1,7 @@
 import AWSModel
 import IAMPolicy
+import PolicySynthesis
+import Inventory
 
 /// A draft against the policy it replaces, as a unified diff that `git apply` and `patch -p1` accept
 /// on a copy of the current policy (`current/…/<name>.json`, as Perimeter writes it), after a few lines
@@ -50,13 +52,27 @@ enum PolicyDiff {
         var kinds: [String: Set<String>] = [:]
         for r in resources {
             guard let arn = ARN(r) else { kinds["other resources", default: []].insert(r); continue }
-            if let bucket = arn.s3BucketName { kinds["buckets", default: []].insert(bucket) }
-            else if arn.service
-                == "dynamodb" { kinds["tables", default: []]
-                .insert(String(arn.resource.split(separator: "/").prefix(2).joined(separator: "/"))) }
-            else { kinds["\(arn.service) resources", default: []].insert(r) }
+            if let bucket = arn.s3BucketName {
+                kinds["buckets", default: []].insert(bucket)
+            } else if arn.service == "dynamodb" {
+                kinds["tables", default: []].insert(String(arn.resource.split(separator: "/").prefix(2).joined(separator: "/")))
+            } else {
+                kinds["\(arn.service) resources", default: []].insert(r)
+            }
         }
         let parts = kinds.sorted { $0.key < $1.key }.map { "\($0.value.count) \($0.value.count == 1 ? String($0.key.dropLast()) : $0.key)" }
         return "\(actions.count) action\(actions.count == 1 ? "" : "s") on \(parts.joined(separator: ", "))"
     }
+}
+
+extension EndpointResult {
+    /// The draft against the policy in force (or AWS's default, assumed), as `endpoints/<id>.diff` holds it.
+    var diff: String {
+        PolicyDiff.render(currentKnown ? .current(current) : .assumedDefault(current), draft: draft, name: "\(endpoint.id).json")
+    }
+}
+
+extension BucketResult {
+    /// The lock against the bucket's current policy (or none), as `buckets/<name>.diff` holds it.
+    var diff: String { PolicyDiff.render(current.map { .current($0) } ?? .none, draft: draft, name: "\(bucket).json") }
 }

@@ -1,4 +1,5 @@
 import AWSModel
+import PolicySynthesis
 
 /// The report as values: the blocks Perimeter lays out, each holding ``ReportLine``s. report.md and
 /// report.html are two renderings of the same blocks (``MarkdownRenderer``, ``HTMLRenderer``), and

@@ -1,4 +1,5 @@
 import AWSModel
+import PolicySynthesis
 
 /// Renders the report's blocks as Markdown (report.md): GitHub-flavoured tables, lists, and the
 /// pictures as the facts they show.

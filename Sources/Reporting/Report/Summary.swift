@@ -1,6 +1,8 @@
 import AWSModel
 import Foundation
 import IAMPolicy
+public import PolicySynthesis
+import Inventory
 
 /// `summary.json`: the machine-readable report (its shape is documented in the README).
 struct Summary: Codable {

@@ -1,6 +1,8 @@
 import AWSModel
 import Foundation
 import IAMPolicy
+import Inventory
+import PolicySynthesis
 
 /// What a change needs besides the drafts: `apply.sh` and `rollback.sh` with the AWS CLI commands,
 /// and `perimeter.tf` with the drafts as Terraform resources. Only drafts whose verdict is *ready* are

@@ -1,5 +1,6 @@
 import AWSModel
 import Foundation
+import PolicySynthesis
 
 /// Renders the report's blocks into one self-contained HTML page (report.html): structure comes from
 /// the blocks, words and values from their lines, every value escaped, so no logged text can open a

@@ -1,4 +1,6 @@
 import AWSModel
+import Inventory
+import PolicySynthesis
 
 extension ReportRenderer {
     /// The inventory's problems, in the report's first lines: a file Perimeter could not read (or did not

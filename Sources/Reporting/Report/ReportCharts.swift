@@ -1,6 +1,8 @@
 import AWSModel
 import Foundation
 import IAMPolicy
+import PolicySynthesis
+import Inventory
 
 /// The report's pictures, drawn as inline SVG from escaped values only: what each draft learned from
 /// day by day (and the held-out days of a backtest), access before → after, and who reaches which

@@ -1,5 +1,7 @@
 import AWSModel
 import Foundation
+import Inventory
+public import PolicySynthesis
 
 /// The drafts that are not ready as SARIF 2.1.0, one result per draft, for GitHub code scanning and
 /// other SARIF viewers: *unsafe* is an error, *review* a warning, each located at its draft file and
