@@ -3,16 +3,16 @@
 /// show the same code.
 ///
 /// ```swift
-/// let note = Diagnostic("kept-exact", .note,
+/// let note = Diagnostic(.keptExact, .note,
 ///                       "kept \(value: resource) exact for \(action): the current policy does not grant \(value: wider)")
 /// note.description   // "kept-exact: kept `arn:aws:s3:::b/k` exact for s3:GetObject: …"
 /// ```
 public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     /// What kind of finding it is; the raw value is the code shown everywhere.
-    public struct Code: RawRepresentable, Sendable, Hashable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
+    /// The codes are listed in one catalog (`Diagnostic+Codes.swift`): write `.keptExact`, never a string.
+    public struct Code: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
         public var rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
-        public init(stringLiteral value: String) { rawValue = value }
         public var description: String { rawValue }
     }
 

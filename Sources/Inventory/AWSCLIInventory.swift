@@ -66,12 +66,12 @@ extension InventoryReading {
             }
             for name in names { inventory.buckets[name] = owner ?? AccountID("") }
             if let owner {
-                note("bucket-owner-inferred", """
+                note(.bucketOwnerInferred, """
                     \(reason); the \(names.count) bucket\(names.count == 1 ? " is" : "s are") taken as account \
                     \(value: owner.rawValue)'s, from \(why)
                     """, path, severity: .note)
             } else {
-                note("bucket-owner-unknown", """
+                note(.bucketOwnerUnknown, """
                     \(reason), and neither the file name (`s3api-list-buckets-ACCOUNT.json`), one --trusted-account nor a one-account \
                     organization says which account it is: \(names.count) bucket\(names.count == 1 ? " has" : "s have") no known owner
                     """, path)
@@ -99,7 +99,7 @@ extension InventoryReading {
         let (name, stem) = Self.policyFileStem(path)
         guard BucketName.isWellFormed(stem), !VPCEndpointID.isWellFormed(stem) else { return false }
         if inventory.bucketPolicies[stem] != nil {
-            note("inventory-conflict", "bucket \(value: stem): \(value: name) says it has no policy, but a policy was read; "
+            note(.inventoryConflict, "bucket \(value: stem): \(value: name) says it has no policy, but a policy was read; "
                     + "the policy is used", path)
             return true
         }
@@ -118,7 +118,7 @@ extension InventoryReading {
                 setBucketPolicy(policy, bucket: stem, source: name, path)
             }
         } catch {
-            note("inventory-policy-unreadable", "policy does not read: \(error)", path)
+            note(.inventoryPolicyUnreadable, "policy does not read: \(error)", path)
         }
     }
 
@@ -137,7 +137,7 @@ extension InventoryReading {
             for row in rows {
                 if row.first == "BUCKETS", row.count == 3 { names.append(row[2]) }   // CreationDate, Name
                 else if row.first == "BUCKETS" {
-                    note("inventory-text-ambiguous", """
+                    note(.inventoryTextAmbiguous, """
                         `list-buckets --output text` row with \(row.count - 1) columns: which is the name cannot be told; write it with \
                         `--output json`
                         """, path)
@@ -149,7 +149,7 @@ extension InventoryReading {
             for row in rows where row.first == "ACCOUNTS" {
                 let ids = row.filter { AccountID($0).isNumeric }
                 guard ids.count == 1 else {
-                    note("inventory-text-ambiguous", """
+                    note(.inventoryTextAmbiguous, """
                         `list-accounts --output text` row with \(ids.count) account-like columns: which is the id cannot be told; write \
                         it with `--output json`
                         """, path)
@@ -158,7 +158,7 @@ extension InventoryReading {
                 addAccount(id: ids[0], arn: row.first { $0.hasPrefix("arn:") })
             }
         default:
-            note("inventory-text-unsupported", """
+            note(.inventoryTextUnsupported, """
                 AWS CLI `--output text` (\(value: kind) rows) names no columns, and a policy in it spans lines: write it with `--output \
                 json`
                 """, path)

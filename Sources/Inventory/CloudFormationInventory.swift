@@ -47,7 +47,7 @@ extension InventoryReading {
             switch resource["Type"]?.string {
             case "AWS::EC2::VPCEndpoint":
                 guard let physical = stack.ref(logical) else {
-                    note("cloudformation-not-deployed", """
+                    note(.cloudformationNotDeployed, """
                         \(value: logical) (AWS::EC2::VPCEndpoint): its endpoint id is known only once deployed; give `aws cloudformation \
                         describe-stack-resources` output beside the template
                         """, path)
@@ -72,7 +72,7 @@ extension InventoryReading {
                 guard let bucketValue = properties?["Bucket"] else { continue }
                 let bucket: String
                 do { bucket = try resolve(bucketValue).string ?? "" } catch {
-                    note("cloudformation-unresolved", "\(value: logical): the bucket is \(error); the policy is not used", path)
+                    note(.cloudformationUnresolved, "\(value: logical): the bucket is \(error); the policy is not used", path)
                     continue
                 }
                 if let policy = resolvedPolicy(properties?["PolicyDocument"], what: logical, path) {
@@ -90,7 +90,7 @@ extension InventoryReading {
         do {
             return policy(try resolve(value), what: what, path)
         } catch {
-            note("cloudformation-unresolved", """
+            note(.cloudformationUnresolved, """
                 \(value: what): its policy needs \(error), which the files given do not resolve; it is not used (the current policy is \
                 unknown)
                 """, path)

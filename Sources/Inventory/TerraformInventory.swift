@@ -48,7 +48,7 @@ extension InventoryReading {
             return
         }
         guard let prior = root["prior_state"]?["values"] else {
-            return note("terraform-plan-without-state", """
+            return note(.terraformPlanWithoutState, """
                 a Terraform plan with no prior state: nothing it names is in force yet, so it gives no current policy
                 """, path)
         }
@@ -59,7 +59,7 @@ extension InventoryReading {
                   else { continue }
             let before = change["change"]?["before"]?["policy"]?.rawText, after = change["change"]?["after"]?["policy"]?.rawText
             if before != after || actions.contains("delete") || actions.contains("create") {
-                note("terraform-plan-changes-policy", """
+                note(.terraformPlanChangesPolicy, """
                     the plan would \(actions.joined(separator: " and ")) \(value: address): the drafts are compared with the state in \
                     force, not with the plan
                     """, path, severity: .note)

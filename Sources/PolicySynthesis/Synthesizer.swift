@@ -30,10 +30,10 @@ public enum Synthesizer {
         let inventory = input.inventory
         let trust = TrustedAccounts.resolve(input)
         var assumptions = [trust.assumption,
-                           Diagnostic("tls-assumed", .note,
+                           Diagnostic(.tlsAssumed, .note,
                                "requests in the logs were made over TLS (aws:SecureTransport is true in the replay)")]
         if inventory.organizationID == nil {
-            assumptions.append(Diagnostic("organization-unknown", .note, """
+            assumptions.append(Diagnostic(.organizationUnknown, .note, """
                 the organization id is unknown: conditions on aws:PrincipalOrgID and aws:ResourceOrgID are unevaluable in the replay
                 """))
         }
@@ -41,19 +41,19 @@ public enum Synthesizer {
                                             allowed: input.options.allowedResources)
         for file in input.failedFiles {
             let said: Message = "\(value: file.path) could not be read (\(file.reason)): "
-            assumptions.append(Diagnostic("file-not-read", .error, said + "every draft of its account and Region is unproven"))
+            assumptions.append(Diagnostic(.fileNotRead, .error, said + "every draft of its account and Region is unproven"))
         }
         let directory = EndpointDirectory(input, trust: trust)
         let matched = Set(inventory.buckets.keys).union(input.observed.compactMap(\.access.resource.s3BucketName))
         for bucket in inventory.bucketPolicies.keys.sorted() where !matched.contains(bucket) {
-            assumptions.append(Diagnostic("policy-matches-no-bucket", .warning, """
+            assumptions.append(Diagnostic(.policyMatchesNoBucket, .warning, """
                 the bucket policy for \(value: bucket) matches no bucket in the inventory or the logs: not used (the file name must be \
                 the bucket name)
                 """))
         }
         for (id, why) in directory.notShownYours.sorted(by: { $0.key < $1.key }) {
             let said: Message = "\(value: id.rawValue) is not shown to be yours (\(why)): "
-            assumptions.append(Diagnostic("endpoint-not-shown-yours", .note, said + "no draft, and no bucket lock answers it"))
+            assumptions.append(Diagnostic(.endpointNotShownYours, .note, said + "no draft, and no bucket lock answers it"))
         }
         let placedFlows = input.ipRanges?.place(input.flows) ?? input.flows
         let flows = FlowEvidence.analyze(placedFlows, FlowEvidence.Context(
@@ -83,21 +83,21 @@ public enum Synthesizer {
                                           foldedExact: foldedExact.contains(endpoint.id), answers: input.policyAnswers)
             var diagnostics: [Diagnostic] = []
             if endpoint.service == nil {
-                diagnostics.append(Diagnostic("endpoint-not-in-inventory", .warning,
+                diagnostics.append(Diagnostic(.endpointNotInInventory, .warning,
                                               """
                                                   \(endpoint.id): not in the inventory; service \(value: context.service) and Region \
                                                   \(value: context.region) taken from its events
                                                   """))
             }
             if let partition = Partition.of(region: context.region), !catalog.partitions.contains(partition) {
-                diagnostics.append(Diagnostic("aws-owned-unknown-in-partition", .note, """
+                diagnostics.append(Diagnostic(.awsOwnedUnknownInPartition, .note, """
                     \(endpoint.id): the catalog of AWS-owned buckets documents none in partition \(value: partition) \
                     (Region \(value: context.region)): no bucket is taken as AWS-owned, requests to them go to review
                     """))
             }
             if endpoint.policy == nil {
                 diagnostics.append(
-                    Diagnostic("current-policy-assumed", .warning,
+                    Diagnostic(.currentPolicyAssumed, .warning,
                     "\(endpoint.id): no current policy in the inventory; assumed the default (allow everything)"))
             }
             let triage = AccessTriage.split(context.accesses, endpoint: endpoint.id, region: context.region, classifier: classifier,
@@ -211,7 +211,7 @@ public enum Synthesizer {
         var fitted = EndpointDraft.fit(builder, items + grants.inferred, granularity: granularity, limit: endpointPolicyLimit)
         fitted.notes += networkNotes
         if c.foldedExact {
-            fitted.coarsened.insert(Diagnostic("coarsened", .note, """
+            fitted.coarsened.insert(Diagnostic(.coarsened, .note, """
                 object keys generalized to prefixes as they were read: their distinct ARNs exceed \
                 \(AccessFolding.exactTextLimit) characters, more than an exact draft of \(endpointPolicyLimit) can hold
                 """), at: 0)

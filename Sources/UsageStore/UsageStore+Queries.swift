@@ -216,7 +216,7 @@ extension UsageStore {
     }
 
     /// The code of a conflict: two records with one event id and different content.
-    static let conflictCode = "duplicate-event-id"
+    static let conflictCode = Diagnostic.Code.duplicateEventID.rawValue
 
     /// Event ids stored with more than one content (at most `limit`): both records of each were kept and
     /// counted, neither hiding the other. Each content after the first (by the least file holding it, then

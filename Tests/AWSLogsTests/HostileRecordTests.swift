@@ -100,7 +100,7 @@ struct HostileRecordTests {
             Issue.record("`\(id)` was not rejected")
             return
         }
-        #expect(code == "bad-endpoint-id")
+        #expect(code == .badEndpointID)
     }
 
     @Test(arguments: ["Get*", "GetObject ", "Get?bject", "*", "Get/Object", "GetObject\u{1B}[2J"])
@@ -110,7 +110,7 @@ struct HostileRecordTests {
             Issue.record("`\(name)` was not rejected")
             return
         }
-        #expect(code == "event-name-characters")
+        #expect(code == .eventNameCharacters)
     }
 
     @Test(arguments: ["s3.amazonaws.com*", "*", "s3 amazonaws com", "s3.amazonaws.com/.."])
@@ -119,7 +119,7 @@ struct HostileRecordTests {
             Issue.record("`\(source)` was not rejected")
             return
         }
-        #expect(code == "event-source-characters")
+        #expect(code == .eventSourceCharacters)
     }
 }
 
@@ -205,7 +205,7 @@ struct HostileIdentityTests {
             Issue.record("`\(arn)` was not rejected")
             return
         }
-        #expect(code == "principal-characters")
+        #expect(code == .principalCharacters)
     }
 
     /// A Region named AWS-owned catalog buckets (`al2023-repos-REGION-…`): `*` made one a wildcard.
@@ -217,7 +217,7 @@ struct HostileIdentityTests {
             Issue.record("`\(region)` was not rejected")
             return
         }
-        #expect(code == "aws-region-characters")
+        #expect(code == .awsRegionCharacters)
     }
 
     @Test func AWSInternalServicePrincipalsAreRead() throws {

@@ -25,7 +25,7 @@ struct EvidenceModelTests {
     @Test func anEndpointThatBelongsToAWSGetsNoDraftAndNoLockAnswersIt() throws {
         let result = Self.run()
         #expect(result.endpoints.map(\.endpoint.id) == [Fixture.s3Endpoint])
-        #expect(result.assumptions.contains { $0.code == "endpoint-not-shown-yours" })
+        #expect(result.assumptions.contains { $0.code == .endpointNotShownYours })
         let lock = try #require(result.buckets.first?.draft.statements.last)
         let sourceVpce = try #require(lock.conditions.first { $0.key == "aws:SourceVpce" })
         #expect(sourceVpce.values.map(\.text) == [Fixture.s3Endpoint.rawValue])
@@ -57,7 +57,7 @@ struct EvidenceModelTests {
         #expect(!bucket.objectAccessObserved)
         #expect(bucket.draft.statements.last?.resource == .resources(["arn:aws:s3:::app-data"]))
         #expect(bucket.verdict == .review)
-        #expect(bucket.reasons.contains { $0.code == "object-access-not-observable" })
+        #expect(bucket.reasons.contains { $0.code == .objectAccessNotObservable })
     }
 }
 
@@ -73,7 +73,7 @@ struct WithinCurrentPolicyTests {
                                      agent: "aws-sdk-java Linux/6.1.112-124.190.amzn2023.x86_64")])
         let endpoint = try #require(result.endpoints.first)
         #expect(!PolicyWriter.write(endpoint.draft).contains("al2023"))
-        #expect(endpoint.notes.contains { $0.code == "refused-by-current" })
+        #expect(endpoint.notes.contains { $0.code == .refusedByCurrent })
         #expect(!result.awsOwned.contains { $0.bucket.hasPrefix("al2023") })
         #expect(endpoint.grantCheck.exceeding.isEmpty)
         #expect(endpoint.replay.passed)

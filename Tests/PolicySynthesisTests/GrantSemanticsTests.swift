@@ -156,6 +156,6 @@ struct BucketLockSemanticsTests {
         let over = try #require(run(Self.outsiders(700, accounts: 700)).buckets.first)
         #expect(over.size > Synthesizer.bucketPolicyLimit)
         #expect(over.verdict != .ready)
-        #expect(over.reasons.contains { $0.code == "over-size-limit" })
+        #expect(over.reasons.contains { $0.code == .overSizeLimit })
     }
 }

@@ -86,7 +86,7 @@ struct ReportLineTests {
     }
 
     @Test func aDiagnosticShowsItsValuesAsCodeAndItsCode() {
-        let d = Diagnostic("kept-exact", .note, "kept \(value: "arn:aws:s3:::b/k`") exact")
+        let d = Diagnostic(.keptExact, .note, "kept \(value: "arn:aws:s3:::b/k`") exact")
         #expect(("\(d)" as ReportLine).markdown() == "kept `` arn:aws:s3:::b/k` `` exact (kept-exact)")
         #expect(d.description == "kept-exact: kept `arn:aws:s3:::b/k`` exact")
     }

@@ -154,7 +154,7 @@ struct EndpointDraftTests {
         let endpoint = result.endpoints[0]
         #expect(endpoint.draft.statements.first?.resource == .resources(["arn:aws:s3:::app-data/uploads/2026/x.json"]))
         #expect(endpoint.grantCheck.exceeding.isEmpty)
-        #expect(endpoint.notes.contains { $0.code == "kept-exact" })
+        #expect(endpoint.notes.contains { $0.code == .keptExact })
     }
 
     @Test func grantCheckCatchesADraftBroaderThanTheCurrentPolicy() throws {
@@ -301,8 +301,8 @@ struct InventoryReaderTests {
         #expect(inventory.buckets["b1"] == AccountID("111122223333"))
         #expect(inventory.bucketPolicies["b1"]?.statements.first?.effect == .deny)
         #expect(inventory.endpoints[VPCEndpointID("vpce-2")]?.addresses == ["10.0.8.10"])
-        #expect(inventory.diagnostics.filter { $0.severity != .note }.map(\.code) == ["inventory-unrecognized"])
+        #expect(inventory.diagnostics.filter { $0.severity != .note }.map(\.code) == [.inventoryUnrecognized])
         // The listing names its owner by canonical id: the account comes from the file name, and that is said.
-        #expect(inventory.diagnostics.filter { $0.severity == .note }.map(\.code) == ["bucket-owner-inferred"])
+        #expect(inventory.diagnostics.filter { $0.severity == .note }.map(\.code) == [.bucketOwnerInferred])
     }
 }

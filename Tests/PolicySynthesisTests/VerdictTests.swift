@@ -97,7 +97,7 @@ struct BacktestTests {
         #expect(test.refused == 3)
         #expect(test.refusedRequests.map(\.action) == ["s3:PutObject"])
         #expect(result.endpoints[0].verdict == .review)
-        #expect(result.endpoints[0].reasons.contains { $0.code == "backtest-refused" })
+        #expect(result.endpoints[0].reasons.contains { $0.code == .backtestRefused })
     }
 
     @Test func aDraftThatCoversTheHeldOutDaysKeepsItsVerdict() {

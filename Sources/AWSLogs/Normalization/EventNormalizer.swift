@@ -41,9 +41,9 @@ public struct EventNormalizer: Sendable {
     /// if case .event(let event) = EventNormalizer().normalize(record) { print(event.accesses) }
     /// ```
     public func normalize(_ record: JSONValue) -> Result {
-        guard record.isObject else { return .rejected(code: "not-an-object", reason: "record is not a JSON object") }
+        guard record.isObject else { return .rejected(code: .notAnObject, reason: "record is not a JSON object") }
         let fields = record.members(Field.keys)
-        if let reason = Self.duplicated(fields) { return .rejected(code: "duplicate-key", reason: reason) }
+        if let reason = Self.duplicated(fields) { return .rejected(code: .duplicateKey, reason: reason) }
         func string(_ field: Field) -> String? { fields[field.rawValue]?.string }
         let eventType = string(.eventType)
         let category = string(.eventCategory)
@@ -51,35 +51,35 @@ public struct EventNormalizer: Sendable {
             return .skipped(reason: "insight event")
         }
         guard let eventSource = string(.eventSource), !eventSource.isEmpty else {
-            return .rejected(code: "missing-event-source", reason: "missing eventSource")
+            return .rejected(code: .missingEventSource, reason: "missing eventSource")
         }
         guard let eventName = string(.eventName), !eventName.isEmpty else {
-            return .rejected(code: "missing-event-name", reason: "missing eventName")
+            return .rejected(code: .missingEventName, reason: "missing eventName")
         }
         // An action is made of these two: text AWS never writes could only widen it (`s3:*`).
         guard Self.isEventSource(eventSource) else {
-            return .rejected(code: "event-source-characters", reason: "eventSource holds characters AWS does not use")
+            return .rejected(code: .eventSourceCharacters, reason: "eventSource holds characters AWS does not use")
         }
         guard Self.isEventName(eventName) else {
-            return .rejected(code: "event-name-characters", reason: "eventName holds characters AWS does not use")
+            return .rejected(code: .eventNameCharacters, reason: "eventName holds characters AWS does not use")
         }
         // Read from the record's bytes: the text is only parsed, never kept.
         func stringValue(_ field: Field) -> JSONValue? { fields[field.rawValue].flatMap { $0.isString ? $0 : nil } }
         guard let timeValue = stringValue(.eventTime) ?? stringValue(.timestamp) else {
-            return .rejected(code: "missing-event-time", reason: "missing eventTime")
+            return .rejected(code: .missingEventTime, reason: "missing eventTime")
         }
         guard let time = timeValue.withStringBytes(Timestamp.parseISO8601(utf8:)) ?? nil else {
-            return .rejected(code: "malformed-event-time", reason: "malformed eventTime")
+            return .rejected(code: .malformedEventTime, reason: "malformed eventTime")
         }
         let endpointText = string(.vpcEndpointId) ?? ""
         guard endpointText.isEmpty || VPCEndpointID.isIssuedForm(endpointText) else {
-            return .rejected(code: "bad-endpoint-id",
+            return .rejected(code: .badEndpointID,
                 reason: "vpcEndpointId is not a VPC endpoint id as AWS issues them (vpce- and lowercase letters and digits)")
         }
         let region = string(.awsRegion) ?? ""
         // A Region names catalog buckets (`al2023-repos-REGION-…`) and ARNs: a `*` there would be a wildcard.
         guard RegionName.isWellFormed(region) else {
-            return .rejected(code: "aws-region-characters", reason: "awsRegion is not a Region name")
+            return .rejected(code: .awsRegionCharacters, reason: "awsRegion is not a Region name")
         }
         let recipient = string(.recipientAccountId).map { AccountID($0) }
         let partition = Self.partition(region: region, identity: fields[Field.userIdentity.rawValue])
@@ -87,7 +87,7 @@ public struct EventNormalizer: Sendable {
         // A principal's ARN becomes an `ArnEquals aws:PrincipalArn` value, where `*` and `?` are wildcards:
         // IAM names never hold them, so a record whose principal does is forged.
         guard Self.isPrincipalName(principal.arn) else {
-            return .rejected(code: "principal-characters", reason: "the principal holds characters IAM names do not use")
+            return .rejected(code: .principalCharacters, reason: "the principal holds characters IAM names do not use")
         }
 
         let errorCode = string(.errorCode)

@@ -35,7 +35,7 @@ public struct FlowLogReader {
     /// the layout, a record is folded, anything else is a reject.
     public mutating func readLine(_ line: UnsafeRawBufferPointer, number: Int, offset: Int64) {
         guard line.count <= Self.lineLimit else {
-            return reject(number, offset, "flow-line-too-long", "line longer than \(Self.lineLimit) bytes",
+            return reject(number, offset, .flowLineTooLong, "line longer than \(Self.lineLimit) bytes",
                 UnsafeRawBufferPointer(rebasing: line[0..<120]))
         }
         var start = 0
@@ -66,7 +66,7 @@ public struct FlowLogReader {
         }
         let layout = format ?? FlowLogFormat.defaultV2
         guard tokens.count == layout.fields.count else {
-            reject(number, offset, "flow-field-count", "expected \(layout.fields.count) fields, found \(tokens.count)", excerpt)
+            reject(number, offset, .flowFieldCount, "expected \(layout.fields.count) fields, found \(tokens.count)", excerpt)
             return
         }
         var row = FlowRow()
@@ -78,7 +78,7 @@ public struct FlowLogReader {
                 try row.set(code, value, &strings)
             }
         } catch {
-            reject(number, offset, "flow-bad-value", error.reason, excerpt)
+            reject(number, offset, .flowBadValue, error.reason, excerpt)
             return
         }
         add(row)
@@ -87,7 +87,7 @@ public struct FlowLogReader {
     private mutating func readJSONLine(_ line: UnsafeRawBufferPointer, number: Int, offset: Int64) {
         let document: JSONDocument
         do { document = try JSONParser.parse(Array(line)) } catch {
-            reject(number, offset + Int64(error.offset), "malformed-json", "malformed JSON: \(error.message)", line)
+            reject(number, offset + Int64(error.offset), .malformedJSON, "malformed JSON: \(error.message)", line)
             return
         }
         let value = document.value(0)
@@ -106,11 +106,11 @@ public struct FlowLogReader {
                 try row.set(code, text, &strings)
             }
         } catch {
-            reject(number, offset, "flow-bad-value", error.reason, line)
+            reject(number, offset, .flowBadValue, error.reason, line)
             return
         }
         guard known > 0 else {
-            reject(number, offset, "flow-no-fields", "JSON line holds no flow log fields", line)
+            reject(number, offset, .flowNoFields, "JSON line holds no flow log fields", line)
             return
         }
         add(row)

@@ -71,21 +71,21 @@ extension PerimeterCommand {
             var request: [Diagnostic] = []
             if let parsed = IAMAction(action), ActionCatalog.shared.covers(service: parsed.service), ActionCatalog.shared.entry(parsed)
                 == nil {
-                request.append(Diagnostic("unknown-action", .warning, """
+                request.append(Diagnostic(.unknownAction, .warning, """
                     the requested action \(value: action) is not in the action catalog (a typo, or newer than the catalog)
                     """))
             }
             if resource != "*", ARN(resource) == nil {
-                request.append(Diagnostic("resource-not-arn", .warning, "the requested resource \(value: resource) is not an ARN"))
+                request.append(Diagnostic(.resourceNotARN, .warning, "the requested resource \(value: resource) is not an ARN"))
             }
             // Keys not given are absent from the request described: say which ones the policy tests.
             let tested = Set(document.statements.flatMap { $0.conditions.map(\.key) }).sorted()
             request += tested.filter { context.values($0) == nil }.map {
-                Diagnostic("key-not-given", .note, "\(value: $0) was not given with --context: evaluated as absent from the request")
+                Diagnostic(.keyNotGiven, .note, "\(value: $0) was not given with --context: evaluated as absent from the request")
             }
             let notes = (request + compiled.diagnostics + result.diagnostics
                 + unknown.map {
-                    Diagnostic("unknown-action", .warning,
+                    Diagnostic(.unknownAction, .warning,
                     "\(value: $0) is not an action of the catalog (a typo, or newer than the catalog)") })
                 .map(\.description)
             if json {

@@ -162,10 +162,10 @@ package enum BucketLockBuilder {
         for (description, level) in [("exceptions generalized to each account's principals of one type (role/*, user/*)", 1),
                                      ("exceptions generalized to whole accounts", 2)] where PolicyWriter.byteSize(draft) > limit {
             draft = document(generalized(callers.people, level: level), like: true)
-            notes.append(Diagnostic("coarsened", .note, "\(description) to fit \(limit) bytes (now \(PolicyWriter.byteSize(draft)))"))
+            notes.append(Diagnostic(.coarsened, .note, "\(description) to fit \(limit) bytes (now \(PolicyWriter.byteSize(draft)))"))
         }
         if PolicyWriter.byteSize(draft) > limit {
-            notes.append(Diagnostic("over-size-limit", .warning,
+            notes.append(Diagnostic(.overSizeLimit, .warning,
                                     "still \(PolicyWriter.byteSize(draft)) bytes after generalizing the exceptions, over S3's \(limit): "
                                         + "put-bucket-policy refuses it"))
         }

@@ -53,7 +53,7 @@ public struct Backtest: Sendable, Hashable, Codable {
         }
         let groups = Set(refusedRequests.map { "\($0.principal) \($0.action)" }).count
         let share = Double(Int((refusedShare * 1000).rounded())) / 10
-        return .missing(.backtest, "backtest-refused",
+        return .missing(.backtest, .backtestRefused,
                         "learned without \(from) to \(through), the draft refuses \(Verdicts.n(groups, "principal–action group")) "
                             + "(\(refused) of \(requests) requests, \(share)%) of those days: the window is too short for this endpoint",
                         remedy: "a longer window, or add the refused requests' days to it")
@@ -93,7 +93,7 @@ extension Synthesizer {
         }
         let drafted = Set(result.endpoints.map(\.endpoint.id))
         for id in byEndpoint.keys.filter({ !drafted.contains($0) }).sorted() {
-            result.assumptions.append(Diagnostic("backtest-new-endpoint", .warning, """
+            result.assumptions.append(Diagnostic(.backtestNewEndpoint, .warning, """
                 \(value: id.rawValue) appears only in the held-out days \(from) to \(through): no draft was learned for it
                 """))
         }

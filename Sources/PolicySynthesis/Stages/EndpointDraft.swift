@@ -24,11 +24,11 @@ struct EndpointDraft {
         for (description, coarser, merge) in steps where size > limit {
             built = builder.build(items, granularity: coarser, mergePrincipals: merge)
             size = PolicyWriter.size(built.document)
-            coarsened.append(Diagnostic("coarsened", .note, "\(description) to fit \(limit) characters (now \(size))"))
+            coarsened.append(Diagnostic(.coarsened, .note, "\(description) to fit \(limit) characters (now \(size))"))
         }
         if size > limit {
             coarsened.append(
-                Diagnostic("over-size-limit", .error,
+                Diagnostic(.overSizeLimit, .error,
                 "still \(size) characters after every coarsening step: split the workloads across endpoints"))
         }
         var draft = EndpointDraft(document: built.document, evidence: built.evidence, notes: built.notes, coarsened: coarsened,
@@ -39,7 +39,7 @@ struct EndpointDraft {
                 statements: [Statement(sid: "NoObservedUse", effect: .deny, principal: .any, action: .actions(["*"]),
                                                                    resource: .resources(["*"]))])
             draft.size = PolicyWriter.size(draft.document)
-            draft.notes.append(Diagnostic("no-logged-use", .warning, """
+            draft.notes.append(Diagnostic(.noLoggedUse, .warning, """
                 no authorized request went through this endpoint in the window: the draft refuses everything; apply it only if the trail \
                 covers this endpoint (data events, every account that uses it)
                 """))

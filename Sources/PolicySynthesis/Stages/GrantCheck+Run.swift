@@ -48,7 +48,7 @@ extension GrantCheck {
             guard !(sameVariables && draft.statements.contains(statement)) else { continue }
             check.checked += 1
             let name = statement.sid ?? "#\(i)"
-            check.unprovable.append(Diagnostic("grant-unprovable", .note,
+            check.unprovable.append(Diagnostic(.grantUnprovable, .note,
                                                """
                                                    Deny \(value: name) of the current policy is not kept as it was: the draft may refuse \
                                                    less than today
@@ -85,13 +85,13 @@ extension GrantCheck {
                     case .allow where !PolicyText.isPattern(resource): break
                     case .allow:
                         if !containment.contains(resource, action: action, allowedBy: result.matchedStatements) {
-                            unprovable.append(Diagnostic("grant-unprovable", .note, line))
+                            unprovable.append(Diagnostic(.grantUnprovable, .note, line))
                         }
                     case .unevaluable:
                         // Named: the key (or operator) that makes the current policy's answer unknown.
                         let why = result.diagnostics.first.map { Message(pieces: line.pieces + [.text(": ")] + $0.message.pieces) } ?? line
-                        unprovable.append(Diagnostic("grant-unprovable", .note, why))
-                    case .implicitDeny, .explicitDeny: exceeding.append(Diagnostic("grant-exceeds-current", .error, line))
+                        unprovable.append(Diagnostic(.grantUnprovable, .note, why))
+                    case .implicitDeny, .explicitDeny: exceeding.append(Diagnostic(.grantExceedsCurrent, .error, line))
                     }
                 }
             }

@@ -14,11 +14,11 @@ struct TrustedAccounts {
         let inventory = input.inventory
         if !given.isEmpty {
             return TrustedAccounts(accounts: given,
-                assumption: Diagnostic("trusted-accounts-given", .note, "trusted accounts given: \(list(given))"))
+                assumption: Diagnostic(.trustedAccountsGiven, .note, "trusted accounts given: \(list(given))"))
         }
         if !inventory.accounts.isEmpty {
             return TrustedAccounts(accounts: inventory.accounts,
-                                   assumption: Diagnostic("trusted-accounts-organization", .note,
+                                   assumption: Diagnostic(.trustedAccountsOrganization, .note,
                                                           """
                                                               trusted accounts are the organization's (\(list(inventory.accounts))), from \
                                                               \(value: "organizations list-accounts")
@@ -29,7 +29,7 @@ struct TrustedAccounts {
             .filter(\.isNumeric)
         let said: Message = "no trusted accounts were given: assumed the endpoint owners and the accounts the logs were delivered to "
             + "(\(list(learned))); pass --trusted-account or an \(value: "organizations list-accounts") file to be exact"
-        return TrustedAccounts(accounts: learned, assumption: Diagnostic("trusted-accounts-learned", .warning, said), given: false)
+        return TrustedAccounts(accounts: learned, assumption: Diagnostic(.trustedAccountsLearned, .warning, said), given: false)
     }
 
     static func list(_ accounts: Set<AccountID>) -> String { accounts.map(\.rawValue).sorted().joined(separator: ", ") }

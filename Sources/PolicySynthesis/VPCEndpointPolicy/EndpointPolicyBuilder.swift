@@ -154,7 +154,7 @@ struct EndpointPolicyBuilder {
         for grant in refused {
             kept[grant] = nil
             if case .awsOwned(let service) = grant.audience {
-                notes.append(Diagnostic("refused-by-current", .note, """
+                notes.append(Diagnostic(.refusedByCurrent, .note, """
                     \(service): \(grant.action) on \(value: grant.resource.text) left out: today's policy already refuses it
                     """))
             }
@@ -192,13 +192,13 @@ struct EndpointPolicyBuilder {
         }
         // Notes in a stable order: the grants' order, not the dictionary's.
         var notes = keptExact.sorted { $0.grant < $1.grant }.map { grant, wide in
-            Diagnostic("kept-exact", .note, """
+            Diagnostic(.keptExact, .note, """
                 kept \(value: grant.resource) exact for \(grant.action): the current policy does not grant \(value: wide)
                 """)
         }
         for bucket in widened.sorted() {
             let (whole, limit) = (PolicyText.allObjects(inBucketARN: bucket.description), SynthesisOptions.prefixLimit)
-            notes.append(Diagnostic("prefixes-to-bucket", .note,
+            notes.append(Diagnostic(.prefixesToBucket, .note,
                                     "\(value: bucket.resource): more than \(limit) key prefixes, generalized to \(value: whole)"))
         }
         return (general, notes)

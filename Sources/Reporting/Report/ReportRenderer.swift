@@ -434,7 +434,8 @@ public enum ReportRenderer {
         blocks.append(f.coverageGaps.isEmpty
             ? .paragraph("""
                 None found: every source of traffic to an endpoint the flow logs can tell apart also made CloudTrail requests through it. \
-                An endpoint whose traffic cannot be told apart says so in its verdict (\(code: "coverage-not-checked")).
+                An endpoint whose traffic cannot be told apart says so in its verdict \
+                (\(code: Diagnostic.Code.coverageNotChecked.rawValue)).
                 """)
             : .list(capped(f.coverageGaps, by: FlowFindings.largestFirst, noun: "coverage gaps") { g in
                 let seen: ReportLine = "\(time(g.firstSeen)) to \(time(g.lastSeen))"
