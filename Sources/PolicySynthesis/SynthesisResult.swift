@@ -199,6 +199,9 @@ public struct SynthesisResult: Sendable {
     public var awsOwned: [AWSOwnedUse]
     /// Requests that were not authorized: never permissions.
     public var denials: [Denial]
+    /// Of ``denials``, the writes to S3 buckets outside the trusted accounts (or of no known owner): possible
+    /// exfiltration attempts, first seen first.
+    public var possibleExfiltration: [Denial] = []
     /// The accounts taken as ours.
     public var trustedAccounts: [AccountID]
     /// What synthesis assumed, said out loud.

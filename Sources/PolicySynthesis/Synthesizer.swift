@@ -122,7 +122,8 @@ public enum Synthesizer {
             results.append(one.result)
         }
 
-        let denials = input.observed.filter { !$0.outcome.wasAuthorized }.map {
+        let denied = input.observed.filter { !$0.outcome.wasAuthorized }
+        let denials = denied.map {
             Denial(endpoint: $0.endpoint?.rawValue, principal: $0.principal.arn, action: $0.access.action.description,
                 resource: $0.access.resource.text,
                    errorCode: $0.errorCode,
@@ -156,6 +157,7 @@ public enum Synthesizer {
                                      + inventory.diagnostics,
                                      flows: flows, options: input.options)
         result.notEnforceable = split.notEnforceable
+        result.possibleExfiltration = PossibleExfiltration.find(zip(denied, denials), trusted: trust.accounts, actions: actions)
         result.perimeter = OrganizationPerimeter.build(input, directory: directory, trusted: trust.accounts)
         result.rejectedRecords = input.rejectedRecords
         result.dailyRequests = input.dailyRequests

@@ -71,16 +71,8 @@ public struct EventNormalizer: Sendable {
         guard let time = timeValue.withStringBytes(Timestamp.parseISO8601(utf8:)) ?? nil else {
             return .rejected(code: .malformedEventTime, reason: "malformed eventTime")
         }
-        let endpointText = string(.vpcEndpointId) ?? ""
-        guard endpointText.isEmpty || VPCEndpointID.isIssuedForm(endpointText) else {
-            return .rejected(code: .badEndpointID,
-                reason: "vpcEndpointId is not a VPC endpoint id as AWS issues them (vpce- and lowercase letters and digits)")
-        }
-        let region = string(.awsRegion) ?? ""
-        // A Region names catalog buckets (`al2023-repos-REGION-…`) and ARNs: a `*` there would be a wildcard.
-        guard RegionName.isWellFormed(region) else {
-            return .rejected(code: .awsRegionCharacters, reason: "awsRegion is not a Region name")
-        }
+        let endpointText = string(.vpcEndpointId) ?? "", region = string(.awsRegion) ?? ""
+        if let rejected = Self.rejectedPlace(endpoint: endpointText, region: region) { return rejected }
         let recipient = string(.recipientAccountId).map { AccountID($0) }
         let partition = Self.partition(region: region, identity: fields[Field.userIdentity.rawValue])
         let (principal, session) = Self.principal(fields[Field.userIdentity.rawValue], recipient: recipient, partition: partition)
@@ -89,19 +81,14 @@ public struct EventNormalizer: Sendable {
         guard Self.isPrincipalName(principal.arn) else {
             return .rejected(code: .principalCharacters, reason: "the principal holds characters IAM names do not use")
         }
-
         let errorCode = string(.errorCode)
         let outcome = Self.outcome(errorCode: errorCode, errorMessage: string(.errorMessage))
 
         var accesses: [ResourceAccess] = []
         if !map.needsNoPermission(eventSource: eventSource, eventName: eventName), eventType != "AwsServiceEvent" {
-            let rule = map.rule(eventSource: eventSource, eventName: eventName)
-            // A network activity event proves the call's path, not its resource: AWS logs none there, and
-            // one it carried would be evidence no other record of the call backs (the joined event names it).
-            let network = category == NormalizedEvent.networkActivity
-            accesses = ResourceResolver(parameters: network ? nil : fields[Field.requestParameters.rawValue],
-                                        resources: network ? nil : fields[Field.resources.rawValue],
-                                        region: region, partition: partition, recipient: recipient).accesses(for: rule)
+            accesses = self.accesses(fields, eventSource: eventSource, eventName: eventName,
+                                     network: category == NormalizedEvent.networkActivity, region: region, partition: partition,
+                                     recipient: recipient)
         }
         return .event(NormalizedEvent(
             eventID: string(.eventID), eventTime: time, eventSource: eventSource, eventName: eventName,
@@ -112,6 +99,30 @@ public struct EventNormalizer: Sendable {
             recipientAccount: recipient, outcome: outcome, errorCode: errorCode, category: category, requestID: string(.requestID),
             bytesIn: Self.byteCount(fields[Field.additionalEventData.rawValue]?["bytesTransferredIn"]),
             bytesOut: Self.byteCount(fields[Field.additionalEventData.rawValue]?["bytesTransferredOut"])))
+    }
+
+    /// Why a record's endpoint or Region is refused, if it is: an endpoint id names a file and enters a
+    /// policy, a Region names catalog buckets (`al2023-repos-REGION-…`) and ARNs, where a `*` would be a wildcard.
+    static func rejectedPlace(endpoint: String, region: String) -> Result? {
+        guard endpoint.isEmpty || VPCEndpointID.isIssuedForm(endpoint) else {
+            return .rejected(code: .badEndpointID,
+                reason: "vpcEndpointId is not a VPC endpoint id as AWS issues them (vpce- and lowercase letters and digits)")
+        }
+        guard RegionName.isWellFormed(region) else {
+            return .rejected(code: .awsRegionCharacters, reason: "awsRegion is not a Region name")
+        }
+        return nil
+    }
+
+    /// What the call accessed, by the event table's rule for it. A network activity event proves the call's path,
+    /// not its resource: AWS logs none there, and one it carried would be evidence no other record of the call
+    /// backs (the joined event names it).
+    func accesses(_ fields: JSONFields, eventSource: String, eventName: String, network: Bool, region: String,
+                  partition: String, recipient: AccountID?) -> [ResourceAccess] {
+        ResourceResolver(parameters: network ? nil : fields[Field.requestParameters.rawValue],
+                         resources: network ? nil : fields[Field.resources.rawValue],
+                         region: region, partition: partition, recipient: recipient)
+            .accesses(for: map.rule(eventSource: eventSource, eventName: eventName))
     }
 
     /// A logged byte count (`bytesTransferredIn`, `bytesTransferredOut`): a JSON number, integral or not

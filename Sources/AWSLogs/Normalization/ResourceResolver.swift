@@ -144,20 +144,7 @@ struct ResourceResolver {
             }
         case .copy:
             guard let bucket = parameters?["bucketName"]?.string, !bucket.isEmpty else { return all(PolicyText.notLogged, nil) }
-            let destination = parameters?["key"]?.string.map {
-                Resource(literal: ARN.s3Object(bucket: bucket, key: $0, partition: partition))
-            }
-            var result = [ResourceAccess(action: rule.actions[0], resource: destination ?? Resource.notLogged,
-                                         resourceAccount: bucketOwner(bucket))]
-            if let source = parameters?["x-amz-copy-source"]?.string, let copy = Self.copySource(source) {
-                let action = IAMAction(service: "s3", name: copy.versioned ? "GetObjectVersion" : "GetObject")
-                let owner = Self.entries(resources).first {
-                    $0.isType("AWS::S3::Bucket") && $0.isARN(ofBucket: copy.bucket, partition: partition)
-                }?.account
-                let source = ARN.s3Object(bucket: copy.bucket, key: copy.key, partition: partition)
-                result.append(ResourceAccess(action: action, resource: Resource(literal: source), resourceAccount: owner))
-            }
-            return result
+            return copyAccesses(into: bucket, action: rule.actions[0])
         case .table:
             let table = (tableName(parameters) ?? loggedTable).flatMap(self.table)
             return table.map { all($0.arn, $0.owner) } ?? all(PolicyText.notLogged, nil)
@@ -186,6 +173,23 @@ struct ResourceResolver {
             }
             return all(loggedParameterResource, nil)
         }
+    }
+
+    /// A copy's write to `bucket` (its key, when logged) and its read of the source object (`x-amz-copy-source`).
+    func copyAccesses(into bucket: String, action: IAMAction) -> [ResourceAccess] {
+        let destination = parameters?["key"]?.string.map {
+            Resource(literal: ARN.s3Object(bucket: bucket, key: $0, partition: partition))
+        }
+        var result = [ResourceAccess(action: action, resource: destination ?? Resource.notLogged, resourceAccount: bucketOwner(bucket))]
+        if let source = parameters?["x-amz-copy-source"]?.string, let copy = Self.copySource(source) {
+            let read = IAMAction(service: "s3", name: copy.versioned ? "GetObjectVersion" : "GetObject")
+            let owner = Self.entries(resources).first {
+                $0.isType("AWS::S3::Bucket") && $0.isARN(ofBucket: copy.bucket, partition: partition)
+            }?.account
+            let source = ARN.s3Object(bucket: copy.bucket, key: copy.key, partition: partition)
+            result.append(ResourceAccess(action: read, resource: Resource(literal: source), resourceAccount: owner))
+        }
+        return result
     }
 
     /// What a record names when `resources[]` does not: a queue URL or an ARN-valued parameter, as a

@@ -155,24 +155,13 @@ enum ReportCharts {
     }
 
     static func whoReachesWhat(_ r: SynthesisResult) -> ReportChart? {
-        // principal → endpoint and endpoint → resource, weighted by requests.
-        var left: [String: Int64] = [:], right: [String: Int64] = [:]
-        var links: [(from: String, via: String, to: String, requests: Int64)] = []
-        for e in r.endpoints {
-            let id = e.endpoint.id.rawValue
-            for s in e.draft.statements where s.effect == .allow {
-                let requests = e.evidence[s.sid ?? ""]?.requests ?? 0
-                let who = (e.statementPrincipals[s.sid ?? ""] ?? []).map { $0.arn.split(separator: "/").last.map(String.init) ?? $0.arn }
-                for p in who.isEmpty ? ["anyone (AWS-owned)"] : who {
-                    for res in Set((s.resource?.patterns ?? ["*"]).map(resourceLabel)).sorted() {
-                        links.append((p, id, res, requests))
-                        left[p, default: 0] += requests
-                        right[res, default: 0] += requests
-                    }
-                }
-            }
-        }
+        let links = whoLinks(r)
         guard !links.isEmpty else { return nil }
+        var left: [String: Int64] = [:], right: [String: Int64] = [:]
+        for l in links {
+            left[l.from, default: 0] += l.requests
+            right[l.to, default: 0] += l.requests
+        }
         func top(_ weights: [String: Int64], _ n: Int) -> [String] {
             let ranked = weights.sorted { $0.value != $1.value ? $0.value > $1.value : naturalOrder($0.key, $1.key) }.map(\.key)
             return ranked.count <= n ? ranked : Array(ranked.prefix(n - 1)) + ["+\(ranked.count - n + 1) more"]
@@ -220,7 +209,33 @@ enum ReportCharts {
             svg += "<text x=\"750\" y=\"\(y(i, of: resources.count) + 4)\"><title>\(x(res))</title>\(x(short(res, 36)))</text>"
         }
         svg += "</svg>"
-        let text = endpoints.map { id -> ReportItem in
+        return ReportChart(id: "chart-who", title: """
+            Who reaches which resources through which endpoint, per the drafts (the busiest; every statement is in the sections below)
+            """, svg: svg, text: whoText(endpoints, links))
+    }
+
+    /// One link per (principal, endpoint, resource) of each Allow statement of the drafts, weighted by requests.
+    typealias WhoLink = (from: String, via: String, to: String, requests: Int64)
+
+    /// Principal → endpoint and endpoint → resource, weighted by requests, statement by statement.
+    static func whoLinks(_ r: SynthesisResult) -> [WhoLink] {
+        var links: [WhoLink] = []
+        for e in r.endpoints {
+            let id = e.endpoint.id.rawValue
+            for s in e.draft.statements where s.effect == .allow {
+                let requests = e.evidence[s.sid ?? ""]?.requests ?? 0
+                let who = (e.statementPrincipals[s.sid ?? ""] ?? []).map { $0.arn.split(separator: "/").last.map(String.init) ?? $0.arn }
+                for p in who.isEmpty ? ["anyone (AWS-owned)"] : who {
+                    for res in Set((s.resource?.patterns ?? ["*"]).map(resourceLabel)).sorted() { links.append((p, id, res, requests)) }
+                }
+            }
+        }
+        return links
+    }
+
+    /// The chart said in words: per endpoint, who reaches what through it.
+    static func whoText(_ endpoints: [String], _ links: [WhoLink]) -> [ReportItem] {
+        endpoints.map { id -> ReportItem in
             let mine = links.filter { $0.via == id }
             let who = Set(mine.map(\.from)).sorted(by: naturalOrder), what = Set(mine.map(\.to)).sorted(by: naturalOrder)
             return ReportItem("""
@@ -231,8 +246,5 @@ enum ReportCharts {
                 (\(what.prefix(4).joined(separator: ", "))\(what.count > 4 ? ", …" : ""))
                 """)
         }
-        return ReportChart(id: "chart-who", title: """
-            Who reaches which resources through which endpoint, per the drafts (the busiest; every statement is in the sections below)
-            """, svg: svg, text: text)
     }
 }

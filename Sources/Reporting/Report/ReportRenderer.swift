@@ -149,49 +149,73 @@ public enum ReportRenderer {
 
     /// Every risk, out loud: the checks, coverage gaps, exfiltration attempts, what needs review.
     static func riskBlocks(_ r: SynthesisResult) -> [ReportBlock] {
-        var unsafe: [ReportItem] = [], review: [ReportItem] = [], fine: [ReportItem] = []
+        let replay = replayRisk(r), gaps = coverageGapRisks(r), accepted = r.options.acceptCoverageGaps
+        let unsafe = (replay.unsafe ? [replay.item] : []) + (accepted ? [] : gaps) + exfiltrationRisks(r)
+        let review = (accepted ? gaps : []) + reviewRisks(r)
+        let fine = (replay.unsafe ? [] : [replay.item]) + endpointDenialRisks(r)
+        var blocks: [ReportBlock] = [.heading(level: 2, "Risks", id: "risks")]
+        if !unsafe.isEmpty { blocks.append(.callout(.unsafe, unsafe)) }
+        if !review.isEmpty { blocks.append(.callout(.review, review)) }
+        if !fine.isEmpty { blocks.append(.callout(.ready, fine)) }
+        return blocks
+    }
+
+    /// The replay and the grant check, passed or not (unsafe when not).
+    static func replayRisk(_ r: SynthesisResult) -> (item: ReportItem, unsafe: Bool) {
         let total = r.endpoints.reduce(Int64(0)) { $0 + $1.replay.requests }
         let allowed = r.endpoints.reduce(Int64(0)) { $0 + $1.replay.allowed }
         let replayed = r.endpoints.allSatisfy(\.replay.passed) && r.buckets.allSatisfy(\.replay.passed)
         let exceeding = r.endpoints.reduce(0) { $0 + $1.grantCheck.exceeding.count }
         if r.replayPassed {
-            fine.append(ReportItem("""
+            return (ReportItem("""
                 \(bold: "Replay passed"): the drafts allow \(n(allowed)) of \(n(total)) requests that succeeded through the endpoints, \
                 every bucket lock keeps every logged request, and no draft grants more than the policy in force.
-                """))
+                """), false)
         } else if replayed {
-            unsafe.append(ReportItem("""
+            return (ReportItem("""
                 \(bold: "GRANT CHECK FAILED"): the replay passed (\(n(allowed)) of \(n(total)) requests allowed), but \
                 \(plural(exceeding, "grant")) of the drafts go beyond the policy in force; see the endpoints below. Do not apply these \
                 drafts.
-                """))
+                """), true)
         } else {
-            unsafe.append(ReportItem("""
+            return (ReportItem("""
                 \(bold: "REPLAY FAILED"): \(n(allowed)) of \(n(total)) requests allowed; see the endpoints and buckets marked FAILED \
                 below. Do not apply these drafts.
-                """))
+                """), true)
         }
-        if !r.flows.coverageGaps.isEmpty {
-            // Listed once, under Flow evidence: here the count and where.
-            let line: ReportLine = """
-                \(bold: r.options.acceptCoverageGaps ? "Coverage gaps (accepted with --accept-coverage-gaps)" : "UNSAFE: coverage gaps"): \
-                \(plural(r.flows.coverageGaps.count, "source")) send\(r.flows.coverageGaps.count == 1 ? "s" : "") traffic through an \
-                endpoint with no CloudTrail request through it; the drafts would break them (see \
-                \(link: "Coverage gaps", to: "#coverage-gaps")).
-                """
-            if r.options.acceptCoverageGaps { review.append(ReportItem(line)) } else { unsafe.append(ReportItem(line)) }
+    }
+
+    /// The coverage gaps, counted (listed once, under Flow evidence): unsafe unless accepted.
+    static func coverageGapRisks(_ r: SynthesisResult) -> [ReportItem] {
+        guard !r.flows.coverageGaps.isEmpty else { return [] }
+        let line: ReportLine = """
+            \(bold: r.options.acceptCoverageGaps ? "Coverage gaps (accepted with --accept-coverage-gaps)" : "UNSAFE: coverage gaps"): \
+            \(plural(r.flows.coverageGaps.count, "source")) send\(r.flows.coverageGaps.count == 1 ? "s" : "") traffic through an \
+            endpoint with no CloudTrail request through it; the drafts would break them (see \
+            \(link: "Coverage gaps", to: "#coverage-gaps")).
+            """
+        return [ReportItem(line)]
+    }
+
+    /// Synthesis's possible exfiltration attempts: denied writes to buckets outside the trusted accounts.
+    static func exfiltrationRisks(_ r: SynthesisResult) -> [ReportItem] {
+        let exfiltration = r.possibleExfiltration
+        guard !exfiltration.isEmpty else { return [] }
+        let attempts = capped(exfiltration, noun: "denied writes") { d in
+            ReportItem("""
+                \(code: d.principal) \(d.action) \(code: d.resource) (owner \(d.owner.map(code) ?? "unknown"), \
+                \(plural(Int(d.requests), "request")), \(time(d.firstSeen)))
+                """)
         }
-        let exfiltration = exfiltrationAttempts(r)
-        if !exfiltration.isEmpty {
-            unsafe.append(ReportItem("""
-                \(bold: "Possible exfiltration"): \(plural(exfiltration.count, "denied write")) to buckets outside the trusted accounts \
-                (the drafts keep refusing them; who tried deserves a look):
-                """,
-                                     capped(exfiltration, noun: "denied writes") { d in ReportItem("""
-                                         \(code: d.principal) \(d.action) \(code: d.resource) (owner \(d.owner.map(code) ?? "unknown"), \
-                                         \(plural(Int(d.requests), "request")), \(time(d.firstSeen)))
-                                         """) }))
-        }
+        return [ReportItem("""
+            \(bold: "Possible exfiltration"): \(plural(exfiltration.count, "denied write")) to buckets outside the trusted accounts \
+            (the drafts keep refusing them; who tried deserves a look):
+            """, attempts)]
+    }
+
+    /// What a human decides before applying: review items, bypass, unused endpoints, rejects, unknown error codes.
+    static func reviewRisks(_ r: SynthesisResult) -> [ReportItem] {
+        var review: [ReportItem] = []
         if !r.review.isEmpty {
             let held = r.review.reduce(Int64(0)) { $0 + $1.requests }
             review.append(ReportItem("""
@@ -231,30 +255,18 @@ public enum ReportRenderer {
                 authorized, so the drafts do not allow them (see \(link: "Denials", to: "#denials")).
                 """))
         }
-        let vpceDenials = r.denials.filter(\.byEndpointPolicy)
-        if !vpceDenials.isEmpty {
-            let groups = plural(vpceDenials.count, "request group")
-            fine.append(ReportItem("""
-                \(bold: "Endpoint policy denials in the window"): \(groups) refused by today's policy, never a permission \
-                (see \(link: "Denials", to: "#denials")).
-                """))
-        }
-        var blocks: [ReportBlock] = [.heading(level: 2, "Risks", id: "risks")]
-        if !unsafe.isEmpty { blocks.append(.callout(.unsafe, unsafe)) }
-        if !review.isEmpty { blocks.append(.callout(.review, review)) }
-        if !fine.isEmpty { blocks.append(.callout(.ready, fine)) }
-        return blocks
+        return review
     }
 
-    /// Denied writes to S3 buckets whose owner is not a trusted account (or is not known): what an
-    /// exfiltration attempt through an endpoint looks like in CloudTrail.
-    static func exfiltrationAttempts(_ r: SynthesisResult) -> [Denial] {
-        let trusted = Set(r.trustedAccounts.map(\.rawValue))
-        return r.denials.filter { d in
-            guard d.outcome != .unauthenticated, d.outcome != .unclassifiedError, let action = IAMAction(d.action), action.service == "s3",
-                  ActionCatalog.shared.entry(action)?.accessLevel == "Write", ARN(d.resource)?.s3BucketName != nil else { return false }
-            return d.owner.map { !trusted.contains($0) } ?? true
-        }.sorted { ($0.firstSeen, $0.resource) < ($1.firstSeen, $1.resource) }
+    /// Today's endpoint policies refused requests in the window: said, never a permission.
+    static func endpointDenialRisks(_ r: SynthesisResult) -> [ReportItem] {
+        let vpceDenials = r.denials.filter(\.byEndpointPolicy)
+        guard !vpceDenials.isEmpty else { return [] }
+        let groups = plural(vpceDenials.count, "request group")
+        return [ReportItem("""
+            \(bold: "Endpoint policy denials in the window"): \(groups) refused by today's policy, never a permission \
+            (see \(link: "Denials", to: "#denials")).
+            """)]
     }
 
     /// One row per endpoint draft.
