@@ -159,8 +159,8 @@ extension InventoryReading {
             }
         default:
             note(.inventoryTextUnsupported, """
-                AWS CLI `--output text` (\(value: kind) rows) names no columns, and a policy in it spans lines: write it with `--output \
-                json`
+                AWS CLI `--output text` (\(value: kind) rows) names no columns, and a policy in it spans lines: write it \
+                with `--output json`
                 """, path)
         }
         return true

@@ -91,8 +91,8 @@ extension InventoryReading {
             return policy(try resolve(value), what: what, path)
         } catch {
             note(.cloudformationUnresolved, """
-                \(value: what): its policy needs \(error), which the files given do not resolve; it is not used (the current policy is \
-                unknown)
+                \(value: what): its policy needs \(error), which the files given do not resolve; it is not used (the current \
+                policy is unknown)
                 """, path)
             return nil
         }

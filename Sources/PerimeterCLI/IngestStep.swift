@@ -42,8 +42,8 @@ enum IngestStep {
         if s.filesFound == 0 { return "no file found under the given paths; nothing to learn from" }
         let why = s.filesUnrecognized.isEmpty && s.filesWithoutRecords.isEmpty && s.filesFailed.isEmpty ? "" : " (see the lines above)"
         return """
-            the \(s.filesFound) file\(s.filesFound == 1 ? "" : "s") found hold no CloudTrail or flow log record\(why); nothing to learn \
-            from
+            the \(s.filesFound) file\(s.filesFound == 1 ? "" : "s") found hold no CloudTrail or flow log record\(why); nothing \
+            to learn from
             """
     }
 

@@ -90,8 +90,8 @@ public struct BenchmarkCorpus: Sendable {
             lines.append("""
                 5 \(P) eni-0\(host)bench 10.0.\(host % 8).\(host) \(dst) \(rng.int(32768..<60999)) 443 6 \
                 \(rng.int(1..<500)) \(rng.int(100..<500_000)) \(start) \(start + 60) \(rng.int(0..<20) == 0 ? "REJECT" : "ACCEPT") OK \
-                \(SampleScenario.vpc) subnet-0aa\(host % 3) i-0bench\(host) 10.0.\(host % 8).\(host) \(dst) us-east-1 \(service) egress \
-                \(path)
+                \(SampleScenario.vpc) subnet-0aa\(host % 3) i-0bench\(host) 10.0.\(host % 8).\(host) \(dst) us-east-1 \
+                \(service) egress \(path)
                 """)
         }
         let (date, time) = Self.deliveryStamp(after: base)

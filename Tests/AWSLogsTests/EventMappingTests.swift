@@ -283,8 +283,8 @@ struct OutcomeTests {
         (nil, nil, Outcome.success),
         ("VpceAccessDenied", "The request was denied due to a VPC endpoint policy", .deniedByEndpointPolicy),
         ("AccessDenied", """
-            User: arn:aws:iam::1:user/u is not authorized to perform: s3:GetObject because no VPC endpoint policy allows the s3:GetObject \
-            action
+            User: arn:aws:iam::1:user/u is not authorized to perform: s3:GetObject because no VPC endpoint policy allows \
+            the s3:GetObject action
             """, .deniedByEndpointPolicy),
         ("AccessDeniedException", "… with an explicit deny in a VPC endpoint policy", .deniedByEndpointPolicy),
         ("AccessDenied", "Access Denied", .denied),

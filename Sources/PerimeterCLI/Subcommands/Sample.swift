@@ -20,8 +20,8 @@ extension PerimeterCommand {
         var organization = false
 
         @Option(help: """
-            How the benchmark corpus spreads its records: large files (1,000 / 5,000 records) or small ones as trails deliver them (23 / \
-            12).
+            How the benchmark corpus spreads its records: large files (1,000 / 5,000 records) or small ones as trails deliver them \
+            (23 / 12).
             """)
         var layout: BenchmarkCorpus.Layout = .large
 

@@ -174,8 +174,8 @@ public enum ReportRenderer {
         } else if replayed {
             return (ReportItem("""
                 \(bold: "GRANT CHECK FAILED"): the replay passed (\(n(allowed)) of \(n(total)) requests allowed), but \
-                \(plural(exceeding, "grant")) of the drafts go beyond the policy in force; see the endpoints below. Do not apply these \
-                drafts.
+                \(plural(exceeding, "grant")) of the drafts go beyond the policy in force; see the endpoints below. Do not \
+                apply these drafts.
                 """), true)
         } else {
             return (ReportItem("""
