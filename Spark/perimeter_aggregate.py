@@ -176,9 +176,10 @@ def aggregate(spark, args, perimeter, work, remote):
     chosen_paths = chosen.select("path")
 
     # An event's copies: the occurrences (by file) of one (time, id, digest), all but one in its least path taken
-    # out. Shuffled once, by (time, id): every later grouping is within it. Kept on disk for its three uses.
+    # out. Shuffled once, by (time, id): every later grouping is within it. Kept on disk for its several uses.
     events = table(spark, work, "task", "events", EVENTS).join(chosen_paths, "path").repartition("time", "id")
-    occurrences = (events.groupBy("time", "id", "digest", "path").agg(F.count("*").alias("n"), F.min("request").alias("request"))
+    occurrences = (events.groupBy("time", "id", "digest", "path")
+                   .agg(F.count("*").alias("n"), F.min("request").alias("request"))
                    .withColumn("least", F.min("path").over(Window.partitionBy("time", "id", "digest")))
                    .withColumn("drop", F.col("n") - (F.col("path") == F.col("least")).cast("long"))
                    .persist(StorageLevel.DISK_ONLY))
@@ -220,7 +221,10 @@ def passed_format(spark, work):
     rows = set()
     for folder in os.listdir(work):
         path = os.path.join(work, folder, "format.jsonl")
-        with open(path) if os.path.exists(path) else open(os.devnull) as f:
+        if not os.path.exists(path):
+            rows.add("")
+            continue
+        with open(path) as f:
             rows.add(f.read().strip())
     if len(rows) != 1 or "" in rows:
         raise RuntimeError(f"the tasks' partial aggregates are of no format or of several ({sorted(rows)}): "

@@ -138,7 +138,7 @@ struct SparkTests {
     /// was missing from the draft its native store wrote, a denial from the report, and the calls of the data
     /// events were not joined. Each file is a task of its own here: a data event and the network event of its call
     /// in two files (two tasks), a network-only call, a denied one, a network event delivered again in a file of
-    /// other content, and a whole file copied.
+    /// other content and twice in one file, and a whole file copied.
     @Test(.enabled(if: sparkSubmit != nil, "pyspark (spark-submit) or Java is not installed: the Spark job is not run"))
     func theSparkPathDroppedNetworkActivityEvents() throws {
         let dir = TestSupport.temporaryDirectory("spark-network")
@@ -161,7 +161,7 @@ struct SparkTests {
         }
         let files = [
             "a.json": [data("d1", "GetObject", second: 0), data("d2", "PutObject", second: 1)],
-            "b.json": [network("n1", "GetObject", second: 0), network("n2", "PutObject", second: 1),
+            "b.json": [network("n1", "GetObject", second: 0), network("n2", "PutObject", second: 1), network("n2", "PutObject", second: 1),
                        network("n3", "GetObject", role: "batch", second: 2),
                        network("n4", "DeleteObject", role: "batch", second: 3, denied: true)],
             "d.json": [network("n3", "GetObject", role: "batch", second: 2), data("d5", "GetObject", second: 4)],
