@@ -26,3 +26,18 @@ struct NetworkActivitySourcesTests {
         #expect(!table.lists("execute-api.amazonaws.com") && !table.lists("S3.amazonaws.com"))
     }
 }
+
+extension NetworkActivitySourcesTests {
+    /// The data-plane evidence of an endpoint whose service shows no event in the window: its remedy names a
+    /// network activity selector for a listed service (SQS, KMS) and, for one CloudTrail logs no network activity
+    /// events for (ECR), says they are not available instead of naming a selector that logs nothing.
+    @Test(arguments: [("sqs", true), ("kms", true), ("ecr", false)])
+    func theRemedyNamesANetworkSelectorOnlyForAListedService(service: String, listed: Bool) throws {
+        let trust = TrustedAccounts(accounts: [], assumption: Diagnostic("trusted", .note, "given"))
+        let seen = Verdicts.Visibility(categories: [], flowLogs: false, acceptCoverageGaps: false, trust: trust,
+                                       minimumDays: MinimumDays(), failedFiles: [], adminPrincipals: [])
+        let remedy = try #require(Verdicts.dataPlane(service: service, blind: [], seen).remedy).description
+        #expect(remedy.contains("eventSource = \(service).amazonaws.com") == listed, "\(remedy)")
+        #expect(remedy.contains("network activity events are not available for") == !listed, "\(remedy)")
+    }
+}
