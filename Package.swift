@@ -81,7 +81,7 @@ let package = Package(
             name: "PolicySynthesis",
             dependencies: ["AWSModel", "IAMPolicy", "JSONTape", "Inventory"],
             resources: [.copy("Resources/aws-owned-buckets.tsv"), .copy("Resources/network-condition-keys.tsv"),
-                        .copy("Resources/endpoint-services-without-policy.tsv"),
+                        .copy("Resources/endpoint-services-without-policy.tsv"), .copy("Resources/network-activity-sources.tsv"),
                         .copy("Resources/ip-ranges.json")]),
 
         // MARK: Output

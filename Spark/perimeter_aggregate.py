@@ -12,10 +12,15 @@ reads itself. Spark sums the tasks' groups by key, keeps one file of each conten
 one copy of each event (same time, id and content digest), and takes the copies out again by running
 `perimeter normalize --subtract` over the files that hold them (none, usually). Two records with one
 (time, id) and different content are both kept and listed as conflicts, as the native ingest does.
+Network activity events are not requests of their own: their rows (`network`, one per event and action)
+are passed on once per event (the first record of it in its least path), and each event's request digest
+with it (`events`), for the store to join them to their calls when it is read, as it does natively.
 
 The grouped tables describe themselves (AggregateExchange.swift): a text or array column is part of the
 key (but `sample`, the least non-empty), `first` is a minimum, `last` a maximum, any other number is
-summed. The job knows no table's columns, so a column the binary adds needs no change here.
+summed. The job knows no table's columns, so a column the binary adds needs no change here. The tasks'
+`format` row (the exchange's version) is passed on as it is: tasks that wrote none, or different ones,
+stop the job (a binary older than the job, or two binaries).
 
 Local paths are passed to the binary as they are (it lists them too, with `ingest`'s rules). Remote logs
 are read with Spark's binaryFile source, each written to a temporary file on the executor. Either way the
@@ -161,6 +166,8 @@ def main():
 
 
 def aggregate(spark, args, perimeter, work, remote):
+    if not os.listdir(work):   # no log file: the binary still says the format of its (empty) tables
+        run_normalize(perimeter, os.path.join(work, "task-000000"), [])
     files = table(spark, work, "task", "files", FILES)
     # One copy of each file content: the least path, as a re-ingest would skip the others. One row per distinct
     # content: small enough to send to every executor.
@@ -169,16 +176,17 @@ def aggregate(spark, args, perimeter, work, remote):
     chosen_paths = chosen.select("path")
 
     # An event's copies: the occurrences (by file) of one (time, id, digest), all but one in its least path taken
-    # out. Shuffled once, by (time, id): every later grouping is within it. Kept on disk for its three uses.
+    # out. Shuffled once, by (time, id): every later grouping is within it. Kept on disk for its several uses.
     events = table(spark, work, "task", "events", EVENTS).join(chosen_paths, "path").repartition("time", "id")
-    occurrences = (events.groupBy("time", "id", "digest", "path").agg(F.count("*").alias("n"))
+    occurrences = (events.groupBy("time", "id", "digest", "path")
+                   .agg(F.count("*").alias("n"), F.min("request").alias("request"))
                    .withColumn("least", F.min("path").over(Window.partitionBy("time", "id", "digest")))
                    .withColumn("drop", F.col("n") - (F.col("path") == F.col("least")).cast("long"))
                    .persist(StorageLevel.DISK_ONLY))
     copies = occurrences.where("drop > 0")
-    # Two contents of one (time, id): both kept (counted), listed as conflicts, each by its least path.
-    contents = occurrences.where("path = least").select("time", "id", "digest", "path")
-    conflicts = contents.withColumn("m", F.count("*").over(Window.partitionBy("time", "id"))).where("m > 1").drop("m")
+    # Each content of an event, by its least path: two of one (time, id) are both kept (counted) and the store
+    # lists them as conflicts. Still partitioned by (time, id): the contents of one (time, id) are in one part file.
+    contents = occurrences.where("path = least").select("time", "id", "digest", "path", "request")
 
     removals = (copies.groupBy("path").agg(F.concat_ws(",", F.flatten(F.collect_list(F.array_repeat("digest", F.col("drop").cast("int")))))
                                            .alias("what"))
@@ -191,10 +199,37 @@ def aggregate(spark, args, perimeter, work, remote):
     write(files_out, args.out, "files")
     write(table(spark, work, "task", "rejects", REJECTS).join(chosen_paths, "path"), args.out, "rejects")
     write(table(spark, work, "task", "skipped", SKIPPED).join(chosen_paths, "path"), args.out, "skipped")
-    write(conflicts.coalesce(1).sortWithinPartitions("time", "id", "path", "digest"), args.out, "conflicts")
+    write(contents.sortWithinPartitions("time", "id", "path", "digest"), args.out, "events")
+    write(network(spark, work, chosen_paths, contents), args.out, "network")
+    write(passed_format(spark, work), args.out, "format")
     for name in ["access", "sources", "categories", "flows"]:
         write(reduce(table(spark, work, None, name)), args.out, name)
     occurrences.unpersist()
+
+
+def network(spark, work, chosen_paths, contents):
+    """The network activity events' rows of the kept files, an event's once: those of its first record (n 0) in
+    the least path of its content. An event without an id is never a copy: all its rows are kept."""
+    rows = table(spark, work, "task", "network", NETWORK).join(chosen_paths, "path")
+    kept = contents.select("time", "id", "digest", "path")
+    once = rows.where("id IS NOT NULL AND n = 0").join(kept, ["time", "id", "digest", "path"], "left_semi")
+    return once.unionByName(rows.where("id IS NULL")).select("time", "id", "path", "request", "k")
+
+
+def passed_format(spark, work):
+    """The tasks' `format` row, the same in every task folder (AggregateExchange.swift), else the job stops."""
+    rows = set()
+    for folder in os.listdir(work):
+        path = os.path.join(work, folder, "format.jsonl")
+        if not os.path.exists(path):
+            rows.add("")
+            continue
+        with open(path) as f:
+            rows.add(f.read().strip())
+    if len(rows) != 1 or "" in rows:
+        raise RuntimeError(f"the tasks' partial aggregates are of no format or of several ({sorted(rows)}): "
+                           "run the job with the perimeter binary of this Spark/perimeter_aggregate.py")
+    return table(spark, work, "task", "format").limit(1)
 
 
 def reduce(frame):
@@ -229,7 +264,8 @@ def table(spark, work, prefix, name, schema=None):
 def write(frame, out, table_name):
     if not frame.columns:   # no task wrote a row of this table (no flow logs, say): an empty table
         frame = frame.sparkSession.createDataFrame([], schema([("k", T.ArrayType(S))]))
-    frame.write.mode("overwrite").json(os.path.join(out, table_name))
+    # Part files of at most 100,000 rows: the store loads one part file at a time.
+    frame.write.mode("overwrite").option("maxRecordsPerFile", 100_000).json(os.path.join(out, table_name))
 
 
 def schema(fields):
@@ -239,7 +275,8 @@ def schema(fields):
 S, L = T.StringType(), T.LongType()
 FILES = schema([("path", S), ("hash", S), ("size", L), ("kind", S), ("note", S), ("events", L), ("flowRecords", L), ("rejects", L),
                 ("skipped", L), ("bytes", L)])
-EVENTS = schema([("time", L), ("id", S), ("digest", S), ("path", S)])
+EVENTS = schema([("time", L), ("id", S), ("digest", S), ("path", S), ("request", L)])
+NETWORK = schema([("time", L), ("id", S), ("digest", S), ("path", S), ("n", L), ("request", L), ("k", T.ArrayType(S))])
 REJECTS = schema([("path", S), ("code", S), ("line", L), ("offset", L), ("reason", S), ("excerpt", S)])
 SKIPPED = schema([("path", S), ("reason", S), ("count", L)])
 

@@ -11,13 +11,26 @@ import JSONTape
 /// with per-file rows the engine de-duplicates by: files by content hash, events by time, id and content.
 ///
 /// Coming back (`perimeter ingest --aggregates DIR`): the grouped tables, loaded as they are into the
-/// store, after which synthesis runs unchanged.
+/// store, and the events and network activity events the store joins when it is read; after which
+/// synthesis runs unchanged.
+///
+/// Both ways carry a `format` table: one row naming the exchange and its version. The engine passes the
+/// tasks' row on (all tasks' must be the same) and the store refuses any other version, or none: a table
+/// of an older exchange would be read wrong, not merely incompletely.
 public enum AggregateExchange {
     static func array(_ values: [String]) -> String { "[" + values.map(JSONString.quote).joined(separator: ",") + "]" }
 
-    /// The tables an aggregation writes, each a folder of JSON-lines part files.
-    /// (`conflicts`: each content of an event id delivered with more than one, by its least path.)
-    static let tables = ["files", "access", "sources", "categories", "flows", "rejects", "skipped", "conflicts"]
+    /// The exchange's name and version. Version 2: each event's request digest and the network activity
+    /// events' rows (version 1, with no `format` table, left network events out and listed only conflicts).
+    static let format = "perimeter-aggregates", version = 2
+
+    /// The `format` table's row.
+    public static let formatRow = "{\"format\":\"\(format)\",\"version\":\(version)}"
+
+    /// The tables an aggregation writes, each a folder of JSON-lines part files, in the order they are
+    /// loaded. (`events`: each content of an event id, by its least path, with its request digest, the
+    /// contents of one (time, id) in one part file in path order; `network`: the rows of `network_event`.)
+    static let tables = ["files", "access", "sources", "categories", "flows", "rejects", "skipped", "events", "network"]
 }
 
 /// What loading a folder of aggregates did.
@@ -32,16 +45,18 @@ public struct AggregateLoad: Sendable, Equatable {
 }
 
 extension UsageStore {
-    /// Loads a folder of aggregates (`files/`, `access/`, `sources/`, `categories/`, `flows/`, `rejects/`,
-    /// `skipped/`, JSON lines) in one transaction. Loading the same aggregates again adds nothing; loading
-    /// aggregates of a file the store already holds is refused (its events would count twice).
+    /// Loads a folder of aggregates (`format/`, `files/`, `access/`, `sources/`, `categories/`, `flows/`,
+    /// `rejects/`, `skipped/`, `events/`, `network/`, JSON lines) in one transaction. Loading the same
+    /// aggregates again adds nothing; loading aggregates of a file the store already holds is refused (its
+    /// events would count twice).
     ///
-    /// - Throws: ``StoreError`` for a folder that is not aggregates, a line that does not read (named by
-    ///   file and line), overlap with files already stored, or a failed write.
+    /// - Throws: ``StoreError`` for a folder that is not aggregates or not of this version, a line that does
+    ///   not read (named by file and line), overlap with files already stored, or a failed write.
     public func loadAggregates(folder: String) throws(StoreError) -> AggregateLoad {
         guard FileManager.default.fileExists(atPath: folder + "/files") else {
             throw StoreError(message: "`\(folder)` holds no aggregates (no `files/` folder; see `Spark/perimeter_aggregate.py`)")
         }
+        try Self.checkFormat(folder)
         var fileRows: [JSONValue] = []
         try Self.forEachPart(folder, "files") { fileRows += $0 }
         let identity = "aggregates:" + Self.setHash(fileRows.compactMap { $0["hash"]?.string }.sorted())
@@ -138,18 +153,8 @@ extension UsageStore {
                                             ?? "")
             }
             return 0
-        case "conflicts":
-            // Recorded as ingest records them (the first content seen, the others variants): the store's conflicts and
-            // rejects then read as the native path's.
-            for r in rows {
-                guard let id = r["id"]?.string, let path = r["path"]?.string, let file = files[path],
-                      let digest = r["digest"]?.string.flatMap(EventDigest.init(hex:)) else {
-                    throw StoreError(message: "a conflict row without its id, digest or file")
-                }
-                // No request digest: the Spark path does not join network events yet (README).
-                _ = try statements.recordEvent(db, time: try Self.amount(r, "time"), id: id, digest: digest, request: 0, file: file,
-                                               path: path)
-            }
+        case "events", "network":
+            try insertEvents(table, rows, files: files, db, statements)
             return 0
         default:   // skipped
             for r in rows {
@@ -157,6 +162,29 @@ extension UsageStore {
                     count: try Self.amount(r, "count"))
             }
             return 0
+        }
+    }
+
+    /// One part file's rows of `events` or `network`. An event is recorded as ingest records it (the first content
+    /// of its (time, id) new, the others conflicts): the store's conflicts and rejects read as the native path's,
+    /// and its network events join the same calls. A network event's rows go to `network_event` as they are.
+    private func insertEvents(_ table: String, _ rows: [JSONValue], files: [String: Int64], _ db: Database,
+                              _ statements: IngestStatements) throws {
+        for r in rows {
+            let time = try Self.amount(r, "time"), request = try Self.request(r)
+            guard let path = r["path"]?.string, let file = files[path] else {
+                throw StoreError(message: "a row of `\(table)` without its file")
+            }
+            if table == "events" {
+                guard let id = r["id"]?.string, let digest = r["digest"]?.string.flatMap(EventDigest.init(hex:)) else {
+                    throw StoreError(message: "an event row without its id or digest")
+                }
+                _ = try statements.recordEvent(db, time: time, id: id, digest: digest, request: request, file: file, path: path)
+            } else {
+                let k = r["k"]?.elements.compactMap(\.string) ?? []
+                guard k.count == 14 else { throw StoreError(message: "a network event row without its 14 keys") }
+                try statements.insertNetwork(db, time: time, request: request, file: file, id: r["id"]?.string ?? "", AccessKey(k))
+            }
         }
     }
 
@@ -190,6 +218,28 @@ extension UsageStore {
             throw StoreError(message: "`\(key)` of an aggregate row is \(value.rawText.prefix(40)): not a count between 0 and 2^53")
         }
         return n
+    }
+
+    /// A request digest (any 64-bit integer; absent is 0, never joined).
+    static func request(_ row: JSONValue) throws(StoreError) -> Int64 {
+        guard let value = row["request"], !value.isNull else { return 0 }
+        guard let n = value.int64 else {
+            throw StoreError(message: "`request` of an aggregate row is \(value.rawText.prefix(40)): not a digest")
+        }
+        return n
+    }
+
+    /// Refuses aggregates of another format than this binary's (``AggregateExchange/version``), or of none.
+    static func checkFormat(_ folder: String) throws(StoreError) {
+        var rows: [JSONValue] = []
+        try forEachPart(folder, "format") { rows += $0 }
+        let versions = Set(rows.map { row in row["format"]?.string == AggregateExchange.format ? row["version"]?.int64 ?? 0 : 0 })
+        guard versions != [Int64(AggregateExchange.version)] else { return }
+        let found = if let only = versions.first, versions.count == 1, only > 0 { "version \(only)" } else {
+            rows.isEmpty ? "no format (version 1)" : "no known format"
+        }
+        throw StoreError(message: "`\(folder)` holds aggregates of \(found); this perimeter reads version \(AggregateExchange.version) "
+                             + "(network activity events joined): run Spark/perimeter_aggregate.py again with this perimeter binary")
     }
 
     /// A short hash of the aggregates' file hashes: their identity in the ledger.

@@ -150,14 +150,19 @@ struct IngestStatements {
         for (index, keys) in folded.network where !folded.networkCopies.contains(index) {
             let event = folded.events[index]
             for k in keys {
-                network.bind(event.eventTime); network.bind(folded.requests[index]); network.bind(file); network.bind(event.eventID ?? "")
-                network.bind(k.day); network.bind(k.endpoint); network.bind(k.endpointAccount); network.bind(k.principalARN)
-                network.bind(k.principalKind); network.bind(k.principalAccount); network.bind(k.action); network.bind(k.resource)
-                network.bind(k.resourceAccount); network.bind(k.outcome); network.bind(k.errorCode); network.bind(k.eventSource)
-                network.bind(k.region); network.bind(k.recipientAccount)
-                try network.run(db)
+                try insertNetwork(db, time: event.eventTime, request: folded.requests[index], file: file, id: event.eventID ?? "", k)
             }
         }
+    }
+
+    /// One `network_event` row: a network activity event's action `k` (`id` '' when it has none).
+    func insertNetwork(_ db: Database, time: Int64, request: Int64, file: Int64, id: String, _ k: AccessKey) throws {
+        network.bind(time); network.bind(request); network.bind(file); network.bind(id)
+        network.bind(k.day); network.bind(k.endpoint); network.bind(k.endpointAccount); network.bind(k.principalARN)
+        network.bind(k.principalKind); network.bind(k.principalAccount); network.bind(k.action); network.bind(k.resource)
+        network.bind(k.resourceAccount); network.bind(k.outcome); network.bind(k.errorCode); network.bind(k.eventSource)
+        network.bind(k.region); network.bind(k.recipientAccount)
+        try network.run(db)
     }
 
     /// Adds to the event counts by source and category.

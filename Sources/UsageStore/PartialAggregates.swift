@@ -13,14 +13,20 @@ import JSONTape
 /// are all 0 is left out.
 ///
 /// The engine de-duplicates with the per-file tables: `files` (one row per file, with its content hash),
-/// `events` (the time, id, content digest and path of each event with an id) and a file's `rejects`
-/// and `skipped` reasons. An event delivered again (same time, id and digest) or a file whose content
-/// another holds is taken out again by a second run over the files holding them (``subtract(_:name:events:)``):
-/// the same rows with negated sums. Its time, id and keys are those of the copy that stays, so the
-/// minima, maxima and samples are unchanged.
+/// `events` (the time, id, content digest, path and request digest of each event with an id), `network`
+/// (a network activity event's rows as the store's `network_event` holds them, one per action, with the
+/// event's time, id, digest and its occurrence in the file) and a file's `rejects` and `skipped` reasons.
+/// An event delivered again (same time, id and digest) or a file whose content another holds is taken out
+/// again by a second run over the files holding them (``subtract(_:_:)``): the same rows with negated
+/// sums. Its time, id and keys are those of the copy that stays, so the minima, maxima and samples are
+/// unchanged. A network event's own rows are taken out by the engine (it keeps the first occurrence in
+/// the least path); its sums here are its category and the address it came from (`seen`, summed: a
+/// source row with no request of its own, as the store keeps one).
 public struct PartialAggregates {
     var access: [AccessKey: AccessCounts] = [:]
     var sources: [SourceKey: AccessCounts] = [:]
+    /// Network activity events seen from each source (their requests are counted when the store is read).
+    var seen: [SourceKey: Int64] = [:]
     var categories: [ByteKeyedText: Int64] = [:]
     /// By the key's JSON text as bytes (byte-exact, as SQLite groups them).
     var flows: [[UInt8]: FlowSums] = [:]
@@ -61,11 +67,20 @@ public struct PartialAggregates {
         }
     }
 
+    /// As ``FoldedEvents`` folds an event: a network activity event adds its category and its address's
+    /// time, never a request (its rows go to the per-file `network` table).
     private mutating func add(_ event: NormalizedEvent, sign: Int64) {
         let (accessKeys, source, category) = keys.keys(event)
+        categories[category, default: 0] += sign
+        guard !event.isNetworkActivity else {
+            if let source {
+                sources[source, default: AccessCounts()].see(event)
+                seen[source, default: 0] += sign
+            }
+            return
+        }
         for key in accessKeys { access[key, default: AccessCounts()].add(event, sign: sign) }
         if let source { sources[source, default: AccessCounts()].add(event, sign: sign) }
-        categories[category, default: 0] += sign
     }
 
     private mutating func add(_ f: ObservedFlow, sign: Int64) {
@@ -87,9 +102,9 @@ public struct PartialAggregates {
         let access = self.access.filter { $0.value.count != 0 }.map { k, c in
             "{\"k\":\(AggregateExchange.array(k.fields)),\(counts(c)),\"sample\":\(c.sample.map(JSONString.quote) ?? "null")}"
         }
-        let sources = self.sources.filter { $0.value.count != 0 }.map { k, c in
+        let sources = self.sources.filter { $0.value.count != 0 || seen[$0.key, default: 0] != 0 }.map { k, c in
             "{\"k\":\(AggregateExchange.array([k.day, k.endpoint, k.principal, k.session, k.sourceIP, k.userAgent, k.outcome])),"
-                + "\(counts(c)),\"in\":\(c.bytesIn),\"out\":\(c.bytesOut)}"
+                + "\(counts(c)),\"in\":\(c.bytesIn),\"out\":\(c.bytesOut),\"seen\":\(seen[k, default: 0])}"
         }
         let categories = self.categories.filter { $0.value != 0 }
             .map { text, n in "{\"category\":\(JSONString.quote(text.text)),\"count\":\(n)}" }
@@ -101,8 +116,7 @@ public struct PartialAggregates {
     }
 
     /// A file's rows of the per-file tables, named `name` (its path or URI where the engine found it).
-    public static func fileRows(_ file: ParsedFile, name: String) -> (file: String, events: [String], rejects: [String],
-        skipped: [String]) {
+    public static func fileRows(_ file: ParsedFile, name: String) -> FileRows {
         let path = "\"path\":\(JSONString.quote(name))"
         let row = """
             {\(path),\"hash\":\(JSONString.quote(file.contentHash)),\"size\":\(file.size),\"kind\":\(JSONString.quote(file.kind.rawValue)),
@@ -110,9 +124,12 @@ public struct PartialAggregates {
             + "\"note\":\(file.note.map(JSONString.quote) ?? "null"),\"events\":\(file.events.count),\"flowRecords\":\(file.flowRecords),"
             + "\"rejects\":\(file.rejectCount),\"skipped\":\(file.skippedRecords.values.reduce(0, +)),\"bytes\":\(file.decompressedBytes)}"
         let events = file.events.compactMap { event in
-            event.eventID.map { """
-                {\"time\":\(event.eventTime),\"id\":\(JSONString.quote($0)),\"digest\":\"\(hex(EventDigest(event)))\",\(path)}
-                """ }
+            // A network event's own record carries no request digest to join on, as in the store: only the others' do.
+            let request = event.isNetworkActivity ? 0 : FoldedEvents.requestDigest(event)
+            return event.eventID.map {
+                "{\"time\":\(event.eventTime),\"id\":\(JSONString.quote($0)),\"digest\":\"\(hex(EventDigest(event)))\",\(path),"
+                    + "\"request\":\(request)}"
+            }
         }
         let rejects = file.rejects.map { r in
             "{\(path),\"code\":\(JSONString.quote(r.code.rawValue)),\"line\":\(r.line.map(String.init) ?? "null"),"
@@ -123,23 +140,36 @@ public struct PartialAggregates {
         }
         let skipped = file.skippedRecords.sorted { $0.key < $1.key }
             .map { "{\(path),\"reason\":\(JSONString.quote($0.key)),\"count\":\($0.value)}" }
-        return (row, events, rejects, skipped)
+        return FileRows(file: row, events: events, network: networkRows(file, path: path), rejects: rejects, skipped: skipped)
     }
 
-    /// Why a network activity event is not aggregated on the Spark path: counted with its file's skipped records.
-    public static let networkActivitySkipped =
-        "network activity event: the Spark path does not join these to their calls yet (ingest them natively)"
+    /// The rows of ``fileRows(_:name:)``, by table.
+    public struct FileRows: Sendable {
+        public var file: String
+        public var events, network, rejects, skipped: [String]
+    }
 
-    /// `file` without its network activity events, counted as skipped records: the native store joins each to
-    /// the data or management event of its call, the Spark path does not yet, and as requests of their own
-    /// they would count those calls twice. Said in the report's skipped records, never dropped silently.
-    public static func withoutNetworkActivity(_ file: ParsedFile) -> ParsedFile {
-        let network = file.events.reduce(0) { $0 + ($1.isNetworkActivity ? 1 : 0) }
-        guard network > 0 else { return file }
-        var file = file
-        file.events.removeAll(where: \.isNetworkActivity)
-        file.skippedRecords[networkActivitySkipped, default: 0] += Int64(network)
-        return file
+    /// A file's network activity events as the store's `network_event` rows (one per action: `k`, the access
+    /// key's 14 fields), each with its event's time, id, content digest, request digest, and `n`, how many
+    /// records of that (time, id, digest) came before it in the file: the engine keeps `n` 0 of the least
+    /// path, as ingest keeps the first record of an event and takes the later ones out as copies. An event
+    /// without an id (never a copy) has id and digest null.
+    static func networkRows(_ file: ParsedFile, path: String) -> [String] {
+        var keys = FoldedEvents.KeyMaker(), before: [String: Int] = [:], rows: [String] = []
+        for event in file.events where event.isNetworkActivity {
+            var identity = "null,\"digest\":null", n = 0
+            if let id = event.eventID {
+                let digest = hex(EventDigest(event))
+                identity = "\(JSONString.quote(id)),\"digest\":\"\(digest)\""
+                let key = "\(event.eventTime) \(digest) \(id)"
+                n = before[key, default: 0]
+                before[key] = n + 1
+            }
+            let head = "{\"time\":\(event.eventTime),\"id\":\(identity),\(path),\"n\":\(n),"
+                + "\"request\":\(FoldedEvents.requestDigest(event)),\"k\":"
+            rows += keys.keys(event).0.map { head + AggregateExchange.array($0.fields) + "}" }
+        }
+        return rows
     }
 
     /// A log file as `perimeter normalize --list` prints it, for the engine to pack files into tasks.

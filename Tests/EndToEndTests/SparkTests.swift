@@ -13,11 +13,12 @@ struct SparkTests {
 
     static let root = TestSupport.repositoryRoot.path
 
-    static func aggregate(_ logs: String, out: String, exclude: [String] = [], memory: [String] = []) throws -> Int32 {
+    /// Runs the job (`job`: its own options) over `logs`.
+    static func aggregate(_ logs: String, out: String, exclude: [String] = [], memory: [String] = [], job: [String] = []) throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: try #require(sparkSubmit))
         process.arguments = ["--master", "local[2]", "--conf", "spark.ui.enabled=false"] + memory + [root + "/Spark/perimeter_aggregate.py",
-                             "--perimeter", Binary.path, "--out", out] + exclude.flatMap { ["--exclude", $0] } + [logs]
+                             "--perimeter", Binary.path, "--out", out] + exclude.flatMap { ["--exclude", $0] } + job + [logs]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -38,12 +39,15 @@ struct SparkTests {
     }
 
     /// Both paths over `logs`: native ingest, and Spark then `ingest --aggregates` (twice: the second adds nothing).
-    static func compare(_ logs: String, inventory: [String] = [], exclude: [String] = [], memory: [String] = []) throws {
+    /// Returns what `synthesize` wrote from the native store.
+    @discardableResult
+    static func compare(_ logs: String, inventory: [String] = [], exclude: [String] = [], memory: [String] = [],
+                        job: [String] = []) throws -> [String: Data] {
         let dir = TestSupport.temporaryDirectory("spark")
         let inventoryArgs = inventory.isEmpty ? [] : ["--inventory"] + inventory
         #expect(try Binary.run(["ingest", logs, "--db", dir + "/native.sqlite"]).status == 0)
         _ = try Binary.run(["synthesize", "--db", dir + "/native.sqlite", "--out", dir + "/native"] + inventoryArgs)
-        #expect(try aggregate(logs, out: dir + "/agg", exclude: exclude, memory: memory) == 0)
+        #expect(try aggregate(logs, out: dir + "/agg", exclude: exclude, memory: memory, job: job) == 0)
         let load = try Binary.run(["ingest", "--aggregates", dir + "/agg", "--db", dir + "/spark.sqlite"])
         #expect(load.status == 0, "\(load.output)")
         #expect(try Binary.run(["ingest", "--aggregates", dir + "/agg", "--db", dir + "/spark.sqlite"]).output.contains("nothing new"))
@@ -52,66 +56,44 @@ struct SparkTests {
         #expect(native.keys.sorted() == spark.keys.sorted())
         for (name, data) in native { #expect(spark[name] == data, "\(name) differs between the SQLite and the Spark paths") }
         #expect(native["summary.json"] != nil)
-    }
-
-    /// A copy of `logs` whose CloudTrail files hold no network activity event (the Spark path skips them: it
-    /// does not join them to their calls yet), file names kept.
-    static func withoutNetworkActivity(_ logs: String) throws -> String {
-        let copy = TestSupport.temporaryDirectory("spark-logs") + "/logs"
-        let script = """
-            import gzip, json, os, shutil, sys
-            source, target = sys.argv[1], sys.argv[2]
-            shutil.copytree(source, target)
-            for folder, _, names in os.walk(target):
-                for name in names:
-                    path = os.path.join(folder, name)
-                    if "CloudTrail" not in path or not name.endswith(".json.gz"):
-                        continue
-                    with gzip.open(path, "rt") as f:
-                        records = json.load(f)["Records"]
-                    kept = [r for r in records if r.get("eventCategory") != "NetworkActivity"]
-                    with gzip.open(path, "wt") as f:
-                        json.dump({"Records": kept}, f)
-            """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try #require(TestSupport.executable(named: "python3")))
-        process.arguments = ["-c", script, logs, copy]
-        try process.run()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return copy
+        return native
     }
 
     @Test(.enabled(if: sparkSubmit != nil, "pyspark (spark-submit) or Java is not installed: the Spark job is not run"))
     func theSparkPathWritesWhatTheSQLitePathWritesForTheSample() throws {
         // The sample's inventory sits under its logs: the native ingest of the folder reads it as unrecognized files; so does Spark.
-        try Self.compare(try Self.withoutNetworkActivity(Self.root + "/SampleLogs"), inventory: [Self.root + "/SampleLogs/inventory"])
+        try Self.compare(Self.root + "/SampleLogs", inventory: [Self.root + "/SampleLogs/inventory"])
     }
 
     /// Before: the Spark path counted a network activity event as a request of its own, beside the data
-    /// event of the same call (the sample's SQS calls of its last two days counted twice). Now each is a
-    /// skipped record with its reason, in the per-file rows the store loads.
+    /// event of the same call (the sample's SQS calls of its last two days counted twice). Now a network event
+    /// adds no request to the grouped tables: its rows (`network`) and each event's request digest (`events`)
+    /// go to the store, which joins them when it is read.
     @Test func theSparkPathCountedNetworkActivityEventsTwice() throws {
         let dir = TestSupport.temporaryDirectory("normalize")
         let logs = Self.root + "/SampleLogs"
         let files = try FileManager.default.subpathsOfDirectory(atPath: logs)
             .filter { $0.contains("CloudTrail") && $0.hasSuffix(".json.gz") }.sorted().map { logs + "/" + $0 }
         #expect(try Binary.run(["normalize", "--out", dir] + files).status == 0)
-        let skipped = try String(contentsOfFile: dir + "/skipped.jsonl", encoding: .utf8)
-        #expect(skipped.contains("network activity event: the Spark path does not join these"))
         let access = try String(contentsOfFile: dir + "/access.jsonl", encoding: .utf8)
         #expect(!access.contains("ChangeMessageVisibility"), "the order worker's network-only calls counted as requests")
+        let network = try String(contentsOfFile: dir + "/network.jsonl", encoding: .utf8)
+        #expect(network.contains("sqs:ChangeMessageVisibility"))
+        let events = try String(contentsOfFile: dir + "/events.jsonl", encoding: .utf8)
+        #expect(events.split(separator: "\n").allSatisfy { $0.contains(#""request":"#) })
     }
 
     @Test(.enabled(if: sparkSubmit != nil, "pyspark (spark-submit) or Java is not installed: the Spark job is not run"))
     func theSparkPathWritesWhatTheSQLitePathWritesForAGeneratedCorpus() throws {
         let dir = TestSupport.temporaryDirectory("spark-corpus")
         #expect(try Binary.run(["sample", "--out", dir, "--records", "20000"]).status == 0)
-        let logs = try Self.withoutNetworkActivity(dir)
-        // The same content twice, under two names: counted once on both paths.
-        let trail = try #require(try FileManager.default.subpathsOfDirectory(atPath: logs).first { $0.hasSuffix(".json.gz") })
-        try FileManager.default.copyItem(atPath: logs + "/" + trail, toPath: logs + "/copy-of-a-delivery-file.json.gz")
-        try Self.compare(logs)
+        // The same content twice, under two names: counted once on both paths. Tasks of 20 files: a call's
+        // network and data events may land in different tasks.
+        let trail = try #require(try FileManager.default.subpathsOfDirectory(atPath: dir).first { $0.hasSuffix(".json.gz") })
+        try FileManager.default.copyItem(atPath: dir + "/" + trail, toPath: dir + "/copy-of-a-delivery-file.json.gz")
+        let native = try Self.compare(dir, job: ["--task-files", "20"])
+        // Its network events' denials are in the report (no inventory: no draft).
+        #expect(String(decoding: try #require(native["report.md"]), as: UTF8.self).contains("VpceAccessDenied"))
     }
 
     /// The job kept the first record of each (time, event id) and dropped the other: where one id comes with two
@@ -156,6 +138,56 @@ struct SparkTests {
     func theJobRanOutOfHeapOnAWindowOfSmallDeliveryFiles() throws {
         let dir = TestSupport.temporaryDirectory("spark-heap")
         #expect(try Binary.run(["sample", "--out", dir, "--records", "60000", "--layout", "small"]).status == 0)
-        try Self.compare(try Self.withoutNetworkActivity(dir), memory: ["--driver-memory", "512m"])
+        try Self.compare(dir, memory: ["--driver-memory", "512m"])
+    }
+
+    /// The Spark path left network activity events out (skipped records): a role seen only through network events
+    /// was missing from the draft its native store wrote, a denial from the report, and the calls of the data
+    /// events were not joined. Each file is a task of its own here: a data event and the network event of its call
+    /// in two files (two tasks), a network-only call, a denied one, a network event delivered again in a file of
+    /// other content and twice in one file, and a whole file copied.
+    @Test(.enabled(if: sparkSubmit != nil, "pyspark (spark-submit) or Java is not installed: the Spark job is not run"))
+    func theSparkPathDroppedNetworkActivityEvents() throws {
+        let dir = TestSupport.temporaryDirectory("spark-network")
+        let endpoint = #""vpcEndpointId":"vpce-0a1b2c3d4e5f60718","vpcEndpointAccountId":"111122223333""#
+        func head(_ id: String, _ name: String, role: String, second: Int) -> String {
+            let user = #"{"type":"AssumedRole","principalId":"AROAX:s","arn":"arn:aws:sts::111122223333:assumed-role/\#(role)/s","#
+                + #""accountId":"111122223333"}"#
+            return #"{"eventVersion":"1.09","eventTime":"2026-11-02T10:10:\#(10 + second)Z","eventSource":"s3.amazonaws.com","#
+                + #""eventName":"\#(name)","awsRegion":"us-east-1","sourceIPAddress":"10.0.0.5","userIdentity":\#(user),"#
+                + #""eventID":"\#(id)","requestID":"R-\#(id.dropFirst())","recipientAccountId":"111122223333",\#(endpoint)"#
+        }
+        func data(_ id: String, _ name: String, role: String = "app", second: Int) -> String {
+            head(id, name, role: role, second: second) + #","userAgent":"aws-cli/2.15","eventType":"AwsApiCall","#
+                + #""requestParameters":{"bucketName":"app-data","key":"k\#(id)"},"eventCategory":"Data","managementEvent":false}"#
+        }
+        // The network event of data event `d…` is `n…`: same request id, source, name and second.
+        func network(_ id: String, _ name: String, role: String = "app", second: Int, denied: Bool = false) -> String {
+            let error = denied ? #","errorCode":"VpceAccessDenied","errorMessage":"no VPC endpoint policy allows the action""# : ""
+            return head(id, name, role: role, second: second) + error + #","eventType":"AwsVpceEvent","eventCategory":"NetworkActivity"}"#
+        }
+        let files = [
+            "a.json": [data("d1", "GetObject", second: 0), data("d2", "PutObject", second: 1)],
+            "b.json": [network("n1", "GetObject", second: 0), network("n2", "PutObject", second: 1), network("n2", "PutObject", second: 1),
+                       network("n3", "GetObject", role: "batch", second: 2),
+                       network("n4", "DeleteObject", role: "batch", second: 3, denied: true)],
+            "d.json": [network("n3", "GetObject", role: "batch", second: 2), data("d5", "GetObject", second: 4)],
+        ]
+        for (name, records) in files {
+            try Data(#"{"Records":[\#(records.joined(separator: ","))]}"#.utf8).write(to: URL(fileURLWithPath: dir + "/" + name))
+        }
+        try FileManager.default.copyItem(atPath: dir + "/b.json", toPath: dir + "/c.json")
+        // The endpoint, with today's policy (allow all): a draft is written for it.
+        let inventory = TestSupport.temporaryDirectory("spark-network-inventory")
+        let policy = #"{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\","#
+            + #"\"Action\":\"*\",\"Resource\":\"*\"}]}"#
+        let endpoints = #"{"VpcEndpoints":[{"VpcEndpointId":"vpce-0a1b2c3d4e5f60718","VpcEndpointType":"Gateway","VpcId":"vpc-0a1b2c3d","#
+            + #""ServiceName":"com.amazonaws.us-east-1.s3","State":"available","OwnerId":"111122223333","PolicyDocument":"\#(policy)"}]}"#
+        try Data(endpoints.utf8).write(to: URL(fileURLWithPath: inventory + "/ec2-describe-vpc-endpoints.json"))
+        let native = try Self.compare(dir, inventory: [inventory], job: ["--task-files", "1"])
+        let draft = String(decoding: try #require(native["endpoints/vpce-0a1b2c3d4e5f60718.json"]), as: UTF8.self)
+        #expect(draft.contains("arn:aws:iam::111122223333:role/batch"), "the network-only caller is in the draft")
+        let report = String(decoding: try #require(native["report.md"]), as: UTF8.self)
+        #expect(report.contains("network activity only") && report.contains("VpceAccessDenied"))
     }
 }

@@ -84,13 +84,15 @@ enum FuzzTarget: String, CaseIterable {
 
     /// The tables of `perimeter ingest --aggregates` (anyone who can write the aggregates' bucket writes
     /// them): the input's NUL-separated sections are the part files of `files`, `access`, `sources`,
-    /// `categories`, `flows`, `rejects`, `skipped` and `conflicts`, loaded into a new store, which must then read.
+    /// `categories`, `flows`, `rejects`, `skipped`, `events` and `network` (with this version's `format` row),
+    /// loaded into a new store, which must then read.
     static func aggregates(_ bytes: [UInt8]) {
         let dir = NSTemporaryDirectory() + "perimeter-fuzz-aggregates-\(getpid())"
         try? FileManager.default.removeItem(atPath: dir)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let sections = bytes.split(separator: 0, maxSplits: 7, omittingEmptySubsequences: false)
-        for (table, section) in zip(["files", "access", "sources", "categories", "flows", "rejects", "skipped", "conflicts"], sections) {
+        let sections = bytes.split(separator: 0, maxSplits: 8, omittingEmptySubsequences: false)
+        let tables = ["files", "access", "sources", "categories", "flows", "rejects", "skipped", "events", "network"]
+        for (table, section) in zip(tables, sections) + [("format", ArraySlice(AggregateExchange.formatRow.utf8))] {
             try? FileManager.default.createDirectory(atPath: dir + "/agg/" + table, withIntermediateDirectories: true)
             try? Data(section).write(to: URL(fileURLWithPath: dir + "/agg/\(table)/part-0.json"))
         }

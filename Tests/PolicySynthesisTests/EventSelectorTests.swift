@@ -88,12 +88,35 @@ struct EventSelectorTests {
     /// keep at least their widened selector and the sources with the fewest requests are left out.
     @Test func manyEventSourcesLeftNoRoomForTheDataEvents() {
         let sources = (0..<520).map { Self.access("arn:aws:s3:::b/k", source: "svc\($0).amazonaws.com", action: "s3:GetObject", count: 1) }
-        let plan = SelectorPlanner.plan(sources + [Self.access("arn:aws:s3:::acme-app-data/k", count: 100)], days: 1, denialsOnly: false)
+        // A table listing them all (the shipped one lists far fewer than the API's 500 values take).
+        let listed = NetworkActivitySources((sources.map(\.eventSource) + ["s3.amazonaws.com"]).map { "\($0)\t-\thttps://x\t2026-12-07" }
+            .joined(separator: "\n"))
+        let plan = SelectorPlanner.plan(sources + [Self.access("arn:aws:s3:::acme-app-data/k", count: 100)], days: 1, denialsOnly: false,
+                                        sources: listed)
         #expect(SelectorRules.violations(plan.selectors) == [])
         #expect(plan.selectors.reduce(0) { $0 + $1.valueCount } <= SelectorRules.valueLimit)
         #expect(plan.selectors.contains { $0.equals("resources.type") == ["AWS::S3::Object"] })
         #expect(plan.selectors.contains { $0.equals("eventSource") == ["s3.amazonaws.com"] }, "the busiest source is kept")
         #expect(plan.notes.contains { $0.hasPrefix("left out: network activity of svc") })
+    }
+
+    /// Before: a network activity selector was written for every event source of the endpoints, ECR's too, which
+    /// CloudTrail logs no network activity events for (the API's values spent on a selector that logs nothing, and the
+    /// user told the endpoint's evidence would come). Now only listed sources get one; the others are said, with
+    /// their endpoints, on stderr and in the evidence lines.
+    @Test func aSelectorWasWrittenForAServiceWithoutNetworkActivityEvents() {
+        var ecr = Self.access("*", source: "ecr.amazonaws.com", action: "ecr:GetAuthorizationToken")
+        ecr.endpoint = VPCEndpointID("vpce-0ecr")
+        let plan = SelectorPlanner.plan(Self.sample + [ecr], days: 1, denialsOnly: false)
+        #expect(!plan.selectors.contains { $0.equals("eventSource") == ["ecr.amazonaws.com"] })
+        #expect(plan.selectors.contains { $0.equals("eventSource") == ["s3.amazonaws.com"] })
+        #expect(plan.notes.contains { $0.hasPrefix("not available: network activity of ecr.amazonaws.com") && $0.contains("vpce-0ecr") })
+        var inventory = EvidenceInventory()
+        let added = inventory.add(#"{"AdvancedEventSelectors":[]}"#)
+        #expect(added)
+        #expect(inventory.gaps([ecr]) == ["vpce-0ecr: network activity of ecr.amazonaws.com: not available (CloudTrail logs none for "
+                                          + "this service: its data or management events and flow logs are the evidence)",
+                                          "vpce-0ecr: flow logs: unknown (no describe-flow-logs output)"])
     }
 
     /// A logged name never becomes a prefix wider than itself: a bucket's value ends with `/`, and a name AWS

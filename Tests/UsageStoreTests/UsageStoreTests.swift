@@ -405,9 +405,10 @@ struct FastStatementTests {
 struct AggregateLoadTests {
     static func folder(access count: String) throws -> String {
         let dir = TestSupport.temporaryDirectory("agg")
-        for table in ["files", "access"] {
+        for table in ["files", "access", "format"] {
             try FileManager.default.createDirectory(atPath: dir + "/" + table, withIntermediateDirectories: true)
         }
+        try Data(AggregateExchange.formatRow.utf8).write(to: URL(fileURLWithPath: dir + "/format/part-0.json"))
         try Data(#"""
             {"path":"a.json.gz","hash":"h1","size":10,"kind":"cloudtrail","events":1,"duplicates":0,"flowRecords":0,"rejects":0,\#
             "skipped":0,"bytes":20}
@@ -463,6 +464,22 @@ struct AggregateLoadTests {
         let store = try UsageStoreTests.store(TestSupport.temporaryDirectory())
         #expect(try store.loadAggregates(folder: dir).events == Int64.max)
         #expect(try store.totals().events == 4_611_686_018_427_387_904)
+    }
+
+    /// Aggregates of the first exchange (no `format` table: network activity events left out, no request
+    /// digests) loaded as if complete, and a later version's would be misread: both are refused, saying why.
+    @Test(arguments: [nil, #"{"format":"perimeter-aggregates","version":1}"#, #"{"format":"perimeter-aggregates","version":3}"#,
+                      #"{"format":"other","version":2}"#])
+    func aggregatesOfAnotherExchangeVersionWereLoaded(format: String?) throws {
+        let dir = try Self.folder(access: "1")
+        try FileManager.default.removeItem(atPath: dir + "/format/part-0.json")
+        if let format { try Data(format.utf8).write(to: URL(fileURLWithPath: dir + "/format/part-0.json")) }
+        let store = try UsageStoreTests.store(dir)
+        #expect { try store.loadAggregates(folder: dir) } throws: {
+            "\($0)".contains("this perimeter reads version \(AggregateExchange.version)")
+                && "\($0)".contains("run Spark/perimeter_aggregate.py again")
+        }
+        #expect(try store.totals().events == 0)
     }
 
     @Test func aGoodAggregateLoadsOnce() throws {

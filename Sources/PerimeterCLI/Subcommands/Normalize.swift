@@ -9,8 +9,9 @@ extension PerimeterCommand {
             abstract: "Read log files and write the store's groups summed over them, for an engine that aggregates elsewhere (Spark).",
             discussion: """
                 Writes into --out, as JSON lines: the grouped tables (access.jsonl, sources.jsonl, categories.jsonl, flows.jsonl) summed \
-                over the files, and the per-file tables the engine de-duplicates with (files.jsonl, events.jsonl: each event's time, \
-                id and content digest; rejects.jsonl, skipped.jsonl). With --from-stdin, each line of standard input is \
+                over the files, the per-file tables the engine de-duplicates with (files.jsonl, events.jsonl: each event's time, \
+                id, content digest and request digest; network.jsonl: the network activity events' rows; rejects.jsonl, \
+                skipped.jsonl), and format.jsonl, the exchange's format and version. With --from-stdin, each line of standard input is \
                 `PATH<TAB>NAME`: the file to read and the name (its S3 URI, say) its rows carry. With --subtract, each line is \
                 `PATH<TAB>NAME<TAB>WHAT` (WHAT: `*` for the whole file, or the digests of the events to take out, comma-separated) \
                 and the grouped tables are written with negated sums. See Spark/perimeter_aggregate.py.
@@ -47,15 +48,16 @@ extension PerimeterCommand {
                 }
             }
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let tables = try TableFiles(folder: out, names: subtract ? [] : ["files", "events", "rejects", "skipped"])
+            let perFile = subtract ? [] : ["files", "events", "network", "rejects", "skipped"]
+            let tables = try TableFiles(folder: out, names: ["format"] + perFile)
+            try tables.write("format", [AggregateExchange.formatRow])
             var sums = PartialAggregates()
             // As `ingest` reads: events dated after the run are forgeries, rejected (the default reader has no clock).
             let reader = LogFileReader(cloudTrail: CloudTrailReader(now: Int64(Date().timeIntervalSince1970)))
             var failed = false
             for input in inputs {
                 do {
-                    let file = PartialAggregates.withoutNetworkActivity(
-                        try reader.read(path: input.path, fingerprint: try LogFileReader.fingerprint(path: input.path)))
+                    let file = try reader.read(path: input.path, fingerprint: try LogFileReader.fingerprint(path: input.path))
                     if subtract {
                         sums.subtract(file, input.removal)
                         continue
@@ -64,6 +66,7 @@ extension PerimeterCommand {
                     let rows = PartialAggregates.fileRows(file, name: input.name)
                     try tables.write("files", [rows.file])
                     try tables.write("events", rows.events)
+                    try tables.write("network", rows.network)
                     try tables.write("rejects", rows.rejects)
                     try tables.write("skipped", rows.skipped)
                 } catch {

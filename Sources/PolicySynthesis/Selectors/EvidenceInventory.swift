@@ -64,12 +64,18 @@ public struct EvidenceInventory: Sendable {
 
     /// One line per endpoint of `accesses` and kind of evidence it lacks (network activity of each of its
     /// event sources, data events for what it reached, flow logs for its VPC); an endpoint with all of it says so.
-    public func gaps(_ accesses: [ObservedAccess]) -> [String] {
+    /// A source CloudTrail logs no network activity events for (not in `sources`) is said to be so.
+    public func gaps(_ accesses: [ObservedAccess], sources: NetworkActivitySources = .shared) -> [String] {
         var lines: [String] = []
         let byEndpoint = Dictionary(grouping: accesses.filter { $0.endpoint != nil }, by: { $0.endpoint! })
         for (endpoint, mine) in byEndpoint.sorted(by: { $0.key < $1.key }) {
             var missing: [String] = []
             for source in Set(mine.map(\.eventSource)).sorted() {
+                guard sources.lists(source) else {
+                    missing.append("network activity of \(source): not available (CloudTrail logs none for this service: "
+                                   + "its data or management events and flow logs are the evidence)")
+                    continue
+                }
                 if let gap = networkGap(source, endpoint) { missing.append(gap) }
             }
             for scope in SelectorPlanner.dataScopes(mine) {

@@ -29,13 +29,16 @@ public enum SelectorPlanner {
         mutating func add(_ value: String, _ count: Int64) { values[value] = values[value, default: 0].addingSaturated(count) }
     }
 
-    public static func plan(_ accesses: [ObservedAccess], days: Int, denialsOnly: Bool) -> SelectorPlan {
+    /// `sources`: the event sources CloudTrail logs network activity events for (no selector for another).
+    public static func plan(_ accesses: [ObservedAccess], days: Int, denialsOnly: Bool,
+                            sources: NetworkActivitySources = .shared) -> SelectorPlan {
         let through = accesses.filter { $0.endpoint != nil }
         let perDay = { (n: Int64) in days > 0 ? Double(n) / Double(days) : 0 }
         var scopes = dataScopes(through), widened = Set<String>()
         // Data events name the resources, the evidence a draft cannot do without: each scope keeps at least its
         // widened selector (2 values), and the network selectors take what is left.
-        var plan = network(through, denialsOnly: denialsOnly, perDay: perDay, limit: SelectorRules.valueLimit - 2 * scopes.count)
+        var plan = network(through, denialsOnly: denialsOnly, perDay: perDay, limit: SelectorRules.valueLimit - 2 * scopes.count,
+                           listed: sources)
         let budget = SelectorRules.valueLimit - plan.selectors.reduce(0) { $0 + $1.valueCount }
         func cost() -> Int { scopes.reduce(0) { $0 + 2 + (widened.contains($1.type) ? 0 : $1.values.count) } }
         // Widened (every resource of the type) from the longest list down, until the values fit.
@@ -64,15 +67,26 @@ public enum SelectorPlanner {
         return plan
     }
 
-    /// One network activity selector per event source the endpoints' requests name (sorted), each with the
+    /// One network activity selector per event source the endpoints' requests name (sorted) that CloudTrail
+    /// logs network activity events for (`listed`; the others are said, with their endpoints), each with the
     /// requests a day the store shows for it (its denials, in `denialsOnly` mode), within `limit` values: past
     /// it, the sources with the fewest requests are left out (and said).
-    static func network(_ through: [ObservedAccess], denialsOnly: Bool, perDay: (Int64) -> Double, limit: Int) -> SelectorPlan {
+    static func network(_ through: [ObservedAccess], denialsOnly: Bool, perDay: (Int64) -> Double, limit: Int,
+                        listed: NetworkActivitySources) -> SelectorPlan {
         var plan = SelectorPlan(selectors: [], estimates: [], notes: [])
-        var sources: [String: Int64] = [:]
+        var sources: [String: Int64] = [:], unlisted: [String: Set<String>] = [:]
         for a in through {
+            guard listed.lists(a.eventSource) else {
+                unlisted[a.eventSource, default: []].insert(a.endpoint?.rawValue ?? "")
+                continue
+            }
             let counted = !denialsOnly || a.outcome == .deniedByEndpointPolicy ? a.count : 0
             sources[a.eventSource, default: 0] = sources[a.eventSource, default: 0].addingSaturated(counted)
+        }
+        for (source, endpoints) in unlisted.sorted(by: { $0.key < $1.key }) {
+            plan.notes.append("not available: network activity of \(source.visible()) (CloudTrail logs no network activity events for "
+                              + "this service; the evidence of \(endpoints.sorted().joined(separator: ", ")) must come from its data or "
+                              + "management events and flow logs)")
         }
         var used = 0, kept: [(source: String, count: Int64, selector: EventSelector)] = []
         for (source, count) in sources.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {

@@ -92,12 +92,18 @@ extension Verdicts {
             let scope = ["s3", "dynamodb"].contains(service) ? ", with data-plane requests for every bucket or table it reached" : ""
             return .proven(.dataPlane, "the window holds \(value: service) \(words) events\(scope)")
         }
-        let selector: Message = "network activity events for the endpoint (an advanced event selector with "
-            + "\(value: "eventCategory = NetworkActivity, eventSource = \(service).amazonaws.com"))"
-        let remedy: Message = if let type {
-            "enable CloudTrail data events (an advanced event selector on \(value: type)) or " + selector
+        // A network activity selector is named only for a service CloudTrail logs network activity events for.
+        let selector: Message? = if NetworkActivitySources.shared.lists("\(service).amazonaws.com") {
+            "network activity events for the endpoint (an advanced event selector with "
+                + "\(value: "eventCategory = NetworkActivity, eventSource = \(service).amazonaws.com"))"
         } else {
-            "ingest the trail's management events of \(value: service), or " + selector
+            nil
+        }
+        let unavailable: Message = " (network activity events are not available for \(value: service): CloudTrail logs none for it)"
+        let remedy: Message = if let type {
+            "enable CloudTrail data events (an advanced event selector on \(value: type))" + (selector.map { " or " + $0 } ?? unavailable)
+        } else {
+            "ingest the trail's management events of \(value: service)" + (selector.map { ", or " + $0 } ?? unavailable)
         }
         return .missing(.dataPlane, .dataEventsMissing,
                         "the window holds no \(value: service) \(words) events: use through the endpoint cannot be seen", remedy: remedy)
