@@ -117,6 +117,7 @@ let package = Package(
         .testTarget(name: "AWSLogsTests", dependencies: ["AWSLogs", "JSONTape", "PerimeterTestSupport"]),
         .testTarget(name: "UsageStoreTests", dependencies: ["UsageStore", "AWSLogs", "PerimeterTestSupport",
                                                          .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "InventoryTests", dependencies: ["Inventory", "IAMPolicy", "AWSModel", "JSONTape", "PerimeterTestSupport"]),
         .testTarget(name: "PolicySynthesisTests",
                     dependencies: ["PolicySynthesis", "Inventory", "Reporting", "IAMPolicy", "AWSLogs", "JSONTape",
                                    "PerimeterTestSupport"]),

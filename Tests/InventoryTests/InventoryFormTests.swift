@@ -3,7 +3,6 @@ import Foundation
 import IAMPolicy
 import JSONTape
 import PerimeterTestSupport
-@testable import PolicySynthesis
 import Testing
 @testable import Inventory
 
