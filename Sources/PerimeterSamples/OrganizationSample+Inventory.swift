@@ -2,7 +2,8 @@ import AWSModel
 import JSONTape
 
 /// The organization's inventory as the AWS CLI prints it: the organization, its root and OU tree (each
-/// `…-for-parent` listing saved under its parent's id), its accounts, each account's endpoints (per Region) and buckets, and the endpoint services of a Region.
+/// `…-for-parent` listing saved under its parent's id), its accounts, each account's endpoints (per Region)
+/// and buckets, and the endpoint services of a Region.
 extension OrganizationSample {
     static let root = "r-ex12"
     /// The OU tree: Workloads under the root, Production and Data under Workloads; the management account
@@ -40,7 +41,8 @@ extension OrganizationSample {
                 "{\"OrganizationalUnits\": [\n  " + units.sorted().joined(separator: ",\n  ") + "\n]}\n"
         }
         for (id, parent) in Self.parents {
-            files["inventory/organizations-list-accounts-for-parent-\(parent).json"] = "{\"Accounts\": [\n  " + account(id, names[id]!) + "\n]}\n"
+            files["inventory/organizations-list-accounts-for-parent-\(parent).json"] =
+                "{\"Accounts\": [\n  " + account(id, names[id]!) + "\n]}\n"
         }
         let buckets = [(Self.prod, "acme-prod-orders"), (Self.data, "acme-data-lake-eu"), (M, "acme-artifacts")]
         for (owner, bucket) in buckets {

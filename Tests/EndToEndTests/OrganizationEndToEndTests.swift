@@ -20,7 +20,8 @@ struct OrganizationEndToEndTests {
 
         // Locks, each in its account's and Region's folder: the narrowest OU holding the owners of the endpoints it
         // answers (aws:VpceOrgPaths, S3 takes it), else the organization (aws:VpceOrgID); always both guards.
-        let locks = [("100000000001/us-east-1/buckets/acme-prod-orders.json", "\"aws:VpceOrgPaths\": \"o-exmpl7orgz/r-ex12/ou-ex12-wkld0003/*\""),
+        let locks = [("100000000001/us-east-1/buckets/acme-prod-orders.json",
+                      "\"aws:VpceOrgPaths\": \"o-exmpl7orgz/r-ex12/ou-ex12-wkld0003/*\""),
                      ("200000000002/eu-west-1/buckets/acme-data-lake-eu.json",
                       "\"aws:VpceOrgPaths\": \"o-exmpl7orgz/r-ex12/ou-ex12-wkld0003/ou-ex12-data0002/*\""),
                      ("300000000003/us-east-1/buckets/acme-artifacts.json", "\"aws:VpceOrgID\": \"o-exmpl7orgz\"")]
@@ -68,7 +69,8 @@ struct OrganizationEndToEndTests {
     /// Output grouped by account and Region (3 accounts, 2 Regions): every file summary.json, the report, apply.sh and
     /// rollback.sh name is where it was written (perimeter.tf holds the ready drafts' policies inline).
     static func namedPaths(_ out: String, summary: [String: Any], report: String) throws {
-        let endpoints = try #require(summary["endpoints"] as? [[String: Any]]), buckets = try #require(summary["buckets"] as? [[String: Any]])
+        let endpoints = try #require(summary["endpoints"] as? [[String: Any]])
+        let buckets = try #require(summary["buckets"] as? [[String: Any]])
         let files = (endpoints + buckets).compactMap { $0["file"] as? String }
         #expect(files.count == endpoints.count + buckets.count && !files.isEmpty)
         #expect(files.contains("200000000002/eu-west-1/endpoints/vpce-0b00000000000001a.json"))
@@ -82,6 +84,8 @@ struct OrganizationEndToEndTests {
             let current = file.split(separator: "/").prefix(2).joined(separator: "/") + "/current/"
             #expect(diff.split(separator: "\n")[0].contains("(" + current) || !diff.contains("policy in force"), "\(file)")
         }
+        // Nothing in the sample is ready: apply.sh does not claim "nothing applied" after blocks a person uncommented ran.
+        #expect(apply.contains("only blocks uncommented by hand were applied") && !apply.contains("nothing applied' >&2"))
         // The scripts name every draft they apply (here: none is unsafe among the endpoints) by its path.
         for file in endpoints.compactMap({ $0["file"] as? String }) { #expect(apply.contains(file), "\(file)") }
         #expect(rollback.contains("100000000001/us-east-1/current/endpoints/vpce-0a00000000000001a.json"))

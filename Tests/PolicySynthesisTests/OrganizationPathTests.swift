@@ -21,15 +21,17 @@ struct OrganizationPathTests {
             #"{"OrganizationalUnits": ["# + list.map { #"{"Id": "\#($0.0)", "Name": "\#($0.1)"}"# }.joined(separator: ",") + "]}"
         }
         func accounts(_ ids: [AccountID]) -> String {
-            #"{"Accounts": ["# + ids.map { #"{"Id": "\#($0.rawValue)", "Arn": "arn:aws:organizations::\#(management.rawValue):account/\#(org)/\#($0.rawValue)"}"# }
-                .joined(separator: ",") + "]}"
+            let arn = { (id: AccountID) in "arn:aws:organizations::\(management.rawValue):account/\(org)/\(id.rawValue)" }
+            return #"{"Accounts": ["# + ids.map { #"{"Id": "\#($0.rawValue)", "Arn": "\#(arn($0))"}"# }.joined(separator: ",") + "]}"
         }
         return [
-            ("inv/organizations-describe-organization.json", #"{"Organization": {"Id": "\#(org)", "MasterAccountId": "\#(management.rawValue)"}}"#),
+            ("inv/organizations-describe-organization.json",
+             #"{"Organization": {"Id": "\#(org)", "MasterAccountId": "\#(management.rawValue)"}}"#),
             ("inv/organizations-list-roots.json", #"{"Roots": [{"Id": "\#(root)", "Name": "Root"}]}"#),
             ("inv/organizations-list-accounts.json", accounts([Fixture.prod, data, management, stray])),
             ("inv/organizations-list-organizational-units-for-parent-\(root).json", units([(workloads, "Workloads")])),
-            ("inv/organizations-list-organizational-units-for-parent-\(workloads).json", units([(prodUnit, "Production"), (dataUnit, "Data")])),
+            ("inv/organizations-list-organizational-units-for-parent-\(workloads).json",
+             units([(prodUnit, "Production"), (dataUnit, "Data")])),
             ("inv/organizations-list-accounts-for-parent-\(root).json", accounts([management])),
             ("inv/organizations-list-accounts-for-parent-\(prodUnit).json", accounts([Fixture.prod])),
             ("inv/organizations-list-accounts-for-parent-\(dataUnit).json", accounts([data])),
@@ -57,7 +59,9 @@ struct OrganizationPathTests {
     @Test func theAWSCLIExamplesPlaceTheirChildrenUnderTheParentTheirFileNames() throws {
         let names = ["organizations-list-accounts-for-parent-ou-examplerootid111-exampleouid111.json",
                      "organizations-list-organizational-units-for-parent-r-examplerootid111.json"]
-        let files = try names.map { ("inventory/" + $0, try String(contentsOfFile: TestSupport.fixture("inventory/" + $0), encoding: .utf8)) }
+        let files = try names.map {
+            ("inventory/" + $0, try String(contentsOfFile: TestSupport.fixture("inventory/" + $0), encoding: .utf8))
+        }
         let inventory = InventoryReader.read(files)
         #expect(inventory.diagnostics.isEmpty, "\(inventory.diagnostics)")
         let tree = inventory.organizationTree
@@ -112,7 +116,8 @@ struct OrganizationPathTests {
         ("inv/organizations-list-accounts-for-parent-r-AB12.json", "accounts", "not a root id"),
         // Only the file's own name names the parent, never a folder on its path.
         ("inv/organizations-list-accounts-for-parent-ou-ab12-data0003/x.json", "accounts", ""),
-        ("inv/more/organizations-list-organizational-units-for-parent-ou-ab12-wkld0001.json", "badunit", "is not an organizational unit id"),
+        ("inv/more/organizations-list-organizational-units-for-parent-ou-ab12-wkld0001.json", "badunit",
+         "is not an organizational unit id"),
         // Listed under a second parent: placed in neither.
         ("inv/zz/organizations-list-accounts-for-parent-ou-ab12-data0003.json", "accounts", "listed under two parents"),
         // An OU that does not carry its root's id cannot be under it.
@@ -125,7 +130,8 @@ struct OrganizationPathTests {
         default: #"{"OrganizationalUnits": [{"Id": "ou-zz99-evil0001", "Name": "Elsewhere"}]}"#
         }
         let extra: [(path: String, text: String)] = content == "foreignunit"
-            ? [(path, text), ("inv/organizations-list-accounts-for-parent-ou-zz99-evil0001.json", #"{"Accounts": [{"Id": "\#(Self.stray.rawValue)"}]}"#)]
+            ? [(path, text), ("inv/organizations-list-accounts-for-parent-ou-zz99-evil0001.json",
+                              #"{"Accounts": [{"Id": "\#(Self.stray.rawValue)"}]}"#)]
             : [(path, text)]
         let inventory = Self.inventory(extra)
         if !said.isEmpty {
@@ -165,10 +171,10 @@ struct OrganizationPathTests {
         #expect(ChangeFiles.folder(account: AccountID(account), region: region) == folder)
         let draft = ChangeFiles.Draft(kind: .endpoint(region: region), id: "vpce-0a1", verdict: .ready, reasons: [], currentSaved: true,
                                       draft: PolicyDocument(statements: []), account: AccountID(account))
-        let other = ChangeFiles.Draft(kind: .endpoint(region: "ap-south-1"), id: "vpce-0b2", verdict: .ready, reasons: [], currentSaved: true,
-                                      draft: PolicyDocument(statements: []), account: AccountID("444455556666"))
-        let third = ChangeFiles.Draft(kind: .endpoint(region: "us-west-2"), id: "vpce-0c3", verdict: .ready, reasons: [], currentSaved: true,
-                                      draft: PolicyDocument(statements: []), account: AccountID("777788889999"))
+        let other = ChangeFiles.Draft(kind: .endpoint(region: "ap-south-1"), id: "vpce-0b2", verdict: .ready, reasons: [],
+                                      currentSaved: true, draft: PolicyDocument(statements: []), account: AccountID("444455556666"))
+        let third = ChangeFiles.Draft(kind: .endpoint(region: "us-west-2"), id: "vpce-0c3", verdict: .ready, reasons: [],
+                                      currentSaved: true, draft: PolicyDocument(statements: []), account: AccountID("777788889999"))
         for d in ChangeFiles.grouped([draft, other, third]) {
             for path in [d.file, d.current, d.diffFile] {
                 let parts = try #require(OutputWriter.components(path), "\(path)")

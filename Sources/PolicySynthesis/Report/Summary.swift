@@ -156,7 +156,8 @@ extension ReportRenderer {
         let buckets = cut.first(r.buckets, "buckets").map { b in
             let path = "buckets[\(b.bucket)]"
             return Summary.BucketSummary(
-                bucket: b.bucket, file: files[b.bucket], owner: b.owner?.rawValue, currentPolicySource: b.currentSource, endpoints: cut.first(b.endpoints, path + ".endpoints"),
+                bucket: b.bucket, file: files[b.bucket], owner: b.owner?.rawValue, currentPolicySource: b.currentSource,
+                endpoints: cut.first(b.endpoints, path + ".endpoints"),
                 exceptions: cut.first(b.exceptions, path + ".exceptions"), draftCharacters: b.size, replay: cut.replay(b.replay, path + ".replay"),
                 verdict: b.verdict, reasons: cut.first(b.reasons, path + ".reasons"), evidence: b.evidenceTable,
                 held: cut.first(b.held, path + ".held"), lockScope: b.lockScope, lockScopeReason: b.lockScopeReason)
