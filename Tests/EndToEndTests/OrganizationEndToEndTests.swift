@@ -57,6 +57,10 @@ struct OrganizationEndToEndTests {
         #expect(report.split(separator: "\n").prefix(4).joined(separator: "\n").contains("vpce-0a00000000000006e"))
 
         try Self.namedPaths(out, summary: summary, report: report)
+        // perimeter check reads the grouped folder (it took only `endpoints/<id>.json`: "lists no endpoint draft", exit 64).
+        let check = try Binary.run(["check", dir + "/org", "--applied", out, "--since", "2026-11-01", "--out", dir + "/checked",
+                                    "--db", dir + "/db.sqlite"])
+        #expect(check.status == 0 && check.output.contains("123 requests through the applied endpoints"), "\(check.output)")
         if LintTests.parliament != nil {
             let folders = ["100000000001/us-east-1", "200000000002/eu-west-1", "200000000002/us-east-1", "300000000003/us-east-1"]
                 .flatMap { ["\($0)/endpoints", "\($0)/buckets"] } + ["org"]
