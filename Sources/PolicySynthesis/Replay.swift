@@ -96,7 +96,7 @@ enum Replay {
             endpointOwners = endpoints.compactMapValues(\.owner)
             organizationAccounts = inventory.accounts
             bucketOwners = inventory.buckets.filter { $0.value.isNumeric }
-            if let organization = inventory.organizationID {
+            if let organization = inventory.organizationID, OrganizationTree.isOrganizationID(organization) {
                 for account in inventory.accounts {
                     guard let chain = inventory.organizationTree.chain(of: account, roots: inventory.organizationRoots) else { continue }
                     organizationPaths[account] = OrganizationTree.path(chain, organization: organization)

@@ -110,6 +110,14 @@ struct OrganizationPathTests {
         #expect(scoped.why.description.contains(why), "\(scoped.why.description)")
     }
 
+    @Test func anOrganizationIDNotOfAWSsShapeNeverBecomesAPathPattern() {
+        var inventory = Self.inventory()
+        inventory.organizationID = "o-*"   // as a forged account ARN (`account/o-*/…`) in list-accounts would set it
+        let scoped = Self.decide([Fixture.prod], inventory: inventory)
+        #expect(scoped.condition == Condition("StringNotEquals", "aws:VpceOrgID", ["o-*"]))
+        #expect(scoped.why.description.contains("is not of AWS's shape"))
+    }
+
     @Test(arguments: [
         // A forged or malformed listing: nothing in it is placed, and the file is named.
         ("inv/organizations-list-accounts-for-parent-ou-ab12-*.json", "accounts", "the file name gives the parent"),

@@ -68,6 +68,8 @@ struct ScopedNetwork: Sendable, Hashable {
                          table: NetworkKeyTable) -> ScopedNetwork {
         let narrowing: Message
         switch inventory.organizationTree.narrowest(holding: accounts, roots: inventory.organizationRoots) {
+        case .chain where !OrganizationTree.isOrganizationID(org):
+            narrowing = "\(value: "aws:VpceOrgPaths") not used: the organization id \(value: org) is not of AWS's shape (\(value: "o-…"))"
         case .chain(let chain) where chain.count > 1:
             let path = OrganizationTree.path(chain, organization: org) + "*"
             guard table.supports(service: service, key: "aws:VpceOrgPaths") else {
@@ -75,8 +77,10 @@ struct ScopedNetwork: Sendable, Hashable {
                 break
             }
             let condition = Condition("ForAllValues:StringNotLike", "aws:VpceOrgPaths", [path])
+            let unit = chain[chain.count - 1], name = inventory.organizationalUnits[unit] ?? ""
+            let named: Message = name.isEmpty ? "" : " (\(value: name))"
             return ScopedNetwork(scope: .org, condition: condition,
-                                 why: "org scope narrowed to organizational unit \(value: chain[chain.count - 1]) "
+                                 why: "org scope narrowed to organizational unit \(value: unit)" + named + " "
                                     + "(\(value: "aws:VpceOrgPaths") \(value: path)): \(answers) accounts under it, the narrowest unit "
                                     + "holding them all (\(value: "organizations list-accounts-for-parent"))")
         case .chain(let chain):
