@@ -65,6 +65,10 @@ extension Diagnostic.Code {
     public static let inventoryPolicyUnreadable = Self(rawValue: "inventory-policy-unreadable")
     /// An endpoint id in the inventory that is not one.
     public static let inventoryBadEndpointID = Self(rawValue: "inventory-bad-endpoint-id")
+    /// An organizational unit, root or account id in the OU tree that is not one.
+    public static let inventoryBadOrganizationID = Self(rawValue: "inventory-bad-organization-id")
+    /// OU tree entries whose parent the output does not name: placed in no root or OU.
+    public static let inventoryParentUnknown = Self(rawValue: "inventory-parent-unknown")
     /// Two inventory files that disagree (both sources are said).
     public static let inventoryConflict = Self(rawValue: "inventory-conflict")
     /// AWS CLI text output whose columns cannot be told apart.
@@ -181,14 +185,14 @@ extension Diagnostic.Code {
         .eventSourceCharacters, .eventNameCharacters, .missingEventTime, .malformedEventTime, .badEndpointID, .awsRegionCharacters,
         .principalCharacters, .flowLineTooLong, .flowNoFields, .flowFieldCount, .flowBadValue, .duplicateEventID, .notStored,
         .inventoryNotJSON, .inventoryYAMLUnreadable, .inventoryUnrecognized, .inventoryPolicyUnreadable, .inventoryBadEndpointID,
-        .inventoryConflict, .inventoryTextAmbiguous, .inventoryTextUnsupported, .bucketOwnerInferred, .bucketOwnerUnknown,
-        .cloudformationNotDeployed, .cloudformationUnresolved, .terraformPlanChangesPolicy, .terraformPlanWithoutState,
-        .invalidStatement, .unevaluableStatement, .unknownAction, .resourceNotARN, .keyNotGiven, .keptExact, .prefixesToBucket,
-        .refusedByCurrent, .coarsened, .overSizeLimit, .noLoggedUse, .networkActivityOnly, .grantExceedsCurrent, .grantUnprovable,
-        .backtestNewEndpoint, .backtestRefused, .trustedAccountsGiven, .trustedAccountsLearned, .trustedAccountsOrganization,
-        .awsOwnedUnknownInPartition, .endpointNotInInventory, .endpointNotShownYours, .organizationUnknown, .policyMatchesNoBucket,
-        .tlsAssumed, .fileNotRead, .currentPolicyAssumed, .currentPolicyUnknown, .reviewItems, .foreignException, .endpointNotYours,
-        .shortHistory, .replayFailed, .grantCheckFailed, .grantCheckUnprovable, .resourceNotVisible, .dataEventsMissing,
-        .objectAccessNotObservable, .coverageNotChecked, .coverageGap, .unexplainedVolume, .noAdminPath
+        .inventoryBadOrganizationID, .inventoryParentUnknown, .inventoryConflict, .inventoryTextAmbiguous, .inventoryTextUnsupported,
+        .bucketOwnerInferred, .bucketOwnerUnknown, .cloudformationNotDeployed, .cloudformationUnresolved, .terraformPlanChangesPolicy,
+        .terraformPlanWithoutState, .invalidStatement, .unevaluableStatement, .unknownAction, .resourceNotARN, .keyNotGiven, .keptExact,
+        .prefixesToBucket, .refusedByCurrent, .coarsened, .overSizeLimit, .noLoggedUse, .networkActivityOnly, .grantExceedsCurrent,
+        .grantUnprovable, .backtestNewEndpoint, .backtestRefused, .trustedAccountsGiven, .trustedAccountsLearned,
+        .trustedAccountsOrganization, .awsOwnedUnknownInPartition, .endpointNotInInventory, .endpointNotShownYours, .organizationUnknown,
+        .policyMatchesNoBucket, .tlsAssumed, .fileNotRead, .currentPolicyAssumed, .currentPolicyUnknown, .reviewItems, .foreignException,
+        .endpointNotYours, .shortHistory, .replayFailed, .grantCheckFailed, .grantCheckUnprovable, .resourceNotVisible,
+        .dataEventsMissing, .objectAccessNotObservable, .coverageNotChecked, .coverageGap, .unexplainedVolume, .noAdminPath
     ]
 }

@@ -72,10 +72,12 @@ public struct Inventory: Sendable {
     /// policies do not restrict it.
     public var managementAccount: AccountID?
     /// The organization's roots (`organizations list-roots`) and organizational units by id, with their
-    /// names (`list-organizational-units-for-parent`): read, for the report; no draft uses
-    /// `aws:VpceOrgPaths` yet (which account is in which unit needs `list-accounts-for-parent`).
+    /// names (`list-organizational-units-for-parent`).
     public var organizationRoots: Set<String> = []
     public var organizationalUnits: [String: String] = [:]
+    /// Which root or OU each OU and account is in (`list-organizational-units-for-parent`,
+    /// `list-accounts-for-parent`): what an `aws:VpceOrgPaths` lock is built from.
+    public var organizationTree = OrganizationTree()
     /// Whether each endpoint service takes an endpoint policy, by service name
     /// (`VpcEndpointPolicySupported` in `ec2 describe-vpc-endpoint-services`).
     public var endpointPolicySupported: [String: Bool] = [:]

@@ -49,13 +49,13 @@ struct InventoryReading {
         } else if let interfaces = root["NetworkInterfaces"]?.elements {
             readInterfaces(interfaces)
         } else if let accounts = root["Accounts"]?.elements {
-            for a in accounts { addAccount(id: a["Id"]?.string, arn: a["Arn"]?.string) }
+            readAccounts(accounts, path: path)
         } else if let organization = root["Organization"], organization.isObject {
             readOrganization(organization)
         } else if let roots = root["Roots"]?.elements {
             for r in roots { if let id = r["Id"]?.string { inventory.organizationRoots.insert(id) } }
         } else if let units = root["OrganizationalUnits"]?.elements {
-            for u in units { if let id = u["Id"]?.string { inventory.organizationalUnits[id] = u["Name"]?.string ?? "" } }
+            readUnits(units, path: path)
         } else if let services = root["ServiceDetails"]?.elements {
             for service in services {
                 guard let name = service["ServiceName"]?.string,

@@ -1,11 +1,17 @@
 import AWSModel
 import JSONTape
 
-/// The organization's inventory as the AWS CLI prints it: the organization, its root and OUs, its
-/// accounts, each account's endpoints (per Region) and buckets, and the endpoint services of a Region.
+/// The organization's inventory as the AWS CLI prints it: the organization, its root and OU tree (each
+/// `…-for-parent` listing saved under its parent's id), its accounts, each account's endpoints (per Region)
+/// and buckets, and the endpoint services of a Region.
 extension OrganizationSample {
     static let root = "r-ex12"
-    static let units = [("ou-ex12-prod0001", "Production"), ("ou-ex12-data0002", "Data")]
+    /// The OU tree: Workloads under the root, Production and Data under Workloads; the management account
+    /// stays in the root. Each OU's parent, id and name.
+    static let units = [(root, "ou-ex12-wkld0003", "Workloads"), ("ou-ex12-wkld0003", "ou-ex12-prod0001", "Production"),
+                        ("ou-ex12-wkld0003", "ou-ex12-data0002", "Data")]
+    /// Each account's parent.
+    static let parents = [(management, root), (prod, "ou-ex12-prod0001"), (data, "ou-ex12-data0002")]
 
     /// Every inventory file: relative path → bytes.
     public func inventory() -> [String: [UInt8]] {
@@ -13,10 +19,8 @@ extension OrganizationSample {
         func account(_ id: String, _ name: String) -> String {
             #"{"Id": "\#(id)", "Arn": "arn:aws:organizations::\#(M):account/\#(org)/\#(id)", "Name": "\#(name)", "Status": "ACTIVE"}"#
         }
-        let accounts = [account(Self.prod, "acme-prod"), account(Self.data, "acme-data"), account(M, "acme-management")]
-        let units = Self.units.map { id, name in
-            #"{"Id": "\#(id)", "Arn": "arn:aws:organizations::\#(M):ou/\#(org)/\#(id)", "Name": "\#(name)"}"#
-        }
+        let names = [Self.prod: "acme-prod", Self.data: "acme-data", M: "acme-management"]
+        let accounts = [Self.prod, Self.data, M].map { account($0, names[$0]!) }
         var files: [String: String] = [
             "inventory/organizations-describe-organization.json": #"""
                 {"Organization": {"Id": "\#(org)", "Arn": "arn:aws:organizations::\#(M):organization/\#(org)", "FeatureSet": "ALL",
@@ -26,11 +30,20 @@ extension OrganizationSample {
             "inventory/organizations-list-roots.json":
                 #"{"Roots": [{"Id": "\#(Self.root)", "Arn": "arn:aws:organizations::\#(M):root/\#(org)/\#(Self.root)", "#
                     + #""Name": "Root"}]}"# + "\n",
-            "inventory/organizations-list-organizational-units-for-parent-\(Self.root).json":
-                "{\"OrganizationalUnits\": [\n  " + units.joined(separator: ",\n  ") + "\n]}\n",
             "inventory/organizations-list-accounts.json": "{\"Accounts\": [\n  " + accounts.joined(separator: ",\n  ") + "\n]}\n",
             "inventory/ec2-describe-vpc-endpoint-services-us-east-1.json": endpointServices(),
         ]
+        for group in Dictionary(grouping: Self.units, by: \.0) {
+            let units = group.value.map { _, id, name in
+                #"{"Id": "\#(id)", "Arn": "arn:aws:organizations::\#(M):ou/\#(org)/\#(id)", "Name": "\#(name)"}"#
+            }
+            files["inventory/organizations-list-organizational-units-for-parent-\(group.key).json"] =
+                "{\"OrganizationalUnits\": [\n  " + units.sorted().joined(separator: ",\n  ") + "\n]}\n"
+        }
+        for (id, parent) in Self.parents {
+            files["inventory/organizations-list-accounts-for-parent-\(parent).json"] =
+                "{\"Accounts\": [\n  " + account(id, names[id]!) + "\n]}\n"
+        }
         let buckets = [(Self.prod, "acme-prod-orders"), (Self.data, "acme-data-lake-eu"), (M, "acme-artifacts")]
         for (owner, bucket) in buckets {
             files["inventory/s3api-list-buckets-\(owner).json"] =

@@ -88,6 +88,8 @@ enum Replay {
         var organizationAccounts: Set<AccountID> = []
         /// Bucket owners (`s3api list-buckets`): an S3 ARN names no account.
         var bucketOwners: [String: AccountID] = [:]
+        /// The organization path (`aws:VpceOrgPaths`'s value) of each account the inventory's tree places.
+        var organizationPaths: [AccountID: String] = [:]
 
         init() {}
 
@@ -95,17 +97,25 @@ enum Replay {
             endpointOwners = endpoints.compactMapValues(\.owner)
             organizationAccounts = inventory.accounts
             bucketOwners = inventory.buckets.filter { $0.value.isNumeric }
+            if let organization = inventory.organizationID, OrganizationTree.isOrganizationID(organization) {
+                for account in inventory.accounts {
+                    guard let chain = inventory.organizationTree.chain(of: account, roots: inventory.organizationRoots) else { continue }
+                    organizationPaths[account] = OrganizationTree.path(chain, organization: organization)
+                }
+            }
         }
     }
 
     /// The endpoint-owner keys of a request through `endpoint`: `aws:VpceAccount` from the owner (the inventory's,
     /// else the logged `vpcEndpointAccountId`), `aws:VpceOrgID` when the owner is one of the organization's
-    /// accounts. Otherwise unknown, never absent: another owner may be in an organization of its own.
+    /// accounts, `aws:VpceOrgPaths` when the inventory's tree places it. Otherwise unknown, never absent: another
+    /// owner may be in an organization of its own.
     static func setEndpointOwner(_ context: inout RequestContext, _ access: ObservedAccess, _ endpoint: VPCEndpointID,
                                  organization: String?, facts: Facts) {
         guard let owner = facts.endpointOwners[endpoint] ?? access.endpointAccount else { return }
         context.set("aws:VpceAccount", [owner.rawValue])
         if let organization, facts.organizationAccounts.contains(owner) { context.set("aws:VpceOrgID", [organization]) }
+        if let path = facts.organizationPaths[owner] { context.set("aws:VpceOrgPaths", [path]) }
     }
 
     /// `aws:ViaAWSService`: false through an endpoint (a call a service makes on the caller's behalf keeps no source

@@ -4,13 +4,14 @@ import Inventory
 
 /// What a lock (or a perimeter) names as the expected network: the endpoints one by one
 /// (`aws:SourceVpce`), the accounts that own them (`aws:VpceAccount`), or the organization that owns
-/// them (`aws:VpceOrgID`).
+/// them (`aws:VpceOrgID`, or `aws:VpceOrgPaths` on the narrowest OU that holds them all).
 public enum LockScope: String, Sendable, Hashable, Codable, CaseIterable {
     /// `aws:SourceVpce`: the endpoints that used the resource, one by one (the narrowest; the default).
     case endpoint
     /// `aws:VpceAccount`: any endpoint of the accounts that own them.
     case account
-    /// `aws:VpceOrgID`: any endpoint of the organization's accounts.
+    /// `aws:VpceOrgID`: any endpoint of the organization's accounts; `aws:VpceOrgPaths` where the inventory's OU
+    /// tree places every owner under one OU narrower than the organization.
     case org
 }
 
@@ -34,9 +35,8 @@ struct ScopedNetwork: Sendable, Hashable {
             if let why = orgRefusal(service: service, unowned: unowned, accounts: accounts, inventory: inventory, table: table) {
                 fallback.append("org scope not used: \(why)")
             } else if let org = inventory.organizationID {
-                return ScopedNetwork(scope: .org, condition: Condition("StringNotEquals", "aws:VpceOrgID", [org]),
-                                     why: "org scope (\(value: "aws:VpceOrgID")): \(count) it answers \(are) owned by "
-                                        + "an account of organization \(value: org) (\(value: "organizations list-accounts"))")
+                return orgScope(org, service: service, accounts: accounts, answers: "\(count) it answers \(are) owned by",
+                                inventory: inventory, table: table)
             }
         }
         if requested != .endpoint {
@@ -58,6 +58,44 @@ struct ScopedNetwork: Sendable, Hashable {
         let said: Message = "endpoint scope (\(value: "aws:SourceVpce")): \(count) that used it, named one by one"
         return ScopedNetwork(scope: .endpoint, condition: Condition("StringNotEquals", "aws:SourceVpce", ids),
                              why: joined(fallback + [said]))
+    }
+
+    /// The organization scope: `aws:VpceOrgPaths` on the narrowest OU holding every owner (their lowest common
+    /// ancestor in the inventory's tree) where that is an OU and the table lists the key for `service`; else
+    /// `aws:VpceOrgID`, with why. The path is the inventory's, never logged text; the lock denies unless the
+    /// request's path lies under it: `ForAllValues:StringNotLike`, the negation of AWS's
+    /// `ForAnyValue:StringLike` on `o-…/r-…/ou-…/*` (true, so denied, when the key is absent too).
+    static func orgScope(_ org: String, service: String, accounts: Set<AccountID>, answers: Message, inventory: Inventory,
+                         table: NetworkKeyTable) -> ScopedNetwork {
+        let narrowing: Message
+        switch inventory.organizationTree.narrowest(holding: accounts, roots: inventory.organizationRoots) {
+        case .chain where !OrganizationTree.isOrganizationID(org):
+            narrowing = "\(value: "aws:VpceOrgPaths") not used: the organization id \(value: org) is not of AWS's shape (\(value: "o-…"))"
+        case .chain(let chain) where chain.count > 1:
+            let path = OrganizationTree.path(chain, organization: org) + "*"
+            guard table.supports(service: service, key: "aws:VpceOrgPaths") else {
+                narrowing = "\(value: "aws:VpceOrgPaths") not used: the key table lists none for \(value: service)"
+                break
+            }
+            let condition = Condition("ForAllValues:StringNotLike", "aws:VpceOrgPaths", [path])
+            let unit = chain[chain.count - 1], name = inventory.organizationalUnits[unit] ?? ""
+            let named: Message = name.isEmpty ? "" : " (\(value: name))"
+            return ScopedNetwork(scope: .org, condition: condition,
+                                 why: "org scope narrowed to organizational unit \(value: unit)" + named + " "
+                                    + "(\(value: "aws:VpceOrgPaths") \(value: path)): \(answers) accounts under it, the narrowest unit "
+                                    + "holding them all (\(value: "organizations list-accounts-for-parent"))")
+        case .chain(let chain):
+            narrowing = chain.isEmpty ? "no organizational unit holds them all: the tree puts them under different roots"
+                : "no organizational unit holds them all: only the root \(value: chain[0]) does"
+        case .unplaced(let unplaced):
+            narrowing = "\(value: "aws:VpceOrgPaths") not used: the inventory's OU tree does not place "
+                + "\(value: unplaced.map(\.rawValue).joined(separator: ", ")), so it is not assumed inside any OU (add "
+                + "\(value: "organizations list-accounts-for-parent") output saved as \(value: "…-for-parent-<parent id>.json")"
+        }
+        let said: Message = "org scope (\(value: "aws:VpceOrgID")): \(answers) an account of organization \(value: org) "
+            + "(\(value: "organizations list-accounts"))"
+        return ScopedNetwork(scope: .org, condition: Condition("StringNotEquals", "aws:VpceOrgID", [org]),
+                             why: inventory.organizationTree == OrganizationTree() ? said : joined([said, narrowing]))
     }
 
     static func joined(_ parts: [Message]) -> Message {

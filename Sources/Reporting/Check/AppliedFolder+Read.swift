@@ -22,8 +22,11 @@ extension AppliedFolder {
         let described = read.endpoints
         for entry in manifest.entries.sorted(by: { $0.path < $1.path }) {
             let parts = entry.path.split(separator: "/").map(String.init)
-            guard parts.count == 2, parts[0] == "endpoints", parts[1].hasSuffix(".json") else { continue }
-            let id = String(parts[1].dropLast(5))
+            // `endpoints/<id>.json`, or `<account>/<region>/endpoints/<id>.json` in an output grouped by account and Region.
+            guard parts.count == 2 || (parts.count == 4 && ChangeFiles.folder(account: AccountID(parts[0]), region: parts[1])
+                                        == parts[0] + "/" + parts[1] + "/"),
+                  parts[parts.count - 2] == "endpoints", parts[parts.count - 1].hasSuffix(".json") else { continue }
+            let id = String(parts[parts.count - 1].dropLast(5)), place = parts.dropLast(2).map { $0 + "/" }.joined()
             guard VPCEndpointID.isIssuedForm(id) else {
                 throw AppliedFolderError(path, "`\(entry.path.visible())` is not named after an endpoint id")
             }
@@ -32,7 +35,7 @@ extension AppliedFolder {
                 folder.notes.append("\(entry.path) was changed after Perimeter wrote it: read as it is now (the policy applied)")
             }
             let applied = try policy(bytes, "\(path)/\(entry.path)")
-            let currentPath = "current/endpoints/\(id).json"
+            let currentPath = place + "current/endpoints/\(id).json"
             if listed[currentPath] == nil, read.knownBefore.contains(id) {
                 throw AppliedFolderError(path, "`summary.json` says the policy before the apply was known, but `\(currentPath)` is "
                                          + "not in the manifest: the folder was changed after Perimeter wrote it")

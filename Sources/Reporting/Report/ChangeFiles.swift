@@ -32,8 +32,12 @@ enum ChangeFiles {
         /// The Terraform resource that sets the policy in force, when the inventory's state names one.
         var terraform: TerraformResource? = nil
 
-        var file: String { kind.isEndpoint ? "endpoints/\(id).json" : "buckets/\(id).json" }
-        var current: String { "current/" + file }
+        /// `<account>/<region>/` when the run's drafts span accounts or Regions (``ChangeFiles/grouped(_:)``), else empty.
+        var folder = ""
+
+        var file: String { folder + (kind.isEndpoint ? "endpoints/\(id).json" : "buckets/\(id).json") }
+        var diffFile: String { String(file.dropLast(".json".count)) + ".diff" }
+        var current: String { folder + "current/" + (kind.isEndpoint ? "endpoints/\(id).json" : "buckets/\(id).json") }
         /// The endpoint's or the bucket's Region, where known and well formed.
         var region: String? {
             let region = if case .endpoint(let r) = kind { r } else { bucketRegion }
@@ -58,7 +62,35 @@ enum ChangeFiles {
                          bucketRegion: lockRegions.count == 1 ? lockRegions.first : nil, lockEndpoints: b.endpoints,
                          terraform: b.terraform)
         }
-        return endpoints + buckets
+        return grouped(endpoints + buckets)
+    }
+
+    /// The drafts, each under `<account>/<region>/` when the endpoints drafted belong to more than one account or the
+    /// drafts span more than one Region (each account team gets its folder); else as they are, flat, as one account's
+    /// run has always been written (its locks on another account's buckets included).
+    static func grouped(_ drafts: [Draft]) -> [Draft] {
+        let accounts = Set(drafts.filter(\.kind.isEndpoint).compactMap(\.account).filter(\.isNumeric))
+        let regions = Set(drafts.compactMap(\.region))
+        guard accounts.count > 1 || regions.count > 1 else { return drafts }
+        return drafts.map { d in
+            var d = d
+            d.folder = folder(account: d.account, region: d.region)
+            return d
+        }
+    }
+
+    /// `<account>/<region>/`, from the typed values only: an account id of twelve digits and a Region-shaped name
+    /// become folders; anything else (unknown, or not of that shape) is `account-unknown` / `region-unknown`.
+    static func folder(account: AccountID?, region: String?) -> String {
+        let account = account.flatMap { $0.isNumeric ? $0.rawValue : nil } ?? "account-unknown"
+        let region = region.flatMap { RegionName.isRegionShaped($0) ? $0 : nil } ?? "region-unknown"
+        return account + "/" + region + "/"
+    }
+
+    /// A draft's diff as written beside it: under a folder, its first line names the saved current policy there.
+    static func placedDiff(_ diff: String, _ d: Draft) -> String {
+        guard !d.folder.isEmpty, let end = diff.firstIndex(of: "\n") else { return diff }
+        return diff[..<end].replacingOccurrences(of: "(current/", with: "(" + d.folder + "current/") + diff[end...]
     }
 
     /// A Region as it may stand in a command.

@@ -22,7 +22,8 @@ extension ChangeFiles {
         out += checks(drafts.filter { $0.verdict != .unsafe && step($0, .apply) != nil }, files: files)
         out += blocks(drafts, .apply, profiles: profiles)
         if !drafts.contains(where: { $0.verdict == .ready && changeable($0, .apply) }) {
-            out += "\necho 'no draft is ready: nothing applied' >&2\n"
+            // Said as it is: a review block a person uncommented has run by then.
+            out += "\necho 'no draft was ready when Perimeter wrote this script: only blocks uncommented by hand were applied' >&2\n"
         }
         return out
     }

@@ -71,7 +71,7 @@ struct VerdictRow {
     var kind: String { draft.kind.isEndpoint ? "endpoint" : "bucket" }
     /// The draft cell: the id, what kind of draft, and the endpoint's label where the inventory gives one.
     var title: ReportLine { label.isEmpty ? "\(code: draft.id) (\(kind))" : "\(code: draft.id) (\(kind): \(label))" }
-    var diff: String { String(draft.file.dropLast(".json".count)) + ".diff" }
+    var diff: String { draft.diffFile }
     /// The reasons for the verdict, each with its code.
     var why: ReportLine {
         draft.reasons.isEmpty ? "every check passed" : draft.reasons.map { "\($0.message) (\($0.code.rawValue))" as ReportLine }

@@ -10,19 +10,20 @@ public enum ReportRenderer {
     /// Relative path → file content.
     public static func files(_ r: SynthesisResult) -> [String: String] {
         var files: [String: String] = [:]
-        // Beside each draft, the policy it was compared with (`current/`): what a rollback restores.
-        for e in r.endpoints {
-            files["endpoints/\(e.endpoint.id).json"] = PolicyWriter.write(e.draft)
-            files["endpoints/\(e.endpoint.id).diff"] = e.diff
-            if e.currentKnown { files["current/endpoints/\(e.endpoint.id).json"] = PolicyWriter.write(e.current) }
+        // Beside each draft, the policy it was compared with (`current/`): what a rollback restores. The paths are
+        // the change files' (grouped by account and Region when the drafts span several).
+        let drafts = ChangeFiles.drafts(r)
+        for (e, d) in zip(r.endpoints, drafts) {
+            files[d.file] = PolicyWriter.write(e.draft)
+            files[d.diffFile] = ChangeFiles.placedDiff(e.diff, d)
+            if e.currentKnown { files[d.current] = PolicyWriter.write(e.current) }
         }
-        for b in r.buckets {
-            files["buckets/\(b.bucket).json"] = PolicyWriter.write(b.draft)
-            files["buckets/\(b.bucket).diff"] = b.diff
-            if let current = b.current { files["current/buckets/\(b.bucket).json"] = PolicyWriter.write(current) }
+        for (b, d) in zip(r.buckets, drafts.dropFirst(r.endpoints.count)) {
+            files[d.file] = PolicyWriter.write(b.draft)
+            files[d.diffFile] = ChangeFiles.placedDiff(b.diff, d)
+            if let current = b.current { files[d.current] = PolicyWriter.write(current) }
         }
         if let perimeter = r.perimeter { files[OrganizationPerimeter.file] = PolicyWriter.write(perimeter.draft) }
-        let drafts = ChangeFiles.drafts(r)
         files["apply.sh"] = ChangeFiles.apply(drafts, files: files, profiles: r.options.profiles)
         files["rollback.sh"] = ChangeFiles.rollback(drafts, profiles: r.options.profiles)
         files["perimeter.tf"] = ChangeFiles.terraform(drafts, profiles: r.options.profiles)

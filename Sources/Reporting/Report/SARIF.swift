@@ -63,9 +63,10 @@ public enum SARIF {
     /// relative one is relative to the repository CI runs in).
     public static func log(_ result: SynthesisResult, out: String, toolVersion: String) -> String {
         let folder = out.hasSuffix("/") ? String(out.dropLast()) : out
-        let tables = Dictionary(result.endpoints.map { ("endpoints/\($0.endpoint.id.rawValue).json", $0.evidenceTable) }
-                                + result.buckets.map { ("buckets/\($0.bucket).json", $0.evidenceTable) }, uniquingKeysWith: { a, _ in a })
-        let notReady = ListCap.first(ChangeFiles.drafts(result).filter { $0.verdict != .ready }) {
+        let drafts = ChangeFiles.drafts(result), files = drafts.map(\.file)
+        let tables = Dictionary(zip(files, result.endpoints.map(\.evidenceTable) + result.buckets.map(\.evidenceTable)),
+                                uniquingKeysWith: { a, _ in a })
+        let notReady = ListCap.first(drafts.filter { $0.verdict != .ready }) {
             $0.verdict != $1.verdict ? $0.verdict > $1.verdict : ($0.file < $1.file)
         }
         let results = notReady.shown.map { d in

@@ -29,6 +29,8 @@ struct Summary: Codable {
     }
     struct EndpointSummary: Codable {
         var id: String
+        /// The draft's path when the output is grouped by account and Region (absent when flat: `endpoints/<id>.json`).
+        var file: String?
         var type: String?
         var service: String
         var region: String
@@ -54,6 +56,8 @@ struct Summary: Codable {
     }
     struct BucketSummary: Codable {
         var bucket: String
+        /// The lock's path when the output is grouped by account and Region (absent when flat: `buckets/<bucket>.json`).
+        var file: String?
         var owner: String?
         var currentPolicySource: String?
         var endpoints: [String]
@@ -116,11 +120,13 @@ extension ReportRenderer {
         }
         struct Output: Encodable { var status: Summary.Status; var drafts: [Draft]; var omittedDrafts: Int }
         let items = { (t: EvidenceTable) in t.items.map { Item(code: $0.code.rawValue, status: $0.status) } }
-        let all = r.endpoints.map { Draft(draft: "endpoints/\($0.endpoint.id.rawValue).json", kind: $0.evidenceTable.kind,
-                                          verdict: $0.verdict, reasons: $0.reasons.map(\.code.rawValue),
-                                          evidence: items($0.evidenceTable)) }
-            + r.buckets.map { Draft(draft: "buckets/\($0.bucket).json", kind: .bucketLock, verdict: $0.verdict,
-                                    reasons: $0.reasons.map(\.code.rawValue), evidence: items($0.evidenceTable)) }
+        let files = ChangeFiles.drafts(r).map(\.file)
+        let all = zip(r.endpoints, files).map { Draft(draft: $1, kind: $0.evidenceTable.kind,
+                                                      verdict: $0.verdict, reasons: $0.reasons.map(\.code.rawValue),
+                                                      evidence: items($0.evidenceTable)) }
+            + zip(r.buckets, files.dropFirst(r.endpoints.count)).map {
+                Draft(draft: $1, kind: .bucketLock, verdict: $0.verdict, reasons: $0.reasons.map(\.code.rawValue),
+                      evidence: items($0.evidenceTable)) }
         let (drafts, omitted) = ListCap.first(all) { $0.verdict != $1.verdict ? $0.verdict > $1.verdict : $0.draft < $1.draft }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -142,12 +148,18 @@ extension ReportRenderer {
         if let until = r.options.until { window["until"] = until }
         if let logged = r.loggedDays { window["firstLoggedDay"] = logged.first; window["lastLoggedDay"] = logged.last }
         var cut = Omitted()
-        let endpoints = cut.first(r.endpoints, "endpoints").map { endpointSummary($0, &cut) }
+        let grouped = ChangeFiles.drafts(r).filter { !$0.folder.isEmpty }
+        let files = Dictionary(grouped.map { ($0.kind.isEndpoint ? "endpoint " + $0.id : $0.id, $0.file) }, uniquingKeysWith: { a, _ in a })
+        let endpoints = cut.first(r.endpoints, "endpoints").map { e in
+            var summary = endpointSummary(e, &cut)
+            summary.file = files["endpoint " + e.endpoint.id.rawValue]
+            return summary
+        }
         let buckets = cut.first(r.buckets, "buckets").map { b in
             let path = "buckets[\(b.bucket)]"
             return Summary.BucketSummary(
-                bucket: b.bucket, owner: b.owner?.rawValue, currentPolicySource: b.currentSource,
-                    endpoints: cut.first(b.endpoints, path + ".endpoints"),
+                bucket: b.bucket, file: files[b.bucket], owner: b.owner?.rawValue, currentPolicySource: b.currentSource,
+                endpoints: cut.first(b.endpoints, path + ".endpoints"),
                 exceptions: cut.first(b.exceptions, path + ".exceptions"), draftCharacters: b.size,
                 replay: cut.replay(b.replay, path + ".replay"),
                 verdict: b.verdict, reasons: cut.first(b.reasons, path + ".reasons"), evidence: b.evidenceTable,
@@ -192,7 +204,7 @@ extension ReportRenderer {
         grantCheck.exceeding = cut.first(grantCheck.exceeding, path + ".grantCheck.exceeding")
         grantCheck.unprovable = cut.first(grantCheck.unprovable, path + ".grantCheck.unprovable")
         return Summary.EndpointSummary(
-            id: e.endpoint.id.rawValue, type: e.endpoint.type, service: e.service, region: e.region, vpc: e.endpoint.vpcID,
+            id: e.endpoint.id.rawValue, file: nil, type: e.endpoint.type, service: e.service, region: e.region, vpc: e.endpoint.vpcID,
             currentPolicyKnown: e.currentKnown, currentPolicySource: e.endpoint.policySource, requests: e.requests,
             principals: cut.first(e.principals, path + ".principals"), draftCharacters: e.size,
             accessBefore: PolicyDiff.summary(e.current), accessAfter: PolicyDiff.summary(e.draft),
