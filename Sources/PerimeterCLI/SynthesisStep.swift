@@ -48,7 +48,8 @@ enum SynthesisStep {
         // The requests on another core while the sources, flows, counts and days are read here.
         // The chart and the logged days are of the window shown: the one learned from, unless days are held out.
         let (collected, (sourced, flows, totals, categories, daily, logged)) = try concurrently({ try read(learned) }) {
-            (try store.sourceEvidence(window: window), try store.flows(window: window, keeping: endpointAddresses, placing: ranges.placeNumber),
+            (try store.sourceEvidence(window: window),
+             try store.flows(window: window, keeping: endpointAddresses, placing: ranges.placeNumber),
              try store.totals(),
              try store.eventCategories(), try store.dailyRequests(window: shown), try store.loggedDays(window: shown))
         }

@@ -184,8 +184,8 @@ public enum Synthesizer {
         let compiledCurrent = CompiledPolicy(current, kind: c.endpoint.policyKind)
         let builder = EndpointPolicyBuilder(region: c.region, granularity: granularity, current: compiledCurrent, endpoint: c.endpoint.id,
                                             catalog: actions, organization: c.organization, answers: c.answers)
-        var (items, networkNotes) = NetworkOnlyGrants.expand(triage.draftable, current: current, compiled: compiledCurrent, answers: c.answers,
-                                                             endpoint: c.endpoint.id, service: c.service)
+        var (items, networkNotes) = NetworkOnlyGrants.expand(triage.draftable, current: current, compiled: compiledCurrent,
+                                                             answers: c.answers, endpoint: c.endpoint.id, service: c.service)
         // The inferred AWS-owned grants are drafted, not replayed: added in place (a copy of every item held 16 MB at 1M records).
         let logged = items.count
         items += grants.inferred
