@@ -52,13 +52,13 @@ enum SynthesisStep {
         let endpointAddresses = Set(inventory.endpoints.values.flatMap(\.addresses))
         // The requests on another core while the sources, flows, counts and days are read here.
         // The chart and the logged days are of the window shown: the one learned from, unless days are held out.
-        let (collected, (sources, flows, totals, categories, daily, logged)) = try concurrently({ try read(learned) }) {
-            (try store.sources(window: window, sums: false),
-                try store.flows(window: window, keeping: endpointAddresses, placing: ranges.placeNumber),
+        let (collected, (sourced, flows, totals, categories, daily, logged)) = try concurrently({ try read(learned) }) {
+            (try store.sourceEvidence(window: window),
+             try store.flows(window: window, keeping: endpointAddresses, placing: ranges.placeNumber),
              try store.totals(),
              try store.eventCategories(), try store.dailyRequests(window: shown), try store.loggedDays(window: shown))
         }
-        let observed = ObservedAccess.withSourceIPs(collected.accesses, from: sources)
+        let sources = sourced.sources, observed = ObservedAccess.withSourceIPs(collected.accesses, from: sources)
         if group.since != nil || group.until != nil, observed.isEmpty, flows.isEmpty, totals.events + totals.flowRecords > 0 {
             // A window beside the data would draft deny-everything policies from nothing.
             throw Terminal.fail("""
@@ -70,7 +70,7 @@ enum SynthesisStep {
                                    options: group.options, rejectedRecords: totals.rejects)
         input.foldedExact = collected.foldedExact
         input.policyAnswers = folding.answers
-        input.sourceVolumes = try store.sourceVolumes(window: window)
+        input.sourceVolumes = sourced.volumes
         input.ipRanges = ranges
         // Failed files stay in the store with their reason until a later ingest reads them: every run knows.
         input.failedFiles = totals.failedFiles.map { FailedFile(path: $0.path, reason: $0.reason) }

@@ -207,10 +207,12 @@ public enum Synthesizer {
         let compiledCurrent = CompiledPolicy(current, kind: c.endpoint.policyKind)
         let builder = EndpointPolicyBuilder(region: c.region, granularity: granularity, current: compiledCurrent, endpoint: c.endpoint.id,
                                             catalog: actions, organization: c.organization, answers: c.answers)
-        let (items, networkNotes) = NetworkOnlyGrants.expand(triage.draftable, current: current, compiled: compiledCurrent,
-            answers: c.answers,
-                                                             endpoint: c.endpoint.id, service: c.service)
-        var fitted = EndpointDraft.fit(builder, items + grants.inferred, granularity: granularity, limit: endpointPolicyLimit)
+        var (items, networkNotes) = NetworkOnlyGrants.expand(triage.draftable, current: current, compiled: compiledCurrent,
+                                                             answers: c.answers, endpoint: c.endpoint.id, service: c.service)
+        // The inferred AWS-owned grants are drafted, not replayed: added in place (a copy of every item held 16 MB at 1M records).
+        let logged = items.count
+        items += grants.inferred
+        var fitted = EndpointDraft.fit(builder, items, granularity: granularity, limit: endpointPolicyLimit)
         fitted.notes += networkNotes
         if c.foldedExact {
             fitted.coarsened.insert(Diagnostic(.coarsened, .note, """
@@ -218,7 +220,7 @@ public enum Synthesizer {
                 \(AccessFolding.exactTextLimit) characters, more than an exact draft of \(endpointPolicyLimit) can hold
                 """), at: 0)
         }
-        let authorized = items.map(\.0)
+        let authorized = items[..<logged].map(\.0)
         let first = authorized.map(\.firstSeen).filter { $0 > 0 }.min(), last = authorized.map(\.lastSeen).max()
         let historyDays = first.flatMap { f in last.map { Int(($0 - f) / 86_400) + 1 } } ?? 0
         let draft = CompiledPolicy(fitted.document, kind: c.endpoint.policyKind)

@@ -19,26 +19,28 @@ extension UsageStore {
     /// rows (its sorter spills to disk: the groups are never all held); each identity's columns are
     /// decoded once, from its first row. Rows whose action or outcome the store did not write are skipped.
     /// Requests seen only in network activity events come in the same order, as groups of their own
-    /// (``ObservedAccess/networkOnly`` set, resource not logged); a network event whose call is also logged
-    /// adds nothing: that request is counted once, by its logged event.
+    /// (``ObservedAccess/networkOnly`` set, resource not logged), after a logged group of the same columns;
+    /// a network event whose call is also logged adds nothing: that request is counted once, by its logged event.
     ///
     /// - Throws: ``StoreError`` when the store cannot be read, or what `body` throws.
     public func accessRows(window: DayWindow = DayWindow(), _ body: (AccessRow) throws -> Void) throws(StoreError) {
         let (condition, arguments) = window.sql
         try read { db in
-            let statement = try db.makeStatement(sql: """
-                SELECT * FROM (
-                    SELECT \(Self.accessColumns), \(Self.boundedSum("count")) AS n, MIN(first_seen) AS f, MAX(last_seen) AS l,
-                           MIN(NULLIF(sample_event_id, '')) AS s, 0 AS network_only
-                    FROM access WHERE \(condition) GROUP BY \(Self.accessColumns)
-                    UNION ALL
-                    SELECT \(Self.accessColumns), COUNT(*), MIN(event_time), MAX(event_time), MIN(NULLIF(event_id, '')), 1
-                    FROM network_event n WHERE \(condition) AND NOT \(Self.joined("n")) GROUP BY \(Self.accessColumns)
-                ) ORDER BY \(Self.accessColumns), network_only
+            // Each read in the order its GROUP BY's sort gives (ORDER BY adds no sort of its own), the two merged
+            // here: a sort of the union took a fifth of the read (1M records of the `uploads` corpus).
+            let logged = try db.makeStatement(sql: """
+                SELECT \(Self.accessColumns), \(Self.boundedSum("count")), MIN(first_seen), MAX(last_seen),
+                       MIN(NULLIF(sample_event_id, '')), 0
+                FROM access WHERE \(condition) GROUP BY \(Self.accessColumns) ORDER BY \(Self.accessColumns)
                 """)
-            let rows = try Row.fetchCursor(statement, arguments: arguments + arguments)
+            let network = try db.makeStatement(sql: """
+                SELECT \(Self.accessColumns), COUNT(*), MIN(event_time), MAX(event_time), MIN(NULLIF(event_id, '')), 1
+                FROM network_event n WHERE \(condition) AND NOT \(Self.joined("n"))
+                GROUP BY \(Self.accessColumns) ORDER BY \(Self.accessColumns)
+                """)
+            var rows = try MergedRows(logged, network, arguments: arguments)
             var identities = ByteStringTable(), starts: [ObservedAccess?] = [], key = RowBytes()
-            while let row = try rows.next() {
+            while let (statement, row) = try rows.next() {
                 key.read(statement.sqliteStatement, columns: Self.identityColumns)
                 let (identity, new) = identities.insert(key.bytes)
                 if new { starts.append(Self.access(row).map { var a = $0; a.networkOnly = row[17] as Int64 == 1; return a }) }
@@ -46,6 +48,44 @@ extension UsageStore {
                 try body(AccessRow(identity: identity, columns: columns, resource: row[5], count: row[13], firstSeen: row[14],
                                    lastSeen: row[15], sampleEventID: row[16]))
             }
+        }
+    }
+
+    /// The rows of two statements, each sorted by its first ``groupColumns`` columns, in one order: as
+    /// `ORDER BY` those columns of their `UNION ALL` would give them, the first statement's row first
+    /// where the two are equal.
+    struct MergedRows {
+        private let statements: [Statement]
+        private let cursors: [RowCursor]
+        private var current: [Row?] = [nil, nil], keys = [RowBytes(), RowBytes()], handed: Int?
+
+        init(_ first: Statement, _ second: Statement, arguments: StatementArguments) throws {
+            statements = [first, second]
+            cursors = [try Row.fetchCursor(first, arguments: arguments), try Row.fetchCursor(second, arguments: arguments)]
+            try advance(0)
+            try advance(1)
+        }
+
+        /// The next row and its statement (the row is valid until the next call), nil after the last.
+        mutating func next() throws -> (Statement, Row)? {
+            if let handed { try advance(handed) }
+            let side: Int
+            switch (current[0], current[1]) {
+            case (nil, nil):
+                handed = nil
+                return nil
+            case (_, nil): side = 0
+            case (nil, _): side = 1
+            default: side = keys[1].bytes.withUnsafeBytes { b in keys[0].bytes.withUnsafeBytes { RowBytes.sqlOrder(b, $0) } } ? 1 : 0
+            }
+            handed = side
+            return (statements[side], current[side]!)
+        }
+
+        private mutating func advance(_ side: Int) throws {
+            current[side] = try cursors[side].next()
+            keys[side].bytes.removeAll(keepingCapacity: true)
+            if current[side] != nil { keys[side].append(values: statements[side].sqliteStatement, of: 0..<Int32(groupColumns.count)) }
         }
     }
 

@@ -125,23 +125,12 @@ extension UsageStore {
                                   sessionName: row[2], sourceIP: row[3], userAgent: row[4], count: row[5], firstSeen: row[6],
                                   lastSeen: row[7])
         }
+        guard sums else { return try sourceEvidence(window: window).sources }
         return try read { db in
-            if sums {
-                return try Self.fetch(db, sql: """
-                    SELECT \(columns), \(Self.boundedSum("count")) AS n, MIN(first_seen) AS f, MAX(last_seen) AS l FROM source
-                    WHERE \(condition) GROUP BY \(columns)
-                    """, arguments: arguments, source).sorted(byTexts: ObservedSource.orderTexts)
-            }
-            // Each distinct row once, told apart by its bytes as SQLite holds them and decoded the first time
-            // it is seen (1M records, 488k rows into 30k: SQLite's DISTINCT sorts them all, 1.19 s).
-            let statement = try db.makeStatement(sql: "SELECT \(columns), 0, 0, 0 FROM source WHERE \(condition)")
-            let rows = try Row.fetchCursor(statement, arguments: arguments)
-            var seen = ByteStringTable(), key = RowBytes(), distinct: [ObservedSource] = []
-            while let row = try rows.next() {
-                key.read(statement.sqliteStatement, columns: 0..<5)
-                if seen.insert(key.bytes).inserted { distinct.append(source(row)) }
-            }
-            return distinct.sorted(byTexts: ObservedSource.orderTexts)
+            try Self.fetch(db, sql: """
+                SELECT \(columns), \(Self.boundedSum("count")) AS n, MIN(first_seen) AS f, MAX(last_seen) AS l FROM source
+                WHERE \(condition) GROUP BY \(columns)
+                """, arguments: arguments, source).sorted(byTexts: ObservedSource.orderTexts)
         }
     }
 

@@ -2,6 +2,7 @@ import Testing
 @testable import UsageStore
 import AWSLogs
 import AWSModel
+import GRDB
 import Foundation
 import Logging
 import PerimeterTestSupport
@@ -43,8 +44,8 @@ struct SourceVolumeTests {
         let store = try UsageStore(path: dir + "/store.sqlite", logger: Logger(label: "test"))
         let summary = try await IngestPipeline(store: store).run(paths: [dir + "/trail.json"], workers: 1)
         #expect(summary.events == 5 && summary.rejects == 0)
-        #expect(try store.sourceVolumes() == [SourceVolume(endpoint: VPCEndpointID(Self.endpoint), sourceIP: "10.0.1.21", requests: 3,
-                                                           bytesIn: 2048, bytesOut: 1_048_576)])
+        #expect(try store.sourceEvidence().volumes == [SourceVolume(endpoint: VPCEndpointID(Self.endpoint), sourceIP: "10.0.1.21",
+                                                                    requests: 3, bytesIn: 2048, bytesOut: 1_048_576)])
     }
 
     @Test func theExchangeCarriesOutcomeAndBytes() throws {
@@ -73,7 +74,34 @@ struct SourceVolumeTests {
         try Data(rows.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: dir + "/sources/part-0.json"))
         let store = try UsageStoreTests.store(dir)
         _ = try store.loadAggregates(folder: dir)
-        #expect(try store.sourceVolumes() == [SourceVolume(endpoint: VPCEndpointID(Self.endpoint), sourceIP: "10.0.1.21", requests: 4,
-                                                           bytesIn: 100, bytesOut: 5000)])
+        #expect(try store.sourceEvidence().volumes == [SourceVolume(endpoint: VPCEndpointID(Self.endpoint), sourceIP: "10.0.1.21",
+                                                                    requests: 4, bytesIn: 100, bytesOut: 5000)])
+    }
+
+    /// The volumes summed in the sources' scan are those `GROUP BY endpoint, source_ip` sums, in its order:
+    /// rows of several files, endpoints (and none), addresses, outcomes and principals (anonymous among them).
+    @Test func volumesAreSummedAsGroupByWould() throws {
+        let store = try UsageStoreTests.store(TestSupport.temporaryDirectory())
+        let endpoints = ["vpce-2", "vpce-10", "vpce-1", ""], addresses = ["10.0.0.9", "10.0.0.10", "2001:db8::1"]
+        let outcomes = ["success", "denied", "failed-after-authorization", "unauthenticated", ""]
+        let principals = ["arn:aws:iam::111122223333:role/r", Principal.anonymousARN]
+        try store.queue.write { db in
+            for n in 0..<120 {
+                try db.execute(sql: "INSERT INTO source VALUES (?, '2026-11-01', ?, ?, 's', ?, 'agent', ?, 1, 1, ?, ?, ?)", arguments: [
+                    n % 3, endpoints[n % 4], principals[n % 7 == 0 ? 1 : 0], addresses[n % 3], n + 1, outcomes[n % 5], n * 10, n * 100])
+            }
+        }
+        let authorized = Outcome.allCases.filter(\.wasAuthorized).map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        let expected = try store.queue.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT endpoint, source_ip, \(UsageStore.boundedSum("count")), \(UsageStore.boundedSum("bytes_in")),
+                       \(UsageStore.boundedSum("bytes_out"))
+                FROM source WHERE endpoint != '' AND outcome IN (\(authorized)) AND principal_arn != '\(Principal.anonymousARN)'
+                GROUP BY endpoint, source_ip ORDER BY endpoint, source_ip
+                """).map { SourceVolume(endpoint: VPCEndpointID($0[0] as String), sourceIP: $0[1], requests: $0[2], bytesIn: $0[3],
+                                        bytesOut: $0[4]) }
+        }
+        #expect(expected.count == 9)
+        #expect(try store.sourceEvidence().volumes == expected)
     }
 }

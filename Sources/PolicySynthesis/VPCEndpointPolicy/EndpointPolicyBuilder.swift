@@ -124,6 +124,7 @@ struct EndpointPolicyBuilder {
     /// Step 1: each request as (audience, action, exact resource); AWS-owned buckets by the catalog's name.
     func exactGrants(_ items: [(ObservedAccess, Ownership)]) -> [Grant: Tally] {
         var exact: [Grant: Tally] = [:]
+        exact.reserveCapacity(items.count)   // room for every grant at once: no copy held while the table grows
         for (access, ownership) in items {
             let audience: Audience
             var resource = access.access.resource
@@ -164,20 +165,22 @@ struct EndpointPolicyBuilder {
 
     /// Step 2: object keys generalized per audience and bucket, never beyond what the current policy grants.
     func generalize(_ exact: [Grant: Tally], _ granularity: Granularity) -> ([Grant: Tally], [Diagnostic]) {
+        // Each grant's generalized form is made again where it is used rather than held per grant, and the
+        // generalized grants have room for every grant at once: a table of each and the copies of a growing
+        // one held 32 MB of a 1M-record draft.
         var general: [Grant: Tally] = [:]
+        general.reserveCapacity(exact.count)
         var budget = PrefixBudget<Placed>()   // generalized resources of each audience's bucket
-        var generalized: [Grant: Resource] = [:]
         for grant in exact.keys {
-            let g = Generalization.generalize(grant.resource, granularity)
-            generalized[grant] = g
             if let bucket = grant.resource.arn?.s3BucketARN, grant.resource.s3ObjectKey != nil {
-                _ = budget.admit(g, at: Placed(audience: grant.audience, place: Resource(policyText: bucket.description)))
+                _ = budget.admit(Generalization.generalize(grant.resource, granularity),
+                                 at: Placed(audience: grant.audience, place: Resource(policyText: bucket.description)))
             }
         }
         var widened = Set<ARN>()
         var keptExact: [(grant: Grant, wide: Resource)] = []
         for (grant, tally) in exact {
-            var resource = generalized[grant]!
+            var resource = Generalization.generalize(grant.resource, granularity)
             if granularity == .prefix, let bucket = grant.resource.arn?.s3BucketARN, grant.resource.s3ObjectKey != nil,
                budget.isOver(Placed(audience: grant.audience, place: Resource(policyText: bucket.description))) {
                 resource = Resource(policyText: PolicyText.allObjects(inBucketARN: bucket.description))
