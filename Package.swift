@@ -57,7 +57,8 @@ let package = Package(
             /** Streaming gunzip, format detection, CloudTrail and VPC flow log decoding, event to action mapping */
             name: "AWSLogs",
             dependencies: ["AWSModel", "JSONTape", "CZlib", fast("CDeflate")],
-            resources: [.copy("Resources/event-actions.tsv"), .copy("Resources/error-codes.tsv"), .copy("Resources/companion-actions.tsv")]),
+            resources: [.copy("Resources/event-actions.tsv"), .copy("Resources/error-codes.tsv"),
+                        .copy("Resources/companion-actions.tsv")]),
         .target(
             /** SQLite usage store: file ledger, aggregated events and flows, rejects, queries */
             name: "UsageStore",
@@ -66,23 +67,35 @@ let package = Package(
                            .product(name: "Logging", package: "swift-log")]),
 
         .target(
+            /** Readers of current policies: AWS CLI output, Terraform state and plans, CloudFormation (Yams), AWS Config */
+            name: "Inventory",
+            dependencies: ["AWSModel", "IAMPolicy", "JSONTape", .product(name: "Yams", package: "Yams")]),
+
+        .target(
             /** Writers of sample logs, inventory and benchmark corpora (the `sample` and `benchmark` commands) */
             name: "PerimeterSamples", dependencies: ["AWSModel", "JSONTape", "CZlib"]),
 
-        // MARK: Output
+        // MARK: Synthesis
         .target(
-            /** Least-privilege endpoint and bucket policies, diff, unused permissions, replay, report */
+            /** Least-privilege endpoint and bucket policies, policy diff, unused permissions, replay, verdicts, findings */
             name: "PolicySynthesis",
-            dependencies: ["AWSModel", "IAMPolicy", "JSONTape", .product(name: "Yams", package: "Yams")],
+            dependencies: ["AWSModel", "IAMPolicy", "JSONTape", "Inventory"],
             resources: [.copy("Resources/aws-owned-buckets.tsv"), .copy("Resources/network-condition-keys.tsv"),
                         .copy("Resources/endpoint-services-without-policy.tsv"), .copy("Resources/network-activity-sources.tsv"),
                         .copy("Resources/ip-ranges.json")]),
+
+        // MARK: Output
+        .target(
+            /** What is written: report (Markdown, HTML, SVG), summary.json, SARIF, diffs, apply.sh, perimeter.tf, the --out writer */
+            name: "Reporting",
+            dependencies: ["AWSModel", "IAMPolicy", "JSONTape", "Inventory", "PolicySynthesis"]),
 
         // MARK: Commands
         .target(
             /** Subcommands, progress, files written, exit codes */
             name: "PerimeterCLI",
-            dependencies: ["AWSModel", "AWSLogs", "UsageStore", "IAMPolicy", "PolicySynthesis", "PerimeterSamples", "CHeap", fast("CMalloc"),
+            dependencies: ["AWSModel", "AWSLogs", "UsageStore", "IAMPolicy", "Inventory", "PolicySynthesis", "Reporting",
+                           "PerimeterSamples", "CHeap", fast("CMalloc"),
                            .product(name: "ArgumentParser", package: "swift-argument-parser"),
                            .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
@@ -95,7 +108,8 @@ let package = Package(
             name: "PerimeterTestSupport", dependencies: ["AWSModel"], path: "Tests/PerimeterTestSupport"),
         .target(
             /** libFuzzer targets for the parsers (Tests/Fuzz/run.sh builds them with -sanitize=fuzzer,address) */
-            name: "PerimeterFuzz", dependencies: ["AWSModel", "JSONTape", "AWSLogs", "IAMPolicy", "PolicySynthesis", "UsageStore",
+            name: "PerimeterFuzz", dependencies: ["AWSModel", "JSONTape", "AWSLogs", "IAMPolicy", "Inventory", "PolicySynthesis",
+                                                  "Reporting", "UsageStore",
                                                   .product(name: "Logging", package: "swift-log")], path: "Tests/Fuzz",
             exclude: ["run.sh"]),
         .testTarget(name: "AWSModelTests", dependencies: ["AWSModel", "JSONTape"]),
@@ -103,9 +117,14 @@ let package = Package(
         .testTarget(name: "AWSLogsTests", dependencies: ["AWSLogs", "JSONTape", "PerimeterTestSupport"]),
         .testTarget(name: "UsageStoreTests", dependencies: ["UsageStore", "AWSLogs", "PerimeterTestSupport",
                                                          .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "PolicySynthesisTests", dependencies: ["PolicySynthesis", "IAMPolicy", "AWSLogs", "JSONTape", "PerimeterTestSupport"]),
-        .testTarget(name: "PerimeterCLITests", dependencies: ["PerimeterCLI", fast("CMalloc"), "PolicySynthesis", "UsageStore", "PerimeterSamples", "IAMPolicy", "JSONTape",
-                                                          "PerimeterTestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "InventoryTests", dependencies: ["Inventory", "IAMPolicy", "AWSModel", "JSONTape", "PerimeterTestSupport"]),
+        .testTarget(name: "PolicySynthesisTests",
+                    dependencies: ["PolicySynthesis", "Inventory", "Reporting", "IAMPolicy", "AWSLogs", "JSONTape",
+                                   "PerimeterTestSupport"]),
+        .testTarget(name: "PerimeterCLITests",
+                    dependencies: ["PerimeterCLI", fast("CMalloc"), "Inventory", "PolicySynthesis", "Reporting", "UsageStore",
+                                   "PerimeterSamples", "IAMPolicy",
+                                   "JSONTape", "PerimeterTestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "EndToEndTests", dependencies: ["PerimeterTestSupport", "UsageStore"]),
     ]
 )

@@ -9,7 +9,9 @@ public enum LogReadError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .notGzip: "not gzip data"
         case let .gzip(offset, message): "gzip error at compressed byte \(offset): \(message)"
-        case let .truncatedGzip(offset, bytesOut): "truncated gzip: input ends inside a member at compressed byte \(offset) after \(bytesOut) decompressed bytes"
+        case let .truncatedGzip(offset, bytesOut): """
+            truncated gzip: input ends inside a member at compressed byte \(offset) after \(bytesOut) decompressed bytes
+            """
         case let .io(path, message): "cannot read `\(path)`: \(message)"
         }
     }

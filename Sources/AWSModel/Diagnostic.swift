@@ -3,15 +3,16 @@
 /// show the same code.
 ///
 /// ```swift
-/// let note = Diagnostic("kept-exact", .note, "kept \(value: resource) exact for \(action): the current policy does not grant \(value: wider)")
+/// let note = Diagnostic(.keptExact, .note,
+///                       "kept \(value: resource) exact for \(action): the current policy does not grant \(value: wider)")
 /// note.description   // "kept-exact: kept `arn:aws:s3:::b/k` exact for s3:GetObject: …"
 /// ```
 public struct Diagnostic: Sendable, Hashable, Codable, CustomStringConvertible {
     /// What kind of finding it is; the raw value is the code shown everywhere.
-    public struct Code: RawRepresentable, Sendable, Hashable, Codable, ExpressibleByStringLiteral, CustomStringConvertible {
+    /// The codes are listed in one catalog (`Diagnostic+Codes.swift`): write `.keptExact`, never a string.
+    public struct Code: RawRepresentable, Sendable, Hashable, Codable, CustomStringConvertible {
         public var rawValue: String
         public init(rawValue: String) { self.rawValue = rawValue }
-        public init(stringLiteral value: String) { rawValue = value }
         public var description: String { rawValue }
     }
 
@@ -109,6 +110,9 @@ public struct Message: Sendable, Hashable, ExpressibleByStringInterpolation, Cus
             }
         }.joined()
     }
+
+    /// Two messages one after the other (a long one written on several lines).
+    public static func + (a: Message, b: Message) -> Message { Message(pieces: a.pieces + b.pieces) }
 
     public init(from decoder: any Decoder) throws {
         pieces = [.text(try decoder.singleValueContainer().decode(String.self))]

@@ -17,7 +17,7 @@ public struct VPCEndpointID: Hashable, Sendable, Comparable, RawRepresentable, C
     /// The id as written.
     public var rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
-    /// An endpoint id from its text (check it with ``isValid`` before it names a file).
+    /// An endpoint id from its text (check it with ``isWellFormed(_:)`` before it names a file).
     public init(_ rawValue: String) { self.rawValue = rawValue }
     public var description: String { rawValue }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -61,7 +61,8 @@ public struct ObservedAccess: Sendable, Hashable, Comparable {
     /// The texts ``<`` compares, in its order, for `sorted(byTexts:)` (an action's text orders as its
     /// service and name do: a parsed service has no colon).
     public static let orderTexts: [@Sendable (ObservedAccess) -> String] = [
-        { $0.endpoint?.rawValue ?? "" }, { $0.principal.arn }, { $0.access.action.description }, { $0.access.resource.text }, { $0.outcome.rawValue },
+        { $0.endpoint?.rawValue ?? "" }, { $0.principal.arn }, { $0.access.action.description }, { $0.access.resource.text },
+            { $0.outcome.rawValue },
     ]
 
     /// By endpoint, principal, action (as written), resource and outcome, field by field: no action text is

@@ -1,6 +1,6 @@
 /// SHA-256 (FIPS 180-4) of bytes, raw or as lowercase hex (the digest `sha256sum` prints): the output manifest
 /// records each file Perimeter wrote by it, `apply.sh` checks its drafts with it, and the store tells a
-/// conflicting event from a copy by it (``EventDigest``, which feeds an event's fields one by one).
+/// conflicting event from a copy by it (`EventDigest` in UsageStore, which feeds an event's fields one by one).
 /// (swift-crypto is not a dependency; this is the whole algorithm, checked against FIPS's vectors.)
 public struct SHA256: Sendable {
     private static let k: [UInt32] = [

@@ -363,7 +363,8 @@ public struct JSONMembers: Sequence, IteratorProtocol {
     init(object: JSONValue) { children = TapeChildren(of: object, kind: .object) }
 
     public mutating func next() -> (key: JSONValue, value: JSONValue)? {
-        children.next(skipping: 1).map { (JSONValue(document: children.document!, index: $0), JSONValue(document: children.document!, index: $0 + 1)) }
+        children.next(skipping: 1)
+            .map { (JSONValue(document: children.document!, index: $0), JSONValue(document: children.document!, index: $0 + 1)) }
     }
 }
 

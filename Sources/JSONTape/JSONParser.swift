@@ -41,7 +41,8 @@ public enum JSONParser {
     /// nodes' memory serves the next (one allocation per file, not per record).
     ///
     /// - Throws: ``JSONSyntaxError`` at the offset of the first syntax error in the value.
-    public static func parseValue(_ bytes: [UInt8], at start: Int, nodes tape: inout Tape) throws(JSONSyntaxError) -> (document: JSONDocument, end: Int) {
+    public static func parseValue(_ bytes: [UInt8], at start: Int,
+        nodes tape: inout Tape) throws(JSONSyntaxError) -> (document: JSONDocument, end: Int) {
         var nodes = tape.nodes
         tape.nodes = []
         nodes.removeAll(keepingCapacity: true)
@@ -219,7 +220,8 @@ public enum JSONParser {
                 if c < 32 { throw fail("control character in a string") }
                 pos += 1
             }
-            nodes.append(JSONNode(kind: .string, flag: escaped, start: UInt32(contentStart), end: UInt32(pos), next: UInt32(nodes.count + 1)))
+            nodes.append(
+                JSONNode(kind: .string, flag: escaped, start: UInt32(contentStart), end: UInt32(pos), next: UInt32(nodes.count + 1)))
             pos += 1
         }
 

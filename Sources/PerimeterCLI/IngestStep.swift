@@ -6,7 +6,8 @@ import UsageStore
 /// The ingest step shared by `ingest` and `run`.
 enum IngestStep {
     static func run(logs: [String], db: String, workers: Int, excluding: [String] = []) async throws -> IngestSummary {
-        try await run(logs: logs, store: try UsageStore(path: db, logger: Logger(label: "perimeter.store")), workers: workers, excluding: excluding)
+        try await run(logs: logs, store: try UsageStore(path: db, logger: Logger(label: "perimeter.store")), workers: workers,
+            excluding: excluding)
     }
 
     static func run(logs: [String], store: UsageStore, workers: Int, excluding: [String] = []) async throws -> IngestSummary {
@@ -17,7 +18,9 @@ enum IngestStep {
             // Ten times a second at most: a trail's thousands of small files would otherwise write a line each.
             guard Terminal.isInteractive, p.filesDone == p.filesTotal || shown.passed(0.1, on: clock) else { return }
             let rate = Double(p.records) / max(clock.seconds, 0.001)
-            Terminal.status("ingest: \(p.filesDone)/\(p.filesTotal) files, \(Terminal.megabytes(p.decompressedBytes)), \(Int(rate)) records/s")
+            Terminal.status("""
+                ingest: \(p.filesDone)/\(p.filesTotal) files, \(Terminal.megabytes(p.decompressedBytes)), \(Int(rate)) records/s
+                """)
         }
         Terminal.endStatus()
         // The log is copied into the store file at the end, so `perimeter.sqlite` alone holds the data.
@@ -38,13 +41,19 @@ enum IngestStep {
     static func nothingRead(_ s: IngestSummary) -> String {
         if s.filesFound == 0 { return "no file found under the given paths; nothing to learn from" }
         let why = s.filesUnrecognized.isEmpty && s.filesWithoutRecords.isEmpty && s.filesFailed.isEmpty ? "" : " (see the lines above)"
-        return "the \(s.filesFound) file\(s.filesFound == 1 ? "" : "s") found hold no CloudTrail or flow log record\(why); nothing to learn from"
+        return """
+            the \(s.filesFound) file\(s.filesFound == 1 ? "" : "s") found hold no CloudTrail or flow log record\(why); nothing \
+            to learn from
+            """
     }
 
     /// The closing summary, line by line.
     static func render(_ s: IngestSummary) -> [String] {
         var lines: [String] = []
-        lines.append("files: \(s.filesFound) found, \(s.filesRead) read, \(s.filesSkipped) skipped, \(s.filesAlreadyIngested) already ingested, \(s.filesUnrecognized.count) unrecognized, \(s.filesFailed.count) failed")
+        lines.append("""
+            files: \(s.filesFound) found, \(s.filesRead) read, \(s.filesSkipped) skipped, \(s.filesAlreadyIngested) already ingested, \
+            \(s.filesUnrecognized.count) unrecognized, \(s.filesFailed.count) failed
+            """)
         if s.filesRead == 0 && s.filesAlreadyIngested > 0 && s.filesFailed.isEmpty {
             lines.append("nothing new: every file was already in the store")
         }
@@ -53,7 +62,8 @@ enum IngestStep {
         for (code, count) in s.rejectsByCode.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {
             let places = s.rejectPlaces[code] ?? []
             let example = s.rejectExamples[code].map { ": \($0)" } ?? ""
-            lines.append("  \(count)  \(code)\(example)" + (places.isEmpty ? "" : " (\(places.joined(separator: ", "))\(count > places.count ? ", …" : ""))"))
+            lines.append("  \(count)  \(code)\(example)"
+                + (places.isEmpty ? "" : " (\(places.joined(separator: ", "))\(count > places.count ? ", …" : ""))"))
         }
         if s.rejects > 0 { lines.append("  (`perimeter rejects` lists every stored reject with its file, line and offset)") }
         if !s.skippedRecordsByReason.isEmpty {
@@ -61,9 +71,14 @@ enum IngestStep {
             for (reason, count) in s.skippedRecordsByReason.sorted(by: { $0.key < $1.key }) { lines.append("  \(count)  \(reason)") }
         }
         for note in s.filesUnrecognized.prefix(20) { lines.append("unrecognized: \(note.path): \(note.reason)") }
-        if s.filesUnrecognized.count > 20 { lines.append("unrecognized: … and \(s.filesUnrecognized.count - 20) more (--json lists them all)") }
+        if s.filesUnrecognized.count > 20 {
+            lines.append("unrecognized: … and \(s.filesUnrecognized.count - 20) more (--json lists them all)")
+        }
         for failed in s.filesFailed { lines.append("failed: \(failed.path): \(failed.reason)") }
-        for entry in s.notRegular { lines.append("not read: \(entry.path): \(entry.kind == "FIFO" || entry.kind == "socket" || entry.kind == "device" ? "a \(entry.kind), not a regular file" : entry.kind)") }
+        for entry in s.notRegular {
+            let special = entry.kind == "FIFO" || entry.kind == "socket" || entry.kind == "device"
+            lines.append("not read: \(entry.path): \(special ? "a \(entry.kind), not a regular file" : entry.kind)")
+        }
         return lines
     }
 }

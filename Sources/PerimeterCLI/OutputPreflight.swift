@@ -1,6 +1,7 @@
 import AWSModel
 import Foundation
 import PolicySynthesis
+import Reporting
 
 extension OutputWriter {
     /// Why `folder` cannot take Perimeter's files, or nil when it can: asked before any work, so that a

@@ -6,7 +6,8 @@ public struct PerimeterCommand: AsyncParsableCommand {
         commandName: "perimeter",
         abstract: "Least-privilege VPC endpoint and S3 bucket policies from the AWS logs you already export.",
         version: PerimeterCommand.version,
-        subcommands: [Ingest.self, Run.self, Synthesize.self, Check.self, Selectors.self, Rejects.self, Evaluate.self, Sample.self, Benchmark.self,
+        subcommands: [Ingest.self, Run.self, Synthesize.self, Check.self, Selectors.self, Rejects.self, Evaluate.self, Sample.self,
+            Benchmark.self,
                       Normalize.self])
 
     public init() {}

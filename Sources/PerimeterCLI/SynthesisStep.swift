@@ -5,6 +5,8 @@ import Foundation
 import IAMPolicy
 import PolicySynthesis
 import UsageStore
+import Inventory
+import Reporting
 
 /// The synthesis step shared by `synthesize` and `run`.
 enum SynthesisStep {
@@ -31,13 +33,16 @@ enum SynthesisStep {
             let last = Timestamp.parseISO8601(logged.last + "T00:00:00Z")!
             let from = Timestamp.day(last - Int64(days - 1) * 86_400)
             guard from > logged.first else {
-                throw Terminal.fail("--holdout-days \(days) leaves nothing to learn from: the window's logged days are \(logged.first) to \(logged.last)", code: 64)
+                throw Terminal.fail("""
+                    --holdout-days \(days) leaves nothing to learn from: the window's logged days are \(logged.first) to \(logged.last)
+                    """, code: 64)
             }
             heldOut = (DayWindow(since: from, until: logged.last), from, logged.last)
             window = DayWindow(since: group.since, until: Timestamp.day(last - Int64(days) * 86_400))
         }
         // Object keys folded into the drafts' patterns as the store's rows come: memory follows the workload, not the window.
-        let folding = AccessFolding(granularity: group.options.granularity, inventory: inventory, allowedResources: group.options.allowedResources)
+        let folding = AccessFolding(granularity: group.options.granularity, inventory: inventory,
+            allowedResources: group.options.allowedResources)
         @Sendable func read(_ window: DayWindow) throws -> AccessFolding.Collected {
             try folding.collect { each throws(StoreError) in try store.accessRows(window: window, each) }
         }
@@ -56,7 +61,10 @@ enum SynthesisStep {
         let sources = sourced.sources, observed = ObservedAccess.withSourceIPs(collected.accesses, from: sources)
         if group.since != nil || group.until != nil, observed.isEmpty, flows.isEmpty, totals.events + totals.flowRecords > 0 {
             // A window beside the data would draft deny-everything policies from nothing.
-            throw Terminal.fail("the window \(group.since ?? "…") to \(group.until ?? "…") holds none of the store's records; widen it or omit --since/--until", code: 64)
+            throw Terminal.fail("""
+                the window \(group.since ?? "…") to \(group.until ?? "…") holds none of the store's records; widen it or omit \
+                --since/--until
+                """, code: 64)
         }
         var input = SynthesisInput(observed: observed, flows: flows, sources: sources, eventCategories: categories, inventory: inventory,
                                    options: group.options, rejectedRecords: totals.rejects)
@@ -166,7 +174,8 @@ enum SynthesisStep {
 
     /// One line: the files of the last manifest the writer left in place (the first five named).
     static func keptWarning(_ kept: [String]) -> String {
-        let shown = kept.prefix(5).map { "`\($0.visible())`" }.joined(separator: ", ") + (kept.count > 5 ? " and \(kept.count - 5) more" : "")
+        let shown = kept.prefix(5).map { "`\($0.visible())`" }.joined(separator: ", ")
+            + (kept.count > 5 ? " and \(kept.count - 5) more" : "")
         return "warning: left in place \(kept.count) file\(kept.count == 1 ? "" : "s") the last run listed, not as it wrote them "
             + "(changed, a link, a folder, not a plain path, or listed without a digest): \(shown)"
     }
@@ -195,7 +204,8 @@ enum SynthesisStep {
         }
         if !kept.isEmpty { Terminal.err(lines: [keptWarning(kept)]) }
         if let sarif = group.sarif {
-            do { try Data(SARIF.log(result, out: out, toolVersion: PerimeterCommand.version).utf8).write(to: URL(fileURLWithPath: sarif)) } catch {
+            do { try Data(SARIF.log(result, out: out, toolVersion: PerimeterCommand.version).utf8)
+                .write(to: URL(fileURLWithPath: sarif)) } catch {
                 throw Terminal.fail("cannot write `\(sarif)`: \(error.localizedDescription)", code: 1)
             }
         }
@@ -214,21 +224,31 @@ enum SynthesisStep {
         Terminal.out("replay: \(allowed) of \(total) requests allowed\(result.replayPassed ? "" : " — FAILED, see \(out)/report.md")")
         if !result.review.isEmpty {
             let n = result.review.count
-            Terminal.out("held for review: \(n) request group\(n == 1 ? "" : "s") (outside the trusted accounts, resource not logged, or not an IAM action) \(n == 1 ? "is" : "are") not allowed; see \(out)/report.md")
+            Terminal.out("""
+                held for review: \(n) request group\(n == 1 ? "" : "s") (outside the trusted accounts, resource not logged, or not an IAM \
+                action) \(n == 1 ? "is" : "are") not allowed; see \(out)/report.md
+                """)
         }
         if !result.flows.coverageGaps.isEmpty {
             let n = result.flows.coverageGaps.count
-            Terminal.out("coverage gaps: \(n) source\(n == 1 ? " sends" : "s send") endpoint traffic CloudTrail does not show\(result.options.acceptCoverageGaps ? " (accepted)" : ": the drafts would break it")")
+            Terminal.out("""
+                coverage gaps: \(n) source\(n == 1 ? " sends" : "s send") endpoint traffic CloudTrail does not \
+                show\(result.options.acceptCoverageGaps ? " (accepted)" : ": the drafts would break it")
+                """)
         }
         Terminal.out(lines: backtestLines(result))
-        let drafts = result.endpoints.map { ($0.verdict, $0.endpoint.id.rawValue, $0.reasons) } + result.buckets.map { ($0.verdict, $0.bucket, $0.reasons) }
+        let drafts = result.endpoints.map { ($0.verdict, $0.endpoint.id.rawValue, $0.reasons) }
+            + result.buckets.map { ($0.verdict, $0.bucket, $0.reasons) }
         let notReady = ListCap.first(drafts.filter { $0.0 != .ready }) { ($1.0, $0.1) < ($0.0, $1.1) }
         for (verdict, name, reasons) in notReady.shown {
             Terminal.out("\(verdict.rawValue): \(name): \(reasons.map(\.code.rawValue).joined(separator: ", "))")
         }
         if notReady.more > 0 { Terminal.out("… and \(notReady.more) more drafts not ready (report.md)") }
         evidenceLines(result)
-        Terminal.out("verdict: \(result.verdict.rawValue) (\(drafts.filter { $0.0 == .ready }.count) of \(drafts.count) drafts ready; reasons in \(out)/report.md)")
+        Terminal.out("""
+            verdict: \(result.verdict.rawValue) (\(drafts.filter { $0.0 == .ready }.count) of \(drafts.count) drafts ready; reasons in \
+            \(out)/report.md)
+            """)
         if ingestFailed { throw ExitCode(1) }
         if let code = failOn.exitCode(for: result.verdict) { throw ExitCode(code) }
     }

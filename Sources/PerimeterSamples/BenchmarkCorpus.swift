@@ -77,13 +77,22 @@ public struct BenchmarkCorpus: Sendable {
         let flowIndex = index - trailFiles
         let count = min(linesPerFlowFile, records - records / 2 - flowIndex * linesPerFlowFile)
         let base = Self.slot(flowIndex)
-        var lines = ["version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id subnet-id instance-id pkt-srcaddr pkt-dstaddr region pkt-dst-aws-service flow-direction traffic-path"]
+        var lines = ["""
+            version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id \
+            subnet-id instance-id pkt-srcaddr pkt-dstaddr region pkt-dst-aws-service flow-direction traffic-path
+            """]
         for _ in 0..<count {
             let host = rng.int(1..<200)
             let start = base + Int64(rng.int(0..<300))
-            let (dst, service, path) = rng.pick([("52.216.58.\(rng.int(1..<255))", "S3", 7), ("3.218.182.\(rng.int(1..<255))", "DYNAMODB", 7),
+            let (dst, service,
+                path) = rng.pick([("52.216.58.\(rng.int(1..<255))", "S3", 7), ("3.218.182.\(rng.int(1..<255))", "DYNAMODB", 7),
                                                  ("10.0.8.10", "-", 1), ("10.0.\(rng.int(1..<9)).\(rng.int(1..<255))", "-", 1)])
-            lines.append("5 \(P) eni-0\(host)bench 10.0.\(host % 8).\(host) \(dst) \(rng.int(32768..<60999)) 443 6 \(rng.int(1..<500)) \(rng.int(100..<500_000)) \(start) \(start + 60) \(rng.int(0..<20) == 0 ? "REJECT" : "ACCEPT") OK \(SampleScenario.vpc) subnet-0aa\(host % 3) i-0bench\(host) 10.0.\(host % 8).\(host) \(dst) us-east-1 \(service) egress \(path)")
+            lines.append("""
+                5 \(P) eni-0\(host)bench 10.0.\(host % 8).\(host) \(dst) \(rng.int(32768..<60999)) 443 6 \
+                \(rng.int(1..<500)) \(rng.int(100..<500_000)) \(start) \(start + 60) \(rng.int(0..<20) == 0 ? "REJECT" : "ACCEPT") OK \
+                \(SampleScenario.vpc) subnet-0aa\(host % 3) i-0bench\(host) 10.0.\(host % 8).\(host) \(dst) us-east-1 \
+                \(service) egress \(path)
+                """)
         }
         let (date, time) = Self.deliveryStamp(after: base)
         let path = "AWSLogs/\(P)/vpcflowlogs/us-east-1/\(date.replacingDashesWithSlashes)/\(P)_vpcflowlogs_us-east-1_fl-0bench_"

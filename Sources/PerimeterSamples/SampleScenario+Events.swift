@@ -34,7 +34,8 @@ extension SampleScenario {
                  ip: String, endpoint: (String, String)? = nil, parameters: String = "null", resources: [(String, String, String?)] = [],
                  error: (String, String)? = nil, category: String = "Data", readOnly: Bool = true, region: String = "us-east-1",
                  agent: String? = nil) {
-            var b = TrailRecordBuilder(time: time, source: source, name: name, identity: identity, sourceIP: ip, recipient: account, eventID: rng.uuid())
+            var b = TrailRecordBuilder(time: time, source: source, name: name, identity: identity, sourceIP: ip, recipient: account,
+                eventID: rng.uuid())
             b.endpoint = endpoint.map { (id: $0.0, account: $0.1) }
             b.parameters = parameters
             b.resources = resources.map { (type: $0.0, arn: $0.1, account: $0.2) }
@@ -70,7 +71,9 @@ extension SampleScenario {
         }
         for _ in 0..<3 {
             log.add(P, log.at(log.rng.int(0..<24)), "s3.amazonaws.com", "ListObjects", me, ip: host.ip, endpoint: s3GW,
-                parameters: #"{"bucketName":"acme-app-data","Host":"acme-app-data.s3.us-east-1.amazonaws.com","prefix":"uploads/","list-type":"2"}"#,
+                parameters: #"""
+                    {"bucketName":"acme-app-data","Host":"acme-app-data.s3.us-east-1.amazonaws.com","prefix":"uploads/","list-type":"2"}
+                    """#,
                 resources: bucketOnly("acme-app-data", owner: P))
         }
         for _ in 0..<2 {
@@ -119,7 +122,12 @@ extension SampleScenario {
         }
         for hour in [0, 6, 12, 18] {
             log.add(P, log.at(hour), "ssm.amazonaws.com", "UpdateInstanceInformation", me, ip: host.ip,
-                parameters: #"{"instanceId":"\#(host.instance)","agentVersion":"3.3.1142.0","agentStatus":"Active","platformType":"Linux","platformName":"Amazon Linux","platformVersion":"2023","iPAddress":"\#(host.ip)","computerName":"ip-\#(host.ip.replacingDots).ec2.internal","agentName":"amazon-ssm-agent","availabilityZone":"us-east-1a"}"#,
+                parameters: #"""
+                    {"instanceId":"\#(host.instance)","agentVersion":"3.3.1142.0","agentStatus":"Active","platformType":"Linux",\#
+                    "platformName":"Amazon \#
+                    Linux","platformVersion":"2023","iPAddress":"\#(host.ip)","computerName":"ip-\#(host.ip.replacingDots).ec2.internal",\#
+                    "agentName":"amazon-ssm-agent","availabilityZone":"us-east-1a"}
+                    """#,
                 category: "Management", readOnly: false, agent: "aws-sdk-go/1.44.260 (go1.22.5; linux; amd64) amazon-ssm-agent/3.3.1142.0")
         }
         if log.day == 2 {
@@ -137,7 +145,10 @@ extension SampleScenario {
         let me = TrailRecordBuilder.Identity.role(account: P, name: "app-server", session: Self.app2.instance)
         log.add(P, log.at(3), "s3.amazonaws.com", "PutObject", me, ip: Self.app2.ip, endpoint: s3GW,
             parameters: s3("exfil-drop-7781", "dump.tar.gz"), resources: object("exfil-drop-7781", "dump.tar.gz", owner: Self.attacker),
-            error: ("AccessDenied", "User: arn:aws:sts::\(P):assumed-role/app-server/\(Self.app2.instance) is not authorized to perform: s3:PutObject on resource: \"arn:aws:s3:::exfil-drop-7781/dump.tar.gz\" because no identity-based policy allows the s3:PutObject action"),
+            error: ("AccessDenied", """
+                User: arn:aws:sts::\(P):assumed-role/app-server/\(Self.app2.instance) is not authorized to perform: s3:PutObject on \
+                resource: \"arn:aws:s3:::exfil-drop-7781/dump.tar.gz\" because no identity-based policy allows the s3:PutObject action
+                """),
             readOnly: false, agent: "aws-cli/2.17.20 md/awscrt#0.20.11 ua/2.0 os/linux#6.1.112-124.190.amzn2023.x86_64 md/arch#x86_64")
     }
 
@@ -171,8 +182,12 @@ extension SampleScenario {
             }
         }
         if log.day == 5 {
-            log.add(P, log.at(9), "sqs.amazonaws.com", "PurgeQueue", task, ip: Self.ecs.ip, endpoint: sqsIF, parameters: #"{"queueUrl":"\#(queueURL)"}"#,
-                error: ("AccessDenied", "User: arn:aws:sts::\(P):assumed-role/order-worker-task/a1b2c3d4e5f6a7b8c9d0 is not authorized to perform: sqs:PurgeQueue on resource: arn:aws:sqs:us-east-1:\(P):order-events with an explicit deny in a VPC endpoint policy"),
+            log.add(P, log.at(9), "sqs.amazonaws.com", "PurgeQueue", task, ip: Self.ecs.ip, endpoint: sqsIF,
+                parameters: #"{"queueUrl":"\#(queueURL)"}"#,
+                error: ("AccessDenied", """
+                    User: arn:aws:sts::\(P):assumed-role/order-worker-task/a1b2c3d4e5f6a7b8c9d0 is not authorized to perform: \
+                    sqs:PurgeQueue on resource: arn:aws:sqs:us-east-1:\(P):order-events with an explicit deny in a VPC endpoint policy
+                    """),
                 category: "Management", readOnly: false)
         }
     }
@@ -196,9 +211,11 @@ extension SampleScenario {
         // Log analytics reading the CloudTrail bucket through the endpoint.
         let analytics = TrailRecordBuilder.Identity.role(account: S, name: "log-analytics", session: Self.logs.instance)
         log.add(S, log.at(2), "s3.amazonaws.com", "ListObjects", analytics, ip: Self.logs.ip, endpoint: s3GW,
-            parameters: #"{"bucketName":"acme-cloudtrail-logs","prefix":"AWSLogs/","list-type":"2"}"#, resources: bucketOnly("acme-cloudtrail-logs", owner: S))
+            parameters: #"{"bucketName":"acme-cloudtrail-logs","prefix":"AWSLogs/","list-type":"2"}"#,
+            resources: bucketOnly("acme-cloudtrail-logs", owner: S))
         for _ in 0..<5 {
-            let key = "AWSLogs/\(Self.org)/\(P)/CloudTrail/us-east-1/\(log.date.replacingDashesWithSlashes)/\(P)_CloudTrail_us-east-1_\(log.rng.int(1000..<9999)).json.gz"
+            let day = log.date.replacingDashesWithSlashes
+            let key = "AWSLogs/\(Self.org)/\(P)/CloudTrail/us-east-1/\(day)/\(P)_CloudTrail_us-east-1_\(log.rng.int(1000..<9999)).json.gz"
             log.add(S, log.at(log.rng.int(2..<5)), "s3.amazonaws.com", "GetObject", analytics, ip: Self.logs.ip, endpoint: s3GW,
                 parameters: s3("acme-cloudtrail-logs", key), resources: object("acme-cloudtrail-logs", key, owner: S))
         }
@@ -208,7 +225,8 @@ extension SampleScenario {
             log.add(S, log.at(log.rng.int(0..<24)), "s3.amazonaws.com", "GetBucketAcl", cloudtrail, ip: "cloudtrail.amazonaws.com",
                 parameters: #"{"bucketName":"acme-cloudtrail-logs","Host":"acme-cloudtrail-logs.s3.us-east-1.amazonaws.com","acl":""}"#,
                 resources: bucketOnly("acme-cloudtrail-logs", owner: S), category: "Management", agent: "cloudtrail.amazonaws.com")
-            let key = "AWSLogs/\(Self.org)/\(P)/CloudTrail/us-east-1/\(log.date.replacingDashesWithSlashes)/\(P)_CloudTrail_us-east-1_\(log.rng.int(1000..<9999)).json.gz"
+            let day = log.date.replacingDashesWithSlashes
+            let key = "AWSLogs/\(Self.org)/\(P)/CloudTrail/us-east-1/\(day)/\(P)_CloudTrail_us-east-1_\(log.rng.int(1000..<9999)).json.gz"
             log.add(S, log.at(log.rng.int(0..<24)), "s3.amazonaws.com", "PutObject", cloudtrail, ip: "cloudtrail.amazonaws.com",
                 parameters: s3("acme-cloudtrail-logs", key), resources: object("acme-cloudtrail-logs", key, owner: S), readOnly: false,
                 agent: "cloudtrail.amazonaws.com")
@@ -219,12 +237,14 @@ extension SampleScenario {
     func consoleAdministrator(_ log: DayLog) {
         let P = Self.prod
     if log.day == 1 || log.day == 6 {
-        let admin = TrailRecordBuilder.Identity.role(account: P, name: "aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_5f1e2d3c4b5a6978", session: "jane@acme.example")
+        let admin = TrailRecordBuilder.Identity.role(account: P,
+            name: "aws-reserved/sso.amazonaws.com/AWSReservedSSO_AdministratorAccess_5f1e2d3c4b5a6978", session: "jane@acme.example")
         log.add(P, log.at(14), "s3.amazonaws.com", "ListObjects", admin, ip: "198.51.100.23",
             parameters: #"{"bucketName":"acme-app-data","prefix":"","delimiter":"/"}"#, resources: bucketOnly("acme-app-data", owner: P),
             agent: "[Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15]")
         log.add(P, log.at(14), "s3.amazonaws.com", "GetBucketPolicy", admin, ip: "198.51.100.23",
-            parameters: #"{"bucketName":"acme-app-data","policy":""}"#, resources: bucketOnly("acme-app-data", owner: P), category: "Management",
+            parameters: #"{"bucketName":"acme-app-data","policy":""}"#, resources: bucketOnly("acme-app-data", owner: P),
+            category: "Management",
             agent: "[Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15]")
     }
     }
@@ -234,7 +254,9 @@ extension SampleScenario {
         let P = Self.prod
         let reporting = TrailRecordBuilder.Identity.role(account: P, name: "reporting", session: Self.legacy.instance)
         log.add(P, log.at(23), "s3.amazonaws.com", "PutObject", reporting, ip: "203.0.113.40",
-            parameters: #"{"bucketName":"acme-reports-eu","Host":"acme-reports-eu.s3.eu-west-1.amazonaws.com","key":"daily/\#(log.date).csv"}"#,
+            parameters: #"""
+                {"bucketName":"acme-reports-eu","Host":"acme-reports-eu.s3.eu-west-1.amazonaws.com","key":"daily/\#(log.date).csv"}
+                """#,
             resources: object("acme-reports-eu", "daily/\(log.date).csv", owner: P), readOnly: false, region: "eu-west-1")
     }
 
@@ -244,7 +266,8 @@ private func object(_ bucket: String, _ key: String, owner: String?) -> [(String
     [("AWS::S3::Object", "arn:aws:s3:::\(bucket)/\(key)", nil), ("AWS::S3::Bucket", "arn:aws:s3:::\(bucket)", owner)]
 }
 
-private func bucketOnly(_ bucket: String, owner: String?) -> [(String, String, String?)] { [("AWS::S3::Bucket", "arn:aws:s3:::\(bucket)", owner)] }
+private func bucketOnly(_ bucket: String,
+    owner: String?) -> [(String, String, String?)] { [("AWS::S3::Bucket", "arn:aws:s3:::\(bucket)", owner)] }
 
 private func s3(_ bucket: String, _ key: String) -> String {
     #"{"bucketName":"\#(bucket)","Host":"\#(bucket).s3.us-east-1.amazonaws.com","key":"\#(key)"}"#

@@ -81,9 +81,14 @@ public struct SampleScenario: Sendable {
         for day in 0..<Self.days {
             let date = Timestamp.day(Self.start + Int64(day) * 86_400)
             let ymd = date.split(separator: "-").joined(separator: "/")
-            let header = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id subnet-id instance-id pkt-srcaddr pkt-dstaddr region pkt-dst-aws-service flow-direction traffic-path"
+            let header = """
+                version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status vpc-id \
+                subnet-id instance-id pkt-srcaddr pkt-dstaddr region pkt-dst-aws-service flow-direction traffic-path
+                """
             let lines = flows.filter { $0.hasPrefix("#\(day) ") }.map { String($0.split(separator: " ", maxSplits: 1)[1]) }
-            let path = "AWSLogs/\(Self.org)/\(Self.prod)/vpcflowlogs/us-east-1/\(ymd)/\(Self.prod)_vpcflowlogs_us-east-1_fl-0123456789abcdef0_\(date.replacingDashes)T2355Z_\(Self.uniqueString("flow\(day)")).log.gz"
+            let id = Self.uniqueString("flow\(day)")
+            let file = "\(Self.prod)_vpcflowlogs_us-east-1_fl-0123456789abcdef0_\(date.replacingDashes)T2355Z_\(id)"
+            let path = "AWSLogs/\(Self.org)/\(Self.prod)/vpcflowlogs/us-east-1/\(ymd)/\(file).log.gz"
             result[path] = GzipEncoder.compress(Array((([header] + lines).joined(separator: "\n") + "\n").utf8))
         }
         result["exports/cloudwatch-logs-export-2026-11-07.jsonl"] = Array((export.joined(separator: "\n") + "\n").utf8)
@@ -149,25 +154,36 @@ public struct SampleScenario: Sendable {
         var out: [String] = []
         func flow(_ host: Host, _ dst: String, _ port: Int, service: String, path: Int, hour: Int, packets: Int, bytes: Int) {
             let start = dayStart + Int64(hour) * 3600 + Int64(rng.int(0..<3000))
-            out.append("#\(day) 5 \(Self.prod) \(host.eni) \(host.ip) \(dst) \(rng.int(32768..<60999)) \(port) 6 \(packets) \(bytes) \(start) \(start + 60) ACCEPT OK \(Self.vpc) \(host.subnet) \(host.instance) \(host.ip) \(dst) us-east-1 \(service) egress \(path)")
+            out.append("""
+                #\(day) 5 \(Self.prod) \(host.eni) \(host.ip) \(dst) \(rng.int(32768..<60999)) \(port) 6 \
+                \(packets) \(bytes) \(start) \(start + 60) ACCEPT OK \
+                \(Self.vpc) \(host.subnet) \(host.instance) \(host.ip) \(dst) us-east-1 \(service) egress \(path)
+                """)
         }
         let s3IPs = ["52.216.58.10", "52.217.40.66", "3.5.29.130", "54.231.201.17"]
         let ddbIPs = ["3.218.182.14", "52.94.24.33"]
         for hour in stride(from: 0, to: 24, by: 2) {
             for host in [Self.app1, Self.app2] {
-                flow(host, rng.pick(s3IPs), 443, service: "S3", path: 7, hour: hour, packets: rng.int(20..<80), bytes: rng.int(20_000..<90_000))
-                flow(host, rng.pick(ddbIPs), 443, service: "DYNAMODB", path: 7, hour: hour, packets: rng.int(10..<40), bytes: rng.int(4_000..<20_000))
+                flow(host, rng.pick(s3IPs), 443, service: "S3", path: 7, hour: hour, packets: rng.int(20..<80),
+                    bytes: rng.int(20_000..<90_000))
+                flow(host, rng.pick(ddbIPs), 443, service: "DYNAMODB", path: 7, hour: hour, packets: rng.int(10..<40),
+                    bytes: rng.int(4_000..<20_000))
             }
-            flow(Self.lambda, rng.pick(s3IPs), 443, service: "S3", path: 7, hour: hour, packets: rng.int(10..<30), bytes: rng.int(10_000..<40_000))
-            flow(Self.ecs, rng.pick(Self.sqsEndpointIPs), 443, service: "-", path: 1, hour: hour, packets: rng.int(10..<50), bytes: rng.int(3_000..<15_000))
+            flow(Self.lambda, rng.pick(s3IPs), 443, service: "S3", path: 7, hour: hour, packets: rng.int(10..<30),
+                bytes: rng.int(10_000..<40_000))
+            flow(Self.ecs, rng.pick(Self.sqsEndpointIPs), 443, service: "-", path: 1, hour: hour, packets: rng.int(10..<50),
+                bytes: rng.int(3_000..<15_000))
             // The batch host: heavy S3 traffic through the endpoint, and no CloudTrail request at all.
-            flow(Self.batch, rng.pick(s3IPs), 443, service: "S3", path: 7, hour: hour, packets: rng.int(2_000..<6_000), bytes: rng.int(2_000_000..<8_000_000))
+            flow(Self.batch, rng.pick(s3IPs), 443, service: "S3", path: 7, hour: hour, packets: rng.int(2_000..<6_000),
+                bytes: rng.int(2_000_000..<8_000_000))
         }
         // Amazon Linux package updates at 03:00 (anonymous reads of the AL2023 repository bucket).
         for host in [Self.app1, Self.app2] {
-            flow(host, rng.pick(s3IPs), 443, service: "S3", path: 7, hour: 3, packets: rng.int(500..<900), bytes: rng.int(600_000..<1_500_000))
+            flow(host, rng.pick(s3IPs), 443, service: "S3", path: 7, hour: 3, packets: rng.int(500..<900),
+                bytes: rng.int(600_000..<1_500_000))
         }
-        flow(Self.runner, rng.pick(s3IPs), 443, service: "S3", path: 7, hour: 10, packets: rng.int(200..<600), bytes: rng.int(300_000..<900_000))
+        flow(Self.runner, rng.pick(s3IPs), 443, service: "S3", path: 7, hour: 10, packets: rng.int(200..<600),
+            bytes: rng.int(300_000..<900_000))
         flow(Self.logs, rng.pick(s3IPs), 443, service: "S3", path: 7, hour: 2, packets: rng.int(50..<200), bytes: rng.int(50_000..<200_000))
         // The reporting host reaches an eu-west-1 bucket through the internet gateway.
         flow(Self.legacy, "52.218.20.30", 443, service: "S3", path: 8, hour: 23, packets: rng.int(40..<90), bytes: rng.int(40_000..<90_000))

@@ -62,14 +62,20 @@ public struct TrailRecordBuilder: Sendable {
         switch identity {
         case let .role(account, name, session):
             return """
-                {"type":"AssumedRole","principalId":"AROA\(account.prefix(8))EXAMPLE:\(session)","arn":"arn:\(partition):sts::\(account):assumed-role/\(name)/\(session)",\
+                {"type":"AssumedRole","principalId":"AROA\(account.prefix(8))EXAMPLE:\(session)",\
+                "arn":"arn:\(partition):sts::\(account):assumed-role/\(name)/\(session)",\
                 "accountId":"\(account)","accessKeyId":"ASIA\(account.suffix(8))EXAMPLE","sessionContext":{"sessionIssuer":{"type":"Role",\
-                "principalId":"AROA\(account.prefix(8))EXAMPLE","arn":"arn:\(partition):iam::\(account):role/\(name)","accountId":"\(account)",\
-                "userName":"\(name.split(separator: "/").last ?? "")"},"attributes":{"creationDate":"\(Timestamp.iso8601(time - 600))","mfaAuthenticated":"false"},\
+                "principalId":"AROA\(account.prefix(8))EXAMPLE","arn":"arn:\(partition):iam::\(account):role/\(name)",\
+                "accountId":"\(account)",\
+                "userName":"\(name.split(separator: "/").last ?? "")"},"attributes":{"creationDate":"\(Timestamp.iso8601(time - 600))",\
+                "mfaAuthenticated":"false"},\
                 "ec2RoleDelivery":"2.0"}}
                 """
         case let .user(account, name):
-            return #"{"type":"IAMUser","principalId":"AIDA\#(account.prefix(8))EXAMPLE","arn":"arn:\#(partition):iam::\#(account):user/\#(name)","accountId":"\#(account)","userName":"\#(name)"}"#
+            return #"""
+                {"type":"IAMUser","principalId":"AIDA\#(account.prefix(8))EXAMPLE",\#
+                "arn":"arn:\#(partition):iam::\#(account):user/\#(name)","accountId":"\#(account)","userName":"\#(name)"}
+                """#
         case .service(let service):
             return #"{"type":"AWSService","invokedBy":"\#(service)"}"#
         case .anonymous:
@@ -83,22 +89,28 @@ public struct TrailRecordBuilder: Sendable {
     public var json: String {
         var s = #"{"eventVersion":"1.10","userIdentity":"# + identityJSON
         s += #","eventTime":""# + Timestamp.iso8601(time) + #"","eventSource":""# + source + #"","eventName":""# + name
-        s += #"","awsRegion":""# + region + #"","sourceIPAddress":"# + JSONString.quote(sourceIP) + #","userAgent":"# + JSONString.quote(userAgent)
+        s += #"","awsRegion":""# + region + #"","sourceIPAddress":"# + JSONString.quote(sourceIP) + #","userAgent":"#
+            + JSONString.quote(userAgent)
         if let error { s += #","errorCode":"# + JSONString.quote(error.code) + #","errorMessage":"# + JSONString.quote(error.message) }
         s += #","requestParameters":"# + parameters + #","responseElements":null"#
         if source == "s3.amazonaws.com" && category == "Data" {
-            s += #","additionalEventData":{"SignatureVersion":"SigV4","CipherSuite":"TLS_AES_128_GCM_SHA256","bytesTransferredIn":0,"AuthenticationMethod":"AuthHeader","x-amz-id-2":"EXAMPLE+ID2","bytesTransferredOut":1024}"#
+            s += #"""
+                ,"additionalEventData":{"SignatureVersion":"SigV4","CipherSuite":"TLS_AES_128_GCM_SHA256","bytesTransferredIn":0,\#
+                "AuthenticationMethod":"AuthHeader","x-amz-id-2":"EXAMPLE+ID2","bytesTransferredOut":1024}
+                """#
         }
         s += #","requestID":""# + requestID + #"","eventID":""# + eventID + #"","readOnly":"# + (readOnly ? "true" : "false")
         if !resources.isEmpty {
             s += #","resources":["# + resources.map { r in
-                #"{"type":""# + r.type + #"","ARN":"# + JSONString.quote(r.arn) + (r.account.map { #","accountId":""# + $0 + #"""# } ?? "") + "}"
+                let account = r.account.map { #","accountId":""# + $0 + #"""# } ?? ""
+                return #"{"type":""# + r.type + #"","ARN":"# + JSONString.quote(r.arn) + account + "}"
             }.joined(separator: ",") + "]"
         }
         s += #","eventType":"AwsApiCall","managementEvent":"# + (category == "Management" ? "true" : "false")
         s += #","recipientAccountId":""# + recipient + #"""#
         if let endpoint { s += #","vpcEndpointId":""# + endpoint.id + #"","vpcEndpointAccountId":""# + endpoint.account + #"""# }
-        s += #","eventCategory":""# + category + #"","tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","clientProvidedHostHeader":"s3.us-east-1.amazonaws.com"}}"#
+        s += #","eventCategory":""# + category + #"","tlsDetails":{"tlsVersion":"TLSv1.3","cipherSuite":"TLS_AES_128_GCM_SHA256","#
+            + #""clientProvidedHostHeader":"s3.us-east-1.amazonaws.com"}}"#
         return s
     }
 }

@@ -1,5 +1,6 @@
 import AWSModel
 import IAMPolicy
+import Inventory
 
 /// A group of logged requests a draft decided differently than the window did.
 public struct ReplayMismatch: Sendable, Hashable, Codable {
@@ -167,7 +168,8 @@ enum Replay {
         // Denied requests the draft would allow: not a failure (another policy denied them), but said.
         var result = ReplayResult()
         func mismatch(_ a: ObservedAccess, _ r: EvaluationResult) -> ReplayMismatch {
-            ReplayMismatch(principal: a.principal.arn, action: a.access.action.description, resource: a.access.resource.text, requests: a.count,
+            ReplayMismatch(principal: a.principal.arn, action: a.access.action.description, resource: a.access.resource.text,
+                requests: a.count,
                            decision: r.decision.rawValue, statements: r.matchedStatements)
         }
         for access in authorized {
@@ -179,7 +181,9 @@ enum Replay {
         for access in denied {
             result.deniedRequests += access.count
             let r = policy.evaluate(context(access, vpc: vpc(access), organization: organization, trusted: trusted, facts: facts))
-            if r.decision == .allow { result.deniedNowAllowed.append(mismatch(access, r)) } else { result.deniedStillRefused += access.count }
+            if r.decision == .allow {
+                result.deniedNowAllowed.append(mismatch(access, r)) } else { result.deniedStillRefused += access.count
+            }
         }
         return result
     }

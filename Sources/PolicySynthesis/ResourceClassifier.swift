@@ -36,7 +36,9 @@ struct ResourceClassifier: Sendable {
         var owner: AccountID?
         if let bucket = arn.s3BucketName {
             if let owned = ourBuckets[bucket], trusted.contains(owned) || owned.rawValue.isEmpty { return .trusted(owned) }
-            if let entry = awsOwnedCache.value("\(bucket) \(region)", { catalog.entry(bucket: bucket, region: region) }) { return .awsOwned(entry) }
+            if let entry = awsOwnedCache.value("\(bucket) \(region)", { catalog.entry(bucket: bucket, region: region) }) {
+                return .awsOwned(entry)
+            }
             // The owner the inventory knows wins over the one a record claims (a trail writer chooses the record).
             owner = ourBuckets[bucket] ?? access.resourceAccount
         } else {

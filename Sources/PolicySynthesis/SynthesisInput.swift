@@ -1,4 +1,5 @@
 public import AWSModel
+public import Inventory
 
 /// How object keys are generalized in drafts.
 public enum Granularity: String, Sendable, CaseIterable, Codable {
@@ -33,7 +34,7 @@ public struct SynthesisOptions: Sendable {
     /// Principals a bucket lock exempts for the bucket-policy actions (`--admin-principal`), so that the
     /// policy can still be changed and rolled back.
     public var adminPrincipals: [String] = []
-    /// The AWS CLI profile `apply.sh` and `rollback.sh` use per account (`--profile-map`, ``ProfileMap``);
+    /// The AWS CLI profile `apply.sh` and `rollback.sh` use per account (`--profile-map`, read by `Reporting.ProfileMap`);
     /// an account without one uses the default credentials. Either way each account's block checks them first.
     public var profiles: [AccountID: String] = [:]
     /// What bucket locks name as the expected network (`--lock-scope`).
@@ -81,7 +82,8 @@ public struct SynthesisInput: Sendable {
 
     /// An input; everything but the observed requests may be empty.
     public init(observed: [ObservedAccess], flows: [ObservedFlow] = [], sources: [ObservedSource] = [],
-                eventCategories: [EventCategoryCount] = [], inventory: Inventory = Inventory(), options: SynthesisOptions = SynthesisOptions(),
+                eventCategories: [EventCategoryCount] = [], inventory: Inventory = Inventory(),
+                options: SynthesisOptions = SynthesisOptions(),
                 rejectedRecords: Int64 = 0) {
         self.rejectedRecords = rejectedRecords
         self.observed = observed

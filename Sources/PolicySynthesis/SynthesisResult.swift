@@ -1,5 +1,6 @@
 public import AWSModel
 public import IAMPolicy
+public import Inventory
 
 /// A resource reached successfully from outside the trusted accounts (or by a principal outside them):
 /// not allowed by the drafts until a human decides.
@@ -116,8 +117,6 @@ public struct EndpointResult: Sendable {
     public var principals: [String]
     /// The current policy's statements, their actions used, unused and not observable.
     public var usage: [StatementUsage]
-    /// The draft against the current policy, statement by statement.
-    public var diff: String
     /// With `--holdout-days`: what the draft, learned without the last days, does to them.
     public var backtest: Backtest?
     /// The evidence the draft's kind needs, each item proven, missing or contradicted.
@@ -161,8 +160,6 @@ public struct BucketResult: Sendable {
     public var grantCheck = GrantCheck()
     /// How the draft was made to fit the size limit, or that it could not be.
     public var notes: [Diagnostic] = []
-    /// The draft against the current policy.
-    public var diff: String
     /// Endpoints that reached the bucket but are not shown to be the user's: never in the lock.
     public var foreignEndpoints: [String] = []
     /// Callers outside the expected endpoints the lock does not exempt (another account's principal, a
@@ -202,6 +199,9 @@ public struct SynthesisResult: Sendable {
     public var awsOwned: [AWSOwnedUse]
     /// Requests that were not authorized: never permissions.
     public var denials: [Denial]
+    /// Of ``denials``, the writes to S3 buckets outside the trusted accounts (or of no known owner): possible
+    /// exfiltration attempts, first seen first.
+    public var possibleExfiltration: [Denial] = []
     /// The accounts taken as ours.
     public var trustedAccounts: [AccountID]
     /// What synthesis assumed, said out loud.

@@ -1,6 +1,7 @@
 public import AWSModel
 public import IAMPolicy
 import Dispatch
+import Inventory
 
 /// Turns observed usage and the inventory into draft endpoint and bucket policies, with the replay,
 /// the diff, unused permissions, the review list and the flow findings. Pure: values in, values out.
@@ -24,28 +25,35 @@ public enum Synthesizer {
     /// endpoint), on the thread that drafts it: the endpoints are drafted side by side.
     public static func synthesize(_ input: SynthesisInput, catalog: AWSOwnedCatalog = .shared,
                                   actions: ActionCatalog = .shared,
-                                  progress: @Sendable (_ done: Int, _ total: Int, _ endpoint: VPCEndpointID) -> Void = { _, _, _ in }) -> SynthesisResult {
+                                  progress: @Sendable (_ done: Int, _ total: Int, _ endpoint: VPCEndpointID) -> Void = { _, _, _ in
+                                      }) -> SynthesisResult {
         let inventory = input.inventory
         let trust = TrustedAccounts.resolve(input)
         var assumptions = [trust.assumption,
-                           Diagnostic("tls-assumed", .note, "requests in the logs were made over TLS (aws:SecureTransport is true in the replay)")]
+                           Diagnostic(.tlsAssumed, .note,
+                               "requests in the logs were made over TLS (aws:SecureTransport is true in the replay)")]
         if inventory.organizationID == nil {
-            assumptions.append(Diagnostic("organization-unknown", .note, "the organization id is unknown: conditions on aws:PrincipalOrgID and aws:ResourceOrgID are unevaluable in the replay"))
+            assumptions.append(Diagnostic(.organizationUnknown, .note, """
+                the organization id is unknown: conditions on aws:PrincipalOrgID and aws:ResourceOrgID are unevaluable in the replay
+                """))
         }
         let classifier = ResourceClassifier(trusted: trust.accounts, ourBuckets: inventory.buckets, catalog: catalog,
                                             allowed: input.options.allowedResources)
         for file in input.failedFiles {
             let said: Message = "\(value: file.path) could not be read (\(file.reason)): "
-            assumptions.append(Diagnostic("file-not-read", .error, said + "every draft of its account and Region is unproven"))
+            assumptions.append(Diagnostic(.fileNotRead, .error, said + "every draft of its account and Region is unproven"))
         }
         let directory = EndpointDirectory(input, trust: trust)
         let matched = Set(inventory.buckets.keys).union(input.observed.compactMap(\.access.resource.s3BucketName))
         for bucket in inventory.bucketPolicies.keys.sorted() where !matched.contains(bucket) {
-            assumptions.append(Diagnostic("policy-matches-no-bucket", .warning, "the bucket policy for \(value: bucket) matches no bucket in the inventory or the logs: not used (the file name must be the bucket name)"))
+            assumptions.append(Diagnostic(.policyMatchesNoBucket, .warning, """
+                the bucket policy for \(value: bucket) matches no bucket in the inventory or the logs: not used (the file name must be \
+                the bucket name)
+                """))
         }
         for (id, why) in directory.notShownYours.sorted(by: { $0.key < $1.key }) {
             let said: Message = "\(value: id.rawValue) is not shown to be yours (\(why)): "
-            assumptions.append(Diagnostic("endpoint-not-shown-yours", .note, said + "no draft, and no bucket lock answers it"))
+            assumptions.append(Diagnostic(.endpointNotShownYours, .note, said + "no draft, and no bucket lock answers it"))
         }
         let placedFlows = input.ipRanges?.place(input.flows) ?? input.flows
         let flows = FlowEvidence.analyze(placedFlows, FlowEvidence.Context(
@@ -55,7 +63,8 @@ public enum Synthesizer {
 
         // The endpoints' drafts are independent of each other and of the bucket locks: they are made side
         // by side on the cores there are, and taken in the endpoints' order.
-        struct Drafted: Sendable { var diagnostics: [Diagnostic]; var review: [ReviewItem]; var owned: [AWSOwnedUse]; var result: EndpointResult }
+        struct Drafted: Sendable {
+            var diagnostics: [Diagnostic]; var review: [ReviewItem]; var owned: [AWSOwnedUse]; var result: EndpointResult }
         let split = NotEnforceable.split(directory.sorted, inventory: inventory, observed: directory.observed, table: .shared)
         let endpoints = split.drafted, granularity = input.options.granularity, foldedExact = input.foldedExact
         let organization = inventory.organizationID
@@ -68,26 +77,33 @@ public enum Synthesizer {
             let endpoint = endpoints[index]
             progress(index, endpoints.count, endpoint.id)
             let context = EndpointContext(endpoint: endpoint, region: directory.region(endpoint), service: directory.service(endpoint),
-                                          accesses: VersionedDeletes.adding(to: directory.observed[endpoint.id] ?? []), trusted: trust.accounts,
+                                          accesses: VersionedDeletes.adding(to: directory.observed[endpoint.id] ?? []),
+                                          trusted: trust.accounts,
                                           organization: organization, dataEventServices: dataEventServices,
                                           foldedExact: foldedExact.contains(endpoint.id), answers: input.policyAnswers)
             var diagnostics: [Diagnostic] = []
             if endpoint.service == nil {
-                diagnostics.append(Diagnostic("endpoint-not-in-inventory", .warning,
-                                              "\(endpoint.id): not in the inventory; service \(value: context.service) and Region \(value: context.region) taken from its events"))
+                diagnostics.append(Diagnostic(.endpointNotInInventory, .warning,
+                                              """
+                                                  \(endpoint.id): not in the inventory; service \(value: context.service) and Region \
+                                                  \(value: context.region) taken from its events
+                                                  """))
             }
             if let partition = Partition.of(region: context.region), !catalog.partitions.contains(partition) {
-                diagnostics.append(Diagnostic("aws-owned-unknown-in-partition", .note, """
+                diagnostics.append(Diagnostic(.awsOwnedUnknownInPartition, .note, """
                     \(endpoint.id): the catalog of AWS-owned buckets documents none in partition \(value: partition) \
                     (Region \(value: context.region)): no bucket is taken as AWS-owned, requests to them go to review
                     """))
             }
             if endpoint.policy == nil {
-                diagnostics.append(Diagnostic("current-policy-assumed", .warning, "\(endpoint.id): no current policy in the inventory; assumed the default (allow everything)"))
+                diagnostics.append(
+                    Diagnostic(.currentPolicyAssumed, .warning,
+                    "\(endpoint.id): no current policy in the inventory; assumed the default (allow everything)"))
             }
             let triage = AccessTriage.split(context.accesses, endpoint: endpoint.id, region: context.region, classifier: classifier,
                                             trusted: trust.accounts, actions: actions)
-            let grants = AWSOwnedGrants.make(endpoint: endpoint, region: context.region, draftable: triage.draftable, flows: flows, catalog: catalog)
+            let grants = AWSOwnedGrants.make(endpoint: endpoint, region: context.region, draftable: triage.draftable, flows: flows,
+                catalog: catalog)
             let result = draft(context, triage, grants, granularity: granularity, actions: actions)
             // An inferred bucket the current policy already refuses was left out of the draft: not listed as allowed.
             let granted = Set(result.draft.statements.flatMap { $0.resource?.patterns ?? [] })
@@ -106,9 +122,12 @@ public enum Synthesizer {
             results.append(one.result)
         }
 
-        let denials = input.observed.filter { !$0.outcome.wasAuthorized }.map {
-            Denial(endpoint: $0.endpoint?.rawValue, principal: $0.principal.arn, action: $0.access.action.description, resource: $0.access.resource.text,
-                   errorCode: $0.errorCode, owner: ($0.access.resourceAccount ?? $0.access.resource.s3BucketName.flatMap { inventory.buckets[$0] })?.rawValue,
+        let denied = input.observed.filter { !$0.outcome.wasAuthorized }
+        let denials = denied.map {
+            Denial(endpoint: $0.endpoint?.rawValue, principal: $0.principal.arn, action: $0.access.action.description,
+                resource: $0.access.resource.text,
+                   errorCode: $0.errorCode,
+                   owner: ($0.access.resourceAccount ?? $0.access.resource.s3BucketName.flatMap { inventory.buckets[$0] })?.rawValue,
                    byEndpointPolicy: $0.outcome == .deniedByEndpointPolicy, outcome: $0.outcome, requests: $0.count,
                    firstSeen: $0.firstSeen, lastSeen: $0.lastSeen)
         }
@@ -130,11 +149,15 @@ public enum Synthesizer {
                                                networkOnly: NetworkOnlyGrants.actions(observed), seen))
         }
         for i in buckets.indices { buckets[i].judge(Verdicts.bucket(buckets[i], seen)) }
-        var result = SynthesisResult(endpoints: results, buckets: buckets, review: review.sorted { ($0.endpoint, $0.resource, $0.principal) < ($1.endpoint, $1.resource, $1.principal) },
-                                     awsOwned: Array(Set(owned)).sorted { ($0.endpoint, $0.bucket, $0.evidence) < ($1.endpoint, $1.bucket, $1.evidence) },
-                                     denials: denials, trustedAccounts: trust.accounts.sorted(), assumptions: assumptions + inventory.diagnostics,
+        var result = SynthesisResult(endpoints: results, buckets: buckets,
+            review: review.sorted { ($0.endpoint, $0.resource, $0.principal) < ($1.endpoint, $1.resource, $1.principal) },
+                                     awsOwned: Array(Set(owned))
+                                     .sorted { ($0.endpoint, $0.bucket, $0.evidence) < ($1.endpoint, $1.bucket, $1.evidence) },
+                                     denials: denials, trustedAccounts: trust.accounts.sorted(), assumptions: assumptions
+                                     + inventory.diagnostics,
                                      flows: flows, options: input.options)
         result.notEnforceable = split.notEnforceable
+        result.possibleExfiltration = PossibleExfiltration.find(zip(denied, denials), trusted: trust.accounts, actions: actions)
         result.perimeter = OrganizationPerimeter.build(input, directory: directory, trusted: trust.accounts)
         result.rejectedRecords = input.rejectedRecords
         result.dailyRequests = input.dailyRequests
@@ -192,7 +215,10 @@ public enum Synthesizer {
         var fitted = EndpointDraft.fit(builder, items, granularity: granularity, limit: endpointPolicyLimit)
         fitted.notes += networkNotes
         if c.foldedExact {
-            fitted.coarsened.insert(Diagnostic("coarsened", .note, "object keys generalized to prefixes as they were read: their distinct ARNs exceed \(AccessFolding.exactTextLimit) characters, more than an exact draft of \(endpointPolicyLimit) can hold"), at: 0)
+            fitted.coarsened.insert(Diagnostic(.coarsened, .note, """
+                object keys generalized to prefixes as they were read: their distinct ARNs exceed \
+                \(AccessFolding.exactTextLimit) characters, more than an exact draft of \(endpointPolicyLimit) can hold
+                """), at: 0)
         }
         let authorized = items[..<logged].map(\.0)
         let first = authorized.map(\.firstSeen).filter { $0 > 0 }.min(), last = authorized.map(\.lastSeen).max()
@@ -204,12 +230,13 @@ public enum Synthesizer {
         let usage = UnusedPermissions.report(current, services: services, authorized: authorized, denied: triage.denied,
                                              dataEventServices: c.dataEventServices, catalog: actions)
         return EndpointResult(
-            endpoint: c.endpoint, region: c.region, service: c.service, draft: fitted.document, current: current, currentKnown: currentKnown,
-            evidence: fitted.evidence, statementPrincipals: fitted.principals, coarsened: fitted.coarsened, notes: fitted.notes, size: fitted.size, replay: replay,
+            endpoint: c.endpoint, region: c.region, service: c.service, draft: fitted.document, current: current,
+                currentKnown: currentKnown,
+            evidence: fitted.evidence, statementPrincipals: fitted.principals, coarsened: fitted.coarsened, notes: fitted.notes,
+            size: fitted.size, replay: replay,
             grantCheck: GrantCheck.run(fitted.document, principals: fitted.principals, current: compiledCurrent, currentDocument: current,
                                        endpoint: c.endpoint),
-            historyDays: historyDays, requests: c.accesses.reduce(0) { $0 + $1.count }, principals: Array(Set(c.accesses.map(\.principal.arn))).sorted(), usage: usage,
-            diff: PolicyDiff.render(currentKnown ? .current(current) : .assumedDefault(current), draft: fitted.document,
-                                    name: "\(c.endpoint.id).json"))
+            historyDays: historyDays, requests: c.accesses.reduce(0) { $0 + $1.count },
+            principals: Array(Set(c.accesses.map(\.principal.arn))).sorted(), usage: usage)
     }
 }

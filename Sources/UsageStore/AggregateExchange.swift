@@ -72,19 +72,23 @@ extension UsageStore {
             var fileIDs: [String: Int64] = [:]
             for f in fileRows {
                 guard let hash = f["hash"]?.string, let path = f["path"]?.string else { continue }
-                if try Row.fetchOne(db, sql: "SELECT path FROM file WHERE content_hash = ? AND outcome = 'ingested'", arguments: [hash]) != nil {
+                if try Row.fetchOne(db, sql: "SELECT path FROM file WHERE content_hash = ? AND outcome = 'ingested'", arguments: [hash])
+                    != nil {
                     throw StoreError(message: "`\(path)` is already in the store: loading these aggregates would count it twice")
                 }
                 fileIDs[path] = try statements.insertLedger(db, Ledger(
-                    path: path, size: try Self.amount(f, "size"), hash: hash, kind: f["kind"]?.string ?? "unrecognized", note: f["note"]?.string,
-                    events: try Self.amount(f, "events"), duplicates: try Self.amount(f, "duplicates"), flowRecords: try Self.amount(f, "flowRecords"),
+                    path: path, size: try Self.amount(f, "size"), hash: hash, kind: f["kind"]?.string ?? "unrecognized",
+                        note: f["note"]?.string,
+                    events: try Self.amount(f, "events"), duplicates: try Self.amount(f, "duplicates"),
+                    flowRecords: try Self.amount(f, "flowRecords"),
                     rejects: try Self.amount(f, "rejects"), skipped: try Self.amount(f, "skipped"), bytes: try Self.amount(f, "bytes")))
                 load.files += 1
                 load.events = load.events.addingSaturated(try Self.amount(f, "events"))
             }
             // The grouped tables part file by part file: memory holds one part, not the aggregates.
             for table in AggregateExchange.tables.dropFirst() {
-                try Self.forEachPart(folder, table) { rows in load.rows += try insert(table, rows, groups: groups, files: fileIDs, db, statements) }
+                try Self.forEachPart(folder, table) { rows in
+                    load.rows += try insert(table, rows, groups: groups, files: fileIDs, db, statements) }
             }
             return load
         }
@@ -100,7 +104,8 @@ extension UsageStore {
             for row in rows {
                 let k = row["k"]?.elements.compactMap(\.string) ?? []
                 guard k.count == 14 else { throw StoreError(message: "an access row without its 14 keys") }
-                access[AccessKey(k)] = AccessCounts(count: try Self.amount(row, "count"), first: try Self.amount(row, "first"), last: try Self.amount(row, "last"),
+                access[AccessKey(k)] = AccessCounts(count: try Self.amount(row, "count"), first: try Self.amount(row, "first"),
+                    last: try Self.amount(row, "last"),
                                                     sample: row["sample"]?.string.flatMap { $0.isEmpty ? nil : $0 })
             }
             try statements.insertAccess(db, file: groups, access)
@@ -131,7 +136,8 @@ extension UsageStore {
             let flows = try rows.map { row throws -> ObservedFlow in
                 let k = row["k"]?.elements.compactMap(\.string) ?? []
                 guard k.count == 12 else { throw StoreError(message: "a flow row without its 12 keys") }
-                return ObservedFlow(day: k[0], interfaceID: k[1], instanceID: k[2], vpcID: k[3], sourceAddress: k[4], destinationAddress: k[5],
+                return ObservedFlow(day: k[0], interfaceID: k[1], instanceID: k[2], vpcID: k[3], sourceAddress: k[4],
+                    destinationAddress: k[5],
                                     destinationPort: Int(k[6]) ?? 0, proto: Int(k[7]) ?? 0, action: k[8], trafficPath: Int(k[9]) ?? 0,
                                     destinationService: k[10], flowDirection: k[11], records: try Self.amount(row, "records"),
                                     packets: try Self.amount(row, "packets"), bytes: try Self.amount(row, "bytes"),
@@ -141,8 +147,10 @@ extension UsageStore {
             return flows.count
         case "rejects":
             for r in rows {
-                try statements.insertReject(file: files[r["path"]?.string ?? ""] ?? groups, code: r["code"]?.string ?? "", line: r["line"]?.int64,
-                                            offset: r["offset"]?.int64, reason: r["reason"]?.string ?? "", excerpt: r["excerpt"]?.string ?? "")
+                try statements.insertReject(file: files[r["path"]?.string ?? ""] ?? groups, code: r["code"]?.string ?? "",
+                    line: r["line"]?.int64,
+                                            offset: r["offset"]?.int64, reason: r["reason"]?.string ?? "", excerpt: r["excerpt"]?.string
+                                            ?? "")
             }
             return 0
         case "events", "network":
@@ -150,7 +158,8 @@ extension UsageStore {
             return 0
         default:   // skipped
             for r in rows {
-                try statements.insertSkipped(file: files[r["path"]?.string ?? ""] ?? groups, reason: r["reason"]?.string ?? "", count: try Self.amount(r, "count"))
+                try statements.insertSkipped(file: files[r["path"]?.string ?? ""] ?? groups, reason: r["reason"]?.string ?? "",
+                    count: try Self.amount(r, "count"))
             }
             return 0
         }
@@ -182,14 +191,16 @@ extension UsageStore {
     /// Calls `body` with the rows of each JSON-lines part file of `table`, in name order.
     static func forEachPart(_ folder: String, _ table: String, _ body: ([JSONValue]) throws -> Void) throws(StoreError) {
         let dir = folder + "/" + table
-        let parts = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { !$0.hasPrefix(".") && !$0.hasPrefix("_") }.sorted()
+        let parts = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { !$0.hasPrefix(".") && !$0.hasPrefix("_") }
+            .sorted()
         for part in parts {
             let path = dir + "/" + part
             guard let data = FileManager.default.contents(atPath: path) else { throw StoreError(message: "cannot read `\(path)`") }
             let bytes = [UInt8](data)
             let sequence = JSONParser.parseSequence(bytes)
             if let error = sequence.errors.first {
-                throw StoreError(message: "`\(path)` line \(JSONDocument.lineAndColumn(of: error.offset, in: bytes).line): \(error.message)")
+                throw StoreError(
+                    message: "`\(path)` line \(JSONDocument.lineAndColumn(of: error.offset, in: bytes).line): \(error.message)")
             }
             do { try body(sequence.document.values) } catch let error as StoreError {
                 throw StoreError(message: "`\(path)`: \(error.message)")

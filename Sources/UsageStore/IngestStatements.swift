@@ -31,7 +31,8 @@ struct IngestStatements {
         }
         counts = FastStatement(try db.cachedStatement(sql: "UPDATE file SET events = ?, duplicate_events = ? WHERE id = ?"))
         ledger = FastStatement(try db.cachedStatement(sql: """
-            INSERT INTO file(path, size, content_hash, kind, outcome, note, events, duplicate_events, flow_records, rejects, skipped, decompressed_bytes)
+            INSERT INTO file(path, size, content_hash, kind, outcome, note, events, duplicate_events, flow_records, rejects, skipped, \
+            decompressed_bytes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """))
         access = FastStatement(try db.cachedStatement(sql: """
@@ -61,7 +62,8 @@ struct IngestStatements {
                              dst_service, flow_direction, records, packets, bytes, first_seen, last_seen)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """))
-        reject = try db.cachedStatement(sql: "INSERT INTO reject(file_id, code, line, byte_offset, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?)")
+        reject = try db.cachedStatement(
+            sql: "INSERT INTO reject(file_id, code, line, byte_offset, reason, excerpt) VALUES (?, ?, ?, ?, ?, ?)")
         skip = try db.cachedStatement(sql: "INSERT INTO skipped(file_id, reason, count) VALUES (?, ?, ?)")
     }
 
@@ -121,7 +123,8 @@ struct IngestStatements {
     @discardableResult
     func insertLedger(_ db: Database, _ l: UsageStore.Ledger) throws -> Int64 {
         ledger.bind(l.path); ledger.bind(l.size); ledger.bind(l.hash); ledger.bind(l.kind); ledger.bind(l.outcome); ledger.bind(l.note)
-        ledger.bind(l.events); ledger.bind(l.duplicates); ledger.bind(l.flowRecords); ledger.bind(l.rejects); ledger.bind(l.skipped); ledger.bind(l.bytes)
+        ledger.bind(l.events); ledger.bind(l.duplicates); ledger.bind(l.flowRecords); ledger.bind(l.rejects); ledger.bind(
+            l.skipped); ledger.bind(l.bytes)
         try ledger.run(db)
         return db.lastInsertedRowID
     }
@@ -202,7 +205,10 @@ struct IngestStatements {
 
     /// A file's rejects and skipped counts.
     func insertRejects(_ db: Database, file: Int64, _ rejects: [Reject], skipped: [String: Int64]) throws {
-        for r in rejects { try insertReject(file: file, code: r.code.rawValue, line: r.line.map(Int64.init), offset: r.byteOffset, reason: r.reason, excerpt: r.excerpt) }
+        for r in rejects {
+            try insertReject(file: file, code: r.code.rawValue, line: r.line.map(Int64.init), offset: r.byteOffset, reason: r.reason,
+                excerpt: r.excerpt)
+        }
         for (reason, count) in skipped.sorted(by: { $0.key < $1.key }) { try insertSkipped(file: file, reason: reason, count: count) }
     }
 

@@ -334,8 +334,9 @@ public struct IngestPipeline: Sendable {
         summary.flowRecords += file.flowRecords
         summary.rejects += Int(file.rejectCount)
         if file.unstoredRejects > 0 {
-            summary.rejectsByCode["not-stored", default: 0] += Int(file.unstoredRejects)
-            summary.rejectExamples["not-stored"] = "rejects beyond the first \(ParsedFile.rejectDetailLimit) of a file: counted, not stored"
+            let code = Diagnostic.Code.notStored.rawValue
+            summary.rejectsByCode[code, default: 0] += Int(file.unstoredRejects)
+            summary.rejectExamples[code] = "rejects beyond the first \(ParsedFile.rejectDetailLimit) of a file: counted, not stored"
         }
         for r in file.rejects {
             let code = r.code.rawValue
@@ -348,7 +349,8 @@ public struct IngestPipeline: Sendable {
         summary.rejects += result.conflicts
         if result.conflicts > 0 { summary.rejectsByCode[UsageStore.conflictCode, default: 0] += result.conflicts }
         for (reason, count) in file.skippedRecords { summary.skippedRecordsByReason[reason, default: 0] += count }
-        logger.debug("ingested log file", metadata: ["file.path": "\(file.path)", "records.count": "\(result.events + Int(file.flowRecords))"])
+        logger.debug("ingested log file",
+            metadata: ["file.path": "\(file.path)", "records.count": "\(result.events + Int(file.flowRecords))"])
     }
 
 }

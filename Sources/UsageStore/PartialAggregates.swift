@@ -106,7 +106,8 @@ public struct PartialAggregates {
             "{\"k\":\(AggregateExchange.array([k.day, k.endpoint, k.principal, k.session, k.sourceIP, k.userAgent, k.outcome])),"
                 + "\(counts(c)),\"in\":\(c.bytesIn),\"out\":\(c.bytesOut),\"seen\":\(seen[k, default: 0])}"
         }
-        let categories = self.categories.filter { $0.value != 0 }.map { text, n in "{\"category\":\(JSONString.quote(text.text)),\"count\":\(n)}" }
+        let categories = self.categories.filter { $0.value != 0 }
+            .map { text, n in "{\"category\":\(JSONString.quote(text.text)),\"count\":\(n)}" }
         let flows = self.flows.filter { $0.value.records != 0 || $0.value.packets != 0 || $0.value.bytes != 0 }.map { key, s in
             "{\"k\":\(String(decoding: key, as: UTF8.self)),\"records\":\(s.records),\"packets\":\(s.packets),\"bytes\":\(s.bytes),"
                 + "\"first\":\(s.first),\"last\":\(s.last)}"
@@ -117,7 +118,9 @@ public struct PartialAggregates {
     /// A file's rows of the per-file tables, named `name` (its path or URI where the engine found it).
     public static func fileRows(_ file: ParsedFile, name: String) -> FileRows {
         let path = "\"path\":\(JSONString.quote(name))"
-        let row = "{\(path),\"hash\":\(JSONString.quote(file.contentHash)),\"size\":\(file.size),\"kind\":\(JSONString.quote(file.kind.rawValue)),"
+        let row = """
+            {\(path),\"hash\":\(JSONString.quote(file.contentHash)),\"size\":\(file.size),\"kind\":\(JSONString.quote(file.kind.rawValue)),
+            """
             + "\"note\":\(file.note.map(JSONString.quote) ?? "null"),\"events\":\(file.events.count),\"flowRecords\":\(file.flowRecords),"
             + "\"rejects\":\(file.rejectCount),\"skipped\":\(file.skippedRecords.values.reduce(0, +)),\"bytes\":\(file.decompressedBytes)}"
         let events = file.events.compactMap { event in
@@ -130,9 +133,13 @@ public struct PartialAggregates {
         }
         let rejects = file.rejects.map { r in
             "{\(path),\"code\":\(JSONString.quote(r.code.rawValue)),\"line\":\(r.line.map(String.init) ?? "null"),"
-                + "\"offset\":\(r.byteOffset.map(String.init) ?? "null"),\"reason\":\(JSONString.quote(r.reason)),\"excerpt\":\(JSONString.quote(r.excerpt))}"
+                + """
+                    \"offset\":\(r.byteOffset.map(String.init) ?? "null"),\"reason\":\(JSONString.quote(r.reason)),\
+                    \"excerpt\":\(JSONString.quote(r.excerpt))}
+                    """
         }
-        let skipped = file.skippedRecords.sorted { $0.key < $1.key }.map { "{\(path),\"reason\":\(JSONString.quote($0.key)),\"count\":\($0.value)}" }
+        let skipped = file.skippedRecords.sorted { $0.key < $1.key }
+            .map { "{\(path),\"reason\":\(JSONString.quote($0.key)),\"count\":\($0.value)}" }
         return FileRows(file: row, events: events, network: networkRows(file, path: path), rejects: rejects, skipped: skipped)
     }
 
@@ -204,7 +211,8 @@ extension EventDigest {
 extension AccessKey {
     /// The 14 fields in the table's order (as ``init(_:)`` reads them).
     var fields: [String] {
-        [day, endpoint, endpointAccount, principalARN, principalKind, principalAccount, action, resource, resourceAccount, outcome, errorCode,
+        [day, endpoint, endpointAccount, principalARN, principalKind, principalAccount, action, resource, resourceAccount, outcome,
+            errorCode,
          eventSource, region, recipientAccount]
     }
 }

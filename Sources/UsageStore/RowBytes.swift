@@ -41,7 +41,8 @@ extension UsageStore {
                 case SQLITE_FLOAT: append(word: sqlite3_column_double(statement, column).bitPattern)
                 case SQLITE_NULL: break
                 default:
-                    let start = type == SQLITE_BLOB ? sqlite3_column_blob(statement, column) : UnsafeRawPointer(sqlite3_column_text(statement, column))
+                    let start = type == SQLITE_BLOB ? sqlite3_column_blob(statement, column)
+                        : UnsafeRawPointer(sqlite3_column_text(statement, column))
                     appendCounted(UnsafeRawBufferPointer(start: start, count: Int(sqlite3_column_bytes(statement, column))))
                 }
             }
@@ -63,8 +64,10 @@ extension UsageStore {
         /// shorter one first where one begins the other).
         static func sqlOrder(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
             var i = 0, j = 0
-            func rank(_ type: Int32) -> Int { type == SQLITE_NULL ? 0 : type == SQLITE_INTEGER || type == SQLITE_FLOAT ? 1 : type == SQLITE_TEXT ? 2 : 3 }
-            func word(_ data: UnsafeRawBufferPointer, _ at: Int) -> UInt64 { UInt64(littleEndian: data.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
+            func rank(_ type: Int32) -> Int { type == SQLITE_NULL ? 0 : type == SQLITE_INTEGER || type == SQLITE_FLOAT ? 1 : type
+                == SQLITE_TEXT ? 2 : 3 }
+            func word(_ data: UnsafeRawBufferPointer,
+                _ at: Int) -> UInt64 { UInt64(littleEndian: data.loadUnaligned(fromByteOffset: at, as: UInt64.self)) }
             while i < a.count, j < b.count {
                 let ta = Int32(a[i]), tb = Int32(b[j])
                 i += 1
@@ -79,7 +82,8 @@ extension UsageStore {
                         let (x, y) = (Int64(bitPattern: wa), Int64(bitPattern: wb))
                         if x != y { return x < y }
                     } else {
-                        func number(_ w: UInt64, _ t: Int32) -> Double { t == SQLITE_INTEGER ? Double(Int64(bitPattern: w)) : Double(bitPattern: w) }
+                        func number(_ w: UInt64, _ t: Int32) -> Double { t == SQLITE_INTEGER ? Double(Int64(bitPattern: w))
+                            : Double(bitPattern: w) }
                         let (x, y) = (number(wa, ta), number(wb, tb))
                         if x != y { return x < y }
                     }

@@ -41,7 +41,8 @@ struct AccessKey: Hashable, Sendable {
     /// A key from its 14 fields in the table's order (as the aggregate exchange writes them).
     init(_ k: [String]) {
         (day, endpoint, endpointAccount, principalARN, principalKind, principalAccount, action) = (k[0], k[1], k[2], k[3], k[4], k[5], k[6])
-        (resource, resourceAccount, outcome, errorCode, eventSource, region, recipientAccount) = (k[7], k[8], k[9], k[10], k[11], k[12], k[13])
+        (resource, resourceAccount, outcome, errorCode, eventSource, region, recipientAccount) = (k[7], k[8], k[9], k[10], k[11], k[12],
+            k[13])
     }
 
     init(day: String, event: NormalizedEvent, access: ResourceAccess) {

@@ -76,7 +76,8 @@ extension UsageStore {
                 if new {
                     // Columns by position, in the SELECT's order.
                     let flow = ObservedFlow(day: row[11], interfaceID: row[1], instanceID: row[2], vpcID: row[3], sourceAddress: row[0],
-                                            destinationAddress: row[4], destinationPort: row[5], proto: row[6], action: row[7], trafficPath: row[8],
+                                            destinationAddress: row[4], destinationPort: row[5], proto: row[6], action: row[7],
+                                            trafficPath: row[8],
                                             destinationService: row[9], flowDirection: row[10], records: 0, packets: 0, bytes: 0,
                                             firstSeen: firstSeen, lastSeen: lastSeen)
                     groups.append(Group(flow: flow, day: day.bytes, destination: destination.bytes))
@@ -84,7 +85,8 @@ extension UsageStore {
                     if day.bytes.withUnsafeBytes({ new in groups[number].day.withUnsafeBytes { RowBytes.sqlOrder(new, $0) } }) {
                         (groups[number].day, groups[number].flow.day) = (day.bytes, row[11])
                     }
-                    if destination.bytes.withUnsafeBytes({ new in groups[number].destination.withUnsafeBytes { RowBytes.sqlOrder(new, $0) } }) {
+                    if destination.bytes.withUnsafeBytes(
+                        { new in groups[number].destination.withUnsafeBytes { RowBytes.sqlOrder(new, $0) } }) {
                         (groups[number].destination, groups[number].flow.destinationAddress) = (destination.bytes, row[4])
                     }
                     groups[number].flow.firstSeen = min(groups[number].flow.firstSeen, firstSeen)

@@ -74,7 +74,8 @@ extension UsageStore {
     }
 
     static func loggedDays(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> (first: String, last: String)? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT MIN(day) AS f, MAX(day) AS l FROM access WHERE \(condition)", arguments: arguments),
+        guard let row = try Row.fetchOne(db, sql: "SELECT MIN(day) AS f, MAX(day) AS l FROM access WHERE \(condition)",
+            arguments: arguments),
               let first: String = row["f"], let last: String = row["l"] else { return nil }
         return (first, last)
     }
@@ -103,7 +104,9 @@ extension UsageStore {
             SELECT endpoint, day, \(Self.boundedSum("count")) AS n FROM access
             WHERE \(condition) AND endpoint != '' AND outcome IN (\(authorized))
             GROUP BY endpoint, day ORDER BY endpoint, day
-            """, arguments: arguments).map { DailyRequests(endpoint: VPCEndpointID($0["endpoint"] as String), day: $0["day"], requests: $0["n"]) }
+            """, arguments: arguments).map {
+                DailyRequests(endpoint: VPCEndpointID($0["endpoint"] as String), day: $0["day"], requests: $0["n"])
+            }
     }
 
     /// Principals by source address over `window`, sorted.
@@ -119,7 +122,8 @@ extension UsageStore {
         func source(_ row: Row) -> ObservedSource {
             let endpoint: String = row[0]
             return ObservedSource(endpoint: endpoint.isEmpty ? nil : VPCEndpointID(endpoint), principalARN: row[1],
-                                  sessionName: row[2], sourceIP: row[3], userAgent: row[4], count: row[5], firstSeen: row[6], lastSeen: row[7])
+                                  sessionName: row[2], sourceIP: row[3], userAgent: row[4], count: row[5], firstSeen: row[6],
+                                  lastSeen: row[7])
         }
         guard sums else { return try sourceEvidence(window: window).sources }
         return try read { db in
@@ -135,8 +139,11 @@ extension UsageStore {
     /// - Throws: ``StoreError`` when the store cannot be read.
     public func eventCategories() throws(StoreError) -> [EventCategoryCount] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT event_source, category, count FROM event_category WHERE count > 0 ORDER BY event_source, category").map {
-                EventCategoryCount(eventSource: $0["event_source"], service: EventActionMap.shared.servicePrefix(eventSource: $0["event_source"]),
+            try Row.fetchAll(db, sql: """
+                SELECT event_source, category, count FROM event_category WHERE count > 0 ORDER BY event_source, category
+                """).map {
+                EventCategoryCount(eventSource: $0["event_source"],
+                    service: EventActionMap.shared.servicePrefix(eventSource: $0["event_source"]),
                                    category: $0["category"], count: $0["count"])
             }
         }
@@ -151,10 +158,12 @@ extension UsageStore {
             for row in try Row.fetchAll(db, sql: "SELECT kind, COUNT(*) AS n FROM file WHERE outcome = 'ingested' GROUP BY kind") {
                 t.filesByKind[row["kind"]] = row["n"]
             }
-            t.failedFiles = try Row.fetchAll(db, sql: "SELECT path, note FROM file WHERE outcome = 'failed' ORDER BY path").map { IngestSummary.FileNote(path: $0["path"], reason: $0["note"] ?? "") }
+            t.failedFiles = try Row.fetchAll(db, sql: "SELECT path, note FROM file WHERE outcome = 'failed' ORDER BY path")
+                .map { IngestSummary.FileNote(path: $0["path"], reason: $0["note"] ?? "") }
             // Bounded sums: aggregates from elsewhere may claim counts whose sum passes Int64 (SUM would fail every later read).
             if let row = try Row.fetchOne(db, sql: """
-                SELECT \(Self.boundedSum("events")) AS e, \(Self.boundedSum("duplicate_events")) AS d, \(Self.boundedSum("flow_records")) AS f,
+                SELECT \(Self.boundedSum("events")) AS e, \(Self.boundedSum("duplicate_events")) AS d, \(Self.boundedSum("flow_records")) \
+                AS f,
                        \(Self.boundedSum("rejects")) AS r FROM file WHERE outcome = 'ingested'
                 """) {
                 t.rejects = row["r"]
@@ -162,12 +171,16 @@ extension UsageStore {
                 t.duplicateEvents = row["d"]
                 t.flowRecords = row["f"]
             }
-            for row in try Row.fetchAll(db, sql: "SELECT code, COUNT(*) AS n FROM reject GROUP BY code") { t.rejectsByCode[row["code"]] = row["n"] }
+            for row in try Row.fetchAll(db, sql: "SELECT code, COUNT(*) AS n FROM reject GROUP BY code") {
+                t.rejectsByCode[row["code"]] = row["n"]
+            }
             if let conflicts = try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM event_variant"), conflicts > 0 {
                 t.rejects += conflicts
                 t.rejectsByCode[Self.conflictCode, default: 0] += conflicts
             }
-            for row in try Row.fetchAll(db, sql: "SELECT reason, \(Self.boundedSum("count")) AS n FROM skipped GROUP BY reason") { t.skippedByReason[row["reason"]] = row["n"] }
+            for row in try Row.fetchAll(db, sql: "SELECT reason, \(Self.boundedSum("count")) AS n FROM skipped GROUP BY reason") {
+                t.skippedByReason[row["reason"]] = row["n"]
+            }
             return t
         }
     }
@@ -178,10 +191,12 @@ extension UsageStore {
     public func rejects(limit: Int = 1000) throws(StoreError) -> [StoredReject] {
         let stored = try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT file.path, reject.code, reject.line, reject.byte_offset, reject.reason, reject.excerpt FROM reject JOIN file ON file.id = reject.file_id
+                SELECT file.path, reject.code, reject.line, reject.byte_offset, reject.reason, reject.excerpt FROM reject JOIN file ON \
+                file.id = reject.file_id
                 ORDER BY file.path, reject.byte_offset LIMIT ?
                 """, arguments: [limit]).map {
-                StoredReject(path: $0["path"], code: $0["code"], line: $0["line"], byteOffset: $0["byte_offset"], reason: $0["reason"], excerpt: $0["excerpt"])
+                StoredReject(path: $0["path"], code: $0["code"], line: $0["line"], byteOffset: $0["byte_offset"], reason: $0["reason"],
+                    excerpt: $0["excerpt"])
             }
         }
         // Stable: a file's own rejects keep their order, conflicts follow them.
@@ -190,7 +205,7 @@ extension UsageStore {
     }
 
     /// The code of a conflict: two records with one event id and different content.
-    static let conflictCode = "duplicate-event-id"
+    static let conflictCode = Diagnostic.Code.duplicateEventID.rawValue
 
     /// Event ids stored with more than one content (at most `limit`): both records of each were kept and
     /// counted, neither hiding the other. Each content after the first (by the least file holding it, then

@@ -163,7 +163,8 @@ public final class UsageStore: @unchecked Sendable {
         }
     }
 
-    private func store(_ file: ParsedFile, folded: FoldedEvents, _ db: Database, _ statements: IngestStatements) throws -> FileIngestResult {
+    private func store(_ file: ParsedFile, folded: FoldedEvents, _ db: Database,
+        _ statements: IngestStatements) throws -> FileIngestResult {
         switch try statements.ledgerEntry(db, contentHash: file.contentHash) {
         case .stored: return FileIngestResult(events: 0, duplicateEvents: 0, alreadyIngested: true)
         case .failed: try statements.clearFailure(db, contentHash: file.contentHash)
@@ -212,7 +213,8 @@ public final class UsageStore: @unchecked Sendable {
 
     private func storeOrRecordFailure(_ entry: (file: ParsedFile, folded: FoldedEvents)) throws(StoreError) -> FileIngestResult {
         do { return try ingest([entry])[0] } catch {
-            try recordFailure(path: entry.file.path, size: entry.file.size, contentHash: entry.file.contentHash, reason: "the store refused the file: \(error)")
+            try recordFailure(path: entry.file.path, size: entry.file.size, contentHash: entry.file.contentHash,
+                reason: "the store refused the file: \(error)")
             return FileIngestResult(events: 0, duplicateEvents: 0, alreadyIngested: false, failure: "the store refused the file: \(error)")
         }
     }
@@ -224,7 +226,8 @@ public final class UsageStore: @unchecked Sendable {
         try write { db in
             let statements = try IngestStatements(db)
             try statements.clearFailure(db, contentHash: contentHash)
-            try statements.insertLedger(db, Ledger(path: path, size: size, hash: contentHash, kind: "unrecognized", outcome: "failed", note: reason))
+            try statements.insertLedger(db,
+                Ledger(path: path, size: size, hash: contentHash, kind: "unrecognized", outcome: "failed", note: reason))
         }
     }
 
@@ -289,7 +292,8 @@ public final class UsageStore: @unchecked Sendable {
     }
 
     func write<T>(_ body: (Database) throws -> T) throws(StoreError) -> T {
-        do { return try queue.write(body) } catch let error as StoreError { throw error } catch { throw StoreError(message: "store write failed: \(error)") }
+        do { return try queue.write(body) } catch let error as StoreError { throw error } catch {
+            throw StoreError(message: "store write failed: \(error)") }
     }
 }
 

@@ -34,7 +34,8 @@ struct CloudTrailFormTests {
         #expect(wrapper.rejects.isEmpty)
         #expect(wrapper.events.count + Int(wrapper.skipped.values.reduce(0, +)) == 1)
         let lines = try Self.lookupEventLines()
-        for text in ["[" + lines.joined(separator: ",") + "]", lines.joined(separator: "\n") + "\n", "[\n" + lines.joined(separator: ",\n") + "\n]\n"] {
+        for text in ["[" + lines.joined(separator: ",") + "]", lines.joined(separator: "\n") + "\n", "[\n" + lines.joined(separator: ",\n")
+            + "\n]\n"] {
             let form = Self.yield(Self.read(Array(text.utf8)))
             #expect(form.rejects.isEmpty, "\(text.prefix(40))")
             #expect(form.events == wrapper.events)
@@ -61,7 +62,10 @@ struct CloudTrailFormTests {
     }
 
     @Test func eventBridgeEventsNotFromCloudTrailAreSkippedWithTheirReason() {
-        let text = #"{"version":"0","id":"1","detail-type":"EC2 Instance State-change Notification","source":"aws.ec2","detail":{"instance-id":"i-1","state":"running"}}"#
+        let text = #"""
+            {"version":"0","id":"1","detail-type":"EC2 Instance State-change \#
+            Notification","source":"aws.ec2","detail":{"instance-id":"i-1","state":"running"}}
+            """#
         let file = Self.read(Array(text.utf8))
         #expect(file.events.isEmpty)
         #expect(file.rejects.isEmpty)
@@ -71,7 +75,10 @@ struct CloudTrailFormTests {
     /// A CloudWatch Logs subscription payload holding `records` as messages, as a Lambda subscription receives it.
     static func subscriptionEvent(_ messages: [String]) throws -> String {
         let events = messages.enumerated().map { #"{"id":"\#($0)","timestamp":1536711910000,"message":\#(JSONString.quote($1))}"# }
-        let payload = #"{"messageType":"DATA_MESSAGE","owner":"123456789012","logGroup":"trail","logStream":"123456789012_CloudTrail_us-east-2","subscriptionFilters":["all"],"logEvents":[\#(events.joined(separator: ","))]}"#
+        let payload = #"""
+            {"messageType":"DATA_MESSAGE","owner":"123456789012","logGroup":"trail","logStream":"123456789012_CloudTrail_us-east-2",\#
+            "subscriptionFilters":["all"],"logEvents":[\#(events.joined(separator: ","))]}
+            """#
         let data = Data(try TestSupport.gzip(Array(payload.utf8))).base64EncodedString()
         return #"{"awslogs":{"data":"\#(data)"}}"#
     }
@@ -104,13 +111,16 @@ struct CloudTrailFormTests {
         // Reference). Built from the EventBridge sample's record: nested members as dotted columns or JSON.
         let rows = #"""
         {"QueryStatus":"FINISHED","QueryStatistics":{"ResultsCount":1,"TotalResultsCount":1,"BytesScanned":1024},
-         "QueryResultRows":[[{"eventVersion":"1.05"},{"eventID":"cdc4b7ed-e171-4cef-975a-ad829d4123e8"},{"eventTime":"2018-09-12T00:25:10Z"},
+         "QueryResultRows":[[{"eventVersion":"1.05"},{"eventID":"cdc4b7ed-e171-4cef-975a-ad829d4123e8"},\#
+        {"eventTime":"2018-09-12T00:25:10Z"},
           {"eventSource":"s3.amazonaws.com"},{"eventName":"PutObject"},{"awsRegion":"us-east-2"},{"recipientAccountId":"123456789012"},
           {"sourceIPAddress":"203.0.113.34"},{"userAgent":"signin.amazonaws.com"},{"eventType":"AwsApiCall"},
-          {"userIdentity.type":"IAMUser"},{"userIdentity.principalId":"AKIAIOSFODNN7EXAMPLE"},{"userIdentity.arn":"arn:aws:iam::123456789012:user/username"},
+          {"userIdentity.type":"IAMUser"},{"userIdentity.principalId":"AKIAIOSFODNN7EXAMPLE"},\#
+        {"userIdentity.arn":"arn:aws:iam::123456789012:user/username"},
           {"userIdentity.accountId":"123456789012"},{"userIdentity.userName":"username"},{"userIdentity.invokedBy":"signin.amazonaws.com"},
           {"requestParameters":"{\"bucketName\":\"username-sfn-tutorial\",\"key\":\"test.png\",\"x-amz-acl\":\"private\"}"},
-          {"resources":"[{\"type\":\"AWS::S3::Object\",\"ARN\":\"arn:aws:s3:::username-sfn-tutorial-2/test.png\"},{\"accountId\":\"123456789012\",\"type\":\"AWS::S3::Bucket\",\"ARN\":\"arn:aws:s3:::username-sfn-tutorial\"}]"}]]}
+          {"resources":"[{\"type\":\"AWS::S3::Object\",\"ARN\":\"arn:aws:s3:::username-sfn-tutorial-2/test.png\"},\#
+        {\"accountId\":\"123456789012\",\"type\":\"AWS::S3::Bucket\",\"ARN\":\"arn:aws:s3:::username-sfn-tutorial\"}]"}]]}
         """#
         let file = Self.read(Array(rows.utf8))
         #expect(file.kind == .cloudTrail)

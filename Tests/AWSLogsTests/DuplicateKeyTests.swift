@@ -21,7 +21,7 @@ struct DuplicateKeyTests {
         let result = try HostileRecordTests.normalize(text)
         if let field {
             guard case .rejected(let code, let reason) = result else { Issue.record("not rejected: \(result)"); return }
-            #expect(code == "duplicate-key")
+            #expect(code == .duplicateKey)
             #expect(reason.contains(field))
         } else {
             guard case .event = result else { Issue.record("a record without duplicates was not read: \(result)"); return }
@@ -38,7 +38,7 @@ struct DuplicateKeyTests {
     ])
     func duplicateKeysInNestedFieldsReadAsTheFirstValue(text: String) throws {
         guard case .rejected(let code, _) = try HostileRecordTests.normalize(text) else { Issue.record("not rejected"); return }
-        #expect(code == "duplicate-key")
+        #expect(code == .duplicateKey)
     }
 
     @Test func firstDuplicateKeyComparesDecodedNames() throws {

@@ -29,14 +29,23 @@ struct EventMappingTests {
     /// else the first bucket entry (also when the named one states no account); `ARN` or `arn`, escapes decoded.
     @Test(arguments: [
         (#"[{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::b","accountId":"444455556666"}]"#, "444455556666"),
-        (#"[{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::other","accountId":"111111111111"},{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::b","accountId":"444455556666"}]"#, "444455556666"),
-        (#"[{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::other","accountId":"111111111111"},{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::b"}]"#, "111111111111"),
+        (#"""
+            [{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::other","accountId":"111111111111"},{"type":"AWS::S3::Bucket",\#
+            "ARN":"arn:aws:s3:::b","accountId":"444455556666"}]
+            """#, "444455556666"),
+        (#"""
+            [{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::other","accountId":"111111111111"},{"type":"AWS::S3::Bucket",\#
+            "ARN":"arn:aws:s3:::b"}]
+            """#, "111111111111"),
         (#"[{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::other","accountId":"111111111111"}]"#, "111111111111"),
         (#"[{"type":"AWS::S3::Object","ARN":"arn:aws:s3:::b/k","accountId":"111111111111"}]"#, "none"),
         (#"[{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::\u0062","accountId":"444455556666"}]"#, "444455556666"),
         (#"[{"type":"AWS::S3::\u0042ucket","arn":"arn:aws:s3:::b","accountId":"444455556666"}]"#, "444455556666"),
         (#"[{"type":"AWS::S3::Bucket","ARN":7,"arn":"arn:aws:s3:::b","accountId":"444455556666"}]"#, "444455556666"),
-        (#"[{"type":"AWS::S3::Bucket","accountId":"111111111111"},{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::b","accountId":"444455556666"}]"#, "444455556666"),
+        (#"""
+            [{"type":"AWS::S3::Bucket","accountId":"111111111111"},{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::b",\#
+            "accountId":"444455556666"}]
+            """#, "444455556666"),
         (#"{"type":"AWS::S3::Bucket","ARN":"arn:aws:s3:::b","accountId":"444455556666"}"#, "none"),
     ])
     func anS3BucketsOwnerIsItsEntryInResources(resources: String, owner: String) throws {
@@ -154,19 +163,23 @@ struct EventMappingTests {
         // Extras called for by request headers (C.1).
         ("PutObject", #"{"bucketName":"b","key":"k","x-amz-tagging":"a=b","x-amz-acl":"private"}"#,
          ["s3:PutObject arn:aws:s3:::b/k", "s3:PutObjectTagging arn:aws:s3:::b/k", "s3:PutObjectAcl arn:aws:s3:::b/k"]),
-        ("PutObject", #"{"bucketName":"b","key":"k","x-amz-grant-read":"id=1"}"#, ["s3:PutObject arn:aws:s3:::b/k", "s3:PutObjectAcl arn:aws:s3:::b/k"]),
+        ("PutObject", #"{"bucketName":"b","key":"k","x-amz-grant-read":"id=1"}"#,
+            ["s3:PutObject arn:aws:s3:::b/k", "s3:PutObjectAcl arn:aws:s3:::b/k"]),
         ("CopyObject", #"{"bucketName":"d","key":"k","x-amz-copy-source":"s/k","x-amz-tagging-directive":"REPLACE","x-amz-tagging":"a=b"}"#,
          ["s3:PutObject arn:aws:s3:::d/k", "s3:GetObject arn:aws:s3:::s/k", "s3:PutObjectTagging arn:aws:s3:::d/k"]),
         ("CopyObject", #"{"bucketName":"d","key":"k","x-amz-copy-source":"s/k"}"#,
          ["s3:PutObject arn:aws:s3:::d/k", "s3:GetObject arn:aws:s3:::s/k", "s3:GetObjectTagging arn:aws:s3:::s/k"]),
         ("CreateBucket", #"{"bucketName":"b","x-amz-bucket-object-lock-enabled":"true","x-amz-object-ownership":"BucketOwnerEnforced"}"#,
-         ["s3:CreateBucket arn:aws:s3:::b", "s3:PutBucketObjectLockConfiguration arn:aws:s3:::b", "s3:PutBucketOwnershipControls arn:aws:s3:::b"]),
+         ["s3:CreateBucket arn:aws:s3:::b", "s3:PutBucketObjectLockConfiguration arn:aws:s3:::b",
+             "s3:PutBucketOwnershipControls arn:aws:s3:::b"]),
         ("PutObjectRetention", #"{"bucketName":"b","key":"k","x-amz-bypass-governance-retention":"true"}"#,
          ["s3:PutObjectRetention arn:aws:s3:::b/k", "s3:BypassGovernanceRetention arn:aws:s3:::b/k"]),
         // Header names compared lowercased, read in place: any case, a prefix, a near miss, and a name that is
         // not ASCII but lowercases to the header (KELVIN SIGN → k), as `lowercased()` has it.
-        ("PutObject", #"{"bucketName":"b","key":"k","X-Amz-Tagging":"a=b"}"#, ["s3:PutObject arn:aws:s3:::b/k", "s3:PutObjectTagging arn:aws:s3:::b/k"]),
-        ("PutObject", #"{"bucketName":"b","key":"k","X-AMZ-GRANT-":"id=1"}"#, ["s3:PutObject arn:aws:s3:::b/k", "s3:PutObjectAcl arn:aws:s3:::b/k"]),
+        ("PutObject", #"{"bucketName":"b","key":"k","X-Amz-Tagging":"a=b"}"#,
+            ["s3:PutObject arn:aws:s3:::b/k", "s3:PutObjectTagging arn:aws:s3:::b/k"]),
+        ("PutObject", #"{"bucketName":"b","key":"k","X-AMZ-GRANT-":"id=1"}"#,
+            ["s3:PutObject arn:aws:s3:::b/k", "s3:PutObjectAcl arn:aws:s3:::b/k"]),
         ("PutObject", #"{"bucketName":"b","key":"k","x-amz-taggin":"a=b","x-amz-grant":"id=1"}"#, ["s3:PutObject arn:aws:s3:::b/k"]),
         ("CreateBucket", #"{"bucketName":"b","x-amz-bucket-object-locK-enabled":"true"}"#,
          ["s3:CreateBucket arn:aws:s3:::b", "s3:PutBucketObjectLockConfiguration arn:aws:s3:::b"]),
@@ -188,13 +201,20 @@ struct EventMappingTests {
         ("Scan", #"{"tableName":"Music","indexName":"I"}"#, ["dynamodb:Scan \(table)/Music/index/I"]),
         ("BatchGetItem", #"{"requestItems":{"A":{},"B":{}}}"#, ["dynamodb:BatchGetItem \(table)/A", "dynamodb:BatchGetItem \(table)/B"]),
         ("BatchWriteItem", #"{"requestItems":[{"tableName":"A"}]}"#, ["dynamodb:BatchWriteItem \(table)/A"]),
-        ("TransactWriteItems", #"{"requestItems":[{"operation":"Put","tableName":"A"},{"operation":"Update","TableName":"A"},{"operation":"Delete","tableName":"B"},{"operation":"ConditionCheck","tableName":"B"}]}"#,
-         ["dynamodb:PutItem \(table)/A", "dynamodb:UpdateItem \(table)/A", "dynamodb:ConditionCheckItem \(table)/B", "dynamodb:DeleteItem \(table)/B"]),
+        ("TransactWriteItems", #"""
+            {"requestItems":[{"operation":"Put","tableName":"A"},{"operation":"Update","TableName":"A"},{"operation":"Delete",\#
+            "tableName":"B"},{"operation":"ConditionCheck","tableName":"B"}]}
+            """#,
+         ["dynamodb:PutItem \(table)/A", "dynamodb:UpdateItem \(table)/A", "dynamodb:ConditionCheckItem \(table)/B",
+             "dynamodb:DeleteItem \(table)/B"]),
         ("TransactGetItems", #"{"transactItems":[{"Get":{"TableName":"A"}}]}"#, ["dynamodb:GetItem \(table)/A"]),
         ("ExecuteStatement", #"{"statement":"SELECT * FROM Music WHERE a = ***(Redacted)"}"#, ["dynamodb:PartiQLSelect \(table)/Music"]),
-        ("BatchExecuteStatement", #"{"requestItems":[{"statement":"UPDATE Music SET a = 1"},{"statement":"INSERT INTO \"Songs\" VALUE {}"}]}"#,
+        ("BatchExecuteStatement", #"""
+            {"requestItems":[{"statement":"UPDATE Music SET a = 1"},{"statement":"INSERT INTO \"Songs\" VALUE {}"}]}
+            """#,
          ["dynamodb:PartiQLInsert \(table)/Songs", "dynamodb:PartiQLUpdate \(table)/Music"]),
-        ("ExecuteTransaction", #"{"transactStatements":[{"statement":"DELETE FROM Music WHERE a = 1"}]}"#, ["dynamodb:PartiQLDelete \(table)/Music"]),
+        ("ExecuteTransaction", #"{"transactStatements":[{"statement":"DELETE FROM Music WHERE a = 1"}]}"#,
+            ["dynamodb:PartiQLDelete \(table)/Music"]),
         ("DescribeTable", #"{"tableName":"Music"}"#, ["dynamodb:DescribeTable \(table)/Music"]),
         ("ListTables", "{}", ["dynamodb:ListTables *"]),
         ("GetRecords", #"{"shardIterator":"arn:aws:dynamodb:us-east-1:111122223333:table/Music/stream/2021|1|AAA"}"#,
@@ -230,7 +250,8 @@ struct EventMappingTests {
     }
 
     @Test func sqsQueueURLBecomesAnARN() throws {
-        let result = try Self.accesses("sqs.amazonaws.com", "SendMessage", #"{"queueUrl":"https://sqs.eu-west-1.amazonaws.com/111122223333/jobs"}"#)
+        let result = try Self.accesses("sqs.amazonaws.com", "SendMessage",
+            #"{"queueUrl":"https://sqs.eu-west-1.amazonaws.com/111122223333/jobs"}"#)
         #expect(result == ["sqs:SendMessage arn:aws:sqs:eu-west-1:111122223333:jobs"])
     }
 
@@ -261,7 +282,10 @@ struct OutcomeTests {
     @Test(arguments: [
         (nil, nil, Outcome.success),
         ("VpceAccessDenied", "The request was denied due to a VPC endpoint policy", .deniedByEndpointPolicy),
-        ("AccessDenied", "User: arn:aws:iam::1:user/u is not authorized to perform: s3:GetObject because no VPC endpoint policy allows the s3:GetObject action", .deniedByEndpointPolicy),
+        ("AccessDenied", """
+            User: arn:aws:iam::1:user/u is not authorized to perform: s3:GetObject because no VPC endpoint policy allows \
+            the s3:GetObject action
+            """, .deniedByEndpointPolicy),
         ("AccessDeniedException", "… with an explicit deny in a VPC endpoint policy", .deniedByEndpointPolicy),
         ("AccessDenied", "Access Denied", .denied),
         ("AccessDeniedException", "User is not authorized to perform: kms:Decrypt because no identity-based policy allows", .denied),
@@ -281,13 +305,18 @@ struct PrincipalTests {
     }
 
     @Test func assumedRoleIsTheRoleWithTheSessionName() throws {
-        let (p, session) = try Self.principal(#"{"type":"AssumedRole","arn":"arn:aws:sts::111122223333:assumed-role/app/i-0abc","accountId":"111122223333","sessionContext":{"sessionIssuer":{"type":"Role","arn":"arn:aws:iam::111122223333:role/svc/app"}}}"#)
+        let (p, session) = try Self.principal(#"""
+            {"type":"AssumedRole","arn":"arn:aws:sts::111122223333:assumed-role/app/i-0abc","accountId":"111122223333",\#
+            "sessionContext":{"sessionIssuer":{"type":"Role","arn":"arn:aws:iam::111122223333:role/svc/app"}}}
+            """#)
         #expect(p == Principal(kind: .assumedRole, arn: "arn:aws:iam::111122223333:role/svc/app", account: AccountID("111122223333")))
         #expect(session == "i-0abc")
     }
 
     @Test func assumedRoleWithoutIssuerFallsBackToTheSessionARN() throws {
-        let (p, _) = try Self.principal(#"{"type":"AssumedRole","arn":"arn:aws:sts::111122223333:assumed-role/app/s","accountId":"111122223333"}"#)
+        let (p, _) = try Self.principal(#"""
+            {"type":"AssumedRole","arn":"arn:aws:sts::111122223333:assumed-role/app/s","accountId":"111122223333"}
+            """#)
         #expect(p.arn == "arn:aws:iam::111122223333:role/app")
     }
 
@@ -297,7 +326,8 @@ struct PrincipalTests {
         (#"{"type":"AWSService","invokedBy":"cloudtrail.amazonaws.com"}"#, .awsService, "cloudtrail.amazonaws.com"),
         (#"{"type":"AWSAccount","principalId":"","accountId":"ANONYMOUS_PRINCIPAL"}"#, .anonymous, "anonymous"),
         (#"{"type":"AWSAccount","principalId":"AROA:x","accountId":"222233334444"}"#, .awsAccount, "arn:aws:iam::222233334444:root"),
-        (#"{"type":"FederatedUser","arn":"arn:aws:sts::1:federated-user/bob","accountId":"1"}"#, .federatedUser, "arn:aws:sts::1:federated-user/bob"),
+        (#"{"type":"FederatedUser","arn":"arn:aws:sts::1:federated-user/bob","accountId":"1"}"#, .federatedUser,
+            "arn:aws:sts::1:federated-user/bob"),
         (#"{"type":"IdentityCenterUser","accountId":"1","onBehalfOf":{"userId":"u-1"}}"#, .identityCenterUser, "identitycenter:u-1"),
     ] as [(String, Principal.Kind, String)])
     func identityTypes(identity: String, kind: Principal.Kind, arn: String) throws {

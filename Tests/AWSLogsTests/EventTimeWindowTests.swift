@@ -26,7 +26,7 @@ struct EventTimeWindowTests {
     @Test func aRecordDatedAYearBeforeItsDeliveryIsEvidence() {
         let file = Self.read(Self.honest + [Self.record("2025-11-02T10:00:00Z", id: "old")], name: Self.delivered)
         #expect(file.events.map(\.eventID) == ["a", "b"])
-        #expect(file.rejects.map(\.code) == ["event-time-outside-delivery"])
+        #expect(file.rejects.map(\.code) == [.eventTimeOutsideDelivery])
     }
 
     @Test func aRecordDatedMonthsAheadIsEvidence() {

@@ -12,7 +12,9 @@ struct FlowLogReaderTests {
     }
 
     @Test func defaultFormatWithoutHeader() {
-        let r = Self.read(["2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK"])
+        let r = Self.read(["""
+            2 123456789010 eni-1235b8ca123456789 172.31.16.139 172.31.16.21 20641 22 6 20 4249 1418530010 1418530070 ACCEPT OK
+            """])
         #expect(r.records == 1)
         #expect(r.flows().first?.destinationPort == 22)
     }
@@ -37,7 +39,10 @@ struct FlowLogReaderTests {
 
     @Test func jsonLinesWithFieldNamesOrMessage() {
         let r = Self.read([
-            #"{"version":2,"account_id":"1","interface_id":"eni-1","srcaddr":"10.0.0.1","dstaddr":"10.0.0.2","action":"ACCEPT","log_status":"OK","bytes":5}"#,
+            #"""
+                {"version":2,"account_id":"1","interface_id":"eni-1","srcaddr":"10.0.0.1","dstaddr":"10.0.0.2","action":"ACCEPT",\#
+                "log_status":"OK","bytes":5}
+                """#,
             #"{"timestamp":1,"message":"2 1 eni-2 10.0.0.3 10.0.0.4 1 2 6 1 10 1700000000 1700000060 REJECT OK"}"#,
         ])
         #expect(r.records == 2)
@@ -45,7 +50,8 @@ struct FlowLogReaderTests {
     }
 
     @Test func badLinesBecomeRejectsAndTheRestGoesOn() {
-        let r = Self.read(["version srcaddr action log-status", "2 10.0.0.1 MAYBE OK", "2 10.0.0.1", "x 10.0.0.1 ACCEPT OK", "2 10.0.0.9 ACCEPT OK"])
+        let r = Self.read(
+            ["version srcaddr action log-status", "2 10.0.0.1 MAYBE OK", "2 10.0.0.1", "x 10.0.0.1 ACCEPT OK", "2 10.0.0.9 ACCEPT OK"])
         #expect(r.records == 1)
         #expect(r.rejects.map(\.line) == [2, 3, 4])
     }

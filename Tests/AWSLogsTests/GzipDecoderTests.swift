@@ -131,7 +131,8 @@ struct LineSplitterTests {
             var i = 0
             while i < bytes.count {
                 let end = min(i + chunk, bytes.count)
-                bytes[i..<end].withUnsafeBytes { raw in splitter.feed(raw) { line, _ in lines.append(String(decoding: line, as: UTF8.self)) } }
+                bytes[i..<end]
+                    .withUnsafeBytes { raw in splitter.feed(raw) { line, _ in lines.append(String(decoding: line, as: UTF8.self)) } }
                 i = end
             }
             splitter.finish { line, _ in lines.append(String(decoding: line, as: UTF8.self)) }

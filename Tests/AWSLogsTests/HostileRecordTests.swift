@@ -11,7 +11,10 @@ struct HostileRecordTests {
         var fields = [
             #""eventVersion":"1.09""#, #""eventTime":"2026-11-02T10:00:00Z""#, #""awsRegion":"us-east-1""#,
             "\"eventSource\":\(JSONString.quote(eventSource))", "\"eventName\":\(JSONString.quote(eventName))",
-            #""userIdentity":{"type":"AssumedRole","accountId":"111122223333","arn":"arn:aws:sts::111122223333:assumed-role/app/i-1","sessionContext":{"sessionIssuer":{"arn":"arn:aws:iam::111122223333:role/app"}}}"#,
+            #"""
+                "userIdentity":{"type":"AssumedRole","accountId":"111122223333","arn":"arn:aws:sts::111122223333:assumed-role/app/i-1",\#
+                "sessionContext":{"sessionIssuer":{"arn":"arn:aws:iam::111122223333:role/app"}}}
+                """#,
             "\"requestParameters\":\(parameters)", #""recipientAccountId":"111122223333""#, #""eventID":"e1""#,
         ]
         if let errorCode { fields.append("\"errorCode\":\(JSONString.quote(errorCode))") }
@@ -40,7 +43,8 @@ struct HostileRecordTests {
         ("plain/key.txt", "arn:aws:s3:::app-data/plain/key.txt"),
     ])
     func anObjectKeyIsALiteralNotAWildcard(key: String, resource: String) throws {
-        let event = try Self.event(Self.record(eventName: "DeleteObject", parameters: "{\"bucketName\":\"app-data\",\"key\":\(JSONString.quote(key))}"))
+        let event = try Self.event(
+            Self.record(eventName: "DeleteObject", parameters: "{\"bucketName\":\"app-data\",\"key\":\(JSONString.quote(key))}"))
         #expect(event.accesses.map(\.resource.text) == [resource])
         #expect(PolicyText.literalValue(of: resource) == "arn:aws:s3:::app-data/\(key)")
     }
@@ -51,13 +55,16 @@ struct HostileRecordTests {
     }
 
     @Test func aTableNameWithWildcardsIsALiteral() throws {
-        let event = try Self.event(Self.record(eventSource: "dynamodb.amazonaws.com", eventName: "GetItem", parameters: #"{"tableName":"orders*"}"#))
+        let event = try Self.event(
+            Self.record(eventSource: "dynamodb.amazonaws.com", eventName: "GetItem", parameters: #"{"tableName":"orders*"}"#))
         #expect(event.accesses.map(\.resource) == ["arn:aws:dynamodb:us-east-1:111122223333:table/orders${*}"])
     }
 
     @Test func aLoggedResourceARNWithAStarIsALiteral() throws {
         let event = try Self.event(Self.record(eventSource: "kms.amazonaws.com", eventName: "Decrypt", parameters: "{}",
-                                               resources: #"[{"ARN":"arn:aws:kms:us-east-1:111122223333:key/*","accountId":"111122223333"}]"#))
+                                               resources: #"""
+                                                   [{"ARN":"arn:aws:kms:us-east-1:111122223333:key/*","accountId":"111122223333"}]
+                                                   """#))
         #expect(event.accesses.map(\.resource) == ["arn:aws:kms:us-east-1:111122223333:key/${*}"])
     }
 
@@ -87,22 +94,23 @@ struct HostileRecordTests {
     /// `vpce-EXAMPLE08c1b6b9b7`, the documentation's placeholder in a shared real sample, got a draft.
     @Test(arguments: ["vpce-../../../tmp/x", "vpce-", "vpce-0abc/..", "vpce-0a b", "vpce-EXAMPLE08c1b6b9b7", "vpce-0A1B2C3D"])
     func aVPCEndpointIDThatCouldNameAPathIsAReject(id: String) throws {
-        let text = Self.record(parameters: #"{"bucketName":"b","key":"k"}"#).replacingOccurrences(of: #""eventID":"e1""#,
-                                                                                                  with: "\"eventID\":\"e1\",\"vpcEndpointId\":\(JSONString.quote(id))")
+        let text = Self.record(parameters: #"{"bucketName":"b","key":"k"}"#)
+            .replacingOccurrences(of: #""eventID":"e1""#, with: #""eventID":"e1","vpcEndpointId":"# + JSONString.quote(id))
         guard case .rejected(let code, _) = try Self.normalize(text) else {
             Issue.record("`\(id)` was not rejected")
             return
         }
-        #expect(code == "bad-endpoint-id")
+        #expect(code == .badEndpointID)
     }
 
     @Test(arguments: ["Get*", "GetObject ", "Get?bject", "*", "Get/Object", "GetObject\u{1B}[2J"])
     func anEventNameThatCouldWidenIsARejectNotAnAction(name: String) throws {
-        guard case .rejected(let code, _) = try Self.normalize(Self.record(eventName: name, parameters: #"{"bucketName":"b","key":"k"}"#)) else {
+        guard case .rejected(let code, _) = try Self.normalize(Self.record(eventName: name, parameters: #"{"bucketName":"b","key":"k"}"#))
+            else {
             Issue.record("`\(name)` was not rejected")
             return
         }
-        #expect(code == "event-name-characters")
+        #expect(code == .eventNameCharacters)
     }
 
     @Test(arguments: ["s3.amazonaws.com*", "*", "s3 amazonaws com", "s3.amazonaws.com/.."])
@@ -111,7 +119,7 @@ struct HostileRecordTests {
             Issue.record("`\(source)` was not rejected")
             return
         }
-        #expect(code == "event-source-characters")
+        #expect(code == .eventSourceCharacters)
     }
 }
 
@@ -151,10 +159,12 @@ struct AuthorizationTableTests {
 /// Calls authorized together with a companion action draft it too (tag-on-create, iam:PassRole).
 struct CompanionActionTests {
     @Test(arguments: [
-        ("ec2.amazonaws.com", "RunInstances", #"{"instanceType":"t3.micro","tagSpecificationSet":{"items":[{"resourceType":"instance"}]}}"#, "ec2:CreateTags"),
+        ("ec2.amazonaws.com", "RunInstances", #"{"instanceType":"t3.micro","tagSpecificationSet":{"items":[{"resourceType":"instance"}]}}"#,
+            "ec2:CreateTags"),
         ("iam.amazonaws.com", "CreateRole", #"{"roleName":"r","tags":[{"key":"team","value":"a"}]}"#, "iam:TagRole"),
         ("ssm.amazonaws.com", "PutParameter", #"{"name":"/p","tags":[{"key":"k","value":"v"}]}"#, "ssm:AddTagsToResource"),
-        ("lambda.amazonaws.com", "CreateFunction20150331", #"{"functionName":"f","tags":{"team":"a"},"role":"arn:aws:iam::111122223333:role/fn"}"#, "lambda:TagResource"),
+        ("lambda.amazonaws.com", "CreateFunction20150331",
+            #"{"functionName":"f","tags":{"team":"a"},"role":"arn:aws:iam::111122223333:role/fn"}"#, "lambda:TagResource"),
     ])
     func tagOnCreateNeedsTheTaggingAction(source: String, name: String, parameters: String, companion: String) throws {
         let event = try HostileRecordTests.event(HostileRecordTests.record(eventSource: source, eventName: name, parameters: parameters))
@@ -195,7 +205,7 @@ struct HostileIdentityTests {
             Issue.record("`\(arn)` was not rejected")
             return
         }
-        #expect(code == "principal-characters")
+        #expect(code == .principalCharacters)
     }
 
     /// A Region named AWS-owned catalog buckets (`al2023-repos-REGION-…`): `*` made one a wildcard.
@@ -207,7 +217,7 @@ struct HostileIdentityTests {
             Issue.record("`\(region)` was not rejected")
             return
         }
-        #expect(code == "aws-region-characters")
+        #expect(code == .awsRegionCharacters)
     }
 
     @Test func AWSInternalServicePrincipalsAreRead() throws {

@@ -72,7 +72,8 @@ struct RecordRecoveryTests {
 
     @Test func aRecordOverTheLimitIsARejectAndTheOthersAreRead() {
         let huge = Self.record(1).replacingOccurrences(of: #""awsRegion""#,
-                                                        with: "\"pad\":\"" + String(repeating: "x", count: RecordSplitter.recordLimit + 10) + "\",\"awsRegion\"")
+                                                        with: "\"pad\":\"" + String(repeating: "x", count: RecordSplitter.recordLimit + 10)
+                                                        + "\",\"awsRegion\"")
         let file = Self.read(Self.delivery([Self.record(0), huge, Self.record(2)]), chunk: 256 << 10)
         #expect(file.events.compactMap(\.eventID) == ["e0", "e2"])
         #expect(file.rejects.count == 1)

@@ -46,7 +46,8 @@ struct SharedRealDataTests {
         ("cloudtrail/awsdocs/aws-cloudtrail-user-guide/cloudtrail-log-file-examples.block06.json", 1, false),
         ("cloudtrail/awsdocs/aws-cloudtrail-user-guide/cloudtrail-log-file-examples.block08.json", 1, false),
         ("cloudtrail/awsdocs/aws-cloudtrail-user-guide/cloudtrail-log-file-examples.block09.json", 0, false),
-        ("cloudtrail/awsdocs/aws-cloudtrail-user-guide/invalid-json-as-published/cloudtrail-event-reference-user-identity.block03.json", 0, true),
+        ("cloudtrail/awsdocs/aws-cloudtrail-user-guide/invalid-json-as-published/cloudtrail-event-reference-user-identity.block03.json", 0,
+            true),
         // A complete event followed by "... additional entries ...": the event is kept, the rest rejected.
         ("cloudtrail/awsdocs/aws-cloudtrail-user-guide/invalid-json-as-published/cloudtrail-event-reference.block00.json", 1, true),
         ("cloudtrail/awsdocs/aws-cloudtrail-user-guide/invalid-json-as-published/cloudtrail-log-file-examples.block07.json", 0, true),

@@ -196,7 +196,8 @@ struct SortedByTextsTests {
         let sources = (0..<2000).map { n in
             ObservedSource(endpoint: Bool.random(using: &generator) ? nil : VPCEndpointID(pick(["vpce-1", "vpce-2"])),
                            principalARN: pick(["arn:aws:iam::1:role/a", "arn:aws:iam::1:role/B", "arn:aws:iam::1:role/b"]),
-                           sessionName: pick(["", "i-1", "caf\u{E9}", "cafe\u{301}"]), sourceIP: pick(["10.0.0.1", "10.0.0.10", "10.0.0.2"]),
+                           sessionName: pick(["", "i-1", "caf\u{E9}", "cafe\u{301}"]),
+                           sourceIP: pick(["10.0.0.1", "10.0.0.10", "10.0.0.2"]),
                            userAgent: pick(["aws-cli", "Boto3"]), count: Int64(n), firstSeen: 0, lastSeen: 0)
         }
         #expect(sources.sorted(byTexts: ObservedSource.orderTexts) == sources.sorted())

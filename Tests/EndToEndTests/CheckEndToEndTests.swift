@@ -181,7 +181,8 @@ struct CheckEndToEndTests {
             expected = "symbolic link"
         case "folder-link":
             try FileManager.default.moveItem(atPath: setup.applied + "/current", toPath: setup.dir + "/current-elsewhere")
-            try FileManager.default.createSymbolicLink(atPath: setup.applied + "/current", withDestinationPath: setup.dir + "/current-elsewhere")
+            try FileManager.default.createSymbolicLink(atPath: setup.applied + "/current", withDestinationPath: setup.dir
+                + "/current-elsewhere")
             expected = "`current` is a symbolic link"
         case "malformed":
             try Data("{\"Version\": \"2012-10-17\", \"Statement\": [".utf8).write(to: URL(fileURLWithPath: draft))

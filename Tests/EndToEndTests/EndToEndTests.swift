@@ -94,7 +94,8 @@ struct EndToEndTests {
             try FileManager.default.createDirectory(atPath: dir + "/" + folder, withIntermediateDirectories: true)
             try "code".write(toFile: dir + "/\(folder)/main", atomically: false, encoding: .utf8)
         }
-        let args = ["run", Self.root + "/SampleLogs", "--inventory", Self.root + "/SampleLogs/inventory", "--out", ".", "--db", "store.sqlite"]
+        let args = ["run", Self.root + "/SampleLogs", "--inventory", Self.root + "/SampleLogs/inventory", "--out", ".", "--db",
+            "store.sqlite"]
         #expect(try Binary.run(args, in: dir).status == 3)
         let manifest = FileHandle(forWritingAtPath: dir + "/.perimeter-manifest")
         _ = try manifest?.seekToEnd()
@@ -112,7 +113,8 @@ struct EndToEndTests {
     func theSharedRealDataRuns() throws {
         let shared = try #require(TestSupport.sharedRealData)
         let dir = TestSupport.temporaryDirectory("e2e")
-        let result = try Binary.run(["run", shared + "/cloudtrail", shared + "/flowlogs", "--out", dir + "/out", "--db", dir + "/store.sqlite"])
+        let result = try Binary.run(
+            ["run", shared + "/cloudtrail", shared + "/flowlogs", "--out", dir + "/out", "--db", dir + "/store.sqlite"])
         // Samples from many accounts, without inventory or a whole window of data events: review, never ready.
         #expect(result.status == 4, "\(result.output)")
         #expect(result.output.contains("verdict: review"))
@@ -121,7 +123,8 @@ struct EndToEndTests {
         #expect((try? FileManager.default.contentsOfDirectory(atPath: dir + "/out/endpoints")) == nil)
         #expect(try String(contentsOfFile: dir + "/out/summary.json", encoding: .utf8).contains("is not shown to be yours"))
         // No lock denies object access on a bucket whose objects no logged request touched.
-        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/out/summary.json"))) as? [String: Any]
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/out/summary.json"))) as? [
+            String: Any]
         for bucket in summary?["buckets"] as? [[String: Any]] ?? [] {
             let name = try #require(bucket["bucket"] as? String)
             let lock = try String(contentsOfFile: dir + "/out/buckets/\(name).json", encoding: .utf8)
@@ -135,7 +138,8 @@ struct EndToEndTests {
     @Test func theWindowAndTheOptionsShapeTheDrafts() throws {
         let dir = TestSupport.temporaryDirectory("e2e")
         let common = ["--inventory", Self.root + "/SampleLogs/inventory", "--db", dir + "/store.sqlite", "--accept-coverage-gaps"]
-        #expect(try Binary.run(["ingest", Self.root + "/SampleLogs", "--db", dir + "/store.sqlite", "--json"]).output.contains("\"events\" : 2013"))
+        #expect(try Binary.run(["ingest", Self.root + "/SampleLogs", "--db", dir + "/store.sqlite", "--json"])
+            .output.contains("\"events\" : 2013"))
         // Only the first day: the exfiltration attempt of 2026-11-05 is outside the window.
         let day = try Binary.run(["synthesize", "--out", dir + "/day"] + common + ["--since", "2026-11-01", "--until", "2026-11-01"])
         #expect(day.status == 4, "\(day.output)")
@@ -159,7 +163,8 @@ struct EndToEndTests {
 
     @Test func jsonPrintsTheVerdictsForCIAndVersionPrintsTheRelease() throws {
         let dir = TestSupport.temporaryDirectory("e2e-json")
-        let result = try Binary.run(["run", Self.root + "/SampleLogs", "--inventory", Self.root + "/SampleLogs/inventory", "--out", dir + "/out",
+        let result = try Binary.run(
+            ["run", Self.root + "/SampleLogs", "--inventory", Self.root + "/SampleLogs/inventory", "--out", dir + "/out",
                                      "--db", dir + "/store.sqlite", "--json"])
         #expect(result.status == 3)
         let json = try #require(result.output.range(of: "{\n  \"drafts\"").map { String(result.output[$0.lowerBound...]) })
@@ -184,10 +189,12 @@ struct EndToEndTests {
 
     @Test func evaluateAnswersWithItsExitCode() throws {
         let policy = Self.root + "/Output/endpoints/vpce-01a2b3c4d5e6f7a80.json"
-        let allowed = try Binary.run(["evaluate", "--policy", policy, "--action", "s3:PutObject", "--resource", "arn:aws:s3:::acme-app-data/uploads/x",
+        let allowed = try Binary.run(
+            ["evaluate", "--policy", policy, "--action", "s3:PutObject", "--resource", "arn:aws:s3:::acme-app-data/uploads/x",
                                       "--principal", "arn:aws:sts::111122223333:assumed-role/app-server/i-1"])
         #expect(allowed.status == 0, "\(allowed.output)")
-        let denied = try Binary.run(["evaluate", "--policy", policy, "--action", "s3:PutObject", "--resource", "arn:aws:s3:::exfil-drop-7781/x",
+        let denied = try Binary.run(
+            ["evaluate", "--policy", policy, "--action", "s3:PutObject", "--resource", "arn:aws:s3:::exfil-drop-7781/x",
                                      "--principal", "arn:aws:iam::111122223333:role/app-server"])
         #expect(denied.status == 1)
     }
@@ -206,14 +213,17 @@ struct EndToEndTests {
     @Test func theIngestBenchmarkReportsMediansOfItsRepeatsAndTheRecordsOfTheCorpus() throws {
         let dir = TestSupport.temporaryDirectory("bench-ingest")
         // An empty folder is filled with the layout asked for: small files as trails deliver them.
-        let result = try Binary.run(["benchmark", "ingest", "--corpus", dir + "/corpus", "--records", "2000", "--layout", "small", "--repeats", "3"])
+        let result = try Binary.run(
+            ["benchmark", "ingest", "--corpus", dir + "/corpus", "--records", "2000", "--layout", "small", "--repeats", "3"])
         #expect(result.status == 0, "\(result.output)")
         #expect(result.output.contains("corpus: generated, "), "\(result.output)")
-        let files = FileManager.default.enumerator(atPath: dir + "/corpus")?.allObjects.compactMap { $0 as? String }.filter { $0.hasSuffix(".gz") } ?? []
+        let files = FileManager.default.enumerator(atPath: dir + "/corpus")?.allObjects.compactMap { $0 as? String }
+            .filter { $0.hasSuffix(".gz") } ?? []
         #expect(files.count > 100, "the small layout writes 23 records a CloudTrail file, 12 lines a flow file: \(files.count) files")
         // The records come from the last ingest's summary, read from the file its output went to.
         #expect(result.output.contains("records: 2000 (1000 CloudTrail, 1000 flow)"), "\(result.output)")
-        for line in ["s (median of 3), ", "gzip -dc: ", "ingest speed / gzip -dc speed: ", "(median of the 3 back-to-back pairs; of the medians "] {
+        for line in ["s (median of 3), ", "gzip -dc: ", "ingest speed / gzip -dc speed: ",
+            "(median of the 3 back-to-back pairs; of the medians "] {
             #expect(result.output.contains(line), "\(line)")
         }
         #expect(!result.output.contains("peak RSS: 0.0 MB"))
@@ -223,7 +233,9 @@ struct EndToEndTests {
     func workersHelpSaysItsDefaultOnce(command: String) throws {
         let help = try Binary.run([command, "--help"]).output
         #expect(help.components(separatedBy: "(default: the number of cores)").count == 2, "\(help)")
-        #expect(!help.contains("--workers <workers>     Parallel file readers (default: the number of cores).\n                          (default:"))
+        #expect(!help.contains("""
+            --workers <workers>     Parallel file readers (default: the number of cores).\n                          (default:
+            """))
     }
 
     /// `evaluate` allowed everyone, anonymous included, through a statement without Principal, without a word.
@@ -249,7 +261,8 @@ struct EndToEndTests {
         let policy = Self.root + "/Output/endpoints/vpce-01a2b3c4d5e6f7a80.json"
         let result = try Binary.run(["evaluate", "--policy", policy, "--action", "s3:GetObjekt", "--resource", "acme-app-data/x"])
         #expect(result.status == 1)
-        #expect(result.output.contains("note: unknown-action: the requested action `s3:GetObjekt` is not in the action catalog"), "\(result.output)")
+        #expect(result.output.contains("note: unknown-action: the requested action `s3:GetObjekt` is not in the action catalog"),
+            "\(result.output)")
         #expect(result.output.contains("note: resource-not-arn: the requested resource `acme-app-data/x` is not an ARN"))
     }
 
@@ -270,9 +283,12 @@ struct EndToEndTests {
         let missing = try Binary.run(["synthesize", "--db", dir + "/typo.sqlite", "--out", dir + "/out"])
         #expect(missing.status == 64, "\(missing.output)")
         #expect(!FileManager.default.fileExists(atPath: dir + "/typo.sqlite"))
-        let inverted = try Binary.run(["run", Self.root + "/SampleLogs", "--db", dir + "/s.sqlite", "--since", "2026-11-09", "--until", "2026-11-01"])
+        let inverted = try Binary.run(
+            ["run", Self.root + "/SampleLogs", "--db", dir + "/s.sqlite", "--since", "2026-11-09", "--until", "2026-11-01"])
         #expect(inverted.status == 64, "\(inverted.output)")
-        let beside = try Binary.run(["run", Self.root + "/SampleLogs", "--db", dir + "/s.sqlite", "--out", dir + "/out", "--since", "2025-01-01", "--until", "2025-01-31"])
+        let beside = try Binary.run(
+            ["run", Self.root + "/SampleLogs", "--db", dir + "/s.sqlite", "--out", dir + "/out", "--since", "2025-01-01", "--until",
+            "2025-01-31"])
         #expect(beside.status == 64, "\(beside.output)")
         #expect(beside.output.contains("holds none of the store's records"))
     }
@@ -323,7 +339,9 @@ struct EndToEndTests {
         var result: [String: Data] = [:]
         for name in FileManager.default.enumerator(atPath: dir)?.compactMap({ $0 as? String }) ?? [] {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            guard FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                continue
+            }
             result[name] = try Data(contentsOf: URL(fileURLWithPath: dir + "/" + name))
         }
         return result
@@ -333,7 +351,9 @@ struct EndToEndTests {
         var result: [String: String] = [:]
         for name in FileManager.default.enumerator(atPath: dir)?.compactMap({ $0 as? String }) ?? [] {
             var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue else { continue }
+            guard FileManager.default.fileExists(atPath: dir + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue else {
+                continue
+            }
             result[name] = try String(contentsOfFile: dir + "/" + name, encoding: .utf8)
         }
         return result

@@ -30,7 +30,8 @@ struct InputFormEndToEndTests {
     /// rows (nested members as dotted columns, request parameters and resources as JSON text), UTF-16
     /// JSON lines.
     static func otherForms(into dir: String) throws {
-        let trail = try FileManager.default.subpathsOfDirectory(atPath: root + "/SampleLogs/AWSLogs").filter { $0.contains("/CloudTrail/") && $0.hasSuffix(".json.gz") }.sorted()
+        let trail = try FileManager.default.subpathsOfDirectory(atPath: root + "/SampleLogs/AWSLogs")
+            .filter { $0.contains("/CloudTrail/") && $0.hasSuffix(".json.gz") }.sorted()
         var records: [[String: Any]] = []
         for file in trail {
             let object = try JSONSerialization.jsonObject(with: Data(try gunzip(root + "/SampleLogs/AWSLogs/" + file))) as? [String: Any]
@@ -39,18 +40,27 @@ struct InputFormEndToEndTests {
         #expect(records.count > 1000)
         let fifth = records.count / 5
         let parts = (0..<5).map { i in Array(records[(i * fifth)..<(i == 4 ? records.count : (i + 1) * fifth)]) }
-        let lookup = try parts[0].map { ["EventId": $0["eventID"] as? String ?? "", "EventName": $0["eventName"] as? String ?? "", "CloudTrailEvent": try json($0)] }
+        let lookup = try parts[0]
+            .map { ["EventId": $0["eventID"] as? String ?? "", "EventName": $0["eventName"] as? String ?? "",
+            "CloudTrailEvent": try json($0)] }
         try Data(try json(Array(lookup.prefix(lookup.count / 2))).utf8).write(to: URL(fileURLWithPath: dir + "/lookup-events.json"))
-        try Data(try lookup.suffix(from: lookup.count / 2).map { try json($0) }.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: dir + "/lookup-events.jsonl"))
-        let bridge = try parts[1].map { try json(["version": "0", "id": UUID().uuidString, "detail-type": "AWS API Call via CloudTrail", "source": "aws.s3", "detail": $0]) }
+        try Data(try lookup.suffix(from: lookup.count / 2).map { try json($0) }.joined(separator: "\n").utf8)
+            .write(to: URL(fileURLWithPath: dir + "/lookup-events.jsonl"))
+        let bridge = try parts[1]
+            .map { try json(
+            ["version": "0", "id": UUID().uuidString, "detail-type": "AWS API Call via CloudTrail", "source": "aws.s3", "detail": $0]) }
         try Data(bridge.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: dir + "/firehose-eventbridge"))
-        let payload = try json(["messageType": "DATA_MESSAGE", "owner": "111122223333", "logGroup": "trail", "logStream": "s", "subscriptionFilters": ["all"],
-                                "logEvents": try parts[2].enumerated().map { ["id": "\($0.offset)", "timestamp": 0, "message": try json($0.element)] }])
+        let payload = try json(
+            ["messageType": "DATA_MESSAGE", "owner": "111122223333", "logGroup": "trail", "logStream": "s", "subscriptionFilters": ["all"],
+                                "logEvents": try parts[2].enumerated()
+                                .map { ["id": "\($0.offset)", "timestamp": 0, "message": try json($0.element)] }])
         let data = Data(try TestSupport.gzip(Array(payload.utf8))).base64EncodedString()
         try Data(try json(["awslogs": ["data": data]]).utf8).write(to: URL(fileURLWithPath: dir + "/lambda-event.json"))
-        try Data(utf16LE(try parts[3].map { try json($0) }.joined(separator: "\r\n"))).write(to: URL(fileURLWithPath: dir + "/powershell-export.json"))
+        try Data(utf16LE(try parts[3].map { try json($0) }.joined(separator: "\r\n")))
+            .write(to: URL(fileURLWithPath: dir + "/powershell-export.json"))
         let rows = try parts[4].map { try lakeRow($0) }
-        try Data(try json(["QueryStatus": "FINISHED", "QueryResultRows": rows]).utf8).write(to: URL(fileURLWithPath: dir + "/lake-results.json"))
+        try Data(try json(["QueryStatus": "FINISHED", "QueryResultRows": rows]).utf8)
+            .write(to: URL(fileURLWithPath: dir + "/lake-results.json"))
     }
 
     /// A record as a CloudTrail Lake `GetQueryResults` row: one-member objects, column → text.
@@ -86,7 +96,8 @@ struct InputFormEndToEndTests {
         try FileManager.default.copyItem(atPath: Self.root + "/SampleLogs", toPath: dir + "/logs")
         try FileManager.default.createDirectory(atPath: dir + "/logs/exports/forms", withIntermediateDirectories: true)
         try Self.otherForms(into: dir + "/logs/exports/forms")
-        let result = try Binary.run(["run", dir + "/logs", "--inventory", dir + "/logs/inventory", "--out", dir + "/out", "--db", dir + "/store.sqlite"])
+        let result = try Binary.run(
+            ["run", dir + "/logs", "--inventory", dir + "/logs/inventory", "--out", dir + "/out", "--db", dir + "/store.sqlite"])
         #expect(result.status == 3, "\(result.output)")
         // The records of the other forms are the delivered ones again: read, and counted once.
         #expect(result.output.contains("0 unrecognized"), "\(result.output)")
@@ -104,11 +115,14 @@ struct InputFormEndToEndTests {
             if file.hasPrefix("bucket-policies/") {
                 try Data(Self.utf16LE(String(decoding: bytes, as: UTF8.self))).write(to: URL(fileURLWithPath: dir + "/b/" + file))
             } else {
-                try Data(try TestSupport.gzip(bytes)).write(to: URL(fileURLWithPath: dir + "/a/" + file.uppercased().replacingOccurrences(of: ".JSON", with: ".Json") + ".gz"))
+                try Data(try TestSupport.gzip(bytes))
+                    .write(to: URL(fileURLWithPath: dir + "/a/" + file.uppercased().replacingOccurrences(of: ".JSON", with: ".Json")
+                    + ".gz"))
             }
         }
         try Data("Exported on 2026-11-08 by the platform team.\n".utf8).write(to: URL(fileURLWithPath: dir + "/a/NOTES.txt"))
-        let result = try Binary.run(["run", Self.root + "/SampleLogs", "--inventory", dir + "/a", dir + "/b", "--out", dir + "/out", "--db", dir + "/store.sqlite"])
+        let result = try Binary.run(
+            ["run", Self.root + "/SampleLogs", "--inventory", dir + "/a", dir + "/b", "--out", dir + "/out", "--db", dir + "/store.sqlite"])
         #expect(result.status == 3, "\(result.output)")
         // A file in an inventory folder that is no inventory is named on the console.
         #expect(result.output.contains("warning: inventory-unrecognized: \(dir)/a/NOTES.txt"), "\(result.output)")
@@ -134,7 +148,8 @@ struct InputFormEndToEndTests {
         try Data(#"{"Records":[]}"#.utf8).write(to: URL(fileURLWithPath: dir + "/empty.json"))
         let result = try Binary.run(["ingest", dir + "/notes.txt", dir + "/empty.json", "--db", dir + "/store.sqlite"])
         #expect(result.status == 1)
-        #expect(result.output.contains("warning: \(dir)/notes.txt (named on the command line): neither CloudTrail nor a VPC flow log"), "\(result.output)")
+        #expect(result.output.contains("warning: \(dir)/notes.txt (named on the command line): neither CloudTrail nor a VPC flow log"),
+            "\(result.output)")
         #expect(result.output.contains("warning: \(dir)/empty.json: CloudTrail, but it holds no record"))
         #expect(result.output.contains("Error: the 2 files found hold no CloudTrail or flow log record (see the lines above)"))
     }

@@ -37,7 +37,9 @@ struct LintTests {
     func parliamentFindsNothingInTheDraftsAndDoesFindAMistake() throws {
         // The check can fail: a misspelt action is a finding.
         let bad = TestSupport.temporaryDirectory("lint")
-        try Data(#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObjekt","Resource":"arn:aws:s3:::b/*"}]}"#.utf8)
+        try Data(#"""
+            {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObjekt","Resource":"arn:aws:s3:::b/*"}]}
+            """#.utf8)
             .write(to: URL(fileURLWithPath: bad + "/x.json"))
         #expect(try Self.findings(bad).count == 1)
 
@@ -49,7 +51,8 @@ struct LintTests {
         #expect(try Binary.run(["sample", "--out", dir + "/corpus", "--records", "20000"]).status == 0)
         for granularity in ["exact", "prefix", "bucket"] {
             let out = dir + "/out-" + granularity
-            let run = try Binary.run(["run", dir + "/corpus", "--out", out, "--db", dir + "/\(granularity).sqlite", "--granularity", granularity])
+            let run = try Binary.run(
+                ["run", dir + "/corpus", "--out", out, "--db", dir + "/\(granularity).sqlite", "--granularity", granularity])
             #expect([0, 3, 4].contains(run.status), "\(run.output)")
             for folder in ["endpoints", "buckets"] { #expect(try Self.findings(out + "/" + folder) == [], "\(granularity) \(folder)") }
         }

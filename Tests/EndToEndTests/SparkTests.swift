@@ -103,15 +103,22 @@ struct SparkTests {
     func theSparkPathDroppedOneRecordOfAConflictingEventID() throws {
         let dir = TestSupport.temporaryDirectory("spark-conflicts")
         func record(_ id: String, _ name: String, key: String, minute: Int = 0) -> String {
-            let user = #"{"type":"AssumedRole","principalId":"AROAX:s","arn":"arn:aws:sts::111122223333:assumed-role/app/s","accountId":"111122223333"}"#
-            return #"{"eventVersion":"1.08","eventTime":"2026-11-02T10:\#(10 + minute):00Z","eventSource":"s3.amazonaws.com","eventName":"\#(name)","#
+            let user = #"""
+                {"type":"AssumedRole","principalId":"AROAX:s","arn":"arn:aws:sts::111122223333:assumed-role/app/s",\#
+                "accountId":"111122223333"}
+                """#
+            return #"""
+                {"eventVersion":"1.08","eventTime":"2026-11-02T10:\#(10 + minute):00Z","eventSource":"s3.amazonaws.com",\#
+                "eventName":"\#(name)",
+                """#
                 + #""awsRegion":"us-east-1","sourceIPAddress":"10.0.0.5","userAgent":"aws-cli/2.15","userIdentity":\#(user),"#
                 + #""requestParameters":{"bucketName":"app-data","key":"\#(key)"},"eventID":"\#(id)","eventType":"AwsApiCall","#
                 + #""recipientAccountId":"111122223333","vpcEndpointId":"vpce-0a1b2c3d4e5f60718","vpcEndpointAccountId":"111122223333","#
                 + #""eventCategory":"Data","managementEvent":false}"#
         }
         let files = [
-            "a.json": [record("e1", "GetObject", key: "k1"), record("e2", "GetObject", key: "k2", minute: 1), record("e3", "PutObject", key: "k3")],
+            "a.json": [record("e1", "GetObject", key: "k1"), record("e2", "GetObject", key: "k2", minute: 1),
+                record("e3", "PutObject", key: "k3")],
             "b.json": [record("e1", "GetObject", key: "k1"), record("e1", "GetObject", key: "k1"),
                        record("e2", "DeleteObject", key: "k2", minute: 1), record("e4", "GetObject", key: "k4")],
             // Dated after the run: a forgery the native ingest rejects; `normalize` read it with no clock and counted it.

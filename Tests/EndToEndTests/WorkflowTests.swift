@@ -30,9 +30,12 @@ struct WorkflowTests {
                 let name = String(diff.dropLast(5)) + ".json"
                 let work = TestSupport.temporaryDirectory("apply")
                 let current = Self.output + "/current/\(folder)/\(name)"
-                if FileManager.default.fileExists(atPath: current) { try FileManager.default.copyItem(atPath: current, toPath: work + "/" + name) }
+                if FileManager.default.fileExists(atPath: current) {
+                    try FileManager.default.copyItem(atPath: current, toPath: work + "/" + name)
+                }
                 let patch = Self.output + "/\(folder)/\(diff)"
-                let status = tool == "git" ? try Self.run("git", ["apply", patch], in: work) : try Self.run("patch", ["-p1", "-s"], in: work, input: patch)
+                let status = tool == "git" ? try Self.run("git", ["apply", patch], in: work)
+                    : try Self.run("patch", ["-p1", "-s"], in: work, input: patch)
                 #expect(status == 0, "\(tool) refused \(folder)/\(diff)")
                 #expect(TestSupport.bytes(work + "/" + name) == TestSupport.bytes(Self.output + "/\(folder)/\(name)"), "\(folder)/\(diff)")
                 applied += 1
@@ -131,7 +134,10 @@ extension WorkflowTests {
         let applied = try Self.commands(of: "apply.sh")
         // The SQS endpoint is review: a call seen only in network activity events hides its resource.
         #expect(applied == [
-            "ec2 modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-02b3c4d5e6f7a8b91 --policy-document file://endpoints/vpce-02b3c4d5e6f7a8b91.json",
+            """
+                ec2 modify-vpc-endpoint --region us-east-1 --vpc-endpoint-id vpce-02b3c4d5e6f7a8b91 --policy-document \
+                file://endpoints/vpce-02b3c4d5e6f7a8b91.json
+                """,
         ])
         let rolledBack = try Self.commands(of: "rollback.sh")
         #expect(rolledBack.count == applied.count)
@@ -159,10 +165,13 @@ extension WorkflowTests {
         var current: (id: String, lines: [String])?
         var id: String?
         for line in tf.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            if let value = line.split(separator: "\"").dropFirst().first, line.hasPrefix("  vpc_endpoint_id = ") || line.hasPrefix("  bucket = ") { id = String(value) }
+            if let value = line.split(separator: "\"").dropFirst().first, line.hasPrefix("  vpc_endpoint_id = ")
+                || line.hasPrefix("  bucket = ") { id = String(value) }
             else if line.hasSuffix("<<-EOT"), let id { current = (id, []) }
             else if line == "  EOT", let c = current { drafts[c.id] = c.lines.joined(separator: "\n") + "\n"; current = nil }
-            else if current != nil { current!.lines.append(line.isEmpty ? "" : String(line.dropFirst(4)).replacingOccurrences(of: "$${", with: "${").replacingOccurrences(of: "%%{", with: "%{")) }
+            else if current
+                != nil { current!.lines.append(line.isEmpty ? "" : String(line.dropFirst(4)).replacingOccurrences(of: "$${", with: "${")
+                .replacingOccurrences(of: "%%{", with: "%{")) }
         }
         #expect(drafts.keys.sorted() == ["vpce-02b3c4d5e6f7a8b91"])
         for (id, text) in drafts {
@@ -171,7 +180,8 @@ extension WorkflowTests {
         }
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/local/bin/terraform") || FileManager.default.isExecutableFile(atPath: "/usr/bin/terraform"),
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/local/bin/terraform")
+        || FileManager.default.isExecutableFile(atPath: "/usr/bin/terraform"),
                    "terraform is not installed: `terraform fmt -check` not run"))
     func theTerraformFileIsFmtClean() throws {
         #expect(try Self.run("terraform", ["fmt", "-check", "perimeter.tf"], in: Self.output) == 0)
@@ -182,10 +192,12 @@ extension WorkflowTests {
     @Test func sarifHasOneResultPerDraftThatIsNotReadyLocatedAtItsFile() throws {
         let dir = TestSupport.temporaryDirectory("sarif")
         let root = TestSupport.repositoryRoot.path
-        let result = try Binary.run(["run", root + "/SampleLogs", "--inventory", root + "/SampleLogs/inventory", "--out", "out", "--db", "store.sqlite",
+        let result = try Binary.run(
+            ["run", root + "/SampleLogs", "--inventory", root + "/SampleLogs/inventory", "--out", "out", "--db", "store.sqlite",
                                      "--sarif", "perimeter.sarif"], in: dir)
         #expect(result.status == 3, "\(result.output)")
-        let log = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/perimeter.sarif"))) as? [String: Any])
+        let log = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/perimeter.sarif"))) as? [String: Any])
         #expect(log["version"] as? String == "2.1.0")
         let run = try #require((log["runs"] as? [[String: Any]])?.first)
         let rules = ((run["tool"] as? [String: Any])?["driver"] as? [String: Any])?["rules"] as? [[String: Any]] ?? []
@@ -195,7 +207,8 @@ extension WorkflowTests {
         for r in results {
             let index = try #require(r["ruleIndex"] as? Int)
             #expect(rules[index]["id"] as? String == r["ruleId"] as? String)
-            let location = ((r["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["artifactLocation"] as? [String: Any]
+            let location = ((r["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])?["artifactLocation"] as? [
+                String: Any]
             let uri = try #require(location?["uri"] as? String)
             #expect(FileManager.default.fileExists(atPath: dir + "/" + uri), "\(uri)")
         }

@@ -10,6 +10,7 @@ import PolicySynthesis
 import JSONTape
 import Logging
 import UsageStore
+import Inventory
 
 /// The parsers under test, each a function of the input bytes. A crash, a trap or a sanitizer report
 /// is a finding; an `invariant` that does not hold traps on purpose.
@@ -46,7 +47,9 @@ enum FuzzTarget: String, CaseIterable {
         // member found by name must be one of the decoded members, not the other way round.
         let members = value.members
         for (key, member) in members {
-            if let found = value[key] { invariant(members.contains { $0.key == key && $0.value.offset == found.offset }, "`\(key)` found elsewhere") }
+            if let found = value[key] {
+                invariant(members.contains { $0.key == key && $0.value.offset == found.offset }, "`\(key)` found elsewhere")
+            }
             walk(member, depth: depth + 1)
         }
     }
@@ -108,8 +111,10 @@ enum FuzzTarget: String, CaseIterable {
         invariant((try? PolicyReader.read(written)) != nil, "a written policy does not read back")
         for kind in PolicyKind.allCases {
             let compiled = CompiledPolicy(document, kind: kind)
-            for (action, resource) in [("s3:GetObject", "arn:aws:s3:::b/k"), ("s3:ListBucket", "arn:aws:s3:::b"), ("dynamodb:GetItem", "*")] {
-                var context = RequestContext(action: action, resource: resource, principal: .from("arn:aws:sts::111122223333:assumed-role/r/s"),
+            for (action, resource) in [("s3:GetObject", "arn:aws:s3:::b/k"), ("s3:ListBucket", "arn:aws:s3:::b"),
+                ("dynamodb:GetItem", "*")] {
+                var context = RequestContext(action: action, resource: resource,
+                    principal: .from("arn:aws:sts::111122223333:assumed-role/r/s"),
                                              keys: ["aws:SourceVpce": ["vpce-1"], "aws:SourceIp": ["10.0.0.1"]])
                 context.unknownKeys = ["aws:principaltag/*"]
                 let absent = compiled.evaluate(context).decision
@@ -129,10 +134,12 @@ enum FuzzTarget: String, CaseIterable {
     static func replay(_ bytes: [UInt8]) {
         let lines = bytes.split(separator: 10).map { String(decoding: $0, as: UTF8.self) }
         let policy = CompiledPolicy(PolicyDocument(statements: [
-            Statement(sid: "Draft", effect: .allow, principal: .any, action: .actions(["dynamodb:GetItem", "s3:Get*"]), resource: .resources(lines)),
+            Statement(sid: "Draft", effect: .allow, principal: .any, action: .actions(["dynamodb:GetItem", "s3:Get*"]),
+                resource: .resources(lines)),
         ]))
         for (i, line) in lines.enumerated() {
-            let decision = policy.evaluate(RequestContext(action: i % 2 == 0 ? "dynamodb:GetItem" : "s3:GetObject", resource: line)).decision
+            let decision = policy.evaluate(RequestContext(action: i % 2 == 0 ? "dynamodb:GetItem" : "s3:GetObject", resource: line))
+                .decision
             let malformed = line.hasPrefix("arn:") && line.split(separator: ":", maxSplits: 5, omittingEmptySubsequences: false).count < 6
             invariant(decision == .allow || malformed || line.contains { $0 == "*" || $0 == "?" || $0 == "$" },
                       "`\(line)` is in the statement and not allowed")
@@ -140,7 +147,10 @@ enum FuzzTarget: String, CaseIterable {
     }
 
     /// Stack resources beside the input, so that a CloudFormation template's `Ref`s resolve.
-    static let stack = #"{"StackResources":[{"StackId":"arn:aws:cloudformation:us-east-1:111122223333:stack/s/1","LogicalResourceId":"S3Endpoint","PhysicalResourceId":"vpce-0d4"}]}"#
+    static let stack = #"""
+        {"StackResources":[{"StackId":"arn:aws:cloudformation:us-east-1:111122223333:stack/s/1","LogicalResourceId":"S3Endpoint",\#
+        "PhysicalResourceId":"vpce-0d4"}]}
+        """#
 
     static func inventory(_ bytes: [UInt8]) {
         // As the CLI reads an inventory file: gzip, byte-order marks and UTF-16 first.
@@ -154,7 +164,8 @@ enum FuzzTarget: String, CaseIterable {
 nonisolated(unsafe) private var selected = FuzzTarget.json
 
 @_cdecl("LLVMFuzzerInitialize")
-public func fuzzInitialize(_ argc: UnsafeMutablePointer<Int32>?, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?) -> Int32 {
+public func fuzzInitialize(_ argc: UnsafeMutablePointer<Int32>?,
+    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>?) -> Int32 {
     let name = ProcessInfo.processInfo.environment["PERIMETER_FUZZ_TARGET"] ?? "json"
     guard let target = FuzzTarget(rawValue: name) else {
         fatalError("PERIMETER_FUZZ_TARGET `\(name)` is not one of \(FuzzTarget.allCases.map(\.rawValue))")

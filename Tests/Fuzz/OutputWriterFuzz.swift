@@ -1,6 +1,7 @@
 import Foundation
 import AWSModel
 import PolicySynthesis
+import Reporting
 
 /// The output writer on a folder someone else could write between runs: the input plants a tree of
 /// folders, files, links (to a sibling `outside` folder, to its files, inside `--out`, dangling) and a

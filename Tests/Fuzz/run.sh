@@ -22,7 +22,7 @@ bin=$(swift build -c release --build-path "$build" --show-bin-path)
 # The objects of each module's current sources (its output file map), not every .o in the folder:
 # a file moved or removed since an earlier build leaves a stale object behind.
 objects=()
-for module in JSONTape AWSModel IAMPolicy AWSLogs Yams PolicySynthesis Logging GRDB UsageStore PerimeterFuzz; do
+for module in JSONTape AWSModel IAMPolicy AWSLogs Yams Inventory PolicySynthesis Reporting Logging GRDB UsageStore PerimeterFuzz; do
     while IFS= read -r object; do objects+=("$object"); done < <(python3 -c '
 import json, sys
 for source, outputs in json.load(open(sys.argv[1])).items():

@@ -9,13 +9,18 @@ struct PolicyReadingTests {
 
     @Test(arguments: [
         // (document, JSON path and message of the error)
-        (#"{"Statement":[{"Effect":"allow","Action":"*","Resource":"*"}]}"#, #"Statement[0].Effect: expected "Allow" or "Deny", got "allow""#),
+        (#"{"Statement":[{"Effect":"allow","Action":"*","Resource":"*"}]}"#,
+            #"Statement[0].Effect: expected "Allow" or "Deny", got "allow""#),
         (#"{"Statement":[{"Effect":"Allow","Resource":"*"}]}"#, "Statement[0]: missing `Action` or `NotAction`"),
-        (#"{"Statement":[{"Effect":"Allow","Action":"*","NotAction":"s3:*"}]}"#, "Statement[0]: `Action` and `NotAction` cannot both be present"),
-        (#"{"Statement":[{"Effect":"Allow","Action":"*","Principal":"everyone"}]}"#, #"Statement[0].Principal: expected "*" or an object, got "everyone""#),
-        (#"{"Statement":[{"Effect":"Allow","Action":"*","Principal":{"Human":"x"}}]}"#, "Statement[0].Principal.Human: unknown principal type `Human`"),
+        (#"{"Statement":[{"Effect":"Allow","Action":"*","NotAction":"s3:*"}]}"#,
+            "Statement[0]: `Action` and `NotAction` cannot both be present"),
+        (#"{"Statement":[{"Effect":"Allow","Action":"*","Principal":"everyone"}]}"#,
+            #"Statement[0].Principal: expected "*" or an object, got "everyone""#),
+        (#"{"Statement":[{"Effect":"Allow","Action":"*","Principal":{"Human":"x"}}]}"#,
+            "Statement[0].Principal.Human: unknown principal type `Human`"),
         (#"{"Statement":[{"Effect":"Allow","Action":[1]}]}"#, "Statement[0].Action[0]: expected a string"),
-        (#"{"Statement":{"Effect":"Allow","Action":"*","Condition":{"StringEquals":{"k":{"x":1}}}}}"#, "Statement.Condition.StringEquals.k: expected a string, number or boolean"),
+        (#"{"Statement":{"Effect":"Allow","Action":"*","Condition":{"StringEquals":{"k":{"x":1}}}}}"#,
+            "Statement.Condition.StringEquals.k: expected a string, number or boolean"),
         (#"{"Version":"2020-01-01","Statement":[]}"#, #"Version: expected "2012-10-17" or "2008-10-17", got "2020-01-01""#),
         (#"{"Statement":[{"Effect":"Allow","Action":"*","Resouce":"*"}]}"#, "Statement[0].Resouce: unknown element `Resouce`"),
         (#"{"Version":"2012-10-17""#, "malformed JSON at line 1, column 24: unexpected end of input inside an object"),
@@ -31,7 +36,11 @@ struct PolicyReadingTests {
     }
 
     @Test func readsGetBucketPolicyOutput() throws {
-        let wrapped = #"{"Policy": "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"}]}"}"#
+        let wrapped = #"""
+            {"Policy": \#
+            "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\#
+            \"Resource\":\"arn:aws:s3:::b/*\"}]}"}
+            """#
         let document = try Self.read(wrapped)
         #expect(document.statements.first?.action == .actions(["s3:GetObject"]))
     }
@@ -40,7 +49,8 @@ struct PolicyReadingTests {
         let document = try Self.read("""
             {"Statement":{"Sid":"S","Effect":"Deny","NotPrincipal":{"AWS":["arn:aws:iam::1:root","2"],"Service":"ec2.amazonaws.com"},
              "NotAction":"s3:Get*","NotResource":["arn:aws:s3:::b"],
-             "Condition":{"NumericLessThan":{"s3:max-keys":10},"Bool":{"aws:SecureTransport":false},"StringLike":{"s3:prefix":["a/*","b/*"]}}}}
+             "Condition":{"NumericLessThan":{"s3:max-keys":10},"Bool":{"aws:SecureTransport":false},"StringLike":{"s3:prefix":["a/*",\
+            "b/*"]}}}}
             """)
         let s = try #require(document.statements.first)
         #expect(s.effect == .deny)
@@ -52,7 +62,10 @@ struct PolicyReadingTests {
     }
 
     @Test func writesInAWSElementOrderWithSingleValuesUnwrapped() throws {
-        let document = try Self.read(#"{"Statement":[{"Resource":["arn:aws:s3:::b"],"Action":["s3:GetObject","s3:PutObject"],"Effect":"Allow","Sid":"A","Principal":"*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}],"Version":"2012-10-17"}"#)
+        let document = try Self.read(#"""
+            {"Statement":[{"Resource":["arn:aws:s3:::b"],"Action":["s3:GetObject","s3:PutObject"],"Effect":"Allow","Sid":"A",\#
+            "Principal":"*","Condition":{"StringEquals":{"aws:SourceVpce":"vpce-1"}}}],"Version":"2012-10-17"}
+            """#)
         #expect(PolicyWriter.write(document) == """
             {
               "Version": "2012-10-17",

@@ -38,7 +38,7 @@ struct PolicySemanticsTests {
         let policy = #"{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}"#
         let result = try Self.decide(policy, kind: kind, principal: "anonymous")
         #expect(result.decision == .implicitDeny)
-        #expect(CompiledPolicy(try PolicyReader.read(policy), kind: kind).diagnostics.map(\.code) == ["invalid-statement"])
+        #expect(CompiledPolicy(try PolicyReader.read(policy), kind: kind).diagnostics.map(\.code) == [.invalidStatement])
         // The same statement is an identity policy's ordinary shape; a Principal there is the invalid one.
         #expect(try Self.decide(policy, kind: .identity).decision == .allow)
         let named = #"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}]}"#

@@ -49,7 +49,8 @@ struct SeedPolicyTests {
     @Test func dynamoDBTables() throws {
         try Self.check("""
             {"Statement":[{"Effect":"Allow","Principal":"*","Action":["dynamodb:GetItem","dynamodb:Query","dynamodb:PutItem"],
-              "Resource":["arn:aws:dynamodb:us-east-1:111122223333:table/orders","arn:aws:dynamodb:us-east-1:111122223333:table/orders/index/*"]}]}
+              "Resource":["arn:aws:dynamodb:us-east-1:111122223333:table/orders",\
+            "arn:aws:dynamodb:us-east-1:111122223333:table/orders/index/*"]}]}
             """, [
             ("dynamodb:Query", "arn:aws:dynamodb:us-east-1:111122223333:table/orders/index/byCustomer", Self.app, [:], .allow),
             ("dynamodb:PutItem", "arn:aws:dynamodb:us-east-1:111122223333:table/orders", Self.app, [:], .allow),
@@ -60,10 +61,12 @@ struct SeedPolicyTests {
 
     @Test func awsOwnedBucketsForAnonymousRepositoryReads() throws {
         try Self.check("""
-            {"Version":"2012-10-17","Statement":[{"Sid":"AmazonLinuxRepositories","Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:ListBucket"],
+            {"Version":"2012-10-17","Statement":[{"Sid":"AmazonLinuxRepositories","Effect":"Allow","Principal":"*",\
+            "Action":["s3:GetObject","s3:ListBucket"],
               "Resource":["arn:aws:s3:::al2023-repos-us-east-1-de612dc2/*","arn:aws:s3:::prod-us-east-1-starport-layer-bucket/*"]}]}
             """, [
-            ("s3:GetObject", "arn:aws:s3:::al2023-repos-us-east-1-de612dc2/core/mirrors/latest/x86_64/mirror.list", "anonymous", [:], .allow),
+            ("s3:GetObject", "arn:aws:s3:::al2023-repos-us-east-1-de612dc2/core/mirrors/latest/x86_64/mirror.list", "anonymous", [:],
+                .allow),
             ("s3:GetObject", "arn:aws:s3:::prod-us-east-1-starport-layer-bucket/sha256/abc", Self.app, [:], .allow),
             ("s3:PutObject", "arn:aws:s3:::al2023-repos-us-east-1-de612dc2/evil", "anonymous", [:], .implicitDeny),
             ("s3:GetObject", "arn:aws:s3:::al2023-repos-eu-west-1-de612dc2/x", "anonymous", [:], .implicitDeny),
@@ -75,7 +78,8 @@ struct SeedPolicyTests {
             {"Version":"2012-10-17","Statement":[
               {"Sid":"OnlyThroughOurEndpoints","Effect":"Deny","Principal":"*","Action":"s3:*",
                "Resource":["arn:aws:s3:::acme-data","arn:aws:s3:::acme-data/*"],
-               "Condition":{"StringNotEquals":{"aws:SourceVpce":["vpce-1111","vpce-2222"]},"BoolIfExists":{"aws:PrincipalIsAWSService":"false"},
+               "Condition":{"StringNotEquals":{"aws:SourceVpce":["vpce-1111","vpce-2222"]},\
+            "BoolIfExists":{"aws:PrincipalIsAWSService":"false"},
                             "ArnNotEquals":{"aws:PrincipalArn":"arn:aws:iam::111122223333:role/break-glass"}}},
               {"Sid":"CloudTrailWrites","Effect":"Allow","Principal":{"Service":"cloudtrail.amazonaws.com"},"Action":"s3:PutObject",
                "Resource":"arn:aws:s3:::acme-data/AWSLogs/*"}]}

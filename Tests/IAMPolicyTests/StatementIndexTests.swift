@@ -18,9 +18,12 @@ struct StatementIndexTests {
         }
     }
 
-    static let actions = ["s3:GetObject", "s3:PutObject", "S3:getobject", "s3:Get*", "s3:?utObject", "*", "dynamodb:GetItem", "", "s3:*Object"]
-    static let resources = ["*", "arn:aws:s3:::b/k", "arn:aws:s3:::b/*", "arn:aws:s3:::b", "arn:aws:s3:::b/${aws:username}/*", "arn:aws:s3:::b/k?",
-                            "arn:aws:s3:::*/k", "arn:aws:dynamodb:*:111122223333:table/t", "arn:aws:dynamodb:us-east-1:111122223333:table/t*",
+    static let actions = ["s3:GetObject", "s3:PutObject", "S3:getobject", "s3:Get*", "s3:?utObject", "*", "dynamodb:GetItem", "",
+        "s3:*Object"]
+    static let resources = ["*", "arn:aws:s3:::b/k", "arn:aws:s3:::b/*", "arn:aws:s3:::b", "arn:aws:s3:::b/${aws:username}/*",
+        "arn:aws:s3:::b/k?",
+                            "arn:aws:s3:::*/k", "arn:aws:dynamodb:*:111122223333:table/t",
+                            "arn:aws:dynamodb:us-east-1:111122223333:table/t*",
                             "arn:aws:s3:::b/${*}", "arn:aws", "arn:aws:s3:::", "b/k", "arn:aws:s3:::B/k", "arn:aws:s3:::b/k/deeper"]
     static let requested = ["arn:aws:s3:::b/k", "arn:aws:s3:::b", "arn:aws:s3:::b/alice/x", "arn:aws:s3:::b/k1", "arn:aws:s3:::b/*",
                             "arn:aws:dynamodb:us-east-1:111122223333:table/t", "arn:aws:dynamodb:us-east-1:111122223333:table/t2", "*",
@@ -46,10 +49,13 @@ struct StatementIndexTests {
         let document = PolicyDocument(statements: (0..<Int.random(in: 1...8, using: &rng)).map { Self.statement(&rng, $0) })
         let policy = CompiledPolicy(document)
         for _ in 0..<60 {
-            let action = ["s3:GetObject", "s3:PutObject", "S3:GETOBJECT", "dynamodb:GetItem", "s3:ListBucket", ""].randomElement(using: &rng)!
-            var context = RequestContext(action: action, resource: Self.requested.randomElement(using: &rng)!, principal: .from("arn:aws:iam::111122223333:user/alice"))
+            let action = ["s3:GetObject", "s3:PutObject", "S3:GETOBJECT", "dynamodb:GetItem", "s3:ListBucket", ""]
+                .randomElement(using: &rng)!
+            var context = RequestContext(action: action, resource: Self.requested.randomElement(using: &rng)!,
+                principal: .from("arn:aws:iam::111122223333:user/alice"))
             if Bool.random(using: &rng) { context.set("aws:username", ["alice"]) }
-            #expect(policy.evaluate(context, indexed: true) == policy.evaluate(context, indexed: false), "seed \(seed): \(action) on \(context.resource)")
+            #expect(policy.evaluate(context, indexed: true) == policy.evaluate(context, indexed: false),
+                "seed \(seed): \(action) on \(context.resource)")
         }
     }
 
@@ -59,15 +65,19 @@ struct StatementIndexTests {
     @Test func replayTimeGrewWithRequestsTimesResourcesOfAStatement() {
         let tables = (0..<20_000).map { "arn:aws:dynamodb:us-east-1:111122223333:table/t\($0)" }
         let policy = CompiledPolicy(PolicyDocument(statements: [
-            Statement(sid: "Tables", effect: .allow, principal: .any, action: .actions(["dynamodb:GetItem", "dynamodb:Query"]), resource: .resources(tables)),
-            Statement(sid: "Other", effect: .allow, principal: .any, action: .actions(["s3:GetObject"]), resource: .resources(["arn:aws:s3:::b/*"])),
+            Statement(sid: "Tables", effect: .allow, principal: .any, action: .actions(["dynamodb:GetItem", "dynamodb:Query"]),
+                resource: .resources(tables)),
+            Statement(sid: "Other", effect: .allow, principal: .any, action: .actions(["s3:GetObject"]),
+                resource: .resources(["arn:aws:s3:::b/*"])),
         ]))
         let clock = ContinuousClock(), start = clock.now
         var allowed = 0
-        for table in tables.reversed() where policy.evaluate(RequestContext(action: "dynamodb:GetItem", resource: table)).decision == .allow {
+        for table in tables.reversed() where policy.evaluate(RequestContext(action: "dynamodb:GetItem", resource: table)).decision
+            == .allow {
             allowed += 1
         }
-        let missing = policy.evaluate(RequestContext(action: "dynamodb:GetItem", resource: "arn:aws:dynamodb:us-east-1:111122223333:table/t20000"))
+        let missing = policy.evaluate(
+            RequestContext(action: "dynamodb:GetItem", resource: "arn:aws:dynamodb:us-east-1:111122223333:table/t20000"))
         #expect(allowed == tables.count)
         #expect(missing.decision == .implicitDeny)
         #expect(clock.now - start < .seconds(20), "generous for a debug build on a shared machine")

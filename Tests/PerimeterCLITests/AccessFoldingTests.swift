@@ -8,6 +8,7 @@ import PerimeterSamples
 import PerimeterTestSupport
 @testable import PolicySynthesis
 import UsageStore
+@testable import Inventory
 
 /// Synthesis folds object keys as the store's rows come (`AccessFolding`): the drafts must be the ones the
 /// unfolded groups give, at every granularity, with far fewer groups held.
@@ -52,7 +53,9 @@ struct AccessFoldingTests {
         try Data(#"{"Records":["# .utf8 + Data(records.joined(separator: ",").utf8) + Data("]}".utf8))
             .write(to: URL(fileURLWithPath: dir + "/logs/trail-export.json"))
         if !flows.isEmpty {
-            let header = "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"
+            let header = """
+                version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status
+                """
             try Data((([header] + flows).joined(separator: "\n") + "\n").utf8)
                 .write(to: URL(fileURLWithPath: dir + "/logs/\(account)_vpcflowlogs_us-east-1_fl-1_20261101T0000Z_test.log"))
         }
@@ -120,11 +123,14 @@ struct AccessFoldingTests {
         let store = try await Self.store(records)
         let policy = try PolicyReader.read("""
             {"Version":"2012-10-17","Statement":[
-             {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":["arn:aws:s3:::acme-data/config/1.yaml","arn:aws:s3:::acme-many/*"]},
-             {"Effect":"Allow","Principal":"*","Action":["s3:PutObject","s3:DeleteObject"],"Resource":["arn:aws:s3:::acme-data/uploads/*","arn:aws:s3:::acme-many/p1/3"]}]}
+             {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":["arn:aws:s3:::acme-data/config/1.yaml",\
+            "arn:aws:s3:::acme-many/*"]},
+             {"Effect":"Allow","Principal":"*","Action":["s3:PutObject","s3:DeleteObject"],"Resource":["arn:aws:s3:::acme-data/uploads/*",\
+            "arn:aws:s3:::acme-many/p1/3"]}]}
             """)
         var inventory = Inventory()
-        inventory.endpoints[VPCEndpointID(Self.endpoint)] = Inventory.Endpoint(id: VPCEndpointID(Self.endpoint), serviceName: "com.amazonaws.us-east-1.s3",
+        inventory.endpoints[VPCEndpointID(Self.endpoint)] = Inventory.Endpoint(id: VPCEndpointID(Self.endpoint),
+            serviceName: "com.amazonaws.us-east-1.s3",
                                                                                owner: AccountID(Self.account), policy: policy)
         for inventory in [Inventory(), inventory] {
             let folded = try Self.folded(store, granularity, inventory).accesses
@@ -168,11 +174,15 @@ struct AccessFoldingTests {
         let store = try await Self.store(Self.workload())
         let policy = try PolicyReader.read("""
             {"Version":"2012-10-17","Statement":[
-             {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":["arn:aws:s3:::acme-data/config/1.yaml","arn:aws:s3:::acme-data/config/2.yaml"]},
-             {"Effect":"Allow","Principal":"*","Action":["s3:PutObject","s3:DeleteObject","s3:GetObject"],"Resource":["arn:aws:s3:::acme-data/uploads/*","arn:aws:s3:::acme-flat/*","arn:aws:s3:::acme-versions/*","arn:aws:s3:::acme-plain/*"]}]}
+             {"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":["arn:aws:s3:::acme-data/config/1.yaml",\
+            "arn:aws:s3:::acme-data/config/2.yaml"]},
+             {"Effect":"Allow","Principal":"*","Action":["s3:PutObject","s3:DeleteObject","s3:GetObject"],\
+            "Resource":["arn:aws:s3:::acme-data/uploads/*","arn:aws:s3:::acme-flat/*","arn:aws:s3:::acme-versions/*",\
+            "arn:aws:s3:::acme-plain/*"]}]}
             """)
         var inventory = Inventory()
-        inventory.endpoints[VPCEndpointID(Self.endpoint)] = Inventory.Endpoint(id: VPCEndpointID(Self.endpoint), serviceName: "com.amazonaws.us-east-1.s3",
+        inventory.endpoints[VPCEndpointID(Self.endpoint)] = Inventory.Endpoint(id: VPCEndpointID(Self.endpoint),
+            serviceName: "com.amazonaws.us-east-1.s3",
                                                                                owner: AccountID(Self.account), policy: policy)
         let folded = try Self.folded(store, .prefix, inventory).accesses
         #expect(folded.contains { $0.access.resource.text == "arn:aws:s3:::acme-data/config/1.yaml" && $0.outcome.wasAuthorized })
@@ -189,7 +199,8 @@ struct AccessFoldingTests {
         let folded = try Self.folded(store, .exact, Inventory())
         #expect(folded.foldedExact == [VPCEndpointID(Self.endpoint)])
         #expect(folded.accesses.count < 10)
-        let a = Self.synthesize(folded.accesses, .exact, Inventory(), foldedExact: folded.foldedExact), b = Self.synthesize(keys, .exact, Inventory())
+        let a = Self.synthesize(folded.accesses, .exact, Inventory(), foldedExact: folded.foldedExact),
+            b = Self.synthesize(keys, .exact, Inventory())
         Self.expectSameDrafts(a, b)
         #expect(a.endpoints[0].coarsened.first?.message.description.contains("as they were read") == true)
     }
@@ -216,7 +227,9 @@ struct AccessFoldingTests {
     /// reaches ever more service addresses); an interface endpoint's address stays apart, and the flow
     /// findings are the ones the unfolded flows give.
     @Test func flowDestinationsNoEndpointHasAreSummed() async throws {
-        var flows = (1...300).map { "2 \(Self.account) eni-1 10.0.0.5 52.216.\($0 / 250).\($0 % 250) 40000 443 6 10 1000 1793000000 1793000060 ACCEPT OK" }
+        var flows = (1...300).map { """
+            2 \(Self.account) eni-1 10.0.0.5 52.216.\($0 / 250).\($0 % 250) 40000 443 6 10 1000 1793000000 1793000060 ACCEPT OK
+            """ }
         flows += (1...5).map { "2 \(Self.account) eni-1 10.0.0.5 10.0.9.9 4000\($0) 443 6 10 1000 1793000000 1793000060 ACCEPT OK" }
         let store = try await Self.store([Self.s3("GetObject", "acme-data", "config/1.yaml", n: 1)], flows: flows)
         let exact = try store.flows(), folded = try store.flows(keeping: ["10.0.9.9"])
@@ -231,7 +244,8 @@ struct AccessFoldingTests {
         inventory.endpoints[id] = Inventory.Endpoint(id: id, type: "Interface", serviceName: "com.amazonaws.us-east-1.s3",
                                                      owner: AccountID(Self.account), addresses: ["10.0.9.9"])
         func findings(_ flows: [ObservedFlow]) throws -> FlowFindings {
-            var input = SynthesisInput(observed: try store.observedAccess(), flows: flows, sources: try store.sources(), inventory: inventory)
+            var input = SynthesisInput(observed: try store.observedAccess(), flows: flows, sources: try store.sources(),
+                inventory: inventory)
             input.options.trustedAccounts = [AccountID(Self.account)]
             return Synthesizer.synthesize(input).flows
         }

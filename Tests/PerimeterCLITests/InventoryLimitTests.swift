@@ -4,6 +4,7 @@ import Foundation
 import PolicySynthesis
 @testable import PerimeterCLI
 import PerimeterTestSupport
+@testable import Inventory
 
 /// The inventory is read one file at a time, within one limit for all its files together.
 struct InventoryLimitTests {

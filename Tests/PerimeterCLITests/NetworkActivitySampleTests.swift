@@ -7,6 +7,7 @@ import PerimeterSamples
 import PerimeterTestSupport
 import PolicySynthesis
 import UsageStore
+@testable import Inventory
 
 /// The sample scenario with and without the network activity events of its calls: the network events
 /// of calls already logged prove their path and change nothing else.

@@ -4,6 +4,7 @@ import Foundation
 @testable import PerimeterCLI
 import PerimeterTestSupport
 @testable import PolicySynthesis
+@testable import Reporting
 
 /// `--out` is Perimeter's only where Perimeter wrote: nothing escapes it, nothing of the user's goes.
 struct OutputWriterTests {
@@ -98,7 +99,8 @@ struct StaleFileTests {
         #expect(!OutputWriterTests.files.fileExists(atPath: dir + "/buckets"))
         #expect(try String(contentsOfFile: dir + "/README", encoding: .utf8) == "mine")
         #expect(try String(contentsOfFile: dir + "/endpoints/vpce-1.json", encoding: .utf8) == "1 again")
-        #expect(try OutputWriterTests.files.contentsOfDirectory(atPath: dir).sorted() == [".perimeter-manifest", "README", "endpoints", "report.md"])
+        #expect(try OutputWriterTests.files.contentsOfDirectory(atPath: dir).sorted()
+            == [".perimeter-manifest", "README", "endpoints", "report.md"])
     }
 
     /// The old removal followed a link planted for a folder of the manifest's paths, out of `--out`.
@@ -256,7 +258,8 @@ struct OutputSetTests {
         try OutputWriterTests.files.createDirectory(atPath: out + "/summary.json/x", withIntermediateDirectories: true)
         #expect(throws: OutputError.self) { try writer.write(["report.md": "new", "summary.json": "new"]) }
         #expect(try String(contentsOfFile: out + "/report.md", encoding: .utf8) == "old")
-        #expect(try OutputWriterTests.files.contentsOfDirectory(atPath: out).sorted() == [".perimeter-manifest", "report.md", "summary.json"])
+        #expect(try OutputWriterTests.files.contentsOfDirectory(atPath: out).sorted()
+            == [".perimeter-manifest", "report.md", "summary.json"])
     }
 }
 struct TerminalTests {

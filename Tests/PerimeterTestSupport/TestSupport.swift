@@ -3,7 +3,8 @@ public import Foundation
 /// Paths and temporary folders for tests.
 public enum TestSupport {
     /// The repository root (two levels above this file's folder).
-    public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     /// `Tests/Fixtures/<relative>`.
     public static func fixture(_ relative: String) -> String {
@@ -24,7 +25,8 @@ public enum TestSupport {
 
     /// The text of a fixture with its placeholder endpoint id replaced by ``issuedEndpointID``.
     public static func fixtureWithIssuedEndpointID(_ relative: String) throws -> String {
-        try String(contentsOfFile: fixture(relative), encoding: .utf8).replacingOccurrences(of: "vpce-EXAMPLE08c1b6b9b7", with: issuedEndpointID)
+        try String(contentsOfFile: fixture(relative), encoding: .utf8)
+            .replacingOccurrences(of: "vpce-EXAMPLE08c1b6b9b7", with: issuedEndpointID)
     }
 
     /// A new empty temporary folder, under this test process's own folder.

@@ -4,6 +4,7 @@ import IAMPolicy
 import PerimeterTestSupport
 @testable import PolicySynthesis
 import Testing
+@testable import Reporting
 
 /// apply.sh and rollback.sh run against a stand-in `aws` on PATH: a shell script that records its calls
 /// and answers from files (each account's identity per profile, each live policy), and keeps the live

@@ -2,6 +2,8 @@ import Testing
 @testable import PolicySynthesis
 import AWSModel
 import IAMPolicy
+@testable import Reporting
+@testable import Inventory
 
 /// A flow-log source is explained by the volume of its authorized requests, never by one request.
 struct CoverageVolumeTests {
@@ -66,7 +68,7 @@ struct CoverageVolumeTests {
         #expect(r.flows.unexplainedVolume.map(\.sourceAddress) == [Self.host])
         let item = try #require(r.endpoints[0].evidenceTable.items.first { $0.code == .flowCoverage })
         #expect(item.status == .missing)
-        #expect(item.finding == "unexplained-volume")
+        #expect(item.finding == .unexplainedVolume)
         let credit = CoverageVolume.credit(one, service: "s3")
         #expect(item.detail.description.contains(Self.host))
         #expect(item.detail.description.contains("\(900 * Self.mb - credit) bytes unexplained"))

@@ -4,6 +4,7 @@ import AWSLogs
 import AWSModel
 import IAMPolicy
 import JSONTape
+@testable import Inventory
 
 /// A property over random well-formed records: every grant of a draft is one the records justify,
 /// the logged resource itself or Perimeter's documented generalization of it, for a principal that
@@ -51,8 +52,10 @@ struct DraftJustificationTests {
                 let key = "\(event.principal.arn) \(access.action) \(access.resource)"
                 groups[key, default: ObservedAccess(endpoint: event.vpcEndpointID, endpointAccount: AccountID("111122223333"),
                                                     principal: event.principal, access: access, outcome: event.outcome, errorCode: nil,
-                                                    eventSource: event.eventSource, region: event.region, recipientAccount: event.recipientAccount,
-                                                    count: 0, firstSeen: event.eventTime, lastSeen: event.eventTime, sampleEventID: event.eventID,
+                                                    eventSource: event.eventSource, region: event.region,
+                                                    recipientAccount: event.recipientAccount,
+                                                    count: 0, firstSeen: event.eventTime, lastSeen: event.eventTime,
+                                                    sampleEventID: event.eventID,
                                                     sourceIPs: [])].count += 1
             }
         }
@@ -65,7 +68,9 @@ struct DraftJustificationTests {
     static func justified(by r: Logged) -> Set<String> {
         let bucket = PolicyText.literal("arn:aws:s3:::\(r.bucket)")
         var allowed: Set<String> = [bucket, bucket + "/*", PolicyText.literal("arn:aws:s3:::\(r.bucket)/\(r.key)")]
-        if let slash = r.key.firstIndex(of: "/") { allowed.insert(PolicyText.literal("arn:aws:s3:::\(r.bucket)/\(r.key[..<slash])") + "/*") }
+        if let slash = r.key.firstIndex(of: "/") {
+            allowed.insert(PolicyText.literal("arn:aws:s3:::\(r.bucket)/\(r.key[..<slash])") + "/*")
+        }
         return allowed
     }
 

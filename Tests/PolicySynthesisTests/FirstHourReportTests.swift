@@ -2,6 +2,8 @@ import Foundation
 import Testing
 @testable import PolicySynthesis
 import AWSModel
+@testable import Inventory
+@testable import Reporting
 
 /// What a new user's first report shows (issue 24): inventory errors first, words instead of stray backticks and
 /// empty code, and endpoints by name and service.
@@ -55,11 +57,11 @@ struct FirstHourReportTests {
     }
 
     @Test func aMessagesBackticksShowedLiterallyInTheHTMLReport() {
-        let d = Diagnostic("inventory-text-ambiguous", .warning, "write it with `--output json` instead of `text`")
+        let d = Diagnostic(.inventoryTextAmbiguous, .warning, "write it with `--output json` instead of `text`")
         let line: ReportLine = "\(d)"
         #expect(HTMLRenderer.inline(line).contains("<code>--output json</code>"))
         #expect(!HTMLRenderer.inline(line).contains("`"))
-        let odd = Diagnostic("x", .warning, "a lone ` backtick")
+        let odd = Diagnostic(Diagnostic.Code(rawValue: "x"), .warning, "a lone ` backtick")
         #expect(HTMLRenderer.inline("\(odd)").contains("a lone ` backtick"))
     }
 

@@ -5,12 +5,15 @@ import AWSModel
 struct FlowEvidenceTests {
     static func flow(_ src: String, _ dst: String = "s3-service", service: String = "S3", path: Int = 7, instance: String = "i-1",
                      bytes: Int64 = 1000) -> ObservedFlow {
-        ObservedFlow(day: "2026-11-01", interfaceID: "eni-1", instanceID: instance, vpcID: "vpc-1", sourceAddress: src, destinationAddress: dst,
-                     destinationPort: 443, proto: 6, action: "ACCEPT", trafficPath: path, destinationService: service, flowDirection: "egress",
+        ObservedFlow(day: "2026-11-01", interfaceID: "eni-1", instanceID: instance, vpcID: "vpc-1", sourceAddress: src,
+            destinationAddress: dst,
+                     destinationPort: 443, proto: 6, action: "ACCEPT", trafficPath: path, destinationService: service,
+                     flowDirection: "egress",
                      records: 2, packets: 10, bytes: bytes, firstSeen: 1_793_491_200, lastSeen: 1_793_491_260)
     }
 
-    static func source(_ ip: String, endpoint: VPCEndpointID? = Fixture.s3Endpoint, agent: String = "aws-cli", session: String = "i-1") -> ObservedSource {
+    static func source(_ ip: String, endpoint: VPCEndpointID? = Fixture.s3Endpoint, agent: String = "aws-cli",
+        session: String = "i-1") -> ObservedSource {
         ObservedSource(endpoint: endpoint, principalARN: Fixture.app.arn, sessionName: session, sourceIP: ip, userAgent: agent,
                        count: 1, firstSeen: 1_793_491_200, lastSeen: 1_793_491_200)
     }
@@ -18,7 +21,8 @@ struct FlowEvidenceTests {
     static let observed = [Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k")]
 
     @Test func aSourceWithoutCloudTrailRequestsIsACoverageGap() {
-        let result = Fixture.run(Self.observed, flows: [Self.flow("10.0.1.21"), Self.flow("10.0.3.77", instance: "i-batch", bytes: 9_000_000)],
+        let result = Fixture.run(Self.observed,
+            flows: [Self.flow("10.0.1.21"), Self.flow("10.0.3.77", instance: "i-batch", bytes: 9_000_000)],
                                  sources: [Self.source("10.0.1.21")])
         #expect(result.flows.coverageGaps.map(\.sourceAddress) == ["10.0.3.77"])
         #expect(result.unsafeCoverageGaps)
@@ -79,7 +83,8 @@ struct FlowEvidenceTests {
     @Test func interfaceEndpointUseIsSeenThroughItsAddresses() {
         var inventory = Fixture.inventory()
         let sqs = VPCEndpointID("vpce-sqs")
-        inventory.endpoints[sqs] = Inventory.Endpoint(id: sqs, type: "Interface", serviceName: "com.amazonaws.us-east-1.sqs", vpcID: "vpc-1",
+        inventory.endpoints[sqs] = Inventory.Endpoint(id: sqs, type: "Interface", serviceName: "com.amazonaws.us-east-1.sqs",
+            vpcID: "vpc-1",
                                                       owner: Fixture.prod, addresses: ["10.0.8.10"])
         let result = Fixture.run(Self.observed, inventory: inventory, flows: [Self.flow("10.0.5.50", "10.0.8.10", service: "", path: 1)],
                                  sources: [Self.source("10.0.1.21")])
@@ -89,6 +94,7 @@ struct FlowEvidenceTests {
 }
 
 import IAMPolicy
+@testable import Inventory
 
 enum PolicyWriterText {
     static func text(_ p: PolicyDocument) -> String { PolicyWriter.write(p) }

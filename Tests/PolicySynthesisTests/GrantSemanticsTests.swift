@@ -2,6 +2,7 @@ import Testing
 @testable import PolicySynthesis
 import AWSModel
 import IAMPolicy
+@testable import Inventory
 
 /// The grant check against current policies whose answer depends on what it cannot know (issue 26).
 struct GrantSemanticsTests {
@@ -155,6 +156,6 @@ struct BucketLockSemanticsTests {
         let over = try #require(run(Self.outsiders(700, accounts: 700)).buckets.first)
         #expect(over.size > Synthesizer.bucketPolicyLimit)
         #expect(over.verdict != .ready)
-        #expect(over.reasons.contains { $0.code == "over-size-limit" })
+        #expect(over.reasons.contains { $0.code == .overSizeLimit })
     }
 }

@@ -36,7 +36,8 @@ struct HostileDraftTests {
     }
 
     @Test func aRequestWhoseResourceWasNotLoggedIsHeldForReview() throws {
-        let result = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"), Fixture.access("s3:PutObject", PolicyText.notLogged)])
+        let result = Fixture.run(
+            [Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"), Fixture.access("s3:PutObject", PolicyText.notLogged)])
         #expect(result.review.map(\.reason).contains { $0.hasPrefix("resource not logged") })
         #expect(!PolicyWriter.write(result.endpoints[0].draft).contains("s3:PutObject"))
         #expect(result.endpoints[0].replay.passed)

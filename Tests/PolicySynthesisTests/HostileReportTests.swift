@@ -3,6 +3,7 @@ import Testing
 import AWSModel
 import IAMPolicy
 import Foundation
+@testable import Reporting
 
 /// Logged values reach the report as text: never markup, a link, a heading or a terminal escape.
 struct HostileReportTests {
@@ -10,7 +11,8 @@ struct HostileReportTests {
 
     static func report() -> [String: String] {
         let resource = PolicyText.literal("arn:aws:s3:::vendor-releases/\(key)")
-        let evil = Principal(kind: .assumedRole, arn: "arn:aws:iam::999988887777:role/<img src=x onerror=alert(1)>`**", account: AccountID("999988887777"))
+        let evil = Principal(kind: .assumedRole, arn: "arn:aws:iam::999988887777:role/<img src=x onerror=alert(1)>`**",
+            account: AccountID("999988887777"))
         return ReportRenderer.files(Fixture.run([
             Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"),
             Fixture.access("s3:GetObject", resource, owner: Fixture.vendor),

@@ -25,12 +25,12 @@ struct NetworkActivityDraftTests {
         let e = try #require(result.endpoints.first)
         #expect(Fixture.allows(e.draft, "s3:PutObject", "arn:aws:s3:::app-data/new"))
         #expect(!Fixture.allows(e.draft, "s3:PutObject", "arn:aws:s3:::other-bucket/new"))
-        #expect(e.notes.contains { $0.code == "network-activity-only" && "\($0.message)".contains(AccessTriage.networkOnlyNote) })
+        #expect(e.notes.contains { $0.code == .networkActivityOnly && "\($0.message)".contains(AccessTriage.networkOnlyNote) })
         #expect(result.review.isEmpty)
         #expect(e.requests == 5)
         #expect(e.grantCheck.exceeding.isEmpty)
         let dataPlane = try #require(e.evidenceTable.items.first { $0.code == .dataPlane })
-        #expect(dataPlane.status == .missing && dataPlane.finding == "resource-not-visible")
+        #expect(dataPlane.status == .missing && dataPlane.finding == .resourceNotVisible)
         #expect("\(dataPlane.remedy ?? "")".contains("AWS::S3::Object"))
     }
 
@@ -43,7 +43,8 @@ struct NetworkActivityDraftTests {
         #expect(!Fixture.allows(narrowed, "s3:PutObject", "arn:aws:s3:::other-bucket/new"))
         let batch = Principal(kind: .assumedRole, arn: "arn:aws:iam::111122223333:role/batch", account: Fixture.prod)
         let alone = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"), Self.networkOnly(batch, "s3:PutObject")])
-        #expect(Fixture.allows(try #require(alone.endpoints.first).draft, "s3:PutObject", "arn:aws:s3:::other-bucket/new", .from(batch.arn)))
+        #expect(Fixture.allows(try #require(alone.endpoints.first).draft, "s3:PutObject", "arn:aws:s3:::other-bucket/new",
+            .from(batch.arn)))
     }
 
     /// Today's policy allows the pair on nothing it names: the draft leaves it out, said.
@@ -52,7 +53,7 @@ struct NetworkActivityDraftTests {
                                   Self.networkOnly(Fixture.app, "s3:DeleteBucket")], inventory: Fixture.inventory(policy: Self.current))
         let e = try #require(result.endpoints.first)
         #expect(!Fixture.allows(e.draft, "s3:DeleteBucket", "arn:aws:s3:::app-data"))
-        #expect(e.notes.contains { $0.code == "network-activity-only" && "\($0.message)".contains("left out") })
+        #expect(e.notes.contains { $0.code == .networkActivityOnly && "\($0.message)".contains("left out") })
     }
 
     /// A caller CloudTrail redacts to its account is never drafted: outside the trusted accounts it is a

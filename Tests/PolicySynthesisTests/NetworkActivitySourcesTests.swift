@@ -33,7 +33,7 @@ extension NetworkActivitySourcesTests {
     /// events for (ECR), says they are not available instead of naming a selector that logs nothing.
     @Test(arguments: [("sqs", true), ("kms", true), ("ecr", false)])
     func theRemedyNamesANetworkSelectorOnlyForAListedService(service: String, listed: Bool) throws {
-        let trust = TrustedAccounts(accounts: [], assumption: Diagnostic("trusted", .note, "given"))
+        let trust = TrustedAccounts(accounts: [], assumption: Diagnostic(.trustedAccountsGiven, .note, "given"))
         let seen = Verdicts.Visibility(categories: [], flowLogs: false, acceptCoverageGaps: false, trust: trust,
                                        minimumDays: MinimumDays(), failedFiles: [], adminPrincipals: [])
         let remedy = try #require(Verdicts.dataPlane(service: service, blind: [], seen).remedy).description

@@ -4,6 +4,8 @@ import Testing
 import AWSModel
 import IAMPolicy
 import PerimeterTestSupport
+@testable import Inventory
+@testable import Reporting
 
 /// Issue 29: `aws:VpceOrgPaths` from the organization's OU tree (`list-organizational-units-for-parent`,
 /// `list-accounts-for-parent`), and the output grouped by account and Region.

@@ -2,6 +2,8 @@ import Testing
 @testable import PolicySynthesis
 import AWSModel
 import IAMPolicy
+@testable import Inventory
+@testable import Reporting
 
 /// Issue 29: the key table, lock scopes, endpoints that take no policy, the organization's RCP draft.
 struct OrganizationPerimeterTests {
@@ -177,7 +179,7 @@ struct OrganizationPerimeterTests {
         #expect(blind.replay.failures.map(\.decision) == ["unevaluable"])
         // Without the organization's id: prefix, said.
         let bare = try #require(Fixture.run(observed, options: options).endpoints.first)
-        #expect(bare.notes.contains { $0.code == "organization-unknown" } && !PolicyWriter.write(bare.draft).contains("ResourceOrgID"))
+        #expect(bare.notes.contains { $0.code == .organizationUnknown } && !PolicyWriter.write(bare.draft).contains("ResourceOrgID"))
     }
 
     @Test func noRCPDraftWithoutAnOrganization() {

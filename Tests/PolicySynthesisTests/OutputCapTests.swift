@@ -3,6 +3,7 @@ import Testing
 import AWSModel
 import Foundation
 import IAMPolicy
+@testable import Reporting
 
 /// No small input costs gigabytes of output: every list of every output is cut to ``ListCap/items``,
 /// the largest first, and says how many more there are.
@@ -45,7 +46,8 @@ struct OutputCapTests {
 
     @Test func eachCoverageGapWasListedTwiceInTheReport() throws {
         let md = try #require(Self.files["report.md"])
-        let items = md.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("- ") && $0.contains(Self.largest) }
+        let items = md.split(separator: "\n")
+            .filter { $0.trimmingCharacters(in: .whitespaces).hasPrefix("- ") && $0.contains(Self.largest) }
         #expect(items.count == 1, "\(items)")
     }
 
@@ -66,8 +68,10 @@ struct OutputCapTests {
 /// A logged value is shown as what it is: nothing invisible, nothing that reorders text, no look-alike.
 struct VisibleTextTests {
     /// `config/app<c>.yaml` looked exactly like `config/app.yaml` in report.md, report.html and the notes.
-    @Test(arguments: ["\u{200B}", "\u{200C}", "\u{200D}", "\u{200E}", "\u{200F}", "\u{061C}", "\u{2028}", "\u{2029}", "\u{FEFF}", "\u{2060}",
-                      "\u{180E}", "\u{E0041}", "\u{E007F}", "\u{00AD}", "\u{034F}", "\u{FE0F}", "\u{3164}", "\u{00A0}", "\u{3000}", "\u{E000}",
+    @Test(arguments: ["\u{200B}", "\u{200C}", "\u{200D}", "\u{200E}", "\u{200F}", "\u{061C}", "\u{2028}", "\u{2029}", "\u{FEFF}",
+        "\u{2060}",
+                      "\u{180E}", "\u{E0041}", "\u{E007F}", "\u{00AD}", "\u{034F}", "\u{FE0F}", "\u{3164}", "\u{00A0}", "\u{3000}",
+                      "\u{E000}",
                       "\u{FF41}", "\u{1D41A}", "\u{2126}", "\u{FB01}", "\u{202E}", "\u{1B}", "\n"])
     func anInvisibleOrLookAlikeCharacterMadeAKeyLookLikeTheRealOne(character: String) throws {
         let key = "config/app\(character).yaml"
@@ -75,7 +79,8 @@ struct VisibleTextTests {
         #expect(!shown.unicodeScalars.contains { character.unicodeScalars.contains($0) }, "\(shown)")
         #expect(shown.contains("\\u{"))
         // In the report, where the key is a resource held for review (another account's bucket).
-        let files = ReportRenderer.files(Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::vendor-drop/\(key)", owner: Fixture.vendor)]))
+        let files = ReportRenderer.files(
+            Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::vendor-drop/\(key)", owner: Fixture.vendor)]))
         for name in ["report.md", "report.html"] {
             let text = try #require(files[name])
             #expect(!text.unicodeScalars.contains { character.unicodeScalars.contains($0) && $0 != "\n" }, "\(name)")

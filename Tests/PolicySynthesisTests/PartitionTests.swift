@@ -3,6 +3,7 @@ import Testing
 import AWSLogs
 import AWSModel
 import JSONTape
+@testable import Inventory
 
 /// Endpoints, catalog names and table ARNs in every partition (issue 26, every partition).
 struct PartitionTests {

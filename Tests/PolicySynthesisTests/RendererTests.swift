@@ -3,6 +3,7 @@ import Testing
 @testable import PolicySynthesis
 import AWSModel
 import IAMPolicy
+@testable import Reporting
 
 struct PolicyDiffTests {
     static let draft = PolicyDocument(statements: [
@@ -37,7 +38,8 @@ struct PolicyDiffTests {
     @Test(arguments: [
         (PolicyDocument.allowAll, "* on *"),
         (draft, "s3:GetObject on arn:aws:s3:::app-data/config/*"),
-        (PolicyDocument(statements: [Statement(sid: "D", effect: .deny, principal: .any, action: .actions(["*"]), resource: .resources(["*"]))]),
+        (PolicyDocument(
+            statements: [Statement(sid: "D", effect: .deny, principal: .any, action: .actions(["*"]), resource: .resources(["*"]))]),
          "no Allow statement (1 Deny)"),
     ])
     func accessSummaries(policy: PolicyDocument, summary: String) {
@@ -84,14 +86,15 @@ struct ReportLineTests {
     }
 
     @Test func aDiagnosticShowsItsValuesAsCodeAndItsCode() {
-        let d = Diagnostic("kept-exact", .note, "kept \(value: "arn:aws:s3:::b/k`") exact")
+        let d = Diagnostic(.keptExact, .note, "kept \(value: "arn:aws:s3:::b/k`") exact")
         #expect(("\(d)" as ReportLine).markdown() == "kept `` arn:aws:s3:::b/k` `` exact (kept-exact)")
         #expect(d.description == "kept-exact: kept `arn:aws:s3:::b/k`` exact")
     }
 
     static func code(_ s: String) -> ReportLine { "\(code: s)" }
 
-    @Test(arguments: [(Int64(512), "512 bytes"), (1, "1 byte"), (1_234, "1.2 kB"), (413_432_000, "413 MB"), (9_990_000_000, "10.0 GB"), (Int64.max, "9.2 EB")])
+    @Test(arguments: [(Int64(512), "512 bytes"), (1, "1 byte"), (1_234, "1.2 kB"), (413_432_000, "413 MB"), (9_990_000_000, "10.0 GB"),
+        (Int64.max, "9.2 EB")])
     func bytesReadAsPeopleReadThem(value: Int64, text: String) {
         #expect(ReportRenderer.bytes(value) == text)
     }
@@ -111,7 +114,8 @@ struct ChangeFilesTests {
     }
 
     /// A policy variable or a literal `${*}` in a heredoc would be a Terraform template sequence.
-    @Test(arguments: [("arn:aws:s3:::b-1/home/${aws:username}/*", "$${aws:username}"), ("arn:aws:s3:::b-1/a${*}b", "a$${*}b"), ("arn:aws:s3:::b-1/%{x}", "%%{x}")])
+    @Test(arguments: [("arn:aws:s3:::b-1/home/${aws:username}/*", "$${aws:username}"), ("arn:aws:s3:::b-1/a${*}b", "a$${*}b"),
+        ("arn:aws:s3:::b-1/%{x}", "%%{x}")])
     func terraformTemplateSequencesInAPolicyStayText(resource: String, written: String) {
         let tf = ChangeFiles.terraform([Self.draft(resource)])
         #expect(tf.contains(written))
@@ -159,11 +163,13 @@ struct ReportChartTests {
 
     @Test func actionsAreCountedInTheCatalog() {
         let all = PolicyDocument.allowAll, draft = PolicyDocument(statements: [
-            Statement(sid: "S", effect: .allow, principal: .any, action: .actions(["s3:GetObject", "s3:List*"]), resource: .resources(["*"]))])
+            Statement(sid: "S", effect: .allow, principal: .any, action: .actions(["s3:GetObject", "s3:List*"]),
+                resource: .resources(["*"]))])
         let everything = ReportCharts.actionsGranted(all, service: "s3"), some = ReportCharts.actionsGranted(draft, service: "s3")
         #expect(everything > 100)
         #expect(some > 2 && some < 20)
-        let list = PolicyDocument(statements: [Statement(sid: "L", effect: .allow, principal: .any, action: .actions(["s3:List*"]), resource: .resources(["*"]))])
+        let list = PolicyDocument(
+            statements: [Statement(sid: "L", effect: .allow, principal: .any, action: .actions(["s3:List*"]), resource: .resources(["*"]))])
         #expect(ReportCharts.actionsGranted(list, service: "s3") == ActionCatalog.shared.expand("s3:list*").count)
     }
 

@@ -3,6 +3,8 @@ import Testing
 import AWSModel
 import Foundation
 import IAMPolicy
+@testable import Inventory
+@testable import Reporting
 
 /// A verdict is earned by the evidence each draft's kind needs: nothing starts proven.
 struct RequiredEvidenceTests {
@@ -80,7 +82,7 @@ struct EvidenceRegressionTests {
         stolen.endpointAccount = AccountID("999988887777")
         let r = VerdictTests.run(VerdictTests.observed + [stolen])
         #expect(!r.endpoints.map(\.endpoint.id).contains(Self.otherEndpoint))
-        #expect(r.assumptions.contains { $0.code == "endpoint-not-shown-yours" })
+        #expect(r.assumptions.contains { $0.code == .endpointNotShownYours })
         let bucket = try #require(r.buckets.first)
         let sourceVpce = try #require(bucket.draft.statements.first?.conditions.first { $0.key == "aws:SourceVpce" })
         #expect(sourceVpce.values.map(\.text) == [Fixture.s3Endpoint.rawValue])
@@ -237,7 +239,7 @@ struct EndpointOwnershipTests {
     @Test func aServiceCallingKMSOnAUsersBehalfGetsADraft() {
         let r = Self.run(ip: "secretsmanager.amazonaws.com", agent: "secretsmanager.amazonaws.com")
         #expect(r.endpoints.isEmpty)
-        #expect(r.assumptions.contains { $0.code == "endpoint-not-shown-yours" })
+        #expect(r.assumptions.contains { $0.code == .endpointNotShownYours })
     }
 
     @Test(arguments: ["203.0.113.10", "2600:1f18::1", "172.32.0.5", "100.128.0.1"])

@@ -2,6 +2,8 @@ import Testing
 @testable import PolicySynthesis
 import AWSModel
 import IAMPolicy
+@testable import Inventory
+@testable import Reporting
 
 /// Builders for observed usage, so synthesis tests never open a database.
 enum Fixture {
@@ -37,7 +39,8 @@ enum Fixture {
 
     static func run(_ observed: [ObservedAccess], inventory: Inventory = inventory(), options: SynthesisOptions = SynthesisOptions(),
                     flows: [ObservedFlow] = [], sources: [ObservedSource] = [],
-                    categories: [EventCategoryCount] = [EventCategoryCount(eventSource: "s3.amazonaws.com", service: "s3", category: "Data", count: 1)],
+                    categories: [EventCategoryCount] = [
+                        EventCategoryCount(eventSource: "s3.amazonaws.com", service: "s3", category: "Data", count: 1)],
                     volumes: [SourceVolume]? = nil, ranges: ServiceRanges? = nil) -> SynthesisResult {
         var input = SynthesisInput(observed: observed, flows: flows, sources: sources, eventCategories: categories,
                                    inventory: inventory, options: options)
@@ -57,7 +60,8 @@ enum Fixture {
         }
     }
 
-    static func allows(_ policy: PolicyDocument, _ action: String, _ resource: String, _ principal: RequestPrincipal = .from(app.arn)) -> Bool {
+    static func allows(_ policy: PolicyDocument, _ action: String, _ resource: String,
+        _ principal: RequestPrincipal = .from(app.arn)) -> Bool {
         CompiledPolicy(policy).evaluate(RequestContext(action: action, resource: resource, principal: principal,
                                                        keys: ["aws:SourceVpce": [s3Endpoint.rawValue]])).decision == .allow
     }
@@ -67,7 +71,8 @@ struct EndpointDraftTests {
     @Test func aDeniedExfiltrationNeverAppearsInADraft() throws {
         let result = Fixture.run([
             Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/config/app.yaml"),
-            Fixture.access("s3:PutObject", "arn:aws:s3:::exfil-drop/dump.tar.gz", owner: AccountID("999988887777"), outcome: .denied, count: 1),
+            Fixture.access("s3:PutObject", "arn:aws:s3:::exfil-drop/dump.tar.gz", owner: AccountID("999988887777"), outcome: .denied,
+                count: 1),
         ])
         let draft = try #require(result.endpoints.first).draft
         #expect(!PolicyWriter.write(draft).contains("exfil-drop"))
@@ -78,7 +83,8 @@ struct EndpointDraftTests {
 
     @Test func aForeignAccountSuccessIsInReviewAndNotAllowed() throws {
         let vendor = "arn:aws:s3:::vendor-releases/sdk.tar.gz"
-        let result = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"), Fixture.access("s3:GetObject", vendor, owner: Fixture.vendor)])
+        let result = Fixture.run(
+            [Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"), Fixture.access("s3:GetObject", vendor, owner: Fixture.vendor)])
         #expect(result.review.map(\.resource) == [vendor])
         #expect(!Fixture.allows(result.endpoints[0].draft, "s3:GetObject", vendor))
         #expect(result.endpoints[0].replay.heldForReview == 3)
@@ -114,7 +120,8 @@ struct EndpointDraftTests {
         #expect(result.replayPassed)
         #expect(Fixture.allows(endpoint.draft, "s3:PutObject", "arn:aws:s3:::app-data/uploads/2027/y.json"))
         #expect(!Fixture.allows(endpoint.draft, "s3:PutObject", "arn:aws:s3:::app-data/config/a.yaml"))
-        #expect(!Fixture.allows(endpoint.draft, "s3:GetObject", "arn:aws:s3:::app-data/config/a.yaml", .from("arn:aws:iam::111122223333:role/other")))
+        #expect(!Fixture.allows(endpoint.draft, "s3:GetObject", "arn:aws:s3:::app-data/config/a.yaml",
+            .from("arn:aws:iam::111122223333:role/other")))
     }
 
     @Test func gatewayDraftsUsePrincipalStarAndNamePrincipalsByCondition() throws {
@@ -132,30 +139,39 @@ struct EndpointDraftTests {
     func granularity(granularity: Granularity, expected: String) {
         var options = SynthesisOptions()
         options.granularity = granularity
-        let draft = Fixture.run([Fixture.access("s3:PutObject", "arn:aws:s3:::app-data/uploads/2026/x.json")], options: options).endpoints[0].draft
+        let draft = Fixture.run([Fixture.access("s3:PutObject", "arn:aws:s3:::app-data/uploads/2026/x.json")], options: options)
+            .endpoints[0].draft
         #expect(draft.statements.first?.resource == .resources([expected]))
     }
 
     @Test func generalizationNeverGrantsMoreThanTheCurrentPolicy() throws {
-        let current = try PolicyReader.read(#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::app-data/uploads/2026/x.json"}]}"#)
-        let result = Fixture.run([Fixture.access("s3:PutObject", "arn:aws:s3:::app-data/uploads/2026/x.json")], inventory: Fixture.inventory(policy: current))
+        let current = try PolicyReader.read(#"""
+            {"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:PutObject",\#
+            "Resource":"arn:aws:s3:::app-data/uploads/2026/x.json"}]}
+            """#)
+        let result = Fixture.run([Fixture.access("s3:PutObject", "arn:aws:s3:::app-data/uploads/2026/x.json")],
+            inventory: Fixture.inventory(policy: current))
         let endpoint = result.endpoints[0]
         #expect(endpoint.draft.statements.first?.resource == .resources(["arn:aws:s3:::app-data/uploads/2026/x.json"]))
         #expect(endpoint.grantCheck.exceeding.isEmpty)
-        #expect(endpoint.notes.contains { $0.code == "kept-exact" })
+        #expect(endpoint.notes.contains { $0.code == .keptExact })
     }
 
     @Test func grantCheckCatchesADraftBroaderThanTheCurrentPolicy() throws {
         let current = try PolicyReader.read(#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#)
-        let draft = try PolicyReader.read(#"{"Statement":[{"Sid":"Broad","Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::b/*"}]}"#)
-        let check = GrantCheck.run(draft, principals: ["Broad": [Fixture.app]], current: CompiledPolicy(current), currentDocument: current, endpoint: Fixture.inventory().endpoints[Fixture.s3Endpoint]!)
+        let draft = try PolicyReader.read(#"""
+            {"Statement":[{"Sid":"Broad","Effect":"Allow","Principal":"*","Action":"s3:PutObject","Resource":"arn:aws:s3:::b/*"}]}
+            """#)
+        let check = GrantCheck.run(draft, principals: ["Broad": [Fixture.app]], current: CompiledPolicy(current), currentDocument: current,
+            endpoint: Fixture.inventory().endpoints[Fixture.s3Endpoint]!)
         #expect(check.exceeding.count == 1)
     }
 
     @Test func sizeLimitCoarseningKeepsTheDraftUnder20480Characters() throws {
         var observed: [ObservedAccess] = []
         for role in 0..<60 {
-            let principal = Principal(kind: .assumedRole, arn: "arn:aws:iam::111122223333:role/team-\(role)-service-role", account: Fixture.prod)
+            let principal = Principal(kind: .assumedRole, arn: "arn:aws:iam::111122223333:role/team-\(role)-service-role",
+                account: Fixture.prod)
             for prefix in 0..<6 {
                 observed.append(Fixture.access(principal, "s3:GetObject", "arn:aws:s3:::app-data/area-\(role)-\(prefix)/file.json"))
             }
@@ -170,7 +186,8 @@ struct EndpointDraftTests {
 
     @Test func awsOwnedBucketsSitInTheirOwnLabelledStatements() throws {
         let anonymous = Principal(kind: .anonymous, arn: "anonymous", account: nil)
-        let result = Fixture.run([Fixture.access(anonymous, "s3:GetObject", "arn:aws:s3:::al2023-repos-us-east-1-de612dc2/core/mirror.list", owner: nil)])
+        let result = Fixture.run(
+            [Fixture.access(anonymous, "s3:GetObject", "arn:aws:s3:::al2023-repos-us-east-1-de612dc2/core/mirror.list", owner: nil)])
         let statement = try #require(result.endpoints[0].draft.statements.first)
         #expect(statement.sid == "AWSOwnedAmazonLinux")
         #expect(statement.resource == .resources(["arn:aws:s3:::al2023-repos-us-east-1-de612dc2/*"]))
@@ -201,7 +218,9 @@ struct BucketLockTests {
         #expect(lock.exceptions.count == 2)
         let policy = CompiledPolicy(lock.draft)
         func decide(_ principal: RequestPrincipal, _ keys: [String: [String]]) -> Decision {
-            policy.evaluate(RequestContext(action: "s3:PutObject", resource: "arn:aws:s3:::trail-logs/AWSLogs/z", principal: principal, keys: keys)).decision
+            policy.evaluate(
+                RequestContext(action: "s3:PutObject", resource: "arn:aws:s3:::trail-logs/AWSLogs/z", principal: principal, keys: keys))
+                .decision
         }
         #expect(decide(RequestPrincipal(kind: .service, arn: "cloudtrail.amazonaws.com"), [:]) != .explicitDeny)
         #expect(decide(.from(Fixture.app.arn), ["aws:SourceVpce": ["vpce-0s3"]]) != .explicitDeny)
@@ -217,8 +236,12 @@ struct BucketLockTests {
 
     @Test func theCurrentStatementsAreKept() throws {
         var inventory = Fixture.inventory()
-        inventory.bucketPolicies["app-data"] = try PolicyReader.read(#"{"Version":"2012-10-17","Statement":[{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::app-data/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#)
-        let lock = try #require(Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k")], inventory: inventory).buckets.first)
+        inventory.bucketPolicies["app-data"] = try PolicyReader.read(#"""
+            {"Version":"2012-10-17","Statement":[{"Sid":"TLS","Effect":"Deny","Principal":"*","Action":"s3:*",\#
+            "Resource":"arn:aws:s3:::app-data/*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}
+            """#)
+        let lock = try #require(Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k")], inventory: inventory)
+            .buckets.first)
         #expect(lock.draft.statements.map(\.sid) == ["TLS", BucketLockBuilder.lockSid])
         #expect(lock.replay.passed)
     }
@@ -230,7 +253,10 @@ struct UnusedPermissionTests {
             Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"),
             Fixture.access("s3:PutObject", "arn:aws:s3:::app-data/k", outcome: .denied),
         ]
-        let current = try PolicyReader.read(#"{"Statement":[{"Sid":"S","Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:PutObject","s3:DeleteObject","s3:GetBucketPolicy"],"Resource":"*"}]}"#)
+        let current = try PolicyReader.read(#"""
+            {"Statement":[{"Sid":"S","Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:PutObject","s3:DeleteObject",\#
+            "s3:GetBucketPolicy"],"Resource":"*"}]}
+            """#)
         let usage = try #require(Fixture.run(observed, inventory: Fixture.inventory(policy: current)).endpoints[0].usage.first)
         #expect(usage.used == ["s3:GetObject"])
         #expect(usage.usedButDenied == ["s3:PutObject"])
@@ -239,9 +265,13 @@ struct UnusedPermissionTests {
     }
 
     @Test func neverUnusedWhenTheLogsCouldNotShowIt() throws {
-        let current = try PolicyReader.read(#"{"Statement":[{"Sid":"S","Effect":"Allow","Principal":"*","Action":["s3:DeleteObject","s3:GetBucketPolicy"],"Resource":"*"}]}"#)
+        let current = try PolicyReader.read(#"""
+            {"Statement":[{"Sid":"S","Effect":"Allow","Principal":"*","Action":["s3:DeleteObject","s3:GetBucketPolicy"],"Resource":"*"}]}
+            """#)
         let usage = try #require(Fixture.run([Fixture.access("s3:ListAllMyBuckets", "*")], inventory: Fixture.inventory(policy: current),
-                                             categories: [EventCategoryCount(eventSource: "s3.amazonaws.com", service: "s3", category: "Management", count: 5)]).endpoints[0].usage.first)
+                                             categories: [
+                                                 EventCategoryCount(eventSource: "s3.amazonaws.com", service: "s3", category: "Management",
+                                                 count: 5)]).endpoints[0].usage.first)
         #expect(usage.notObservable == ["s3:DeleteObject"])
         #expect(usage.unused == ["s3:GetBucketPolicy"])
     }
@@ -250,10 +280,16 @@ struct UnusedPermissionTests {
 struct InventoryReaderTests {
     @Test func recognizesEachShapeByContent() throws {
         let inventory = InventoryReader.read([
-            ("a/endpoints.json", #"{"VpcEndpoints":[{"VpcEndpointId":"vpce-1","VpcEndpointType":"Gateway","VpcId":"vpc-1","ServiceName":"com.amazonaws.eu-west-1.s3","PolicyDocument":"{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"*\",\"Resource\":\"*\"}]}","OwnerId":"111122223333"}]}"#),
+            ("a/endpoints.json", #"""
+                {"VpcEndpoints":[{"VpcEndpointId":"vpce-1","VpcEndpointType":"Gateway","VpcId":"vpc-1",\#
+                "ServiceName":"com.amazonaws.eu-west-1.s3","PolicyDocument":"{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\#
+                \"Action\":\"*\",\"Resource\":\"*\"}]}","OwnerId":"111122223333"}]}
+                """#),
             ("a/accounts.json", #"{"Accounts":[{"Id":"111122223333","Arn":"arn:aws:organizations::1:account/o-abc123/111122223333"}]}"#),
             ("a/buckets-111122223333.json", #"{"Buckets":[{"Name":"b1"}],"Owner":{"ID":"0123abcd"}}"#),
-            ("a/b1.json", #"{"Policy":"{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}"}"#),
+            ("a/b1.json", #"""
+                {"Policy":"{\"Statement\":[{\"Effect\":\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\",\"Resource\":\"*\"}]}"}
+                """#),
             ("a/vpce-2.json", #"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}"#),
             ("a/eni.json", #"{"NetworkInterfaces":[{"Description":"VPC Endpoint Interface vpce-2","PrivateIpAddress":"10.0.8.10"}]}"#),
             ("a/notes.json", #"{"hello":"world"}"#),
@@ -265,8 +301,8 @@ struct InventoryReaderTests {
         #expect(inventory.buckets["b1"] == AccountID("111122223333"))
         #expect(inventory.bucketPolicies["b1"]?.statements.first?.effect == .deny)
         #expect(inventory.endpoints[VPCEndpointID("vpce-2")]?.addresses == ["10.0.8.10"])
-        #expect(inventory.diagnostics.filter { $0.severity != .note }.map(\.code) == ["inventory-unrecognized"])
+        #expect(inventory.diagnostics.filter { $0.severity != .note }.map(\.code) == [.inventoryUnrecognized])
         // The listing names its owner by canonical id: the account comes from the file name, and that is said.
-        #expect(inventory.diagnostics.filter { $0.severity == .note }.map(\.code) == ["bucket-owner-inferred"])
+        #expect(inventory.diagnostics.filter { $0.severity == .note }.map(\.code) == [.bucketOwnerInferred])
     }
 }

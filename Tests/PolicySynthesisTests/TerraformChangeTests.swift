@@ -3,6 +3,8 @@ import Foundation
 import IAMPolicy
 @testable import PolicySynthesis
 import Testing
+@testable import Inventory
+@testable import Reporting
 
 /// perimeter.tf fits the Terraform state the inventory read: a policy the state sets is changed on that
 /// resource, never by a second one (two resources overwrite each other on every apply).

@@ -2,6 +2,7 @@ import Testing
 @testable import PolicySynthesis
 import AWSModel
 import IAMPolicy
+@testable import Inventory
 
 /// Verdicts follow the evidence: ready only when every check passed and the logs could see.
 struct VerdictTests {
@@ -22,7 +23,8 @@ struct VerdictTests {
 
     /// A window that can vouch for the endpoint: its policy known, flow logs and data events present.
     static func run(_ observed: [ObservedAccess] = observed, flows: [ObservedFlow] = [FlowEvidenceTests.flow("10.0.1.21")],
-                    categories: [EventCategoryCount] = [EventCategoryCount(eventSource: "s3.amazonaws.com", service: "s3", category: "Data", count: 1)],
+                    categories: [EventCategoryCount] = [
+                        EventCategoryCount(eventSource: "s3.amazonaws.com", service: "s3", category: "Data", count: 1)],
                     options: SynthesisOptions = options, bucketPolicy: Bool = true) -> SynthesisResult {
         var inventory = Fixture.inventory(policy: current)
         if bucketPolicy { inventory.bucketPolicies["app-data"] = PolicyDocument(statements: []) }
@@ -50,7 +52,8 @@ struct VerdictTests {
     }
 
     @Test(arguments: [
-        ("no-logged-use", true), ("data-events-missing", true), ("coverage-not-checked", true), ("review-items", true), ("short-history", true),
+        ("no-logged-use", true), ("data-events-missing", true), ("coverage-not-checked", true), ("review-items", true),
+            ("short-history", true),
     ])
     func missingEvidenceNeedsReviewNeverReady(code: String, _: Bool) {
         let r: SynthesisResult = switch code {
@@ -94,12 +97,13 @@ struct BacktestTests {
         #expect(test.refused == 3)
         #expect(test.refusedRequests.map(\.action) == ["s3:PutObject"])
         #expect(result.endpoints[0].verdict == .review)
-        #expect(result.endpoints[0].reasons.contains { $0.code == "backtest-refused" })
+        #expect(result.endpoints[0].reasons.contains { $0.code == .backtestRefused })
     }
 
     @Test func aDraftThatCoversTheHeldOutDaysKeepsItsVerdict() {
         var result = VerdictTests.run()
-        Synthesizer.backtest(&result, heldOut: VerdictTests.observed, from: "2026-11-06", through: "2026-11-07", inventory: Fixture.inventory())
+        Synthesizer.backtest(&result, heldOut: VerdictTests.observed, from: "2026-11-06", through: "2026-11-07",
+            inventory: Fixture.inventory())
         #expect(result.endpoints[0].backtest?.refused == 0)
         #expect(result.endpoints[0].verdict == .ready)
     }

@@ -15,7 +15,8 @@ struct InMemoryGroupingTests {
     @Test func rowBytesSortAsSQLiteSorts() throws {
         let queue = try DatabaseQueue()
         let values: [String] = ["NULL", "0", "-1", "9223372036854775807", "-9223372036854775808", "1.5", "-0.5", "2.0e300", "''", "'a'",
-                                "'ab'", "'a' || char(0) || 'b'", "'a' || char(0)", "'B'", "'é'", "'e'", "x''", "x'00'", "x'61'", "x'6100'", "'10'", "'9'"]
+                                "'ab'", "'a' || char(0) || 'b'", "'a' || char(0)", "'B'", "'é'", "'e'", "x''", "x'00'", "x'61'", "x'6100'",
+                                "'10'", "'9'"]
         let sorted: [[UInt8]] = try queue.write { db in
             try db.execute(sql: "CREATE TABLE t (v)")
             for value in values { try db.execute(sql: "INSERT INTO t VALUES (\(value))") }
@@ -73,9 +74,11 @@ struct InMemoryGroupingTests {
             for (i, row) in rows.enumerated() {
                 let v = row.components(separatedBy: ", ")
                 try db.execute(sql: """
-                    INSERT INTO flow(file_id, day, interface_id, instance_id, vpc_id, srcaddr, dstaddr, dstport, protocol, action, traffic_path,
+                    INSERT INTO flow(file_id, day, interface_id, instance_id, vpc_id, srcaddr, dstaddr, dstport, protocol, action, \
+                    traffic_path,
                                      dst_service, flow_direction, records, packets, bytes, first_seen, last_seen)
-                    VALUES (\(i % 3), \(v[0]), \(v[1]), 'i-1', 'vpc-1', \(v[2]), \(v[3]), \(v[4]), \(v[5]), \(v[6]), 0, '', 'egress', \(v[7]), \(v[7]), \(v[8]), \(v[9]), \(v[10]))
+                    VALUES (\(i % 3), \(v[0]), \(v[1]), 'i-1', 'vpc-1', \(v[2]), \(v[3]), \(v[4]), \(v[5]), \(v[6]), 0, '', 'egress', \
+                    \(v[7]), \(v[7]), \(v[8]), \(v[9]), \(v[10]))
                     """)
             }
         }
@@ -107,7 +110,8 @@ struct InMemoryGroupingTests {
         var flows: [ObservedFlow] = []
         while let row = try rows.next() {
             let flow = ObservedFlow(day: row[0], interfaceID: row[1], instanceID: row[2], vpcID: row[3], sourceAddress: row[4],
-                                    destinationAddress: row[17], destinationPort: row[6], proto: row[7], action: row[8], trafficPath: row[9],
+                                    destinationAddress: row[17], destinationPort: row[6], proto: row[7], action: row[8],
+                                    trafficPath: row[9],
                                     destinationService: row[10], flowDirection: row[11], records: row[12], packets: row[13], bytes: row[14],
                                     firstSeen: row[15], lastSeen: row[16])
             flows.append(flow)

@@ -44,8 +44,8 @@ struct SourceVolumeTests {
         let store = try UsageStore(path: dir + "/store.sqlite", logger: Logger(label: "test"))
         let summary = try await IngestPipeline(store: store).run(paths: [dir + "/trail.json"], workers: 1)
         #expect(summary.events == 5 && summary.rejects == 0)
-        #expect(try store.sourceEvidence().volumes == [SourceVolume(endpoint: VPCEndpointID(Self.endpoint), sourceIP: "10.0.1.21", requests: 3,
-                                                           bytesIn: 2048, bytesOut: 1_048_576)])
+        #expect(try store.sourceEvidence().volumes == [SourceVolume(endpoint: VPCEndpointID(Self.endpoint), sourceIP: "10.0.1.21",
+                                                                    requests: 3, bytesIn: 2048, bytesOut: 1_048_576)])
     }
 
     @Test func theExchangeCarriesOutcomeAndBytes() throws {
@@ -74,8 +74,8 @@ struct SourceVolumeTests {
         try Data(rows.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: dir + "/sources/part-0.json"))
         let store = try UsageStoreTests.store(dir)
         _ = try store.loadAggregates(folder: dir)
-        #expect(try store.sourceEvidence().volumes == [SourceVolume(endpoint: VPCEndpointID(Self.endpoint), sourceIP: "10.0.1.21", requests: 4,
-                                                           bytesIn: 100, bytesOut: 5000)])
+        #expect(try store.sourceEvidence().volumes == [SourceVolume(endpoint: VPCEndpointID(Self.endpoint), sourceIP: "10.0.1.21",
+                                                                    requests: 4, bytesIn: 100, bytesOut: 5000)])
     }
 
     /// The volumes summed in the sources' scan are those `GROUP BY endpoint, source_ip` sums, in its order:

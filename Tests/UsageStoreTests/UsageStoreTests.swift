@@ -51,7 +51,8 @@ struct UsageStoreTests {
         // Without sums, the same sources once each, their sums 0.
         let summed = try store.sources()
         #expect(!summed.isEmpty)
-        #expect(try store.sources(sums: false) == summed.map { var s = $0; (s.count, s.firstSeen, s.lastSeen) = (0, 0, 0); return s }.sorted())
+        #expect(try store.sources(sums: false) == summed.map { var s = $0; (s.count, s.firstSeen, s.lastSeen) = (0, 0, 0); return s }
+            .sorted())
     }
 
     @Test func aLargerCopyAddsOnlyTheNewFiles() async throws {
@@ -91,7 +92,8 @@ struct UsageStoreTests {
         for n in 0..<40 {
             // File 39 repeats file 0's event (other bytes around it): a duplicate across files and batches.
             let event = record.replacingOccurrences(of: "\"eventTime\"", with: "\"eventID\": \"e-\(n == 39 ? 0 : n)\", \"eventTime\"")
-            try ((n == 39 ? "{\"Records\": [" : "{\"Records\":[") + event + "]}").write(toFile: logs + "/\(n).json", atomically: true, encoding: .utf8)
+            try ((n == 39 ? "{\"Records\": [" : "{\"Records\":[") + event + "]}")
+                .write(toFile: logs + "/\(n).json", atomically: true, encoding: .utf8)
         }
         try Self.copyFixtures(["flowlogs/flow-log-example-tcp-flag.log", "flowlogs/flow-log-example-nat.log"], to: logs)
         let small = try UsageStore(path: dir + "/small.sqlite", logger: Logger(label: "test"))
@@ -144,8 +146,10 @@ struct UsageStoreTests {
         try store.queue.write { db in
             for (code, source) in [("a", "'b"), ("a'", "b"), ("a',", "b"), ("a", "',b")] {
                 try db.execute(sql: """
-                    INSERT INTO access VALUES (1, '2026-11-01', 'vpce-1', '111122223333', 'arn:aws:iam::111122223333:role/r', 'role', '111122223333',
-                                               's3:GetObject', 'arn:aws:s3:::b/k', '111122223333', 'denied', ?, ?, 'us-east-1', '111122223333', 1, 1, 1, '')
+                    INSERT INTO access VALUES (1, '2026-11-01', 'vpce-1', '111122223333', 'arn:aws:iam::111122223333:role/r', 'role', \
+                    '111122223333',
+                                               's3:GetObject', 'arn:aws:s3:::b/k', '111122223333', 'denied', ?, ?, 'us-east-1', \
+                    '111122223333', 1, 1, 1, '')
                     """, arguments: [code, source])
             }
         }
@@ -232,7 +236,10 @@ struct UsageStoreTests {
         let store = try Self.store(dir)
         let queue = try DatabaseQueue(path: dir + "/store.sqlite")
         try await queue.write { db in
-            try db.execute(sql: "CREATE TRIGGER refuse BEFORE INSERT ON file WHEN NEW.path LIKE '%bad.json' AND NEW.outcome = 'ingested' BEGIN SELECT RAISE(ABORT, 'refused'); END")
+            try db.execute(sql: """
+                CREATE TRIGGER refuse BEFORE INSERT ON file WHEN NEW.path LIKE '%bad.json' AND NEW.outcome = 'ingested' BEGIN SELECT \
+                RAISE(ABORT, 'refused'); END
+                """)
         }
         try queue.close()
         let summary = try await IngestPipeline(store: store).run(paths: [dir + "/good.json", dir + "/bad.json"], workers: 1)
@@ -295,7 +302,8 @@ struct UsageStoreTests {
     @Test func storedRejectsKeepFileLineAndReason() async throws {
         let dir = TestSupport.temporaryDirectory()
         let store = try Self.store(dir)
-        _ = try await IngestPipeline(store: store).run(paths: [TestSupport.fixture("cloudtrail/cloudtrail-integration.block07.json")], workers: 1)
+        _ = try await IngestPipeline(store: store)
+            .run(paths: [TestSupport.fixture("cloudtrail/cloudtrail-integration.block07.json")], workers: 1)
         let reject = try #require(try store.rejects().first)
         #expect(reject.path.hasSuffix("cloudtrail-integration.block07.json"))
         #expect(reject.line == 22)
@@ -304,7 +312,8 @@ struct UsageStoreTests {
 
     @Test func aMissingPathIsAnError() async throws {
         let store = try Self.store(TestSupport.temporaryDirectory())
-        await #expect(throws: LogReadError.self) { _ = try await IngestPipeline(store: store).run(paths: ["/nonexistent/logs"], workers: 1) }
+        await #expect(throws: LogReadError.self) { _ = try await IngestPipeline(store: store)
+            .run(paths: ["/nonexistent/logs"], workers: 1) }
     }
 
     /// Regression guard for "database is locked" when `run` used the store while another connection to
@@ -334,7 +343,8 @@ struct UsageStoreTests {
                 INSERT INTO access VALUES ('2026-11-01', 'vpce-1', '1', 'arn:aws:iam::1:role/r', 'AssumedRole', '1', 's3:GetObject',
                                            'arn:aws:s3:::a/1', '1', 'success', '', 's3.amazonaws.com', 'us-east-1', '1', 7, 10, 20, 'e1');
                 INSERT INTO source VALUES ('2026-11-01', 'vpce-1', 'arn:aws:iam::1:role/r', 'i-1', '10.0.0.1', 'aws-cli', 7, 10, 20);
-                INSERT INTO flow VALUES ('2026-11-01', 'eni-1', 'i-1', 'vpc-1', '10.0.0.1', 's3-service', 443, 6, 'ACCEPT', 7, 'S3', 'egress',
+                INSERT INTO flow VALUES ('2026-11-01', 'eni-1', 'i-1', 'vpc-1', '10.0.0.1', 's3-service', 443, 6, 'ACCEPT', 7, 'S3', \
+                'egress',
                                          2, 10, 1000, 10, 20);
                 """)
         }
@@ -399,9 +409,15 @@ struct AggregateLoadTests {
             try FileManager.default.createDirectory(atPath: dir + "/" + table, withIntermediateDirectories: true)
         }
         try Data(AggregateExchange.formatRow.utf8).write(to: URL(fileURLWithPath: dir + "/format/part-0.json"))
-        try Data(#"{"path":"a.json.gz","hash":"h1","size":10,"kind":"cloudtrail","events":1,"duplicates":0,"flowRecords":0,"rejects":0,"skipped":0,"bytes":20}"#.utf8)
+        try Data(#"""
+            {"path":"a.json.gz","hash":"h1","size":10,"kind":"cloudtrail","events":1,"duplicates":0,"flowRecords":0,"rejects":0,\#
+            "skipped":0,"bytes":20}
+            """#.utf8)
             .write(to: URL(fileURLWithPath: dir + "/files/part-0.json"))
-        let key = #"["2026-11-01","vpce-1","","arn:aws:iam::111122223333:role/r","assumedRole","111122223333","s3:GetObject","arn:aws:s3:::b/k","","success","","s3.amazonaws.com","us-east-1","111122223333"]"#
+        let key = #"""
+            ["2026-11-01","vpce-1","","arn:aws:iam::111122223333:role/r","assumedRole","111122223333","s3:GetObject","arn:aws:s3:::b/k",\#
+            "","success","","s3.amazonaws.com","us-east-1","111122223333"]
+            """#
         try Data(#"{"k":\#(key),"count":\#(count),"first":1793491200,"last":1793491200,"sample":"e1"}"#.utf8)
             .write(to: URL(fileURLWithPath: dir + "/access/part-0.json"))
         return dir
@@ -423,9 +439,13 @@ struct AggregateLoadTests {
             let dir = try Self.folder(access: "1")
             try FileManager.default.createDirectory(atPath: dir + "/categories", withIntermediateDirectories: true)
             let line = #"{"category":"s3.amazonaws.com Data","count":9007199254740992}"#
-            try Data(Array(repeating: line, count: 1_100).joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: dir + "/categories/part-0.json"))
+            try Data(Array(repeating: line, count: 1_100).joined(separator: "\n").utf8)
+                .write(to: URL(fileURLWithPath: dir + "/categories/part-0.json"))
             // Each load needs its own file ledger row: a different content hash.
-            try Data(#"{"path":"a\#(n).json.gz","hash":"h\#(n)","size":10,"kind":"cloudtrail","events":1,"duplicates":0,"flowRecords":0,"rejects":0,"skipped":0,"bytes":20}"#.utf8)
+            try Data(#"""
+                {"path":"a\#(n).json.gz","hash":"h\#(n)","size":10,"kind":"cloudtrail","events":1,"duplicates":0,"flowRecords":0,\#
+                "rejects":0,"skipped":0,"bytes":20}
+                """#.utf8)
                 .write(to: URL(fileURLWithPath: dir + "/files/part-0.json"))
             _ = try store.loadAggregates(folder: dir)
         }
@@ -436,7 +456,10 @@ struct AggregateLoadTests {
     /// (a plain SUM raised "integer overflow" on every later read) are held, not trapped or failed.
     @Test func aggregateFileCountsPastInt64Saturate() throws {
         let dir = try Self.folder(access: "1")
-        let lines = (0..<1_100).map { #"{"path":"f\#($0).json.gz","hash":"h\#($0)","size":10,"kind":"cloudtrail","events":9007199254740992,"duplicates":0,"flowRecords":0,"rejects":0,"skipped":0,"bytes":20}"# }
+        let lines = (0..<1_100).map { #"""
+            {"path":"f\#($0).json.gz","hash":"h\#($0)","size":10,"kind":"cloudtrail","events":9007199254740992,"duplicates":0,\#
+            "flowRecords":0,"rejects":0,"skipped":0,"bytes":20}
+            """# }
         try Data(lines.joined(separator: "\n").utf8).write(to: URL(fileURLWithPath: dir + "/files/part-0.json"))
         let store = try UsageStoreTests.store(TestSupport.temporaryDirectory())
         #expect(try store.loadAggregates(folder: dir).events == Int64.max)

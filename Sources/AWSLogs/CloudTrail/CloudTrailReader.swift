@@ -64,14 +64,15 @@ public struct CloudTrailReader: Sendable {
     /// One unit the splitter cut: parse it, then read what it holds.
     func read(_ unit: RecordSplitter.Unit, into file: inout ParsedFile) {
         if let size = unit.oversize {
-            file.reject(Reject("record-too-large", line: unit.line, byteOffset: unit.offset,
-                                       reason: "record larger than \(RecordSplitter.recordLimit >> 20) MiB (\(size) bytes): not read", excerpt: ""))
+            file.reject(Reject(.recordTooLarge, line: unit.line, byteOffset: unit.offset,
+                                       reason: "record larger than \(RecordSplitter.recordLimit >> 20) MiB (\(size) bytes): not read",
+                                       excerpt: ""))
             return
         }
         let place = Place(unit: unit)
         let document: JSONDocument
         do { document = try JSONParser.parse(unit.bytes) } catch {
-            file.reject(place.reject(at: error.offset, "malformed-json", reason: "malformed JSON: \(error.message)"))
+            file.reject(place.reject(at: error.offset, .malformedJSON, reason: "malformed JSON: \(error.message)"))
             return
         }
         read(document.value(0), unit, into: &file)
@@ -144,7 +145,8 @@ public struct CloudTrailReader: Sendable {
             return
         }
         guard let detail = value["detail"], detail.isObject else {
-            file.reject(place.reject(at: value.offset, "eventbridge-without-detail", reason: "EventBridge event whose `detail` is not an object"))
+            file.reject(
+                place.reject(at: value.offset, .eventbridgeWithoutDetail, reason: "EventBridge event whose `detail` is not an object"))
             return
         }
         readRecord(detail, place, into: &file)
@@ -158,7 +160,7 @@ public struct CloudTrailReader: Sendable {
     /// archive it: the data is a CloudWatch Logs payload.
     private func readSubscriptionData(_ data: JSONValue, _ place: Place, into file: inout ParsedFile) {
         func reject(_ reason: String) {
-            file.reject(place.reject(at: data.offset, "bad-subscription-data", reason: "`awslogs.data` \(reason)"))
+            file.reject(place.reject(at: data.offset, .badSubscriptionData, reason: "`awslogs.data` \(reason)"))
         }
         guard let text = data.string, let compressed = Data(base64Encoded: text) else { return reject("is not base64") }
         let payload: [UInt8]
@@ -188,8 +190,11 @@ public struct CloudTrailReader: Sendable {
                 let path = name.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
                 // A column name is logged text: its dots must not nest the record deeper than a record goes.
                 guard path.count <= Self.lakeColumnDepth else {
-                    return file.reject(place.reject(at: row.offset, "lake-column-too-deep",
-                                                    reason: "CloudTrail Lake row: a column name nests \(path.count) levels (at most \(Self.lakeColumnDepth))"))
+                    return file.reject(place.reject(at: row.offset, .lakeColumnTooDeep,
+                                                    reason: """
+                                                        CloudTrail Lake row: a column name nests \(path.count) levels (at most \
+                                                        \(Self.lakeColumnDepth))
+                                                        """))
                 }
                 columns.append((path, isJSON ? text : JSONString.quote(text)))
             }
@@ -198,21 +203,23 @@ public struct CloudTrailReader: Sendable {
         do {
             readRecord(try JSONParser.parse(Array(record.utf8)).value(0), place, at: row.offset, into: &file)
         } catch {
-            file.reject(place.reject(at: row.offset, "malformed-json", reason: "CloudTrail Lake row: \(error.message)"))
+            file.reject(place.reject(at: row.offset, .malformedJSON, reason: "CloudTrail Lake row: \(error.message)"))
         }
     }
 
     /// A record held as a JSON string inside another document.
     private func readEmbedded(_ message: JSONValue?, container: JSONValue, _ place: Place, into file: inout ParsedFile) {
         guard let text = message?.string else {
-            file.reject(place.reject(at: container.offset, "event-without-message", reason: "log event without a message string"))
+            file.reject(place.reject(at: container.offset, .eventWithoutMessage, reason: "log event without a message string"))
             return
         }
         do {
             let document = try JSONParser.parse(Array(text.utf8))
             readRecord(document.value(0), place, at: container.offset, into: &file)
         } catch {
-            file.reject(place.reject(at: container.offset, "malformed-json", reason: "malformed JSON in embedded event: \(error.message) at byte \(error.offset) of the event"))
+            file.reject(
+                place.reject(at: container.offset, .malformedJSON,
+                reason: "malformed JSON in embedded event: \(error.message) at byte \(error.offset) of the event"))
         }
     }
 
@@ -221,7 +228,7 @@ public struct CloudTrailReader: Sendable {
         switch normalizer.normalize(value) {
         case .event(let event):
             if let reason = timeReject(event.eventTime, deliveredAt: file.deliveredAt) {
-                return file.reject(place.reject(at: offset ?? value.offset, "event-time-outside-delivery", reason: reason))
+                return file.reject(place.reject(at: offset ?? value.offset, .eventTimeOutsideDelivery, reason: reason))
             }
             // A delivery file holds a few dozen records: one allocation for them rather than doubling from one.
             if file.events.isEmpty { file.events.reserveCapacity(32) }
@@ -442,14 +449,19 @@ public struct CloudTrailStream {
         lineOffset += Int64(line.count) + 1
         guard line.contains(where: { $0 != 32 && $0 != 13 && $0 != 9 }) else { return }
         guard line.count <= RecordSplitter.recordLimit else {
-            file.reject(Reject("record-too-large", line: number, byteOffset: offset, reason: "record larger than \(RecordSplitter.recordLimit >> 20) MiB: not read", excerpt: ""))
+            file.reject(
+                Reject(.recordTooLarge, line: number, byteOffset: offset,
+                reason: "record larger than \(RecordSplitter.recordLimit >> 20) MiB: not read", excerpt: ""))
             return
         }
         guard let brace = line.firstIndex(of: 123) else {
-            file.reject(Reject("line-without-json", line: number, byteOffset: offset, reason: "line holds no JSON event", excerpt: Reject.excerpt(line)))
+            file.reject(
+                Reject(.lineWithoutJSON, line: number, byteOffset: offset, reason: "line holds no JSON event",
+                excerpt: Reject.excerpt(line)))
             return
         }
-        let unit = RecordSplitter.Unit(kind: .root, bytes: Array(line[brace...]), offset: offset + Int64(brace), line: number, oversize: nil)
+        let unit = RecordSplitter.Unit(kind: .root, bytes: Array(line[brace...]), offset: offset + Int64(brace), line: number,
+            oversize: nil)
         reader.read(unit, into: &file)
     }
 }

@@ -69,7 +69,8 @@ public struct LogFileReader: Sendable {
             size += Int64(chunk.count)
         }
 
-        var fingerprint: FileFingerprint { FileFingerprint(size: size, hash: hex(UInt64(crc) << 32 | UInt64(adler)) + "-" + String(size, radix: 16)) }
+        var fingerprint: FileFingerprint {
+            FileFingerprint(size: size, hash: hex(UInt64(crc) << 32 | UInt64(adler)) + "-" + String(size, radix: 16)) }
     }
 
     static func hex(_ v: UInt64) -> String {
@@ -174,7 +175,8 @@ public struct LogFileReader: Sendable {
 
     /// Detects gzip from the first chunk, inflates and streams to the format's reader.
     private func parse(path: String, fingerprint: FileFingerprint,
-                       chunks: ((UnsafeRawBufferPointer) throws(LogReadError) -> Void) throws(LogReadError) -> Void) throws(LogReadError) -> ParsedFile {
+                       chunks: ((UnsafeRawBufferPointer) throws(LogReadError) -> Void) throws(LogReadError) -> Void) throws(
+                       LogReadError) -> ParsedFile {
         var file = ParsedFile(path: path, size: fingerprint.size, contentHash: fingerprint.hash, kind: .unrecognized)
         if let (kind, note) = Self.kindFromPath(path) {
             file.kind = kind
@@ -339,7 +341,8 @@ public struct LogFileReader: Sendable {
         static let cloudTrailMarkers = ["\"eventVersion\"", "\"Records\"", "\"eventSource\"", "\"eventName\"", "\"messageType\"",
                                         "\"digestStartTime\"", "\"CloudTrailEvent\"", "\"detail-type\"", "\"awslogs\"",
                                         "\"QueryResultRows\""]
-        static let flowMarkers = ["\"interface-id\"", "\"interface_id\"", "\"interfaceId\"", "\"srcaddr\"", "\"log-status\"", "\"log_status\""]
+        static let flowMarkers = ["\"interface-id\"", "\"interface_id\"", "\"interfaceId\"", "\"srcaddr\"", "\"log-status\"",
+            "\"log_status\""]
 
         /// The format of a file from its first bytes.
         static let cloudTrailMarkerBytes = cloudTrailMarkers.map { Array($0.utf8) }

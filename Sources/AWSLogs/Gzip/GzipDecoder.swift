@@ -40,24 +40,32 @@ public final class GzipDecoder {
         output?.deallocate()
     }
 
+    /// A file held whole, inflated in one call where the fast build can (false otherwise: the stream reads it),
+    /// handed out in slices as zlib's would be: a reader downstream keeps a window of the stream, not the file.
+    private func inflatedWhole(_ input: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) -> Void) -> Bool {
+        var produced: Int64 = 0
+        guard Self.inflateWhole(input, { whole in
+            for start in stride(from: 0, to: whole.count, by: outputCapacity) {
+                emit(UnsafeRawBufferPointer(rebasing: whole[start..<min(whole.count, start + outputCapacity)]))
+            }
+            produced = Int64(whole.count)
+        }) else { return false }
+        bytesOut = produced
+        bytesIn = Int64(input.count)
+        membersRead = 1
+        return true
+    }
+
     /// Inflates `input`, calling `emit` with each run of decompressed bytes.
     ///
     /// - Throws: ``LogReadError`` for data that is not gzip or is corrupt (a bad header, block or checksum).
     public func feed(_ input: UnsafeRawBufferPointer, emit: (UnsafeRawBufferPointer) -> Void) throws(LogReadError) {
         guard input.count > 0, let base = input.baseAddress else { return }
-        // Handed out in slices as zlib's would be: a reader downstream keeps a window of the stream, not the file.
-        if bytesIn == 0, !inMember, input.count == inputSize, Self.inflateWhole(input, { whole in
-            for start in stride(from: 0, to: whole.count, by: outputCapacity) {
-                emit(UnsafeRawBufferPointer(rebasing: whole[start..<min(whole.count, start + outputCapacity)]))
-            }
-            bytesOut = Int64(whole.count)
-        }) {
-            bytesIn = Int64(input.count)
-            membersRead = 1
-            return
-        }
+        if bytesIn == 0, !inMember, input.count == inputSize, inflatedWhole(input, emit: emit) { return }
         if !initialized {
-            guard czlib_inflateInit2(&stream, 16 + MAX_WBITS) == Z_OK else { throw LogReadError.gzip(offset: bytesIn, message: "cannot initialize zlib") }
+            guard czlib_inflateInit2(&stream, 16 + MAX_WBITS) == Z_OK else {
+                throw LogReadError.gzip(offset: bytesIn, message: "cannot initialize zlib")
+            }
             initialized = true
             output = .allocate(capacity: outputCapacity)
         }

@@ -30,7 +30,8 @@ public struct ErrorCodeTable: Sendable {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard f.count >= 3, let c = Class(rawValue: f[1]) else {
-                throw EventActionMap.TableError(line: number + 1, message: "rows are code, class (authorized, denied, unauthenticated), source")
+                throw EventActionMap.TableError(line: number + 1,
+                    message: "rows are code, class (authorized, denied, unauthenticated), source")
             }
             classes[f[0]] = c
         }

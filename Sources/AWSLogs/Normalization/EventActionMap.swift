@@ -122,7 +122,8 @@ public struct EventActionMap: Sendable {
             if line.isEmpty || line.hasPrefix("#") { continue }
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard f.count == 6, let action = IAMAction(f[3]), f[4] == "call" || f[4] == "parameter" else {
-                throw TableError(line: number + 1, message: "companion rows are eventSource, eventName, parameter, action, call|parameter, source")
+                throw TableError(line: number + 1,
+                    message: "companion rows are eventSource, eventName, parameter, action, call|parameter, source")
             }
             companions[f[0], default: [:]][f[1], default: []].append(Companion(parameter: f[2].lowercased(), action: action,
                                                                                   onParameterValue: f[4] == "parameter"))

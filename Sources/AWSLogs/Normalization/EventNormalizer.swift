@@ -41,54 +41,54 @@ public struct EventNormalizer: Sendable {
     /// if case .event(let event) = EventNormalizer().normalize(record) { print(event.accesses) }
     /// ```
     public func normalize(_ record: JSONValue) -> Result {
-        guard record.isObject else { return .rejected(code: "not-an-object", reason: "record is not a JSON object") }
+        guard record.isObject else { return .rejected(code: .notAnObject, reason: "record is not a JSON object") }
         let fields = record.members(Field.keys)
-        if let reason = Self.duplicated(fields) { return .rejected(code: "duplicate-key", reason: reason) }
+        if let reason = Self.duplicated(fields) { return .rejected(code: .duplicateKey, reason: reason) }
         func string(_ field: Field) -> String? { fields[field.rawValue]?.string }
         let eventType = string(.eventType)
         let category = string(.eventCategory)
         if eventType == "AwsCloudTrailInsight" || category == "Insight" || fields[Field.insightDetails.rawValue] != nil {
             return .skipped(reason: "insight event")
         }
-        guard let eventSource = string(.eventSource), !eventSource.isEmpty else { return .rejected(code: "missing-event-source", reason: "missing eventSource") }
-        guard let eventName = string(.eventName), !eventName.isEmpty else { return .rejected(code: "missing-event-name", reason: "missing eventName") }
+        guard let eventSource = string(.eventSource), !eventSource.isEmpty else {
+            return .rejected(code: .missingEventSource, reason: "missing eventSource")
+        }
+        guard let eventName = string(.eventName), !eventName.isEmpty else {
+            return .rejected(code: .missingEventName, reason: "missing eventName")
+        }
         // An action is made of these two: text AWS never writes could only widen it (`s3:*`).
-        guard Self.isEventSource(eventSource) else { return .rejected(code: "event-source-characters", reason: "eventSource holds characters AWS does not use") }
-        guard Self.isEventName(eventName) else { return .rejected(code: "event-name-characters", reason: "eventName holds characters AWS does not use") }
+        guard Self.isEventSource(eventSource) else {
+            return .rejected(code: .eventSourceCharacters, reason: "eventSource holds characters AWS does not use")
+        }
+        guard Self.isEventName(eventName) else {
+            return .rejected(code: .eventNameCharacters, reason: "eventName holds characters AWS does not use")
+        }
         // Read from the record's bytes: the text is only parsed, never kept.
         func stringValue(_ field: Field) -> JSONValue? { fields[field.rawValue].flatMap { $0.isString ? $0 : nil } }
         guard let timeValue = stringValue(.eventTime) ?? stringValue(.timestamp) else {
-            return .rejected(code: "missing-event-time", reason: "missing eventTime")
+            return .rejected(code: .missingEventTime, reason: "missing eventTime")
         }
         guard let time = timeValue.withStringBytes(Timestamp.parseISO8601(utf8:)) ?? nil else {
-            return .rejected(code: "malformed-event-time", reason: "malformed eventTime")
+            return .rejected(code: .malformedEventTime, reason: "malformed eventTime")
         }
-        let endpointText = string(.vpcEndpointId) ?? ""
-        guard endpointText.isEmpty || VPCEndpointID.isIssuedForm(endpointText) else {
-            return .rejected(code: "bad-endpoint-id", reason: "vpcEndpointId is not a VPC endpoint id as AWS issues them (vpce- and lowercase letters and digits)")
-        }
-        let region = string(.awsRegion) ?? ""
-        // A Region names catalog buckets (`al2023-repos-REGION-…`) and ARNs: a `*` there would be a wildcard.
-        guard RegionName.isWellFormed(region) else { return .rejected(code: "aws-region-characters", reason: "awsRegion is not a Region name") }
+        let endpointText = string(.vpcEndpointId) ?? "", region = string(.awsRegion) ?? ""
+        if let rejected = Self.rejectedPlace(endpoint: endpointText, region: region) { return rejected }
         let recipient = string(.recipientAccountId).map { AccountID($0) }
         let partition = Self.partition(region: region, identity: fields[Field.userIdentity.rawValue])
         let (principal, session) = Self.principal(fields[Field.userIdentity.rawValue], recipient: recipient, partition: partition)
         // A principal's ARN becomes an `ArnEquals aws:PrincipalArn` value, where `*` and `?` are wildcards:
         // IAM names never hold them, so a record whose principal does is forged.
-        guard Self.isPrincipalName(principal.arn) else { return .rejected(code: "principal-characters", reason: "the principal holds characters IAM names do not use") }
-
+        guard Self.isPrincipalName(principal.arn) else {
+            return .rejected(code: .principalCharacters, reason: "the principal holds characters IAM names do not use")
+        }
         let errorCode = string(.errorCode)
         let outcome = Self.outcome(errorCode: errorCode, errorMessage: string(.errorMessage))
 
         var accesses: [ResourceAccess] = []
         if !map.needsNoPermission(eventSource: eventSource, eventName: eventName), eventType != "AwsServiceEvent" {
-            let rule = map.rule(eventSource: eventSource, eventName: eventName)
-            // A network activity event proves the call's path, not its resource: AWS logs none there, and
-            // one it carried would be evidence no other record of the call backs (the joined event names it).
-            let network = category == NormalizedEvent.networkActivity
-            accesses = ResourceResolver(parameters: network ? nil : fields[Field.requestParameters.rawValue],
-                                        resources: network ? nil : fields[Field.resources.rawValue],
-                                        region: region, partition: partition, recipient: recipient).accesses(for: rule)
+            accesses = self.accesses(fields, eventSource: eventSource, eventName: eventName,
+                                     network: category == NormalizedEvent.networkActivity, region: region, partition: partition,
+                                     recipient: recipient)
         }
         return .event(NormalizedEvent(
             eventID: string(.eventID), eventTime: time, eventSource: eventSource, eventName: eventName,
@@ -99,6 +99,30 @@ public struct EventNormalizer: Sendable {
             recipientAccount: recipient, outcome: outcome, errorCode: errorCode, category: category, requestID: string(.requestID),
             bytesIn: Self.byteCount(fields[Field.additionalEventData.rawValue]?["bytesTransferredIn"]),
             bytesOut: Self.byteCount(fields[Field.additionalEventData.rawValue]?["bytesTransferredOut"])))
+    }
+
+    /// Why a record's endpoint or Region is refused, if it is: an endpoint id names a file and enters a
+    /// policy, a Region names catalog buckets (`al2023-repos-REGION-…`) and ARNs, where a `*` would be a wildcard.
+    static func rejectedPlace(endpoint: String, region: String) -> Result? {
+        guard endpoint.isEmpty || VPCEndpointID.isIssuedForm(endpoint) else {
+            return .rejected(code: .badEndpointID,
+                reason: "vpcEndpointId is not a VPC endpoint id as AWS issues them (vpce- and lowercase letters and digits)")
+        }
+        guard RegionName.isWellFormed(region) else {
+            return .rejected(code: .awsRegionCharacters, reason: "awsRegion is not a Region name")
+        }
+        return nil
+    }
+
+    /// What the call accessed, by the event table's rule for it. A network activity event proves the call's path,
+    /// not its resource: AWS logs none there, and one it carried would be evidence no other record of the call
+    /// backs (the joined event names it).
+    func accesses(_ fields: JSONFields, eventSource: String, eventName: String, network: Bool, region: String,
+                  partition: String, recipient: AccountID?) -> [ResourceAccess] {
+        ResourceResolver(parameters: network ? nil : fields[Field.requestParameters.rawValue],
+                         resources: network ? nil : fields[Field.resources.rawValue],
+                         region: region, partition: partition, recipient: recipient)
+            .accesses(for: map.rule(eventSource: eventSource, eventName: eventName))
     }
 
     /// A logged byte count (`bytesTransferredIn`, `bytesTransferredOut`): a JSON number, integral or not

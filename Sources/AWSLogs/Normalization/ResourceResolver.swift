@@ -33,7 +33,9 @@ struct ResourceResolver {
         let arnValue: JSONValue
 
         init?(_ value: JSONValue) {
-            guard let arn = value["ARN"].flatMap({ $0.isString ? $0 : nil }) ?? value["arn"].flatMap({ $0.isString ? $0 : nil }) else { return nil }
+            guard let arn = value["ARN"].flatMap({ $0.isString ? $0 : nil }) ?? value["arn"].flatMap({ $0.isString ? $0 : nil }) else {
+                return nil
+            }
             self.value = value
             arnValue = arn
         }
@@ -92,14 +94,16 @@ struct ResourceResolver {
         guard !rule.extras.isEmpty || !rule.companions.isEmpty, let primary = base.first else { return base }
         var result = base
         for companion in rule.companions {
-            let named = EventActionMap.ParameterName.members(parameters).first { EventActionMap.ParameterName.matches($0.key, companion.parameter, prefix: false) }
+            let named = EventActionMap.ParameterName.members(parameters)
+                .first { EventActionMap.ParameterName.matches($0.key, companion.parameter, prefix: false) }
             guard let value = named?.value else { continue }
             if companion.onParameterValue {
                 let arn = value.string.flatMap { ARN($0) != nil ? PolicyText.literal($0) : nil }
                 result.append(ResourceAccess(action: companion.action, resource: arn ?? PolicyText.notLogged,
                                              resourceAccount: value.string.flatMap { ARN($0) }.map { AccountID($0.account) }))
             } else {
-                result.append(ResourceAccess(action: companion.action, resource: primary.resource, resourceAccount: primary.resourceAccount))
+                result.append(
+                    ResourceAccess(action: companion.action, resource: primary.resource, resourceAccount: primary.resourceAccount))
             }
         }
         for extra in rule.extras where extra.applies(parameters) {
@@ -133,25 +137,14 @@ struct ResourceResolver {
                 let bucketARN = PolicyText.literal(ARN.s3Bucket(bucket, partition: partition).description)
                 return all(PolicyText.allObjects(inBucketARN: bucketARN), owner)
             default:
-                guard let key = parameters?["key"]?.string ?? objectKeyFromResources(bucket) else { return all(PolicyText.notLogged, owner) }
+                guard let key = parameters?["key"]?.string ?? objectKeyFromResources(bucket) else {
+                    return all(PolicyText.notLogged, owner)
+                }
                 return all(Resource(literal: ARN.s3Object(bucket: bucket, key: key, partition: partition)), owner)
             }
         case .copy:
             guard let bucket = parameters?["bucketName"]?.string, !bucket.isEmpty else { return all(PolicyText.notLogged, nil) }
-            let destination = parameters?["key"]?.string.map {
-                Resource(literal: ARN.s3Object(bucket: bucket, key: $0, partition: partition))
-            }
-            var result = [ResourceAccess(action: rule.actions[0], resource: destination ?? Resource.notLogged,
-                                         resourceAccount: bucketOwner(bucket))]
-            if let source = parameters?["x-amz-copy-source"]?.string, let copy = Self.copySource(source) {
-                let action = IAMAction(service: "s3", name: copy.versioned ? "GetObjectVersion" : "GetObject")
-                let owner = Self.entries(resources).first {
-                    $0.isType("AWS::S3::Bucket") && $0.isARN(ofBucket: copy.bucket, partition: partition)
-                }?.account
-                let source = ARN.s3Object(bucket: copy.bucket, key: copy.key, partition: partition)
-                result.append(ResourceAccess(action: action, resource: Resource(literal: source), resourceAccount: owner))
-            }
-            return result
+            return copyAccesses(into: bucket, action: rule.actions[0])
         case .table:
             let table = (tableName(parameters) ?? loggedTable).flatMap(self.table)
             return table.map { all($0.arn, $0.owner) } ?? all(PolicyText.notLogged, nil)
@@ -182,6 +175,23 @@ struct ResourceResolver {
         }
     }
 
+    /// A copy's write to `bucket` (its key, when logged) and its read of the source object (`x-amz-copy-source`).
+    func copyAccesses(into bucket: String, action: IAMAction) -> [ResourceAccess] {
+        let destination = parameters?["key"]?.string.map {
+            Resource(literal: ARN.s3Object(bucket: bucket, key: $0, partition: partition))
+        }
+        var result = [ResourceAccess(action: action, resource: destination ?? Resource.notLogged, resourceAccount: bucketOwner(bucket))]
+        if let source = parameters?["x-amz-copy-source"]?.string, let copy = Self.copySource(source) {
+            let read = IAMAction(service: "s3", name: copy.versioned ? "GetObjectVersion" : "GetObject")
+            let owner = Self.entries(resources).first {
+                $0.isType("AWS::S3::Bucket") && $0.isARN(ofBucket: copy.bucket, partition: partition)
+            }?.account
+            let source = ARN.s3Object(bucket: copy.bucket, key: copy.key, partition: partition)
+            result.append(ResourceAccess(action: read, resource: Resource(literal: source), resourceAccount: owner))
+        }
+        return result
+    }
+
     /// What a record names when `resources[]` does not: a queue URL or an ARN-valued parameter, as a
     /// literal; ``PolicyText/notLogged`` when it names none (never `*`).
     var loggedParameterResource: String {
@@ -189,7 +199,8 @@ struct ResourceResolver {
         if let url = parameters["queueUrl"]?.string, let arn = Self.queueARN(url: url, region: region, partition: partition) {
             return PolicyText.literal(arn)
         }
-        for (key, value) in parameters.members where key.hasSuffix("Arn") || key.hasSuffix("ARN") || key == "keyId" || key == "functionName" {
+        for (key, value) in parameters.members where key.hasSuffix("Arn") || key.hasSuffix("ARN") || key == "keyId" || key
+            == "functionName" {
             if let text = value.string, ARN(text) != nil { return PolicyText.literal(text) }
         }
         return PolicyText.notLogged
@@ -197,7 +208,8 @@ struct ResourceResolver {
 
     func objectKeyFromResources(_ bucket: String) -> String? {
         let prefix = "arn:\(partition):s3:::\(bucket)/"
-        return Self.entries(resources).first { $0.isType("AWS::S3::Object") && $0.arn.hasPrefix(prefix) }.map { String($0.arn.dropFirst(prefix.count)) }
+        return Self.entries(resources).first { $0.isType("AWS::S3::Object") && $0.arn.hasPrefix(prefix) }
+            .map { String($0.arn.dropFirst(prefix.count)) }
     }
 
     /// The ARN of the first table `resources[]` names, as a table reference.
@@ -281,7 +293,8 @@ struct ResourceResolver {
         var result = Set<ResourceAccess>()
         for statement in statements {
             guard let (verb, reference) = Self.partiql(statement), let table = self.table(reference) else { continue }
-            let name = ["select": "PartiQLSelect", "insert": "PartiQLInsert", "update": "PartiQLUpdate", "delete": "PartiQLDelete"][verb] ?? "PartiQLSelect"
+            let name = ["select": "PartiQLSelect", "insert": "PartiQLInsert", "update": "PartiQLUpdate", "delete": "PartiQLDelete"][verb]
+                ?? "PartiQLSelect"
             result.insert(ResourceAccess(action: IAMAction(service: "dynamodb", name: name), resource: table.arn,
                                          resourceAccount: table.owner))
         }

@@ -25,7 +25,8 @@ public struct FlowLogFormat: Sendable, Equatable {
 
     /// The default format: all v2 fields in order.
     public static let defaultV2 = FlowLogFormat(fields: ["version", "account-id", "interface-id", "srcaddr", "dstaddr", "srcport",
-                                                          "dstport", "protocol", "packets", "bytes", "start", "end", "action", "log-status"])
+                                                          "dstport", "protocol", "packets", "bytes", "start", "end", "action",
+                                                          "log-status"])
 
     /// A field name as written in JSON exports (`interface_id`, `interfaceId`) in its header spelling.
     public static func canonicalName(_ name: String) -> String {
@@ -74,7 +75,9 @@ public struct FlowLogFormat: Sendable, Equatable {
     /// The format a header line declares, or nil when the line is not a header (every token must be
     /// a known field name, `version` or not).
     public static func header(_ tokens: [Substring]) -> FlowLogFormat? {
-        guard let first = tokens.first, knownFields.contains(String(first)) || knownFields.contains(canonicalName(String(first))) else { return nil }
+        guard let first = tokens.first, knownFields.contains(String(first)) || knownFields.contains(canonicalName(String(first))) else {
+            return nil
+        }
         let names = tokens.map { knownFields.contains(String($0)) ? String($0) : canonicalName(String($0)) }
         guard names.allSatisfy(knownFields.contains) else { return nil }
         return FlowLogFormat(fields: names)

@@ -35,7 +35,8 @@ public struct FlowLogReader {
     /// the layout, a record is folded, anything else is a reject.
     public mutating func readLine(_ line: UnsafeRawBufferPointer, number: Int, offset: Int64) {
         guard line.count <= Self.lineLimit else {
-            return reject(number, offset, "flow-line-too-long", "line longer than \(Self.lineLimit) bytes", UnsafeRawBufferPointer(rebasing: line[0..<120]))
+            return reject(number, offset, .flowLineTooLong, "line longer than \(Self.lineLimit) bytes",
+                UnsafeRawBufferPointer(rebasing: line[0..<120]))
         }
         var start = 0
         while start < line.count, line[start] == 32 || line[start] == 9 { start += 1 }
@@ -65,7 +66,7 @@ public struct FlowLogReader {
         }
         let layout = format ?? FlowLogFormat.defaultV2
         guard tokens.count == layout.fields.count else {
-            reject(number, offset, "flow-field-count", "expected \(layout.fields.count) fields, found \(tokens.count)", excerpt)
+            reject(number, offset, .flowFieldCount, "expected \(layout.fields.count) fields, found \(tokens.count)", excerpt)
             return
         }
         var row = FlowRow()
@@ -77,7 +78,7 @@ public struct FlowLogReader {
                 try row.set(code, value, &strings)
             }
         } catch {
-            reject(number, offset, "flow-bad-value", error.reason, excerpt)
+            reject(number, offset, .flowBadValue, error.reason, excerpt)
             return
         }
         add(row)
@@ -86,7 +87,7 @@ public struct FlowLogReader {
     private mutating func readJSONLine(_ line: UnsafeRawBufferPointer, number: Int, offset: Int64) {
         let document: JSONDocument
         do { document = try JSONParser.parse(Array(line)) } catch {
-            reject(number, offset + Int64(error.offset), "malformed-json", "malformed JSON: \(error.message)", line)
+            reject(number, offset + Int64(error.offset), .malformedJSON, "malformed JSON: \(error.message)", line)
             return
         }
         let value = document.value(0)
@@ -105,17 +106,18 @@ public struct FlowLogReader {
                 try row.set(code, text, &strings)
             }
         } catch {
-            reject(number, offset, "flow-bad-value", error.reason, line)
+            reject(number, offset, .flowBadValue, error.reason, line)
             return
         }
         guard known > 0 else {
-            reject(number, offset, "flow-no-fields", "JSON line holds no flow log fields", line)
+            reject(number, offset, .flowNoFields, "JSON line holds no flow log fields", line)
             return
         }
         add(row)
     }
 
-    private mutating func reject(_ number: Int, _ offset: Int64, _ code: Diagnostic.Code, _ reason: String, _ excerpt: UnsafeRawBufferPointer) {
+    private mutating func reject(_ number: Int, _ offset: Int64, _ code: Diagnostic.Code, _ reason: String,
+        _ excerpt: UnsafeRawBufferPointer) {
         rejectCount += 1
         guard rejects.count < rejectDetailLimit else { return }
         rejects.append(Reject(code, line: number, byteOffset: offset, reason: reason, excerpt: Reject.excerpt(excerpt)))
@@ -186,7 +188,9 @@ struct FlowRow {
     mutating func set(_ field: FlowField, _ value: UnsafeRawBufferPointer, _ strings: inout StringTable) throws(FlowValueError) {
         func number(_ range: ClosedRange<Int64>) throws(FlowValueError) -> Int64 {
             guard let v = Self.integer(value) else { throw FlowValueError(reason: "`\(field.rawValue)` is not a number") }
-            guard range.contains(v) else { throw FlowValueError(reason: "`\(field.rawValue)` is out of range (\(range.lowerBound) to \(range.upperBound))") }
+            guard range.contains(v) else {
+                throw FlowValueError(reason: "`\(field.rawValue)` is out of range (\(range.lowerBound) to \(range.upperBound))")
+            }
             return v
         }
         switch field {
@@ -261,7 +265,8 @@ struct FlowRow {
     }
 
     static func equals(_ bytes: UnsafeRawBufferPointer, _ word: StaticString) -> Bool {
-        bytes.count == word.utf8CodeUnitCount && bytes.elementsEqual(UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
+        bytes.count == word.utf8CodeUnitCount
+            && bytes.elementsEqual(UnsafeRawBufferPointer(start: word.utf8Start, count: word.utf8CodeUnitCount))
     }
 }
 

@@ -81,7 +81,8 @@ final class CompiledCondition: Sendable {
         for value in requestValues {
             guard let hit = anyPolicyValue(value) else {
                 return .unknown(Message(pieces: [.value(rawOperator), .text(" cannot compare "), .value(value), .text(" with ")]
-                                       + rawValues.enumerated().flatMap { $0 == 0 ? [Message.Piece.value($1)] : [.text(", "), .value($1)] }))
+                                       + rawValues.enumerated()
+                                           .flatMap { $0 == 0 ? [Message.Piece.value($1)] : [.text(", "), .value($1)] }))
             }
             // Negated operators: a value satisfies the condition when it matches none of the policy values.
             results.append(op.base.isNegated ? !hit : hit)

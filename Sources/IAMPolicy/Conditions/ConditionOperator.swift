@@ -89,7 +89,8 @@ enum ConditionMatch {
         case .dateEquals, .dateLessThan, .dateLessThanEquals, .dateGreaterThan, .dateGreaterThanEquals:
             guard let a = date(request), let b = date(policy.literal ?? "") else { return nil }
             let map: [ConditionOperator.Base: ConditionOperator.Base] = [.dateEquals: .numericEquals, .dateLessThan: .numericLessThan,
-                .dateLessThanEquals: .numericLessThanEquals, .dateGreaterThan: .numericGreaterThan, .dateGreaterThanEquals: .numericGreaterThanEquals]
+                .dateLessThanEquals: .numericLessThanEquals, .dateGreaterThan: .numericGreaterThan,
+                .dateGreaterThanEquals: .numericGreaterThanEquals]
             return compare(map[base.positive]!, a, b)
         case .bool:
             return request.lowercased() == (policy.literal ?? "").lowercased()

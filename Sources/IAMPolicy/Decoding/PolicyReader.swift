@@ -32,7 +32,8 @@ public enum PolicyReader {
             value = try JSONParser.parse(bytes).values[0]
         } catch {
             let (line, column) = JSONDocument.lineAndColumn(of: error.offset, in: bytes)
-            throw PolicyError(code: .malformedJSON, path: path, message: "malformed JSON at line \(line), column \(column): \(error.message)")
+            throw PolicyError(code: .malformedJSON, path: path,
+                message: "malformed JSON at line \(line), column \(column): \(error.message)")
         }
         // A name given twice reads as its first value here and as its last in common tools: never guess which.
         if let (key, offset) = value.firstDuplicateKey() {
@@ -54,7 +55,8 @@ public enum PolicyReader {
         }
         let version = try optionalString(value["Version"], join(path, "Version"))
         if let version, version != "2012-10-17", version != "2008-10-17" {
-            throw PolicyError(code: .invalidValue, path: join(path, "Version"), message: "expected \"2012-10-17\" or \"2008-10-17\", got \"\(version)\"")
+            throw PolicyError(code: .invalidValue, path: join(path, "Version"),
+                message: "expected \"2012-10-17\" or \"2008-10-17\", got \"\(version)\"")
         }
         let id = try optionalString(value["Id"], join(path, "Id"))
         guard let statementValue = value["Statement"] else {
@@ -83,7 +85,9 @@ public enum PolicyReader {
         guard value.isArray else { throw PolicyError(code: .invalidValue, path: path, message: "expected a string or an array of strings") }
         var result: [String] = []
         for (i, element) in value.elements.enumerated() {
-            guard let s = element.string else { throw PolicyError(code: .invalidValue, path: "\(path)[\(i)]", message: "expected a string") }
+            guard let s = element.string else {
+                throw PolicyError(code: .invalidValue, path: "\(path)[\(i)]", message: "expected a string")
+            }
             result.append(s)
         }
         guard !result.isEmpty else { throw PolicyError(code: .invalidValue, path: path, message: "expected at least one value") }
@@ -92,7 +96,8 @@ public enum PolicyReader {
 
     static func statement(_ value: JSONValue, path: String) throws(PolicyError) -> Statement {
         guard value.isObject else { throw PolicyError(code: .malformedDocument, path: path, message: "expected a JSON object") }
-        let known: Set<String> = ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"]
+        let known: Set<String> = ["Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource",
+            "Condition"]
         for (key, _) in value.members where !known.contains(key) {
             throw PolicyError(code: .malformedDocument, path: join(path, key), message: "unknown element `\(key)`")
         }
@@ -100,7 +105,9 @@ public enum PolicyReader {
         guard let effectValue = value["Effect"] else { throw PolicyError(code: .missingElement, path: path, message: "missing `Effect`") }
         guard let effectText = effectValue.string, let effect = Effect(rawValue: effectText) else {
             throw PolicyError(code: .invalidValue, path: join(path, "Effect"),
-                              message: "expected \"Allow\" or \"Deny\", got \(effectValue.string.map { "\"\($0)\"" } ?? effectValue.rawText)")
+                              message: """
+                                  expected \"Allow\" or \"Deny\", got \(effectValue.string.map { "\"\($0)\"" } ?? effectValue.rawText)
+                                  """)
         }
         func exclusive(_ a: String, _ b: String) throws(PolicyError) -> (String, JSONValue)? {
             switch (value[a], value[b]) {
@@ -127,7 +134,8 @@ public enum PolicyReader {
         var conditions: [Condition] = []
         if let c = value["Condition"] { conditions = try conditionBlock(c, join(path, "Condition")) }
         return Statement(sid: sid, effect: effect, principal: principal, notPrincipal: notPrincipal,
-                         action: actionKey == "Action" ? .actions(actions) : .notActions(actions), resource: resource, conditions: conditions)
+                         action: actionKey == "Action" ? .actions(actions) : .notActions(actions), resource: resource,
+                         conditions: conditions)
     }
 
     static func principalSpec(_ value: JSONValue, _ path: String) throws(PolicyError) -> PrincipalSpec {
@@ -152,7 +160,9 @@ public enum PolicyReader {
         guard value.isObject else { throw PolicyError(code: .invalidValue, path: path, message: "expected an object of operators") }
         var result: [Condition] = []
         for (op, keys) in value.members {
-            guard keys.isObject else { throw PolicyError(code: .invalidValue, path: join(path, op), message: "expected an object of condition keys") }
+            guard keys.isObject else {
+                throw PolicyError(code: .invalidValue, path: join(path, op), message: "expected an object of condition keys")
+            }
             for (key, v) in keys.members {
                 let keyPath = join(join(path, op), key)
                 var values: [ConditionValue] = []
@@ -162,7 +172,8 @@ public enum PolicyReader {
                     else if let b = element.bool { values.append(.bool(b)) }
                     else if !element.isObject, !element.isArray, !element.isNull { values.append(.number(element.rawText)) }
                     else {
-                        throw PolicyError(code: .invalidValue, path: single ? keyPath : "\(keyPath)[\(i)]", message: "expected a string, number or boolean")
+                        throw PolicyError(code: .invalidValue, path: single ? keyPath : "\(keyPath)[\(i)]",
+                            message: "expected a string, number or boolean")
                     }
                 }
                 guard !values.isEmpty else { throw PolicyError(code: .invalidValue, path: keyPath, message: "expected at least one value") }

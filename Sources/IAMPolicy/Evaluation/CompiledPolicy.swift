@@ -71,7 +71,7 @@ public struct CompiledPolicy: Sendable {
         statements = document.statements.enumerated().map { index, statement in
             let compiled = CompiledStatement(statement, index: index, variables: document.substitutesVariables, kind: kind)
             diagnostics += compiled.problems.map { compiled.diagnostic($0) }
-            if let invalid = compiled.invalid { diagnostics.append(compiled.diagnostic(invalid, code: "invalid-statement")) }
+            if let invalid = compiled.invalid { diagnostics.append(compiled.diagnostic(invalid, code: .invalidStatement)) }
             return compiled
         }
         self.diagnostics = diagnostics
@@ -163,7 +163,7 @@ final class CompiledStatement: Sendable {
     }
 
     /// A statement that cannot be evaluated (or is invalid), and why, located at the statement (and named by its Sid).
-    func diagnostic(_ why: Message, code: Diagnostic.Code = "unevaluable-statement") -> Diagnostic {
+    func diagnostic(_ why: Message, code: Diagnostic.Code = .unevaluableStatement) -> Diagnostic {
         let sid = name.hasPrefix("#") ? [] : [Message.Piece.text("Sid "), .value(name), .text(": ")]
         return Diagnostic(code, .warning, Message(pieces: sid + why.pieces), at: .init(path: "Statement[\(index)]"))
     }

@@ -32,7 +32,9 @@ public struct RequestContext: Sendable, Hashable {
                 self.keys["aws:principalarn"] = [principal.arn]
             }
             if self.keys["aws:principalaccount"] == nil, let account = principal.account { self.keys["aws:principalaccount"] = [account] }
-            if self.keys["aws:principalisawsservice"] == nil { self.keys["aws:principalisawsservice"] = [principal.kind == .service ? "true" : "false"] }
+            if self.keys["aws:principalisawsservice"] == nil {
+                self.keys["aws:principalisawsservice"] = [principal.kind == .service ? "true" : "false"]
+            }
             if self.keys["aws:principaltype"] == nil, principal.kind != .service {
                 let type = switch principal.kind {
                 case .user: "User"

@@ -11,7 +11,9 @@ struct ActionIndex: Sendable {
         var byAction: [[UInt8]: [Int]] = [:], everyRequest: [Int] = []
         for (i, statement) in statements.enumerated() {
             guard !statement.actionsNegated, statement.actions.allSatisfy(\.isLiteral) else { everyRequest.append(i); continue }
-            for action in statement.actions where byAction[action.literalBytes]?.last != i { byAction[action.literalBytes, default: []].append(i) }
+            for action in statement.actions where byAction[action.literalBytes]?.last != i {
+                byAction[action.literalBytes, default: []].append(i)
+            }
         }
         self.byAction = byAction
         self.everyRequest = everyRequest

@@ -142,7 +142,9 @@ final class Template: Sendable {
                 if let comma = inner.firstIndex(of: ",") {
                     let key = inner[..<comma].trimmingSpaces
                     var fallback = inner[inner.index(after: comma)...].trimmingSpaces
-                    if fallback.count >= 2, fallback.first == "'", fallback.last == "'" { fallback = String(fallback.dropFirst().dropLast()) }
+                    if fallback.count >= 2, fallback.first == "'", fallback.last == "'" {
+                        fallback = String(fallback.dropFirst().dropLast())
+                    }
                     pieces.append(.variable(key: key, fallback: fallback))
                 } else {
                     pieces.append(.variable(key: inner, fallback: nil))

@@ -22,13 +22,19 @@ extension PerimeterCommand {
         @Option(help: "Records to generate when the folder is empty.")
         var records: Int = 200_000
 
-        @Option(help: "The layout to generate when the folder is empty: large files, or small ones as trails deliver them (the cost per file dominates there).")
+        @Option(help: """
+            The layout to generate when the folder is empty: large files, or small ones as trails deliver them (the cost per file \
+            dominates there).
+            """)
         var layout: BenchmarkCorpus.Layout = .large
 
         @Option(help: "The workload to generate when the folder is empty (`perimeter sample --workload`).")
         var workload: BenchmarkCorpus.Workload = .repeating
 
-        @Option(help: "Measurements of ingest and of gzip -dc, taken alternately; the medians are shown (a shared machine's speed swings by a third within minutes).")
+        @Option(help: """
+            Measurements of ingest and of gzip -dc, taken alternately; the medians are shown (a shared machine's speed swings by a third \
+            within minutes).
+            """)
         var repeats: Int = 1
 
         func run() async throws {
@@ -50,13 +56,16 @@ extension PerimeterCommand {
             let flows = summary["flowRecords"] as? Int ?? 0
             let bytes = Double(summary["decompressedBytes"] as? Int ?? 0)
             let of = repeats > 1 ? " (median of \(repeats))" : ""
+            let pairs = repeats > 1
+                ? " (median of the \(repeats) back-to-back pairs; of the medians \(String(format: "%.2f", gzip / seconds)))" : ""
             Terminal.out("""
                 corpus: \(files.isEmpty ? "generated, " : "")\(corpus)
                 records: \(events + flows) (\(events) CloudTrail, \(flows) flow)
-                ingest: \(String(format: "%.2f", seconds)) s\(of), \(Int(Double(events + flows) / seconds)) records/s, \(String(format: "%.1f", bytes / 1e6 / seconds)) MB/s decompressed
+                ingest: \(String(format: "%.2f", seconds)) s\(of), \(Int(Double(events + flows) / seconds)) records/s, \
+                \(String(format: "%.1f", bytes / 1e6 / seconds)) MB/s decompressed
                 peak RSS: \(String(format: "%.1f", ingest.peak)) MB
                 gzip -dc: \(String(format: "%.2f", gzip)) s\(of), \(String(format: "%.1f", bytes / 1e6 / gzip)) MB/s
-                ingest speed / gzip -dc speed: \(String(format: "%.2f", paired))\(repeats > 1 ? " (median of the \(repeats) back-to-back pairs; of the medians \(String(format: "%.2f", gzip / seconds)))" : "")
+                ingest speed / gzip -dc speed: \(String(format: "%.2f", paired))\(pairs)
                 """)
         }
 
@@ -83,7 +92,9 @@ extension PerimeterCommand {
             try process.run()
             let data = pipe.fileHandleForReading.readDataToEndOfFile()
             process.waitUntilExit()
-            guard process.terminationStatus == 0 else { throw Terminal.fail("`perimeter \(arguments.joined(separator: " "))` exited \(process.terminationStatus)", code: 1) }
+            guard process.terminationStatus == 0 else {
+                throw Terminal.fail("`perimeter \(arguments.joined(separator: " "))` exited \(process.terminationStatus)", code: 1)
+            }
             return String(decoding: data, as: UTF8.self)
         }
 
@@ -105,7 +116,11 @@ extension PerimeterCommand {
     struct RunBenchmark: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "run",
-            abstract: "Ingest a corpus, then run the whole job (ingest and synthesis) on it, each in a child process, back to back; print the median times, the median of their ratios and run's peak RSS against the scale targets, and with --growth-corpus how time and peak grow on a longer window.")
+            abstract: """
+                Ingest a corpus, then run the whole job (ingest and synthesis) on it, each in a child process, back to back; print the \
+                median times, the median of their ratios and run's peak RSS against the scale targets, and with --growth-corpus how time \
+                and peak grow on a longer window.
+                """)
 
         @Option(help: "Corpus folder (generated with `perimeter sample --records` when empty).")
         var corpus: String
@@ -141,7 +156,9 @@ extension PerimeterCommand {
                 corpus: \(corpus)
                 ingest: \(smallIngest.text) (median of \(count))
                 run (ingest + synthesis): \(smallRun.text)
-                run / ingest: \(ratio(ratios)) (median of the \(count) back-to-back pairs; of the medians \(ratio(smallRun.seconds / smallIngest.seconds))) (target ≤ 1.5: \(verdict(ratios <= 1.5))); run's peak ≤ 200 MB: \(verdict(smallRun.peak <= 200))
+                run / ingest: \(ratio(ratios)) (median of the \(count) back-to-back pairs; of the medians \
+                \(ratio(smallRun.seconds / smallIngest.seconds))) (target ≤ 1.5: \(verdict(ratios <= 1.5))); run's peak ≤ 200 MB: \
+                \(verdict(smallRun.peak <= 200))
                 """)
             guard let growthCorpus else { return }
             let largeRun = ChildUsage.median(large.map(\.run))
@@ -150,7 +167,9 @@ extension PerimeterCommand {
                 growth corpus: \(growthCorpus)
                 ingest: \(ChildUsage.median(large.map(\.ingest)).text)
                 run (ingest + synthesis): \(largeRun.text)
-                run's growth: time \(ratio(time))× (median of the \(count) repeats' ratios; of the medians \(ratio(largeRun.seconds / smallRun.seconds))×) (target ≤ 5.5×: \(verdict(time <= 5.5))), peak \(String(format: "%+.0f", (peak - 1) * 100))% (target ≤ +20%: \(verdict(peak <= 1.2)))
+                run's growth: time \(ratio(time))× (median of the \(count) repeats' ratios; of the medians \
+                \(ratio(largeRun.seconds / smallRun.seconds))×) (target ≤ 5.5×: \(verdict(time <= 5.5))), peak \
+                \(String(format: "%+.0f", (peak - 1) * 100))% (target ≤ +20%: \(verdict(peak <= 1.2)))
                 """)
         }
 
@@ -202,7 +221,9 @@ extension PerimeterCommand {
             var status: Int32 = 0, usage = rusage()
             while wait4(pid, &status, 0, &usage) < 0 && errno == EINTR {}
             let seconds = clock.seconds
-            guard status == 0 else { throw Terminal.fail("`perimeter \(arguments.joined(separator: " "))` exited with status \(status)", code: 1) }
+            guard status == 0 else {
+                throw Terminal.fail("`perimeter \(arguments.joined(separator: " "))` exited with status \(status)", code: 1)
+            }
             return ChildUsage(seconds: seconds, peak: Double(usage.ru_maxrss) / 1024)
         }
     }
@@ -223,7 +244,8 @@ extension PerimeterCommand {
                 statements.append(Statement(sid: "Allow\(i)", effect: .allow, principal: .any,
                                             action: .actions(["s3:GetObject", "s3:PutObject", "s3:List*"]),
                                             resource: .resources(["arn:aws:s3:::bucket-\(i)", "arn:aws:s3:::bucket-\(i)/data/*"]),
-                                            conditions: [Condition("ArnEquals", "aws:PrincipalArn", ["arn:aws:iam::111122223333:role/role-\(i)"])]))
+                                            conditions: [
+                                                Condition("ArnEquals", "aws:PrincipalArn", ["arn:aws:iam::111122223333:role/role-\(i)"])]))
                 i += 1
             }
             let document = PolicyDocument(statements: statements)

@@ -4,6 +4,7 @@ import Foundation
 import Logging
 import PolicySynthesis
 import UsageStore
+import Reporting
 
 extension PerimeterCommand {
     struct Check: AsyncParsableCommand {

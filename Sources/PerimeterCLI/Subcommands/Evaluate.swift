@@ -23,7 +23,10 @@ extension PerimeterCommand {
         @Option(help: "The resource ARN.")
         var resource: String
 
-        @Option(help: "Who asks: a user, role, assumed-role session or root ARN, an account id, a service name (ec2.amazonaws.com) or `anonymous`. Also sets aws:PrincipalArn and aws:PrincipalAccount.")
+        @Option(help: """
+            Who asks: a user, role, assumed-role session or root ARN, an account id, a service name (ec2.amazonaws.com) or `anonymous`. \
+            Also sets aws:PrincipalArn and aws:PrincipalAccount.
+            """)
         var principal: String?
 
         @Option(name: .customLong("context"), help: "A condition key, KEY=VALUE; give a key more than once for several values.")
@@ -66,19 +69,24 @@ extension PerimeterCommand {
             let unknown = document.statements.flatMap { ActionCatalog.shared.unknownActions(in: $0.action) }
             // The request itself may be mistyped: say so rather than answer about something else.
             var request: [Diagnostic] = []
-            if let parsed = IAMAction(action), ActionCatalog.shared.covers(service: parsed.service), ActionCatalog.shared.entry(parsed) == nil {
-                request.append(Diagnostic("unknown-action", .warning, "the requested action \(value: action) is not in the action catalog (a typo, or newer than the catalog)"))
+            if let parsed = IAMAction(action), ActionCatalog.shared.covers(service: parsed.service), ActionCatalog.shared.entry(parsed)
+                == nil {
+                request.append(Diagnostic(.unknownAction, .warning, """
+                    the requested action \(value: action) is not in the action catalog (a typo, or newer than the catalog)
+                    """))
             }
             if resource != "*", ARN(resource) == nil {
-                request.append(Diagnostic("resource-not-arn", .warning, "the requested resource \(value: resource) is not an ARN"))
+                request.append(Diagnostic(.resourceNotARN, .warning, "the requested resource \(value: resource) is not an ARN"))
             }
             // Keys not given are absent from the request described: say which ones the policy tests.
             let tested = Set(document.statements.flatMap { $0.conditions.map(\.key) }).sorted()
             request += tested.filter { context.values($0) == nil }.map {
-                Diagnostic("key-not-given", .note, "\(value: $0) was not given with --context: evaluated as absent from the request")
+                Diagnostic(.keyNotGiven, .note, "\(value: $0) was not given with --context: evaluated as absent from the request")
             }
             let notes = (request + compiled.diagnostics + result.diagnostics
-                + unknown.map { Diagnostic("unknown-action", .warning, "\(value: $0) is not an action of the catalog (a typo, or newer than the catalog)") })
+                + unknown.map {
+                    Diagnostic(.unknownAction, .warning,
+                    "\(value: $0) is not an action of the catalog (a typo, or newer than the catalog)") })
                 .map(\.description)
             if json {
                 struct Output: Encodable { var decision: String; var statements: [String]; var diagnostics: [String] }

@@ -31,7 +31,9 @@ extension PerimeterCommand {
 
         func validate() throws {
             guard (workers ?? 1) >= 1 else { throw ValidationError("--workers must be at least 1") }
-            guard logs.isEmpty != (aggregates == nil) else { throw ValidationError("give log files or folders, or --aggregates DIR (not both)") }
+            guard logs.isEmpty != (aggregates == nil) else {
+                throw ValidationError("give log files or folders, or --aggregates DIR (not both)")
+            }
         }
 
         func run() async throws {
@@ -41,7 +43,8 @@ extension PerimeterCommand {
                              : "aggregates: \(load.files) files, \(load.events) CloudTrail events, \(load.rows) grouped rows loaded")
                 return
             }
-            let summary = try await IngestStep.run(logs: logs, db: store.db, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount)
+            let summary = try await IngestStep.run(logs: logs, db: store.db, workers: workers
+                ?? ProcessInfo.processInfo.activeProcessorCount)
             Terminal.out(lines: json ? Terminal.lines(try Terminal.json(summary)) : IngestStep.render(summary))
             Terminal.err(lines: IngestStep.warnings(summary, named: logs))
             if summary.yieldedNothing { throw Terminal.fail(IngestStep.nothingRead(summary), code: 1) }
@@ -68,7 +71,10 @@ extension PerimeterCommand {
             let rejects = try UsageStore(path: store.db, logger: Logger(label: "perimeter.store")).rejects(limit: limit)
             for r in rejects {
                 if json {
-                    Terminal.out(lines: [try Terminal.json(["path": r.path, "code": r.code, "line": r.line.map(String.init) ?? "", "offset": r.byteOffset.map(String.init) ?? "",
+                    Terminal.out(
+                        lines: [try Terminal.json(
+                        ["path": r.path, "code": r.code, "line": r.line.map(String.init) ?? "", "offset": r.byteOffset.map(String.init)
+                        ?? "",
                                                     "reason": r.reason, "excerpt": r.excerpt]).replacingOccurrences(of: "\n", with: "")])
                 } else {
                     let place = [r.line.map { "line \($0)" }, r.byteOffset.map { "byte \($0)" }].compactMap { $0 }.joined(separator: ", ")

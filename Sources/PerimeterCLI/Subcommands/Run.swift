@@ -25,14 +25,17 @@ extension PerimeterCommand {
         func run() async throws {
             try synthesis.prepare()
             let usage = try UsageStore(path: store.db, logger: Logger(label: "perimeter.store"))
-            let summary = try await IngestStep.run(logs: logs, store: usage, workers: workers ?? ProcessInfo.processInfo.activeProcessorCount, excluding: synthesis.inventory)
+            let summary = try await IngestStep.run(logs: logs, store: usage, workers: workers
+                ?? ProcessInfo.processInfo.activeProcessorCount, excluding: synthesis.inventory)
             // With --json, stdout carries only the verdicts.
             if synthesis.json { Terminal.err(lines: IngestStep.render(summary)) } else { Terminal.out(lines: IngestStep.render(summary)) }
             Terminal.err(lines: IngestStep.warnings(summary, named: logs))
             if summary.yieldedNothing { throw Terminal.fail(IngestStep.nothingRead(summary), code: 1) }
             Allocator.releaseFree()
             let result = try SynthesisStep.run(store: usage, synthesis)
-            if !summary.filesFailed.isEmpty { Terminal.err("Error: \(summary.filesFailed.count) log file(s) could not be read; the drafts rest on the others") }
+            if !summary.filesFailed.isEmpty {
+                Terminal.err("Error: \(summary.filesFailed.count) log file(s) could not be read; the drafts rest on the others")
+            }
             try SynthesisStep.finish(result, synthesis, ingestFailed: !summary.filesFailed.isEmpty)
         }
     }

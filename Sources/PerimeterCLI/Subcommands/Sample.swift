@@ -19,7 +19,10 @@ extension PerimeterCommand {
                                  + "an OU tree and the organization's inventory."))
         var organization = false
 
-        @Option(help: "How the benchmark corpus spreads its records: large files (1,000 / 5,000 records) or small ones as trails deliver them (23 / 12).")
+        @Option(help: """
+            How the benchmark corpus spreads its records: large files (1,000 / 5,000 records) or small ones as trails deliver them \
+            (23 / 12).
+            """)
         var layout: BenchmarkCorpus.Layout = .large
 
         @Option(help: """

@@ -4,17 +4,27 @@ import Foundation
 import Logging
 public import PolicySynthesis
 import UsageStore
+import Inventory
+import Reporting
 
 /// Options of `synthesize` and `run`.
 struct SynthesisOptionGroup: ParsableArguments {
     @Option(name: .customLong("inventory"), parsing: .upToNextOption,
-            help: "Inventory files or folders, recognized by content: AWS CLI output (describe-vpc-endpoints, describe-network-interfaces, get-bucket-policy or <bucket>.json / <vpce-id>.json, organizations list-accounts, s3api list-buckets), Terraform state or plan JSON, CloudFormation templates (JSON or YAML) with describe-stack-resources, AWS Config items. Several may follow one --inventory.")
+            help: """
+                Inventory files or folders, recognized by content: AWS CLI output (describe-vpc-endpoints, describe-network-interfaces, \
+                get-bucket-policy or <bucket>.json / <vpce-id>.json, organizations list-accounts, s3api list-buckets), Terraform state or \
+                plan JSON, CloudFormation templates (JSON or YAML) with describe-stack-resources, AWS Config items. Several may follow \
+                one --inventory.
+                """)
     var inventory: [String] = []
 
     @Option(help: "Where to write the drafts and the report.")
     var out: String = "Output"
 
-    @Option(name: .customLong("trusted-account"), help: "An account whose principals and resources are ours (repeat for several). Default: the organization from the inventory, else learned from the logs.")
+    @Option(name: .customLong("trusted-account"), help: """
+        An account whose principals and resources are ours (repeat for several). Default: the organization from the inventory, else \
+        learned from the logs.
+        """)
     var trustedAccounts: [String] = []
 
     @Option(help: "First day of the window, YYYY-MM-DD (a UTC day, inclusive; no time or offset).")
@@ -27,7 +37,9 @@ struct SynthesisOptionGroup: ParsableArguments {
                                + "organization's resources by aws:ResourceOrgID, the rest by name."))
     var granularity: Granularity = .prefix
 
-    @Option(name: .customLong("allow-resource"), help: "A resource ARN pattern outside the trusted accounts that you reviewed and accept (repeat for several).")
+    @Option(name: .customLong("allow-resource"), help: """
+        A resource ARN pattern outside the trusted accounts that you reviewed and accept (repeat for several).
+        """)
     var allowedResources: [String] = []
 
     @Flag(help: "Count coverage gaps (flow logs show endpoint traffic CloudTrail does not explain) as needing review instead of unsafe.")
@@ -39,7 +51,8 @@ struct SynthesisOptionGroup: ParsableArguments {
     @Option(help: "Also write the drafts that are not ready as SARIF 2.1.0 to FILE (one result per draft), for GitHub code scanning.")
     var sarif: String?
 
-    @Option(name: .customLong("holdout-days"), help: "Backtest: learn the drafts without the window's last N days, then replay those days against them.")
+    @Option(name: .customLong("holdout-days"),
+        help: "Backtest: learn the drafts without the window's last N days, then replay those days against them.")
     var holdoutDays: Int?
 
     @Option(name: .customLong("minimum-days"), help: "Days of logged use an endpoint policy needs before it can be ready (default 7).")
@@ -68,7 +81,8 @@ struct SynthesisOptionGroup: ParsableArguments {
                                + "records on S3 and DynamoDB, instead of the snapshot Perimeter ships."))
     var ipRanges: String?
 
-    @Option(name: .customLong("fail-on"), help: "Which verdicts make the exit non-zero: unsafe (3), review (4 for review, 3 for unsafe), or never.")
+    @Option(name: .customLong("fail-on"),
+        help: "Which verdicts make the exit non-zero: unsafe (3), review (4 for review, 3 for unsafe), or never.")
     var failOn: FailOn = .review
 
     func validate() throws {
@@ -83,7 +97,9 @@ struct SynthesisOptionGroup: ParsableArguments {
         }
         for pattern in allowedResources {
             guard let arn = ARN(pattern), !arn.partition.isEmpty, !arn.service.isEmpty, !arn.resource.isEmpty else {
-                throw ValidationError("--allow-resource `\(pattern.visible())` is not an ARN pattern (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, "
+                throw ValidationError("""
+                    --allow-resource `\(pattern.visible())` is not an ARN pattern (arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE, 
+                    """
                                       + "e.g. arn:aws:s3:::vendor-bucket/*)")
             }
         }

@@ -1,5 +1,6 @@
 import AWSModel
 import IAMPolicy
+import Inventory
 
 /// The "bidirectional lock" for our buckets: deny every request that does not come through an endpoint
 /// that really used the bucket and is shown to be the user's (inventory, trusted owner), with exceptions
@@ -10,9 +11,9 @@ import IAMPolicy
 /// never become exceptions: they are listed for a decision. `admins` are exempted for the
 /// bucket-policy actions, so the policy can still be changed. A bucket whose objects no logged request
 /// touched is locked for bucket-level actions only: the logs cannot show who reads or writes its objects.
-enum BucketLockBuilder {
-    static let lockSid = "PerimeterOnlyExpectedEndpoints"
-    static let adminSid = "PerimeterOnlyExpectedEndpointsExceptAdminsForPolicyChanges"
+package enum BucketLockBuilder {
+    package static let lockSid = "PerimeterOnlyExpectedEndpoints"
+    package static let adminSid = "PerimeterOnlyExpectedEndpointsExceptAdminsForPolicyChanges"
     /// The actions an administration path needs to change or remove a bucket policy.
     static let policyActions = ["s3:DeleteBucketPolicy", "s3:GetBucketPolicy", "s3:PutBucketPolicy"]
 
@@ -133,8 +134,7 @@ enum BucketLockBuilder {
                                   exceptions: callers.exceptions(authorized.filter { $0.endpoint == nil }) + notes.map(\.message),
                                   objectAccessObserved: objectsSeen, size: PolicyWriter.byteSize(draft), replay: replay,
                                   grantCheck: current.map { GrantCheck.run(bucketDraft: draft, current: $0) } ?? GrantCheck(),
-                                  notes: notes,
-                                  diff: PolicyDiff.render(current.map { .current($0) } ?? .none, draft: draft, name: "\(bucket).json"))
+                                  notes: notes)
         result.terraform = inventory.terraformBucketPolicies[bucket]
         result.currentDeclaredAbsent = current == nil && inventory.bucketsWithoutPolicy.contains(bucket)
         result.foreignEndpoints = callers.foreignEndpoints
@@ -162,10 +162,10 @@ enum BucketLockBuilder {
         for (description, level) in [("exceptions generalized to each account's principals of one type (role/*, user/*)", 1),
                                      ("exceptions generalized to whole accounts", 2)] where PolicyWriter.byteSize(draft) > limit {
             draft = document(generalized(callers.people, level: level), like: true)
-            notes.append(Diagnostic("coarsened", .note, "\(description) to fit \(limit) bytes (now \(PolicyWriter.byteSize(draft)))"))
+            notes.append(Diagnostic(.coarsened, .note, "\(description) to fit \(limit) bytes (now \(PolicyWriter.byteSize(draft)))"))
         }
         if PolicyWriter.byteSize(draft) > limit {
-            notes.append(Diagnostic("over-size-limit", .warning,
+            notes.append(Diagnostic(.overSizeLimit, .warning,
                                     "still \(PolicyWriter.byteSize(draft)) bytes after generalizing the exceptions, over S3's \(limit): "
                                         + "put-bucket-policy refuses it"))
         }

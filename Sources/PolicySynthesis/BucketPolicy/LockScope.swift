@@ -1,5 +1,6 @@
 public import AWSModel
 import IAMPolicy
+import Inventory
 
 /// What a lock (or a perimeter) names as the expected network: the endpoints one by one
 /// (`aws:SourceVpce`), the accounts that own them (`aws:VpceAccount`), or the organization that owns

@@ -49,7 +49,8 @@ public struct AWSOwnedCatalog: Sendable {
             guard !line.hasPrefix("#"), !line.hasPrefix("service\t") else { return nil }
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard f.count == 8 else { return nil }
-            return Entry(service: f[0], feature: f[1], bucket: f[2], actions: f[3].split(separator: ",").compactMap { IAMAction(String($0)) },
+            return Entry(service: f[0], feature: f[1], bucket: f[2], actions: f[3].split(separator: ",")
+                .compactMap { IAMAction(String($0)) },
                          access: f[4], trigger: f[5], source: f[6], partitions: f[7].split(separator: ",").map(String.init))
         }
     }

@@ -1,5 +1,6 @@
 public import AWSModel
 public import IAMPolicy
+import Inventory
 
 /// One group of requests (endpoint, principal, action) the applied endpoint policy refused or would refuse.
 public struct CheckFinding: Sendable, Hashable, Codable {

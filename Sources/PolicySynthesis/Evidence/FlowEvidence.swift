@@ -1,4 +1,5 @@
 import AWSModel
+import Inventory
 
 /// Joins flow records to endpoints and to the principals CloudTrail shows from the same addresses:
 /// who uses each endpoint, coverage gaps, bypass, and AWS-owned buckets called for by evidence.
@@ -163,9 +164,11 @@ enum FlowEvidence {
         for (endpoint, bySource) in byEndpoint.sorted(by: { $0.key < $1.key }) {
             for (ip, group) in bySource.sorted(by: { $0.key < $1.key }) {
                 let instances = Self.instances(group)
-                var source = EndpointSource(endpoint: endpoint, sourceAddress: ip, interfaces: Array(Set(group.map(\.interfaceID))).sorted(),
+                var source = EndpointSource(endpoint: endpoint, sourceAddress: ip, interfaces: Array(Set(group.map(\.interfaceID)))
+                    .sorted(),
                                             instances: instances.sorted(), principals: people.principals(ip, instances),
-                                            bytes: group.reduce(0) { $0.addingSaturated($1.bytes) }, flows: group.reduce(0) { $0 + $1.records },
+                                            bytes: group.reduce(0) { $0.addingSaturated($1.bytes) },
+                                            flows: group.reduce(0) { $0 + $1.records },
                                             firstSeen: group.map(\.firstSeen).min()!, lastSeen: group.map(\.lastSeen).max()!)
                 let volume = volumes["\(endpoint) \(ip)"], credit = CoverageVolume.credit(volume, service: services[endpoint] ?? nil)
                 let byVolume = volume.map { _ in CoverageVolume.explains(credit: credit, flowBytes: source.bytes) } ?? false
@@ -217,7 +220,8 @@ enum FlowEvidence {
     /// S3/DynamoDB traffic no endpoint policy sees: through an internet gateway, through path 2 where
     /// the VPC has no gateway endpoint, or a same-VPC hop (a NAT gateway) to the service's public addresses.
     static func bypass(_ egress: [ObservedFlow], _ endpoints: [Inventory.Endpoint], _ people: PrincipalIndex) -> [Bypass] {
-        let gatewayVPCs = Set(endpoints.filter(\.isGateway).compactMap { e in e.service.flatMap { flowService[$0] }.map { "\(e.vpcID ?? "") \($0)" } })
+        let gatewayVPCs = Set(endpoints.filter(\.isGateway)
+            .compactMap { e in e.service.flatMap { flowService[$0] }.map { "\(e.vpcID ?? "") \($0)" } })
         var groups: [String: [ObservedFlow]] = [:]
         for flow in egress where flowService.values.contains(flow.destinationService) {
             let path = flow.trafficPath
@@ -249,7 +253,8 @@ enum FlowEvidence {
                 releases[s.userAgent] = release
             }
             if let release {
-                triggers[s.sourceIP, default: [:]]["amazon-linux:\(release.rawValue)"] = "user agent `\(s.userAgent)` from \(s.principalARN)"
+                triggers[s.sourceIP,
+                    default: [:]]["amazon-linux:\(release.rawValue)"] = "user agent `\(s.userAgent)` from \(s.principalARN)"
             }
         }
         var ipsByPrincipal: [String: Set<String>] = [:]

@@ -107,19 +107,19 @@ public struct FlowFindings: Sendable, Hashable, Codable {
 }
 
 /// A flow finding, ranked by the bytes it carried: the order its lists are shown and cut in.
-protocol RankedByBytes {
+package protocol RankedByBytes {
     var bytes: Int64 { get }
     /// What orders findings of equal bytes, so that the order is total.
     var tieBreak: [String] { get }
 }
 
-extension EndpointSource: RankedByBytes { var tieBreak: [String] { [endpoint, sourceAddress] } }
-extension CoverageGap: RankedByBytes { var tieBreak: [String] { [endpoint, sourceAddress] } }
-extension Bypass: RankedByBytes { var tieBreak: [String] { [sourceAddress, service, String(trafficPath)] } }
+extension EndpointSource: RankedByBytes { package var tieBreak: [String] { [endpoint, sourceAddress] } }
+extension CoverageGap: RankedByBytes { package var tieBreak: [String] { [endpoint, sourceAddress] } }
+extension Bypass: RankedByBytes { package var tieBreak: [String] { [sourceAddress, service, String(trafficPath)] } }
 
 extension FlowFindings {
     /// The most bytes first, then by endpoint and source.
-    static func largestFirst<T: RankedByBytes>(_ a: T, _ b: T) -> Bool {
+    package static func largestFirst<T: RankedByBytes>(_ a: T, _ b: T) -> Bool {
         a.bytes != b.bytes ? a.bytes > b.bytes : a.tieBreak.lexicographicallyPrecedes(b.tieBreak)
     }
 }

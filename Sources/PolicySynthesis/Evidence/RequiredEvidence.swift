@@ -147,7 +147,3 @@ public struct EvidenceTable: Sendable, Hashable, Codable {
     public func items(_ status: EvidenceItem.Status) -> [EvidenceItem] { items.filter { $0.status == status } }
 }
 
-extension Message {
-    /// Two messages one after the other (a long one written on several lines).
-    static func + (a: Message, b: Message) -> Message { Message(pieces: a.pieces + b.pieces) }
-}

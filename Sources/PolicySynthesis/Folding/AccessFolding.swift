@@ -1,5 +1,6 @@
 public import AWSModel
 public import IAMPolicy
+public import Inventory
 
 /// Stage 0: the store's request groups, read in key order, with object keys folded into the patterns
 /// the drafts would generalize them to, so that synthesis holds one group per pattern, not one per key:

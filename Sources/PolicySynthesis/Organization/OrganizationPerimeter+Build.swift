@@ -1,5 +1,6 @@
 import AWSModel
 import IAMPolicy
+import Inventory
 
 extension OrganizationPerimeter {
     /// What the window shows of the organization's resources, as the perimeter sees it.

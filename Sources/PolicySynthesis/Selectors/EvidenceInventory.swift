@@ -1,5 +1,6 @@
 public import AWSModel
 import Foundation
+import Inventory
 
 /// What a trail and the VPC flow logs already record, from `aws cloudtrail get-event-selectors`,
 /// `aws ec2 describe-flow-logs` and (for the endpoints' VPCs) `aws ec2 describe-vpc-endpoints` output,

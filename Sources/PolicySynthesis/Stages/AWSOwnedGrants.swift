@@ -1,4 +1,5 @@
 import AWSModel
+import Inventory
 
 /// Stage 4: the AWS-owned buckets one endpoint's draft allows: those its requests reached, and those
 /// the flow evidence shows a host needs (inferred from catalog entries, with no logged request).
@@ -24,14 +25,16 @@ struct AWSOwnedGrants {
                                            recipientAccount: nil, count: 0, firstSeen: 0, lastSeen: 0, sampleEventID: nil, sourceIPs: [])
                 grants.inferred.append((grant, .awsOwned(entry)))
             }
-            grants.uses.append(AWSOwnedUse(endpoint: endpoint.id.rawValue, service: entry.service, feature: entry.feature, bucket: found.bucket,
+            grants.uses.append(
+                AWSOwnedUse(endpoint: endpoint.id.rawValue, service: entry.service, feature: entry.feature, bucket: found.bucket,
                                            access: entry.access, source: entry.source, evidence: found.evidence, inferred: true))
         }
         for (access, ownership) in draftable {
             guard case .awsOwned(let entry) = ownership else { continue }
             grants.uses.append(AWSOwnedUse(endpoint: endpoint.id.rawValue, service: entry.service, feature: entry.feature,
                                            bucket: access.access.resource.s3BucketName ?? access.access.resource.text, access: entry.access,
-                                           source: entry.source, evidence: "\(access.count) logged \(access.access.action) by \(access.principal.arn)",
+                                           source: entry.source,
+                                           evidence: "\(access.count) logged \(access.access.action) by \(access.principal.arn)",
                                            inferred: false))
         }
         return grants

@@ -32,7 +32,8 @@ struct AccessTriage {
             let principalTrusted = access.principal.account.map(trusted.contains) ?? (access.principal.kind == .awsService)
             switch ownership {
             case .foreign(let owner):
-                triage.hold(access, endpoint: endpoint, owner: owner, reason: owner.map { "owned by \($0.rawValue), outside the trusted accounts" }
+                triage.hold(access, endpoint: endpoint, owner: owner,
+                    reason: owner.map { "owned by \($0.rawValue), outside the trusted accounts" }
                     ?? "owner unknown: not in the inventory's buckets and not logged")
             case .awsOwned:
                 triage.draftable.append((access, ownership))

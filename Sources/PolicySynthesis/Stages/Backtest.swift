@@ -1,5 +1,6 @@
 public import AWSModel
 public import IAMPolicy
+public import Inventory
 
 /// What a draft learned on the window without its last days would have done to those days: the
 /// figure that tells whether the window was long enough.
@@ -52,7 +53,7 @@ public struct Backtest: Sendable, Hashable, Codable {
         }
         let groups = Set(refusedRequests.map { "\($0.principal) \($0.action)" }).count
         let share = Double(Int((refusedShare * 1000).rounded())) / 10
-        return .missing(.backtest, "backtest-refused",
+        return .missing(.backtest, .backtestRefused,
                         "learned without \(from) to \(through), the draft refuses \(Verdicts.n(groups, "principal–action group")) "
                             + "(\(refused) of \(requests) requests, \(share)%) of those days: the window is too short for this endpoint",
                         remedy: "a longer window, or add the refused requests' days to it")
@@ -71,7 +72,8 @@ extension Synthesizer {
     public static func backtest(_ result: inout SynthesisResult, heldOut: [ObservedAccess], from: String, through: String,
                                 inventory: Inventory, catalog: AWSOwnedCatalog = .shared, actions: ActionCatalog = .shared) {
         let trusted = Set(result.trustedAccounts)
-        let classifier = ResourceClassifier(trusted: trusted, ourBuckets: inventory.buckets, catalog: catalog, allowed: result.options.allowedResources)
+        let classifier = ResourceClassifier(trusted: trusted, ourBuckets: inventory.buckets, catalog: catalog,
+            allowed: result.options.allowedResources)
         let byEndpoint = Dictionary(grouping: heldOut.filter { $0.endpoint != nil && $0.outcome.wasAuthorized }, by: { $0.endpoint! })
         for i in result.endpoints.indices {
             let endpoint = result.endpoints[i].endpoint
@@ -91,7 +93,9 @@ extension Synthesizer {
         }
         let drafted = Set(result.endpoints.map(\.endpoint.id))
         for id in byEndpoint.keys.filter({ !drafted.contains($0) }).sorted() {
-            result.assumptions.append(Diagnostic("backtest-new-endpoint", .warning, "\(value: id.rawValue) appears only in the held-out days \(from) to \(through): no draft was learned for it"))
+            result.assumptions.append(Diagnostic(.backtestNewEndpoint, .warning, """
+                \(value: id.rawValue) appears only in the held-out days \(from) to \(through): no draft was learned for it
+                """))
         }
     }
 }

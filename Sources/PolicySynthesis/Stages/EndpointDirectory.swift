@@ -1,4 +1,5 @@
 import AWSModel
+import Inventory
 
 /// Stage 2: the endpoints to draft for, with the Region and service of each, from the inventory or,
 /// failing that, from its requests. An endpoint is drafted only when it is shown to be the user's: in

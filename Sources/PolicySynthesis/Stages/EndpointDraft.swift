@@ -24,19 +24,25 @@ struct EndpointDraft {
         for (description, coarser, merge) in steps where size > limit {
             built = builder.build(items, granularity: coarser, mergePrincipals: merge)
             size = PolicyWriter.size(built.document)
-            coarsened.append(Diagnostic("coarsened", .note, "\(description) to fit \(limit) characters (now \(size))"))
+            coarsened.append(Diagnostic(.coarsened, .note, "\(description) to fit \(limit) characters (now \(size))"))
         }
         if size > limit {
-            coarsened.append(Diagnostic("over-size-limit", .error, "still \(size) characters after every coarsening step: split the workloads across endpoints"))
+            coarsened.append(
+                Diagnostic(.overSizeLimit, .error,
+                "still \(size) characters after every coarsening step: split the workloads across endpoints"))
         }
         var draft = EndpointDraft(document: built.document, evidence: built.evidence, notes: built.notes, coarsened: coarsened,
                                   principals: built.principals, size: size)
         if draft.document.statements.isEmpty {
             // Nothing authorized went through: a policy that allows nothing still needs one statement.
-            draft.document = PolicyDocument(statements: [Statement(sid: "NoObservedUse", effect: .deny, principal: .any, action: .actions(["*"]),
+            draft.document = PolicyDocument(
+                statements: [Statement(sid: "NoObservedUse", effect: .deny, principal: .any, action: .actions(["*"]),
                                                                    resource: .resources(["*"]))])
             draft.size = PolicyWriter.size(draft.document)
-            draft.notes.append(Diagnostic("no-logged-use", .warning, "no authorized request went through this endpoint in the window: the draft refuses everything; apply it only if the trail covers this endpoint (data events, every account that uses it)"))
+            draft.notes.append(Diagnostic(.noLoggedUse, .warning, """
+                no authorized request went through this endpoint in the window: the draft refuses everything; apply it only if the trail \
+                covers this endpoint (data events, every account that uses it)
+                """))
         }
         return draft
     }

@@ -1,5 +1,6 @@
 import AWSModel
 import IAMPolicy
+import Inventory
 
 /// Stage 7: the grant check.
 extension GrantCheck {
@@ -17,7 +18,8 @@ extension GrantCheck {
         let containment = Containment(currentDocument)
         for statement in draft.statements where statement.effect == .allow {
             let named = byStatement[statement.sid ?? ""] ?? []
-            let principals = named.isEmpty ? [RequestPrincipal(kind: .anonymous, arn: Principal.anonymousARN)] : named.map(RequestPrincipal.init)
+            let principals = named.isEmpty ? [RequestPrincipal(kind: .anonymous, arn: Principal.anonymousARN)]
+                : named.map(RequestPrincipal.init)
             check.add(statement, principals: principals, current: current, containment: containment) { context in
                 context.set("aws:SourceVpce", [endpoint.id.rawValue])
                 if let vpc = endpoint.vpcID { context.set("aws:SourceVpc", [vpc]) }
@@ -46,8 +48,11 @@ extension GrantCheck {
             guard !(sameVariables && draft.statements.contains(statement)) else { continue }
             check.checked += 1
             let name = statement.sid ?? "#\(i)"
-            check.unprovable.append(Diagnostic("grant-unprovable", .note,
-                                               "Deny \(value: name) of the current policy is not kept as it was: the draft may refuse less than today"))
+            check.unprovable.append(Diagnostic(.grantUnprovable, .note,
+                                               """
+                                                   Deny \(value: name) of the current policy is not kept as it was: the draft may refuse \
+                                                   less than today
+                                                   """))
         }
         return check
     }
@@ -80,13 +85,13 @@ extension GrantCheck {
                     case .allow where !PolicyText.isPattern(resource): break
                     case .allow:
                         if !containment.contains(resource, action: action, allowedBy: result.matchedStatements) {
-                            unprovable.append(Diagnostic("grant-unprovable", .note, line))
+                            unprovable.append(Diagnostic(.grantUnprovable, .note, line))
                         }
                     case .unevaluable:
                         // Named: the key (or operator) that makes the current policy's answer unknown.
                         let why = result.diagnostics.first.map { Message(pieces: line.pieces + [.text(": ")] + $0.message.pieces) } ?? line
-                        unprovable.append(Diagnostic("grant-unprovable", .note, why))
-                    case .implicitDeny, .explicitDeny: exceeding.append(Diagnostic("grant-exceeds-current", .error, line))
+                        unprovable.append(Diagnostic(.grantUnprovable, .note, why))
+                    case .implicitDeny, .explicitDeny: exceeding.append(Diagnostic(.grantExceedsCurrent, .error, line))
                     }
                 }
             }

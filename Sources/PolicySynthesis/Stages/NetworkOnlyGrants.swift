@@ -40,7 +40,7 @@ enum NetworkOnlyGrants {
                 : !narrowed.isEmpty ? "kept with the resources its logged requests reached that today's policy allows " + list
                 : "kept with the resources today's policy allows it " + list
             let head: Message = "\(value: access.principal.arn) \(access.access.action): \(AccessTriage.networkOnlyNote); "
-            notes.append(Diagnostic("network-activity-only", .note, head + said + "; " + remedy(service: service)))
+            notes.append(Diagnostic(.networkActivityOnly, .note, head + said + "; " + remedy(service: service)))
         }
         return (kept, notes.sorted { $0.description < $1.description })
     }

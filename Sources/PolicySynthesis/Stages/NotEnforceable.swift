@@ -1,4 +1,5 @@
 public import AWSModel
+import Inventory
 
 /// An endpoint that cannot take a policy: it allows everything whatever a draft says, so it gets no
 /// draft, and the report says so first.

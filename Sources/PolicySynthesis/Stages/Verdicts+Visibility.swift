@@ -75,7 +75,7 @@ extension Verdicts {
         let network = seen.categories.contains("\(service) NetworkActivity")
         if !networkOnly.isEmpty {
             let names = networkOnly.prefix(5).joined(separator: ", ") + (networkOnly.count > 5 ? ", …" : "")
-            return .missing(.dataPlane, "resource-not-visible",
+            return .missing(.dataPlane, .resourceNotVisible,
                             "\(n(networkOnly.count, "request group")) seen only in network activity events (\(value: names)): resource "
                                 + "not visible, the draft keeps them with the resources other requests show or today's policy allows",
                             remedy: NetworkOnlyGrants.remedy(service: service))
@@ -83,7 +83,7 @@ extension Verdicts {
         if !network, !blind.isEmpty, seen.categories.contains("\(service) \(category)") {
             let names = blind.prefix(5).joined(separator: ", ") + (blind.count > 5 ? ", …" : "")
             let (verb, them) = blind.count == 1 ? ("shows", "it") : ("show", "them")
-            return .missing(.dataPlane, "data-events-missing",
+            return .missing(.dataPlane, .dataEventsMissing,
                             "\(n(blind.count, "resource")) reached through the endpoint \(verb) no data-plane request "
                                 + "(\(value: names)): what the workloads do with \(them) cannot be seen",
                             remedy: "add \(them) to the trail's data event selector (\(value: type ?? service))")
@@ -105,7 +105,7 @@ extension Verdicts {
         } else {
             "ingest the trail's management events of \(value: service)" + (selector.map { ", or " + $0 } ?? unavailable)
         }
-        return .missing(.dataPlane, "data-events-missing",
+        return .missing(.dataPlane, .dataEventsMissing,
                         "the window holds no \(value: service) \(words) events: use through the endpoint cannot be seen", remedy: remedy)
     }
 
@@ -141,7 +141,7 @@ extension Verdicts {
     static func lockDataPlane(_ b: BucketResult, _ seen: Visibility) -> EvidenceItem {
         guard seen.categories.contains("s3 Data") && b.objectAccessObserved else {
             let scope = b.objectAccessObserved ? "" : ": the lock covers bucket-level actions only"
-            return .missing(.dataPlane, "object-access-not-observable",
+            return .missing(.dataPlane, .objectAccessNotObservable,
                             "no logged request touched the bucket's objects (S3 data events off, or none in the window)\(scope)",
                             remedy: "enable S3 data events (\(value: "AWS::S3::Object")) for this bucket, or supply them")
         }
@@ -153,19 +153,19 @@ extension Verdicts {
         guard seen.flowLogs else {
             let remedy: Message = kind == .gatewayEndpoint ? gatewayFields
                 : "enable VPC flow logs for the endpoint's VPC and add \(value: "aws ec2 describe-network-interfaces") to the inventory"
-            return .missing(.flowCoverage, "coverage-not-checked",
+            return .missing(.flowCoverage, .coverageNotChecked,
                             "no flow logs in the store: traffic CloudTrail does not show cannot be seen", remedy: remedy)
         }
         if case .untied(let why, let remedy) = tie {
-            return .missing(.flowCoverage, "coverage-not-checked", why, remedy: remedy)
+            return .missing(.flowCoverage, .coverageNotChecked, why, remedy: remedy)
         }
         guard gaps.isEmpty else {
             let said: Message = "\(n(gaps.count, "source sends", "sources send")) traffic through the endpoint "
                 + "that authorized CloudTrail requests do not explain; the draft would refuse it"
             let remedy: Message = "enable data events for what those sources reach"
             return seen.acceptCoverageGaps
-                ? .missing(.flowCoverage, "coverage-gap", said + " (accepted with --accept-coverage-gaps)", remedy: remedy)
-                : .contradicted(.flowCoverage, "coverage-gap", said, remedy: remedy + ", or --accept-coverage-gaps")
+                ? .missing(.flowCoverage, .coverageGap, said + " (accepted with --accept-coverage-gaps)", remedy: remedy)
+                : .contradicted(.flowCoverage, .coverageGap, said, remedy: remedy + ", or --accept-coverage-gaps")
         }
         if let volume = unexplainedVolume(unexplained) { return volume }
         return .proven(.flowCoverage, "flow logs tied to the endpoint show no source whose bytes its authorized CloudTrail requests "
@@ -177,7 +177,7 @@ extension Verdicts {
     static func unexplainedVolume(_ unexplained: [CoverageGap]) -> EvidenceItem? {
         guard let largest = unexplained.max(by: { ($0.bytes - $0.creditedBytes) < ($1.bytes - $1.creditedBytes) }) else { return nil }
         let more = unexplained.count > 1 ? " (and \(n(unexplained.count - 1, "other source")))" : ""
-        return .missing(.flowCoverage, "unexplained-volume",
+        return .missing(.flowCoverage, .unexplainedVolume,
                         "\(value: largest.sourceAddress) sent \(largest.bytes) bytes through the endpoint; its "
                             + "\(n(largest.requests, "authorized request")) through it account for \(largest.creditedBytes): "
                             + "\(largest.bytes - largest.creditedBytes) bytes unexplained\(more)",
@@ -193,7 +193,7 @@ extension Verdicts {
             let admins = seen.adminPrincipals.joined(separator: ", ")
             return .proven(.adminPath, "exempted for the bucket-policy actions (--admin-principal): \(value: admins)")
         }
-        return .missing(.adminPath, "no-admin-path", "once applied, only the account's root user and callers through "
+        return .missing(.adminPath, .noAdminPath, "once applied, only the account's root user and callers through "
                             + "\(value: b.endpoints.joined(separator: ", ")) can change or delete the bucket policy",
                         remedy: "pass --admin-principal ARN (the role that runs apply.sh and rollback.sh)")
     }

@@ -1,4 +1,5 @@
 import AWSModel
+import Inventory
 
 /// How far a draft can be trusted, from the evidence behind it.
 public enum Verdict: String, Sendable, Hashable, Codable, Comparable, CaseIterable {
@@ -53,11 +54,11 @@ enum Verdicts {
             replay(requests: e.replay.requests, refused: e.replay.requests - e.replay.allowed, passed: e.replay.passed),
             withinCurrent(e.grantCheck),
             e.currentKnown ? .proven(.currentPolicy, "from \(value: e.endpoint.policySource ?? "the inventory")")
-                : .missing(.currentPolicy, "current-policy-assumed",
+                : .missing(.currentPolicy, .currentPolicyAssumed,
                            "the current policy is not in the inventory: the diff and the grant check assume allow-everything",
                            remedy: "add \(value: "aws ec2 describe-vpc-endpoints") output to the inventory"),
             held.isEmpty ? .proven(.reviewClear, "no request group is held for review")
-                : .missing(.reviewClear, "review-items",
+                : .missing(.reviewClear, .reviewItems,
                            "\(n(held.count, "request group is", "request groups are")) held for review and refused by the draft",
                            remedy: "decide each (report's Review section): --trusted-account or --allow-resource to allow it"),
             fitsSize(e),
@@ -75,7 +76,7 @@ enum Verdicts {
             replay(requests: b.replay.requests, refused: b.replay.failures.reduce(0) { $0 + $1.requests }, passed: b.replay.passed),
             bucketPolicy(b),
             b.held.isEmpty ? .proven(.lockExceptions, "every exception is a trusted account's principal, named by its ARN")
-                : .missing(.lockExceptions, "foreign-exception",
+                : .missing(.lockExceptions, .foreignException,
                            "\(n(b.held.count, "caller")) from outside the expected endpoints: not a trusted account's named principal, "
                                + "not exempted, the lock would deny \(b.held.count == 1 ? "it" : "them")",
                            remedy: "decide each (report's Bucket locks section): --trusted-account if the account is yours"),
@@ -96,7 +97,7 @@ enum Verdicts {
         guard !b.foreignEndpoints.isEmpty else {
             return .proven(.lockEndpointsOwned, "every endpoint the lock answers is in the inventory or a trusted account's")
         }
-        return .contradicted(.lockEndpointsOwned, "endpoint-not-yours",
+        return .contradicted(.lockEndpointsOwned, .endpointNotYours,
                              "\(n(b.foreignEndpoints.count, "endpoint")) not shown to be yours reached the bucket "
                                  + "(\(value: b.foreignEndpoints.joined(separator: ", "))): left out of the lock, which would deny them",
                              remedy: "add the endpoint to the inventory, or its owner with --trusted-account, if it is yours")
@@ -106,7 +107,7 @@ enum Verdicts {
         let source = b.currentSource ?? "the inventory"
         if b.current != nil { return .proven(.currentPolicy, "from \(value: source)") }
         if b.currentDeclaredAbsent { return .proven(.currentPolicy, "the bucket has no policy (declared by \(value: source))") }
-        return .missing(.currentPolicy, "current-policy-unknown",
+        return .missing(.currentPolicy, .currentPolicyUnknown,
                         "the bucket's current policy is not in the inventory: applying the draft replaces its whole policy",
                         remedy: "save \(value: "aws s3api get-bucket-policy --bucket \(b.bucket)") output "
                             + "(an empty file, or its NoSuchBucketPolicy error, says it has none)")
@@ -115,7 +116,7 @@ enum Verdicts {
     static func filesRead(account: AccountID?, region: String?, _ seen: Visibility) -> EvidenceItem {
         let failed = seen.failedFiles.filter { $0.affects(account: account, region: region) }
         guard let first = failed.first else { return .proven(.filesRead, "every log file the store was given was read") }
-        return .missing(.filesRead, "file-not-read",
+        return .missing(.filesRead, .fileNotRead,
                         "\(n(failed.count, "log file")) of its account and Region could not be read "
                             + "(\(value: first.path): \(first.reason))",
                         remedy: "replace the file and ingest again")
@@ -123,13 +124,13 @@ enum Verdicts {
 
     static func trustedAccounts(_ trust: TrustedAccounts) -> EvidenceItem {
         trust.given ? .proven(.trustedAccounts, trust.assumption.message)
-            : .missing(.trustedAccounts, "trusted-accounts-learned", "the trusted accounts were learned from the logs alone",
+            : .missing(.trustedAccounts, .trustedAccountsLearned, "the trusted accounts were learned from the logs alone",
                        remedy: "pass --trusted-account or an \(value: "aws organizations list-accounts") file")
     }
 
     static func loggedUse(requests: Int64) -> EvidenceItem {
         requests > 0 ? .proven(.loggedUse, "\(n(requests, "authorized request")) in the window")
-            : .missing(.loggedUse, "no-logged-use",
+            : .missing(.loggedUse, .noLoggedUse,
                        "no authorized request went through the endpoint in the window: the draft refuses everything",
                        remedy: "a window in which the endpoint is used")
     }
@@ -138,24 +139,24 @@ enum Verdicts {
         if requests > 0 && days >= minimum {
             return .proven(.windowLength, "logged use spans \(days) days (\(minimum) needed, \(flag))")
         }
-        return .missing(.windowLength, "short-history",
+        return .missing(.windowLength, .shortHistory,
                         "logged use spans \(n(days, "day")), fewer than \(minimum): jobs that run less often may not be in the draft",
                         remedy: "ingest at least \(minimum) days (\(flag) sets the number)")
     }
 
     static func replay(requests: Int64, refused: Int64, passed: Bool) -> EvidenceItem {
         passed ? .proven(.replay, "keeps all \(n(requests, "authorized request")) of the window")
-            : .contradicted(.replay, "replay-failed",
+            : .contradicted(.replay, .replayFailed,
                             "the draft refuses \(refused) of \(requests) requests that were authorized in the window")
     }
 
     static func withinCurrent(_ check: GrantCheck) -> EvidenceItem {
         if !check.exceeding.isEmpty {
-            return .contradicted(.withinCurrentPolicy, "grant-check-failed",
+            return .contradicted(.withinCurrentPolicy, .grantCheckFailed,
                                  "the draft grants \(n(check.exceeding.count, "combination")) the current policy refuses")
         }
         if !check.unprovable.isEmpty {
-            return .missing(.withinCurrentPolicy, "grant-check-unprovable",
+            return .missing(.withinCurrentPolicy, .grantCheckUnprovable,
                             "\(n(check.unprovable.count, "grant")) cannot be proven within the current policy from logs alone",
                             remedy: "read them in the report's grant check; narrow the draft or accept by hand")
         }
@@ -163,7 +164,7 @@ enum Verdicts {
     }
 
     static func fitsSize(_ b: BucketResult) -> EvidenceItem {
-        if let over = b.notes.first(where: { $0.code == "over-size-limit" }) {
+        if let over = b.notes.first(where: { $0.code == .overSizeLimit }) {
             return .contradicted(.fitsSize, over.code, over.message)
         }
         return .proven(.fitsSize, "\(b.size) of \(Synthesizer.bucketPolicyLimit) bytes")

@@ -21,10 +21,13 @@ enum VersionedDeletes {
         // A batch delete logs `bucket/*` itself; a group the store folded into `bucket/*` is not one.
         for a in authorized where a.access.action == deleteObject && a.access.resource.s3ObjectKey == "*" && !a.generalized {
             guard let bucket = a.access.resource.s3BucketName, versioned.contains("\(a.principal.arn) \(bucket)"),
-                  !accesses.contains(where: { $0.access.action == deleteObjectVersion && $0.access.resource == a.access.resource && $0.principal == a.principal })
+                  !accesses.contains(
+                      where: { $0.access.action == deleteObjectVersion && $0.access.resource == a.access.resource && $0.principal
+                      == a.principal })
             else { continue }
             var companion = a
-            companion.access = ResourceAccess(action: deleteObjectVersion, resource: a.access.resource, resourceAccount: a.access.resourceAccount)
+            companion.access = ResourceAccess(action: deleteObjectVersion, resource: a.access.resource,
+                resourceAccount: a.access.resourceAccount)
             result.append(companion)
         }
         return result

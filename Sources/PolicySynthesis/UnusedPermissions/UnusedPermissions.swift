@@ -51,7 +51,9 @@ enum UnusedPermissions {
                 sid: statement.sid, effect: .allow, action: statement.action, resource: statement.resource)]), kind: .identity)
             let granted = catalog.expand(statement.action).filter { services.isEmpty || services.contains($0.service.lowercased()) }
             func grants(_ a: ObservedAccess) -> Bool {
-                single.evaluate(RequestContext(action: a.access.action.description, resource: PolicyText.sample(of: a.access.resource.text), principal: nil)).decision == .allow
+                single.evaluate(
+                    RequestContext(action: a.access.action.description, resource: PolicyText.sample(of: a.access.resource.text),
+                    principal: nil)).decision == .allow
             }
             let used = Set(authorized.filter(grants).map(\.access.action))
             let denied = Set(denied.filter(grants).map(\.access.action)).subtracting(used)

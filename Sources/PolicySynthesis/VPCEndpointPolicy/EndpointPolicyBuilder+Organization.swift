@@ -15,7 +15,7 @@ extension EndpointPolicyBuilder {
             var built = build(items, granularity: .prefix, mergePrincipals: mergePrincipals)
             let said: Message = "granularity org needs the organization id (organizations list-accounts or describe-organization): "
                 + "drafted as prefix"
-            built.notes.append(Diagnostic("organization-unknown", .warning, said))
+            built.notes.append(Diagnostic(.organizationUnknown, .warning, said))
             return built
         }
         let isOurs = { (item: (ObservedAccess, Ownership)) -> Bool in

@@ -155,7 +155,9 @@ struct EndpointPolicyBuilder {
         for grant in refused {
             kept[grant] = nil
             if case .awsOwned(let service) = grant.audience {
-                notes.append(Diagnostic("refused-by-current", .note, "\(service): \(grant.action) on \(value: grant.resource.text) left out: today's policy already refuses it"))
+                notes.append(Diagnostic(.refusedByCurrent, .note, """
+                    \(service): \(grant.action) on \(value: grant.resource.text) left out: today's policy already refuses it
+                    """))
             }
         }
         return (kept, notes)
@@ -193,11 +195,13 @@ struct EndpointPolicyBuilder {
         }
         // Notes in a stable order: the grants' order, not the dictionary's.
         var notes = keptExact.sorted { $0.grant < $1.grant }.map { grant, wide in
-            Diagnostic("kept-exact", .note, "kept \(value: grant.resource) exact for \(grant.action): the current policy does not grant \(value: wide)")
+            Diagnostic(.keptExact, .note, """
+                kept \(value: grant.resource) exact for \(grant.action): the current policy does not grant \(value: wide)
+                """)
         }
         for bucket in widened.sorted() {
             let (whole, limit) = (PolicyText.allObjects(inBucketARN: bucket.description), SynthesisOptions.prefixLimit)
-            notes.append(Diagnostic("prefixes-to-bucket", .note,
+            notes.append(Diagnostic(.prefixesToBucket, .note,
                                     "\(value: bucket.resource): more than \(limit) key prefixes, generalized to \(value: whole)"))
         }
         return (general, notes)
@@ -278,9 +282,13 @@ struct EndpointPolicyBuilder {
             var conditions: [Condition] = []
             switch audiences[0] {
             case .principal:
-                conditions = [Condition("ArnEquals", "aws:PrincipalArn", audiences.compactMap { if case .principal(let p) = $0 { p.arn } else { nil } })]
+                conditions = [
+                    Condition("ArnEquals", "aws:PrincipalArn",
+                    audiences.compactMap { if case .principal(let p) = $0 { p.arn } else { nil } })]
             case .service:
-                conditions = [Condition("StringEquals", "aws:PrincipalServiceName", audiences.compactMap { if case .service(let s) = $0 { s } else { nil } })]
+                conditions = [
+                    Condition("StringEquals", "aws:PrincipalServiceName",
+                    audiences.compactMap { if case .service(let s) = $0 { s } else { nil } })]
             case .awsOwned(let service):
                 reasons[sid] = service
             }
@@ -304,7 +312,8 @@ struct EndpointPolicyBuilder {
         for statement in statements {
             let sid = statement.sid!
             let t = grouped[sid] ?? Tally()
-            evidence[sid] = StatementEvidence(requests: t.requests, principals: t.principals.sorted(), firstSeen: t.firstSeen, lastSeen: t.lastSeen,
+            evidence[sid] = StatementEvidence(requests: t.requests, principals: t.principals.sorted(), firstSeen: t.firstSeen,
+                lastSeen: t.lastSeen,
                                               sampleEventID: t.sampleEventID, reason: reasons[sid])
         }
         return evidence
@@ -323,7 +332,8 @@ struct EndpointPolicyBuilder {
             // The last path component of the ARN (`role/app-server` → AppServer); the account when it has none.
             let arn = principal.arn
             let parsed = ARN(arn)
-            let name = parsed.flatMap { $0.resource.contains("/") ? $0.resource.split(separator: "/", omittingEmptySubsequences: false).last : nil }
+            let name = parsed.flatMap { $0.resource.contains("/") ? $0.resource.split(separator: "/", omittingEmptySubsequences: false).last
+                : nil }
                 .map(String.init).flatMap { $0.isEmpty ? nil : $0 }
                 ?? parsed.map { "Account\($0.account)" } ?? arn
             return camel(name) + more + services
@@ -337,7 +347,8 @@ struct EndpointPolicyBuilder {
     /// `app-server` → `AppServer`; keeps only letters and digits.
     static func camel(_ text: String) -> String {
         // ASCII letters and digits only (what IAM allows in a Sid): a look-alike letter of a logged name never reaches one.
-        text.split(whereSeparator: { !$0.isASCII || (!$0.isLetter && !$0.isNumber) }).map { $0.prefix(1).uppercased() + $0.dropFirst() }.joined()
+        text.split(whereSeparator: { !$0.isASCII || (!$0.isLetter && !$0.isNumber) }).map { $0.prefix(1).uppercased() + $0.dropFirst() }
+            .joined()
     }
 
     /// Whether the current policy allows `action` on `resource` (a pattern: wildcards sampled) for the audience.

@@ -1,6 +1,8 @@
 import AWSModel
 import Foundation
 import IAMPolicy
+public import PolicySynthesis
+import Inventory
 
 /// `summary.json`: the machine-readable report (its shape is documented in the README).
 struct Summary: Codable {
@@ -158,7 +160,8 @@ extension ReportRenderer {
             return Summary.BucketSummary(
                 bucket: b.bucket, file: files[b.bucket], owner: b.owner?.rawValue, currentPolicySource: b.currentSource,
                 endpoints: cut.first(b.endpoints, path + ".endpoints"),
-                exceptions: cut.first(b.exceptions, path + ".exceptions"), draftCharacters: b.size, replay: cut.replay(b.replay, path + ".replay"),
+                exceptions: cut.first(b.exceptions, path + ".exceptions"), draftCharacters: b.size,
+                replay: cut.replay(b.replay, path + ".replay"),
                 verdict: b.verdict, reasons: cut.first(b.reasons, path + ".reasons"), evidence: b.evidenceTable,
                 held: cut.first(b.held, path + ".held"), lockScope: b.lockScope, lockScopeReason: b.lockScopeReason)
         }

@@ -1,5 +1,7 @@
 import AWSModel
 import Foundation
+import Inventory
+public import PolicySynthesis
 
 /// The drafts that are not ready as SARIF 2.1.0, one result per draft, for GitHub code scanning and
 /// other SARIF viewers: *unsafe* is an error, *review* a warning, each located at its draft file and
@@ -49,9 +51,11 @@ public enum SARIF {
         + "current policy, given trusted accounts, …); the result's properties name each, the report says how to get it."
 
     static let rules = [
-        Rule(id: "draft-unsafe", name: "DraftUnsafe", shortDescription: Text(text: "A draft policy would break traffic or grant more than today"),
+        Rule(id: "draft-unsafe", name: "DraftUnsafe",
+            shortDescription: Text(text: "A draft policy would break traffic or grant more than today"),
              fullDescription: Text(text: unsafeText), defaultConfiguration: ["level": "error"]),
-        Rule(id: "draft-review", name: "DraftNeedsReview", shortDescription: Text(text: "The logs cannot vouch for everything a draft policy governs"),
+        Rule(id: "draft-review", name: "DraftNeedsReview",
+            shortDescription: Text(text: "The logs cannot vouch for everything a draft policy governs"),
              fullDescription: Text(text: reviewText), defaultConfiguration: ["level": "warning"]),
     ]
 
@@ -69,8 +73,11 @@ public enum SARIF {
             let unsafe = d.verdict == .unsafe
             let reasons = d.reasons.map { "\($0.code): \($0.message)" }.joined(separator: "; ")
             return Result(ruleId: unsafe ? "draft-unsafe" : "draft-review", ruleIndex: unsafe ? 0 : 1, level: unsafe ? "error" : "warning",
-                          message: Text(text: "\(d.kind.isEndpoint ? "Endpoint" : "Bucket") \(d.id.visible()): \(d.verdict.rawValue). \(reasons)"),
-                          locations: [Location(physicalLocation: Physical(artifactLocation: Artifact(uri: uri(folder + "/" + d.file)), region: Region(startLine: 1)))],
+                          message: Text(
+                              text: "\(d.kind.isEndpoint ? "Endpoint" : "Bucket") \(d.id.visible()): \(d.verdict.rawValue). \(reasons)"),
+                          locations: [
+                              Location(physicalLocation: Physical(artifactLocation: Artifact(uri: uri(folder + "/" + d.file)),
+                              region: Region(startLine: 1)))],
                           partialFingerprints: ["perimeterDraft/v1": "\(d.kind.isEndpoint ? "endpoint" : "bucket")/\(d.id)"],
                           properties: ["evidence": (tables[d.file]?.items ?? []).filter { $0.status != .proven }
                                                         .map { "\($0.code): \($0.status.rawValue)" }])
@@ -84,6 +91,7 @@ public enum SARIF {
 
     /// A relative path as it is (SARIF's URI reference, relative to the run's folder); an absolute one as a file URI.
     static func uri(_ path: String) -> String {
-        path.hasPrefix("/") ? URL(fileURLWithPath: path).absoluteString : path.split(separator: "/").filter { $0 != "." }.joined(separator: "/")
+        path.hasPrefix("/") ? URL(fileURLWithPath: path).absoluteString : path.split(separator: "/").filter { $0 != "." }
+            .joined(separator: "/")
     }
 }

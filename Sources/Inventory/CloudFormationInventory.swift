@@ -13,7 +13,9 @@ struct CloudFormationStack {
     mutating func add(_ resources: [JSONValue]) {
         for r in resources {
             guard let logical = r["LogicalResourceId"]?.string, let physical = r["PhysicalResourceId"]?.string else { continue }
-            if let known = physicalIDs[logical], known != physical { physicalIDs[logical] = .some(nil) } else { physicalIDs[logical] = physical }
+            if let known = physicalIDs[logical], known != physical {
+                physicalIDs[logical] = .some(nil) } else { physicalIDs[logical] = physical
+            }
             // arn:aws:cloudformation:us-east-1:111122223333:stack/name/guid
             if let stackID = r["StackId"]?.string, let arn = ARN(stackID) {
                 pseudo["AWS::Partition"] = arn.partition
@@ -45,14 +47,18 @@ extension InventoryReading {
             switch resource["Type"]?.string {
             case "AWS::EC2::VPCEndpoint":
                 guard let physical = stack.ref(logical) else {
-                    note("cloudformation-not-deployed", "\(value: logical) (AWS::EC2::VPCEndpoint): its endpoint id is known only once deployed; give `aws cloudformation describe-stack-resources` output beside the template", path)
+                    note(.cloudformationNotDeployed, """
+                        \(value: logical) (AWS::EC2::VPCEndpoint): its endpoint id is known only once deployed; give `aws cloudformation \
+                        describe-stack-resources` output beside the template
+                        """, path)
                     continue
                 }
                 guard let id = endpointID(physical, path) else { continue }
                 // CloudFormation's default type is Gateway.
                 let type = resolvedString(properties?["VpcEndpointType"]), service = resolvedString(properties?["ServiceName"])
                 let vpc = resolvedString(properties?["VpcId"])
-                let name = (properties?["Tags"]?.elements ?? []).first { resolvedString($0["Key"]) == "Name" }.flatMap { resolvedString($0["Value"]) }
+                let name = (properties?["Tags"]?.elements ?? []).first { resolvedString($0["Key"]) == "Name" }
+                    .flatMap { resolvedString($0["Value"]) }
                 update(id) { endpoint in
                     endpoint.name = name ?? endpoint.name
                     endpoint.type = type ?? endpoint.type ?? "Gateway"
@@ -66,7 +72,7 @@ extension InventoryReading {
                 guard let bucketValue = properties?["Bucket"] else { continue }
                 let bucket: String
                 do { bucket = try resolve(bucketValue).string ?? "" } catch {
-                    note("cloudformation-unresolved", "\(value: logical): the bucket is \(error); the policy is not used", path)
+                    note(.cloudformationUnresolved, "\(value: logical): the bucket is \(error); the policy is not used", path)
                     continue
                 }
                 if let policy = resolvedPolicy(properties?["PolicyDocument"], what: logical, path) {
@@ -84,7 +90,10 @@ extension InventoryReading {
         do {
             return policy(try resolve(value), what: what, path)
         } catch {
-            note("cloudformation-unresolved", "\(value: what): its policy needs \(error), which the files given do not resolve; it is not used (the current policy is unknown)", path)
+            note(.cloudformationUnresolved, """
+                \(value: what): its policy needs \(error), which the files given do not resolve; it is not used (the current \
+                policy is unknown)
+                """, path)
             return nil
         }
     }
@@ -131,7 +140,9 @@ extension InventoryReading {
             return try substitute(argument.string!)
         case "Fn::Join":
             let parts = argument.elements
-            guard parts.count == 2, let delimiter = parts[0].string, parts[1].isArray else { throw UnresolvedIntrinsic(description: "a malformed `Fn::Join`") }
+            guard parts.count == 2, let delimiter = parts[0].string, parts[1].isArray else {
+                throw UnresolvedIntrinsic(description: "a malformed `Fn::Join`")
+            }
             var strings: [String] = []
             for item in parts[1].elements {
                 guard let text = try resolve(item).string else { throw UnresolvedIntrinsic(description: "a non-string in `Fn::Join`") }

@@ -1,6 +1,8 @@
 import AWSModel
 import Foundation
 import IAMPolicy
+import Inventory
+public import PolicySynthesis
 
 /// Renders a synthesis into the files Perimeter writes: policies, diffs, report.md, report.html and
 /// summary.json. Pure and deterministic: the same result gives the same bytes.
@@ -99,7 +101,8 @@ public enum ReportRenderer {
 
     /// The window as the data has it: the days asked for, and the first and last day logged.
     static func window(_ r: SynthesisResult) -> String {
-        let asked = r.options.since != nil || r.options.until != nil ? " (asked: \(r.options.since ?? "…") to \(r.options.until ?? "…"))" : ""
+        let asked = r.options.since != nil || r.options.until != nil ? " (asked: \(r.options.since ?? "…") to \(r.options.until ?? "…"))"
+            : ""
         guard let logged = r.loggedDays else { return "no logged day\(asked)" }
         let days = (Timestamp.parseISO8601(logged.last + "T00:00:00Z").flatMap { last in
             Timestamp.parseISO8601(logged.first + "T00:00:00Z").map { Int((last - $0) / 86_400) + 1 } }) ?? 0
@@ -122,14 +125,22 @@ public enum ReportRenderer {
         let ready = rows.filter { $0.draft.verdict == .ready }.count
         let summary: ReportLine = rows.isEmpty
             ? "\(bold: "REVIEW") overall: no draft; nothing the store holds went through a VPC endpoint."
-            : "\(bold: r.verdict.rawValue.uppercased()) overall: \(ready) of \(plural(rows.count, "draft")) ready. Window: \(window(r)). Granularity: \(code: r.options.granularity.rawValue). Trusted accounts: \(r.trustedAccounts.map { code($0.rawValue) }.joined(separator: ", "))."
+            : """
+                \(bold: r.verdict.rawValue.uppercased()) overall: \(ready) of \(plural(rows.count, "draft")) ready. Window: \(window(r)). \
+                Granularity: \(code: r.options.granularity.rawValue). Trusted accounts: \
+                \(r.trustedAccounts.map { code($0.rawValue) }.joined(separator: ", ")).
+                """
         var blocks: [ReportBlock] = [.paragraph(summary)]
         if !rows.isEmpty { blocks.append(.verdicts(rows)) }
         blocks += missingEvidenceBlocks(r)
         let tested = r.endpoints.compactMap { e in e.backtest.map { (e.endpoint.id.rawValue, $0) } }
         if let first = tested.first?.1 {
             let items = tested.map { id, t in
-                ReportItem("\(code: id): \(t.refused) of \(t.requests) held-out requests refused (\(String(format: "%.1f", t.refusedShare * 100))%)\(t.refusedRequests.isEmpty ? "" : ": ")\(t.refusedRequests.prefix(5).map { "\(code($0.principal)) \($0.action) \(code($0.resource))" as ReportLine }.joined(separator: "; "))")
+                let refused = t.refusedRequests.prefix(5).map { "\(code($0.principal)) \($0.action) \(code($0.resource))" as ReportLine }
+                return ReportItem("""
+                    \(code: id): \(t.refused) of \(t.requests) held-out requests refused \
+                    (\(String(format: "%.1f", t.refusedShare * 100))%)\(refused.isEmpty ? "" : ": ")\(refused.joined(separator: "; "))
+                    """)
             }
             blocks.append(.paragraph("Backtest (drafts learned without \(first.from) to \(first.through), replayed on those days):"))
             blocks.append(.callout(tested.contains { $0.1.refused > 0 } ? .review : .ready, items))
@@ -139,55 +150,10 @@ public enum ReportRenderer {
 
     /// Every risk, out loud: the checks, coverage gaps, exfiltration attempts, what needs review.
     static func riskBlocks(_ r: SynthesisResult) -> [ReportBlock] {
-        var unsafe: [ReportItem] = [], review: [ReportItem] = [], fine: [ReportItem] = []
-        let total = r.endpoints.reduce(Int64(0)) { $0 + $1.replay.requests }
-        let allowed = r.endpoints.reduce(Int64(0)) { $0 + $1.replay.allowed }
-        let replayed = r.endpoints.allSatisfy(\.replay.passed) && r.buckets.allSatisfy(\.replay.passed)
-        let exceeding = r.endpoints.reduce(0) { $0 + $1.grantCheck.exceeding.count }
-        if r.replayPassed {
-            fine.append(ReportItem("\(bold: "Replay passed"): the drafts allow \(n(allowed)) of \(n(total)) requests that succeeded through the endpoints, every bucket lock keeps every logged request, and no draft grants more than the policy in force."))
-        } else if replayed {
-            unsafe.append(ReportItem("\(bold: "GRANT CHECK FAILED"): the replay passed (\(n(allowed)) of \(n(total)) requests allowed), but \(plural(exceeding, "grant")) of the drafts go beyond the policy in force; see the endpoints below. Do not apply these drafts."))
-        } else {
-            unsafe.append(ReportItem("\(bold: "REPLAY FAILED"): \(n(allowed)) of \(n(total)) requests allowed; see the endpoints and buckets marked FAILED below. Do not apply these drafts."))
-        }
-        if !r.flows.coverageGaps.isEmpty {
-            // Listed once, under Flow evidence: here the count and where.
-            let line: ReportLine = "\(bold: r.options.acceptCoverageGaps ? "Coverage gaps (accepted with --accept-coverage-gaps)" : "UNSAFE: coverage gaps"): \(plural(r.flows.coverageGaps.count, "source")) send\(r.flows.coverageGaps.count == 1 ? "s" : "") traffic through an endpoint with no CloudTrail request through it; the drafts would break them (see \(link: "Coverage gaps", to: "#coverage-gaps"))."
-            if r.options.acceptCoverageGaps { review.append(ReportItem(line)) } else { unsafe.append(ReportItem(line)) }
-        }
-        let exfiltration = exfiltrationAttempts(r)
-        if !exfiltration.isEmpty {
-            unsafe.append(ReportItem("\(bold: "Possible exfiltration"): \(plural(exfiltration.count, "denied write")) to buckets outside the trusted accounts (the drafts keep refusing them; who tried deserves a look):",
-                                     capped(exfiltration, noun: "denied writes") { d in ReportItem("\(code: d.principal) \(d.action) \(code: d.resource) (owner \(d.owner.map(code) ?? "unknown"), \(plural(Int(d.requests), "request")), \(time(d.firstSeen)))") }))
-        }
-        if !r.review.isEmpty {
-            let held = r.review.reduce(Int64(0)) { $0 + $1.requests }
-            review.append(ReportItem("\(bold: "Review needed"): \(plural(r.review.count, "request group")) (\(n(held)) requests) reached resources or came from principals outside the trusted accounts, named no resource, or were not IAM actions; the drafts do not allow them (see \(link: "Review", to: "#review"))."))
-        }
-        if !r.flows.bypass.isEmpty {
-            review.append(ReportItem("\(bold: "Bypass"): \(plural(r.flows.bypass.count, "source")) reach\(r.flows.bypass.count == 1 ? "es" : "") S3 or DynamoDB without an endpoint; endpoint policies do not protect that traffic (see \(link: "Flow evidence", to: "#flow-evidence"))."))
-        }
-        let unused = r.endpoints.filter { $0.replay.requests == 0 && $0.replay.heldForReview == 0 }
-        if !unused.isEmpty {
-            review.append(ReportItem("\(bold: "No logged use"): \(names(unused.map(\.endpoint.id.rawValue), ListCap.items)) carried no authorized request in the window; \(unused.count == 1 ? "its draft refuses" : "their drafts refuse") everything. Apply only if the trail covers \(unused.count == 1 ? "that endpoint" : "those endpoints") (data events, every account that uses \(unused.count == 1 ? "it" : "them"))."))
-        }
-        if r.rejectedRecords > 0 {
-            review.append(ReportItem("\(bold: "Rejected records"): \(plural(Int(r.rejectedRecords), "record")) in the store could not be read; what \(r.rejectedRecords == 1 ? "it" : "they") did is not in the drafts (\(code: "perimeter rejects") lists each with its file, line and reason)."))
-        }
-        let unknownCodes = Dictionary(grouping: r.denials.filter { $0.outcome == .unclassifiedError }, by: { $0.errorCode ?? "(no code)" })
-        if !unknownCodes.isEmpty {
-            let list = unknownCodes.sorted { $0.key < $1.key }.map { "\(code($0.key)) (\(n($0.value.reduce(0) { $0 + $1.requests })))" as ReportLine }
-            review.append(ReportItem("\(bold: "Unknown error codes"): \(list.joined(separator: ", ")); Perimeter does not know whether these requests were authorized, so the drafts do not allow them (see \(link: "Denials", to: "#denials"))."))
-        }
-        let vpceDenials = r.denials.filter(\.byEndpointPolicy)
-        if !vpceDenials.isEmpty {
-            let groups = plural(vpceDenials.count, "request group")
-            fine.append(ReportItem("""
-                \(bold: "Endpoint policy denials in the window"): \(groups) refused by today's policy, never a permission \
-                (see \(link: "Denials", to: "#denials")).
-                """))
-        }
+        let replay = replayRisk(r), gaps = coverageGapRisks(r), accepted = r.options.acceptCoverageGaps
+        let unsafe = (replay.unsafe ? [replay.item] : []) + (accepted ? [] : gaps) + exfiltrationRisks(r)
+        let review = (accepted ? gaps : []) + reviewRisks(r)
+        let fine = (replay.unsafe ? [] : [replay.item]) + endpointDenialRisks(r)
         var blocks: [ReportBlock] = [.heading(level: 2, "Risks", id: "risks")]
         if !unsafe.isEmpty { blocks.append(.callout(.unsafe, unsafe)) }
         if !review.isEmpty { blocks.append(.callout(.review, review)) }
@@ -195,27 +161,128 @@ public enum ReportRenderer {
         return blocks
     }
 
-    /// Denied writes to S3 buckets whose owner is not a trusted account (or is not known): what an
-    /// exfiltration attempt through an endpoint looks like in CloudTrail.
-    static func exfiltrationAttempts(_ r: SynthesisResult) -> [Denial] {
-        let trusted = Set(r.trustedAccounts.map(\.rawValue))
-        return r.denials.filter { d in
-            guard d.outcome != .unauthenticated, d.outcome != .unclassifiedError, let action = IAMAction(d.action), action.service == "s3",
-                  ActionCatalog.shared.entry(action)?.accessLevel == "Write", ARN(d.resource)?.s3BucketName != nil else { return false }
-            return d.owner.map { !trusted.contains($0) } ?? true
-        }.sorted { ($0.firstSeen, $0.resource) < ($1.firstSeen, $1.resource) }
+    /// The replay and the grant check, passed or not (unsafe when not).
+    static func replayRisk(_ r: SynthesisResult) -> (item: ReportItem, unsafe: Bool) {
+        let total = r.endpoints.reduce(Int64(0)) { $0 + $1.replay.requests }
+        let allowed = r.endpoints.reduce(Int64(0)) { $0 + $1.replay.allowed }
+        let replayed = r.endpoints.allSatisfy(\.replay.passed) && r.buckets.allSatisfy(\.replay.passed)
+        let exceeding = r.endpoints.reduce(0) { $0 + $1.grantCheck.exceeding.count }
+        if r.replayPassed {
+            return (ReportItem("""
+                \(bold: "Replay passed"): the drafts allow \(n(allowed)) of \(n(total)) requests that succeeded through the endpoints, \
+                every bucket lock keeps every logged request, and no draft grants more than the policy in force.
+                """), false)
+        } else if replayed {
+            return (ReportItem("""
+                \(bold: "GRANT CHECK FAILED"): the replay passed (\(n(allowed)) of \(n(total)) requests allowed), but \
+                \(plural(exceeding, "grant")) of the drafts go beyond the policy in force; see the endpoints below. Do not \
+                apply these drafts.
+                """), true)
+        } else {
+            return (ReportItem("""
+                \(bold: "REPLAY FAILED"): \(n(allowed)) of \(n(total)) requests allowed; see the endpoints and buckets marked FAILED \
+                below. Do not apply these drafts.
+                """), true)
+        }
+    }
+
+    /// The coverage gaps, counted (listed once, under Flow evidence): unsafe unless accepted.
+    static func coverageGapRisks(_ r: SynthesisResult) -> [ReportItem] {
+        guard !r.flows.coverageGaps.isEmpty else { return [] }
+        let line: ReportLine = """
+            \(bold: r.options.acceptCoverageGaps ? "Coverage gaps (accepted with --accept-coverage-gaps)" : "UNSAFE: coverage gaps"): \
+            \(plural(r.flows.coverageGaps.count, "source")) send\(r.flows.coverageGaps.count == 1 ? "s" : "") traffic through an \
+            endpoint with no CloudTrail request through it; the drafts would break them (see \
+            \(link: "Coverage gaps", to: "#coverage-gaps")).
+            """
+        return [ReportItem(line)]
+    }
+
+    /// Synthesis's possible exfiltration attempts: denied writes to buckets outside the trusted accounts.
+    static func exfiltrationRisks(_ r: SynthesisResult) -> [ReportItem] {
+        let exfiltration = r.possibleExfiltration
+        guard !exfiltration.isEmpty else { return [] }
+        let attempts = capped(exfiltration, noun: "denied writes") { d in
+            ReportItem("""
+                \(code: d.principal) \(d.action) \(code: d.resource) (owner \(d.owner.map(code) ?? "unknown"), \
+                \(plural(Int(d.requests), "request")), \(time(d.firstSeen)))
+                """)
+        }
+        return [ReportItem("""
+            \(bold: "Possible exfiltration"): \(plural(exfiltration.count, "denied write")) to buckets outside the trusted accounts \
+            (the drafts keep refusing them; who tried deserves a look):
+            """, attempts)]
+    }
+
+    /// What a human decides before applying: review items, bypass, unused endpoints, rejects, unknown error codes.
+    static func reviewRisks(_ r: SynthesisResult) -> [ReportItem] {
+        var review: [ReportItem] = []
+        if !r.review.isEmpty {
+            let held = r.review.reduce(Int64(0)) { $0 + $1.requests }
+            review.append(ReportItem("""
+                \(bold: "Review needed"): \(plural(r.review.count, "request group")) (\(n(held)) requests) reached resources or came from \
+                principals outside the trusted accounts, named no resource, or were not IAM actions; the drafts do not allow them (see \
+                \(link: "Review", to: "#review")).
+                """))
+        }
+        if !r.flows.bypass.isEmpty {
+            review.append(ReportItem("""
+                \(bold: "Bypass"): \(plural(r.flows.bypass.count, "source")) reach\(r.flows.bypass.count == 1 ? "es" : "") S3 or DynamoDB \
+                without an endpoint; endpoint policies do not protect that traffic (see \(link: "Flow evidence", to: "#flow-evidence")).
+                """))
+        }
+        let unused = r.endpoints.filter { $0.replay.requests == 0 && $0.replay.heldForReview == 0 }
+        if !unused.isEmpty {
+            review.append(ReportItem("""
+                \(bold: "No logged use"): \(names(unused.map(\.endpoint.id.rawValue), ListCap.items)) carried no authorized request in \
+                the window; \(unused.count == 1 ? "its draft refuses" : "their drafts refuse") everything. Apply only if the trail covers \
+                \(unused.count == 1 ? "that endpoint" : "those endpoints") (data events, every account that uses \
+                \(unused.count == 1 ? "it" : "them")).
+                """))
+        }
+        if r.rejectedRecords > 0 {
+            review.append(ReportItem("""
+                \(bold: "Rejected records"): \(plural(Int(r.rejectedRecords), "record")) in the store could not be read; what \
+                \(r.rejectedRecords == 1 ? "it" : "they") did is not in the drafts (\(code: "perimeter rejects") lists each with its \
+                file, line and reason).
+                """))
+        }
+        let unknownCodes = Dictionary(grouping: r.denials.filter { $0.outcome == .unclassifiedError }, by: { $0.errorCode ?? "(no code)" })
+        if !unknownCodes.isEmpty {
+            let list = unknownCodes.sorted { $0.key < $1.key }
+                .map { "\(code($0.key)) (\(n($0.value.reduce(0) { $0 + $1.requests })))" as ReportLine }
+            review.append(ReportItem("""
+                \(bold: "Unknown error codes"): \(list.joined(separator: ", ")); Perimeter does not know whether these requests were \
+                authorized, so the drafts do not allow them (see \(link: "Denials", to: "#denials")).
+                """))
+        }
+        return review
+    }
+
+    /// Today's endpoint policies refused requests in the window: said, never a permission.
+    static func endpointDenialRisks(_ r: SynthesisResult) -> [ReportItem] {
+        let vpceDenials = r.denials.filter(\.byEndpointPolicy)
+        guard !vpceDenials.isEmpty else { return [] }
+        let groups = plural(vpceDenials.count, "request group")
+        return [ReportItem("""
+            \(bold: "Endpoint policy denials in the window"): \(groups) refused by today's policy, never a permission \
+            (see \(link: "Denials", to: "#denials")).
+            """)]
     }
 
     /// One row per endpoint draft.
     static func endpointsTable(_ r: SynthesisResult) -> [ReportBlock] {
         let rows: [[ReportLine]] = r.endpoints.sorted { naturalOrder($0.endpoint.id.rawValue, $1.endpoint.id.rawValue) }.map { e in
-            ["\(link: e.endpoint.id.rawValue, to: "#" + HTMLRenderer.anchor(e.endpoint.id.rawValue))", "\(e.service) \(e.endpoint.type?.lowercased() ?? "(type unknown)")",
+            ["\(link: e.endpoint.id.rawValue, to: "#" + HTMLRenderer.anchor(e.endpoint.id.rawValue))",
+                "\(e.service) \(e.endpoint.type?.lowercased() ?? "(type unknown)")",
              "\(n(e.requests))", "\(e.principals.count)",
-             "\(e.replay.passed && e.grantCheck.exceeding.isEmpty ? "" : "FAILED ")\(n(e.replay.allowed)) of \(n(e.replay.requests))", "\(n(Int64(e.size)))",
+             "\(e.replay.passed && e.grantCheck.exceeding.isEmpty ? "" : "FAILED ")\(n(e.replay.allowed)) of \(n(e.replay.requests))",
+             "\(n(Int64(e.size)))",
              "\(PolicyDiff.summary(e.current)) → \(PolicyDiff.summary(e.draft))"]
         }
         return [.heading(level: 2, "Endpoints", id: "endpoints"),
-                .table(ReportTable(header: ["endpoint", "service", "requests", "principals", "replay", "draft size", "access removed"], rows: rows, noun: "endpoints"))]
+                .table(ReportTable(header: ["endpoint", "service", "requests", "principals", "replay", "draft size", "access removed"],
+                    rows: rows, noun: "endpoints"))]
     }
 
     /// The AWS-owned buckets the drafts allow, with the evidence.
@@ -223,22 +290,34 @@ public enum ReportRenderer {
         let head = ReportBlock.heading(level: 2, "AWS-owned buckets", id: "aws-owned-buckets")
         guard !r.awsOwned.isEmpty else { return [head, .paragraph("None recognized.")] }
         let rows: [[ReportLine]] = r.awsOwned.map { o in
-            [code(o.endpoint), "\(o.service): \(o.feature)", code(o.bucket), "\(o.access)", "\(o.inferred ? "inferred: " : "")\(o.evidence)", "\(link: "source", to: o.source)"]
+            [code(o.endpoint), "\(o.service): \(o.feature)", code(o.bucket), "\(o.access)",
+                "\(o.inferred ? "inferred: " : "")\(o.evidence)", "\(link: "source", to: o.source)"]
         }
-        return [head, .table(ReportTable(header: ["endpoint", "service", "bucket", "how accessed", "evidence", "source"], rows: rows, noun: "buckets"))]
+        return [head,
+            .table(ReportTable(header: ["endpoint", "service", "bucket", "how accessed", "evidence", "source"], rows: rows,
+            noun: "buckets"))]
     }
 
     /// Requests held for review, the most requested first.
     static func reviewSection(_ r: SynthesisResult) -> [ReportBlock] {
         let head = ReportBlock.heading(level: 2, "Review", id: "review")
         guard !r.review.isEmpty else {
-            return [head, .paragraph("Nothing to review: every request that succeeded stayed within the trusted accounts or reached AWS-owned buckets.")]
+            return [head, .paragraph("""
+                Nothing to review: every request that succeeded stayed within the trusted accounts or reached AWS-owned buckets.
+                """)]
         }
-        let keys: ReportLine = r.options.granularity == .exact ? "" : " Object keys are shown folded as the drafts would write them (\(code: r.options.granularity.rawValue) granularity): one row per pattern, its requests summed."
-        return [head, .paragraph("Not allowed by the drafts. To allow one after review, run again with \(code: "--allow-resource ARN-PATTERN").\(keys)"),
-                .table(ReportTable(header: ["endpoint", "principal", "action", "resource", "owner", "why", "requests", "first seen", "last seen"],
+        let keys: ReportLine = r.options.granularity == .exact ? "" : """
+             Object keys are shown folded as the drafts would write them (\(code: r.options.granularity.rawValue) granularity): one row \
+            per pattern, its requests summed.
+            """
+        return [head, .paragraph("""
+            Not allowed by the drafts. To allow one after review, run again with \(code: "--allow-resource ARN-PATTERN").\(keys)
+            """),
+                .table(ReportTable(
+                    header: ["endpoint", "principal", "action", "resource", "owner", "why", "requests", "first seen", "last seen"],
                                    r.review, by: ReviewItem.mostRequestedFirst, noun: "request groups") { i in
-                    [code(i.endpoint), code(i.principal), "\(i.action)", code(i.resource), "\(i.owner ?? "unknown")", "\(i.reason)", "\(n(i.requests))",
+                    [code(i.endpoint), code(i.principal), "\(i.action)", code(i.resource), "\(i.owner ?? "unknown")", "\(i.reason)",
+                        "\(n(i.requests))",
                      "\(time(i.firstSeen))", "\(time(i.lastSeen))"]
                 })]
     }
@@ -248,9 +327,12 @@ public enum ReportRenderer {
         let head = ReportBlock.heading(level: 2, "Denials", id: "denials")
         guard !r.denials.isEmpty else { return [head, .paragraph("No denied request in the window.")] }
         return [head, .paragraph("Denied, unauthenticated and unclassified requests are never turned into permissions."),
-                .table(ReportTable(header: ["endpoint", "principal", "action", "resource", "error", "outcome", "by endpoint policy", "requests", "first seen"],
+                .table(ReportTable(
+                    header: ["endpoint", "principal", "action", "resource", "error", "outcome", "by endpoint policy", "requests",
+                    "first seen"],
                                    r.denials, by: Denial.mostRequestedFirst, noun: "request groups") { d in
-                    [d.endpoint.map(code) ?? "none", code(d.principal), "\(d.action)", code(d.resource), "\(d.errorCode ?? "")", "\(d.outcome.rawValue)",
+                    [d.endpoint.map(code) ?? "none", code(d.principal), "\(d.action)", code(d.resource), "\(d.errorCode ?? "")",
+                        "\(d.outcome.rawValue)",
                      "\(d.byEndpointPolicy ? "yes" : "no")", "\(n(d.requests))", "\(time(d.firstSeen))"]
                 })]
     }
@@ -260,17 +342,29 @@ public enum ReportRenderer {
         var blocks: [ReportBlock] = [.heading(level: 2, "Bucket locks", id: "bucket-locks")]
         if r.buckets.isEmpty { blocks.append(.paragraph("No bucket of ours was reached through an endpoint.")) }
         for b in r.buckets.sorted(by: { naturalOrder($0.bucket, $1.bucket) }) {
-            var items = [ReportItem("owner: \(b.owner.map { code($0.rawValue) } ?? "unknown"); answers only \(b.endpoints.map(code).joined(separator: ", ")) and the exceptions below"),
-                         ReportItem("replay: \(b.replay.passed ? "" : "FAILED: ")\(n(b.replay.allowed)) of \(n(b.replay.requests)) logged requests keep working (none is explicitly denied)"),
-                         ReportItem("size: \(n(Int64(b.size))) of \(n(Int64(Synthesizer.bucketPolicyLimit))) bytes; current policy \(b.current == nil ? "not in the inventory (none assumed)" : "kept, with the lock added")\(b.currentSource.map { " (from \(code($0)))" as ReportLine } ?? "")")]
+            var items = [ReportItem("""
+                owner: \(b.owner.map { code($0.rawValue) } ?? "unknown"); answers only \
+                \(b.endpoints.map(code).joined(separator: ", ")) and the exceptions below
+                """),
+                         ReportItem("""
+                             replay: \(b.replay.passed ? "" : "FAILED: ")\(n(b.replay.allowed)) of \(n(b.replay.requests)) logged \
+                             requests keep working (none is explicitly denied)
+                             """),
+                         ReportItem("""
+                             size: \(n(Int64(b.size))) of \(n(Int64(Synthesizer.bucketPolicyLimit))) bytes; current policy \
+                             \(b.current == nil ? "not in the inventory (none assumed)" : "kept, with the lock added")\
+                             \(b.currentSource.map { " (from \(code($0)))" as ReportLine } ?? "")
+                             """)]
             items.append(ReportItem("scope: \(b.lockScopeReason)"))
             items.append(b.exceptions.isEmpty ? ReportItem("exceptions: none (no access from outside the endpoints in the window)")
-                                              : ReportItem("exceptions:", capped(b.exceptions, 15, noun: "exceptions") { ReportItem("\($0)") }))
+                                              : ReportItem("exceptions:",
+                                                  capped(b.exceptions, 15, noun: "exceptions") { ReportItem("\($0)") }))
             items += capped(b.replay.failures, 10, by: { $0.requests > $1.requests }, noun: "failures") { f in
                 ReportItem("FAILED: \(f.principal) \(f.action) \(f.resource) (\(f.requests) requests) → \(f.decision)")
             }
             if !b.held.isEmpty {
-                items.append(ReportItem("not exempted (the lock would deny them):", capped(b.held, noun: "callers") { ReportItem("\($0)") }))
+                items.append(
+                    ReportItem("not exempted (the lock would deny them):", capped(b.held, noun: "callers") { ReportItem("\($0)") }))
             }
             blocks += [.heading(level: 3, "\(b.bucket)", id: "bucket-" + b.bucket), .list(items)] + evidenceBlocks(b.evidenceTable)
         }
@@ -278,15 +372,32 @@ public enum ReportRenderer {
     }
 
     static func endpointSection(_ e: EndpointResult) -> [ReportBlock] {
-        var items = [ReportItem("\(e.service) \(e.endpoint.type?.lowercased() ?? "endpoint (type unknown)") in \(e.region)\(e.endpoint.vpcID.map { ", \(code($0))" as ReportLine } ?? "")"),
+        var items = [ReportItem("""
+            \(e.service) \(e.endpoint.type?.lowercased() ?? "endpoint (type unknown)") in \
+            \(e.region)\(e.endpoint.vpcID.map { ", \(code($0))" as ReportLine } ?? "")
+            """),
                      ReportItem("requests: \(n(e.requests)) from \(plural(e.principals.count, "principal"))"),
-                     ReportItem("replay: \(e.replay.passed ? "" : "FAILED: ")\(n(e.replay.allowed)) of \(n(e.replay.requests)) authorized requests allowed; \(n(e.replay.heldForReview)) held for review (blocked on purpose); \(n(e.replay.deniedRequests)) denied in the window, \(n(e.replay.deniedStillRefused)) still refused",
+                     ReportItem("""
+                         replay: \(e.replay.passed ? "" : "FAILED: ")\(n(e.replay.allowed)) of \(n(e.replay.requests)) authorized \
+                         requests allowed; \(n(e.replay.heldForReview)) held for review (blocked on purpose); \
+                         \(n(e.replay.deniedRequests)) denied in the window, \(n(e.replay.deniedStillRefused)) still refused
+                         """,
                                 capped(e.replay.failures, 10, by: { $0.requests > $1.requests }, noun: "failures") { f in
-                                    ReportItem("FAILED: \(code(f.principal)) \(f.action) \(code(f.resource)) (\(f.requests)) → \(f.decision)")
-                                } + capped(e.replay.deniedNowAllowed, 10, by: { $0.requests > $1.requests }, noun: "such denied request groups") { d in
-                                    ReportItem("note: \(code(d.principal)) \(d.action) \(code(d.resource)) was denied by another policy; the draft would let it through the endpoint")
+                                    ReportItem("""
+                                        FAILED: \(code(f.principal)) \(f.action) \(code(f.resource)) (\(f.requests)) → \(f.decision)
+                                        """)
+                                } + capped(e.replay.deniedNowAllowed, 10, by: { $0.requests > $1.requests },
+                                    noun: "such denied request groups") { d in
+                                    ReportItem("""
+                                        note: \(code(d.principal)) \(d.action) \(code(d.resource)) was denied by another policy; the \
+                                        draft would let it through the endpoint
+                                        """)
                                 }),
-                     ReportItem("grant check: \(e.grantCheck.checked) action × resource × principal combinations; \(e.grantCheck.exceeding.count) exceed the \(e.currentKnown ? "current" : "assumed default") policy; \(e.grantCheck.unprovable.count) cannot be proven from logs alone",
+                     ReportItem("""
+                         grant check: \(e.grantCheck.checked) action × resource × principal combinations; \
+                         \(e.grantCheck.exceeding.count) exceed the \(e.currentKnown ? "current" : "assumed default") policy; \
+                         \(e.grantCheck.unprovable.count) cannot be proven from logs alone
+                         """,
                                 capped(e.grantCheck.exceeding, 10, noun: "grants beyond the current policy") {
                                     ReportItem("EXCEEDS: \($0)")
                                 }),
@@ -294,7 +405,9 @@ public enum ReportRenderer {
         items += capped(e.coarsened, noun: "coarsenings") { ReportItem("coarsened: \($0)") }
         items += capped(e.notes, noun: "notes") { ReportItem("note: \($0)") }
         items.append(ReportItem("access: \(PolicyDiff.summary(e.current)) → \(PolicyDiff.summary(e.draft))"))
-        items.append(ReportItem(e.currentKnown ? "current policy: from \(code(e.endpoint.policySource ?? "the inventory"))" : "current policy: not in the inventory; the allow-all default is assumed"))
+        items.append(
+            ReportItem(e.currentKnown ? "current policy: from \(code(e.endpoint.policySource ?? "the inventory"))"
+            : "current policy: not in the inventory; the allow-all default is assumed"))
         let statements: [[ReportLine]] = ListCap.first(e.draft.statements).shown.map { s in
             let ev = e.evidence[s.sid ?? ""]
             let named = e.statementPrincipals[s.sid ?? ""] ?? []
@@ -302,23 +415,29 @@ public enum ReportRenderer {
             return ["\(s.sid ?? "")", "\(s.action.patterns.joined(separator: ", "))", names(s.resource?.patterns ?? [], 20), who,
                     "\(n(ev?.requests ?? 0))", "\(time(ev?.firstSeen ?? 0))", "\(time(ev?.lastSeen ?? 0))"]
         }
-        func list(_ a: [String]) -> String { a.isEmpty ? "0" : "\(a.count): \(a.prefix(6).joined(separator: ", "))\(a.count > 6 ? ", …" : "")" }
-        let usage: [[ReportLine]] = e.usage.map { u in ["\(u.statement)", "\(list(u.used))", "\(list(u.usedButDenied))", "\(list(u.unused))", "\(list(u.notObservable))"] }
+        func list(_ a: [String]) -> String { a.isEmpty ? "0"
+            : "\(a.count): \(a.prefix(6).joined(separator: ", "))\(a.count > 6 ? ", …" : "")" }
+        let usage: [[ReportLine]] = e.usage.map { u in
+            ["\(u.statement)", "\(list(u.used))", "\(list(u.usedButDenied))", "\(list(u.unused))", "\(list(u.notObservable))"] }
         return [.heading(level: 3, "\(e.endpoint.id.rawValue)", id: e.endpoint.id.rawValue), .list(items)]
             + evidenceBlocks(e.evidenceTable) + [
                 .table(ReportTable(header: ["statement", "actions", "resources", "principals", "requests", "first seen", "last seen"],
                                    rows: statements, noun: "statements", more: max(0, e.draft.statements.count - ListCap.items))),
                 .paragraph("Unused permissions of the \(e.currentKnown ? "current" : "assumed default") policy (actions of \(e.service)):"),
-                .table(ReportTable(header: ["statement", "used", "used but denied", "granted, unused", "granted, not observable"], rows: usage, noun: "statements"))]
+                .table(ReportTable(header: ["statement", "used", "used but denied", "granted, unused", "granted, not observable"],
+                    rows: usage, noun: "statements"))]
     }
 
     static func flowSection(_ f: FlowFindings) -> [ReportBlock] {
         var blocks: [ReportBlock] = [.heading(level: 2, "Flow evidence", id: "flow-evidence")]
         guard f.flowRecords > 0 else {
-            return blocks + [.paragraph("No flow log records in the store: coverage gaps, bypass and AWS-owned buckets used without CloudTrail cannot be seen.")]
+            return blocks + [.paragraph("""
+                No flow log records in the store: coverage gaps, bypass and AWS-owned buckets used without CloudTrail cannot be seen.
+                """)]
         }
         blocks.append(.paragraph("\(n(f.flowRecords)) flow records."))
-        let header = ["endpoint", "source", "instances", "principals (CloudTrail, same address or instance)", "bytes", "flows", "first seen", "last seen"]
+        let header = ["endpoint", "source", "instances", "principals (CloudTrail, same address or instance)", "bytes", "flows",
+            "first seen", "last seen"]
         let sources = ReportTable(header: header, f.sources, by: FlowFindings.largestFirst, noun: "sources") { s in
             ["\(code: s.endpoint)", "\(code: s.sourceAddress)", names(s.instances), s.principals.isEmpty ? "none" : names(s.principals),
              "\(bytes(s.bytes))", "\(n(s.flows))", "\(time(s.firstSeen))", "\(time(s.lastSeen))"]
@@ -326,10 +445,16 @@ public enum ReportRenderer {
         blocks += [.heading(level: 3, "Who uses each endpoint", id: "who-uses-each-endpoint"), .table(sources)]
         blocks.append(.heading(level: 3, "Coverage gaps", id: "coverage-gaps"))
         blocks.append(f.coverageGaps.isEmpty
-            ? .paragraph("None found: every source of traffic to an endpoint the flow logs can tell apart also made CloudTrail requests through it. An endpoint whose traffic cannot be told apart says so in its verdict (\(code: "coverage-not-checked")).")
+            ? .paragraph("""
+                None found: every source of traffic to an endpoint the flow logs can tell apart also made CloudTrail requests through it. \
+                An endpoint whose traffic cannot be told apart says so in its verdict \
+                (\(code: Diagnostic.Code.coverageNotChecked.rawValue)).
+                """)
             : .list(capped(f.coverageGaps, by: FlowFindings.largestFirst, noun: "coverage gaps") { g in
                 let seen: ReportLine = "\(time(g.firstSeen)) to \(time(g.lastSeen))"
-                return ReportItem("\(code(g.endpoint)) \(code(g.sourceAddress)) \(names(g.instances)): \(bytes(g.bytes)), \(seen); \(g.reason)")
+                return ReportItem("""
+                    \(code(g.endpoint)) \(code(g.sourceAddress)) \(names(g.instances)): \(bytes(g.bytes)), \(seen); \(g.reason)
+                    """)
             }))
         if !f.unexplainedVolume.isEmpty {
             blocks.append(.heading(level: 3, "Unexplained volume", id: "unexplained-volume"))
@@ -342,12 +467,24 @@ public enum ReportRenderer {
         blocks.append(.heading(level: 3, "Bypass", id: "bypass"))
         blocks.append(f.bypass.isEmpty ? .paragraph("None: no S3 or DynamoDB traffic left through an internet or NAT gateway.")
                       : .list(capped(f.bypass, by: FlowFindings.largestFirst, noun: "bypassing sources") { b in
-            ReportItem("\(code(b.sourceAddress)) \(names(b.instances)) → \(b.service) through traffic path \(b.trafficPath) (\(b.trafficPath == 8 ? "internet gateway" : b.trafficPath == 1 ? "a same-VPC hop to the service's public addresses: a NAT gateway" : "internet gateway, no gateway endpoint in the VPC")): \(bytes(b.bytes)), \(time(b.firstSeen)) to \(time(b.lastSeen)); principals: \(b.principals.isEmpty ? "unknown" : names(b.principals)). Endpoint policies do not apply to this traffic (a bucket in another Region is the usual cause).")
+            let path = b.trafficPath == 8 ? "internet gateway"
+                : b.trafficPath == 1 ? "a same-VPC hop to the service's public addresses: a NAT gateway"
+                : "internet gateway, no gateway endpoint in the VPC"
+            return ReportItem("""
+                \(code(b.sourceAddress)) \(names(b.instances)) → \(b.service) through traffic path \(b.trafficPath) (\(path)): \
+                \(bytes(b.bytes)), \(time(b.firstSeen)) to \(time(b.lastSeen)); principals: \
+                \(b.principals.isEmpty ? "unknown" : names(b.principals)). Endpoint policies do not apply to this traffic (a bucket in \
+                another Region is the usual cause).
+                """)
         }))
         blocks.append(.heading(level: 3, "AWS-owned buckets inferred without CloudTrail", id: "aws-owned-buckets-inferred"))
-        blocks.append(f.inferred.isEmpty ? .paragraph("None.") : .list(capped(f.inferred, noun: "inferred buckets") { i in ReportItem("\(code(i.endpoint)): \(i.service), \(i.feature) → \(code(i.bucket)); evidence: \(i.evidence)") }))
+        blocks.append(f.inferred.isEmpty ? .paragraph("None.")
+            : .list(capped(f.inferred, noun: "inferred buckets") { i in
+            ReportItem("\(code(i.endpoint)): \(i.service), \(i.feature) → \(code(i.bucket)); evidence: \(i.evidence)") }))
         blocks.append(.heading(level: 3, "Not needed per the logs", id: "not-needed"))
-        blocks.append(.paragraph(f.notNeeded.isEmpty ? "None." : "Catalog entries nothing in the logs supports, left out of the drafts: \(f.notNeeded.joined(separator: "; "))."))
+        blocks.append(.paragraph(f.notNeeded.isEmpty ? "None." : """
+            Catalog entries nothing in the logs supports, left out of the drafts: \(f.notNeeded.joined(separator: "; ")).
+            """))
         return blocks
     }
 }

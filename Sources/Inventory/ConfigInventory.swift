@@ -25,7 +25,9 @@ extension InventoryReading {
             let item = latest[key]!.item
             let status = item["configurationItemStatus"]?.string ?? "OK"
             guard !status.hasPrefix("ResourceDeleted") else { continue }
-            if item["resourceType"]?.string == "AWS::EC2::VPCEndpoint" { readConfigEndpoint(item, path: path) } else { readConfigBucket(item, path: path) }
+            if item["resourceType"]?.string == "AWS::EC2::VPCEndpoint" {
+                readConfigEndpoint(item, path: path) } else { readConfigBucket(item, path: path)
+            }
         }
     }
 
@@ -47,7 +49,8 @@ extension InventoryReading {
         let type = field(configuration, "vpcEndpointType")?.string, service = field(configuration, "serviceName")?.string
         let vpc = field(configuration, "vpcId")?.string
         let name = Self.nameTag(item["tags"]) ?? Self.nameTag(field(configuration, "tags"))
-        let owner = (field(configuration, "ownerId")?.string ?? item["awsAccountId"]?.string ?? item["accountId"]?.string).map { AccountID($0) }
+        let owner = (field(configuration, "ownerId")?.string ?? item["awsAccountId"]?.string ?? item["accountId"]?.string)
+            .map { AccountID($0) }
         update(id) { endpoint in
             endpoint.type = type ?? endpoint.type
             endpoint.serviceName = service ?? endpoint.serviceName

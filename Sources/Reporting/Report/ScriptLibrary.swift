@@ -1,4 +1,5 @@
 import Foundation
+import PolicySynthesis
 
 /// The shell functions `apply.sh` and `rollback.sh` share, and how a value stands in them.
 ///

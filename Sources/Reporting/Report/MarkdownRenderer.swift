@@ -1,4 +1,5 @@
 import AWSModel
+import PolicySynthesis
 
 /// Renders the report's blocks as Markdown (report.md): GitHub-flavoured tables, lists, and the
 /// pictures as the facts they show.
@@ -20,7 +21,8 @@ enum MarkdownRenderer {
         case .verdicts(let rows):
             return verdicts(rows)
         case .chart(let chart):
-            return "**\(ReportLine.markdownText(chart.title, inTable: false))**\n\n" + chart.text.map { item($0, depth: 0) }.joined(separator: "\n")
+            return "**\(ReportLine.markdownText(chart.title, inTable: false))**\n\n" + chart.text.map { item($0, depth: 0) }
+                .joined(separator: "\n")
         case .contents(let entries):
             return entries.map { "- [\(ReportLine.markdownText($0.label, inTable: false))](#\($0.id))" }.joined(separator: "\n")
         }

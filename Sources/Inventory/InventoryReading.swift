@@ -28,7 +28,7 @@ struct InventoryReading {
         let bytes = Array(text.utf8)
         let root: JSONValue
         do { root = try JSONParser.parse(bytes).values[0] } catch {
-            return note("inventory-not-json", "not JSON: \(error.message) at \(Self.place(of: error.offset, in: bytes))", path)
+            return note(.inventoryNotJSON, "not JSON: \(error.message) at \(Self.place(of: error.offset, in: bytes))", path)
         }
         readJSON(root, path: path, text: text)
     }
@@ -78,7 +78,7 @@ struct InventoryReading {
         } else if root["Policy"] != nil || root["Statement"] != nil || root["PolicyDocument"] != nil {
             readPolicyFile(text, path: path)
         } else {
-            note("inventory-unrecognized", "not an inventory file Perimeter knows", path)
+            note(.inventoryUnrecognized, "not an inventory file Perimeter knows", path)
         }
     }
 
@@ -90,10 +90,12 @@ struct InventoryReading {
                 guard let root = try? JSONParser.parse(Array(json.utf8)).values[0] else { return }
                 templates.append((path, root))
             } catch {
-                note("inventory-yaml-unreadable", "YAML does not read: \(error)", path)
+                note(.inventoryYAMLUnreadable, "YAML does not read: \(error)", path)
             }
         } else if !readCLIText(text, path: path) {
-            note("inventory-unrecognized", "not an inventory file Perimeter knows (not JSON, not a CloudFormation template, not AWS CLI text output it can read)", path)
+            note(.inventoryUnrecognized, """
+                not an inventory file Perimeter knows (not JSON, not a CloudFormation template, not AWS CLI text output it can read)
+                """, path)
         }
     }
 
@@ -116,7 +118,7 @@ struct InventoryReading {
     mutating func endpointID(_ text: String?, _ path: String) -> VPCEndpointID? {
         guard let text else { return nil }
         guard VPCEndpointID.isWellFormed(text) else {
-            note("inventory-bad-endpoint-id", "\(value: text) is not a VPC endpoint id: ignored", path)
+            note(.inventoryBadEndpointID, "\(value: text) is not a VPC endpoint id: ignored", path)
             return nil
         }
         return VPCEndpointID(text)
@@ -130,16 +132,21 @@ struct InventoryReading {
 
     /// Sets an endpoint's current policy from `source`; a different policy from another source is said,
     /// unless the new one `supersedes` it by design (Terraform's `aws_vpc_endpoint_policy`).
-    mutating func setPolicy(_ policy: PolicyDocument, endpoint id: VPCEndpointID, source: String, _ path: String, supersedes: Bool = false) {
+    mutating func setPolicy(_ policy: PolicyDocument, endpoint id: VPCEndpointID, source: String, _ path: String,
+        supersedes: Bool = false) {
         if !supersedes, let known = inventory.endpoints[id], let before = known.policy, before != policy, let from = known.policySource {
-            note("inventory-conflict", "\(value: id.rawValue): the policy from \(value: source) differs from the one from \(value: from); the former is used", path)
+            note(.inventoryConflict, """
+                \(value: id.rawValue): the policy from \(value: source) differs from the one from \(value: from); the former is used
+                """, path)
         }
         update(id) { $0.policy = policy; $0.policySource = source }
     }
 
     mutating func setBucketPolicy(_ policy: PolicyDocument, bucket: String, source: String, _ path: String) {
         if let before = inventory.bucketPolicies[bucket], before != policy, let from = inventory.bucketPolicySources[bucket] {
-            note("inventory-conflict", "bucket \(value: bucket): the policy from \(value: source) differs from the one from \(value: from); the former is used", path)
+            note(.inventoryConflict, """
+                bucket \(value: bucket): the policy from \(value: source) differs from the one from \(value: from); the former is used
+                """, path)
         }
         inventory.bucketPolicies[bucket] = policy
         inventory.bucketPolicySources[bucket] = source
@@ -156,7 +163,7 @@ struct InventoryReading {
             }
             return try PolicyReader.document(value, path: "")
         } catch {
-            note("inventory-policy-unreadable", "\(value: what): policy does not read: \(error)", path)
+            note(.inventoryPolicyUnreadable, "\(value: what): policy does not read: \(error)", path)
             return nil
         }
     }

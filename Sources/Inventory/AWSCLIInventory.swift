@@ -66,9 +66,15 @@ extension InventoryReading {
             }
             for name in names { inventory.buckets[name] = owner ?? AccountID("") }
             if let owner {
-                note("bucket-owner-inferred", "\(reason); the \(names.count) bucket\(names.count == 1 ? " is" : "s are") taken as account \(value: owner.rawValue)'s, from \(why)", path, severity: .note)
+                note(.bucketOwnerInferred, """
+                    \(reason); the \(names.count) bucket\(names.count == 1 ? " is" : "s are") taken as account \
+                    \(value: owner.rawValue)'s, from \(why)
+                    """, path, severity: .note)
             } else {
-                note("bucket-owner-unknown", "\(reason), and neither the file name (`s3api-list-buckets-ACCOUNT.json`), one --trusted-account nor a one-account organization says which account it is: \(names.count) bucket\(names.count == 1 ? " has" : "s have") no known owner", path)
+                note(.bucketOwnerUnknown, """
+                    \(reason), and neither the file name (`s3api-list-buckets-ACCOUNT.json`), one --trusted-account nor a one-account \
+                    organization says which account it is: \(names.count) bucket\(names.count == 1 ? " has" : "s have") no known owner
+                    """, path)
             }
         }
     }
@@ -79,7 +85,9 @@ extension InventoryReading {
     static func policyFileStem(_ path: String) -> (name: String, stem: String) {
         let name = String(path.split(separator: "/").last ?? Substring(path))
         var stem = name
-        for suffix in [".gz", ".json", ".policy", ".txt"] where stem.lowercased().hasSuffix(suffix) { stem = String(stem.dropLast(suffix.count)) }
+        for suffix in [".gz", ".json", ".policy", ".txt"] where stem.lowercased().hasSuffix(suffix) {
+            stem = String(stem.dropLast(suffix.count))
+        }
         return (name, stem)
     }
 
@@ -91,7 +99,7 @@ extension InventoryReading {
         let (name, stem) = Self.policyFileStem(path)
         guard BucketName.isWellFormed(stem), !VPCEndpointID.isWellFormed(stem) else { return false }
         if inventory.bucketPolicies[stem] != nil {
-            note("inventory-conflict", "bucket \(value: stem): \(value: name) says it has no policy, but a policy was read; "
+            note(.inventoryConflict, "bucket \(value: stem): \(value: name) says it has no policy, but a policy was read; "
                     + "the policy is used", path)
             return true
         }
@@ -110,15 +118,18 @@ extension InventoryReading {
                 setBucketPolicy(policy, bucket: stem, source: name, path)
             }
         } catch {
-            note("inventory-policy-unreadable", "policy does not read: \(error)", path)
+            note(.inventoryPolicyUnreadable, "policy does not read: \(error)", path)
         }
     }
 
     /// AWS CLI `--output text`: read where each row's columns can be told apart (`list-buckets`,
     /// `list-accounts`); a clear diagnostic where not. False when the text is no AWS CLI output.
     mutating func readCLIText(_ text: String, path: String) -> Bool {
-        let rows = text.split(whereSeparator: \.isNewline).map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
-        guard let kind = rows.first?.first, !kind.isEmpty, kind.allSatisfy({ $0.isUppercase || $0 == "_" }), rows.first!.count > 1 else { return false }
+        let rows = text.split(whereSeparator: \.isNewline)
+            .map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        guard let kind = rows.first?.first, !kind.isEmpty, kind.allSatisfy({ $0.isUppercase || $0 == "_" }), rows.first!.count > 1 else {
+            return false
+        }
         switch kind {
         case "BUCKETS", "OWNER":
             var names: [String] = []
@@ -126,7 +137,10 @@ extension InventoryReading {
             for row in rows {
                 if row.first == "BUCKETS", row.count == 3 { names.append(row[2]) }   // CreationDate, Name
                 else if row.first == "BUCKETS" {
-                    note("inventory-text-ambiguous", "`list-buckets --output text` row with \(row.count - 1) columns: which is the name cannot be told; write it with `--output json`", path)
+                    note(.inventoryTextAmbiguous, """
+                        `list-buckets --output text` row with \(row.count - 1) columns: which is the name cannot be told; write it with \
+                        `--output json`
+                        """, path)
                     return true
                 } else if row.first == "OWNER", let id = row.last { owner = id }
             }
@@ -135,13 +149,19 @@ extension InventoryReading {
             for row in rows where row.first == "ACCOUNTS" {
                 let ids = row.filter { AccountID($0).isNumeric }
                 guard ids.count == 1 else {
-                    note("inventory-text-ambiguous", "`list-accounts --output text` row with \(ids.count) account-like columns: which is the id cannot be told; write it with `--output json`", path)
+                    note(.inventoryTextAmbiguous, """
+                        `list-accounts --output text` row with \(ids.count) account-like columns: which is the id cannot be told; write \
+                        it with `--output json`
+                        """, path)
                     return true
                 }
                 addAccount(id: ids[0], arn: row.first { $0.hasPrefix("arn:") })
             }
         default:
-            note("inventory-text-unsupported", "AWS CLI `--output text` (\(value: kind) rows) names no columns, and a policy in it spans lines: write it with `--output json`", path)
+            note(.inventoryTextUnsupported, """
+                AWS CLI `--output text` (\(value: kind) rows) names no columns, and a policy in it spans lines: write it \
+                with `--output json`
+                """, path)
         }
         return true
     }

@@ -1,4 +1,5 @@
 import AWSModel
+import PolicySynthesis
 
 /// The report as values: the blocks Perimeter lays out, each holding ``ReportLine``s. report.md and
 /// report.html are two renderings of the same blocks (``MarkdownRenderer``, ``HTMLRenderer``), and
@@ -73,7 +74,8 @@ struct VerdictRow {
     var diff: String { draft.diffFile }
     /// The reasons for the verdict, each with its code.
     var why: ReportLine {
-        draft.reasons.isEmpty ? "every check passed" : draft.reasons.map { "\($0.message) (\($0.code.rawValue))" as ReportLine }.joined(separator: "; ")
+        draft.reasons.isEmpty ? "every check passed" : draft.reasons.map { "\($0.message) (\($0.code.rawValue))" as ReportLine }
+            .joined(separator: "; ")
     }
 }
 

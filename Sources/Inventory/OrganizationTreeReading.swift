@@ -12,13 +12,13 @@ extension InventoryReading {
             // `Id`, else the last part of the `Arn` (the AWS CLI's own example prints only the ARN); checked below either way.
             guard let id = u["Id"]?.string ?? u["Arn"]?.string?.split(separator: "/").last.map(String.init) else { continue }
             guard OrganizationTree.isUnitID(id) else {
-                note("inventory-bad-organization-id", "\(value: id) is not an organizational unit id "
+                note(.inventoryBadOrganizationID, "\(value: id) is not an organizational unit id "
                         + "(`ou-<root>-<8 to 32 lowercase letters or digits>`): ignored", path)
                 continue
             }
             inventory.organizationalUnits[id] = u["Name"]?.string ?? ""
             if let parent, !inventory.organizationTree.place(unit: id, under: parent) {
-                note("inventory-conflict", "organizational unit \(value: id) is listed under two parents: placed in neither", path)
+                note(.inventoryConflict, "organizational unit \(value: id) is listed under two parents: placed in neither", path)
             }
         }
     }
@@ -31,11 +31,11 @@ extension InventoryReading {
             addAccount(id: a["Id"]?.string, arn: a["Arn"]?.string)
             guard let parent, let id = a["Id"]?.string else { continue }
             guard AccountID(id).isNumeric else {
-                note("inventory-bad-organization-id", "\(value: id) is not an account id (twelve digits): placed in no unit", path)
+                note(.inventoryBadOrganizationID, "\(value: id) is not an account id (twelve digits): placed in no unit", path)
                 continue
             }
             if !inventory.organizationTree.place(account: AccountID(id), under: parent) {
-                note("inventory-conflict", "account \(value: id) is listed under two parents: placed in neither", path)
+                note(.inventoryConflict, "account \(value: id) is listed under two parents: placed in neither", path)
             }
         }
     }
@@ -47,14 +47,14 @@ extension InventoryReading {
         let stem = Self.policyFileStem(path).stem
         guard let range = stem.range(of: "for-parent-", options: .backwards) else {
             if children != "accounts" {
-                note("inventory-parent-unknown", "the \(children) are placed in no root or OU: the output does not name the parent "
+                note(.inventoryParentUnknown, "the \(children) are placed in no root or OU: the output does not name the parent "
                         + "it was listed for; save it as `…-for-parent-<parent id>.json`", path, severity: .note)
             }
             return nil
         }
         let id = String(stem[range.upperBound...])
         guard OrganizationTree.isRootID(id) || OrganizationTree.isUnitID(id) else {
-            note("inventory-bad-organization-id", "the file name gives the parent \(value: id), which is not a root id (`r-…`) "
+            note(.inventoryBadOrganizationID, "the file name gives the parent \(value: id), which is not a root id (`r-…`) "
                     + "or an organizational unit id (`ou-…-…`): its \(children) are placed in no organizational unit", path)
             return nil
         }

@@ -61,7 +61,9 @@ struct ReportLine: ExpressibleByStringInterpolation, ExpressibleByStringLiteral,
         mutating func appendQuoted(_ text: String) {
             let parts = text.split(separator: "`", omittingEmptySubsequences: false)
             guard parts.count > 2, parts.count % 2 == 1 else { return pieces.append(.value(text)) }
-            for (i, part) in parts.enumerated() where !part.isEmpty { pieces.append(i % 2 == 0 ? .value(String(part)) : .code(String(part))) }
+            for (i, part) in parts.enumerated() where !part.isEmpty {
+                pieces.append(i % 2 == 0 ? .value(String(part)) : .code(String(part)))
+            }
         }
         /// A diagnostic: its location (when it has one) and message, then its code.
         mutating func appendInterpolation(_ d: Diagnostic) {
@@ -95,7 +97,9 @@ struct ReportLine: ExpressibleByStringInterpolation, ExpressibleByStringLiteral,
             case .strong(let s): "**" + Self.markdownText(s, inTable: table) + "**"
             case .value(let v): Self.markdownText(v, inTable: table)
             case .code(let c): Self.markdownCode(c, inTable: table)
-            case .link(let label, let href): "[\(Self.markdownText(label, inTable: table))](\(href.replacingOccurrences(of: " ", with: "%20").replacingOccurrences(of: ")", with: "%29")))"
+            case .link(let label, let href):
+                "[" + Self.markdownText(label, inTable: table) + "]("
+                    + href.replacingOccurrences(of: " ", with: "%20").replacingOccurrences(of: ")", with: "%29") + ")"
             }
         }.joined()
     }

@@ -1,4 +1,6 @@
 import AWSModel
+import Inventory
+import PolicySynthesis
 
 extension ReportRenderer {
     /// A draft's evidence table: each item the draft's kind needs, proven, missing (and how to get it)

@@ -1,5 +1,6 @@
 import AWSModel
 import IAMPolicy
+import PolicySynthesis
 
 /// `apply.sh` and `rollback.sh`: a block per account (its profile from `--profile-map`), in the order
 /// that keeps a rollback possible from where apply.sh ran: apply.sh changes each account's endpoint

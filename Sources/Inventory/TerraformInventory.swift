@@ -28,7 +28,9 @@ extension InventoryReading {
     /// A state file: `resources[].instances[].attributes`, addressed by module, type, name and index key.
     mutating func readTerraformState(_ resources: [JSONValue], path: String) {
         for resource in resources where resource["mode"]?.string == "managed" {
-            guard let type = resource["type"]?.string, Self.terraformTypes.contains(type), let name = resource["name"]?.string else { continue }
+            guard let type = resource["type"]?.string, Self.terraformTypes.contains(type), let name = resource["name"]?.string else {
+                continue
+            }
             let module = resource["module"]?.string.map { $0 + "." } ?? ""
             for instance in resource["instances"]?.elements ?? [] {
                 guard let attributes = instance["attributes"] else { continue }
@@ -46,15 +48,21 @@ extension InventoryReading {
             return
         }
         guard let prior = root["prior_state"]?["values"] else {
-            return note("terraform-plan-without-state", "a Terraform plan with no prior state: nothing it names is in force yet, so it gives no current policy", path)
+            return note(.terraformPlanWithoutState, """
+                a Terraform plan with no prior state: nothing it names is in force yet, so it gives no current policy
+                """, path)
         }
         readTerraformModule(prior["root_module"], path: path)
         for change in root["resource_changes"]?.elements ?? [] {
             guard let type = change["type"]?.string, Self.terraformTypes.contains(type), let address = change["address"]?.string,
-                  let actions = change["change"]?["actions"]?.elements.compactMap(\.string), actions != ["no-op"], actions != ["read"] else { continue }
+                  let actions = change["change"]?["actions"]?.elements.compactMap(\.string), actions != ["no-op"], actions != ["read"]
+                  else { continue }
             let before = change["change"]?["before"]?["policy"]?.rawText, after = change["change"]?["after"]?["policy"]?.rawText
             if before != after || actions.contains("delete") || actions.contains("create") {
-                note("terraform-plan-changes-policy", "the plan would \(actions.joined(separator: " and ")) \(value: address): the drafts are compared with the state in force, not with the plan", path, severity: .note)
+                note(.terraformPlanChangesPolicy, """
+                    the plan would \(actions.joined(separator: " and ")) \(value: address): the drafts are compared with the state in \
+                    force, not with the plan
+                    """, path, severity: .note)
             }
         }
     }
@@ -90,15 +98,20 @@ extension InventoryReading {
                 update(id) { $0.terraform = TerraformResource(address: address, type: type) }
             }
         case "aws_vpc_endpoint_policy":
-            guard let id = endpointID(a["vpc_endpoint_id"]?.string, path), let policy = policy(a["policy"], what: address, path) else { return }
+            guard let id = endpointID(a["vpc_endpoint_id"]?.string, path), let policy = policy(a["policy"], what: address, path) else {
+                return
+            }
             let known = inventory.endpoints[id]?.policySource ?? ""
             let ownAttribute = known.hasPrefix("Terraform ") && !known.contains("aws_vpc_endpoint_policy.")
             setPolicy(policy, endpoint: id, source: source, path, supersedes: ownAttribute)
             update(id) { $0.terraform = TerraformResource(address: address, type: type) }
         case "aws_s3_bucket":
             guard let bucket = a["bucket"]?.string else { return }
-            if inventory.buckets[bucket] == nil { bucketsWithoutOwner.append((path, [bucket], "Terraform's state does not name a bucket's account")) }
-            if inventory.bucketPolicySources[bucket]?.contains("aws_s3_bucket_policy.") != true, let policy = policy(a["policy"], what: address, path) {
+            if inventory.buckets[bucket] == nil {
+                bucketsWithoutOwner.append((path, [bucket], "Terraform's state does not name a bucket's account"))
+            }
+            if inventory.bucketPolicySources[bucket]?.contains("aws_s3_bucket_policy.") != true,
+                let policy = policy(a["policy"], what: address, path) {
                 setBucketPolicy(policy, bucket: bucket, source: source, path)
                 inventory.terraformBucketPolicies[bucket] = TerraformResource(address: address, type: type)
             }

@@ -1,6 +1,8 @@
 import AWSModel
 import Foundation
 import IAMPolicy
+import Inventory
+import PolicySynthesis
 
 /// `perimeter.tf`: the ready drafts as Terraform that fits the state the inventory read. A policy the
 /// state already sets (an endpoint's or bucket's own `policy` argument, an `aws_vpc_endpoint_policy`, an

@@ -1,5 +1,6 @@
 import AWSModel
 import Foundation
+import PolicySynthesis
 
 /// Renders the report's blocks into one self-contained HTML page (report.html): structure comes from
 /// the blocks, words and values from their lines, every value escaped, so no logged text can open a
@@ -25,9 +26,13 @@ enum HTMLRenderer {
         case .verdicts(let rows):
             return verdicts(rows)
         case .chart(let chart):
-            return "<figure id=\"\(escape(anchor(chart.id)))\" class=\"chart\">\(chart.svg)<figcaption>\(escape(chart.title))</figcaption></figure>"
+            return """
+                <figure id=\"\(escape(anchor(chart.id)))\" \
+                class=\"chart\">\(chart.svg)<figcaption>\(escape(chart.title))</figcaption></figure>
+                """
         case .contents(let entries):
-            return "<nav class=\"contents\"><ol>" + entries.map { "<li><a href=\"#\(escape(anchor($0.id)))\">\(escape($0.label))</a></li>" }.joined() + "</ol></nav>"
+            return "<nav class=\"contents\"><ol>" + entries.map { "<li><a href=\"#\(escape(anchor($0.id)))\">\(escape($0.label))</a></li>" }
+                .joined() + "</ol></nav>"
         }
     }
 
@@ -45,7 +50,10 @@ enum HTMLRenderer {
         var html = "<div class=\"table\"><table>\(head)<tbody>\(rows(t.rows.prefix(t.shown)))</tbody></table></div>"
         if t.rows.count > t.shown {
             let more = ReportRenderer.n(Int64(t.rows.count - t.shown))
-            html += "<details><summary>\(more) more \(escape(t.noun))</summary><div class=\"table\"><table>\(head)<tbody>\(rows(t.rows.dropFirst(t.shown)))</tbody></table></div></details>"
+            html += """
+                <details><summary>\(more) more \(escape(t.noun))</summary><div \
+                class=\"table\"><table>\(head)<tbody>\(rows(t.rows.dropFirst(t.shown)))</tbody></table></div></details>
+                """
         }
         if t.more > 0 { html += "<p>… and \(ReportRenderer.n(Int64(t.more))) more \(escape(t.noun)).</p>" }
         return html
@@ -56,10 +64,15 @@ enum HTMLRenderer {
     }
 
     static func verdicts(_ rows: [VerdictRow]) -> String {
-        var html = "<div class=\"table\"><table class=\"verdicts\"><thead><tr><th>draft</th><th>verdict</th><th>what it changes</th><th>why</th><th>files</th></tr></thead><tbody>"
+        var html = """
+            <div class=\"table\"><table class=\"verdicts\"><thead><tr><th>draft</th><th>verdict</th><th>what it \
+            changes</th><th>why</th><th>files</th></tr></thead><tbody>
+            """
         for r in rows {
             let d = r.draft
-            html += "<tr class=\"\(d.verdict.rawValue)\"><td>\(inline(r.title))</td><td>\(badge(d.verdict))</td><td>\(inline(r.change))</td>"
+            html += """
+                <tr class=\"\(d.verdict.rawValue)\"><td>\(inline(r.title))</td><td>\(badge(d.verdict))</td><td>\(inline(r.change))</td>
+                """
             html += "<td>\(inline(r.why))</td><td>\(inline("\(link: "draft", to: d.file) · \(link: "diff", to: r.diff)"))</td></tr>"
         }
         return html + "</tbody></table></div>"
@@ -88,7 +101,8 @@ enum HTMLRenderer {
 
     /// Colour that means something: red is unsafe, amber review, green ready; ids never break inside.
     static let style = """
-        body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2rem auto; max-width: 84rem; padding: 0 1rem; color: #1b1f24; line-height: 1.45; }
+        body { font-family: -apple-system, "Segoe UI", Helvetica, Arial, sans-serif; margin: 2rem auto; max-width: 84rem; padding: 0 1rem; \
+        color: #1b1f24; line-height: 1.45; }
         div.table { overflow-x: auto; margin: 0.5rem 0 1.5rem; }
         table { border-collapse: collapse; font-size: 0.9rem; }
         th, td { border: 1px solid #d0d7de; padding: 0.3rem 0.5rem; text-align: left; vertical-align: top; }
@@ -102,7 +116,8 @@ enum HTMLRenderer {
         .callout.unsafe { border-color: #cf222e; background: #ffebe9; } .callout.review { border-color: #9a6700; background: #fff8c5; }
         .callout.ready { border-color: #1a7f37; background: #dafbe1; }
         nav.contents ol { columns: 2; }
-        figure.chart { margin: 1rem 0 2rem; } figure.chart svg { max-width: 100%; height: auto; } figcaption { font-size: 0.85rem; color: #57606a; }
+        figure.chart { margin: 1rem 0 2rem; } figure.chart svg { max-width: 100%; height: auto; } figcaption { font-size: 0.85rem; color: \
+        #57606a; }
         details { margin: -1rem 0 1.5rem; } summary { cursor: pointer; color: #0969da; }
         """
 

@@ -1,4 +1,6 @@
 import AWSModel
+import Inventory
+import PolicySynthesis
 
 extension ReportRenderer {
     /// The inventory's problems, in the report's first lines: a file Perimeter could not read (or did not
@@ -7,7 +9,9 @@ extension ReportRenderer {
         let problems = r.assumptions.filter { $0.code.rawValue.hasPrefix("inventory-") && $0.severity != .note }
         guard !problems.isEmpty else { return [] }
         let items = capped(problems, noun: "inventory problems") { ReportItem("\($0)") }
-        let said: ReportLine = "\(bold: "Inventory"): \(plural(problems.count, "problem")) reading the inventory; what those files hold is unknown:"
+        let said: ReportLine = """
+            \(bold: "Inventory"): \(plural(problems.count, "problem")) reading the inventory; what those files hold is unknown:
+            """
         return [.paragraph(said),
                 .callout(.review, items)]
     }

@@ -1,4 +1,5 @@
 import AWSModel
+import PolicySynthesis
 
 extension ReportRenderer {
     /// The report's first lines when an endpoint cannot take a policy: no draft can restrict it.

@@ -1,6 +1,7 @@
 import AWSModel
 import Foundation
 import IAMPolicy
+public import PolicySynthesis
 
 /// The files `perimeter check` writes to `--out`: per amended endpoint its amended draft and its diff
 /// against the applied one, then `report.md` and `findings.json`.

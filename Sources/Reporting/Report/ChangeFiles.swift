@@ -1,6 +1,8 @@
 import AWSModel
 import Foundation
 import IAMPolicy
+import Inventory
+import PolicySynthesis
 
 /// What a change needs besides the drafts: `apply.sh` and `rollback.sh` with the AWS CLI commands,
 /// and `perimeter.tf` with the drafts as Terraform resources. Only drafts whose verdict is *ready* are
@@ -41,7 +43,10 @@ enum ChangeFiles {
             let region = if case .endpoint(let r) = kind { r } else { bucketRegion }
             return region.flatMap { ChangeFiles.isRegion($0) ? $0 : nil }
         }
-        var label: String { "\(kind.isEndpoint ? "endpoint" : "bucket") \(id): \(verdict.rawValue)\(reasons.isEmpty ? "" : " (\(reasons.map(\.code.rawValue).joined(separator: ", ")))")" }
+        var label: String { """
+            \(kind.isEndpoint ? "endpoint" : "bucket") \(id): \
+            \(verdict.rawValue)\(reasons.isEmpty ? "" : " (\(reasons.map(\.code.rawValue).joined(separator: ", ")))")
+            """ }
     }
 
     static func drafts(_ r: SynthesisResult) -> [Draft] {
