@@ -102,6 +102,8 @@ struct OrganizationPathTests {
         let inventory = Self.inventory([(path, text)])
         #expect(!inventory.accounts.contains(outsider) && inventory.accounts.count == 4)
         #expect(inventory.organizationTree.chain(of: outsider) == nil)
+        let run = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/a.json")], inventory: inventory)
+        #expect(!run.trustedAccounts.contains(outsider) && run.trustedAccounts.contains(Self.data))
         let said = inventory.diagnostics.filter { $0.message.description.contains(outsider.rawValue) }
         #expect(said.count == 1 && said.first?.location?.file == path, "\(inventory.diagnostics)")
         #expect(said.first?.message.description.contains("organizations list-accounts") == true)
