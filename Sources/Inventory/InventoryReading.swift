@@ -18,6 +18,9 @@ struct InventoryReading {
     /// Buckets whose file does not name their account (a listing by canonical user id, Terraform
     /// state), with why: the owner is decided at the end.
     var bucketsWithoutOwner: [(path: String, names: [String], reason: String)] = []
+    /// Accounts the `list-accounts-for-parent` listings name, with the first file naming each: checked at the
+    /// end against `list-accounts`, the only source of membership.
+    var listedUnderParent: [AccountID: String] = [:]
 
     init(trustedAccounts: [AccountID]) { self.trustedAccounts = trustedAccounts }
 
@@ -102,6 +105,7 @@ struct InventoryReading {
     mutating func finish() -> Inventory {
         for (path, root) in templates { readTemplate(root, path: path) }
         assignBucketOwners()
+        dropNonMembers()
         for (id, addresses) in interfaceAddresses where VPCEndpointID.isWellFormed(id) {
             update(VPCEndpointID(id)) { $0.addresses = addresses.sorted() }
         }

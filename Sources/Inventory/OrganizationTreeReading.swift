@@ -23,20 +23,37 @@ extension InventoryReading {
         }
     }
 
-    /// `list-accounts` (the whole organization) or `list-accounts-for-parent` (the accounts directly in the
-    /// root or OU its file name gives).
+    /// `list-accounts` (the whole organization: its members, the only ones trusted) or `list-accounts-for-parent`
+    /// (the accounts directly in the root or OU its file name gives: placed there, never members by this alone).
     mutating func readAccounts(_ accounts: [JSONValue], path: String) {
+        guard Self.policyFileStem(path).stem.contains("for-parent") else {
+            for a in accounts { addAccount(id: a["Id"]?.string, arn: a["Arn"]?.string) }
+            return
+        }
         let parent = listedParent(path, children: "accounts")
         for a in accounts {
-            addAccount(id: a["Id"]?.string, arn: a["Arn"]?.string)
-            guard let parent, let id = a["Id"]?.string else { continue }
+            guard let id = a["Id"]?.string else { continue }
             guard AccountID(id).isNumeric else {
                 note(.inventoryBadOrganizationID, "\(value: id) is not an account id (twelve digits): placed in no unit", path)
                 continue
             }
+            if listedUnderParent[AccountID(id)] == nil { listedUnderParent[AccountID(id)] = path }
+            guard let parent else { continue }
             if !inventory.organizationTree.place(account: AccountID(id), under: parent) {
                 note(.inventoryConflict, "account \(value: id) is listed under two parents: placed in neither", path)
             }
+        }
+    }
+
+    /// Accounts an OU listing names that `list-accounts` does not: not members (AWS would not count their
+    /// endpoints in the organization), so placed in no unit, and said, naming the file.
+    mutating func dropNonMembers() {
+        for (account, path) in listedUnderParent.sorted(by: { $0.key.rawValue < $1.key.rawValue })
+        where !inventory.accounts.contains(account) {
+            inventory.organizationTree.accountParents[account] = nil
+            note(.inventoryConflict, "account \(value: account.rawValue) is listed under an organizational unit but not by "
+                    + "\(value: "organizations list-accounts"): not taken as a member of the organization (not trusted, "
+                    + "placed in no unit)", path)
         }
     }
 
@@ -46,10 +63,8 @@ extension InventoryReading {
     mutating func listedParent(_ path: String, children: String) -> String? {
         let stem = Self.policyFileStem(path).stem
         guard let range = stem.range(of: "for-parent-", options: .backwards) else {
-            if children != "accounts" {
-                note(.inventoryParentUnknown, "the \(children) are placed in no root or OU: the output does not name the parent "
-                        + "it was listed for; save it as `…-for-parent-<parent id>.json`", path, severity: .note)
-            }
+            note(.inventoryParentUnknown, "the \(children) are placed in no root or OU: the output does not name the parent "
+                    + "it was listed for; save it as `…-for-parent-<parent id>.json`", path, severity: .note)
             return nil
         }
         let id = String(stem[range.upperBound...])

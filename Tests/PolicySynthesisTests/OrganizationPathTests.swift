@@ -64,7 +64,9 @@ struct OrganizationPathTests {
         let files = try names.map {
             ("inventory/" + $0, try String(contentsOfFile: TestSupport.fixture("inventory/" + $0), encoding: .utf8))
         }
-        let inventory = InventoryReader.read(files)
+        // Membership comes from `list-accounts` alone: the listing of the whole organization names both accounts.
+        let members = #"{"Accounts": [{"Id": "333333333333"}, {"Id": "444444444444"}]}"#
+        let inventory = InventoryReader.read(files + [("inventory/organizations-list-accounts.json", members)])
         #expect(inventory.diagnostics.isEmpty, "\(inventory.diagnostics)")
         let tree = inventory.organizationTree
         #expect(tree.unitParents == ["ou-examplerootid111-exampleouid111": "r-examplerootid111",
@@ -88,6 +90,30 @@ struct OrganizationPathTests {
         #expect(inventory.organizationTree.narrowest(holding: Set(owners), roots: inventory.organizationRoots) == expected)
     }
 
+    /// The tester's case: an account the OU listings name but `list-accounts` does not (AWS would not count its
+    /// endpoints in the organization) became a member, trusted, and counted under the OU its listing named.
+    @Test(arguments: [
+        "organizations-list-accounts-for-parent-\(dataUnit).json",
+        "organizations-list-accounts-for-parent-\(root).json",
+        "organizations-list-accounts-for-parent.json",
+    ])
+    func accountsFoundOnlyInTheOUTreeFilesBecomeTrusted(file: String) {
+        let outsider = AccountID("246824682468")
+        let text = #"{"Accounts": [{"Id": "\#(outsider.rawValue)", "Arn": "arn:aws:organizations::1:account/\#(Self.org)/x"}]}"#
+        let path = "inv/more/" + file  // beside the tree's own listing of that parent
+        let inventory = Self.inventory([(path, text)])
+        #expect(!inventory.accounts.contains(outsider) && inventory.accounts.count == 4)
+        #expect(inventory.organizationTree.chain(of: outsider) == nil)
+        let run = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/a.json")], inventory: inventory)
+        #expect(!run.trustedAccounts.contains(outsider) && run.trustedAccounts.contains(Self.data))
+        let said = inventory.diagnostics.filter { $0.message.description.contains(outsider.rawValue) }
+        #expect(said.count == 1 && said.first?.location?.file == path, "\(inventory.diagnostics)")
+        #expect(said.first?.message.description.contains("organizations list-accounts") == true)
+        // Its endpoint and a member's: not the organization scope, and why names the account.
+        let scoped = Self.decide([Self.data, outsider], inventory: inventory)
+        #expect(scoped.scope != .org && scoped.why.description.contains(outsider.rawValue), "\(scoped.why.description)")
+    }
+
     static func decide(_ owners: [AccountID], service: String = "s3", inventory: Inventory = inventory()) -> ScopedNetwork {
         let pairs = owners.enumerated().map { (VPCEndpointID("vpce-0\($0.offset)aa"), $0.element) }
         return ScopedNetwork.decide(.org, service: service, endpoints: pairs.map(\.0), owners: Dictionary(uniqueKeysWithValues: pairs),
@@ -100,8 +126,8 @@ struct OrganizationPathTests {
         ([data], "s3", "aws:VpceOrgPaths", "o-testorg123/r-ab12/ou-ab12-wkld0001/ou-ab12-data0003/*", "ou-ab12-data0003"),
         ([Fixture.prod, management], "s3", "aws:VpceOrgID", "o-testorg123", "only the root `r-ab12`"),
         ([Fixture.prod, stray], "s3", "aws:VpceOrgID", "o-testorg123", "not assumed inside any OU"),
-        // SQS takes aws:VpceOrgID but the table lists no aws:VpceOrgPaths for it.
-        ([Fixture.prod], "sqs", "aws:VpceOrgID", "o-testorg123", "lists none for `sqs`"),
+        // SES takes aws:VpceOrgID but the table lists no aws:VpceOrgPaths for it.
+        ([Fixture.prod], "ses", "aws:VpceOrgID", "o-testorg123", "lists none for `ses`"),
     ])
     func orgLocksUseTheOUPathOnlyWhereTheTreePlacesEveryOwnerUnderOneOU(owners: [AccountID], service: String, key: String,
                                                                        value: String, why: String) {

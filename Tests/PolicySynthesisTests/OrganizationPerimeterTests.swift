@@ -21,7 +21,9 @@ struct OrganizationPerimeterTests {
 
     @Test(arguments: [
         ("s3", "aws:VpceOrgID", true), ("s3", "aws:VpceAccount", true), ("s3", "aws:SourceVpcArn", true),
-        ("sqs", "aws:VpceOrgID", true), ("sqs", "aws:VpceAccount", false), ("sqs", "aws:VpceOrgPaths", false),
+        // SQS: the IAM guide's aws:VpceOrgID list names it, DOMAIN.md G's reading of AWS's lists does not: not listed.
+        ("sqs", "aws:VpceOrgID", false), ("ses", "aws:VpceOrgID", true), ("sqs", "aws:VpceAccount", false),
+        ("sqs", "aws:VpceOrgPaths", false),
         ("sts", "aws:VpceOrgID", false), ("secretsmanager", "aws:VpceAccount", false), ("logs", "aws:VpceOrgID", false),
         ("dynamodb", "aws:VpceAccount", true), ("dynamodb", "aws:SourceVpcArn", false), ("KMS", "aws:vpceorgid", true),
         ("ec2", "aws:SourceVpce", true), ("sts", "aws:SourceVpc", true),
@@ -156,6 +158,31 @@ struct OrganizationPerimeterTests {
         #expect(p.outsideCallers.map(\.principal) == [deploy.arn])
         #expect(p.replay.passed && p.replay.heldForReview == 2 && p.verdict == .review)
         #expect(p.notCovered.count == 3)
+    }
+
+    /// The tester's case: the deploy user's PutObject from outside any endpoint to a bucket of the management account
+    /// was counted as refused (and made the verdict review), though RCPs do not restrict its resources.
+    @Test(arguments: [
+        // management account → requests refused by account, what the management line says.
+        (Optional(other), [RefusedRequests](), "the 2 requests to them in the window are not replayed"),
+        (nil, [RefusedRequests(account: other.rawValue, requests: 2, principals: ["arn:aws:iam::555566667777:user/deploy"])],
+         "the replay cannot tell which they are"),
+        (Optional(partner), [RefusedRequests(account: other.rawValue, requests: 2, principals: ["arn:aws:iam::555566667777:user/deploy"])],
+         "the 0 requests to them in the window are not replayed"),
+    ])
+    func theRCPReplayCountsManagementAccountRequestsAsRefused(management: AccountID?, refused: [RefusedRequests],
+                                                              said: String) throws {
+        var inventory = Self.organization()
+        inventory.managementAccount = management
+        let deploy = Principal(kind: .iamUser, arn: "arn:aws:iam::\(Self.other.rawValue):user/deploy", account: Self.other)
+        var toArtifacts = Fixture.access(deploy, "s3:PutObject", "arn:aws:s3:::artifacts/app.zip", owner: Self.other,
+                                         endpoint: nil, count: 2)
+        toArtifacts.sourceIPs = ["198.51.100.7"]
+        let observed = [Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/a.json"), toArtifacts]
+        let p = try #require(Fixture.run(observed, inventory: inventory).perimeter)
+        #expect(p.refused == refused)
+        #expect(p.outsideCallers.isEmpty == refused.isEmpty && p.verdict == (refused.isEmpty ? .ready : .review), "\(p.reasons)")
+        #expect(p.notCovered[0].description.contains(said), "\(p.notCovered[0].description)")
     }
 
     @Test func orgGranularityAllowsTheOrganizationsResourcesByResourceOrgIDAndTheRestByName() throws {

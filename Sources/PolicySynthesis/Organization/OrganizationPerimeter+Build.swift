@@ -11,6 +11,8 @@ extension OrganizationPerimeter {
         var requests: [ObservedAccess]
         var owners: [VPCEndpointID: AccountID]
         var facts: Replay.Facts
+        /// Requests to the management account's resources: RCPs do not restrict them, so they are not replayed.
+        var toManagement: Int64 = 0
 
         func owner(_ a: ObservedAccess) -> AccountID? { a.endpoint.flatMap { owners[$0] ?? a.endpointAccount } }
         func isThirdParty(_ a: ObservedAccess) -> Bool { owner(a).map { !accounts.contains($0) } ?? false }
@@ -26,14 +28,17 @@ extension OrganizationPerimeter {
         let inventory = input.inventory
         guard let organization = inventory.organizationID, !inventory.accounts.isEmpty else { return nil }
         let facts = Replay.Facts(inventory, endpoints: directory.endpoints)
-        let requests = input.observed.filter { a in
-            guard a.outcome.wasAuthorized, services.contains(a.access.action.service.lowercased()) else { return false }
-            let owner = a.access.resourceAccount ?? a.access.resource.s3BucketName.flatMap { facts.bucketOwners[$0] }
-            return owner.map(inventory.accounts.contains) ?? false
+        let owner = { (a: ObservedAccess) in a.access.resourceAccount ?? a.access.resource.s3BucketName.flatMap { facts.bucketOwners[$0] } }
+        let owned = input.observed.filter { a in
+            a.outcome.wasAuthorized && services.contains(a.access.action.service.lowercased())
+                && owner(a).map(inventory.accounts.contains) ?? false
         }
+        let isManagement = { (a: ObservedAccess) in inventory.managementAccount != nil && owner(a) == inventory.managementAccount }
+        let requests = owned.filter { !isManagement($0) }
         guard !requests.isEmpty else { return nil }
-        let window = Window(organization: organization, accounts: inventory.accounts, requests: requests,
+        var window = Window(organization: organization, accounts: inventory.accounts, requests: requests,
                             owners: facts.endpointOwners, facts: facts)
+        window.toManagement = owned.filter(isManagement).reduce(0) { $0 + $1.count }
         var perimeter = draft(window, inventory: inventory, table: table)
         perimeter.replay(window)
         return perimeter
@@ -44,14 +49,18 @@ extension OrganizationPerimeter {
         let third = w.requests.filter(w.isThirdParty)
         let (statements, keys, reasons) = Self.statements(w, third: third, inventory: inventory, table: table)
         let doc = PolicyDocument(statements: statements)
-        let management: Message = inventory.managementAccount.map { "the management account (\(value: $0.rawValue))" }
-            ?? "the management account (not in the inventory: add \(value: "organizations describe-organization"))"
+        let management: Message = inventory.managementAccount.map {
+            "the management account (\(value: $0.rawValue)): resource control policies do not restrict its resources; "
+                + "the \(w.toManagement) requests to them in the window are not replayed"
+        } ?? "the management account (not in the inventory: add \(value: "organizations describe-organization")): resource "
+            + "control policies do not restrict its resources; the replay cannot tell which they are, and counts requests to "
+            + "them like any other (refused ones included)"
         return OrganizationPerimeter(
             organization: w.organization, draft: doc, size: PolicyWriter.write(doc).count, keys: keys,
             thirdPartyAccounts: Set(third.compactMap(w.owner).map(\.rawValue)).sorted(),
             thirdPartyEndpoints: Set(third.compactMap(\.endpoint?.rawValue)).sorted(), outsideCallers: outsideCallers(w),
             replay: ReplayResult(), refused: [], verdict: .review, reasons: reasons,
-            notCovered: [management + ": resource control policies do not restrict its resources",
+            notCovered: [management,
                          "service-linked roles: resource control policies do not restrict them",
                          "AWS managed KMS keys (\(value: "aws/…")): resource control policies do not apply to them"])
     }
