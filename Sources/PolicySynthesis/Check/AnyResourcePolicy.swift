@@ -14,13 +14,13 @@ extension AppliedCheck {
         init(_ document: PolicyDocument, kind: PolicyKind) {
             applied = CompiledPolicy(document, kind: kind)
             var loose = document
-            loose.statements = document.statements.compactMap(Self.anyResource)
+            loose.statements = document.statements.compactMap(Self.onAnyResource)
             anyResource = CompiledPolicy(loose, kind: kind)
         }
 
         /// An Allow without its `Resource` or `NotResource` (it matches any resource); a Deny only when it
         /// covers every resource (no `Resource`, or one that lists `*`), else nil.
-        static func anyResource(_ statement: Statement) -> Statement? {
+        static func onAnyResource(_ statement: Statement) -> Statement? {
             var s = statement
             switch (s.effect, s.resource) {
             case (.allow, _): s.resource = nil
