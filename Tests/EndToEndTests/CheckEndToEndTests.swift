@@ -208,6 +208,41 @@ struct CheckEndToEndTests {
         #expect(!FileManager.default.fileExists(atPath: setup.dir + "/amended/report.md"))
     }
 
+    /// A network activity event (no data or management event of its request) through the sample's DynamoDB endpoint.
+    static func networkOnly(_ n: Int, _ principal: String, _ event: String) throws -> [String: Any] {
+        try record("cloudtrail-events.network-allowed.json", [
+            "userIdentity": role(principal), "eventSource": "dynamodb.amazonaws.com", "eventName": event,
+            "eventTime": "2026-11-09T12:0\(n):00Z", "eventID": "d0d0d0d0-0000-4000-8000-00000000000\(n)", "requestID": "NET\(n)",
+            "sourceIPAddress": "10.0.1.21", "recipientAccountId": "111122223333", "vpcEndpointId": "vpce-02b3c4d5e6f7a8b91",
+            "vpcEndpointAccountId": "111122223333"])
+    }
+
+    /// Before: allowed network-only calls were counted "not replayed" and dropped, so a Scan and a DeleteTable
+    /// the applied draft refuses on every table exited 0 with no finding. Whatever the resource, the draft
+    /// refuses them: listed for a human (exit 3), never re-admitted; a call whose action the draft allows on
+    /// some table is unknown, listed as such.
+    @Test func checkSaidNothingOfNetworkOnlyCallsTheDraftRefuses() throws {
+        let invoiceFn = "arn:aws:iam::111122223333:role/invoice-fn-role"
+        let setup = try Self.setUp([
+            try Self.networkOnly(1, Self.appServer, "Scan"), try Self.networkOnly(2, Self.appServer, "DeleteTable"),
+            try Self.networkOnly(3, invoiceFn, "GetItem"), try Self.networkOnly(4, Self.appServer, "GetItem"),
+        ])
+        let run = try Self.check(setup, json: true)
+        #expect(run.status == 3, "\(run.output)")
+        let start = try #require(run.output.firstIndex(of: "{"))
+        let object = try JSONSerialization.jsonObject(with: Data(run.output[start...].utf8)) as? [String: Any]
+        let findings = try #require(object?["findings"] as? [[String: Any]])
+        let refused = findings.map { "\($0["principal"] ?? "") \($0["action"] ?? "") \($0["kind"] ?? "")" }.sorted()
+        #expect(refused == ["\(Self.appServer) dynamodb:DeleteTable would-refuse", "\(Self.appServer) dynamodb:Scan would-refuse",
+                            "\(invoiceFn) dynamodb:GetItem would-refuse"], "\(run.output)")
+        #expect(findings.allSatisfy { $0["readmitted"] as? Bool == false && ($0["resources"] as? [String])?.isEmpty == true })
+        let unknown = try #require(object?["unknown"] as? [[String: Any]])
+        #expect(unknown.map { "\($0["principal"] ?? "") \($0["action"] ?? "")" } == ["\(Self.appServer) dynamodb:GetItem"])
+        #expect(!FileManager.default.fileExists(atPath: setup.dir + "/amended/endpoints"))
+        let report = try String(contentsOfFile: setup.dir + "/amended/report.md", encoding: .utf8)
+        #expect(report.contains("Not re-admitted: a human decides") && report.contains("Unknown: no resource logged"))
+    }
+
     @Test func checkWithNothingRefusedExitsZeroAndAmendsNothing() throws {
         let setup = try Self.setUp([try Self.s3(3, Self.appServer, "GetObject", "config/app.yaml")])
         let run = try Self.check(setup)

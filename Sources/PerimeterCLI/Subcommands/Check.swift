@@ -84,7 +84,10 @@ extension PerimeterCommand {
                 let what = f.readmitted ? "re-admitted" : "NOT re-admitted: \(f.reason ?? "")"
                 lines.append("\(f.kind): \(f.endpoint) \(f.principal) \(f.action) \(resources) (\(f.requests)) — \(what)")
             }
-            if result.notReplayed > 0 { lines.append("not replayed: \(result.notReplayed) allowed requests name no resource") }
+            for f in result.unknown {
+                let what = "\(f.endpoint) \(f.principal) \(f.action) (resource not logged) (\(f.requests))"
+                lines.append("unknown: \(what) — \(f.reason ?? "")")
+            }
             for note in result.notes { lines.append("note: \(note)") }
             for a in result.amendments {
                 lines.append("amended: \(out)/endpoints/\(a.endpoint.id.rawValue).json (\(a.added.count) statements added)")

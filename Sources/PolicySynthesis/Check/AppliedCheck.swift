@@ -5,7 +5,8 @@ import Inventory
 /// One group of requests (endpoint, principal, action) the applied endpoint policy refused or would refuse.
 public struct CheckFinding: Sendable, Hashable, Codable {
     /// `refused`: denied by the endpoint policy; `would-refuse`: logged as allowed, refused by the applied draft;
-    /// `denied`: denied, not said to be by the endpoint policy, and refused by the applied draft too.
+    /// `denied`: denied, not said to be by the endpoint policy, and refused by the applied draft too;
+    /// `unknown`: logged as allowed, no resource logged, and the applied draft allows its action on some resource.
     public var kind: String
     public var endpoint: String
     public var principal: String
@@ -36,8 +37,11 @@ public struct Amendment: Sendable {
 public struct CheckResult: Sendable {
     public var findings: [CheckFinding]
     public var amendments: [Amendment]
-    /// Allowed requests through an applied endpoint that the check could not replay (no resource logged).
+    /// Allowed requests through an applied endpoint that the check could not replay (no resource logged,
+    /// and the applied draft allows the principal's action on some resource): `unknown` groups them.
     public var notReplayed: Int64
+    /// Those requests by endpoint, principal and action (kind `unknown`): neither refused nor allowed.
+    public var unknown: [CheckFinding]
     /// The first day read, and the requests through the applied endpoints in the window.
     public var since: String?
     public var requests: Int64
@@ -53,22 +57,30 @@ public enum AppliedCheck {
     public static func run(_ folder: AppliedFolder, accesses: [ObservedAccess], since: String?) -> CheckResult {
         let classifier = ResourceClassifier(trusted: folder.trustedAccounts, ourBuckets: folder.bucketOwners,
                                             catalog: .shared, allowed: [])
-        var findings: [CheckFinding] = [], amendments: [Amendment] = [], notReplayed: Int64 = 0, requests: Int64 = 0
+        var findings: [CheckFinding] = [], amendments: [Amendment] = [], unknown: [CheckFinding] = [], requests: Int64 = 0
         var notes = folder.notes
         let byEndpoint = Dictionary(grouping: accesses.filter { $0.endpoint != nil }, by: { $0.endpoint! })
         for applied in folder.endpoints {
             let mine = (byEndpoint[applied.id] ?? []).sorted()
             requests = mine.reduce(requests) { $0.addingSaturated($1.count) }
-            var groups: [GroupKey: CheckFinding] = [:], principals: [String: Principal] = [:]
-            let policy = CompiledPolicy(applied.applied, kind: applied.endpoint.policyKind)
+            var groups: [GroupKey: CheckFinding] = [:], unknowns: [GroupKey: CheckFinding] = [:], principals: [String: Principal] = [:]
+            let policy = Policies(applied.applied, kind: applied.endpoint.policyKind)
             let trusted = folder.trustedAccounts
             for access in mine {
                 guard let kind = refusal(access, policy: policy, vpc: applied.endpoint.vpcID, trusted: trusted) else { continue }
-                if kind == .notReplayed { notReplayed = notReplayed.addingSaturated(access.count); continue }
-                let reason = kind == .otherDenial ? otherDenial(access) : readmission(access, classifier: classifier, trusted: trusted)
+                if kind == .unknown {
+                    add(access, kind: kind, reason: unknownReason, endpoint: applied.id, to: &unknowns)
+                    continue
+                }
+                let reason: String? = switch kind {
+                case .otherDenial: otherDenial(access)
+                case .wouldRefuse where access.access.resource == .notLogged: networkOnlyRefusal
+                default: readmission(access, classifier: classifier, trusted: trusted)
+                }
                 add(access, kind: kind, reason: reason, endpoint: applied.id, to: &groups)
                 principals[access.principal.arn] = access.principal
             }
+            unknown += unknowns.keys.sorted().map { unknowns[$0]! }
             var found = groups.keys.sorted().map { groups[$0]! }
             if let amendment = amend(applied, &found, principals: principals) {
                 amendments.append(amendment)
@@ -81,20 +93,34 @@ public enum AppliedCheck {
             findings += found
         }
         if findings.isEmpty && requests == 0 { notes.append("no request through an applied endpoint in the window") }
-        return CheckResult(findings: findings, amendments: amendments, notReplayed: notReplayed, since: since,
+        let notReplayed = unknown.reduce(Int64(0)) { $0.addingSaturated($1.requests) }
+        return CheckResult(findings: findings, amendments: amendments, notReplayed: notReplayed, unknown: unknown, since: since,
                            requests: requests, notes: notes)
     }
 
-    enum Kind: String { case refused, wouldRefuse = "would-refuse", otherDenial = "denied", notReplayed }
+    enum Kind: String { case refused, wouldRefuse = "would-refuse", otherDenial = "denied", unknown }
 
-    /// How the applied draft met `access`, when it refused or would refuse it; nil when it is not a finding.
-    static func refusal(_ access: ObservedAccess, policy: CompiledPolicy, vpc: String?, trusted: Set<AccountID>) -> Kind? {
+    /// How the applied draft met `access`, when it refused or would refuse it (or, for an allowed request that
+    /// names no resource, may refuse it: `unknown`); nil when it is not a finding.
+    static func refusal(_ access: ObservedAccess, policy: Policies, vpc: String?, trusted: Set<AccountID>) -> Kind? {
         if access.outcome == .deniedByEndpointPolicy { return .refused }
-        if access.access.resource == .notLogged { return access.outcome.wasAuthorized ? .notReplayed : nil }
-        let decision = policy.evaluate(Replay.context(access, vpc: vpc, organization: nil, trusted: trusted)).decision
+        var context = Replay.context(access, vpc: vpc, organization: nil, trusted: trusted)
+        if access.access.resource == .notLogged {
+            guard access.outcome.wasAuthorized else { return nil }
+            // The resource is unknown: refused only when the draft refuses the pair whatever the resource is.
+            context.resource = PolicyText.anyResource
+            let decision = policy.anyResource.evaluate(context).decision
+            return decision == .allow || decision == .unevaluable ? .unknown : .wouldRefuse
+        }
+        let decision = policy.applied.evaluate(context).decision
         guard decision != .allow else { return nil }
         return access.outcome.wasAuthorized ? .wouldRefuse : .otherDenial
     }
+
+    static let networkOnlyRefusal = "resource not logged (network activity only), and the applied draft refuses this principal and "
+        + "action on every resource: the live endpoint policy is not the applied draft, or the records are forged"
+    static let unknownReason = "resource not logged (network activity only): the applied draft allows this action on some "
+        + "resource, whether on this one is unknown; enable the service's data events to see it"
 
     /// A denial not said to be the endpoint policy's, which the applied draft refuses as well.
     static func otherDenial(_ access: ObservedAccess) -> String {

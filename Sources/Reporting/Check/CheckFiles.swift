@@ -21,10 +21,11 @@ public enum CheckFiles {
     /// The findings as one JSON object (what `--json` prints).
     public static func json(_ result: CheckResult) -> String {
         struct Output: Encodable {
-            var since: String?, requests: Int64, notReplayed: Int64, findings: [CheckFinding], amended: [String], notes: [String]
+            var since: String?, requests: Int64, notReplayed: Int64, findings: [CheckFinding], unknown: [CheckFinding], amended: [String]
+            var notes: [String]
         }
         let output = Output(since: result.since, requests: result.requests, notReplayed: result.notReplayed, findings: result.findings,
-                            amended: result.amendments.map(\.endpoint.id.rawValue), notes: result.notes)
+                            unknown: result.unknown, amended: result.amendments.map(\.endpoint.id.rawValue), notes: result.notes)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(output)) ?? Data("{}".utf8), as: UTF8.self)
@@ -45,9 +46,6 @@ public enum CheckFiles {
         let counts: ReportLine = "\(r.findings.count) group(s) refused or that the applied drafts would refuse"
         let amended = r.amendments.count
         blocks.append(.paragraph("\(window): \(r.requests) through the applied endpoints; \(counts); \(amended) amended draft(s)."))
-        if r.notReplayed > 0 {
-            blocks.append(.paragraph("\(r.notReplayed) allowed request(s) name no resource (network activity only): not replayed."))
-        }
         let readmitted = r.findings.filter(\.readmitted), held = r.findings.filter { !$0.readmitted }
         if !readmitted.isEmpty {
             blocks.append(.heading(level: 2, "Re-admitted by the amended drafts", id: "readmitted"))
@@ -56,6 +54,12 @@ public enum CheckFiles {
         if !held.isEmpty {
             blocks.append(.heading(level: 2, "Not re-admitted: a human decides", id: "held"))
             blocks.append(.table(table(held, reason: true)))
+        }
+        if !r.unknown.isEmpty {
+            blocks.append(.heading(level: 2, "Unknown: no resource logged (network activity only)", id: "unknown"))
+            let what: ReportLine = "the applied draft allows their action on some resource: whether it allows them is not known"
+            blocks.append(.paragraph("\(r.notReplayed) allowed request(s) name no resource; \(what)."))
+            blocks.append(.table(table(r.unknown, reason: true)))
         }
         for a in r.amendments {
             var items = [ReportItem("statements added: \(a.added.joined(separator: ", "))")]
