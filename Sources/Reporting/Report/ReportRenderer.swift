@@ -101,8 +101,8 @@ public enum ReportRenderer {
 
     /// The window as the data has it: the days asked for, and the first and last day logged.
     static func window(_ r: SynthesisResult) -> String {
-        let asked = r.options.since != nil || r.options.until != nil ? " (asked: \(r.options.since ?? "…") to \(r.options.until ?? "…"))"
-            : ""
+        let asked = r.options.since != nil || r.options.until != nil
+            ? " (asked: \(r.options.since ?? "…") to \(r.options.until ?? "…"))" : ""
         guard let logged = r.loggedDays else { return "no logged day\(asked)" }
         let days = (Timestamp.parseISO8601(logged.last + "T00:00:00Z").flatMap { last in
             Timestamp.parseISO8601(logged.first + "T00:00:00Z").map { Int((last - $0) / 86_400) + 1 } }) ?? 0
