@@ -5,7 +5,7 @@ public import PolicySynthesis
 
 /// The drafts that are not ready as SARIF 2.1.0, one result per draft, for GitHub code scanning and
 /// other SARIF viewers: *unsafe* is an error, *review* a warning, each located at its draft file and
-/// carrying its reason codes.
+/// carrying its reason codes; then each possible exfiltration attempt, a warning (`SARIF+Exfiltration.swift`).
 public enum SARIF {
     struct Log: Encodable {
         var schema = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -13,7 +13,8 @@ public enum SARIF {
         var runs: [Run]
         enum CodingKeys: String, CodingKey { case schema = "$schema", version, runs }
     }
-    /// A run; `properties.omittedResults` counts the drafts past ``ListCap/items`` (the worst are kept).
+    /// A run; `properties.omittedResults` counts the drafts and the attempts past ``ListCap/items`` (the worst and the
+    /// first seen are kept).
     struct Run: Encodable { var tool: Tool; var results: [Result]; var properties: [String: Int]? }
     struct Tool: Encodable { var driver: Driver }
     struct Driver: Encodable {
@@ -57,6 +58,7 @@ public enum SARIF {
         Rule(id: "draft-review", name: "DraftNeedsReview",
             shortDescription: Text(text: "The logs cannot vouch for everything a draft policy governs"),
              fullDescription: Text(text: reviewText), defaultConfiguration: ["level": "warning"]),
+        exfiltrationRule,
     ]
 
     /// The log for `result`, with each draft located under `out` (the `--out` folder as given, so that a
@@ -82,8 +84,9 @@ public enum SARIF {
                           properties: ["evidence": (tables[d.file]?.items ?? []).filter { $0.status != .proven }
                                                         .map { "\($0.code): \($0.status.rawValue)" }])
         }
-        let log = Log(runs: [Run(tool: Tool(driver: Driver(version: toolVersion, rules: rules)), results: results,
-                                 properties: notReady.more == 0 ? nil : ["omittedResults": notReady.more])])
+        let attempts = exfiltrationResults(result, folder: folder, ruleIndex: 2), omitted = notReady.more + attempts.more
+        let log = Log(runs: [Run(tool: Tool(driver: Driver(version: toolVersion, rules: rules)), results: results + attempts.shown,
+                                 properties: omitted == 0 ? nil : ["omittedResults": omitted])])
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(log)) ?? Data(), as: UTF8.self) + "\n"

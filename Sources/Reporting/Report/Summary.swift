@@ -13,6 +13,8 @@ struct Summary: Codable {
         var bypassSources: Int
         var rejectedRecords: Int64
         var failedFiles: Int
+        /// Denied writes to S3 buckets outside the trusted accounts (``SynthesisResult/possibleExfiltration``), all counted.
+        var possibleExfiltration: Int
         var verdict: Verdict
         /// Item codes missing or contradicted in any draft, each once: what to provide first.
         var missingEvidence: [String]
@@ -96,6 +98,8 @@ struct Summary: Codable {
     var awsOwned: [AWSOwnedUse]
     var review: [ReviewItem]
     var denials: [Denial]
+    /// Of `denials`, the writes to S3 buckets outside the trusted accounts (or of no known owner), first seen first.
+    var possibleExfiltration: [Denial]
     var flows: FlowFindings
     /// Authorized requests per endpoint and day: the data of the report's first picture.
     var dailyRequests: [DailyRequests]
@@ -112,13 +116,16 @@ struct Summary: Codable {
 
 extension ReportRenderer {
     /// summary.json's `status`, with each draft's verdict and reason codes (the worst first, at most
-    /// ``ListCap/items``; `omittedDrafts` counts the rest): what `--json` prints for CI.
+    /// ``ListCap/items``; `omittedDrafts` counts the rest) and the possible exfiltration attempts (the first
+    /// ``ListCap/items``; `status.possibleExfiltration` counts them all): what `--json` prints for CI.
     public static func statusJSON(_ r: SynthesisResult) -> String {
         struct Item: Encodable { var code: String; var status: EvidenceItem.Status }
         struct Draft: Encodable {
             var draft: String, kind: DraftKind, verdict: Verdict, reasons: [String], evidence: [Item]
         }
-        struct Output: Encodable { var status: Summary.Status; var drafts: [Draft]; var omittedDrafts: Int }
+        struct Output: Encodable {
+            var status: Summary.Status; var drafts: [Draft]; var omittedDrafts: Int; var possibleExfiltration: [Denial]
+        }
         let items = { (t: EvidenceTable) in t.items.map { Item(code: $0.code.rawValue, status: $0.status) } }
         let files = ChangeFiles.drafts(r).map(\.file)
         let all = zip(r.endpoints, files).map { Draft(draft: $1, kind: $0.evidenceTable.kind,
@@ -130,14 +137,15 @@ extension ReportRenderer {
         let (drafts, omitted) = ListCap.first(all) { $0.verdict != $1.verdict ? $0.verdict > $1.verdict : $0.draft < $1.draft }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let output = Output(status: status(r), drafts: drafts, omittedDrafts: omitted)
+        let output = Output(status: status(r), drafts: drafts, omittedDrafts: omitted,
+                            possibleExfiltration: ListCap.first(r.possibleExfiltration).shown)
         return (try? String(decoding: encoder.encode(output), as: UTF8.self)) ?? "{}"
     }
 
     static func status(_ r: SynthesisResult) -> Summary.Status {
         Summary.Status(replayPassed: r.replayPassed, unsafeCoverageGaps: r.unsafeCoverageGaps, reviewItems: r.review.count,
                        bypassSources: r.flows.bypass.count, rejectedRecords: r.rejectedRecords, failedFiles: r.failedFiles.count,
-                       verdict: r.verdict,
+                       possibleExfiltration: r.possibleExfiltration.count, verdict: r.verdict,
                        missingEvidence: r.missingEvidence.map(\.code.rawValue))
     }
 
@@ -169,7 +177,8 @@ extension ReportRenderer {
             window: window, granularity: r.options.granularity.rawValue, status: status(r),
             trustedAccounts: cut.first(r.trustedAccounts.map(\.rawValue), "trustedAccounts"), endpoints: endpoints, buckets: buckets,
             awsOwned: cut.first(r.awsOwned, "awsOwned"), review: cut.first(r.review, "review", by: ReviewItem.mostRequestedFirst),
-            denials: cut.first(r.denials, "denials", by: Denial.mostRequestedFirst), flows: cut.flows(r.flows),
+            denials: cut.first(r.denials, "denials", by: Denial.mostRequestedFirst),
+            possibleExfiltration: cut.first(r.possibleExfiltration, "possibleExfiltration"), flows: cut.flows(r.flows),
             dailyRequests: r.dailyRequests, failedFiles: cut.first(r.failedFiles, "failedFiles"),
             notEnforceable: r.notEnforceable.nonEmpty.map { cut.first($0, "notEnforceable") },
             organization: r.perimeter.map { perimeterSummary($0, &cut) },
