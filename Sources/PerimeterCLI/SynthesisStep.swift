@@ -26,20 +26,7 @@ enum SynthesisStep {
     static func run(store: UsageStore, _ group: SynthesisOptionGroup) throws -> SynthesisResult {
         let inventory = try readInventory(group.inventory, trustedAccounts: group.options.trustedAccounts)
         let ranges = try group.serviceRanges()
-        var window = DayWindow(since: group.since, until: group.until)
-        var heldOut: (window: DayWindow, from: String, through: String)?
-        if let days = group.holdoutDays, let logged = try store.loggedDays(window: window) {
-            // Learn on the window minus its last `days` logged days; those days are the test.
-            let last = Timestamp.parseISO8601(logged.last + "T00:00:00Z")!
-            let from = Timestamp.day(last - Int64(days - 1) * 86_400)
-            guard from > logged.first else {
-                throw Terminal.fail("""
-                    --holdout-days \(days) leaves nothing to learn from: the window's logged days are \(logged.first) to \(logged.last)
-                    """, code: 64)
-            }
-            heldOut = (DayWindow(since: from, until: logged.last), from, logged.last)
-            window = DayWindow(since: group.since, until: Timestamp.day(last - Int64(days) * 86_400))
-        }
+        let (window, heldOut) = try windows(store: store, group)
         // Object keys folded into the drafts' patterns as the store's rows come: memory follows the workload, not the window.
         let folding = AccessFolding(granularity: group.options.granularity, inventory: inventory,
             allowedResources: group.options.allowedResources)
@@ -88,6 +75,23 @@ enum SynthesisStep {
                                  inventory: inventory)
         }
         return result
+    }
+
+    /// The window learned from, and with `--holdout-days` the held-out one: the window minus its last logged days
+    /// is learned from, those days are the test.
+    static func windows(store: UsageStore, _ group: SynthesisOptionGroup) throws
+        -> (learned: DayWindow, heldOut: (window: DayWindow, from: String, through: String)?) {
+        let window = DayWindow(since: group.since, until: group.until)
+        guard let days = group.holdoutDays, let logged = try store.loggedDays(window: window) else { return (window, nil) }
+        let last = Timestamp.parseISO8601(logged.last + "T00:00:00Z")!
+        let from = Timestamp.day(last - Int64(days - 1) * 86_400)
+        guard from > logged.first else {
+            throw Terminal.fail("""
+                --holdout-days \(days) leaves nothing to learn from: the window's logged days are \(logged.first) to \(logged.last)
+                """, code: 64)
+        }
+        return (DayWindow(since: group.since, until: Timestamp.day(last - Int64(days) * 86_400)),
+                (DayWindow(since: from, until: logged.last), from, logged.last))
     }
 
     /// The backtest (`--holdout-days`) on the console: each endpoint's refused share of the held-out requests, and the
