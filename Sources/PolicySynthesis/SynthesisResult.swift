@@ -6,7 +6,7 @@ public import Inventory
 /// not allowed by the drafts until a human decides.
 public struct ReviewItem: Sendable, Hashable, Codable {
     /// The endpoint the requests went through.
-    public var endpoint: String
+    public var endpoint: VPCEndpointID
     /// Who made them.
     public var principal: String
     /// The action.
@@ -14,7 +14,7 @@ public struct ReviewItem: Sendable, Hashable, Codable {
     /// The resource, as policy text.
     public var resource: String
     /// The account that owns the resource, when known.
-    public var owner: String?
+    public var owner: AccountID?
     /// Why it is held (outside the trusted accounts, resource not logged, not an IAM action, …).
     public var reason: String
     /// Requests in the group.
@@ -28,7 +28,7 @@ public struct ReviewItem: Sendable, Hashable, Codable {
 /// An AWS-owned bucket a draft allows, with why.
 public struct AWSOwnedUse: Sendable, Hashable, Codable {
     /// The endpoint whose draft allows the bucket.
-    public var endpoint: String
+    public var endpoint: VPCEndpointID
     /// The AWS service that owns the bucket.
     public var service: String
     /// What the bucket serves.
@@ -47,8 +47,8 @@ public struct AWSOwnedUse: Sendable, Hashable, Codable {
 
 /// A denied request group, listed (never a permission).
 public struct Denial: Sendable, Hashable, Codable {
-    /// The endpoint the requests went through; nil when none.
-    public var endpoint: String?
+    /// The endpoint the requests went through (an id as AWS issues them: the log's was checked); nil when none.
+    public var endpoint: VPCEndpointID?
     /// Who made them.
     public var principal: String
     /// The action.
@@ -58,7 +58,7 @@ public struct Denial: Sendable, Hashable, Codable {
     /// The logged `errorCode`.
     public var errorCode: String?
     /// The account that owns the resource, as the log or the inventory says; nil when neither does.
-    public var owner: String?
+    public var owner: AccountID?
     /// True when the message says a VPC endpoint policy denied it.
     public var byEndpointPolicy: Bool
     /// Why the request is not authorized: denied, unauthenticated, or an error code Perimeter does not know.

@@ -124,10 +124,10 @@ public enum Synthesizer {
 
         let denied = input.observed.filter { !$0.outcome.wasAuthorized }
         let denials = denied.map {
-            Denial(endpoint: $0.endpoint?.rawValue, principal: $0.principal.arn, action: $0.access.action.description,
+            Denial(endpoint: $0.endpoint, principal: $0.principal.arn, action: $0.access.action.description,
                 resource: $0.access.resource.text,
                    errorCode: $0.errorCode,
-                   owner: ($0.access.resourceAccount ?? $0.access.resource.s3BucketName.flatMap { inventory.buckets[$0] })?.rawValue,
+                   owner: ($0.access.resourceAccount ?? $0.access.resource.s3BucketName.flatMap { inventory.buckets[$0] }),
                    byEndpointPolicy: $0.outcome == .deniedByEndpointPolicy, outcome: $0.outcome, requests: $0.count,
                    firstSeen: $0.firstSeen, lastSeen: $0.lastSeen)
         }
@@ -140,11 +140,11 @@ public enum Synthesizer {
             $0[$1.endpoint.rawValue, default: []].insert($1.sourceIP)
         }
         for i in results.indices {
-            let id = results[i].endpoint.id.rawValue, observed = directory.observed[results[i].endpoint.id] ?? []
+            let id = results[i].endpoint.id, observed = directory.observed[results[i].endpoint.id] ?? []
             results[i].judge(Verdicts.endpoint(results[i], review: review, gaps: flows.coverageGaps.filter { $0.endpoint == id },
                                                unexplained: flows.unexplainedVolume.filter { $0.endpoint == id },
                                                flowTie: FlowEvidence.tie(placedFlows, results[i].endpoint, region: results[i].region,
-                                                                         requestIPs: requestIPs[id] ?? []),
+                                                                         requestIPs: requestIPs[id.rawValue] ?? []),
                                                blind: Verdicts.blindResources(observed),
                                                networkOnly: NetworkOnlyGrants.actions(observed), seen))
         }

@@ -88,8 +88,8 @@ struct FlowEvidenceTests {
                                                       owner: Fixture.prod, addresses: ["10.0.8.10"])
         let result = Fixture.run(Self.observed, inventory: inventory, flows: [Self.flow("10.0.5.50", "10.0.8.10", service: "", path: 1)],
                                  sources: [Self.source("10.0.1.21")])
-        #expect(result.flows.sources.contains { $0.endpoint == "vpce-sqs" && $0.sourceAddress == "10.0.5.50" })
-        #expect(result.flows.coverageGaps.contains { $0.endpoint == "vpce-sqs" })
+        #expect(result.flows.sources.contains { $0.endpoint == sqs && $0.sourceAddress == "10.0.5.50" })
+        #expect(result.flows.coverageGaps.contains { $0.endpoint == sqs })
     }
 }
 

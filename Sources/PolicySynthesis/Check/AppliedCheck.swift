@@ -8,7 +8,8 @@ public struct CheckFinding: Sendable, Hashable, Codable {
     /// `denied`: denied, not said to be by the endpoint policy, and refused by the applied draft too;
     /// `unknown`: logged as allowed, no resource logged, and the applied draft allows its action on some resource.
     public var kind: String
-    public var endpoint: String
+    /// The applied endpoint (its id checked when the applied folder was read).
+    public var endpoint: VPCEndpointID
     public var principal: String
     public var action: String
     /// The resources as logged (policy text: logged `*`, `?`, `$` escaped); empty when the log names none.
@@ -164,7 +165,7 @@ public enum AppliedCheck {
         let key = GroupKey(kind: kind.rawValue, principal: access.principal.arn, action: access.access.action.description,
                            reason: reason ?? "")
         var finding = groups[key]
-            ?? CheckFinding(kind: kind.rawValue, endpoint: endpoint.rawValue, principal: key.principal, action: key.action,
+            ?? CheckFinding(kind: kind.rawValue, endpoint: endpoint, principal: key.principal, action: key.action,
                             resources: [], requests: 0, logged: [], readmitted: reason == nil, reason: reason,
                             firstSeen: access.firstSeen, lastSeen: access.lastSeen)
         if access.access.resource != .notLogged, !finding.resources.contains(access.access.resource.text) {

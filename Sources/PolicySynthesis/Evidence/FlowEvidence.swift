@@ -15,7 +15,7 @@ enum FlowEvidence {
     }
 
     /// By endpoint, then address: the AWS-owned needs its logged calls imply, each as its rule and source.
-    typealias Needs = [String: [String: Set<String>]]
+    typealias Needs = [VPCEndpointID: [String: Set<String>]]
 
     /// Flow service names (`pkt-dst-aws-service`) by endpoint service.
     static let flowService = ["s3": "S3", "dynamodb": "DYNAMODB"]
@@ -54,7 +54,7 @@ enum FlowEvidence {
         findings.inferred = inferred + pulls.filter { seen.insert("\($0.endpoint) \($0.bucket)").inserted }
         findings.notNeeded = notNeeded(c, supported: supported.union(pulled), logged: logged)
         let volumes = Dictionary(c.volumes.map { ("\($0.endpoint) \($0.sourceIP)", $0) }, uniquingKeysWith: { a, _ in a })
-        let services = Dictionary(c.endpoints.map { ($0.id.rawValue, $0.service) }, uniquingKeysWith: { a, _ in a })
+        let services = Dictionary(c.endpoints.map { ($0.id, $0.service) }, uniquingKeysWith: { a, _ in a })
         (findings.sources, findings.coverageGaps, findings.unexplainedVolume) = sourcesAndGaps(byEndpoint, people, volumes, needs,
                                                                                                services: services)
         return findings
@@ -65,7 +65,7 @@ enum FlowEvidence {
     struct PrincipalIndex {
         var byIP: [String: Set<String>] = [:]
         var byInstance: [String: Set<String>] = [:]
-        var requestIPsByEndpoint: [String: Set<String>] = [:]
+        var requestIPsByEndpoint: [VPCEndpointID: Set<String>] = [:]
 
         /// An address explains its endpoint traffic only through a principal with authorized requests
         /// through that endpoint: an anonymous, unauthenticated or denied request closes no gap.
@@ -80,7 +80,7 @@ enum FlowEvidence {
                 byIP[s.sourceIP, default: []].insert(s.principalARN)
                 if s.sessionName.hasPrefix("i-") { byInstance[s.sessionName, default: []].insert(s.principalARN) }
                 if let e = s.endpoint, authorized.contains(Key(endpoint: e, principal: s.principalARN)) {
-                    requestIPsByEndpoint[e.rawValue, default: []].insert(s.sourceIP)
+                    requestIPsByEndpoint[e, default: []].insert(s.sourceIP)
                 }
             }
         }
@@ -133,8 +133,8 @@ enum FlowEvidence {
     /// default-format records placed in the service's ranges of the endpoint's Region (they name no VPC:
     /// they count against each such endpoint); interface endpoints by their network interfaces' addresses.
     static func sourcesByEndpoint(_ egress: [ObservedFlow], _ endpoints: [Inventory.Endpoint],
-                                  regionOf: (Inventory.Endpoint) -> String) -> [String: [String: [ObservedFlow]]] {
-        var result: [String: [String: [ObservedFlow]]] = [:]
+                                  regionOf: (Inventory.Endpoint) -> String) -> [VPCEndpointID: [String: [ObservedFlow]]] {
+        var result: [VPCEndpointID: [String: [ObservedFlow]]] = [:]
         for endpoint in endpoints {
             let matching: [ObservedFlow]
             if endpoint.isGateway, let service = endpoint.service.flatMap({ flowService[$0] }) {
@@ -149,7 +149,7 @@ enum FlowEvidence {
             } else {
                 matching = []
             }
-            for flow in matching { result[endpoint.id.rawValue, default: [:]][flow.sourceAddress, default: []].append(flow) }
+            for flow in matching { result[endpoint.id, default: [:]][flow.sourceAddress, default: []].append(flow) }
         }
         return result
     }
@@ -157,9 +157,9 @@ enum FlowEvidence {
     /// Each endpoint's sources; those with no authorized request through it and no AWS-owned need that
     /// explains them (coverage gaps); and those whose requests' volume does not explain their flow bytes
     /// (``CoverageVolume``) and no need does (unexplained volume).
-    static func sourcesAndGaps(_ byEndpoint: [String: [String: [ObservedFlow]]], _ people: PrincipalIndex,
+    static func sourcesAndGaps(_ byEndpoint: [VPCEndpointID: [String: [ObservedFlow]]], _ people: PrincipalIndex,
                                _ volumes: [String: SourceVolume], _ needs: Needs,
-                               services: [String: String?]) -> ([EndpointSource], [CoverageGap], [CoverageGap]) {
+                               services: [VPCEndpointID: String?]) -> ([EndpointSource], [CoverageGap], [CoverageGap]) {
         var sources: [EndpointSource] = [], gaps: [CoverageGap] = [], unexplained: [CoverageGap] = []
         for (endpoint, bySource) in byEndpoint.sorted(by: { $0.key < $1.key }) {
             for (ip, group) in bySource.sorted(by: { $0.key < $1.key }) {
@@ -276,23 +276,23 @@ enum FlowEvidence {
     /// AWS-owned buckets a host's evidence calls for on an S3 endpoint it routes S3 through (`routed`:
     /// endpoint → address → how that is known), one piece of evidence per (endpoint, bucket); and every
     /// (service, bucket) the evidence supports.
-    static func inferAWSOwned(_ routed: [String: [String: String]], _ triggers: [String: [String: String]],
+    static func inferAWSOwned(_ routed: [VPCEndpointID: [String: String]], _ triggers: [String: [String: String]],
                               logged: Set<String>, _ c: Context, needs: inout Needs) -> ([InferredAWSOwned], Set<String>) {
         var inferred: [InferredAWSOwned] = []
         var supported = Set<String>()
         for endpoint in c.endpoints where endpoint.service == "s3" {
             let region = c.regionOf(endpoint)
-            for (ip, how) in routed[endpoint.id.rawValue] ?? [:] {
+            for (ip, how) in routed[endpoint.id] ?? [:] {
                 for (trigger, evidence) in (triggers[ip] ?? [:]).sorted(by: { $0.key < $1.key }) {
                     let parts = trigger.split(separator: ":", maxSplits: 1).map(String.init)
                     let entries = c.catalog.entries(trigger: parts[0], region: region)
                     for entry in entries where parts.count == 1 || Self.variant(entry, parts[1]) {
                         let bucket = entry.bucketName(region: region)
                         supported.insert("\(entry.service) \(bucket)")
-                        needs[endpoint.id.rawValue, default: [:]][ip, default: []].insert("rule \(trigger) (\(entry.source))")
+                        needs[endpoint.id, default: [:]][ip, default: []].insert("rule \(trigger) (\(entry.source))")
                         if logged.contains(bucket) { continue }
                         inferred.append(InferredAWSOwned(
-                            endpoint: endpoint.id.rawValue, service: entry.service, feature: entry.feature, bucket: bucket,
+                            endpoint: endpoint.id, service: entry.service, feature: entry.feature, bucket: bucket,
                             evidence: "\(ip) \(how) \(endpoint.id); \(evidence)"))
                     }
                 }
@@ -332,11 +332,11 @@ enum FlowEvidence {
                     let bucket = entry.bucketName(region: region)
                     supported.insert("\(entry.service) \(bucket)")
                     for ip in ipsByPrincipal[a.principal.arn] ?? [] {
-                        needs[endpoint.id.rawValue, default: [:]][ip, default: []].insert("rule ecr-pull (\(entry.source))")
+                        needs[endpoint.id, default: [:]][ip, default: []].insert("rule ecr-pull (\(entry.source))")
                     }
                     guard !logged.contains(bucket) else { continue }
                     let evidence = "rule ecr-pull (\(entry.source)): \(a.count) × \(a.access.action) by \(a.principal.arn); \(how)"
-                    inferred.append(InferredAWSOwned(endpoint: endpoint.id.rawValue, service: entry.service, feature: entry.feature,
+                    inferred.append(InferredAWSOwned(endpoint: endpoint.id, service: entry.service, feature: entry.feature,
                                                      bucket: bucket, evidence: evidence))
                 }
             }

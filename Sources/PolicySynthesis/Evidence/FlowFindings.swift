@@ -1,9 +1,9 @@
-import AWSModel
+public import AWSModel
 
 /// One source of traffic through an endpoint, joined to the principals CloudTrail shows from it.
 public struct EndpointSource: Sendable, Hashable, Codable {
     /// The endpoint id.
-    public var endpoint: String
+    public var endpoint: VPCEndpointID
     /// The private address the traffic came from.
     public var sourceAddress: String
     /// The network interfaces whose flow logs showed it.
@@ -29,7 +29,7 @@ public struct EndpointSource: Sendable, Hashable, Codable {
 /// explain: none at all (a coverage gap), or too few bytes (unexplained volume, ``CoverageVolume``).
 public struct CoverageGap: Sendable, Hashable, Codable {
     /// The endpoint id.
-    public var endpoint: String
+    public var endpoint: VPCEndpointID
     /// The private address the traffic came from.
     public var sourceAddress: String
     /// The EC2 instances behind the address, when the flow log has `instance-id`.
@@ -74,7 +74,7 @@ public struct Bypass: Sendable, Hashable, Codable {
 /// AWS-owned buckets a service's evidence calls for without CloudTrail showing them.
 public struct InferredAWSOwned: Sendable, Hashable, Codable {
     /// The endpoint id.
-    public var endpoint: String
+    public var endpoint: VPCEndpointID
     /// The AWS service (`S3`, `DYNAMODB`), or the catalog entry's service.
     public var service: String
     /// What the service uses the bucket for.
@@ -113,8 +113,8 @@ package protocol RankedByBytes {
     var tieBreak: [String] { get }
 }
 
-extension EndpointSource: RankedByBytes { package var tieBreak: [String] { [endpoint, sourceAddress] } }
-extension CoverageGap: RankedByBytes { package var tieBreak: [String] { [endpoint, sourceAddress] } }
+extension EndpointSource: RankedByBytes { package var tieBreak: [String] { [endpoint.rawValue, sourceAddress] } }
+extension CoverageGap: RankedByBytes { package var tieBreak: [String] { [endpoint.rawValue, sourceAddress] } }
 extension Bypass: RankedByBytes { package var tieBreak: [String] { [sourceAddress, service, String(trafficPath)] } }
 
 extension FlowFindings {

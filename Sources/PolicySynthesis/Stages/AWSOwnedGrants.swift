@@ -13,7 +13,7 @@ struct AWSOwnedGrants {
                      flows: FlowFindings, catalog: AWSOwnedCatalog) -> AWSOwnedGrants {
         var grants = AWSOwnedGrants()
         let partition = Partition.of(region: region) ?? Partition.standard, entries = catalog.entries(region: region)
-        for found in flows.inferred where found.endpoint == endpoint.id.rawValue {
+        for found in flows.inferred where found.endpoint == endpoint.id {
             guard let entry = entries.first(where: { $0.service == found.service && $0.bucketName(region: region) == found.bucket })
             else { continue }
             let bucket = ARN.s3Bucket(found.bucket, partition: partition).description
@@ -26,12 +26,12 @@ struct AWSOwnedGrants {
                 grants.inferred.append((grant, .awsOwned(entry)))
             }
             grants.uses.append(
-                AWSOwnedUse(endpoint: endpoint.id.rawValue, service: entry.service, feature: entry.feature, bucket: found.bucket,
+                AWSOwnedUse(endpoint: endpoint.id, service: entry.service, feature: entry.feature, bucket: found.bucket,
                                            access: entry.access, source: entry.source, evidence: found.evidence, inferred: true))
         }
         for (access, ownership) in draftable {
             guard case .awsOwned(let entry) = ownership else { continue }
-            grants.uses.append(AWSOwnedUse(endpoint: endpoint.id.rawValue, service: entry.service, feature: entry.feature,
+            grants.uses.append(AWSOwnedUse(endpoint: endpoint.id, service: entry.service, feature: entry.feature,
                                            bucket: access.access.resource.s3BucketName ?? access.access.resource.text, access: entry.access,
                                            source: entry.source,
                                            evidence: "\(access.count) logged \(access.access.action) by \(access.principal.arn)",

@@ -90,8 +90,8 @@ struct AccessTriage {
 
     mutating func hold(_ access: ObservedAccess, endpoint: VPCEndpointID, owner: AccountID?, reason: String) {
         held.append(access)
-        review.append(ReviewItem(endpoint: endpoint.rawValue, principal: access.principal.arn, action: access.access.action.description,
-                                 resource: access.access.resource.text, owner: owner?.rawValue, reason: reason, requests: access.count,
+        review.append(ReviewItem(endpoint: endpoint, principal: access.principal.arn, action: access.access.action.description,
+                                 resource: access.access.resource.text, owner: owner, reason: reason, requests: access.count,
                                  firstSeen: access.firstSeen, lastSeen: access.lastSeen))
     }
 }

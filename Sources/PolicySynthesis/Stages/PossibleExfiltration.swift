@@ -13,7 +13,7 @@ enum PossibleExfiltration {
             guard access.outcome != .unauthenticated, access.outcome != .unclassifiedError,
                   access.access.action.service == "s3", access.access.resource.s3BucketName != nil,
                   actions.entry(access.access.action)?.accessLevel == "Write" else { return false }
-            return denial.owner.map { !trusted.contains(AccountID($0)) } ?? true
+            return denial.owner.map { !trusted.contains($0) } ?? true
         }.map(\.1).sorted { ($0.firstSeen, $0.resource) < ($1.firstSeen, $1.resource) }
     }
 }

@@ -40,7 +40,7 @@ enum Verdicts {
                          blind: [String], networkOnly: [String] = [], _ seen: Visibility) -> EvidenceTable {
         let kind: DraftKind = e.endpoint.isGateway || (e.endpoint.type == nil && ["s3", "dynamodb"].contains(e.service))
             ? .gatewayEndpoint : .interfaceEndpoint
-        let held = review.filter { $0.endpoint == e.endpoint.id.rawValue }
+        let held = review.filter { $0.endpoint == e.endpoint.id }
         let owned: Message = e.endpoint.service == nil
             ? "its requests name a trusted owner or come from private addresses" : "in the inventory"
         let items: [EvidenceItem] = [

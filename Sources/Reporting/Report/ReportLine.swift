@@ -44,6 +44,8 @@ struct ReportLine: ExpressibleByStringInterpolation, ExpressibleByStringLiteral,
         mutating func appendInterpolation(_ value: some BinaryInteger) { pieces.append(.value(String(value))) }
         /// A value as code; an empty one (a field the log did not have) says so in words, not as an empty code span.
         mutating func appendInterpolation(code value: String) { pieces.append(value.isEmpty ? .markup("not logged") : .code(value)) }
+        /// A typed id (endpoint, account) as code, as its text.
+        mutating func appendInterpolation(code id: some RawRepresentable<String>) { appendInterpolation(code: id.rawValue) }
         mutating func appendInterpolation(bold words: String) { pieces.append(.strong(words)) }
         mutating func appendInterpolation(_ line: ReportLine) { pieces += line.pieces }
         /// A diagnostic's message: its words as text, its values as code.

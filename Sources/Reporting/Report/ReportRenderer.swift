@@ -57,6 +57,7 @@ public enum ReportRenderer {
         return (value < 10 ? String(format: "%.1f", value) : String(Int(value.rounded()))) + " " + units[unit]
     }
     static func code(_ s: String) -> ReportLine { "\(code: s)" }
+    static func code(_ id: some RawRepresentable<String>) -> ReportLine { "\(code: id)" }
 
     /// The first `limit` of `list` (in `order` when given: the largest first) as items, and one saying how
     /// many more there are.
@@ -316,8 +317,8 @@ public enum ReportRenderer {
                 .table(ReportTable(
                     header: ["endpoint", "principal", "action", "resource", "owner", "why", "requests", "first seen", "last seen"],
                                    r.review, by: ReviewItem.mostRequestedFirst, noun: "request groups") { i in
-                    [code(i.endpoint), code(i.principal), "\(i.action)", code(i.resource), "\(i.owner ?? "unknown")", "\(i.reason)",
-                        "\(n(i.requests))",
+                    [code(i.endpoint), code(i.principal), "\(i.action)", code(i.resource), "\(i.owner?.rawValue ?? "unknown")",
+                     "\(i.reason)", "\(n(i.requests))",
                      "\(time(i.firstSeen))", "\(time(i.lastSeen))"]
                 })]
     }

@@ -19,16 +19,16 @@ extension SARIF {
                                 uniquingKeysWith: { a, _ in a })
         let attempts = ListCap.first(result.possibleExfiltration)
         let results = attempts.shown.map { d in
-            let file = d.endpoint.flatMap { drafts[$0] } ?? "report.md"
-            let facts = ["owner: \(d.owner ?? "unknown")", "endpoint: \(d.endpoint ?? "none")", "errorCode: \(d.errorCode ?? "none")",
-                         "outcome: \(d.outcome.rawValue)", "requests: \(d.requests)",
+            let file = d.endpoint.flatMap { drafts[$0.rawValue] } ?? "report.md"
+            let facts = ["owner: \(d.owner?.rawValue ?? "unknown")", "endpoint: \(d.endpoint?.rawValue ?? "none")",
+                         "errorCode: \(d.errorCode ?? "none")", "outcome: \(d.outcome.rawValue)", "requests: \(d.requests)",
                          "firstSeen: \(ReportRenderer.time(d.firstSeen))", "lastSeen: \(ReportRenderer.time(d.lastSeen))"]
             let message = "Possible exfiltration: \(d.principal.visible()) was denied \(d.action.visible()) on "
                 + "\(d.resource.visible()) (\(facts.joined(separator: ", ").visible()))."
             return Result(ruleId: exfiltrationRule.id, ruleIndex: ruleIndex, level: "warning", message: Text(text: message),
                           locations: [Location(physicalLocation: Physical(artifactLocation: Artifact(uri: uri(folder + "/" + file)),
                                                                           region: Region(startLine: 1)))],
-                          partialFingerprints: ["perimeterExfiltration/v1": fingerprint([d.endpoint ?? "", d.principal, d.action,
+                          partialFingerprints: ["perimeterExfiltration/v1": fingerprint([d.endpoint?.rawValue ?? "", d.principal, d.action,
                                                                                           d.resource])],
                           properties: ["denial": facts])
         }

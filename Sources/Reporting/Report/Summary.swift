@@ -280,6 +280,6 @@ extension Denial {
     /// The most requested first, then by endpoint, resource and principal.
     static func mostRequestedFirst(_ a: Denial, _ b: Denial) -> Bool {
         guard a.requests == b.requests else { return a.requests > b.requests }
-        return (a.endpoint ?? "", a.resource, a.principal) < (b.endpoint ?? "", b.resource, b.principal)
+        return (a.endpoint?.rawValue ?? "", a.resource, a.principal) < (b.endpoint?.rawValue ?? "", b.resource, b.principal)
     }
 }
