@@ -57,7 +57,7 @@ public struct Bypass: Sendable, Hashable, Codable {
     /// The AWS service (`S3`, `DYNAMODB`), or the catalog entry's service.
     public var service: String
     /// Destination addresses (the service's public ones): every one, or where the store summed a flow
-    /// group's addresses (``ObservedFlow/destinations``), one of each group.
+    /// group's addresses, the smallest of each group (``ObservedFlow/destinationAddress``).
     public var destinations: [String]
     /// The flow log's `traffic-path` (8 internet gateway, 1 NAT gateway, 2 internet gateway without an endpoint).
     public var trafficPath: Int
