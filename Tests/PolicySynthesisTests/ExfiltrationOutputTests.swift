@@ -42,11 +42,11 @@ struct ExfiltrationOutputTests {
         #expect(((results.first?["message"] as? [String: Any])?["text"] as? String)?.contains(resource) == true)
     }
 
-    /// A bucket name and key holding an ANSI escape, control characters, a bidi override and markup: a JSON string
-    /// in summary.json and `--json` (read back byte for byte, no raw control byte in the file), shown escaped in
-    /// SARIF's message, and never markup in the HTML report.
+    /// A bucket name and key holding an ANSI escape, control characters, a bidi override, a mixed-script word and
+    /// markup: a JSON string in summary.json and `--json` (read back byte for byte, no raw control byte in the file;
+    /// `--json` all ASCII), shown escaped in SARIF's message, and never markup in the HTML report.
     @Test func hostileBucketNameAndKeyStayEscapedInEveryOutput() throws {
-        let resource = "arn:aws:s3:::drop\u{1B}[2Jzone<script>alert(1)</script>/k\u{7}e\u{0}y\u{202E}txt.exe\nverdict: ready"
+        let resource = "arn:aws:s3:::drop\u{1B}[2Jzone<script>alert(1)</script>/k\u{7}e\u{0}y\u{202E}txt.exe\nverdict: ready/p\u{430}ypal😀"
         let r = Self.run(resource)
         #expect(r.possibleExfiltration.map(\.resource) == [resource])
         for text in [ReportRenderer.summaryJSON(r), ReportRenderer.statusJSON(r)] {
@@ -54,6 +54,13 @@ struct ExfiltrationOutputTests {
             let attempts = try #require(try Self.object(text)["possibleExfiltration"] as? [[String: Any]])
             #expect(attempts.map { $0["resource"] as? String } == [resource])
         }
+        // `--json` goes to a terminal whose escaping (`\u{202E}`) is not JSON: it must hold nothing left to escape, and
+        // read back as printed (each line through `visible()`, as `Terminal.out(lines:)` prints it) it is the logged text.
+        let status = ReportRenderer.statusJSON(r)
+        #expect(status.unicodeScalars.allSatisfy { ($0.value >= 0x20 && $0.value < 0x7F) || $0 == "\n" })
+        let printed = status.split(separator: "\n", omittingEmptySubsequences: false).map { String($0).visible() }
+        let read = try #require(try Self.object(printed.joined(separator: "\n"))["possibleExfiltration"] as? [[String: Any]])
+        #expect(read.map { $0["resource"] as? String } == [resource])
         let sarif = SARIF.log(r, out: "out", toolVersion: "t")
         #expect(!sarif.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n") || $0 == "\u{202E}" })
         let results = try #require((try Self.object(sarif)["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])

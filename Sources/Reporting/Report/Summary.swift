@@ -117,7 +117,8 @@ struct Summary: Codable {
 extension ReportRenderer {
     /// summary.json's `status`, with each draft's verdict and reason codes (the worst first, at most
     /// ``ListCap/items``; `omittedDrafts` counts the rest) and the possible exfiltration attempts (the first
-    /// ``ListCap/items``; `status.possibleExfiltration` counts them all): what `--json` prints for CI.
+    /// ``ListCap/items``; `status.possibleExfiltration` counts them all): what `--json` prints for CI, all ASCII
+    /// (``ASCIIJSON``).
     public static func statusJSON(_ r: SynthesisResult) -> String {
         struct Item: Encodable { var code: String; var status: EvidenceItem.Status }
         struct Draft: Encodable {
@@ -139,7 +140,7 @@ extension ReportRenderer {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let output = Output(status: status(r), drafts: drafts, omittedDrafts: omitted,
                             possibleExfiltration: ListCap.first(r.possibleExfiltration).shown)
-        return (try? String(decoding: encoder.encode(output), as: UTF8.self)) ?? "{}"
+        return (try? ASCIIJSON.escaped(String(decoding: encoder.encode(output), as: UTF8.self))) ?? "{}"
     }
 
     static func status(_ r: SynthesisResult) -> Summary.Status {
