@@ -38,7 +38,8 @@ public enum SARIF {
         var message: Text
         var locations: [Location]
         var partialFingerprints: [String: String]
-        /// The draft's evidence items not proven, `code: status` (stable codes, as in summary.json).
+        /// `evidence`: the draft's evidence items not proven, `code: status` (stable codes, as in summary.json); for a
+        /// possible exfiltration attempt, `denial`: its owner, endpoint, error code, outcome, requests and times.
         var properties: [String: [String]]
     }
     struct Location: Encodable { var physicalLocation: Physical }
