@@ -9,7 +9,8 @@ The event -> action rules are not rewritten here, and no row of the logs passes 
 runs the Perimeter binary over its files (`perimeter normalize --out DIR`), which writes the store's groups
 already summed over the task's files, and the per-file rows to de-duplicate with, as JSON lines that Spark
 reads itself. Spark sums the tasks' groups by key, keeps one file of each content (the least path) and
-one copy of each event (same time, id and content digest), and takes the copies out again by running
+one copy of each event (same time, id and content digest: only the (time, id) seen more than once are
+shuffled to find which), and takes the copies out again by running
 `perimeter normalize --subtract` over the files that hold them (none, usually). Two records with one
 (time, id) and different content are both kept and listed as conflicts, as the native ingest does.
 Network activity events are not requests of their own: their rows (`network`, one per event and action)
@@ -171,22 +172,28 @@ def aggregate(spark, args, perimeter, work, remote):
     files = table(spark, work, "task", "files", FILES)
     # One copy of each file content: the least path, as a re-ingest would skip the others. One row per distinct
     # content: small enough to send to every executor.
+    size_shuffles(spark, work)
     chosen = F.broadcast(files.groupBy("hash").agg(F.min("path").alias("path")))
     kept = files.join(chosen, ["hash", "path"])
     chosen_paths = chosen.select("path")
 
-    # An event's copies: the occurrences (by file) of one (time, id, digest), all but one in its least path taken
-    # out. Shuffled once, by (time, id): every later grouping is within it. Kept on disk for its several uses.
-    events = table(spark, work, "task", "events", EVENTS).join(chosen_paths, "path").repartition("time", "id")
-    occurrences = (events.groupBy("time", "id", "digest", "path")
+    # An event's copies. Most (time, id) are seen once: each is its own content, in its only path. Only the
+    # (time, id) seen more than once (copies, or conflicting contents) go through the occurrence windows.
+    events = table(spark, work, "task", "events", EVENTS).join(chosen_paths, "path")
+    repeated = (table(spark, work, "task", "events", EVENT_KEYS).join(chosen_paths, "path").groupBy("time", "id").count()
+                .where("count > 1").select("time", "id").persist(StorageLevel.DISK_ONLY))
+    small = broadcast_if_small(spark, repeated.count())
+    occurrences = (events.join(small(repeated), ["time", "id"], "left_semi").repartition("time", "id")
+                   .groupBy("time", "id", "digest", "path")
                    .agg(F.count("*").alias("n"), F.min("request").alias("request"))
                    .withColumn("least", F.min("path").over(Window.partitionBy("time", "id", "digest")))
                    .withColumn("drop", F.col("n") - (F.col("path") == F.col("least")).cast("long"))
                    .persist(StorageLevel.DISK_ONLY))
     copies = occurrences.where("drop > 0")
     # Each content of an event, by its least path: two of one (time, id) are both kept (counted) and the store
-    # lists them as conflicts. Still partitioned by (time, id): the contents of one (time, id) are in one part file.
-    contents = occurrences.where("path = least").select("time", "id", "digest", "path", "request")
+    # lists them as conflicts. The contents of one (time, id) are in one part file, in order.
+    repeated_contents = occurrences.where("path = least").select("time", "id", "digest", "path", "request")
+    single = events.join(small(repeated), ["time", "id"], "left_anti")
 
     removals = (copies.groupBy("path").agg(F.concat_ws(",", F.flatten(F.collect_list(F.array_repeat("digest", F.col("drop").cast("int")))))
                                            .alias("what"))
@@ -199,20 +206,43 @@ def aggregate(spark, args, perimeter, work, remote):
     write(files_out, args.out, "files")
     write(table(spark, work, "task", "rejects", REJECTS).join(chosen_paths, "path"), args.out, "rejects")
     write(table(spark, work, "task", "skipped", SKIPPED).join(chosen_paths, "path"), args.out, "skipped")
-    write(contents.sortWithinPartitions("time", "id", "path", "digest"), args.out, "events")
-    write(network(spark, work, chosen_paths, contents), args.out, "network")
+    write(single.unionByName(repeated_contents.sortWithinPartitions("time", "id", "path", "digest")), args.out, "events")
+    write(network(spark, work, chosen_paths, repeated, small, repeated_contents), args.out, "network")
     write(passed_format(spark, work), args.out, "format")
     for name in ["access", "sources", "categories", "flows"]:
         write(reduce(table(spark, work, None, name)), args.out, name)
     occurrences.unpersist()
+    repeated.unpersist()
 
 
-def network(spark, work, chosen_paths, contents):
+def broadcast_if_small(spark, rows):
+    """How to join with the repeated (time, id): usually none or few, sent to every executor so that the event rows
+    are never shuffled, within Spark's spark.sql.autoBroadcastJoinThreshold (-1: never). A window where many events
+    repeat (a trail delivered twice under other names) is joined by a shuffle instead."""
+    limit = spark._jsparkSession.sessionState().conf().autoBroadcastJoinThreshold()
+    return F.broadcast if 0 <= rows * KEY_ROW_BYTES <= limit else (lambda frame: frame)
+
+
+def size_shuffles(spark, work):
+    """Unless spark.sql.shuffle.partitions is set, a shuffle's partitions follow the tasks' tables: about 128 MB of
+    JSON lines each, and at least two per core (Spark's default of 200 costs a task each on a small window)."""
+    if spark.sparkContext.getConf().contains("spark.sql.shuffle.partitions"):
+        return
+    size = sum(entry.stat().st_size for folder in os.scandir(work) for entry in os.scandir(folder.path))
+    parts = max(2 * spark.sparkContext.defaultParallelism, -(-size // (128 << 20)))
+    spark.conf.set("spark.sql.shuffle.partitions", str(parts))
+
+
+def network(spark, work, chosen_paths, repeated, small, repeated_contents):
     """The network activity events' rows of the kept files, an event's once: those of its first record (n 0) in
-    the least path of its content. An event without an id is never a copy: all its rows are kept."""
+    the least path of its content (its only path, unless its (time, id) is `repeated`). An event without an id is
+    never a copy: all its rows are kept."""
     rows = table(spark, work, "task", "network", NETWORK).join(chosen_paths, "path")
-    kept = contents.select("time", "id", "digest", "path")
-    once = rows.where("id IS NOT NULL AND n = 0").join(kept, ["time", "id", "digest", "path"], "left_semi")
+    first = rows.where("id IS NOT NULL AND n = 0")
+    kept = repeated_contents.select("time", "id", "digest", "path")
+    repeated_first = first.join(small(repeated), ["time", "id"], "left_semi")
+    once = (first.join(small(repeated), ["time", "id"], "left_anti")
+            .unionByName(repeated_first.join(kept, ["time", "id", "digest", "path"], "left_semi")))
     return once.unionByName(rows.where("id IS NULL")).select("time", "id", "path", "request", "k")
 
 
@@ -275,6 +305,8 @@ def schema(fields):
 S, L = T.StringType(), T.LongType()
 FILES = schema([("path", S), ("hash", S), ("size", L), ("kind", S), ("note", S), ("events", L), ("flowRecords", L), ("rejects", L),
                 ("skipped", L), ("bytes", L)])
+EVENT_KEYS = schema([("time", L), ("id", S), ("path", S)])
+KEY_ROW_BYTES = 80   # a (time, id) row in the JVM: a long and a 36-character id
 EVENTS = schema([("time", L), ("id", S), ("digest", S), ("path", S), ("request", L)])
 NETWORK = schema([("time", L), ("id", S), ("digest", S), ("path", S), ("n", L), ("request", L), ("k", T.ArrayType(S))])
 REJECTS = schema([("path", S), ("code", S), ("line", L), ("offset", L), ("reason", S), ("excerpt", S)])

@@ -99,8 +99,10 @@ struct SparkTests {
     /// The job kept the first record of each (time, event id) and dropped the other: where one id comes with two
     /// contents the native ingest keeps and counts both and lists the conflict (a reject). Here, besides, one event
     /// is delivered in two files of different content and twice in one file: a copy, counted once on both paths.
-    @Test(.enabled(if: sparkSubmit != nil, "pyspark (spark-submit) or Java is not installed: the Spark job is not run"))
-    func theSparkPathDroppedOneRecordOfAConflictingEventID() throws {
+    /// Run twice: with the repeated events sent to every executor (Spark's default), and joined by a shuffle.
+    @Test(.enabled(if: sparkSubmit != nil, "pyspark (spark-submit) or Java is not installed: the Spark job is not run"),
+          arguments: [[], ["--conf", "spark.sql.autoBroadcastJoinThreshold=-1"]])
+    func theSparkPathDroppedOneRecordOfAConflictingEventID(spark: [String]) throws {
         let dir = TestSupport.temporaryDirectory("spark-conflicts")
         func record(_ id: String, _ name: String, key: String, minute: Int = 0) -> String {
             let user = #"""
