@@ -242,6 +242,28 @@ public enum Synthesizer {
         var answers = PolicyAnswers()
     }
 
+    /// The replay of an endpoint's draft (``Replay/run``) in two halves side by side, added up in order: the
+    /// largest endpoint is drafted while the other core has finished the rest (1M records: 0.6 s of its 2 s).
+    static func replay(_ draft: CompiledPolicy, authorized: [ObservedAccess], _ triage: AccessTriage,
+                       _ c: EndpointContext) -> ReplayResult {
+        let half = authorized.count / 2, vpc = c.endpoint.vpcID, organization = c.organization, trusted = c.trusted
+        let (held, denied) = (triage.held, triage.denied)
+        var result = ReplayResult()
+        let second = concurrently(1, alongside: {
+            result = Replay.run(draft, authorized: authorized[..<half], held: [], denied: [], vpc: { _ in vpc }, organization: organization,
+                                trusted: trusted, breaks: { $0 != .allow })
+        }) { _ in
+            Replay.run(draft, authorized: authorized[half...], held: held, denied: denied, vpc: { _ in vpc },
+                       organization: organization, trusted: trusted, breaks: { $0 != .allow })
+        }[0]
+        result.requests += second.requests
+        result.allowed += second.allowed
+        result.failures += second.failures
+        (result.heldForReview, result.deniedRequests) = (second.heldForReview, second.deniedRequests)
+        (result.deniedStillRefused, result.deniedNowAllowed) = (second.deniedStillRefused, second.deniedNowAllowed)
+        return result
+    }
+
     /// Stages 5 to 8 for one endpoint: the fitted draft, its replay, the grant check, unused permissions, the diff.
     static func draft(_ c: EndpointContext, _ triage: AccessTriage, _ grants: AWSOwnedGrants, granularity: Granularity,
                       actions: ActionCatalog) -> EndpointResult {
@@ -267,8 +289,7 @@ public enum Synthesizer {
         let first = authorized.map(\.firstSeen).filter { $0 > 0 }.min(), last = authorized.map(\.lastSeen).max()
         let historyDays = first.flatMap { f in last.map { Int(($0 - f) / 86_400) + 1 } } ?? 0
         let draft = CompiledPolicy(fitted.document, kind: c.endpoint.policyKind)
-        let replay = Replay.run(draft, authorized: authorized, held: triage.held, denied: triage.denied,
-                                vpc: { _ in c.endpoint.vpcID }, organization: c.organization, trusted: c.trusted, breaks: { $0 != .allow })
+        let replay = replay(draft, authorized: authorized, triage, c)
         let services: Set<String> = c.endpoint.service.map { [$0] } ?? Set(c.accesses.map { $0.access.action.service.lowercased() })
         let usage = UnusedPermissions.report(current, services: services, authorized: authorized, denied: triage.denied,
                                              dataEventServices: c.dataEventServices, catalog: actions)
