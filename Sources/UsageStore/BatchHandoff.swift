@@ -50,6 +50,7 @@ final class BatchHandoff<Value: Sendable>: @unchecked Sendable {
             if !batch.isEmpty { try put(batch) }
             finish(nil)
         } catch {
+            try? put(batch)   // the values sent before the error (none once stopped: `put` throws then)
             finish(error)   // after `stop()` (its own `Stopped`, however wrapped) no one reads it
         }
     }

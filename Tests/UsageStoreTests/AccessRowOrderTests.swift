@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import UsageStore
 import AWSModel
@@ -59,11 +60,12 @@ struct AccessRowOrderTests {
         }
         try store.queue.write { db in
             for (n, (endpoint, resource, region)) in (inserted + inserted.prefix(7)).enumerated() {
+                // Bound as blobs and cast: a String argument would be bound only up to its first NUL.
                 try db.execute(sql: """
-                    INSERT INTO access VALUES (1, '2026-11-01', ?, '111122223333', 'arn:aws:iam::111122223333:role/r', 'role',
-                                               '111122223333', 's3:GetObject', ?, '111122223333', 'success', '', 's3.amazonaws.com', ?,
-                                               '111122223333', ?, 1, 1, '')
-                    """, arguments: [endpoint, resource, region, 1 << n])
+                    INSERT INTO access VALUES (1, '2026-11-01', CAST(? AS TEXT), '111122223333', 'arn:aws:iam::111122223333:role/r',
+                                               'role', '111122223333', 's3:GetObject', CAST(? AS TEXT), '111122223333', 'success', '',
+                                               's3.amazonaws.com', CAST(? AS TEXT), '111122223333', ?, 1, 1, '')
+                    """, arguments: [Data(endpoint.utf8), Data(resource.utf8), Data(region.utf8), 1 << n])
             }
         }
         let columns = UsageStore.groupColumns.joined(separator: ", ")
