@@ -37,16 +37,15 @@ public enum Synthesizer {
             volumes: input.sourceVolumes))
         let stage = EndpointStage(input: input, trust: trust, directory: directory, flows: flows, catalog: catalog, actions: actions)
 
-        // The endpoints' drafts are independent of each other, of the bucket locks and of the organization's
-        // perimeter: they are made side by side on the cores there are, and taken in the endpoints' order.
+        // The endpoints' drafts are independent of each other and of the bucket locks: they are made side
+        // by side on the cores there are, and taken in the endpoints' order.
         let split = NotEnforceable.split(directory.sorted, inventory: inventory, observed: directory.observed, table: .shared)
         let endpoints = split.drafted
-        var buckets: [BucketResult] = [], perimeter: OrganizationPerimeter?
+        var buckets: [BucketResult] = []
         let drafted = concurrently(endpoints.count, alongside: {
             buckets = BucketLockBuilder.build(observed: input.observed, BucketLockBuilder.Context(
                 inventory: inventory, trusted: trust.accounts, endpoints: directory.endpoints, lockable: directory.lockable,
                 admins: input.options.adminPrincipals, scope: input.options.lockScope))
-            perimeter = OrganizationPerimeter.build(input, directory: directory, trusted: trust.accounts)
         }) { index -> Drafted in
             progress(index, endpoints.count, endpoints[index].id)
             return stage.draft(endpoints[index])
@@ -71,7 +70,7 @@ public enum Synthesizer {
                                      flows: flows, options: input.options)
         result.notEnforceable = split.notEnforceable
         result.possibleExfiltration = PossibleExfiltration.find(zip(denied, denials), trusted: trust.accounts, actions: actions)
-        result.perimeter = perimeter
+        result.perimeter = OrganizationPerimeter.build(input, directory: directory, trusted: trust.accounts)
         result.rejectedRecords = input.rejectedRecords
         result.dailyRequests = input.dailyRequests
         result.loggedDays = input.loggedDays
