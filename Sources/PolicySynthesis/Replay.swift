@@ -162,7 +162,7 @@ enum Replay {
     /// Replays `authorized` (requests to keep), `held` (requests held for review) and `denied` against `policy`.
     /// `failure` decides which decisions count as breaking a request: for endpoint policies anything
     /// but allow; for bucket policies only an explicit deny (identity policies can still allow).
-    static func run(_ policy: CompiledPolicy, authorized: [ObservedAccess], held: [ObservedAccess], denied: [ObservedAccess],
+    static func run(_ policy: CompiledPolicy, authorized: some Sequence<ObservedAccess>, held: [ObservedAccess], denied: [ObservedAccess],
                     vpc: (ObservedAccess) -> String?, organization: String?, trusted: Set<AccountID>,
                     breaks: (Decision) -> Bool, facts: Facts = Facts()) -> ReplayResult {
         // Denied requests the draft would allow: not a failure (another policy denied them), but said.

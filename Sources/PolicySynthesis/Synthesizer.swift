@@ -29,6 +29,60 @@ public enum Synthesizer {
                                       }) -> SynthesisResult {
         let inventory = input.inventory
         let trust = TrustedAccounts.resolve(input)
+        let directory = EndpointDirectory(input, trust: trust)
+        var assumptions = Self.assumptions(input, trust: trust, directory: directory)
+        let placedFlows = input.ipRanges?.place(input.flows) ?? input.flows
+        let flows = FlowEvidence.analyze(placedFlows, FlowEvidence.Context(
+            endpoints: directory.sorted, regionOf: directory.region, observed: input.observed, sources: input.sources, catalog: catalog,
+            volumes: input.sourceVolumes))
+        let stage = EndpointStage(input: input, trust: trust, directory: directory, flows: flows, catalog: catalog, actions: actions)
+
+        // The endpoints' drafts are independent of each other and of the bucket locks: they are made side
+        // by side on the cores there are, and taken in the endpoints' order.
+        let split = NotEnforceable.split(directory.sorted, inventory: inventory, observed: directory.observed, table: .shared)
+        let endpoints = split.drafted
+        var buckets: [BucketResult] = []
+        let drafted = concurrently(endpoints.count, alongside: {
+            buckets = BucketLockBuilder.build(observed: input.observed, BucketLockBuilder.Context(
+                inventory: inventory, trusted: trust.accounts, endpoints: directory.endpoints, lockable: directory.lockable,
+                admins: input.options.adminPrincipals, scope: input.options.lockScope))
+        }) { index -> Drafted in
+            progress(index, endpoints.count, endpoints[index].id)
+            return stage.draft(endpoints[index])
+        }
+        var review: [ReviewItem] = [], owned: [AWSOwnedUse] = [], results: [EndpointResult] = []
+        for one in drafted {
+            assumptions += one.diagnostics
+            review += one.review
+            owned += one.owned
+            results.append(one.result)
+        }
+
+        let denied = input.observed.filter { !$0.outcome.wasAuthorized }
+        let denials = denied.map { Self.denial($0, inventory: inventory) }
+        judge(&results, &buckets, input, stage, review: review, placedFlows: placedFlows)
+        var result = SynthesisResult(endpoints: results, buckets: buckets,
+            review: review.sorted { ($0.endpoint, $0.resource, $0.principal) < ($1.endpoint, $1.resource, $1.principal) },
+                                     awsOwned: Array(Set(owned))
+                                     .sorted { ($0.endpoint, $0.bucket, $0.evidence) < ($1.endpoint, $1.bucket, $1.evidence) },
+                                     denials: denials, trustedAccounts: trust.accounts.sorted(), assumptions: assumptions
+                                     + inventory.diagnostics,
+                                     flows: flows, options: input.options)
+        result.notEnforceable = split.notEnforceable
+        result.possibleExfiltration = PossibleExfiltration.find(zip(denied, denials), trusted: trust.accounts, actions: actions)
+        result.perimeter = OrganizationPerimeter.build(input, directory: directory, trusted: trust.accounts)
+        result.rejectedRecords = input.rejectedRecords
+        result.dailyRequests = input.dailyRequests
+        result.loggedDays = input.loggedDays
+        result.failedFiles = input.failedFiles
+        return result
+    }
+
+    /// The run's assumptions before any endpoint is drafted: how the trusted accounts were found, TLS, an
+    /// unknown organization, each file not read, each bucket policy that matches no bucket, each endpoint not
+    /// shown to be yours.
+    static func assumptions(_ input: SynthesisInput, trust: TrustedAccounts, directory: EndpointDirectory) -> [Diagnostic] {
+        let inventory = input.inventory
         var assumptions = [trust.assumption,
                            Diagnostic(.tlsAssumed, .note,
                                "requests in the logs were made over TLS (aws:SecureTransport is true in the replay)")]
@@ -37,13 +91,10 @@ public enum Synthesizer {
                 the organization id is unknown: conditions on aws:PrincipalOrgID and aws:ResourceOrgID are unevaluable in the replay
                 """))
         }
-        let classifier = ResourceClassifier(trusted: trust.accounts, ourBuckets: inventory.buckets, catalog: catalog,
-                                            allowed: input.options.allowedResources)
         for file in input.failedFiles {
             let said: Message = "\(value: file.path) could not be read (\(file.reason)): "
             assumptions.append(Diagnostic(.fileNotRead, .error, said + "every draft of its account and Region is unproven"))
         }
-        let directory = EndpointDirectory(input, trust: trust)
         let matched = Set(inventory.buckets.keys).union(input.observed.compactMap(\.access.resource.s3BucketName))
         for bucket in inventory.bucketPolicies.keys.sorted() where !matched.contains(bucket) {
             assumptions.append(Diagnostic(.policyMatchesNoBucket, .warning, """
@@ -55,32 +106,85 @@ public enum Synthesizer {
             let said: Message = "\(value: id.rawValue) is not shown to be yours (\(why)): "
             assumptions.append(Diagnostic(.endpointNotShownYours, .note, said + "no draft, and no bucket lock answers it"))
         }
-        let placedFlows = input.ipRanges?.place(input.flows) ?? input.flows
-        let flows = FlowEvidence.analyze(placedFlows, FlowEvidence.Context(
-            endpoints: directory.sorted, regionOf: directory.region, observed: input.observed, sources: input.sources, catalog: catalog,
-            volumes: input.sourceVolumes))
-        let dataEventServices = Set(input.eventCategories.filter { $0.category == "Data" && $0.count > 0 }.map(\.service))
+        return assumptions
+    }
 
-        // The endpoints' drafts are independent of each other and of the bucket locks: they are made side
-        // by side on the cores there are, and taken in the endpoints' order.
-        struct Drafted: Sendable {
-            var diagnostics: [Diagnostic]; var review: [ReviewItem]; var owned: [AWSOwnedUse]; var result: EndpointResult }
-        let split = NotEnforceable.split(directory.sorted, inventory: inventory, observed: directory.observed, table: .shared)
-        let endpoints = split.drafted, granularity = input.options.granularity, foldedExact = input.foldedExact
-        let organization = inventory.organizationID
-        var buckets: [BucketResult] = []
-        let drafted = concurrently(endpoints.count, alongside: {
-            buckets = BucketLockBuilder.build(observed: input.observed, BucketLockBuilder.Context(
-                inventory: inventory, trusted: trust.accounts, endpoints: directory.endpoints, lockable: directory.lockable,
-                admins: input.options.adminPrincipals, scope: input.options.lockScope))
-        }) { index -> Drafted in
-            let endpoint = endpoints[index]
-            progress(index, endpoints.count, endpoint.id)
+    /// A denied request group as the report lists it.
+    static func denial(_ access: ObservedAccess, inventory: Inventory) -> Denial {
+        Denial(endpoint: access.endpoint, principal: access.principal.arn, action: access.access.action.description,
+               resource: access.access.resource.text, errorCode: access.errorCode,
+               owner: (access.access.resourceAccount ?? access.access.resource.s3BucketName.flatMap { inventory.buckets[$0] }),
+               byEndpointPolicy: access.outcome == .deniedByEndpointPolicy, outcome: access.outcome, requests: access.count,
+               firstSeen: access.firstSeen, lastSeen: access.lastSeen)
+    }
+
+    /// Each endpoint's and bucket's verdict, from the evidence the run saw.
+    static func judge(_ results: inout [EndpointResult], _ buckets: inout [BucketResult], _ input: SynthesisInput, _ stage: EndpointStage,
+                      review: [ReviewItem], placedFlows: [ObservedFlow]) {
+        let seen = Verdicts.Visibility(
+            categories: Set(input.eventCategories.filter { $0.count > 0 }.map { "\($0.service) \($0.category)" }),
+            flowLogs: !input.flows.isEmpty,
+            acceptCoverageGaps: input.options.acceptCoverageGaps, trust: stage.trust, minimumDays: input.options.minimumDays,
+            failedFiles: input.failedFiles, adminPrincipals: input.options.adminPrincipals)
+        let requestIPs = input.sourceVolumes.reduce(into: [String: Set<String>]()) {
+            $0[$1.endpoint.rawValue, default: []].insert($1.sourceIP)
+        }
+        let flows = stage.flows
+        for i in results.indices {
+            let id = results[i].endpoint.id, observed = stage.directory.observed[results[i].endpoint.id] ?? []
+            results[i].judge(Verdicts.endpoint(results[i], review: review, gaps: flows.coverageGaps.filter { $0.endpoint == id },
+                                               unexplained: flows.unexplainedVolume.filter { $0.endpoint == id },
+                                               flowTie: FlowEvidence.tie(placedFlows, results[i].endpoint, region: results[i].region,
+                                                                         requestIPs: requestIPs[id.rawValue] ?? []),
+                                               blind: Verdicts.blindResources(observed),
+                                               networkOnly: NetworkOnlyGrants.actions(observed), seen))
+        }
+        for i in buckets.indices { buckets[i].judge(Verdicts.bucket(buckets[i], seen)) }
+    }
+
+    /// One endpoint's draft and what it adds to the run's lists.
+    struct Drafted: Sendable {
+        var diagnostics: [Diagnostic]; var review: [ReviewItem]; var owned: [AWSOwnedUse]; var result: EndpointResult }
+
+    /// What every endpoint's draft reads, made once.
+    struct EndpointStage {
+        var input: SynthesisInput, trust: TrustedAccounts, directory: EndpointDirectory, flows: FlowFindings
+        var catalog: AWSOwnedCatalog, actions: ActionCatalog
+        var classifier: ResourceClassifier, dataEventServices: Set<String>
+
+        init(input: SynthesisInput, trust: TrustedAccounts, directory: EndpointDirectory, flows: FlowFindings,
+             catalog: AWSOwnedCatalog, actions: ActionCatalog) {
+            (self.input, self.trust, self.directory, self.flows) = (input, trust, directory, flows)
+            (self.catalog, self.actions) = (catalog, actions)
+            classifier = ResourceClassifier(trusted: trust.accounts, ourBuckets: input.inventory.buckets, catalog: catalog,
+                                            allowed: input.options.allowedResources)
+            dataEventServices = Set(input.eventCategories.filter { $0.category == "Data" && $0.count > 0 }.map(\.service))
+        }
+
+        /// Stages 4 to 8 for `endpoint`: the notes on what is assumed of it, the access triage, the AWS-owned grants, the draft.
+        func draft(_ endpoint: Inventory.Endpoint) -> Drafted {
             let context = EndpointContext(endpoint: endpoint, region: directory.region(endpoint), service: directory.service(endpoint),
                                           accesses: VersionedDeletes.adding(to: directory.observed[endpoint.id] ?? []),
                                           trusted: trust.accounts,
-                                          organization: organization, dataEventServices: dataEventServices,
-                                          foldedExact: foldedExact.contains(endpoint.id), answers: input.policyAnswers)
+                                          organization: input.inventory.organizationID, dataEventServices: dataEventServices,
+                                          foldedExact: input.foldedExact.contains(endpoint.id), answers: input.policyAnswers)
+            let triage = AccessTriage.split(context.accesses, endpoint: endpoint.id, region: context.region, classifier: classifier,
+                                            trusted: trust.accounts, actions: actions)
+            let grants = AWSOwnedGrants.make(endpoint: endpoint, region: context.region, draftable: triage.draftable, flows: flows,
+                catalog: catalog)
+            let result = Synthesizer.draft(context, triage, grants, granularity: input.options.granularity, actions: actions)
+            // An inferred bucket the current policy already refuses was left out of the draft: not listed as allowed.
+            let granted = Set(result.draft.statements.flatMap { $0.resource?.patterns ?? [] })
+            let partition = Partition.of(region: context.region) ?? Partition.standard
+            let owned = grants.uses.filter { use in
+                let bucket = ARN.s3Bucket(use.bucket, partition: partition).description
+                return !use.inferred || granted.contains(PolicyText.allObjects(inBucketARN: bucket))
+            }
+            return Drafted(diagnostics: notes(endpoint, context), review: triage.review, owned: owned, result: result)
+        }
+
+        /// What is assumed of `endpoint`: an endpoint not in the inventory, a partition without AWS-owned buckets, no current policy.
+        func notes(_ endpoint: Inventory.Endpoint, _ context: EndpointContext) -> [Diagnostic] {
             var diagnostics: [Diagnostic] = []
             if endpoint.service == nil {
                 diagnostics.append(Diagnostic(.endpointNotInInventory, .warning,
@@ -100,70 +204,8 @@ public enum Synthesizer {
                     Diagnostic(.currentPolicyAssumed, .warning,
                     "\(endpoint.id): no current policy in the inventory; assumed the default (allow everything)"))
             }
-            let triage = AccessTriage.split(context.accesses, endpoint: endpoint.id, region: context.region, classifier: classifier,
-                                            trusted: trust.accounts, actions: actions)
-            let grants = AWSOwnedGrants.make(endpoint: endpoint, region: context.region, draftable: triage.draftable, flows: flows,
-                catalog: catalog)
-            let result = draft(context, triage, grants, granularity: granularity, actions: actions)
-            // An inferred bucket the current policy already refuses was left out of the draft: not listed as allowed.
-            let granted = Set(result.draft.statements.flatMap { $0.resource?.patterns ?? [] })
-            let partition = Partition.of(region: context.region) ?? Partition.standard
-            let owned = grants.uses.filter { use in
-                let bucket = ARN.s3Bucket(use.bucket, partition: partition).description
-                return !use.inferred || granted.contains(PolicyText.allObjects(inBucketARN: bucket))
-            }
-            return Drafted(diagnostics: diagnostics, review: triage.review, owned: owned, result: result)
+            return diagnostics
         }
-        var review: [ReviewItem] = [], owned: [AWSOwnedUse] = [], results: [EndpointResult] = []
-        for one in drafted {
-            assumptions += one.diagnostics
-            review += one.review
-            owned += one.owned
-            results.append(one.result)
-        }
-
-        let denied = input.observed.filter { !$0.outcome.wasAuthorized }
-        let denials = denied.map {
-            Denial(endpoint: $0.endpoint, principal: $0.principal.arn, action: $0.access.action.description,
-                resource: $0.access.resource.text,
-                   errorCode: $0.errorCode,
-                   owner: ($0.access.resourceAccount ?? $0.access.resource.s3BucketName.flatMap { inventory.buckets[$0] }),
-                   byEndpointPolicy: $0.outcome == .deniedByEndpointPolicy, outcome: $0.outcome, requests: $0.count,
-                   firstSeen: $0.firstSeen, lastSeen: $0.lastSeen)
-        }
-        let seen = Verdicts.Visibility(
-            categories: Set(input.eventCategories.filter { $0.count > 0 }.map { "\($0.service) \($0.category)" }),
-            flowLogs: !input.flows.isEmpty,
-            acceptCoverageGaps: input.options.acceptCoverageGaps, trust: trust, minimumDays: input.options.minimumDays,
-            failedFiles: input.failedFiles, adminPrincipals: input.options.adminPrincipals)
-        let requestIPs = input.sourceVolumes.reduce(into: [String: Set<String>]()) {
-            $0[$1.endpoint.rawValue, default: []].insert($1.sourceIP)
-        }
-        for i in results.indices {
-            let id = results[i].endpoint.id, observed = directory.observed[results[i].endpoint.id] ?? []
-            results[i].judge(Verdicts.endpoint(results[i], review: review, gaps: flows.coverageGaps.filter { $0.endpoint == id },
-                                               unexplained: flows.unexplainedVolume.filter { $0.endpoint == id },
-                                               flowTie: FlowEvidence.tie(placedFlows, results[i].endpoint, region: results[i].region,
-                                                                         requestIPs: requestIPs[id.rawValue] ?? []),
-                                               blind: Verdicts.blindResources(observed),
-                                               networkOnly: NetworkOnlyGrants.actions(observed), seen))
-        }
-        for i in buckets.indices { buckets[i].judge(Verdicts.bucket(buckets[i], seen)) }
-        var result = SynthesisResult(endpoints: results, buckets: buckets,
-            review: review.sorted { ($0.endpoint, $0.resource, $0.principal) < ($1.endpoint, $1.resource, $1.principal) },
-                                     awsOwned: Array(Set(owned))
-                                     .sorted { ($0.endpoint, $0.bucket, $0.evidence) < ($1.endpoint, $1.bucket, $1.evidence) },
-                                     denials: denials, trustedAccounts: trust.accounts.sorted(), assumptions: assumptions
-                                     + inventory.diagnostics,
-                                     flows: flows, options: input.options)
-        result.notEnforceable = split.notEnforceable
-        result.possibleExfiltration = PossibleExfiltration.find(zip(denied, denials), trusted: trust.accounts, actions: actions)
-        result.perimeter = OrganizationPerimeter.build(input, directory: directory, trusted: trust.accounts)
-        result.rejectedRecords = input.rejectedRecords
-        result.dailyRequests = input.dailyRequests
-        result.loggedDays = input.loggedDays
-        result.failedFiles = input.failedFiles
-        return result
     }
 
     /// `body` of each index below `count`, on as many threads as there are cores, while `alongside` runs
@@ -199,6 +241,28 @@ public enum Synthesizer {
         var answers = PolicyAnswers()
     }
 
+    /// The replay of an endpoint's draft (``Replay/run``) in two halves side by side, added up in order: the
+    /// largest endpoint is drafted while the other core has finished the rest (1M records: 0.6 s of its 2 s).
+    static func replay(_ draft: CompiledPolicy, authorized: [ObservedAccess], _ triage: AccessTriage,
+                       _ c: EndpointContext) -> ReplayResult {
+        let half = authorized.count / 2, vpc = c.endpoint.vpcID, organization = c.organization, trusted = c.trusted
+        let (held, denied) = (triage.held, triage.denied)
+        var result = ReplayResult()
+        let second = concurrently(1, alongside: {
+            result = Replay.run(draft, authorized: authorized[..<half], held: [], denied: [], vpc: { _ in vpc }, organization: organization,
+                                trusted: trusted, breaks: { $0 != .allow })
+        }) { _ in
+            Replay.run(draft, authorized: authorized[half...], held: held, denied: denied, vpc: { _ in vpc },
+                       organization: organization, trusted: trusted, breaks: { $0 != .allow })
+        }[0]
+        result.requests += second.requests
+        result.allowed += second.allowed
+        result.failures += second.failures
+        (result.heldForReview, result.deniedRequests) = (second.heldForReview, second.deniedRequests)
+        (result.deniedStillRefused, result.deniedNowAllowed) = (second.deniedStillRefused, second.deniedNowAllowed)
+        return result
+    }
+
     /// Stages 5 to 8 for one endpoint: the fitted draft, its replay, the grant check, unused permissions, the diff.
     static func draft(_ c: EndpointContext, _ triage: AccessTriage, _ grants: AWSOwnedGrants, granularity: Granularity,
                       actions: ActionCatalog) -> EndpointResult {
@@ -224,8 +288,7 @@ public enum Synthesizer {
         let first = authorized.map(\.firstSeen).filter { $0 > 0 }.min(), last = authorized.map(\.lastSeen).max()
         let historyDays = first.flatMap { f in last.map { Int(($0 - f) / 86_400) + 1 } } ?? 0
         let draft = CompiledPolicy(fitted.document, kind: c.endpoint.policyKind)
-        let replay = Replay.run(draft, authorized: authorized, held: triage.held, denied: triage.denied,
-                                vpc: { _ in c.endpoint.vpcID }, organization: c.organization, trusted: c.trusted, breaks: { $0 != .allow })
+        let replay = replay(draft, authorized: authorized, triage, c)
         let services: Set<String> = c.endpoint.service.map { [$0] } ?? Set(c.accesses.map { $0.access.action.service.lowercased() })
         let usage = UnusedPermissions.report(current, services: services, authorized: authorized, denied: triage.denied,
                                              dataEventServices: c.dataEventServices, catalog: actions)

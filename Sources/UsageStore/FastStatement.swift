@@ -109,7 +109,7 @@ final class FastStatement {
         return code
     }
 
-    private static func error(_ code: Int32, _ db: Database) -> StoreError {
+    static func error(_ code: Int32, _ db: Database) -> StoreError {
         StoreError(message: "SQLite error \(code): \(String(cString: sqlite3_errmsg(db.sqliteConnection)))")
     }
 }

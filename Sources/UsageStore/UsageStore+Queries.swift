@@ -98,15 +98,28 @@ extension UsageStore {
         return try read { db in try Self.dailyRequests(db, condition, arguments) }
     }
 
+    /// The requests summed by the bytes of (endpoint, day) in one pass, as `GROUP BY endpoint, day` would sum them
+    /// (a bounded sum of `count`), and put in its order: SQLite's sort of every row for a few hundred groups took
+    /// 0.4 s of 1M records' synthesis.
     static func dailyRequests(_ db: Database, _ condition: String, _ arguments: StatementArguments) throws -> [DailyRequests] {
         let authorized = Outcome.allCases.filter(\.wasAuthorized).map { "'\($0.rawValue)'" }.joined(separator: ", ")
-        return try Row.fetchAll(db, sql: """
-            SELECT endpoint, day, \(Self.boundedSum("count")) AS n FROM access
-            WHERE \(condition) AND endpoint != '' AND outcome IN (\(authorized))
-            GROUP BY endpoint, day ORDER BY endpoint, day
-            """, arguments: arguments).map {
-                DailyRequests(endpoint: VPCEndpointID($0["endpoint"] as String), day: $0["day"], requests: $0["n"])
-            }
+        let statement = try db.makeStatement(sql: """
+            SELECT endpoint, day, count FROM access WHERE \(condition) AND endpoint != '' AND outcome IN (\(authorized))
+            """)
+        let sqlite = statement.sqliteStatement, rows = try Row.fetchCursor(statement, arguments: arguments)
+        var numbers = ByteStringTable(), key = RowBytes(), days: [(endpoint: String, day: String, requests: Double)] = []
+        while let row = try rows.next() {
+            key.bytes.removeAll(keepingCapacity: true)
+            key.append(values: sqlite, of: 0...1)
+            let (number, new) = numbers.insert(key.bytes)
+            if new { days.append((row[0], row[1], 0)) }
+            days[number].requests += sqlite3_column_double(sqlite, 2)   // TOTAL(): a float sum, whatever the values
+        }
+        let order = days.indices.sorted { a, b in numbers.withBytes(a) { x in numbers.withBytes(b) { RowBytes.sqlOrder(x, $0) } } }
+        return order.map { number in
+            let day = days[number]
+            return DailyRequests(endpoint: VPCEndpointID(day.endpoint), day: day.day, requests: bounded(day.requests))
+        }
     }
 
     /// Principals by source address over `window`, sorted.

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import UsageStore
 import AWSModel
@@ -42,5 +43,40 @@ struct AccessRowOrderTests {
         #expect(read.map(key) == read.map(key).sorted { $0.lexicographicallyPrecedes($1) { $0.lexicographicallyPrecedes($1) } })
         #expect(read.map(\.count) == [1, 5, 1, 5, 1, 5, 1, 5, 1])
         #expect(read.map(\.columns.networkOnly) == [true, false, true, false, true, false, true, false, true])
+    }
+
+    /// The groups come in the order and with the sums SQLite's own `GROUP BY` and `ORDER BY` of the 13 columns give,
+    /// whatever the texts: NUL bytes inside them (a String read stops there, the group does not), one text beginning
+    /// another, bytes above 0x7F, empty texts, a byte 0x01 after a NUL (the bytes that close a value in the
+    /// key) — in the first column, in the resource and in a column after it.
+    @Test func groupKeyOrdersAsTheColumnsDo() throws {
+        let store = try UsageStoreTests.store(TestSupport.temporaryDirectory())
+        let texts = ["a", "a\0", "a\0\u{1}", "a\0\u{FF}", "a\0b", "ab", "a\u{1}", "", "\u{FF}", "é"]
+        var inserted: [(String, String, String)] = []
+        for (i, endpoint) in texts.enumerated() {
+            inserted.append((endpoint, "arn:aws:s3:::b/" + texts[(i + 3) % texts.count], texts[(i * 7) % texts.count]))
+            inserted.append((endpoint, "arn:aws:s3:::b/" + texts[(i + 5) % texts.count], texts[i]))
+            inserted.append((texts[(i + 1) % texts.count], "arn:aws:s3:::b/" + texts[i], ""))
+        }
+        try store.queue.write { db in
+            for (n, (endpoint, resource, region)) in (inserted + inserted.prefix(7)).enumerated() {
+                // Bound as blobs and cast: a String argument would be bound only up to its first NUL.
+                try db.execute(sql: """
+                    INSERT INTO access VALUES (1, '2026-11-01', CAST(? AS TEXT), '111122223333', 'arn:aws:iam::111122223333:role/r',
+                                               'role', '111122223333', 's3:GetObject', CAST(? AS TEXT), '111122223333', 'success', '',
+                                               's3.amazonaws.com', CAST(? AS TEXT), '111122223333', ?, 1, 1, '')
+                    """, arguments: [Data(endpoint.utf8), Data(resource.utf8), Data(region.utf8), 1 << n])
+            }
+        }
+        let columns = UsageStore.groupColumns.joined(separator: ", ")
+        let expected = try store.queue.read { db in
+            try Row.fetchAll(db, sql: "SELECT resource, SUM(count) AS n FROM access GROUP BY \(columns) ORDER BY \(columns)")
+                .map { ($0["resource"] as String, $0["n"] as Int64) }
+        }
+        var read: [(String, Int64)] = []
+        try store.accessRows { read.append(($0.resource, $0.count)) }
+        #expect(expected.count == 30)
+        #expect(read.map(\.0) == expected.map(\.0))
+        #expect(read.map(\.1) == expected.map(\.1))
     }
 }
