@@ -57,8 +57,8 @@ def run_normalize(perimeter, out, items, subtract=False):
         for i, (name, path, content, what) in enumerate(items):
             if path is None or any(c in path for c in "\t\n\r"):
                 copy = os.path.join(work, str(i))
-                if content is None:
-                    os.symlink(path, copy)
+                if content is None:   # a relative path would be read from the temporary folder
+                    os.symlink(os.path.abspath(path), copy)
                 else:
                     with open(copy, "wb") as f:
                         f.write(content)
@@ -160,10 +160,12 @@ def main():
         args.logs = [root[len("file://"):] if root.startswith("file://") else root for root in args.logs]
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(work)
-    (normalize_remote if remote else normalize_local)(spark, args, perimeter, work)
-    aggregate(spark, args, perimeter, work, remote)
-    shutil.rmtree(work, ignore_errors=True)
-    spark.stop()
+    try:
+        (normalize_remote if remote else normalize_local)(spark, args, perimeter, work)
+        aggregate(spark, args, perimeter, work, remote)
+    finally:   # the tasks' tables are removed whether the job ends or fails
+        shutil.rmtree(work, ignore_errors=True)
+        spark.stop()
 
 
 def aggregate(spark, args, perimeter, work, remote):

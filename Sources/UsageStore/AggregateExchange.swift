@@ -69,14 +69,14 @@ extension UsageStore {
             }
             let groups = try statements.insertLedger(db, Ledger(path: folder, size: 0, hash: identity, kind: "aggregates",
                                                                 note: "grouped elsewhere (perimeter ingest --aggregates)"))
-            var fileIDs: [String: Int64] = [:]
+            var fileIDs: [ByteKeyedText: Int64] = [:]   // by bytes: two paths differing only in normalization are two files
             for f in fileRows {
                 guard let hash = f["hash"]?.string, let path = f["path"]?.string else { continue }
                 if try Row.fetchOne(db, sql: "SELECT path FROM file WHERE content_hash = ? AND outcome = 'ingested'", arguments: [hash])
                     != nil {
                     throw StoreError(message: "`\(path)` is already in the store: loading these aggregates would count it twice")
                 }
-                fileIDs[path] = try statements.insertLedger(db, Ledger(
+                fileIDs[ByteKeyedText(path)] = try statements.insertLedger(db, Ledger(
                     path: path, size: try Self.amount(f, "size"), hash: hash, kind: f["kind"]?.string ?? "unrecognized",
                         note: f["note"]?.string,
                     events: try Self.amount(f, "events"), duplicates: try Self.amount(f, "duplicates"),
@@ -96,7 +96,7 @@ extension UsageStore {
 
     /// One part file's rows of `table`, attached to the aggregates' ledger row (rejects and skipped
     /// counts to their files'). Returns the grouped rows inserted.
-    private func insert(_ table: String, _ rows: [JSONValue], groups: Int64, files: [String: Int64], _ db: Database,
+    private func insert(_ table: String, _ rows: [JSONValue], groups: Int64, files: [ByteKeyedText: Int64], _ db: Database,
                         _ statements: IngestStatements) throws -> Int {
         switch table {
         case "access":
@@ -147,7 +147,7 @@ extension UsageStore {
             return flows.count
         case "rejects":
             for r in rows {
-                try statements.insertReject(file: files[r["path"]?.string ?? ""] ?? groups, code: r["code"]?.string ?? "",
+                try statements.insertReject(file: files[ByteKeyedText(r["path"]?.string ?? "")] ?? groups, code: r["code"]?.string ?? "",
                     line: r["line"]?.int64,
                                             offset: r["offset"]?.int64, reason: r["reason"]?.string ?? "", excerpt: r["excerpt"]?.string
                                             ?? "")
@@ -158,8 +158,8 @@ extension UsageStore {
             return 0
         default:   // skipped
             for r in rows {
-                try statements.insertSkipped(file: files[r["path"]?.string ?? ""] ?? groups, reason: r["reason"]?.string ?? "",
-                    count: try Self.amount(r, "count"))
+                try statements.insertSkipped(file: files[ByteKeyedText(r["path"]?.string ?? "")] ?? groups,
+                    reason: r["reason"]?.string ?? "", count: try Self.amount(r, "count"))
             }
             return 0
         }
@@ -168,11 +168,11 @@ extension UsageStore {
     /// One part file's rows of `events` or `network`. An event is recorded as ingest records it (the first content
     /// of its (time, id) new, the others conflicts): the store's conflicts and rejects read as the native path's,
     /// and its network events join the same calls. A network event's rows go to `network_event` as they are.
-    private func insertEvents(_ table: String, _ rows: [JSONValue], files: [String: Int64], _ db: Database,
+    private func insertEvents(_ table: String, _ rows: [JSONValue], files: [ByteKeyedText: Int64], _ db: Database,
                               _ statements: IngestStatements) throws {
         for r in rows {
             let time = try Self.amount(r, "time"), request = try Self.request(r)
-            guard let path = r["path"]?.string, let file = files[path] else {
+            guard let path = r["path"]?.string, let file = files[ByteKeyedText(path)] else {
                 throw StoreError(message: "a row of `\(table)` without its file")
             }
             if table == "events" {

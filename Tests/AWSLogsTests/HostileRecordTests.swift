@@ -113,7 +113,9 @@ struct HostileRecordTests {
         #expect(code == .eventNameCharacters)
     }
 
-    @Test(arguments: ["s3.amazonaws.com*", "*", "s3 amazonaws com", "s3.amazonaws.com/.."])
+    /// `S3.amazonaws.com` and `s3.Amazonaws.com`: AWS logs host names in lowercase; an uppercase one made the action
+    /// `S3:PutObject`, which hid a denied write to an outside bucket from the possible-exfiltration finding.
+    @Test(arguments: ["s3.amazonaws.com*", "*", "s3 amazonaws com", "s3.amazonaws.com/..", "S3.amazonaws.com", "s3.Amazonaws.com"])
     func anEventSourceThatCouldWidenIsARejectNotAnAction(source: String) throws {
         guard case .rejected(let code, _) = try Self.normalize(Self.record(eventSource: source, parameters: "{}")) else {
             Issue.record("`\(source)` was not rejected")

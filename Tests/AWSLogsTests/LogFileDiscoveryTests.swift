@@ -30,6 +30,22 @@ struct LogFileDiscoveryTests {
         #expect(found.notRegular.map(\.kind) == ["FIFO", "FIFO"])
     }
 
+    /// Two folders whose names differ only in Unicode normalization (é as one scalar, and as e and a combining
+    /// accent) are two folders on disk: Swift's String equality found them equal and the second's file was not read.
+    @Test func aFileWasSkippedBesideANameDifferingOnlyInNormalization() throws {
+        let dir = TestSupport.temporaryDirectory()
+        let composed = dir + "/r\u{E9}sum\u{E9}", decomposed = dir + "/re\u{301}sume\u{301}"
+        for folder in [composed, decomposed] {
+            // POSIX calls: the names' bytes as they are, with no normalization on the way.
+            #expect(mkdir(folder, 0o755) == 0)
+            let file = try #require(fopen(folder + "/a.json", "w"))
+            fputs("{}", file)
+            fclose(file)
+        }
+        let found = try LogFileDiscovery.find(under: [dir])
+        #expect(found.files.map { Array($0.utf8) } == [decomposed + "/a.json", composed + "/a.json"].map { Array($0.utf8) })
+    }
+
     @Test func aMissingPathIsAnError() {
         #expect(throws: LogReadError.self) { try LogFileDiscovery.find(under: ["/nonexistent/perimeter"]) }
     }

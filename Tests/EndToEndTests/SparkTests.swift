@@ -14,8 +14,10 @@ struct SparkTests {
     static let root = TestSupport.repositoryRoot.path
 
     /// Runs the job (`job`: its own options) over `logs`.
-    static func aggregate(_ logs: String, out: String, exclude: [String] = [], memory: [String] = [], job: [String] = []) throws -> Int32 {
+    static func aggregate(_ logs: String, out: String, exclude: [String] = [], memory: [String] = [], job: [String] = [],
+                          in folder: String? = nil) throws -> Int32 {
         let process = Process()
+        process.currentDirectoryURL = folder.map { URL(fileURLWithPath: $0) }
         process.executableURL = URL(fileURLWithPath: try #require(sparkSubmit))
         process.arguments = ["--master", "local[2]", "--conf", "spark.ui.enabled=false"] + memory + [root + "/Spark/perimeter_aggregate.py",
                              "--perimeter", Binary.path, "--out", out] + exclude.flatMap { ["--exclude", $0] } + job + [logs]
@@ -99,6 +101,25 @@ struct SparkTests {
     /// The job kept the first record of each (time, event id) and dropped the other: where one id comes with two
     /// contents the native ingest keeps and counts both and lists the conflict (a reject). Here, besides, one event
     /// is delivered in two files of different content and twice in one file: a copy, counted once on both paths.
+    /// A file whose path holds a tab or a line break is handed to the binary through a link in a temporary folder
+    /// (the listing is one path per line); the link pointed at the logs' relative path, from that folder: the job
+    /// failed ("cannot read"), and left its tasks' tables behind.
+    @Test(.enabled(if: sparkSubmit != nil, "pyspark (spark-submit) or Java is not installed: the Spark job is not run"))
+    func theJobCouldNotReadARelativePathWithATabInAName() throws {
+        let dir = TestSupport.temporaryDirectory("spark-names")
+        try FileManager.default.createDirectory(atPath: dir + "/logs/t\tab", withIntermediateDirectories: true)
+        let record = #"{"Records":[{"eventVersion":"1.08","eventTime":"2026-11-02T10:10:00Z","eventSource":"s3.amazonaws.com","#
+            + #""eventName":"GetObject","awsRegion":"us-east-1","sourceIPAddress":"10.0.0.5","userAgent":"aws-cli/2.15","#
+            + #""userIdentity":{"type":"AssumedRole","arn":"arn:aws:sts::111122223333:assumed-role/app/s","accountId":"111122223333"},"#
+            + #""requestParameters":{"bucketName":"app-data","key":"k"},"eventID":"e1","eventType":"AwsApiCall","#
+            + #""recipientAccountId":"111122223333","vpcEndpointId":"vpce-0a1b2c3d4e5f60718","eventCategory":"Data"}]}"#
+        try Data(record.utf8).write(to: URL(fileURLWithPath: dir + "/logs/t\tab/a\nb.json"))
+        #expect(try Self.aggregate("logs", out: dir + "/agg", in: dir) == 0)
+        #expect(!FileManager.default.fileExists(atPath: dir + "/agg.partials"), "the tasks' tables are removed")
+        let load = try Binary.run(["ingest", "--aggregates", dir + "/agg", "--db", dir + "/spark.sqlite"])
+        #expect(load.status == 0 && load.output.contains("1 CloudTrail events"), "\(load.output)")
+    }
+
     /// Run twice: with the repeated events sent to every executor (Spark's default), and joined by a shuffle.
     @Test(.enabled(if: sparkSubmit != nil, "pyspark (spark-submit) or Java is not installed: the Spark job is not run"),
           arguments: [[], ["--conf", "spark.sql.autoBroadcastJoinThreshold=-1"]])

@@ -74,7 +74,11 @@ public enum LogFileDiscovery {
             guard lstat(path, &info) == 0 else { throw LogReadError.io(path: path, message: "no such file or directory") }
             visit(path, named: true)
         }
-        found.files = files.filter { !isNote($0) || paths.contains($0) }.sorted().reduce(into: []) { if $0.last != $1 { $0.append($1) } }
+        // By bytes: Swift's String equality is canonical equivalence, so two names differing only in Unicode
+        // normalization (two files on disk) would be one, and the second never read.
+        found.files = files.filter { file in !isNote(file) || paths.contains { $0.utf8.elementsEqual(file.utf8) } }
+            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+            .reduce(into: []) { if !($0.last?.utf8.elementsEqual($1.utf8) ?? false) { $0.append($1) } }
         return found
     }
 
@@ -93,7 +97,7 @@ public enum LogFileDiscovery {
             }
             if !name.hasPrefix(".") { entries.append((name, entry.pointee.d_type)) }
         }
-        return entries.sorted { $0.name < $1.name }
+        return entries.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
     }
 
     /// The regular files of ``find(under:excluding:)``.

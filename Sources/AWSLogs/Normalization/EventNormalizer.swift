@@ -151,9 +151,11 @@ public struct EventNormalizer: Sendable {
         return nil
     }
 
-    /// `s3.amazonaws.com`: ASCII letters, digits, `.` and `-`, at most 128 bytes.
+    /// `s3.amazonaws.com`: a service's host name as AWS logs it, lowercase ASCII letters, digits, `.` and `-`, at
+    /// most 128 bytes. An uppercase letter is a forgery: `S3.amazonaws.com` made an action `S3:PutObject` that no
+    /// rule (and no exfiltration check) knows.
     static func isEventSource(_ text: String) -> Bool {
-        all(text) { isAlphanumeric($0) || $0 == 46 || $0 == 45 }
+        all(text) { (97...122).contains($0) || (48...57).contains($0) || $0 == 46 || $0 == 45 }
     }
 
     /// `GetObject`, `CreateDistribution2020_05_31`: ASCII letters, digits and `_`, at most 128 bytes.
