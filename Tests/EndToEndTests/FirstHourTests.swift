@@ -113,6 +113,20 @@ struct FirstHourTests {
         #expect(lines.contains { $0.contains("held-out requests refused (") })
     }
 
+    /// The sample's denied write to an outside bucket (day 4) is in the last three days: with them held out, the
+    /// denials and the possible exfiltration were those of the days learned from only, and the attempt vanished.
+    @Test func holdoutDaysDroppedTheHeldOutDaysDenials() throws {
+        let dir = TestSupport.temporaryDirectory("holdout-denials")
+        let result = try Binary.run(["run", Self.root + "/SampleLogs", "--inventory", Self.root + "/SampleLogs/inventory",
+                                     "--holdout-days", "3", "--out", dir + "/out", "--db", dir + "/s.sqlite"])
+        #expect(result.output.contains("backtest: drafts learned without "), "\(result.output)")
+        let summary = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dir + "/out/summary.json")))
+            as? [String: Any])
+        let attempts = try #require(summary["possibleExfiltration"] as? [[String: Any]])
+        #expect(attempts.contains { ($0["resource"] as? String)?.contains("exfil-drop-7781") == true }, "\(attempts)")
+        #expect((summary["denials"] as? [Any])?.count == 3)
+    }
+
     @Test func synthesizeHelpPromisedAnExitForLogFilesItNeverReads() throws {
         let synthesize = try Binary.run(["synthesize", "--help"]).output
         #expect(!synthesize.contains("log file could not be read"))

@@ -91,6 +91,12 @@ extension Synthesizer {
             table.set(test.evidence)
             result.endpoints[i].judge(table)
         }
+        // The held-out days' refusals are still the window's: listed after the days learned from (their groups are
+        // the held-out days' own), never dropped because they were not learned from.
+        let denied = heldOut.filter { !$0.outcome.wasAuthorized }
+        let denials = denied.map { Synthesizer.denial($0, inventory: inventory) }
+        result.denials += denials
+        result.possibleExfiltration += PossibleExfiltration.find(zip(denied, denials), trusted: trusted, actions: actions)
         let drafted = Set(result.endpoints.map(\.endpoint.id))
         for id in byEndpoint.keys.filter({ !drafted.contains($0) }).sorted() {
             result.assumptions.append(Diagnostic(.backtestNewEndpoint, .warning, """
