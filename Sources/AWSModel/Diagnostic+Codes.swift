@@ -31,6 +31,8 @@ extension Diagnostic.Code {
     public static let eventSourceCharacters = Self(rawValue: "event-source-characters")
     /// An `eventName` with characters AWS does not use.
     public static let eventNameCharacters = Self(rawValue: "event-name-characters")
+    /// A `requestParameters.bucketName` holding a control character.
+    public static let bucketNameCharacters = Self(rawValue: "bucket-name-characters")
     /// A record without `eventTime`.
     public static let missingEventTime = Self(rawValue: "missing-event-time")
     /// An `eventTime` that is not a time.

@@ -113,6 +113,19 @@ struct HostileRecordTests {
         #expect(code == .eventNameCharacters)
     }
 
+    /// A NUL in a bucket name cut it short: `acme-app-data\0.evil-bkt`, a denied write to an outside bucket, showed
+    /// as one to the trusted `acme-app-data` and was no possible exfiltration; any control character is a reject.
+    @Test(arguments: [#"acme-app-data\u0000.evil-bkt"#, #"acme\n-app"#, #"acme\u007F"#, #"acme\u001B[2J"#])
+    func aNULInABucketNameHidAWriteToAnOutsideBucket(bucket: String) throws {
+        let record = Self.record(eventName: "PutObject", parameters: #"{"bucketName":"\#(bucket)","key":"k"}"#,
+                                 errorCode: "AccessDenied", errorMessage: "Access Denied")
+        guard case .rejected(let code, _) = try Self.normalize(record) else {
+            Issue.record("`\(bucket)` was not rejected")
+            return
+        }
+        #expect(code == .bucketNameCharacters)
+    }
+
     /// `S3.amazonaws.com` and `s3.Amazonaws.com`: AWS logs host names in lowercase; an uppercase one made the action
     /// `S3:PutObject`, which hid a denied write to an outside bucket from the possible-exfiltration finding.
     @Test(arguments: ["s3.amazonaws.com*", "*", "s3 amazonaws com", "s3.amazonaws.com/..", "S3.amazonaws.com", "s3.Amazonaws.com"])

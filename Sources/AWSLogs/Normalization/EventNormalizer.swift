@@ -45,8 +45,7 @@ public struct EventNormalizer: Sendable {
         let fields = record.members(Field.keys)
         if let reason = Self.duplicated(fields) { return .rejected(code: .duplicateKey, reason: reason) }
         func string(_ field: Field) -> String? { fields[field.rawValue]?.string }
-        let eventType = string(.eventType)
-        let category = string(.eventCategory)
+        let eventType = string(.eventType), category = string(.eventCategory)
         if eventType == "AwsCloudTrailInsight" || category == "Insight" || fields[Field.insightDetails.rawValue] != nil {
             return .skipped(reason: "insight event")
         }
@@ -72,7 +71,8 @@ public struct EventNormalizer: Sendable {
             return .rejected(code: .malformedEventTime, reason: "malformed eventTime")
         }
         let endpointText = string(.vpcEndpointId) ?? "", region = string(.awsRegion) ?? ""
-        if let rejected = Self.rejectedPlace(endpoint: endpointText, region: region) { return rejected }
+        let bucket = fields[Field.requestParameters.rawValue]?["bucketName"]?.string
+        if let rejected = Self.rejectedPlace(endpoint: endpointText, region: region, bucket: bucket) { return rejected }
         let recipient = string(.recipientAccountId).map { AccountID($0) }
         let partition = Self.partition(region: region, identity: fields[Field.userIdentity.rawValue])
         let (principal, session) = Self.principal(fields[Field.userIdentity.rawValue], recipient: recipient, partition: partition)
@@ -101,9 +101,14 @@ public struct EventNormalizer: Sendable {
             bytesOut: Self.byteCount(fields[Field.additionalEventData.rawValue]?["bytesTransferredOut"])))
     }
 
-    /// Why a record's endpoint or Region is refused, if it is: an endpoint id names a file and enters a
+    /// Why a record's endpoint, Region or bucket is refused, if it is: an endpoint id names a file and enters a
     /// policy, a Region names catalog buckets (`al2023-repos-REGION-…`) and ARNs, where a `*` would be a wildcard.
-    static func rejectedPlace(endpoint: String, region: String) -> Result? {
+    /// A bucket's name (or its alias or access point ARN) never holds a control character: a NUL cut one short where
+    /// text ends at a NUL, and a write to an outside bucket showed as one to a trusted bucket.
+    static func rejectedPlace(endpoint: String, region: String, bucket: String? = nil) -> Result? {
+        if let bucket, bucket.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+            return .rejected(code: .bucketNameCharacters, reason: "requestParameters.bucketName holds a control character")
+        }
         guard endpoint.isEmpty || VPCEndpointID.isIssuedForm(endpoint) else {
             return .rejected(code: .badEndpointID,
                 reason: "vpcEndpointId is not a VPC endpoint id as AWS issues them (vpce- and lowercase letters and digits)")
