@@ -199,6 +199,35 @@ enum SynthesisStep {
         }
     }
 
+    /// The console's lines for what the drafts leave out: requests held for review, coverage gaps, and denied
+    /// writes to buckets outside the trusted accounts.
+    static func findingLines(_ result: SynthesisResult, out: String) -> [String] {
+        var lines: [String] = []
+        if !result.review.isEmpty {
+            let n = result.review.count
+            lines.append("""
+                held for review: \(n) request group\(n == 1 ? "" : "s") (outside the trusted accounts, resource not logged, or not an IAM \
+                action) \(n == 1 ? "is" : "are") not allowed; see \(out)/report.md
+                """)
+        }
+        if !result.flows.coverageGaps.isEmpty {
+            let n = result.flows.coverageGaps.count
+            lines.append("""
+                coverage gaps: \(n) source\(n == 1 ? " sends" : "s send") endpoint traffic CloudTrail does not \
+                show\(result.options.acceptCoverageGaps ? " (accepted)" : ": the drafts would break it")
+                """)
+        }
+        if !result.possibleExfiltration.isEmpty {
+            let groups = result.possibleExfiltration.count
+            let requests = result.possibleExfiltration.reduce(Int64(0)) { $0 &+ $1.requests }
+            lines.append("""
+                possible exfiltration: \(requests) denied write\(requests == 1 ? "" : "s") (\(groups) request \
+                group\(groups == 1 ? "" : "s")) to buckets outside the trusted accounts; see \(out)/report.md
+                """)
+        }
+        return lines
+    }
+
     /// Writes the files (replacing the ones Perimeter wrote before, see ``OutputWriter``) and maps the result to an exit code.
     static func finish(_ result: SynthesisResult, _ group: SynthesisOptionGroup, ingestFailed: Bool = false) throws {
         let out = group.out, failOn = group.failOn, json = group.json
@@ -226,20 +255,7 @@ enum SynthesisStep {
         let allowed = result.endpoints.reduce(Int64(0)) { $0 + $1.replay.allowed }
         Terminal.out("drafts: \(result.endpoints.count) endpoint policies, \(result.buckets.count) bucket policies in \(out)")
         Terminal.out("replay: \(allowed) of \(total) requests allowed\(result.replayPassed ? "" : " — FAILED, see \(out)/report.md")")
-        if !result.review.isEmpty {
-            let n = result.review.count
-            Terminal.out("""
-                held for review: \(n) request group\(n == 1 ? "" : "s") (outside the trusted accounts, resource not logged, or not an IAM \
-                action) \(n == 1 ? "is" : "are") not allowed; see \(out)/report.md
-                """)
-        }
-        if !result.flows.coverageGaps.isEmpty {
-            let n = result.flows.coverageGaps.count
-            Terminal.out("""
-                coverage gaps: \(n) source\(n == 1 ? " sends" : "s send") endpoint traffic CloudTrail does not \
-                show\(result.options.acceptCoverageGaps ? " (accepted)" : ": the drafts would break it")
-                """)
-        }
+        Terminal.out(lines: findingLines(result, out: out))
         Terminal.out(lines: backtestLines(result))
         let drafts = result.endpoints.map { ($0.verdict, $0.endpoint.id.rawValue, $0.reasons) }
             + result.buckets.map { ($0.verdict, $0.bucket, $0.reasons) }

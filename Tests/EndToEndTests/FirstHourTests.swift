@@ -127,6 +127,16 @@ struct FirstHourTests {
         #expect((summary["denials"] as? [Any])?.count == 3)
     }
 
+    /// The sample's denied write to an outside bucket was in summary.json, `--json`, SARIF and the report, and not on
+    /// the console, where a new user reads first.
+    @Test func theConsoleSaidNothingOfAPossibleExfiltration() throws {
+        let dir = TestSupport.temporaryDirectory("exfiltration-console")
+        let result = try Binary.run(["run", Self.root + "/SampleLogs", "--inventory", Self.root + "/SampleLogs/inventory",
+                                     "--out", dir + "/out", "--db", dir + "/s.sqlite"])
+        let line = result.output.split(separator: "\n").first { $0.hasPrefix("possible exfiltration: ") }
+        #expect(line?.contains("(1 request group) to buckets outside the trusted accounts") == true, "\(result.output)")
+    }
+
     @Test func synthesizeHelpPromisedAnExitForLogFilesItNeverReads() throws {
         let synthesize = try Binary.run(["synthesize", "--help"]).output
         #expect(!synthesize.contains("log file could not be read"))

@@ -203,14 +203,16 @@ public enum ReportRenderer {
     static func exfiltrationRisks(_ r: SynthesisResult) -> [ReportItem] {
         let exfiltration = r.possibleExfiltration
         guard !exfiltration.isEmpty else { return [] }
-        let attempts = capped(exfiltration, noun: "denied writes") { d in
+        let attempts = capped(exfiltration, noun: "request groups") { d in
             ReportItem("""
                 \(code: d.principal) \(d.action) \(code: d.resource) (owner \(d.owner.map(code) ?? "unknown"), \
                 \(plural(Int(d.requests), "request")), \(time(d.firstSeen)))
                 """)
         }
+        let requests = exfiltration.reduce(Int64(0)) { $0 &+ $1.requests }
         return [ReportItem("""
-            \(bold: "Possible exfiltration"): \(plural(exfiltration.count, "denied write")) to buckets outside the trusted accounts \
+            \(bold: "Possible exfiltration"): \(plural(Int(clamping: requests), "denied write")) in \
+            \(plural(exfiltration.count, "request group")) to buckets outside the trusted accounts \
             (the drafts keep refusing them; who tried deserves a look):
             """, attempts)]
     }
