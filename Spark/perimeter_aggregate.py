@@ -171,16 +171,17 @@ def main():
 def aggregate(spark, args, perimeter, work, remote):
     if not os.listdir(work):   # no log file: the binary still says the format of its (empty) tables
         run_normalize(perimeter, os.path.join(work, "task-000000"), [])
+    size_shuffles(spark, work)
     files = table(spark, work, "task", "files", FILES)
     # One copy of each file content: the least path, as a re-ingest would skip the others. One row per distinct
     # content: small enough to send to every executor.
-    size_shuffles(spark, work)
     chosen = F.broadcast(files.groupBy("hash").agg(F.min("path").alias("path")))
     kept = files.join(chosen, ["hash", "path"])
     chosen_paths = chosen.select("path")
 
     # An event's copies. Most (time, id) are seen once: each is its own content, in its only path. Only the
-    # (time, id) seen more than once (copies, or conflicting contents) go through the occurrence windows.
+    # (time, id) seen more than once (copies, or conflicting contents) go through the occurrence windows. (Only
+    # events with an id have rows here.)
     events = table(spark, work, "task", "events", EVENTS).join(chosen_paths, "path")
     repeated = (table(spark, work, "task", "events", EVENT_KEYS).join(chosen_paths, "path").groupBy("time", "id").count()
                 .where("count > 1").select("time", "id").persist(StorageLevel.DISK_ONLY))
