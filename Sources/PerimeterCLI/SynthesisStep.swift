@@ -219,7 +219,7 @@ enum SynthesisStep {
         }
         if !result.possibleExfiltration.isEmpty {
             let groups = result.possibleExfiltration.count
-            let requests = result.possibleExfiltration.reduce(Int64(0)) { $0 &+ $1.requests }
+            let requests = result.possibleExfiltration.reduce(Int64(0)) { $0.addingSaturated($1.requests) }
             lines.append("""
                 possible exfiltration: \(requests) denied write\(requests == 1 ? "" : "s") (\(groups) request \
                 group\(groups == 1 ? "" : "s")) to buckets outside the trusted accounts; see \(out)/report.md

@@ -37,6 +37,17 @@ public struct ReplayResult: Sendable, Hashable, Codable {
 
     /// True when every authorized request the draft must keep is allowed.
     public var passed: Bool { failures.isEmpty && allowed == requests }
+
+    /// Adds the replay of another part of the same requests: its counts, and its groups after these.
+    mutating func add(_ other: ReplayResult) {
+        requests += other.requests
+        allowed += other.allowed
+        failures += other.failures
+        heldForReview += other.heldForReview
+        deniedRequests += other.deniedRequests
+        deniedStillRefused += other.deniedStillRefused
+        deniedNowAllowed += other.deniedNowAllowed
+    }
 }
 
 /// Request contexts rebuilt from the logs, and replay.

@@ -255,11 +255,7 @@ public enum Synthesizer {
             Replay.run(draft, authorized: authorized[half...], held: held, denied: denied, vpc: { _ in vpc },
                        organization: organization, trusted: trusted, breaks: { $0 != .allow })
         }[0]
-        result.requests += second.requests
-        result.allowed += second.allowed
-        result.failures += second.failures
-        (result.heldForReview, result.deniedRequests) = (second.heldForReview, second.deniedRequests)
-        (result.deniedStillRefused, result.deniedNowAllowed) = (second.deniedStillRefused, second.deniedNowAllowed)
+        result.add(second)
         return result
     }
 

@@ -1,3 +1,4 @@
+import AWSLogs
 internal import GRDB
 internal import GRDBSQLite
 #if canImport(Glibc)
@@ -100,5 +101,13 @@ extension UsageStore {
             }
             return a.count - i < b.count - j
         }
+    }
+}
+
+extension ByteStringTable {
+    /// The numbers of the keys, each the values ``UsageStore/RowBytes/append(values:of:)`` holds, in the order
+    /// `ORDER BY` those columns gives: how the store's own sums come out as SQLite's `GROUP BY` would give them.
+    func sqlOrder() -> [Int] {
+        (0..<count).sorted { a, b in withBytes(a) { x in withBytes(b) { UsageStore.RowBytes.sqlOrder(x, $0) } } }
     }
 }

@@ -98,8 +98,7 @@ extension UsageStore {
                 groups[number].bytes += sqlite3_column_double(sqlite, 14)
             }
             // In the order of the groups' keys, as GROUP BY's sort gives them: the order equal flows keep.
-            let order = groups.indices.sorted { a, b in numbers.withBytes(a) { x in numbers.withBytes(b) { RowBytes.sqlOrder(x, $0) } } }
-            return order.map { number in
+            return numbers.sqlOrder().map { number in
                 var flow = groups[number].flow
                 (flow.records, flow.packets, flow.bytes) = (Self.bounded(groups[number].records), Self.bounded(groups[number].packets),
                                                             Self.bounded(groups[number].bytes))

@@ -115,8 +115,7 @@ extension UsageStore {
             if new { days.append((row[0], row[1], 0)) }
             days[number].requests += sqlite3_column_double(sqlite, 2)   // TOTAL(): a float sum, whatever the values
         }
-        let order = days.indices.sorted { a, b in numbers.withBytes(a) { x in numbers.withBytes(b) { RowBytes.sqlOrder(x, $0) } } }
-        return order.map { number in
+        return numbers.sqlOrder().map { number in
             let day = days[number]
             return DailyRequests(endpoint: VPCEndpointID(day.endpoint), day: day.day, requests: bounded(day.requests))
         }

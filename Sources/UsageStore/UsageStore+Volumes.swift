@@ -85,8 +85,7 @@ extension UsageStore {
 
         /// The volumes in `ORDER BY endpoint, source_ip`'s order.
         func sorted() -> [SourceVolume] {
-            let order = volumes.indices.sorted { a, b in numbers.withBytes(a) { x in numbers.withBytes(b) { RowBytes.sqlOrder(x, $0) } } }
-            return order.map { number in
+            return numbers.sqlOrder().map { number in
                 let v = volumes[number]
                 return SourceVolume(endpoint: VPCEndpointID(v.endpoint), sourceIP: v.sourceIP, requests: UsageStore.bounded(v.requests),
                                     bytesIn: UsageStore.bounded(v.bytesIn), bytesOut: UsageStore.bounded(v.bytesOut))

@@ -1,3 +1,4 @@
+import AWSModel
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -76,9 +77,9 @@ public enum LogFileDiscovery {
         }
         // By bytes: Swift's String equality is canonical equivalence, so two names differing only in Unicode
         // normalization (two files on disk) would be one, and the second never read.
-        found.files = files.filter { file in !isNote(file) || paths.contains { $0.utf8.elementsEqual(file.utf8) } }
-            .sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
-            .reduce(into: []) { if !($0.last?.utf8.elementsEqual($1.utf8) ?? false) { $0.append($1) } }
+        found.files = files.filter { file in !isNote(file) || paths.contains { TextBytes.equal($0, file) } }
+            .sorted(by: TextBytes.less)
+            .reduce(into: [String]()) { kept, file in if !(kept.last.map { TextBytes.equal($0, file) } ?? false) { kept.append(file) } }
         return found
     }
 
@@ -97,7 +98,7 @@ public enum LogFileDiscovery {
             }
             if !name.hasPrefix(".") { entries.append((name, entry.pointee.d_type)) }
         }
-        return entries.sorted { $0.name.utf8.lexicographicallyPrecedes($1.name.utf8) }
+        return entries.sorted { TextBytes.less($0.name, $1.name) }
     }
 
     /// The regular files of ``find(under:excluding:)``.

@@ -209,7 +209,7 @@ public enum ReportRenderer {
                 \(plural(Int(d.requests), "request")), \(time(d.firstSeen)))
                 """)
         }
-        let requests = exfiltration.reduce(Int64(0)) { $0 &+ $1.requests }
+        let requests = exfiltration.reduce(Int64(0)) { $0.addingSaturated($1.requests) }
         return [ReportItem("""
             \(bold: "Possible exfiltration"): \(plural(Int(clamping: requests), "denied write")) in \
             \(plural(exfiltration.count, "request group")) to buckets outside the trusted accounts \

@@ -14,7 +14,8 @@ extension SARIF {
     /// One result per possible exfiltration attempt (``SynthesisResult/possibleExfiltration``, first seen first, the
     /// first ``ListCap/items``), located at the draft of the endpoint it went through, or at the report when that
     /// endpoint has no draft. Logged text stays a JSON string, shown escaped in the message (`visible()`).
-    static func exfiltrationResults(_ result: SynthesisResult, folder: String, ruleIndex: Int) -> (shown: [Result], more: Int) {
+    static func exfiltrationResults(_ result: SynthesisResult, folder: String) -> (shown: [Result], more: Int) {
+        let ruleIndex = rules.firstIndex { $0.id == exfiltrationRule.id }!   // the rule is in `rules`
         let drafts = Dictionary(ChangeFiles.drafts(result).filter(\.kind.isEndpoint).map { ($0.id, $0.file) },
                                 uniquingKeysWith: { a, _ in a })
         let attempts = ListCap.first(result.possibleExfiltration)

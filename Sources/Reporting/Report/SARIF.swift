@@ -85,7 +85,7 @@ public enum SARIF {
                           properties: ["evidence": (tables[d.file]?.items ?? []).filter { $0.status != .proven }
                                                         .map { "\($0.code): \($0.status.rawValue)" }])
         }
-        let attempts = exfiltrationResults(result, folder: folder, ruleIndex: 2), omitted = notReady.more + attempts.more
+        let attempts = exfiltrationResults(result, folder: folder), omitted = notReady.more + attempts.more
         let log = Log(runs: [Run(tool: Tool(driver: Driver(version: toolVersion, rules: rules)), results: results + attempts.shown,
                                  properties: omitted == 0 ? nil : ["omittedResults": omitted])])
         let encoder = JSONEncoder()
