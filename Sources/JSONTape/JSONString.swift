@@ -2,6 +2,8 @@
 public enum JSONString {
     /// A JSON string literal; `/` is not escaped, control characters are.
     public static func quote(_ s: String) -> String {
+        // Most text needs no escape: quoted as it is, without a pass over its scalars.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) { return "\"" + s + "\"" }
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

@@ -28,11 +28,17 @@ public struct PartialAggregates {
     /// Network activity events seen from each source (their requests are counted when the store is read).
     var seen: [SourceKey: Int64] = [:]
     var categories: [ByteKeyedText: Int64] = [:]
-    /// By the key's JSON text as bytes (byte-exact, as SQLite groups them).
-    var flows: [[UInt8]: FlowSums] = [:]
+    /// By ``flowKey(_:)`` (byte-exact, as SQLite groups them), with the first flow of the group for its fields.
+    var flows: [FlowKey: (flow: ObservedFlow, sums: FlowSums)] = [:]
     private var keys = FoldedEvents.KeyMaker()
 
     struct FlowSums { var records: Int64 = 0, packets: Int64 = 0, bytes: Int64 = 0, first = Int64.max, last = Int64.min }
+
+    /// ``flowKey(_:)``'s bytes, hashed as one buffer (an array of bytes hashes each byte by itself).
+    struct FlowKey: Hashable {
+        let bytes: [UInt8]
+        func hash(into hasher: inout Hasher) { bytes.withUnsafeBytes { hasher.combine(bytes: $0) } }
+    }
 
     /// Nothing summed.
     public init() {}
@@ -84,16 +90,37 @@ public struct PartialAggregates {
     }
 
     private mutating func add(_ f: ObservedFlow, sign: Int64) {
-        let key = AggregateExchange.array([f.day, f.interfaceID, f.instanceID, f.vpcID, f.sourceAddress, f.destinationAddress,
-                                           String(f.destinationPort), String(f.proto), f.action, String(f.trafficPath),
-                                           f.destinationService, f.flowDirection])
-        var sums = flows[Array(key.utf8), default: FlowSums()]
-        sums.records += sign * f.records
-        sums.packets += sign * f.packets
-        sums.bytes += sign * f.bytes
-        sums.first = min(sums.first, f.firstSeen)
-        sums.last = max(sums.last, f.lastSeen)
-        flows[Array(key.utf8)] = sums
+        let key = Self.flowKey(f)
+        var group = flows[key] ?? (f, FlowSums())
+        group.sums.records += sign * f.records
+        group.sums.packets += sign * f.packets
+        group.sums.bytes += sign * f.bytes
+        group.sums.first = min(group.sums.first, f.firstSeen)
+        group.sums.last = max(group.sums.last, f.lastSeen)
+        flows[key] = group
+    }
+
+    /// A flow's group: the bytes of its 12 key fields, each text ended by 0xFF (a byte UTF-8 never holds), so
+    /// that two flows share a key exactly when every field has the same bytes. Made per flow record: no JSON.
+    static func flowKey(_ f: ObservedFlow) -> FlowKey {
+        var key: [UInt8] = []
+        key.reserveCapacity(160)
+        func text(_ text: String) {
+            key.append(contentsOf: text.utf8)
+            key.append(0xFF)
+        }
+        func number(_ number: Int) { withUnsafeBytes(of: number.bigEndian) { key.append(contentsOf: $0) } }
+        text(f.day); text(f.interfaceID); text(f.instanceID); text(f.vpcID); text(f.sourceAddress); text(f.destinationAddress)
+        text(f.action); text(f.destinationService); text(f.flowDirection)
+        number(f.destinationPort); number(f.proto); number(f.trafficPath)
+        return FlowKey(bytes: key)
+    }
+
+    /// A flow group's key as the `flows` table's `k` column.
+    static func flowColumns(_ f: ObservedFlow) -> String {
+        AggregateExchange.array([f.day, f.interfaceID, f.instanceID, f.vpcID, f.sourceAddress, f.destinationAddress,
+                                 String(f.destinationPort), String(f.proto), f.action, String(f.trafficPath),
+                                 f.destinationService, f.flowDirection])
     }
 
     /// The grouped tables' JSON lines, by table name (rows whose sums are all 0 left out).
@@ -108,8 +135,8 @@ public struct PartialAggregates {
         }
         let categories = self.categories.filter { $0.value != 0 }
             .map { text, n in "{\"category\":\(JSONString.quote(text.text)),\"count\":\(n)}" }
-        let flows = self.flows.filter { $0.value.records != 0 || $0.value.packets != 0 || $0.value.bytes != 0 }.map { key, s in
-            "{\"k\":\(String(decoding: key, as: UTF8.self)),\"records\":\(s.records),\"packets\":\(s.packets),\"bytes\":\(s.bytes),"
+        let flows = self.flows.values.filter { $0.sums.records != 0 || $0.sums.packets != 0 || $0.sums.bytes != 0 }.map { flow, s in
+            "{\"k\":\(Self.flowColumns(flow)),\"records\":\(s.records),\"packets\":\(s.packets),\"bytes\":\(s.bytes),"
                 + "\"first\":\(s.first),\"last\":\(s.last)}"
         }
         return ["access": access, "sources": sources, "categories": categories, "flows": flows]

@@ -637,4 +637,30 @@ struct PartialAggregatesTests {
         twice.subtract(file, .events(digests))
         #expect(twice.tables().mapValues(Set.init) == once.tables().mapValues(Set.init))
     }
+
+    static func flow(source: String = "10.0.0.1", instance: String = "i-1", port: Int = 443, proto: Int = 6) -> ObservedFlow {
+        ObservedFlow(day: "2026-11-01", interfaceID: "eni-1", instanceID: instance, vpcID: "vpc-1", sourceAddress: source,
+                     destinationAddress: "10.0.8.1", destinationPort: port, proto: proto, action: "ACCEPT", trafficPath: 0,
+                     destinationService: "-", flowDirection: "egress", records: 1, packets: 2, bytes: 3, firstSeen: 10, lastSeen: 20)
+    }
+
+    /// Two flows share a task's group exactly when every key field has the same bytes, as SQLite groups the
+    /// store's flows (and as the exchange's JSON key grouped them before the key was made of raw bytes):
+    /// canonically equivalent texts, fields whose bytes move across a boundary, numbers that read alike as
+    /// digits, are each two groups.
+    @Test(arguments: [
+        (flow(), flow(), true),
+        (flow(source: "caf\u{E9}"), flow(source: "cafe\u{301}"), false),
+        (flow(source: "10.0.0.1", instance: "i-1"), flow(source: "10.0.0.", instance: "1i-1"), false),
+        (flow(port: 443, proto: 6), flow(port: 44, proto: 36), false),
+        (flow(port: 1 << 8), flow(port: 1), false),
+    ])
+    func flowKeysGroupByBytes(a: ObservedFlow, b: ObservedFlow, grouped: Bool) {
+        #expect((PartialAggregates.flowKey(a) == PartialAggregates.flowKey(b)) == grouped)
+        var sums = PartialAggregates()
+        var file = ParsedFile(path: "flows.log", size: 1, contentHash: "h", kind: .flowLog)
+        file.flows = [a, b]
+        sums.add(file)
+        #expect(sums.tables()["flows"]?.count == (grouped ? 1 : 2))
+    }
 }
