@@ -147,8 +147,9 @@ def main():
     parser.add_argument("--exclude", action="append", default=[], help="a folder or URI prefix that holds no logs (the inventory)")
     parser.add_argument("--task-mb", type=int, default=16,
                         help="megabytes of log files (as stored: gzip) a task reads at most (default 16, about 160 MB of JSON)")
-    parser.add_argument("--task-files", type=int, default=400,
-                        help="log files a task reads at most (default 400: a trail's small delivery files)")
+    parser.add_argument("--task-files", type=int, default=4000,
+                        help="log files a task reads at most (default 4000: 16 MB of a trail's small delivery files; each task "
+                             "costs a process, a Python worker's turn and its own rows of partial groups)")
     parser.add_argument("logs", nargs="+")
     args = parser.parse_args()
 

@@ -156,12 +156,12 @@ struct SparkTests {
     /// The job held a third of the window in one task (binaryFiles packs files by bytes alone, and each file's
     /// stream carried its task's whole file list) and cached every row in the heap: with spark-submit's default
     /// heap it failed on 1M records (OutOfMemoryError in the cached rows' unroll). With 512 MB it runs on 3,800
-    /// small delivery files in tasks of at most 400, and its drafts are the SQLite path's.
+    /// small delivery files in tasks of at most 400 files, and its drafts are the SQLite path's.
     @Test(.enabled(if: sparkSubmit != nil, "pyspark (spark-submit) or Java is not installed: the Spark job is not run"))
     func theJobRanOutOfHeapOnAWindowOfSmallDeliveryFiles() throws {
         let dir = TestSupport.temporaryDirectory("spark-heap")
         #expect(try Binary.run(["sample", "--out", dir, "--records", "60000", "--layout", "small"]).status == 0)
-        try Self.compare(dir, memory: ["--driver-memory", "512m"])
+        try Self.compare(dir, memory: ["--driver-memory", "512m"], job: ["--task-files", "400"])
     }
 
     /// The Spark path left network activity events out (skipped records): a role seen only through network events
