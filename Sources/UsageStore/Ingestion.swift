@@ -119,94 +119,29 @@ public struct IngestPipeline: Sendable {
     public func run(paths: [String], workers: Int, excluding: [String] = [],
                        progress: @Sendable (IngestProgress) -> Void = { _ in }) async throws -> IngestSummary {
         let found = try LogFileDiscovery.find(under: paths, excluding: excluding)
-        let files = found.files
-        let store = self.store
         let known = try store.ingestedHashes()
         var summary = IngestSummary()
         summary.notRegular = found.notRegular
-        summary.filesFound = files.count
+        summary.filesFound = found.files.count
         // Events dated after the ingest are forgeries: rejected, never evidence.
         let reader = LogFileReader(cloudTrail: CloudTrailReader(now: Int64(Date().timeIntervalSince1970)))
-        let logger = store.logger
         let readers = ReaderThreads(count: workers)
         defer {
             readers.close()
             GzipDecoder.releaseBuffers()
         }
-
-        let cursor = FileCursor(files)
-        let sizes = self.sizes
+        let jobs = Jobs(store: store, sizes: sizes, cursor: FileCursor(found.files), known: known, reader: reader, readers: readers)
+        var schedule = Schedule(jobs: jobs, summary: summary)
         try await withThrowingTaskGroup(of: PipelineEvent.self) { group in
-            // Reader jobs and the writer's batches are children of one group, so that this loop never waits on
-            // the writer: parsed files gather in `batch` while a batch is written, and the next write starts as
-            // soon as the writer is free (one writer, batches of at least `sizes.batchRecords` while files
-            // remain). Past `sizes.pendingRecords` no reader job is handed out until the writer catches up:
-            // memory stays flat however large the corpus is.
-            var readsHeld = 0
-            var writing = false
-            var batch: [(file: ParsedFile, folded: FoldedEvents)] = []
-            var batchRecords = 0
-            var done = 0
-            func read() {
-                guard !cursor.isEmpty else { return }
-                guard batchRecords < sizes.pendingRecords else { readsHeld += 1; return }
-                group.addTask { .read(await readers.run { Self.readFiles(from: cursor, sizes: sizes, known: known, reader: reader) }) }
-            }
-            func write() {
-                // Once every file is handed out, what is left is written as soon as the writer is free: the run's
-                // tail is then one small batch, not a full one written after the last read.
-                let lastFiles = cursor.isEmpty
-                guard !writing, !batch.isEmpty, batchRecords >= sizes.batchRecords || lastFiles else { return }
-                writing = true
-                let entries = batch
-                batch.removeAll()
-                batchRecords = 0
-                group.addTask {
-                    // The write blocks on SQLite: run it on a thread of its own, not on one of the few threads of
-                    // the concurrency pool.
-                    let results = try await withCheckedThrowingContinuation { continuation in
-                        Self.writerQueue.async { continuation.resume(with: Result { try store.ingestIsolatingFailures(entries) }) }
-                    }
-                    return .wrote(zip(entries.map(\.file), results).map { ($0, $1) })
-                }
-            }
-            for _ in 0..<max(1, workers) { read() }
-            while let event = try await group.next() {
-                switch event {
-                case let .read(outcomes):
-                    for outcome in outcomes {
-                        done += 1
-                        switch outcome {
-                        case let .parsed(file, folded):
-                            summary.compressedBytes += file.size
-                            batch.append((file, folded))
-                            batchRecords += folded.events.count + file.flows.count
-                        case let .alreadyIngested(_, size):
-                            summary.filesAlreadyIngested += 1
-                            summary.compressedBytes += size
-                        case let .failed(path, size, hash, reason):
-                            summary.filesFailed.append(.init(path: path, reason: reason))
-                            summary.compressedBytes += size
-                            try store.recordFailure(path: path, size: size, contentHash: hash, reason: reason)
-                            logger.debug("log file failed", metadata: ["file.path": "\(path)", "error": "\(reason)"])
-                        }
-                        progress(IngestProgress(filesDone: done, filesTotal: files.count, decompressedBytes: summary.decompressedBytes,
-                                                records: summary.records))
-                    }
-                    read()
-                case let .wrote(results):
-                    writing = false
-                    for (file, result) in results { Self.count(file, result, into: &summary, logger: logger) }
-                }
-                write()
-                while readsHeld > 0, batchRecords < sizes.pendingRecords {
-                    readsHeld -= 1
-                    read()
-                }
-            }
-            // The group is empty here: no job is in flight, and none may be held with files left.
-            precondition(batch.isEmpty && cursor.isEmpty, "the pipeline ended with files not read or not written")
+            try await schedule.drive(&group, workers: workers, progress: progress)
         }
+        try Self.close(&schedule.summary, store: store)
+        return schedule.summary
+    }
+
+    /// Completes the summary once every file is in: the example of a conflict read back from the store, the file
+    /// lists in path order.
+    static func close(_ summary: inout IngestSummary, store: UsageStore) throws {
         if summary.rejectsByCode[UsageStore.conflictCode] != nil, let conflict = try store.eventConflicts(limit: 1).first {
             // Read back once every file is in: it names the least file of each content, whatever the order they came in.
             summary.rejectExamples[UsageStore.conflictCode] = conflict.reason
@@ -215,7 +150,6 @@ public struct IngestPipeline: Sendable {
         summary.filesUnrecognized.sort { $0.path < $1.path }
         summary.filesWithoutRecords.sort { $0.path < $1.path }
         summary.filesFailed.sort { $0.path < $1.path }
-        return summary
     }
 
     /// What a child of the pipeline's group reports: a reader job's files, or a batch written.
@@ -309,7 +243,7 @@ public struct IngestPipeline: Sendable {
         return "\(kind), but it holds no record"
     }
 
-    private static func count(_ file: ParsedFile, _ result: FileIngestResult, into summary: inout IngestSummary, logger: Logger) {
+    static func count(_ file: ParsedFile, _ result: FileIngestResult, into summary: inout IngestSummary, logger: Logger) {
         if result.alreadyIngested {
             summary.filesAlreadyIngested += 1
             return

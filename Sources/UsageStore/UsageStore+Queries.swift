@@ -219,9 +219,13 @@ extension UsageStore {
     /// The code of a conflict: two records with one event id and different content.
     static let conflictCode = Diagnostic.Code.duplicateEventID.rawValue
 
-    /// Event ids stored with more than one content (at most `limit`): both records of each were kept and
-    /// counted, neither hiding the other. Each content after the first (by the least file holding it, then
-    /// digest) is one reject naming the least file of each: the same whatever order the files were read in.
+    /// Event ids stored with more than one content (at most `limit`): every record of each was kept and
+    /// counted, none hiding another. Each content after the first (by the least file holding it, then digest)
+    /// is one reject naming the least file of the first content and of its own: the same whatever order the
+    /// files were read in. Every content is named against the first, not each pair (all of them differ): n
+    /// contents are n - 1 rejects, as the totals count them. At most ``conflictsListedPerEvent`` of one id are
+    /// listed, the last saying how many more there are: a trail that writes thousands of contents under one
+    /// id does not push the other ids out of the list.
     ///
     /// - Throws: ``StoreError`` when the store cannot be read.
     public func eventConflicts(limit: Int = 1000) throws(StoreError) -> [StoredReject] {
@@ -232,19 +236,39 @@ extension UsageStore {
                     WHERE (event_time, event_id) IN (SELECT event_time, event_id FROM event_variant)
                     UNION ALL SELECT event_time, event_id, digest, file_id FROM event_variant) c
                 LEFT JOIN file f ON f.id = c.file_id ORDER BY c.event_time, c.event_id, path, c.digest
-                """).map { (time: $0["t"] as Int64, id: $0["id"] as String, path: $0["path"] as String) }
+                """).map { EventContent(time: $0["t"], id: $0["id"], path: $0["path"]) }
         }
         var conflicts: [StoredReject] = []
-        var first = rows.first
-        for row in rows.dropFirst() where conflicts.count < limit {
-            guard let least = first, least.time == row.time, least.id == row.id else { first = row; continue }
-            let place = least.path == row.path ? "twice in \(least.path)" : "in \(least.path) and \(row.path)"
-            let event = "event id \(String(row.id.prefix(40)).debugDescription) at \(Timestamp.iso8601(row.time))"
-            conflicts.append(StoredReject(path: least.path, code: Self.conflictCode, line: nil, byteOffset: nil,
-                                          reason: "\(event): two records with different content \(place); both kept",
-                                          excerpt: String(row.id.prefix(120))))
+        var start = rows.startIndex
+        while start < rows.endIndex, conflicts.count < limit {
+            let first = rows[start]
+            let end = rows[start...].firstIndex { $0.time != first.time || !TextBytes.equal($0.id, first.id) } ?? rows.endIndex
+            conflicts += Self.conflicts(rows[start..<end], limit: min(limit - conflicts.count, Self.conflictsListedPerEvent))
+            start = end
         }
         return conflicts
+    }
+
+    /// The most contents of one event id ``eventConflicts(limit:)`` lists.
+    static let conflictsListedPerEvent = 10
+
+    /// One content of an event id: the least file holding it (empty when none is known).
+    struct EventContent { var time: Int64, id: String, path: String }
+
+    /// The rejects of one event id's contents (in the order listed): each after the first against the first, at
+    /// most `limit`, the last saying how many are left out.
+    static func conflicts(_ contents: ArraySlice<EventContent>, limit: Int) -> [StoredReject] {
+        guard let least = contents.first else { return [] }
+        let event = "event id \(String(least.id.prefix(40)).debugDescription) at \(Timestamp.iso8601(least.time))"
+        let others = contents.dropFirst(), listed = others.prefix(limit)
+        return listed.enumerated().map { i, content in
+            let place = TextBytes.equal(least.path, content.path) ? "twice in \(least.path)" : "in \(least.path) and \(content.path)"
+            let more = others.count - listed.count, unlisted = i < listed.count - 1 || more == 0 ? ""
+                : "; \(more) more content\(more == 1 ? " of this id is" : "s of this id are") not listed"
+            return StoredReject(path: least.path, code: conflictCode, line: nil, byteOffset: nil,
+                                reason: "\(event): two records with different content \(place); both kept\(unlisted)",
+                                excerpt: String(least.id.prefix(120)))
+        }
     }
 
     /// The rows of `sql` turned into values one at a time through a cursor: a fetchAll would hold every

@@ -15,4 +15,25 @@ public enum ListCap {
     public static func first<T>(_ list: [T], _ limit: Int = Self.items) -> (shown: [T], more: Int) {
         (Array(list.prefix(limit)), max(0, list.count - limit))
     }
+
+    /// At most `limit` of `list`, keeping variety: for each of `keys` in turn (the coarsest first), the first
+    /// item of each of its values that no item taken so far has, then the rest in list order; shown in list
+    /// order, with how many are left out. A flood of one kind of item then cannot push a rarer kind out.
+    public static func first<T>(_ list: [T], _ limit: Int = Self.items, covering keys: [(T) -> AnyHashable]) -> (shown: [T], more: Int) {
+        guard list.count > limit else { return (list, 0) }
+        var taken = [Bool](repeating: false, count: list.count), count = 0
+        for key in keys where count < limit {
+            let values = list.map(key)
+            var covered = Set(values.indices.filter { taken[$0] }.map { values[$0] })
+            for i in values.indices where count < limit && !taken[i] && covered.insert(values[i]).inserted {
+                taken[i] = true
+                count += 1
+            }
+        }
+        for i in list.indices where count < limit && !taken[i] {
+            taken[i] = true
+            count += 1
+        }
+        return (list.indices.filter { taken[$0] }.map { list[$0] }, list.count - limit)
+    }
 }

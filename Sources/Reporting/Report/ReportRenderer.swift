@@ -63,8 +63,12 @@ public enum ReportRenderer {
     /// many more there are.
     static func capped<T>(_ list: [T], _ limit: Int = ListCap.items, by order: ((T, T) -> Bool)? = nil, noun: String,
                           _ item: (T) -> ReportItem) -> [ReportItem] {
-        let (shown, more) = order.map { ListCap.first(list, limit, by: $0) } ?? ListCap.first(list, limit)
-        return shown.map(item) + (more == 0 ? [] : [ReportItem("… and \(n(Int64(more))) more \(noun)")])
+        capped(order.map { ListCap.first(list, limit, by: $0) } ?? ListCap.first(list, limit), noun: noun, item)
+    }
+
+    /// The items of a list cut already (`shown`), and one saying how many more there are.
+    static func capped<T>(_ cut: (shown: [T], more: Int), noun: String, _ item: (T) -> ReportItem) -> [ReportItem] {
+        cut.shown.map(item) + (cut.more == 0 ? [] : [ReportItem("… and \(n(Int64(cut.more))) more \(noun)")])
     }
 
     /// The first `limit` of `values` as code, then how many more there are.
@@ -203,7 +207,7 @@ public enum ReportRenderer {
     static func exfiltrationRisks(_ r: SynthesisResult) -> [ReportItem] {
         let exfiltration = r.possibleExfiltration
         guard !exfiltration.isEmpty else { return [] }
-        let attempts = capped(exfiltration, noun: "request groups") { d in
+        let attempts = capped(ListCap.exfiltration(exfiltration), noun: "request groups") { d in
             ReportItem("""
                 \(code: d.principal) \(d.action) \(code: d.resource) (owner \(d.owner.map(code) ?? "unknown"), \
                 \(plural(Int(d.requests), "request")), \(time(d.firstSeen)))

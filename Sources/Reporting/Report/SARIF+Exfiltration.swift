@@ -11,14 +11,15 @@ extension SARIF {
         shortDescription: Text(text: "A write to a bucket outside the trusted accounts was denied"),
         fullDescription: Text(text: exfiltrationText), defaultConfiguration: ["level": "warning"])
 
-    /// One result per possible exfiltration attempt (``SynthesisResult/possibleExfiltration``, first seen first, the
-    /// first ``ListCap/items``), located at the draft of the endpoint it went through, or at the report when that
-    /// endpoint has no draft. Logged text stays a JSON string, shown escaped in the message (`visible()`).
+    /// One result per possible exfiltration attempt (``SynthesisResult/possibleExfiltration``, first seen first, at
+    /// most ``ListCap/items`` as ``ListCap/exfiltration(_:)`` picks them), located at the draft of the endpoint it
+    /// went through, or at the report when that endpoint has no draft. Logged text stays a JSON string, shown escaped
+    /// in the message (`visible()`).
     static func exfiltrationResults(_ result: SynthesisResult, folder: String) -> (shown: [Result], more: Int) {
         let ruleIndex = rules.firstIndex { $0.id == exfiltrationRule.id }!   // the rule is in `rules`
         let drafts = Dictionary(ChangeFiles.drafts(result).filter(\.kind.isEndpoint).map { ($0.id, $0.file) },
                                 uniquingKeysWith: { a, _ in a })
-        let attempts = ListCap.first(result.possibleExfiltration)
+        let attempts = ListCap.exfiltration(result.possibleExfiltration)
         let results = attempts.shown.map { d in
             let file = d.endpoint.flatMap { drafts[$0.rawValue] } ?? "report.md"
             let facts = ["owner: \(d.owner?.rawValue ?? "unknown")", "endpoint: \(d.endpoint?.rawValue ?? "none")",

@@ -116,9 +116,9 @@ struct Summary: Codable {
 
 extension ReportRenderer {
     /// summary.json's `status`, with each draft's verdict and reason codes (the worst first, at most
-    /// ``ListCap/items``; `omittedDrafts` counts the rest) and the possible exfiltration attempts (the first
-    /// ``ListCap/items``; `status.possibleExfiltration` counts them all): what `--json` prints for CI, all ASCII
-    /// (``ASCIIJSON``).
+    /// ``ListCap/items``; `omittedDrafts` counts the rest) and the possible exfiltration attempts (at most
+    /// ``ListCap/items``, see ``ListCap/exfiltration(_:)``; `status.possibleExfiltration` counts them all): what
+    /// `--json` prints for CI, all ASCII (``ASCIIJSON``).
     public static func statusJSON(_ r: SynthesisResult) -> String {
         struct Item: Encodable { var code: String; var status: EvidenceItem.Status }
         struct Draft: Encodable {
@@ -139,7 +139,7 @@ extension ReportRenderer {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         let output = Output(status: status(r), drafts: drafts, omittedDrafts: omitted,
-                            possibleExfiltration: ListCap.first(r.possibleExfiltration).shown)
+                            possibleExfiltration: ListCap.exfiltration(r.possibleExfiltration).shown)
         return (try? ASCIIJSON.escaped(String(decoding: encoder.encode(output), as: UTF8.self))) ?? "{}"
     }
 
@@ -179,7 +179,8 @@ extension ReportRenderer {
             trustedAccounts: cut.first(r.trustedAccounts.map(\.rawValue), "trustedAccounts"), endpoints: endpoints, buckets: buckets,
             awsOwned: cut.first(r.awsOwned, "awsOwned"), review: cut.first(r.review, "review", by: ReviewItem.mostRequestedFirst),
             denials: cut.first(r.denials, "denials", by: Denial.mostRequestedFirst),
-            possibleExfiltration: cut.first(r.possibleExfiltration, "possibleExfiltration"), flows: cut.flows(r.flows),
+            possibleExfiltration: cut.counting(ListCap.exfiltration(r.possibleExfiltration), "possibleExfiltration"),
+            flows: cut.flows(r.flows),
             dailyRequests: r.dailyRequests, failedFiles: cut.first(r.failedFiles, "failedFiles"),
             notEnforceable: r.notEnforceable.nonEmpty.map { cut.first($0, "notEnforceable") },
             organization: r.perimeter.map { perimeterSummary($0, &cut) },
@@ -232,9 +233,13 @@ struct Omitted {
 
     /// The first ``ListCap/items`` of `list` (in `order` when given), counting the rest under `path`.
     mutating func first<T>(_ list: [T], _ path: String, by order: ((T, T) -> Bool)? = nil) -> [T] {
-        let (shown, more) = order.map { ListCap.first(list, by: $0) } ?? ListCap.first(list)
-        if more > 0 { counts[path] = more }
-        return shown
+        counting(order.map { ListCap.first(list, by: $0) } ?? ListCap.first(list), path)
+    }
+
+    /// The items of a list cut already (`shown`), counting the rest under `path`.
+    mutating func counting<T>(_ cut: (shown: [T], more: Int), _ path: String) -> [T] {
+        if cut.more > 0 { counts[path] = cut.more }
+        return cut.shown
     }
 
     mutating func replay(_ replay: ReplayResult, _ path: String) -> ReplayResult {
