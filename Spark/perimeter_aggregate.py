@@ -173,10 +173,12 @@ def aggregate(spark, args, perimeter, work, remote):
     if not os.listdir(work):   # no log file: the binary still says the format of its (empty) tables
         run_normalize(perimeter, os.path.join(work, "task-000000"), [])
     size_shuffles(spark, work)
-    files = table(spark, work, "task", "files", FILES)
+    files = table(spark, work, "task", "files", FILES).persist(StorageLevel.DISK_ONLY)
     # One copy of each file content: the least path, as a re-ingest would skip the others. One row per distinct
-    # content: small enough to send to every executor.
-    chosen = F.broadcast(files.groupBy("hash").agg(F.min("path").alias("path")))
+    # content: small enough to send to every executor. Kept on disk: every table is joined with it (not read and
+    # grouped again for each).
+    least = files.groupBy("hash").agg(F.min("path").alias("path")).persist(StorageLevel.DISK_ONLY)
+    chosen = F.broadcast(least)
     kept = files.join(chosen, ["hash", "path"])
     chosen_paths = chosen.select("path")
 
@@ -215,8 +217,8 @@ def aggregate(spark, args, perimeter, work, remote):
     write(passed_format(spark, work), args.out, "format")
     for name in ["access", "sources", "categories", "flows"]:
         write(reduce(table(spark, work, None, name)), args.out, name)
-    occurrences.unpersist()
-    repeated.unpersist()
+    for frame in (occurrences, repeated, least, files):
+        frame.unpersist()
 
 
 def broadcast_if_small(spark, rows):
