@@ -99,30 +99,8 @@ extension UsageStore {
     private func insert(_ table: String, _ rows: [JSONValue], groups: Int64, files: [ByteKeyedText: Int64], _ db: Database,
                         _ statements: IngestStatements) throws -> Int {
         switch table {
-        case "access":
-            var access: [AccessKey: AccessCounts] = [:]
-            for row in rows {
-                let k = row["k"]?.elements.compactMap(\.string) ?? []
-                guard k.count == 14 else { throw StoreError(message: "an access row without its 14 keys") }
-                access[AccessKey(k)] = AccessCounts(count: try Self.amount(row, "count"), first: try Self.amount(row, "first"),
-                    last: try Self.amount(row, "last"),
-                                                    sample: row["sample"]?.string.flatMap { $0.isEmpty ? nil : $0 })
-            }
-            try statements.insertAccess(db, file: groups, access)
-            return access.count
-        case "sources":
-            var sources: [SourceKey: AccessCounts] = [:]
-            for row in rows {
-                let k = row["k"]?.elements.compactMap(\.string) ?? []
-                guard k.count == 7 else { throw StoreError(message: "a source row without its 7 keys") }
-                let key = SourceKey(day: k[0], endpoint: k[1], principal: k[2], session: k[3], sourceIP: k[4], userAgent: k[5],
-                                    outcome: k[6])
-                sources[key] = AccessCounts(count: try Self.amount(row, "count"), first: try Self.amount(row, "first"),
-                                            last: try Self.amount(row, "last"), bytesIn: try Self.amount(row, "in"),
-                                            bytesOut: try Self.amount(row, "out"))
-            }
-            try statements.insertSources(db, file: groups, sources)
-            return sources.count
+        case "access": return try insertAccess(rows, groups: groups, db, statements)
+        case "sources": return try insertSources(rows, groups: groups, db, statements)
         case "categories":
             var categories: [ByteKeyedText: Int64] = [:]
             // Saturating: a part file may repeat a category with counts that together pass Int64.
@@ -133,24 +111,14 @@ extension UsageStore {
             try statements.upsertCategories(db, categories)
             return categories.count
         case "flows":
-            let flows = try rows.map { row throws -> ObservedFlow in
-                let k = row["k"]?.elements.compactMap(\.string) ?? []
-                guard k.count == 12 else { throw StoreError(message: "a flow row without its 12 keys") }
-                return ObservedFlow(day: k[0], interfaceID: k[1], instanceID: k[2], vpcID: k[3], sourceAddress: k[4],
-                    destinationAddress: k[5],
-                                    destinationPort: Int(k[6]) ?? 0, proto: Int(k[7]) ?? 0, action: k[8], trafficPath: Int(k[9]) ?? 0,
-                                    destinationService: k[10], flowDirection: k[11], records: try Self.amount(row, "records"),
-                                    packets: try Self.amount(row, "packets"), bytes: try Self.amount(row, "bytes"),
-                                    firstSeen: try Self.amount(row, "first"), lastSeen: try Self.amount(row, "last"))
-            }
+            let flows = try rows.map(Self.flow)
             try statements.insertFlows(db, file: groups, flows)
             return flows.count
         case "rejects":
             for r in rows {
                 try statements.insertReject(file: files[ByteKeyedText(r["path"]?.string ?? "")] ?? groups, code: r["code"]?.string ?? "",
-                    line: r["line"]?.int64,
-                                            offset: r["offset"]?.int64, reason: r["reason"]?.string ?? "", excerpt: r["excerpt"]?.string
-                                            ?? "")
+                                            line: r["line"]?.int64, offset: r["offset"]?.int64, reason: r["reason"]?.string ?? "",
+                                            excerpt: r["excerpt"]?.string ?? "")
             }
             return 0
         case "events", "network":
@@ -165,9 +133,46 @@ extension UsageStore {
         }
     }
 
-    /// One part file's rows of `events` or `network`. An event is recorded as ingest records it (the first content
-    /// of its (time, id) new, the others conflicts): the store's conflicts and rejects read as the native path's,
-    /// and its network events join the same calls. A network event's rows go to `network_event` as they are.
+    /// A part file of `access`: its groups, each by its 14 keys.
+    private func insertAccess(_ rows: [JSONValue], groups: Int64, _ db: Database, _ statements: IngestStatements) throws -> Int {
+        var access: [AccessKey: AccessCounts] = [:]
+        for row in rows {
+            let k = row["k"]?.elements.compactMap(\.string) ?? []
+            guard k.count == 14 else { throw StoreError(message: "an access row without its 14 keys") }
+            access[AccessKey(k)] = AccessCounts(count: try Self.amount(row, "count"), first: try Self.amount(row, "first"),
+                                                last: try Self.amount(row, "last"),
+                                                sample: row["sample"]?.string.flatMap { $0.isEmpty ? nil : $0 })
+        }
+        try statements.insertAccess(db, file: groups, access)
+        return access.count
+    }
+
+    /// A part file of `sources`: its groups, each by its 7 keys.
+    private func insertSources(_ rows: [JSONValue], groups: Int64, _ db: Database, _ statements: IngestStatements) throws -> Int {
+        var sources: [SourceKey: AccessCounts] = [:]
+        for row in rows {
+            let k = row["k"]?.elements.compactMap(\.string) ?? []
+            guard k.count == 7 else { throw StoreError(message: "a source row without its 7 keys") }
+            let key = SourceKey(day: k[0], endpoint: k[1], principal: k[2], session: k[3], sourceIP: k[4], userAgent: k[5], outcome: k[6])
+            sources[key] = AccessCounts(count: try Self.amount(row, "count"), first: try Self.amount(row, "first"),
+                                        last: try Self.amount(row, "last"), bytesIn: try Self.amount(row, "in"),
+                                        bytesOut: try Self.amount(row, "out"))
+        }
+        try statements.insertSources(db, file: groups, sources)
+        return sources.count
+    }
+
+    /// A row of `flows` by its 12 keys.
+    private static func flow(_ row: JSONValue) throws -> ObservedFlow {
+        let k = row["k"]?.elements.compactMap(\.string) ?? []
+        guard k.count == 12 else { throw StoreError(message: "a flow row without its 12 keys") }
+        return ObservedFlow(day: k[0], interfaceID: k[1], instanceID: k[2], vpcID: k[3], sourceAddress: k[4], destinationAddress: k[5],
+                            destinationPort: Int(k[6]) ?? 0, proto: Int(k[7]) ?? 0, action: k[8], trafficPath: Int(k[9]) ?? 0,
+                            destinationService: k[10], flowDirection: k[11], records: try Self.amount(row, "records"),
+                            packets: try Self.amount(row, "packets"), bytes: try Self.amount(row, "bytes"),
+                            firstSeen: try Self.amount(row, "first"), lastSeen: try Self.amount(row, "last"))
+    }
+
     private func insertEvents(_ table: String, _ rows: [JSONValue], files: [ByteKeyedText: Int64], _ db: Database,
                               _ statements: IngestStatements) throws {
         for r in rows {
