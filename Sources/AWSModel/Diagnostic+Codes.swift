@@ -33,6 +33,8 @@ extension Diagnostic.Code {
     public static let eventNameCharacters = Self(rawValue: "event-name-characters")
     /// A `requestParameters.bucketName` holding a control character.
     public static let bucketNameCharacters = Self(rawValue: "bucket-name-characters")
+    /// An S3 call's `requestParameters.bucketName` that is neither a bucket name nor an access point ARN.
+    public static let bucketNameNotABucket = Self(rawValue: "bucket-name-not-a-bucket")
     /// A record without `eventTime`.
     public static let missingEventTime = Self(rawValue: "missing-event-time")
     /// An `eventTime` that is not a time.
@@ -184,7 +186,8 @@ extension Diagnostic.Code {
     public static let all: [Self] = [
         .recordTooLarge, .malformedJSON, .lineWithoutJSON, .eventbridgeWithoutDetail, .badSubscriptionData, .lakeColumnTooDeep,
         .eventWithoutMessage, .eventTimeOutsideDelivery, .notAnObject, .duplicateKey, .missingEventSource, .missingEventName,
-        .eventSourceCharacters, .eventNameCharacters, .missingEventTime, .malformedEventTime, .badEndpointID, .awsRegionCharacters,
+        .eventSourceCharacters, .eventNameCharacters, .bucketNameCharacters, .bucketNameNotABucket, .missingEventTime,
+        .malformedEventTime, .badEndpointID, .awsRegionCharacters,
         .principalCharacters, .flowLineTooLong, .flowNoFields, .flowFieldCount, .flowBadValue, .duplicateEventID, .notStored,
         .inventoryNotJSON, .inventoryYAMLUnreadable, .inventoryUnrecognized, .inventoryPolicyUnreadable, .inventoryBadEndpointID,
         .inventoryBadOrganizationID, .inventoryParentUnknown, .inventoryConflict, .inventoryTextAmbiguous, .inventoryTextUnsupported,

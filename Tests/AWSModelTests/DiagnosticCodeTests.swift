@@ -6,7 +6,8 @@ struct DiagnosticCodeTests {
     static let spelled = [
         "record-too-large", "malformed-json", "line-without-json", "eventbridge-without-detail", "bad-subscription-data",
         "lake-column-too-deep", "event-without-message", "event-time-outside-delivery", "not-an-object", "duplicate-key",
-        "missing-event-source", "missing-event-name", "event-source-characters", "event-name-characters", "missing-event-time",
+        "missing-event-source", "missing-event-name", "event-source-characters", "event-name-characters", "bucket-name-characters",
+        "bucket-name-not-a-bucket", "missing-event-time",
         "malformed-event-time", "bad-endpoint-id", "aws-region-characters", "principal-characters", "flow-line-too-long",
         "flow-no-fields", "flow-field-count", "flow-bad-value", "duplicate-event-id", "not-stored", "inventory-not-json",
         "inventory-yaml-unreadable", "inventory-unrecognized", "inventory-policy-unreadable", "inventory-bad-endpoint-id",
