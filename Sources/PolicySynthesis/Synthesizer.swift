@@ -113,9 +113,16 @@ public enum Synthesizer {
     static func denial(_ access: ObservedAccess, inventory: Inventory) -> Denial {
         Denial(endpoint: access.endpoint, principal: access.principal.arn, action: access.access.action.description,
                resource: access.access.resource.text, errorCode: access.errorCode,
-               owner: (access.access.resourceAccount ?? access.access.resource.s3BucketName.flatMap { inventory.buckets[$0] }),
+               owner: owner(access.access, inventory: inventory),
                byEndpointPolicy: access.outcome == .deniedByEndpointPolicy, outcome: access.outcome, requests: access.count,
                firstSeen: access.firstSeen, lastSeen: access.lastSeen)
+    }
+
+    /// The account that owns a denied request's resource: the one its ARN names (a table, a directory bucket, an
+    /// access point: another account's is another resource), else the one the record claims, else the inventory's.
+    static func owner(_ access: ResourceAccess, inventory: Inventory) -> AccountID? {
+        if let account = access.resource.arn.map({ AccountID($0.account) }), account.isNumeric { return account }
+        return access.resourceAccount ?? access.resource.s3BucketName.flatMap { inventory.buckets[$0] }
     }
 
     /// Each endpoint's and bucket's verdict, from the evidence the run saw.
