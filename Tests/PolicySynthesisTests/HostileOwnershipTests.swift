@@ -33,3 +33,22 @@ struct HostileOwnershipTests {
         #expect(result.possibleExfiltration.map(\.resource) == (found ? [resource] : []))
     }
 }
+
+extension HostileOwnershipTests {
+    /// An anonymous write refused on its way to another account's bucket is listed as unauthenticated and stays a
+    /// possible exfiltration (it reached a policy, as anonymous); a principal's request that failed to authenticate is
+    /// none. Buckets of two partitions, owners known and not.
+    @Test(arguments: [
+        (Principal(kind: .anonymous, arn: Principal.anonymousARN, account: nil), "arn:aws:s3:::anon-drop/x", outside, true),
+        (Principal(kind: .anonymous, arn: Principal.anonymousARN, account: nil), "arn:aws-cn:s3:::anon-drop/x", nil, true),
+        (Principal(kind: .anonymous, arn: Principal.anonymousARN, account: nil), "arn:aws:s3:::app-data/x", Fixture.prod, false),
+        (Fixture.app, "arn:aws:s3:::anon-drop/x", outside, false),
+    ] as [(Principal, String, AccountID?, Bool)])
+    func anUnauthenticatedAnonymousWriteStaysAPossibleExfiltration(principal: Principal, resource: String, owner: AccountID?,
+                                                                   found: Bool) {
+        let denied = Fixture.access(principal, "s3:PutObject", resource, owner: owner, outcome: .unauthenticated)
+        let result = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"), denied])
+        #expect(result.possibleExfiltration.map(\.resource) == (found ? [resource] : []))
+        #expect(result.denials.map(\.outcome) == [.unauthenticated])
+    }
+}

@@ -77,7 +77,7 @@ public struct EventNormalizer: Sendable {
             return .rejected(code: .principalCharacters, reason: "the principal holds characters IAM names do not use")
         }
         let errorCode = string(.errorCode)
-        let outcome = Self.outcome(errorCode: errorCode, errorMessage: string(.errorMessage))
+        let outcome = Self.outcome(errorCode: errorCode, errorMessage: string(.errorMessage), anonymous: principal.kind == .anonymous)
 
         var accesses: [ResourceAccess] = []
         if !map.needsNoPermission(eventSource: eventSource, eventName: eventName), eventType != "AwsServiceEvent" {
@@ -241,7 +241,8 @@ public struct EventNormalizer: Sendable {
             let service = string(.invokedBy) ?? string(.principalId) ?? "unknown.amazonaws.com"
             return (Principal(kind: .awsService, arn: service, account: nil), nil)
         case "AWSAccount":
-            guard let account, account.rawValue != "ANONYMOUS_PRINCIPAL" else {
+            // Anonymous as CloudTrail logs it (`ANONYMOUS_PRINCIPAL`), or with no account at all: no account's root.
+            guard let account, !account.rawValue.isEmpty, account.rawValue != "ANONYMOUS_PRINCIPAL" else {
                 return (Principal(kind: .anonymous, arn: Principal.anonymousARN, account: nil), nil)
             }
             return (Principal(kind: .awsAccount, arn: "arn:\(partition):iam::\(account.rawValue):root", account: account), nil)
@@ -269,8 +270,12 @@ public struct EventNormalizer: Sendable {
     }
 
     /// Classifies an error code and message with ``ErrorCodeTable``: only codes AWS documents as
-    /// returned after authorization count as authorized.
-    public static func outcome(errorCode: String?, errorMessage: String?) -> Outcome {
-        ErrorCodeTable.shared.outcome(errorCode: errorCode, errorMessage: errorMessage)
+    /// returned after authorization count as authorized. A refused request that carried no credentials
+    /// (`anonymous`) is unauthenticated, as the table calls every request that did not authenticate as a
+    /// principal, not a principal's denial; a refusal by a VPC endpoint policy stays that (`perimeter check`
+    /// re-admits what the applied draft refused, anonymous calls to AWS-owned buckets too).
+    public static func outcome(errorCode: String?, errorMessage: String?, anonymous: Bool = false) -> Outcome {
+        let outcome = ErrorCodeTable.shared.outcome(errorCode: errorCode, errorMessage: errorMessage)
+        return anonymous && outcome == .denied ? .unauthenticated : outcome
     }
 }

@@ -10,7 +10,9 @@ enum PossibleExfiltration {
     static func find(_ denied: some Sequence<(ObservedAccess, Denial)>, trusted: Set<AccountID>,
                      actions: ActionCatalog) -> [Denial] {
         denied.filter { access, denial in
-            guard access.outcome != .unauthenticated, access.outcome != .unclassifiedError,
+            // A request that failed to authenticate as its principal never reached a policy; an anonymous one did (as
+            // anonymous, and was refused): a write to a bucket that takes anonymous writes needs no credentials at all.
+            guard access.outcome != .unauthenticated || access.principal.kind == .anonymous, access.outcome != .unclassifiedError,
                   isWrite(access.access, actions: actions) else { return false }
             return denial.owner.map { !trusted.contains($0) } ?? true
         }.map(\.1).sorted { ($0.firstSeen, $0.resource) < ($1.firstSeen, $1.resource) }
