@@ -52,3 +52,70 @@ extension HostileOwnershipTests {
         #expect(result.denials.map(\.outcome) == [.unauthenticated])
     }
 }
+
+extension HostileOwnershipTests {
+    /// The inventory of `Fixture` with its endpoint in `region`, and each bucket's Region as `list-buckets` gives it.
+    static func inventory(endpointRegion region: String, bucketRegions: [String: String] = [:]) -> Inventory {
+        var inventory = Fixture.inventory()
+        let prefix = region.hasPrefix("cn-") ? "cn.com.amazonaws" : "com.amazonaws"
+        inventory.endpoints[Fixture.s3Endpoint]?.serviceName = "\(prefix).\(region).s3"
+        inventory.bucketRegions = bucketRegions
+        return inventory
+    }
+
+    /// The bucket owner lookup ignored the partition: a write in `aws-cn` or `aws-us-gov` to a name the `aws` inventory
+    /// lists took that account's owner (no possible exfiltration), though bucket names are unique per partition only. A
+    /// bucket is in the partition of its `BucketRegion`, else of the inventory's endpoints, else `aws`.
+    @Test(arguments: [
+        ("arn:aws-cn:s3:::app-data/x", "us-east-1", [:], true),
+        ("arn:aws-us-gov:s3:::app-data/x", "us-east-1", [:], true),
+        ("arn:aws:s3:::app-data/x", "us-east-1", [:], false),
+        ("arn:aws-cn:s3:::app-data/x", "us-east-1", ["app-data": "cn-northwest-1"], false),
+        ("arn:aws:s3:::app-data/x", "us-east-1", ["app-data": "cn-northwest-1"], true),
+        ("arn:aws-cn:s3:::app-data/x", "cn-north-1", [:], false),
+        ("arn:aws:s3:::app-data/x", "cn-north-1", [:], true),
+    ] as [(String, String, [String: String], Bool)])
+    func aWriteInAnotherPartitionTookTheOwnerOfTheBucketOfThatName(resource: String, endpointRegion: String,
+                                                                    bucketRegions: [String: String], found: Bool) {
+        let inventory = Self.inventory(endpointRegion: endpointRegion, bucketRegions: bucketRegions)
+        let denied = Fixture.access("s3:PutObject", resource, owner: nil, outcome: .denied)
+        let read = Fixture.access("s3:GetObject", resource, owner: nil)
+        let result = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"), read, denied], inventory: inventory)
+        #expect(result.possibleExfiltration.map(\.resource) == (found ? [resource] : []))
+        // The same bucket's read is held for review where it is not the listed bucket, drafted where it is.
+        #expect(result.review.contains { $0.resource == resource } == found)
+    }
+
+    /// A logged `resources[].accountId` overrode the inventory's owner both ways: a forged record claimed a trusted
+    /// owner for an outside bucket (the exfiltration attempt hidden) or an outside owner for a listed bucket (a false
+    /// finding). The inventory wins where it lists the bucket; elsewhere a claimed owner is shown, said to be claimed,
+    /// and never makes the bucket trusted. Two partitions, the claim naming either trusted account or an outside one.
+    @Test(arguments: [
+        ("arn:aws:s3:::evil-drop/x", Fixture.prod, true, Fixture.prod, true),
+        ("arn:aws-cn:s3:::evil-drop/x", Fixture.prod, true, Fixture.prod, true),
+        ("arn:aws:s3:::evil-drop/x", outside, true, outside, true),
+        ("arn:aws:s3:::app-data/x", outside, false, Fixture.prod, nil),
+        ("arn:aws:s3:::app-data/x", Fixture.prod, false, Fixture.prod, nil),
+    ] as [(String, AccountID, Bool, AccountID, Bool?)])
+    func aRecordClaimedOwnerOverrodeTheInventory(resource: String, claimed: AccountID, found: Bool, owner: AccountID,
+                                                 ownerClaimed: Bool?) throws {
+        let denied = Fixture.access("s3:PutObject", resource, owner: claimed, outcome: .denied)
+        let result = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"), denied])
+        #expect(result.possibleExfiltration.map(\.resource) == (found ? [resource] : []))
+        let denial = try #require(result.denials.first)
+        #expect(denial.owner == owner && denial.ownerClaimed == ownerClaimed)
+    }
+
+    /// Authorized requests to a bucket the inventory does not list, whose owner only records claim as a trusted
+    /// account's, are drafted, and said: the run's assumptions name the bucket. A listed bucket is not named.
+    @Test func aClaimedTrustedOwnerIsSaidWhereTheRunListsItsAssumptions() throws {
+        let result = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"),
+                                  Fixture.access("s3:GetObject", "arn:aws-cn:s3:::claimed-bkt/k", owner: Fixture.prod),
+                                  Fixture.access("s3:GetObject", "arn:aws:s3:::claimed-bkt/k", owner: Fixture.prod)])
+        let claimed = result.assumptions.filter { $0.code == .bucketOwnerClaimed }
+        #expect(claimed.count == 1)
+        let text = try #require(claimed.first).message.description
+        #expect(text.contains("arn:aws:s3:::claimed-bkt") && text.contains("arn:aws-cn:s3:::claimed-bkt") && !text.contains("app-data"))
+        #expect(text.hasPrefix("2 bucket(s)"))
+    }
+}

@@ -14,7 +14,8 @@ enum PossibleExfiltration {
             // anonymous, and was refused): a write to a bucket that takes anonymous writes needs no credentials at all.
             guard access.outcome != .unauthenticated || access.principal.kind == .anonymous, access.outcome != .unclassifiedError,
                   isWrite(access.access, actions: actions) else { return false }
-            return denial.owner.map { !trusted.contains($0) } ?? true
+            // A trusted owner that only the record claims is no evidence: the record is the trail writer's to choose.
+            return denial.owner.map { !trusted.contains($0) || denial.ownerClaimed == true } ?? true
         }.map(\.1).sorted { ($0.firstSeen, $0.resource) < ($1.firstSeen, $1.resource) }
     }
 
