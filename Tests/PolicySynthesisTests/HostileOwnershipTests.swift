@@ -3,6 +3,7 @@ import IAMPolicy
 import Testing
 @testable import Inventory
 @testable import PolicySynthesis
+@testable import Reporting
 
 /// Where a denied write went and who owns it, as a forged or unusual record gives them: the possible-exfiltration
 /// finding judges the place a request names, typed, and the owner the user stated before the one a record claims.
@@ -104,6 +105,8 @@ extension HostileOwnershipTests {
         #expect(result.possibleExfiltration.map(\.resource) == (found ? [resource] : []))
         let denial = try #require(result.denials.first)
         #expect(denial.owner == owner && denial.ownerClaimed == ownerClaimed)
+        // The report says whose word the owner is, where it lists the attempt.
+        #expect(ReportRenderer.markdown(result).contains("as the record claims") == (ownerClaimed == true))
     }
 
     /// Authorized requests to a bucket the inventory does not list, whose owner only records claim as a trusted
