@@ -122,3 +122,17 @@ extension HostileOwnershipTests {
         #expect(text.hasPrefix("2 bucket(s)"))
     }
 }
+
+extension HostileOwnershipTests {
+    /// The bucket lock took its owner from the inventory by name alone: requests in `aws-cn` to a name the `aws` inventory
+    /// lists got a lock of that account's (`arn:aws-cn:s3:::app-data`, owner 111122223333). Only the listed bucket's
+    /// partition has a lock; the other's owner is not known (none logged).
+    @Test(arguments: ["arn:aws-cn:s3:::app-data", "arn:aws-us-gov:s3:::app-data"])
+    func aLockTookTheOwnerOfTheBucketOfThatNameInAnotherPartition(other: String) {
+        let result = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k", owner: nil),
+                                  Fixture.access("s3:GetObject", other + "/k", owner: nil)])
+        let locked = result.buckets.flatMap { $0.draft.statements.flatMap { $0.resource?.patterns ?? [] } }
+        #expect(result.buckets.map(\.owner) == [Fixture.prod])
+        #expect(locked.contains("arn:aws:s3:::app-data") && !locked.contains { $0.hasPrefix(other) })
+    }
+}
