@@ -67,15 +67,17 @@ public struct ARN: Hashable, Sendable, Comparable, CustomStringConvertible {
     /// For an S3 ARN, the ARN of its bucket (in its partition); nil for other services.
     public var s3BucketARN: ARN? { s3BucketName.map { ARN.s3Bucket($0, partition: partition) } }
 
-    /// For an S3 ARN, the bucket name; nil for other services.
+    /// For an S3 bucket or object ARN (`arn:PARTITION:s3:::BUCKET[/KEY]`: no Region, no account), the bucket name;
+    /// nil for other services and S3's other resources (an access point's ARN names no bucket: ``S3AccessPoint``).
     public var s3BucketName: String? {
-        guard service == "s3", !resource.isEmpty else { return nil }
+        guard service == "s3", region.isEmpty, account.isEmpty, !resource.isEmpty else { return nil }
         return resource.split(separator: "/", maxSplits: 1).first.map(String.init)
     }
 
-    /// For an S3 object ARN, the key; nil for buckets and other services.
+    /// For an S3 object ARN (`arn:PARTITION:s3:::BUCKET/KEY`), the key; nil for buckets, other services and S3's
+    /// other resources.
     public var s3ObjectKey: String? {
-        guard service == "s3", let slash = resource.firstIndex(of: "/") else { return nil }
+        guard service == "s3", region.isEmpty, account.isEmpty, let slash = resource.firstIndex(of: "/") else { return nil }
         return String(resource[resource.index(after: slash)...])
     }
 }

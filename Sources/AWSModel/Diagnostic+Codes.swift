@@ -33,6 +33,8 @@ extension Diagnostic.Code {
     public static let eventNameCharacters = Self(rawValue: "event-name-characters")
     /// A `requestParameters.bucketName` holding a control character.
     public static let bucketNameCharacters = Self(rawValue: "bucket-name-characters")
+    /// An S3 call's `requestParameters.bucketName` that is neither a bucket name nor an access point ARN.
+    public static let bucketNameNotABucket = Self(rawValue: "bucket-name-not-a-bucket")
     /// A record without `eventTime`.
     public static let missingEventTime = Self(rawValue: "missing-event-time")
     /// An `eventTime` that is not a time.
@@ -81,6 +83,8 @@ extension Diagnostic.Code {
     public static let bucketOwnerInferred = Self(rawValue: "bucket-owner-inferred")
     /// Buckets listed with a canonical owner id no file name or account says the account of.
     public static let bucketOwnerUnknown = Self(rawValue: "bucket-owner-unknown")
+    /// Buckets the inventory does not list, taken as a trusted account's on what records claim (`resources[].accountId`).
+    public static let bucketOwnerClaimed = Self(rawValue: "bucket-owner-claimed")
     /// A CloudFormation endpoint whose id is known only once deployed.
     public static let cloudformationNotDeployed = Self(rawValue: "cloudformation-not-deployed")
     /// A CloudFormation value that needs an intrinsic function Perimeter does not resolve.
@@ -184,11 +188,13 @@ extension Diagnostic.Code {
     public static let all: [Self] = [
         .recordTooLarge, .malformedJSON, .lineWithoutJSON, .eventbridgeWithoutDetail, .badSubscriptionData, .lakeColumnTooDeep,
         .eventWithoutMessage, .eventTimeOutsideDelivery, .notAnObject, .duplicateKey, .missingEventSource, .missingEventName,
-        .eventSourceCharacters, .eventNameCharacters, .missingEventTime, .malformedEventTime, .badEndpointID, .awsRegionCharacters,
+        .eventSourceCharacters, .eventNameCharacters, .bucketNameCharacters, .bucketNameNotABucket, .missingEventTime,
+        .malformedEventTime, .badEndpointID, .awsRegionCharacters,
         .principalCharacters, .flowLineTooLong, .flowNoFields, .flowFieldCount, .flowBadValue, .duplicateEventID, .notStored,
         .inventoryNotJSON, .inventoryYAMLUnreadable, .inventoryUnrecognized, .inventoryPolicyUnreadable, .inventoryBadEndpointID,
         .inventoryBadOrganizationID, .inventoryParentUnknown, .inventoryConflict, .inventoryTextAmbiguous, .inventoryTextUnsupported,
-        .bucketOwnerInferred, .bucketOwnerUnknown, .cloudformationNotDeployed, .cloudformationUnresolved, .terraformPlanChangesPolicy,
+        .bucketOwnerInferred, .bucketOwnerUnknown, .bucketOwnerClaimed, .cloudformationNotDeployed, .cloudformationUnresolved,
+        .terraformPlanChangesPolicy,
         .terraformPlanWithoutState, .invalidStatement, .unevaluableStatement, .unknownAction, .resourceNotARN, .keyNotGiven, .keptExact,
         .prefixesToBucket, .refusedByCurrent, .coarsened, .overSizeLimit, .noLoggedUse, .networkActivityOnly, .grantExceedsCurrent,
         .grantUnprovable, .backtestNewEndpoint, .backtestRefused, .trustedAccountsGiven, .trustedAccountsLearned,

@@ -83,6 +83,8 @@ public struct Inventory: Sendable {
     public var endpointPolicySupported: [String: Bool] = [:]
     /// Buckets by owner account (`s3api list-buckets`, one file per account).
     public var buckets: [String: AccountID] = [:]
+    /// Each bucket's Region where the listing gives it (`list-buckets`' `BucketRegion`): what tells its partition.
+    public var bucketRegions: [String: String] = [:]
     /// Current bucket policies by bucket name.
     public var bucketPolicies: [String: PolicyDocument] = [:]
     /// Where each bucket policy came from, by bucket name (as for ``Endpoint/policySource``), and the

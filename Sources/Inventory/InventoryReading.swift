@@ -67,6 +67,11 @@ struct InventoryReading {
             }
         } else if let buckets = root["Buckets"]?.elements {
             readBuckets(buckets.compactMap { $0["Name"]?.string }, ownerID: root["Owner"]?["ID"]?.string, path: path)
+            for bucket in buckets {
+                guard let name = bucket["Name"]?.string, let region = bucket["BucketRegion"]?.string, RegionName.isWellFormed(region),
+                      !region.isEmpty else { continue }
+                inventory.bucketRegions[name] = region
+            }
         } else if root["configurationItems"] != nil || root["configurationItem"] != nil || root["ConfigurationItems"] != nil
                     || (root["Results"]?.elements.first?.string?.contains("resourceType") ?? false) {
             readConfig(root, path: path)

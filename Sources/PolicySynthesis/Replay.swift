@@ -98,7 +98,7 @@ enum Replay {
         /// The organization's accounts (`organizations list-accounts`): empty when not known.
         var organizationAccounts: Set<AccountID> = []
         /// Bucket owners (`s3api list-buckets`): an S3 ARN names no account.
-        var bucketOwners: [String: AccountID] = [:]
+        var bucketOwners = BucketOwners()
         /// The organization path (`aws:VpceOrgPaths`'s value) of each account the inventory's tree places.
         var organizationPaths: [AccountID: String] = [:]
 
@@ -107,7 +107,7 @@ enum Replay {
         init(_ inventory: Inventory, endpoints: [VPCEndpointID: Inventory.Endpoint]) {
             endpointOwners = endpoints.compactMapValues(\.owner)
             organizationAccounts = inventory.accounts
-            bucketOwners = inventory.buckets.filter { $0.value.isNumeric }
+            bucketOwners = BucketOwners(inventory).numeric()
             if let organization = inventory.organizationID, OrganizationTree.isOrganizationID(organization) {
                 for account in inventory.accounts {
                     guard let chain = inventory.organizationTree.chain(of: account, roots: inventory.organizationRoots) else { continue }
@@ -158,8 +158,9 @@ enum Replay {
         if access.principal.kind == .awsService { context.set("aws:PrincipalServiceName", [access.principal.arn]) }
         // Logged requests that reached AWS went over TLS (CloudTrail records tlsDetails); see the report's assumptions.
         context.set("aws:SecureTransport", ["true"])
-        let bucketOwner = access.access.resource.s3BucketName.flatMap { facts.bucketOwners[$0] }
-        if let account = access.access.resourceAccount ?? bucketOwner {
+        // The owner the inventory states wins over the one a record claims (a trail writer chooses the record).
+        let bucketOwner = access.access.resource.arn.flatMap(facts.bucketOwners.owner(of:))
+        if let account = bucketOwner ?? access.access.resourceAccount {
             context.set("aws:ResourceAccount", [account.rawValue])
             if let organization, trusted.contains(account) { context.set("aws:ResourceOrgID", [organization]) }
         }

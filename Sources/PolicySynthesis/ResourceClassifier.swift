@@ -17,13 +17,13 @@ enum Ownership: Hashable, Sendable {
 /// Classifies resources with the inventory, the trusted accounts, the AWS-owned catalog and the user's allowances.
 struct ResourceClassifier: Sendable {
     let trusted: Set<AccountID>
-    let ourBuckets: [String: AccountID]
+    let ourBuckets: BucketOwners
     let catalog: AWSOwnedCatalog
     let allowed: [String]
     /// AWS-owned lookups by "bucket region": a window holds many requests to few buckets.
     private let awsOwnedCache = Cache<String, AWSOwnedCatalog.Entry?>()
 
-    init(trusted: Set<AccountID>, ourBuckets: [String: AccountID], catalog: AWSOwnedCatalog, allowed: [String]) {
+    init(trusted: Set<AccountID>, ourBuckets: BucketOwners, catalog: AWSOwnedCatalog, allowed: [String]) {
         self.trusted = trusted
         self.ourBuckets = ourBuckets
         self.catalog = catalog
@@ -35,12 +35,13 @@ struct ResourceClassifier: Sendable {
         guard let arn = access.resource.arn else { return .foreign(access.resourceAccount) }
         var owner: AccountID?
         if let bucket = arn.s3BucketName {
-            if let owned = ourBuckets[bucket], trusted.contains(owned) || owned.rawValue.isEmpty { return .trusted(owned) }
+            let stated = ourBuckets[bucket, arn.partition]
+            if let owned = stated, trusted.contains(owned) || owned.rawValue.isEmpty { return .trusted(owned) }
             if let entry = awsOwnedCache.value("\(bucket) \(region)", { catalog.entry(bucket: bucket, region: region) }) {
                 return .awsOwned(entry)
             }
             // The owner the inventory knows wins over the one a record claims (a trail writer chooses the record).
-            owner = ourBuckets[bucket] ?? access.resourceAccount
+            owner = stated ?? access.resourceAccount
         } else {
             owner = arn.account.isEmpty ? access.resourceAccount : AccountID(arn.account)
         }

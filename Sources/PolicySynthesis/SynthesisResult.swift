@@ -57,8 +57,12 @@ public struct Denial: Sendable, Hashable, Codable {
     public var resource: String
     /// The logged `errorCode`.
     public var errorCode: String?
-    /// The account that owns the resource, as the log or the inventory says; nil when neither does.
+    /// The account that owns the resource, as the inventory or the resource's ARN says, else as the log claims it;
+    /// nil when none does.
     public var owner: AccountID?
+    /// True when only the log claims ``owner`` (`resources[].accountId`, chosen by whoever writes the trail): the
+    /// inventory does not list the bucket. Such an owner never makes the bucket trusted.
+    public var ownerClaimed: Bool?
     /// True when the message says a VPC endpoint policy denied it.
     public var byEndpointPolicy: Bool
     /// Why the request is not authorized: denied, unauthenticated, or an error code Perimeter does not know.

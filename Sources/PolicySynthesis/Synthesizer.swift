@@ -59,7 +59,7 @@ public enum Synthesizer {
         }
 
         let denied = input.observed.filter { !$0.outcome.wasAuthorized }
-        let denials = denied.map { Self.denial($0, inventory: inventory) }
+        let denials = denied.map { Self.denial($0, owners: stage.classifier.ourBuckets) }
         judge(&results, &buckets, input, stage, review: review, placedFlows: placedFlows)
         var result = SynthesisResult(endpoints: results, buckets: buckets,
             review: review.sorted { ($0.endpoint, $0.resource, $0.principal) < ($1.endpoint, $1.resource, $1.principal) },
@@ -95,6 +95,9 @@ public enum Synthesizer {
             let said: Message = "\(value: file.path) could not be read (\(file.reason)): "
             assumptions.append(Diagnostic(.fileNotRead, .error, said + "every draft of its account and Region is unproven"))
         }
+        if let claimed = ClaimedOwners.assumption(input.observed, owners: BucketOwners(inventory), trusted: trust.accounts) {
+            assumptions.append(claimed)
+        }
         let matched = Set(inventory.buckets.keys).union(input.observed.compactMap(\.access.resource.s3BucketName))
         for bucket in inventory.bucketPolicies.keys.sorted() where !matched.contains(bucket) {
             assumptions.append(Diagnostic(.policyMatchesNoBucket, .warning, """
@@ -109,13 +112,27 @@ public enum Synthesizer {
         return assumptions
     }
 
-    /// A denied request group as the report lists it.
-    static func denial(_ access: ObservedAccess, inventory: Inventory) -> Denial {
-        Denial(endpoint: access.endpoint, principal: access.principal.arn, action: access.access.action.description,
-               resource: access.access.resource.text, errorCode: access.errorCode,
-               owner: (access.access.resourceAccount ?? access.access.resource.s3BucketName.flatMap { inventory.buckets[$0] }),
-               byEndpointPolicy: access.outcome == .deniedByEndpointPolicy, outcome: access.outcome, requests: access.count,
-               firstSeen: access.firstSeen, lastSeen: access.lastSeen)
+    /// A denied request group as the report lists it; its owner is the one stated (``statedOwner(_:owners:)``), else
+    /// the one the record claims, said so (`ownerClaimed`).
+    static func denial(_ access: ObservedAccess, owners: BucketOwners) -> Denial {
+        let stated = statedOwner(access.access, owners: owners)
+        var denial = Denial(endpoint: access.endpoint, principal: access.principal.arn, action: access.access.action.description,
+                            resource: access.access.resource.text, errorCode: access.errorCode,
+                            owner: stated ?? access.access.resourceAccount,
+                            byEndpointPolicy: access.outcome == .deniedByEndpointPolicy, outcome: access.outcome,
+                            requests: access.count, firstSeen: access.firstSeen, lastSeen: access.lastSeen)
+        if stated == nil, access.access.resourceAccount != nil { denial.ownerClaimed = true }
+        return denial
+    }
+
+    /// The account that owns a resource as the user or the resource's name states it: the inventory's owner of a bucket
+    /// (in its partition: the user's word wins over a record's), else the account its ARN names (a table, a directory
+    /// bucket, an access point: another account's is another resource); nil when only a record could say.
+    static func statedOwner(_ access: ResourceAccess, owners: BucketOwners) -> AccountID? {
+        guard let arn = access.resource.arn else { return nil }
+        if let owner = owners.owner(of: arn), !owner.rawValue.isEmpty { return owner }
+        let account = AccountID(arn.account)
+        return account.isNumeric ? account : nil
     }
 
     /// Each endpoint's and bucket's verdict, from the evidence the run saw.
@@ -156,7 +173,7 @@ public enum Synthesizer {
              catalog: AWSOwnedCatalog, actions: ActionCatalog) {
             (self.input, self.trust, self.directory, self.flows) = (input, trust, directory, flows)
             (self.catalog, self.actions) = (catalog, actions)
-            classifier = ResourceClassifier(trusted: trust.accounts, ourBuckets: input.inventory.buckets, catalog: catalog,
+            classifier = ResourceClassifier(trusted: trust.accounts, ourBuckets: BucketOwners(input.inventory), catalog: catalog,
                                             allowed: input.options.allowedResources)
             dataEventServices = Set(input.eventCategories.filter { $0.category == "Data" && $0.count > 0 }.map(\.service))
         }

@@ -94,10 +94,21 @@ extension UsageStore {
             }
         }
 
-        /// A value's text as a String read from its column would hold it: up to its first NUL byte.
+        /// A value's text, all of it: its bytes without the 0xFF that follows each of its NUL bytes, and
+        /// without the closing pair. An S3 key may hold a NUL (control characters are legal in keys): a read
+        /// that stopped there showed `a\0b` as `a`, evidence for a key nobody used.
         static func text(_ key: UnsafeRawBufferPointer, _ field: Range<Int>) -> String {
-            let bytes = UnsafeRawBufferPointer(rebasing: key[(field.lowerBound + 1)..<field.upperBound])
-            return String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
+            let bytes = UnsafeRawBufferPointer(rebasing: key[(field.lowerBound + 1)..<(field.upperBound - 2)])
+            guard let base = bytes.baseAddress, memchr(base, 0, bytes.count) != nil else {
+                return String(decoding: bytes, as: UTF8.self)
+            }
+            var value: [UInt8] = [], escaped = false
+            value.reserveCapacity(bytes.count)
+            for byte in bytes {
+                if !escaped { value.append(byte) }
+                escaped = !escaped && byte == 0
+            }
+            return String(decoding: value, as: UTF8.self)
         }
 
         /// Whether key `a` sorts before key `b`, as SQLite sorts BLOBs.

@@ -249,4 +249,16 @@ struct InventoryFormTests {
         #expect(inventory.buckets["b1"] == AccountID(owner))
         #expect(Self.codes(inventory) == [code])
     }
+
+    /// `list-buckets` gives each bucket's Region (`BucketRegion`): what tells the bucket's partition, for the owner lookup
+    /// by partition and name (a bucket name is unique per partition only). A Region that is not one is not kept.
+    @Test func aListingKeepsEachBucketsRegion() {
+        let listing = #"""
+            {"Buckets":[{"Name":"b1","BucketRegion":"cn-north-1"},{"Name":"b2","BucketRegion":"us-gov-west-1"},{"Name":"b3"},\#
+            {"Name":"b4","BucketRegion":"us-east-1*"}],"Owner":{"ID":"210987654321"}}
+            """#
+        let inventory = InventoryReader.read([("s3api-list-buckets-210987654321.json", listing)])
+        #expect(inventory.buckets.count == 4)
+        #expect(inventory.bucketRegions == ["b1": "cn-north-1", "b2": "us-gov-west-1"])
+    }
 }

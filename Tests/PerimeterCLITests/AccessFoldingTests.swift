@@ -153,6 +153,10 @@ struct AccessFoldingTests {
         ("arn:aws:s3:::b", nil, nil),
         ("arn:aws:s3:::/k/x", nil, nil),
         ("arn:aws:dynamodb:us-east-1:111122223333:table/t/x", nil, nil),
+        // An object through an access point is no bucket's object: `…:accesspoint/ap1/*` was a pattern of nothing.
+        ("arn:aws:s3:us-east-1:111122223333:accesspoint/ap1/object/k/1", nil, nil),
+        ("arn:aws-cn:s3:cn-north-1:210987654321:accesspoint/ap1/object/k", nil, nil),
+        ("arn:aws:s3::111122223333:accesspoint/mfzwi23gnjvgw.mrap/object/k/1", nil, nil),
     ] as [(String, String?, String?)])
     func generalizedPatternOfAResource(resource: String, prefix: String?, bucket: String?) {
         #expect(Generalization.pattern(of: resource, .prefix) == prefix)

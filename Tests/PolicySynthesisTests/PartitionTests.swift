@@ -38,7 +38,7 @@ struct PartitionTests {
             """
         guard case .event(let event) = EventNormalizer().normalize(try JSONParser.parse(Array(json.utf8)).values[0]),
               let access = event.accesses.first else { Issue.record("not an event"); return }
-        let classifier = ResourceClassifier(trusted: [AccountID("111122223333")], ourBuckets: [:], catalog: .shared, allowed: [])
+        let classifier = ResourceClassifier(trusted: [AccountID("111122223333")], ourBuckets: BucketOwners(), catalog: .shared, allowed: [])
         #expect(classifier.classify(access, region: "us-east-1") == .foreign(AccountID("444455556666")))
     }
 }

@@ -182,6 +182,9 @@ public struct EventActionMap: Sendable {
         var description: String { "line \(line): \(message)" }
     }
 
+    /// S3 Express One Zone's event source (directory buckets).
+    static let s3Express = "s3express.amazonaws.com"
+
     /// The IAM prefix of an eventSource: the table's exception, else the first DNS label.
     public func servicePrefix(eventSource: String) -> String {
         if let p = prefixes[eventSource] { return p }
@@ -197,6 +200,12 @@ public struct EventActionMap: Sendable {
     /// The table row for an event, or the general rule's answer.
     public func rule(eventSource: String, eventName: String) -> Rule {
         if let r = rules[eventSource]?[eventName] { return r }
+        // S3 Express One Zone logs its zonal calls under S3's API names: S3's row names the action a call needs
+        // (CompleteMultipartUpload: PutObject), in S3 Express's prefix; the directory bucket is what resources[] names.
+        if eventSource == Self.s3Express, let s3 = rules["s3.amazonaws.com"]?[eventName] {
+            return Rule(actions: s3.actions.map { IAMAction(service: "s3express", name: $0.name) }, resource: .resources,
+                        versionedAction: nil, companions: [])
+        }
         let name = Self.strippingVersionSuffix(eventName)
         return Rule(actions: [IAMAction(service: servicePrefix(eventSource: eventSource), name: name)],
                     resource: .resources, versionedAction: nil, companions: companions[eventSource]?[name] ?? [])

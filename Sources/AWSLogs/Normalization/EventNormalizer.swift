@@ -55,13 +55,7 @@ public struct EventNormalizer: Sendable {
         guard let eventName = string(.eventName), !eventName.isEmpty else {
             return .rejected(code: .missingEventName, reason: "missing eventName")
         }
-        // An action is made of these two: text AWS never writes could only widen it (`s3:*`).
-        guard Self.isEventSource(eventSource) else {
-            return .rejected(code: .eventSourceCharacters, reason: "eventSource holds characters AWS does not use")
-        }
-        guard Self.isEventName(eventName) else {
-            return .rejected(code: .eventNameCharacters, reason: "eventName holds characters AWS does not use")
-        }
+        if let rejected = Self.rejectedCall(eventSource: eventSource, eventName: eventName) { return rejected }
         // Read from the record's bytes: the text is only parsed, never kept.
         func stringValue(_ field: Field) -> JSONValue? { fields[field.rawValue].flatMap { $0.isString ? $0 : nil } }
         guard let timeValue = stringValue(.eventTime) ?? stringValue(.timestamp) else {
@@ -71,10 +65,11 @@ public struct EventNormalizer: Sendable {
             return .rejected(code: .malformedEventTime, reason: "malformed eventTime")
         }
         let endpointText = string(.vpcEndpointId) ?? "", region = string(.awsRegion) ?? ""
-        let bucket = fields[Field.requestParameters.rawValue]?["bucketName"]?.string
-        if let rejected = Self.rejectedPlace(endpoint: endpointText, region: region, bucket: bucket) { return rejected }
-        let recipient = string(.recipientAccountId).map { AccountID($0) }
         let partition = Self.partition(region: region, identity: fields[Field.userIdentity.rawValue])
+        let bucket = fields[Field.requestParameters.rawValue]?["bucketName"]?.string
+        if let rejected = Self.rejectedPlace(endpoint: endpointText, region: region) { return rejected }
+        if let rejected = Self.rejectedBucket(bucket, eventSource: eventSource, partition: partition) { return rejected }
+        let recipient = string(.recipientAccountId).map { AccountID($0) }
         let (principal, session) = Self.principal(fields[Field.userIdentity.rawValue], recipient: recipient, partition: partition)
         // A principal's ARN becomes an `ArnEquals aws:PrincipalArn` value, where `*` and `?` are wildcards:
         // IAM names never hold them, so a record whose principal does is forged.
@@ -82,7 +77,7 @@ public struct EventNormalizer: Sendable {
             return .rejected(code: .principalCharacters, reason: "the principal holds characters IAM names do not use")
         }
         let errorCode = string(.errorCode)
-        let outcome = Self.outcome(errorCode: errorCode, errorMessage: string(.errorMessage))
+        let outcome = Self.outcome(errorCode: errorCode, errorMessage: string(.errorMessage), anonymous: principal.kind == .anonymous)
 
         var accesses: [ResourceAccess] = []
         if !map.needsNoPermission(eventSource: eventSource, eventName: eventName), eventType != "AwsServiceEvent" {
@@ -101,14 +96,38 @@ public struct EventNormalizer: Sendable {
             bytesOut: Self.byteCount(fields[Field.additionalEventData.rawValue]?["bytesTransferredOut"])))
     }
 
-    /// Why a record's endpoint, Region or bucket is refused, if it is: an endpoint id names a file and enters a
-    /// policy, a Region names catalog buckets (`al2023-repos-REGION-…`) and ARNs, where a `*` would be a wildcard.
-    /// A bucket's name (or its alias or access point ARN) never holds a control character: a NUL cut one short where
-    /// text ends at a NUL, and a write to an outside bucket showed as one to a trusted bucket.
-    static func rejectedPlace(endpoint: String, region: String, bucket: String? = nil) -> Result? {
-        if let bucket, bucket.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
+    /// Why a record's service or call is refused, if it is: an action is made of these two, and text AWS never writes
+    /// could only widen it (`s3:*`).
+    static func rejectedCall(eventSource: String, eventName: String) -> Result? {
+        guard isEventSource(eventSource) else {
+            return .rejected(code: .eventSourceCharacters, reason: "eventSource holds characters AWS does not use")
+        }
+        guard isEventName(eventName) else {
+            return .rejected(code: .eventNameCharacters, reason: "eventName holds characters AWS does not use")
+        }
+        return nil
+    }
+
+    /// Why a record's bucket is refused, if it is. A bucket's name (or its alias or access point ARN) never holds a
+    /// control character: a NUL cut one short where text ends at a NUL, and a write to an outside bucket showed as
+    /// one to a trusted bucket. An S3 call's bucket is a bucket name (no `:` or `/`) or an access point's ARN in the
+    /// record's partition (``S3AccessPoint``): any other ARN there was read as a bucket named `arn:aws:s3:…`.
+    static func rejectedBucket(_ bucket: String?, eventSource: String, partition: String) -> Result? {
+        guard let bucket else { return nil }
+        if bucket.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             return .rejected(code: .bucketNameCharacters, reason: "requestParameters.bucketName holds a control character")
         }
+        guard eventSource == "s3.amazonaws.com", bucket.utf8.contains(where: { $0 == 58 || $0 == 47 }),
+              S3AccessPoint(bucket, partition: partition) == nil else { return nil }
+        return .rejected(code: .bucketNameNotABucket, reason: """
+            requestParameters.bucketName is neither a bucket name nor an S3 access point ARN of the record's partition \
+            (arn:\(partition):s3:REGION:ACCOUNT:accesspoint/NAME)
+            """)
+    }
+
+    /// Why a record's endpoint or Region is refused, if it is: an endpoint id names a file and enters a policy, a
+    /// Region names catalog buckets (`al2023-repos-REGION-…`) and ARNs, where a `*` would be a wildcard.
+    static func rejectedPlace(endpoint: String, region: String) -> Result? {
         guard endpoint.isEmpty || VPCEndpointID.isIssuedForm(endpoint) else {
             return .rejected(code: .badEndpointID,
                 reason: "vpcEndpointId is not a VPC endpoint id as AWS issues them (vpce- and lowercase letters and digits)")
@@ -222,7 +241,8 @@ public struct EventNormalizer: Sendable {
             let service = string(.invokedBy) ?? string(.principalId) ?? "unknown.amazonaws.com"
             return (Principal(kind: .awsService, arn: service, account: nil), nil)
         case "AWSAccount":
-            guard let account, account.rawValue != "ANONYMOUS_PRINCIPAL" else {
+            // Anonymous as CloudTrail logs it (`ANONYMOUS_PRINCIPAL`), or with no account at all: no account's root.
+            guard let account, !account.rawValue.isEmpty, account.rawValue != "ANONYMOUS_PRINCIPAL" else {
                 return (Principal(kind: .anonymous, arn: Principal.anonymousARN, account: nil), nil)
             }
             return (Principal(kind: .awsAccount, arn: "arn:\(partition):iam::\(account.rawValue):root", account: account), nil)
@@ -250,8 +270,12 @@ public struct EventNormalizer: Sendable {
     }
 
     /// Classifies an error code and message with ``ErrorCodeTable``: only codes AWS documents as
-    /// returned after authorization count as authorized.
-    public static func outcome(errorCode: String?, errorMessage: String?) -> Outcome {
-        ErrorCodeTable.shared.outcome(errorCode: errorCode, errorMessage: errorMessage)
+    /// returned after authorization count as authorized. A refused request that carried no credentials
+    /// (`anonymous`) is unauthenticated, as the table calls every request that did not authenticate as a
+    /// principal, not a principal's denial; a refusal by a VPC endpoint policy stays that (`perimeter check`
+    /// re-admits what the applied draft refused, anonymous calls to AWS-owned buckets too).
+    public static func outcome(errorCode: String?, errorMessage: String?, anonymous: Bool = false) -> Outcome {
+        let outcome = ErrorCodeTable.shared.outcome(errorCode: errorCode, errorMessage: errorMessage)
+        return anonymous && outcome == .denied ? .unauthenticated : outcome
     }
 }

@@ -129,6 +129,7 @@ struct ResourceResolver {
             return all("*", nil)
         case .bucket, .object, .bucketObjects:
             guard let bucket = parameters?["bucketName"]?.string, !bucket.isEmpty else { return all(PolicyText.notLogged, nil) }
+            if let point = S3AccessPoint(bucket, partition: partition) { return all(reached(through: point, rule.resource), point.owner) }
             let owner = bucketOwner(bucket)
             switch rule.resource {
             case .bucket: return all(Resource(literal: ARN.s3Bucket(bucket, partition: partition)), owner)
@@ -137,7 +138,7 @@ struct ResourceResolver {
                 let bucketARN = PolicyText.literal(ARN.s3Bucket(bucket, partition: partition).description)
                 return all(PolicyText.allObjects(inBucketARN: bucketARN), owner)
             default:
-                guard let key = parameters?["key"]?.string ?? objectKeyFromResources(bucket) else {
+                guard let key = parameters?["key"]?.string ?? objectKey(inResourcesAfter: "arn:\(partition):s3:::\(bucket)/") else {
                     return all(PolicyText.notLogged, owner)
                 }
                 return all(Resource(literal: ARN.s3Object(bucket: bucket, key: key, partition: partition)), owner)
@@ -177,10 +178,12 @@ struct ResourceResolver {
 
     /// A copy's write to `bucket` (its key, when logged) and its read of the source object (`x-amz-copy-source`).
     func copyAccesses(into bucket: String, action: IAMAction) -> [ResourceAccess] {
-        let destination = parameters?["key"]?.string.map {
+        let point = S3AccessPoint(bucket, partition: partition)
+        let destination = point.map { reached(through: $0, .object) } ?? parameters?["key"]?.string.map {
             Resource(literal: ARN.s3Object(bucket: bucket, key: $0, partition: partition))
         }
-        var result = [ResourceAccess(action: action, resource: destination ?? Resource.notLogged, resourceAccount: bucketOwner(bucket))]
+        var result = [ResourceAccess(action: action, resource: destination ?? Resource.notLogged,
+                                     resourceAccount: point?.owner ?? bucketOwner(bucket))]
         if let source = parameters?["x-amz-copy-source"]?.string, let copy = Self.copySource(source) {
             let read = IAMAction(service: "s3", name: copy.versioned ? "GetObjectVersion" : "GetObject")
             let owner = Self.entries(resources).first {
@@ -206,10 +209,23 @@ struct ResourceResolver {
         return PolicyText.notLogged
     }
 
-    func objectKeyFromResources(_ bucket: String) -> String? {
-        let prefix = "arn:\(partition):s3:::\(bucket)/"
-        return Self.entries(resources).first { $0.isType("AWS::S3::Object") && $0.arn.hasPrefix(prefix) }
+    /// The key of the first `AWS::S3::Object` entry whose ARN begins with `prefix` (a bucket's or an access point's).
+    func objectKey(inResourcesAfter prefix: String) -> String? {
+        Self.entries(resources).first { $0.isType("AWS::S3::Object") && $0.arn.hasPrefix(prefix) }
             .map { String($0.arn.dropFirst(prefix.count)) }
+    }
+
+    /// What a bucket, object or all-objects rule reaches when the request names access point `point` where a bucket
+    /// name goes: the access point, the object through it (its key logged), or every object through it.
+    func reached(through point: S3AccessPoint, _ rule: EventActionMap.ResourceRule) -> Resource {
+        switch rule {
+        case .bucket: return Resource(literal: point.arn)
+        case .bucketObjects:
+            return Resource(policyText: PolicyText.allObjects(inBucketARN: PolicyText.literal(point.arn.description) + "/object"))
+        default:
+            let key = parameters?["key"]?.string ?? objectKey(inResourcesAfter: point.arn.description + "/object/")
+            return key.map { Resource(literal: point.object($0)) } ?? .notLogged
+        }
     }
 
     /// The ARN of the first table `resources[]` names, as a table reference.

@@ -112,8 +112,10 @@ package enum BucketLockBuilder {
         // No lock where no endpoint of the user's reached the bucket: it would answer none.
         guard !callers.viaEndpoints.isEmpty else { return nil }
         let inventory = c.inventory
-        let owner = inventory.buckets[bucket] ?? authorized.compactMap(\.access.resourceAccount).first
-        guard let owner, c.trusted.contains(owner) || inventory.buckets[bucket] != nil else { return nil }
+        // The owner the inventory states in the bucket's partition (a name is unique per partition only), else a record's.
+        let stated = BucketOwners(inventory).owner(of: bucketARN)
+        let owner = stated ?? authorized.compactMap(\.access.resourceAccount).first
+        guard let owner, c.trusted.contains(owner) || stated != nil else { return nil }
 
         let objectsSeen = accesses.contains { $0.access.resource.s3ObjectKey != nil }
         let current = inventory.bucketPolicies[bucket]

@@ -56,7 +56,8 @@ public struct CheckResult: Sendable {
 public enum AppliedCheck {
     /// Checks `accesses` (the store's groups of the window) against the applied folder's drafts.
     public static func run(_ folder: AppliedFolder, accesses: [ObservedAccess], since: String?) -> CheckResult {
-        let classifier = ResourceClassifier(trusted: folder.trustedAccounts, ourBuckets: folder.bucketOwners,
+        let owners = BucketOwners(folder.bucketOwners, endpoints: folder.endpoints.map(\.endpoint))
+        let classifier = ResourceClassifier(trusted: folder.trustedAccounts, ourBuckets: owners,
                                             catalog: .shared, allowed: [])
         var findings: [CheckFinding] = [], amendments: [Amendment] = [], unknown: [CheckFinding] = [], requests: Int64 = 0
         var notes = folder.notes
@@ -146,7 +147,8 @@ public enum AppliedCheck {
         switch classifier.classify(access.access, region: access.region) {
         case .foreign(let owner): return owner.map { "resource owned by \($0.rawValue), outside the trusted accounts" }
             ?? "resource owner unknown: not a bucket of the applied run and not logged"
-        case .trusted where access.access.resource.arn?.s3BucketName.map({ classifier.ourBuckets[$0] == nil }) == true:
+        case .trusted where access.access.resource.s3BucketName != nil
+            && access.access.resource.arn.flatMap(classifier.ourBuckets.owner(of:)) == nil:
             // A bucket's owner is not in its ARN: here it would be only what the new record claims.
             return "a bucket the applied run does not know: its owner would be only what the record claims"
         default: return nil

@@ -39,8 +39,9 @@ struct ObjectParts {
         self.second = second
     }
 
-    /// Where an S3 object ARN's text has the `/` after the bucket name and the one after the key's first
-    /// segment (nil when the key has none); nil when it is not an object ARN or its key is `*`.
+    /// Where an S3 object ARN's text (`arn:PARTITION:s3:::BUCKET/KEY`: no Region, no account) has the `/` after
+    /// the bucket name and the one after the key's first segment (nil when the key has none); nil when it is not
+    /// an object ARN (an object through an access point is `…:accesspoint/NAME/object/KEY`) or its key is `*`.
     static func slashes(_ utf8: String.UTF8View) -> (slash: String.Index, second: String.Index?)? {
         guard utf8.starts(with: "arn:".utf8) else { return nil }
         var colons = 0, i = utf8.startIndex, serviceStart = i
@@ -49,6 +50,7 @@ struct ObjectParts {
                 colons += 1
                 if colons == 2 { serviceStart = utf8.index(after: i) }
                 if colons == 3, !utf8[serviceStart..<i].elementsEqual("s3".utf8) { return nil }
+                if colons > 3, utf8[utf8.index(before: i)] != UInt8(ascii: ":") { return nil }
             }
             i = utf8.index(after: i)
         }

@@ -28,7 +28,7 @@ extension OrganizationPerimeter {
         let inventory = input.inventory
         guard let organization = inventory.organizationID, !inventory.accounts.isEmpty else { return nil }
         let facts = Replay.Facts(inventory, endpoints: directory.endpoints)
-        let owner = { (a: ObservedAccess) in a.access.resourceAccount ?? a.access.resource.s3BucketName.flatMap { facts.bucketOwners[$0] } }
+        let owner = { (a: ObservedAccess) in a.access.resource.arn.flatMap(facts.bucketOwners.owner(of:)) ?? a.access.resourceAccount }
         let owned = input.observed.filter { a in
             a.outcome.wasAuthorized && services.contains(a.access.action.service.lowercased())
                 && owner(a).map(inventory.accounts.contains) ?? false

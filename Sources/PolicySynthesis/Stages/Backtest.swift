@@ -72,7 +72,7 @@ extension Synthesizer {
     public static func backtest(_ result: inout SynthesisResult, heldOut: [ObservedAccess], from: String, through: String,
                                 inventory: Inventory, catalog: AWSOwnedCatalog = .shared, actions: ActionCatalog = .shared) {
         let trusted = Set(result.trustedAccounts)
-        let classifier = ResourceClassifier(trusted: trusted, ourBuckets: inventory.buckets, catalog: catalog,
+        let classifier = ResourceClassifier(trusted: trusted, ourBuckets: BucketOwners(inventory), catalog: catalog,
             allowed: result.options.allowedResources)
         let byEndpoint = Dictionary(grouping: heldOut.filter { $0.endpoint != nil && $0.outcome.wasAuthorized }, by: { $0.endpoint! })
         for i in result.endpoints.indices {
@@ -94,7 +94,7 @@ extension Synthesizer {
         // The held-out days' refusals are still the window's: listed after the days learned from (their groups are
         // the held-out days' own), never dropped because they were not learned from.
         let denied = heldOut.filter { !$0.outcome.wasAuthorized }
-        let denials = denied.map { Synthesizer.denial($0, inventory: inventory) }
+        let denials = denied.map { Synthesizer.denial($0, owners: classifier.ourBuckets) }
         result.denials += denials
         result.possibleExfiltration += PossibleExfiltration.find(zip(denied, denials), trusted: trusted, actions: actions)
         let drafted = Set(result.endpoints.map(\.endpoint.id))

@@ -203,13 +203,16 @@ public enum ReportRenderer {
         return [ReportItem(line)]
     }
 
+    /// What is said of an owner only a record claims (``Denial/ownerClaimed``): no evidence of whose the bucket is.
+    static func claimed(_ d: Denial) -> String { d.ownerClaimed == true ? " as the record claims: not in the inventory" : "" }
+
     /// Synthesis's possible exfiltration attempts: denied writes to buckets outside the trusted accounts.
     static func exfiltrationRisks(_ r: SynthesisResult) -> [ReportItem] {
         let exfiltration = r.possibleExfiltration
         guard !exfiltration.isEmpty else { return [] }
         let attempts = capped(ListCap.exfiltration(exfiltration), noun: "request groups") { d in
             ReportItem("""
-                \(code: d.principal) \(d.action) \(code: d.resource) (owner \(d.owner.map(code) ?? "unknown"), \
+                \(code: d.principal) \(d.action) \(code: d.resource) (owner \(d.owner.map(code) ?? "unknown")\(claimed(d)), \
                 \(plural(Int(d.requests), "request")), \(time(d.firstSeen)))
                 """)
         }

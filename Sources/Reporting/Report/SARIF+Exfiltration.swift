@@ -22,7 +22,8 @@ extension SARIF {
         let attempts = ListCap.exfiltration(result.possibleExfiltration)
         let results = attempts.shown.map { d in
             let file = d.endpoint.flatMap { drafts[$0.rawValue] } ?? "report.md"
-            let facts = ["owner: \(d.owner?.rawValue ?? "unknown")", "endpoint: \(d.endpoint?.rawValue ?? "none")",
+            let owner = "owner: \(d.owner?.rawValue ?? "unknown")\(ReportRenderer.claimed(d))"
+            let facts = [owner, "endpoint: \(d.endpoint?.rawValue ?? "none")",
                          "errorCode: \(d.errorCode ?? "none")", "outcome: \(d.outcome.rawValue)", "requests: \(d.requests)",
                          "firstSeen: \(ReportRenderer.time(d.firstSeen))", "lastSeen: \(ReportRenderer.time(d.lastSeen))"]
             let message = "Possible exfiltration: \(d.principal.visible()) was denied \(d.action.visible()) on "
