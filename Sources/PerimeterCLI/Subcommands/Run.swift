@@ -32,6 +32,7 @@ extension PerimeterCommand {
             Terminal.err(lines: IngestStep.warnings(summary, named: logs))
             if summary.yieldedNothing { throw Terminal.fail(IngestStep.nothingRead(summary), code: 1) }
             Allocator.releaseFree()
+            Allocator.prepareForSynthesis()
             let result = try SynthesisStep.run(store: usage, synthesis)
             if !summary.filesFailed.isEmpty {
                 Terminal.err("Error: \(summary.filesFailed.count) log file(s) could not be read; the drafts rest on the others")

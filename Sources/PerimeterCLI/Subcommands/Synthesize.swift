@@ -203,6 +203,7 @@ extension PerimeterCommand {
             try synthesis.prepare()
             // Synthesis only reads: a store without write permission (a CI artifact) is read as it is.
             let usage = try UsageStore(path: store.db, logger: Logger(label: "perimeter.store"), readOnly: true)
+            Allocator.prepareForSynthesis()
             let result = try SynthesisStep.run(store: usage, synthesis)
             try SynthesisStep.finish(result, synthesis)
         }
