@@ -6,10 +6,11 @@ import JSONTape
 /// An S3 access point's ARN where a record gives a bucket name: a resource of its own, owned by the account it names.
 struct AccessPointRecordTests {
     /// An S3 data event in `region` whose `requestParameters` are `parameters`.
-    static func record(_ name: String, _ parameters: String, region: String = "us-east-1", resources: String? = nil) -> String {
+    static func record(_ name: String, _ parameters: String, region: String = "us-east-1", resources: String? = nil,
+                       source: String = "s3.amazonaws.com") -> String {
         let partition = Partition.of(region: region) ?? Partition.standard
         return """
-            {"eventVersion":"1.09","eventTime":"2026-11-02T10:00:00Z","awsRegion":"\(region)","eventSource":"s3.amazonaws.com",\
+            {"eventVersion":"1.09","eventTime":"2026-11-02T10:00:00Z","awsRegion":"\(region)","eventSource":"\(source)",\
             "eventName":"\(name)","userIdentity":{"type":"AssumedRole","accountId":"111122223333",\
             "arn":"arn:\(partition):sts::111122223333:assumed-role/app/i-1",\
             "sessionContext":{"sessionIssuer":{"arn":"arn:\(partition):iam::111122223333:role/app"}}},\
@@ -74,5 +75,23 @@ struct AccessPointRecordTests {
             return
         }
         #expect(code == .bucketNameNotABucket)
+    }
+
+    /// S3 Express One Zone logs a directory bucket's plain name (`NAME--ZONE--x-s3`) as its bucketName: an ARN there (its
+    /// own directory bucket's ARN, or S3's) was taken as no bucket at all, where S3's calls reject it.
+    @Test(arguments: [
+        ("arn:aws:s3express:us-east-1:999900005858:bucket/exfil6--use1-az4--x-s3", true),
+        ("arn:aws:s3:::other-bucket", true),
+        ("exfil--use1-az4/x-s3", true),
+        ("exfil--use1-az4--x-s3", false),
+    ])
+    func aDirectoryBucketARNInBucketNameWasNoReject(bucket: String, rejected: Bool) throws {
+        let record = Self.record("PutObject", Self.parameters(bucket, key: "k"), source: "s3express.amazonaws.com")
+        let result = try HostileRecordTests.normalize(record)
+        if case .rejected(let code, _) = result {
+            #expect(rejected && code == .bucketNameNotABucket)
+        } else {
+            #expect(!rejected, "`\(bucket)` was not rejected")
+        }
     }
 }

@@ -111,14 +111,20 @@ public struct EventNormalizer: Sendable {
     /// Why a record's bucket is refused, if it is. A bucket's name (or its alias or access point ARN) never holds a
     /// control character: a NUL cut one short where text ends at a NUL, and a write to an outside bucket showed as
     /// one to a trusted bucket. An S3 call's bucket is a bucket name (no `:` or `/`) or an access point's ARN in the
-    /// record's partition (``S3AccessPoint``): any other ARN there was read as a bucket named `arn:aws:s3:…`.
+    /// record's partition (``S3AccessPoint``): any other ARN there was read as a bucket named `arn:aws:s3:…`. S3
+    /// Express One Zone logs a directory bucket's name: an ARN there made the call one on no bucket at all.
     static func rejectedBucket(_ bucket: String?, eventSource: String, partition: String) -> Result? {
         guard let bucket else { return nil }
         if bucket.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             return .rejected(code: .bucketNameCharacters, reason: "requestParameters.bucketName holds a control character")
         }
-        guard eventSource == "s3.amazonaws.com", bucket.utf8.contains(where: { $0 == 58 || $0 == 47 }),
-              S3AccessPoint(bucket, partition: partition) == nil else { return nil }
+        let accessPoint = eventSource == "s3.amazonaws.com" ? S3AccessPoint(bucket, partition: partition) : nil
+        guard ["s3.amazonaws.com", EventActionMap.s3Express].contains(eventSource), bucket.utf8.contains(where: { $0 == 58 || $0 == 47 }),
+              accessPoint == nil else { return nil }
+        guard eventSource == "s3.amazonaws.com" else {
+            return .rejected(code: .bucketNameNotABucket,
+                             reason: "requestParameters.bucketName of an S3 Express call is no directory bucket's name")
+        }
         return .rejected(code: .bucketNameNotABucket, reason: """
             requestParameters.bucketName is neither a bucket name nor an S3 access point ARN of the record's partition \
             (arn:\(partition):s3:REGION:ACCOUNT:accesspoint/NAME)
