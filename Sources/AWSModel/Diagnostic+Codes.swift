@@ -83,8 +83,6 @@ extension Diagnostic.Code {
     public static let bucketOwnerInferred = Self(rawValue: "bucket-owner-inferred")
     /// Buckets listed with a canonical owner id no file name or account says the account of.
     public static let bucketOwnerUnknown = Self(rawValue: "bucket-owner-unknown")
-    /// Buckets the inventory does not list, taken as a trusted account's on what records claim (`resources[].accountId`).
-    public static let bucketOwnerClaimed = Self(rawValue: "bucket-owner-claimed")
     /// A CloudFormation endpoint whose id is known only once deployed.
     public static let cloudformationNotDeployed = Self(rawValue: "cloudformation-not-deployed")
     /// A CloudFormation value that needs an intrinsic function Perimeter does not resolve.
@@ -193,7 +191,7 @@ extension Diagnostic.Code {
         .principalCharacters, .flowLineTooLong, .flowNoFields, .flowFieldCount, .flowBadValue, .duplicateEventID, .notStored,
         .inventoryNotJSON, .inventoryYAMLUnreadable, .inventoryUnrecognized, .inventoryPolicyUnreadable, .inventoryBadEndpointID,
         .inventoryBadOrganizationID, .inventoryParentUnknown, .inventoryConflict, .inventoryTextAmbiguous, .inventoryTextUnsupported,
-        .bucketOwnerInferred, .bucketOwnerUnknown, .bucketOwnerClaimed, .cloudformationNotDeployed, .cloudformationUnresolved,
+        .bucketOwnerInferred, .bucketOwnerUnknown, .cloudformationNotDeployed, .cloudformationUnresolved,
         .terraformPlanChangesPolicy,
         .terraformPlanWithoutState, .invalidStatement, .unevaluableStatement, .unknownAction, .resourceNotARN, .keyNotGiven, .keptExact,
         .prefixesToBucket, .refusedByCurrent, .coarsened, .overSizeLimit, .noLoggedUse, .networkActivityOnly, .grantExceedsCurrent,

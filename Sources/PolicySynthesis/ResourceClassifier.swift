@@ -10,6 +10,9 @@ enum Ownership: Hashable, Sendable {
     case awsOwned(AWSOwnedCatalog.Entry)
     /// Outside the trusted accounts (the account when the log says it).
     case foreign(AccountID?)
+    /// A bucket the inventory does not list, a trusted account's only as a record claims (`resources[].accountId`,
+    /// chosen by whoever writes the trail): held for review, never drafted on the claim.
+    case claimed(AccountID)
     /// The user accepted it with `--allow-resource`.
     case reviewedAllowed(String)
 }
@@ -40,7 +43,9 @@ struct ResourceClassifier: Sendable {
             if let entry = awsOwnedCache.value("\(bucket) \(region)", { catalog.entry(bucket: bucket, region: region) }) {
                 return .awsOwned(entry)
             }
-            // The owner the inventory knows wins over the one a record claims (a trail writer chooses the record).
+            // The owner the inventory knows wins over the one a record claims (a trail writer chooses the record),
+            // and a claim alone never makes a bucket trusted.
+            if stated == nil, let claimed = access.resourceAccount, trusted.contains(claimed) { return .claimed(claimed) }
             owner = stated ?? access.resourceAccount
         } else {
             owner = arn.account.isEmpty ? access.resourceAccount : AccountID(arn.account)

@@ -95,9 +95,6 @@ public enum Synthesizer {
             let said: Message = "\(value: file.path) could not be read (\(file.reason)): "
             assumptions.append(Diagnostic(.fileNotRead, .error, said + "every draft of its account and Region is unproven"))
         }
-        if let claimed = ClaimedOwners.assumption(input.observed, owners: BucketOwners(inventory), trusted: trust.accounts) {
-            assumptions.append(claimed)
-        }
         let matched = Set(inventory.buckets.keys).union(input.observed.compactMap(\.access.resource.s3BucketName))
         for bucket in inventory.bucketPolicies.keys.sorted() where !matched.contains(bucket) {
             assumptions.append(Diagnostic(.policyMatchesNoBucket, .warning, """

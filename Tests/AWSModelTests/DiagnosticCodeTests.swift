@@ -12,7 +12,7 @@ struct DiagnosticCodeTests {
         "flow-no-fields", "flow-field-count", "flow-bad-value", "duplicate-event-id", "not-stored", "inventory-not-json",
         "inventory-yaml-unreadable", "inventory-unrecognized", "inventory-policy-unreadable", "inventory-bad-endpoint-id",
         "inventory-bad-organization-id", "inventory-parent-unknown", "inventory-conflict", "inventory-text-ambiguous",
-        "inventory-text-unsupported", "bucket-owner-inferred", "bucket-owner-unknown", "bucket-owner-claimed",
+        "inventory-text-unsupported", "bucket-owner-inferred", "bucket-owner-unknown",
         "cloudformation-not-deployed",
         "cloudformation-unresolved", "terraform-plan-changes-policy", "terraform-plan-without-state", "invalid-statement",
         "unevaluable-statement", "unknown-action", "resource-not-arn", "key-not-given", "kept-exact", "prefixes-to-bucket",

@@ -164,10 +164,18 @@ struct AccessFoldingTests {
         #expect(Generalization.pattern(of: resource, .exact) == nil)
     }
 
+    /// An inventory that lists `buckets` as the records' account's (a bucket owned only by a record's claim is held).
+    static func owning(_ buckets: [String]) -> Inventory {
+        var inventory = Inventory()
+        for bucket in buckets { inventory.buckets[bucket] = AccountID(account) }
+        return inventory
+    }
+
     /// A batch delete logs `bucket/*`; single deletes folded into `bucket/*` are not one, and earn no `s3:DeleteObjectVersion`.
     @Test func foldedDeletesAreNotBatchDeletes() async throws {
         let store = try await Self.store(Self.workload())
-        let result = Self.synthesize(try Self.folded(store, .bucket, Inventory()).accesses, .bucket, Inventory())
+        let result = Self.synthesize(try Self.folded(store, .bucket, Self.owning(["acme-versions", "acme-plain"])).accesses, .bucket,
+                                     Self.owning(["acme-versions", "acme-plain"]))
         let actions = result.endpoints[0].draft.statements.flatMap { s in (s.resource?.patterns ?? []).map { ($0, s.action.patterns) } }
         #expect(actions.contains { $0.0 == "arn:aws:s3:::acme-versions/*" && $0.1.contains("s3:DeleteObjectVersion") })
         #expect(!actions.contains { $0.0 == "arn:aws:s3:::acme-plain/*" && $0.1.contains("s3:DeleteObjectVersion") })
@@ -219,11 +227,12 @@ struct AccessFoldingTests {
             records.append(record)
         }
         let store = try await Self.store(records)
-        let folded = try Self.folded(store, .exact, Inventory())
+        let inventory = Self.owning(["acme-data"])
+        let folded = try Self.folded(store, .exact, inventory)
         #expect(folded.foldedExact == [VPCEndpointID(Self.endpoint), VPCEndpointID("vpce-0eeeeffff00001111")])
         #expect(folded.accesses.reduce(0) { $0 + $1.count } == 3_000)
-        let a = Self.synthesize(folded.accesses, .exact, Inventory(), foldedExact: folded.foldedExact)
-        Self.expectSameDrafts(a, Self.synthesize(try store.observedAccess(), .exact, Inventory()))
+        let a = Self.synthesize(folded.accesses, .exact, inventory, foldedExact: folded.foldedExact)
+        Self.expectSameDrafts(a, Self.synthesize(try store.observedAccess(), .exact, inventory))
         #expect(a.endpoints.map(\.replay.requests) == [1_500, 1_500])
     }
 

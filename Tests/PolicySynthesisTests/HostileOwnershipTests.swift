@@ -109,17 +109,19 @@ extension HostileOwnershipTests {
         #expect(ReportRenderer.markdown(result).contains("as the record claims") == (ownerClaimed == true))
     }
 
-    /// Authorized requests to a bucket the inventory does not list, whose owner only records claim as a trusted
-    /// account's, are drafted, and said: the run's assumptions name the bucket. A listed bucket is not named.
-    @Test func aClaimedTrustedOwnerIsSaidWhereTheRunListsItsAssumptions() throws {
+    /// A forged record (`resources[].accountId` of a trusted account) on a bucket the inventory does not list put the
+    /// bucket in the draft, whose verdict could be ready: the claim was a warning in the assumptions only. A claim
+    /// alone now holds the requests for review, in every partition; a listed bucket is drafted.
+    @Test func aClaimedTrustedOwnerWasDraftedAsTrusted() throws {
         let result = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"),
                                   Fixture.access("s3:GetObject", "arn:aws-cn:s3:::claimed-bkt/k", owner: Fixture.prod),
                                   Fixture.access("s3:GetObject", "arn:aws:s3:::claimed-bkt/k", owner: Fixture.prod)])
-        let claimed = result.assumptions.filter { $0.code == .bucketOwnerClaimed }
-        #expect(claimed.count == 1)
-        let text = try #require(claimed.first).message.description
-        #expect(text.contains("arn:aws:s3:::claimed-bkt") && text.contains("arn:aws-cn:s3:::claimed-bkt") && !text.contains("app-data"))
-        #expect(text.hasPrefix("2 bucket(s)"))
+        let drafted = result.endpoints.flatMap { $0.draft.statements.flatMap { $0.resource?.patterns ?? [] } }
+        #expect(drafted.contains { $0.hasPrefix("arn:aws:s3:::app-data") })
+        #expect(!drafted.contains { $0.contains("claimed-bkt") })
+        let held = result.review.filter { $0.resource.contains("claimed-bkt") }
+        #expect(held.count == 2 && held.allSatisfy { $0.reason.contains("only as the record claims") })
+        #expect(result.endpoints.allSatisfy { $0.verdict != .ready })
     }
 }
 

@@ -147,8 +147,7 @@ public enum AppliedCheck {
         switch classifier.classify(access.access, region: access.region) {
         case .foreign(let owner): return owner.map { "resource owned by \($0.rawValue), outside the trusted accounts" }
             ?? "resource owner unknown: not a bucket of the applied run and not logged"
-        case .trusted where access.access.resource.s3BucketName != nil
-            && access.access.resource.arn.flatMap(classifier.ourBuckets.owner(of:)) == nil:
+        case .claimed:
             // A bucket's owner is not in its ARN: here it would be only what the new record claims.
             return "a bucket the applied run does not know: its owner would be only what the record claims"
         default: return nil

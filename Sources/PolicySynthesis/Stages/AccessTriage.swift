@@ -35,6 +35,8 @@ struct AccessTriage {
                 triage.hold(access, endpoint: endpoint, owner: owner,
                     reason: owner.map { "owned by \($0.rawValue), outside the trusted accounts" }
                     ?? "owner unknown: not in the inventory's buckets and not logged")
+            case .claimed(let owner):
+                triage.hold(access, endpoint: endpoint, owner: owner, reason: Self.claimedOwner(owner))
             case .awsOwned:
                 triage.draftable.append((access, ownership))
             default:
@@ -46,6 +48,12 @@ struct AccessTriage {
             }
         }
         return triage
+    }
+
+    /// Why a bucket owned only on a record's word is held.
+    static func claimedOwner(_ owner: AccountID) -> String {
+        "owner \(owner.rawValue) only as the record claims (resources[].accountId): not in the inventory's buckets; "
+            + "add its account's `s3api list-buckets` output to the inventory to prove it"
     }
 
     /// A request seen only in network activity events: its principal, action and endpoint are proven, its
