@@ -183,7 +183,7 @@ public enum Synthesizer {
                                           organization: input.inventory.organizationID, dataEventServices: dataEventServices,
                                           foldedExact: input.foldedExact.contains(endpoint.id), answers: input.policyAnswers)
             let triage = AccessTriage.split(context.accesses, endpoint: endpoint.id, region: context.region, classifier: classifier,
-                                            trusted: trust.accounts, actions: actions)
+                                            trusted: trust.accounts, actions: actions, serves: endpoint.service)
             let grants = AWSOwnedGrants.make(endpoint: endpoint, region: context.region, draftable: triage.draftable, flows: flows,
                 catalog: catalog)
             let result = Synthesizer.draft(context, triage, grants, granularity: input.options.granularity, actions: actions)

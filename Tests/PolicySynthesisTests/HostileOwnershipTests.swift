@@ -138,3 +138,22 @@ extension HostileOwnershipTests {
         #expect(locked.contains("arn:aws:s3:::app-data") && !locked.contains { $0.hasPrefix(other) })
     }
 }
+
+extension HostileOwnershipTests {
+    /// A forged record put an S3 call through the inventory's DynamoDB gateway endpoint: its grant went into that endpoint's
+    /// draft (and the endpoint into the bucket's lock). A call of another service than an S3 or DynamoDB endpoint's is held.
+    @Test(arguments: [("com.amazonaws.us-east-1.dynamodb", "s3:GetObject", "arn:aws:s3:::app-data/k"),
+                      ("com.amazonaws.us-east-1.s3", "dynamodb:GetItem", "arn:aws:dynamodb:us-east-1:111122223333:table/t"),
+                      ("com.amazonaws.cn-north-1.dynamodb", "s3:PutObject", "arn:aws:s3:::app-data/k")])
+    func anS3CallThroughADynamoDBEndpointWasDrafted(serviceName: String, action: String, resource: String) {
+        let other = VPCEndpointID("vpce-0other")
+        var inventory = Fixture.inventory()
+        inventory.endpoints[other] = Inventory.Endpoint(id: other, type: "Gateway", serviceName: serviceName, vpcID: "vpc-1",
+                                                        owner: Fixture.prod)
+        let result = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"),
+                                  Fixture.access(action, resource, endpoint: other)], inventory: inventory)
+        let drafted = result.endpoints.first { $0.endpoint.id == other }?.draft.statements.flatMap { $0.action.patterns } ?? []
+        #expect(!drafted.contains(action))
+        #expect(result.review.contains { $0.endpoint == other && $0.reason.contains("no such call passes through it") })
+    }
+}

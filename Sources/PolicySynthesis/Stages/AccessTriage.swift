@@ -12,15 +12,16 @@ struct AccessTriage {
     /// Requests that were not authorized (denied, unauthenticated, unclassified).
     var denied: [ObservedAccess] = []
 
+    /// `serves`: the service the inventory says the endpoint is for (its `ServiceName`), nil when it says none.
     static func split(_ accesses: [ObservedAccess], endpoint: VPCEndpointID, region: String, classifier: ResourceClassifier,
-                      trusted: Set<AccountID>, actions: ActionCatalog) -> AccessTriage {
+                      trusted: Set<AccountID>, actions: ActionCatalog, serves: String? = nil) -> AccessTriage {
         var triage = AccessTriage()
         for access in accesses {
             guard access.outcome.wasAuthorized else {
                 triage.denied.append(access)
                 continue
             }
-            if let reason = refusal(access, actions: actions) {
+            if let reason = refusal(access, actions: actions) ?? Self.otherService(access, serves: serves) {
                 triage.hold(access, endpoint: endpoint, owner: access.access.resourceAccount, reason: reason)
                 continue
             }
@@ -48,6 +49,14 @@ struct AccessTriage {
             }
         }
         return triage
+    }
+
+    /// Why a call is held that cannot have passed through an S3 or DynamoDB endpoint (another service's, in a record that
+    /// names the endpoint: a forged one put S3 grants in a DynamoDB endpoint's draft and that endpoint in bucket locks).
+    static func otherService(_ access: ObservedAccess, serves: String?) -> String? {
+        guard let serves, ["s3", "dynamodb"].contains(serves), access.access.action.service.lowercased() != serves else { return nil }
+        return "a `\(access.access.action.service)` call through an endpoint of `\(serves)` (the inventory's service name): "
+            + "no such call passes through it"
     }
 
     /// Why a bucket owned only on a record's word is held.

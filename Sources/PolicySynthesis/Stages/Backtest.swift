@@ -79,7 +79,8 @@ extension Synthesizer {
             let endpoint = result.endpoints[i].endpoint
             // The same triage as a run: what would be held for review is not the draft's to allow.
             let triage = AccessTriage.split(byEndpoint[endpoint.id] ?? [], endpoint: endpoint.id, region: result.endpoints[i].region,
-                                            classifier: classifier, trusted: trusted, actions: actions)
+                                            classifier: classifier, trusted: trusted, actions: actions,
+                                            serves: endpoint.service)
             let organization = inventory.organizationID
             let draft = CompiledPolicy(result.endpoints[i].draft, kind: endpoint.policyKind)
             let replay = Replay.run(draft, authorized: triage.draftable.map(\.0), held: [], denied: [],
