@@ -8,17 +8,11 @@ import CHeap
 enum Allocator {
     /// Before ingest. Ingest allocates and frees megabyte-sized buffers per log file on every thread: glibc
     /// by default maps each afresh and hands freed heap tops back to the kernel, so every file pays its page
-    /// faults again; keeping them cut ingest's system time by about a third when set by hand (BENCHMARKS.md;
-    /// the default build itself never made them before 2026-12-08: see CHeap). jemalloc keeps freed pages for
-    /// about ten seconds by itself. Returns whether the settings were taken (false in the Fast build).
+    /// faults again; keeping them cut ingest's system time by about a third (BENCHMARKS.md, 2026-12-01, when the
+    /// entry point made them; from 2026-12-07 to 2026-12-08 the default build made none: see CHeap). jemalloc keeps
+    /// freed pages for about ten seconds by itself. Returns whether the settings were taken (false in the Fast build).
     @discardableResult
-    static func prepareForIngest() -> Bool {
-        #if Fast
-        false
-        #else
-        cheap_thresholds(64 << 20, 256 << 20) == 1
-        #endif
-    }
+    static func prepareForIngest() -> Bool { thresholds(mapAbove: 64 << 20, trimAbove: 256 << 20) }
 
     /// Before synthesis. Its large blocks (tables and lists grown by doubling, on several threads at once) are
     /// each mapped on their own and handed back when freed: left to glibc, which raises its mapping threshold to
@@ -26,11 +20,14 @@ enum Allocator {
     /// moved with the threads' timing (1M records: 139-160 MB on one store; mapped: 121-127 MB, for about 0.2 s
     /// more system time; BENCHMARKS.md).
     @discardableResult
-    static func prepareForSynthesis() -> Bool {
+    static func prepareForSynthesis() -> Bool { thresholds(mapAbove: 1 << 20, trimAbove: 128 << 10) }
+
+    /// glibc's mapping and trim thresholds (`cheap_thresholds`); nothing in the Fast build.
+    private static func thresholds(mapAbove: Int32, trimAbove: Int32) -> Bool {
         #if Fast
         false
         #else
-        cheap_thresholds(1 << 20, 128 << 10) == 1
+        cheap_thresholds(mapAbove, trimAbove) == 1
         #endif
     }
 

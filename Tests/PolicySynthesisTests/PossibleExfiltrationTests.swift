@@ -6,6 +6,13 @@ import Testing
 /// Possible exfiltration is a finding of synthesis (the report, summary and SARIF read it), not something
 /// the renderer finds by parsing a denial's text again.
 struct PossibleExfiltrationTests {
+    /// The resources synthesis lists as possible exfiltration when one request group (`action` on `resource`, its owner
+    /// and outcome) is logged beside a read of ours.
+    static func listed(_ action: String, _ resource: String, owner: AccountID?, outcome: Outcome) -> [String] {
+        let denied = Fixture.access(action, resource, owner: owner, outcome: outcome)
+        return Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"), denied]).possibleExfiltration.map(\.resource)
+    }
+
     /// A denied write to a bucket of another account, or of no known owner, is a possible attempt; a denied
     /// read, a denied write to a bucket of ours and a request that never authenticated are not.
     @Test(arguments: [
@@ -17,9 +24,7 @@ struct PossibleExfiltrationTests {
     ] as [(String, String, AccountID?, Outcome, Bool)])
     func synthesisFindsDeniedWritesOutsideTheTrustedAccounts(action: String, resource: String, owner: AccountID?,
                                                              outcome: Outcome, found: Bool) {
-        let denied = Fixture.access(action, resource, owner: owner, outcome: outcome)
-        let result = Fixture.run([Fixture.access("s3:GetObject", "arn:aws:s3:::app-data/k"), denied])
-        #expect(result.possibleExfiltration.map(\.resource) == (found ? [resource] : []))
+        #expect(PossibleExfiltrationTests.listed(action, resource, owner: owner, outcome: outcome) == (found ? [resource] : []))
     }
 
     /// The renderer judged a write with the shipped catalog whatever catalog synthesis was given.

@@ -118,10 +118,11 @@ public struct EventNormalizer: Sendable {
         if bucket.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) {
             return .rejected(code: .bucketNameCharacters, reason: "requestParameters.bucketName holds a control character")
         }
-        let accessPoint = eventSource == "s3.amazonaws.com" ? S3AccessPoint(bucket, partition: partition) : nil
-        guard ["s3.amazonaws.com", EventActionMap.s3Express].contains(eventSource), bucket.utf8.contains(where: { $0 == 58 || $0 == 47 }),
-              accessPoint == nil else { return nil }
-        guard eventSource == "s3.amazonaws.com" else {
+        let s3 = eventSource == "s3.amazonaws.com"
+        // An access point is parsed only for a name holding `:` or `/` (most records name a plain bucket).
+        guard s3 || eventSource == EventActionMap.s3Express, bucket.utf8.contains(where: { $0 == 58 || $0 == 47 }),
+              !s3 || S3AccessPoint(bucket, partition: partition) == nil else { return nil }
+        guard s3 else {
             return .rejected(code: .bucketNameNotABucket,
                              reason: "requestParameters.bucketName of an S3 Express call is no directory bucket's name")
         }
